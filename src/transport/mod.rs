@@ -1,0 +1,1 @@
+//! Peer transport over tonic gRPC.
