@@ -22,17 +22,19 @@ pub struct DriverHandle {
 }
 
 impl DriverHandle {
-    /// Replicates a write (one command, or a MULTI/EXEC transaction) and returns the state
-    /// machine's reply once it is committed and applied. Forwards to the leader from a follower.
-    /// Waits at most the configured bound for a leader.
+    /// Replicates a batch of writes as one log entry and returns the state machine's reply once
+    /// it is committed and applied: for a pipelined run of writes (`transaction == false`) an
+    /// array with one reply per command; for MULTI/EXEC the EXEC reply. Forwards to the leader
+    /// from a follower. Waits at most the configured bound for a leader.
     pub async fn write(&self, batch: pb::KvBatch) -> Result<pb::Reply, ClusterError> {
         let _ = batch;
         todo!()
     }
 
-    /// Serves a read-only command linearizably (ReadIndex), on any node.
-    pub async fn read(&self, command: pb::KvCommand) -> Result<pb::Reply, ClusterError> {
-        let _ = command;
+    /// Serves read-only commands linearizably (one ReadIndex round for all of them), on any
+    /// node; replies come back in order.
+    pub async fn read(&self, commands: Vec<pb::KvCommand>) -> Result<Vec<pb::Reply>, ClusterError> {
+        let _ = commands;
         todo!()
     }
 

@@ -5,8 +5,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::driver::DriverHandle;
 
+/// Client-facing settings (limits, password), filled from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Options {}
+
 /// Serves clients on `listener` until `shutdown` is cancelled.
-pub async fn run(listener: TcpListener, handle: DriverHandle, shutdown: CancellationToken) {
-    let _ = (listener, handle, shutdown);
+pub async fn run(
+    listener: TcpListener,
+    handle: DriverHandle,
+    options: Options,
+    shutdown: CancellationToken,
+) {
+    let _ = (listener, handle, options, shutdown);
     todo!()
 }
