@@ -12,7 +12,7 @@
 //! <dir>/snap/00000000000000004096.snap  the newest snapshot, named by its index
 //! ```
 //!
-//! A segment is a sequence of framed `pb::WalRecord`s (see [`wal`]): hard states (the last one
+//! A segment is a sequence of framed `pb::WalRecord`s (see `wal.rs`): hard states (the last one
 //! wins), entries (an index at or below the last one truncates the log from there, which is how a
 //! conflicting suffix is replaced) and snapshot marks (the log restarts, empty, after the mark).
 //! Each `persist` call encodes its records into one buffer, writes it with one `write` and makes
@@ -209,6 +209,14 @@ impl Storage {
         let snapshot = snapshot::load_newest(&snap_dir)?;
 
         let mut seqs = wal::list_segments(&wal_dir)?;
+        if seqs.is_empty() && snapshot.is_some() {
+            // Starting over would forget the term and vote, which Raft must never do.
+            return Err(Error::Corrupt(format!(
+                "{} holds a snapshot but {} holds no wal segments",
+                snap_dir.display(),
+                wal_dir.display()
+            )));
+        }
         if seqs.is_empty() {
             let path = wal::segment_path(&wal_dir, 1);
             File::create_new(&path).map_err(Error::at(&path))?;
@@ -229,55 +237,7 @@ impl Storage {
             )));
         }
 
-        let mut replay = Replay::default();
-        let mut truncated_bytes = 0;
-        let mut active_bytes = 0;
-        for (i, &seq) in seqs.iter().enumerate() {
-            let path = wal::segment_path(&wal_dir, seq);
-            let data = fs::read(&path).map_err(Error::at(&path))?;
-            let end = wal::scan(&data, &path, |offset, len, record| {
-                replay.apply(seq, offset, len, record).map_err(|why| {
-                    Error::Corrupt(format!("{} at offset {offset}: {why}", path.display()))
-                })
-            })?;
-            active_bytes = data.len() as u64;
-            if let wal::ScanEnd::Bad {
-                offset,
-                error,
-                torn,
-            } = end
-            {
-                let is_last = i + 1 == seqs.len();
-                if !is_last || !torn {
-                    let place = if is_last {
-                        "followed by more data"
-                    } else {
-                        "in a segment that is not the last"
-                    };
-                    return Err(Error::Corrupt(format!(
-                        "{}: {error} at offset {offset}, {place}",
-                        path.display()
-                    )));
-                }
-                truncated_bytes = data.len() as u64 - offset;
-                tracing::warn!(
-                    file = %path.display(),
-                    offset,
-                    truncated_bytes,
-                    %error,
-                    "truncating torn record at the end of the wal"
-                );
-                OpenOptions::new()
-                    .write(true)
-                    .open(&path)
-                    .and_then(|f| {
-                        f.set_len(offset)?;
-                        f.sync_all()
-                    })
-                    .map_err(Error::at(&path))?;
-                active_bytes = offset;
-            }
-        }
+        let (replay, active_bytes, truncated_bytes) = replay_segments(&wal_dir, seqs)?;
 
         let (snap_index, snap_term) = snapshot.as_ref().map_or((0, 0), |s| (s.index, s.term));
         if snap_index < replay.base_index
@@ -354,9 +314,10 @@ impl Storage {
     ///
     /// # Errors
     ///
-    /// [`Error::Invalid`] (nothing written) if the entries are not contiguous, would leave a gap
-    /// after the log, or the snapshot is older than the current one; I/O errors, after which every
-    /// call returns [`Error::Failed`].
+    /// [`Error::Invalid`] (nothing written, the storage stays usable) if the entries are not
+    /// contiguous, would leave a gap after the log, or the snapshot is older than the current one.
+    /// Any other error (I/O, a record over 4 GiB) leaves the files in an unknown state: every
+    /// later call returns [`Error::Failed`], and the node must reopen the storage (restart).
     pub fn persist(
         &mut self,
         hard_state: Option<&HardState>,
@@ -397,7 +358,7 @@ impl Storage {
             Some(s) => self.install(hard_state, s, entries),
             None => self.append(hard_state, entries),
         };
-        self.fail_on_io_error(result)
+        self.fail_on_error(result)
     }
 
     /// Saves a snapshot the node took of its own state machine and drops the log it covers.
@@ -408,7 +369,7 @@ impl Storage {
     ///
     /// # Errors
     ///
-    /// I/O errors, after which every call returns [`Error::Failed`].
+    /// I/O errors, after which every later call returns [`Error::Failed`].
     pub fn compact(&mut self, snapshot: &Snapshot) -> Result<(), Error> {
         self.check_usable()?;
         if snapshot.index <= self.base_index {
@@ -431,7 +392,7 @@ impl Storage {
                 &[],
             )
         });
-        self.fail_on_io_error(result)?;
+        self.fail_on_error(result)?;
         tracing::debug!(
             snapshot_index = snapshot.index,
             kept_entries = self.positions.len(),
@@ -464,11 +425,10 @@ impl Storage {
         }
     }
 
-    /// Passes `result` through, marking the storage failed on anything but a rejected request.
-    fn fail_on_io_error(&mut self, result: Result<(), Error>) -> Result<(), Error> {
-        if let Err(e) = &result
-            && !matches!(e, Error::Invalid(_))
-        {
+    /// Passes `result` through, marking the storage failed if it is an error: a write may have
+    /// reached the disk only in part, so the files no longer match the in-memory index.
+    fn fail_on_error(&mut self, result: Result<(), Error>) -> Result<(), Error> {
+        if let Err(e) = &result {
             tracing::error!(error = %e, "storage write failed");
             self.failed = true;
         }
@@ -731,6 +691,61 @@ impl Replay {
         }
         Ok(())
     }
+}
+
+/// Replays segments `seqs` (consecutive, oldest first) of `wal_dir`, cutting a torn tail off the
+/// last one. Returns the rebuilt log, the last segment's length and the bytes cut.
+fn replay_segments(wal_dir: &Path, seqs: &[u64]) -> Result<(Replay, u64, u64), Error> {
+    let mut replay = Replay::default();
+    let mut truncated_bytes = 0;
+    let mut active_bytes = 0;
+    for (i, &seq) in seqs.iter().enumerate() {
+        let path = wal::segment_path(wal_dir, seq);
+        let data = fs::read(&path).map_err(Error::at(&path))?;
+        let end = wal::scan(&data, &path, |offset, len, record| {
+            replay.apply(seq, offset, len, record).map_err(|why| {
+                Error::Corrupt(format!("{} at offset {offset}: {why}", path.display()))
+            })
+        })?;
+        active_bytes = data.len() as u64;
+        if let wal::ScanEnd::Bad {
+            offset,
+            error,
+            torn,
+        } = end
+        {
+            let is_last = i + 1 == seqs.len();
+            if !is_last || !torn {
+                let place = if is_last {
+                    "followed by more data"
+                } else {
+                    "in a segment that is not the last"
+                };
+                return Err(Error::Corrupt(format!(
+                    "{}: {error} at offset {offset}, {place}",
+                    path.display()
+                )));
+            }
+            truncated_bytes = data.len() as u64 - offset;
+            tracing::warn!(
+                file = %path.display(),
+                offset,
+                truncated_bytes,
+                %error,
+                "truncating torn record at the end of the wal"
+            );
+            OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|f| {
+                    f.set_len(offset)?;
+                    f.sync_all()
+                })
+                .map_err(Error::at(&path))?;
+            active_bytes = offset;
+        }
+    }
+    Ok((replay, active_bytes, truncated_bytes))
 }
 
 /// Index into `seqs` of the newest base segment, or 0 if there is none.
@@ -1388,6 +1403,18 @@ mod tests {
             fs::remove_file(file).unwrap();
         }
         assert_corrupt(Storage::open(dir.path()), "snapshot file missing");
+    }
+
+    #[test]
+    fn snapshot_without_wal_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage
+            .persist(Some(&hard_state(4, Some(2), 10)), Some(&snap(10, 2)), &[])
+            .unwrap();
+        drop(storage);
+        fs::remove_dir_all(dir.path().join(WAL_DIR)).unwrap();
+        assert_corrupt(Storage::open(dir.path()), "wal directory lost");
     }
 
     #[test]
