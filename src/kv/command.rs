@@ -417,7 +417,7 @@ impl Command {
             "getdel" => Command::GetDel(a[0].clone()),
             "getex" => parse_getex(a)?,
             "mset" | "msetnx" => {
-                if a.len() % 2 != 0 {
+                if !a.len().is_multiple_of(2) {
                     return Err(CommandError::Arity(spec.name.to_string()));
                 }
                 let pairs = a

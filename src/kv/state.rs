@@ -610,17 +610,15 @@ impl KvState {
     ) -> pb::Reply {
         let type_ok = kind.is_none_or(|k| k.eq_ignore_ascii_case(b"string"));
         let mut next = 0u64;
-        let mut examined = 0usize;
         let mut last_hash = None;
         let mut keys = Vec::new();
         let start = (Bound::Included((cursor, Bytes::new())), Bound::Unbounded);
-        for (hash, key) in self.scan_order.range(start) {
+        for (examined, (hash, key)) in self.scan_order.range(start).enumerate() {
             // Never stop inside a group of equal hashes: the cursor could not resume there.
             if examined >= count && last_hash != Some(*hash) {
                 next = *hash;
                 break;
             }
-            examined += 1;
             last_hash = Some(*hash);
             if type_ok
                 && self.live(key, now).is_some()
@@ -1106,7 +1104,7 @@ mod tests {
             let b = pb::KvBatch {
                 commands: vec![pb::KvCommand { args: cmd.clone() }],
                 now_ms: (seed >> 40) as i64,
-                transaction: seed % 3 == 0,
+                transaction: seed.is_multiple_of(3),
                 watched: vec![],
             };
             s.apply(&b);
