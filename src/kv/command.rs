@@ -889,7 +889,10 @@ mod tests {
                 assert_eq!(got, want);
             }
         }
-        assert_eq!(err("mset a"), "ERR wrong number of arguments for 'mset' command");
+        assert_eq!(
+            err("mset a"),
+            "ERR wrong number of arguments for 'mset' command"
+        );
         assert_eq!(
             err("mset a 1 b"),
             "ERR wrong number of arguments for 'mset' command"
@@ -945,18 +948,34 @@ mod tests {
         ] {
             assert_eq!(err(bad), "ERR syntax error", "{bad}");
         }
-        assert_eq!(err("set k v ex abc"), "ERR value is not an integer or out of range");
+        assert_eq!(
+            err("set k v ex abc"),
+            "ERR value is not an integer or out of range"
+        );
         for bad in [
             "set k v ex 0",
             "set k v px -1",
             "set k v exat 0",
             "set k v ex 9223372036854775807",
         ] {
-            assert_eq!(err(bad), "ERR invalid expire time in 'set' command", "{bad}");
+            assert_eq!(
+                err(bad),
+                "ERR invalid expire time in 'set' command",
+                "{bad}"
+            );
         }
-        assert_eq!(err("setex k 0 v"), "ERR invalid expire time in 'setex' command");
-        assert_eq!(err("psetex k -5 v"), "ERR invalid expire time in 'psetex' command");
-        assert_eq!(err("setex k x v"), "ERR value is not an integer or out of range");
+        assert_eq!(
+            err("setex k 0 v"),
+            "ERR invalid expire time in 'setex' command"
+        );
+        assert_eq!(
+            err("psetex k -5 v"),
+            "ERR invalid expire time in 'psetex' command"
+        );
+        assert_eq!(
+            err("setex k x v"),
+            "ERR value is not an integer or out of range"
+        );
     }
 
     #[test]
@@ -973,7 +992,10 @@ mod tests {
             parse("getex k PX 5").unwrap(),
             Command::GetEx("k".into(), GetExTtl::At(Expiry::RelativeMs(5)))
         );
-        assert_eq!(err("getex k ex 0"), "ERR invalid expire time in 'getex' command");
+        assert_eq!(
+            err("getex k ex 0"),
+            "ERR invalid expire time in 'getex' command"
+        );
         assert_eq!(err("getex k foo 1"), "ERR syntax error");
         assert_eq!(err("getex k ex 1 px 1"), "ERR syntax error");
         assert_eq!(err("getex k ex"), "ERR syntax error");
@@ -981,18 +1003,42 @@ mod tests {
 
     #[test]
     fn integers_are_strict() {
-        for ok in ["0", "1", "-1", "9223372036854775807", "-9223372036854775808"] {
+        for ok in [
+            "0",
+            "1",
+            "-1",
+            "9223372036854775807",
+            "-9223372036854775808",
+        ] {
             assert!(parse_i64_strict(ok.as_bytes()).is_some(), "{ok}");
         }
         for bad in [
-            "", "-", "+1", "01", "-0", " 1", "1 ", "1.0", "9223372036854775808", "abc",
+            "",
+            "-",
+            "+1",
+            "01",
+            "-0",
+            " 1",
+            "1 ",
+            "1.0",
+            "9223372036854775808",
+            "abc",
             "-9223372036854775809",
         ] {
             assert!(parse_i64_strict(bad.as_bytes()).is_none(), "{bad:?}");
         }
-        assert_eq!(err("incrby k 1.5"), "ERR value is not an integer or out of range");
-        assert_eq!(err("decrby k -9223372036854775808"), "ERR decrement would overflow");
-        assert_eq!(parse("decrby k 5").unwrap(), Command::IncrBy("k".into(), -5));
+        assert_eq!(
+            err("incrby k 1.5"),
+            "ERR value is not an integer or out of range"
+        );
+        assert_eq!(
+            err("decrby k -9223372036854775808"),
+            "ERR decrement would overflow"
+        );
+        assert_eq!(
+            parse("decrby k 5").unwrap(),
+            Command::IncrBy("k".into(), -5)
+        );
     }
 
     #[test]
@@ -1068,9 +1114,15 @@ mod tests {
         assert!(parse("setrange k 536870912 ").is_err());
         assert_eq!(err("flushall foo"), "ERR syntax error");
         assert!(parse("flushdb async").is_ok());
-        assert_eq!(err("debug foo"), "ERR unknown subcommand 'foo'. Try DEBUG HELP.");
+        assert_eq!(
+            err("debug foo"),
+            "ERR unknown subcommand 'foo'. Try DEBUG HELP."
+        );
         assert_eq!(parse("debug digest").unwrap(), Command::Digest);
-        assert_eq!(err("getrange k a 1"), "ERR value is not an integer or out of range");
+        assert_eq!(
+            err("getrange k a 1"),
+            "ERR value is not an integer or out of range"
+        );
     }
 
     #[test]

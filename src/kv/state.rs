@@ -369,7 +369,10 @@ impl KvState {
                 match ttl {
                     GetExTtl::Unchanged => {}
                     GetExTtl::Persist => {
-                        if self.live(key, now).is_some_and(|e| e.expire_at_ms.is_some()) {
+                        if self
+                            .live(key, now)
+                            .is_some_and(|e| e.expire_at_ms.is_some())
+                        {
                             self.set_expire(key, None);
                         }
                     }
@@ -469,11 +472,7 @@ impl KvState {
                 self.store(to, e.value, e.expire_at_ms, now);
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
-            Command::Expire {
-                key,
-                at,
-                condition,
-            } => {
+            Command::Expire { key, at, condition } => {
                 let Some(current) = self.live(key, now).map(|e| e.expire_at_ms) else {
                     return Ok(reply::integer(0));
                 };
@@ -499,7 +498,10 @@ impl KvState {
                 Ok(reply::integer(1))
             }
             Command::Persist(key) => {
-                if self.live(key, now).is_some_and(|e| e.expire_at_ms.is_some()) {
+                if self
+                    .live(key, now)
+                    .is_some_and(|e| e.expire_at_ms.is_some())
+                {
                     self.set_expire(key, None);
                     return Ok(reply::integer(1));
                 }
@@ -517,7 +519,11 @@ impl KvState {
             Command::Purge(keys) => {
                 let mut n = 0;
                 for key in keys {
-                    if self.entries.get(key.as_ref()).is_some_and(|e| !is_live(e, now)) {
+                    if self
+                        .entries
+                        .get(key.as_ref())
+                        .is_some_and(|e| !is_live(e, now))
+                    {
                         self.remove(key);
                         n += 1;
                     }
@@ -553,12 +559,14 @@ impl KvState {
                 let value = self.live_value(key, now).unwrap_or_default();
                 reply::bulk(substring(&value, *start, *end))
             }
-            Command::Exists(keys) => reply::integer(
-                keys.iter().filter(|k| self.live(k, now).is_some()).count() as i64,
-            ),
-            Command::Type(key) => {
-                reply::simple(if self.live(key, now).is_some() { "string" } else { "none" })
+            Command::Exists(keys) => {
+                reply::integer(keys.iter().filter(|k| self.live(k, now).is_some()).count() as i64)
             }
+            Command::Type(key) => reply::simple(if self.live(key, now).is_some() {
+                "string"
+            } else {
+                "none"
+            }),
             Command::Keys(pattern) => reply::array(
                 self.scan_order
                     .iter()
@@ -587,7 +595,11 @@ impl KvState {
                 })
             }
             Command::DbSize => {
-                let expired = self.expiries.iter().take_while(|(at, _)| *at <= now).count();
+                let expired = self
+                    .expiries
+                    .iter()
+                    .take_while(|(at, _)| *at <= now)
+                    .count();
                 reply::integer((self.entries.len() - expired) as i64)
             }
             Command::Digest => reply::bulk(Bytes::from(format!("{:016x}", self.digest()))),
@@ -826,7 +838,10 @@ mod tests {
             ("incrbyfloat f 0.1", "\"10.6\""),
             ("incrbyfloat f -10.6", "\"0\""),
             ("set big 1e308", "OK"),
-            ("incrbyfloat big 1e308", "!ERR increment would produce NaN or Infinity"),
+            (
+                "incrbyfloat big 1e308",
+                "!ERR increment would produce NaN or Infinity",
+            ),
             ("set s 1.5.5", "OK"),
             ("incrbyfloat s 1", "!ERR value is not a valid float"),
         ]);
@@ -887,8 +902,8 @@ mod tests {
         assert_eq!(
             out,
             [
-                "OK", ":1", ":0", ":1", ":1", ":0", ":1", ":1", ":0", ":0", ":1", ":0", ":0",
-                "OK", ":1", ":0", "OK", "OK", "\"w\"", "\"w\"", "OK", ":0"
+                "OK", ":1", ":0", ":1", ":1", ":0", ":1", ":1", ":0", ":0", ":1", ":0", ":0", "OK",
+                ":1", ":0", "OK", "OK", "\"w\"", "\"w\"", "OK", ":0"
             ]
         );
         assert_eq!(read(&s, 1000, "pttl u"), ":300");
@@ -905,7 +920,11 @@ mod tests {
     #[test]
     fn expired_keys_are_invisible_and_purged_deterministically() {
         let mut a = KvState::new();
-        run(&mut a, 1000, &["set k v px 100", "set keep v", "set l v px 500"]);
+        run(
+            &mut a,
+            1000,
+            &["set k v px 100", "set keep v", "set l v px 500"],
+        );
         assert_eq!(read(&a, 1099, "get k"), "\"v\"");
         assert_eq!(read(&a, 1100, "get k"), "nil");
         assert_eq!(read(&a, 1100, "dbsize"), ":2");
@@ -950,13 +969,20 @@ mod tests {
         assert_eq!(KvState::new().digest(), 0);
         run(&mut b, 2000, &["set x y"]);
         assert_ne!(a.digest(), b.digest());
-        assert_eq!(read(&a, 2000, "debug digest"), format!("\"{:016x}\"", a.digest()));
+        assert_eq!(
+            read(&a, 2000, "debug digest"),
+            format!("\"{:016x}\"", a.digest())
+        );
     }
 
     #[test]
     fn snapshot_round_trip() {
         let mut a = KvState::new();
-        run(&mut a, 1000, &["set a 1", "set b 2 px 100", "set c 3", "del c", "set d 4"]);
+        run(
+            &mut a,
+            1000,
+            &["set a 1", "set b 2 px 100", "set c 3", "del c", "set d 4"],
+        );
         let snap = a.snapshot();
         let mut b = KvState::new();
         b.restore(&snap).unwrap();
@@ -965,13 +991,20 @@ mod tests {
         assert_eq!(b.version_counter, a.version_counter);
         assert_eq!(b.deleted_version, a.deleted_version);
         assert_eq!(b.expired_keys(2000, 10), vec![Bytes::from("b")]);
-        assert_eq!(read(&b, 1000, "__version a d c"), read(&a, 1000, "__version a d c"));
+        assert_eq!(
+            read(&b, 1000, "__version a d c"),
+            read(&a, 1000, "__version a d c")
+        );
         // Both continue identically.
         let next = batch(&["incr a", "set e 5"], 1100);
         assert_eq!(a.apply(&next), b.apply(&next));
         assert_eq!(a.snapshot(), b.snapshot());
         assert!(b.restore(b"\xff\xff\xff").is_err());
-        assert_eq!(a.digest(), b.digest(), "a failed restore leaves the state unchanged");
+        assert_eq!(
+            a.digest(),
+            b.digest(),
+            "a failed restore leaves the state unchanged"
+        );
     }
 
     fn transaction(cmds: &[&str], watched: Vec<(&str, u64)>, now: i64) -> pb::KvBatch {
@@ -988,7 +1021,15 @@ mod tests {
     }
 
     fn version(s: &KvState, key: &str, now: i64) -> u64 {
-        match s.read(&pb::KvCommand { args: args(&format!("__version {key}")) }, now).kind {
+        match s
+            .read(
+                &pb::KvCommand {
+                    args: args(&format!("__version {key}")),
+                },
+                now,
+            )
+            .kind
+        {
             Some(Kind::Array(a)) => match a.items[0].kind {
                 Some(Kind::Integer(v)) => v as u64,
                 _ => panic!(),
@@ -1007,7 +1048,10 @@ mod tests {
 
         // Unchanged: applies everything, runtime errors stay per-command.
         let ok = transaction(&["incr a", "incr t", "get a"], vec![("a", va)], 1000);
-        assert_eq!(show(&s.apply(&ok)), "[:2 !ERR value is not an integer or out of range \"2\"]");
+        assert_eq!(
+            show(&s.apply(&ok)),
+            "[:2 !ERR value is not an integer or out of range \"2\"]"
+        );
 
         // `a` moved since: nothing is applied.
         let stale = transaction(&["set a 100", "set b 1"], vec![("a", va)], 1000);
@@ -1042,10 +1086,21 @@ mod tests {
         let mut cursor = "0".to_string();
         let mut rounds = 0;
         loop {
-            let r = s.read(&pb::KvCommand { args: args(&format!("scan {cursor} count 7")) }, 1000);
-            let Some(Kind::Array(a)) = r.kind else { panic!() };
-            let Some(Kind::Bulk(c)) = &a.items[0].kind else { panic!() };
-            let Some(Kind::Array(keys)) = &a.items[1].kind else { panic!() };
+            let r = s.read(
+                &pb::KvCommand {
+                    args: args(&format!("scan {cursor} count 7")),
+                },
+                1000,
+            );
+            let Some(Kind::Array(a)) = r.kind else {
+                panic!()
+            };
+            let Some(Kind::Bulk(c)) = &a.items[0].kind else {
+                panic!()
+            };
+            let Some(Kind::Array(keys)) = &a.items[1].kind else {
+                panic!()
+            };
             assert!(keys.items.len() <= 7);
             seen.extend(keys.items.iter().map(show));
             cursor = String::from_utf8(c.to_vec()).unwrap();
@@ -1082,23 +1137,60 @@ mod tests {
         });
         assert_eq!(show(&r), "[:0]");
         assert_eq!(s.len(), 0);
-        assert_eq!(run(&mut s, 0, &["nosuch"]), ["!ERR unknown command 'nosuch', with args beginning with: "]);
+        assert_eq!(
+            run(&mut s, 0, &["nosuch"]),
+            ["!ERR unknown command 'nosuch', with args beginning with: "]
+        );
     }
 
     #[test]
     fn apply_never_panics_on_arbitrary_arguments() {
         let words = [
-            "set", "get", "incr", "expire", "getex", "setrange", "getrange", "scan", "k", "-1",
-            "0", "9223372036854775807", "-9223372036854775808", "px", "ex", "exat", "pxat", "nx",
-            "xx", "gt", "lt", "get", "keepttl", "persist", "match", "count", "*", "[", "\\",
-            "__purge", "__version", "rename", "msetnx", "flushall", "debug", "digest",
+            "set",
+            "get",
+            "incr",
+            "expire",
+            "getex",
+            "setrange",
+            "getrange",
+            "scan",
+            "k",
+            "-1",
+            "0",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "px",
+            "ex",
+            "exat",
+            "pxat",
+            "nx",
+            "xx",
+            "gt",
+            "lt",
+            "get",
+            "keepttl",
+            "persist",
+            "match",
+            "count",
+            "*",
+            "[",
+            "\\",
+            "__purge",
+            "__version",
+            "rename",
+            "msetnx",
+            "flushall",
+            "debug",
+            "digest",
         ];
         let mut s = KvState::new();
         let mut seed = 7u64;
         for _ in 0..5000 {
             let mut cmd = Vec::new();
             for _ in 0..(seed % 6 + 1) {
-                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 cmd.push(Bytes::from(words[(seed >> 33) as usize % words.len()]));
             }
             let b = pb::KvBatch {

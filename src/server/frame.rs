@@ -170,10 +170,11 @@ pub fn split_inline(line: &[u8]) -> Option<Vec<Bytes>> {
                 i += 1;
                 loop {
                     match *line.get(i)? {
-                        b'\\' if i + 3 < line.len()
-                            && line[i + 1] == b'x'
-                            && line[i + 2].is_ascii_hexdigit()
-                            && line[i + 3].is_ascii_hexdigit() =>
+                        b'\\'
+                            if i + 3 < line.len()
+                                && line[i + 1] == b'x'
+                                && line[i + 2].is_ascii_hexdigit()
+                                && line[i + 3].is_ascii_hexdigit() =>
                         {
                             arg.push(hex(line[i + 2]) * 16 + hex(line[i + 3]));
                             i += 4;
@@ -273,13 +274,14 @@ mod tests {
 
     #[test]
     fn pipelined_multibulk_and_partial_frames() {
-        let input = b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n*1\r\n$4\r\nPI";
+        let input =
+            b"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$0\r\n\r\n*1\r\n$4\r\nPI";
         let (reqs, err, left) = all(input, OPEN);
         assert_eq!(err, None);
         assert_eq!(reqs.len(), 2);
         assert_eq!(strs(&reqs[0]), ["GET", "k"]);
         assert_eq!(strs(&reqs[1]), ["SET", "k", ""]);
-        assert_eq!(left, 12, "the partial frame stays buffered");
+        assert_eq!(left, 10, "the partial frame stays buffered");
         // Every prefix of a valid frame is "incomplete", never an error.
         let frame = b"*2\r\n$3\r\nGET\r\n$10\r\n0123456789\r\n";
         for cut in 0..frame.len() {
@@ -298,9 +300,15 @@ mod tests {
         assert!(reqs[2].is_empty());
         assert_eq!(strs(&reqs[3]), ["get", "it's"]);
         let (_, err, _) = all(b"get \"abc\r\n", OPEN);
-        assert_eq!(err.unwrap(), "ERR Protocol error: unbalanced quotes in request");
+        assert_eq!(
+            err.unwrap(),
+            "ERR Protocol error: unbalanced quotes in request"
+        );
         let (_, err, _) = all(b"get \"a\"b\r\n", OPEN);
-        assert_eq!(err.unwrap(), "ERR Protocol error: unbalanced quotes in request");
+        assert_eq!(
+            err.unwrap(),
+            "ERR Protocol error: unbalanced quotes in request"
+        );
     }
 
     #[test]
@@ -326,7 +334,10 @@ mod tests {
             ..OPEN
         };
         let (_, err, _) = all(b"*11\r\n", closed);
-        assert_eq!(err.unwrap(), "ERR Protocol error: unauthenticated multibulk length");
+        assert_eq!(
+            err.unwrap(),
+            "ERR Protocol error: unauthenticated multibulk length"
+        );
         let (_, err, _) = all(b"*11\r\n", OPEN);
         assert_eq!(err, None);
         let big = Limits {
@@ -334,7 +345,10 @@ mod tests {
             authenticated: false,
         };
         let (_, err, _) = all(b"*1\r\n$16385\r\n", big);
-        assert_eq!(err.unwrap(), "ERR Protocol error: unauthenticated bulk length");
+        assert_eq!(
+            err.unwrap(),
+            "ERR Protocol error: unauthenticated bulk length"
+        );
     }
 
     #[test]
@@ -345,7 +359,10 @@ mod tests {
         long.insert(0, b'*');
         long[1] = b'1';
         let (_, err, _) = all(&long, OPEN);
-        assert_eq!(err.unwrap(), "ERR Protocol error: too big mbulk count string");
+        assert_eq!(
+            err.unwrap(),
+            "ERR Protocol error: too big mbulk count string"
+        );
     }
 
     #[test]
@@ -383,6 +400,9 @@ mod tests {
             assert!(left <= input.len());
             errors += usize::from(err.is_some());
         }
-        assert!(errors > 100, "garbage should mostly be refused, got {errors} errors");
+        assert!(
+            errors > 100,
+            "garbage should mostly be refused, got {errors} errors"
+        );
     }
 }

@@ -21,22 +21,38 @@ pub const REDIS_VERSION: &str = "7.2.0";
 
 /// Connection-level commands: (name, arity, flags) as COMMAND INFO shows them.
 const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
-    ("auth", -2, &["noscript", "loading", "stale", "fast", "no_auth"]),
+    (
+        "auth",
+        -2,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
     ("client", -2, &["noscript", "loading", "stale"]),
     ("command", -1, &["loading", "stale"]),
     ("config", -2, &["admin", "noscript", "loading", "stale"]),
     ("discard", 1, &["noscript", "loading", "stale", "fast"]),
     ("echo", 2, &["fast"]),
     ("exec", 1, &["noscript", "loading", "stale", "skip_slowlog"]),
-    ("hello", -1, &["noscript", "loading", "stale", "fast", "no_auth"]),
+    (
+        "hello",
+        -1,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
     ("info", -1, &["loading", "stale"]),
     ("lastsave", 1, &["loading", "stale", "fast"]),
     ("multi", 1, &["noscript", "loading", "stale", "fast"]),
     ("ping", -1, &["fast"]),
-    ("quit", -1, &["noscript", "loading", "stale", "fast", "no_auth"]),
+    (
+        "quit",
+        -1,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
     ("readonly", 1, &["loading", "stale", "fast"]),
     ("readwrite", 1, &["loading", "stale", "fast"]),
-    ("reset", 1, &["noscript", "loading", "stale", "fast", "no_auth"]),
+    (
+        "reset",
+        1,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
     ("select", 2, &["loading", "stale", "fast"]),
     ("time", 1, &["loading", "stale", "fast"]),
     ("unwatch", 1, &["noscript", "loading", "stale", "fast"]),
@@ -328,9 +344,10 @@ impl<B: Backend> Session<B> {
             {
                 Out::ok()
             }
-            (b"id" | b"getname" | b"setname" | b"setinfo" | b"info" | b"no-evict" | b"no-touch", _) => {
-                arity(&format!("client|{}", text(&sub)))
-            }
+            (
+                b"id" | b"getname" | b"setname" | b"setinfo" | b"info" | b"no-evict" | b"no-touch",
+                _,
+            ) => arity(&format!("client|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CLIENT"),
         }
     }
@@ -343,9 +360,7 @@ impl<B: Backend> Session<B> {
         match sub.as_slice() {
             b"count" if a.len() == 1 => Out::Integer(all_command_names().count() as i64),
             b"list" => Out::Array(all_command_names().map(Out::bulk).collect()),
-            b"info" if a.len() == 1 => {
-                Out::Array(all_command_names().map(command_info).collect())
-            }
+            b"info" if a.len() == 1 => Out::Array(all_command_names().map(command_info).collect()),
             b"info" => Out::Array(
                 a[1..]
                     .iter()
@@ -476,7 +491,11 @@ impl<B: Backend> Session<B> {
             && let Some(s) = &status
         {
             section(&mut out, "Replication");
-            let role = if s.role == RoleKind::Leader { "master" } else { "slave" };
+            let role = if s.role == RoleKind::Leader {
+                "master"
+            } else {
+                "slave"
+            };
             let _ = write!(out, "role:{role}\r\nconnected_slaves:0\r\n");
         }
         if wants("keyspace") {
@@ -589,7 +608,11 @@ fn command_info(name: &str) -> Out {
                 Access::Read => "readonly",
                 Access::Write => "write",
             };
-            (spec.arity, vec![flag], (spec.first_key, spec.last_key, spec.step))
+            (
+                spec.arity,
+                vec![flag],
+                (spec.first_key, spec.last_key, spec.step),
+            )
         } else if let Some((_, arity, flags)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name) {
             (*arity, flags.to_vec(), (0, 0, 0))
         } else {
@@ -607,4 +630,10 @@ fn command_info(name: &str) -> Out {
         Out::Array(Vec::new()),
         Out::Array(Vec::new()),
     ])
+}
+
+/// The number COMMAND COUNT reports (for tests).
+#[cfg(test)]
+pub fn tests_command_count() -> usize {
+    all_command_names().count()
 }

@@ -80,7 +80,10 @@ impl std::fmt::Debug for Options {
         f.debug_struct("Options")
             .field("node_id", &self.node_id)
             .field("port", &self.port)
-            .field("requirepass", &self.requirepass.as_ref().map(|_| "<redacted>"))
+            .field(
+                "requirepass",
+                &self.requirepass.as_ref().map(|_| "<redacted>"),
+            )
             .field("max_bulk_len", &self.max_bulk_len)
             .field("max_clients", &self.max_clients)
             .finish()
@@ -243,3 +246,6 @@ pub async fn serve<B: Backend>(
     }
     info!("resp server stopped");
 }
+
+#[cfg(test)]
+mod tests;

@@ -124,8 +124,7 @@ pub fn encode(out: &Out, resp3: bool, buf: &mut BytesMut) {
                 _ => Resp3Frame::Null,
             };
             // Encoding into a growable buffer only fails on a bug in the size computation.
-            if redis_protocol::resp3::encode::complete::extend_encode(buf, &frame, false).is_err()
-            {
+            if redis_protocol::resp3::encode::complete::extend_encode(buf, &frame, false).is_err() {
                 buf.put_slice(b"-ERR reply encoding failed\r\n");
             }
         }

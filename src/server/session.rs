@@ -158,7 +158,11 @@ pub(super) async fn serve_connection<B: Backend>(
 }
 
 fn max_frame<B>(session: &Session<B>) -> usize {
-    session.shared.options.max_bulk_len.saturating_add(MAX_INLINE_BYTES)
+    session
+        .shared
+        .options
+        .max_bulk_len
+        .saturating_add(MAX_INLINE_BYTES)
 }
 
 impl<B: Backend> Session<B> {
