@@ -149,8 +149,13 @@ pub async fn run(config: Config) -> Result<(), Error> {
 }
 
 fn server_options(config: &Config) -> server::Options {
-    let _ = config;
-    server::Options::default()
+    server::Options {
+        node_id: config.id,
+        port: config.port,
+        requirepass: config.requirepass.clone(),
+        max_bulk_len: config.proto_max_bulk_len,
+        max_clients: config.max_clients,
+    }
 }
 
 async fn wait_for_signal() {
