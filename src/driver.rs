@@ -358,10 +358,10 @@ impl Driver {
             while self.node.has_ready() {
                 self.handle_ready().await;
             }
-            if let Some(stop_by) = stop_by {
-                if self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by {
-                    break;
-                }
+            if let Some(stop_by) = stop_by
+                && (self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by)
+            {
+                break;
             }
         }
         self.fail_everything();
@@ -704,14 +704,14 @@ impl Driver {
     }
 
     fn on_read_state(&mut self, state: raft::ReadState) {
-        if let CatchUp::Waiting(Some((id, _))) = self.catch_up {
-            if id == state.id {
-                self.catch_up = match state.index {
-                    Some(index) => CatchUp::Applying(index),
-                    None => CatchUp::Waiting(None),
-                };
-                return;
-            }
+        if let CatchUp::Waiting(Some((id, _))) = self.catch_up
+            && id == state.id
+        {
+            self.catch_up = match state.index {
+                Some(index) => CatchUp::Applying(index),
+                None => CatchUp::Waiting(None),
+            };
+            return;
         }
         let Some((_, read)) = self.reading.remove(&state.id) else {
             return;
@@ -723,15 +723,15 @@ impl Driver {
     }
 
     fn serve_confirmed_reads(&mut self) {
-        if let CatchUp::Applying(index) = self.catch_up {
-            if self.applied >= index {
-                info!(
-                    applied = self.applied,
-                    leader_commit = index,
-                    "caught up with leader"
-                );
-                self.catch_up = CatchUp::Done;
-            }
+        if let CatchUp::Applying(index) = self.catch_up
+            && self.applied >= index
+        {
+            info!(
+                applied = self.applied,
+                leader_commit = index,
+                "caught up with leader"
+            );
+            self.catch_up = CatchUp::Done;
         }
         if self.confirmed.is_empty() {
             return;
