@@ -970,7 +970,7 @@ impl Node {
         leader_commit: Index,
         read_seq: u64,
     ) {
-        self.election_elapsed = 0;
+        self.reset_election_timer();
         // Our committed prefix matches every later leader's log (leader completeness), and may
         // be compacted: check the match from our commit index instead.
         let commit = self.log.commit();
@@ -1036,7 +1036,7 @@ impl Node {
 
     /// §7: install a leader's snapshot unless our log already covers it.
     fn handle_install_snapshot(&mut self, from: NodeId, snapshot: Snapshot) {
-        self.election_elapsed = 0;
+        self.reset_election_timer();
         let match_index = if snapshot.index <= self.log.commit() {
             self.log.commit()
         } else if self.log.term_at(snapshot.index) == Some(snapshot.term) {
