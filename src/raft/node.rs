@@ -808,11 +808,17 @@ impl Node {
     /// `term + 1`, without changing our term or vote.
     fn become_pre_candidate(&mut self) {
         self.abort_reads();
+        let retry = matches!(self.role, Role::PreCandidate { .. });
         self.role = Role::PreCandidate {
             votes: BTreeMap::from([(self.id, true)]),
         };
         self.reset_election_timer();
-        info!(node = self.id, term = self.term, "became pre-candidate");
+        // A node cut off from the cluster retries every timeout: say so once at INFO.
+        if retry {
+            debug!(node = self.id, term = self.term, "pre-vote retry");
+        } else {
+            info!(node = self.id, term = self.term, "became pre-candidate");
+        }
         let request = Message::RequestVote {
             last_index: self.log.last_index(),
             last_term: self.log.last_term(),
