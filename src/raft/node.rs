@@ -18,6 +18,10 @@ use super::progress::{Progress, ProgressState};
 use super::ready::{ReadState, Ready};
 use super::rng::Rng;
 
+/// How many minimum election timeouts a leader waits for a snapshot's answer before it
+/// presumes the snapshot lost and probes the follower again (which resends it).
+pub const SNAPSHOT_TIMEOUT_ELECTIONS: u64 = 2;
+
 /// Static configuration of a node.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -378,7 +382,7 @@ impl Node {
             lead.heartbeat_elapsed = 0;
         }
         for pr in lead.progress.values_mut() {
-            pr.tick(2 * election_ticks);
+            pr.tick(SNAPSHOT_TIMEOUT_ELECTIONS * election_ticks);
         }
         if let Some(transfer) = &mut lead.transfer {
             transfer.elapsed_ticks += 1;
