@@ -34,7 +34,7 @@
 //! it, and never drops a matching entry (so stale, duplicated or reordered messages cannot
 //! shorten its log). On a mismatch it answers with a hint — the conflicting term and the
 //! first index it holds of that term, or its last index + 1 if its log is too short — and the
-//! leader skips a whole term per round trip. Per follower the leader keeps a [`progress`]
+//! leader skips a whole term per round trip. Per follower the leader keeps a `Progress`
 //! record: *probe* (one append at a time until the match point is found), *replicate*
 //! (pipelined appends, batched up to `max_append_bytes`, at most `max_inflight_appends`
 //! unacknowledged) or *snapshot* (an `InstallSnapshot` in flight). Appends are built when the
@@ -102,12 +102,12 @@
 //!   total bytes in flight.
 //! - The log lives entirely in memory between compactions.
 
-pub mod log;
+mod log;
 pub mod message;
 pub mod node;
-pub mod progress;
+mod progress;
 pub mod ready;
-pub mod rng;
+mod rng;
 
 #[cfg(test)]
 mod chaos;
