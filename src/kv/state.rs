@@ -602,6 +602,17 @@ impl KvState {
                     .count();
                 reply::integer((self.entries.len() - expired) as i64)
             }
+            Command::Keyspace => {
+                let expired = self
+                    .expiries
+                    .iter()
+                    .take_while(|(at, _)| *at <= now)
+                    .count();
+                reply::array(vec![
+                    reply::integer((self.entries.len() - expired) as i64),
+                    reply::integer((self.expiries.len() - expired) as i64),
+                ])
+            }
             Command::Digest => reply::bulk(Bytes::from(format!("{:016x}", self.digest()))),
             Command::Version(keys) => reply::array(
                 keys.iter()
@@ -928,6 +939,7 @@ mod tests {
         assert_eq!(read(&a, 1099, "get k"), "\"v\"");
         assert_eq!(read(&a, 1100, "get k"), "nil");
         assert_eq!(read(&a, 1100, "dbsize"), ":2");
+        assert_eq!(read(&a, 1100, "__keyspace"), "[:2 :1]");
         assert_eq!(read(&a, 1100, "keys *").len(), "[\"keep\" \"l\"]".len());
         // Apply uses the batch clock, not the caller's: INCR on an expired key starts at 0.
         assert_eq!(run(&mut a, 1200, &["incr k"]), [":1"]);

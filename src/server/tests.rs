@@ -426,6 +426,8 @@ async fn info_has_raft_section() {
     })
     .await;
     let mut c = connect(&server).await;
+    expect(&mut c, &cmd(&["SET", "a", "1", "EX", "100"]), "+OK\r\n").await;
+    expect(&mut c, &cmd(&["SET", "b", "1"]), "+OK\r\n").await;
     let raft = "# Raft\r\nrole:leader\r\nnode_id:1\r\nterm:3\r\nleader_id:1\r\n\
                 commit_index:7\r\nlast_applied:7\r\nlast_log_index:8\r\n";
     expect(
@@ -458,6 +460,7 @@ async fn info_has_raft_section() {
     }
     assert!(text.contains("redis_version:7.2.0"));
     assert!(text.contains("role:master"));
+    assert!(text.contains("db0:keys=2,expires=1,"), "{text}");
 }
 
 #[tokio::test]
