@@ -301,7 +301,10 @@ impl<B: Backend> Session<B> {
                     .clients
                     .lock()
                     .ok()
-                    .and_then(|c| c.get(&self.id).map(|info| client_line(self.id, info)))
+                    .and_then(|c| {
+                        c.get(&self.id)
+                            .map(|info| client_line(self.id, info) + "\n")
+                    })
                     .unwrap_or_default();
                 Out::bulk(line)
             }
