@@ -12,19 +12,28 @@ use raft_kv::raft::{
 
 use super::Options;
 use super::disk::Disk;
-use super::invariants::committed_entries::AckedWrites;
+use super::invariants::committed_entries::CommittedLog;
 use super::invariants::election_safety::ElectionSafety;
 use super::invariants::liveness::{self, Probe, ProbeState};
 use super::invariants::log_matching::LogMatching;
 use super::invariants::read_linearizability::{self, PendingRead, Reads};
 use super::invariants::state_machine_safety::{self, AppliedHistory};
-use super::invariants::{Check, Violation, durable_state, leader_completeness, monotonic_state};
+use super::invariants::{
+    Check, Violation, durable_state, leader_commit_rule, leader_completeness, monotonic_state,
+    persist_before_send,
+};
 use super::network::{Faults, Network};
 use super::params::Params;
 use super::rng::Rng;
 use super::state_machine::{REGISTERS, StateMachine, decode_set, entry_hash};
 use super::trace::{self, Trace};
 use super::workload::Workload;
+
+/// `Ready` rounds after one input beyond which the core is considered stuck in a loop.
+const MAX_READY_ROUNDS: usize = 64;
+
+/// Messages in flight beyond which the core is considered to be flooding the network.
+const MAX_IN_FLIGHT: usize = 100_000;
 
 /// What one seed did, for the summary line.
 #[derive(Clone, Copy, Debug, Default)]
@@ -87,7 +96,7 @@ pub struct Cluster {
     election: ElectionSafety,
     log: LogMatching,
     history: AppliedHistory,
-    acked: AckedWrites,
+    committed: CommittedLog,
     reads: Reads,
     workload: Workload,
     trace: Trace,
@@ -132,7 +141,7 @@ impl Cluster {
             election: ElectionSafety::default(),
             log: LogMatching::default(),
             history: AppliedHistory::default(),
-            acked: AckedWrites::default(),
+            committed: CommittedLog::default(),
             reads: Reads::default(),
             trace,
             #[cfg(feature = "bug-injection")]
@@ -391,12 +400,21 @@ impl Cluster {
 
     /// Handles every `Ready` node `i` has after an input, then checks its status.
     fn after_input(&mut self, i: usize) -> Check {
-        loop {
+        for round in 0.. {
             let Some(node) = self.nodes[i].node.as_mut() else {
                 return Ok(());
             };
             if !node.has_ready() {
                 break;
+            }
+            if round == MAX_READY_ROUNDS {
+                return Err(Violation::new(
+                    "ready_loop",
+                    format!(
+                        "n{} still has work after {MAX_READY_ROUNDS} Readies for one input",
+                        i + 1
+                    ),
+                ));
             }
             let ready = node.ready();
             if !self.handle_ready(i, ready)? {
@@ -409,6 +427,7 @@ impl Cluster {
     /// Carries out one `Ready`; returns false if the node crashed while doing so.
     fn handle_ready(&mut self, i: usize, ready: Ready) -> Result<bool, Violation> {
         let id = self.nodes[i].id;
+        self.trace.log(self.now, || format!("n{id} {}", trace::ready(&ready)));
         if self.faults_on && self.fault_rng.chance(self.params.ready_crash_ppm) {
             self.crash(i, "before persisting a Ready (it is lost)");
             return Ok(false);
@@ -425,7 +444,14 @@ impl Cluster {
                     format!("n{id} emitted a message from n{}", envelope.from),
                 ));
             }
+            persist_before_send::check(&self.nodes[i].disk, &envelope)?;
             self.net.send(envelope, self.now, &mut self.net_rng);
+        }
+        if self.net.in_flight() > MAX_IN_FLIGHT {
+            return Err(Violation::new(
+                "message_flood",
+                format!("{} messages in flight after n{id}'s Ready", self.net.in_flight()),
+            ));
         }
         if let Some(snapshot) = &ready.snapshot {
             let n = &self.nodes[i];
@@ -465,23 +491,25 @@ impl Cluster {
     fn persist(&mut self, i: usize, ready: &Ready) -> Check {
         let n = &mut self.nodes[i];
         if let Some(snapshot) = &ready.snapshot {
-            n.disk.install_snapshot(n.id, snapshot, &self.log)?;
+            n.disk
+                .install_snapshot(n.id, snapshot, &self.log, &self.committed)?;
         }
         if let Some(hard_state) = ready.hard_state {
             durable_state::check(n.id, &n.disk.hard_state, &hard_state)?;
             n.disk.hard_state = hard_state;
         }
-        n.disk.append(n.id, &ready.entries, &mut self.log)
+        n.disk
+            .append(n.id, &ready.entries, &mut self.log, &self.committed)
     }
 
     fn apply(&mut self, i: usize, entry: &Entry) -> Check {
         let id = self.nodes[i].id;
-        self.acked.check_apply(id, entry)?;
+        self.committed.record(id, entry)?;
         let first = self.history.apply(id, &mut self.nodes[i].sm, entry)?;
         if first && let Some((key, value)) = entry.data.as_deref().and_then(decode_set) {
             self.reads.record_write(entry.index, key, value);
         }
-        self.workload.applied(id, entry, &mut self.acked)
+        self.workload.applied(id, entry, &mut self.committed)
     }
 
     fn read_state(&mut self, i: usize, read_state: &ReadState) -> Check {
@@ -570,6 +598,17 @@ impl Cluster {
         let status = node.status();
         if let Some(prev) = &n.status {
             monotonic_state::check(prev, &status)?;
+            leader_commit_rule::check(prev, &status, &n.disk)?;
+        }
+        // Everything up to the commit index is committed: record it from the durable log.
+        let prev_commit = n
+            .status
+            .as_ref()
+            .map_or(n.disk.snapshot_index(), |p| p.commit);
+        for index in prev_commit + 1..=status.commit {
+            if let Some(entry) = n.disk.entry(index) {
+                self.committed.record(status.id, entry)?;
+            }
         }
         let changed = n
             .status
@@ -593,7 +632,7 @@ impl Cluster {
             status.role == RoleKind::Leader && self.election.leader_of(status.term).is_none();
         self.election.observe(&status)?;
         if newly_leader {
-            leader_completeness::check(status.id, status.term, &n.disk, &self.history)?;
+            leader_completeness::check(status.id, status.term, &n.disk, &self.committed)?;
         }
         self.report.max_term = self.report.max_term.max(status.term);
         self.nodes[i].status = Some(status);
@@ -675,7 +714,7 @@ impl Cluster {
         }
         let i = self.client_rng.pick(&live);
         let key = self.client_rng.below(u64::from(REGISTERS)) as u8;
-        let committed = self.history.max_index();
+        let committed = self.committed.max_index();
         let n = &mut self.nodes[i];
         let id = RequestId {
             node: n.id,

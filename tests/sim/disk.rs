@@ -6,8 +6,9 @@
 //! from the first entry's index. Each durable entry carries the chain hash of its log prefix so
 //! the log-matching checker can compare logs in O(1) per write.
 
-use raft_kv::raft::{Entry, HardState, Index, NodeId, Snapshot};
+use raft_kv::raft::{Entry, HardState, Index, NodeId, Snapshot, Term};
 
+use super::invariants::committed_entries::CommittedLog;
 use super::invariants::log_matching::{self, LogMatching};
 use super::invariants::{Check, Violation};
 
@@ -45,6 +46,14 @@ impl Disk {
         self.position(index).map(|p| &self.entries[p].0)
     }
 
+    /// Term of the durable entry at `index`, including the snapshot's last entry.
+    pub fn term_at(&self, index: Index) -> Option<Term> {
+        match &self.snapshot {
+            Some(s) if s.index == index => Some(s.term),
+            _ => self.entry(index).map(|e| e.term),
+        }
+    }
+
     /// The durable entries after the snapshot, for restarting a node.
     pub fn entries(&self) -> Vec<Entry> {
         self.entries.iter().map(|(e, _)| e.clone()).collect()
@@ -67,12 +76,14 @@ impl Disk {
     /// Persists a snapshot received from a leader: the log restarts after it.
     ///
     /// # Errors
-    /// A violation if the snapshot covers an entry that no log ever held.
+    /// A violation if the snapshot covers an entry that no log ever held, or if an entry it
+    /// drops beyond its index was committed.
     pub fn install_snapshot(
         &mut self,
         node: NodeId,
         snapshot: &Snapshot,
         log: &LogMatching,
+        committed: &CommittedLog,
     ) -> Check {
         let chain = log.chain_of(snapshot.index, snapshot.term).ok_or_else(|| {
             Violation::new(
@@ -83,6 +94,11 @@ impl Disk {
                 ),
             )
         })?;
+        for (removed, _) in &self.entries {
+            if removed.index > snapshot.index {
+                committed.check_truncate(node, removed)?;
+            }
+        }
         self.snapshot = Some(snapshot.clone());
         self.snapshot_chain = chain;
         self.entries.clear();
@@ -122,8 +138,14 @@ impl Disk {
     ///
     /// # Errors
     /// A violation if the entries leave a gap, rewrite the snapshot's range, are not consecutive,
-    /// or break log matching against any log ever persisted.
-    pub fn append(&mut self, node: NodeId, entries: &[Entry], log: &mut LogMatching) -> Check {
+    /// break log matching against any log ever persisted, or truncate a committed entry.
+    pub fn append(
+        &mut self,
+        node: NodeId,
+        entries: &[Entry],
+        log: &mut LogMatching,
+        committed: &CommittedLog,
+    ) -> Check {
         let Some(first) = entries.first() else {
             return Ok(());
         };
@@ -138,6 +160,18 @@ impl Disk {
                     self.last_index()
                 ),
             ));
+        }
+        for (removed, _) in &self.entries {
+            let Some(offset) = removed.index.checked_sub(first.index) else {
+                continue;
+            };
+            let rewritten = usize::try_from(offset)
+                .ok()
+                .and_then(|o| entries.get(o))
+                .is_some_and(|e| e.term == removed.term);
+            if !rewritten {
+                committed.check_truncate(node, removed)?;
+            }
         }
         self.entries.retain(|(e, _)| e.index < first.index);
         let mut prev_index = first.index - 1;

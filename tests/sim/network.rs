@@ -101,6 +101,11 @@ impl Network {
         due
     }
 
+    /// Number of messages on the wire.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight.len()
+    }
+
     /// Cuts the link from `from` to `to` (one way).
     pub fn block(&mut self, from: NodeId, to: NodeId) {
         let link = self.link(from, to);

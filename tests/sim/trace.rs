@@ -3,7 +3,7 @@
 //!
 //! Lines are only formatted when tracing is on, so batch runs pay nothing for them.
 
-use raft_kv::raft::{Entry, Envelope, Message, RequestId};
+use raft_kv::raft::{Entry, Envelope, Message, Ready, RequestId};
 
 /// Prints trace lines to stdout when enabled.
 #[derive(Clone, Copy, Debug, Default)]
@@ -122,4 +122,36 @@ fn message(m: &Message) -> String {
 /// Formats a request id as `r<node>.<seq>`.
 pub fn request_id(id: &RequestId) -> String {
     request(id)
+}
+
+/// Summarises a `Ready`: what it persists, sends, applies and answers.
+pub fn ready(r: &Ready) -> String {
+    let mut parts = vec!["READY".to_string()];
+    if let Some(hs) = r.hard_state {
+        parts.push(format!(
+            "hard_state(term={} vote={:?} commit={})",
+            hs.term, hs.vote, hs.commit
+        ));
+    }
+    if let Some(s) = &r.snapshot {
+        parts.push(format!("snapshot={}@{}", s.index, s.term));
+    }
+    if !r.entries.is_empty() {
+        parts.push(format!("persist={}", entries(&r.entries)));
+    }
+    if !r.messages.is_empty() {
+        let sends: Vec<String> = r
+            .messages
+            .iter()
+            .map(|e| format!("→n{} {}", e.to, message(&e.message)))
+            .collect();
+        parts.push(format!("send=[{}]", sends.join(", ")));
+    }
+    if !r.committed_entries.is_empty() {
+        parts.push(format!("apply={}", entries(&r.committed_entries)));
+    }
+    for rs in &r.read_states {
+        parts.push(format!("read_state({} {:?})", request(&rs.id), rs.index));
+    }
+    parts.join(" ")
 }

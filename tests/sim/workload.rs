@@ -7,7 +7,7 @@ use bytes::Bytes;
 use raft_kv::raft::{Entry, Index, NodeId, Term};
 
 use super::invariants::Check;
-use super::invariants::committed_entries::AckedWrites;
+use super::invariants::committed_entries::CommittedLog;
 use super::rng::Rng;
 use super::state_machine::{REGISTERS, encode_set, entry_hash};
 
@@ -75,13 +75,13 @@ impl Workload {
 
     /// Handles `node` applying `entry`: acknowledges the proposal made for that index and term,
     /// or forgets a proposal that lost its index to another term's entry.
-    pub fn applied(&mut self, node: NodeId, entry: &Entry, acked: &mut AckedWrites) -> Check {
+    pub fn applied(&mut self, node: NodeId, entry: &Entry, committed: &mut CommittedLog) -> Check {
         let pending = &mut self.pending[node as usize - 1];
         let Some(proposal) = pending.remove(&entry.index) else {
             return Ok(());
         };
         if proposal.term == entry.term {
-            acked.ack(node, entry, proposal.hash)?;
+            committed.ack(node, entry, proposal.hash)?;
             self.acknowledged += 1;
         }
         Ok(())

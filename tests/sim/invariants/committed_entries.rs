@@ -1,10 +1,12 @@
-//! Committed entries are never lost or changed: once a client's write was acknowledged (the
-//! proposing node applied an entry with the index *and* term `propose` returned), that index
-//! holds that write forever, and every node that applies the index applies that write.
+//! Committed entries are never lost or changed (Raft §5.4): once an entry is known committed at
+//! an index, no node ever commits, applies or keeps a different entry there, and no node drops
+//! it from its durable log except into a snapshot. Acknowledged client writes are the
+//! client-visible case: the entry applied at the (index, term) `propose` returned must carry the
+//! proposed payload, and that index holds it forever.
 //!
-//! State-machine safety already compares applications with each other; this checker names the
-//! stronger, client-visible failure (an acknowledged write replaced or lost) and also checks the
-//! `propose` contract itself: the entry applied at the returned (index, term) is the proposed one.
+//! The checker keeps the de-facto committed log: every entry some node applied, and every entry
+//! at or below some node's commit index in that node's durable log. Any disagreement between
+//! two such sources, and any durable truncation of a known-committed entry, is a violation.
 
 use std::collections::BTreeMap;
 
@@ -16,19 +18,67 @@ use super::{Check, Violation};
 /// This invariant's name in failure reports.
 pub const NAME: &str = "committed_entries";
 
-/// Every acknowledged write: index → (term, payload hash).
-#[derive(Debug, Default)]
-pub struct AckedWrites {
-    acked: BTreeMap<Index, (Term, u64)>,
+/// What is known about one committed index.
+#[derive(Clone, Copy, Debug)]
+pub struct Committed {
+    /// Term of the committed entry.
+    pub term: Term,
+    /// `entry_hash` of the committed entry.
+    pub hash: u64,
+    /// The first node known to have committed it.
+    pub node: NodeId,
+    /// Whether a client was told this write succeeded.
+    pub acked: bool,
 }
 
-impl AckedWrites {
-    /// Records that a client was told its write committed as `entry`, after checking that
-    /// `entry` carries what the client proposed (`proposed` is the `entry_hash` of the
-    /// entry `propose` should have created).
-    pub fn ack(&mut self, node: NodeId, entry: &Entry, proposed: u64) -> Check {
+/// The committed log as far as anyone knows it.
+#[derive(Debug, Default)]
+pub struct CommittedLog {
+    entries: BTreeMap<Index, Committed>,
+}
+
+impl CommittedLog {
+    /// The highest index known committed.
+    pub fn max_index(&self) -> Index {
+        self.entries.last_key_value().map_or(0, |(&i, _)| i)
+    }
+
+    /// What is known committed at `index`.
+    pub fn get(&self, index: Index) -> Option<&Committed> {
+        self.entries.get(&index)
+    }
+
+    /// Records that `node` committed `entry` (it is at or below its commit index, or applied).
+    pub fn record(&mut self, node: NodeId, entry: &Entry) -> Check {
         let hash = entry_hash(entry);
-        if hash != proposed {
+        let known = *self.entries.entry(entry.index).or_insert(Committed {
+            term: entry.term,
+            hash,
+            node,
+            acked: false,
+        });
+        if known.hash != hash {
+            return Err(Violation::new(
+                NAME,
+                format!(
+                    "n{node} committed {}@{} but n{} had committed {}{}@{} at that index",
+                    entry.index,
+                    entry.term,
+                    known.node,
+                    if known.acked { "the acknowledged write " } else { "" },
+                    entry.index,
+                    known.term
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records that a client was told its write committed as `entry`, after checking that
+    /// `entry` carries what the client proposed (`proposed` is the `entry_hash` of the entry
+    /// `propose` should have created).
+    pub fn ack(&mut self, node: NodeId, entry: &Entry, proposed: u64) -> Check {
+        if entry_hash(entry) != proposed {
             return Err(Violation::new(
                 NAME,
                 format!(
@@ -37,18 +87,23 @@ impl AckedWrites {
                 ),
             ));
         }
-        self.acked.insert(entry.index, (entry.term, hash));
+        self.record(node, entry)?;
+        if let Some(known) = self.entries.get_mut(&entry.index) {
+            known.acked = true;
+        }
         Ok(())
     }
 
-    /// Checks an entry some node is about to apply against the acknowledged writes.
-    pub fn check_apply(&self, node: NodeId, entry: &Entry) -> Check {
-        match self.acked.get(&entry.index) {
-            Some(&(term, hash)) if hash != entry_hash(entry) => Err(Violation::new(
+    /// Checks that `node` may drop `removed` from its durable log without a snapshot covering it.
+    pub fn check_truncate(&self, node: NodeId, removed: &Entry) -> Check {
+        match self.entries.get(&removed.index) {
+            Some(known) if known.hash == entry_hash(removed) => Err(Violation::new(
                 NAME,
                 format!(
-                    "n{node} applied {}@{} over the acknowledged write {}@{term}",
-                    entry.index, entry.term, entry.index
+                    "n{node} truncated the committed {}entry {}@{} from its durable log",
+                    if known.acked { "and acknowledged " } else { "" },
+                    removed.index,
+                    removed.term
                 ),
             )),
             _ => Ok(()),

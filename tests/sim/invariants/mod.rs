@@ -7,10 +7,12 @@
 pub mod committed_entries;
 pub mod durable_state;
 pub mod election_safety;
+pub mod leader_commit_rule;
 pub mod leader_completeness;
 pub mod liveness;
 pub mod log_matching;
 pub mod monotonic_state;
+pub mod persist_before_send;
 pub mod read_linearizability;
 pub mod state_machine_safety;
 

@@ -36,11 +36,6 @@ pub struct AppliedHistory {
 }
 
 impl AppliedHistory {
-    /// The highest index any node has applied: everything up to it is known committed.
-    pub fn max_index(&self) -> Index {
-        self.applied.last_key_value().map_or(0, |(&i, _)| i)
-    }
-
     /// What was applied at `index`, if any node applied it.
     pub fn get(&self, index: Index) -> Option<&Applied> {
         self.applied.get(&index)
