@@ -102,7 +102,6 @@ pub mod rng;
 #[cfg(test)]
 mod scenarios;
 #[cfg(test)]
-#[allow(dead_code)] // TODO(core): drop once every helper is used by a scenario
 mod testing;
 
 pub use message::{Entry, Envelope, HardState, Index, Message, NodeId, RequestId, Snapshot, Term};

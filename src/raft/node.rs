@@ -676,6 +676,8 @@ impl Node {
         });
         if caught_up {
             self.send(target, Message::TimeoutNow);
+        } else {
+            self.maybe_nudge(target);
         }
     }
 
@@ -1092,27 +1094,8 @@ impl Node {
             let caught_up = pr.match_index() == last_index;
             if caught_up && lead.transfer.is_some_and(|t| t.target == from) {
                 self.send(from, Message::TimeoutNow);
-            } else if !advanced
-                && !caught_up
-                && pr.state() == ProgressState::Replicate
-                && pr.next_index() > last_index
-            {
-                // Everything is in flight yet the follower has not acked it: the appends may
-                // have been lost. An empty append at the tail either succeeds or is rejected,
-                // and a rejection resends what is missing.
-                let prev_index = pr.next_index() - 1;
-                let prev_term = self
-                    .log
-                    .term_at(prev_index)
-                    .expect("prev_index is at or after the snapshot");
-                let message = Message::AppendEntries {
-                    prev_index,
-                    prev_term,
-                    entries: Vec::new(),
-                    commit: self.log.commit(),
-                    read_seq: lead.read_seq,
-                };
-                self.send(from, message);
+            } else if !advanced && !caught_up {
+                self.maybe_nudge(from);
             }
         } else if hint_term == 0 && hint_index <= pr.match_index() {
             // A stale rejection: the follower's log has grown past this hint since.
@@ -1368,6 +1351,36 @@ impl Node {
         for (peer, message) in heartbeats {
             self.send(peer, message);
         }
+    }
+
+    /// Probes the tail of a follower in `Replicate` whose appends are all in flight yet
+    /// unacknowledged (they may have been lost): an empty append at `next_index - 1` either
+    /// succeeds or is rejected, and a rejection makes the leader resend what is missing.
+    /// Followers in other states, or with more to send, need no nudge.
+    fn maybe_nudge(&mut self, to: NodeId) {
+        let last_index = self.log.last_index();
+        let Role::Leader(lead) = &self.role else {
+            return;
+        };
+        let Some(pr) = lead.progress.get(&to) else {
+            return;
+        };
+        if pr.state() != ProgressState::Replicate || pr.next_index() <= last_index {
+            return;
+        }
+        let prev_index = pr.next_index() - 1;
+        let prev_term = self
+            .log
+            .term_at(prev_index)
+            .expect("prev_index is at or after the snapshot");
+        let message = Message::AppendEntries {
+            prev_index,
+            prev_term,
+            entries: Vec::new(),
+            commit: self.log.commit(),
+            read_seq: lead.read_seq,
+        };
+        self.send(to, message);
     }
 
     /// Whether `flush_appends` would send `pr`'s follower something.

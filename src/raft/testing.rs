@@ -267,6 +267,12 @@ impl Cluster {
         Ok(request)
     }
 
+    /// Asks leader `id` to transfer leadership and processes the result.
+    pub fn transfer_leadership(&mut self, id: NodeId, to: Option<NodeId>) {
+        self.node_mut(id).transfer_leadership(to);
+        self.process(id);
+    }
+
     /// Ticks `id` once and processes its output.
     pub fn tick(&mut self, id: NodeId) {
         self.node_mut(id).tick();
@@ -291,6 +297,36 @@ impl Cluster {
             }
         }
         panic!("n{id}'s election timer never fired");
+    }
+
+    /// Makes `id` leader through a real election: fires its election timer and delivers only
+    /// vote traffic (pre-votes included), retrying on a lost election. Other messages, such
+    /// as the new leader's first appends, stay queued. Panics if `id` cannot win.
+    pub fn elect(&mut self, id: NodeId) {
+        for _ in 0..5 {
+            if self.status(id).role == RoleKind::Follower {
+                self.fire_election_timer(id);
+            }
+            while self.deliver_where(is_vote_traffic) > 0 {}
+            if self.status(id).role == RoleKind::Leader {
+                return;
+            }
+        }
+        panic!("n{id} could not win an election: {:?}", self.status(id));
+    }
+
+    /// Ticks `id` for a full minimum election timeout, dropping whatever it sends, so that it
+    /// no longer holds a leader lease (it ignores vote requests while it does).
+    pub fn expire_lease(&mut self, id: NodeId) {
+        for _ in 0..ELECTION_TICKS {
+            self.tick(id);
+        }
+        self.queue.retain(|e| e.from != id);
+    }
+
+    /// Queues a message as if a node had sent it (duplicates, stale replays).
+    pub fn send_raw(&mut self, envelope: Envelope) {
+        self.queue.push_back(envelope);
     }
 
     /// Ticks all nodes and delivers everything, `ticks` times.
@@ -477,9 +513,12 @@ impl Cluster {
     }
 }
 
-/// Whether the envelope is an `AppendEntries` carrying entries.
-pub fn is_append_with_entries(e: &Envelope) -> bool {
-    matches!(&e.message, Message::AppendEntries { entries, .. } if !entries.is_empty())
+/// Whether the envelope belongs to an election: a (pre-)vote request or response.
+pub fn is_vote_traffic(e: &Envelope) -> bool {
+    matches!(
+        e.message,
+        Message::RequestVote { .. } | Message::RequestVoteResponse { .. }
+    )
 }
 
 /// One entry for building a test disk: `data` None for a no-op.
