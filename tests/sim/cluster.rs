@@ -7,7 +7,7 @@
 //! are lost). Every invariant is checked right after the step that could break it.
 
 use raft_kv::raft::{
-    Config, Entry, Node, NodeId, ReadState, Ready, RequestId, Restored, RoleKind, Status,
+    Config, Entry, Message, Node, NodeId, ReadState, Ready, RequestId, Restored, RoleKind, Status,
 };
 
 use super::Options;
@@ -17,6 +17,7 @@ use super::invariants::election_safety::ElectionSafety;
 use super::invariants::liveness::{self, Probe, ProbeState};
 use super::invariants::log_matching::LogMatching;
 use super::invariants::read_linearizability::{self, PendingRead, Reads};
+use super::invariants::stale_term::{self, StaleRequest};
 use super::invariants::state_machine_safety::{self, AppliedHistory};
 use super::invariants::{
     Check, Violation, durable_state, leader_commit_rule, leader_completeness, monotonic_state,
@@ -34,6 +35,15 @@ const MAX_READY_ROUNDS: usize = 64;
 
 /// Messages in flight beyond which the core is considered to be flooding the network.
 const MAX_IN_FLIGHT: usize = 100_000;
+
+/// Failure name when the core keeps producing `Ready`s without new input.
+pub const READY_LOOP: &str = "ready_loop";
+
+/// Failure name when the core floods the network with messages.
+pub const MESSAGE_FLOOD: &str = "message_flood";
+
+/// Failure name when the core emits a message that is not from itself.
+pub const ENVELOPE: &str = "envelope";
 
 /// What one seed did, for the summary line.
 #[derive(Clone, Copy, Debug, Default)]
@@ -100,6 +110,8 @@ pub struct Cluster {
     reads: Reads,
     workload: Workload,
     trace: Trace,
+    /// Set while the node being stepped handles a leader's request from an older term.
+    stale_request: Option<StaleRequest>,
     /// The bug injected into every node, if any.
     #[cfg(feature = "bug-injection")]
     bug: Option<raft_kv::raft::Bug>,
@@ -144,6 +156,7 @@ impl Cluster {
             committed: CommittedLog::default(),
             reads: Reads::default(),
             trace,
+            stale_request: None,
             #[cfg(feature = "bug-injection")]
             bug: options.bug,
             report: Report::default(),
@@ -357,8 +370,8 @@ impl Cluster {
         self.net.heal();
         self.net.faults = Faults {
             drop_ppm: 0,
-            duplicate_ppm: self.params.faults.duplicate_ppm,
-            max_delay_ticks: self.params.faults.max_delay_ticks,
+            long_delay_ppm: 0,
+            ..self.params.faults
         };
         self.trace
             .log(self.now, || "HEAL everything; faults stop".to_string());
@@ -385,6 +398,7 @@ impl Cluster {
     fn deliver(&mut self) -> Check {
         for envelope in self.net.due(self.now, &mut self.net_rng) {
             let i = envelope.to as usize - 1;
+            let receiver_term = self.term_of(i);
             let Some(node) = self.nodes.get_mut(i).and_then(|n| n.node.as_mut()) else {
                 self.trace.log(self.now, || {
                     format!("{} (lost: node down)", trace::envelope(&envelope))
@@ -392,8 +406,20 @@ impl Cluster {
                 continue;
             };
             self.trace.log(self.now, || trace::envelope(&envelope));
+            let from_leader = matches!(
+                envelope.message,
+                Message::AppendEntries { .. } | Message::InstallSnapshot { .. }
+            );
+            self.stale_request =
+                (from_leader && envelope.term < receiver_term).then_some(StaleRequest {
+                    from: envelope.from,
+                    term: envelope.term,
+                    receiver_term,
+                });
             node.step(envelope);
-            self.after_input(i)?;
+            let outcome = self.after_input(i);
+            self.stale_request = None;
+            outcome?;
         }
         Ok(())
     }
@@ -409,7 +435,7 @@ impl Cluster {
             }
             if round == MAX_READY_ROUNDS {
                 return Err(Violation::new(
-                    "ready_loop",
+                    READY_LOOP,
                     format!(
                         "n{} still has work after {MAX_READY_ROUNDS} Readies for one input",
                         i + 1
@@ -427,7 +453,11 @@ impl Cluster {
     /// Carries out one `Ready`; returns false if the node crashed while doing so.
     fn handle_ready(&mut self, i: usize, ready: Ready) -> Result<bool, Violation> {
         let id = self.nodes[i].id;
-        self.trace.log(self.now, || format!("n{id} {}", trace::ready(&ready)));
+        self.trace
+            .log(self.now, || format!("n{id} {}", trace::ready(&ready)));
+        if let Some(request) = &self.stale_request {
+            stale_term::check(id, request, &self.nodes[i].disk.hard_state, &ready)?;
+        }
         if self.faults_on && self.fault_rng.chance(self.params.ready_crash_ppm) {
             self.crash(i, "before persisting a Ready (it is lost)");
             return Ok(false);
@@ -440,7 +470,7 @@ impl Cluster {
         for envelope in ready.messages {
             if envelope.from != id {
                 return Err(Violation::new(
-                    "envelope",
+                    ENVELOPE,
                     format!("n{id} emitted a message from n{}", envelope.from),
                 ));
             }
@@ -449,8 +479,11 @@ impl Cluster {
         }
         if self.net.in_flight() > MAX_IN_FLIGHT {
             return Err(Violation::new(
-                "message_flood",
-                format!("{} messages in flight after n{id}'s Ready", self.net.in_flight()),
+                MESSAGE_FLOOD,
+                format!(
+                    "{} messages in flight after n{id}'s Ready",
+                    self.net.in_flight()
+                ),
             ));
         }
         if let Some(snapshot) = &ready.snapshot {
@@ -654,14 +687,17 @@ impl Cluster {
         Ok(())
     }
 
-    /// Proposes a fresh write, usually on a leader, sometimes on any node (which refuses).
+    /// Proposes a fresh write, usually on a node that believes it leads (a stale leader
+    /// included, as a real client might), sometimes on any node (which refuses).
     fn propose(&mut self) -> Check {
         let leaders = self.leaders();
         let live = self.live();
-        let i = match (leaders.first(), live.is_empty()) {
-            (Some(&l), _) if !self.client_rng.chance(100_000) => l,
-            (_, false) => self.client_rng.pick(&live),
-            (_, true) => return Ok(()),
+        let i = if !leaders.is_empty() && !self.client_rng.chance(100_000) {
+            self.client_rng.pick(&leaders)
+        } else if !live.is_empty() {
+            self.client_rng.pick(&live)
+        } else {
+            return Ok(());
         };
         self.propose_on(i).map(|_| ())
     }

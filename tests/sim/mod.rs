@@ -54,6 +54,18 @@ impl Default for Options {
 /// The invariant name reported when the core panics instead of returning.
 pub const CORE_PANIC: &str = "core_panic";
 
+/// Whether a failure is one of the sim's sanity guards (a core panic, an endless `Ready` loop,
+/// a message flood, a misaddressed message) rather than a Raft safety or liveness invariant.
+pub fn is_guard(invariant: &str) -> bool {
+    [
+        CORE_PANIC,
+        cluster::READY_LOOP,
+        cluster::MESSAGE_FLOOD,
+        cluster::ENVELOPE,
+    ]
+    .contains(&invariant)
+}
+
 /// A seed that broke an invariant (or made the core panic).
 #[derive(Clone, Debug)]
 pub struct Failure {

@@ -16,6 +16,10 @@ pub struct Faults {
     pub duplicate_ppm: u64,
     /// Longest delay in ticks; each message takes `1..=max_delay_ticks`.
     pub max_delay_ticks: u64,
+    /// Chance that a message is held up much longer, arriving after later traffic (stale).
+    pub long_delay_ppm: u64,
+    /// Longest delay of a held-up message, in ticks.
+    pub long_delay_ticks: u64,
 }
 
 /// A message on the wire.
@@ -67,18 +71,27 @@ impl Network {
             return false;
         }
         if rng.chance(self.faults.duplicate_ppm) {
-            let deliver_at = now + rng.range(1, self.faults.max_delay_ticks + 1);
+            let deliver_at = now + self.delay(rng);
             self.in_flight.push(InFlight {
                 deliver_at,
                 envelope: envelope.clone(),
             });
         }
-        let deliver_at = now + rng.range(1, self.faults.max_delay_ticks + 1);
+        let deliver_at = now + self.delay(rng);
         self.in_flight.push(InFlight {
             deliver_at,
             envelope,
         });
         true
+    }
+
+    fn delay(&self, rng: &mut Rng) -> u64 {
+        let short = self.faults.max_delay_ticks;
+        if self.faults.long_delay_ticks > short && rng.chance(self.faults.long_delay_ppm) {
+            rng.range(short + 1, self.faults.long_delay_ticks + 1)
+        } else {
+            rng.range(1, short + 1)
+        }
     }
 
     /// Takes the messages due at tick `now`, in random order, minus those on a cut link.

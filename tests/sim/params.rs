@@ -66,6 +66,8 @@ impl Params {
                 drop_ppm: rng.pick(&[0, 10_000, 50_000, 100_000]),
                 duplicate_ppm: rng.pick(&[0, 10_000, 50_000]),
                 max_delay_ticks: rng.range(1, 5),
+                long_delay_ppm: rng.pick(&[0, 2_000, 10_000]),
+                long_delay_ticks: 3 * election_ticks,
             },
             partition_ppm: rng.pick(&[0, 2_000, 5_000, 10_000]),
             heal_ppm: rng.range(10_000, 50_000),

@@ -65,7 +65,11 @@ impl CommittedLog {
                     entry.index,
                     entry.term,
                     known.node,
-                    if known.acked { "the acknowledged write " } else { "" },
+                    if known.acked {
+                        "the acknowledged write "
+                    } else {
+                        ""
+                    },
                     entry.index,
                     known.term
                 ),

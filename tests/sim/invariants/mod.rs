@@ -14,6 +14,7 @@ pub mod log_matching;
 pub mod monotonic_state;
 pub mod persist_before_send;
 pub mod read_linearizability;
+pub mod stale_term;
 pub mod state_machine_safety;
 
 use std::fmt;
