@@ -14,8 +14,9 @@ mod sim;
 
 use sim::{Options, run_batch, run_seed, threads};
 
-/// Seeds that once found bugs; they run first, every time.
-const REGRESSION_SEEDS: &[u64] = &[];
+/// Seeds that once found bugs; they run first, every time (see notes/core-bugs.md):
+/// - 1: endless `Ready` loop heartbeating a follower whose match index was compacted.
+const REGRESSION_SEEDS: &[u64] = &[1];
 
 /// Random seeds per CI run (each a few thousand ticks).
 const CI_SEEDS: u64 = 1_000;

@@ -56,6 +56,7 @@ pub const CORE_PANIC: &str = "core_panic";
 
 /// Whether a failure is one of the sim's sanity guards (a core panic, an endless `Ready` loop,
 /// a message flood, a misaddressed message) rather than a Raft safety or liveness invariant.
+#[cfg(feature = "bug-injection")]
 pub fn is_guard(invariant: &str) -> bool {
     [
         CORE_PANIC,

@@ -7,7 +7,7 @@ use super::network::Faults;
 use super::rng::Rng;
 
 /// Ticks of the fault phase for each seed unless overridden.
-pub const DEFAULT_FAULT_TICKS: u64 = 2_000;
+pub const DEFAULT_FAULT_TICKS: u64 = 3_000;
 
 /// Everything a seed decides before the first tick.
 #[derive(Clone, Debug)]
