@@ -110,6 +110,8 @@ pub struct Cluster {
     reads: Reads,
     workload: Workload,
     trace: Trace,
+    /// Whether to check the protocol rules (see `Options::protocol_rules`).
+    protocol_rules: bool,
     /// Set while the node being stepped handles a leader's request from an older term.
     stale_request: Option<StaleRequest>,
     /// The bug injected into every node, if any.
@@ -157,6 +159,7 @@ impl Cluster {
             reads: Reads::default(),
             trace,
             stale_request: None,
+            protocol_rules: options.protocol_rules,
             #[cfg(feature = "bug-injection")]
             bug: options.bug,
             report: Report::default(),
@@ -455,7 +458,9 @@ impl Cluster {
         let id = self.nodes[i].id;
         self.trace
             .log(self.now, || format!("n{id} {}", trace::ready(&ready)));
-        if let Some(request) = &self.stale_request {
+        if let Some(request) = &self.stale_request
+            && self.protocol_rules
+        {
             stale_term::check(id, request, &self.nodes[i].disk.hard_state, &ready)?;
         }
         if self.faults_on && self.fault_rng.chance(self.params.ready_crash_ppm) {
@@ -474,7 +479,9 @@ impl Cluster {
                     format!("n{id} emitted a message from n{}", envelope.from),
                 ));
             }
-            persist_before_send::check(&self.nodes[i].disk, &envelope)?;
+            if self.protocol_rules {
+                persist_before_send::check(&self.nodes[i].disk, &envelope)?;
+            }
             self.net.send(envelope, self.now, &mut self.net_rng);
         }
         if self.net.in_flight() > MAX_IN_FLIGHT {
@@ -631,7 +638,9 @@ impl Cluster {
         let status = node.status();
         if let Some(prev) = &n.status {
             monotonic_state::check(prev, &status)?;
-            leader_commit_rule::check(prev, &status, &n.disk)?;
+            if self.protocol_rules {
+                leader_commit_rule::check(prev, &status, &n.disk)?;
+            }
         }
         // Everything up to the commit index is committed: record it from the durable log.
         let prev_commit = n

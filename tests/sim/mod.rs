@@ -35,6 +35,9 @@ pub struct Options {
     pub trace: bool,
     /// Ticks in the fault phase.
     pub fault_ticks: u64,
+    /// Check the protocol rules that pin a misbehaviour to its step (persist before send,
+    /// the leader's commit rule, stale-term rejection) besides the end-to-end invariants.
+    pub protocol_rules: bool,
     /// A bug to inject into every node, to check that the simulation notices it.
     #[cfg(feature = "bug-injection")]
     pub bug: Option<raft_kv::raft::Bug>,
@@ -45,6 +48,7 @@ impl Default for Options {
         Options {
             trace: false,
             fault_ticks: params::DEFAULT_FAULT_TICKS,
+            protocol_rules: true,
             #[cfg(feature = "bug-injection")]
             bug: None,
         }

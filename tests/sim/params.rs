@@ -59,7 +59,7 @@ impl Params {
             nodes: rng.pick(&[3, 5]),
             election_ticks,
             heartbeat_ticks: rng.range(2, 4),
-            max_append_bytes: rng.pick(&[128, 512, 2048]),
+            max_append_bytes: rng.pick(&[1, 128, 512, 2048]),
             max_inflight_appends: rng.range(1, 5) as usize,
             max_uncommitted_entries: rng.pick(&[16, 64, 256]),
             faults: Faults {
@@ -71,7 +71,7 @@ impl Params {
             },
             partition_ppm: rng.pick(&[0, 2_000, 5_000, 10_000]),
             heal_ppm: rng.range(10_000, 50_000),
-            crash_ppm: rng.pick(&[0, 1_000, 3_000]),
+            crash_ppm: rng.pick(&[0, 1_000, 3_000, 10_000]),
             ready_crash_ppm: rng.pick(&[0, 200, 1_000]),
             down_ticks: (election_ticks, 4 * election_ticks),
             propose_ppm: rng.range(100_000, 500_000),
