@@ -101,6 +101,10 @@ pub struct Cluster {
     fault_rng: Rng,
     client_rng: Rng,
     config_rng: Rng,
+    /// Drives leader churn; a separate stream so adding it left other streams unchanged.
+    churn_rng: Rng,
+    /// Per-tick chance (ppm) of crashing the leader briefly (0 for most seeds).
+    leader_churn_ppm: u64,
     net: Network,
     nodes: Vec<SimNode>,
     election: ElectionSafety,
@@ -140,14 +144,24 @@ impl Cluster {
         let trace = Trace {
             enabled: options.trace,
         };
-        trace.log(0, || format!("seed {seed}: {params:?}"));
+        let net_rng = rng.fork();
+        let fault_rng = rng.fork();
+        let client_rng = rng.fork();
+        let config_rng = rng.fork();
+        let mut churn_rng = rng.fork();
+        let leader_churn_ppm = churn_rng.pick(&[0, 0, 5_000, 20_000]);
+        trace.log(0, || {
+            format!("seed {seed}: {params:?}, leader_churn_ppm: {leader_churn_ppm}")
+        });
         Cluster {
             net: Network::new(params.nodes, params.faults),
             workload: Workload::new(params.nodes),
-            net_rng: rng.fork(),
-            fault_rng: rng.fork(),
-            client_rng: rng.fork(),
-            config_rng: rng.fork(),
+            net_rng,
+            fault_rng,
+            client_rng,
+            config_rng,
+            churn_rng,
+            leader_churn_ppm,
             params,
             now: 0,
             faults_on: true,
@@ -258,6 +272,10 @@ impl Cluster {
         let down = self
             .fault_rng
             .range(self.params.down_ticks.0, self.params.down_ticks.1);
+        self.crash_for(i, why, down);
+    }
+
+    fn crash_for(&mut self, i: usize, why: &str, down: u64) {
         let n = &mut self.nodes[i];
         n.node = None;
         n.status = None;
@@ -324,6 +342,14 @@ impl Cluster {
                 };
                 self.crash(i, "(at tick)");
             }
+        }
+        // Leader churn: a freshly elected leader dies before finishing its work, over and
+        // over, so leaders inherit half-replicated logs from several terms (Figure 8).
+        if self.churn_rng.chance(self.leader_churn_ppm)
+            && let Some(&i) = self.leaders().first()
+        {
+            let down = self.churn_rng.range(1, self.params.election_ticks);
+            self.crash_for(i, "(leader churn)", down);
         }
         Ok(())
     }
