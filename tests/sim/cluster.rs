@@ -244,7 +244,7 @@ impl Cluster {
             })?,
             None => StateMachine::default(),
         };
-        #[allow(unused_mut)]
+        #[cfg_attr(not(feature = "bug-injection"), allow(unused_mut))]
         let mut node = Node::new(config, restored);
         #[cfg(feature = "bug-injection")]
         if let Some(bug) = self.bug {
