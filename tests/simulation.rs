@@ -19,8 +19,9 @@ use sim::{Options, run_batch, run_seed, threads};
 /// - 3: endless `Ready` loop heartbeating a follower whose match index was compacted.
 const REGRESSION_SEEDS: &[u64] = &[3];
 
-/// Random seeds per CI run (each a few thousand ticks).
-const CI_SEEDS: u64 = 1_000;
+/// Random seeds per CI run (each a few thousand ticks); fewer in unoptimised builds, where a
+/// seed is many times slower (CI runs `--release`).
+const CI_SEEDS: u64 = if cfg!(debug_assertions) { 50 } else { 1_000 };
 
 fn env_u64(name: &str) -> Option<u64> {
     let value = std::env::var(name).ok()?;
