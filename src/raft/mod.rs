@@ -100,6 +100,8 @@ pub mod ready;
 pub mod rng;
 
 #[cfg(test)]
+mod chaos;
+#[cfg(test)]
 mod scenarios;
 #[cfg(test)]
 mod testing;

@@ -157,7 +157,8 @@ pub enum Bug {
     CommitPreviousTermByCount,
     /// `Ready::hard_state` always carries `vote: None`, so a restarted node forgets its vote.
     ForgetVoteOnRestart,
-    /// A follower accepts `AppendEntries` from a leader of an older term.
+    /// A follower accepts `AppendEntries` from a leader of an older term, and answers it in
+    /// that term.
     AcceptStaleTermAppend,
     /// A follower overwrites entries in place and keeps a conflicting tail after them.
     NoConflictTruncation,
@@ -496,6 +497,10 @@ impl Node {
                     *commit,
                     *read_seq,
                 );
+                // Answer in the stale leader's term, so it counts the acknowledgement.
+                if let Some(response) = self.messages.last_mut() {
+                    response.term = term;
+                }
                 return;
             }
             self.handle_stale(from, term, &message);
@@ -1533,6 +1538,12 @@ impl Node {
     pub(crate) fn check_invariants(&self) {
         self.log.check_invariants();
     }
+
+    /// The term of the entry at `index` in this node's log; used by tests.
+    #[cfg(test)]
+    pub(crate) fn term_at(&self, index: Index) -> Option<Term> {
+        self.log.term_at(index)
+    }
 }
 
 /// A heartbeat for one follower: anchored at its match index, which it is known to hold
@@ -1542,7 +1553,9 @@ fn heartbeat(log: &RaftLog, pr: &mut Progress, read_seq: u64) -> Message {
         Some(term) => (pr.match_index(), term),
         None => (0, 0),
     };
-    pr.on_commit_sent(log.commit().min(prev_index));
+    // When the match point was compacted the follower cannot use the commit index until it
+    // has the snapshot; count it as told anyway, or the leader would keep retelling it.
+    pr.on_commit_sent(log.commit().min(pr.match_index()));
     Message::AppendEntries {
         prev_index,
         prev_term,
