@@ -21,7 +21,7 @@ const REGRESSION_SEEDS: &[u64] = &[3];
 
 /// Random seeds per CI run (each a few thousand ticks); fewer in unoptimised builds, where a
 /// seed is many times slower (CI runs `--release`).
-const CI_SEEDS: u64 = if cfg!(debug_assertions) { 50 } else { 1_000 };
+const CI_SEEDS: u64 = if cfg!(debug_assertions) { 50 } else { 2_000 };
 
 fn env_u64(name: &str) -> Option<u64> {
     let value = std::env::var(name).ok()?;
