@@ -843,11 +843,27 @@ impl Cluster {
 
     // ---- the calm tail ---------------------------------------------------------------------
 
+    /// Sum of every node's applied index: grows whenever any node applies anything.
+    fn progress_mark(&self) -> u64 {
+        self.nodes.iter().map(|n| n.sm.applied).sum()
+    }
+
+    /// One tick of the calm tail: no faults, no client writes, reads go on.
+    fn calm_tick(&mut self) -> Check {
+        self.now += 1;
+        self.tick_all()?;
+        self.deliver()?;
+        if self.client_rng.chance(self.params.read_ppm) {
+            self.read()?;
+        }
+        Ok(())
+    }
+
     /// Runs until a fresh write proposed on a leader is applied on every node.
     fn converge(&mut self) -> Check {
         let healed_at = self.now;
-        let deadline =
-            healed_at + liveness::CONVERGE_ELECTION_TIMEOUTS * self.params.election_ticks;
+        let mut progress =
+            liveness::Progress::new(self.now, self.progress_mark(), self.params.election_ticks);
         let mut probe: Option<Probe> = None;
         loop {
             if let Some(p) = probe {
@@ -878,16 +894,11 @@ impl Cluster {
                     });
                 }
             }
-            if self.now >= deadline {
+            if let Err(why) = progress.check(self.now, self.progress_mark()) {
                 let statuses = self.describe_statuses();
-                return Err(liveness::not_converged(
-                    healed_at, self.now, probe, statuses,
-                ));
+                return Err(liveness::not_converged(healed_at, &why, probe, statuses));
             }
-            self.now += 1;
-            self.tick_all()?;
-            self.deliver()?;
-            self.client_step()?;
+            self.calm_tick()?;
         }
         self.report.converge_ticks = self.now - healed_at;
         self.trace.log(self.now, || {
@@ -899,23 +910,29 @@ impl Cluster {
         Ok(())
     }
 
-    /// Stops clients, lets the cluster settle, then checks that leaders applied what they
-    /// accepted in their current term.
+    /// Lets the calm cluster work until every leader has applied all it accepted in its
+    /// current term.
     fn drain(&mut self) -> Check {
-        for _ in 0..liveness::DRAIN_ELECTION_TIMEOUTS * self.params.election_ticks {
-            self.now += 1;
-            self.tick_all()?;
-            self.deliver()?;
+        let mut progress =
+            liveness::Progress::new(self.now, self.progress_mark(), self.params.election_ticks);
+        loop {
+            let pending: Vec<_> = self
+                .leaders()
+                .into_iter()
+                .filter_map(|i| {
+                    let status = self.nodes[i].status.as_ref()?;
+                    let pending = self.workload.pending_in_term(status.id, status.term);
+                    (!pending.is_empty()).then_some((status.id, status.term, pending))
+                })
+                .collect();
+            let Some((node, term, pending)) = pending.first() else {
+                return Ok(());
+            };
+            if let Err(why) = progress.check(self.now, self.progress_mark()) {
+                return Err(liveness::leader_not_applied(*node, *term, &why, pending));
+            }
+            self.calm_tick()?;
         }
-        for i in self.leaders() {
-            let status = self.nodes[i]
-                .status
-                .clone()
-                .expect("leaders() have a status");
-            let pending = self.workload.pending_in_term(status.id, status.term);
-            liveness::check_leader_applied(status.id, status.term, &pending)?;
-        }
-        Ok(())
     }
 
     fn describe_statuses(&self) -> String {

@@ -3,25 +3,72 @@
 //! ticks; and a node still leading the term in which it accepted a proposal applies it.
 //!
 //! Raft promises no liveness under arbitrary faults (FLP), so this is only checked in the calm
-//! tail of each seed. The bounds are generous multiples of the election timeout: they catch a
-//! cluster that is stuck, not one that is slow.
+//! tail of each seed, with client writes stopped (reads go on). The bounds are progress-based:
+//! a cluster that applies nothing for many election timeouts is stuck; a slow one that keeps
+//! applying only has to finish within a generous cap.
 
 use raft_kv::raft::{Index, NodeId, Term};
 
 use super::super::state_machine::StateMachine;
 use super::super::workload::Proposal;
+use super::Violation;
 use super::state_machine_safety::AppliedHistory;
-use super::{Check, Violation};
 
 /// This invariant's name in failure reports.
 pub const NAME: &str = "liveness";
 
-/// After the heal, a fresh write must be applied everywhere within this many election timeouts.
-pub const CONVERGE_ELECTION_TIMEOUTS: u64 = 40;
+/// A calm cluster in which no node applies a new entry for this many election timeouts is stuck.
+pub const STALL_ELECTION_TIMEOUTS: u64 = 20;
 
-/// After convergence, clients stop and the cluster runs this many election timeouts before the
-/// sim checks that leaders applied what they accepted.
-pub const DRAIN_ELECTION_TIMEOUTS: u64 = 10;
+/// Hard cap on each calm-phase wait, in election timeouts. A slow but live configuration (one
+/// entry per append, one append in flight, long delays) may need many timeouts to work off a
+/// full backlog of uncommitted entries; a stuck one is caught by the stall limit long before.
+pub const CAP_ELECTION_TIMEOUTS: u64 = 400;
+
+/// Watches a calm cluster for progress: the total of all nodes' applied indexes must keep
+/// growing, and the wait must end before the cap.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress {
+    /// When the wait started.
+    started: u64,
+    /// The last progress mark seen.
+    mark: u64,
+    /// When the mark last changed.
+    since: u64,
+    /// Length of an election timeout, in ticks.
+    election_ticks: u64,
+}
+
+impl Progress {
+    /// Starts watching at tick `now`, with the cluster's current progress `mark`.
+    pub fn new(now: u64, mark: u64, election_ticks: u64) -> Progress {
+        Progress {
+            started: now,
+            mark,
+            since: now,
+            election_ticks,
+        }
+    }
+
+    /// Records the mark at tick `now`; describes the problem if the cluster is stuck or slow
+    /// beyond the cap.
+    pub fn check(&mut self, now: u64, mark: u64) -> Result<(), String> {
+        if mark != self.mark {
+            self.mark = mark;
+            self.since = now;
+        }
+        if now - self.since >= STALL_ELECTION_TIMEOUTS * self.election_ticks {
+            return Err(format!(
+                "no node applied anything for {} ticks",
+                now - self.since
+            ));
+        }
+        if now - self.started >= CAP_ELECTION_TIMEOUTS * self.election_ticks {
+            return Err(format!("still not done after {} ticks", now - self.started));
+        }
+        Ok(())
+    }
+}
 
 /// A fresh write proposed after the heal, which must reach every node.
 #[derive(Clone, Copy, Debug)]
@@ -58,10 +105,11 @@ impl Probe {
     }
 }
 
-/// The violation for a cluster that did not converge in time; `statuses` describes each node.
+/// The violation for a cluster that did not converge after the heal at `healed_at`;
+/// `statuses` describes each node.
 pub fn not_converged(
     healed_at: u64,
-    now: u64,
+    why: &str,
     probe: Option<Probe>,
     statuses: String,
 ) -> Violation {
@@ -74,25 +122,26 @@ pub fn not_converged(
     };
     Violation::new(
         NAME,
-        format!(
-            "{} ticks after the heal at t={healed_at}: {probe}; nodes: {statuses}",
-            now - healed_at
-        ),
+        format!("after the heal at t={healed_at}, {why}: {probe}; nodes: {statuses}"),
     )
 }
 
-/// Checks that `node`, still leader of `term`, has applied every proposal it accepted in it.
-pub fn check_leader_applied(node: NodeId, term: Term, pending: &[(Index, Proposal)]) -> Check {
-    match pending.first() {
-        None => Ok(()),
-        Some((index, proposal)) => Err(Violation::new(
-            NAME,
-            format!(
-                "n{node} is still leader of term {term} but has not applied {} proposal(s), \
-                 the first {index}@{term} accepted at t={}",
-                pending.len(),
-                proposal.at
-            ),
-        )),
-    }
+/// The violation for a leader of `term` that still has not applied proposals it accepted in
+/// that term (`pending`, non-empty) when the cluster stopped making progress.
+pub fn leader_not_applied(
+    node: NodeId,
+    term: Term,
+    why: &str,
+    pending: &[(Index, Proposal)],
+) -> Violation {
+    let (index, proposal) = &pending[0];
+    Violation::new(
+        NAME,
+        format!(
+            "n{node} is still leader of term {term} but has not applied {} proposal(s), the \
+             first {index}@{term} accepted at t={}; {why}",
+            pending.len(),
+            proposal.at
+        ),
+    )
 }
