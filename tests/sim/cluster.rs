@@ -20,8 +20,8 @@ use super::invariants::read_linearizability::{self, PendingRead, Reads};
 use super::invariants::stale_term::{self, StaleRequest};
 use super::invariants::state_machine_safety::{self, AppliedHistory};
 use super::invariants::{
-    Check, Violation, durable_state, leader_commit_rule, leader_completeness, monotonic_state,
-    persist_before_send,
+    Check, Violation, durable_state, leader_append_only, leader_commit_rule, leader_completeness,
+    monotonic_state, persist_before_send,
 };
 use super::network::{Faults, Network};
 use super::params::Params;
@@ -556,6 +556,11 @@ impl Cluster {
 
     fn persist(&mut self, i: usize, ready: &Ready) -> Check {
         let n = &mut self.nodes[i];
+        if let Some(status) = n.node.as_ref().map(Node::status)
+            && status.role == RoleKind::Leader
+        {
+            leader_append_only::check(n.id, status.term, &n.disk, &ready.entries)?;
+        }
         if let Some(snapshot) = &ready.snapshot {
             n.disk
                 .install_snapshot(n.id, snapshot, &self.log, &self.committed)?;

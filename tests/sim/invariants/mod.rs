@@ -7,6 +7,7 @@
 pub mod committed_entries;
 pub mod durable_state;
 pub mod election_safety;
+pub mod leader_append_only;
 pub mod leader_commit_rule;
 pub mod leader_completeness;
 pub mod liveness;
