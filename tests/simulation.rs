@@ -23,6 +23,8 @@ const REGRESSION_SEEDS: &[u64] = &[3];
 /// seed is many times slower (CI runs `--release`).
 const CI_SEEDS: u64 = if cfg!(debug_assertions) { 50 } else { 2_000 };
 
+/// An unsigned integer from the environment; panics on a malformed value rather than
+/// silently running the default budget.
 fn env_u64(name: &str) -> Option<u64> {
     let value = std::env::var(name).ok()?;
     match value.parse() {
@@ -45,6 +47,8 @@ fn replay_options() -> Options {
     options
 }
 
+/// The CI budget: regression seeds, then `CI_SEEDS` random seeds over all cores, stopping at
+/// the first failure; or, with `RAFT_SIM_SEED`, a traced replay of one seed.
 #[test]
 fn ci_budget() {
     if let Some(seed) = env_u64("RAFT_SIM_SEED") {
@@ -102,6 +106,7 @@ mod teeth {
     /// Seeds tried per bug before giving up; the run stops at the first detection.
     const TEETH_SEEDS: u64 = 1_000;
 
+    /// The `raft::Bug` named by `RAFT_SIM_BUG`.
     pub fn parse_bug(name: &str) -> Bug {
         match name {
             "CommitPreviousTermByCount" => Bug::CommitPreviousTermByCount,
