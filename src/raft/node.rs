@@ -18,6 +18,10 @@ use super::progress::{Progress, ProgressState};
 use super::ready::{ReadState, Ready};
 use super::rng::Rng;
 
+/// How many minimum election timeouts a leader waits for a snapshot's answer before it
+/// presumes the snapshot lost and probes the follower again (which resends it).
+pub const SNAPSHOT_TIMEOUT_ELECTIONS: u64 = 2;
+
 /// Static configuration of a node.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -378,7 +382,7 @@ impl Node {
             lead.heartbeat_elapsed = 0;
         }
         for pr in lead.progress.values_mut() {
-            pr.tick(2 * election_ticks);
+            pr.tick(SNAPSHOT_TIMEOUT_ELECTIONS * election_ticks);
         }
         if let Some(transfer) = &mut lead.transfer {
             transfer.elapsed_ticks += 1;
@@ -808,11 +812,17 @@ impl Node {
     /// `term + 1`, without changing our term or vote.
     fn become_pre_candidate(&mut self) {
         self.abort_reads();
+        let retry = matches!(self.role, Role::PreCandidate { .. });
         self.role = Role::PreCandidate {
             votes: BTreeMap::from([(self.id, true)]),
         };
         self.reset_election_timer();
-        info!(node = self.id, term = self.term, "became pre-candidate");
+        // A node cut off from the cluster retries every timeout: say so once at INFO.
+        if retry {
+            debug!(node = self.id, term = self.term, "pre-vote retry");
+        } else {
+            info!(node = self.id, term = self.term, "became pre-candidate");
+        }
         let request = Message::RequestVote {
             last_index: self.log.last_index(),
             last_term: self.log.last_term(),
@@ -970,7 +980,7 @@ impl Node {
         leader_commit: Index,
         read_seq: u64,
     ) {
-        self.election_elapsed = 0;
+        self.reset_election_timer();
         // Our committed prefix matches every later leader's log (leader completeness), and may
         // be compacted: check the match from our commit index instead.
         let commit = self.log.commit();
@@ -1036,7 +1046,7 @@ impl Node {
 
     /// §7: install a leader's snapshot unless our log already covers it.
     fn handle_install_snapshot(&mut self, from: NodeId, snapshot: Snapshot) {
-        self.election_elapsed = 0;
+        self.reset_election_timer();
         let match_index = if snapshot.index <= self.log.commit() {
             self.log.commit()
         } else if self.log.term_at(snapshot.index) == Some(snapshot.term) {

@@ -908,3 +908,28 @@ fn stale_leader_with_accept_stale_append_bug_breaks_safety() {
     );
     c.deliver_where(|e| (e.from, e.to) == (3, 1));
 }
+
+/// Regression (sim seed 3, bench B1, Jepsen J3): a follower's acknowledgement arrives after
+/// the leader compacted past it, so its match index lies in the compacted prefix. Telling it
+/// the commit index must not re-produce a heartbeat on every `Ready` (the driver spun in
+/// `while has_ready()`); the harness fails any input that needs more than three `Ready`s.
+#[test]
+fn snapshot_late_ack_below_the_compacted_prefix_does_not_wedge_the_leader() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let slow = if leader == 3 { 2 } else { 3 };
+    for i in 0..5 {
+        c.propose(leader, &format!("v{i}")).expect("leader accepts");
+    }
+    // Everything flows except the slow follower's acknowledgements.
+    while c.deliver_where(|e| !(e.from == slow && e.to == leader)) > 0 {}
+    assert_eq!(c.status(leader).commit, 6);
+    c.compact(leader);
+    assert_eq!(c.status(leader).snapshot_index, 6);
+
+    c.deliver_where(|e| e.from == slow && e.to == leader);
+    assert!(!c.node(leader).has_ready(), "no work without new input");
+    c.stabilize();
+    c.run(2 * HEARTBEAT);
+    assert_eq!(c.machine(slow), c.machine(leader));
+}
