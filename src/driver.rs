@@ -1,8 +1,54 @@
 //! The raft actor: the one task that owns the Raft node, its storage and the key-value state
-//! machine. (Handle API; the actor itself lands with the walking skeleton.)
+//! machine.
+//!
+//! Everything reaches it through one bounded inbox: peer messages from the gRPC service, client
+//! commands from the RESP server, forwarded writes from followers. Each turn of its loop takes
+//! a tick or a batch of inputs, steps the core, and then carries out the core's `Ready` in the
+//! order the core requires: persist (one fsync per batch, on a blocking thread), send, apply,
+//! answer. Batching falls out of this shape: while one fsync runs, the inbox fills, and the
+//! next turn proposes everything that arrived as one batch of entries.
+//!
+//! Clients never wait without a bound: a command that finds no leader is parked and retried on
+//! every tick until its deadline, and then answered `CLUSTERDOWN`.
 
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use prost::Message as _;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::MissedTickBehavior;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, error, info, warn};
+
+use crate::kv::KvState;
 use crate::pb;
-use crate::raft;
+use crate::raft::{self, Envelope, Index, Node, RequestId, RoleKind, Snapshot, Term};
+use crate::storage::Storage;
+use crate::transport::Peers;
+
+/// Wall-clock length of one core tick. Only the driver knows it.
+pub const TICK_INTERVAL: Duration = Duration::from_millis(10);
+/// Minimum election timeout in ticks (500 ms; each timeout is drawn from 500 ms to 1 s).
+pub const ELECTION_TICKS: u64 = 50;
+/// Leader heartbeat interval in ticks (50 ms).
+pub const HEARTBEAT_TICKS: u64 = 5;
+/// Capacity of the driver inbox. Clients wait (`send().await`) when it is full; peer messages
+/// are dropped instead, and Raft resends them.
+pub const INBOX_CAPACITY: usize = 16 * 1024;
+/// Inputs handled per turn before the driver attends to its `Ready` again.
+const MAX_INPUTS_PER_TURN: usize = 4096;
+/// Byte bound of the entries in one AppendEntries.
+const MAX_APPEND_BYTES: usize = 4 << 20;
+/// Appends in flight to one follower.
+const MAX_INFLIGHT_APPENDS: usize = 64;
+/// Proposed but uncommitted entries on the leader before proposals are parked.
+const MAX_UNCOMMITTED_ENTRIES: usize = 100_000;
+/// A read whose ReadIndex got no answer for this many ticks asks again (messages can be lost).
+const READ_RETRY_TICKS: u64 = 30;
+/// How long a leader tries to hand over leadership on graceful shutdown.
+const SHUTDOWN_TRANSFER_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A retryable cluster-side failure, answered to clients as `-TRYAGAIN ...` or `-CLUSTERDOWN ...`.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -15,10 +61,65 @@ pub enum ClusterError {
     ClusterDown(String),
 }
 
+impl ClusterError {
+    /// Parses the text a leader sent back for a forwarded write.
+    fn from_wire(text: &str) -> ClusterError {
+        match text.strip_prefix("CLUSTERDOWN ") {
+            Some(rest) => ClusterError::ClusterDown(rest.to_owned()),
+            None => {
+                ClusterError::TryAgain(text.strip_prefix("TRYAGAIN ").unwrap_or(text).to_owned())
+            }
+        }
+    }
+
+    fn shutting_down() -> ClusterError {
+        ClusterError::TryAgain("node is shutting down".into())
+    }
+
+    fn no_leader() -> ClusterError {
+        ClusterError::ClusterDown("no leader reachable within the wait timeout".into())
+    }
+}
+
+/// How a write ended, as seen by its submitter.
+enum WriteOutcome {
+    Applied(pb::Reply),
+    Failed(ClusterError),
+    /// Only for forwarded writes: this node is not the leader and proposed nothing.
+    NotLeader,
+}
+
+/// An input to the driver.
+enum Input {
+    /// A message from a peer.
+    Message(Envelope),
+    /// A write batch from a local client or a forwarding follower.
+    Write(PendingWrite),
+    /// Read-only commands to serve linearizably.
+    Read(PendingRead),
+    /// A snapshot of the core's status.
+    Status(oneshot::Sender<raft::Status>),
+}
+
+struct PendingWrite {
+    batch: pb::KvBatch,
+    reply: oneshot::Sender<WriteOutcome>,
+    deadline: Instant,
+    /// Came from a follower: never forward again, answer `NotLeader` instead.
+    forwarded: bool,
+}
+
+struct PendingRead {
+    commands: Vec<pb::KvCommand>,
+    reply: oneshot::Sender<Result<Vec<pb::Reply>, ClusterError>>,
+    deadline: Instant,
+}
+
 /// A cheap, cloneable handle to the raft actor, used by the RESP server and the gRPC service.
 #[derive(Clone)]
 pub struct DriverHandle {
-    _private: (),
+    inbox_tx: mpsc::Sender<Input>,
+    wait: Duration,
 }
 
 impl DriverHandle {
@@ -27,19 +128,668 @@ impl DriverHandle {
     /// array with one reply per command; for MULTI/EXEC the EXEC reply. Forwards to the leader
     /// from a follower. Waits at most the configured bound for a leader.
     pub async fn write(&self, batch: pb::KvBatch) -> Result<pb::Reply, ClusterError> {
-        let _ = batch;
-        todo!()
+        match self.submit_write(batch, false).await {
+            WriteOutcome::Applied(reply) => Ok(reply),
+            WriteOutcome::Failed(err) => Err(err),
+            WriteOutcome::NotLeader => Err(ClusterError::TryAgain("leader changed".into())),
+        }
     }
 
     /// Serves read-only commands linearizably (one ReadIndex round for all of them), on any
     /// node; replies come back in order.
     pub async fn read(&self, commands: Vec<pb::KvCommand>) -> Result<Vec<pb::Reply>, ClusterError> {
-        let _ = commands;
-        todo!()
+        let (reply, rx) = oneshot::channel();
+        let read = PendingRead {
+            commands,
+            reply,
+            deadline: Instant::now() + self.wait,
+        };
+        if self.inbox_tx.send(Input::Read(read)).await.is_err() {
+            return Err(ClusterError::shutting_down());
+        }
+        rx.await
+            .unwrap_or_else(|_| Err(ClusterError::shutting_down()))
     }
 
     /// The node's Raft status, for INFO.
     pub async fn status(&self) -> Result<raft::Status, ClusterError> {
-        todo!()
+        let (tx, rx) = oneshot::channel();
+        if self.inbox_tx.send(Input::Status(tx)).await.is_err() {
+            return Err(ClusterError::shutting_down());
+        }
+        rx.await.map_err(|_| ClusterError::shutting_down())
     }
+
+    /// Handles a write a follower forwarded to this node.
+    pub(crate) async fn write_forwarded(&self, batch: pb::KvBatch) -> pb::ForwardResponse {
+        use pb::forward_response::Result as R;
+        let (result, not_leader) = match self.submit_write(batch, true).await {
+            WriteOutcome::Applied(reply) => (R::Reply(reply), false),
+            WriteOutcome::Failed(err) => (R::ClusterError(err.to_string()), false),
+            WriteOutcome::NotLeader => (R::ClusterError("TRYAGAIN not the leader".into()), true),
+        };
+        pb::ForwardResponse {
+            result: Some(result),
+            not_leader,
+        }
+    }
+
+    /// Hands a peer message to the driver; fails, dropping it, when the inbox is full.
+    pub(crate) fn deliver(&self, envelope: Envelope) -> Result<(), ()> {
+        self.inbox_tx
+            .try_send(Input::Message(envelope))
+            .map_err(|_| ())
+    }
+
+    async fn submit_write(&self, batch: pb::KvBatch, forwarded: bool) -> WriteOutcome {
+        let (reply, rx) = oneshot::channel();
+        let write = PendingWrite {
+            batch,
+            reply,
+            deadline: Instant::now() + self.wait,
+            forwarded,
+        };
+        if self.inbox_tx.send(Input::Write(write)).await.is_err() {
+            return WriteOutcome::Failed(ClusterError::shutting_down());
+        }
+        rx.await
+            .unwrap_or(WriteOutcome::Failed(ClusterError::shutting_down()))
+    }
+}
+
+/// Settings the driver takes from the command line.
+pub struct DriverOptions {
+    /// How long a command waits for a leader.
+    pub wait: Duration,
+    /// Applied entries between snapshots.
+    pub snapshot_entries: u64,
+    /// Seed of the core's election-timeout RNG.
+    pub seed: u64,
+}
+
+/// The raft actor. Create it with [`Driver::new`], then [`Driver::run`] it on the runtime.
+pub struct Driver {
+    node: Node,
+    /// `None` only while a persist runs on a blocking thread.
+    storage: Option<Storage>,
+    kv: KvState,
+    peers: Arc<Peers>,
+    inbox_tx: mpsc::Sender<Input>,
+    inbox_rx: mpsc::Receiver<Input>,
+    options: DriverOptions,
+    id: raft::NodeId,
+    /// Index and term of the last applied entry.
+    applied: Index,
+    applied_term: Term,
+    /// Index of the newest snapshot (taken or installed).
+    snapshot_index: Index,
+    /// Sequence for this node's `RequestId`s.
+    next_seq: u64,
+    ticks: u64,
+    /// Commands waiting for a leader, retried every tick until their deadline.
+    parked_writes: VecDeque<PendingWrite>,
+    parked_reads: VecDeque<PendingRead>,
+    /// Proposed writes by log index, with the term they were proposed in.
+    proposed: HashMap<Index, (Term, PendingWrite)>,
+    /// Reads waiting for their ReadIndex, with the tick they asked at.
+    reading: HashMap<RequestId, (u64, PendingRead)>,
+    /// Reads whose ReadIndex is known, waiting for the state machine to apply it.
+    confirmed: BTreeMap<Index, Vec<PendingRead>>,
+    /// Start-up catch-up tracking: the internal ReadIndex request, and its index once known.
+    catch_up: CatchUp,
+}
+
+enum CatchUp {
+    Waiting(Option<(RequestId, u64)>),
+    Applying(Index),
+    Done,
+}
+
+impl Driver {
+    /// Builds the actor around a recovered storage; `restored` is what `Storage::open` found.
+    ///
+    /// # Errors
+    /// A snapshot on disk that does not decode.
+    pub fn new(
+        id: raft::NodeId,
+        voters: Vec<raft::NodeId>,
+        storage: Storage,
+        recovered: crate::storage::Recovered,
+        peers: Arc<Peers>,
+        options: DriverOptions,
+    ) -> Result<Driver, crate::kv::SnapshotError> {
+        let mut kv = KvState::new();
+        let (snapshot_index, snapshot_term) = match &recovered.snapshot {
+            Some(snapshot) => {
+                kv.restore(&snapshot.data)?;
+                (snapshot.index, snapshot.term)
+            }
+            None => (0, 0),
+        };
+        let last_index = recovered.entries.last().map_or(snapshot_index, |e| e.index);
+        info!(
+            term = recovered.hard_state.term,
+            commit = recovered.hard_state.commit,
+            snapshot_index,
+            last_index,
+            truncated_bytes = recovered.truncated_bytes,
+            "recovered from disk"
+        );
+        let config = raft::Config {
+            id,
+            voters,
+            election_ticks: ELECTION_TICKS,
+            heartbeat_ticks: HEARTBEAT_TICKS,
+            max_append_bytes: MAX_APPEND_BYTES,
+            max_inflight_appends: MAX_INFLIGHT_APPENDS,
+            max_uncommitted_entries: MAX_UNCOMMITTED_ENTRIES,
+            seed: options.seed,
+        };
+        let node = Node::new(
+            config,
+            raft::Restored {
+                hard_state: recovered.hard_state,
+                snapshot: recovered.snapshot,
+                entries: recovered.entries,
+            },
+        );
+        let (inbox_tx, inbox_rx) = mpsc::channel(INBOX_CAPACITY);
+        Ok(Driver {
+            node,
+            storage: Some(storage),
+            kv,
+            peers,
+            inbox_tx,
+            inbox_rx,
+            options,
+            id,
+            applied: snapshot_index,
+            applied_term: snapshot_term,
+            snapshot_index,
+            next_seq: 0,
+            ticks: 0,
+            parked_writes: VecDeque::new(),
+            parked_reads: VecDeque::new(),
+            proposed: HashMap::new(),
+            reading: HashMap::new(),
+            confirmed: BTreeMap::new(),
+            catch_up: CatchUp::Waiting(None),
+        })
+    }
+
+    /// A handle for clients and peers.
+    pub fn handle(&self) -> DriverHandle {
+        DriverHandle {
+            inbox_tx: self.inbox_tx.clone(),
+            wait: self.options.wait,
+        }
+    }
+
+    /// Runs until `shutdown` is cancelled; a leader first hands over its leadership.
+    pub async fn run(mut self, shutdown: CancellationToken) {
+        let mut ticker = tokio::time::interval(TICK_INTERVAL);
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut stop_by: Option<Instant> = None;
+        loop {
+            tokio::select! {
+                biased;
+                _ = shutdown.cancelled(), if stop_by.is_none() => {
+                    stop_by = Some(Instant::now() + SHUTDOWN_TRANSFER_TIMEOUT);
+                    if self.node.status().role == RoleKind::Leader {
+                        info!("transferring leadership before shutdown");
+                        self.node.transfer_leadership(None);
+                    }
+                }
+                _ = ticker.tick() => self.on_tick(),
+                input = self.inbox_rx.recv() => {
+                    let Some(input) = input else { break };
+                    self.handle_input(input);
+                    for _ in 1..MAX_INPUTS_PER_TURN {
+                        match self.inbox_rx.try_recv() {
+                            Ok(input) => self.handle_input(input),
+                            Err(_) => break,
+                        }
+                    }
+                }
+            }
+            while self.node.has_ready() {
+                self.handle_ready().await;
+            }
+            if let Some(stop_by) = stop_by {
+                if self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by {
+                    break;
+                }
+            }
+        }
+        self.fail_everything();
+        info!("driver stopped");
+    }
+
+    fn handle_input(&mut self, input: Input) {
+        match input {
+            Input::Message(envelope) => self.node.step(envelope),
+            Input::Write(write) => self.handle_write(write),
+            Input::Read(read) => self.handle_read(read),
+            Input::Status(reply) => {
+                let _ = reply.send(self.node.status());
+            }
+        }
+    }
+
+    fn handle_write(&mut self, mut write: PendingWrite) {
+        if write.reply.is_closed() {
+            return;
+        }
+        if Instant::now() >= write.deadline {
+            let _ = write
+                .reply
+                .send(WriteOutcome::Failed(ClusterError::no_leader()));
+            return;
+        }
+        let status = self.node.status();
+        if status.role == RoleKind::Leader {
+            write.batch.now_ms = now_ms();
+            let data = Bytes::from(write.batch.encode_to_vec());
+            match self.node.propose(data) {
+                Ok((index, term)) => {
+                    self.proposed.insert(index, (term, write));
+                }
+                Err(err) => {
+                    debug!(error = %err, "proposal parked");
+                    self.parked_writes.push_back(write);
+                }
+            }
+            return;
+        }
+        if write.forwarded {
+            let _ = write.reply.send(WriteOutcome::NotLeader);
+            return;
+        }
+        match status.leader {
+            Some(leader) if self.peers.is_connected(leader) => self.forward(leader, write),
+            _ => self.parked_writes.push_back(write),
+        }
+    }
+
+    /// Sends a write to the leader on a task of its own; a leader that says it is not the
+    /// leader sends the write back to the parking lot.
+    fn forward(&mut self, leader: raft::NodeId, write: PendingWrite) {
+        let Some(mut client) = self.peers.forward_client(leader) else {
+            self.parked_writes.push_back(write);
+            return;
+        };
+        let inbox_tx = self.inbox_tx.clone();
+        debug!(leader, "forwarding write to leader");
+        tokio::spawn(async move {
+            let PendingWrite {
+                batch,
+                reply,
+                deadline,
+                forwarded,
+            } = write;
+            let request = pb::ForwardRequest {
+                batch: Some(batch.clone()),
+            };
+            let budget = deadline.saturating_duration_since(Instant::now());
+            let outcome = match tokio::time::timeout(budget, client.forward(request)).await {
+                Ok(Ok(response)) => {
+                    let response = response.into_inner();
+                    if response.not_leader {
+                        // Nothing was proposed: safe to try again once we know the new leader.
+                        let write = PendingWrite {
+                            batch,
+                            reply,
+                            deadline,
+                            forwarded,
+                        };
+                        let _ = inbox_tx.send(Input::Write(write)).await;
+                        return;
+                    }
+                    match response.result {
+                        Some(pb::forward_response::Result::Reply(r)) => WriteOutcome::Applied(r),
+                        Some(pb::forward_response::Result::ClusterError(text)) => {
+                            WriteOutcome::Failed(ClusterError::from_wire(&text))
+                        }
+                        None => WriteOutcome::Failed(ClusterError::TryAgain(
+                            "empty answer from the leader".into(),
+                        )),
+                    }
+                }
+                Ok(Err(status)) => WriteOutcome::Failed(ClusterError::TryAgain(format!(
+                    "forwarding to the leader failed, the write may or may not have applied: {}",
+                    status.message()
+                ))),
+                Err(_) => WriteOutcome::Failed(ClusterError::TryAgain(
+                    "timed out waiting for the leader, the write may or may not have applied"
+                        .into(),
+                )),
+            };
+            let _ = reply.send(outcome);
+        });
+    }
+
+    fn handle_read(&mut self, read: PendingRead) {
+        if read.reply.is_closed() {
+            return;
+        }
+        if Instant::now() >= read.deadline {
+            let _ = read.reply.send(Err(ClusterError::no_leader()));
+            return;
+        }
+        let id = self.next_request_id();
+        match self.node.read(id) {
+            Ok(()) => {
+                self.reading.insert(id, (self.ticks, read));
+            }
+            Err(_) => self.parked_reads.push_back(read),
+        }
+    }
+
+    fn next_request_id(&mut self) -> RequestId {
+        self.next_seq += 1;
+        RequestId {
+            node: self.id,
+            seq: self.next_seq,
+        }
+    }
+
+    fn on_tick(&mut self) {
+        self.ticks += 1;
+        self.node.tick();
+        // Retry parked commands: a leader may have appeared.
+        for _ in 0..self.parked_writes.len() {
+            if let Some(write) = self.parked_writes.pop_front() {
+                self.handle_write(write);
+            }
+        }
+        for _ in 0..self.parked_reads.len() {
+            if let Some(read) = self.parked_reads.pop_front() {
+                self.handle_read(read);
+            }
+        }
+        // Ask again for reads whose ReadIndex went unanswered.
+        let stale: Vec<RequestId> = self
+            .reading
+            .iter()
+            .filter(|(_, (asked, _))| self.ticks - asked >= READ_RETRY_TICKS)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            if let Some((_, read)) = self.reading.remove(&id) {
+                self.handle_read(read);
+            }
+        }
+        self.expire_waiting();
+        self.drive_catch_up();
+    }
+
+    /// Answers commands whose deadline passed while they waited for commit or apply.
+    fn expire_waiting(&mut self) {
+        let now = Instant::now();
+        if !self.proposed.is_empty() {
+            let expired: Vec<Index> = self
+                .proposed
+                .iter()
+                .filter(|(_, (_, w))| now >= w.deadline || w.reply.is_closed())
+                .map(|(i, _)| *i)
+                .collect();
+            for index in expired {
+                if let Some((_, write)) = self.proposed.remove(&index) {
+                    let _ = write
+                        .reply
+                        .send(WriteOutcome::Failed(ClusterError::TryAgain(
+                            "timed out waiting for commit, the write may or may not apply".into(),
+                        )));
+                }
+            }
+        }
+        if !self.confirmed.is_empty() {
+            for reads in self.confirmed.values_mut() {
+                let (expired, kept): (Vec<_>, Vec<_>) =
+                    reads.drain(..).partition(|r| now >= r.deadline);
+                *reads = kept;
+                for read in expired {
+                    let _ = read.reply.send(Err(ClusterError::TryAgain(
+                        "timed out catching up with the leader".into(),
+                    )));
+                }
+            }
+            self.confirmed.retain(|_, reads| !reads.is_empty());
+        }
+    }
+
+    /// Learns the leader's commit index once after start-up and logs when it has been applied.
+    fn drive_catch_up(&mut self) {
+        match self.catch_up {
+            CatchUp::Waiting(Some((_, asked))) if self.ticks - asked < READ_RETRY_TICKS => {}
+            CatchUp::Waiting(_) => {
+                let id = self.next_request_id();
+                if self.node.read(id).is_ok() {
+                    self.catch_up = CatchUp::Waiting(Some((id, self.ticks)));
+                }
+            }
+            CatchUp::Applying(_) | CatchUp::Done => {}
+        }
+    }
+
+    async fn handle_ready(&mut self) {
+        let raft::Ready {
+            hard_state,
+            snapshot,
+            entries,
+            messages,
+            committed_entries,
+            read_states,
+        } = self.node.ready();
+
+        if hard_state.is_some() || snapshot.is_some() || !entries.is_empty() {
+            self.persist(hard_state, snapshot.clone(), entries).await;
+        }
+        for message in messages {
+            self.peers.send(message);
+        }
+        if let Some(snapshot) = snapshot {
+            self.install_snapshot(snapshot);
+        }
+        for entry in committed_entries {
+            self.apply(entry);
+        }
+        for state in read_states {
+            self.on_read_state(state);
+        }
+        self.serve_confirmed_reads();
+        self.node.advance();
+        self.maybe_snapshot().await;
+    }
+
+    async fn persist(
+        &mut self,
+        hard_state: Option<raft::HardState>,
+        snapshot: Option<Snapshot>,
+        entries: Vec<raft::Entry>,
+    ) {
+        let Some(mut storage) = self.storage.take() else {
+            fatal("storage missing while persisting");
+        };
+        let joined = tokio::task::spawn_blocking(move || {
+            let result = storage.persist(hard_state.as_ref(), snapshot.as_ref(), &entries);
+            (storage, result)
+        })
+        .await;
+        match joined {
+            Ok((storage, Ok(()))) => self.storage = Some(storage),
+            Ok((_, Err(err))) => fatal(&format!("persisting the raft log failed: {err}")),
+            Err(err) => fatal(&format!("persist task failed: {err}")),
+        }
+    }
+
+    fn install_snapshot(&mut self, snapshot: Snapshot) {
+        if let Err(err) = self.kv.restore(&snapshot.data) {
+            fatal(&format!(
+                "installing snapshot at {} failed: {err}",
+                snapshot.index
+            ));
+        }
+        info!(
+            index = snapshot.index,
+            term = snapshot.term,
+            "snapshot installed from leader"
+        );
+        self.applied = snapshot.index;
+        self.applied_term = snapshot.term;
+        self.snapshot_index = snapshot.index;
+        // Writes proposed at or below the snapshot have an unknown fate here.
+        let covered: Vec<Index> = self
+            .proposed
+            .keys()
+            .copied()
+            .filter(|i| *i <= snapshot.index)
+            .collect();
+        for index in covered {
+            if let Some((_, write)) = self.proposed.remove(&index) {
+                let _ = write
+                    .reply
+                    .send(WriteOutcome::Failed(ClusterError::TryAgain(
+                        "leader changed, the write may or may not have applied".into(),
+                    )));
+            }
+        }
+    }
+
+    fn apply(&mut self, entry: raft::Entry) {
+        self.applied = entry.index;
+        self.applied_term = entry.term;
+        let reply = entry
+            .data
+            .as_ref()
+            .map(|data| match pb::KvBatch::decode(data.as_ref()) {
+                Ok(batch) => self.kv.apply(&batch),
+                Err(_) => pb::Reply {
+                    kind: Some(pb::reply::Kind::Error("ERR undecodable log entry".into())),
+                },
+            });
+        let Some((term, write)) = self.proposed.remove(&entry.index) else {
+            return;
+        };
+        match reply {
+            Some(reply) if term == entry.term => {
+                let _ = write.reply.send(WriteOutcome::Applied(reply));
+            }
+            // Another leader's entry took this index: ours was never applied, so retry it.
+            _ => self.parked_writes.push_back(write),
+        }
+    }
+
+    fn on_read_state(&mut self, state: raft::ReadState) {
+        if let CatchUp::Waiting(Some((id, _))) = self.catch_up {
+            if id == state.id {
+                self.catch_up = match state.index {
+                    Some(index) => CatchUp::Applying(index),
+                    None => CatchUp::Waiting(None),
+                };
+                return;
+            }
+        }
+        let Some((_, read)) = self.reading.remove(&state.id) else {
+            return;
+        };
+        match state.index {
+            Some(index) => self.confirmed.entry(index).or_default().push(read),
+            None => self.parked_reads.push_back(read),
+        }
+    }
+
+    fn serve_confirmed_reads(&mut self) {
+        if let CatchUp::Applying(index) = self.catch_up {
+            if self.applied >= index {
+                info!(
+                    applied = self.applied,
+                    leader_commit = index,
+                    "caught up with leader"
+                );
+                self.catch_up = CatchUp::Done;
+            }
+        }
+        if self.confirmed.is_empty() {
+            return;
+        }
+        let pending = self.confirmed.split_off(&(self.applied + 1));
+        let ready = std::mem::replace(&mut self.confirmed, pending);
+        let now = now_ms();
+        for read in ready.into_values().flatten() {
+            let replies = read.commands.iter().map(|c| self.kv.read(c, now)).collect();
+            let _ = read.reply.send(Ok(replies));
+        }
+    }
+
+    /// Takes a snapshot and compacts the log once enough entries were applied since the last.
+    async fn maybe_snapshot(&mut self) {
+        if self.applied < self.snapshot_index + self.options.snapshot_entries {
+            return;
+        }
+        let snapshot = Snapshot {
+            index: self.applied,
+            term: self.applied_term,
+            data: self.kv.snapshot(),
+        };
+        let Some(mut storage) = self.storage.take() else {
+            fatal("storage missing while compacting");
+        };
+        let for_disk = snapshot.clone();
+        let joined = tokio::task::spawn_blocking(move || {
+            let result = storage.compact(&for_disk);
+            (storage, result)
+        })
+        .await;
+        match joined {
+            Ok((storage, Ok(()))) => self.storage = Some(storage),
+            Ok((_, Err(err))) => fatal(&format!("writing a snapshot failed: {err}")),
+            Err(err) => fatal(&format!("snapshot task failed: {err}")),
+        }
+        info!(
+            index = snapshot.index,
+            bytes = snapshot.data.len(),
+            "snapshot taken, log compacted"
+        );
+        self.snapshot_index = snapshot.index;
+        self.node.compact(snapshot);
+    }
+
+    /// Answers every waiting command when the driver stops.
+    fn fail_everything(&mut self) {
+        for write in self.parked_writes.drain(..) {
+            let _ = write
+                .reply
+                .send(WriteOutcome::Failed(ClusterError::shutting_down()));
+        }
+        for (_, (_, write)) in self.proposed.drain() {
+            let _ = write
+                .reply
+                .send(WriteOutcome::Failed(ClusterError::TryAgain(
+                    "node is shutting down, the write may or may not apply".into(),
+                )));
+        }
+        let reads = self
+            .parked_reads
+            .drain(..)
+            .chain(self.reading.drain().map(|(_, (_, r))| r))
+            .chain(std::mem::take(&mut self.confirmed).into_values().flatten());
+        for read in reads {
+            let _ = read.reply.send(Err(ClusterError::shutting_down()));
+        }
+    }
+}
+
+/// Unix time in milliseconds: the "now" a leader stamps on the batches it proposes.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// A local durability failure: the node cannot keep its promises, so it stops (STYLE §6.4).
+fn fatal(what: &str) -> ! {
+    error!("{what}; stopping the node");
+    warn!("the node's disk state is intact up to its last fsync; restart it to recover");
+    std::process::exit(70)
 }

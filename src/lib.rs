@@ -1,5 +1,20 @@
 //! raft-kv: a Raft-replicated key-value server that speaks the Redis protocol.
+//!
+//! ```text
+//!  redis clients ──RESP──▶ server ──┐                      ┌──▶ storage (WAL + snapshots, fsync)
+//!                                   ├──▶ driver (actor) ───┼──▶ raft core (pure state machine)
+//!  peers ──gRPC (transport)────────┘        │              └──▶ kv (HashMap state machine)
+//!                                           └──▶ transport ──gRPC──▶ peers
+//! ```
+//!
+//! A client's command enters through `server`, which parses it and calls the `driver` through a
+//! `DriverHandle`. The driver is the one task that owns the Raft `Node`, the `Storage` and the
+//! `KvState`: it proposes writes (or forwards them to the leader over gRPC), runs ReadIndex for
+//! reads, persists what the core hands it, sends messages through `transport`, applies
+//! committed entries and answers the waiting clients. Data flows one way: edge → driver → core →
+//! driver → edge.
 
+pub mod config;
 pub mod driver;
 pub mod kv;
 pub mod pb;
@@ -7,3 +22,147 @@ pub mod raft;
 pub mod server;
 pub mod storage;
 pub mod transport;
+
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio_stream::StreamExt as _;
+use tokio_stream::wrappers::TcpListenerStream;
+use tokio_util::sync::CancellationToken;
+use tracing::info;
+
+use config::Config;
+use driver::{Driver, DriverOptions};
+
+/// A start-up failure, printed as one line before the process exits non-zero.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Config(#[from] config::ConfigError),
+    #[error("cannot use data directory {dir}: {source}")]
+    Storage { dir: String, source: storage::Error },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Start(String),
+}
+
+/// Runs a node until SIGINT or SIGTERM, then shuts it down gracefully.
+///
+/// # Errors
+/// Bad configuration, an unusable data directory, or a port that cannot be bound.
+pub async fn run(config: Config) -> Result<(), Error> {
+    let addrs = config.validate()?;
+    let id = config.id;
+    let peer_addr = addrs[(id - 1) as usize];
+
+    // Bind both listeners before touching the disk, so a busy port fails fast and cleanly.
+    let resp_addr = std::net::SocketAddr::new(config.bind, config.port);
+    let resp_listener = TcpListener::bind(resp_addr)
+        .await
+        .map_err(|source| Error::Listen {
+            addr: resp_addr.to_string(),
+            source,
+        })?;
+    let peer_listener = TcpListener::bind(peer_addr)
+        .await
+        .map_err(|source| Error::Listen {
+            addr: peer_addr.to_string(),
+            source,
+        })?;
+
+    let dir = config.data_dir();
+    let open_dir = dir.clone();
+    let (storage, recovered) =
+        tokio::task::spawn_blocking(move || storage::Storage::open(&open_dir))
+            .await
+            .map_err(|e| Error::Start(format!("storage task failed: {e}")))?
+            .map_err(|source| Error::Storage {
+                dir: dir.display().to_string(),
+                source,
+            })?;
+
+    let seed = config.seed.unwrap_or_else(rand::random);
+    info!(node_id = id, seed, peer_addr = %peer_addr, resp_addr = %resp_addr, data_dir = %dir.display(), "starting");
+
+    // Peers and the driver outlive the client-facing shutdown: a leader still needs them to
+    // hand over leadership.
+    let shutdown = CancellationToken::new();
+    let transport_stop = CancellationToken::new();
+    let peers = Arc::new(
+        transport::Peers::start(id, &addrs, transport_stop.clone())
+            .map_err(|e| Error::Start(format!("bad peer address: {e}")))?,
+    );
+    let voters = (1..=addrs.len() as u64).collect();
+    let driver = Driver::new(
+        id,
+        voters,
+        storage,
+        recovered,
+        peers,
+        DriverOptions {
+            wait: config.wait_timeout(),
+            snapshot_entries: config.snapshot_entries,
+            seed,
+        },
+    )
+    .map_err(|e| {
+        Error::Start(format!(
+            "cannot restore the snapshot in {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let handle = driver.handle();
+
+    let incoming = TcpListenerStream::new(peer_listener).map(|conn| {
+        conn.inspect(|stream| {
+            let _ = stream.set_nodelay(true);
+        })
+    });
+    let grpc_stop = transport_stop.clone();
+    let grpc = tokio::spawn(
+        tonic::transport::Server::builder()
+            .add_service(transport::RaftService::new(id, handle.clone()).into_server())
+            .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
+    );
+    let driver_task = tokio::spawn(driver.run(shutdown.clone()));
+    let server_task = tokio::spawn(server::run(
+        resp_listener,
+        handle,
+        server_options(&config),
+        shutdown.clone(),
+    ));
+    info!("ready");
+
+    wait_for_signal().await;
+    info!("shutting down");
+    shutdown.cancel();
+    let _ = driver_task.await;
+    transport_stop.cancel();
+    let _ = server_task.await;
+    let _ = grpc.await;
+    info!("shutdown complete");
+    Ok(())
+}
+
+fn server_options(config: &Config) -> server::Options {
+    let _ = config;
+    server::Options::default()
+}
+
+async fn wait_for_signal() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(term) => term,
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
+}

@@ -1,1 +1,260 @@
 //! Peer transport over tonic gRPC.
+//!
+//! Every Raft message is one-way: each node keeps one long-lived client stream to every peer
+//! (`Raft.Stream`) and pushes envelopes into it; responses travel back on the peer's own stream
+//! to us. Writes that reach a follower travel to the leader with the unary `Raft.Forward`.
+//!
+//! Raft tolerates message loss, so nothing here retries or blocks the driver: a full outbox or
+//! a broken stream drops messages, and the core resends what matters.
+
+mod convert;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
+use tonic::transport::{Channel, Endpoint};
+use tonic::{Request, Response, Status, Streaming};
+use tracing::{debug, info, warn};
+
+pub use convert::MalformedEnvelope;
+
+use crate::driver::DriverHandle;
+use crate::pb;
+use crate::pb::raft_client::RaftClient;
+use crate::raft::{Envelope, NodeId};
+
+/// Messages queued for one peer before new ones are dropped (Raft resends what matters).
+pub const PEER_OUTBOX_CAPACITY: usize = 4096;
+/// Messages buffered inside one gRPC stream; when the peer stops reading, we drop instead.
+const STREAM_BUFFER: usize = 1024;
+/// Largest gRPC message, in bytes: snapshots travel as one message.
+pub const MAX_MESSAGE_BYTES: usize = 1 << 30;
+/// Delay between reconnection attempts to an unreachable peer (doubling up to the maximum).
+const RECONNECT_MIN: Duration = Duration::from_millis(50);
+const RECONNECT_MAX: Duration = Duration::from_secs(1);
+/// How long a connection attempt to a peer may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+
+fn endpoint(addr: SocketAddr) -> Result<Endpoint, tonic::transport::Error> {
+    Ok(Endpoint::from_shared(format!("http://{addr}"))?
+        .connect_timeout(CONNECT_TIMEOUT)
+        .tcp_nodelay(true)
+        .http2_keep_alive_interval(Duration::from_secs(1))
+        .keep_alive_timeout(Duration::from_secs(2))
+        .keep_alive_while_idle(true))
+}
+
+fn client(channel: Channel) -> RaftClient<Channel> {
+    RaftClient::new(channel)
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+}
+
+/// One peer as seen from this node.
+struct Peer {
+    /// The peer's id.
+    id: NodeId,
+    /// Envelopes waiting for the peer's stream task.
+    outbox_tx: mpsc::Sender<pb::Envelope>,
+    /// Whether the message stream to the peer is currently up.
+    connected: Arc<AtomicBool>,
+    /// A lazily connected channel for forwarded writes.
+    forward: Channel,
+    /// Whether we already warned that the outbox overflowed (reset when it drains).
+    overflow_warned: AtomicBool,
+}
+
+/// The outgoing side: one stream task per peer.
+pub struct Peers {
+    peers: HashMap<NodeId, Peer>,
+}
+
+impl Peers {
+    /// Starts one stream task per peer (every address except `self_id`'s).
+    ///
+    /// # Errors
+    /// An address that does not form a valid URI.
+    pub fn start(
+        self_id: NodeId,
+        addrs: &[SocketAddr],
+        shutdown: CancellationToken,
+    ) -> Result<Peers, tonic::transport::Error> {
+        let mut peers = HashMap::new();
+        for (i, addr) in addrs.iter().enumerate() {
+            let id = i as NodeId + 1;
+            if id == self_id {
+                continue;
+            }
+            let endpoint = endpoint(*addr)?;
+            let (outbox_tx, outbox_rx) = mpsc::channel(PEER_OUTBOX_CAPACITY);
+            let connected = Arc::new(AtomicBool::new(false));
+            tokio::spawn(run_stream(
+                id,
+                endpoint.clone(),
+                outbox_rx,
+                connected.clone(),
+                shutdown.clone(),
+            ));
+            peers.insert(
+                id,
+                Peer {
+                    id,
+                    outbox_tx,
+                    connected,
+                    forward: endpoint.connect_lazy(),
+                    overflow_warned: AtomicBool::new(false),
+                },
+            );
+        }
+        Ok(Peers { peers })
+    }
+
+    /// Queues a message for its receiver; drops it when the receiver's outbox is full.
+    pub fn send(&self, envelope: Envelope) {
+        let Some(peer) = self.peers.get(&envelope.to) else {
+            debug!(to = envelope.to, "message to unknown peer dropped");
+            return;
+        };
+        match peer.outbox_tx.try_send(envelope.into()) {
+            Ok(()) => peer.overflow_warned.store(false, Ordering::Relaxed),
+            Err(_) => {
+                if !peer.overflow_warned.swap(true, Ordering::Relaxed) {
+                    warn!(peer = peer.id, "peer outbox full, dropping messages");
+                }
+            }
+        }
+    }
+
+    /// Whether the message stream to `id` is up.
+    pub fn is_connected(&self, id: NodeId) -> bool {
+        self.peers
+            .get(&id)
+            .is_some_and(|p| p.connected.load(Ordering::Relaxed))
+    }
+
+    /// A client for forwarding writes to `id`.
+    pub fn forward_client(&self, id: NodeId) -> Option<RaftClient<Channel>> {
+        self.peers.get(&id).map(|p| client(p.forward.clone()))
+    }
+}
+
+/// Keeps one client stream open to a peer and pumps the outbox into it, reconnecting with backoff.
+async fn run_stream(
+    peer: NodeId,
+    endpoint: Endpoint,
+    mut outbox_rx: mpsc::Receiver<pb::Envelope>,
+    connected: Arc<AtomicBool>,
+    shutdown: CancellationToken,
+) {
+    let mut backoff = RECONNECT_MIN;
+    // `None` until the first attempt, so the first failure is reported once, as a change.
+    let mut reachable: Option<bool> = None;
+    loop {
+        let channel = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            res = endpoint.connect() => res,
+        };
+        let channel = match channel {
+            Ok(channel) => channel,
+            Err(err) => {
+                if reachable != Some(false) {
+                    warn!(peer, error = %err, "peer unreachable");
+                    reachable = Some(false);
+                }
+                // Messages queued while the peer is down are stale by the time it returns.
+                while outbox_rx.try_recv().is_ok() {}
+                tokio::select! {
+                    _ = shutdown.cancelled() => return,
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(RECONNECT_MAX);
+                continue;
+            }
+        };
+        let (stream_tx, stream_rx) = mpsc::channel(STREAM_BUFFER);
+        let mut raft = client(channel);
+        let call = raft.stream(ReceiverStream::new(stream_rx));
+        tokio::pin!(call);
+        connected.store(true, Ordering::Relaxed);
+        info!(peer, "peer connected");
+        backoff = RECONNECT_MIN;
+        let ended = loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                res = &mut call => break res.err(),
+                msg = outbox_rx.recv() => match msg {
+                    // A peer that stops reading (paused, partitioned) must not stall us.
+                    Some(msg) => { let _ = stream_tx.try_send(msg); }
+                    None => return,
+                },
+            }
+        };
+        connected.store(false, Ordering::Relaxed);
+        warn!(peer, error = ?ended.map(|s| s.message().to_owned()), "peer stream closed");
+        reachable = Some(false);
+    }
+}
+
+/// The incoming side: the gRPC service peers call.
+pub struct RaftService {
+    id: NodeId,
+    handle: DriverHandle,
+}
+
+impl RaftService {
+    /// A service delivering messages addressed to `id` into the driver behind `handle`.
+    pub fn new(id: NodeId, handle: DriverHandle) -> Self {
+        RaftService { id, handle }
+    }
+
+    /// The tonic server wrapper with our message size limits.
+    pub fn into_server(self) -> pb::raft_server::RaftServer<RaftService> {
+        pb::raft_server::RaftServer::new(self)
+            .max_decoding_message_size(MAX_MESSAGE_BYTES)
+            .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    }
+}
+
+#[tonic::async_trait]
+impl pb::raft_server::Raft for RaftService {
+    async fn stream(
+        &self,
+        request: Request<Streaming<pb::Envelope>>,
+    ) -> Result<Response<pb::Empty>, Status> {
+        let mut stream = request.into_inner();
+        while let Some(envelope) = stream.message().await? {
+            let envelope = match Envelope::try_from(envelope) {
+                Ok(envelope) if envelope.to == self.id => envelope,
+                Ok(envelope) => {
+                    debug!(to = envelope.to, "message for another node dropped");
+                    continue;
+                }
+                Err(err) => {
+                    debug!(error = %err, "malformed peer message dropped");
+                    continue;
+                }
+            };
+            if self.handle.deliver(envelope).is_err() {
+                debug!("driver inbox full, peer message dropped");
+            }
+        }
+        Ok(Response::new(pb::Empty {}))
+    }
+
+    async fn forward(
+        &self,
+        request: Request<pb::ForwardRequest>,
+    ) -> Result<Response<pb::ForwardResponse>, Status> {
+        let batch = request
+            .into_inner()
+            .batch
+            .ok_or_else(|| Status::invalid_argument("missing batch"))?;
+        Ok(Response::new(self.handle.write_forwarded(batch).await))
+    }
+}

@@ -1,0 +1,161 @@
+//! Command-line configuration, compatible with the C++ raft-kv's flags:
+//! `raft-kv --id 1 --cluster=127.0.0.1:12379,... --port 63791`.
+
+use std::collections::HashSet;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// The node's configuration, from flags (and `RAFT_KV_*` environment variables).
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "raft-kv",
+    version,
+    about = "A Raft-replicated key-value server speaking the Redis protocol"
+)]
+pub struct Config {
+    /// This node's 1-based position in --cluster.
+    #[arg(long, env = "RAFT_KV_ID")]
+    pub id: u64,
+
+    /// Comma-separated gRPC addresses (host:port) of every node, this one included.
+    #[arg(long, env = "RAFT_KV_CLUSTER", value_delimiter = ',', required = true)]
+    pub cluster: Vec<String>,
+
+    /// Port of the Redis-protocol listener.
+    #[arg(long, env = "RAFT_KV_PORT")]
+    pub port: u16,
+
+    /// Address the Redis-protocol listener binds.
+    #[arg(long, env = "RAFT_KV_BIND", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+
+    /// Directory for the write-ahead log and snapshots [default: data/node-<id>].
+    #[arg(long, env = "RAFT_KV_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// How long a command waits for a leader (or a quorum) before answering CLUSTERDOWN/TRYAGAIN.
+    #[arg(long, env = "RAFT_KV_WAIT_TIMEOUT_MS", default_value_t = 3000)]
+    pub wait_timeout_ms: u64,
+
+    /// Take a snapshot and compact the log after this many applied entries.
+    #[arg(long, env = "RAFT_KV_SNAPSHOT_ENTRIES", default_value_t = 20_000)]
+    pub snapshot_entries: u64,
+
+    /// Require clients to AUTH with this password.
+    #[arg(long, env = "RAFT_KV_REQUIREPASS")]
+    pub requirepass: Option<String>,
+
+    /// Largest bulk string a client may send, in bytes (Redis's proto-max-bulk-len).
+    #[arg(long, default_value_t = 512 * 1024 * 1024)]
+    pub proto_max_bulk_len: usize,
+
+    /// Maximum simultaneous client connections.
+    #[arg(long, default_value_t = 10_000)]
+    pub max_clients: usize,
+
+    /// Seed for election timeouts [default: random, logged at start-up].
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+/// A configuration that cannot work; the message is printed as one line.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(String);
+
+impl Config {
+    /// Checks the flags against each other and resolves the peer addresses.
+    ///
+    /// # Errors
+    /// A `ConfigError` naming the offending flag.
+    pub fn validate(&self) -> Result<Vec<SocketAddr>, ConfigError> {
+        let n = self.cluster.len() as u64;
+        if self.id == 0 || self.id > n {
+            return Err(ConfigError(format!(
+                "--id {} is out of range: --cluster lists {n} node(s), ids are 1..={n}",
+                self.id
+            )));
+        }
+        let mut addrs = Vec::with_capacity(self.cluster.len());
+        let mut seen = HashSet::new();
+        for raw in &self.cluster {
+            let addr: SocketAddr = raw.trim().parse().map_err(|_| {
+                ConfigError(format!("--cluster: '{raw}' is not an ip:port address"))
+            })?;
+            if !seen.insert(addr) {
+                return Err(ConfigError(format!("--cluster: {addr} is listed twice")));
+            }
+            addrs.push(addr);
+        }
+        if self.wait_timeout_ms == 0 {
+            return Err(ConfigError("--wait-timeout-ms must be positive".into()));
+        }
+        if self.snapshot_entries == 0 {
+            return Err(ConfigError("--snapshot-entries must be positive".into()));
+        }
+        Ok(addrs)
+    }
+
+    /// The data directory, defaulting to `data/node-<id>` under the working directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("data/node-{}", self.id)))
+    }
+
+    /// The command wait bound.
+    pub fn wait_timeout(&self) -> Duration {
+        Duration::from_millis(self.wait_timeout_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Config {
+        Config::try_parse_from(std::iter::once("raft-kv").chain(args.iter().copied()))
+            .expect("test arguments parse")
+    }
+
+    const CLUSTER: &str = "--cluster=127.0.0.1:12379,127.0.0.1:22379,127.0.0.1:32379";
+
+    #[test]
+    fn seed_command_line_parses() {
+        let c = parse(&["--id", "1", CLUSTER, "--port", "63791"]);
+        assert_eq!(c.validate().expect("valid").len(), 3);
+        assert_eq!(c.data_dir(), PathBuf::from("data/node-1"));
+    }
+
+    #[test]
+    fn id_out_of_range_is_rejected() {
+        for id in ["0", "4"] {
+            let err = parse(&["--id", id, CLUSTER, "--port", "1"])
+                .validate()
+                .unwrap_err();
+            assert!(err.to_string().contains("out of range"), "{err}");
+        }
+    }
+
+    #[test]
+    fn duplicate_and_malformed_addresses_are_rejected() {
+        let dup = parse(&[
+            "--id",
+            "1",
+            "--cluster=127.0.0.1:1,127.0.0.1:1",
+            "--port",
+            "1",
+        ]);
+        assert!(dup.validate().unwrap_err().to_string().contains("twice"));
+        let bad = parse(&["--id", "1", "--cluster=localhost", "--port", "1"]);
+        assert!(
+            bad.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("not an ip:port")
+        );
+    }
+}
