@@ -224,6 +224,7 @@ fn writes_need_a_majority_and_fail_fast_without_one() {
             Ok(()) => panic!("SET through node {id} succeeded with two of five nodes up"),
             Err(e) => e,
         };
+        eprintln!("SET through node {id} without a majority: `{err}` after {elapsed:?}");
         assert!(
             is_retryable(&err),
             "SET through node {id} without a majority answered `{err}` after {elapsed:?}, \
@@ -463,6 +464,10 @@ fn redis_cli_sets_and_gets_across_nodes() {
     assert_eq!(cli(followers[1], &["get", "cli:key"]), "hello world");
     assert_eq!(cli(leader, &["get", "cli:key"]), "hello world");
     assert_eq!(cli(leader, &["ping"]), "PONG");
+    let info = cli(leader, &["info", "raft"]);
+    let parsed = common::RaftInfo::parse(&info)
+        .unwrap_or_else(|e| panic!("redis-cli info raft on the leader: {e}"));
+    assert_eq!((parsed.role.as_str(), parsed.node_id), ("leader", leader));
     cluster.finish();
 }
 
