@@ -36,7 +36,12 @@ fn seed_scenario(signal: Signal) {
     set(&mut node1, "mykey", "myvalue")
         .unwrap_or_else(|e| panic!("SET mykey myvalue on 63791: {e}"));
 
+    let stopping = Instant::now();
     let status = cluster.stop(2, signal);
+    eprintln!(
+        "node2 exited with {status} {:?} after {signal:?}",
+        stopping.elapsed()
+    );
     match signal {
         Signal::Term => assert_eq!(status.code(), Some(0), "node2 exited with {status}"),
         Signal::Kill => assert_eq!(status.signal(), Some(9), "node2 exited with {status}"),
