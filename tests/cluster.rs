@@ -567,3 +567,132 @@ fn numeric_field_detection() {
         "INFO raft_kv: recovered from disk path=data/node-1"
     ));
 }
+
+#[test]
+fn commands_through_followers_behave_like_one_server() {
+    const INCREMENTS: i64 = 60;
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    let mut conns: Vec<_> = ids.iter().map(|&id| (id, cluster.client(id))).collect();
+
+    // INCR through every node in turn: one counter, every acknowledged reply one higher than
+    // the last. A retryable error leaves that increment's outcome unknown, so it widens the
+    // accepted final range instead of failing the test.
+    let mut last_reply = 0;
+    let mut unknown = 0;
+    for n in 0..INCREMENTS {
+        let (id, conn) = &mut conns[n as usize % ids.len()];
+        match redis::cmd("INCR").arg("counter").query::<i64>(conn) {
+            Ok(reply) => {
+                assert!(
+                    reply > last_reply && reply <= last_reply + 1 + unknown,
+                    "INCR #{n} through node {id} answered {reply} after {last_reply}"
+                );
+                last_reply = reply;
+            }
+            Err(e) if is_retryable(&e) => unknown += 1,
+            Err(e) => panic!("INCR #{n} through node {id}: {e}"),
+        }
+    }
+    for (id, conn) in &mut conns {
+        let total: i64 = get_retrying_on(conn, *id, "counter")
+            .unwrap_or_else(|| panic!("counter missing on node {id}"))
+            .parse()
+            .unwrap_or_else(|e| panic!("counter on node {id} is not a number: {e}"));
+        assert!(
+            (last_reply..=last_reply + unknown).contains(&total) && total >= INCREMENTS - unknown,
+            "counter on node {id} is {total}; acknowledged up to {last_reply}, {unknown} unknown"
+        );
+    }
+
+    // Conditional SETs forwarded by a follower return the leader's verdict.
+    let follower = ids
+        .iter()
+        .copied()
+        .find(|&id| id != leader)
+        .expect("a follower");
+    let mut conn = cluster.client(follower);
+    let nx: Option<String> = redis::cmd("SET")
+        .arg("cond")
+        .arg("first")
+        .arg("NX")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET cond NX through node {follower}: {e}"));
+    assert_eq!(nx.as_deref(), Some("OK"), "SET NX on a missing key");
+    let nx_again: Option<String> = redis::cmd("SET")
+        .arg("cond")
+        .arg("second")
+        .arg("NX")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET cond NX through node {follower}: {e}"));
+    assert_eq!(nx_again, None, "SET NX on an existing key must not write");
+    let xx: Option<String> = redis::cmd("SET")
+        .arg("missing")
+        .arg("v")
+        .arg("XX")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET missing XX through node {follower}: {e}"));
+    assert_eq!(xx, None, "SET XX on a missing key must not write");
+    for (id, conn) in &mut conns {
+        assert_eq!(get_retrying_on(conn, *id, "cond").as_deref(), Some("first"));
+        assert_eq!(get_retrying_on(conn, *id, "missing"), None);
+    }
+
+    // DEL and EXISTS through a follower count keys the way the leader sees them.
+    let deleted: i64 = redis::cmd("DEL")
+        .arg("cond")
+        .arg("counter")
+        .arg("missing")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("DEL through node {follower}: {e}"));
+    assert_eq!(deleted, 2, "DEL of two existing keys and one missing key");
+    for (id, conn) in &mut conns {
+        let exists: i64 = redis::cmd("EXISTS")
+            .arg("cond")
+            .arg("counter")
+            .query(conn)
+            .unwrap_or_else(|e| panic!("EXISTS on node {id}: {e}"));
+        assert_eq!(exists, 0, "deleted keys still exist on node {id}");
+    }
+
+    // An expiring key set through a follower is visible everywhere, then gone everywhere,
+    // and not before its time: the leader stamps the expiry no earlier than `before_set`.
+    const TTL: Duration = Duration::from_millis(3000);
+    const CLOCK_SLACK: Duration = Duration::from_millis(100);
+    let before_set = Instant::now();
+    let reply: redis::Value = redis::cmd("SET")
+        .arg("ephemeral")
+        .arg("soon-gone")
+        .arg("PX")
+        .arg(TTL.as_millis() as u64)
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET ephemeral PX through node {follower}: {e}"));
+    assert_eq!(reply, redis::Value::Okay);
+    for (id, conn) in &mut conns {
+        let value = get_retrying_on(conn, *id, "ephemeral");
+        if before_set.elapsed() < TTL - CLOCK_SLACK {
+            assert_eq!(
+                value.as_deref(),
+                Some("soon-gone"),
+                "fresh key on node {id}"
+            );
+        }
+    }
+    for (id, conn) in &mut conns {
+        wait_until(
+            DEADLINE,
+            &format!("ephemeral to expire on node {id}"),
+            || match get_retrying_on(conn, *id, "ephemeral") {
+                None => Ok(()),
+                Some(v) => Err(format!("still {v:?} after {:?}", before_set.elapsed())),
+            },
+        );
+        assert!(
+            before_set.elapsed() >= TTL - CLOCK_SLACK,
+            "ephemeral was gone from node {id} after {:?}, before its {TTL:?}",
+            before_set.elapsed()
+        );
+    }
+    cluster.finish();
+}
