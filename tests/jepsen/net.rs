@@ -22,8 +22,12 @@ use tokio::time::{Duration, timeout};
 
 /// Size of each proxy's copy buffer, in bytes.
 const COPY_BUFFER_BYTES: usize = 64 * 1024;
-/// How long the proxy waits to reach the real node before dropping the incoming connection.
+/// How long the proxy keeps trying to reach a down node before dropping the incoming
+/// connection. The proxy has already accepted, so the dialling node cannot see a refusal;
+/// holding the connection this long paces its reconnects like a SYN timeout would.
 const UPSTREAM_CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// Pause between the proxy's attempts to reach a down node.
+const UPSTREAM_RETRY_INTERVAL: Duration = Duration::from_millis(50);
 /// Lowest port handed out for nodes: below Linux's ephemeral range (32768..), so an outgoing
 /// connection never takes a port a killed node wants back when it restarts.
 const FIRST_PORT: u16 = 20_000;
@@ -201,10 +205,18 @@ async fn proxy_connection(
         }
         return;
     }
-    let server = match timeout(UPSTREAM_CONNECT_TIMEOUT, TcpStream::connect(upstream)).await {
-        Ok(Ok(server)) => server,
-        // The node is down: close the client's connection, as a refused connect would.
-        _ => return,
+    let reach = async {
+        loop {
+            if let Ok(server) = TcpStream::connect(upstream).await {
+                return server;
+            }
+            tokio::time::sleep(UPSTREAM_RETRY_INTERVAL).await;
+        }
+    };
+    let server = match timeout(UPSTREAM_CONNECT_TIMEOUT, reach).await {
+        Ok(server) => server,
+        // The node is down: close the client's connection.
+        Err(_) => return,
     };
     let _ = server.set_nodelay(true);
     let (client_read, client_write) = client.into_split();

@@ -174,8 +174,14 @@ pub mod build {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashMap;
+
+    use rand::rngs::StdRng;
+    use rand::{RngExt, SeedableRng};
+
     use super::build::Builder;
     use super::*;
+    use crate::history::{Call, Outcome, Value};
 
     #[test]
     fn mixed_history_checks_each_key_with_its_kind() {
@@ -207,5 +213,152 @@ mod tests {
     fn unknown_key_scheme_is_an_anomaly() {
         let h = Builder::new().get("zzz", None, (0, 1)).build();
         assert_eq!(check(&h).len(), 1);
+    }
+
+    /// Simulates clients of a correct (linearizable) store: each operation takes effect at one
+    /// instant between its invocation and completion, or, when its outcome is unknown, at any
+    /// later instant or never. Every history it produces must be accepted.
+    fn simulated_history(seed: u64, clients: usize, ops_per_client: usize) -> History {
+        struct Planned {
+            op: Op,
+            effect_at: Option<u64>,
+        }
+        let mut rng = StdRng::seed_from_u64(seed);
+        let keys = ["r:0", "r:1", "c:0", "l:0", "l:1"];
+        let mut planned = Vec::new();
+        for client in 0..clients {
+            let mut now = rng.random_range(0..1_000u64);
+            for seq in 0..ops_per_client {
+                let key = keys[rng.random_range(0..keys.len())];
+                let call = match (KeyKind::of(key), rng.random_bool(0.4)) {
+                    (_, true) => Call::Get,
+                    (Some(KeyKind::Register), false) => Call::Set(format!("v{client}-{seq}")),
+                    (Some(KeyKind::Counter), false) => Call::Incr,
+                    _ => Call::Append(format!("t{client}-{seq};")),
+                };
+                let invoke = now + rng.random_range(0..500);
+                let point = invoke + rng.random_range(1..2_000);
+                let complete = point + rng.random_range(1..2_000);
+                let unknown = rng.random_bool(0.1);
+                let effect_at = match (unknown, &call) {
+                    (false, _) => Some(point),
+                    (true, Call::Get) | (true, _) if rng.random_bool(0.5) => None,
+                    (true, _) => Some(invoke + rng.random_range(1..50_000)),
+                };
+                now = complete;
+                planned.push(Planned {
+                    op: Op {
+                        client,
+                        node: 1,
+                        key: key.into(),
+                        call,
+                        invoke_ns: invoke,
+                        complete_ns: complete,
+                        outcome: if unknown {
+                            Outcome::Unknown("timeout".into())
+                        } else {
+                            Outcome::Ok(Value::Done)
+                        },
+                    },
+                    effect_at,
+                });
+            }
+        }
+        let mut order: Vec<usize> = (0..planned.len()).collect();
+        order.sort_by_key(|&i| planned[i].effect_at);
+        let mut state: HashMap<String, String> = HashMap::new();
+        for i in order {
+            let Some(_) = planned[i].effect_at else {
+                continue;
+            };
+            let p = &mut planned[i];
+            let current = state.get(&p.op.key).cloned();
+            let result = match &p.op.call {
+                Call::Get => current.map_or(Value::Nil, Value::Str),
+                Call::Set(v) => {
+                    state.insert(p.op.key.clone(), v.clone());
+                    Value::Done
+                }
+                Call::Incr => {
+                    let n = current.map_or(0, |c| c.parse::<i64>().expect("counter")) + 1;
+                    state.insert(p.op.key.clone(), n.to_string());
+                    Value::Int(n)
+                }
+                Call::Append(t) => {
+                    let s = current.unwrap_or_default() + t;
+                    let len = s.len() as i64;
+                    state.insert(p.op.key.clone(), s);
+                    Value::Int(len)
+                }
+            };
+            if p.op.is_ok() {
+                p.op.outcome = Outcome::Ok(result);
+            }
+        }
+        let end = planned.iter().map(|p| p.op.complete_ns).max().unwrap_or(0) + 100_000;
+        let mut ops: Vec<Op> = planned.into_iter().map(|p| p.op).collect();
+        // Final reads after everything settled, as a run ends.
+        for (i, key) in keys.iter().enumerate() {
+            let value = state.get(*key).cloned().map_or(Value::Nil, Value::Str);
+            ops.push(Op {
+                client: clients,
+                node: 1,
+                key: key.to_string(),
+                call: Call::Get,
+                invoke_ns: end + 2 * i as u64,
+                complete_ns: end + 2 * i as u64 + 1,
+                outcome: Outcome::Ok(value),
+            });
+        }
+        History { ops }
+    }
+
+    #[test]
+    fn checker_accepts_every_simulated_linearizable_history() {
+        for seed in 0..20 {
+            let h = simulated_history(seed, 10, 60);
+            let found = check(&h);
+            assert!(found.is_empty(), "seed {seed}: {found:?}\n{}", h.to_text());
+        }
+    }
+
+    #[test]
+    fn checker_handles_a_long_concurrent_history_quickly() {
+        let h = simulated_history(99, 12, 1_000);
+        let started = std::time::Instant::now();
+        let found = check(&h);
+        assert!(found.is_empty(), "{found:?}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "checking {} ops took {:?}",
+            h.ops.len(),
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn checker_rejects_a_simulated_history_with_a_stale_read_injected() {
+        // Take a valid history and make one late read of r:0 return the first value written.
+        let mut h = simulated_history(7, 10, 60);
+        let first = h
+            .ops
+            .iter()
+            .filter(|o| o.key == "r:0" && o.is_ok())
+            .find_map(|o| match &o.call {
+                Call::Set(v) => Some(v.clone()),
+                _ => None,
+            })
+            .expect("some write to r:0");
+        let last_read = h
+            .ops
+            .iter()
+            .rposition(|o| o.key == "r:0" && o.call == Call::Get)
+            .expect("final read");
+        assert_ne!(
+            h.ops[last_read].outcome,
+            Outcome::Ok(Value::Str(first.clone()))
+        );
+        h.ops[last_read].outcome = Outcome::Ok(Value::Str(first));
+        assert!(!check(&h).is_empty());
     }
 }
