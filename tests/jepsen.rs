@@ -44,7 +44,8 @@
 //! (about a minute each, in parallel). `cargo test --test jepsen checker` runs only the checker
 //! tests. `RAFT_KV_SOAK_SECS=3600` lengthens the fault phase of the nemesis scenarios to an
 //! hour; `JEPSEN_SEED=<n>` replays the same random choices (fault order, nodes, workload mix).
-//! `JEPSEN_NODE_LOG` sets the nodes' `RUST_LOG` (default `info`). A failing run keeps the
+//! `JEPSEN_NODE_LOG` sets the nodes' `RUST_LOG` (default `info`); `JEPSEN_KEEP=1` keeps the
+//! directory of a passing run too (under `target/tmp/jepsen-runs/`). A failing run keeps the
 //! history, the nemesis log, the verdict and every node's log and data directory in
 //! `target/jepsen-failures/<scenario>-<time>/` and prints that path.
 

