@@ -96,42 +96,56 @@ fn workload_options(clients: usize, seed: u64) -> WorkloadOptions {
         counters: 2,
         lists: 2,
         key_epoch: Duration::from_secs(15),
+        round: 0,
         op_timeout: OP_TIMEOUT,
         max_think: Duration::from_millis(20),
         seed,
     }
 }
 
-/// Runs the workload and the nemesis for the fault phase, then lets the workload see the
-/// healed cluster for a moment, and judges the run.
+/// Runs the workload and the nemesis for the fault phase, lets the workload see the healed
+/// cluster for a moment, and judges the run. A soak (`RAFT_KV_SOAK_SECS`) repeats this in
+/// rounds of `phase` on the same cluster, checking each round's history on its own keys.
 async fn nemesis_scenario(name: &str, nodes: usize, faults: &[Fault], phase: Duration) {
     let seed = run::seed();
     let mut run = Run::start(name, cluster_options(nodes, seed)).await;
-    let workload = run.start_workload(workload_options(12, seed));
-    let stop = CancellationToken::new();
-    let options = NemesisOptions {
-        faults: faults.to_vec(),
-        hold: (Duration::from_millis(1000), Duration::from_millis(4000)),
-        calm: (Duration::from_millis(500), Duration::from_millis(2000)),
-        seed,
-    };
-    let (nemesis, ()) = tokio::join!(
-        nemesis::run(
-            run.cluster(),
-            &options,
-            run.start_time(),
-            run.nemesis_log(),
-            stop.clone()
-        ),
-        async {
-            tokio::time::sleep(run::fault_phase(phase)).await;
-            stop.cancel();
-        }
-    );
-    tokio::time::sleep(AFTER_HEAL).await;
-    run.absorb(workload).await;
-    run.finish(nemesis.err().into_iter().collect(), |_| Vec::new())
-        .await;
+    let total = run::fault_phase(phase);
+    let rounds = total.as_secs().div_ceil(phase.as_secs().max(1)).max(1);
+    for round in 0..rounds {
+        let round_seed = seed ^ round;
+        let mut workload_options = workload_options(12, round_seed);
+        workload_options.round = round;
+        let workload = run.start_workload(workload_options);
+        let stop = CancellationToken::new();
+        let options = NemesisOptions {
+            faults: faults.to_vec(),
+            hold: (Duration::from_millis(1000), Duration::from_millis(4000)),
+            calm: (Duration::from_millis(500), Duration::from_millis(2000)),
+            seed: round_seed,
+        };
+        let this_round = phase.min(total.saturating_sub(phase * round as u32));
+        run.note(format!(
+            "round {round} of {rounds}: {this_round:?} of faults"
+        ));
+        let (nemesis, ()) = tokio::join!(
+            nemesis::run(
+                run.cluster(),
+                &options,
+                run.start_time(),
+                run.nemesis_log(),
+                stop.clone()
+            ),
+            async {
+                tokio::time::sleep(this_round).await;
+                stop.cancel();
+            }
+        );
+        tokio::time::sleep(AFTER_HEAL).await;
+        run.absorb(workload).await;
+        run.verify(nemesis.err().into_iter().collect(), |_| Vec::new())
+            .await;
+    }
+    run.finish(Vec::new(), |_| Vec::new()).await;
 }
 
 /// Partitions of every shape on five nodes: a minority cut off, the leader cut off, a

@@ -377,6 +377,62 @@ impl Cluster {
         }
     }
 
+    /// Writes each running node's CPU time and thread stacks (from gdb, where installed) to
+    /// `node-<id>.stacks.txt` beside its log, so a hung or spinning node can be diagnosed from
+    /// a failure report.
+    pub fn dump_diagnostics(&self) {
+        let running: Vec<(usize, u32, PathBuf)> = self
+            .lock()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, node)| {
+                let pid = node.child.as_ref()?.id();
+                Some((i + 1, pid, node.log_path.with_extension("stacks.txt")))
+            })
+            .collect();
+        for (id, pid, path) in running {
+            // Fields 14 and 15 of /proc/<pid>/stat: user and system CPU time, in clock ticks.
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let fields: Vec<&str> = stat
+                .rsplit_once(')')
+                .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+            let cpu = format!(
+                "node {id} pid {pid}: state {} utime {} stime {} (clock ticks)\n",
+                fields.first().unwrap_or(&"?"),
+                fields.get(11).unwrap_or(&"?"),
+                fields.get(12).unwrap_or(&"?")
+            );
+            let _ = std::fs::write(&path, &cpu);
+            let Ok(out) = OpenOptions::new().append(true).open(&path) else {
+                continue;
+            };
+            let gdb = Command::new("gdb")
+                .args([
+                    "-p",
+                    &pid.to_string(),
+                    "-batch",
+                    "-ex",
+                    "thread apply all bt",
+                ])
+                .stdin(Stdio::null())
+                .stdout(Stdio::from(out))
+                .stderr(Stdio::null())
+                .spawn();
+            let Ok(mut gdb) = gdb else {
+                continue;
+            };
+            let deadline = Instant::now() + Duration::from_secs(30);
+            while gdb.try_wait().ok().flatten().is_none() {
+                if Instant::now() > deadline {
+                    let _ = gdb.kill();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = gdb.wait();
+        }
+    }
+
     /// Kills every node (their logs are complete on disk afterwards).
     pub fn stop_all(&self) {
         self.reap_exits();

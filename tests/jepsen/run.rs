@@ -190,13 +190,10 @@ impl Run {
 
     /// Adds a stopped workload's operations to the history.
     pub async fn absorb(&mut self, workload: Workload) {
-        let (logs, options) = workload.stop().await;
+        let (logs, _) = workload.stop().await;
         self.note("workload stopped");
-        let last_epoch = logs.iter().map(|l| l.last_epoch).max().unwrap_or(0);
-        for epoch in 0..=last_epoch {
-            self.keys.extend(workload::epoch_keys(&options, epoch));
-        }
         for log in logs {
+            self.keys.extend(log.ops.iter().map(|op| op.key.clone()));
             self.history.ops.extend(log.ops);
             self.unexpected.extend(log.unexpected);
         }
@@ -234,13 +231,23 @@ impl Run {
         }
     }
 
-    /// Heals every fault, reads every key once more, waits for all nodes to hold the same data,
-    /// and checks the history. `extra` failures found by the scenario itself, and those `post`
-    /// finds in the final history, join the verdict.
+    /// Judges the run (see [`Run::verify`]) and ends it.
     ///
     /// # Panics
     /// On any failure, after keeping the run directory.
     pub async fn finish(mut self, extra: Vec<String>, post: impl FnOnce(&History) -> Vec<String>) {
+        self.verify(extra, post).await;
+        self.state = RunState::Passed;
+    }
+
+    /// Heals every fault, reads every key once more, waits for all nodes to hold the same data,
+    /// and checks the history. `extra` failures found by the scenario itself, and those `post`
+    /// finds in the final history, join the verdict. A passing round's history is then
+    /// dropped, so a soak checks round by round in bounded memory.
+    ///
+    /// # Panics
+    /// On any failure, after keeping the run directory.
+    pub async fn verify(&mut self, extra: Vec<String>, post: impl FnOnce(&History) -> Vec<String>) {
         let mut failures = extra;
         self.cluster.network().heal();
         if let Err(e) = self.cluster.revive_all().await {
@@ -301,7 +308,18 @@ impl Run {
         if !failures.is_empty() {
             self.fail(failures);
         }
-        self.state = RunState::Passed;
+        if std::env::var_os("JEPSEN_KEEP").is_some() {
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(self.dir.join("history.txt"))
+                .unwrap_or_else(|e| panic!("opening history.txt: {e}"));
+            std::io::Write::write_all(&mut file, self.history.to_text().as_bytes())
+                .unwrap_or_else(|e| panic!("writing history.txt: {e}"));
+        }
+        self.history.ops.clear();
+        self.keys.clear();
+        self.unexpected.clear();
     }
 
     async fn final_read(&self, key: &str, deadline: Instant) -> Option<Op> {
@@ -347,6 +365,7 @@ impl Run {
 
     /// Keeps the run directory with the history and verdict, prints its path, and panics.
     fn fail(&mut self, failures: Vec<String>) -> ! {
+        self.cluster.dump_diagnostics();
         self.cluster.stop_all();
         let _ = std::fs::write(self.dir.join("history.txt"), self.history.to_text());
         let _ = std::fs::write(self.dir.join("nemesis.txt"), self.nemesis_log.to_text());
@@ -373,9 +392,11 @@ impl Run {
 
 impl Drop for Run {
     fn drop(&mut self) {
+        if self.state == RunState::Running {
+            self.cluster.dump_diagnostics();
+        }
         self.cluster.stop_all();
         if self.state == RunState::Passed && std::env::var_os("JEPSEN_KEEP").is_some() {
-            let _ = std::fs::write(self.dir.join("history.txt"), self.history.to_text());
             let _ = std::fs::write(self.dir.join("nemesis.txt"), self.nemesis_log.to_text());
             eprintln!(
                 "jepsen {}: passed; kept {} (JEPSEN_KEEP)",

@@ -4,8 +4,9 @@
 //!
 //! A client has one operation in flight. Any error or timeout makes the outcome unknown (a
 //! write may still take effect later), drops the connection and moves the client to another
-//! node. Keys are grouped in epochs (`r:<epoch>:<i>`): a long run moves to fresh keys now and
-//! then, which keeps each key's history small enough for the linearizability search.
+//! node. Keys are grouped in rounds and epochs (`r:<round>.<epoch>:<i>`): a long run moves to fresh
+//! keys now and then, which keeps each key's history small enough for the linearizability
+//! search, and each checking round of a soak has keys of its own.
 
 use std::time::{Duration, Instant};
 
@@ -33,6 +34,8 @@ pub struct WorkloadOptions {
     pub lists: usize,
     /// How long the keys of one epoch are used.
     pub key_epoch: Duration,
+    /// Number of the checking round; part of every key, so rounds never share a key.
+    pub round: u64,
     /// How long a client waits for an answer before the outcome is unknown.
     pub op_timeout: Duration,
     /// Upper bound of the random pause between a client's operations, which keeps the history
@@ -42,19 +45,6 @@ pub struct WorkloadOptions {
     pub seed: u64,
 }
 
-/// The keys of epoch `epoch`.
-pub fn epoch_keys(options: &WorkloadOptions, epoch: u64) -> Vec<String> {
-    let mut keys = Vec::new();
-    for (prefix, count) in [
-        (REGISTER_PREFIX, options.registers),
-        (COUNTER_PREFIX, options.counters),
-        (LIST_PREFIX, options.lists),
-    ] {
-        keys.extend((0..count).map(|i| format!("{prefix}{epoch}:{i}")));
-    }
-    keys
-}
-
 /// What one client did.
 #[derive(Debug, Default)]
 pub struct ClientLog {
@@ -62,8 +52,6 @@ pub struct ClientLog {
     pub ops: Vec<Op>,
     /// Replies no correct server gives (errors other than TRYAGAIN/CLUSTERDOWN, wrong types).
     pub unexpected: Vec<String>,
-    /// Highest key epoch it used.
-    pub last_epoch: u64,
 }
 
 /// Opens a connection to the node at `port` with no client-side response timeout (callers
@@ -188,7 +176,6 @@ pub async fn run_client(
         };
         seq += 1;
         let epoch = start.elapsed().as_nanos() as u64 / options.key_epoch.as_nanos() as u64;
-        log.last_epoch = log.last_epoch.max(epoch);
         let (key, call) = choose(&mut rng, &options, epoch, client, seq);
         let invoke = Instant::now();
         let (outcome, unexpected) = execute(connection, &key, &call, options.op_timeout).await;
@@ -231,7 +218,11 @@ fn choose(
     ];
     let live: Vec<_> = kinds.iter().filter(|(_, n)| *n > 0).collect();
     let (prefix, count) = live[rng.random_range(0..live.len())];
-    let key = format!("{prefix}{epoch}:{}", rng.random_range(0..*count));
+    let key = format!(
+        "{prefix}{}.{epoch}:{}",
+        options.round,
+        rng.random_range(0..*count)
+    );
     let read = rng.random_bool(0.4);
     let call = match (*prefix, read) {
         (_, true) => Call::Get,
