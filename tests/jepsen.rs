@@ -207,57 +207,92 @@ where
 }
 
 /// A follower down for longer than the compaction threshold catches up by snapshot: nodes
-/// compact every 50 entries, the follower misses hundreds, and must log that it installed a
-/// snapshot from the leader and converge with the others.
+/// compact every 50 entries, a follower misses hundreds, and must log that it installed a
+/// snapshot from the leader and converge with the others. Three rounds, each on a follower,
+/// while the clients keep writing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jepsen_snapshot_catch_up() {
     const SNAPSHOT_ENTRIES: u64 = 50;
+    const ROUNDS: usize = 3;
     let seed = run::seed();
     let mut options = cluster_options(3, seed);
     options.snapshot_entries = Some(SNAPSHOT_ENTRIES);
     let mut run = Run::start("snapshot-catch-up", options).await;
     let mut failures = Vec::new();
-    let leader = run.cluster().leader().await.unwrap_or(1);
-    let follower = run.cluster().ids().find(|&i| i != leader).unwrap_or(2);
-    run.cluster().kill(follower);
-    run.note(format!("SIGKILL follower {follower}"));
     let workload = run.start_workload(workload_options(10, seed));
-
-    let from = commit_index(&run).await;
-    let target = from + 8 * SNAPSHOT_ENTRIES;
-    let advanced = poll_until(Duration::from_secs(60), || async {
-        commit_index(&run).await >= target
-    })
-    .await;
-    if !advanced {
-        failures.push(format!(
-            "commit index did not reach {target} while node {follower} was down"
-        ));
-    }
-    run.note(format!(
-        "commit index passed {target}; restarting node {follower}"
-    ));
-    let log_offset = run.cluster().log_len(follower);
-    if let Err(e) = run.cluster().restart(follower).await {
-        failures.push(format!("node {follower} did not restart: {e}"));
-    }
-    let installed = poll_until(RECOVERY_TIMEOUT, || async {
-        run.cluster()
-            .log_contains_since(follower, log_offset, "snapshot installed")
-    })
-    .await;
-    run.note(format!(
-        "snapshot installed on node {follower}: {installed}"
-    ));
-    if !installed {
-        failures.push(format!(
-            "node {follower} never logged 'snapshot installed' after missing {} entries",
-            target - from
-        ));
+    for round in 0..ROUNDS {
+        if let Err(e) = snapshot_round(&run, round, SNAPSHOT_ENTRIES).await {
+            failures.push(e);
+            break;
+        }
     }
     tokio::time::sleep(AFTER_HEAL).await;
     run.absorb(workload).await;
     run.finish(failures, |_| Vec::new()).await;
+}
+
+/// One catch-up round: kill a follower, let the others commit `8 * snapshot_entries` entries,
+/// restart it, and wait until it logged a snapshot install and applied what it missed.
+async fn snapshot_round(run: &Run, round: usize, snapshot_entries: u64) -> Result<(), String> {
+    let cluster = run.cluster();
+    let leader = cluster
+        .await_leader(RECOVERY_TIMEOUT)
+        .await
+        .ok_or("no leader")?;
+    let followers: Vec<usize> = cluster.ids().filter(|&i| i != leader).collect();
+    let follower = followers[round % followers.len()];
+    cluster.kill(follower);
+    run.note(format!("round {round}: SIGKILL follower {follower}"));
+    let from = commit_index(run).await;
+    let target = from + 8 * snapshot_entries;
+    if !poll_until(Duration::from_secs(60), || async {
+        commit_index(run).await >= target
+    })
+    .await
+    {
+        return Err(format!(
+            "commit index did not reach {target} while node {follower} was down"
+        ));
+    }
+    run.note(format!(
+        "round {round}: commit index passed {target}; restarting node {follower}"
+    ));
+    let log_offset = cluster.log_len(follower);
+    cluster
+        .restart(follower)
+        .await
+        .map_err(|e| format!("node {follower} did not restart: {e}"))?;
+    let installed = poll_until(RECOVERY_TIMEOUT, || async {
+        cluster.log_contains_since(follower, log_offset, "snapshot installed")
+    })
+    .await;
+    run.note(format!(
+        "round {round}: snapshot installed on node {follower}: {installed}"
+    ));
+    if !installed {
+        return Err(format!(
+            "node {follower} never logged 'snapshot installed' after missing {} entries",
+            target - from
+        ));
+    }
+    let caught_up = poll_until(RECOVERY_TIMEOUT, || async {
+        cluster.raft_info(follower).await.is_some_and(|info| {
+            info.get("last_applied")
+                .and_then(|a| a.parse::<u64>().ok())
+                .is_some_and(|a| a >= target)
+        })
+    })
+    .await;
+    run.note(format!(
+        "round {round}: node {follower} applied past {target}: {caught_up}"
+    ));
+    if caught_up {
+        Ok(())
+    } else {
+        Err(format!(
+            "node {follower} did not apply up to {target} after its snapshot"
+        ))
+    }
 }
 
 /// Client id of the isolated-leader scenario's probes.
@@ -321,6 +356,28 @@ async fn jepsen_isolated_leader_truncates() {
         }
     }
     probes.extend(stranded_ops);
+    // The stranded writes must sit in the old leader's log above its commit index, or the
+    // truncation this scenario is about never happens.
+    let field = |info: &std::collections::HashMap<String, String>, name: &str| {
+        info.get(name).and_then(|v| v.parse::<u64>().ok())
+    };
+    match run.cluster().raft_info(old).await {
+        Some(info) => {
+            let (last, commit) = (field(&info, "last_log_index"), field(&info, "commit_index"));
+            run.note(format!(
+                "isolated old leader {old}: last_log_index {last:?}, commit_index {commit:?}"
+            ));
+            if !matches!((last, commit), (Some(l), Some(c)) if l > c) {
+                failures.push(format!(
+                    "the isolated old leader holds no uncommitted entries (last_log_index \
+                     {last:?}, commit_index {commit:?}): the truncation path went untested"
+                ));
+            }
+        }
+        None => failures.push(format!(
+            "the isolated old leader {old} does not answer INFO"
+        )),
+    }
 
     let new_leader = poll_until(RECOVERY_TIMEOUT, || async {
         run.cluster().leader().await.is_some_and(|l| l != old)
