@@ -40,8 +40,10 @@
 //!
 //! # Running
 //!
-//! `cargo test --release --test jepsen` runs the checker unit tests and the bounded scenarios
-//! (about a minute each, in parallel). `cargo test --test jepsen checker` runs only the checker
+//! `cargo test --release --test jepsen` runs the checker unit tests and five bounded scenarios
+//! in parallel — partitions (5 nodes), crashes and pauses (3 nodes), mixed and overlapping
+//! faults (5 nodes), snapshot catch-up and isolated-leader truncation (3 nodes) — in about a
+//! minute of wall time; each scenario must finish within its fault phase plus three minutes. `cargo test --test jepsen checker` runs only the checker
 //! tests. `RAFT_KV_SOAK_SECS=3600` lengthens the fault phase of the nemesis scenarios to an
 //! hour; `JEPSEN_SEED=<n>` replays the same random choices (fault order, nodes, workload mix).
 //! `JEPSEN_NODE_LOG` sets the nodes' `RUST_LOG` (default `info`); `JEPSEN_KEEP=1` keeps the
@@ -77,6 +79,18 @@ use nemesis::{Fault, NemesisOptions};
 use run::{FINAL_READER, OP_TIMEOUT, RECOVERY_TIMEOUT, Run, WAIT_TIMEOUT_MS};
 use workload::WorkloadOptions;
 
+/// Time a scenario may take beyond its fault phase before it counts as hung.
+const OVERRUN_BUDGET: Duration = Duration::from_secs(180);
+
+/// Runs `scenario`, failing it if it takes longer than `fault_phase + OVERRUN_BUDGET`; the
+/// dropped run keeps its directory, with the nodes' stacks.
+async fn bounded(fault_phase: Duration, scenario: impl Future<Output = ()>) {
+    let budget = run::fault_phase(fault_phase) + OVERRUN_BUDGET;
+    if tokio::time::timeout(budget, scenario).await.is_err() {
+        panic!("scenario did not finish within {budget:?}");
+    }
+}
+
 /// How long the workload keeps going after the last heal, so the history covers recovery.
 const AFTER_HEAL: Duration = Duration::from_secs(3);
 
@@ -106,7 +120,17 @@ fn workload_options(clients: usize, seed: u64) -> WorkloadOptions {
 /// Runs the workload and the nemesis for the fault phase, lets the workload see the healed
 /// cluster for a moment, and judges the run. A soak (`RAFT_KV_SOAK_SECS`) repeats this in
 /// rounds of `phase` on the same cluster, checking each round's history on its own keys.
-async fn nemesis_scenario(name: &str, nodes: usize, faults: &[Fault], phase: Duration) {
+async fn nemesis_scenario(
+    name: &str,
+    nodes: usize,
+    faults: &[Fault],
+    overlap: f64,
+    phase: Duration,
+) {
+    bounded(phase, nemesis_rounds(name, nodes, faults, overlap, phase)).await;
+}
+
+async fn nemesis_rounds(name: &str, nodes: usize, faults: &[Fault], overlap: f64, phase: Duration) {
     let seed = run::seed();
     let mut run = Run::start(name, cluster_options(nodes, seed)).await;
     let total = run::fault_phase(phase);
@@ -121,6 +145,7 @@ async fn nemesis_scenario(name: &str, nodes: usize, faults: &[Fault], phase: Dur
             faults: faults.to_vec(),
             hold: (Duration::from_millis(1000), Duration::from_millis(4000)),
             calm: (Duration::from_millis(500), Duration::from_millis(2000)),
+            overlap,
             seed: round_seed,
         };
         let this_round = phase.min(total.saturating_sub(phase * round as u32));
@@ -156,6 +181,7 @@ async fn jepsen_partitions() {
         "partitions",
         5,
         nemesis::PARTITIONS,
+        0.0,
         Duration::from_secs(30),
     )
     .await;
@@ -168,9 +194,18 @@ async fn jepsen_crashes_and_pauses() {
         "crashes-and-pauses",
         3,
         nemesis::PROCESS_FAULTS,
+        0.0,
         Duration::from_secs(30),
     )
     .await;
+}
+
+/// Every fault, sometimes two at once (a partition while a node is frozen or down), on five
+/// nodes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jepsen_mixed_faults() {
+    let all: Vec<Fault> = [nemesis::PARTITIONS, nemesis::PROCESS_FAULTS].concat();
+    nemesis_scenario("mixed-faults", 5, &all, 0.4, Duration::from_secs(30)).await;
 }
 
 /// Largest commit index any node reports.
@@ -212,6 +247,10 @@ where
 /// while the clients keep writing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jepsen_snapshot_catch_up() {
+    bounded(Duration::ZERO, snapshot_catch_up()).await;
+}
+
+async fn snapshot_catch_up() {
     const SNAPSHOT_ENTRIES: u64 = 50;
     const ROUNDS: usize = 3;
     let seed = run::seed();
@@ -303,6 +342,10 @@ const PROBE_CLIENT: usize = 20_000;
 /// old leader drops those entries and converges; none of its uncommitted writes ever shows.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn jepsen_isolated_leader_truncates() {
+    bounded(Duration::ZERO, isolated_leader_truncates()).await;
+}
+
+async fn isolated_leader_truncates() {
     const REGISTER: &str = "r:probe:0";
     const LIST: &str = "l:probe:0";
     let seed = run::seed();

@@ -173,13 +173,18 @@ impl Cluster {
         Ok(())
     }
 
-    /// Waits until node `id` answers PING, failing early if its process exits.
+    /// Waits until node `id` answers PING, failing early if its process exits. Returns at once
+    /// if the node was killed meanwhile.
     ///
     /// # Errors
     /// The node exited or stayed silent for [`START_TIMEOUT`]; the message has its log's tail.
     pub async fn wait_ready(&self, id: usize) -> Result<(), String> {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
+            if self.lock()[id - 1].child.is_none() {
+                // Killed again meanwhile (overlapping faults): it is meant to be down.
+                return Ok(());
+            }
             if let Some(status) = self.exit_status(id) {
                 return Err(format!(
                     "node {id} exited ({status}) while starting; log tail:\n{}",

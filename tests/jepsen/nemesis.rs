@@ -65,6 +65,10 @@ pub struct NemesisOptions {
     pub hold: (Duration, Duration),
     /// Range of the quiet time after each heal.
     pub calm: (Duration, Duration),
+    /// Probability that a second fault, drawn independently, runs at the same time as the
+    /// first (say, a partition while the leader is frozen). A network heal of either ends
+    /// both's partitions.
+    pub overlap: f64,
     /// Seed of its choices.
     pub seed: u64,
 }
@@ -117,7 +121,33 @@ pub async fn run(
         while !stop.is_cancelled() {
             let fault = options.faults[rng.random_range(0..options.faults.len())];
             let hold = rng.random_range(options.hold.0..=options.hold.1);
-            inject(cluster, fault, hold, &mut rng, start, log, &stop).await?;
+            if rng.random_bool(options.overlap) {
+                let second = options.faults[rng.random_range(0..options.faults.len())];
+                let second_hold = rng.random_range(options.hold.0..=options.hold.1);
+                let mut first_rng = StdRng::seed_from_u64(rng.random());
+                let mut second_rng = StdRng::seed_from_u64(rng.random());
+                let (a, b) = tokio::join!(
+                    inject(cluster, fault, hold, &mut first_rng, start, log, &stop),
+                    async {
+                        // Let the first fault take hold before the second one looks for a
+                        // leader.
+                        tokio::time::sleep(hold / 3).await;
+                        inject(
+                            cluster,
+                            second,
+                            second_hold,
+                            &mut second_rng,
+                            start,
+                            log,
+                            &stop,
+                        )
+                        .await
+                    }
+                );
+                a.and(b)?;
+            } else {
+                inject(cluster, fault, hold, &mut rng, start, log, &stop).await?;
+            }
             let calm = rng.random_range(options.calm.0..=options.calm.1);
             tokio::select! {
                 _ = stop.cancelled() => {}

@@ -284,13 +284,15 @@ impl Run {
             |pred: &dyn Fn(&Op) -> bool| self.history.ops.iter().filter(|o| pred(o)).count();
         let ok = count(&|o| o.is_ok());
         let unknown = count(&|o| o.is_unknown());
-        eprintln!(
-            "jepsen {}: {} ops ({ok} ok, {unknown} unknown), {} keys, {:.1}s",
-            self.name,
-            self.history.ops.len(),
-            self.keys.len(),
-            self.start.elapsed().as_secs_f64()
-        );
+        if !self.history.ops.is_empty() {
+            eprintln!(
+                "jepsen {}: {} ops ({ok} ok, {unknown} unknown), {} keys, {:.1}s",
+                self.name,
+                self.history.ops.len(),
+                self.keys.len(),
+                self.start.elapsed().as_secs_f64()
+            );
+        }
         // The checks must have had something to check.
         for (what, call) in [
             ("SET", Call::Set(String::new())),
