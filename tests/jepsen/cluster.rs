@@ -33,20 +33,31 @@ pub struct ClusterOptions {
     pub seed: u64,
 }
 
+/// One node's process and files.
 struct Node {
+    /// Its Redis-protocol port (fixed across restarts).
     resp_port: u16,
+    /// Its `--data-dir`, kept across restarts.
     data_dir: PathBuf,
+    /// The file its stdout and stderr are appended to.
     log_path: PathBuf,
+    /// The running process; `None` while it is down.
     child: Option<Child>,
+    /// Whether it is frozen by SIGSTOP.
     paused: bool,
+    /// How many times it was started.
     starts: usize,
 }
 
 /// A running cluster. Node ids are 1-based, as on the command line.
 pub struct Cluster {
+    /// The settings it was started with.
     options: ClusterOptions,
+    /// The proxies between the nodes.
     network: Network,
+    /// The nodes, index `id - 1`; the lock is never held across an await.
     nodes: Mutex<Vec<Node>>,
+    /// Each node's Redis-protocol port, index `id - 1`, readable without the lock.
     resp_ports: Vec<u16>,
     /// Nodes that exited without being killed, as `node <id>: <status>`.
     unexpected_exits: Mutex<Vec<String>>,

@@ -76,6 +76,7 @@ pub struct NemesisOptions {
 /// A time-stamped record of the nemesis's actions.
 #[derive(Debug, Default)]
 pub struct NemesisLog {
+    /// The lines so far, in order.
     lines: Mutex<Vec<String>>,
 }
 

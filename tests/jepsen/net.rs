@@ -69,6 +69,7 @@ struct Link {
 
 /// The proxies of every directed link of an `n`-node cluster. Node ids are 1-based.
 pub struct Network {
+    /// Number of nodes.
     n: usize,
     /// Real peer (gRPC) address of each node, index `id - 1`.
     peers: Vec<SocketAddr>,

@@ -50,8 +50,11 @@ pub fn fault_phase(default: Duration) -> Duration {
 
 /// A workload running in the background.
 pub struct Workload {
+    /// Cancelled to stop the clients.
     stop: CancellationToken,
+    /// The client tasks, each returning its log.
     clients: Vec<JoinHandle<ClientLog>>,
+    /// The settings the clients run with.
     options: WorkloadOptions,
 }
 
@@ -70,15 +73,25 @@ impl Workload {
 
 /// A scenario in progress.
 pub struct Run {
+    /// The scenario's name, used in directory names and messages.
     name: String,
+    /// The seed of every random choice (`JEPSEN_SEED`).
     seed: u64,
+    /// The origin of all history and nemesis-log times.
     start: Instant,
+    /// The run directory: node data, logs, and on failure the reports.
     dir: PathBuf,
+    /// The cluster under test.
     cluster: Arc<Cluster>,
+    /// What the nemesis and the scenario did, and when.
     nemesis_log: Arc<NemesisLog>,
+    /// Operations of the current round.
     history: History,
+    /// Keys the current round touched; each gets a final read.
     keys: BTreeSet<String>,
+    /// Replies of the current round no correct server gives.
     unexpected: Vec<String>,
+    /// What happens to the directory on drop.
     state: RunState,
 }
 

@@ -16,20 +16,29 @@ use std::collections::{HashMap, HashSet};
 use super::{Anomaly, describe};
 use crate::history::{Call, Op, Outcome, Value, split_tokens};
 
+/// One APPEND, keyed by its token.
 struct Append {
+    /// History id.
     id: usize,
+    /// When it was sent.
     invoke_ns: u64,
     /// Completion time if acknowledged.
     acked_at: Option<u64>,
     /// Length returned if acknowledged.
     returned_len: Option<i64>,
+    /// Whether it certainly did not happen.
     failed: bool,
 }
 
+/// One acknowledged GET of the list.
 struct Read<'a> {
+    /// History id.
     id: usize,
+    /// When it was sent.
     invoke_ns: u64,
+    /// When it was answered.
     complete_ns: u64,
+    /// The tokens it saw, in order.
     tokens: Vec<&'a str>,
 }
 

@@ -14,11 +14,17 @@ use std::collections::HashMap;
 use super::{Anomaly, describe};
 use crate::history::{Call, Op, Outcome, Value};
 
+/// An observation of the counter: an acknowledged GET, or an acknowledged INCR's result.
 struct Read {
+    /// History id.
     id: usize,
+    /// When it was sent.
     invoke_ns: u64,
+    /// When it was answered.
     complete_ns: u64,
+    /// The count seen.
     value: i64,
+    /// Whether it is an INCR (which counts itself).
     is_incr: bool,
 }
 

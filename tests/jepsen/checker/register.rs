@@ -25,19 +25,25 @@ pub const MAX_SEARCH_STEPS: u64 = 20_000_000;
 /// The register value `None` (missing key) is state 0; value `i` of the intern table is `i + 1`.
 type State = u32;
 
+/// What an operation does to the register model.
 #[derive(Debug, Clone, Copy)]
 enum Action {
+    /// Sets the value.
     Write(State),
+    /// Must see this value.
     Read(State),
 }
 
 #[derive(Debug, Clone, Copy)]
+/// One operation as the search sees it.
 struct Entry {
     /// History id, for messages.
     id: usize,
+    /// When it was sent.
     invoke_ns: u64,
-    /// `u64::MAX` for an unknown outcome.
+    /// When it was answered; `u64::MAX` for an unknown outcome.
     return_ns: u64,
+    /// Its effect on the model, or the value it must see.
     action: Action,
 }
 
