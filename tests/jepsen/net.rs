@@ -50,6 +50,10 @@ pub fn free_port() -> u16 {
     for _ in 0..span {
         let offset = NEXT.fetch_add(1, Ordering::Relaxed) % span;
         let port = FIRST_PORT + offset;
+        // The Procfile's peer ports (12379, 22379, ...) stay free for a developer's cluster.
+        if port % 10_000 == 2379 {
+            continue;
+        }
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
