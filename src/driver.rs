@@ -542,7 +542,7 @@ impl Driver {
         }
         self.expire_waiting();
         self.drive_catch_up();
-        if self.ticks % PURGE_INTERVAL_TICKS == 0 {
+        if self.ticks.is_multiple_of(PURGE_INTERVAL_TICKS) {
             self.maybe_purge_expired();
         }
     }
