@@ -252,6 +252,10 @@ pub struct Driver {
     inbox_rx: mpsc::Receiver<Input>,
     options: DriverOptions,
     id: raft::NodeId,
+    /// Number of voting nodes.
+    voters: u64,
+    /// A hard state that differs from the durable one only in its commit index, not yet written.
+    unsynced_hard_state: Option<raft::HardState>,
     /// The hard state as last made durable.
     durable_hard_state: raft::HardState,
     /// Index and term of the last applied entry.
@@ -316,6 +320,7 @@ impl Driver {
             truncated_bytes = recovered.truncated_bytes,
             "recovered from disk"
         );
+        let voter_count = voters.len() as u64;
         let config = raft::Config {
             id,
             voters,
@@ -344,6 +349,8 @@ impl Driver {
             inbox_rx,
             options,
             id,
+            voters: voter_count,
+            unsynced_hard_state: None,
             durable_hard_state: recovered.hard_state,
             applied: snapshot_index,
             applied_term: snapshot_term,
@@ -694,6 +701,19 @@ impl Driver {
         if send_first {
             self.send(messages.take());
         }
+        // The commit index is volatile in Raft (a restarted node learns it again), so a hard
+        // state that only moved it is not worth an fsync of its own: it rides along with the
+        // next write instead.
+        let mut hard_state = hard_state;
+        if snapshot.is_none() && entries.is_empty() && vote_durable {
+            if hard_state.is_some() {
+                self.unsynced_hard_state = hard_state.take();
+            }
+        } else if hard_state.is_none() {
+            hard_state = self.unsynced_hard_state.take();
+        } else {
+            self.unsynced_hard_state = None;
+        }
         if hard_state.is_some() || snapshot.is_some() || !entries.is_empty() {
             self.persist(hard_state, snapshot.clone(), entries).await;
         }
@@ -845,7 +865,14 @@ impl Driver {
 
     /// Takes a snapshot and compacts the log once enough entries were applied since the last.
     async fn maybe_snapshot(&mut self) {
-        if self.applied < self.snapshot_index + self.options.snapshot_entries {
+        // Nodes take their first snapshot at staggered points, so that a cluster applying the
+        // same log does not pause for its snapshots all at once.
+        let stagger = if self.snapshot_index == 0 {
+            self.options.snapshot_entries * (self.id - 1) / (2 * self.voters)
+        } else {
+            0
+        };
+        if self.applied < self.snapshot_index + self.options.snapshot_entries + stagger {
             return;
         }
         let snapshot = Snapshot {
