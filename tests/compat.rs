@@ -17,12 +17,16 @@
 
 mod common;
 
+#[path = "compat/client.rs"]
+mod client;
 #[path = "compat/cluster.rs"]
 mod cluster;
 #[path = "compat/script.rs"]
 mod script;
 #[path = "compat/scripts.rs"]
 mod scripts;
+#[path = "compat/wire.rs"]
+mod wire;
 
 use cluster::{Target, targets};
 
@@ -107,11 +111,7 @@ fn incrbyfloat_precision() {
 #[tokio::test]
 async fn async_connection_runs_the_scripts() {
     for target in targets() {
-        let client = redis::Client::open(target.url()).expect("a valid URL");
-        let mut conn = client
-            .get_multiplexed_async_connection()
-            .await
-            .unwrap_or_else(|e| panic!("async connect to the {}: {e}", target.role));
+        let mut conn = target.async_client().await;
         for (name, text) in [
             ("strings", scripts::STRINGS),
             ("keyspace", scripts::KEYSPACE),

@@ -44,9 +44,22 @@ impl Target {
         common::connect(self.port).unwrap_or_else(|e| panic!("connect to the {}: {e}", self.role))
     }
 
-    /// Returns the `redis://` URL of this node.
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
+    /// Opens a multiplexed async connection to this node, with [`common::CLIENT_TIMEOUT`]
+    /// as its response timeout (the crate's default of 500 ms is shorter than a long pipeline
+    /// through Raft takes).
+    ///
+    /// # Panics
+    ///
+    /// Panics if the connection fails.
+    pub async fn async_client(&self) -> redis::aio::MultiplexedConnection {
+        let client =
+            redis::Client::open(format!("redis://127.0.0.1:{}/", self.port)).expect("a valid URL");
+        let config =
+            redis::AsyncConnectionConfig::new().set_response_timeout(Some(common::CLIENT_TIMEOUT));
+        client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+            .unwrap_or_else(|e| panic!("async connect to the {}: {e}", self.role))
     }
 }
 
@@ -99,9 +112,12 @@ impl Watched {
         for &port in &watched.ports {
             wait_until(DEADLINE, &format!("PING on port {port}"), || {
                 let mut conn = common::connect(port).map_err(|e| e.to_string())?;
-                redis::cmd("PING")
-                    .query::<String>(&mut conn)
-                    .map_err(|e| e.to_string())
+                match redis::cmd("PING").query::<String>(&mut conn) {
+                    Ok(_) => Ok(()),
+                    // A server with a password is up when it asks for it.
+                    Err(e) if e.code() == Some("NOAUTH") => Ok(()),
+                    Err(e) => Err(e.to_string()),
+                }
             });
         }
         watched
@@ -134,11 +150,14 @@ impl Watched {
 /// Returns the shared 3-node cluster, starting it on first use.
 pub fn shared() -> &'static Watched {
     static SHARED: OnceLock<Watched> = OnceLock::new();
-    SHARED.get_or_init(|| start_cluster(&[]))
+    SHARED.get_or_init(|| start_cluster(&[], None))
 }
 
-/// Starts a raft-kv cluster of [`NODES`] nodes with `extra_args` under a watchdog.
-fn start_cluster(extra_args: &[&str]) -> Watched {
+/// Starts a raft-kv cluster of [`NODES`] nodes with `extra_args` under a watchdog, and waits
+/// for a leader; `password` is the `--requirepass` among `extra_args`, if any.
+///
+/// Dropping the returned value stops the cluster (its watchdog's pipe closes).
+pub fn start_cluster(extra_args: &[&str], password: Option<&str>) -> Watched {
     let peers: Vec<String> = (0..NODES)
         .map(|_| format!("127.0.0.1:{}", common::free_port()))
         .collect();
@@ -166,18 +185,29 @@ fn start_cluster(extra_args: &[&str]) -> Watched {
         })
         .collect();
     let watched = Watched::start(dir, ports, commands);
-    roles(&watched.ports);
+    roles_with(&watched.ports, password);
     watched
 }
 
 /// Waits until the nodes on `ports` agree on one leader, and returns the leader's port and a
 /// follower's port.
 pub fn roles(ports: &[u16]) -> (u16, u16) {
+    roles_with(ports, None)
+}
+
+/// Like [`roles`], authenticating with `password` first if there is one.
+pub fn roles_with(ports: &[u16], password: Option<&str>) -> (u16, u16) {
     wait_until(DEADLINE, "one leader agreed on by every node", || {
         let infos = ports
             .iter()
             .map(|&port| {
                 let mut conn = common::connect(port).map_err(|e| format!("port {port}: {e}"))?;
+                if let Some(password) = password {
+                    redis::cmd("AUTH")
+                        .arg(password)
+                        .query::<()>(&mut conn)
+                        .map_err(|e| format!("port {port} AUTH: {e}"))?;
+                }
                 let text: String = redis::cmd("INFO")
                     .query(&mut conn)
                     .map_err(|e| format!("port {port} INFO: {e}"))?;
