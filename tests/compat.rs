@@ -25,6 +25,8 @@ mod cluster;
 mod script;
 #[path = "compat/scripts.rs"]
 mod scripts;
+#[path = "compat/tools.rs"]
+mod tools;
 #[path = "compat/wire.rs"]
 mod wire;
 
