@@ -6,7 +6,7 @@
 //! small `sh` watchdog instead: the watchdog holds the read end of a pipe whose write end lives
 //! in the static, and when this test process exits for any reason (even SIGKILL) the pipe
 //! closes, the watchdog's `read` returns, and it kills its servers and removes their
-//! directory.
+//! directory. A private cluster ([`start_cluster`]) stops the same way when it is dropped.
 //!
 //! Tests that use the shared cluster keep to their own key prefix; tests that look at the
 //! whole keyspace (FLUSHALL, DBSIZE, KEYS, DEBUG DIGEST) start a private `TestCluster`.
@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::OnceLock;
 
 use crate::common::{self, DEADLINE, RaftInfo, wait_until};
@@ -69,8 +69,18 @@ pub struct Watched {
     pub ports: Vec<u16>,
     /// Directory holding data directories and one log file per server.
     dir: PathBuf,
-    /// Write end of the watchdog's pipe; closing it (process exit) stops the servers.
-    _lifeline: ChildStdin,
+    /// Write end of the watchdog's pipe; closing it (drop or process exit) stops the servers.
+    lifeline: Option<ChildStdin>,
+    /// The watchdog shell, reaped on drop.
+    watchdog: Child,
+}
+
+impl Drop for Watched {
+    fn drop(&mut self) {
+        drop(self.lifeline.take());
+        // The watchdog kills and reaps its servers, then exits; an error means it is gone.
+        let _ = self.watchdog.wait();
+    }
 }
 
 impl Watched {
@@ -103,11 +113,12 @@ impl Watched {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("spawn the watchdog shell: {e}"));
-        let lifeline = watchdog.stdin.take().expect("stdin was piped");
+        let lifeline = watchdog.stdin.take();
         let watched = Self {
             ports,
             dir,
-            _lifeline: lifeline,
+            lifeline,
+            watchdog,
         };
         for &port in &watched.ports {
             wait_until(DEADLINE, &format!("PING on port {port}"), || {

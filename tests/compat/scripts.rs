@@ -308,9 +308,11 @@ SET {p}y 1 => QUEUED
 GETEX {p}y EX 0 => QUEUED
 SETEX {p}z 0 v => QUEUED
 EXPIRE {p}y 10 NX XX => QUEUED
-EXEC => [(error) ERR invalid expire time in 'set' command, OK, (error) ERR invalid expire time in 'getex' command, (error) ERR invalid expire time in 'setex' command, (error) ERR NX and XX, GT or LT options at the same time are not compatible]
+SET {p}w 1 FOO => QUEUED
+INCRBY {p}y x => QUEUED
+EXEC => [(error) ERR invalid expire time in 'set' command, OK, (error) ERR invalid expire time in 'getex' command, (error) ERR invalid expire time in 'setex' command, (error) ERR NX and XX, GT or LT options at the same time are not compatible, (error) ERR syntax error, (error) ERR value is not an integer or out of range]
 GET {p}y => "1"
-EXISTS {p}x {p}z => (integer) 0
+EXISTS {p}x {p}z {p}w => (integer) 0
 "#;
 
 /// AUTH on a server without `requirepass`: the one-argument form is refused, but the default
