@@ -848,9 +848,13 @@ impl Cluster {
 
     // ---- the calm tail ---------------------------------------------------------------------
 
-    /// Sum of every node's applied index: grows whenever any node applies anything.
+    /// Sum of every node's durable last index, durable commit index and applied index: it
+    /// changes whenever replication, commitment or application moves anywhere.
     fn progress_mark(&self) -> u64 {
-        self.nodes.iter().map(|n| n.sm.applied).sum()
+        self.nodes
+            .iter()
+            .map(|n| n.disk.last_index() + n.disk.hard_state.commit + n.sm.applied)
+            .sum()
     }
 
     /// One tick of the calm tail: no faults, no client writes, reads go on.

@@ -4,8 +4,8 @@
 //!
 //! Raft promises no liveness under arbitrary faults (FLP), so this is only checked in the calm
 //! tail of each seed, with client writes stopped (reads go on). The bounds are progress-based:
-//! a cluster that applies nothing for many election timeouts is stuck; a slow one that keeps
-//! applying only has to finish within a generous cap.
+//! a cluster that neither replicates, commits nor applies anything for many election timeouts
+//! is stuck; a slow one that keeps moving only has to finish within a generous cap.
 
 use raft_kv::raft::{Index, NodeId, Term};
 
@@ -17,7 +17,8 @@ use super::state_machine_safety::AppliedHistory;
 /// This invariant's name in failure reports.
 pub const NAME: &str = "liveness";
 
-/// A calm cluster in which no node applies a new entry for this many election timeouts is stuck.
+/// A calm cluster in which no node replicates, commits or applies anything new for this many
+/// election timeouts is stuck.
 pub const STALL_ELECTION_TIMEOUTS: u64 = 20;
 
 /// Hard cap on each calm-phase wait, in election timeouts. A slow but live configuration (one
@@ -25,8 +26,8 @@ pub const STALL_ELECTION_TIMEOUTS: u64 = 20;
 /// full backlog of uncommitted entries; a stuck one is caught by the stall limit long before.
 pub const CAP_ELECTION_TIMEOUTS: u64 = 400;
 
-/// Watches a calm cluster for progress: the total of all nodes' applied indexes must keep
-/// growing, and the wait must end before the cap.
+/// Watches a calm cluster for progress: a mark summing every node's log, commit and applied
+/// indexes must keep moving, and the wait must end before the cap.
 #[derive(Clone, Copy, Debug)]
 pub struct Progress {
     /// When the wait started.
