@@ -120,8 +120,10 @@ async fn async_connection_runs_the_scripts() {
     for target in targets() {
         let mut conn = target.async_client().await;
         for (name, text) in [
+            ("connection", scripts::CONNECTION),
             ("strings", scripts::STRINGS),
             ("keyspace", scripts::KEYSPACE),
+            ("transactions", scripts::TRANSACTIONS),
         ] {
             let prefix = format!("async-{name}:{}:", target.role);
             let result = script::run_async(&mut conn, text, &prefix).await;
