@@ -166,18 +166,46 @@ impl DriverHandle {
         rx.await.map_err(|_| ClusterError::shutting_down())
     }
 
-    /// Handles a write a follower forwarded to this node.
-    pub(crate) async fn write_forwarded(&self, batch: pb::KvBatch) -> pb::ForwardResponse {
-        use pb::forward_response::Result as R;
-        let (result, not_leader) = match self.submit_write(batch, true).await {
-            WriteOutcome::Applied(reply) => (R::Reply(reply), false),
-            WriteOutcome::Failed(err) => (R::ClusterError(err.to_string()), false),
-            WriteOutcome::NotLeader => (R::ClusterError("TRYAGAIN not the leader".into()), true),
-        };
-        pb::ForwardResponse {
-            result: Some(result),
-            not_leader,
+    /// Handles the writes a follower forwarded to this node in one request: all are submitted
+    /// before any is awaited, so they are proposed together.
+    pub(crate) async fn write_forwarded(&self, batches: Vec<pb::KvBatch>) -> pb::ForwardResponse {
+        use pb::forward_result::Result as R;
+        let deadline = Instant::now() + self.wait;
+        let mut waiting = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let (reply, rx) = oneshot::channel();
+            let write = PendingWrite {
+                batch,
+                reply,
+                deadline,
+                forwarded: true,
+            };
+            if self.inbox_tx.send(Input::Write(write)).await.is_err() {
+                break;
+            }
+            waiting.push(rx);
         }
+        let mut results = Vec::with_capacity(waiting.len());
+        for rx in waiting {
+            let outcome = rx
+                .await
+                .unwrap_or(WriteOutcome::Failed(ClusterError::shutting_down()));
+            results.push(match outcome {
+                WriteOutcome::Applied(reply) => pb::ForwardResult {
+                    result: Some(R::Reply(reply)),
+                    not_leader: false,
+                },
+                WriteOutcome::Failed(err) => pb::ForwardResult {
+                    result: Some(R::ClusterError(err.to_string())),
+                    not_leader: false,
+                },
+                WriteOutcome::NotLeader => pb::ForwardResult {
+                    result: Some(R::ClusterError("TRYAGAIN not the leader".into())),
+                    not_leader: true,
+                },
+            });
+        }
+        pb::ForwardResponse { results }
     }
 
     /// Hands a peer message to the driver; fails, dropping it, when the inbox is full.
@@ -231,6 +259,9 @@ pub struct Driver {
     applied_term: Term,
     /// Index of the newest snapshot (taken or installed).
     snapshot_index: Index,
+    /// Writes queued for the leader during this turn, and the leader they go to.
+    forwards: Vec<PendingWrite>,
+    forward_to: Option<raft::NodeId>,
     /// Index of the last purge of expired keys this node proposed.
     purge_index: Index,
     /// Sequence for this node's `RequestId`s.
@@ -317,6 +348,8 @@ impl Driver {
             applied: snapshot_index,
             applied_term: snapshot_term,
             snapshot_index,
+            forwards: Vec::new(),
+            forward_to: None,
             purge_index: 0,
             next_seq: 0,
             ticks: 0,
@@ -364,6 +397,7 @@ impl Driver {
                     }
                 }
             }
+            self.flush_forwards();
             let mut turns = 0;
             while self.node.has_ready() {
                 if turns == MAX_READY_PER_TURN {
@@ -432,60 +466,85 @@ impl Driver {
         }
     }
 
-    /// Sends a write to the leader on a task of its own; a leader that says it is not the
-    /// leader sends the write back to the parking lot.
+    /// Queues a write for the leader; [`Driver::flush_forwards`] sends the queue at the end of
+    /// the turn, so concurrent clients of a follower share one request to the leader.
     fn forward(&mut self, leader: raft::NodeId, write: PendingWrite) {
+        if self.forward_to != Some(leader) {
+            self.flush_forwards();
+            self.forward_to = Some(leader);
+        }
+        self.forwards.push(write);
+    }
+
+    /// Sends the queued writes to the leader on a task of their own. Writes the leader says it
+    /// did not propose (it is no longer the leader) go back through the inbox to be retried.
+    fn flush_forwards(&mut self) {
+        let Some(leader) = self.forward_to.take() else {
+            return;
+        };
+        let writes = std::mem::take(&mut self.forwards);
+        if writes.is_empty() {
+            return;
+        }
         let Some(mut client) = self.peers.forward_client(leader) else {
-            self.parked_writes.push_back(write);
+            self.parked_writes.extend(writes);
             return;
         };
         let inbox_tx = self.inbox_tx.clone();
-        debug!(leader, "forwarding write to leader");
+        debug!(leader, writes = writes.len(), "forwarding writes to leader");
         tokio::spawn(async move {
-            let PendingWrite {
-                batch,
-                reply,
-                deadline,
-                forwarded,
-            } = write;
             let request = pb::ForwardRequest {
-                batch: Some(batch.clone()),
+                batches: writes.iter().map(|w| w.batch.clone()).collect(),
             };
+            // The earliest deadline bounds the request; later ones would only wait longer.
+            let deadline = writes
+                .iter()
+                .map(|w| w.deadline)
+                .min()
+                .unwrap_or_else(Instant::now);
             let budget = deadline.saturating_duration_since(Instant::now());
-            let outcome = match tokio::time::timeout(budget, client.forward(request)).await {
-                Ok(Ok(response)) => {
-                    let response = response.into_inner();
-                    if response.not_leader {
-                        // Nothing was proposed: safe to try again once we know the new leader.
-                        let write = PendingWrite {
-                            batch,
-                            reply,
-                            deadline,
-                            forwarded,
-                        };
-                        let _ = inbox_tx.send(Input::Write(write)).await;
-                        return;
-                    }
-                    match response.result {
-                        Some(pb::forward_response::Result::Reply(r)) => WriteOutcome::Applied(r),
-                        Some(pb::forward_response::Result::ClusterError(text)) => {
-                            WriteOutcome::Failed(ClusterError::from_wire(&text))
-                        }
-                        None => WriteOutcome::Failed(ClusterError::TryAgain(
-                            "empty answer from the leader".into(),
-                        )),
-                    }
-                }
-                Ok(Err(status)) => WriteOutcome::Failed(ClusterError::TryAgain(format!(
+            let results = match tokio::time::timeout(budget, client.forward(request)).await {
+                Ok(Ok(response)) => Ok(response.into_inner().results),
+                Ok(Err(status)) => Err(ClusterError::TryAgain(format!(
                     "forwarding to the leader failed, the write may or may not have applied: {}",
                     status.message()
                 ))),
-                Err(_) => WriteOutcome::Failed(ClusterError::TryAgain(
+                Err(_) => Err(ClusterError::TryAgain(
                     "timed out waiting for the leader, the write may or may not have applied"
                         .into(),
                 )),
             };
-            let _ = reply.send(outcome);
+            let mut results = match results {
+                Ok(results) => results.into_iter().map(Some).collect::<Vec<_>>(),
+                Err(err) => {
+                    for write in writes {
+                        let _ = write.reply.send(WriteOutcome::Failed(err.clone()));
+                    }
+                    return;
+                }
+            };
+            results.resize(writes.len(), None);
+            for (write, result) in writes.into_iter().zip(results) {
+                let outcome = match result {
+                    // Nothing was proposed: safe to try again once we know the new leader.
+                    Some(result) if result.not_leader => {
+                        let _ = inbox_tx.send(Input::Write(write)).await;
+                        continue;
+                    }
+                    Some(pb::ForwardResult {
+                        result: Some(pb::forward_result::Result::Reply(reply)),
+                        ..
+                    }) => WriteOutcome::Applied(reply),
+                    Some(pb::ForwardResult {
+                        result: Some(pb::forward_result::Result::ClusterError(text)),
+                        ..
+                    }) => WriteOutcome::Failed(ClusterError::from_wire(&text)),
+                    _ => WriteOutcome::Failed(ClusterError::TryAgain(
+                        "no answer from the leader for this write".into(),
+                    )),
+                };
+                let _ = write.reply.send(outcome);
+            }
         });
     }
 
@@ -819,7 +878,7 @@ impl Driver {
 
     /// Answers every waiting command when the driver stops.
     fn fail_everything(&mut self) {
-        for write in self.parked_writes.drain(..) {
+        for write in self.parked_writes.drain(..).chain(self.forwards.drain(..)) {
             let _ = write
                 .reply
                 .send(WriteOutcome::Failed(ClusterError::shutting_down()));

@@ -266,10 +266,7 @@ impl pb::raft_server::Raft for RaftService {
         &self,
         request: Request<pb::ForwardRequest>,
     ) -> Result<Response<pb::ForwardResponse>, Status> {
-        let batch = request
-            .into_inner()
-            .batch
-            .ok_or_else(|| Status::invalid_argument("missing batch"))?;
-        Ok(Response::new(self.handle.write_forwarded(batch).await))
+        let batches = request.into_inner().batches;
+        Ok(Response::new(self.handle.write_forwarded(batches).await))
     }
 }
