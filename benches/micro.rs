@@ -35,7 +35,11 @@ impl Cluster {
             })
             .collect();
         let mut cluster = Cluster { nodes };
-        while !cluster.nodes.iter().any(|n| n.status().role == RoleKind::Leader) {
+        while !cluster
+            .nodes
+            .iter()
+            .any(|n| n.status().role == RoleKind::Leader)
+        {
             for node in &mut cluster.nodes {
                 node.tick();
             }
@@ -117,9 +121,7 @@ fn wal(c: &mut Criterion) {
                     vote: Some(1),
                     commit: next - 1,
                 };
-                storage
-                    .persist(Some(&hs), None, &entries)
-                    .expect("persist");
+                storage.persist(Some(&hs), None, &entries).expect("persist");
             });
         });
     }

@@ -31,7 +31,10 @@ struct Entry {
 /// A snapshot that could not be decoded.
 #[derive(Debug, thiserror::Error)]
 #[error("bad snapshot: {0}")]
-pub struct SnapshotError(pub String);
+pub struct SnapshotError(
+    /// Why decoding failed.
+    pub String,
+);
 
 /// The in-memory key-value state every replica holds, changed only by applying log entries.
 ///

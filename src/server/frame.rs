@@ -24,7 +24,10 @@ const MAX_ARGS: i64 = i32::MAX as i64;
 /// A malformed request; the connection replies `-ERR Protocol error: <text>` and closes.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("ERR Protocol error: {0}")]
-pub struct FrameError(pub String);
+pub struct FrameError(
+    /// What was wrong, in Redis's words (e.g. `invalid bulk length`).
+    pub String,
+);
 
 impl FrameError {
     fn new(text: impl Into<String>) -> Self {
