@@ -41,9 +41,9 @@
 //! # Running
 //!
 //! `cargo test --release --test jepsen` runs the checker unit tests and five bounded scenarios
-//! in parallel — partitions (5 nodes), crashes and pauses (3 nodes), mixed and overlapping
-//! faults (5 nodes), snapshot catch-up and isolated-leader truncation (3 nodes) — in about a
-//! minute of wall time; a scenario that overruns its time budget fails (and keeps its
+//! (as many at once as libtest has threads) — partitions (5 nodes), crashes and pauses
+//! (3 nodes), mixed and overlapping faults (5 nodes), snapshot catch-up and isolated-leader
+//! truncation (3 nodes) — in about 70 s of wall time on two cores; a scenario that overruns its time budget fails (and keeps its
 //! directory). `cargo test --test jepsen checker` runs only the checker tests.
 //! `RAFT_KV_SOAK_SECS=3600` lengthens the fault phase of the nemesis scenarios to an
 //! hour; `JEPSEN_SEED=<n>` replays the same random choices (fault order, nodes, workload mix).
