@@ -24,7 +24,7 @@ use tracing::{debug, error, info, warn};
 
 use crate::kv::KvState;
 use crate::pb;
-use crate::raft::{self, Envelope, Index, Node, RequestId, RoleKind, Snapshot, Term};
+use crate::raft::{self, Envelope, Index, Message, Node, RequestId, RoleKind, Snapshot, Term};
 use crate::storage::Storage;
 use crate::transport::Peers;
 
@@ -239,6 +239,8 @@ pub struct DriverOptions {
     pub snapshot_entries: u64,
     /// Seed of the core's election-timeout RNG.
     pub seed: u64,
+    /// The node's data directory, where snapshots are read back from to send to followers.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// The raft actor. Create it with [`Driver::new`], then [`Driver::run`] it on the runtime.
@@ -335,7 +337,9 @@ impl Driver {
             config,
             raft::Restored {
                 hard_state: recovered.hard_state,
-                snapshot: recovered.snapshot,
+                // The core needs only the snapshot's position: its data stays on disk and is read
+                // back when a follower needs it (see `send`).
+                snapshot: recovered.snapshot.map(without_data),
                 entries: recovered.entries,
             },
         );
@@ -734,8 +738,34 @@ impl Driver {
 
     fn send(&self, messages: Option<Vec<Envelope>>) {
         for message in messages.into_iter().flatten() {
-            self.peers.send(message);
+            match &message.message {
+                Message::InstallSnapshot { snapshot } if snapshot.data.is_empty() => {
+                    self.send_snapshot_from_disk(message);
+                }
+                _ => self.peers.send(message),
+            }
         }
+    }
+
+    /// Fills an InstallSnapshot with the snapshot file's data on a blocking thread, and sends it
+    /// if the file still holds the snapshot the core asked for (a newer one means the core will
+    /// ask again with that one).
+    fn send_snapshot_from_disk(&self, mut envelope: Envelope) {
+        let peers = self.peers.clone();
+        let dir = self.options.data_dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let Message::InstallSnapshot { snapshot } = &mut envelope.message else {
+                return;
+            };
+            match crate::storage::read_snapshot(&dir) {
+                Ok(Some(on_disk)) if on_disk.index == snapshot.index => {
+                    snapshot.data = on_disk.data;
+                    peers.send(envelope);
+                }
+                Ok(_) => debug!(index = snapshot.index, "snapshot to send was superseded"),
+                Err(err) => warn!(error = %err, "cannot read the snapshot to send"),
+            }
+        });
     }
 
     async fn persist(
@@ -900,7 +930,7 @@ impl Driver {
             "snapshot taken, log compacted"
         );
         self.snapshot_index = snapshot.index;
-        self.node.compact(snapshot);
+        self.node.compact(without_data(snapshot));
     }
 
     /// Answers every waiting command when the driver stops.
@@ -925,6 +955,14 @@ impl Driver {
         for read in reads {
             let _ = read.reply.send(Err(ClusterError::shutting_down()));
         }
+    }
+}
+
+/// The snapshot's position without its data, which stays on disk.
+fn without_data(snapshot: Snapshot) -> Snapshot {
+    Snapshot {
+        data: Bytes::new(),
+        ..snapshot
     }
 }
 

@@ -110,6 +110,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             wait: config.wait_timeout(),
             snapshot_entries: config.snapshot_entries,
             seed,
+            data_dir: dir.clone(),
         },
     )
     .map_err(|e| {

@@ -184,6 +184,17 @@ pub struct Storage {
     failed: bool,
 }
 
+/// Reads the newest durable snapshot of the data directory `dir`, changing nothing: the driver
+/// loads a snapshot from disk only to send it to a lagging follower, instead of keeping it in
+/// memory.
+///
+/// # Errors
+///
+/// I/O errors, or a snapshot file that fails its checksum.
+pub fn read_snapshot(dir: &Path) -> Result<Option<Snapshot>, Error> {
+    snapshot::read_newest(&dir.join(SNAPSHOT_DIR))
+}
+
 impl Storage {
     /// Opens (creating if needed) the data directory and recovers its contents.
     ///

@@ -80,6 +80,20 @@ fn list(snap_dir: &Path) -> Result<Vec<(Index, PathBuf)>, Error> {
 /// files are not tried instead: they are only ever left behind by a crash right after a newer
 /// snapshot became durable, and the log may already depend on the newer one.
 pub fn load_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
+    let snapshot = read_newest(snap_dir)?;
+    if let Some(snapshot) = &snapshot {
+        remove_older(snap_dir, snapshot.index)?;
+    }
+    Ok(snapshot)
+}
+
+/// Reads the newest snapshot in `snap_dir` without changing anything on disk, so it may run
+/// beside the storage's own writes (which only ever rename a complete file into place).
+///
+/// # Errors
+///
+/// As [`load_newest`].
+pub fn read_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
     let files = list(snap_dir)?;
     let Some((index, path)) = files.last() else {
         return Ok(None);
@@ -102,7 +116,6 @@ pub fn load_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
             snapshot.index
         )));
     }
-    remove_older(snap_dir, *index)?;
     Ok(Some(snapshot))
 }
 
