@@ -15,7 +15,7 @@ mod sim;
 
 use sim::{Options, run_batch, run_seed, threads};
 
-/// Seeds that once found bugs; they run first, every time (see notes/core-bugs.md):
+/// Seeds that once found bugs; they run first, every time:
 /// - 3: endless `Ready` loop heartbeating a follower whose match index was compacted.
 const REGRESSION_SEEDS: &[u64] = &[3];
 
