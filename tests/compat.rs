@@ -98,7 +98,6 @@ fn transaction_commands() {
 }
 
 #[test]
-#[ignore = "server bug: errors Redis finds at EXEC are raised while queueing (EXECABORT)"]
 fn transaction_errors_found_at_exec() {
     run_on_cluster("exec-errors", scripts::TRANSACTION_EXEC_ERRORS);
 }

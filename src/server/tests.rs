@@ -276,6 +276,62 @@ async fn multi_exec_and_watch() {
 }
 
 #[tokio::test]
+async fn argument_errors_fail_only_their_slot_at_exec() {
+    let server = start(Options::default()).await;
+    let mut a = connect(&server).await;
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    for bad in [
+        &["SET", "x", "1", "EX", "0"][..],
+        &["SET", "y", "1"],
+        &["SET", "w", "1", "FOO"],
+        &["EXPIRE", "y", "10", "NX", "XX"],
+        &["INCRBY", "y", "x"],
+        // MSET's pair count is checked when it runs, not against the command table.
+        &["MSET", "a", "1", "b"],
+    ] {
+        expect(&mut a, &cmd(bad), "+QUEUED\r\n").await;
+    }
+    expect(
+        &mut a,
+        &cmd(&["EXEC"]),
+        "*6\r\n-ERR invalid expire time in 'set' command\r\n+OK\r\n-ERR syntax error\r\n\
+         -ERR NX and XX, GT or LT options at the same time are not compatible\r\n\
+         -ERR value is not an integer or out of range\r\n\
+         -ERR wrong number of arguments for 'mset' command\r\n",
+    )
+    .await;
+    // Only the valid command went through the log.
+    let tx = server
+        .backend
+        .batches
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap();
+    assert!(tx.transaction);
+    assert_eq!(tx.commands.len(), 1);
+    expect(&mut a, &cmd(&["GET", "y"]), "$1\r\n1\r\n").await;
+    expect(&mut a, &cmd(&["EXISTS", "x", "w", "a"]), ":0\r\n").await;
+
+    // Unknown commands and internal ones still doom the transaction.
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["SET", "z", "1", "FOO"]), "+QUEUED\r\n").await;
+    expect(
+        &mut a,
+        &cmd(&["__VERSION", "z"]),
+        "-ERR unknown command '__VERSION', with args beginning with: 'z' \r\n",
+    )
+    .await;
+    expect(
+        &mut a,
+        &cmd(&["EXEC"]),
+        "-EXECABORT Transaction discarded because of previous errors.\r\n",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn oversized_bulk_closes_without_buffering() {
     let server = start(Options {
         max_bulk_len: 10,
