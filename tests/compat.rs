@@ -103,7 +103,6 @@ fn transaction_errors_found_at_exec() {
 }
 
 #[test]
-#[ignore = "server bug: AUTH <user> <pass> without requirepass is refused instead of OK"]
 fn auth_without_a_password() {
     run_on_cluster("auth", scripts::AUTH_WITHOUT_PASSWORD);
 }

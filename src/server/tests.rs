@@ -448,6 +448,25 @@ async fn auth_with_requirepass() {
          Are you sure your configuration is correct?\r\n",
     )
     .await;
+    // The default user has no password: any password works for it, other users do not exist.
+    expect(&mut f, &cmd(&["AUTH", "default", "anything"]), "+OK\r\n").await;
+    expect(
+        &mut f,
+        &cmd(&["AUTH", "nobody", "x"]),
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    )
+    .await;
+    expect(
+        &mut f,
+        &cmd(&["HELLO", "2", "AUTH", "nobody", "x"]),
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    )
+    .await;
+    // HELLO answers its map (a flat array in RESP2) instead of an error.
+    let mut g = connect(&open).await;
+    let hello = cmd(&["HELLO", "2", "AUTH", "default", "x"]);
+    let prefix = "*14\r\n$6\r\nserver\r\n";
+    assert_eq!(exchange(&mut g, hello.as_bytes(), prefix).await, prefix);
 }
 
 #[tokio::test]
