@@ -650,7 +650,7 @@ async fn redis_rs_client_works() {
         .query_async(&mut con)
         .await
         .unwrap();
-    assert_eq!(digest.len(), 16);
+    assert_eq!(digest.len(), 40);
 }
 
 #[tokio::test]
