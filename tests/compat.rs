@@ -98,13 +98,11 @@ fn transaction_commands() {
 }
 
 #[test]
-#[ignore = "server bug: errors Redis finds at EXEC are raised while queueing (EXECABORT)"]
 fn transaction_errors_found_at_exec() {
     run_on_cluster("exec-errors", scripts::TRANSACTION_EXEC_ERRORS);
 }
 
 #[test]
-#[ignore = "server bug: AUTH <user> <pass> without requirepass is refused instead of OK"]
 fn auth_without_a_password() {
     run_on_cluster("auth", scripts::AUTH_WITHOUT_PASSWORD);
 }

@@ -177,6 +177,22 @@ pub fn lookup(name: &[u8]) -> Option<&'static Spec> {
         .map(|i| &COMMANDS[i])
 }
 
+/// Finds the spec of `args[0]` and checks the argument count against the command table.
+///
+/// These are the only checks Redis makes while queueing inside MULTI; every other argument
+/// error is found when the command runs.
+pub fn lookup_checked(args: &[Bytes]) -> Result<&'static Spec, CommandError> {
+    let spec = args
+        .first()
+        .and_then(|name| lookup(name))
+        .ok_or_else(|| unknown_command(args))?;
+    let n = args.len() as i32;
+    if (spec.arity > 0 && n != spec.arity) || (spec.arity < 0 && n < -spec.arity) {
+        return Err(CommandError::Arity(spec.name.to_string()));
+    }
+    Ok(spec)
+}
+
 /// Builds Redis's "unknown command" error for `args` (name first).
 pub fn unknown_command(args: &[Bytes]) -> CommandError {
     let name = args.first().map(|a| lossy(a, 128)).unwrap_or_default();
@@ -394,14 +410,7 @@ impl Command {
     /// # Errors
     /// The Redis error the client must see: unknown command, wrong arity, syntax, bad number.
     pub fn parse(args: &[Bytes]) -> Result<(Command, &'static Spec), CommandError> {
-        let spec = args
-            .first()
-            .and_then(|name| lookup(name))
-            .ok_or_else(|| unknown_command(args))?;
-        let n = args.len() as i32;
-        if (spec.arity > 0 && n != spec.arity) || (spec.arity < 0 && n < -spec.arity) {
-            return Err(CommandError::Arity(spec.name.to_string()));
-        }
+        let spec = lookup_checked(args)?;
         let a = &args[1..];
         let cmd = match spec.name {
             "get" => Command::Get(a[0].clone()),

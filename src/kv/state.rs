@@ -125,21 +125,49 @@ impl KvState {
     /// A deterministic hash of the content (keys, values, expiry times), equal on replicas that
     /// applied the same log; 0 for an empty state.
     pub fn digest(&self) -> u64 {
+        self.digest_lanes()[0]
+    }
+
+    /// `DEBUG DIGEST`'s reply: 40 hex digits like Redis's SHA-1 digest, all zeros for an empty
+    /// state, equal on replicas that applied the same log.
+    pub fn digest_hex(&self) -> String {
+        let mut hex: String = self
+            .digest_lanes()
+            .iter()
+            .map(|lane| format!("{lane:016x}"))
+            .collect();
+        hex.truncate(DIGEST_HEX_DIGITS);
+        hex
+    }
+
+    /// Independent 64-bit hashes of the content, each FNV-1a started from its own seed, so
+    /// together they give more bits than one; all 0 for an empty state.
+    fn digest_lanes(&self) -> [u64; DIGEST_LANES] {
         if self.entries.is_empty() {
-            return 0;
+            return [0; DIGEST_LANES];
         }
-        let mut h = Fnv::new();
+        // Lane 0 is unseeded, so `digest()` keeps its historic value.
+        let mut lanes: [Fnv; DIGEST_LANES] = std::array::from_fn(|i| {
+            let mut h = Fnv::new();
+            if i > 0 {
+                h.write(b"raft-kv digest lane");
+                h.write(&(i as u64).to_le_bytes());
+            }
+            h
+        });
         for (_, key) in &self.scan_order {
             let Some(e) = self.entries.get(key) else {
                 continue;
             };
-            h.write(&(key.len() as u64).to_le_bytes());
-            h.write(key);
-            h.write(&(e.value.len() as u64).to_le_bytes());
-            h.write(&e.value);
-            h.write(&e.expire_at_ms.unwrap_or(0).to_le_bytes());
+            for h in &mut lanes {
+                h.write(&(key.len() as u64).to_le_bytes());
+                h.write(key);
+                h.write(&(e.value.len() as u64).to_le_bytes());
+                h.write(&e.value);
+                h.write(&e.expire_at_ms.unwrap_or(0).to_le_bytes());
+            }
         }
-        finalize(h.0)
+        lanes.map(|h| finalize(h.0))
     }
 
     /// Encodes the whole state (a `pb::KvSnapshot`).
@@ -617,7 +645,7 @@ impl KvState {
                     reply::integer((self.expiries.len() - expired) as i64),
                 ])
             }
-            Command::Digest => reply::bulk(Bytes::from(format!("{:016x}", self.digest()))),
+            Command::Digest => reply::bulk(Bytes::from(self.digest_hex())),
             Command::Version(keys) => reply::array(
                 keys.iter()
                     .map(|k| reply::integer(self.watch_version(k, now) as i64))
@@ -699,6 +727,12 @@ fn substring(value: &Bytes, start: i64, end: i64) -> Bytes {
 }
 
 /// 64-bit FNV-1a, stable across processes and platforms (unlike `std`'s `RandomState`).
+/// Hex digits of `DEBUG DIGEST`, as many as a SHA-1 in Redis.
+const DIGEST_HEX_DIGITS: usize = 40;
+
+/// 64-bit hashes combined for `DEBUG DIGEST`: enough to cover [`DIGEST_HEX_DIGITS`].
+const DIGEST_LANES: usize = DIGEST_HEX_DIGITS.div_ceil(16);
+
 struct Fnv(u64);
 
 impl Fnv {
@@ -992,10 +1026,13 @@ mod tests {
         assert_eq!(KvState::new().digest(), 0);
         run(&mut b, 2000, &["set x y"]);
         assert_ne!(a.digest(), b.digest());
-        assert_eq!(
-            read(&a, 2000, "debug digest"),
-            format!("\"{:016x}\"", a.digest())
-        );
+        let hex = a.digest_hex();
+        assert_eq!(hex.len(), 40);
+        assert!(hex.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert!(hex.starts_with(&format!("{:016x}", a.digest())));
+        assert_ne!(hex, b.digest_hex());
+        assert_eq!(KvState::new().digest_hex(), "0".repeat(40));
+        assert_eq!(read(&a, 2000, "debug digest"), format!("\"{hex}\""));
     }
 
     #[test]

@@ -163,20 +163,21 @@ impl<B: Backend> Session<B> {
         }
     }
 
+    /// Checks credentials against the only user, `default`, which has no password (accepts
+    /// any) unless `requirepass` is set, as in Redis.
     fn check_password(&self, user: Option<&[u8]>, password: &[u8]) -> Result<(), Out> {
-        let Some(expected) = &self.shared.options.requirepass else {
-            return Err(Out::error(
+        let wrong = || Out::error("WRONGPASS invalid username-password pair or user is disabled.");
+        if user.is_some_and(|u| u != b"default") {
+            return Err(wrong());
+        }
+        match &self.shared.options.requirepass {
+            Some(expected) if password == expected.as_bytes() => Ok(()),
+            Some(_) => Err(wrong()),
+            None if user.is_some() => Ok(()),
+            None => Err(Out::error(
                 "ERR AUTH <password> called without any password configured for the default \
                  user. Are you sure your configuration is correct?",
-            ));
-        };
-        let user_ok = user.is_none_or(|u| u == b"default");
-        if user_ok && password == expected.as_bytes() {
-            Ok(())
-        } else {
-            Err(Out::error(
-                "WRONGPASS invalid username-password pair or user is disabled.",
-            ))
+            )),
         }
     }
 

@@ -44,7 +44,8 @@ const LOCAL_IN_MULTI: &[&str] = &["ping", "echo", "time"];
 enum Queued {
     /// A validated key-value command.
     Kv(Command, &'static Spec, Vec<Bytes>),
-    /// A connection-level command, already answered.
+    /// A reply decided while queueing: a connection-level command's answer, or the argument
+    /// error a key-value command fails with at EXEC.
     Local(Out),
 }
 
@@ -365,7 +366,12 @@ impl<B: Backend> Session<B> {
                 Err(Out::error("ERR Command not allowed inside a transaction"))
             }
         } else {
-            parse_client_command(&args).map(|(cmd, spec)| Queued::Kv(cmd, spec, args))
+            // Like Redis, only an unknown name or a wrong argument count dooms the EXEC; any
+            // other argument error is decided now and becomes that slot's reply.
+            check_queueable(&args).map(|()| match parse_client_command(&args) {
+                Ok((cmd, spec)) => Queued::Kv(cmd, spec, args),
+                Err(out) => Queued::Local(out),
+            })
         };
         let Some(multi) = &mut self.multi else {
             return Out::error("ERR EXEC without MULTI");
@@ -501,6 +507,17 @@ fn parse_client_command(args: &[Bytes]) -> Result<(Command, &'static Spec), Out>
         return Err(error_frame(&command::unknown_command(args)));
     }
     Command::parse(args).map_err(|e| error_frame(&e))
+}
+
+/// Checks what Redis checks before queueing a command in MULTI: a known name (internal
+/// commands are unknown to clients) and an argument count the command table allows.
+fn check_queueable(args: &[Bytes]) -> Result<(), Out> {
+    if args.first().is_some_and(|n| n.starts_with(b"__")) {
+        return Err(error_frame(&command::unknown_command(args)));
+    }
+    command::lookup_checked(args)
+        .map(|_| ())
+        .map_err(|e| error_frame(&e))
 }
 
 /// Validates a key-value command and returns its access kind and the arguments to send, with

@@ -276,6 +276,62 @@ async fn multi_exec_and_watch() {
 }
 
 #[tokio::test]
+async fn argument_errors_fail_only_their_slot_at_exec() {
+    let server = start(Options::default()).await;
+    let mut a = connect(&server).await;
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    for bad in [
+        &["SET", "x", "1", "EX", "0"][..],
+        &["SET", "y", "1"],
+        &["SET", "w", "1", "FOO"],
+        &["EXPIRE", "y", "10", "NX", "XX"],
+        &["INCRBY", "y", "x"],
+        // MSET's pair count is checked when it runs, not against the command table.
+        &["MSET", "a", "1", "b"],
+    ] {
+        expect(&mut a, &cmd(bad), "+QUEUED\r\n").await;
+    }
+    expect(
+        &mut a,
+        &cmd(&["EXEC"]),
+        "*6\r\n-ERR invalid expire time in 'set' command\r\n+OK\r\n-ERR syntax error\r\n\
+         -ERR NX and XX, GT or LT options at the same time are not compatible\r\n\
+         -ERR value is not an integer or out of range\r\n\
+         -ERR wrong number of arguments for 'mset' command\r\n",
+    )
+    .await;
+    // Only the valid command went through the log.
+    let tx = server
+        .backend
+        .batches
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap();
+    assert!(tx.transaction);
+    assert_eq!(tx.commands.len(), 1);
+    expect(&mut a, &cmd(&["GET", "y"]), "$1\r\n1\r\n").await;
+    expect(&mut a, &cmd(&["EXISTS", "x", "w", "a"]), ":0\r\n").await;
+
+    // Unknown commands and internal ones still doom the transaction.
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["SET", "z", "1", "FOO"]), "+QUEUED\r\n").await;
+    expect(
+        &mut a,
+        &cmd(&["__VERSION", "z"]),
+        "-ERR unknown command '__VERSION', with args beginning with: 'z' \r\n",
+    )
+    .await;
+    expect(
+        &mut a,
+        &cmd(&["EXEC"]),
+        "-EXECABORT Transaction discarded because of previous errors.\r\n",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn oversized_bulk_closes_without_buffering() {
     let server = start(Options {
         max_bulk_len: 10,
@@ -392,6 +448,25 @@ async fn auth_with_requirepass() {
          Are you sure your configuration is correct?\r\n",
     )
     .await;
+    // The default user has no password: any password works for it, other users do not exist.
+    expect(&mut f, &cmd(&["AUTH", "default", "anything"]), "+OK\r\n").await;
+    expect(
+        &mut f,
+        &cmd(&["AUTH", "nobody", "x"]),
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    )
+    .await;
+    expect(
+        &mut f,
+        &cmd(&["HELLO", "2", "AUTH", "nobody", "x"]),
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    )
+    .await;
+    // HELLO answers its map (a flat array in RESP2) instead of an error.
+    let mut g = connect(&open).await;
+    let hello = cmd(&["HELLO", "2", "AUTH", "default", "x"]);
+    let prefix = "*14\r\n$6\r\nserver\r\n";
+    assert_eq!(exchange(&mut g, hello.as_bytes(), prefix).await, prefix);
 }
 
 #[tokio::test]
@@ -575,7 +650,7 @@ async fn redis_rs_client_works() {
         .query_async(&mut con)
         .await
         .unwrap();
-    assert_eq!(digest.len(), 16);
+    assert_eq!(digest.len(), 40);
 }
 
 #[tokio::test]

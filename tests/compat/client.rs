@@ -727,7 +727,6 @@ fn server_description_commands() {
 }
 
 #[test]
-#[ignore = "server bug: DEBUG DIGEST is 16 hex digits, Redis gives 40"]
 fn debug_digest_has_the_redis_format() {
     for target in targets() {
         let mut conn = target.client();
