@@ -1131,9 +1131,13 @@ def render_png(report: dict, path: Path) -> bool:
         ax.set_xticks([g + 0.4 - width / 2 for g in range(len(lgroups))])
         ax.set_xticklabels([f"{test} {k.split('_')[0]}" for test, k in lgroups])
         ax.set_yscale("log")
+        fs = report["machine"].get("fsync")
+        if fs:
+            ax.axhline(fs["p50_ms"], color="black", linestyle="--", linewidth=1,
+                       label=f"disk fdatasync p50 {fs['p50_ms']:.2f} ms")
         ax.set_ylabel("ms (median, log scale)")
         ax.set_title("Single-client latency (-c 1)")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="best")
         ax.grid(axis="y", alpha=0.3)
     if series:
         ax = axes[ai]
