@@ -618,15 +618,115 @@ def run_matrix(args, root: Path, binary: Path | None) -> dict:
                     print(f"[round {rnd + 1}/{args.rounds}] {name:16s} {cfg.key:8s} "
                           f"{summary} ({secs:.0f}s){'  ERR: ' + err if err else ''}", flush=True)
         elapsed = time.monotonic() - t_start
+        diag = []
+        if not args.no_diag:
+            for name in ("raft5-leader", "raft3-leader", REDIS_AOF):
+                if name in targets:
+                    diag += diagnose(args, name, targets[name])
         entries = {}
         for c in clusters:
             i = info_raft(c.leader().port)
             entries[c.name] = int(i["commit_index"]) - commits_before[c.name]
         observations = collect_observations(clusters, entries, elapsed)
-        return {"runs": runs, "observations": observations}
+        return {"runs": runs, "observations": observations, "diag": diag}
     finally:
         for s in servers:
             s.stop()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all threads), in seconds."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+FSYNC_EVENTS = "syscalls:sys_enter_fsync,syscalls:sys_enter_fdatasync"
+
+
+def perf_fsyncs_start(pid: int, out: Path) -> subprocess.Popen | None:
+    """Counts fsync + fdatasync calls of pid (all its threads) with `perf stat`, if usable."""
+    if shutil.which("perf") is None:
+        return None
+    return PROCS.spawn(["perf", "stat", "-x,", "-o", str(out), "-e", FSYNC_EVENTS,
+                        "-p", str(pid)])
+
+
+def perf_fsyncs_stop(p: subprocess.Popen | None, out: Path) -> int | None:
+    if p is None:
+        return None
+    PROCS.stop(p, sig=signal.SIGINT)
+    total, seen = 0, False
+    try:
+        for line in out.read_text().splitlines():
+            parts = line.split(",")
+            if len(parts) > 2 and parts[2].startswith("syscalls:"):
+                if parts[0].strip().isdigit():
+                    total += int(parts[0])
+                    seen = True
+                elif parts[0].strip() == "<not counted>":
+                    seen = True  # the process made no such call while perf watched
+    except OSError:
+        return None
+    return total if seen else None
+
+
+def diagnose(args, name: str, target) -> list[dict]:
+    """SET-only runs with fsync counts (perf) and CPU time: where does a write's time go?"""
+    out = []
+    for cfg in CONFIGS:
+        n = getattr(args, cfg.requests_attr)
+        if isinstance(target, Redis):
+            pids = {"server": target.proc.pid}
+            port, commit = target.port, None
+            lead = fol = None
+        else:
+            cluster = target[0]
+            lead, fol = cluster.leader(), cluster.follower()
+            pids = {"leader": lead.proc.pid, "follower": fol.proc.pid}
+            port = lead.port
+            commit = int(info_raft(port)["commit_index"])
+        perfs = {k: perf_fsyncs_start(pid, Path(tempfile.mktemp(prefix=f"perf-{k}-")))
+                 for k, pid in pids.items()}
+        time.sleep(0.3)  # perf attaches asynchronously
+        cpu0 = {k: cpu_seconds(pid) for k, pid in pids.items()}
+        all0 = (sum(cpu_seconds(nd.proc.pid) for nd in target[0].live())
+                if lead is not None else None)
+        t0 = time.monotonic()
+        argv = ["redis-benchmark", "-h", HOST, "-p", str(port), "-t", "set", "-n", str(n),
+                "-c", str(cfg.clients), "-P", str(cfg.pipeline), "-q"]
+        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       stdin=subprocess.DEVNULL, timeout=args.timeout,
+                       preexec_fn=_die_with_parent)
+        secs = time.monotonic() - t0
+        cpu = {k: cpu_seconds(pid) - cpu0[k] for k, pid in pids.items()}
+        all_cpu = (sum(cpu_seconds(nd.proc.pid) for nd in target[0].live()) - all0
+                   if lead is not None else None)
+        fs = {}
+        for k, p in perfs.items():
+            path = Path(p.args[p.args.index("-o") + 1]) if p is not None else None
+            fs[k] = perf_fsyncs_stop(p, path) if p is not None else None
+            if path is not None:
+                path.unlink(missing_ok=True)
+        entries = (int(info_raft(port)["commit_index"]) - commit) if commit is not None else n
+        main_key = "leader" if lead is not None else "server"
+        row = {"target": name, "config": cfg.key, "clients": cfg.clients,
+               "pipeline": cfg.pipeline, "n": n, "seconds": secs, "ops_per_s": n / secs,
+               "entries": entries,
+               "fsyncs_main": fs.get(main_key), "fsyncs_follower": fs.get("follower"),
+               "entries_per_fsync": (entries / fs[main_key]) if fs.get(main_key) else None,
+               "cpu_main_pct": 100 * cpu[main_key] / secs,
+               "cpu_follower_pct": (100 * cpu["follower"] / secs) if "follower" in cpu else None,
+               "cpu_all_nodes_pct": (100 * all_cpu / secs) if all_cpu is not None else None}
+        out.append(row)
+        print(f"[diag] {name:16s} SET {cfg.key:8s} {row['ops_per_s']:>9.0f} ops/s, "
+              f"{entries} entries, fsyncs {fs}, CPU main {row['cpu_main_pct']:.0f}%"
+              + (f", all nodes {row['cpu_all_nodes_pct']:.0f}%" if all_cpu is not None else ""),
+              flush=True)
+    return out
 
 
 def raft_extra_args(args) -> list[str]:
@@ -1011,6 +1111,8 @@ def render_markdown(report: dict) -> str:
             out.append(f"| {t['target']} | {fmt(t['measured'], t['unit'], digits)} | "
                        f"{t['op']} {t['threshold']} {t['unit']} | {t['result']} |")
         out.append("")
+    if report.get("diag"):
+        out.extend(render_diag(report["diag"]))
     sc = report.get("scale")
     if sc:
         out.extend(render_scale(sc))
@@ -1020,6 +1122,28 @@ def render_markdown(report: dict) -> str:
         out.extend(f"- {o}" for o in report["observations"])
         out.append("")
     return "\n".join(out)
+
+
+def render_diag(rows: list[dict]) -> list[str]:
+    out = ["## Where the time goes (SET-only runs after the matrix, one each)", ""]
+    out.append("fsyncs = fsync + fdatasync calls counted with `perf stat` on the leader (redis: "
+               "the server) and on one follower; entries = growth of the leader's commit index "
+               "(redis: requests); CPU = utime + stime over the run, 100% = one core "
+               f"(the machine has {os.cpu_count()}).")
+    out.append("")
+    out.append("| target | -c | -P | ops/s | entries | leader fsyncs | entries/fsync "
+               "| follower fsyncs | leader CPU | follower CPU | all nodes CPU |")
+    out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        out.append(f"| {r['target']} | {r['clients']} | {r['pipeline']} | "
+                   f"{fmt(r['ops_per_s'], '', 0)} | {r['entries']} | "
+                   f"{r['fsyncs_main'] if r['fsyncs_main'] is not None else 'n/a'} | "
+                   f"{fmt(r['entries_per_fsync'], '', 1)} | "
+                   f"{r['fsyncs_follower'] if r['fsyncs_follower'] is not None else ''} | "
+                   f"{fmt(r['cpu_main_pct'], '%', 0)} | {fmt(r['cpu_follower_pct'], '%', 0)} | "
+                   f"{fmt(r['cpu_all_nodes_pct'], '%', 0)} |")
+    out.append("")
+    return out
 
 
 def render_scale(sc: dict) -> list[str]:
@@ -1189,6 +1313,8 @@ def parse_args(argv=None):
     ap.add_argument("--disk-seconds", type=float, help="sustained-load duration for the disk "
                     "test (default 120; the issue asks for 600; 20 with --quick)")
     ap.add_argument("--disk-interval", type=float, default=5.0, help="disk sampling interval")
+    ap.add_argument("--no-diag", action="store_true", help="skip the SET-only diagnostic runs "
+                    "(fsync counts via perf, CPU time) after the matrix")
     ap.add_argument("--snapshot-entries", type=int, help="pass --snapshot-entries to raft-kv")
     ap.add_argument("--raft-arg", action="append", default=[],
                     help="extra raft-kv argument (repeatable), e.g. --raft-arg=--seed=1")
@@ -1252,7 +1378,7 @@ def main(argv=None) -> int:
             prev = args.out / "latest.json"
             if prev.exists():
                 old = json.loads(prev.read_text())
-                for k in ("medians", "targets", "runs", "observations", "params"):
+                for k in ("medians", "targets", "runs", "observations", "params", "diag"):
                     if k in old:
                         report[k] = old[k]
                 report["params"]["command"] += " (matrix from: " + old["params"]["command"] + \
@@ -1263,6 +1389,7 @@ def main(argv=None) -> int:
             report["medians"] = medians(m["runs"])
             report["targets"] = evaluate_targets(report["medians"])
             report["observations"] = m["observations"]
+            report["diag"] = m["diag"]
         if args.scale or args.scale_only:
             report["scale"] = run_scale(args, root, binary)
     finally:
@@ -1278,6 +1405,7 @@ def main(argv=None) -> int:
     (args.out / "latest.json").write_text(json.dumps(report, indent=1) + "\n")
     write_csv(args.out / "latest.csv", report.get("medians") or [])
     write_csv(args.out / "latest-runs.csv", report.get("runs") or [])
+    write_csv(args.out / "latest-diag.csv", report.get("diag") or [])
     if report.get("scale", {}).get("disk_series"):
         write_csv(args.out / "latest-disk.csv", report["scale"]["disk_series"])
     if render_png(report, args.out / "latest.png"):
