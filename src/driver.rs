@@ -218,6 +218,8 @@ pub struct Driver {
     inbox_rx: mpsc::Receiver<Input>,
     options: DriverOptions,
     id: raft::NodeId,
+    /// The hard state as last made durable.
+    durable_hard_state: raft::HardState,
     /// Index and term of the last applied entry.
     applied: Index,
     applied_term: Term,
@@ -303,6 +305,7 @@ impl Driver {
             inbox_rx,
             options,
             id,
+            durable_hard_state: recovered.hard_state,
             applied: snapshot_index,
             applied_term: snapshot_term,
             snapshot_index,
@@ -582,12 +585,21 @@ impl Driver {
             read_states,
         } = self.node.ready();
 
+        // A leader may send its appends while it writes the same entries to its own disk
+        // (thesis §10.2.1): it counts itself toward commit only once they are durable, and
+        // nothing it sends depends on its own fsync, as long as its term and vote are durable.
+        let vote_durable = hard_state.is_none_or(|hs| {
+            (hs.term, hs.vote) == (self.durable_hard_state.term, self.durable_hard_state.vote)
+        });
+        let send_first = vote_durable && self.node.status().role == RoleKind::Leader;
+        let mut messages = Some(messages);
+        if send_first {
+            self.send(messages.take());
+        }
         if hard_state.is_some() || snapshot.is_some() || !entries.is_empty() {
             self.persist(hard_state, snapshot.clone(), entries).await;
         }
-        for message in messages {
-            self.peers.send(message);
-        }
+        self.send(messages.take());
         if let Some(snapshot) = snapshot {
             self.install_snapshot(snapshot);
         }
@@ -600,6 +612,12 @@ impl Driver {
         self.serve_confirmed_reads();
         self.node.advance();
         self.maybe_snapshot().await;
+    }
+
+    fn send(&self, messages: Option<Vec<Envelope>>) {
+        for message in messages.into_iter().flatten() {
+            self.peers.send(message);
+        }
     }
 
     async fn persist(
@@ -617,7 +635,12 @@ impl Driver {
         })
         .await;
         match joined {
-            Ok((storage, Ok(()))) => self.storage = Some(storage),
+            Ok((storage, Ok(()))) => {
+                self.storage = Some(storage);
+                if let Some(hs) = hard_state {
+                    self.durable_hard_state = hs;
+                }
+            }
             Ok((_, Err(err))) => fatal(&format!("persisting the raft log failed: {err}")),
             Err(err) => fatal(&format!("persist task failed: {err}")),
         }

@@ -35,8 +35,8 @@ fn violations(dir: &str, allowed: &[&str]) -> Vec<String> {
     assert!(!files.is_empty(), "no sources found under {dir}");
     let mut found = Vec::new();
     for file in files {
-        let text = fs::read_to_string(&file)
-            .unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
+        let text =
+            fs::read_to_string(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for word in FORBIDDEN.iter().filter(|w| !allowed.contains(w)) {
@@ -57,7 +57,11 @@ fn violations(dir: &str, allowed: &[&str]) -> Vec<String> {
 #[test]
 fn raft_core_is_pure() {
     let found = violations("src/raft", &[]);
-    assert!(found.is_empty(), "the raft core must stay pure:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the raft core must stay pure:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

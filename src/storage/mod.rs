@@ -1,54 +1,1481 @@
-//! Durable storage: the write-ahead log and snapshot files. (API stub.)
+//! Durable storage: the write-ahead log and the snapshot file of one node.
+//!
+//! Raft may only answer a message once the state it promises is on disk, so the driver hands
+//! every `Ready`'s hard state, received snapshot and new entries to [`Storage::persist`] (from
+//! `spawn_blocking`: all of this is synchronous `std::fs` code) and sends nothing until it
+//! returns. At start-up [`Storage::open`] gives the core back exactly what was made durable.
+//!
+//! # Layout
+//!
+//! ```text
+//! <dir>/wal/00000000000000000007.wal    segments, numbered consecutively, the last one active
+//! <dir>/snap/00000000000000004096.snap  the newest snapshot, named by its index
+//! ```
+//!
+//! A segment is a sequence of framed `pb::WalRecord`s (see `wal.rs`): hard states (the last one
+//! wins), entries (an index at or below the last one truncates the log from there, which is how a
+//! conflicting suffix is replaced) and snapshot marks (the log restarts, empty, after the mark).
+//! Each `persist` call encodes its records into one buffer, writes it with one `write` and makes
+//! it durable with one `sync_data`. The active segment is rotated once it holds
+//! [`MAX_SEGMENT_BYTES`].
+//!
+//! # Snapshots and reclaiming space
+//!
+//! Installing a snapshot (`persist` with a snapshot) and compacting (`compact`) both first write
+//! the snapshot file durably, then write a *base segment*: a header of the current hard state and
+//! a snapshot mark, followed by the entries that outlive the snapshot (copied frame by frame from
+//! the old segments; none for an installed snapshot, which drops the whole log). A base segment is
+//! written to a temporary file, synced and renamed, so it is whole whenever it exists; once it is,
+//! every older segment and snapshot file is deleted. Disk use is therefore one snapshot plus the
+//! segments written since the last compaction.
+//!
+//! # Recovery
+//!
+//! `open` loads the newest snapshot file, replays segments from the newest base segment on (older
+//! ones are leftovers of a deletion a crash interrupted, and are removed), and checks that:
+//! segment numbers are consecutive, entries are contiguous, and the snapshot covers the log's
+//! start. A crash between writing a snapshot file and its base segment leaves a snapshot newer
+//! than the log's start; recovery then applies Raft's rule (§7): entries after the snapshot are
+//! kept if the log holds the snapshot's last entry with the same term, otherwise the log is
+//! dropped, and a base segment is written so disk and memory agree again.
+//!
+//! A bad frame in the last segment that runs past the end of the file, or that fails its
+//! checksum (or has a zero length) with no valid record anywhere after it, is a write the crash
+//! interrupted: the file is cut back to the last good record, and the cut is logged and reported
+//! in [`Recovered::truncated_bytes`]. Any other bad frame is [`Error::Corrupt`].
+//!
+//! # Caveats
+//!
+//! - A damaged newest snapshot file is `Error::Corrupt`; older snapshot files are not tried (they
+//!   are deleted as soon as a newer one is durable).
+//! - A bad record in the last segment followed by a valid one is fatal, even though a crash
+//!   during an unsynced write could in theory leave such a hole (file systems do not promise to
+//!   write pages in order). Likewise if the valid-looking frame is an entry's payload that happens
+//!   to contain a framed record.
+//! - A record's payload is limited to 4 GiB, which also bounds snapshots.
 
-use std::path::Path;
+mod snapshot;
+mod wal;
 
-use crate::raft::{Entry, HardState, Snapshot};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use crate::raft::{Entry, HardState, Index, Snapshot, Term};
+
+/// Size in bytes at which the active segment is closed and the next write starts a new one.
+pub const MAX_SEGMENT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Name of the directory holding the WAL segments, inside the data directory.
+const WAL_DIR: &str = "wal";
+/// Name of the directory holding the snapshot file, inside the data directory.
+const SNAPSHOT_DIR: &str = "snap";
 
 /// Storage errors.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// An I/O error without a more specific place.
     #[error("io error: {0}")]
     Io(#[from] std::io::Error),
+    /// An I/O error on a particular file or directory.
+    #[error("{}: {source}", path.display())]
+    Path {
+        /// The file or directory.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// The files on disk do not form a valid log and snapshot.
     #[error("corrupt storage: {0}")]
     Corrupt(String),
+    /// The caller asked for something that would break the log (a gap, an older snapshot); nothing
+    /// was written.
+    #[error("invalid storage request: {0}")]
+    Invalid(String),
+    /// An earlier write or sync failed, so the files' state is unknown; reopen to recover.
+    #[error("storage failed earlier and must be reopened")]
+    Failed,
+}
+
+impl Error {
+    /// Returns a `map_err` adapter that attaches `path` to an I/O error.
+    fn at(path: &Path) -> impl FnOnce(io::Error) -> Error {
+        move |source| Error::Path {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }
 
 /// What a node finds on disk at start-up.
 #[derive(Debug, Default)]
 pub struct Recovered {
+    /// The last hard state written; the default if none was.
     pub hard_state: HardState,
+    /// The newest snapshot, if any.
     pub snapshot: Option<Snapshot>,
+    /// The durable log: contiguous, starting right after the snapshot's index (or at 1).
     pub entries: Vec<Entry>,
     /// Bytes cut from the end of the log because its last record was torn or failed its checksum.
     pub truncated_bytes: u64,
 }
 
+/// Tuning knobs for [`Storage::open_with`].
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    /// Size in bytes at which the active segment is rotated; [`MAX_SEGMENT_BYTES`] by default.
+    pub max_segment_bytes: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            max_segment_bytes: MAX_SEGMENT_BYTES,
+        }
+    }
+}
+
+/// Where the newest record of one log entry lives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct EntryPos {
+    /// The entry's term.
+    term: Term,
+    /// The segment holding its record.
+    seq: u64,
+    /// Byte offset of the record's frame in that segment.
+    offset: u64,
+    /// Length in bytes of the whole frame.
+    len: u32,
+}
+
 /// The durable state of one node in its data directory.
+///
+/// Invariants:
+/// - segments `first_seq..=active_seq` exist; `first_seq` is a base segment unless no snapshot
+///   was ever taken;
+/// - `positions[i]` locates entry `base_index + 1 + i`, so the log is contiguous;
+/// - the snapshot file at `base_index` exists (unless `base_index` is 0);
+/// - `active_bytes` is the active segment's length, every byte of it a valid record.
 pub struct Storage {
-    _private: (),
+    /// `<dir>/wal`.
+    wal_dir: PathBuf,
+    /// `<dir>/snap`.
+    snap_dir: PathBuf,
+    /// Tuning knobs.
+    options: Options,
+    /// The segment new records are appended to.
+    active: File,
+    /// Number of the active segment.
+    active_seq: u64,
+    /// Length of the active segment in bytes.
+    active_bytes: u64,
+    /// Number of the oldest segment on disk.
+    first_seq: u64,
+    /// The last hard state written.
+    hard_state: HardState,
+    /// Index of the snapshot the log starts after; 0 if there is none.
+    base_index: Index,
+    /// Term of the entry at `base_index`; 0 if there is no snapshot.
+    base_term: Term,
+    /// Locations of the log's entries, see the invariants.
+    positions: Vec<EntryPos>,
+    /// Set when a write or sync failed; every later call returns [`Error::Failed`].
+    failed: bool,
 }
 
 impl Storage {
     /// Opens (creating if needed) the data directory and recovers its contents.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Path`] if the directory cannot be created or written; [`Error::Corrupt`] if the
+    /// files are damaged beyond a torn last record (see the module docs).
     pub fn open(dir: &Path) -> Result<(Storage, Recovered), Error> {
-        let _ = dir;
-        todo!()
+        Self::open_with(dir, Options::default())
     }
+
+    /// [`Storage::open`] with explicit [`Options`].
+    ///
+    /// # Errors
+    ///
+    /// As for [`Storage::open`].
+    pub fn open_with(dir: &Path, options: Options) -> Result<(Storage, Recovered), Error> {
+        let wal_dir = dir.join(WAL_DIR);
+        let snap_dir = dir.join(SNAPSHOT_DIR);
+        for d in [dir, &wal_dir, &snap_dir] {
+            fs::create_dir_all(d).map_err(Error::at(d))?;
+        }
+        let snapshot = snapshot::load_newest(&snap_dir)?;
+
+        let mut seqs = wal::list_segments(&wal_dir)?;
+        if seqs.is_empty() && snapshot.is_some() {
+            // Starting over would forget the term and vote, which Raft must never do.
+            return Err(Error::Corrupt(format!(
+                "{} holds a snapshot but {} holds no wal segments",
+                snap_dir.display(),
+                wal_dir.display()
+            )));
+        }
+        if seqs.is_empty() {
+            let path = wal::segment_path(&wal_dir, 1);
+            File::create_new(&path).map_err(Error::at(&path))?;
+            sync_dir(&wal_dir)?;
+            seqs.push(1);
+        }
+        let start = newest_base_segment(&wal_dir, &seqs)?;
+        for &seq in &seqs[..start] {
+            let path = wal::segment_path(&wal_dir, seq);
+            tracing::info!(file = %path.display(), "removing wal segment left by an interrupted compaction");
+            fs::remove_file(&path).map_err(Error::at(&path))?;
+        }
+        let seqs = &seqs[start..];
+        if let Some(w) = seqs.windows(2).find(|w| w[1] != w[0] + 1) {
+            return Err(Error::Corrupt(format!(
+                "wal segments {} and {} are not consecutive: segments are missing",
+                w[0], w[1]
+            )));
+        }
+
+        let (replay, active_bytes, truncated_bytes) = replay_segments(&wal_dir, seqs)?;
+
+        let (snap_index, snap_term) = snapshot.as_ref().map_or((0, 0), |s| (s.index, s.term));
+        if snap_index < replay.base_index
+            || (snap_index == replay.base_index && snap_term != replay.base_term)
+        {
+            return Err(Error::Corrupt(format!(
+                "the log starts after entry {} (term {}) but the newest snapshot covers up to \
+                 entry {snap_index} (term {snap_term})",
+                replay.base_index, replay.base_term
+            )));
+        }
+
+        let active_seq = *seqs.last().expect("invariant: at least one segment exists");
+        let active_path = wal::segment_path(&wal_dir, active_seq);
+        let active = OpenOptions::new()
+            .append(true)
+            .open(&active_path)
+            .map_err(Error::at(&active_path))?;
+        let mut storage = Storage {
+            wal_dir,
+            snap_dir,
+            options,
+            active,
+            active_seq,
+            active_bytes,
+            first_seq: seqs[0],
+            hard_state: replay.hard_state,
+            base_index: replay.base_index,
+            base_term: replay.base_term,
+            positions: replay.positions,
+            failed: false,
+        };
+        let mut entries = replay.entries;
+        if snap_index > storage.base_index {
+            // A crash hit between a snapshot file and its base segment: finish the job.
+            let keep_from = storage.kept_from(snap_index, snap_term);
+            tracing::warn!(
+                snapshot_index = snap_index,
+                log_start = storage.base_index,
+                kept_entries = storage.positions.len() - keep_from,
+                "snapshot is ahead of the wal; rewriting the wal after it"
+            );
+            entries.drain(..keep_from);
+            storage.write_base_segment(
+                storage.hard_state,
+                snap_index,
+                snap_term,
+                keep_from,
+                &[],
+            )?;
+        }
+        tracing::debug!(
+            snapshot_index = storage.base_index,
+            last_index = storage.last_index(),
+            segments = storage.active_seq - storage.first_seq + 1,
+            truncated_bytes,
+            "storage recovered"
+        );
+        let recovered = Recovered {
+            hard_state: storage.hard_state,
+            snapshot,
+            entries,
+            truncated_bytes,
+        };
+        Ok((storage, recovered))
+    }
+
     /// Makes one `Ready`'s durable part durable, with one fsync: a received snapshot (the log then
     /// restarts after it), then the hard state, then the entries (truncating any durable suffix
     /// from the first entry's index).
+    ///
+    /// Entries at or below the snapshot's index are already covered by it and are skipped. A call
+    /// with nothing to write does no I/O.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Invalid`] (nothing written, the storage stays usable) if the entries are not
+    /// contiguous, would leave a gap after the log, or the snapshot is older than the current one.
+    /// Any other error (I/O, a record over 4 GiB) leaves the files in an unknown state: every
+    /// later call returns [`Error::Failed`], and the node must reopen the storage (restart).
     pub fn persist(
         &mut self,
         hard_state: Option<&HardState>,
         snapshot: Option<&Snapshot>,
         entries: &[Entry],
     ) -> Result<(), Error> {
-        let _ = (hard_state, snapshot, entries);
-        todo!()
+        self.check_usable()?;
+        let (base_index, last_index) = match snapshot {
+            Some(s) if s.index < self.base_index => {
+                return Err(Error::Invalid(format!(
+                    "snapshot at {} is older than the current one at {}",
+                    s.index, self.base_index
+                )));
+            }
+            Some(s) => (s.index, s.index),
+            None => (self.base_index, self.last_index()),
+        };
+        let covered = entries.iter().take_while(|e| e.index <= base_index).count();
+        let entries = &entries[covered..];
+        if let Some(first) = entries.first()
+            && first.index > last_index + 1
+        {
+            return Err(Error::Invalid(format!(
+                "entry {} would leave a gap after the last entry {last_index}",
+                first.index
+            )));
+        }
+        if let Some(w) = entries.windows(2).find(|w| w[1].index != w[0].index + 1) {
+            return Err(Error::Invalid(format!(
+                "entries are not contiguous: {} follows {}",
+                w[1].index, w[0].index
+            )));
+        }
+        if hard_state.is_none() && snapshot.is_none() && entries.is_empty() {
+            return Ok(());
+        }
+        let result = match snapshot {
+            Some(s) => self.install(hard_state, s, entries),
+            None => self.append(hard_state, entries),
+        };
+        self.fail_on_error(result)
     }
+
     /// Saves a snapshot the node took of its own state machine and drops the log it covers.
+    ///
+    /// The entries after the snapshot are kept (if the log holds the snapshot's last entry with
+    /// the same term), every older segment and snapshot file is deleted. A snapshot at or below
+    /// the current one changes nothing.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors, after which every later call returns [`Error::Failed`].
     pub fn compact(&mut self, snapshot: &Snapshot) -> Result<(), Error> {
-        let _ = snapshot;
-        todo!()
+        self.check_usable()?;
+        if snapshot.index <= self.base_index {
+            return Ok(());
+        }
+        let keep_from = self.kept_from(snapshot.index, snapshot.term);
+        if snapshot.index <= self.last_index() && keep_from == self.positions.len() {
+            tracing::warn!(
+                snapshot_index = snapshot.index,
+                snapshot_term = snapshot.term,
+                "snapshot's last entry conflicts with the log; dropping the whole log"
+            );
+        }
+        let result = snapshot::write(&self.snap_dir, snapshot).and_then(|()| {
+            self.write_base_segment(
+                self.hard_state,
+                snapshot.index,
+                snapshot.term,
+                keep_from,
+                &[],
+            )
+        });
+        self.fail_on_error(result)?;
+        tracing::debug!(
+            snapshot_index = snapshot.index,
+            kept_entries = self.positions.len(),
+            "log compacted"
+        );
+        Ok(())
+    }
+
+    /// Index of the last durable entry; the snapshot's index if the log is empty.
+    pub fn last_index(&self) -> Index {
+        self.base_index + self.positions.len() as u64
+    }
+
+    /// Index of the newest durable snapshot; 0 if there is none.
+    pub fn snapshot_index(&self) -> Index {
+        self.base_index
+    }
+
+    /// The last durable hard state.
+    pub fn hard_state(&self) -> HardState {
+        self.hard_state
+    }
+
+    /// Returns [`Error::Failed`] if an earlier call failed part-way.
+    fn check_usable(&self) -> Result<(), Error> {
+        if self.failed {
+            Err(Error::Failed)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Passes `result` through, marking the storage failed if it is an error: a write may have
+    /// reached the disk only in part, so the files no longer match the in-memory index.
+    fn fail_on_error(&mut self, result: Result<(), Error>) -> Result<(), Error> {
+        if let Err(e) = &result {
+            tracing::error!(error = %e, "storage write failed");
+            self.failed = true;
+        }
+        result
+    }
+
+    /// Position in `positions` from which entries survive a snapshot at `(index, term)`, with
+    /// `index` above `base_index` (Raft §7): right after the snapshot's entry if the log holds it
+    /// with that term, else nowhere.
+    fn kept_from(&self, index: Index, term: Term) -> usize {
+        let covered = (index - self.base_index) as usize;
+        match self.positions.get(covered - 1) {
+            Some(pos) if pos.term == term => covered,
+            _ => self.positions.len(),
+        }
+    }
+
+    /// Appends a hard state and entries (already validated) to the log with one write and one
+    /// sync, rotating the active segment first if it is full.
+    fn append(&mut self, hard_state: Option<&HardState>, entries: &[Entry]) -> Result<(), Error> {
+        let rotate = self.active_bytes >= self.options.max_segment_bytes;
+        let (seq, start) = if rotate {
+            (self.active_seq + 1, 0)
+        } else {
+            (self.active_seq, self.active_bytes)
+        };
+        let capacity: usize = entries
+            .iter()
+            .map(|e| e.data.as_ref().map_or(0, |d| d.len()) + 32)
+            .sum();
+        let mut buf = Vec::with_capacity(capacity + 32);
+        if let Some(h) = hard_state {
+            wal::encode_hard_state(&mut buf, h)?;
+        }
+        let mut new_positions = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let offset = start + buf.len() as u64;
+            let len = wal::encode_entry(&mut buf, entry)?;
+            new_positions.push(EntryPos {
+                term: entry.term,
+                seq,
+                offset,
+                len: len as u32,
+            });
+        }
+
+        if rotate {
+            self.rotate()?;
+        }
+        let path_error = |source| Error::Path {
+            path: wal::segment_path(&self.wal_dir, self.active_seq),
+            source,
+        };
+        self.active
+            .write_all(&buf)
+            .and_then(|()| self.active.sync_data())
+            .map_err(path_error)?;
+
+        self.active_bytes += buf.len() as u64;
+        if let Some(h) = hard_state {
+            self.hard_state = *h;
+        }
+        if let Some(first) = entries.first() {
+            self.positions
+                .truncate((first.index - self.base_index - 1) as usize);
+            self.positions.extend(new_positions);
+        }
+        Ok(())
+    }
+
+    /// Closes the active segment and starts the next, empty one.
+    fn rotate(&mut self) -> Result<(), Error> {
+        let seq = self.active_seq + 1;
+        let path = wal::segment_path(&self.wal_dir, seq);
+        let file = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(Error::at(&path))?;
+        sync_dir(&self.wal_dir)?;
+        self.active = file;
+        self.active_seq = seq;
+        self.active_bytes = 0;
+        Ok(())
+    }
+
+    /// Installs a snapshot received from the leader: the snapshot file, then a base segment with
+    /// `hard_state` (or the current one) and `entries`, replacing the whole log.
+    fn install(
+        &mut self,
+        hard_state: Option<&HardState>,
+        snapshot: &Snapshot,
+        entries: &[Entry],
+    ) -> Result<(), Error> {
+        snapshot::write(&self.snap_dir, snapshot)?;
+        let hard_state = hard_state.copied().unwrap_or(self.hard_state);
+        let drop_all = self.positions.len();
+        self.write_base_segment(hard_state, snapshot.index, snapshot.term, drop_all, entries)?;
+        tracing::debug!(snapshot_index = snapshot.index, "snapshot installed");
+        Ok(())
+    }
+
+    /// Writes a new base segment (the header, the entries from `positions[keep_from..]`, then
+    /// `entries`), makes it durable, deletes every older segment and snapshot file, and makes it
+    /// the active segment. The snapshot file at `index` must already be durable.
+    fn write_base_segment(
+        &mut self,
+        hard_state: HardState,
+        index: Index,
+        term: Term,
+        keep_from: usize,
+        entries: &[Entry],
+    ) -> Result<(), Error> {
+        let seq = self.active_seq + 1;
+        let mut buf = Vec::new();
+        wal::encode_hard_state(&mut buf, &hard_state)?;
+        wal::encode_mark(&mut buf, index, term)?;
+        let mut positions = self.copy_frames(&self.positions[keep_from..], seq, &mut buf)?;
+        for entry in entries {
+            let offset = buf.len() as u64;
+            let len = wal::encode_entry(&mut buf, entry)?;
+            positions.push(EntryPos {
+                term: entry.term,
+                seq,
+                offset,
+                len: len as u32,
+            });
+        }
+
+        let temp = wal::temp_segment_path(&self.wal_dir, seq);
+        let path = wal::segment_path(&self.wal_dir, seq);
+        let mut file = OpenOptions::new()
+            .append(true)
+            .create_new(true)
+            .open(&temp)
+            .map_err(Error::at(&temp))?;
+        file.write_all(&buf)
+            .and_then(|()| file.sync_data())
+            .map_err(Error::at(&temp))?;
+        fs::rename(&temp, &path).map_err(Error::at(&path))?;
+        sync_dir(&self.wal_dir)?;
+
+        // The new segment stands on its own: everything older is dead. A crash part-way through
+        // these deletions is finished by `open`.
+        for old in self.first_seq..seq {
+            let old_path = wal::segment_path(&self.wal_dir, old);
+            match fs::remove_file(&old_path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                    return Err(Error::at(&old_path)(e));
+                }
+                _ => {}
+            }
+        }
+        snapshot::remove_older(&self.snap_dir, index)?;
+
+        self.active = file;
+        self.active_seq = seq;
+        self.first_seq = seq;
+        self.active_bytes = buf.len() as u64;
+        self.hard_state = hard_state;
+        self.base_index = index;
+        self.base_term = term;
+        self.positions = positions;
+        Ok(())
+    }
+
+    /// Appends the frames at `tail` to `buf`, as they will sit in segment `seq` once `buf` is
+    /// written at its start, and returns their new positions. Reads each source segment once,
+    /// checking each frame's checksum.
+    fn copy_frames(
+        &self,
+        tail: &[EntryPos],
+        seq: u64,
+        buf: &mut Vec<u8>,
+    ) -> Result<Vec<EntryPos>, Error> {
+        let mut positions = Vec::with_capacity(tail.len());
+        for run in tail.chunk_by(|a, b| a.seq == b.seq) {
+            let (first, last) = (run[0], run[run.len() - 1]);
+            let path = wal::segment_path(&self.wal_dir, first.seq);
+            let mut chunk = vec![0; (last.offset + u64::from(last.len) - first.offset) as usize];
+            File::open(&path)
+                .and_then(|f| f.read_exact_at(&mut chunk, first.offset))
+                .map_err(Error::at(&path))?;
+            for pos in run {
+                let at = (pos.offset - first.offset) as usize;
+                let frame = &chunk[at..at + pos.len as usize];
+                if !matches!(wal::parse_frame(frame), Ok((n, _)) if n == frame.len()) {
+                    return Err(Error::Corrupt(format!(
+                        "{}: record at offset {} changed on disk",
+                        path.display(),
+                        pos.offset
+                    )));
+                }
+                positions.push(EntryPos {
+                    seq,
+                    offset: buf.len() as u64,
+                    ..*pos
+                });
+                buf.extend_from_slice(frame);
+            }
+        }
+        Ok(positions)
+    }
+}
+
+/// The log as rebuilt from WAL records during [`Storage::open`].
+#[derive(Default)]
+struct Replay {
+    /// The last hard state record.
+    hard_state: HardState,
+    /// Index of the last snapshot mark; 0 if none.
+    base_index: Index,
+    /// Term of the last snapshot mark; 0 if none.
+    base_term: Term,
+    /// The entries after `base_index`, contiguous.
+    entries: Vec<Entry>,
+    /// Where each of `entries` lives.
+    positions: Vec<EntryPos>,
+}
+
+impl Replay {
+    /// Applies one record read at `offset` in segment `seq`; an error explains a broken log.
+    fn apply(
+        &mut self,
+        seq: u64,
+        offset: u64,
+        len: u32,
+        record: wal::Record,
+    ) -> Result<(), String> {
+        match record {
+            wal::Record::HardState(h) => self.hard_state = h,
+            wal::Record::SnapshotMark { index, term } => {
+                self.base_index = index;
+                self.base_term = term;
+                self.entries.clear();
+                self.positions.clear();
+            }
+            wal::Record::Entry(entry) => {
+                if entry.index <= self.base_index {
+                    return Ok(());
+                }
+                let last = self.base_index + self.entries.len() as u64;
+                if entry.index > last + 1 {
+                    return Err(format!(
+                        "entry {} follows entry {last}: entries are missing",
+                        entry.index
+                    ));
+                }
+                let keep = (entry.index - self.base_index - 1) as usize;
+                self.entries.truncate(keep);
+                self.positions.truncate(keep);
+                self.positions.push(EntryPos {
+                    term: entry.term,
+                    seq,
+                    offset,
+                    len,
+                });
+                self.entries.push(entry);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Replays segments `seqs` (consecutive, oldest first) of `wal_dir`, cutting a torn tail off the
+/// last one. Returns the rebuilt log, the last segment's length and the bytes cut.
+fn replay_segments(wal_dir: &Path, seqs: &[u64]) -> Result<(Replay, u64, u64), Error> {
+    let mut replay = Replay::default();
+    let mut truncated_bytes = 0;
+    let mut active_bytes = 0;
+    for (i, &seq) in seqs.iter().enumerate() {
+        let path = wal::segment_path(wal_dir, seq);
+        let data = fs::read(&path).map_err(Error::at(&path))?;
+        let end = wal::scan(&data, &path, |offset, len, record| {
+            replay.apply(seq, offset, len, record).map_err(|why| {
+                Error::Corrupt(format!("{} at offset {offset}: {why}", path.display()))
+            })
+        })?;
+        active_bytes = data.len() as u64;
+        if let wal::ScanEnd::Bad {
+            offset,
+            error,
+            torn,
+        } = end
+        {
+            let is_last = i + 1 == seqs.len();
+            if !is_last || !torn {
+                let place = if is_last {
+                    "followed by more data"
+                } else {
+                    "in a segment that is not the last"
+                };
+                return Err(Error::Corrupt(format!(
+                    "{}: {error} at offset {offset}, {place}",
+                    path.display()
+                )));
+            }
+            truncated_bytes = data.len() as u64 - offset;
+            tracing::warn!(
+                file = %path.display(),
+                offset,
+                truncated_bytes,
+                %error,
+                "truncating torn record at the end of the wal"
+            );
+            OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .and_then(|f| {
+                    f.set_len(offset)?;
+                    f.sync_all()
+                })
+                .map_err(Error::at(&path))?;
+            active_bytes = offset;
+        }
+    }
+    Ok((replay, active_bytes, truncated_bytes))
+}
+
+/// Index into `seqs` of the newest base segment, or 0 if there is none.
+fn newest_base_segment(wal_dir: &Path, seqs: &[u64]) -> Result<usize, Error> {
+    for (i, &seq) in seqs.iter().enumerate().rev() {
+        if wal::peek_header_mark(&wal::segment_path(wal_dir, seq))?.is_some() {
+            return Ok(i);
+        }
+    }
+    Ok(0)
+}
+
+/// Makes a directory's entries (created, renamed files) durable.
+fn sync_dir(dir: &Path) -> Result<(), Error> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(Error::at(dir))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::RangeInclusive;
+
+    use bytes::Bytes;
+
+    use super::*;
+
+    fn entry(index: Index, term: Term) -> Entry {
+        Entry {
+            index,
+            term,
+            data: Some(Bytes::from(format!("value {index} of term {term}"))),
+        }
+    }
+
+    fn entries(indexes: RangeInclusive<Index>, term: Term) -> Vec<Entry> {
+        indexes.map(|i| entry(i, term)).collect()
+    }
+
+    fn hard_state(term: Term, vote: Option<u64>, commit: Index) -> HardState {
+        HardState { term, vote, commit }
+    }
+
+    fn snap(index: Index, term: Term) -> Snapshot {
+        Snapshot {
+            index,
+            term,
+            data: Bytes::from(format!("state up to {index}")),
+        }
+    }
+
+    fn small_segments(max_segment_bytes: u64) -> Options {
+        Options { max_segment_bytes }
+    }
+
+    fn open(dir: &Path) -> (Storage, Recovered) {
+        Storage::open(dir).unwrap()
+    }
+
+    fn files_in(dir: &Path) -> Vec<PathBuf> {
+        let mut files: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|d| d.unwrap().path())
+            .collect();
+        files.sort();
+        files
+    }
+
+    fn segments(dir: &Path) -> Vec<PathBuf> {
+        files_in(&dir.join(WAL_DIR))
+    }
+
+    fn last_segment(dir: &Path) -> PathBuf {
+        segments(dir).pop().unwrap()
+    }
+
+    fn disk_bytes(dir: &Path) -> u64 {
+        [WAL_DIR, SNAPSHOT_DIR]
+            .iter()
+            .flat_map(|d| files_in(&dir.join(d)))
+            .map(|f| fs::metadata(f).unwrap().len())
+            .sum()
+    }
+
+    fn file_len(path: &Path) -> u64 {
+        fs::metadata(path).unwrap().len()
+    }
+
+    fn assert_corrupt(result: Result<(Storage, Recovered), Error>, what: &str) {
+        match result {
+            Err(Error::Corrupt(msg)) => assert!(!msg.is_empty()),
+            Err(other) => panic!("{what}: expected Corrupt, got {other}"),
+            Ok(_) => panic!("{what}: expected Corrupt, opened fine"),
+        }
+    }
+
+    #[test]
+    fn fresh_directory_recovers_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("a/b/node1");
+        let (storage, recovered) = open(&data);
+        assert_eq!(recovered.hard_state, HardState::default());
+        assert_eq!(recovered.snapshot, None);
+        assert!(recovered.entries.is_empty());
+        assert_eq!(recovered.truncated_bytes, 0);
+        assert_eq!(storage.last_index(), 0);
+        assert_eq!(segments(&data).len(), 1);
+    }
+
+    #[test]
+    fn entries_and_hard_state_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage
+            .persist(Some(&hard_state(1, Some(1), 0)), None, &entries(1..=5, 1))
+            .unwrap();
+        storage
+            .persist(Some(&hard_state(2, Some(3), 4)), None, &entries(6..=7, 2))
+            .unwrap();
+        storage
+            .persist(Some(&hard_state(2, None, 7)), None, &[])
+            .unwrap();
+        drop(storage);
+
+        let (storage, recovered) = open(dir.path());
+        assert_eq!(recovered.hard_state, hard_state(2, None, 7));
+        let mut expected = entries(1..=5, 1);
+        expected.extend(entries(6..=7, 2));
+        assert_eq!(recovered.entries, expected);
+        assert_eq!(recovered.snapshot, None);
+        assert_eq!(recovered.truncated_bytes, 0);
+        assert_eq!(storage.last_index(), 7);
+        assert_eq!(storage.hard_state(), hard_state(2, None, 7));
+    }
+
+    #[test]
+    fn noop_entry_without_data_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        let noop = Entry {
+            index: 1,
+            term: 4,
+            data: None,
+        };
+        let empty = Entry {
+            index: 2,
+            term: 4,
+            data: Some(Bytes::new()),
+        };
+        storage
+            .persist(None, None, &[noop.clone(), empty.clone()])
+            .unwrap();
+        drop(storage);
+        assert_eq!(open(dir.path()).1.entries, [noop, empty]);
+    }
+
+    #[test]
+    fn empty_persist_does_no_io() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage.persist(None, None, &entries(1..=3, 1)).unwrap();
+        let before = file_len(&last_segment(dir.path()));
+        storage.persist(None, None, &[]).unwrap();
+        assert_eq!(file_len(&last_segment(dir.path())), before);
+    }
+
+    #[test]
+    fn truncation_survives_reopen() {
+        // (name, batches of (first, last, term), expected log as (index, term))
+        type Batches = &'static [(Index, Index, Term)];
+        type Log = &'static [(Index, Term)];
+        let cases: [(&str, Batches, Log); 5] = [
+            (
+                "overwrite middle",
+                &[(1, 5, 1), (3, 4, 2)],
+                &[(1, 1), (2, 1), (3, 2), (4, 2)],
+            ),
+            (
+                "overwrite from the start",
+                &[(1, 3, 1), (1, 1, 2)],
+                &[(1, 2)],
+            ),
+            (
+                "overwrite last and extend",
+                &[(1, 3, 1), (3, 5, 2)],
+                &[(1, 1), (2, 1), (3, 2), (4, 2), (5, 2)],
+            ),
+            (
+                "repeated truncation",
+                &[(1, 4, 1), (2, 6, 2), (3, 3, 3), (4, 4, 3)],
+                &[(1, 1), (2, 2), (3, 3), (4, 3)],
+            ),
+            (
+                "plain append",
+                &[(1, 2, 1), (3, 3, 1)],
+                &[(1, 1), (2, 1), (3, 1)],
+            ),
+        ];
+        for (name, batches, expected) in cases {
+            let expected: Vec<Entry> = expected.iter().map(|&(i, t)| entry(i, t)).collect();
+            // Once without reopening between batches, once reopening after every batch.
+            for reopen_each in [false, true] {
+                let dir = tempfile::tempdir().unwrap();
+                let (mut storage, _) = open(dir.path());
+                for &(first, last, term) in batches {
+                    storage
+                        .persist(None, None, &entries(first..=last, term))
+                        .unwrap();
+                    if reopen_each {
+                        drop(storage);
+                        storage = open(dir.path()).0;
+                    }
+                }
+                assert_eq!(storage.last_index(), expected.len() as u64, "{name}");
+                drop(storage);
+                assert_eq!(open(dir.path()).1.entries, expected, "{name}");
+            }
+        }
+    }
+
+    /// Writes entries 1..=3 then entry 4 alone; returns the WAL length before entry 4.
+    fn three_then_one(dir: &Path) -> u64 {
+        let (mut storage, _) = open(dir);
+        storage
+            .persist(Some(&hard_state(1, Some(1), 0)), None, &entries(1..=3, 1))
+            .unwrap();
+        let good = file_len(&last_segment(dir));
+        storage.persist(None, None, &entries(4..=4, 1)).unwrap();
+        good
+    }
+
+    /// Checks a WAL whose record of entry 4 was damaged: recovery keeps 1..=3, cuts the file back
+    /// to `good` bytes, and later writes land and survive.
+    fn assert_recovers_from_damaged_tail(dir: &Path, good: u64, damaged_len: u64, what: &str) {
+        let (mut storage, recovered) = open(dir);
+        assert_eq!(recovered.entries, entries(1..=3, 1), "{what}");
+        assert_eq!(recovered.hard_state, hard_state(1, Some(1), 0), "{what}");
+        assert_eq!(recovered.truncated_bytes, damaged_len - good, "{what}");
+        assert!(recovered.truncated_bytes > 0, "{what}");
+        assert_eq!(file_len(&last_segment(dir)), good, "{what}");
+
+        storage.persist(None, None, &entries(4..=5, 2)).unwrap();
+        drop(storage);
+        let (_, recovered) = open(dir);
+        let mut expected = entries(1..=3, 1);
+        expected.extend(entries(4..=5, 2));
+        assert_eq!(recovered.entries, expected, "{what}");
+        assert_eq!(recovered.truncated_bytes, 0, "{what}");
+    }
+
+    #[test]
+    fn torn_last_record_is_truncated() {
+        let probe = tempfile::tempdir().unwrap();
+        let good = three_then_one(probe.path());
+        let full = file_len(&last_segment(probe.path()));
+        // (name, length the file is cut to)
+        let cuts = [
+            ("one header byte", good + 1),
+            ("half a header", good + 4),
+            ("header only", good + 8),
+            ("one payload byte", good + 9),
+            ("all but the last byte", full - 1),
+        ];
+        for (name, cut) in cuts {
+            let dir = tempfile::tempdir().unwrap();
+            assert_eq!(three_then_one(dir.path()), good);
+            let segment = last_segment(dir.path());
+            OpenOptions::new()
+                .write(true)
+                .open(&segment)
+                .unwrap()
+                .set_len(cut)
+                .unwrap();
+            assert_recovers_from_damaged_tail(dir.path(), good, cut, name);
+        }
+    }
+
+    #[test]
+    fn bad_last_record_is_truncated() {
+        // (name, damage to the WAL bytes, given the length before entry 4's record)
+        type Damage = fn(&mut Vec<u8>, usize);
+        let cases: [(&str, Damage); 5] = [
+            ("flipped payload bit", |b, _| *b.last_mut().unwrap() ^= 0x10),
+            ("flipped checksum bit", |b, good| b[good + 5] ^= 0x01),
+            ("flipped length bit", |b, good| b[good] ^= 0x01),
+            ("zeroed and zero-filled", |b, good| {
+                b[good..].fill(0);
+                b.extend_from_slice(&[0; 4096]);
+            }),
+            ("garbage length", |b, good| {
+                b[good..good + 4].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes())
+            }),
+        ];
+        for (name, damage) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let good = three_then_one(dir.path());
+            let segment = last_segment(dir.path());
+            let mut bytes = fs::read(&segment).unwrap();
+            damage(&mut bytes, good as usize);
+            fs::write(&segment, &bytes).unwrap();
+            assert_recovers_from_damaged_tail(dir.path(), good, bytes.len() as u64, name);
+        }
+    }
+
+    #[test]
+    fn corruption_followed_by_valid_records_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        three_then_one(dir.path());
+        let segment = last_segment(dir.path());
+        let mut bytes = fs::read(&segment).unwrap();
+        bytes[20] ^= 0x01;
+        fs::write(&segment, &bytes).unwrap();
+        assert_corrupt(Storage::open(dir.path()), "flipped bit in the first record");
+    }
+
+    /// Writes entries 1..=30 in batches of 3 with tiny segments, so each batch is a segment.
+    fn many_segments(dir: &Path) -> Vec<PathBuf> {
+        let (mut storage, _) = Storage::open_with(dir, small_segments(1)).unwrap();
+        for first in (1..=30).step_by(3) {
+            storage
+                .persist(None, None, &entries(first..=first + 2, 1))
+                .unwrap();
+        }
+        segments(dir)
+    }
+
+    #[test]
+    fn damage_in_a_middle_segment_is_corrupt() {
+        // (name, damage to the middle segment's bytes)
+        type Damage = fn(&mut Vec<u8>);
+        let cases: [(&str, Damage); 3] = [
+            ("flipped bit", |b| b[12] ^= 0x40),
+            ("cut short", |b| b.truncate(b.len() - 3)),
+            ("zero-filled tail", |b| b.extend_from_slice(&[0; 64])),
+        ];
+        for (name, damage) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let files = many_segments(dir.path());
+            assert!(files.len() >= 5, "{name}: {} segments", files.len());
+            let middle = &files[files.len() / 2];
+            let mut bytes = fs::read(middle).unwrap();
+            damage(&mut bytes);
+            fs::write(middle, bytes).unwrap();
+            assert_corrupt(Storage::open(dir.path()), name);
+        }
+    }
+
+    #[test]
+    fn missing_middle_segment_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = many_segments(dir.path());
+        fs::remove_file(&files[3]).unwrap();
+        assert_corrupt(Storage::open(dir.path()), "missing segment");
+    }
+
+    #[test]
+    fn missing_first_segment_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = many_segments(dir.path());
+        fs::remove_file(&files[0]).unwrap();
+        assert_corrupt(Storage::open(dir.path()), "missing first segment");
+    }
+
+    #[test]
+    fn installed_snapshot_replaces_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = Storage::open_with(dir.path(), small_segments(100)).unwrap();
+        for first in (1..=10).step_by(2) {
+            storage
+                .persist(None, None, &entries(first..=first + 1, 1))
+                .unwrap();
+        }
+        assert!(segments(dir.path()).len() > 1);
+
+        // The leader's snapshot at 20 arrives with entries 19..=22 (19 and 20 already covered).
+        let hs = hard_state(3, Some(2), 20);
+        storage
+            .persist(Some(&hs), Some(&snap(20, 3)), &entries(19..=22, 3))
+            .unwrap();
+        assert_eq!(storage.snapshot_index(), 20);
+        assert_eq!(storage.last_index(), 22);
+        assert_eq!(segments(dir.path()).len(), 1);
+        assert_eq!(files_in(&dir.path().join(SNAPSHOT_DIR)).len(), 1);
+        storage.persist(None, None, &entries(23..=23, 3)).unwrap();
+        drop(storage);
+
+        let (storage, recovered) = open(dir.path());
+        assert_eq!(recovered.snapshot, Some(snap(20, 3)));
+        assert_eq!(recovered.hard_state, hs);
+        assert_eq!(recovered.entries, entries(21..=23, 3));
+        assert_eq!(storage.snapshot_index(), 20);
+    }
+
+    #[test]
+    fn installed_snapshot_drops_entries_above_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage.persist(None, None, &entries(1..=10, 1)).unwrap();
+        storage.persist(None, Some(&snap(5, 1)), &[]).unwrap();
+        assert_eq!(storage.last_index(), 5);
+        drop(storage);
+        let (_, recovered) = open(dir.path());
+        assert_eq!(recovered.snapshot, Some(snap(5, 1)));
+        assert!(recovered.entries.is_empty());
+        assert_eq!(recovered.hard_state, HardState::default());
+    }
+
+    #[test]
+    fn invalid_requests_write_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage.persist(None, Some(&snap(10, 2)), &[]).unwrap();
+        storage.persist(None, None, &entries(11..=12, 2)).unwrap();
+        let before = disk_bytes(dir.path());
+
+        let gap = entries(14..=14, 2);
+        let mut holes = entries(13..=13, 2);
+        holes.push(entry(15, 2));
+        // (name, hard state, snapshot, entries)
+        type Request = (Option<HardState>, Option<Snapshot>, Vec<Entry>);
+        let cases: [(&str, Request); 3] = [
+            (
+                "gap after the log",
+                (Some(hard_state(5, None, 0)), None, gap),
+            ),
+            ("entries with a hole", (None, None, holes)),
+            ("older snapshot", (None, Some(snap(9, 2)), vec![])),
+        ];
+        for (name, (hs, snapshot, batch)) in cases {
+            let result = storage.persist(hs.as_ref(), snapshot.as_ref(), &batch);
+            assert!(
+                matches!(result, Err(Error::Invalid(_))),
+                "{name}: {result:?}"
+            );
+            assert_eq!(disk_bytes(dir.path()), before, "{name}");
+        }
+        // Still usable, and nothing of the rejected calls was written.
+        storage.persist(None, None, &entries(13..=13, 2)).unwrap();
+        drop(storage);
+        let (_, recovered) = open(dir.path());
+        assert_eq!(recovered.entries, entries(11..=13, 2));
+        assert_eq!(recovered.hard_state, HardState::default());
+    }
+
+    #[test]
+    fn compaction_deletes_covered_segments() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = Storage::open_with(dir.path(), small_segments(200)).unwrap();
+        let hs = hard_state(1, Some(1), 45);
+        storage.persist(Some(&hs), None, &[]).unwrap();
+        for first in (1..=50).step_by(5) {
+            storage
+                .persist(None, None, &entries(first..=first + 4, 1))
+                .unwrap();
+        }
+        let before = segments(dir.path()).len();
+        assert!(before >= 5, "{before} segments");
+
+        storage.compact(&snap(40, 1)).unwrap();
+        assert_eq!(segments(dir.path()).len(), 1);
+        assert_eq!(files_in(&dir.path().join(SNAPSHOT_DIR)).len(), 1);
+        assert_eq!(storage.snapshot_index(), 40);
+        assert_eq!(storage.last_index(), 50);
+
+        // A compaction at or below the current snapshot changes nothing.
+        let bytes = disk_bytes(dir.path());
+        storage.compact(&snap(30, 1)).unwrap();
+        assert_eq!(disk_bytes(dir.path()), bytes);
+
+        // The tail stays writable and truncatable after being copied.
+        storage.persist(None, None, &entries(48..=52, 2)).unwrap();
+        drop(storage);
+
+        let (mut storage, recovered) = open(dir.path());
+        assert_eq!(recovered.snapshot, Some(snap(40, 1)));
+        assert_eq!(recovered.hard_state, hs);
+        let mut expected = entries(41..=47, 1);
+        expected.extend(entries(48..=52, 2));
+        assert_eq!(recovered.entries, expected);
+
+        // Compacting again, past the whole log, leaves only the snapshot.
+        storage.compact(&snap(52, 2)).unwrap();
+        drop(storage);
+        let (_, recovered) = open(dir.path());
+        assert_eq!(recovered.snapshot, Some(snap(52, 2)));
+        assert!(recovered.entries.is_empty());
+        let snaps = files_in(&dir.path().join(SNAPSHOT_DIR));
+        assert_eq!(snaps.len(), 1, "{snaps:?}");
+    }
+
+    #[test]
+    fn disk_use_stays_flat_with_periodic_compaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = Storage::open_with(dir.path(), small_segments(16 * 1024)).unwrap();
+        let payload = Bytes::from(vec![7u8; 1024]);
+        let mut written = 0;
+        let mut peak = 0;
+        let mut next = 1;
+        for round in 0..40 {
+            for _ in 0..20 {
+                let batch: Vec<Entry> = (next..next + 5)
+                    .map(|index| Entry {
+                        index,
+                        term: 1,
+                        data: Some(payload.clone()),
+                    })
+                    .collect();
+                next += 5;
+                written += 5 * payload.len();
+                storage
+                    .persist(Some(&hard_state(1, Some(1), next - 1)), None, &batch)
+                    .unwrap();
+            }
+            storage.compact(&snap(next - 10, 1)).unwrap();
+            let used = disk_bytes(dir.path());
+            if round > 0 {
+                peak = peak.max(used);
+            }
+        }
+        // 4 MB written; after each compaction only the snapshot and a 9-entry tail remain.
+        assert!(written > 4_000_000);
+        assert!(peak < 12 * 1024, "disk use peaked at {peak} bytes");
+        drop(storage);
+        let (_, recovered) = open(dir.path());
+        assert_eq!(recovered.snapshot.map(|s| s.index), Some(next - 10));
+        assert_eq!(recovered.entries.len(), 9);
+    }
+
+    /// A tiny deterministic generator, so the test needs no RNG and fails the same way each run.
+    struct Lcg(u64);
+
+    impl Lcg {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (self.0 >> 33) % n
+        }
+    }
+
+    #[test]
+    fn many_rotations_match_a_model() {
+        for max_segment_bytes in [1, 300, 4096] {
+            let dir = tempfile::tempdir().unwrap();
+            let options = small_segments(max_segment_bytes);
+            let (mut storage, _) = Storage::open_with(dir.path(), options).unwrap();
+            let mut rng = Lcg(max_segment_bytes);
+            let mut model: Vec<Entry> = Vec::new();
+            let mut snapshot: Option<Snapshot> = None;
+            let mut hs = HardState::default();
+            let mut term = 1;
+            for step in 0..300 {
+                let base = snapshot.as_ref().map_or(0, |s| s.index);
+                let last = base + model.len() as u64;
+                match rng.below(20) {
+                    0 if last > base => {
+                        let at = base + 1 + rng.below(last - base);
+                        let term_at = model[(at - base - 1) as usize].term;
+                        let s = snap(at, term_at);
+                        storage.compact(&s).unwrap();
+                        model.drain(..(at - base) as usize);
+                        snapshot = Some(s);
+                    }
+                    1 => {
+                        drop(storage);
+                        let (reopened, recovered) =
+                            Storage::open_with(dir.path(), options).unwrap();
+                        storage = reopened;
+                        assert_eq!(recovered.entries, model, "step {step}");
+                        assert_eq!(recovered.snapshot, snapshot, "step {step}");
+                        assert_eq!(recovered.hard_state, hs, "step {step}");
+                    }
+                    n => {
+                        // Append, sometimes overwriting a suffix with a newer term.
+                        let first = if n < 5 && last > base {
+                            term += 1;
+                            base + 1 + rng.below(last - base)
+                        } else {
+                            last + 1
+                        };
+                        let batch = entries(first..=first + rng.below(4), term);
+                        hs = hard_state(term, Some(1), hs.commit.max(base));
+                        storage.persist(Some(&hs), None, &batch).unwrap();
+                        model.truncate((first - base - 1) as usize);
+                        model.extend(batch);
+                    }
+                }
+                assert_eq!(
+                    storage.last_index(),
+                    base_of(&snapshot) + model.len() as u64
+                );
+            }
+            drop(storage);
+            let (_, recovered) = Storage::open_with(dir.path(), options).unwrap();
+            assert_eq!(recovered.entries, model);
+            assert_eq!(recovered.snapshot, snapshot);
+            assert_eq!(recovered.hard_state, hs);
+            if max_segment_bytes == 1 {
+                assert!(segments(dir.path()).len() > 1);
+            }
+        }
+    }
+
+    fn base_of(snapshot: &Option<Snapshot>) -> Index {
+        snapshot.as_ref().map_or(0, |s| s.index)
+    }
+
+    #[test]
+    fn snapshot_ahead_of_the_wal_is_reconciled() {
+        // A crash between writing a snapshot file and its base segment. (name, snapshot, log after)
+        let cases = [
+            (
+                "log holds the snapshot's entry",
+                snap(5, 1),
+                entries(6..=8, 1),
+            ),
+            ("log disagrees about its term", snap(5, 2), vec![]),
+            ("snapshot beyond the log", snap(12, 2), vec![]),
+        ];
+        for (name, snapshot, kept) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            let (mut storage, _) = open(dir.path());
+            storage
+                .persist(Some(&hard_state(1, None, 5)), None, &entries(1..=8, 1))
+                .unwrap();
+            drop(storage);
+            snapshot::write(&dir.path().join(SNAPSHOT_DIR), &snapshot).unwrap();
+
+            let (mut storage, recovered) = open(dir.path());
+            assert_eq!(recovered.snapshot.as_ref(), Some(&snapshot), "{name}");
+            assert_eq!(recovered.entries, kept, "{name}");
+            assert_eq!(recovered.hard_state, hard_state(1, None, 5), "{name}");
+            // The WAL was rewritten to agree, so appending after it works across reopen.
+            let next = storage.last_index() + 1;
+            storage
+                .persist(None, None, &entries(next..=next, 3))
+                .unwrap();
+            drop(storage);
+            let (_, recovered) = open(dir.path());
+            let mut expected = kept;
+            expected.push(entry(next, 3));
+            assert_eq!(recovered.entries, expected, "{name}");
+            assert_eq!(segments(dir.path()).len(), 1, "{name}");
+        }
+    }
+
+    #[test]
+    fn snapshot_older_than_the_wal_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage.persist(None, Some(&snap(10, 2)), &[]).unwrap();
+        drop(storage);
+        for file in files_in(&dir.path().join(SNAPSHOT_DIR)) {
+            fs::remove_file(file).unwrap();
+        }
+        assert_corrupt(Storage::open(dir.path()), "snapshot file missing");
+    }
+
+    #[test]
+    fn snapshot_without_wal_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage
+            .persist(Some(&hard_state(4, Some(2), 10)), Some(&snap(10, 2)), &[])
+            .unwrap();
+        drop(storage);
+        fs::remove_dir_all(dir.path().join(WAL_DIR)).unwrap();
+        assert_corrupt(Storage::open(dir.path()), "wal directory lost");
+    }
+
+    #[test]
+    fn leftovers_of_interrupted_writes_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = Storage::open_with(dir.path(), small_segments(1)).unwrap();
+        for first in [1, 3, 5] {
+            storage
+                .persist(None, None, &entries(first..=first + 1, 1))
+                .unwrap();
+        }
+        let old_segments: Vec<(PathBuf, Vec<u8>)> = segments(dir.path())
+            .into_iter()
+            .map(|p| {
+                let bytes = fs::read(&p).unwrap();
+                (p, bytes)
+            })
+            .collect();
+        storage.compact(&snap(4, 1)).unwrap();
+        drop(storage);
+
+        // As if the crash hit while old segments were being deleted and temp files written.
+        for (path, bytes) in &old_segments[..2] {
+            fs::write(path, bytes).unwrap();
+        }
+        let wal_temp = dir
+            .path()
+            .join(WAL_DIR)
+            .join("00000000000000000099.wal.tmp");
+        let snap_temp = dir
+            .path()
+            .join(SNAPSHOT_DIR)
+            .join("00000000000000000009.snap.tmp");
+        fs::write(&wal_temp, b"partial").unwrap();
+        fs::write(&snap_temp, b"partial").unwrap();
+
+        let (_, recovered) = open(dir.path());
+        assert_eq!(recovered.snapshot, Some(snap(4, 1)));
+        assert_eq!(recovered.entries, entries(5..=6, 1));
+        assert_eq!(segments(dir.path()).len(), 1);
+        assert!(!wal_temp.exists() && !snap_temp.exists());
+    }
+
+    #[test]
+    fn unusable_directory_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("plain-file");
+        fs::write(&file, b"not a directory").unwrap();
+        // (name, data directory)
+        let cases = [
+            ("a regular file", file.clone()),
+            ("under a regular file", file.join("data")),
+        ];
+        for (name, path) in cases {
+            match Storage::open(&path) {
+                Err(err @ Error::Path { .. }) => {
+                    assert!(err.to_string().contains("plain-file"), "{name}: {err}")
+                }
+                Err(other) => panic!("{name}: unexpected error {other}"),
+                Ok(_) => panic!("{name}: opened"),
+            }
+        }
     }
 }

@@ -1,0 +1,184 @@
+//! Snapshot files: the state machine as of some log index, written whole or not at all.
+//!
+//! A snapshot lives in `snap/<index>.snap` as one frame (the WAL's framing, see [`super::wal`])
+//! around a `pb::Snapshot`. It is written to `<index>.snap.tmp`, synced, renamed into place and
+//! the directory synced, so a `.snap` file is always complete; a leftover `.tmp` is the trace of
+//! an interrupted write and is removed at start-up. Only the newest snapshot is kept.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use prost::Message as _;
+
+use super::{Error, sync_dir, wal};
+use crate::pb;
+use crate::raft::{Index, Snapshot};
+
+/// File name suffix of a complete snapshot.
+const SNAPSHOT_SUFFIX: &str = ".snap";
+/// File name suffix of a snapshot still being written.
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// The path of the snapshot at `index` in `snap_dir`.
+fn snapshot_path(snap_dir: &Path, index: Index) -> PathBuf {
+    snap_dir.join(format!("{index:020}{SNAPSHOT_SUFFIX}"))
+}
+
+/// Writes `snapshot` durably as `snap_dir`'s snapshot at its index, replacing any file there.
+///
+/// # Errors
+///
+/// I/O errors; [`Error::Invalid`] for a snapshot over 4 GiB.
+pub fn write(snap_dir: &Path, snapshot: &Snapshot) -> Result<(), Error> {
+    let path = snapshot_path(snap_dir, snapshot.index);
+    let mut temp = path.clone().into_os_string();
+    temp.push(TEMP_SUFFIX);
+    let temp = PathBuf::from(temp);
+
+    let mut buf = Vec::new();
+    wal::encode_frame(&mut buf, &pb::Snapshot::from(snapshot))?;
+    let mut file = fs::File::create(&temp).map_err(Error::at(&temp))?;
+    file.write_all(&buf)
+        .and_then(|()| file.sync_all())
+        .map_err(Error::at(&temp))?;
+    drop(file);
+    fs::rename(&temp, &path).map_err(Error::at(&path))?;
+    sync_dir(snap_dir)
+}
+
+/// Lists `(index, path)` of the complete snapshot files in `snap_dir`, removing leftover
+/// temporary files.
+fn list(snap_dir: &Path) -> Result<Vec<(Index, PathBuf)>, Error> {
+    let mut found = Vec::new();
+    for dirent in fs::read_dir(snap_dir).map_err(Error::at(snap_dir))? {
+        let dirent = dirent.map_err(Error::at(snap_dir))?;
+        let path = dirent.path();
+        let name = dirent.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.ends_with(TEMP_SUFFIX) {
+            tracing::warn!(file = %path.display(), "removing unfinished snapshot file");
+            fs::remove_file(&path).map_err(Error::at(&path))?;
+        } else if let Some(index) = name
+            .strip_suffix(SNAPSHOT_SUFFIX)
+            .filter(|stem| stem.len() == 20)
+            .and_then(|stem| stem.parse::<Index>().ok())
+        {
+            found.push((index, path));
+        }
+    }
+    found.sort_unstable();
+    Ok(found)
+}
+
+/// Loads the newest snapshot in `snap_dir`, if any, and removes older snapshot files and
+/// leftover temporary files.
+///
+/// # Errors
+///
+/// [`Error::Corrupt`] if the newest snapshot file fails its checksum or does not decode. Older
+/// files are not tried instead: they are only ever left behind by a crash right after a newer
+/// snapshot became durable, and the log may already depend on the newer one.
+pub fn load_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
+    let files = list(snap_dir)?;
+    let Some((index, path)) = files.last() else {
+        return Ok(None);
+    };
+    let data = fs::read(path).map_err(Error::at(path))?;
+    let corrupt = |what: &str| Error::Corrupt(format!("snapshot {}: {what}", path.display()));
+    let (frame_len, payload) = wal::parse_frame(&data).map_err(|e| corrupt(&e.to_string()))?;
+    if frame_len != data.len() {
+        return Err(corrupt(&format!(
+            "{} unexpected bytes after the snapshot",
+            data.len() - frame_len
+        )));
+    }
+    let snapshot: Snapshot = pb::Snapshot::decode(payload)
+        .map_err(|e| corrupt(&e.to_string()))?
+        .into();
+    if snapshot.index != *index {
+        return Err(corrupt(&format!(
+            "file holds index {} instead of {index}",
+            snapshot.index
+        )));
+    }
+    remove_older(snap_dir, *index)?;
+    Ok(Some(snapshot))
+}
+
+/// Removes every snapshot file in `snap_dir` older than the one at `keep`.
+pub fn remove_older(snap_dir: &Path, keep: Index) -> Result<(), Error> {
+    for (index, path) in list(snap_dir)? {
+        if index < keep {
+            fs::remove_file(&path).map_err(Error::at(&path))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+
+    use super::*;
+
+    fn snap(index: Index, data: &'static [u8]) -> Snapshot {
+        Snapshot {
+            index,
+            term: index / 2 + 1,
+            data: Bytes::from_static(data),
+        }
+    }
+
+    #[test]
+    fn newest_snapshot_wins_and_older_files_go() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &snap(5, b"five")).unwrap();
+        write(dir.path(), &snap(12, b"twelve")).unwrap();
+        fs::write(dir.path().join("00000000000000000020.snap.tmp"), b"half").unwrap();
+
+        assert_eq!(load_newest(dir.path()).unwrap(), Some(snap(12, b"twelve")));
+        let mut names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|d| d.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["00000000000000000012.snap"]);
+    }
+
+    #[test]
+    fn empty_directory_has_no_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(load_newest(dir.path()).unwrap(), None);
+    }
+
+    #[test]
+    fn damaged_snapshot_is_corrupt() {
+        // (name, damage applied to a valid file's bytes)
+        type Damage = fn(&mut Vec<u8>);
+        let cases: [(&str, Damage); 4] = [
+            ("flipped bit", |b| b[10] ^= 0x04),
+            ("truncated", |b| b.truncate(b.len() - 1)),
+            ("trailing bytes", |b| b.push(0)),
+            ("emptied", |b| b.clear()),
+        ];
+        for (name, damage) in cases {
+            let dir = tempfile::tempdir().unwrap();
+            write(dir.path(), &snap(3, b"state")).unwrap();
+            let path = snapshot_path(dir.path(), 3);
+            let mut bytes = fs::read(&path).unwrap();
+            damage(&mut bytes);
+            fs::write(&path, bytes).unwrap();
+            let err = load_newest(dir.path()).unwrap_err();
+            assert!(matches!(err, Error::Corrupt(_)), "{name}: {err}");
+        }
+    }
+
+    #[test]
+    fn snapshot_under_the_wrong_name_is_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &snap(3, b"state")).unwrap();
+        fs::rename(snapshot_path(dir.path(), 3), snapshot_path(dir.path(), 4)).unwrap();
+        assert!(matches!(load_newest(dir.path()), Err(Error::Corrupt(_))));
+    }
+}
