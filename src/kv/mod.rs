@@ -1,42 +1,30 @@
-//! The replicated key-value state machine. (API stub.)
+//! The replicated key-value state machine.
+//!
+//! Every replica applies the same committed `pb::KvBatch`es in the same order to a [`KvState`]
+//! and must end in the same state, so applying is deterministic: it never reads the clock (the
+//! leader stamps `batch.now_ms` when it proposes) and iterates only in a stable hash order.
+//!
+//! Request path: the RESP server parses and validates a command with [`Command::parse`]
+//! (rejecting it before it is proposed), the driver replicates writes and calls
+//! [`KvState::apply`] once they commit, and serves reads with [`KvState::read`] after a
+//! ReadIndex round.
+//!
+//! Expiry: a key with a TTL is invisible once `now_ms >= expire_at_ms`, both to reads (the
+//! reader's clock) and to apply (the batch's clock). Memory is reclaimed by the leader, which
+//! periodically proposes a [`purge_batch`] built from [`KvState::expired_keys`].
+//!
+//! WATCH: each modification gets a fresh version from a counter advanced only by apply. The
+//! server reads versions with the internal `__VERSION` read when a client WATCHes, and EXEC
+//! sends them along; apply aborts the transaction if any version moved.
+//!
+//! Caveats: only strings exist, so WRONGTYPE never happens; a deleted key's WATCH version is
+//! the latest deletion of *any* key, so such a WATCH may abort spuriously; it misses only a key
+//! that is created, expires and is purged between WATCH and EXEC.
 
-use bytes::Bytes;
+pub mod command;
+pub mod glob;
+pub mod reply;
+mod state;
 
-use crate::pb;
-
-/// The in-memory key-value state every replica holds, changed only by applying log entries.
-#[derive(Default)]
-pub struct KvState {
-    _private: (),
-}
-
-/// A snapshot that could not be decoded.
-#[derive(Debug, thiserror::Error)]
-#[error("bad snapshot: {0}")]
-pub struct SnapshotError(pub String);
-
-impl KvState {
-    /// An empty state.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Applies one committed batch. Deterministic: reads no clock, only `batch.now_ms`.
-    pub fn apply(&mut self, batch: &pb::KvBatch) -> pb::Reply {
-        let _ = batch;
-        todo!()
-    }
-    /// Executes a read-only command against the current state; `now_ms` hides expired keys.
-    pub fn read(&self, command: &pb::KvCommand, now_ms: i64) -> pb::Reply {
-        let _ = (command, now_ms);
-        todo!()
-    }
-    /// Encodes the whole state (a `pb::KvSnapshot`).
-    pub fn snapshot(&self) -> Bytes {
-        todo!()
-    }
-    /// Replaces the state with a decoded snapshot.
-    pub fn restore(&mut self, data: &[u8]) -> Result<(), SnapshotError> {
-        let _ = data;
-        todo!()
-    }
-}
+pub use command::{Access, Command, CommandError, Spec};
+pub use state::{KvState, SnapshotError, purge_batch};

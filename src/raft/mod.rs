@@ -1,10 +1,111 @@
 //! The Raft consensus core: a pure, deterministic state machine.
-//! (Design document lands with the implementation.)
+//!
+//! # Where it sits
+//!
+//! The driver task owns one [`Node`]. Client writes become [`Node::propose`], linearizable
+//! reads become [`Node::read`], peer messages become [`Node::step`], and a timer becomes
+//! [`Node::tick`]. None of these do I/O: they change memory and queue work, which the driver
+//! takes as a [`Ready`] (persist, send, apply, answer reads — in that order, see `ready.rs`)
+//! and confirms with [`Node::advance`]. Time is counted in ticks and randomness comes from a
+//! seeded generator (`rng.rs`), so the same inputs always produce the same outputs: the
+//! deterministic simulation relies on it.
+//!
+//! # The protocol
+//!
+//! **Elections (§5.2) with pre-vote (thesis §9.6).** A follower that hears nothing from a
+//! leader for its election timeout — drawn afresh from `[election_ticks, 2 * election_ticks)`
+//! at every reset — becomes a *pre-candidate*: it asks the others whether they would vote for
+//! it in `term + 1`, without changing its term or vote. Only with a quorum of pre-votes does it
+//! become a *candidate*, increment its term, vote for itself (made durable in the next
+//! `Ready`) and ask for real votes. A voter grants a vote if it has not voted for someone else
+//! in the term and the candidate's log is at least as up-to-date as its own (§5.4.1). A node
+//! cut off from the cluster therefore never inflates its term and cannot disrupt the leader
+//! when it comes back.
+//!
+//! **Leader lease for voters, check-quorum for leaders (thesis §6.2, §4.2.3).** A node that
+//! heard from a leader within the minimum election timeout ignores vote and pre-vote requests
+//! (unless they come from a leadership transfer): the leader is alive, so there is nothing to
+//! elect. Conversely a leader that did not hear from a quorum within an election timeout steps
+//! down, so a leader on the minority side of a partition stops acting as one.
+//!
+//! **Log replication (§5.3).** The leader appends each proposal to its log and replicates it
+//! with `AppendEntries`. A follower accepts entries only after an entry matching the leader's
+//! `prev_index`/`prev_term`; it then drops its first conflicting entry and everything after
+//! it, and never drops a matching entry (so stale, duplicated or reordered messages cannot
+//! shorten its log). On a mismatch it answers with a hint — the conflicting term and the
+//! first index it holds of that term, or its last index + 1 if its log is too short — and the
+//! leader skips a whole term per round trip. Per follower the leader keeps a [`progress`]
+//! record: *probe* (one append at a time until the match point is found), *replicate*
+//! (pipelined appends, batched up to `max_append_bytes`, at most `max_inflight_appends`
+//! unacknowledged) or *snapshot* (an `InstallSnapshot` in flight). Appends are built when the
+//! driver takes a `Ready`, so all proposals made since the last one travel together.
+//!
+//! **Commitment (§5.3, §5.4.2).** The leader commits the highest index that a quorum holds
+//! durably — its own log counts only up to what `advance()` confirmed — and only if that
+//! entry is from its current term. Entries of earlier terms are committed indirectly, which
+//! is why a new leader appends a no-op (Figure 8: an old-term entry stored on a majority may
+//! still be overwritten). Followers commit the leader's commit index only up to the last entry
+//! they know matches the leader's log.
+//!
+//! **Snapshots (§7).** The driver snapshots its state machine and calls [`Node::compact`]; the
+//! log before the snapshot is dropped, and a follower whose next entry is gone receives the
+//! snapshot in one `InstallSnapshot`. A follower whose log already holds the snapshot's last
+//! entry (same index and term) keeps its log and just commits up to it; otherwise it replaces
+//! its log with the snapshot and hands it to the driver in `Ready::snapshot`.
+//!
+//! **Linearizable reads without log writes (ReadIndex, thesis §6.4).** A read on the leader
+//! records the commit index, waits until the leader has committed an entry of its own term
+//! (the no-op), and until a quorum acknowledged a heartbeat round started after the read
+//! arrived (`read_seq` in `AppendEntries` and its response). Then the read is served at that
+//! index once the state machine has applied it. All reads made between two `Ready`s share one
+//! round. A follower forwards the read to the leader (`ReadIndex`) and serves it locally at
+//! the index the leader returns. Reads are answered `None` when their leader is lost.
+//!
+//! **Leadership transfer (thesis §3.10).** The leader stops taking proposals, brings the
+//! target up to date, and sends it `TimeoutNow`; the target campaigns at once, skipping the
+//! pre-vote, with `transfer` set so voters bypass their lease. The leader gives up after an
+//! election timeout.
+//!
+//! **Restart.** A node restarts from its last durable hard state, snapshot and entries
+//! ([`Restored`]); committed entries after the snapshot are handed out again for replay.
+//!
+//! # Injected bugs
+//!
+//! With the `bug-injection` Cargo feature, [`Node::inject_bug`] switches on one of the
+//! [`Bug`]s: deliberately unsafe variants that the simulation's invariant checkers must catch
+//! (committing an old term's entry by counting replicas, forgetting the vote across a
+//! restart, accepting appends from a stale leader, not truncating a conflicting suffix,
+//! serving reads without confirming leadership). Without the feature neither the type nor
+//! any check for it exists.
+//!
+//! # Caveats
+//!
+//! - No membership changes: the voter set is fixed by [`Config::voters`]; no learners.
+//! - A snapshot travels as one `InstallSnapshot` message (no chunking, no streaming), and is
+//!   kept in memory by the node so it can be resent.
+//! - A lost snapshot is detected only by a timeout (two election timeouts without an answer),
+//!   not by a transport report.
+//! - Reads are confirmed by a quorum round, not by a clock-based leader lease, so every read
+//!   costs a heartbeat round trip (shared by concurrent reads).
+//! - A leader whose reads cannot be confirmed does not answer them; the driver times them out.
+//! - Flow control counts entries (`max_uncommitted_entries`) and bytes per message, not the
+//!   total bytes in flight.
+//! - The log lives entirely in memory between compactions.
 
+pub mod log;
 pub mod message;
 pub mod node;
+pub mod progress;
 pub mod ready;
+pub mod rng;
+
+#[cfg(test)]
+mod scenarios;
+#[cfg(test)]
+mod testing;
 
 pub use message::{Entry, Envelope, HardState, Index, Message, NodeId, RequestId, Snapshot, Term};
+#[cfg(feature = "bug-injection")]
+pub use node::Bug;
 pub use node::{Config, Node, ProposeError, ReadError, Restored, RoleKind, Status};
 pub use ready::{ReadState, Ready};

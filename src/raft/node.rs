@@ -1,10 +1,22 @@
 //! `Node`: one Raft participant as a deterministic state machine.
-//! (API stub; the implementation lands with the core.)
+//!
+//! Inputs are `tick`, `step`, `propose`, `read`, `compact` and `transfer_leadership`; they only
+//! change memory. Outputs accumulate until the driver takes them with `ready()` and confirms
+//! them with `advance()`. Role changes happen only in the `become_*` functions; per-follower
+//! replication state changes only through `Progress` methods.
+
+use std::collections::{BTreeMap, VecDeque};
 
 use bytes::Bytes;
+use tracing::{debug, info};
 
-use super::message::{Entry, Envelope, HardState, Index, NodeId, RequestId, Snapshot, Term};
-use super::ready::Ready;
+use super::log::RaftLog;
+use super::message::{
+    Entry, Envelope, HardState, Index, Message, NodeId, RequestId, Snapshot, Term,
+};
+use super::progress::{Progress, ProgressState};
+use super::ready::{ReadState, Ready};
+use super::rng::Rng;
 
 /// Static configuration of a node.
 #[derive(Clone, Debug)]
@@ -23,8 +35,47 @@ pub struct Config {
     pub max_inflight_appends: usize,
     /// Maximum proposed-but-uncommitted entries on a leader; further proposals fail with `ProposeError::Busy`.
     pub max_uncommitted_entries: usize,
-    /// Seed of the node's random number generator (election timeouts).
+    /// Seed of the node's random number generator (election timeouts). The node mixes its id
+    /// in, so a cluster may share one seed and still draw different timeouts.
     pub seed: u64,
+}
+
+impl Config {
+    /// Checks the configuration's own consistency.
+    ///
+    /// # Panics
+    /// If `id` is not a voter, a voter is listed twice or is 0, `heartbeat_ticks` is 0 or not
+    /// below `election_ticks`, or an inflight/uncommitted limit is 0.
+    fn validate(&self) {
+        assert!(
+            self.voters.contains(&self.id),
+            "node {} is not in voters {:?}",
+            self.id,
+            self.voters
+        );
+        let mut voters = self.voters.clone();
+        voters.sort_unstable();
+        voters.dedup();
+        assert_eq!(
+            voters.len(),
+            self.voters.len(),
+            "duplicate voters {:?}",
+            self.voters
+        );
+        assert!(!voters.contains(&0), "node id 0 is reserved");
+        assert!(
+            self.heartbeat_ticks > 0 && self.heartbeat_ticks < self.election_ticks,
+            "need 0 < heartbeat_ticks < election_ticks"
+        );
+        assert!(
+            self.max_inflight_appends > 0,
+            "max_inflight_appends must be positive"
+        );
+        assert!(
+            self.max_uncommitted_entries > 0,
+            "max_uncommitted_entries must be positive"
+        );
+    }
 }
 
 /// What a node recovered from its durable storage at start-up.
@@ -41,32 +92,50 @@ pub struct Restored {
 /// A node's role (§5.1), with pre-candidate for the pre-vote phase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RoleKind {
+    /// Follows a leader (or waits for one).
     Follower,
+    /// Asks for pre-votes without changing its term (thesis §9.6).
     PreCandidate,
+    /// Campaigns for votes in a new term (§5.2).
     Candidate,
+    /// Leads its term.
     Leader,
 }
 
 /// A read-only view of a node, for INFO and tests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Status {
+    /// The node's id.
     pub id: NodeId,
+    /// Its current role.
     pub role: RoleKind,
+    /// Its current term.
     pub term: Term,
+    /// The leader it knows for `term` (itself when leader).
     pub leader: Option<NodeId>,
+    /// Highest committed index it knows.
     pub commit: Index,
+    /// Highest index handed to the driver to apply.
     pub applied: Index,
+    /// Index of its last log entry.
     pub last_index: Index,
+    /// Index of the last entry covered by its snapshot; 0 without one.
     pub snapshot_index: Index,
 }
 
 /// Why a proposal was refused. All are retryable by the client.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ProposeError {
+    /// This node is not the leader; `leader` is the one it knows, if any.
     #[error("not the leader")]
-    NotLeader { leader: Option<NodeId> },
+    NotLeader {
+        /// The known leader of the current term.
+        leader: Option<NodeId>,
+    },
+    /// The leader is handing over leadership and takes no new proposals.
     #[error("leadership transfer in progress")]
     Transferring,
+    /// `max_uncommitted_entries` entries already wait for commitment.
     #[error("too many uncommitted entries")]
     Busy,
 }
@@ -74,66 +143,1427 @@ pub enum ProposeError {
 /// Why a read could not be started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
+    /// This node knows no leader to confirm the read with.
     #[error("no known leader")]
     NoLeader,
 }
 
+/// A deliberately wrong behaviour, switched on in tests to prove the simulation's invariant
+/// checkers catch real bugs. Compiled only with the `bug-injection` feature.
+#[cfg(feature = "bug-injection")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Bug {
+    /// The leader commits an entry of an earlier term by counting replicas (breaks §5.4.2).
+    CommitPreviousTermByCount,
+    /// `Ready::hard_state` always carries `vote: None`, so a restarted node forgets its vote.
+    ForgetVoteOnRestart,
+    /// A follower accepts `AppendEntries` from a leader of an older term.
+    AcceptStaleTermAppend,
+    /// A follower overwrites entries in place and keeps a conflicting tail after them.
+    NoConflictTruncation,
+    /// The leader answers reads at once, without confirming leadership or committing its no-op.
+    ReadIndexWithoutQuorum,
+}
+
+/// A read waiting on the leader for its heartbeat round.
+#[derive(Clone, Debug)]
+struct PendingRead {
+    /// The client's request.
+    id: RequestId,
+    /// The follower that forwarded it; `None` when made on the leader itself.
+    from: Option<NodeId>,
+    /// The heartbeat round that must be acknowledged by a quorum: the first one started
+    /// after the read arrived.
+    seq: u64,
+    /// The commit index when the read arrived, if the leader had committed its no-op by then;
+    /// otherwise the read gets the commit index at the moment the no-op commits.
+    index: Option<Index>,
+}
+
+/// A leadership transfer in progress (thesis §3.10).
+#[derive(Clone, Copy, Debug)]
+struct Transfer {
+    /// The follower that is to take over.
+    target: NodeId,
+    /// Ticks since the transfer started; it is abandoned after an election timeout.
+    elapsed_ticks: u64,
+}
+
+/// State only a leader has.
+#[derive(Clone, Debug)]
+struct LeaderState {
+    /// Replication progress of every other voter.
+    progress: BTreeMap<NodeId, Progress>,
+    /// Index of the no-op this leader appended; reads wait until it commits (thesis §6.4).
+    noop_index: Index,
+    /// Sequence number of the latest heartbeat round; every `AppendEntries` carries it.
+    read_seq: u64,
+    /// Reads waiting for confirmation, in arrival (and so `seq`) order.
+    reads: VecDeque<PendingRead>,
+    /// The leadership transfer in progress, if any.
+    transfer: Option<Transfer>,
+    /// Ticks since the last heartbeat round.
+    heartbeat_elapsed: u64,
+}
+
+/// Role-specific state (§5.1, with the thesis' pre-candidate).
+#[derive(Clone, Debug)]
+enum Role {
+    /// Follows `leader` (once known) and forwards reads to it.
+    Follower {
+        /// The leader of the current term, once heard from.
+        leader: Option<NodeId>,
+        /// Reads forwarded to `leader` and not answered yet.
+        forwarded_reads: Vec<RequestId>,
+    },
+    /// Collects pre-votes for a campaign in `term + 1`.
+    PreCandidate {
+        /// Answers received, self included: granted or not.
+        votes: BTreeMap<NodeId, bool>,
+    },
+    /// Collects votes in its term.
+    Candidate {
+        /// Answers received, self included: granted or not.
+        votes: BTreeMap<NodeId, bool>,
+    },
+    /// Leads the current term.
+    Leader(Box<LeaderState>),
+}
+
 /// One Raft participant.
+///
+/// Invariants:
+/// - `term` never decreases; `vote` changes only when `term` increases or from `None`.
+/// - At most one `Leader` per term across the cluster (given durable votes).
+/// - Entries in `Ready::committed_entries` were handed out in the same or an earlier
+///   `Ready::entries` (durable before applied).
+/// - The leader counts its own log toward commitment only up to what `advance()` confirmed.
 pub struct Node {
-    _private: (),
+    /// This node's id.
+    id: NodeId,
+    /// The other voters, ascending.
+    peers: Vec<NodeId>,
+    /// The static configuration.
+    config: Config,
+    /// Current term (§5.1).
+    term: Term,
+    /// Candidate voted for in `term`.
+    vote: Option<NodeId>,
+    /// The log and its commit/apply/durability bookkeeping.
+    log: RaftLog,
+    /// Role-specific state.
+    role: Role,
+    /// Ticks since the election timer was reset (on a leader: since the last check-quorum).
+    election_elapsed: u64,
+    /// The current randomized election timeout, in `[election_ticks, 2 * election_ticks)`.
+    election_timeout: u64,
+    /// Seeded randomness for election timeouts.
+    rng: Rng,
+    /// Messages waiting for the next `Ready`.
+    messages: Vec<Envelope>,
+    /// Read outcomes waiting for the next `Ready`.
+    read_states: Vec<ReadState>,
+    /// A snapshot received from the leader, waiting for the next `Ready`.
+    snapshot_to_persist: Option<Snapshot>,
+    /// The hard state as of the last `Ready` (or as restored).
+    last_hard_state: HardState,
+    /// The last entry of the log when the last `Ready` was taken: durable on `advance()`.
+    handed_last: Option<(Index, Term)>,
+    /// Injected bugs that are switched on.
+    #[cfg(feature = "bug-injection")]
+    bugs: std::collections::BTreeSet<Bug>,
 }
 
 impl Node {
-    /// Creates a node from its configuration and what it recovered from disk.
+    /// Creates a node from its configuration and what it recovered from disk. The node starts
+    /// as a follower of no one; committed entries after the snapshot are handed out again in
+    /// the first `Ready` so the driver can replay them.
+    ///
+    /// # Panics
+    /// If the configuration is inconsistent (see `Config`) or the restored entries are not
+    /// contiguous after the snapshot.
     pub fn new(config: Config, restored: Restored) -> Node {
-        let _ = (config, restored);
-        todo!()
+        config.validate();
+        let log = RaftLog::restore(
+            restored.snapshot,
+            restored.entries,
+            restored.hard_state.commit,
+        );
+        let hard_state = HardState {
+            term: restored.hard_state.term,
+            vote: restored.hard_state.vote,
+            commit: log.commit(),
+        };
+        let mut peers: Vec<NodeId> = config
+            .voters
+            .iter()
+            .copied()
+            .filter(|&v| v != config.id)
+            .collect();
+        peers.sort_unstable();
+        let rng = Rng::new(config.seed ^ config.id.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let mut node = Node {
+            id: config.id,
+            peers,
+            config,
+            term: hard_state.term,
+            vote: hard_state.vote,
+            log,
+            role: Role::Follower {
+                leader: None,
+                forwarded_reads: Vec::new(),
+            },
+            election_elapsed: 0,
+            election_timeout: 0,
+            rng,
+            messages: Vec::new(),
+            read_states: Vec::new(),
+            snapshot_to_persist: None,
+            last_hard_state: hard_state,
+            handed_last: None,
+            #[cfg(feature = "bug-injection")]
+            bugs: std::collections::BTreeSet::new(),
+        };
+        node.reset_election_timer();
+        info!(
+            node = node.id,
+            term = node.term,
+            commit = node.log.commit(),
+            last_index = node.log.last_index(),
+            snapshot_index = node.log.snapshot_index(),
+            "raft node started"
+        );
+        node
     }
-    /// Advances logical time by one tick.
+
+    /// Switches on an injected bug (tests only).
+    #[cfg(feature = "bug-injection")]
+    pub fn inject_bug(&mut self, bug: Bug) {
+        self.bugs.insert(bug);
+    }
+
+    #[cfg(feature = "bug-injection")]
+    fn has_bug(&self, bug: Bug) -> bool {
+        self.bugs.contains(&bug)
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Inputs
+    // ---------------------------------------------------------------------------------------
+
+    /// Advances logical time by one tick: election timeouts on followers and candidates;
+    /// heartbeats, check-quorum and transfer timeouts on the leader.
     pub fn tick(&mut self) {
-        todo!()
+        if matches!(self.role, Role::Leader(_)) {
+            self.tick_leader();
+            return;
+        }
+        self.election_elapsed += 1;
+        if self.election_elapsed >= self.election_timeout {
+            debug!(node = self.id, term = self.term, "election timeout");
+            self.become_pre_candidate();
+        }
     }
-    /// Handles a message from a peer. Messages for another node or from a stale term are dropped.
+
+    fn tick_leader(&mut self) {
+        let election_ticks = self.config.election_ticks;
+        let heartbeat_ticks = self.config.heartbeat_ticks;
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
+        lead.heartbeat_elapsed += 1;
+        let heartbeat_due = lead.heartbeat_elapsed >= heartbeat_ticks;
+        if heartbeat_due {
+            lead.heartbeat_elapsed = 0;
+        }
+        for pr in lead.progress.values_mut() {
+            pr.tick(2 * election_ticks);
+        }
+        if let Some(transfer) = &mut lead.transfer {
+            transfer.elapsed_ticks += 1;
+            if transfer.elapsed_ticks >= election_ticks {
+                info!(
+                    node = self.id,
+                    term = self.term,
+                    target = transfer.target,
+                    "leadership transfer timed out"
+                );
+                lead.transfer = None;
+            }
+        }
+        if heartbeat_due {
+            self.broadcast_heartbeat();
+        }
+        self.election_elapsed += 1;
+        if self.election_elapsed >= election_ticks {
+            self.election_elapsed = 0;
+            self.check_quorum();
+        }
+    }
+
+    /// Check-quorum (thesis §6.2): a leader that did not hear from a quorum within an election
+    /// timeout steps down, so a partitioned leader stops serving reads and taking writes.
+    fn check_quorum(&mut self) {
+        let quorum = self.quorum();
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
+        let active = 1 + lead
+            .progress
+            .values_mut()
+            .map(|pr| pr.take_recent_active())
+            .filter(|&a| a)
+            .count();
+        if active < quorum {
+            info!(
+                node = self.id,
+                term = self.term,
+                active,
+                "lost quorum, stepping down"
+            );
+            self.become_follower(self.term, None);
+        }
+    }
+
+    /// Handles a message from a peer. Messages for another node, from a non-voter or from a
+    /// stale term are dropped (stale leaders and candidates are told the current term).
     pub fn step(&mut self, envelope: Envelope) {
-        let _ = envelope;
-        todo!()
+        let Envelope {
+            from,
+            to,
+            term,
+            message,
+        } = envelope;
+        if to != self.id || !self.peers.contains(&from) {
+            debug!(node = self.id, from, to, "dropping misaddressed message");
+            return;
+        }
+        debug!(
+            node = self.id,
+            term = self.term,
+            from,
+            msg_term = term,
+            message = message_kind(&message),
+            "step"
+        );
+
+        if term > self.term {
+            match &message {
+                Message::RequestVote {
+                    pre_vote, transfer, ..
+                } => {
+                    if !transfer && self.in_leader_lease() {
+                        debug!(
+                            node = self.id,
+                            from, "ignoring vote request within leader lease"
+                        );
+                        return;
+                    }
+                    if !pre_vote {
+                        self.become_follower(term, None);
+                    }
+                }
+                // A granted pre-vote carries the term the candidate would campaign in.
+                Message::RequestVoteResponse {
+                    pre_vote: true,
+                    granted: true,
+                } => {}
+                Message::AppendEntries { .. }
+                | Message::InstallSnapshot { .. }
+                | Message::TimeoutNow => {
+                    self.become_follower(term, Some(from));
+                }
+                _ => self.become_follower(term, None),
+            }
+        } else if term < self.term {
+            #[cfg(feature = "bug-injection")]
+            if self.has_bug(Bug::AcceptStaleTermAppend)
+                && !matches!(self.role, Role::Leader(_))
+                && let Message::AppendEntries {
+                    prev_index,
+                    prev_term,
+                    entries,
+                    commit,
+                    read_seq,
+                } = &message
+            {
+                let entries = entries.clone();
+                self.handle_append_entries(
+                    from,
+                    *prev_index,
+                    *prev_term,
+                    entries,
+                    *commit,
+                    *read_seq,
+                );
+                return;
+            }
+            self.handle_stale(from, term, &message);
+            return;
+        }
+
+        match message {
+            Message::AppendEntries {
+                prev_index,
+                prev_term,
+                entries,
+                commit,
+                read_seq,
+            } => {
+                if !self.accept_leader(from) {
+                    return;
+                }
+                self.handle_append_entries(from, prev_index, prev_term, entries, commit, read_seq);
+            }
+            Message::AppendEntriesResponse {
+                success,
+                match_index,
+                reject_hint_index,
+                reject_hint_term,
+                read_seq,
+                last_index: _,
+            } => self.handle_append_response(
+                from,
+                success,
+                match_index,
+                reject_hint_index,
+                reject_hint_term,
+                read_seq,
+            ),
+            Message::RequestVote {
+                last_index,
+                last_term,
+                pre_vote,
+                transfer: _,
+            } => self.handle_request_vote(from, term, last_index, last_term, pre_vote),
+            Message::RequestVoteResponse { granted, pre_vote } => {
+                self.handle_vote_response(from, term, granted, pre_vote)
+            }
+            Message::InstallSnapshot { snapshot } => {
+                if !self.accept_leader(from) {
+                    return;
+                }
+                self.handle_install_snapshot(from, snapshot);
+            }
+            Message::ReadIndex { id } => self.handle_read_index(from, id),
+            Message::ReadIndexResponse { id, index } => self.handle_read_index_response(id, index),
+            Message::TimeoutNow => {
+                if matches!(self.role, Role::Follower { leader: Some(l), .. } if l == from) {
+                    info!(
+                        node = self.id,
+                        term = self.term,
+                        from,
+                        "timeout-now received, campaigning"
+                    );
+                    self.become_candidate(true);
+                }
+            }
+        }
     }
+
     /// Appends a command to the leader's log; returns its index and term. The command has been
     /// applied with that outcome when an entry with that index *and term* is applied.
+    ///
+    /// # Errors
+    /// `NotLeader` off the leader, `Transferring` during a leadership transfer, `Busy` when
+    /// `max_uncommitted_entries` entries already wait for commitment.
     pub fn propose(&mut self, data: Bytes) -> Result<(Index, Term), ProposeError> {
-        let _ = data;
-        todo!()
+        let Role::Leader(lead) = &self.role else {
+            return Err(ProposeError::NotLeader {
+                leader: self.leader(),
+            });
+        };
+        if lead.transfer.is_some() {
+            return Err(ProposeError::Transferring);
+        }
+        let uncommitted = self.log.last_index() - self.log.commit();
+        if uncommitted >= self.config.max_uncommitted_entries as Index {
+            return Err(ProposeError::Busy);
+        }
+        let index = self.log.last_index() + 1;
+        self.log.append(Entry {
+            index,
+            term: self.term,
+            data: Some(data),
+        });
+        debug!(node = self.id, term = self.term, index, "proposed");
+        Ok((index, self.term))
     }
-    /// Starts a linearizable read; its outcome arrives as a `ReadState` in a later `Ready`.
+
+    /// Starts a linearizable read (thesis §6.4); its outcome arrives as a `ReadState` in a
+    /// later `Ready`. On the leader the read is confirmed by a heartbeat round started after
+    /// it; on a follower it is forwarded to the leader. A read whose leader is lost or changes
+    /// is answered with `index: None`; a leader that cannot reach a quorum gives no answer.
+    ///
+    /// # Errors
+    /// `NoLeader` when this node knows no leader.
     pub fn read(&mut self, id: RequestId) -> Result<(), ReadError> {
-        let _ = id;
-        todo!()
+        match &mut self.role {
+            Role::Leader(_) => {
+                self.enqueue_read(id, None);
+                Ok(())
+            }
+            Role::Follower {
+                leader: Some(leader),
+                forwarded_reads,
+            } => {
+                let leader = *leader;
+                forwarded_reads.push(id);
+                self.send(leader, Message::ReadIndex { id });
+                Ok(())
+            }
+            _ => Err(ReadError::NoLeader),
+        }
     }
+
     /// Records a snapshot the driver took of its state machine (at most the applied index) and
-    /// discards the log up to it.
+    /// discards the log up to it. A snapshot that is not newer than the current one, covers
+    /// unapplied entries or disagrees with the log is ignored.
     pub fn compact(&mut self, snapshot: Snapshot) {
-        let _ = snapshot;
-        todo!()
+        let (index, term) = (snapshot.index, snapshot.term);
+        if self.log.compact(snapshot) {
+            debug!(node = self.id, index, term, "log compacted");
+        } else {
+            debug!(
+                node = self.id,
+                index,
+                term,
+                applied = self.log.applied(),
+                "ignoring compaction"
+            );
+        }
     }
-    /// On a leader: hands leadership to `to`, or to the most up-to-date follower when `None`.
+
+    /// On a leader: hands leadership to `to`, or to the most up-to-date follower when `None`
+    /// (thesis §3.10). Proposals are refused until the transfer ends; it is abandoned after an
+    /// election timeout. Ignored on other roles and for unknown targets.
     pub fn transfer_leadership(&mut self, to: Option<NodeId>) {
-        let _ = to;
-        todo!()
+        let last_index = self.log.last_index();
+        let Role::Leader(lead) = &mut self.role else {
+            debug!(node = self.id, "not leader, ignoring leadership transfer");
+            return;
+        };
+        let target = match to {
+            Some(to) => to,
+            // Highest match index; the lowest id among equals, for determinism.
+            None => match lead
+                .progress
+                .iter()
+                .rev()
+                .max_by_key(|(_, pr)| pr.match_index())
+            {
+                Some((&id, _)) => id,
+                None => return,
+            },
+        };
+        let Some(pr) = lead.progress.get(&target) else {
+            debug!(
+                node = self.id,
+                target, "ignoring leadership transfer to a non-peer"
+            );
+            return;
+        };
+        info!(
+            node = self.id,
+            term = self.term,
+            target,
+            "transferring leadership"
+        );
+        let caught_up = pr.match_index() == last_index;
+        lead.transfer = Some(Transfer {
+            target,
+            elapsed_ticks: 0,
+        });
+        if caught_up {
+            self.send(target, Message::TimeoutNow);
+        } else {
+            self.maybe_nudge(target);
+        }
     }
+
+    // ---------------------------------------------------------------------------------------
+    // Outputs
+    // ---------------------------------------------------------------------------------------
+
     /// Whether `ready()` would return work.
     pub fn has_ready(&self) -> bool {
-        todo!()
+        if self.hard_state() != self.last_hard_state
+            || self.snapshot_to_persist.is_some()
+            || self.log.has_unhanded()
+            || self.log.has_unapplied()
+            || !self.messages.is_empty()
+            || !self.read_states.is_empty()
+        {
+            return true;
+        }
+        let Role::Leader(lead) = &self.role else {
+            return false;
+        };
+        lead.reads.back().is_some_and(|r| r.seq > lead.read_seq)
+            || lead
+                .progress
+                .values()
+                .any(|pr| self.would_send(pr) || pr.needs_commit(self.log.commit()))
     }
+
     /// Takes the pending work. Call `advance()` once it has been carried out.
     pub fn ready(&mut self) -> Ready {
-        todo!()
+        if let Role::Leader(lead) = &self.role {
+            // All reads since the last round share one new round.
+            if lead.reads.back().is_some_and(|r| r.seq > lead.read_seq) {
+                self.broadcast_heartbeat();
+            }
+            self.flush_appends();
+        }
+        let hard_state = self.hard_state();
+        let changed = hard_state != self.last_hard_state;
+        self.last_hard_state = hard_state;
+        #[cfg(feature = "bug-injection")]
+        let hard_state = if self.has_bug(Bug::ForgetVoteOnRestart) {
+            HardState {
+                vote: None,
+                ..hard_state
+            }
+        } else {
+            hard_state
+        };
+        let snapshot = self.snapshot_to_persist.take();
+        let entries = self.log.take_unhanded();
+        let committed_entries = self.log.take_unapplied();
+        self.handed_last = Some((self.log.last_index(), self.log.last_term()));
+        Ready {
+            hard_state: changed.then_some(hard_state),
+            snapshot,
+            entries,
+            messages: std::mem::take(&mut self.messages),
+            committed_entries,
+            read_states: std::mem::take(&mut self.read_states),
+        }
     }
-    /// Confirms the last `Ready` was persisted, sent and applied.
+
+    /// Confirms the last `Ready` was persisted, sent and applied. On a leader this is what
+    /// lets its own new entries count toward commitment.
     pub fn advance(&mut self) {
-        todo!()
+        if let Some((index, term)) = self.handed_last.take() {
+            self.log.stable_to(index, term);
+        }
+        self.maybe_commit();
     }
+
     /// The node's current state.
     pub fn status(&self) -> Status {
-        todo!()
+        Status {
+            id: self.id,
+            role: match self.role {
+                Role::Follower { .. } => RoleKind::Follower,
+                Role::PreCandidate { .. } => RoleKind::PreCandidate,
+                Role::Candidate { .. } => RoleKind::Candidate,
+                Role::Leader(_) => RoleKind::Leader,
+            },
+            term: self.term,
+            leader: self.leader(),
+            commit: self.log.commit(),
+            applied: self.log.applied(),
+            last_index: self.log.last_index(),
+            snapshot_index: self.log.snapshot_index(),
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Role transitions: the only places `role` changes.
+    // ---------------------------------------------------------------------------------------
+
+    /// Follows `leader` in `term` (a term never goes back; a higher one clears the vote).
+    fn become_follower(&mut self, term: Term, leader: Option<NodeId>) {
+        assert!(
+            term >= self.term,
+            "node {} term {} would go back to {term}",
+            self.id,
+            self.term
+        );
+        self.abort_reads();
+        if term > self.term {
+            self.term = term;
+            self.vote = None;
+        }
+        let was_follower = matches!(self.role, Role::Follower { .. });
+        self.role = Role::Follower {
+            leader,
+            forwarded_reads: Vec::new(),
+        };
+        self.reset_election_timer();
+        if was_follower {
+            debug!(node = self.id, term, leader, "following");
+        } else {
+            info!(node = self.id, term, leader, "became follower");
+        }
+    }
+
+    /// Starts a pre-vote (thesis §9.6): asks whether the others would vote for us in
+    /// `term + 1`, without changing our term or vote.
+    fn become_pre_candidate(&mut self) {
+        self.abort_reads();
+        self.role = Role::PreCandidate {
+            votes: BTreeMap::from([(self.id, true)]),
+        };
+        self.reset_election_timer();
+        info!(node = self.id, term = self.term, "became pre-candidate");
+        let request = Message::RequestVote {
+            last_index: self.log.last_index(),
+            last_term: self.log.last_term(),
+            pre_vote: true,
+            transfer: false,
+        };
+        for peer in self.peers.clone() {
+            self.send_with_term(peer, self.term + 1, request.clone());
+        }
+        self.maybe_finish_election();
+    }
+
+    /// Starts an election in a new term, voting for itself (§5.2). `transfer` marks a
+    /// campaign ordered by the leader (`TimeoutNow`), which voters let through their lease.
+    fn become_candidate(&mut self, transfer: bool) {
+        self.abort_reads();
+        self.term += 1;
+        self.vote = Some(self.id);
+        self.role = Role::Candidate {
+            votes: BTreeMap::from([(self.id, true)]),
+        };
+        self.reset_election_timer();
+        info!(
+            node = self.id,
+            term = self.term,
+            transfer,
+            "became candidate"
+        );
+        let request = Message::RequestVote {
+            last_index: self.log.last_index(),
+            last_term: self.log.last_term(),
+            pre_vote: false,
+            transfer,
+        };
+        for peer in self.peers.clone() {
+            self.send(peer, request.clone());
+        }
+        self.maybe_finish_election();
+    }
+
+    /// Takes the lead of the current term and appends a no-op, so that entries of earlier
+    /// terms get committed with it (§5.4.2) and reads can be served (thesis §6.4).
+    fn become_leader(&mut self) {
+        self.abort_reads();
+        let next_index = self.log.last_index() + 1;
+        let progress = self
+            .peers
+            .iter()
+            .map(|&p| (p, Progress::new(next_index)))
+            .collect();
+        self.role = Role::Leader(Box::new(LeaderState {
+            progress,
+            noop_index: next_index,
+            read_seq: 0,
+            reads: VecDeque::new(),
+            transfer: None,
+            heartbeat_elapsed: 0,
+        }));
+        self.election_elapsed = 0;
+        self.log.append(Entry {
+            index: next_index,
+            term: self.term,
+            data: None,
+        });
+        info!(
+            node = self.id,
+            term = self.term,
+            last_index = next_index,
+            "became leader"
+        );
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Message handlers
+    // ---------------------------------------------------------------------------------------
+
+    /// Answers a message from an older term: stale leaders and candidates learn our term and
+    /// step down (needed with pre-vote, where a node may otherwise never hear of a newer term).
+    fn handle_stale(&mut self, from: NodeId, term: Term, message: &Message) {
+        debug!(
+            node = self.id,
+            term = self.term,
+            from,
+            msg_term = term,
+            "stale message"
+        );
+        match message {
+            Message::AppendEntries { .. } | Message::InstallSnapshot { .. } => {
+                let last_index = self.log.last_index();
+                self.send(
+                    from,
+                    Message::AppendEntriesResponse {
+                        success: false,
+                        match_index: 0,
+                        reject_hint_index: 0,
+                        reject_hint_term: 0,
+                        read_seq: 0,
+                        last_index,
+                    },
+                );
+            }
+            Message::RequestVote { pre_vote, .. } => {
+                self.send(
+                    from,
+                    Message::RequestVoteResponse {
+                        granted: false,
+                        pre_vote: *pre_vote,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// Makes sure we follow `from`, which sent a leader's message in our current term.
+    /// Returns false if we lead this term ourselves (two leaders in one term cannot happen).
+    fn accept_leader(&mut self, from: NodeId) -> bool {
+        match &mut self.role {
+            Role::Follower { leader, .. } => {
+                match *leader {
+                    None => *leader = Some(from),
+                    Some(known) if known != from => {
+                        panic!(
+                            "node {} term {}: two leaders {known} and {from}",
+                            self.id, self.term
+                        )
+                    }
+                    Some(_) => {}
+                }
+                true
+            }
+            Role::PreCandidate { .. } | Role::Candidate { .. } => {
+                self.become_follower(self.term, Some(from));
+                true
+            }
+            Role::Leader(_) => {
+                debug!(
+                    node = self.id,
+                    term = self.term,
+                    from,
+                    "another leader in my term; ignoring"
+                );
+                false
+            }
+        }
+    }
+
+    /// §5.3: accept entries after a matching `prev_index`, or reject with a conflict hint.
+    fn handle_append_entries(
+        &mut self,
+        from: NodeId,
+        mut prev_index: Index,
+        mut prev_term: Term,
+        mut entries: Vec<Entry>,
+        leader_commit: Index,
+        read_seq: u64,
+    ) {
+        self.election_elapsed = 0;
+        // Our committed prefix matches every later leader's log (leader completeness), and may
+        // be compacted: check the match from our commit index instead.
+        let commit = self.log.commit();
+        if prev_index < commit {
+            let skip = ((commit - prev_index) as usize).min(entries.len());
+            entries.drain(..skip);
+            prev_index = commit;
+            prev_term = self
+                .log
+                .term_at(commit)
+                .expect("the commit index has a known term");
+        }
+        if self.log.term_at(prev_index) != Some(prev_term) {
+            let (hint_index, hint_term) = self.log.reject_hint(prev_index);
+            debug!(
+                node = self.id,
+                term = self.term,
+                prev_index,
+                prev_term,
+                hint_index,
+                hint_term,
+                "rejecting append"
+            );
+            let last_index = self.log.last_index();
+            self.send(
+                from,
+                Message::AppendEntriesResponse {
+                    success: false,
+                    match_index: 0,
+                    reject_hint_index: hint_index,
+                    reject_hint_term: hint_term,
+                    read_seq,
+                    last_index,
+                },
+            );
+            return;
+        }
+        let last_new = prev_index + entries.len() as Index;
+        #[cfg(feature = "bug-injection")]
+        if self.has_bug(Bug::NoConflictTruncation) {
+            self.log.merge_without_truncation(&entries);
+        } else {
+            self.log.merge(&entries);
+        }
+        #[cfg(not(feature = "bug-injection"))]
+        self.log.merge(&entries);
+        // Only entries known to match the leader's may be committed on its word.
+        self.log
+            .commit_to(leader_commit.min(last_new).min(self.log.last_index()));
+        let last_index = self.log.last_index();
+        self.send(
+            from,
+            Message::AppendEntriesResponse {
+                success: true,
+                match_index: last_new,
+                reject_hint_index: 0,
+                reject_hint_term: 0,
+                read_seq,
+                last_index,
+            },
+        );
+    }
+
+    /// §7: install a leader's snapshot unless our log already covers it.
+    fn handle_install_snapshot(&mut self, from: NodeId, snapshot: Snapshot) {
+        self.election_elapsed = 0;
+        let match_index = if snapshot.index <= self.log.commit() {
+            self.log.commit()
+        } else if self.log.term_at(snapshot.index) == Some(snapshot.term) {
+            // Our log already holds the snapshot's last entry: keep it and what follows.
+            self.log.commit_to(snapshot.index);
+            snapshot.index
+        } else {
+            info!(
+                node = self.id,
+                term = self.term,
+                index = snapshot.index,
+                snapshot_term = snapshot.term,
+                "installing snapshot"
+            );
+            let index = snapshot.index;
+            self.log.install_snapshot(snapshot.clone());
+            self.snapshot_to_persist = Some(snapshot);
+            index
+        };
+        let last_index = self.log.last_index();
+        self.send(
+            from,
+            Message::AppendEntriesResponse {
+                success: true,
+                match_index,
+                reject_hint_index: 0,
+                reject_hint_term: 0,
+                read_seq: 0,
+                last_index,
+            },
+        );
+    }
+
+    fn handle_append_response(
+        &mut self,
+        from: NodeId,
+        success: bool,
+        match_index: Index,
+        hint_index: Index,
+        hint_term: Term,
+        read_seq: u64,
+    ) {
+        let last_index = self.log.last_index();
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
+        let Some(pr) = lead.progress.get_mut(&from) else {
+            return;
+        };
+        pr.on_response(read_seq);
+        if success {
+            if match_index > last_index {
+                debug!(
+                    node = self.id,
+                    from, match_index, "ack past our log; ignoring"
+                );
+                return;
+            }
+            let advanced = pr.on_append_success(match_index);
+            let caught_up = pr.match_index() == last_index;
+            if caught_up && lead.transfer.is_some_and(|t| t.target == from) {
+                self.send(from, Message::TimeoutNow);
+            } else if !advanced && !caught_up {
+                self.maybe_nudge(from);
+            }
+        } else if hint_term == 0 && hint_index <= pr.match_index() {
+            // A stale rejection: the follower's log has grown past this hint since.
+            debug!(node = self.id, from, hint_index, "stale rejection");
+        } else {
+            // Fast backtracking: skip the follower's whole conflicting term at once.
+            let hinted_next = if hint_term == 0 {
+                hint_index
+            } else {
+                self.log
+                    .last_index_of_term(hint_term)
+                    .map_or(hint_index, |i| i + 1)
+            };
+            pr.on_append_reject(hinted_next.max(1));
+            debug!(
+                node = self.id,
+                from,
+                next = pr.next_index(),
+                "append rejected, probing"
+            );
+        }
+        self.maybe_commit();
+        self.maybe_release_reads();
+    }
+
+    fn handle_request_vote(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        last_index: Index,
+        last_term: Term,
+        pre_vote: bool,
+    ) {
+        let up_to_date = self.log.is_up_to_date(last_index, last_term);
+        let can_vote = self.vote == Some(from)
+            || (self.vote.is_none() && self.leader().is_none())
+            || (pre_vote && term > self.term);
+        let granted = can_vote && up_to_date;
+        debug!(
+            node = self.id,
+            term = self.term,
+            from,
+            pre_vote,
+            granted,
+            "vote request"
+        );
+        if pre_vote {
+            // A granted pre-vote answers in the campaign's term; our own term stays put.
+            let reply_term = if granted { term } else { self.term };
+            self.send_with_term(
+                from,
+                reply_term,
+                Message::RequestVoteResponse {
+                    granted,
+                    pre_vote: true,
+                },
+            );
+            return;
+        }
+        if granted {
+            self.vote = Some(from);
+            self.reset_election_timer();
+        }
+        self.send(
+            from,
+            Message::RequestVoteResponse {
+                granted,
+                pre_vote: false,
+            },
+        );
+    }
+
+    fn handle_vote_response(&mut self, from: NodeId, term: Term, granted: bool, pre_vote: bool) {
+        match &mut self.role {
+            Role::PreCandidate { votes } if pre_vote => {
+                // Grants come in our campaign term, refusals in the voter's (equal) term.
+                if (granted && term == self.term + 1) || (!granted && term == self.term) {
+                    votes.insert(from, granted);
+                }
+            }
+            Role::Candidate { votes } if !pre_vote && term == self.term => {
+                votes.insert(from, granted);
+            }
+            _ => return,
+        }
+        self.maybe_finish_election();
+    }
+
+    /// Counts the votes of a (pre-)candidate: a quorum of grants moves it on, a quorum of
+    /// refusals sends it back to following.
+    fn maybe_finish_election(&mut self) {
+        let quorum = self.quorum();
+        let (votes, pre) = match &self.role {
+            Role::PreCandidate { votes } => (votes, true),
+            Role::Candidate { votes } => (votes, false),
+            _ => return,
+        };
+        let granted = votes.values().filter(|&&g| g).count();
+        let refused = votes.len() - granted;
+        if granted >= quorum {
+            if pre {
+                self.become_candidate(false);
+            } else {
+                self.become_leader();
+            }
+        } else if refused >= quorum {
+            debug!(node = self.id, term = self.term, pre, "election lost");
+            self.become_follower(self.term, None);
+        }
+    }
+
+    fn handle_read_index(&mut self, from: NodeId, id: RequestId) {
+        if matches!(self.role, Role::Leader(_)) {
+            self.enqueue_read(id, Some(from));
+        } else {
+            self.send(from, Message::ReadIndexResponse { id, index: None });
+        }
+    }
+
+    fn handle_read_index_response(&mut self, id: RequestId, index: Option<Index>) {
+        let Role::Follower {
+            forwarded_reads, ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        if let Some(pos) = forwarded_reads.iter().position(|r| *r == id) {
+            forwarded_reads.remove(pos);
+            self.read_states.push(ReadState { id, index });
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Leader machinery
+    // ---------------------------------------------------------------------------------------
+
+    /// Queues a read on the leader; it is confirmed by the next heartbeat round.
+    fn enqueue_read(&mut self, id: RequestId, from: Option<NodeId>) {
+        let commit = self.log.commit();
+        #[cfg(feature = "bug-injection")]
+        if self.has_bug(Bug::ReadIndexWithoutQuorum) {
+            self.answer_read(id, from, Some(commit));
+            return;
+        }
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
+        let index = (commit >= lead.noop_index).then_some(commit);
+        lead.reads.push_back(PendingRead {
+            id,
+            from,
+            seq: lead.read_seq + 1,
+            index,
+        });
+        self.maybe_release_reads();
+    }
+
+    /// Answers the reads a quorum confirmed, once the no-op of this term is committed.
+    fn maybe_release_reads(&mut self) {
+        let quorum = self.quorum();
+        let commit = self.log.commit();
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
+        if commit < lead.noop_index || lead.reads.is_empty() {
+            return;
+        }
+        // The highest round a quorum (self included, which acks every round) acknowledged.
+        let mut acked: Vec<u64> = lead.progress.values().map(|pr| pr.read_seq()).collect();
+        acked.push(u64::MAX);
+        acked.sort_unstable_by(|a, b| b.cmp(a));
+        let confirmed = acked[quorum - 1];
+        let mut released = Vec::new();
+        while lead.reads.front().is_some_and(|r| r.seq <= confirmed) {
+            let read = lead.reads.pop_front().expect("front exists");
+            released.push((read.id, read.from, read.index.unwrap_or(commit)));
+        }
+        for (id, from, index) in released {
+            self.answer_read(id, from, Some(index));
+        }
+    }
+
+    fn answer_read(&mut self, id: RequestId, from: Option<NodeId>, index: Option<Index>) {
+        match from {
+            None => self.read_states.push(ReadState { id, index }),
+            Some(follower) => self.send(follower, Message::ReadIndexResponse { id, index }),
+        }
+    }
+
+    /// Answers every read this node is waiting on with `None`: its leadership or its leader
+    /// is about to change.
+    fn abort_reads(&mut self) {
+        match &mut self.role {
+            Role::Leader(lead) => {
+                let reads: Vec<PendingRead> = lead.reads.drain(..).collect();
+                for read in reads {
+                    self.answer_read(read.id, read.from, None);
+                }
+            }
+            Role::Follower {
+                forwarded_reads, ..
+            } => {
+                for id in std::mem::take(forwarded_reads) {
+                    self.read_states.push(ReadState { id, index: None });
+                }
+            }
+            Role::PreCandidate { .. } | Role::Candidate { .. } => {}
+        }
+    }
+
+    /// Commits the highest index a quorum has durably replicated, if it is of the current
+    /// term (§5.4.2: earlier terms' entries commit only indirectly).
+    fn maybe_commit(&mut self) {
+        let quorum = self.quorum();
+        let Role::Leader(lead) = &self.role else {
+            return;
+        };
+        let mut matched: Vec<Index> = lead.progress.values().map(|pr| pr.match_index()).collect();
+        matched.push(self.log.stable());
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let index = matched[quorum - 1];
+        if index <= self.log.commit() {
+            return;
+        }
+        let current_term = self.log.term_at(index) == Some(self.term);
+        #[cfg(feature = "bug-injection")]
+        let current_term = current_term || self.has_bug(Bug::CommitPreviousTermByCount);
+        if current_term {
+            self.log.commit_to(index);
+            debug!(
+                node = self.id,
+                term = self.term,
+                commit = index,
+                "committed"
+            );
+            self.maybe_release_reads();
+        }
+    }
+
+    /// Starts a heartbeat round: every follower gets an `AppendEntries` that checks only
+    /// what is known to match, so it is never rejected, and carries the new `read_seq`.
+    fn broadcast_heartbeat(&mut self) {
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
+        lead.read_seq += 1;
+        let read_seq = lead.read_seq;
+        let heartbeats: Vec<(NodeId, Message)> = lead
+            .progress
+            .iter_mut()
+            .map(|(&peer, pr)| (peer, heartbeat(&self.log, pr, read_seq)))
+            .collect();
+        for (peer, message) in heartbeats {
+            self.send(peer, message);
+        }
+    }
+
+    /// Probes the tail of a follower in `Replicate` whose appends are all in flight yet
+    /// unacknowledged (they may have been lost): an empty append at `next_index - 1` either
+    /// succeeds or is rejected, and a rejection makes the leader resend what is missing.
+    /// Followers in other states, or with more to send, need no nudge.
+    fn maybe_nudge(&mut self, to: NodeId) {
+        let last_index = self.log.last_index();
+        let Role::Leader(lead) = &self.role else {
+            return;
+        };
+        let Some(pr) = lead.progress.get(&to) else {
+            return;
+        };
+        if pr.state() != ProgressState::Replicate || pr.next_index() <= last_index {
+            return;
+        }
+        let prev_index = pr.next_index() - 1;
+        let prev_term = self
+            .log
+            .term_at(prev_index)
+            .expect("prev_index is at or after the snapshot");
+        let message = Message::AppendEntries {
+            prev_index,
+            prev_term,
+            entries: Vec::new(),
+            commit: self.log.commit(),
+            read_seq: lead.read_seq,
+        };
+        self.send(to, message);
+    }
+
+    /// Whether `flush_appends` would send `pr`'s follower something.
+    fn would_send(&self, pr: &Progress) -> bool {
+        if pr.is_paused(self.config.max_inflight_appends) {
+            return false;
+        }
+        let next = pr.next_index();
+        if next <= self.log.snapshot_index() {
+            return true;
+        }
+        match pr.state() {
+            ProgressState::Replicate => next <= self.log.last_index(),
+            // A probe also checks a match point it does not know yet.
+            ProgressState::Probe => next <= self.log.last_index() || pr.match_index() + 1 < next,
+            ProgressState::Snapshot { .. } => false,
+        }
+    }
+
+    /// Sends each follower what it may get now: a snapshot if its next entry was compacted,
+    /// else batched entries (one probe, or a pipeline up to the inflight limit). Followers
+    /// that get nothing else hear about a newer commit index through a heartbeat.
+    fn flush_appends(&mut self) {
+        let peers = match &self.role {
+            Role::Leader(lead) => lead.progress.keys().copied().collect::<Vec<_>>(),
+            _ => return,
+        };
+        let commit = self.log.commit();
+        for peer in peers {
+            let mut sent = false;
+            while let Some(message) = self.next_append(peer) {
+                self.send(peer, message);
+                sent = true;
+            }
+            let Role::Leader(lead) = &mut self.role else {
+                return;
+            };
+            let pr = lead.progress.get_mut(&peer).expect("peer has progress");
+            if !sent && pr.needs_commit(commit) {
+                let message = heartbeat(&self.log, pr, lead.read_seq);
+                self.send(peer, message);
+            }
+        }
+    }
+
+    /// Builds the next append for `peer` and records it as sent, or returns `None` if the
+    /// follower is paused or has everything.
+    fn next_append(&mut self, peer: NodeId) -> Option<Message> {
+        let Role::Leader(lead) = &self.role else {
+            return None;
+        };
+        let pr = &lead.progress[&peer];
+        if !self.would_send(pr) {
+            return None;
+        }
+        let next = pr.next_index();
+        let read_seq = lead.read_seq;
+        let Role::Leader(lead) = &mut self.role else {
+            return None;
+        };
+        let pr = lead.progress.get_mut(&peer).expect("peer has progress");
+        if next <= self.log.snapshot_index() {
+            let snapshot = self
+                .log
+                .snapshot()
+                .expect("a compacted log has a snapshot")
+                .clone();
+            debug!(
+                node = self.id,
+                peer,
+                index = snapshot.index,
+                "sending snapshot"
+            );
+            pr.on_snapshot_sent(snapshot.index);
+            return Some(Message::InstallSnapshot { snapshot });
+        }
+        let prev_index = next - 1;
+        let prev_term = self
+            .log
+            .term_at(prev_index)
+            .expect("prev_index is at or after the snapshot");
+        let entries = self
+            .log
+            .slice(next, self.log.last_index(), self.config.max_append_bytes);
+        let last_sent = prev_index + entries.len() as Index;
+        pr.on_append_sent(last_sent);
+        pr.on_commit_sent(self.log.commit().min(last_sent));
+        Some(Message::AppendEntries {
+            prev_index,
+            prev_term,
+            entries,
+            commit: self.log.commit(),
+            read_seq,
+        })
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Helpers
+    // ---------------------------------------------------------------------------------------
+
+    fn hard_state(&self) -> HardState {
+        HardState {
+            term: self.term,
+            vote: self.vote,
+            commit: self.log.commit(),
+        }
+    }
+
+    fn quorum(&self) -> usize {
+        self.config.voters.len() / 2 + 1
+    }
+
+    /// The leader this node knows for its current term (itself when leading).
+    fn leader(&self) -> Option<NodeId> {
+        match &self.role {
+            Role::Follower { leader, .. } => *leader,
+            Role::Leader(_) => Some(self.id),
+            Role::PreCandidate { .. } | Role::Candidate { .. } => None,
+        }
+    }
+
+    /// Whether this node heard from a live leader (or is one) within the minimum election
+    /// timeout; vote requests are then ignored (check-quorum lease, thesis §4.2.3).
+    fn in_leader_lease(&self) -> bool {
+        self.leader().is_some() && self.election_elapsed < self.config.election_ticks
+    }
+
+    fn reset_election_timer(&mut self) {
+        self.election_elapsed = 0;
+        self.election_timeout = self
+            .rng
+            .gen_range(self.config.election_ticks, 2 * self.config.election_ticks);
+    }
+
+    fn send(&mut self, to: NodeId, message: Message) {
+        self.send_with_term(to, self.term, message);
+    }
+
+    fn send_with_term(&mut self, to: NodeId, term: Term, message: Message) {
+        self.messages.push(Envelope {
+            from: self.id,
+            to,
+            term,
+            message,
+        });
+    }
+
+    /// Checks the log's invariants; used by tests.
+    #[cfg(test)]
+    pub(crate) fn check_invariants(&self) {
+        self.log.check_invariants();
+    }
+}
+
+/// A heartbeat for one follower: anchored at its match index, which it is known to hold
+/// (or at index 0 when that entry was compacted away), so it always succeeds.
+fn heartbeat(log: &RaftLog, pr: &mut Progress, read_seq: u64) -> Message {
+    let (prev_index, prev_term) = match log.term_at(pr.match_index()) {
+        Some(term) => (pr.match_index(), term),
+        None => (0, 0),
+    };
+    pr.on_commit_sent(log.commit().min(prev_index));
+    Message::AppendEntries {
+        prev_index,
+        prev_term,
+        entries: Vec::new(),
+        commit: log.commit(),
+        read_seq,
+    }
+}
+
+/// A short name of a message's kind, for logs.
+fn message_kind(message: &Message) -> &'static str {
+    match message {
+        Message::AppendEntries { entries, .. } if entries.is_empty() => "heartbeat",
+        Message::AppendEntries { .. } => "append_entries",
+        Message::AppendEntriesResponse { .. } => "append_entries_response",
+        Message::RequestVote { pre_vote: true, .. } => "pre_vote",
+        Message::RequestVote { .. } => "request_vote",
+        Message::RequestVoteResponse { .. } => "request_vote_response",
+        Message::InstallSnapshot { .. } => "install_snapshot",
+        Message::ReadIndex { .. } => "read_index",
+        Message::ReadIndexResponse { .. } => "read_index_response",
+        Message::TimeoutNow => "timeout_now",
     }
 }

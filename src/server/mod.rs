@@ -1,13 +1,178 @@
-//! The RESP server: accepts Redis clients and turns their commands into driver calls. (API stub.)
+//! The RESP server: accepts Redis clients and turns their commands into driver calls.
+//!
+//! Request path: [`frame`] splits the read buffer into requests; [`session`] validates each
+//! one with `kv::Command::parse` (an invalid command is answered at once and never proposed),
+//! groups consecutive writes into one `KvBatch` and consecutive reads into one read call, and
+//! answers connection-level commands (PING, HELLO, AUTH, CLIENT, INFO, ...) itself in
+//! [`local`]; [`reply`] encodes the answers in RESP2 or RESP3. All replies to one read from the
+//! socket are written with a single flush.
+//!
+//! Limits: a `Semaphore(max_clients)` caps connections; a bulk longer than `max_bulk_len` is
+//! refused from its `$<len>` header; each connection has one batch in flight, so a busy
+//! cluster slows its clients down instead of queueing without bound.
 
+mod backend;
+mod frame;
+mod local;
+mod reply;
+mod session;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{debug, info, warn};
+
+pub use backend::Backend;
+pub use frame::FrameError;
+pub use reply::{Out, error_frame};
 
 use crate::driver::DriverHandle;
 
+/// Default largest bulk string a client may send, like Redis's `proto-max-bulk-len` (512 MiB).
+pub const DEFAULT_MAX_BULK_LEN: usize = 512 * 1024 * 1024;
+
+/// Default cap on simultaneous client connections, like Redis's `maxclients`.
+pub const DEFAULT_MAX_CLIENTS: usize = 10_000;
+
+/// How long `run` waits for open connections to finish after shutdown starts.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Pause after a failed `accept` (e.g. out of file descriptors) before trying again.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
 /// Client-facing settings (limits, password), filled from the command line.
-#[derive(Clone, Debug, Default)]
-pub struct Options {}
+#[derive(Clone)]
+pub struct Options {
+    /// This node's Raft id, shown by INFO.
+    pub node_id: u64,
+    /// The RESP port, shown by INFO (`tcp_port`) and CONFIG GET port.
+    pub port: u16,
+    /// Password of the `default` user; `None` lets every client in without AUTH.
+    pub requirepass: Option<String>,
+    /// Largest bulk string a client may send, in bytes; a longer one closes the connection.
+    pub max_bulk_len: usize,
+    /// Most simultaneous client connections; more are refused with an error.
+    pub max_clients: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            node_id: 0,
+            port: 6379,
+            requirepass: None,
+            max_bulk_len: DEFAULT_MAX_BULK_LEN,
+            max_clients: DEFAULT_MAX_CLIENTS,
+        }
+    }
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("node_id", &self.node_id)
+            .field("port", &self.port)
+            .field(
+                "requirepass",
+                &self.requirepass.as_ref().map(|_| "<redacted>"),
+            )
+            .field("max_bulk_len", &self.max_bulk_len)
+            .field("max_clients", &self.max_clients)
+            .finish()
+    }
+}
+
+/// Counters shown by INFO.
+#[derive(Default)]
+struct Stats {
+    /// Open client connections.
+    connected: AtomicUsize,
+    /// Connections accepted since start (refused ones excluded).
+    total_connections: AtomicU64,
+    /// Connections refused because `max_clients` was reached.
+    rejected_connections: AtomicU64,
+    /// Commands received since start.
+    total_commands: AtomicU64,
+}
+
+/// What CLIENT LIST shows about one connection.
+#[derive(Clone, Debug)]
+struct ClientInfo {
+    /// The peer's address.
+    addr: SocketAddr,
+    /// Our end of the connection.
+    local_addr: Option<SocketAddr>,
+    /// CLIENT SETNAME.
+    name: String,
+    /// CLIENT SETINFO LIB-NAME.
+    lib_name: String,
+    /// CLIENT SETINFO LIB-VER.
+    lib_ver: String,
+    /// 2 or 3.
+    resp: u8,
+    /// When the connection was accepted.
+    created: Instant,
+    /// When the last command arrived.
+    last_active: Instant,
+    /// Lowercase name of the last command.
+    last_command: String,
+    /// Commands queued in MULTI, or -1 outside a transaction.
+    multi: i64,
+}
+
+/// State shared by the accept loop and all connections.
+struct Shared<B> {
+    /// Where commands go.
+    backend: B,
+    /// Limits and identity.
+    options: Options,
+    /// Server start, for `uptime_in_seconds`.
+    started: Instant,
+    /// Last client id handed out.
+    next_client_id: AtomicU64,
+    /// INFO counters.
+    stats: Stats,
+    /// Open connections by id, for CLIENT LIST; never locked across an await.
+    clients: Mutex<BTreeMap<u64, ClientInfo>>,
+}
+
+impl<B> Shared<B> {
+    fn new(backend: B, options: Options) -> Self {
+        Shared {
+            backend,
+            options,
+            started: Instant::now(),
+            next_client_id: AtomicU64::new(0),
+            stats: Stats::default(),
+            clients: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// Runs `f` on this connection's CLIENT LIST record.
+    fn update_client(&self, id: u64, f: impl FnOnce(&mut ClientInfo)) {
+        if let Ok(mut clients) = self.clients.lock()
+            && let Some(info) = clients.get_mut(&id)
+        {
+            f(info);
+        }
+    }
+}
+
+/// The wall clock in Unix milliseconds: the "now" stamped on proposed batches and used to turn
+/// relative TTLs into absolute times.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
 
 /// Serves clients on `listener` until `shutdown` is cancelled.
 pub async fn run(
@@ -16,6 +181,71 @@ pub async fn run(
     options: Options,
     shutdown: CancellationToken,
 ) {
-    let _ = (listener, handle, options, shutdown);
-    todo!()
+    serve(listener, handle, options, shutdown).await;
 }
+
+/// Serves clients on `listener` with any [`Backend`] until `shutdown` is cancelled, then waits
+/// up to [`SHUTDOWN_GRACE`] for open connections to close.
+pub async fn serve<B: Backend>(
+    listener: TcpListener,
+    backend: B,
+    options: Options,
+    shutdown: CancellationToken,
+) {
+    if let Ok(addr) = listener.local_addr() {
+        info!(%addr, "resp server listening");
+    }
+    let limit = Arc::new(Semaphore::new(options.max_clients));
+    let shared = Arc::new(Shared::new(backend, options));
+    let tracker = TaskTracker::new();
+    loop {
+        let accepted = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            accepted = listener.accept() => accepted,
+        };
+        let (mut socket, addr) = match accepted {
+            Ok(pair) => pair,
+            Err(error) => {
+                warn!(%error, "accept failed");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
+            }
+        };
+        if let Err(error) = socket.set_nodelay(true) {
+            debug!(%error, "set_nodelay failed");
+        }
+        match limit.clone().try_acquire_owned() {
+            Ok(permit) => {
+                let shared = shared.clone();
+                let shutdown = shutdown.clone();
+                tracker.spawn(async move {
+                    session::serve_connection(shared, socket, addr, shutdown).await;
+                    drop(permit);
+                });
+            }
+            Err(_) => {
+                shared
+                    .stats
+                    .rejected_connections
+                    .fetch_add(1, Ordering::Relaxed);
+                debug!(%addr, "max clients reached");
+                tracker.spawn(async move {
+                    let refuse = socket.write_all(b"-ERR max number of clients reached\r\n");
+                    let _ = tokio::time::timeout(Duration::from_secs(1), refuse).await;
+                });
+            }
+        }
+    }
+    drop(listener);
+    tracker.close();
+    if tokio::time::timeout(SHUTDOWN_GRACE, tracker.wait())
+        .await
+        .is_err()
+    {
+        warn!("client connections still open after the shutdown grace period");
+    }
+    info!("resp server stopped");
+}
+
+#[cfg(test)]
+mod tests;

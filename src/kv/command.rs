@@ -1,0 +1,1149 @@
+//! Parsing and validation of key-value commands.
+//!
+//! The same parser runs twice: on the server, before a command is proposed (so an invalid
+//! command is answered at once and never reaches the log), and inside `apply`, where the
+//! replicated arguments are turned back into a typed [`Command`]. Relative expiry times are
+//! kept as [`Expiry::RelativeMs`] by the parser; the server turns them into absolute Unix
+//! milliseconds with [`Command::to_absolute`] and re-encodes the command with
+//! [`Command::canonical_args`] before proposing it.
+
+use bytes::Bytes;
+
+/// Largest string value, in bytes, like Redis's default `proto-max-bulk-len`.
+pub const MAX_STRING_BYTES: usize = 512 * 1024 * 1024;
+
+/// Name of the internal write that deletes keys whose expiry time has passed.
+pub const PURGE: &str = "__PURGE";
+
+/// Name of the internal read that returns the WATCH versions of keys.
+pub const VERSION: &str = "__VERSION";
+
+/// A client-visible command error: its `Display` is the exact Redis error text, prefix included.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// The command name is unknown; holds the full Redis message.
+    #[error("{0}")]
+    Unknown(String),
+    /// Wrong number of arguments; holds the lowercase command name.
+    #[error("ERR wrong number of arguments for '{0}' command")]
+    Arity(String),
+    /// An option or argument combination Redis rejects as a syntax error.
+    #[error("ERR syntax error")]
+    Syntax,
+    /// An argument or stored value is not a 64-bit integer.
+    #[error("ERR value is not an integer or out of range")]
+    NotInteger,
+    /// An argument or stored value is not a float.
+    #[error("ERR value is not a valid float")]
+    NotFloat,
+    /// An increment overflowed `i64`.
+    #[error("ERR increment or decrement would overflow")]
+    Overflow,
+    /// `DECRBY` with `i64::MIN`.
+    #[error("ERR decrement would overflow")]
+    DecrementOverflow,
+    /// A float increment produced NaN or an infinity.
+    #[error("ERR increment would produce NaN or Infinity")]
+    NotFinite,
+    /// An expire time is out of range; holds the lowercase command name.
+    #[error("ERR invalid expire time in '{0}' command")]
+    InvalidExpire(String),
+    /// A string would grow past [`MAX_STRING_BYTES`].
+    #[error("ERR string exceeds maximum allowed size (proto-max-bulk-len)")]
+    TooLarge,
+    /// `SETRANGE` with a negative offset.
+    #[error("ERR offset is out of range")]
+    OffsetOutOfRange,
+    /// `RENAME` of a missing key.
+    #[error("ERR no such key")]
+    NoSuchKey,
+    /// `SCAN` with a cursor that is not an unsigned integer.
+    #[error("ERR invalid cursor")]
+    InvalidCursor,
+    /// Incompatible `EXPIRE` flags; holds Redis's message.
+    #[error("ERR {0}")]
+    ExpireFlags(&'static str),
+    /// An unsupported `EXPIRE` option; holds the option as sent.
+    #[error("ERR Unsupported option {0}")]
+    UnsupportedOption(String),
+    /// An unknown `DEBUG` subcommand.
+    #[error("ERR unknown subcommand '{0}'. Try DEBUG HELP.")]
+    UnknownSubcommand(String),
+    /// A command that is valid but not allowed on this path (e.g. a write sent as a read).
+    #[error("ERR {0}")]
+    NotAllowed(&'static str),
+}
+
+/// Whether a command only reads the state or changes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Served by `KvState::read` after a ReadIndex round.
+    Read,
+    /// Replicated through the log and applied by `KvState::apply`.
+    Write,
+}
+
+/// Static description of one command, as `COMMAND INFO` reports it.
+#[derive(Clone, Copy, Debug)]
+pub struct Spec {
+    /// Lowercase command name.
+    pub name: &'static str,
+    /// Redis arity: exact argument count (name included) when positive, minimum when negative.
+    pub arity: i32,
+    /// Read or write.
+    pub access: Access,
+    /// Position of the first key argument; 0 when the command takes no key.
+    pub first_key: i32,
+    /// Position of the last key argument; -1 means the last argument.
+    pub last_key: i32,
+    /// Distance between key arguments.
+    pub step: i32,
+}
+
+const fn spec(name: &'static str, arity: i32, access: Access, keys: (i32, i32, i32)) -> Spec {
+    Spec {
+        name,
+        arity,
+        access,
+        first_key: keys.0,
+        last_key: keys.1,
+        step: keys.2,
+    }
+}
+
+use Access::{Read, Write};
+
+/// Every key-value command, sorted by name. Internal commands start with `__`.
+pub const COMMANDS: &[Spec] = &[
+    spec("__purge", -1, Write, (1, -1, 1)),
+    spec("__version", -2, Read, (1, -1, 1)),
+    spec("append", 3, Write, (1, 1, 1)),
+    spec("dbsize", 1, Read, (0, 0, 0)),
+    spec("debug", -2, Read, (0, 0, 0)),
+    spec("decr", 2, Write, (1, 1, 1)),
+    spec("decrby", 3, Write, (1, 1, 1)),
+    spec("del", -2, Write, (1, -1, 1)),
+    spec("exists", -2, Read, (1, -1, 1)),
+    spec("expire", -3, Write, (1, 1, 1)),
+    spec("expireat", -3, Write, (1, 1, 1)),
+    spec("expiretime", 2, Read, (1, 1, 1)),
+    spec("flushall", -1, Write, (0, 0, 0)),
+    spec("flushdb", -1, Write, (0, 0, 0)),
+    spec("get", 2, Read, (1, 1, 1)),
+    spec("getdel", 2, Write, (1, 1, 1)),
+    spec("getex", -2, Write, (1, 1, 1)),
+    spec("getrange", 4, Read, (1, 1, 1)),
+    spec("getset", 3, Write, (1, 1, 1)),
+    spec("incr", 2, Write, (1, 1, 1)),
+    spec("incrby", 3, Write, (1, 1, 1)),
+    spec("incrbyfloat", 3, Write, (1, 1, 1)),
+    spec("keys", 2, Read, (0, 0, 0)),
+    spec("mget", -2, Read, (1, -1, 1)),
+    spec("mset", -3, Write, (1, -1, 2)),
+    spec("msetnx", -3, Write, (1, -1, 2)),
+    spec("persist", 2, Write, (1, 1, 1)),
+    spec("pexpire", -3, Write, (1, 1, 1)),
+    spec("pexpireat", -3, Write, (1, 1, 1)),
+    spec("pexpiretime", 2, Read, (1, 1, 1)),
+    spec("psetex", 4, Write, (1, 1, 1)),
+    spec("pttl", 2, Read, (1, 1, 1)),
+    spec("rename", 3, Write, (1, 2, 1)),
+    spec("renamenx", 3, Write, (1, 2, 1)),
+    spec("scan", -2, Read, (0, 0, 0)),
+    spec("set", -3, Write, (1, 1, 1)),
+    spec("setex", 4, Write, (1, 1, 1)),
+    spec("setnx", 3, Write, (1, 1, 1)),
+    spec("setrange", 4, Write, (1, 1, 1)),
+    spec("strlen", 2, Read, (1, 1, 1)),
+    spec("substr", 4, Read, (1, 1, 1)),
+    spec("ttl", 2, Read, (1, 1, 1)),
+    spec("type", 2, Read, (1, 1, 1)),
+    spec("unlink", -2, Write, (1, -1, 1)),
+];
+
+/// Finds a command by name, ignoring ASCII case.
+pub fn lookup(name: &[u8]) -> Option<&'static Spec> {
+    if name.len() > 16 {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    COMMANDS
+        .binary_search_by(|s| s.name.as_bytes().cmp(&lower))
+        .ok()
+        .map(|i| &COMMANDS[i])
+}
+
+/// Builds Redis's "unknown command" error for `args` (name first).
+pub fn unknown_command(args: &[Bytes]) -> CommandError {
+    let name = args.first().map(|a| lossy(a, 128)).unwrap_or_default();
+    let mut rest = String::new();
+    for arg in args.iter().skip(1) {
+        if rest.len() >= 128 {
+            break;
+        }
+        let room = 128 - rest.len();
+        rest.push('\'');
+        rest.push_str(&lossy(arg, room));
+        rest.push_str("' ");
+    }
+    CommandError::Unknown(format!(
+        "ERR unknown command '{name}', with args beginning with: {rest}"
+    ))
+}
+
+/// Up to `max` bytes of `arg` as text, with CR/LF replaced so the error stays on one line.
+pub fn lossy(arg: &[u8], max: usize) -> String {
+    let cut = &arg[..arg.len().min(max)];
+    String::from_utf8_lossy(cut)
+        .chars()
+        .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+        .collect()
+}
+
+/// When a key expires, as a command states it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Expiry {
+    /// Milliseconds from "now" (the server's clock before proposing, `batch.now_ms` in apply).
+    RelativeMs(i64),
+    /// Absolute Unix time in milliseconds.
+    AtMs(i64),
+}
+
+impl Expiry {
+    /// The absolute Unix-ms time, or `None` when `now_ms + delta` overflows.
+    pub fn resolve(self, now_ms: i64) -> Option<i64> {
+        match self {
+            Expiry::RelativeMs(delta) => now_ms.checked_add(delta),
+            Expiry::AtMs(at) => Some(at),
+        }
+    }
+}
+
+/// What `SET` does with an existing TTL.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SetTtl {
+    /// Removes any TTL (the default).
+    Clear,
+    /// Keeps the key's TTL (`KEEPTTL`).
+    Keep,
+    /// Sets a new expiry (`EX`, `PX`, `EXAT`, `PXAT`).
+    At(Expiry),
+}
+
+/// A `SET` condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetCondition {
+    /// Always set.
+    Always,
+    /// `NX`: only when the key is missing.
+    IfMissing,
+    /// `XX`: only when the key exists.
+    IfExists,
+}
+
+/// What `GETEX` does to the TTL.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GetExTtl {
+    /// Leaves the TTL alone (plain `GETEX key`, a read).
+    Unchanged,
+    /// `PERSIST`.
+    Persist,
+    /// `EX`, `PX`, `EXAT` or `PXAT`.
+    At(Expiry),
+}
+
+/// An `EXPIRE` condition flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpireCondition {
+    /// No flag.
+    Always,
+    /// `NX`: only when the key has no TTL.
+    IfNoTtl,
+    /// `XX`: only when the key has a TTL.
+    IfTtl,
+    /// `GT`: only when the new expiry is later (a key without TTL counts as infinite).
+    IfGreater,
+    /// `LT`: only when the new expiry is earlier.
+    IfLess,
+    /// `XX LT`: only when the key has a TTL and the new expiry is earlier.
+    IfTtlAndLess,
+}
+
+/// How `TTL`-family commands report time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TtlKind {
+    /// `TTL`: remaining seconds.
+    RemainingSeconds,
+    /// `PTTL`: remaining milliseconds.
+    RemainingMs,
+    /// `EXPIRETIME`: absolute Unix seconds.
+    AtSeconds,
+    /// `PEXPIRETIME`: absolute Unix milliseconds.
+    AtMs,
+}
+
+/// A parsed, validated key-value command.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    /// `GET key`.
+    Get(Bytes),
+    /// `MGET key...`.
+    MGet(Vec<Bytes>),
+    /// `SET`, `SETEX` and `PSETEX`.
+    Set {
+        /// The key.
+        key: Bytes,
+        /// The new value.
+        value: Bytes,
+        /// NX / XX.
+        condition: SetCondition,
+        /// `GET`: reply with the old value.
+        get: bool,
+        /// What happens to the TTL.
+        ttl: SetTtl,
+    },
+    /// `SETNX key value`.
+    SetNx(Bytes, Bytes),
+    /// `GETSET key value`.
+    GetSet(Bytes, Bytes),
+    /// `GETDEL key`.
+    GetDel(Bytes),
+    /// `GETEX key [option]`.
+    GetEx(Bytes, GetExTtl),
+    /// `MSET` (`nx == false`) and `MSETNX`.
+    MSet {
+        /// Key-value pairs in argument order.
+        pairs: Vec<(Bytes, Bytes)>,
+        /// `MSETNX`: set nothing if any key exists.
+        nx: bool,
+    },
+    /// `APPEND key value`.
+    Append(Bytes, Bytes),
+    /// `STRLEN key`.
+    Strlen(Bytes),
+    /// `GETRANGE key start end` (and `SUBSTR`).
+    GetRange(Bytes, i64, i64),
+    /// `SETRANGE key offset value`; the offset is validated non-negative.
+    SetRange(Bytes, usize, Bytes),
+    /// `INCR`, `DECR`, `INCRBY`, `DECRBY` as one signed increment.
+    IncrBy(Bytes, i64),
+    /// `INCRBYFLOAT key increment`.
+    IncrByFloat(Bytes, f64),
+    /// `DEL` and `UNLINK`.
+    Del(Vec<Bytes>),
+    /// `EXISTS key...`.
+    Exists(Vec<Bytes>),
+    /// `TYPE key`.
+    Type(Bytes),
+    /// `KEYS pattern`.
+    Keys(Bytes),
+    /// `SCAN cursor [MATCH pattern] [COUNT n] [TYPE type]`.
+    Scan {
+        /// Where to continue; 0 starts a new iteration.
+        cursor: u64,
+        /// Glob filter.
+        pattern: Option<Bytes>,
+        /// Number of keys to examine (a hint, at least 1).
+        count: usize,
+        /// Type filter (`string` matches every key, anything else none).
+        kind: Option<Bytes>,
+    },
+    /// `RENAME` (`nx == false`) and `RENAMENX`.
+    Rename {
+        /// The key to move.
+        from: Bytes,
+        /// The new name.
+        to: Bytes,
+        /// `RENAMENX`: only if `to` is missing.
+        nx: bool,
+    },
+    /// `EXPIRE`, `PEXPIRE`, `EXPIREAT`, `PEXPIREAT`.
+    Expire {
+        /// The key.
+        key: Bytes,
+        /// The new expiry; a time not after "now" deletes the key.
+        at: Expiry,
+        /// NX / XX / GT / LT.
+        condition: ExpireCondition,
+    },
+    /// `PERSIST key`.
+    Persist(Bytes),
+    /// `TTL`, `PTTL`, `EXPIRETIME`, `PEXPIRETIME`.
+    Ttl(Bytes, TtlKind),
+    /// `DBSIZE`.
+    DbSize,
+    /// `FLUSHDB` / `FLUSHALL`.
+    Flush,
+    /// `DEBUG DIGEST`: the state's content hash in hex.
+    Digest,
+    /// Internal read: the WATCH version of each key.
+    Version(Vec<Bytes>),
+    /// Internal write: deletes each key that has expired at the batch's time.
+    Purge(Vec<Bytes>),
+}
+
+impl Command {
+    /// Parses `args` (command name first), checking arity and syntax like Redis 7.
+    ///
+    /// # Errors
+    /// The Redis error the client must see: unknown command, wrong arity, syntax, bad number.
+    pub fn parse(args: &[Bytes]) -> Result<(Command, &'static Spec), CommandError> {
+        let spec = args
+            .first()
+            .and_then(|name| lookup(name))
+            .ok_or_else(|| unknown_command(args))?;
+        let n = args.len() as i32;
+        if (spec.arity > 0 && n != spec.arity) || (spec.arity < 0 && n < -spec.arity) {
+            return Err(CommandError::Arity(spec.name.to_string()));
+        }
+        let a = &args[1..];
+        let cmd = match spec.name {
+            "get" => Command::Get(a[0].clone()),
+            "mget" => Command::MGet(a.to_vec()),
+            "set" => parse_set(a)?,
+            "setex" | "psetex" => {
+                let amount = parse_i64(&a[1])?;
+                let expiry = relative_expiry(amount, spec.name == "setex", spec.name)?;
+                Command::Set {
+                    key: a[0].clone(),
+                    value: a[2].clone(),
+                    condition: SetCondition::Always,
+                    get: false,
+                    ttl: SetTtl::At(expiry),
+                }
+            }
+            "setnx" => Command::SetNx(a[0].clone(), a[1].clone()),
+            "getset" => Command::GetSet(a[0].clone(), a[1].clone()),
+            "getdel" => Command::GetDel(a[0].clone()),
+            "getex" => parse_getex(a)?,
+            "mset" | "msetnx" => {
+                if !a.len().is_multiple_of(2) {
+                    return Err(CommandError::Arity(spec.name.to_string()));
+                }
+                let pairs = a
+                    .chunks_exact(2)
+                    .map(|kv| (kv[0].clone(), kv[1].clone()))
+                    .collect();
+                Command::MSet {
+                    pairs,
+                    nx: spec.name == "msetnx",
+                }
+            }
+            "append" => Command::Append(a[0].clone(), a[1].clone()),
+            "strlen" => Command::Strlen(a[0].clone()),
+            "getrange" | "substr" => {
+                Command::GetRange(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?)
+            }
+            "setrange" => {
+                let offset = parse_i64(&a[1])?;
+                if offset < 0 {
+                    return Err(CommandError::OffsetOutOfRange);
+                }
+                let offset = usize::try_from(offset).map_err(|_| CommandError::TooLarge)?;
+                if !a[2].is_empty() && offset.saturating_add(a[2].len()) > MAX_STRING_BYTES {
+                    return Err(CommandError::TooLarge);
+                }
+                Command::SetRange(a[0].clone(), offset, a[2].clone())
+            }
+            "incr" => Command::IncrBy(a[0].clone(), 1),
+            "decr" => Command::IncrBy(a[0].clone(), -1),
+            "incrby" => Command::IncrBy(a[0].clone(), parse_i64(&a[1])?),
+            "decrby" => {
+                let by = parse_i64(&a[1])?;
+                let by = by.checked_neg().ok_or(CommandError::DecrementOverflow)?;
+                Command::IncrBy(a[0].clone(), by)
+            }
+            "incrbyfloat" => Command::IncrByFloat(a[0].clone(), parse_f64(&a[1])?),
+            "del" | "unlink" => Command::Del(a.to_vec()),
+            "exists" => Command::Exists(a.to_vec()),
+            "type" => Command::Type(a[0].clone()),
+            "keys" => Command::Keys(a[0].clone()),
+            "scan" => parse_scan(a)?,
+            "rename" | "renamenx" => Command::Rename {
+                from: a[0].clone(),
+                to: a[1].clone(),
+                nx: spec.name == "renamenx",
+            },
+            "expire" | "pexpire" | "expireat" | "pexpireat" => parse_expire(spec.name, a)?,
+            "persist" => Command::Persist(a[0].clone()),
+            "ttl" => Command::Ttl(a[0].clone(), TtlKind::RemainingSeconds),
+            "pttl" => Command::Ttl(a[0].clone(), TtlKind::RemainingMs),
+            "expiretime" => Command::Ttl(a[0].clone(), TtlKind::AtSeconds),
+            "pexpiretime" => Command::Ttl(a[0].clone(), TtlKind::AtMs),
+            "dbsize" => Command::DbSize,
+            "flushdb" | "flushall" => {
+                match a {
+                    [] => {}
+                    [mode]
+                        if mode.eq_ignore_ascii_case(b"async")
+                            || mode.eq_ignore_ascii_case(b"sync") => {}
+                    _ => return Err(CommandError::Syntax),
+                }
+                Command::Flush
+            }
+            "debug" => {
+                if a[0].eq_ignore_ascii_case(b"digest") && a.len() == 1 {
+                    Command::Digest
+                } else {
+                    return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128)));
+                }
+            }
+            "__version" => Command::Version(a.to_vec()),
+            "__purge" => Command::Purge(a.to_vec()),
+            _ => return Err(unknown_command(args)),
+        };
+        Ok((cmd, spec))
+    }
+
+    /// Whether the command changes the state (must go through the log).
+    ///
+    /// `GETEX` without an option only reads, so it is served as a read.
+    pub fn access(&self, spec: &Spec) -> Access {
+        match self {
+            Command::GetEx(_, GetExTtl::Unchanged) => Access::Read,
+            _ => spec.access,
+        }
+    }
+
+    /// Turns every relative expiry into an absolute Unix-ms time based on `now_ms`; returns
+    /// whether anything changed.
+    ///
+    /// # Errors
+    /// [`CommandError::InvalidExpire`] when the absolute time overflows.
+    pub fn to_absolute(&mut self, now_ms: i64, name: &str) -> Result<bool, CommandError> {
+        let slot = match self {
+            Command::Set {
+                ttl: SetTtl::At(e), ..
+            } => e,
+            Command::GetEx(_, GetExTtl::At(e)) => e,
+            Command::Expire { at, .. } => at,
+            _ => return Ok(false),
+        };
+        match *slot {
+            Expiry::RelativeMs(_) => {
+                let at = slot
+                    .resolve(now_ms)
+                    .ok_or_else(|| CommandError::InvalidExpire(name.to_string()))?;
+                *slot = Expiry::AtMs(at);
+                Ok(true)
+            }
+            Expiry::AtMs(_) => Ok(false),
+        }
+    }
+
+    /// Re-encodes commands that carry an expiry, in a canonical form with absolute times
+    /// (`SET ... PXAT`, `GETEX ... PXAT`, `PEXPIREAT`); `None` for other commands, whose
+    /// original arguments stay as they are.
+    pub fn canonical_args(&self) -> Option<Vec<Bytes>> {
+        let at_ms = |e: &Expiry| match e {
+            Expiry::AtMs(at) | Expiry::RelativeMs(at) => Bytes::from(at.to_string()),
+        };
+        let flag = |e: &Expiry| match e {
+            Expiry::AtMs(_) => Bytes::from_static(b"PXAT"),
+            Expiry::RelativeMs(_) => Bytes::from_static(b"PX"),
+        };
+        match self {
+            Command::Set {
+                key,
+                value,
+                condition,
+                get,
+                ttl,
+            } => {
+                let mut args = vec![Bytes::from_static(b"SET"), key.clone(), value.clone()];
+                match condition {
+                    SetCondition::Always => {}
+                    SetCondition::IfMissing => args.push(Bytes::from_static(b"NX")),
+                    SetCondition::IfExists => args.push(Bytes::from_static(b"XX")),
+                }
+                if *get {
+                    args.push(Bytes::from_static(b"GET"));
+                }
+                match ttl {
+                    SetTtl::Clear => {}
+                    SetTtl::Keep => args.push(Bytes::from_static(b"KEEPTTL")),
+                    SetTtl::At(e) => {
+                        args.push(flag(e));
+                        args.push(at_ms(e));
+                    }
+                }
+                Some(args)
+            }
+            Command::GetEx(key, ttl) => {
+                let mut args = vec![Bytes::from_static(b"GETEX"), key.clone()];
+                match ttl {
+                    GetExTtl::Unchanged => {}
+                    GetExTtl::Persist => args.push(Bytes::from_static(b"PERSIST")),
+                    GetExTtl::At(e) => {
+                        args.push(flag(e));
+                        args.push(at_ms(e));
+                    }
+                }
+                Some(args)
+            }
+            Command::Expire { key, at, condition } => {
+                let name: &'static [u8] = match at {
+                    Expiry::AtMs(_) => b"PEXPIREAT",
+                    Expiry::RelativeMs(_) => b"PEXPIRE",
+                };
+                let mut args = vec![Bytes::from_static(name), key.clone(), at_ms(at)];
+                let flag: Option<&'static [u8]> = match condition {
+                    ExpireCondition::Always => None,
+                    ExpireCondition::IfNoTtl => Some(b"NX"),
+                    ExpireCondition::IfTtl => Some(b"XX"),
+                    ExpireCondition::IfGreater => Some(b"GT"),
+                    ExpireCondition::IfLess => Some(b"LT"),
+                    ExpireCondition::IfTtlAndLess => Some(b"LT"),
+                };
+                if *condition == ExpireCondition::IfTtlAndLess {
+                    args.push(Bytes::from_static(b"XX"));
+                }
+                args.extend(flag.map(Bytes::from_static));
+                Some(args)
+            }
+            _ => None,
+        }
+    }
+}
+
+fn parse_set(a: &[Bytes]) -> Result<Command, CommandError> {
+    let mut condition = SetCondition::Always;
+    let mut get = false;
+    let mut ttl = SetTtl::Clear;
+    let mut i = 2;
+    while i < a.len() {
+        let opt = a[i].to_ascii_uppercase();
+        match opt.as_slice() {
+            b"NX" if condition == SetCondition::Always => condition = SetCondition::IfMissing,
+            b"XX" if condition == SetCondition::Always => condition = SetCondition::IfExists,
+            b"GET" if !get => get = true,
+            b"KEEPTTL" if ttl == SetTtl::Clear => ttl = SetTtl::Keep,
+            b"EX" | b"PX" | b"EXAT" | b"PXAT" if ttl == SetTtl::Clear && i + 1 < a.len() => {
+                i += 1;
+                let amount = parse_i64(&a[i])?;
+                let expiry = match opt.as_slice() {
+                    b"EX" => relative_expiry(amount, true, "set")?,
+                    b"PX" => relative_expiry(amount, false, "set")?,
+                    b"EXAT" => absolute_expiry(amount, true, "set")?,
+                    _ => absolute_expiry(amount, false, "set")?,
+                };
+                ttl = SetTtl::At(expiry);
+            }
+            _ => return Err(CommandError::Syntax),
+        }
+        i += 1;
+    }
+    Ok(Command::Set {
+        key: a[0].clone(),
+        value: a[1].clone(),
+        condition,
+        get,
+        ttl,
+    })
+}
+
+fn parse_getex(a: &[Bytes]) -> Result<Command, CommandError> {
+    let key = a[0].clone();
+    let ttl = match &a[1..] {
+        [] => GetExTtl::Unchanged,
+        [opt] if opt.eq_ignore_ascii_case(b"persist") => GetExTtl::Persist,
+        [opt, amount] => {
+            let opt = opt.to_ascii_uppercase();
+            let amount = parse_i64(amount)?;
+            GetExTtl::At(match opt.as_slice() {
+                b"EX" => relative_expiry(amount, true, "getex")?,
+                b"PX" => relative_expiry(amount, false, "getex")?,
+                b"EXAT" => absolute_expiry(amount, true, "getex")?,
+                b"PXAT" => absolute_expiry(amount, false, "getex")?,
+                _ => return Err(CommandError::Syntax),
+            })
+        }
+        _ => return Err(CommandError::Syntax),
+    };
+    Ok(Command::GetEx(key, ttl))
+}
+
+fn parse_scan(a: &[Bytes]) -> Result<Command, CommandError> {
+    let cursor = std::str::from_utf8(&a[0])
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or(CommandError::InvalidCursor)?;
+    let mut pattern = None;
+    let mut count = 10usize;
+    let mut kind = None;
+    let mut rest = &a[1..];
+    while let [opt, value, tail @ ..] = rest {
+        if opt.eq_ignore_ascii_case(b"match") {
+            pattern = Some(value.clone());
+        } else if opt.eq_ignore_ascii_case(b"count") {
+            let n = parse_i64(value)?;
+            if n < 1 {
+                return Err(CommandError::Syntax);
+            }
+            count = usize::try_from(n).unwrap_or(usize::MAX);
+        } else if opt.eq_ignore_ascii_case(b"type") {
+            kind = Some(value.clone());
+        } else {
+            return Err(CommandError::Syntax);
+        }
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        return Err(CommandError::Syntax);
+    }
+    Ok(Command::Scan {
+        cursor,
+        pattern,
+        count,
+        kind,
+    })
+}
+
+fn parse_expire(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
+    let amount = parse_i64(&a[1])?;
+    let invalid = || CommandError::InvalidExpire(name.to_string());
+    let at = match name {
+        "expire" => Expiry::RelativeMs(amount.checked_mul(1000).ok_or_else(invalid)?),
+        "pexpire" => Expiry::RelativeMs(amount),
+        "expireat" => Expiry::AtMs(amount.checked_mul(1000).ok_or_else(invalid)?),
+        _ => Expiry::AtMs(amount),
+    };
+    let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
+    for opt in &a[2..] {
+        let upper = opt.to_ascii_uppercase();
+        match upper.as_slice() {
+            b"NX" => nx = true,
+            b"XX" => xx = true,
+            b"GT" => gt = true,
+            b"LT" => lt = true,
+            _ => return Err(CommandError::UnsupportedOption(lossy(opt, 128))),
+        }
+    }
+    if nx && (xx || gt || lt) {
+        return Err(CommandError::ExpireFlags(
+            "NX and XX, GT or LT options at the same time are not compatible",
+        ));
+    }
+    if gt && lt {
+        return Err(CommandError::ExpireFlags(
+            "GT and LT options at the same time are not compatible",
+        ));
+    }
+    // GT already fails on a key without TTL, so XX only changes LT.
+    let condition = match (nx, xx, gt, lt) {
+        (true, ..) => ExpireCondition::IfNoTtl,
+        (_, _, true, _) => ExpireCondition::IfGreater,
+        (_, true, _, true) => ExpireCondition::IfTtlAndLess,
+        (_, _, _, true) => ExpireCondition::IfLess,
+        (_, true, ..) => ExpireCondition::IfTtl,
+        _ => ExpireCondition::Always,
+    };
+    Ok(Command::Expire {
+        key: a[0].clone(),
+        at,
+        condition,
+    })
+}
+
+fn relative_expiry(amount: i64, seconds: bool, name: &str) -> Result<Expiry, CommandError> {
+    let invalid = || CommandError::InvalidExpire(name.to_string());
+    if amount <= 0 {
+        return Err(invalid());
+    }
+    let ms = if seconds {
+        amount.checked_mul(1000).ok_or_else(invalid)?
+    } else {
+        amount
+    };
+    Ok(Expiry::RelativeMs(ms))
+}
+
+fn absolute_expiry(amount: i64, seconds: bool, name: &str) -> Result<Expiry, CommandError> {
+    let invalid = || CommandError::InvalidExpire(name.to_string());
+    if amount <= 0 {
+        return Err(invalid());
+    }
+    let ms = if seconds {
+        amount.checked_mul(1000).ok_or_else(invalid)?
+    } else {
+        amount
+    };
+    Ok(Expiry::AtMs(ms))
+}
+
+/// Parses a strict Redis integer: optional `-`, no `+`, no leading zeros or spaces.
+pub fn parse_i64_strict(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    if s == b"0" {
+        return Some(0);
+    }
+    let (negative, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s),
+    };
+    match digits.first() {
+        Some(b'1'..=b'9') => {}
+        _ => return None,
+    }
+    let mut value: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        let digit = i64::from(d - b'0');
+        value = value.checked_mul(10)?;
+        value = if negative {
+            value.checked_sub(digit)?
+        } else {
+            value.checked_add(digit)?
+        };
+    }
+    Some(value)
+}
+
+/// Parses an integer argument.
+///
+/// # Errors
+/// [`CommandError::NotInteger`].
+pub fn parse_i64(s: &[u8]) -> Result<i64, CommandError> {
+    parse_i64_strict(s).ok_or(CommandError::NotInteger)
+}
+
+/// Parses a float like Redis's `strtold` check: no surrounding spaces, no NaN.
+pub fn parse_f64_strict(s: &[u8]) -> Option<f64> {
+    let text = std::str::from_utf8(s).ok()?;
+    if text.is_empty() || text.starts_with(|c: char| c.is_ascii_whitespace()) {
+        return None;
+    }
+    let value: f64 = text.parse().ok()?;
+    (!value.is_nan()).then_some(value)
+}
+
+/// Parses a float argument.
+///
+/// # Errors
+/// [`CommandError::NotFloat`].
+pub fn parse_f64(s: &[u8]) -> Result<f64, CommandError> {
+    parse_f64_strict(s).ok_or(CommandError::NotFloat)
+}
+
+/// Formats a float the way `INCRBYFLOAT` replies: shortest round-trip form, no exponent.
+pub fn format_f64(value: f64) -> String {
+    if value == 0.0 {
+        // Avoids "-0".
+        return "0".to_string();
+    }
+    format!("{value}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<Bytes> {
+        s.split_whitespace()
+            .map(|a| Bytes::from(a.to_string()))
+            .collect()
+    }
+
+    fn parse(s: &str) -> Result<Command, String> {
+        Command::parse(&args(s))
+            .map(|(c, _)| c)
+            .map_err(|e| e.to_string())
+    }
+
+    fn err(s: &str) -> String {
+        match parse(s) {
+            Ok(c) => panic!("{s:?} parsed as {c:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn commands_table_is_sorted_and_lookup_ignores_case() {
+        assert!(COMMANDS.windows(2).all(|w| w[0].name < w[1].name));
+        assert_eq!(lookup(b"GeT").map(|s| s.name), Some("get"));
+        assert!(lookup(b"nosuch").is_none());
+        assert!(lookup(&[b'a'; 100]).is_none());
+    }
+
+    #[test]
+    fn arity_errors_for_every_command() {
+        for spec in COMMANDS {
+            let required = spec.arity.unsigned_abs() as usize;
+            let want = format!("ERR wrong number of arguments for '{}' command", spec.name);
+            if required > 1 {
+                // One argument fewer than required.
+                let mut a = vec![Bytes::from(spec.name.to_uppercase())];
+                a.extend((2..required).map(|i| Bytes::from(format!("x{i}"))));
+                let got = Command::parse(&a).map(|_| ()).unwrap_err().to_string();
+                assert_eq!(got, want);
+            }
+            if spec.arity > 0 {
+                // One argument too many.
+                let mut a = vec![Bytes::from(spec.name)];
+                a.extend((0..spec.arity).map(|i| Bytes::from(format!("{i}"))));
+                let got = Command::parse(&a).map(|_| ()).unwrap_err().to_string();
+                assert_eq!(got, want);
+            }
+        }
+        assert_eq!(
+            err("mset a"),
+            "ERR wrong number of arguments for 'mset' command"
+        );
+        assert_eq!(
+            err("mset a 1 b"),
+            "ERR wrong number of arguments for 'mset' command"
+        );
+    }
+
+    #[test]
+    fn unknown_command_text() {
+        assert_eq!(
+            err("foo a b"),
+            "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
+        );
+        assert_eq!(
+            err("foo"),
+            "ERR unknown command 'foo', with args beginning with: "
+        );
+    }
+
+    #[test]
+    fn set_options() {
+        assert_eq!(
+            parse("set k v nx get ex 10").unwrap(),
+            Command::Set {
+                key: "k".into(),
+                value: "v".into(),
+                condition: SetCondition::IfMissing,
+                get: true,
+                ttl: SetTtl::At(Expiry::RelativeMs(10_000)),
+            }
+        );
+        assert!(matches!(
+            parse("set k v keepttl xx").unwrap(),
+            Command::Set {
+                ttl: SetTtl::Keep,
+                condition: SetCondition::IfExists,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse("set k v pxat 5").unwrap(),
+            Command::Set {
+                ttl: SetTtl::At(Expiry::AtMs(5)),
+                ..
+            }
+        ));
+        for bad in [
+            "set k v nx xx",
+            "set k v ex 1 px 1",
+            "set k v ex 1 keepttl",
+            "set k v ex",
+            "set k v foo",
+            "set k v get get",
+        ] {
+            assert_eq!(err(bad), "ERR syntax error", "{bad}");
+        }
+        assert_eq!(
+            err("set k v ex abc"),
+            "ERR value is not an integer or out of range"
+        );
+        for bad in [
+            "set k v ex 0",
+            "set k v px -1",
+            "set k v exat 0",
+            "set k v ex 9223372036854775807",
+        ] {
+            assert_eq!(
+                err(bad),
+                "ERR invalid expire time in 'set' command",
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            err("setex k 0 v"),
+            "ERR invalid expire time in 'setex' command"
+        );
+        assert_eq!(
+            err("psetex k -5 v"),
+            "ERR invalid expire time in 'psetex' command"
+        );
+        assert_eq!(
+            err("setex k x v"),
+            "ERR value is not an integer or out of range"
+        );
+    }
+
+    #[test]
+    fn getex_options() {
+        assert_eq!(
+            parse("getex k").unwrap(),
+            Command::GetEx("k".into(), GetExTtl::Unchanged)
+        );
+        assert_eq!(
+            parse("getex k persist").unwrap(),
+            Command::GetEx("k".into(), GetExTtl::Persist)
+        );
+        assert_eq!(
+            parse("getex k PX 5").unwrap(),
+            Command::GetEx("k".into(), GetExTtl::At(Expiry::RelativeMs(5)))
+        );
+        assert_eq!(
+            err("getex k ex 0"),
+            "ERR invalid expire time in 'getex' command"
+        );
+        assert_eq!(err("getex k foo 1"), "ERR syntax error");
+        assert_eq!(err("getex k ex 1 px 1"), "ERR syntax error");
+        assert_eq!(err("getex k ex"), "ERR syntax error");
+    }
+
+    #[test]
+    fn integers_are_strict() {
+        for ok in [
+            "0",
+            "1",
+            "-1",
+            "9223372036854775807",
+            "-9223372036854775808",
+        ] {
+            assert!(parse_i64_strict(ok.as_bytes()).is_some(), "{ok}");
+        }
+        for bad in [
+            "",
+            "-",
+            "+1",
+            "01",
+            "-0",
+            " 1",
+            "1 ",
+            "1.0",
+            "9223372036854775808",
+            "abc",
+            "-9223372036854775809",
+        ] {
+            assert!(parse_i64_strict(bad.as_bytes()).is_none(), "{bad:?}");
+        }
+        assert_eq!(
+            err("incrby k 1.5"),
+            "ERR value is not an integer or out of range"
+        );
+        assert_eq!(
+            err("decrby k -9223372036854775808"),
+            "ERR decrement would overflow"
+        );
+        assert_eq!(
+            parse("decrby k 5").unwrap(),
+            Command::IncrBy("k".into(), -5)
+        );
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(parse_f64_strict(b"1.5"), Some(1.5));
+        assert_eq!(parse_f64_strict(b"1e3"), Some(1000.0));
+        assert_eq!(parse_f64_strict(b"nan"), None);
+        assert_eq!(parse_f64_strict(b" 1"), None);
+        assert_eq!(parse_f64_strict(b""), None);
+        assert_eq!(err("incrbyfloat k x"), "ERR value is not a valid float");
+        assert_eq!(format_f64(10.6), "10.6");
+        assert_eq!(format_f64(5.0), "5");
+        assert_eq!(format_f64(-0.0), "0");
+    }
+
+    #[test]
+    fn expire_flags() {
+        assert_eq!(
+            parse("expire k 10 gt").unwrap(),
+            Command::Expire {
+                key: "k".into(),
+                at: Expiry::RelativeMs(10_000),
+                condition: ExpireCondition::IfGreater
+            }
+        );
+        assert_eq!(
+            err("expire k 10 nx xx"),
+            "ERR NX and XX, GT or LT options at the same time are not compatible"
+        );
+        assert_eq!(
+            err("expire k 10 gt lt"),
+            "ERR GT and LT options at the same time are not compatible"
+        );
+        assert_eq!(err("expire k 10 foo"), "ERR Unsupported option foo");
+        assert_eq!(
+            err("expire k 9223372036854775807"),
+            "ERR invalid expire time in 'expire' command"
+        );
+        assert_eq!(
+            parse("pexpireat k -5").unwrap(),
+            Command::Expire {
+                key: "k".into(),
+                at: Expiry::AtMs(-5),
+                condition: ExpireCondition::Always
+            }
+        );
+    }
+
+    #[test]
+    fn scan_options() {
+        assert_eq!(
+            parse("scan 0 match a* count 5 type string").unwrap(),
+            Command::Scan {
+                cursor: 0,
+                pattern: Some("a*".into()),
+                count: 5,
+                kind: Some("string".into())
+            }
+        );
+        assert_eq!(err("scan x"), "ERR invalid cursor");
+        assert_eq!(err("scan 0 count 0"), "ERR syntax error");
+        assert_eq!(err("scan 0 match"), "ERR syntax error");
+        assert_eq!(err("scan 0 foo bar"), "ERR syntax error");
+    }
+
+    #[test]
+    fn misc_validation() {
+        assert_eq!(err("setrange k -1 v"), "ERR offset is out of range");
+        assert_eq!(
+            err("setrange k 536870912 v"),
+            "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+        );
+        assert!(parse("setrange k 536870912 ").is_err());
+        assert_eq!(err("flushall foo"), "ERR syntax error");
+        assert!(parse("flushdb async").is_ok());
+        assert_eq!(
+            err("debug foo"),
+            "ERR unknown subcommand 'foo'. Try DEBUG HELP."
+        );
+        assert_eq!(parse("debug digest").unwrap(), Command::Digest);
+        assert_eq!(
+            err("getrange k a 1"),
+            "ERR value is not an integer or out of range"
+        );
+    }
+
+    #[test]
+    fn to_absolute_and_canonical_args() {
+        let (mut cmd, spec) = Command::parse(&args("set k v ex 10 get")).unwrap();
+        assert!(cmd.to_absolute(1_000, spec.name).unwrap());
+        let canon = cmd.canonical_args().unwrap();
+        assert_eq!(canon, args("SET k v GET PXAT 11000"));
+        let (reparsed, _) = Command::parse(&canon).unwrap();
+        assert_eq!(reparsed, cmd);
+
+        let (mut cmd, spec) = Command::parse(&args("expire k 5 xx")).unwrap();
+        cmd.to_absolute(1_000, spec.name).unwrap();
+        assert_eq!(cmd.canonical_args().unwrap(), args("PEXPIREAT k 6000 XX"));
+
+        let (mut cmd, spec) = Command::parse(&args("pexpire k 9223372036854775807")).unwrap();
+        assert_eq!(
+            cmd.to_absolute(1_000, spec.name).unwrap_err().to_string(),
+            "ERR invalid expire time in 'pexpire' command"
+        );
+        let (cmd, _) = Command::parse(&args("get k")).unwrap();
+        assert!(cmd.canonical_args().is_none());
+    }
+}

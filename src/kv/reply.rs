@@ -1,0 +1,55 @@
+//! Constructors for `pb::Reply`, the RESP-shaped result the state machine produces.
+
+use bytes::Bytes;
+
+use crate::pb;
+use crate::pb::reply::Kind;
+
+/// `+OK`.
+pub fn ok() -> pb::Reply {
+    simple("OK")
+}
+
+/// A simple string.
+pub fn simple(text: &str) -> pb::Reply {
+    kind(Kind::Simple(text.to_string()))
+}
+
+/// An error; `text` carries its prefix (`ERR ...`, `WRONGTYPE ...`).
+pub fn error(text: impl Into<String>) -> pb::Reply {
+    kind(Kind::Error(text.into()))
+}
+
+/// An integer.
+pub fn integer(value: i64) -> pb::Reply {
+    kind(Kind::Integer(value))
+}
+
+/// A bulk string.
+pub fn bulk(value: Bytes) -> pb::Reply {
+    kind(Kind::Bulk(value))
+}
+
+/// A null bulk string (RESP3 null).
+pub fn null() -> pb::Reply {
+    kind(Kind::Null(pb::Empty {}))
+}
+
+/// A null array (the reply of an aborted EXEC).
+pub fn null_array() -> pb::Reply {
+    kind(Kind::NullArray(pb::Empty {}))
+}
+
+/// An array of replies.
+pub fn array(items: Vec<pb::Reply>) -> pb::Reply {
+    kind(Kind::Array(pb::ReplyArray { items }))
+}
+
+/// A bulk string, or null when `value` is `None`.
+pub fn bulk_or_null(value: Option<Bytes>) -> pb::Reply {
+    value.map_or_else(null, bulk)
+}
+
+fn kind(kind: Kind) -> pb::Reply {
+    pb::Reply { kind: Some(kind) }
+}

@@ -1,0 +1,1209 @@
+//! `KvState`: the string keyspace, its expiry index and WATCH versions.
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Bound;
+
+use bytes::{Bytes, BytesMut};
+use prost::Message;
+
+use super::command::{
+    self, Access, Command, CommandError, ExpireCondition, GetExTtl, SetCondition, SetTtl, TtlKind,
+};
+use super::glob;
+use super::reply;
+use crate::pb;
+
+/// Set on the WATCH version of a key that is still stored but already expired, so that a key
+/// that expires between WATCH and EXEC aborts the transaction (as in Redis ≥ 6.0.9).
+const EXPIRED_VERSION_BIT: u64 = 1 << 63;
+
+/// One stored key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Entry {
+    /// The string value.
+    value: Bytes,
+    /// Absolute expiry in Unix ms; the key is gone once `now_ms >= expire_at_ms`.
+    expire_at_ms: Option<i64>,
+    /// The state's version counter at this key's last modification.
+    version: u64,
+}
+
+/// A snapshot that could not be decoded.
+#[derive(Debug, thiserror::Error)]
+#[error("bad snapshot: {0}")]
+pub struct SnapshotError(pub String);
+
+/// The in-memory key-value state every replica holds, changed only by applying log entries.
+///
+/// Invariants:
+/// - `scan_order` holds exactly `(scan_hash(k), k)` for every key `k` of `entries`.
+/// - `expiries` holds exactly `(t, k)` for every key `k` whose entry has `expire_at_ms == Some(t)`.
+/// - Every entry's `version` and `deleted_version` are at most `version_counter`, and no two
+///   modifications share a version.
+/// - `now_ms` never decreases.
+#[derive(Debug, Default)]
+pub struct KvState {
+    /// The keyspace, including keys that expired but were not purged yet.
+    entries: HashMap<Bytes, Entry>,
+    /// Keys ordered by their stable hash: the order of `SCAN`, `KEYS`, snapshots and the digest.
+    scan_order: BTreeSet<(u64, Bytes)>,
+    /// Keys with a TTL, soonest expiry first.
+    expiries: BTreeSet<(i64, Bytes)>,
+    /// Unix ms of the newest applied batch; the expiry clock never runs backwards.
+    now_ms: i64,
+    /// The last version handed out.
+    version_counter: u64,
+    /// Version of the latest deletion of a live key; the WATCH version of every missing key.
+    deleted_version: u64,
+}
+
+impl KvState {
+    /// An empty state.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Number of stored keys, including expired keys not purged yet.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether no key is stored.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Applies one committed batch. Deterministic: reads no clock, only `batch.now_ms`.
+    ///
+    /// A pipelined batch replies with an array holding one reply per command. A transaction
+    /// replies with a null array and changes nothing when a watched key's version moved.
+    pub fn apply(&mut self, batch: &pb::KvBatch) -> pb::Reply {
+        let now = batch.now_ms.max(self.now_ms);
+        self.now_ms = now;
+        if batch.transaction
+            && batch
+                .watched
+                .iter()
+                .any(|w| self.watch_version(&w.key, now) != w.version)
+        {
+            return reply::null_array();
+        }
+        let replies = batch
+            .commands
+            .iter()
+            .map(|c| self.apply_command(&c.args, now))
+            .collect();
+        reply::array(replies)
+    }
+
+    /// Executes a read-only command against the current state; `now_ms` hides expired keys.
+    pub fn read(&self, command: &pb::KvCommand, now_ms: i64) -> pb::Reply {
+        let now = now_ms.max(self.now_ms);
+        let result = Command::parse(&command.args).and_then(|(cmd, spec)| {
+            if cmd.access(spec) == Access::Write {
+                return Err(CommandError::NotAllowed("write command sent as a read"));
+            }
+            self.query(&cmd, now)
+        });
+        result.unwrap_or_else(|e| reply::error(e.to_string()))
+    }
+
+    /// Up to `max` keys whose expiry time is at or before `now_ms`, soonest first; the leader
+    /// proposes them in a [`purge_batch`].
+    pub fn expired_keys(&self, now_ms: i64, max: usize) -> Vec<Bytes> {
+        self.expiries
+            .iter()
+            .take_while(|(at, _)| *at <= now_ms)
+            .take(max)
+            .map(|(_, key)| key.clone())
+            .collect()
+    }
+
+    /// A deterministic hash of the content (keys, values, expiry times), equal on replicas that
+    /// applied the same log; 0 for an empty state.
+    pub fn digest(&self) -> u64 {
+        if self.entries.is_empty() {
+            return 0;
+        }
+        let mut h = Fnv::new();
+        for (_, key) in &self.scan_order {
+            let Some(e) = self.entries.get(key) else {
+                continue;
+            };
+            h.write(&(key.len() as u64).to_le_bytes());
+            h.write(key);
+            h.write(&(e.value.len() as u64).to_le_bytes());
+            h.write(&e.value);
+            h.write(&e.expire_at_ms.unwrap_or(0).to_le_bytes());
+        }
+        finalize(h.0)
+    }
+
+    /// Encodes the whole state (a `pb::KvSnapshot`).
+    pub fn snapshot(&self) -> Bytes {
+        let entries = self
+            .scan_order
+            .iter()
+            .filter_map(|(_, key)| {
+                self.entries.get(key).map(|e| pb::KvSnapshotEntry {
+                    key: key.clone(),
+                    value: e.value.clone(),
+                    expire_at_ms: e.expire_at_ms.unwrap_or(0),
+                    version: e.version,
+                })
+            })
+            .collect();
+        let snap = pb::KvSnapshot {
+            entries,
+            now_ms: self.now_ms,
+            version_counter: self.version_counter,
+            deleted_version: self.deleted_version,
+        };
+        Bytes::from(snap.encode_to_vec())
+    }
+
+    /// Replaces the state with a decoded snapshot.
+    ///
+    /// # Errors
+    /// [`SnapshotError`] when `data` is not a valid `KvSnapshot`; the state is then unchanged.
+    pub fn restore(&mut self, data: &[u8]) -> Result<(), SnapshotError> {
+        let snap = pb::KvSnapshot::decode(data).map_err(|e| SnapshotError(e.to_string()))?;
+        let mut state = KvState {
+            now_ms: snap.now_ms,
+            version_counter: snap.version_counter,
+            deleted_version: snap.deleted_version,
+            ..KvState::default()
+        };
+        for e in snap.entries {
+            if e.version > snap.version_counter {
+                return Err(SnapshotError("entry version above the counter".into()));
+            }
+            let expire = (e.expire_at_ms != 0).then_some(e.expire_at_ms);
+            let key = Bytes::copy_from_slice(&e.key);
+            if state.entries.contains_key(&key) {
+                return Err(SnapshotError("duplicate key".into()));
+            }
+            state.index(&key, expire);
+            state.entries.insert(
+                key,
+                Entry {
+                    value: Bytes::copy_from_slice(&e.value),
+                    expire_at_ms: expire,
+                    version: e.version,
+                },
+            );
+        }
+        *self = state;
+        Ok(())
+    }
+
+    /// The WATCH version of `key` at `now`: the entry's version if live, the version with
+    /// [`EXPIRED_VERSION_BIT`] if stored but expired, else the latest deletion's version.
+    fn watch_version(&self, key: &[u8], now: i64) -> u64 {
+        match self.entries.get(key) {
+            Some(e) if is_live(e, now) => e.version,
+            Some(e) => e.version | EXPIRED_VERSION_BIT,
+            None => self.deleted_version,
+        }
+    }
+
+    fn apply_command(&mut self, args: &[Bytes], now: i64) -> pb::Reply {
+        let result = Command::parse(args).and_then(|(cmd, _)| self.execute(&cmd, now));
+        result.unwrap_or_else(|e| reply::error(e.to_string()))
+    }
+
+    fn live(&self, key: &[u8], now: i64) -> Option<&Entry> {
+        self.entries.get(key).filter(|e| is_live(e, now))
+    }
+
+    fn live_value(&self, key: &[u8], now: i64) -> Option<Bytes> {
+        self.live(key, now).map(|e| e.value.clone())
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.version_counter += 1;
+        self.version_counter
+    }
+
+    fn index(&mut self, key: &Bytes, expire: Option<i64>) {
+        self.scan_order.insert((scan_hash(key), key.clone()));
+        if let Some(at) = expire {
+            self.expiries.insert((at, key.clone()));
+        }
+    }
+
+    /// Drops a stored key and its index entries, without touching `deleted_version`.
+    fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let (key, entry) = self.entries.remove_entry(key)?;
+        self.scan_order.remove(&(scan_hash(&key), key.clone()));
+        if let Some(at) = entry.expire_at_ms {
+            self.expiries.remove(&(at, key));
+        }
+        Some(entry)
+    }
+
+    /// Removes `key` if it is stored but expired (lazy expiry); invisible to clients.
+    fn expire_if_needed(&mut self, key: &[u8], now: i64) {
+        if self.entries.get(key).is_some_and(|e| !is_live(e, now)) {
+            self.remove(key);
+        }
+    }
+
+    /// Deletes `key`; returns whether it was live. A live deletion moves `deleted_version`.
+    fn delete(&mut self, key: &[u8], now: i64) -> bool {
+        match self.remove(key) {
+            Some(e) if is_live(&e, now) => {
+                self.deleted_version = self.next_version();
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Stores `value` under `key` with the given expiry, or deletes the key when that expiry
+    /// is not after `now` (as Redis does for a SET with a past EXAT).
+    fn store(&mut self, key: &Bytes, value: Bytes, expire: Option<i64>, now: i64) {
+        if expire.is_some_and(|at| at <= now) {
+            self.delete(key, now);
+            return;
+        }
+        self.remove(key);
+        let key = Bytes::copy_from_slice(key);
+        let version = self.next_version();
+        self.index(&key, expire);
+        // Copies so a stored value never pins the whole log entry it was decoded from.
+        let value = Bytes::copy_from_slice(&value);
+        self.entries.insert(
+            key,
+            Entry {
+                value,
+                expire_at_ms: expire,
+                version,
+            },
+        );
+    }
+
+    /// Changes the expiry of a live key (`None` persists it).
+    fn set_expire(&mut self, key: &[u8], expire: Option<i64>) {
+        let version = self.next_version();
+        let Some((key, e)) = self.entries.get_key_value(key) else {
+            return;
+        };
+        let key = key.clone();
+        let old = e.expire_at_ms;
+        if let Some(at) = old {
+            self.expiries.remove(&(at, key.clone()));
+        }
+        if let Some(at) = expire {
+            self.expiries.insert((at, key.clone()));
+        }
+        if let Some(e) = self.entries.get_mut(&key) {
+            e.expire_at_ms = expire;
+            e.version = version;
+        }
+    }
+
+    /// Executes any command (reads included, for transactions) at time `now`.
+    fn execute(&mut self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
+        match cmd {
+            Command::Set {
+                key,
+                value,
+                condition,
+                get,
+                ttl,
+            } => {
+                self.expire_if_needed(key, now);
+                let old = self.entries.get(key.as_ref());
+                let old_value = old.map(|e| e.value.clone());
+                let old_expire = old.and_then(|e| e.expire_at_ms);
+                let blocked = match condition {
+                    SetCondition::Always => false,
+                    SetCondition::IfMissing => old.is_some(),
+                    SetCondition::IfExists => old.is_none(),
+                };
+                let answer = |done: bool| {
+                    if *get {
+                        reply::bulk_or_null(old_value.clone())
+                    } else if done {
+                        reply::ok()
+                    } else {
+                        reply::null()
+                    }
+                };
+                if blocked {
+                    return Ok(answer(false));
+                }
+                let expire = match ttl {
+                    SetTtl::Clear => None,
+                    SetTtl::Keep => old_expire,
+                    SetTtl::At(e) => Some(
+                        e.resolve(now)
+                            .ok_or_else(|| CommandError::InvalidExpire("set".into()))?,
+                    ),
+                };
+                self.store(key, value.clone(), expire, now);
+                Ok(answer(true))
+            }
+            Command::SetNx(key, value) => {
+                if self.live(key, now).is_some() {
+                    return Ok(reply::integer(0));
+                }
+                self.store(key, value.clone(), None, now);
+                Ok(reply::integer(1))
+            }
+            Command::GetSet(key, value) => {
+                let old = self.live_value(key, now);
+                self.store(key, value.clone(), None, now);
+                Ok(reply::bulk_or_null(old))
+            }
+            Command::GetDel(key) => {
+                let old = self.live_value(key, now);
+                self.delete(key, now);
+                Ok(reply::bulk_or_null(old))
+            }
+            Command::GetEx(key, ttl) => {
+                let Some(old) = self.live_value(key, now) else {
+                    return Ok(reply::null());
+                };
+                match ttl {
+                    GetExTtl::Unchanged => {}
+                    GetExTtl::Persist => {
+                        if self
+                            .live(key, now)
+                            .is_some_and(|e| e.expire_at_ms.is_some())
+                        {
+                            self.set_expire(key, None);
+                        }
+                    }
+                    GetExTtl::At(e) => {
+                        let at = e
+                            .resolve(now)
+                            .ok_or_else(|| CommandError::InvalidExpire("getex".into()))?;
+                        if at <= now {
+                            self.delete(key, now);
+                        } else {
+                            self.set_expire(key, Some(at));
+                        }
+                    }
+                }
+                Ok(reply::bulk(old))
+            }
+            Command::MSet { pairs, nx } => {
+                if *nx && pairs.iter().any(|(k, _)| self.live(k, now).is_some()) {
+                    return Ok(reply::integer(0));
+                }
+                for (k, v) in pairs {
+                    self.store(k, v.clone(), None, now);
+                }
+                Ok(if *nx { reply::integer(1) } else { reply::ok() })
+            }
+            Command::Append(key, suffix) => {
+                let (old, expire) = self.value_and_expire(key, now);
+                if old.len() + suffix.len() > command::MAX_STRING_BYTES {
+                    return Err(CommandError::TooLarge);
+                }
+                let mut value = BytesMut::with_capacity(old.len() + suffix.len());
+                value.extend_from_slice(&old);
+                value.extend_from_slice(suffix);
+                let len = value.len();
+                self.store(key, value.freeze(), expire, now);
+                Ok(reply::integer(len as i64))
+            }
+            Command::SetRange(key, offset, patch) => {
+                let (old, expire) = self.value_and_expire(key, now);
+                if patch.is_empty() {
+                    return Ok(reply::integer(old.len() as i64));
+                }
+                let end = offset + patch.len();
+                if end > command::MAX_STRING_BYTES {
+                    return Err(CommandError::TooLarge);
+                }
+                let mut value = BytesMut::from(old.as_ref());
+                if value.len() < end {
+                    value.resize(end, 0);
+                }
+                value[*offset..end].copy_from_slice(patch);
+                let len = value.len();
+                self.store(key, value.freeze(), expire, now);
+                Ok(reply::integer(len as i64))
+            }
+            Command::IncrBy(key, by) => {
+                let (old, expire) = self.value_and_expire(key, now);
+                let current = if self.live(key, now).is_some() {
+                    command::parse_i64_strict(&old).ok_or(CommandError::NotInteger)?
+                } else {
+                    0
+                };
+                let new = current.checked_add(*by).ok_or(CommandError::Overflow)?;
+                self.store(key, Bytes::from(new.to_string()), expire, now);
+                Ok(reply::integer(new))
+            }
+            Command::IncrByFloat(key, by) => {
+                let (old, expire) = self.value_and_expire(key, now);
+                let current = if self.live(key, now).is_some() {
+                    command::parse_f64_strict(&old).ok_or(CommandError::NotFloat)?
+                } else {
+                    0.0
+                };
+                let new = current + by;
+                if !new.is_finite() {
+                    return Err(CommandError::NotFinite);
+                }
+                let text = Bytes::from(command::format_f64(new));
+                self.store(key, text.clone(), expire, now);
+                Ok(reply::bulk(text))
+            }
+            Command::Del(keys) => {
+                let n = keys.iter().filter(|k| self.delete(k, now)).count();
+                Ok(reply::integer(n as i64))
+            }
+            Command::Rename { from, to, nx } => {
+                let Some(e) = self.live(from, now).cloned() else {
+                    return Err(CommandError::NoSuchKey);
+                };
+                if from == to {
+                    return Ok(if *nx { reply::integer(0) } else { reply::ok() });
+                }
+                if *nx && self.live(to, now).is_some() {
+                    return Ok(reply::integer(0));
+                }
+                self.delete(from, now);
+                self.store(to, e.value, e.expire_at_ms, now);
+                Ok(if *nx { reply::integer(1) } else { reply::ok() })
+            }
+            Command::Expire { key, at, condition } => {
+                let Some(current) = self.live(key, now).map(|e| e.expire_at_ms) else {
+                    return Ok(reply::integer(0));
+                };
+                let at = at
+                    .resolve(now)
+                    .ok_or_else(|| CommandError::InvalidExpire("expire".into()))?;
+                let allowed = match condition {
+                    ExpireCondition::Always => true,
+                    ExpireCondition::IfNoTtl => current.is_none(),
+                    ExpireCondition::IfTtl => current.is_some(),
+                    ExpireCondition::IfGreater => current.is_some_and(|c| at > c),
+                    ExpireCondition::IfLess => current.is_none_or(|c| at < c),
+                    ExpireCondition::IfTtlAndLess => current.is_some_and(|c| at < c),
+                };
+                if !allowed {
+                    return Ok(reply::integer(0));
+                }
+                if at <= now {
+                    self.delete(key, now);
+                } else {
+                    self.set_expire(key, Some(at));
+                }
+                Ok(reply::integer(1))
+            }
+            Command::Persist(key) => {
+                if self
+                    .live(key, now)
+                    .is_some_and(|e| e.expire_at_ms.is_some())
+                {
+                    self.set_expire(key, None);
+                    return Ok(reply::integer(1));
+                }
+                Ok(reply::integer(0))
+            }
+            Command::Flush => {
+                if !self.entries.is_empty() {
+                    self.entries.clear();
+                    self.scan_order.clear();
+                    self.expiries.clear();
+                    self.deleted_version = self.next_version();
+                }
+                Ok(reply::ok())
+            }
+            Command::Purge(keys) => {
+                let mut n = 0;
+                for key in keys {
+                    if self
+                        .entries
+                        .get(key.as_ref())
+                        .is_some_and(|e| !is_live(e, now))
+                    {
+                        self.remove(key);
+                        n += 1;
+                    }
+                }
+                Ok(reply::integer(n))
+            }
+            read => self.query(read, now),
+        }
+    }
+
+    /// The live value (empty if missing) and expiry of `key`.
+    fn value_and_expire(&self, key: &[u8], now: i64) -> (Bytes, Option<i64>) {
+        self.live(key, now)
+            .map(|e| (e.value.clone(), e.expire_at_ms))
+            .unwrap_or_default()
+    }
+
+    /// Executes a read-only command at time `now`.
+    fn query(&self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
+        Ok(match cmd {
+            Command::Get(key) | Command::GetEx(key, GetExTtl::Unchanged) => {
+                reply::bulk_or_null(self.live_value(key, now))
+            }
+            Command::MGet(keys) => reply::array(
+                keys.iter()
+                    .map(|k| reply::bulk_or_null(self.live_value(k, now)))
+                    .collect(),
+            ),
+            Command::Strlen(key) => {
+                reply::integer(self.live(key, now).map_or(0, |e| e.value.len() as i64))
+            }
+            Command::GetRange(key, start, end) => {
+                let value = self.live_value(key, now).unwrap_or_default();
+                reply::bulk(substring(&value, *start, *end))
+            }
+            Command::Exists(keys) => {
+                reply::integer(keys.iter().filter(|k| self.live(k, now).is_some()).count() as i64)
+            }
+            Command::Type(key) => reply::simple(if self.live(key, now).is_some() {
+                "string"
+            } else {
+                "none"
+            }),
+            Command::Keys(pattern) => reply::array(
+                self.scan_order
+                    .iter()
+                    .filter(|(_, k)| self.live(k, now).is_some() && glob::matches(pattern, k))
+                    .map(|(_, k)| reply::bulk(k.clone()))
+                    .collect(),
+            ),
+            Command::Scan {
+                cursor,
+                pattern,
+                count,
+                kind,
+            } => self.scan(*cursor, pattern.as_deref(), *count, kind.as_deref(), now),
+            Command::Ttl(key, kind) => {
+                let Some(e) = self.live(key, now) else {
+                    return Ok(reply::integer(-2));
+                };
+                let Some(at) = e.expire_at_ms else {
+                    return Ok(reply::integer(-1));
+                };
+                reply::integer(match kind {
+                    TtlKind::RemainingSeconds => (at - now + 500) / 1000,
+                    TtlKind::RemainingMs => at - now,
+                    TtlKind::AtSeconds => at / 1000,
+                    TtlKind::AtMs => at,
+                })
+            }
+            Command::DbSize => {
+                let expired = self
+                    .expiries
+                    .iter()
+                    .take_while(|(at, _)| *at <= now)
+                    .count();
+                reply::integer((self.entries.len() - expired) as i64)
+            }
+            Command::Digest => reply::bulk(Bytes::from(format!("{:016x}", self.digest()))),
+            Command::Version(keys) => reply::array(
+                keys.iter()
+                    .map(|k| reply::integer(self.watch_version(k, now) as i64))
+                    .collect(),
+            ),
+            _ => return Err(CommandError::NotAllowed("write command sent as a read")),
+        })
+    }
+
+    fn scan(
+        &self,
+        cursor: u64,
+        pattern: Option<&[u8]>,
+        count: usize,
+        kind: Option<&[u8]>,
+        now: i64,
+    ) -> pb::Reply {
+        let type_ok = kind.is_none_or(|k| k.eq_ignore_ascii_case(b"string"));
+        let mut next = 0u64;
+        let mut last_hash = None;
+        let mut keys = Vec::new();
+        let start = (Bound::Included((cursor, Bytes::new())), Bound::Unbounded);
+        for (examined, (hash, key)) in self.scan_order.range(start).enumerate() {
+            // Never stop inside a group of equal hashes: the cursor could not resume there.
+            if examined >= count && last_hash != Some(*hash) {
+                next = *hash;
+                break;
+            }
+            last_hash = Some(*hash);
+            if type_ok
+                && self.live(key, now).is_some()
+                && pattern.is_none_or(|p| glob::matches(p, key))
+            {
+                keys.push(reply::bulk(key.clone()));
+            }
+        }
+        reply::array(vec![
+            reply::bulk(Bytes::from(next.to_string())),
+            reply::array(keys),
+        ])
+    }
+}
+
+/// Builds the internal batch that deletes `keys` if they are still expired at `now_ms`; the
+/// leader proposes it periodically with keys from [`KvState::expired_keys`].
+pub fn purge_batch(keys: Vec<Bytes>, now_ms: i64) -> pb::KvBatch {
+    let mut args = Vec::with_capacity(keys.len() + 1);
+    args.push(Bytes::from_static(command::PURGE.as_bytes()));
+    args.extend(keys);
+    pb::KvBatch {
+        commands: vec![pb::KvCommand { args }],
+        now_ms,
+        transaction: false,
+        watched: Vec::new(),
+    }
+}
+
+fn is_live(e: &Entry, now: i64) -> bool {
+    e.expire_at_ms.is_none_or(|at| at > now)
+}
+
+/// `GETRANGE` with Redis's index rules (negative indexes count from the end, clamped).
+fn substring(value: &Bytes, start: i64, end: i64) -> Bytes {
+    let len = value.len() as i64;
+    if (start < 0 && end < 0 && start > end) || len == 0 {
+        return Bytes::new();
+    }
+    let mut start = if start < 0 { len + start } else { start };
+    let mut end = if end < 0 { len + end } else { end };
+    start = start.max(0);
+    end = end.max(0);
+    if end >= len {
+        end = len - 1;
+    }
+    if start > end {
+        return Bytes::new();
+    }
+    value.slice(start as usize..=end as usize)
+}
+
+/// 64-bit FNV-1a, stable across processes and platforms (unlike `std`'s `RandomState`).
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+/// SplitMix64's finalizer, to spread FNV's weak high bits.
+fn finalize(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The position of `key` in SCAN order; odd, so that a cursor of 0 always means "done".
+fn scan_hash(key: &[u8]) -> u64 {
+    let mut h = Fnv::new();
+    h.write(key);
+    finalize(h.0) | 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pb::reply::Kind;
+
+    fn args(s: &str) -> Vec<Bytes> {
+        s.split_whitespace()
+            .map(|a| Bytes::from(a.to_string()))
+            .collect()
+    }
+
+    fn batch(cmds: &[&str], now_ms: i64) -> pb::KvBatch {
+        pb::KvBatch {
+            commands: cmds
+                .iter()
+                .map(|c| pb::KvCommand { args: args(c) })
+                .collect(),
+            now_ms,
+            transaction: false,
+            watched: vec![],
+        }
+    }
+
+    /// Renders a reply compactly for table tests.
+    fn show(r: &pb::Reply) -> String {
+        match &r.kind {
+            Some(Kind::Simple(s)) => s.clone(),
+            Some(Kind::Error(e)) => format!("!{e}"),
+            Some(Kind::Integer(i)) => format!(":{i}"),
+            Some(Kind::Bulk(b)) => format!("\"{}\"", String::from_utf8_lossy(b)),
+            Some(Kind::Null(_)) => "nil".into(),
+            Some(Kind::NullArray(_)) => "nilarray".into(),
+            Some(Kind::Double(d)) => format!(",{d}"),
+            Some(Kind::Array(a)) => format!(
+                "[{}]",
+                a.items.iter().map(show).collect::<Vec<_>>().join(" ")
+            ),
+            None => "?".into(),
+        }
+    }
+
+    /// Applies each command in its own batch at `now` and returns the replies.
+    fn run(state: &mut KvState, now: i64, cmds: &[&str]) -> Vec<String> {
+        cmds.iter()
+            .map(|c| {
+                let r = state.apply(&batch(&[c], now));
+                match r.kind {
+                    Some(Kind::Array(mut a)) if a.items.len() == 1 => show(&a.items.remove(0)),
+                    _ => panic!("bad batch reply {r:?}"),
+                }
+            })
+            .collect()
+    }
+
+    fn read(state: &KvState, now: i64, cmd: &str) -> String {
+        show(&state.read(&pb::KvCommand { args: args(cmd) }, now))
+    }
+
+    /// Table test: each row is (command, expected reply), applied in order at time 1000.
+    fn table(rows: &[(&str, &str)]) {
+        let mut s = KvState::new();
+        for (cmd, want) in rows {
+            assert_eq!(run(&mut s, 1000, &[cmd])[0], *want, "command {cmd:?}");
+        }
+    }
+
+    #[test]
+    fn strings() {
+        table(&[
+            ("get k", "nil"),
+            ("set k v", "OK"),
+            ("get k", "\"v\""),
+            ("set k w nx", "nil"),
+            ("set k w nx get", "\"v\""),
+            ("set k w xx get", "\"v\""),
+            ("set j w xx", "nil"),
+            ("set j w get", "nil"),
+            ("setnx j x", ":0"),
+            ("setnx i x", ":1"),
+            ("getset i y", "\"x\""),
+            ("getdel i", "\"y\""),
+            ("getdel i", "nil"),
+            ("mset a 1 b 2", "OK"),
+            ("mget a b c", "[\"1\" \"2\" nil]"),
+            ("msetnx c 3 a 9", ":0"),
+            ("get c", "nil"),
+            ("msetnx c 3 d 4", ":1"),
+            ("append a 23", ":3"),
+            ("append new xy", ":2"),
+            ("strlen a", ":3"),
+            ("strlen nope", ":0"),
+            ("set r Hello_World", "OK"),
+            ("getrange r 0 4", "\"Hello\""),
+            ("getrange r -5 -1", "\"World\""),
+            ("getrange r -1 -5", "\"\""),
+            ("getrange r 5 100", "\"_World\""),
+            ("getrange missing 0 1", "\"\""),
+            ("setrange r 6 Redis", ":11"),
+            ("get r", "\"Hello_Redis\""),
+            ("setrange pad 2 x", ":3"),
+            ("get pad", "\"\0\0x\""),
+            ("exists none", ":0"),
+            ("type r", "string"),
+            ("type none", "none"),
+        ]);
+    }
+
+    #[test]
+    fn counters() {
+        table(&[
+            ("incr n", ":1"),
+            ("incrby n 10", ":11"),
+            ("decr n", ":10"),
+            ("decrby n 20", ":-10"),
+            ("set n 9223372036854775807", "OK"),
+            ("incr n", "!ERR increment or decrement would overflow"),
+            ("set s abc", "OK"),
+            ("incr s", "!ERR value is not an integer or out of range"),
+            ("set s 007", "OK"),
+            ("incr s", "!ERR value is not an integer or out of range"),
+            ("incrbyfloat f 10.5", "\"10.5\""),
+            ("incrbyfloat f 0.1", "\"10.6\""),
+            ("incrbyfloat f -10.6", "\"0\""),
+            ("set big 1e308", "OK"),
+            (
+                "incrbyfloat big 1e308",
+                "!ERR increment would produce NaN or Infinity",
+            ),
+            ("set s 1.5.5", "OK"),
+            ("incrbyfloat s 1", "!ERR value is not a valid float"),
+        ]);
+    }
+
+    #[test]
+    fn keys_and_rename() {
+        table(&[
+            ("mset a 1 b 2 c 3", "OK"),
+            ("exists a a x", ":2"),
+            ("del a x", ":1"),
+            ("unlink b", ":1"),
+            ("rename nope x", "!ERR no such key"),
+            ("rename c d", "OK"),
+            ("get c", "nil"),
+            ("get d", "\"3\""),
+            ("set e 5", "OK"),
+            ("renamenx d e", ":0"),
+            ("renamenx d f", ":1"),
+            ("rename f f", "OK"),
+            ("renamenx f f", ":0"),
+            ("flushall", "OK"),
+            ("exists e f", ":0"),
+        ]);
+    }
+
+    #[test]
+    fn expiry_commands() {
+        let mut s = KvState::new();
+        let out = run(
+            &mut s,
+            1000,
+            &[
+                "set k v",
+                "expire k 10",
+                "pexpire k 5000 gt",
+                "pexpire k 50000 gt",
+                "pexpire k 5000 lt",
+                "expire k 10 nx",
+                "expire k 10 xx",
+                "persist k",
+                "persist k",
+                "pexpire k 100 xx",
+                "pexpire k 100 lt",
+                "pexpire k 100 xx lt",
+                "expire nope 10",
+                "set t v px 100",
+                "expire t -1",
+                "exists t",
+                "set u v ex 10",
+                "set u w keepttl",
+                "getex u persist",
+                "getex u px 300",
+                "set old v pxat 500",
+                "exists old",
+            ],
+        );
+        assert_eq!(
+            out,
+            [
+                "OK", ":1", ":0", ":1", ":1", ":0", ":1", ":1", ":0", ":0", ":1", ":0", ":0", "OK",
+                ":1", ":0", "OK", "OK", "\"w\"", "\"w\"", "OK", ":0"
+            ]
+        );
+        assert_eq!(read(&s, 1000, "pttl u"), ":300");
+        assert_eq!(read(&s, 1000, "ttl u"), ":0");
+        assert_eq!(read(&s, 1000, "pexpiretime u"), ":1300");
+        assert_eq!(read(&s, 1000, "expiretime u"), ":1");
+        assert_eq!(read(&s, 1000, "ttl k"), ":0");
+        assert_eq!(read(&s, 1000, "pttl k"), ":100");
+        assert_eq!(read(&s, 1000, "ttl nope"), ":-2");
+        run(&mut s, 1000, &["set p v"]);
+        assert_eq!(read(&s, 1000, "ttl p"), ":-1");
+    }
+
+    #[test]
+    fn expired_keys_are_invisible_and_purged_deterministically() {
+        let mut a = KvState::new();
+        run(
+            &mut a,
+            1000,
+            &["set k v px 100", "set keep v", "set l v px 500"],
+        );
+        assert_eq!(read(&a, 1099, "get k"), "\"v\"");
+        assert_eq!(read(&a, 1100, "get k"), "nil");
+        assert_eq!(read(&a, 1100, "dbsize"), ":2");
+        assert_eq!(read(&a, 1100, "keys *").len(), "[\"keep\" \"l\"]".len());
+        // Apply uses the batch clock, not the caller's: INCR on an expired key starts at 0.
+        assert_eq!(run(&mut a, 1200, &["incr k"]), [":1"]);
+        assert_eq!(read(&a, 1200, "pttl k"), ":-1");
+        assert_eq!(a.expired_keys(1500, 10), vec![Bytes::from("l")]);
+        assert_eq!(a.expired_keys(1499, 10), Vec::<Bytes>::new());
+        // The purge deletes only keys that are expired at the batch's time.
+        let purge = purge_batch(vec!["l".into(), "keep".into(), "k".into()], 1500);
+        assert_eq!(show(&a.apply(&purge)), "[:1]");
+        assert_eq!(a.len(), 2);
+        // An old batch clock cannot resurrect anything: now_ms never runs backwards.
+        run(&mut a, 1000, &["set z v px 600"]);
+        assert_eq!(read(&a, 0, "pttl z"), ":600");
+        assert_eq!(read(&a, 0, "get k"), "\"1\"");
+    }
+
+    #[test]
+    fn replicas_converge() {
+        let cmds = [
+            "set a 1 px 50",
+            "incr b",
+            "append c xyz",
+            "rename b d",
+            "expire c 1",
+            "setrange e 3 q",
+            "del a",
+            "incrbyfloat f 1.5",
+        ];
+        let mut a = KvState::new();
+        let mut b = KvState::new();
+        for (i, c) in cmds.iter().enumerate() {
+            let now = 1000 + i as i64 * 10;
+            let ra = a.apply(&batch(&[c], now));
+            let rb = b.apply(&batch(&[c], now));
+            assert_eq!(ra, rb);
+        }
+        assert_eq!(a.digest(), b.digest());
+        assert_ne!(a.digest(), 0);
+        assert_eq!(KvState::new().digest(), 0);
+        run(&mut b, 2000, &["set x y"]);
+        assert_ne!(a.digest(), b.digest());
+        assert_eq!(
+            read(&a, 2000, "debug digest"),
+            format!("\"{:016x}\"", a.digest())
+        );
+    }
+
+    #[test]
+    fn snapshot_round_trip() {
+        let mut a = KvState::new();
+        run(
+            &mut a,
+            1000,
+            &["set a 1", "set b 2 px 100", "set c 3", "del c", "set d 4"],
+        );
+        let snap = a.snapshot();
+        let mut b = KvState::new();
+        b.restore(&snap).unwrap();
+        assert_eq!(a.digest(), b.digest());
+        assert_eq!(b.now_ms, 1000);
+        assert_eq!(b.version_counter, a.version_counter);
+        assert_eq!(b.deleted_version, a.deleted_version);
+        assert_eq!(b.expired_keys(2000, 10), vec![Bytes::from("b")]);
+        assert_eq!(
+            read(&b, 1000, "__version a d c"),
+            read(&a, 1000, "__version a d c")
+        );
+        // Both continue identically.
+        let next = batch(&["incr a", "set e 5"], 1100);
+        assert_eq!(a.apply(&next), b.apply(&next));
+        assert_eq!(a.snapshot(), b.snapshot());
+        assert!(b.restore(b"\xff\xff\xff").is_err());
+        assert_eq!(
+            a.digest(),
+            b.digest(),
+            "a failed restore leaves the state unchanged"
+        );
+    }
+
+    fn transaction(cmds: &[&str], watched: Vec<(&str, u64)>, now: i64) -> pb::KvBatch {
+        let mut b = batch(cmds, now);
+        b.transaction = true;
+        b.watched = watched
+            .into_iter()
+            .map(|(k, v)| pb::WatchedKey {
+                key: Bytes::from(k.to_string()),
+                version: v,
+            })
+            .collect();
+        b
+    }
+
+    fn version(s: &KvState, key: &str, now: i64) -> u64 {
+        match s
+            .read(
+                &pb::KvCommand {
+                    args: args(&format!("__version {key}")),
+                },
+                now,
+            )
+            .kind
+        {
+            Some(Kind::Array(a)) => match a.items[0].kind {
+                Some(Kind::Integer(v)) => v as u64,
+                _ => panic!(),
+            },
+            _ => panic!(),
+        }
+    }
+
+    #[test]
+    fn watch_and_exec() {
+        let mut s = KvState::new();
+        run(&mut s, 1000, &["set a 1", "set t v px 100"]);
+        let va = version(&s, "a", 1000);
+        let vm = version(&s, "missing", 1000);
+        let vt = version(&s, "t", 1000);
+
+        // Unchanged: applies everything, runtime errors stay per-command.
+        let ok = transaction(&["incr a", "incr t", "get a"], vec![("a", va)], 1000);
+        assert_eq!(
+            show(&s.apply(&ok)),
+            "[:2 !ERR value is not an integer or out of range \"2\"]"
+        );
+
+        // `a` moved since: nothing is applied.
+        let stale = transaction(&["set a 100", "set b 1"], vec![("a", va)], 1000);
+        assert_eq!(show(&s.apply(&stale)), "nilarray");
+        assert_eq!(read(&s, 1000, "mget a b"), "[\"2\" nil]");
+
+        // A watched missing key that gets created aborts.
+        run(&mut s, 1000, &["set missing x"]);
+        let created = transaction(&["set b 1"], vec![("missing", vm)], 1000);
+        assert_eq!(show(&s.apply(&created)), "nilarray");
+
+        // A watched key that expires before EXEC aborts.
+        let expired = transaction(&["set b 1"], vec![("t", vt)], 1100);
+        assert_eq!(show(&s.apply(&expired)), "nilarray");
+
+        // A deleted key's version differs from its live version; a fresh read passes.
+        run(&mut s, 1100, &["del missing"]);
+        let vm2 = version(&s, "missing", 1100);
+        let fine = transaction(&["set b 1"], vec![("missing", vm2)], 1100);
+        assert_eq!(show(&s.apply(&fine)), "[OK]");
+        // Versions are the same on every replica that applied the same batches.
+        assert_ne!(vm, vm2);
+    }
+
+    #[test]
+    fn scan_visits_every_key_once() {
+        let mut s = KvState::new();
+        let cmds: Vec<String> = (0..100).map(|i| format!("set key:{i} v")).collect();
+        let refs: Vec<&str> = cmds.iter().map(String::as_str).collect();
+        s.apply(&batch(&refs, 1000));
+        let mut seen = Vec::new();
+        let mut cursor = "0".to_string();
+        let mut rounds = 0;
+        loop {
+            let r = s.read(
+                &pb::KvCommand {
+                    args: args(&format!("scan {cursor} count 7")),
+                },
+                1000,
+            );
+            let Some(Kind::Array(a)) = r.kind else {
+                panic!()
+            };
+            let Some(Kind::Bulk(c)) = &a.items[0].kind else {
+                panic!()
+            };
+            let Some(Kind::Array(keys)) = &a.items[1].kind else {
+                panic!()
+            };
+            assert!(keys.items.len() <= 7);
+            seen.extend(keys.items.iter().map(show));
+            cursor = String::from_utf8(c.to_vec()).unwrap();
+            rounds += 1;
+            if cursor == "0" {
+                break;
+            }
+        }
+        assert_eq!(rounds, 15);
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 100);
+        let r = read(&s, 1000, "scan 0 match key:1? count 1000");
+        assert_eq!(r.matches("key:1").count(), 10);
+        assert_eq!(read(&s, 1000, "scan 0 type hash count 1000"), "[\"0\" []]");
+    }
+
+    #[test]
+    fn read_path_rejects_writes_and_bad_commands() {
+        let s = KvState::new();
+        assert_eq!(read(&s, 0, "set k v"), "!ERR write command sent as a read");
+        assert_eq!(read(&s, 0, "getex k"), "nil");
+        assert_eq!(
+            read(&s, 0, "get"),
+            "!ERR wrong number of arguments for 'get' command"
+        );
+        let mut s = s;
+        let empty = pb::KvCommand {
+            args: vec!["setrange".into(), "none".into(), "5".into(), Bytes::new()],
+        };
+        let r = s.apply(&pb::KvBatch {
+            commands: vec![empty],
+            ..Default::default()
+        });
+        assert_eq!(show(&r), "[:0]");
+        assert_eq!(s.len(), 0);
+        assert_eq!(
+            run(&mut s, 0, &["nosuch"]),
+            ["!ERR unknown command 'nosuch', with args beginning with: "]
+        );
+    }
+
+    #[test]
+    fn apply_never_panics_on_arbitrary_arguments() {
+        let words = [
+            "set",
+            "get",
+            "incr",
+            "expire",
+            "getex",
+            "setrange",
+            "getrange",
+            "scan",
+            "k",
+            "-1",
+            "0",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "px",
+            "ex",
+            "exat",
+            "pxat",
+            "nx",
+            "xx",
+            "gt",
+            "lt",
+            "get",
+            "keepttl",
+            "persist",
+            "match",
+            "count",
+            "*",
+            "[",
+            "\\",
+            "__purge",
+            "__version",
+            "rename",
+            "msetnx",
+            "flushall",
+            "debug",
+            "digest",
+        ];
+        let mut s = KvState::new();
+        let mut seed = 7u64;
+        for _ in 0..5000 {
+            let mut cmd = Vec::new();
+            for _ in 0..(seed % 6 + 1) {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                cmd.push(Bytes::from(words[(seed >> 33) as usize % words.len()]));
+            }
+            let b = pb::KvBatch {
+                commands: vec![pb::KvCommand { args: cmd.clone() }],
+                now_ms: (seed >> 40) as i64,
+                transaction: seed.is_multiple_of(3),
+                watched: vec![],
+            };
+            s.apply(&b);
+            s.read(&pb::KvCommand { args: cmd }, (seed >> 40) as i64);
+        }
+        let mut copy = KvState::new();
+        copy.restore(&s.snapshot()).unwrap();
+        assert_eq!(copy.digest(), s.digest());
+    }
+}

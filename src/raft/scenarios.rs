@@ -1,0 +1,807 @@
+//! Scenario tests: each one is a short story about a cluster, told with the `testing`
+//! harness, asserting the property the story is about at every step.
+
+use super::message::{Message, RequestId};
+use super::node::{ProposeError, ReadError, RoleKind};
+use super::ready::ReadState;
+use super::testing::{Cluster, ELECTION_TICKS};
+
+/// Commands applied on `id`, as `&str`s.
+fn commands(c: &Cluster, id: u64) -> Vec<&str> {
+    c.machine(id).commands.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn election_single_node_leads_and_commits_alone() {
+    let mut c = Cluster::new(1);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    assert_eq!(leader, 1);
+    assert_eq!(c.status(1).term, 1);
+    assert_eq!(c.status(1).commit, 1, "the no-op commits once durable");
+    c.propose(1, "a").expect("leader accepts");
+    assert_eq!(commands(&c, 1), ["a"]);
+}
+
+#[test]
+fn election_three_nodes_elect_exactly_one_leader() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    assert_eq!(c.leaders().len(), 1);
+    let term = c.status(leader).term;
+    assert_eq!(
+        term, 1,
+        "pre-vote means no term is burnt before the first election"
+    );
+    for id in 1..=3 {
+        let s = c.status(id);
+        assert_eq!(
+            (s.term, s.leader),
+            (term, Some(leader)),
+            "n{id} follows the leader"
+        );
+        assert_eq!(s.commit, 1, "n{id} learned the no-op is committed");
+        assert_eq!(c.disk(id).hard_state.term, term, "n{id} persisted the term");
+    }
+}
+
+#[test]
+fn replication_commits_and_applies_on_every_node() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    for cmd in ["a", "b", "c"] {
+        c.propose(leader, cmd).expect("leader accepts");
+    }
+    c.stabilize();
+    c.run(HEARTBEAT);
+    for id in 1..=3 {
+        assert_eq!(
+            commands(&c, id),
+            ["a", "b", "c"],
+            "n{id} applied every command in order"
+        );
+        assert_eq!(c.status(id).commit, 4);
+    }
+    let follower = if leader == 1 { 2 } else { 1 };
+    assert_eq!(
+        c.propose(follower, "x"),
+        Err(ProposeError::NotLeader {
+            leader: Some(leader)
+        }),
+        "followers refuse proposals and name the leader"
+    );
+}
+
+const HEARTBEAT: u64 = super::testing::HEARTBEAT_TICKS;
+
+#[test]
+fn read_index_on_leader_waits_for_a_quorum_round() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    let id = c.read(leader).expect("leader reads");
+    assert!(
+        c.reads(leader).is_empty(),
+        "no answer before a quorum acknowledged a heartbeat round"
+    );
+    assert!(
+        c.in_flight()
+            .any(|e| matches!(e.message, Message::AppendEntries { read_seq, .. } if read_seq > 0)),
+        "the read started a heartbeat round"
+    );
+    c.stabilize();
+    assert_eq!(c.reads(leader), [ReadState { id, index: Some(2) }]);
+}
+
+#[test]
+fn read_index_on_follower_asks_the_leader() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    let follower = if leader == 1 { 2 } else { 1 };
+    let id = c.read(follower).expect("follower knows the leader");
+    c.stabilize();
+    assert_eq!(c.reads(follower), [ReadState { id, index: Some(2) }]);
+    assert!(
+        c.reads(leader).is_empty(),
+        "the leader answered by message, not locally"
+    );
+}
+
+#[test]
+fn read_without_a_known_leader_is_refused() {
+    let mut c = Cluster::new(3);
+    assert_eq!(c.read(1), Err(ReadError::NoLeader));
+    assert_eq!(c.status(1).role, RoleKind::Follower);
+    let _ = RequestId { node: 1, seq: 0 };
+}
+
+/// Four nodes; two time out together and split the vote 2–2. Nobody wins term 1, nobody
+/// is elected twice, and the next (randomized) round elects exactly one leader.
+#[test]
+fn election_split_vote_then_recovery() {
+    let mut c = Cluster::new(4);
+    c.fire_election_timer(1);
+    c.fire_election_timer(2);
+    assert_eq!(c.status(1).role, RoleKind::PreCandidate);
+    assert_eq!(c.status(2).role, RoleKind::PreCandidate);
+    assert_eq!(c.status(1).term, 0, "a pre-vote does not touch the term");
+
+    // Pre-votes go through: no leader is known, every log is empty.
+    c.deliver_where(|e| matches!(e.message, Message::RequestVote { pre_vote: true, .. }));
+    c.deliver_where(|e| {
+        matches!(
+            e.message,
+            Message::RequestVoteResponse { pre_vote: true, .. }
+        )
+    });
+    assert_eq!(c.status(1).role, RoleKind::Candidate);
+    assert_eq!(c.status(2).role, RoleKind::Candidate);
+    assert_eq!((c.status(1).term, c.status(2).term), (1, 1));
+
+    // n3 hears n1 first, n4 hears n2 first: 2 votes each, 3 needed.
+    c.deliver_where(|e| (e.from, e.to) == (1, 3) || (e.from, e.to) == (2, 4));
+    c.stabilize();
+    assert!(c.leaders().is_empty(), "a split vote elects no one");
+    assert_eq!(c.disk(3).hard_state.vote, Some(1));
+    assert_eq!(c.disk(4).hard_state.vote, Some(2));
+    assert_eq!(c.status(1).role, RoleKind::Candidate);
+    assert_eq!(c.status(2).role, RoleKind::Candidate);
+
+    // Randomized timeouts break the tie.
+    let leader = c.run_until_leader(5 * ELECTION_TICKS);
+    let term = c.status(leader).term;
+    assert!(term >= 2, "term 1 had no winner");
+    assert_eq!(c.leaders(), [(leader, term)], "exactly one leader");
+    c.run(HEARTBEAT);
+    for id in 1..=4 {
+        assert_eq!(
+            c.status(id).leader,
+            Some(leader),
+            "n{id} follows the winner"
+        );
+    }
+}
+
+/// The Figure 8 scenario (§5.4.2). A leader of term 4 finds an entry of term 2 on a
+/// majority, but must not count replicas to commit it: a later leader can still overwrite
+/// it. Only entries of the leader's own term commit by counting.
+#[test]
+fn commit_figure_8_old_term_entry_is_not_committed_by_counting() {
+    use super::message::HardState;
+    use super::testing::{Disk, entry};
+    let disk = |term, vote, entries| Disk {
+        hard_state: HardState {
+            term,
+            vote: Some(vote),
+            commit: 1,
+        },
+        snapshot: None,
+        entries,
+    };
+    let a = entry(1, 1, Some("a"));
+    // (a)/(b) happened already: S1 led term 2 and got "b" onto S2 only; S5 led term 3
+    // (voted by S3, S4) and wrote "c" at the same index, locally only.
+    let disks = [
+        (1, disk(2, 1, vec![a.clone(), entry(2, 2, Some("b"))])),
+        (2, disk(2, 1, vec![a.clone(), entry(2, 2, Some("b"))])),
+        (3, disk(3, 5, vec![a.clone()])),
+        (4, disk(3, 5, vec![a.clone()])),
+        (5, disk(3, 5, vec![a.clone(), entry(2, 3, Some("c"))])),
+    ];
+    // One entry per append, so "b" and the no-op travel separately.
+    let mut c = Cluster::with_disks(disks.into_iter().collect(), |cfg| cfg.max_append_bytes = 0);
+
+    // (c) S5 is down; S1 is elected in term 4 (S2, S3, S4 vote) and appends its no-op.
+    c.crash(5);
+    c.elect(1);
+    assert_eq!(c.status(1).term, 4);
+    assert_eq!(c.status(1).last_index, 3, "no-op at index 3");
+    // S1 reaches only S3, and only with "b".
+    c.cut(1, 2);
+    c.cut(1, 4);
+    c.drop_where(|e| e.from == 1 && e.to != 3);
+    c.deliver_where(|e| (e.from, e.to) == (1, 3)); // probe at 2: S3's log is too short
+    c.deliver_where(|e| (e.from, e.to) == (3, 1)); // rejection with hint
+    c.deliver_where(|e| (e.from, e.to) == (1, 3)); // "b" alone
+    c.deliver_where(|e| (e.from, e.to) == (3, 1)); // ack of index 2
+    assert_eq!(c.log_terms(3), [(1, 1), (2, 2)]);
+    // "b" (term 2) is on S1, S2, S3: a majority of five...
+    assert_eq!(
+        c.status(1).commit,
+        1,
+        "...yet an old-term entry is not committed by counting"
+    );
+
+    // (d) S1 crashes before its no-op spreads. S5 comes back and wins term 5 with S2, S3, S4,
+    // because its last entry (term 3) is more up-to-date than "b" (term 2).
+    c.crash(1);
+    c.heal();
+    c.restart(5);
+    c.expire_lease(3); // S3 heard from S1 a moment ago
+    c.elect(5);
+    assert_eq!(c.status(5).term, 5);
+    c.stabilize();
+    for id in 2..=5 {
+        assert_eq!(
+            c.log_terms(id),
+            [(1, 1), (2, 3), (3, 5)],
+            "S{id} holds S5's log: \"b\" is overwritten"
+        );
+        assert_eq!(commands(&c, id), ["a", "c"], "S{id} applied S5's entries");
+    }
+    assert_eq!(c.status(5).commit, 3, "S5's no-op commits \"c\" with it");
+
+    // S1 returns and converges; nobody ever applied "b" (the harness checks every apply).
+    c.restart(1);
+    c.run(2 * HEARTBEAT);
+    assert_eq!(c.log_terms(1), [(1, 1), (2, 3), (3, 5)]);
+    assert_eq!(commands(&c, 1), ["a", "c"]);
+}
+
+/// A leader cut off with one follower keeps accepting writes it can never commit; the
+/// majority elects a new leader. After healing, the old leader's uncommitted entry is
+/// replaced and only the majority's write survives.
+#[test]
+fn partition_isolated_leader_then_healed() {
+    let mut c = Cluster::new(5);
+    let old = c.run_until_leader(3 * ELECTION_TICKS);
+    let old_term = c.status(old).term;
+    let buddy = if old == 1 { 2 } else { 1 };
+    c.partition(&[old, buddy]);
+    let (lost_index, lost_term) = c.propose(old, "lost").expect("still believes it leads");
+    c.stabilize();
+    assert_eq!(
+        c.status(old).commit,
+        lost_index - 1,
+        "two of five cannot commit"
+    );
+
+    // The majority side moves on; the old leader steps down by check-quorum meanwhile.
+    let others: Vec<u64> = (1..=5).filter(|&id| id != old && id != buddy).collect();
+    c.run(3 * ELECTION_TICKS);
+    let new = c.leader().expect("the majority elects a leader");
+    assert!(others.contains(&new));
+    assert!(c.status(new).term > old_term);
+    assert_eq!(
+        c.status(old).role,
+        RoleKind::Follower,
+        "check-quorum stepped the old leader down"
+    );
+    let (_, kept_term) = c.propose(new, "kept").expect("new leader accepts");
+    c.stabilize();
+
+    c.heal();
+    c.run(3 * HEARTBEAT);
+    assert_eq!(c.leaders(), [(new, kept_term)], "one leader after healing");
+    for id in 1..=5 {
+        assert_eq!(
+            commands(&c, id),
+            ["kept"],
+            "n{id}: the lost write is gone, the kept one applied"
+        );
+        let term_at_lost = c
+            .disk(id)
+            .entries
+            .iter()
+            .find(|e| e.index == lost_index)
+            .map(|e| e.term);
+        assert_ne!(
+            term_at_lost,
+            Some(lost_term),
+            "n{id}: a different term at the index tells the proposer it lost"
+        );
+    }
+}
+
+/// A follower holds a stale tail from a leader that never replicated it. The new leader's
+/// first probe is rejected with a hint naming the stale term, one round trip skips the whole
+/// term, and only the conflicting suffix is truncated. A replayed stale append later does not
+/// shorten the log.
+#[test]
+fn replication_divergent_uncommitted_tail_is_truncated() {
+    use super::message::{Envelope, HardState};
+    use super::testing::{Disk, entry};
+    let common = [entry(1, 1, None), entry(2, 1, Some("a"))];
+    let with =
+        |extra: Vec<super::message::Entry>| common.iter().cloned().chain(extra).collect::<Vec<_>>();
+    let disks = [
+        (
+            1,
+            Disk {
+                hard_state: HardState {
+                    term: 3,
+                    vote: None,
+                    commit: 2,
+                },
+                snapshot: None,
+                entries: with(vec![entry(3, 3, Some("b"))]),
+            },
+        ),
+        (
+            2,
+            Disk {
+                hard_state: HardState {
+                    term: 2,
+                    vote: None,
+                    commit: 2,
+                },
+                snapshot: None,
+                entries: with(vec![
+                    entry(3, 2, Some("s1")),
+                    entry(4, 2, Some("s2")),
+                    entry(5, 2, Some("s3")),
+                ]),
+            },
+        ),
+        (
+            3,
+            Disk {
+                hard_state: HardState {
+                    term: 3,
+                    vote: None,
+                    commit: 2,
+                },
+                snapshot: None,
+                entries: with(vec![entry(3, 3, Some("b"))]),
+            },
+        ),
+    ];
+    let mut c = Cluster::with_disks(disks.into_iter().collect(), |_| {});
+    c.elect(1);
+    assert_eq!(c.status(1).term, 4);
+
+    c.deliver_where(|e| (e.from, e.to) == (1, 2)); // probe: prev 3@3
+    let rejections: Vec<_> = c
+        .in_flight()
+        .filter_map(|e| match e.message {
+            Message::AppendEntriesResponse {
+                success: false,
+                reject_hint_index,
+                reject_hint_term,
+                ..
+            } if e.from == 2 => Some((reject_hint_index, reject_hint_term)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        rejections,
+        [(3, 2)],
+        "hint: conflicting term 2 starts at index 3"
+    );
+    c.stabilize();
+    assert_eq!(
+        c.log_terms(2),
+        [(1, 1), (2, 1), (3, 3), (4, 4)],
+        "stale tail replaced, matching prefix kept"
+    );
+    assert_eq!(commands(&c, 2), ["a", "b"]);
+
+    // A duplicate of an old append carrying only a matching prefix must not truncate.
+    c.send_raw(Envelope {
+        from: 1,
+        to: 2,
+        term: 4,
+        message: Message::AppendEntries {
+            prev_index: 1,
+            prev_term: 1,
+            entries: vec![entry(2, 1, Some("a"))],
+            commit: 2,
+            read_seq: 0,
+        },
+    });
+    c.stabilize();
+    assert_eq!(c.log_terms(2), [(1, 1), (2, 1), (3, 3), (4, 4)]);
+    assert_eq!(c.status(2).last_index, 4);
+}
+
+/// A follower is down while the leader commits and compacts its log. On return its next
+/// entry no longer exists on the leader, so it receives the snapshot, restores its state
+/// machine from it, and then follows normal replication.
+#[test]
+fn snapshot_install_to_a_lagging_follower() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let lagging = if leader == 3 { 2 } else { 3 };
+    let other = 6 - leader - lagging;
+    c.crash(lagging);
+    for i in 0..10 {
+        c.propose(leader, &format!("v{i}")).expect("leader accepts");
+        c.stabilize();
+    }
+    c.compact(leader);
+    c.compact(other);
+    let snap_index = c.status(leader).snapshot_index;
+    assert_eq!(snap_index, 11, "no-op + 10 commands compacted");
+
+    c.restart(lagging);
+    c.run(HEARTBEAT);
+    let snapshot_sent = c.in_flight().count(); // nothing left in flight after run()
+    assert_eq!(snapshot_sent, 0);
+    assert_eq!(
+        c.status(lagging).snapshot_index,
+        snap_index,
+        "installed the leader's snapshot"
+    );
+    assert_eq!(
+        c.disk(lagging).snapshot.as_ref().map(|s| s.index),
+        Some(snap_index)
+    );
+    assert_eq!(
+        c.machine(lagging),
+        c.machine(leader),
+        "state machine restored from the snapshot"
+    );
+
+    c.propose(leader, "after").expect("leader accepts");
+    c.stabilize();
+    c.run(HEARTBEAT);
+    assert_eq!(
+        c.machine(lagging).commands.last().map(String::as_str),
+        Some("after")
+    );
+
+    // A restart from the snapshot plus the entries after it rebuilds the same state.
+    let before = c.machine(lagging).clone();
+    c.crash(lagging);
+    c.restart(lagging);
+    assert_eq!(c.machine(lagging), &before);
+}
+
+/// A follower cut off from the others keeps timing out, but as a pre-candidate it never
+/// raises its term, so when it returns the leader is undisturbed.
+#[test]
+fn prevote_prevents_disruption_by_a_rejoining_node() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let term = c.status(leader).term;
+    let loner = if leader == 3 { 2 } else { 3 };
+    c.partition(&[loner]);
+    c.run(6 * ELECTION_TICKS);
+    assert_eq!(
+        c.status(loner).term,
+        term,
+        "pre-votes never reached a quorum, so no term was burnt"
+    );
+    assert_ne!(c.status(loner).role, RoleKind::Leader);
+    c.propose(leader, "x").expect("leader unaffected");
+    c.stabilize();
+
+    c.heal();
+    c.run(2 * HEARTBEAT);
+    assert_eq!(c.leaders(), [(leader, term)], "same leader, same term");
+    assert_eq!(c.status(loner).leader, Some(leader));
+    assert_eq!(commands(&c, loner), ["x"], "the loner caught up");
+}
+
+/// Without pre-vote a rejoining node's higher term would depose the leader; with it the
+/// leader's followers also ignore vote requests while their lease holds.
+#[test]
+fn prevote_requests_are_ignored_within_the_leader_lease() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let term = c.status(leader).term;
+    let follower = if leader == 1 { 2 } else { 1 };
+    let other = 6 - leader - follower;
+    // `follower` times out (e.g. its leader's messages were slow) while `other` just heard
+    // from the leader.
+    c.cut(leader, follower);
+    c.fire_election_timer(follower);
+    c.deliver_where(|e| e.from == follower && e.to == other);
+    assert!(
+        !c.in_flight()
+            .any(|e| e.from == other && matches!(e.message, Message::RequestVoteResponse { .. })),
+        "a voter within its lease does not even answer"
+    );
+    assert_eq!(c.status(other).term, term);
+    c.heal();
+    c.stabilize();
+    c.run(2 * HEARTBEAT);
+    assert_eq!(c.leaders(), [(leader, term)]);
+}
+
+/// A leader partitioned into a minority stops serving: it steps down after an election
+/// timeout without a quorum, leaves its pending read unanswered until then, and answers it
+/// `None` when stepping down.
+#[test]
+fn check_quorum_steps_down_a_minority_leader() {
+    let mut c = Cluster::new(5);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let term = c.status(leader).term;
+    c.partition(&[leader]);
+    let read = c.read(leader).expect("still leader");
+    // Check-quorum runs once per election timeout; the round running at the partition may
+    // still count answers from before it, so the leader steps down within two timeouts.
+    let mut ticks = 0;
+    while c.status(leader).role == RoleKind::Leader {
+        assert!(
+            c.reads(leader).is_empty(),
+            "an unconfirmed read gets no answer"
+        );
+        assert!(
+            ticks < 2 * ELECTION_TICKS,
+            "still leader after two election timeouts alone"
+        );
+        c.tick(leader);
+        c.stabilize();
+        ticks += 1;
+    }
+    assert_eq!(
+        c.status(leader).role,
+        RoleKind::Follower,
+        "no quorum within an election timeout"
+    );
+    assert_eq!(
+        c.status(leader).term,
+        term,
+        "stepping down does not change the term"
+    );
+    assert_eq!(
+        c.reads(leader),
+        [ReadState {
+            id: read,
+            index: None
+        }],
+        "the pending read is aborted"
+    );
+    assert_eq!(c.read(leader), Err(ReadError::NoLeader));
+    assert_eq!(
+        c.propose(leader, "x"),
+        Err(ProposeError::NotLeader { leader: None })
+    );
+}
+
+/// Leadership transfer hands over to a follower that first has to catch up; proposals are
+/// refused meanwhile, and the target wins the next term straight away.
+#[test]
+fn transfer_leadership_to_a_lagging_follower() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let term = c.status(leader).term;
+    let target = if leader == 1 { 2 } else { 1 };
+    c.partition(&[target]);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    c.heal();
+
+    c.transfer_leadership(leader, Some(target));
+    assert_eq!(
+        c.propose(leader, "refused"),
+        Err(ProposeError::Transferring)
+    );
+    c.stabilize();
+    assert_eq!(
+        c.leaders(),
+        [(target, term + 1)],
+        "the target won the next term"
+    );
+    assert_eq!(
+        commands(&c, target),
+        ["a"],
+        "it caught up before campaigning"
+    );
+    c.run(HEARTBEAT);
+    assert_eq!(c.status(leader).leader, Some(target));
+}
+
+/// A transfer whose target never answers is abandoned after an election timeout, and the
+/// leader takes proposals again.
+#[test]
+fn transfer_leadership_times_out() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let target = if leader == 1 { 2 } else { 1 };
+    c.partition(&[target]);
+    c.transfer_leadership(leader, Some(target));
+    assert_eq!(c.propose(leader, "x"), Err(ProposeError::Transferring));
+    for _ in 0..ELECTION_TICKS {
+        c.tick(leader);
+        c.stabilize();
+    }
+    assert_eq!(
+        c.status(leader).role,
+        RoleKind::Leader,
+        "the other follower keeps the quorum"
+    );
+    assert!(c.propose(leader, "x").is_ok(), "transfer abandoned");
+}
+
+/// `transfer_leadership(None)` picks the most up-to-date follower.
+#[test]
+fn transfer_leadership_picks_the_most_up_to_date_follower() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let behind = if leader == 1 { 2 } else { 1 };
+    let ahead = 6 - leader - behind;
+    c.partition(&[behind]);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    c.heal();
+    c.transfer_leadership(leader, None);
+    c.stabilize();
+    assert_eq!(c.leader(), Some(ahead));
+}
+
+/// Votes survive a crash: a node that voted in a term refuses a second candidate in the same
+/// term after restarting.
+#[test]
+fn restart_remembers_the_vote() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    assert_eq!(c.disk(2).hard_state.vote, Some(1));
+    c.crash(2);
+    c.restart(2);
+    assert_eq!(c.status(2).term, 1);
+    c.send_raw(super::message::Envelope {
+        from: 3,
+        to: 2,
+        term: 1,
+        message: Message::RequestVote {
+            last_index: 9,
+            last_term: 9,
+            pre_vote: false,
+            transfer: false,
+        },
+    });
+    c.deliver_where(|e| e.to == 2 && e.from == 3);
+    let answer = c
+        .in_flight()
+        .find(|e| e.from == 2 && e.to == 3)
+        .map(|e| e.message.clone());
+    assert_eq!(
+        answer,
+        Some(Message::RequestVoteResponse {
+            granted: false,
+            pre_vote: false
+        })
+    );
+}
+
+/// A whole-cluster restart replays the committed log into fresh state machines and elects
+/// a leader that keeps every committed entry.
+#[test]
+fn restart_all_nodes_replays_committed_entries() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    for cmd in ["a", "b"] {
+        c.propose(leader, cmd).expect("leader accepts");
+    }
+    c.stabilize();
+    c.run(HEARTBEAT);
+    for id in 1..=3 {
+        c.crash(id);
+    }
+    for id in 1..=3 {
+        c.restart(id);
+        assert_eq!(c.status(id).role, RoleKind::Follower);
+    }
+    // Followers learned the commit index with the heartbeat, so they replay on start.
+    for id in 1..=3 {
+        assert_eq!(
+            commands(&c, id),
+            ["a", "b"],
+            "n{id} replayed its committed entries"
+        );
+    }
+    let leader = c.run_until_leader(5 * ELECTION_TICKS);
+    c.propose(leader, "c").expect("leader accepts");
+    c.stabilize();
+    c.run(HEARTBEAT);
+    for id in 1..=3 {
+        assert_eq!(commands(&c, id), ["a", "b", "c"]);
+    }
+}
+
+/// A follower's forwarded read is answered `None` when its leader changes.
+#[test]
+fn read_forwarded_is_aborted_when_the_leader_changes() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let follower = if leader == 1 { 2 } else { 1 };
+    c.crash(leader);
+    let id = c.read(follower).expect("still knows the old leader");
+    c.stabilize();
+    assert!(c.reads(follower).is_empty());
+    let new = c.run_until_leader(5 * ELECTION_TICKS);
+    assert_ne!(new, leader);
+    assert_eq!(
+        c.reads(follower).first(),
+        Some(&ReadState { id, index: None })
+    );
+}
+
+/// Reads arriving together share one heartbeat round, and a read never returns an index
+/// older than a write acknowledged before it started.
+#[test]
+fn read_index_batches_reads_into_one_round() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let (index, _) = c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let ids: Vec<RequestId> = (0..3)
+        .map(|seq| {
+            let id = RequestId {
+                node: leader,
+                seq: 100 + seq,
+            };
+            c.node_mut(leader).read(id).expect("leader reads");
+            id
+        })
+        .collect();
+    assert!(c.node(leader).has_ready());
+    let before: usize = c.in_flight().count();
+    c.stabilize(); // processes nothing: the reads were made without processing
+    assert_eq!(before, 0);
+    c.tick(leader); // the harness processes the leader's Ready here
+    let rounds = c.in_flight().filter(|e| e.from == leader).count();
+    assert!(
+        rounds <= 2,
+        "one heartbeat per follower for three reads, got {rounds} messages"
+    );
+    c.stabilize();
+    let answered: Vec<ReadState> = c.reads(leader).to_vec();
+    assert_eq!(answered.len(), 3);
+    for (read, id) in answered.iter().zip(&ids) {
+        assert_eq!(read.id, *id);
+        assert!(
+            read.index.is_some_and(|i| i >= index),
+            "read sees the acknowledged write"
+        );
+    }
+}
+
+/// A leader refuses proposals beyond `max_uncommitted_entries`.
+#[test]
+fn propose_busy_when_too_much_is_uncommitted() {
+    let mut c = Cluster::with_config(3, |cfg| cfg.max_uncommitted_entries = 2);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let others: Vec<u64> = (1..=3).filter(|&i| i != leader).collect();
+    c.partition(&[leader]);
+    c.propose(leader, "a").expect("1 uncommitted");
+    c.propose(leader, "b").expect("2 uncommitted");
+    assert_eq!(c.propose(leader, "c"), Err(ProposeError::Busy));
+    c.heal();
+    c.stabilize();
+    c.run(HEARTBEAT);
+    assert!(c.propose(leader, "c").is_ok(), "room again once committed");
+    assert_eq!(others.len(), 2);
+}
+
+/// The leader batches entries by bytes and pipelines at most `max_inflight_appends`
+/// unacknowledged appends to a follower.
+#[test]
+fn replication_batches_and_pipelines_within_limits() {
+    let mut c = Cluster::with_config(3, |cfg| {
+        cfg.max_append_bytes = 4;
+        cfg.max_inflight_appends = 2;
+    });
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let follower = if leader == 1 { 2 } else { 1 };
+    for i in 0..10 {
+        c.node_mut(leader)
+            .propose(bytes::Bytes::from(format!("c{i}")))
+            .expect("leader accepts");
+    }
+    c.tick(leader); // processes: one Ready with all ten entries
+    let appends: Vec<usize> = c
+        .in_flight()
+        .filter(|e| e.to == follower)
+        .filter_map(|e| match &e.message {
+            Message::AppendEntries { entries, .. } if !entries.is_empty() => Some(entries.len()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        appends,
+        [2, 2],
+        "two 2-byte entries per 4-byte append, two appends in flight"
+    );
+    c.stabilize();
+    c.run(HEARTBEAT);
+    assert_eq!(
+        c.machine(follower).commands.len(),
+        10,
+        "the pipeline drains completely"
+    );
+}

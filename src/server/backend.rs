@@ -1,0 +1,97 @@
+//! The server's view of the cluster: where validated commands go.
+//!
+//! The connection code is generic over [`Backend`] so that it can be tested against a local
+//! `KvState` without a Raft cluster; production uses the [`DriverHandle`] implementation.
+
+use std::future::Future;
+
+use crate::driver::{ClusterError, DriverHandle};
+use crate::pb;
+use crate::raft;
+
+/// Executes key-value commands and reports the node's Raft status.
+pub trait Backend: Clone + Send + Sync + 'static {
+    /// Replicates and applies a batch of writes (see [`DriverHandle::write`]).
+    fn write(
+        &self,
+        batch: pb::KvBatch,
+    ) -> impl Future<Output = Result<pb::Reply, ClusterError>> + Send;
+
+    /// Serves read-only commands linearizably, one reply per command, in order.
+    fn read(
+        &self,
+        commands: Vec<pb::KvCommand>,
+    ) -> impl Future<Output = Result<Vec<pb::Reply>, ClusterError>> + Send;
+
+    /// The node's Raft status, for INFO.
+    fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send;
+}
+
+impl Backend for DriverHandle {
+    fn write(
+        &self,
+        batch: pb::KvBatch,
+    ) -> impl Future<Output = Result<pb::Reply, ClusterError>> + Send {
+        DriverHandle::write(self, batch)
+    }
+
+    fn read(
+        &self,
+        commands: Vec<pb::KvCommand>,
+    ) -> impl Future<Output = Result<Vec<pb::Reply>, ClusterError>> + Send {
+        DriverHandle::read(self, commands)
+    }
+
+    fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send {
+        DriverHandle::status(self)
+    }
+}
+
+#[cfg(test)]
+pub mod local {
+    //! A single-node, in-process backend over a `KvState`, for server tests.
+
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::kv::KvState;
+
+    /// A `KvState` behind a mutex, applying writes immediately.
+    #[derive(Clone, Default)]
+    pub struct LocalBackend {
+        /// The state; never locked across an await.
+        pub state: Arc<Mutex<KvState>>,
+        /// Every batch written, in order.
+        pub batches: Arc<Mutex<Vec<pb::KvBatch>>>,
+        /// Number of `read` calls.
+        pub reads: Arc<Mutex<usize>>,
+    }
+
+    impl Backend for LocalBackend {
+        async fn write(&self, batch: pb::KvBatch) -> Result<pb::Reply, ClusterError> {
+            let reply = self.state.lock().expect("lock").apply(&batch);
+            self.batches.lock().expect("lock").push(batch);
+            Ok(reply)
+        }
+
+        async fn read(&self, commands: Vec<pb::KvCommand>) -> Result<Vec<pb::Reply>, ClusterError> {
+            *self.reads.lock().expect("lock") += 1;
+            let now = super::super::now_ms();
+            let state = self.state.lock().expect("lock");
+            Ok(commands.iter().map(|c| state.read(c, now)).collect())
+        }
+
+        async fn status(&self) -> Result<raft::Status, ClusterError> {
+            Ok(raft::Status {
+                id: 1,
+                role: raft::RoleKind::Leader,
+                term: 3,
+                leader: Some(1),
+                commit: 7,
+                applied: 7,
+                last_index: 8,
+                snapshot_index: 0,
+            })
+        }
+    }
+}

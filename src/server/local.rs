@@ -1,0 +1,639 @@
+//! Connection-level commands the server answers itself: PING, ECHO, HELLO, AUTH, SELECT,
+//! CLIENT, COMMAND, CONFIG, INFO, TIME, QUIT, RESET.
+
+use std::fmt::Write as _;
+use std::sync::atomic::Ordering;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+
+use super::reply::{Out, error_frame};
+use super::session::Session;
+use super::{Backend, ClientInfo};
+use crate::kv::command::{self, Access, CommandError};
+use crate::kv::glob;
+use crate::pb;
+use crate::pb::reply::Kind;
+use crate::raft::{RoleKind, Status};
+
+/// The Redis version we report, so clients enable the features they expect.
+pub const REDIS_VERSION: &str = "7.2.0";
+
+/// Connection-level commands: (name, arity, flags) as COMMAND INFO shows them.
+const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
+    (
+        "auth",
+        -2,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
+    ("client", -2, &["noscript", "loading", "stale"]),
+    ("command", -1, &["loading", "stale"]),
+    ("config", -2, &["admin", "noscript", "loading", "stale"]),
+    ("discard", 1, &["noscript", "loading", "stale", "fast"]),
+    ("echo", 2, &["fast"]),
+    ("exec", 1, &["noscript", "loading", "stale", "skip_slowlog"]),
+    (
+        "hello",
+        -1,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
+    ("info", -1, &["loading", "stale"]),
+    ("lastsave", 1, &["loading", "stale", "fast"]),
+    ("multi", 1, &["noscript", "loading", "stale", "fast"]),
+    ("ping", -1, &["fast"]),
+    (
+        "quit",
+        -1,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
+    ("readonly", 1, &["loading", "stale", "fast"]),
+    ("readwrite", 1, &["loading", "stale", "fast"]),
+    (
+        "reset",
+        1,
+        &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
+    ("select", 2, &["loading", "stale", "fast"]),
+    ("time", 1, &["loading", "stale", "fast"]),
+    ("unwatch", 1, &["noscript", "loading", "stale", "fast"]),
+    ("watch", -2, &["noscript", "loading", "stale", "fast"]),
+];
+
+/// Read-only configuration parameters answered by CONFIG GET.
+fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
+    let o = &session.shared.options;
+    vec![
+        ("appendonly", "yes".into()),
+        ("bind", "* -::*".into()),
+        ("databases", "1".into()),
+        ("maxclients", o.max_clients.to_string()),
+        ("maxmemory", "0".into()),
+        ("maxmemory-policy", "noeviction".into()),
+        ("port", o.port.to_string()),
+        ("proto-max-bulk-len", o.max_bulk_len.to_string()),
+        ("requirepass", o.requirepass.clone().unwrap_or_default()),
+        ("save", String::new()),
+        ("timeout", "0".into()),
+    ]
+}
+
+/// Whether `name` (lowercase) is answered by the server itself rather than the state machine.
+pub fn is_local(name: &str) -> bool {
+    LOCAL_COMMANDS.iter().any(|(n, ..)| *n == name)
+}
+
+fn arity(name: &str) -> Out {
+    error_frame(&CommandError::Arity(name.to_string()))
+}
+
+fn unknown_subcommand(sub: &[u8], command: &str) -> Out {
+    Out::error(format!(
+        "ERR unknown subcommand '{}'. Try {command} HELP.",
+        command::lossy(sub, 128)
+    ))
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+impl<B: Backend> Session<B> {
+    /// Executes the connection-level command `name` (lowercase).
+    pub(super) async fn local(&mut self, name: &str, args: &[Bytes]) -> Out {
+        let a = &args[1..];
+        if let Some((_, arity_spec, _)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name) {
+            let n = args.len() as i32;
+            let ok = if *arity_spec > 0 {
+                n == *arity_spec
+            } else {
+                n >= -*arity_spec
+            };
+            if !ok {
+                return arity(name);
+            }
+        }
+        match name {
+            "ping" => match a {
+                [] if self.resp3 => Out::Simple("PONG".into()),
+                [] => Out::Simple("PONG".into()),
+                [msg] => Out::Bulk(msg.clone()),
+                _ => arity("ping"),
+            },
+            "echo" => Out::Bulk(a[0].clone()),
+            "quit" => {
+                self.closing = true;
+                Out::ok()
+            }
+            "reset" => {
+                self.reset_transaction();
+                self.resp3 = false;
+                self.name = None;
+                self.authenticated = self.shared.options.requirepass.is_none();
+                self.sync_client();
+                Out::Simple("RESET".into())
+            }
+            "auth" => self.auth(a),
+            "hello" => self.hello(a),
+            "select" => match command::parse_i64_strict(&a[0]) {
+                None => error_frame(&CommandError::NotInteger),
+                Some(0) => Out::ok(),
+                Some(_) => Out::error("ERR DB index is out of range"),
+            },
+            "time" => {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default();
+                Out::Array(vec![
+                    Out::bulk(now.as_secs().to_string()),
+                    Out::bulk(now.subsec_micros().to_string()),
+                ])
+            }
+            "lastsave" => {
+                let now = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default();
+                Out::Integer(now.as_secs() as i64)
+            }
+            "readonly" | "readwrite" => Out::ok(),
+            "client" => self.client(a),
+            "command" => self.command(a),
+            "config" => self.config(a),
+            "info" => self.info(a).await,
+            _ => error_frame(&command::unknown_command(args)),
+        }
+    }
+
+    fn check_password(&self, user: Option<&[u8]>, password: &[u8]) -> Result<(), Out> {
+        let Some(expected) = &self.shared.options.requirepass else {
+            return Err(Out::error(
+                "ERR AUTH <password> called without any password configured for the default \
+                 user. Are you sure your configuration is correct?",
+            ));
+        };
+        let user_ok = user.is_none_or(|u| u == b"default");
+        if user_ok && password == expected.as_bytes() {
+            Ok(())
+        } else {
+            Err(Out::error(
+                "WRONGPASS invalid username-password pair or user is disabled.",
+            ))
+        }
+    }
+
+    fn auth(&mut self, a: &[Bytes]) -> Out {
+        let result = match a {
+            [password] => self.check_password(None, password),
+            [user, password] => self.check_password(Some(user), password),
+            _ => return error_frame(&CommandError::Syntax),
+        };
+        match result {
+            Ok(()) => {
+                self.authenticated = true;
+                Out::ok()
+            }
+            Err(out) => out,
+        }
+    }
+
+    fn hello(&mut self, a: &[Bytes]) -> Out {
+        let mut proto = if self.resp3 { 3 } else { 2 };
+        let mut rest = a;
+        if let [version, tail @ ..] = a {
+            match command::parse_i64_strict(version) {
+                None => {
+                    return Out::error("ERR Protocol version is not an integer or out of range");
+                }
+                Some(v @ (2 | 3)) => proto = v,
+                Some(_) => return Out::error("NOPROTO unsupported protocol version"),
+            }
+            rest = tail;
+        }
+        let mut name = None;
+        let mut authed = false;
+        while let [opt, tail @ ..] = rest {
+            if opt.eq_ignore_ascii_case(b"auth") && tail.len() >= 2 {
+                if let Err(out) = self.check_password(Some(&tail[0]), &tail[1]) {
+                    return out;
+                }
+                authed = true;
+                rest = &tail[2..];
+            } else if opt.eq_ignore_ascii_case(b"setname") && !tail.is_empty() {
+                if let Err(out) = valid_client_name(&tail[0]) {
+                    return out;
+                }
+                name = Some(tail[0].clone());
+                rest = &tail[1..];
+            } else {
+                return Out::error(format!(
+                    "ERR Syntax error in HELLO option '{}'",
+                    command::lossy(opt, 128)
+                ));
+            }
+        }
+        if !self.authenticated && !authed {
+            return Out::error(
+                "NOAUTH HELLO must be called with the client already authenticated, otherwise \
+                 the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the \
+                 client and select the RESP protocol version at the same time",
+            );
+        }
+        self.authenticated |= authed;
+        if name.is_some() {
+            self.name = name;
+        }
+        self.resp3 = proto == 3;
+        self.sync_client();
+        Out::Map(vec![
+            (Out::bulk("server"), Out::bulk("redis")),
+            (Out::bulk("version"), Out::bulk(REDIS_VERSION)),
+            (Out::bulk("proto"), Out::Integer(proto)),
+            (Out::bulk("id"), Out::Integer(self.id as i64)),
+            (Out::bulk("mode"), Out::bulk("standalone")),
+            (Out::bulk("role"), Out::bulk("master")),
+            (Out::bulk("modules"), Out::Array(Vec::new())),
+        ])
+    }
+
+    /// Copies name and protocol into this connection's CLIENT LIST record.
+    fn sync_client(&self) {
+        let name = self.name.as_deref().map(text).unwrap_or_default();
+        let resp = if self.resp3 { 3 } else { 2 };
+        self.shared.update_client(self.id, |c| {
+            c.name = name;
+            c.resp = resp;
+        });
+    }
+
+    fn client(&mut self, a: &[Bytes]) -> Out {
+        let sub = a[0].to_ascii_lowercase();
+        let rest = &a[1..];
+        match (sub.as_slice(), rest) {
+            (b"id", []) => Out::Integer(self.id as i64),
+            (b"getname", []) => self.name.clone().map_or(Out::Null, Out::Bulk),
+            (b"setname", [name]) => match valid_client_name(name) {
+                Ok(()) => {
+                    self.name = (!name.is_empty()).then(|| name.clone());
+                    self.sync_client();
+                    Out::ok()
+                }
+                Err(out) => out,
+            },
+            (b"setinfo", [attr, value]) => {
+                let value = text(value);
+                if value.contains([' ', '\n', '\r']) {
+                    return Out::error(format!(
+                        "ERR {} cannot contain spaces, newlines or special characters.",
+                        text(attr).to_ascii_lowercase()
+                    ));
+                }
+                if attr.eq_ignore_ascii_case(b"lib-name") {
+                    self.shared.update_client(self.id, |c| c.lib_name = value);
+                } else if attr.eq_ignore_ascii_case(b"lib-ver") {
+                    self.shared.update_client(self.id, |c| c.lib_ver = value);
+                } else {
+                    return Out::error(format!("ERR Unrecognized option '{}'", text(attr)));
+                }
+                Out::ok()
+            }
+            (b"info", []) => {
+                let line = self
+                    .shared
+                    .clients
+                    .lock()
+                    .ok()
+                    .and_then(|c| c.get(&self.id).map(|info| client_line(self.id, info)))
+                    .unwrap_or_default();
+                Out::bulk(line)
+            }
+            (b"list", _) => {
+                let mut ids: Option<Vec<u64>> = None;
+                match rest {
+                    [] => {}
+                    [t, kind] if t.eq_ignore_ascii_case(b"type") => {
+                        if !kind.eq_ignore_ascii_case(b"normal") {
+                            ids = Some(Vec::new());
+                        }
+                    }
+                    [t, list @ ..] if t.eq_ignore_ascii_case(b"id") && !list.is_empty() => {
+                        let mut parsed = Vec::new();
+                        for id in list {
+                            match command::parse_i64_strict(id) {
+                                Some(id) if id > 0 => parsed.push(id as u64),
+                                _ => return Out::error("ERR Invalid client ID"),
+                            }
+                        }
+                        ids = Some(parsed);
+                    }
+                    _ => return error_frame(&CommandError::Syntax),
+                }
+                let clients = match self.shared.clients.lock() {
+                    Ok(c) => c.clone(),
+                    Err(_) => Default::default(),
+                };
+                let mut out = String::new();
+                for (id, info) in &clients {
+                    if ids.as_ref().is_none_or(|ids| ids.contains(id)) {
+                        out.push_str(&client_line(*id, info));
+                        out.push('\n');
+                    }
+                }
+                Out::bulk(out)
+            }
+            (b"no-evict" | b"no-touch", [flag])
+                if flag.eq_ignore_ascii_case(b"on") || flag.eq_ignore_ascii_case(b"off") =>
+            {
+                Out::ok()
+            }
+            (
+                b"id" | b"getname" | b"setname" | b"setinfo" | b"info" | b"no-evict" | b"no-touch",
+                _,
+            ) => arity(&format!("client|{}", text(&sub))),
+            _ => unknown_subcommand(&a[0], "CLIENT"),
+        }
+    }
+
+    fn command(&self, a: &[Bytes]) -> Out {
+        let Some(sub) = a.first() else {
+            return Out::Array(all_command_names().map(command_info).collect());
+        };
+        let sub = sub.to_ascii_lowercase();
+        match sub.as_slice() {
+            b"count" if a.len() == 1 => Out::Integer(all_command_names().count() as i64),
+            b"list" => Out::Array(all_command_names().map(Out::bulk).collect()),
+            b"info" if a.len() == 1 => Out::Array(all_command_names().map(command_info).collect()),
+            b"info" => Out::Array(
+                a[1..]
+                    .iter()
+                    .map(|n| {
+                        let n = text(n).to_ascii_lowercase();
+                        if all_command_names().any(|c| c == n) {
+                            command_info(&n)
+                        } else {
+                            Out::Null
+                        }
+                    })
+                    .collect(),
+            ),
+            // Documentation is optional for clients; an empty map means "no docs".
+            b"docs" => Out::Map(Vec::new()),
+            b"getkeys" if a.len() >= 2 => match command::Command::parse(&a[1..]) {
+                Ok((_, spec)) if spec.first_key > 0 => {
+                    let args = &a[1..];
+                    let last = if spec.last_key < 0 {
+                        args.len() as i32 + spec.last_key
+                    } else {
+                        spec.last_key
+                    };
+                    let keys = (spec.first_key..=last)
+                        .step_by(spec.step.max(1) as usize)
+                        .filter_map(|i| args.get(i as usize).cloned())
+                        .map(Out::Bulk)
+                        .collect();
+                    Out::Array(keys)
+                }
+                Ok(_) => Out::error("ERR The command has no key arguments"),
+                Err(e) => error_frame(&e),
+            },
+            b"count" | b"getkeys" => arity(&format!("command|{}", text(&sub))),
+            _ => unknown_subcommand(&a[0], "COMMAND"),
+        }
+    }
+
+    fn config(&self, a: &[Bytes]) -> Out {
+        let sub = a[0].to_ascii_lowercase();
+        match sub.as_slice() {
+            b"get" if a.len() >= 2 => {
+                let params = config_params(self);
+                let mut pairs = Vec::new();
+                for (name, value) in &params {
+                    if a[1..]
+                        .iter()
+                        .any(|p| glob::matches(&p.to_ascii_lowercase(), name.as_bytes()))
+                    {
+                        pairs.push((Out::bulk(*name), Out::bulk(value.clone())));
+                    }
+                }
+                Out::Map(pairs)
+            }
+            b"set" if a.len() >= 3 => Out::error(format!(
+                "ERR CONFIG SET is not supported; '{}' is read-only",
+                command::lossy(&a[1], 128)
+            )),
+            b"resetstat" if a.len() == 1 => Out::ok(),
+            b"get" | b"set" | b"resetstat" => arity(&format!("config|{}", text(&sub))),
+            _ => unknown_subcommand(&a[0], "CONFIG"),
+        }
+    }
+
+    async fn info(&self, a: &[Bytes]) -> Out {
+        let requested: Vec<String> = a.iter().map(|s| text(s).to_ascii_lowercase()).collect();
+        let all = requested.is_empty()
+            || requested
+                .iter()
+                .any(|s| matches!(s.as_str(), "all" | "everything" | "default"));
+        let wants = |section: &str| all || requested.iter().any(|s| s == section);
+        let status = if wants("replication") || wants("raft") {
+            match self.shared.backend.status().await {
+                Ok(status) => Some(status),
+                Err(e) => return error_frame(&e),
+            }
+        } else {
+            None
+        };
+        let mut out = String::new();
+        let shared = &self.shared;
+        if wants("server") {
+            let uptime = Instant::now().duration_since(shared.started).as_secs();
+            section(&mut out, "Server");
+            let _ = write!(
+                out,
+                "redis_version:{REDIS_VERSION}\r\nredis_mode:standalone\r\nos:{}\r\n\
+                 arch_bits:{}\r\nprocess_id:{}\r\ntcp_port:{}\r\nuptime_in_seconds:{uptime}\r\n\
+                 uptime_in_days:{}\r\nraft_kv_version:{}\r\n",
+                std::env::consts::OS,
+                usize::BITS,
+                std::process::id(),
+                shared.options.port,
+                uptime / 86_400,
+                env!("CARGO_PKG_VERSION"),
+            );
+        }
+        if wants("clients") {
+            section(&mut out, "Clients");
+            let _ = write!(
+                out,
+                "connected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:0\r\n",
+                shared.stats.connected.load(Ordering::Relaxed),
+                shared.options.max_clients,
+            );
+        }
+        if wants("memory") {
+            let rss = resident_bytes();
+            section(&mut out, "Memory");
+            let _ = write!(
+                out,
+                "used_memory:{rss}\r\nused_memory_rss:{rss}\r\nmaxmemory:0\r\n\
+                 maxmemory_policy:noeviction\r\n"
+            );
+        }
+        if wants("stats") {
+            section(&mut out, "Stats");
+            let _ = write!(
+                out,
+                "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
+                 rejected_connections:{}\r\n",
+                shared.stats.total_connections.load(Ordering::Relaxed),
+                shared.stats.total_commands.load(Ordering::Relaxed),
+                shared.stats.rejected_connections.load(Ordering::Relaxed),
+            );
+        }
+        if wants("replication")
+            && let Some(s) = &status
+        {
+            section(&mut out, "Replication");
+            let role = if s.role == RoleKind::Leader {
+                "master"
+            } else {
+                "slave"
+            };
+            let _ = write!(out, "role:{role}\r\nconnected_slaves:0\r\n");
+        }
+        if wants("keyspace") {
+            section(&mut out, "Keyspace");
+            if let Some(keys) = self.dbsize().await
+                && keys > 0
+            {
+                let _ = write!(out, "db0:keys={keys},expires=0,avg_ttl=0\r\n");
+            }
+        }
+        if wants("raft")
+            && let Some(s) = &status
+        {
+            section(&mut out, "Raft");
+            out.push_str(&raft_section(s));
+        }
+        Out::bulk(out)
+    }
+
+    async fn dbsize(&self) -> Option<i64> {
+        let query = pb::KvCommand {
+            args: vec![Bytes::from_static(b"DBSIZE")],
+        };
+        match self.shared.backend.read(vec![query]).await {
+            Ok(mut replies) if replies.len() == 1 => match replies.remove(0).kind {
+                Some(Kind::Integer(n)) => Some(n),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// The `# Raft` section's lines.
+pub fn raft_section(s: &Status) -> String {
+    let role = match s.role {
+        RoleKind::Leader => "leader",
+        RoleKind::Follower => "follower",
+        RoleKind::Candidate | RoleKind::PreCandidate => "candidate",
+    };
+    format!(
+        "role:{role}\r\nnode_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
+         last_applied:{}\r\nlast_log_index:{}\r\n",
+        s.id,
+        s.term,
+        s.leader.unwrap_or(0),
+        s.commit,
+        s.applied,
+        s.last_index,
+    )
+}
+
+fn section(out: &mut String, name: &str) {
+    if !out.is_empty() {
+        out.push_str("\r\n");
+    }
+    let _ = write!(out, "# {name}\r\n");
+}
+
+/// Resident set size from `/proc/self/statm` (Linux), 0 elsewhere.
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+        .map_or(0, |pages| pages * 4096)
+}
+
+fn valid_client_name(name: &[u8]) -> Result<(), Out> {
+    if name.iter().any(|&c| !(b'!'..=b'~').contains(&c)) {
+        return Err(Out::error(
+            "ERR Client names cannot contain spaces, newlines or special characters.",
+        ));
+    }
+    Ok(())
+}
+
+fn client_line(id: u64, c: &ClientInfo) -> String {
+    let now = Instant::now();
+    format!(
+        "id={id} addr={} laddr={} fd=0 name={} age={} idle={} flags=N db=0 sub=0 psub=0 \
+         ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 obl=0 oll=0 omem=0 \
+         tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+        c.addr,
+        c.local_addr.map(|a| a.to_string()).unwrap_or_default(),
+        c.name,
+        now.duration_since(c.created).as_secs(),
+        now.duration_since(c.last_active).as_secs(),
+        c.multi,
+        c.last_command,
+        c.resp,
+        c.lib_name,
+        c.lib_ver,
+    )
+}
+
+/// Every client-visible command name, key-value commands first.
+fn all_command_names() -> impl Iterator<Item = &'static str> {
+    command::COMMANDS
+        .iter()
+        .filter(|s| !s.name.starts_with("__"))
+        .map(|s| s.name)
+        .chain(LOCAL_COMMANDS.iter().map(|(n, ..)| *n))
+}
+
+/// One COMMAND INFO entry in Redis 7's ten-field layout.
+fn command_info(name: &str) -> Out {
+    let (arity, flags, keys): (i32, Vec<&str>, (i32, i32, i32)) =
+        if let Some(spec) = command::lookup(name.as_bytes()) {
+            let flag = match spec.access {
+                Access::Read => "readonly",
+                Access::Write => "write",
+            };
+            (
+                spec.arity,
+                vec![flag],
+                (spec.first_key, spec.last_key, spec.step),
+            )
+        } else if let Some((_, arity, flags)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name) {
+            (*arity, flags.to_vec(), (0, 0, 0))
+        } else {
+            return Out::Null;
+        };
+    Out::Array(vec![
+        Out::bulk(name),
+        Out::Integer(i64::from(arity)),
+        Out::Array(flags.into_iter().map(|f| Out::Simple(f.into())).collect()),
+        Out::Integer(i64::from(keys.0)),
+        Out::Integer(i64::from(keys.1)),
+        Out::Integer(i64::from(keys.2)),
+        Out::Array(Vec::new()),
+        Out::Array(Vec::new()),
+        Out::Array(Vec::new()),
+        Out::Array(Vec::new()),
+    ])
+}
+
+/// The number COMMAND COUNT reports (for tests).
+#[cfg(test)]
+pub fn tests_command_count() -> usize {
+    all_command_names().count()
+}

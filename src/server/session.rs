@@ -1,0 +1,535 @@
+//! One client connection: reading requests, grouping them into runs, MULTI/EXEC and WATCH.
+//!
+//! Requests are handled strictly in order. Consecutive key-value writes form one *run* that
+//! becomes a single `KvBatch` (one log entry, one round trip); consecutive reads form one read
+//! call. A run ends at the first request of another kind, at a connection-level command, or at
+//! a size cap, so a deep pipeline costs one round per run while every reply keeps its place.
+
+use std::mem;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use bytes::{Bytes, BytesMut};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, instrument};
+
+use super::frame::{self, Limits, MAX_INLINE_BYTES};
+use super::reply::{Out, encode, error_frame};
+use super::{Backend, ClientInfo, Shared, now_ms};
+use crate::kv::command::{self, Access, Command, Spec};
+use crate::pb;
+use crate::pb::reply::Kind;
+
+/// Most commands in one run (one `KvBatch` or one read call).
+pub const MAX_RUN_COMMANDS: usize = 1024;
+
+/// A run is closed once its arguments exceed this many bytes, bounding log entry size.
+pub const MAX_RUN_BYTES: usize = 4 * 1024 * 1024;
+
+/// Bytes reserved in the read buffer before each read.
+const READ_CHUNK_BYTES: usize = 16 * 1024;
+
+/// Largest read buffer: a request that needs more is refused and the connection closed.
+const MAX_QUERY_BUFFER_BYTES: usize = 1024 * 1024 * 1024;
+
+/// Commands that run in a transaction without going through the log; their reply is computed
+/// when they are queued.
+const LOCAL_IN_MULTI: &[&str] = &["ping", "echo", "time"];
+
+/// One queued MULTI entry.
+enum Queued {
+    /// A validated key-value command.
+    Kv(Command, &'static Spec, Vec<Bytes>),
+    /// A connection-level command, already answered.
+    Local(Out),
+}
+
+/// An open MULTI block.
+#[derive(Default)]
+struct Multi {
+    /// Commands to run at EXEC, in order.
+    queued: Vec<Queued>,
+    /// A command was refused while queueing: EXEC answers EXECABORT.
+    dirty: bool,
+}
+
+/// Consecutive commands of one access kind waiting to be sent.
+#[derive(Default)]
+struct Run {
+    /// Read or write; `None` when the run is empty.
+    access: Option<Access>,
+    /// The commands, normalized (absolute expiry times).
+    commands: Vec<pb::KvCommand>,
+    /// Total argument bytes.
+    bytes: usize,
+}
+
+/// A connection's protocol state.
+pub(super) struct Session<B> {
+    /// Server-wide state.
+    pub(super) shared: Arc<Shared<B>>,
+    /// CLIENT ID.
+    pub(super) id: u64,
+    /// Whether replies use RESP3 (after HELLO 3).
+    pub(super) resp3: bool,
+    /// Whether the client may run commands (always true without `requirepass`).
+    pub(super) authenticated: bool,
+    /// CLIENT SETNAME.
+    pub(super) name: Option<Bytes>,
+    /// Set by QUIT or a framing error: close after writing the replies.
+    pub(super) closing: bool,
+    /// The open MULTI block.
+    multi: Option<Multi>,
+    /// WATCHed keys with the versions read when they were watched.
+    watched: Vec<pb::WatchedKey>,
+    /// The pending run.
+    run: Run,
+}
+
+/// Serves one client until it disconnects, sends QUIT, breaks the protocol or `shutdown`.
+#[instrument(skip_all, fields(peer = %addr))]
+pub(super) async fn serve_connection<B: Backend>(
+    shared: Arc<Shared<B>>,
+    mut socket: TcpStream,
+    addr: SocketAddr,
+    shutdown: CancellationToken,
+) {
+    let id = shared.next_client_id.fetch_add(1, Ordering::Relaxed) + 1;
+    shared.stats.connected.fetch_add(1, Ordering::Relaxed);
+    shared
+        .stats
+        .total_connections
+        .fetch_add(1, Ordering::Relaxed);
+    let now = Instant::now();
+    if let Ok(mut clients) = shared.clients.lock() {
+        clients.insert(
+            id,
+            ClientInfo {
+                addr,
+                local_addr: socket.local_addr().ok(),
+                name: String::new(),
+                lib_name: String::new(),
+                lib_ver: String::new(),
+                resp: 2,
+                created: now,
+                last_active: now,
+                last_command: "NULL".into(),
+                multi: -1,
+            },
+        );
+    }
+    debug!(id, "connection open");
+    let mut session = Session::new(shared.clone(), id);
+    let mut input = BytesMut::with_capacity(READ_CHUNK_BYTES);
+    let mut output = BytesMut::new();
+    while !session.closing {
+        if input.capacity() - input.len() < READ_CHUNK_BYTES / 2 {
+            input.reserve(READ_CHUNK_BYTES);
+        }
+        let read = tokio::select! {
+            _ = shutdown.cancelled() => break,
+            read = socket.read_buf(&mut input) => read,
+        };
+        match read {
+            Ok(0) | Err(_) => break,
+            Ok(_) => {}
+        }
+        session.process(&mut input, &mut output).await;
+        if !session.closing && input.len() > MAX_QUERY_BUFFER_BYTES.max(max_frame(&session)) {
+            let e = frame::FrameError("query buffer limit exceeded".into());
+            session.reply(&error_frame(&e), &mut output);
+            session.closing = true;
+        }
+        if socket.write_all(&output).await.is_err() {
+            break;
+        }
+        output.clear();
+    }
+    let _ = socket.shutdown().await;
+    if let Ok(mut clients) = shared.clients.lock() {
+        clients.remove(&id);
+    }
+    shared.stats.connected.fetch_sub(1, Ordering::Relaxed);
+    debug!(id, "connection closed");
+}
+
+fn max_frame<B>(session: &Session<B>) -> usize {
+    session
+        .shared
+        .options
+        .max_bulk_len
+        .saturating_add(MAX_INLINE_BYTES)
+}
+
+impl<B: Backend> Session<B> {
+    pub(super) fn new(shared: Arc<Shared<B>>, id: u64) -> Self {
+        let authenticated = shared.options.requirepass.is_none();
+        Session {
+            shared,
+            id,
+            resp3: false,
+            authenticated,
+            name: None,
+            closing: false,
+            multi: None,
+            watched: Vec::new(),
+            run: Run::default(),
+        }
+    }
+
+    /// Handles every complete request in `input`, appending the replies to `output`.
+    pub(super) async fn process(&mut self, input: &mut BytesMut, output: &mut BytesMut) {
+        let mut last_command = None;
+        while !self.closing {
+            let limits = Limits {
+                max_bulk_len: self.shared.options.max_bulk_len,
+                authenticated: self.authenticated,
+            };
+            match frame::next_request(input, limits) {
+                Ok(Some(args)) if args.is_empty() => {}
+                Ok(Some(args)) => {
+                    last_command = Some(command::lossy(&args[0], 32).to_ascii_lowercase());
+                    self.handle(args, output).await;
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    debug!(error = %e, "protocol error");
+                    self.flush_run(output).await;
+                    self.reply(&error_frame(&e), output);
+                    self.closing = true;
+                }
+            }
+        }
+        self.flush_run(output).await;
+        if let Some(cmd) = last_command {
+            let multi = self.multi.as_ref().map_or(-1, |m| m.queued.len() as i64);
+            self.shared.update_client(self.id, |c| {
+                c.last_active = Instant::now();
+                c.last_command = cmd;
+                c.multi = multi;
+            });
+        }
+    }
+
+    /// Appends one reply in the connection's protocol.
+    pub(super) fn reply(&self, out: &Out, output: &mut BytesMut) {
+        encode(out, self.resp3, output);
+    }
+
+    /// Answers a request after everything before it.
+    async fn answer(&mut self, out: Out, output: &mut BytesMut) {
+        self.flush_run(output).await;
+        self.reply(&out, output);
+    }
+
+    async fn handle(&mut self, args: Vec<Bytes>, output: &mut BytesMut) {
+        self.shared
+            .stats
+            .total_commands
+            .fetch_add(1, Ordering::Relaxed);
+        let name = String::from_utf8_lossy(&args[0]).to_ascii_lowercase();
+        if !self.authenticated && !matches!(name.as_str(), "auth" | "hello" | "quit") {
+            if let Some(multi) = &mut self.multi {
+                multi.dirty = true;
+            }
+            let out = Out::error("NOAUTH Authentication required.");
+            return self.answer(out, output).await;
+        }
+        if self.multi.is_some()
+            && !matches!(
+                name.as_str(),
+                "exec" | "discard" | "multi" | "watch" | "quit" | "reset"
+            )
+        {
+            let out = self.queue(&name, args).await;
+            return self.answer(out, output).await;
+        }
+        match name.as_str() {
+            "multi" => {
+                let out = if self.multi.is_some() {
+                    Out::error("ERR MULTI calls can not be nested")
+                } else if args.len() != 1 {
+                    arity("multi")
+                } else {
+                    self.multi = Some(Multi::default());
+                    Out::ok()
+                };
+                self.answer(out, output).await;
+            }
+            "exec" => {
+                self.flush_run(output).await;
+                let out = self.exec(&args).await;
+                self.reply(&out, output);
+            }
+            "discard" => {
+                let out = if args.len() != 1 {
+                    arity("discard")
+                } else if self.multi.take().is_some() {
+                    self.watched.clear();
+                    Out::ok()
+                } else {
+                    Out::error("ERR DISCARD without MULTI")
+                };
+                self.answer(out, output).await;
+            }
+            "watch" => {
+                self.flush_run(output).await;
+                let out = self.watch(&args).await;
+                self.reply(&out, output);
+            }
+            "unwatch" => {
+                let out = if args.len() != 1 {
+                    arity("unwatch")
+                } else {
+                    self.watched.clear();
+                    Out::ok()
+                };
+                self.answer(out, output).await;
+            }
+            name if super::local::is_local(name) => {
+                self.flush_run(output).await;
+                let out = self.local(name, &args).await;
+                self.reply(&out, output);
+            }
+            _ => self.kv(args, output).await,
+        }
+    }
+
+    /// Validates a key-value command and adds it to the pending run.
+    async fn kv(&mut self, args: Vec<Bytes>, output: &mut BytesMut) {
+        let (access, args) = match validate(args) {
+            Ok(ok) => ok,
+            Err(out) => return self.answer(out, output).await,
+        };
+        let bytes: usize = args.iter().map(Bytes::len).sum();
+        if self.run.access != Some(access)
+            || self.run.commands.len() >= MAX_RUN_COMMANDS
+            || self.run.bytes + bytes > MAX_RUN_BYTES
+        {
+            self.flush_run(output).await;
+        }
+        self.run.access = Some(access);
+        self.run.bytes += bytes;
+        self.run.commands.push(pb::KvCommand { args });
+    }
+
+    /// Sends the pending run and appends its replies in order.
+    pub(super) async fn flush_run(&mut self, output: &mut BytesMut) {
+        let Some(access) = self.run.access.take() else {
+            return;
+        };
+        let commands = mem::take(&mut self.run.commands);
+        self.run.bytes = 0;
+        let n = commands.len();
+        let replies: Vec<Out> = match access {
+            Access::Write => {
+                let batch = pb::KvBatch {
+                    commands,
+                    now_ms: now_ms(),
+                    transaction: false,
+                    watched: Vec::new(),
+                };
+                match self.shared.backend.write(batch).await {
+                    Ok(pb::Reply {
+                        kind: Some(Kind::Array(a)),
+                    }) if a.items.len() == n => a.items.into_iter().map(Out::from).collect(),
+                    Ok(other) => vec![mismatch(other); n],
+                    Err(e) => vec![error_frame(&e); n],
+                }
+            }
+            Access::Read => match self.shared.backend.read(commands).await {
+                Ok(replies) if replies.len() == n => replies.into_iter().map(Out::from).collect(),
+                Ok(_) => vec![Out::error("ERR internal error: wrong number of read replies"); n],
+                Err(e) => vec![error_frame(&e); n],
+            },
+        };
+        for out in &replies {
+            self.reply(out, output);
+        }
+    }
+
+    /// Queues a command inside MULTI; returns `+QUEUED` or the error that dooms the EXEC.
+    async fn queue(&mut self, name: &str, args: Vec<Bytes>) -> Out {
+        let entry = if super::local::is_local(name) {
+            if LOCAL_IN_MULTI.contains(&name) {
+                Ok(Queued::Local(self.local(name, &args).await))
+            } else {
+                Err(Out::error("ERR Command not allowed inside a transaction"))
+            }
+        } else {
+            parse_client_command(&args).map(|(cmd, spec)| Queued::Kv(cmd, spec, args))
+        };
+        let Some(multi) = &mut self.multi else {
+            return Out::error("ERR EXEC without MULTI");
+        };
+        match entry {
+            Ok(q) => {
+                multi.queued.push(q);
+                Out::Simple("QUEUED".into())
+            }
+            Err(out) => {
+                multi.dirty = true;
+                out
+            }
+        }
+    }
+
+    async fn exec(&mut self, args: &[Bytes]) -> Out {
+        if args.len() != 1 {
+            if let Some(multi) = &mut self.multi {
+                multi.dirty = true;
+            }
+            return arity("exec");
+        }
+        let Some(multi) = self.multi.take() else {
+            return Out::error("ERR EXEC without MULTI");
+        };
+        let watched = mem::take(&mut self.watched);
+        if multi.dirty {
+            return Out::error("EXECABORT Transaction discarded because of previous errors.");
+        }
+        let now = now_ms();
+        // Slots: Ok(reply) for answered entries, Err(()) for those the batch answers.
+        let mut slots: Vec<Result<Out, ()>> = Vec::with_capacity(multi.queued.len());
+        let mut commands = Vec::new();
+        for entry in multi.queued {
+            match entry {
+                Queued::Local(out) => slots.push(Ok(out)),
+                Queued::Kv(mut cmd, spec, args) => match normalize(&mut cmd, spec, args, now) {
+                    Ok(args) => {
+                        commands.push(pb::KvCommand { args });
+                        slots.push(Err(()));
+                    }
+                    Err(out) => slots.push(Ok(out)),
+                },
+            }
+        }
+        if commands.is_empty() && watched.is_empty() {
+            return Out::Array(slots.into_iter().map(|s| s.unwrap_or(Out::Null)).collect());
+        }
+        let n = commands.len();
+        let batch = pb::KvBatch {
+            commands,
+            now_ms: now,
+            transaction: true,
+            watched,
+        };
+        let items = match self.shared.backend.write(batch).await {
+            Ok(pb::Reply {
+                kind: Some(Kind::Array(a)),
+            }) if a.items.len() == n => a.items,
+            Ok(pb::Reply {
+                kind: Some(Kind::NullArray(_)),
+            }) => return Out::NullArray,
+            Ok(other) => return mismatch(other),
+            Err(e) => return error_frame(&e),
+        };
+        let mut items = items.into_iter();
+        Out::Array(
+            slots
+                .into_iter()
+                .map(|s| match s {
+                    Ok(out) => out,
+                    Err(()) => items.next().map_or(Out::Null, Out::from),
+                })
+                .collect(),
+        )
+    }
+
+    async fn watch(&mut self, args: &[Bytes]) -> Out {
+        if self.multi.is_some() {
+            return Out::error("ERR WATCH inside MULTI is not allowed");
+        }
+        if args.len() < 2 {
+            return arity("watch");
+        }
+        let keys: Vec<Bytes> = args[1..]
+            .iter()
+            .filter(|k| !self.watched.iter().any(|w| w.key == **k))
+            .cloned()
+            .collect();
+        if keys.is_empty() {
+            return Out::ok();
+        }
+        let mut query = vec![Bytes::from_static(command::VERSION.as_bytes())];
+        query.extend(keys.iter().cloned());
+        let versions = match self
+            .shared
+            .backend
+            .read(vec![pb::KvCommand { args: query }])
+            .await
+        {
+            Ok(mut replies) if replies.len() == 1 => match replies.remove(0).kind {
+                Some(Kind::Array(a)) if a.items.len() == keys.len() => a.items,
+                Some(Kind::Error(e)) => return Out::error(e),
+                _ => return Out::error("ERR internal error: bad WATCH versions"),
+            },
+            Ok(_) => return Out::error("ERR internal error: bad WATCH versions"),
+            Err(e) => return error_frame(&e),
+        };
+        for (key, version) in keys.into_iter().zip(versions) {
+            let Some(Kind::Integer(v)) = version.kind else {
+                return Out::error("ERR internal error: bad WATCH versions");
+            };
+            // The version is a u64 carried in RESP's signed integer.
+            self.watched.push(pb::WatchedKey {
+                key,
+                version: v as u64,
+            });
+        }
+        Out::ok()
+    }
+
+    /// Forgets MULTI and WATCH state (RESET).
+    pub(super) fn reset_transaction(&mut self) {
+        self.multi = None;
+        self.watched.clear();
+    }
+}
+
+/// Parses a client's key-value command; internal commands are unknown to clients.
+fn parse_client_command(args: &[Bytes]) -> Result<(Command, &'static Spec), Out> {
+    if args.first().is_some_and(|n| n.starts_with(b"__")) {
+        return Err(error_frame(&command::unknown_command(args)));
+    }
+    Command::parse(args).map_err(|e| error_frame(&e))
+}
+
+/// Validates a key-value command and returns its access kind and the arguments to send, with
+/// relative expiry times already made absolute for writes.
+fn validate(args: Vec<Bytes>) -> Result<(Access, Vec<Bytes>), Out> {
+    let (mut cmd, spec) = parse_client_command(&args)?;
+    let access = cmd.access(spec);
+    if access == Access::Read {
+        return Ok((access, args));
+    }
+    Ok((access, normalize(&mut cmd, spec, args, now_ms())?))
+}
+
+fn normalize(
+    cmd: &mut Command,
+    spec: &Spec,
+    args: Vec<Bytes>,
+    now: i64,
+) -> Result<Vec<Bytes>, Out> {
+    match cmd.to_absolute(now, spec.name) {
+        Ok(true) => Ok(cmd.canonical_args().unwrap_or(args)),
+        Ok(false) => Ok(args),
+        Err(e) => Err(error_frame(&e)),
+    }
+}
+
+fn arity(name: &str) -> Out {
+    error_frame(&command::CommandError::Arity(name.to_string()))
+}
+
+fn mismatch(reply: pb::Reply) -> Out {
+    match Out::from(reply) {
+        e @ Out::Error(_) => e,
+        _ => Out::error("ERR internal error: unexpected reply shape"),
+    }
+}

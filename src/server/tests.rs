@@ -1,0 +1,600 @@
+//! End-to-end tests of the RESP server over TCP, against an in-process `KvState` backend.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_util::sync::CancellationToken;
+
+use super::backend::local::LocalBackend;
+use super::{Options, serve};
+
+/// Upper bound on waiting for a reply; a hang fails the test instead of blocking forever.
+const REPLY_DEADLINE: Duration = Duration::from_secs(10);
+
+struct Server {
+    addr: std::net::SocketAddr,
+    backend: LocalBackend,
+    shutdown: CancellationToken,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.shutdown.cancel();
+    }
+}
+
+async fn start(options: Options) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let backend = LocalBackend::default();
+    let shutdown = CancellationToken::new();
+    tokio::spawn(serve(listener, backend.clone(), options, shutdown.clone()));
+    Server {
+        addr,
+        backend,
+        shutdown,
+    }
+}
+
+async fn connect(server: &Server) -> TcpStream {
+    TcpStream::connect(server.addr).await.unwrap()
+}
+
+/// Sends `request` and reads until exactly `expected.len()` bytes arrived; returns them.
+async fn exchange(stream: &mut TcpStream, request: &[u8], expected: &str) -> String {
+    stream.write_all(request).await.unwrap();
+    let mut buf = vec![0u8; expected.len()];
+    tokio::time::timeout(REPLY_DEADLINE, stream.read_exact(&mut buf))
+        .await
+        .expect("reply in time")
+        .expect("reply bytes");
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+async fn expect(stream: &mut TcpStream, request: &str, expected: &str) {
+    let got = exchange(stream, request.as_bytes(), expected).await;
+    assert_eq!(got, expected, "request {request:?}");
+}
+
+/// Asserts the server closed the connection.
+async fn expect_closed(stream: &mut TcpStream) {
+    let mut buf = [0u8; 64];
+    let n = tokio::time::timeout(REPLY_DEADLINE, stream.read(&mut buf))
+        .await
+        .expect("close in time")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "unexpected bytes {:?}", &buf[..n]);
+}
+
+fn cmd(args: &[&str]) -> String {
+    let mut s = format!("*{}\r\n", args.len());
+    for a in args {
+        s.push_str(&format!("${}\r\n{a}\r\n", a.len()));
+    }
+    s
+}
+
+#[tokio::test]
+async fn basic_commands_and_inline() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    expect(&mut c, &cmd(&["PING"]), "+PONG\r\n").await;
+    expect(&mut c, &cmd(&["PING", "hi"]), "$2\r\nhi\r\n").await;
+    expect(&mut c, &cmd(&["ECHO", "x"]), "$1\r\nx\r\n").await;
+    expect(&mut c, &cmd(&["SET", "k", "v"]), "+OK\r\n").await;
+    expect(&mut c, &cmd(&["GET", "k"]), "$1\r\nv\r\n").await;
+    expect(&mut c, &cmd(&["GET", "nope"]), "$-1\r\n").await;
+    expect(&mut c, &cmd(&["INCR", "n"]), ":1\r\n").await;
+    expect(&mut c, &cmd(&["DEL", "k", "n", "x"]), ":2\r\n").await;
+    expect(&mut c, &cmd(&["EXISTS", "k"]), ":0\r\n").await;
+    expect(&mut c, "set a \"b c\"\r\nget a\r\n", "+OK\r\n$3\r\nb c\r\n").await;
+    expect(&mut c, &cmd(&["SELECT", "0"]), "+OK\r\n").await;
+    expect(
+        &mut c,
+        &cmd(&["SELECT", "1"]),
+        "-ERR DB index is out of range\r\n",
+    )
+    .await;
+    expect(&mut c, &cmd(&["QUIT"]), "+OK\r\n").await;
+    expect_closed(&mut c).await;
+}
+
+#[tokio::test]
+async fn errors_are_redis_texts_and_never_proposed() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    expect(
+        &mut c,
+        &cmd(&["FOO", "a", "b"]),
+        "-ERR unknown command 'FOO', with args beginning with: 'a' 'b' \r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["GET"]),
+        "-ERR wrong number of arguments for 'get' command\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["SET", "k", "v", "EX", "0"]),
+        "-ERR invalid expire time in 'set' command\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["INCRBY", "k", "x"]),
+        "-ERR value is not an integer or out of range\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["__PURGE", "k"]),
+        "-ERR unknown command '__PURGE', with args beginning with: 'k' \r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["__VERSION", "k"]),
+        "-ERR unknown command '__VERSION', with args beginning with: 'k' \r\n",
+    )
+    .await;
+    assert!(server.backend.batches.lock().unwrap().is_empty());
+    // The connection is still usable after client errors.
+    expect(&mut c, &cmd(&["PING"]), "+PONG\r\n").await;
+}
+
+#[tokio::test]
+async fn pipeline_is_split_into_runs() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let mut req = String::new();
+    for i in 0..3 {
+        req.push_str(&cmd(&["SET", &format!("k{i}"), &format!("{i}")]));
+    }
+    req.push_str(&cmd(&["GET", "k0"]));
+    req.push_str(&cmd(&["MGET", "k1", "k2"]));
+    req.push_str(&cmd(&["PING"]));
+    req.push_str(&cmd(&["INCR", "k0"]));
+    req.push_str(&cmd(&["GET", "k0"]));
+    let want =
+        "+OK\r\n+OK\r\n+OK\r\n$1\r\n0\r\n*2\r\n$1\r\n1\r\n$1\r\n2\r\n+PONG\r\n:1\r\n$1\r\n1\r\n";
+    assert_eq!(exchange(&mut c, req.as_bytes(), want).await, want);
+    let batches = server.backend.batches.lock().unwrap().clone();
+    let sizes: Vec<usize> = batches.iter().map(|b| b.commands.len()).collect();
+    assert_eq!(sizes, [3, 1], "three SETs in one batch, then the INCR");
+    assert!(batches.iter().all(|b| !b.transaction && b.now_ms > 0));
+    assert_eq!(
+        *server.backend.reads.lock().unwrap(),
+        2,
+        "GET+MGET in one read, then GET"
+    );
+}
+
+#[tokio::test]
+async fn relative_ttls_are_proposed_as_absolute_times() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    expect(&mut c, &cmd(&["SET", "k", "v", "EX", "100"]), "+OK\r\n").await;
+    expect(&mut c, &cmd(&["SETEX", "j", "100", "v"]), "+OK\r\n").await;
+    expect(&mut c, &cmd(&["EXPIRE", "k", "50"]), ":1\r\n").await;
+    let batches = server.backend.batches.lock().unwrap().clone();
+    let args: Vec<Vec<Bytes>> = batches.iter().map(|b| b.commands[0].args.clone()).collect();
+    assert_eq!(&args[0][..3], ["SET", "k", "v"]);
+    assert_eq!(args[0][3], "PXAT");
+    let at: i64 = std::str::from_utf8(&args[0][4]).unwrap().parse().unwrap();
+    assert!((at - batches[0].now_ms - 100_000).abs() < 5_000);
+    assert_eq!(args[1][3], "PXAT");
+    assert_eq!(args[2][0], "PEXPIREAT");
+    expect(&mut c, &cmd(&["TTL", "k"]), ":50\r\n").await;
+}
+
+#[tokio::test]
+async fn multi_exec_and_watch() {
+    let server = start(Options::default()).await;
+    let mut a = connect(&server).await;
+    let mut b = connect(&server).await;
+    expect(&mut a, &cmd(&["EXEC"]), "-ERR EXEC without MULTI\r\n").await;
+    expect(&mut a, &cmd(&["DISCARD"]), "-ERR DISCARD without MULTI\r\n").await;
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(
+        &mut a,
+        &cmd(&["MULTI"]),
+        "-ERR MULTI calls can not be nested\r\n",
+    )
+    .await;
+    expect(&mut a, &cmd(&["SET", "k", "1"]), "+QUEUED\r\n").await;
+    expect(&mut a, &cmd(&["INCR", "k"]), "+QUEUED\r\n").await;
+    expect(&mut a, &cmd(&["PING"]), "+QUEUED\r\n").await;
+    expect(&mut a, &cmd(&["GET", "k"]), "+QUEUED\r\n").await;
+    expect(
+        &mut a,
+        &cmd(&["EXEC"]),
+        "*4\r\n+OK\r\n:2\r\n+PONG\r\n$1\r\n2\r\n",
+    )
+    .await;
+    let tx = server
+        .backend
+        .batches
+        .lock()
+        .unwrap()
+        .last()
+        .cloned()
+        .unwrap();
+    assert!(tx.transaction);
+    assert_eq!(tx.commands.len(), 3);
+
+    // Queue-time errors abort the whole transaction.
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["SET", "k", "x"]), "+QUEUED\r\n").await;
+    expect(
+        &mut a,
+        &cmd(&["GET"]),
+        "-ERR wrong number of arguments for 'get' command\r\n",
+    )
+    .await;
+    expect(
+        &mut a,
+        &cmd(&["EXEC"]),
+        "-EXECABORT Transaction discarded because of previous errors.\r\n",
+    )
+    .await;
+    expect(&mut a, &cmd(&["GET", "k"]), "$1\r\n2\r\n").await;
+
+    // WATCH: another client's write makes EXEC fail.
+    expect(&mut a, &cmd(&["WATCH", "k"]), "+OK\r\n").await;
+    expect(&mut b, &cmd(&["SET", "k", "other"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(
+        &mut a,
+        &cmd(&["WATCH", "x"]),
+        "-ERR WATCH inside MULTI is not allowed\r\n",
+    )
+    .await;
+    expect(&mut a, &cmd(&["SET", "k", "mine"]), "+QUEUED\r\n").await;
+    expect(&mut a, &cmd(&["EXEC"]), "*-1\r\n").await;
+    expect(&mut a, &cmd(&["GET", "k"]), "$5\r\nother\r\n").await;
+
+    // Without interference, the watched transaction applies; EXEC clears the watch.
+    expect(&mut a, &cmd(&["WATCH", "k", "fresh"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["SET", "k", "mine"]), "+QUEUED\r\n").await;
+    expect(&mut a, &cmd(&["EXEC"]), "*1\r\n+OK\r\n").await;
+    expect(&mut b, &cmd(&["SET", "k", "later"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["EXEC"]), "*0\r\n").await;
+
+    // UNWATCH forgets the keys.
+    expect(&mut a, &cmd(&["WATCH", "k"]), "+OK\r\n").await;
+    expect(&mut b, &cmd(&["DEL", "k"]), ":1\r\n").await;
+    expect(&mut a, &cmd(&["UNWATCH"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["MULTI"]), "+OK\r\n").await;
+    expect(&mut a, &cmd(&["SET", "k", "z"]), "+QUEUED\r\n").await;
+    expect(&mut a, &cmd(&["EXEC"]), "*1\r\n+OK\r\n").await;
+}
+
+#[tokio::test]
+async fn oversized_bulk_closes_without_buffering() {
+    let server = start(Options {
+        max_bulk_len: 10,
+        ..Options::default()
+    })
+    .await;
+    let mut c = connect(&server).await;
+    // Only the header is sent: the refusal cannot depend on the payload arriving.
+    expect(
+        &mut c,
+        "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$11\r\n",
+        "-ERR Protocol error: invalid bulk length\r\n",
+    )
+    .await;
+    expect_closed(&mut c).await;
+    let mut c = connect(&server).await;
+    expect(&mut c, &cmd(&["SET", "k", "0123456789"]), "+OK\r\n").await;
+}
+
+#[tokio::test]
+async fn protocol_errors_close_after_earlier_replies() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let req = format!("{}*1\r\n:5\r\n", cmd(&["SET", "k", "v"]));
+    expect(
+        &mut c,
+        &req,
+        "+OK\r\n-ERR Protocol error: expected '$', got ':'\r\n",
+    )
+    .await;
+    expect_closed(&mut c).await;
+}
+
+#[tokio::test]
+async fn max_clients_refuses_extra_connections() {
+    let server = start(Options {
+        max_clients: 1,
+        ..Options::default()
+    })
+    .await;
+    let mut first = connect(&server).await;
+    expect(&mut first, &cmd(&["PING"]), "+PONG\r\n").await;
+    let mut second = connect(&server).await;
+    let mut buf = vec![0u8; 36];
+    tokio::time::timeout(REPLY_DEADLINE, second.read_exact(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(buf, b"-ERR max number of clients reached\r\n");
+    expect_closed(&mut second).await;
+    expect(&mut first, &cmd(&["QUIT"]), "+OK\r\n").await;
+    expect_closed(&mut first).await;
+    // The slot frees once the first connection is gone (its task may need a moment).
+    let mut third = None;
+    for _ in 0..100 {
+        let mut c = connect(&server).await;
+        c.write_all(cmd(&["PING"]).as_bytes()).await.unwrap();
+        let mut buf = [0u8; 7];
+        if c.read_exact(&mut buf).await.is_ok() && &buf == b"+PONG\r\n" {
+            third = Some(c);
+            break;
+        }
+        tokio::task::yield_now().await;
+    }
+    assert!(third.is_some());
+}
+
+#[tokio::test]
+async fn auth_with_requirepass() {
+    let server = start(Options {
+        requirepass: Some("secret".into()),
+        ..Options::default()
+    })
+    .await;
+    let mut c = connect(&server).await;
+    expect(
+        &mut c,
+        &cmd(&["GET", "k"]),
+        "-NOAUTH Authentication required.\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["AUTH", "wrong"]),
+        "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+    )
+    .await;
+    expect(&mut c, &cmd(&["AUTH", "default", "secret"]), "+OK\r\n").await;
+    expect(&mut c, &cmd(&["GET", "k"]), "$-1\r\n").await;
+
+    let mut d = connect(&server).await;
+    // Unauthenticated clients may not send big requests.
+    let big = "*11\r\n";
+    expect(
+        &mut d,
+        big,
+        "-ERR Protocol error: unauthenticated multibulk length\r\n",
+    )
+    .await;
+    let mut e = connect(&server).await;
+    expect(
+        &mut e,
+        &cmd(&["HELLO", "3", "AUTH", "default", "secret"]),
+        "%7\r\n",
+    )
+    .await;
+
+    let open = start(Options::default()).await;
+    let mut f = connect(&open).await;
+    expect(
+        &mut f,
+        &cmd(&["AUTH", "x"]),
+        "-ERR AUTH <password> called without any password configured for the default user. \
+         Are you sure your configuration is correct?\r\n",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn hello_switches_to_resp3() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    expect(
+        &mut c,
+        &cmd(&["HELLO", "4"]),
+        "-NOPROTO unsupported protocol version\r\n",
+    )
+    .await;
+    let want = "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.0\r\n\
+                $5\r\nproto\r\n:3\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n\
+                $4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
+    expect(&mut c, &cmd(&["HELLO", "3"]), want).await;
+    expect(&mut c, &cmd(&["GET", "nope"]), "_\r\n").await;
+    expect(
+        &mut c,
+        &cmd(&["CONFIG", "GET", "databases"]),
+        "%1\r\n$9\r\ndatabases\r\n$1\r\n1\r\n",
+    )
+    .await;
+    expect(&mut c, &cmd(&["HELLO", "2"]), "*14\r\n").await;
+}
+
+#[tokio::test]
+async fn info_has_raft_section() {
+    let server = start(Options {
+        node_id: 1,
+        ..Options::default()
+    })
+    .await;
+    let mut c = connect(&server).await;
+    let raft = "# Raft\r\nrole:leader\r\nnode_id:1\r\nterm:3\r\nleader_id:1\r\n\
+                commit_index:7\r\nlast_applied:7\r\nlast_log_index:8\r\n";
+    expect(
+        &mut c,
+        &cmd(&["INFO", "raft"]),
+        &format!("${}\r\n{raft}\r\n", raft.len()),
+    )
+    .await;
+    c.write_all(cmd(&["INFO"]).as_bytes()).await.unwrap();
+    let mut buf = vec![0u8; 8192];
+    let mut got = Vec::new();
+    while !got.ends_with(b"last_log_index:8\r\n\r\n") {
+        let n = tokio::time::timeout(REPLY_DEADLINE, c.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(n > 0);
+        got.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8(got).unwrap();
+    for section in [
+        "# Server",
+        "# Clients",
+        "# Memory",
+        "# Stats",
+        "# Replication",
+        "# Keyspace",
+    ] {
+        assert!(text.contains(section), "{section} missing in {text}");
+    }
+    assert!(text.contains("redis_version:7.2.0"));
+    assert!(text.contains("role:master"));
+}
+
+#[tokio::test]
+async fn client_and_command_introspection() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    expect(&mut c, &cmd(&["CLIENT", "ID"]), ":1\r\n").await;
+    expect(&mut c, &cmd(&["CLIENT", "GETNAME"]), "$-1\r\n").await;
+    expect(&mut c, &cmd(&["CLIENT", "SETNAME", "app"]), "+OK\r\n").await;
+    expect(&mut c, &cmd(&["CLIENT", "GETNAME"]), "$3\r\napp\r\n").await;
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "SETNAME", "a b"]),
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "SETINFO", "LIB-NAME", "redis-rs"]),
+        "+OK\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "FOO"]),
+        "-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n",
+    )
+    .await;
+    expect(&mut c, &cmd(&["COMMAND", "DOCS"]), "*0\r\n").await;
+    expect(
+        &mut c,
+        &cmd(&["COMMAND", "INFO", "nosuch"]),
+        "*1\r\n$-1\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2"]),
+        "*2\r\n$1\r\na\r\n$1\r\nb\r\n",
+    )
+    .await;
+    let count = super::local::tests_command_count();
+    expect(
+        &mut c,
+        &cmd(&["COMMAND", "COUNT"]),
+        &format!(":{count}\r\n"),
+    )
+    .await;
+    c.write_all(cmd(&["CLIENT", "LIST"]).as_bytes())
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(REPLY_DEADLINE, c.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    let list = String::from_utf8_lossy(&buf[..n]);
+    assert!(list.contains("id=1 "), "{list}");
+    assert!(list.contains("name=app "), "{list}");
+    assert!(list.contains("lib-name=redis-rs"), "{list}");
+}
+
+#[tokio::test]
+async fn redis_rs_client_works() {
+    let server = start(Options::default()).await;
+    let client = redis::Client::open(format!("redis://{}", server.addr)).unwrap();
+    let mut con = client.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("SET")
+        .arg("a")
+        .arg(1)
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    let v: i64 = redis::cmd("INCRBY")
+        .arg("a")
+        .arg(41)
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    assert_eq!(v, 42);
+    let (x, y): (Option<String>, i64) = redis::pipe()
+        .cmd("GET")
+        .arg("missing")
+        .cmd("STRLEN")
+        .arg("a")
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    assert_eq!((x, y), (None, 2));
+    let (one, two): (String, i64) = redis::pipe()
+        .atomic()
+        .cmd("SET")
+        .arg("b")
+        .arg("x")
+        .cmd("APPEND")
+        .arg("b")
+        .arg("y")
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    assert_eq!((one.as_str(), two), ("OK", 2));
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("*")
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    let mut keys = keys;
+    keys.sort();
+    assert_eq!(keys, ["a", "b"]);
+    let digest: String = redis::cmd("DEBUG")
+        .arg("DIGEST")
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    assert_eq!(digest.len(), 16);
+}
+
+#[tokio::test]
+async fn garbage_over_tcp_gets_an_error_or_nothing() {
+    let server = start(Options::default()).await;
+    let mut seed = 42u64;
+    for _ in 0..50 {
+        let mut c = connect(&server).await;
+        let mut junk = Vec::new();
+        for _ in 0..64 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+            junk.push(b"*$\r\n-1x :\""[(seed >> 33) as usize % 10]);
+        }
+        c.write_all(&junk).await.unwrap();
+        c.shutdown().await.unwrap();
+        let mut out = Vec::new();
+        tokio::time::timeout(REPLY_DEADLINE, c.read_to_end(&mut out))
+            .await
+            .unwrap()
+            .ok();
+    }
+    // The server is still serving.
+    let mut c = connect(&server).await;
+    expect(&mut c, &cmd(&["PING"]), "+PONG\r\n").await;
+}
