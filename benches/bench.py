@@ -754,6 +754,12 @@ def collect_observations(clusters: list[RaftCluster], entries: dict, elapsed: fl
         obs.append("log entries committed during the matrix: "
                    + ", ".join(f"{k} {v}" for k, v in entries.items()))
     for c in clusters:
+        silent = [n.id for n in c.nodes if n.proc is not None and n.proc.poll() is None
+                  and info_raft(n.port, timeout=5) is None]
+        dead = [n.id for n in c.nodes if n.proc is not None and n.proc.poll() is not None]
+        if silent or dead:
+            obs.append(f"{c.name}: UNHEALTHY after the matrix: nodes not answering INFO {silent}, "
+                       f"nodes exited {dead}")
         lines = 0
         for n in c.nodes:
             try:
@@ -1318,7 +1324,7 @@ def parse_args(argv=None):
     ap.add_argument("--snapshot-entries", type=int, help="pass --snapshot-entries to raft-kv")
     ap.add_argument("--raft-arg", action="append", default=[],
                     help="extra raft-kv argument (repeatable), e.g. --raft-arg=--seed=1")
-    ap.add_argument("--timeout", type=float, default=600.0,
+    ap.add_argument("--timeout", type=float, default=300.0,
                     help="seconds before one redis-benchmark run (or a wait) is abandoned")
     ap.add_argument("--data-root", type=Path, help="where the temporary data dirs go (default: "
                     "the system temp dir unless it is tmpfs, then /var/tmp)")
