@@ -47,6 +47,10 @@ const MAX_INFLIGHT_APPENDS: usize = 64;
 const MAX_UNCOMMITTED_ENTRIES: usize = 100_000;
 /// A read whose ReadIndex got no answer for this many ticks asks again (messages can be lost).
 const READ_RETRY_TICKS: u64 = 30;
+/// Ticks between a leader's sweeps for expired keys (100 ms).
+const PURGE_INTERVAL_TICKS: u64 = 10;
+/// Expired keys deleted by one purge entry.
+const MAX_PURGE_KEYS: usize = 1000;
 /// How long a leader tries to hand over leadership on graceful shutdown.
 const SHUTDOWN_TRANSFER_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -225,6 +229,8 @@ pub struct Driver {
     applied_term: Term,
     /// Index of the newest snapshot (taken or installed).
     snapshot_index: Index,
+    /// Index of the last purge of expired keys this node proposed.
+    purge_index: Index,
     /// Sequence for this node's `RequestId`s.
     next_seq: u64,
     ticks: u64,
@@ -309,6 +315,7 @@ impl Driver {
             applied: snapshot_index,
             applied_term: snapshot_term,
             snapshot_index,
+            purge_index: 0,
             next_seq: 0,
             ticks: 0,
             parked_writes: VecDeque::new(),
@@ -358,10 +365,10 @@ impl Driver {
             while self.node.has_ready() {
                 self.handle_ready().await;
             }
-            if let Some(stop_by) = stop_by {
-                if self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by {
-                    break;
-                }
+            if let Some(stop_by) = stop_by
+                && (self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by)
+            {
+                break;
             }
         }
         self.fail_everything();
@@ -524,6 +531,27 @@ impl Driver {
         }
         self.expire_waiting();
         self.drive_catch_up();
+        if self.ticks % PURGE_INTERVAL_TICKS == 0 {
+            self.maybe_purge_expired();
+        }
+    }
+
+    /// On the leader, proposes the deletion of keys whose TTL passed, so that every replica
+    /// reclaims their memory at the same log index. One purge is in flight at a time.
+    fn maybe_purge_expired(&mut self) {
+        if self.purge_index > self.applied || self.node.status().role != RoleKind::Leader {
+            return;
+        }
+        let now = now_ms();
+        let keys = self.kv.expired_keys(now, MAX_PURGE_KEYS);
+        if keys.is_empty() {
+            return;
+        }
+        let batch = crate::kv::purge_batch(keys, now);
+        if let Ok((index, _)) = self.node.propose(Bytes::from(batch.encode_to_vec())) {
+            debug!(index, "proposed purge of expired keys");
+            self.purge_index = index;
+        }
     }
 
     /// Answers commands whose deadline passed while they waited for commit or apply.
@@ -704,14 +732,14 @@ impl Driver {
     }
 
     fn on_read_state(&mut self, state: raft::ReadState) {
-        if let CatchUp::Waiting(Some((id, _))) = self.catch_up {
-            if id == state.id {
-                self.catch_up = match state.index {
-                    Some(index) => CatchUp::Applying(index),
-                    None => CatchUp::Waiting(None),
-                };
-                return;
-            }
+        if let CatchUp::Waiting(Some((id, _))) = self.catch_up
+            && id == state.id
+        {
+            self.catch_up = match state.index {
+                Some(index) => CatchUp::Applying(index),
+                None => CatchUp::Waiting(None),
+            };
+            return;
         }
         let Some((_, read)) = self.reading.remove(&state.id) else {
             return;
@@ -723,15 +751,15 @@ impl Driver {
     }
 
     fn serve_confirmed_reads(&mut self) {
-        if let CatchUp::Applying(index) = self.catch_up {
-            if self.applied >= index {
-                info!(
-                    applied = self.applied,
-                    leader_commit = index,
-                    "caught up with leader"
-                );
-                self.catch_up = CatchUp::Done;
-            }
+        if let CatchUp::Applying(index) = self.catch_up
+            && self.applied >= index
+        {
+            info!(
+                applied = self.applied,
+                leader_commit = index,
+                "caught up with leader"
+            );
+            self.catch_up = CatchUp::Done;
         }
         if self.confirmed.is_empty() {
             return;

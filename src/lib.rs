@@ -29,10 +29,13 @@ use tokio::net::TcpListener;
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
-use tracing::info;
+use tracing::{debug, info};
 
 use config::Config;
 use driver::{Driver, DriverOptions};
+
+/// How long shutdown waits for the gRPC server to drain its connections.
+const GRPC_DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// A start-up failure, printed as one line before the process exits non-zero.
 #[derive(Debug, thiserror::Error)]
@@ -143,14 +146,25 @@ pub async fn run(config: Config) -> Result<(), Error> {
     let _ = driver_task.await;
     transport_stop.cancel();
     let _ = server_task.await;
-    let _ = grpc.await;
+    // Peers keep their streams to us open; a graceful gRPC drain would wait for them forever.
+    if tokio::time::timeout(GRPC_DRAIN_TIMEOUT, grpc)
+        .await
+        .is_err()
+    {
+        debug!("peer streams still open at exit");
+    }
     info!("shutdown complete");
     Ok(())
 }
 
 fn server_options(config: &Config) -> server::Options {
-    let _ = config;
-    server::Options::default()
+    server::Options {
+        node_id: config.id,
+        port: config.port,
+        requirepass: config.requirepass.clone(),
+        max_bulk_len: config.proto_max_bulk_len,
+        max_clients: config.max_clients,
+    }
 }
 
 async fn wait_for_signal() {

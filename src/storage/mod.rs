@@ -376,7 +376,12 @@ impl Storage {
             return Ok(());
         }
         let keep_from = self.kept_from(snapshot.index, snapshot.term);
-        if snapshot.index <= self.last_index() && keep_from == self.positions.len() {
+        let conflicts = snapshot.index <= self.last_index()
+            && self
+                .positions
+                .get((snapshot.index - self.base_index) as usize - 1)
+                .is_some_and(|pos| pos.term != snapshot.term);
+        if conflicts {
             tracing::warn!(
                 snapshot_index = snapshot.index,
                 snapshot_term = snapshot.term,

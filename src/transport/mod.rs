@@ -38,6 +38,8 @@ pub const MAX_MESSAGE_BYTES: usize = 1 << 30;
 /// Delay between reconnection attempts to an unreachable peer (doubling up to the maximum).
 const RECONNECT_MIN: Duration = Duration::from_millis(50);
 const RECONNECT_MAX: Duration = Duration::from_secs(1);
+/// A stream that stayed open this long resets the reconnection backoff.
+const STABLE_STREAM: Duration = Duration::from_secs(1);
 /// How long a connection attempt to a peer may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -182,8 +184,11 @@ async fn run_stream(
         let call = raft.stream(ReceiverStream::new(stream_rx));
         tokio::pin!(call);
         connected.store(true, Ordering::Relaxed);
-        info!(peer, "peer connected");
-        backoff = RECONNECT_MIN;
+        if reachable != Some(true) {
+            info!(peer, "peer connected");
+            reachable = Some(true);
+        }
+        let opened = tokio::time::Instant::now();
         let ended = loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
@@ -196,8 +201,18 @@ async fn run_stream(
             }
         };
         connected.store(false, Ordering::Relaxed);
-        warn!(peer, error = ?ended.map(|s| s.message().to_owned()), "peer stream closed");
-        reachable = Some(false);
+        debug!(peer, error = ?ended.map(|s| s.message().to_owned()), "peer stream closed");
+        // A stream that dies at once (something accepts TCP but not our stream) must not turn
+        // into a hot reconnect loop: back off unless the stream lived for a while.
+        if opened.elapsed() >= STABLE_STREAM {
+            backoff = RECONNECT_MIN;
+        } else {
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(RECONNECT_MAX);
+        }
     }
 }
 
