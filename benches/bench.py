@@ -45,6 +45,7 @@ import datetime as dt
 import json
 import os
 import platform
+import random
 import shutil
 import signal
 import socket
@@ -156,18 +157,35 @@ signal.signal(signal.SIGINT, signal.default_int_handler)
 signal.signal(signal.SIGHUP, _on_signal)
 
 
+_PORTS_GIVEN: set[int] = set()
+
+
 def free_ports(n: int) -> list[int]:
-    """Asks the kernel for n distinct free ports (holding them all until every one is chosen)."""
-    socks, ports = [], []
+    """n distinct free ports below the kernel's ephemeral range.
+
+    Ports from the ephemeral range (what binding port 0 returns) can be taken between our
+    choice and the server's bind by the outgoing connections of the nodes already running, so
+    ports are drawn at random from below it, checked by binding, and never handed out twice.
+    """
+    lo_eph = 32768
     try:
-        for _ in range(n):
-            s = socket.socket()
-            s.bind((HOST, 0))
-            socks.append(s)
-            ports.append(s.getsockname()[1])
-    finally:
-        for s in socks:
-            s.close()
+        lo_eph = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+    except (OSError, ValueError, IndexError):
+        pass
+    lo, hi = 20000, max(20001 + 10 * n, lo_eph - 1)
+    rng = random.Random()
+    ports: list[int] = []
+    while len(ports) < n:
+        port = rng.randrange(lo, hi)
+        if port in _PORTS_GIVEN:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind((HOST, port))
+            except OSError:
+                continue
+        _PORTS_GIVEN.add(port)
+        ports.append(port)
     return ports
 
 
