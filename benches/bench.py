@@ -1104,8 +1104,8 @@ def render_markdown(report: dict) -> str:
     p = report["params"]
     out = [f"# raft-kv benchmark ({report['date']})", ""]
     out.append(f"Machine: {m['nproc']} CPUs, {m['cpu']}, kernel {m['kernel']}, "
-               f"{m['mem_total']} RAM; load average at start {m['loadavg']} (shared machine: "
-               f"other jobs may run). Data on {m['fs']} ({m['data_root']}). "
+               f"{m['mem_total']} RAM; load average at start {m['loadavg']}, at the end "
+               f"{report.get('loadavg_end', '?')} (shared machine: other jobs may run). Data on {m['fs']} ({m['data_root']}). "
                f"raft-kv {m['git']}, {m['redis']}.")
     if m.get("fsync"):
         out.append("")
@@ -1287,7 +1287,6 @@ def render_png(report: dict, path: Path) -> bool:
         ax.set_yscale("log")
         ax.set_ylabel("ops/s (median, log scale)")
         ax.set_title("Throughput")
-        ax.legend(fontsize=8)
         ax.grid(axis="y", alpha=0.3)
         ax = axes[ai]
         ai += 1
@@ -1304,7 +1303,8 @@ def render_png(report: dict, path: Path) -> bool:
                        label=f"disk fdatasync p50 {fs['p50_ms']:.2f} ms")
         ax.set_ylabel("ms (median, log scale)")
         ax.set_title("Single-client latency (-c 1)")
-        ax.legend(fontsize=8, loc="best")
+        handles, labels = ax.get_legend_handles_labels()
+        fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=8)
         ax.grid(axis="y", alpha=0.3)
     if series:
         ax = axes[ai]
@@ -1320,7 +1320,7 @@ def render_png(report: dict, path: Path) -> bool:
         ax.grid(alpha=0.3)
     fig.suptitle(f"raft-kv vs redis-server — {report['date']} — {report['machine']['cpu']}, "
                  f"{report['machine']['nproc']} CPUs", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.06 if meds else 0, 1, 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
@@ -1441,6 +1441,7 @@ def main(argv=None) -> int:
             print(f"data and node logs kept in {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+    report["loadavg_end"] = " ".join(open("/proc/loadavg").read().split()[:3])
     md = render_markdown(report)
     print()
     print(md)
