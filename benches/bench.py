@@ -523,6 +523,7 @@ def load(port: int, prefix: str, count: int, conns: int = 8, batch: int = 256,
          value_size: int = 100) -> tuple[float, int]:
     """SETs count keys through conns pipelined connections; returns (seconds, retried)."""
     retried = [0]
+    samples: list[str] = []
     failures: list[BaseException] = []
 
     def worker(lo: int, hi: int) -> None:
@@ -539,6 +540,8 @@ def load(port: int, prefix: str, count: int, conns: int = 8, batch: int = 256,
                         r = c.read()
                         if isinstance(r, RespError):
                             again.append(i)
+                            if len(samples) < 3:
+                                samples.append(str(r))
                 if again:
                     retried[0] += len(again)
                     if retried[0] > count:
@@ -559,6 +562,8 @@ def load(port: int, prefix: str, count: int, conns: int = 8, batch: int = 256,
         t.join()
     if failures:
         raise RuntimeError(f"load failed: {failures[0]!r}")
+    if samples:
+        print(f"  (load: {retried[0]} error replies retried, e.g. {samples})", flush=True)
     return time.monotonic() - t0, retried[0]
 
 
@@ -1000,8 +1005,15 @@ def sustained_disk(args, c: RaftCluster) -> list[dict]:
     commit0 = int(info_raft(lead.port)["commit_index"])
     argv = ["redis-benchmark", "-h", HOST, "-p", str(lead.port), "-t", "set", "-r", "1000000",
             "-d", "100", "-c", "50", "-P", "16", "-n", "1000000000", "-q"]
-    out = Path(tempfile.mkdtemp(prefix="sustained-")) / "redis-benchmark.out"
-    p = PROCS.spawn(argv, log_path=out)
+    tmp = Path(tempfile.mkdtemp(prefix="sustained-"))
+    segments: list[dict] = []  # one per redis-benchmark process: it exits on an error reply
+
+    def start_segment() -> subprocess.Popen:
+        out = tmp / f"segment-{len(segments)}.out"
+        segments.append({"out": out, "t0": time.monotonic(), "t1": None})
+        return PROCS.spawn(argv, log_path=out)
+
+    p = start_segment()
     series = []
     t0 = time.monotonic()
     print(f"[scale] sustained SET load (-r 1000000 -d 100 -c 50 -P 16) for "
@@ -1009,9 +1021,16 @@ def sustained_disk(args, c: RaftCluster) -> list[dict]:
     try:
         while True:
             t = time.monotonic() - t0
+            if p.poll() is not None:
+                segments[-1]["t1"] = time.monotonic()
+                p = start_segment()
             sample = {"t_s": round(t, 1)}
             for n in c.nodes:
                 sample[f"node{n.id}_bytes"] = disk_usage(n.data_dir)[0]
+            for n in c.nodes:
+                ni = info_raft(n.port, timeout=1)
+                sample[f"node{n.id}_state"] = (f"{ni.get('role', '?')[0]}:{ni.get('commit_index')}"
+                                               f"/{ni.get('last_applied')}" if ni else "silent")
             i = info_raft(lead.port, timeout=2)
             sample["commit_index"] = int(i["commit_index"]) if i else None
             sample["leader_rss"] = rss_bytes(lead.proc.pid) if lead.proc.poll() is None else None
@@ -1021,23 +1040,39 @@ def sustained_disk(args, c: RaftCluster) -> list[dict]:
             time.sleep(min(args.disk_interval, max(0.1, args.disk_seconds - t)))
     finally:
         PROCS.stop(p, sig=signal.SIGINT)
-    # redis-benchmark -q prints "SET: rps=... (overall: X) ..." progress lines separated by \r.
-    overall = None
+        segments[-1]["t1"] = time.monotonic()
+    # redis-benchmark -q prints "SET: rps=... (overall: X) ..." progress lines separated by \r;
+    # it exits on the first error reply (e.g. TRYAGAIN), so the load is the sum over segments.
+    done = 0.0
+    errors = []
     try:
-        for chunk in out.read_text(errors="replace").replace("\r", "\n").splitlines():
-            if "overall:" in chunk:
-                try:
-                    overall = float(chunk.split("overall:")[1].split(")")[0])
-                except (IndexError, ValueError):
-                    pass
+        for seg in segments:
+            overall = None
+            for chunk in seg["out"].read_text(errors="replace").replace("\r", "\n").splitlines():
+                if "overall:" in chunk:
+                    try:
+                        overall = float(chunk.split("overall:")[1].split(")")[0])
+                    except (IndexError, ValueError):
+                        pass
+                elif "rror" in chunk and "CONFIG" not in chunk:
+                    errors.append(chunk.strip())
+            if overall:
+                done += overall * (seg["t1"] - seg["t0"])
     finally:
-        shutil.rmtree(out.parent, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    overall = done / max(1e-9, time.monotonic() - t0)
+    if len(segments) > 1:
+        print(f"[scale] redis-benchmark restarted {len(segments) - 1} times after errors, "
+              f"e.g. {errors[:2]}", flush=True)
     if series and series[-1]["commit_index"] is not None:
         rate = (series[-1]["commit_index"] - commit0) / max(1e-9, series[-1]["t_s"])
         print(f"[scale] sustained load: {fmt(overall, 'SET/s', 0)} by redis-benchmark, "
               f"{rate:.0f} committed log entries/s", flush=True)
     for sample in series:
         sample["sets_per_s_overall"] = overall
+        sample["load_restarts"] = len(segments) - 1
+    if errors:
+        series[-1]["load_errors"] = "; ".join(dict.fromkeys(errors))[:300]
     return series
 
 
@@ -1221,7 +1256,7 @@ def render_scale(sc: dict) -> list[str]:
                f"{fmt(sc.get('catchup_first_info_s'), 's')}) | | |")
     series = sc.get("disk_series") or []
     if series:
-        nodes = [k for k in series[0] if k.startswith("node")]
+        nodes = [k for k in series[0] if k.startswith("node") and k.endswith("_bytes")]
         tot = [sum(s[k] for k in nodes) for s in series]
         q = max(1, len(series) // 4)
         early = max(tot[:q])
@@ -1234,7 +1269,10 @@ def render_scale(sc: dict) -> list[str]:
                    f"{ratio(late, early)} |")
         out.append(f"| sustained write rate during the disk test (-c 50 -P 16 -r 1M -d 100) | "
                    f"{fmt(series[-1].get('sets_per_s_overall'), 'SET/s', 0)} "
-                   f"({fmt(rate, 'log entries/s', 0)}) | | |")
+                   f"({fmt(rate, 'log entries/s', 0)}); redis-benchmark restarted "
+                   f"{series[-1].get('load_restarts', 0)} times after error replies | | |")
+        if series[-1].get("load_errors"):
+            out.append(f"| errors seen by the sustained load | {series[-1]['load_errors']} | | |")
         out.append("")
         out.append(f"The issue asks for a 10-minute sustained load; this run used "
                    f"{sc['disk_seconds']}s (`--disk-seconds`). Samples (all 5 dirs, MiB): "
@@ -1248,7 +1286,7 @@ def render_scale(sc: dict) -> list[str]:
 def write_csv(path: Path, rows: list[dict]) -> None:
     if not rows:
         return
-    keys = list(rows[0])
+    keys = list(dict.fromkeys(k for r in rows for k in r))
     with open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=keys)
         w.writeheader()
@@ -1308,7 +1346,7 @@ def render_png(report: dict, path: Path) -> bool:
         ax.grid(axis="y", alpha=0.3)
     if series:
         ax = axes[ai]
-        nodes = [k for k in series[0] if k.startswith("node")]
+        nodes = [k for k in series[0] if k.startswith("node") and k.endswith("_bytes")]
         ts = [s["t_s"] for s in series]
         for k in nodes:
             ax.plot(ts, [s[k] / 2**20 for s in series], label=k.replace("_bytes", ""))
