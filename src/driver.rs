@@ -39,6 +39,8 @@ pub const HEARTBEAT_TICKS: u64 = 5;
 pub const INBOX_CAPACITY: usize = 16 * 1024;
 /// Inputs handled per turn before the driver attends to its `Ready` again.
 const MAX_INPUTS_PER_TURN: usize = 4096;
+/// Ready batches handled in one turn before ticks and the inbox are served again.
+const MAX_READY_PER_TURN: usize = 64;
 /// Byte bound of the entries in one AppendEntries.
 const MAX_APPEND_BYTES: usize = 4 << 20;
 /// Appends in flight to one follower.
@@ -362,8 +364,17 @@ impl Driver {
                     }
                 }
             }
+            let mut turns = 0;
             while self.node.has_ready() {
+                if turns == MAX_READY_PER_TURN {
+                    // The core keeps producing work without new input: serve ticks and the
+                    // inbox anyway, so a core livelock degrades instead of wedging the node.
+                    warn!("raft core still has work after {MAX_READY_PER_TURN} batches");
+                    tokio::task::yield_now().await;
+                    break;
+                }
                 self.handle_ready().await;
+                turns += 1;
             }
             if let Some(stop_by) = stop_by
                 && (self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by)
@@ -531,7 +542,7 @@ impl Driver {
         }
         self.expire_waiting();
         self.drive_catch_up();
-        if self.ticks % PURGE_INTERVAL_TICKS == 0 {
+        if self.ticks.is_multiple_of(PURGE_INTERVAL_TICKS) {
             self.maybe_purge_expired();
         }
     }

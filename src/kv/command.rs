@@ -15,6 +15,9 @@ pub const MAX_STRING_BYTES: usize = 512 * 1024 * 1024;
 /// Name of the internal write that deletes keys whose expiry time has passed.
 pub const PURGE: &str = "__PURGE";
 
+/// Name of the internal read that returns `[keys, keys with a TTL]` for INFO's keyspace section.
+pub const KEYSPACE: &str = "__KEYSPACE";
+
 /// Name of the internal read that returns the WATCH versions of keys.
 pub const VERSION: &str = "__VERSION";
 
@@ -115,6 +118,7 @@ use Access::{Read, Write};
 
 /// Every key-value command, sorted by name. Internal commands start with `__`.
 pub const COMMANDS: &[Spec] = &[
+    spec("__keyspace", 1, Read, (0, 0, 0)),
     spec("__purge", -1, Write, (1, -1, 1)),
     spec("__version", -2, Read, (1, -1, 1)),
     spec("append", 3, Write, (1, 1, 1)),
@@ -376,6 +380,8 @@ pub enum Command {
     Flush,
     /// `DEBUG DIGEST`: the state's content hash in hex.
     Digest,
+    /// Internal read: the number of live keys and of live keys with a TTL.
+    Keyspace,
     /// Internal read: the WATCH version of each key.
     Version(Vec<Bytes>),
     /// Internal write: deletes each key that has expired at the batch's time.
@@ -488,6 +494,7 @@ impl Command {
                     return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128)));
                 }
             }
+            "__keyspace" => Command::Keyspace,
             "__version" => Command::Version(a.to_vec()),
             "__purge" => Command::Purge(a.to_vec()),
             _ => return Err(unknown_command(args)),

@@ -31,7 +31,10 @@ struct Entry {
 /// A snapshot that could not be decoded.
 #[derive(Debug, thiserror::Error)]
 #[error("bad snapshot: {0}")]
-pub struct SnapshotError(pub String);
+pub struct SnapshotError(
+    /// Why decoding failed.
+    pub String,
+);
 
 /// The in-memory key-value state every replica holds, changed only by applying log entries.
 ///
@@ -588,8 +591,9 @@ impl KvState {
                     return Ok(reply::integer(-1));
                 };
                 reply::integer(match kind {
-                    TtlKind::RemainingSeconds => (at - now + 500) / 1000,
-                    TtlKind::RemainingMs => at - now,
+                    // Saturating: `at` and `now` are arbitrary i64s from the log.
+                    TtlKind::RemainingSeconds => at.saturating_sub(now).saturating_add(500) / 1000,
+                    TtlKind::RemainingMs => at.saturating_sub(now),
                     TtlKind::AtSeconds => at / 1000,
                     TtlKind::AtMs => at,
                 })
@@ -601,6 +605,17 @@ impl KvState {
                     .take_while(|(at, _)| *at <= now)
                     .count();
                 reply::integer((self.entries.len() - expired) as i64)
+            }
+            Command::Keyspace => {
+                let expired = self
+                    .expiries
+                    .iter()
+                    .take_while(|(at, _)| *at <= now)
+                    .count();
+                reply::array(vec![
+                    reply::integer((self.entries.len() - expired) as i64),
+                    reply::integer((self.expiries.len() - expired) as i64),
+                ])
             }
             Command::Digest => reply::bulk(Bytes::from(format!("{:016x}", self.digest()))),
             Command::Version(keys) => reply::array(
@@ -913,6 +928,13 @@ mod tests {
         assert_eq!(read(&s, 1000, "ttl k"), ":0");
         assert_eq!(read(&s, 1000, "pttl k"), ":100");
         assert_eq!(read(&s, 1000, "ttl nope"), ":-2");
+        let mut far = KvState::new();
+        run(&mut far, -5000, &["set far v pxat 9223372036854775807"]);
+        assert_eq!(read(&far, i64::MIN, "pttl far"), format!(":{}", i64::MAX));
+        assert_eq!(
+            read(&far, i64::MIN, "ttl far"),
+            format!(":{}", i64::MAX / 1000)
+        );
         run(&mut s, 1000, &["set p v"]);
         assert_eq!(read(&s, 1000, "ttl p"), ":-1");
     }
@@ -928,6 +950,7 @@ mod tests {
         assert_eq!(read(&a, 1099, "get k"), "\"v\"");
         assert_eq!(read(&a, 1100, "get k"), "nil");
         assert_eq!(read(&a, 1100, "dbsize"), ":2");
+        assert_eq!(read(&a, 1100, "__keyspace"), "[:2 :1]");
         assert_eq!(read(&a, 1100, "keys *").len(), "[\"keep\" \"l\"]".len());
         // Apply uses the batch clock, not the caller's: INCR on an expired key starts at 0.
         assert_eq!(run(&mut a, 1200, &["incr k"]), [":1"]);

@@ -18,6 +18,10 @@ use super::progress::{Progress, ProgressState};
 use super::ready::{ReadState, Ready};
 use super::rng::Rng;
 
+/// How many minimum election timeouts a leader waits for a snapshot's answer before it
+/// presumes the snapshot lost and probes the follower again (which resends it).
+pub const SNAPSHOT_TIMEOUT_ELECTIONS: u64 = 2;
+
 /// Static configuration of a node.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -157,7 +161,8 @@ pub enum Bug {
     CommitPreviousTermByCount,
     /// `Ready::hard_state` always carries `vote: None`, so a restarted node forgets its vote.
     ForgetVoteOnRestart,
-    /// A follower accepts `AppendEntries` from a leader of an older term.
+    /// A follower accepts `AppendEntries` from a leader of an older term, and answers it in
+    /// that term.
     AcceptStaleTermAppend,
     /// A follower overwrites entries in place and keeps a conflicting tail after them.
     NoConflictTruncation,
@@ -377,7 +382,7 @@ impl Node {
             lead.heartbeat_elapsed = 0;
         }
         for pr in lead.progress.values_mut() {
-            pr.tick(2 * election_ticks);
+            pr.tick(SNAPSHOT_TIMEOUT_ELECTIONS * election_ticks);
         }
         if let Some(transfer) = &mut lead.transfer {
             transfer.elapsed_ticks += 1;
@@ -496,6 +501,10 @@ impl Node {
                     *commit,
                     *read_seq,
                 );
+                // Answer in the stale leader's term, so it counts the acknowledgement.
+                if let Some(response) = self.messages.last_mut() {
+                    response.term = term;
+                }
                 return;
             }
             self.handle_stale(from, term, &message);
@@ -803,11 +812,17 @@ impl Node {
     /// `term + 1`, without changing our term or vote.
     fn become_pre_candidate(&mut self) {
         self.abort_reads();
+        let retry = matches!(self.role, Role::PreCandidate { .. });
         self.role = Role::PreCandidate {
             votes: BTreeMap::from([(self.id, true)]),
         };
         self.reset_election_timer();
-        info!(node = self.id, term = self.term, "became pre-candidate");
+        // A node cut off from the cluster retries every timeout: say so once at INFO.
+        if retry {
+            debug!(node = self.id, term = self.term, "pre-vote retry");
+        } else {
+            info!(node = self.id, term = self.term, "became pre-candidate");
+        }
         let request = Message::RequestVote {
             last_index: self.log.last_index(),
             last_term: self.log.last_term(),
@@ -965,7 +980,7 @@ impl Node {
         leader_commit: Index,
         read_seq: u64,
     ) {
-        self.election_elapsed = 0;
+        self.reset_election_timer();
         // Our committed prefix matches every later leader's log (leader completeness), and may
         // be compacted: check the match from our commit index instead.
         let commit = self.log.commit();
@@ -1031,7 +1046,7 @@ impl Node {
 
     /// §7: install a leader's snapshot unless our log already covers it.
     fn handle_install_snapshot(&mut self, from: NodeId, snapshot: Snapshot) {
-        self.election_elapsed = 0;
+        self.reset_election_timer();
         let match_index = if snapshot.index <= self.log.commit() {
             self.log.commit()
         } else if self.log.term_at(snapshot.index) == Some(snapshot.term) {
@@ -1533,6 +1548,12 @@ impl Node {
     pub(crate) fn check_invariants(&self) {
         self.log.check_invariants();
     }
+
+    /// The term of the entry at `index` in this node's log; used by tests.
+    #[cfg(test)]
+    pub(crate) fn term_at(&self, index: Index) -> Option<Term> {
+        self.log.term_at(index)
+    }
 }
 
 /// A heartbeat for one follower: anchored at its match index, which it is known to hold
@@ -1542,7 +1563,9 @@ fn heartbeat(log: &RaftLog, pr: &mut Progress, read_seq: u64) -> Message {
         Some(term) => (pr.match_index(), term),
         None => (0, 0),
     };
-    pr.on_commit_sent(log.commit().min(prev_index));
+    // When the match point was compacted the follower cannot use the commit index until it
+    // has the snapshot; count it as told anyway, or the leader would keep retelling it.
+    pr.on_commit_sent(log.commit().min(pr.match_index()));
     Message::AppendEntries {
         prev_index,
         prev_term,

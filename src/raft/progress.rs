@@ -4,12 +4,13 @@
 //! state machine below is the whole story of how a leader talks to a follower:
 //!
 //! ```text
-//!            reject                    success reaching next - 1
-//!   Replicate ───────▶ Probe ───────────────────────────────────▶ Replicate
-//!        ▲               │ next entry compacted away
-//!        │               ▼
-//!        └────────── Snapshot   (acked at or past the snapshot index → Replicate;
-//!                               no ack within the timeout → Probe, which resends it)
+//!                   reject
+//!   Replicate ─────────────────▶ Probe ──── success reaching next - 1 ───▶ Replicate
+//!       │                          │
+//!       │ next entry compacted away (in either state)
+//!       ▼                          ▼
+//!   Snapshot ── acked at or past the snapshot index ──▶ Replicate
+//!       └────── no ack within the timeout ──▶ Probe (which resends the snapshot if needed)
 //! ```
 //!
 //! - **Probe**: the leader does not know where the logs match. It sends one `AppendEntries`

@@ -11,6 +11,20 @@ use super::message::{Entry, Envelope, HardState, Index, RequestId, Snapshot};
 /// 5. call [`super::Node::advance`].
 ///
 /// No message may leave before the state it depends on is durable.
+///
+/// Guarantees the node gives, and rules the driver follows:
+/// - Call `ready()` only when `has_ready()` (an empty `Ready` is harmless, though), and call
+///   `advance()` once per `Ready`, before the next `ready()`. Inputs (`step`, `tick`,
+///   `propose`, `read`) may arrive between `ready()` and `advance()`; their effects go into
+///   the next `Ready`.
+/// - `hard_state` is `Some` only when term, vote or commit changed since the previous `Ready`.
+/// - Every entry in `committed_entries` was in `entries` of this or an earlier `Ready`, so it
+///   is durable before it is applied. After a restart, committed entries past the snapshot
+///   are handed out again; the state machine replays them from the snapshot's state.
+/// - The leader counts its own new entries toward commitment only after `advance()`
+///   confirms they are durable.
+/// - A proposal `(index, term)` took effect iff the entry applied at `index` has that `term`;
+///   another term at that index means it was lost (the client retries).
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Ready {
     /// Term, vote or commit changed: persist before sending any message.

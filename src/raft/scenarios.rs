@@ -164,11 +164,10 @@ fn election_split_vote_then_recovery() {
     }
 }
 
-/// The Figure 8 scenario (§5.4.2). A leader of term 4 finds an entry of term 2 on a
-/// majority, but must not count replicas to commit it: a later leader can still overwrite
-/// it. Only entries of the leader's own term commit by counting.
-#[test]
-fn commit_figure_8_old_term_entry_is_not_committed_by_counting() {
+/// Figure 8 (§5.4.2), stages (a)–(c): S1 leads term 4 and gets the term-2 entry "b" onto
+/// S3 and S4, so S1 knows "b" is on a majority (S1, S3, S4; S2 has it too). Its own no-op
+/// (index 3) has reached no one.
+fn figure_8_until_b_is_on_a_majority(setup: impl Fn(&mut Cluster)) -> Cluster {
     use super::message::HardState;
     use super::testing::{Disk, entry};
     let disk = |term, vote, entries| Disk {
@@ -192,37 +191,54 @@ fn commit_figure_8_old_term_entry_is_not_committed_by_counting() {
     ];
     // One entry per append, so "b" and the no-op travel separately.
     let mut c = Cluster::with_disks(disks.into_iter().collect(), |cfg| cfg.max_append_bytes = 0);
+    setup(&mut c);
 
     // (c) S5 is down; S1 is elected in term 4 (S2, S3, S4 vote) and appends its no-op.
     c.crash(5);
     c.elect(1);
     assert_eq!(c.status(1).term, 4);
     assert_eq!(c.status(1).last_index, 3, "no-op at index 3");
-    // S1 reaches only S3, and only with "b".
+    // S1 reaches only S3 and S4, and only with "b".
     c.cut(1, 2);
-    c.cut(1, 4);
-    c.drop_where(|e| e.from == 1 && e.to != 3);
-    c.deliver_where(|e| (e.from, e.to) == (1, 3)); // probe at 2: S3's log is too short
-    c.deliver_where(|e| (e.from, e.to) == (3, 1)); // rejection with hint
-    c.deliver_where(|e| (e.from, e.to) == (1, 3)); // "b" alone
-    c.deliver_where(|e| (e.from, e.to) == (3, 1)); // ack of index 2
+    c.drop_where(|e| e.from == 1 && e.to == 2);
+    let s1_to_s3_s4 = |e: &super::message::Envelope| e.from == 1 && (e.to == 3 || e.to == 4);
+    let s3_s4_to_s1 = |e: &super::message::Envelope| e.to == 1 && (e.from == 3 || e.from == 4);
+    c.deliver_where(s1_to_s3_s4); // probes at 2: their logs are too short
+    c.deliver_where(s3_s4_to_s1); // rejections with hints
+    c.deliver_where(s1_to_s3_s4); // "b" alone
+    c.deliver_where(s3_s4_to_s1); // acks of index 2
     assert_eq!(c.log_terms(3), [(1, 1), (2, 2)]);
-    // "b" (term 2) is on S1, S2, S3: a majority of five...
-    assert_eq!(
-        c.status(1).commit,
-        1,
-        "...yet an old-term entry is not committed by counting"
-    );
+    assert_eq!(c.log_terms(4), [(1, 1), (2, 2)]);
+    c
+}
 
-    // (d) S1 crashes before its no-op spreads. S5 comes back and wins term 5 with S2, S3, S4,
-    // because its last entry (term 3) is more up-to-date than "b" (term 2).
+/// Figure 8 (§5.4.2) stage (d): S1 crashes before its no-op spreads. S5 comes back and wins
+/// term 5 with S2, S3, S4, because its last entry (term 3) is more up-to-date than "b"
+/// (term 2), and overwrites "b" everywhere.
+fn figure_8_s5_takes_over(c: &mut Cluster) {
     c.crash(1);
     c.heal();
     c.restart(5);
-    c.expire_lease(3); // S3 heard from S1 a moment ago
+    c.expire_lease(3); // S3 and S4 heard from S1 a moment ago
+    c.expire_lease(4);
     c.elect(5);
     assert_eq!(c.status(5).term, 5);
     c.stabilize();
+}
+
+/// The Figure 8 scenario (§5.4.2): a leader of term 4 knows an entry of term 2 is on a
+/// majority, but must not count replicas to commit it, because a later leader can still
+/// overwrite it. Only entries of the leader's own term commit by counting.
+#[test]
+fn commit_figure_8_old_term_entry_is_not_committed_by_counting() {
+    let mut c = figure_8_until_b_is_on_a_majority(|_| {});
+    assert_eq!(
+        c.status(1).commit,
+        1,
+        "an old-term entry is not committed by counting replicas"
+    );
+
+    figure_8_s5_takes_over(&mut c);
     for id in 2..=5 {
         assert_eq!(
             c.log_terms(id),
@@ -238,6 +254,23 @@ fn commit_figure_8_old_term_entry_is_not_committed_by_counting() {
     c.run(2 * HEARTBEAT);
     assert_eq!(c.log_terms(1), [(1, 1), (2, 3), (3, 5)]);
     assert_eq!(commands(&c, 1), ["a", "c"]);
+}
+
+/// The same story with `Bug::CommitPreviousTermByCount`: S1 commits and applies "b", S5 then
+/// overwrites it, and the harness sees two different entries applied at index 2.
+#[cfg(feature = "bug-injection")]
+#[test]
+#[should_panic(expected = "applied a different entry at index 2")]
+fn commit_figure_8_with_commit_by_count_bug_loses_a_committed_entry() {
+    let mut c =
+        figure_8_until_b_is_on_a_majority(|c| c.inject_bug(super::Bug::CommitPreviousTermByCount));
+    assert_eq!(
+        c.status(1).commit,
+        2,
+        "the bug commits the old-term entry by counting"
+    );
+    assert_eq!(commands(&c, 1), ["a", "b"]);
+    figure_8_s5_takes_over(&mut c);
 }
 
 /// A leader cut off with one follower keeps accepting writes it can never commit; the
@@ -804,4 +837,99 @@ fn replication_batches_and_pipelines_within_limits() {
         10,
         "the pipeline drains completely"
     );
+}
+
+/// A leader (n1, term 1) is paused behind a partition while n2 wins term 2 and commits its
+/// no-op with n3's help; n3 has not yet heard that it is committed. Then n1 wakes up, heals,
+/// and replicates a write to n3 at the same index. Returns the cluster right before n3's
+/// answer reaches n1.
+fn stale_leader_wakes_up(setup: impl Fn(&mut Cluster)) -> Cluster {
+    let mut c = Cluster::new(3);
+    setup(&mut c);
+    c.elect(1);
+    c.stabilize();
+    c.run(HEARTBEAT);
+    assert_eq!(c.status(3).commit, 1);
+
+    // n1 is paused (never ticked) and cut off; n2 and n3 move on.
+    c.partition(&[1]);
+    c.expire_lease(3);
+    c.elect(2);
+    assert_eq!(c.status(2).term, 2);
+    c.deliver_where(|e| (e.from, e.to) == (2, 3)); // n2's no-op
+    c.deliver_where(|e| (e.from, e.to) == (3, 2)); // ack: n2 commits index 2
+    assert_eq!(c.status(2).commit, 2);
+    c.drop_where(|e| e.from == 2); // n3 does not learn the commit index yet
+    assert_eq!(c.log_terms(3), [(1, 1), (2, 2)]);
+
+    // n1 wakes up still believing it leads term 1.
+    c.heal();
+    c.propose(1, "y").expect("n1 still thinks it leads");
+    c.drop_where(|e| e.from == 1 && e.to == 2);
+    c.deliver_where(|e| (e.from, e.to) == (1, 3));
+    c
+}
+
+/// A stale leader's append is refused: n3 answers with its newer term, the stale leader
+/// steps down, and n3's log is untouched.
+#[test]
+fn stale_leader_append_is_refused_and_the_leader_steps_down() {
+    let mut c = stale_leader_wakes_up(|_| {});
+    assert_eq!(
+        c.log_terms(3),
+        [(1, 1), (2, 2)],
+        "n3 keeps the entry of term 2"
+    );
+    c.deliver_where(|e| (e.from, e.to) == (3, 1));
+    assert_eq!(c.status(1).role, RoleKind::Follower, "n1 learned of term 2");
+    assert_eq!(c.status(1).term, 2);
+    c.stabilize();
+    c.run(2 * HEARTBEAT);
+    for id in 1..=3 {
+        assert!(
+            commands(&c, id).is_empty(),
+            "n{id}: the stale write \"y\" never applies"
+        );
+    }
+}
+
+/// The same story with `Bug::AcceptStaleTermAppend`: n3 replaces n2's committed-but-unknown
+/// no-op with "y" and acknowledges it in term 1, so n1 commits "y" at the index n2 already
+/// committed: two different entries are applied at index 2.
+#[cfg(feature = "bug-injection")]
+#[test]
+#[should_panic(expected = "applied a different entry at index 2")]
+fn stale_leader_with_accept_stale_append_bug_breaks_safety() {
+    let mut c = stale_leader_wakes_up(|c| c.inject_bug(super::Bug::AcceptStaleTermAppend));
+    assert_eq!(
+        c.log_terms(3),
+        [(1, 1), (2, 1)],
+        "the bug overwrote n2's entry"
+    );
+    c.deliver_where(|e| (e.from, e.to) == (3, 1));
+}
+
+/// Regression (sim seed 3, bench B1, Jepsen J3): a follower's acknowledgement arrives after
+/// the leader compacted past it, so its match index lies in the compacted prefix. Telling it
+/// the commit index must not re-produce a heartbeat on every `Ready` (the driver spun in
+/// `while has_ready()`); the harness fails any input that needs more than three `Ready`s.
+#[test]
+fn snapshot_late_ack_below_the_compacted_prefix_does_not_wedge_the_leader() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let slow = if leader == 3 { 2 } else { 3 };
+    for i in 0..5 {
+        c.propose(leader, &format!("v{i}")).expect("leader accepts");
+    }
+    // Everything flows except the slow follower's acknowledgements.
+    while c.deliver_where(|e| !(e.from == slow && e.to == leader)) > 0 {}
+    assert_eq!(c.status(leader).commit, 6);
+    c.compact(leader);
+    assert_eq!(c.status(leader).snapshot_index, 6);
+
+    c.deliver_where(|e| e.from == slow && e.to == leader);
+    assert!(!c.node(leader).has_ready(), "no work without new input");
+    c.stabilize();
+    c.run(2 * HEARTBEAT);
+    assert_eq!(c.machine(slow), c.machine(leader));
 }

@@ -18,6 +18,8 @@ use super::ready::ReadState;
 pub const ELECTION_TICKS: u64 = 10;
 /// Default heartbeat interval of test nodes.
 pub const HEARTBEAT_TICKS: u64 = 2;
+/// `Ready`s one input may cause before the harness decides the node loops.
+const MAX_READY_ROUNDS: usize = 3;
 /// Rounds of delivery after which `stabilize` decides the cluster never settles.
 const MAX_STABILIZE_ROUNDS: usize = 10_000;
 
@@ -115,6 +117,9 @@ pub struct Cluster {
     applied_anywhere: BTreeMap<Index, (Term, Option<Bytes>)>,
     /// Sequence for request ids.
     next_request: u64,
+    /// Bugs injected into every node, including restarted ones.
+    #[cfg(feature = "bug-injection")]
+    bugs: Vec<super::Bug>,
 }
 
 impl Cluster {
@@ -142,6 +147,8 @@ impl Cluster {
             reads: BTreeMap::new(),
             applied_anywhere: BTreeMap::new(),
             next_request: 0,
+            #[cfg(feature = "bug-injection")]
+            bugs: Vec::new(),
         };
         for &id in &voters {
             let mut config = Config {
@@ -169,9 +176,23 @@ impl Cluster {
             .map(|s| Machine::decode(&s.data))
             .unwrap_or_default();
         self.machines.insert(id, machine);
-        let node = Node::new(self.configs[&id].clone(), disk.restored());
+        #[allow(unused_mut)] // mutated only with bug injection
+        let mut node = Node::new(self.configs[&id].clone(), disk.restored());
+        #[cfg(feature = "bug-injection")]
+        for &bug in &self.bugs {
+            node.inject_bug(bug);
+        }
         self.nodes.insert(id, node);
         self.process(id);
+    }
+
+    /// Injects `bug` into every node, now and after restarts.
+    #[cfg(feature = "bug-injection")]
+    pub fn inject_bug(&mut self, bug: super::Bug) {
+        self.bugs.push(bug);
+        for node in self.nodes.values_mut() {
+            node.inject_bug(bug);
+        }
     }
 
     // -- inspection ------------------------------------------------------------------------
@@ -415,12 +436,56 @@ impl Cluster {
         n
     }
 
+    /// Number of messages in flight.
+    pub fn queue_len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Delivers the `i`th queued message (out of order).
+    pub fn deliver_at(&mut self, i: usize) {
+        if let Some(envelope) = self.queue.remove(i) {
+            self.deliver(envelope);
+        }
+    }
+
+    /// Drops the `i`th queued message.
+    pub fn drop_at(&mut self, i: usize) {
+        self.queue.remove(i);
+    }
+
+    /// Queues a second copy of the `i`th queued message.
+    pub fn duplicate_at(&mut self, i: usize) {
+        if let Some(envelope) = self.queue.get(i).cloned() {
+            self.queue.push_back(envelope);
+        }
+    }
+
+    /// Whether `id` is running.
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.nodes.contains_key(&id)
+    }
+
+    /// Every entry applied anywhere so far, by index: all committed.
+    pub fn applied_anywhere(&self) -> impl Iterator<Item = (Index, Term)> + '_ {
+        self.applied_anywhere.iter().map(|(&i, (t, _))| (i, *t))
+    }
+
+    /// The highest index applied by any node: every such entry is committed.
+    pub fn max_applied(&self) -> Index {
+        self.machines.values().map(|m| m.applied).max().unwrap_or(0)
+    }
+
     /// Delivers everything queued and everything that causes, until the queue is empty.
     pub fn stabilize(&mut self) {
         for _ in 0..MAX_STABILIZE_ROUNDS {
             if self.queue.is_empty() {
                 return;
             }
+            assert!(
+                self.queue.len() < 100_000,
+                "message storm: {} messages in flight",
+                self.queue.len()
+            );
             let batch = std::mem::take(&mut self.queue);
             for envelope in batch {
                 self.deliver(envelope);
@@ -457,7 +522,16 @@ impl Cluster {
     /// Carries out every `Ready` of `id` as the driver would: persist, send, apply, answer
     /// reads, advance — and checks safety on the way.
     fn process(&mut self, id: NodeId) {
-        while self.node(id).has_ready() {
+        for round in 0.. {
+            if !self.node(id).has_ready() {
+                break;
+            }
+            // One input causes at most: a Ready, a commit on advance(), and its announcement.
+            assert!(
+                round < MAX_READY_ROUNDS,
+                "n{id}: has_ready() stays true: {:?}",
+                self.status(id)
+            );
             let node = self.nodes.get_mut(&id).expect("running");
             let ready = node.ready();
             assert!(

@@ -24,7 +24,10 @@ const MAX_ARGS: i64 = i32::MAX as i64;
 /// A malformed request; the connection replies `-ERR Protocol error: <text>` and closes.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("ERR Protocol error: {0}")]
-pub struct FrameError(pub String);
+pub struct FrameError(
+    /// What was wrong, in Redis's words (e.g. `invalid bulk length`).
+    pub String,
+);
 
 impl FrameError {
     fn new(text: impl Into<String>) -> Self {
@@ -44,19 +47,30 @@ pub struct Limits {
 /// Takes the next complete request off the front of `buf`.
 ///
 /// Returns `Ok(None)` when more bytes are needed, and `Ok(Some(args))` with possibly empty
-/// `args` (an empty line or `*0`), which the caller skips.
+/// `args` (an empty line or `*0`), which the caller skips. When more bytes are needed, `need`
+/// is set to a lower bound on the buffer length at which calling again can make progress, so
+/// a large frame arriving in many reads is not re-walked after every read.
 ///
 /// # Errors
 /// [`FrameError`] when the buffer cannot be the start of a valid request.
-pub fn next_request(buf: &mut BytesMut, limits: Limits) -> Result<Option<Vec<Bytes>>, FrameError> {
+pub fn next_request(
+    buf: &mut BytesMut,
+    limits: Limits,
+    need: &mut usize,
+) -> Result<Option<Vec<Bytes>>, FrameError> {
+    *need = buf.len() + 1;
     match buf.first() {
         None => Ok(None),
-        Some(b'*') => next_multibulk(buf, limits),
+        Some(b'*') => next_multibulk(buf, limits, need),
         Some(_) => next_inline(buf),
     }
 }
 
-fn next_multibulk(buf: &mut BytesMut, limits: Limits) -> Result<Option<Vec<Bytes>>, FrameError> {
+fn next_multibulk(
+    buf: &mut BytesMut,
+    limits: Limits,
+    need: &mut usize,
+) -> Result<Option<Vec<Bytes>>, FrameError> {
     let Some((count, mut pos)) = header_line(buf, 0, "too big mbulk count string")? else {
         return Ok(None);
     };
@@ -71,7 +85,7 @@ fn next_multibulk(buf: &mut BytesMut, limits: Limits) -> Result<Option<Vec<Bytes
     if !limits.authenticated && count > MAX_UNAUTHENTICATED_ARGS {
         return Err(FrameError::new("unauthenticated multibulk length"));
     }
-    for _ in 0..count {
+    for i in 0..count {
         match buf.get(pos) {
             None => return Ok(None),
             Some(b'$') => {}
@@ -94,6 +108,8 @@ fn next_multibulk(buf: &mut BytesMut, limits: Limits) -> Result<Option<Vec<Bytes
         }
         pos = next + len as usize + 2;
         if pos > buf.len() {
+            // Each remaining element takes at least `$0\r\n\r\n`.
+            *need = pos.saturating_add(((count - i - 1) as usize).saturating_mul(6));
             return Ok(None);
         }
     }
@@ -257,8 +273,9 @@ mod tests {
     fn all(input: &[u8], limits: Limits) -> (Vec<Vec<Bytes>>, Option<String>, usize) {
         let mut buf = BytesMut::from(input);
         let mut out = Vec::new();
+        let mut need = 0;
         loop {
-            match next_request(&mut buf, limits) {
+            match next_request(&mut buf, limits, &mut need) {
                 Ok(Some(args)) => out.push(args),
                 Ok(None) => return (out, None, buf.len()),
                 Err(e) => return (out, Some(e.to_string()), buf.len()),
@@ -287,6 +304,17 @@ mod tests {
         for cut in 0..frame.len() {
             let (reqs, err, _) = all(&frame[..cut], OPEN);
             assert!(reqs.is_empty() && err.is_none(), "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn need_is_a_lower_bound_on_the_complete_frame() {
+        let frame = b"*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\n0123456789\r\n";
+        for cut in 0..frame.len() {
+            let mut buf = BytesMut::from(&frame[..cut]);
+            let mut need = 0;
+            assert_eq!(next_request(&mut buf, OPEN, &mut need), Ok(None));
+            assert!(need > cut && need <= frame.len(), "cut {cut} need {need}");
         }
     }
 

@@ -301,7 +301,10 @@ impl<B: Backend> Session<B> {
                     .clients
                     .lock()
                     .ok()
-                    .and_then(|c| c.get(&self.id).map(|info| client_line(self.id, info)))
+                    .and_then(|c| {
+                        c.get(&self.id)
+                            .map(|info| client_line(self.id, info) + "\n")
+                    })
                     .unwrap_or_default();
                 Out::bulk(line)
             }
@@ -500,10 +503,10 @@ impl<B: Backend> Session<B> {
         }
         if wants("keyspace") {
             section(&mut out, "Keyspace");
-            if let Some(keys) = self.dbsize().await
+            if let Some((keys, expires)) = self.keyspace().await
                 && keys > 0
             {
-                let _ = write!(out, "db0:keys={keys},expires=0,avg_ttl=0\r\n");
+                let _ = write!(out, "db0:keys={keys},expires={expires},avg_ttl=0\r\n");
             }
         }
         if wants("raft")
@@ -515,15 +518,24 @@ impl<B: Backend> Session<B> {
         Out::bulk(out)
     }
 
-    async fn dbsize(&self) -> Option<i64> {
+    /// Live keys and live keys with a TTL, or `None` when the read fails.
+    async fn keyspace(&self) -> Option<(i64, i64)> {
         let query = pb::KvCommand {
-            args: vec![Bytes::from_static(b"DBSIZE")],
+            args: vec![Bytes::from_static(command::KEYSPACE.as_bytes())],
         };
-        match self.shared.backend.read(vec![query]).await {
-            Ok(mut replies) if replies.len() == 1 => match replies.remove(0).kind {
-                Some(Kind::Integer(n)) => Some(n),
-                _ => None,
-            },
+        let mut replies = self.shared.backend.read(vec![query]).await.ok()?;
+        let Some(Kind::Array(a)) = replies.pop()?.kind else {
+            return None;
+        };
+        match a.items.as_slice() {
+            [
+                pb::Reply {
+                    kind: Some(Kind::Integer(keys)),
+                },
+                pb::Reply {
+                    kind: Some(Kind::Integer(expires)),
+                },
+            ] => Some((*keys, *expires)),
             _ => None,
         }
     }

@@ -88,6 +88,8 @@ pub(super) struct Session<B> {
     watched: Vec<pb::WatchedKey>,
     /// The pending run.
     run: Run,
+    /// The read buffer must reach this length before parsing can make progress.
+    need_bytes: usize,
 }
 
 /// Serves one client until it disconnects, sends QUIT, breaks the protocol or `shutdown`.
@@ -166,6 +168,7 @@ fn max_frame<B>(session: &Session<B>) -> usize {
 }
 
 impl<B: Backend> Session<B> {
+    /// A fresh session for client `id` (RESP2, authenticated unless a password is set).
     pub(super) fn new(shared: Arc<Shared<B>>, id: u64) -> Self {
         let authenticated = shared.options.requirepass.is_none();
         Session {
@@ -178,21 +181,30 @@ impl<B: Backend> Session<B> {
             multi: None,
             watched: Vec::new(),
             run: Run::default(),
+            need_bytes: 0,
         }
     }
 
     /// Handles every complete request in `input`, appending the replies to `output`.
     pub(super) async fn process(&mut self, input: &mut BytesMut, output: &mut BytesMut) {
-        let mut last_command = None;
+        if input.len() < self.need_bytes {
+            return;
+        }
         while !self.closing {
             let limits = Limits {
                 max_bulk_len: self.shared.options.max_bulk_len,
                 authenticated: self.authenticated,
             };
-            match frame::next_request(input, limits) {
+            match frame::next_request(input, limits, &mut self.need_bytes) {
                 Ok(Some(args)) if args.is_empty() => {}
                 Ok(Some(args)) => {
-                    last_command = Some(command::lossy(&args[0], 32).to_ascii_lowercase());
+                    let name = command::lossy(&args[0], 32).to_ascii_lowercase();
+                    let multi = self.multi.as_ref().map_or(-1, |m| m.queued.len() as i64);
+                    self.shared.update_client(self.id, |c| {
+                        c.last_active = Instant::now();
+                        c.last_command = name;
+                        c.multi = multi;
+                    });
                     self.handle(args, output).await;
                 }
                 Ok(None) => break,
@@ -205,14 +217,6 @@ impl<B: Backend> Session<B> {
             }
         }
         self.flush_run(output).await;
-        if let Some(cmd) = last_command {
-            let multi = self.multi.as_ref().map_or(-1, |m| m.queued.len() as i64);
-            self.shared.update_client(self.id, |c| {
-                c.last_active = Instant::now();
-                c.last_command = cmd;
-                c.multi = multi;
-            });
-        }
     }
 
     /// Appends one reply in the connection's protocol.

@@ -426,6 +426,8 @@ async fn info_has_raft_section() {
     })
     .await;
     let mut c = connect(&server).await;
+    expect(&mut c, &cmd(&["SET", "a", "1", "EX", "100"]), "+OK\r\n").await;
+    expect(&mut c, &cmd(&["SET", "b", "1"]), "+OK\r\n").await;
     let raft = "# Raft\r\nrole:leader\r\nnode_id:1\r\nterm:3\r\nleader_id:1\r\n\
                 commit_index:7\r\nlast_applied:7\r\nlast_log_index:8\r\n";
     expect(
@@ -458,6 +460,7 @@ async fn info_has_raft_section() {
     }
     assert!(text.contains("redis_version:7.2.0"));
     assert!(text.contains("role:master"));
+    assert!(text.contains("db0:keys=2,expires=1,"), "{text}");
 }
 
 #[tokio::test]
@@ -597,4 +600,93 @@ async fn garbage_over_tcp_gets_an_error_or_nothing() {
     // The server is still serving.
     let mut c = connect(&server).await;
     expect(&mut c, &cmd(&["PING"]), "+PONG\r\n").await;
+}
+
+/// Reads one complete RESP2/RESP3 reply and returns its raw bytes, or what happened instead.
+async fn read_reply(stream: &mut TcpStream, pending: &mut bytes::BytesMut) -> String {
+    loop {
+        if let Ok(Some((_, len))) = redis_protocol::resp2::decode::decode(pending) {
+            let raw = pending.split_to(len);
+            return String::from_utf8_lossy(&raw).into_owned();
+        }
+        match tokio::time::timeout(Duration::from_secs(2), stream.read_buf(pending)).await {
+            Err(_) => return format!("<timeout, {} bytes buffered>", pending.len()),
+            Ok(Err(e)) => return format!("<error {e}>"),
+            Ok(Ok(0)) => return "<closed>".into(),
+            Ok(Ok(_)) => {}
+        }
+    }
+}
+
+/// Kills the child process when dropped, so a failing test leaves nothing running.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Compares replies with a real `redis-server` (7.x) for a script of commands.
+/// Run with `cargo test --lib server::tests::same_replies_as_redis -- --ignored`.
+#[tokio::test]
+#[ignore = "needs redis-server in PATH"]
+async fn same_replies_as_redis() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let _child = KillOnDrop(
+        std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--databases",
+                "1",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server"),
+    );
+    let mut redis = None;
+    for _ in 0..200 {
+        if let Ok(s) = TcpStream::connect(("127.0.0.1", port)).await {
+            redis = Some(s);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut redis = redis.expect("redis-server listening");
+    let server = start(Options::default()).await;
+    let mut ours = connect(&server).await;
+    let script = include_str!("testdata/compat.txt");
+    let (mut rbuf, mut obuf) = (bytes::BytesMut::new(), bytes::BytesMut::new());
+    let mut mismatches = Vec::new();
+    for line in script.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let args = super::frame::split_inline(line.as_bytes()).expect("script line");
+        let mut req = format!("*{}\r\n", args.len()).into_bytes();
+        for a in &args {
+            req.extend_from_slice(format!("${}\r\n", a.len()).as_bytes());
+            req.extend_from_slice(a);
+            req.extend_from_slice(b"\r\n");
+        }
+        redis.write_all(&req).await.unwrap();
+        ours.write_all(&req).await.unwrap();
+        let want = read_reply(&mut redis, &mut rbuf).await;
+        let got = read_reply(&mut ours, &mut obuf).await;
+        if want != got {
+            mismatches.push(format!("{line}\n  redis: {want:?}\n  ours:  {got:?}"));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

@@ -1,0 +1,163 @@
+//! Microbenchmarks of the hot paths: the core's step/ready cycle, WAL append + fsync by batch
+//! size, and command parsing + apply in the state machine.
+//!
+//! Run with `cargo bench --bench micro` (add `-- <filter>` to pick one group).
+
+use std::hint::black_box;
+
+use bytes::Bytes;
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use raft_kv::kv::{Command, KvState};
+use raft_kv::pb;
+use raft_kv::raft::{Config, Entry, HardState, Node, Restored, RoleKind};
+use raft_kv::storage::Storage;
+
+/// Three in-memory nodes with an elected leader; messages are delivered instantly.
+struct Cluster {
+    nodes: Vec<Node>,
+}
+
+impl Cluster {
+    fn new() -> Cluster {
+        let nodes = (1..=3)
+            .map(|id| {
+                let config = Config {
+                    id,
+                    voters: vec![1, 2, 3],
+                    election_ticks: 10,
+                    heartbeat_ticks: 2,
+                    max_append_bytes: 1 << 20,
+                    max_inflight_appends: 64,
+                    max_uncommitted_entries: 1 << 20,
+                    seed: id,
+                };
+                Node::new(config, Restored::default())
+            })
+            .collect();
+        let mut cluster = Cluster { nodes };
+        while !cluster
+            .nodes
+            .iter()
+            .any(|n| n.status().role == RoleKind::Leader)
+        {
+            for node in &mut cluster.nodes {
+                node.tick();
+            }
+            cluster.stabilize();
+        }
+        cluster
+    }
+
+    fn leader(&mut self) -> &mut Node {
+        self.nodes
+            .iter_mut()
+            .find(|n| n.status().role == RoleKind::Leader)
+            .expect("a leader was elected")
+    }
+
+    /// Carries out every Ready (persisting is free here) until no node has work left.
+    fn stabilize(&mut self) {
+        loop {
+            let mut messages = Vec::new();
+            for node in &mut self.nodes {
+                if node.has_ready() {
+                    messages.extend(node.ready().messages);
+                    node.advance();
+                }
+            }
+            if messages.is_empty() {
+                return;
+            }
+            for message in messages {
+                let to = message.to as usize - 1;
+                self.nodes[to].step(message);
+            }
+        }
+    }
+}
+
+fn core(c: &mut Criterion) {
+    let mut group = c.benchmark_group("core_commit");
+    for batch in [1usize, 16, 256] {
+        group.throughput(Throughput::Elements(batch as u64));
+        group.bench_function(format!("batch_{batch}"), |b| {
+            let mut cluster = Cluster::new();
+            let payload = Bytes::from(vec![b'x'; 100]);
+            b.iter(|| {
+                for _ in 0..batch {
+                    cluster
+                        .leader()
+                        .propose(payload.clone())
+                        .expect("leader accepts");
+                }
+                cluster.stabilize();
+            });
+        });
+    }
+    group.finish();
+}
+
+fn wal(c: &mut Criterion) {
+    let mut group = c.benchmark_group("wal_append_fsync");
+    group.sample_size(20);
+    for batch in [1usize, 16, 256] {
+        group.throughput(Throughput::Elements(batch as u64));
+        group.bench_function(format!("batch_{batch}"), |b| {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let (mut storage, _) = Storage::open(dir.path()).expect("open storage");
+            let mut next = 1u64;
+            let payload = Bytes::from(vec![b'v'; 100]);
+            b.iter(|| {
+                let entries: Vec<Entry> = (0..batch as u64)
+                    .map(|i| Entry {
+                        index: next + i,
+                        term: 1,
+                        data: Some(payload.clone()),
+                    })
+                    .collect();
+                next += batch as u64;
+                let hs = HardState {
+                    term: 1,
+                    vote: Some(1),
+                    commit: next - 1,
+                };
+                storage.persist(Some(&hs), None, &entries).expect("persist");
+            });
+        });
+    }
+    group.finish();
+}
+
+fn kv(c: &mut Criterion) {
+    let set: Vec<Bytes> = ["SET", "key:000000000001", "value-of-one-hundred-bytes"]
+        .iter()
+        .map(|s| Bytes::from(s.as_bytes().to_vec()))
+        .collect();
+    c.bench_function("kv_parse_set", |b| {
+        b.iter(|| Command::parse(black_box(&set)).is_ok())
+    });
+    c.bench_function("kv_apply_set_batch_16", |b| {
+        let batch = pb::KvBatch {
+            commands: (0..16)
+                .map(|i| pb::KvCommand {
+                    args: vec![
+                        Bytes::from_static(b"SET"),
+                        Bytes::from(format!("key:{i:012}")),
+                        Bytes::from(vec![b'v'; 100]),
+                    ],
+                })
+                .collect(),
+            now_ms: 1,
+            transaction: false,
+            watched: Vec::new(),
+        };
+        b.iter_batched_ref(
+            KvState::new,
+            |state| state.apply(black_box(&batch)),
+            BatchSize::SmallInput,
+        )
+    });
+}
+
+criterion_group!(benches, core, wal, kv);
+criterion_main!(benches);

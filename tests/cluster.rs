@@ -1,0 +1,698 @@
+//! End-to-end tests of the real `raft-kv` binary.
+//!
+//! Each test starts real processes through [`common::TestCluster`] and checks what a user of
+//! the cluster observes: the issue's seed scenario on the Procfile's ports, crash recovery,
+//! re-election, quorum loss, linearizable follower reads, startup errors, `redis-cli`
+//! compatibility and the log lines that make catch-up visible.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{
+    DEADLINE, Signal, TestCluster, free_port, get, get_retrying_on, is_retryable, run_to_exit, set,
+    set_retrying_on, wait_until,
+};
+
+/// The issue's seed scenario: the Procfile's five nodes, node2 stopped and restarted while a
+/// key changes, and node2 then serves the new value.
+fn seed_scenario(signal: Signal) {
+    let mut cluster = TestCluster::start_procfile();
+    assert_eq!(
+        cluster.ids(),
+        vec![1, 2, 3, 4, 5],
+        "the Procfile runs five nodes"
+    );
+    assert_eq!(cluster.resp_port(1), 63791, "node1 serves the seed's port");
+    assert_eq!(cluster.resp_port(2), 63792, "node2 serves the seed's port");
+    cluster.leader();
+
+    let mut node1 = cluster.client(1);
+    set(&mut node1, "mykey", "myvalue")
+        .unwrap_or_else(|e| panic!("SET mykey myvalue on 63791: {e}"));
+
+    let stopping = Instant::now();
+    let status = cluster.stop(2, signal);
+    eprintln!(
+        "node2 exited with {status} {:?} after {signal:?}",
+        stopping.elapsed()
+    );
+    match signal {
+        Signal::Term => assert_eq!(status.code(), Some(0), "node2 exited with {status}"),
+        Signal::Kill => assert_eq!(status.signal(), Some(9), "node2 exited with {status}"),
+    }
+
+    // If node2 led, the others need a moment to elect a successor: the client retries.
+    set_retrying_on(&mut node1, 1, "mykey", "new-value");
+
+    cluster.restart(2);
+    let mut node2 = cluster.client(2);
+    assert_eq!(
+        get_retrying_on(&mut node2, 2, "mykey").as_deref(),
+        Some("new-value"),
+        "GET mykey on 63792 after node2's restart"
+    );
+    for id in cluster.ids() {
+        assert_eq!(
+            cluster.get_retrying(id, "mykey").as_deref(),
+            Some("new-value"),
+            "GET mykey on node {id}"
+        );
+    }
+    cluster.finish();
+}
+
+#[test]
+fn seed_scenario_with_sigterm() {
+    seed_scenario(Signal::Term);
+}
+
+#[test]
+fn seed_scenario_with_sigkill() {
+    seed_scenario(Signal::Kill);
+}
+
+#[test]
+fn killed_leader_is_replaced_and_catches_up_on_restart() {
+    let mut cluster = TestCluster::start(5);
+    let old_leader = cluster.leader();
+    let old_term = cluster
+        .info(old_leader)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .term;
+
+    let mut expected = BTreeMap::new();
+    for id in cluster.ids() {
+        let (key, value) = (format!("before:{id}"), format!("written-through-{id}"));
+        cluster.set_retrying(id, &key, &value);
+        expected.insert(key, value);
+    }
+
+    cluster.stop(old_leader, Signal::Kill);
+    let new_leader = cluster.leader();
+    assert_ne!(new_leader, old_leader, "a killed node cannot stay leader");
+    let new_term = cluster
+        .info(new_leader)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .term;
+    assert!(
+        new_term > old_term,
+        "new leader's term {new_term} must exceed the old leader's {old_term}"
+    );
+
+    for id in cluster.live() {
+        let (key, value) = (format!("after:{id}"), format!("written-through-{id}"));
+        cluster.set_retrying(id, &key, &value);
+        expected.insert(key, value);
+        let value = format!("overwritten-through-{id}");
+        cluster.set_retrying(id, "before:1", &value);
+        expected.insert("before:1".to_owned(), value);
+    }
+
+    cluster.restart(old_leader);
+    let mut conn = cluster.client(old_leader);
+    for (key, value) in &expected {
+        assert_eq!(
+            get_retrying_on(&mut conn, old_leader, key).as_deref(),
+            Some(value.as_str()),
+            "GET {key} on the restarted old leader {old_leader}"
+        );
+    }
+
+    let ids = cluster.ids();
+    wait_until(DEADLINE, "all five nodes to converge", || {
+        let infos = ids
+            .iter()
+            .map(|&id| cluster.info(id))
+            .collect::<Result<Vec<_>, _>>()?;
+        let first = &infos[0];
+        let converged = first.term >= new_term
+            && first.leader_id != 0
+            && infos.iter().all(|i| {
+                i.term == first.term
+                    && i.leader_id == first.leader_id
+                    && i.commit_index == first.commit_index
+                    && i.last_applied == first.commit_index
+            });
+        if converged {
+            Ok(())
+        } else {
+            Err(format!("{infos:?}"))
+        }
+    });
+    cluster.finish();
+}
+
+#[test]
+fn every_acknowledged_write_survives_killing_all_nodes() {
+    const KEYS: usize = 200;
+    let mut cluster = TestCluster::start(5);
+    cluster.leader();
+    let ids = cluster.ids();
+    let mut conns: Vec<_> = ids.iter().map(|&id| (id, cluster.client(id))).collect();
+
+    let mut acknowledged = Vec::new();
+    for n in 0..KEYS {
+        let (id, conn) = &mut conns[n % ids.len()];
+        let (key, value) = (format!("durable:{n}"), format!("value-{n}"));
+        set_retrying_on(conn, *id, &key, &value);
+        acknowledged.push((key, value));
+    }
+    drop(conns);
+
+    cluster.kill_all();
+    for &id in &ids {
+        cluster.spawn(id);
+    }
+    for &id in &ids {
+        cluster.wait_ready(id);
+    }
+
+    // No waiting for an election first: a node that answers must answer from the whole
+    // committed log, not from whatever it has applied so far.
+    for &id in &ids {
+        let mut conn = cluster.client(id);
+        // Newest first: the last writes are the ones a node may not know are committed.
+        for (key, value) in acknowledged.iter().rev() {
+            assert_eq!(
+                get_retrying_on(&mut conn, id, key).as_deref(),
+                Some(value.as_str()),
+                "acknowledged write {key} read on node {id} after a full-cluster crash"
+            );
+        }
+    }
+    cluster.finish();
+}
+
+#[test]
+fn writes_need_a_majority_and_fail_fast_without_one() {
+    const WAIT_TIMEOUT: Duration = Duration::from_millis(2000);
+    const MARGIN: Duration = Duration::from_millis(3000);
+    let wait_ms = WAIT_TIMEOUT.as_millis().to_string();
+    let mut cluster = TestCluster::start_with(5, &["--wait-timeout-ms", &wait_ms]);
+    let mut acknowledged = BTreeMap::new();
+
+    // Two of five down, one of them the leader: the other three elect and serve writes.
+    let first_leader = cluster.leader();
+    let also_down = cluster
+        .ids()
+        .into_iter()
+        .find(|&id| id != first_leader)
+        .expect("five nodes have a non-leader");
+    cluster.stop(first_leader, Signal::Kill);
+    cluster.stop(also_down, Signal::Kill);
+    let leader = cluster.leader();
+    for id in cluster.live() {
+        let (key, value) = (format!("two-down:{id}"), format!("through-{id}"));
+        cluster.set_retrying(id, &key, &value);
+        acknowledged.insert(key, value);
+    }
+
+    // Three down: the surviving leader and follower cannot commit, and say so in time.
+    let third = cluster
+        .live()
+        .into_iter()
+        .find(|&id| id != leader)
+        .expect("three live nodes have a follower");
+    cluster.stop(third, Signal::Kill);
+    for id in cluster.live() {
+        let mut conn = cluster.client(id);
+        let started = Instant::now();
+        let result = set(&mut conn, &format!("three-down:{id}"), "unacknowledged");
+        let elapsed = started.elapsed();
+        let err = match result {
+            Ok(()) => panic!("SET through node {id} succeeded with two of five nodes up"),
+            Err(e) => e,
+        };
+        eprintln!("SET through node {id} without a majority: `{err}` after {elapsed:?}");
+        assert!(
+            is_retryable(&err),
+            "SET through node {id} without a majority answered `{err}` after {elapsed:?}, \
+             expected TRYAGAIN or CLUSTERDOWN"
+        );
+        assert!(
+            elapsed > Duration::ZERO && elapsed < WAIT_TIMEOUT + MARGIN,
+            "SET through node {id} took {elapsed:?}; bound is {WAIT_TIMEOUT:?} + {MARGIN:?}"
+        );
+
+        // A linearizable read cannot be served without a majority either; if a node answers
+        // anyway (a lease), the answer must not be stale.
+        let started = Instant::now();
+        let read = get(&mut conn, &format!("two-down:{id}"));
+        let elapsed = started.elapsed();
+        match read {
+            Ok(value) => assert_eq!(
+                value.as_deref(),
+                acknowledged
+                    .get(&format!("two-down:{id}"))
+                    .map(String::as_str),
+                "GET on node {id} without a majority returned a stale value"
+            ),
+            Err(e) => assert!(
+                is_retryable(&e) && elapsed < WAIT_TIMEOUT + MARGIN,
+                "GET on node {id} without a majority answered `{e}` after {elapsed:?}"
+            ),
+        }
+    }
+
+    // A majority again: writes succeed through every live node.
+    cluster.restart(third);
+    for id in cluster.live() {
+        let (key, value) = (format!("majority-back:{id}"), format!("through-{id}"));
+        cluster.set_retrying(id, &key, &value);
+        acknowledged.insert(key, value);
+    }
+
+    cluster.restart(first_leader);
+    cluster.restart(also_down);
+    for id in cluster.ids() {
+        let mut conn = cluster.client(id);
+        for (key, value) in &acknowledged {
+            assert_eq!(
+                get_retrying_on(&mut conn, id, key).as_deref(),
+                Some(value.as_str()),
+                "acknowledged write {key} read on node {id}"
+            );
+        }
+    }
+    cluster.finish();
+}
+
+#[test]
+fn follower_reads_see_every_acknowledged_write() {
+    const ROUNDS: usize = 200;
+    let cluster = TestCluster::start(5);
+    let leader = cluster.leader();
+    let mut leader_conn = cluster.client(leader);
+    let mut followers: Vec<_> = cluster
+        .ids()
+        .into_iter()
+        .filter(|&id| id != leader)
+        .map(|id| (id, cluster.client(id)))
+        .collect();
+
+    for round in 0..ROUNDS {
+        let value = format!("value-{round}");
+        set_retrying_on(&mut leader_conn, leader, "linearizable", &value);
+        for (id, conn) in &mut followers {
+            assert_eq!(
+                get_retrying_on(conn, *id, "linearizable").as_deref(),
+                Some(value.as_str()),
+                "stale read on follower {id} right after round {round}'s SET was acknowledged"
+            );
+        }
+    }
+    cluster.finish();
+}
+
+/// Five distinct loopback peer addresses that were free a moment ago.
+fn five_peers() -> Vec<String> {
+    (0..5)
+        .map(|_| format!("127.0.0.1:{}", free_port()))
+        .collect()
+}
+
+/// Runs the binary with `args` in `cwd` and checks it refuses to start: a non-zero exit within
+/// a deadline, no panic, and a short stderr whose error line mentions one of `hints`.
+fn assert_rejected(case: &str, cwd: &Path, args: &[String], hints: &[String]) {
+    let finished = run_to_exit(
+        Command::new(common::BIN)
+            .args(args)
+            .current_dir(cwd)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1"),
+        Duration::from_secs(15),
+    );
+    let stderr = &finished.stderr;
+    assert!(
+        !finished.status.success(),
+        "{case}: the server accepted the config ({}); stderr:\n{stderr}",
+        finished.status
+    );
+    assert!(
+        finished.status.code().is_some(),
+        "{case}: the server died from a signal ({}); stderr:\n{stderr}",
+        finished.status
+    );
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
+        "{case}: the server panicked instead of reporting the error:\n{stderr}"
+    );
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(
+        lines.len() <= 5,
+        "{case}: expected one clear error line, got {} lines:\n{stderr}",
+        lines.len()
+    );
+    let clear = lines.iter().any(|line| {
+        let line = line.to_lowercase();
+        line.contains("error") && hints.iter().any(|h| line.contains(&h.to_lowercase()))
+    });
+    assert!(
+        clear,
+        "{case}: no error line mentions any of {hints:?}; stderr:\n{stderr}"
+    );
+}
+
+fn node_args(id: &str, peers: &[String], resp_port: u16, data_dir: &Path) -> Vec<String> {
+    vec![
+        "--id".to_owned(),
+        id.to_owned(),
+        format!("--cluster={}", peers.join(",")),
+        "--port".to_owned(),
+        resp_port.to_string(),
+        "--data-dir".to_owned(),
+        data_dir.display().to_string(),
+    ]
+}
+
+#[test]
+fn bad_config_exits_nonzero_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("create a temporary directory");
+    let data_dir = dir.path().join("data");
+    let peers = five_peers();
+    let id_hints = ["id".to_owned()];
+
+    assert_rejected(
+        "--id 0",
+        dir.path(),
+        &node_args("0", &peers, free_port(), &data_dir),
+        &id_hints,
+    );
+    assert_rejected(
+        "--id 6 with five peers",
+        dir.path(),
+        &node_args("6", &peers, free_port(), &data_dir),
+        &id_hints,
+    );
+
+    let mut duplicated = peers.clone();
+    duplicated[3] = duplicated[1].clone();
+    assert_rejected(
+        "duplicate peer address",
+        dir.path(),
+        &node_args("1", &duplicated, free_port(), &data_dir),
+        &["duplicate".to_owned(), duplicated[1].clone()],
+    );
+
+    let busy = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let busy_port = busy
+        .local_addr()
+        .expect("bound listener has an address")
+        .port();
+    assert_rejected(
+        "RESP port already in use",
+        dir.path(),
+        &node_args("1", &peers, busy_port, &data_dir),
+        &["in use".to_owned(), busy_port.to_string()],
+    );
+    drop(busy);
+
+    let blocker: PathBuf = dir.path().join("regular-file");
+    std::fs::write(&blocker, b"not a directory").expect("create a regular file");
+    assert_rejected(
+        "data dir under a regular file",
+        dir.path(),
+        &node_args("1", &peers, free_port(), &blocker.join("node-1")),
+        &[
+            "data".to_owned(),
+            "directory".to_owned(),
+            blocker.display().to_string(),
+        ],
+    );
+}
+
+/// Returns the path of `program` if it is an executable file on `PATH`.
+fn on_path(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+#[test]
+fn redis_cli_sets_and_gets_across_nodes() {
+    let Some(redis_cli) = on_path("redis-cli") else {
+        eprintln!("SKIPPED redis_cli_sets_and_gets_across_nodes: redis-cli is not on PATH");
+        return;
+    };
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let followers: Vec<u64> = cluster
+        .ids()
+        .into_iter()
+        .filter(|&id| id != leader)
+        .collect();
+    let cli = |id: u64, args: &[&str]| {
+        let finished = run_to_exit(
+            Command::new(&redis_cli)
+                .args(["-h", "127.0.0.1", "-p", &cluster.resp_port(id).to_string()])
+                .args(args),
+            Duration::from_secs(20),
+        );
+        assert!(
+            finished.status.success(),
+            "redis-cli {args:?} on node {id} exited with {}: {}",
+            finished.status,
+            finished.stderr
+        );
+        finished.stdout.trim_end_matches(['\r', '\n']).to_owned()
+    };
+
+    assert_eq!(cli(followers[0], &["ping"]), "PONG");
+    assert_eq!(cli(followers[0], &["set", "cli:key", "hello world"]), "OK");
+    assert_eq!(cli(followers[1], &["get", "cli:key"]), "hello world");
+    assert_eq!(cli(leader, &["get", "cli:key"]), "hello world");
+    assert_eq!(cli(leader, &["ping"]), "PONG");
+    let info = cli(leader, &["info", "raft"]);
+    let parsed = common::RaftInfo::parse(&info)
+        .unwrap_or_else(|e| panic!("redis-cli info raft on the leader: {e}"));
+    assert_eq!((parsed.role.as_str(), parsed.node_id), ("leader", leader));
+    cluster.finish();
+}
+
+/// Returns true when `line` carries a tracing field with a numeric value (`name=42`).
+fn has_numeric_field(line: &str) -> bool {
+    line.split_whitespace().any(|token| {
+        token.split_once('=').is_some_and(|(name, value)| {
+            !name.is_empty()
+                && !value.is_empty()
+                && value
+                    .trim_end_matches(',')
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+        })
+    })
+}
+
+#[test]
+fn restarted_node_logs_recovery_and_catch_up() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let lagging = cluster
+        .ids()
+        .into_iter()
+        .find(|&id| id != leader)
+        .expect("three nodes have a follower");
+    cluster.set_retrying(leader, "catch-up:before", "on-disk");
+    let mut lagging_conn = cluster.client(lagging);
+    assert_eq!(
+        get_retrying_on(&mut lagging_conn, lagging, "catch-up:before").as_deref(),
+        Some("on-disk")
+    );
+    drop(lagging_conn);
+
+    cluster.stop(lagging, Signal::Kill);
+    let mut leader_conn = cluster.client(leader);
+    for n in 0..20 {
+        set_retrying_on(
+            &mut leader_conn,
+            leader,
+            &format!("catch-up:missed:{n}"),
+            "x",
+        );
+    }
+    cluster.restart(lagging);
+    let mut lagging_conn = cluster.client(lagging);
+    assert_eq!(
+        get_retrying_on(&mut lagging_conn, lagging, "catch-up:missed:19").as_deref(),
+        Some("x")
+    );
+
+    let (recovered, caught_up) = wait_until(
+        DEADLINE,
+        "the restarted node to log recovery and catch-up",
+        || {
+            let log = cluster.log_since_last_start(lagging);
+            let find = |phrase: &str| {
+                log.lines()
+                    .enumerate()
+                    .find(|(_, line)| line.contains(phrase))
+                    .map(|(n, line)| (n, line.to_owned()))
+            };
+            match (find("recovered from disk"), find("caught up with leader")) {
+                (Some(recovered), Some(caught_up)) => Ok((recovered, caught_up)),
+                (recovered, caught_up) => Err(format!(
+                    "recovered: {recovered:?}, caught up: {caught_up:?}"
+                )),
+            }
+        },
+    );
+    assert!(
+        recovered.0 < caught_up.0,
+        "recovery must be logged before catch-up:\n{}\n{}",
+        recovered.1,
+        caught_up.1
+    );
+    assert!(
+        has_numeric_field(&recovered.1),
+        "the recovery line should say where the node recovered to: {}",
+        recovered.1
+    );
+    cluster.finish();
+}
+
+#[test]
+fn numeric_field_detection() {
+    assert!(has_numeric_field(
+        "INFO raft_kv: recovered from disk last_index=42 term=3"
+    ));
+    assert!(!has_numeric_field("INFO raft_kv: recovered from disk"));
+    assert!(!has_numeric_field(
+        "INFO raft_kv: recovered from disk path=data/node-1"
+    ));
+}
+
+#[test]
+fn commands_through_followers_behave_like_one_server() {
+    const INCREMENTS: i64 = 60;
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    let mut conns: Vec<_> = ids.iter().map(|&id| (id, cluster.client(id))).collect();
+
+    // INCR through every node in turn: one counter, every acknowledged reply one higher than
+    // the last. A retryable error leaves that increment's outcome unknown, so it widens the
+    // accepted final range instead of failing the test.
+    let mut last_reply = 0;
+    let mut unknown = 0;
+    for n in 0..INCREMENTS {
+        let (id, conn) = &mut conns[n as usize % ids.len()];
+        match redis::cmd("INCR").arg("counter").query::<i64>(conn) {
+            Ok(reply) => {
+                assert!(
+                    reply > last_reply && reply <= last_reply + 1 + unknown,
+                    "INCR #{n} through node {id} answered {reply} after {last_reply}"
+                );
+                last_reply = reply;
+            }
+            Err(e) if is_retryable(&e) => unknown += 1,
+            Err(e) => panic!("INCR #{n} through node {id}: {e}"),
+        }
+    }
+    for (id, conn) in &mut conns {
+        let total: i64 = get_retrying_on(conn, *id, "counter")
+            .unwrap_or_else(|| panic!("counter missing on node {id}"))
+            .parse()
+            .unwrap_or_else(|e| panic!("counter on node {id} is not a number: {e}"));
+        assert!(
+            (last_reply..=last_reply + unknown).contains(&total) && total >= INCREMENTS - unknown,
+            "counter on node {id} is {total}; acknowledged up to {last_reply}, {unknown} unknown"
+        );
+    }
+
+    // Conditional SETs forwarded by a follower return the leader's verdict.
+    let follower = ids
+        .iter()
+        .copied()
+        .find(|&id| id != leader)
+        .expect("a follower");
+    let mut conn = cluster.client(follower);
+    let nx: Option<String> = redis::cmd("SET")
+        .arg("cond")
+        .arg("first")
+        .arg("NX")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET cond NX through node {follower}: {e}"));
+    assert_eq!(nx.as_deref(), Some("OK"), "SET NX on a missing key");
+    let nx_again: Option<String> = redis::cmd("SET")
+        .arg("cond")
+        .arg("second")
+        .arg("NX")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET cond NX through node {follower}: {e}"));
+    assert_eq!(nx_again, None, "SET NX on an existing key must not write");
+    let xx: Option<String> = redis::cmd("SET")
+        .arg("missing")
+        .arg("v")
+        .arg("XX")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET missing XX through node {follower}: {e}"));
+    assert_eq!(xx, None, "SET XX on a missing key must not write");
+    for (id, conn) in &mut conns {
+        assert_eq!(get_retrying_on(conn, *id, "cond").as_deref(), Some("first"));
+        assert_eq!(get_retrying_on(conn, *id, "missing"), None);
+    }
+
+    // DEL and EXISTS through a follower count keys the way the leader sees them.
+    let deleted: i64 = redis::cmd("DEL")
+        .arg("cond")
+        .arg("counter")
+        .arg("missing")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("DEL through node {follower}: {e}"));
+    assert_eq!(deleted, 2, "DEL of two existing keys and one missing key");
+    for (id, conn) in &mut conns {
+        let exists: i64 = redis::cmd("EXISTS")
+            .arg("cond")
+            .arg("counter")
+            .query(conn)
+            .unwrap_or_else(|e| panic!("EXISTS on node {id}: {e}"));
+        assert_eq!(exists, 0, "deleted keys still exist on node {id}");
+    }
+
+    // An expiring key set through a follower is visible everywhere, then gone everywhere,
+    // and not before its time: the leader stamps the expiry no earlier than `before_set`.
+    const TTL: Duration = Duration::from_millis(3000);
+    const CLOCK_SLACK: Duration = Duration::from_millis(100);
+    let before_set = Instant::now();
+    let reply: redis::Value = redis::cmd("SET")
+        .arg("ephemeral")
+        .arg("soon-gone")
+        .arg("PX")
+        .arg(TTL.as_millis() as u64)
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("SET ephemeral PX through node {follower}: {e}"));
+    assert_eq!(reply, redis::Value::Okay);
+    for (id, conn) in &mut conns {
+        let value = get_retrying_on(conn, *id, "ephemeral");
+        if before_set.elapsed() < TTL - CLOCK_SLACK {
+            assert_eq!(
+                value.as_deref(),
+                Some("soon-gone"),
+                "fresh key on node {id}"
+            );
+        }
+    }
+    for (id, conn) in &mut conns {
+        wait_until(
+            DEADLINE,
+            &format!("ephemeral to expire on node {id}"),
+            || match get_retrying_on(conn, *id, "ephemeral") {
+                None => Ok(()),
+                Some(v) => Err(format!("still {v:?} after {:?}", before_set.elapsed())),
+            },
+        );
+        assert!(
+            before_set.elapsed() >= TTL - CLOCK_SLACK,
+            "ephemeral was gone from node {id} after {:?}, before its {TTL:?}",
+            before_set.elapsed()
+        );
+    }
+    cluster.finish();
+}

@@ -1,0 +1,234 @@
+//! The client workload: concurrent clients, each a tokio task with its own connection to a
+//! random node, issuing a mix of register (SET/GET), counter (INCR/GET) and list (APPEND/GET)
+//! operations and recording each one in the history with its times and outcome.
+//!
+//! A client has one operation in flight. Any error or timeout makes the outcome unknown (a
+//! write may still take effect later), drops the connection and moves the client to another
+//! node. Keys are grouped in rounds and epochs (`r:<round>.<epoch>:<i>`): a long run moves to fresh
+//! keys now and then, which keeps each key's history small enough for the linearizability
+//! search, and each checking round of a soak has keys of its own.
+
+use std::time::{Duration, Instant};
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use tokio_util::sync::CancellationToken;
+
+use crate::history::{
+    COUNTER_PREFIX, Call, LIST_PREFIX, Op, Outcome, REGISTER_PREFIX, TOKEN_END, Value,
+};
+
+/// How long a client waits for a connection to a node.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Settings of the workload.
+#[derive(Debug, Clone)]
+pub struct WorkloadOptions {
+    /// Number of concurrent clients.
+    pub clients: usize,
+    /// Register keys per epoch.
+    pub registers: usize,
+    /// Counter keys per epoch.
+    pub counters: usize,
+    /// List keys per epoch.
+    pub lists: usize,
+    /// How long the keys of one epoch are used.
+    pub key_epoch: Duration,
+    /// Number of the checking round; part of every key, so rounds never share a key.
+    pub round: u64,
+    /// How long a client waits for an answer before the outcome is unknown.
+    pub op_timeout: Duration,
+    /// Upper bound of the random pause between a client's operations, which keeps the history
+    /// to a size the checkers handle in seconds.
+    pub max_think: Duration,
+    /// Seed of the clients' random choices.
+    pub seed: u64,
+}
+
+/// What one client did.
+#[derive(Debug, Default)]
+pub struct ClientLog {
+    /// Its operations, in order.
+    pub ops: Vec<Op>,
+    /// Replies no correct server gives (errors other than TRYAGAIN/CLUSTERDOWN, wrong types).
+    pub unexpected: Vec<String>,
+}
+
+/// Opens a connection to the node at `port` with no client-side response timeout (callers
+/// bound each command themselves).
+///
+/// # Errors
+/// The connection failed or took longer than [`CONNECT_TIMEOUT`].
+pub async fn connect(port: u16) -> Result<redis::aio::MultiplexedConnection, String> {
+    let client =
+        redis::Client::open(format!("redis://127.0.0.1:{port}/")).map_err(|e| e.to_string())?;
+    let config = redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(CONNECT_TIMEOUT))
+        .set_response_timeout(None);
+    match tokio::time::timeout(
+        CONNECT_TIMEOUT * 2,
+        client.get_multiplexed_async_connection_with_config(&config),
+    )
+    .await
+    {
+        Ok(Ok(con)) => Ok(con),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("connect timed out".into()),
+    }
+}
+
+/// The outcome of one command sent on `con`, and a note if the reply is one no correct server
+/// gives.
+pub async fn execute(
+    con: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+    call: &Call,
+    limit: Duration,
+) -> (Outcome, Option<String>) {
+    let mut cmd = match call {
+        Call::Get => redis::cmd("GET"),
+        Call::Set(_) => redis::cmd("SET"),
+        Call::Incr => redis::cmd("INCR"),
+        Call::Append(_) => redis::cmd("APPEND"),
+    };
+    cmd.arg(key);
+    if let Call::Set(v) | Call::Append(v) = call {
+        cmd.arg(v);
+    }
+    let reply = match tokio::time::timeout(limit, cmd.query_async::<redis::Value>(con)).await {
+        Err(_) => return (Outcome::Unknown("timeout".into()), None),
+        Ok(Err(e)) => {
+            let text = e.to_string();
+            return match e.code() {
+                Some("TRYAGAIN" | "CLUSTERDOWN") => (Outcome::Unknown(text), None),
+                Some(code) => (
+                    Outcome::Unknown(text.clone()),
+                    Some(format!("{key} {call:?}: {code} error: {text}")),
+                ),
+                None => (Outcome::Unknown(text), None),
+            };
+        }
+        Ok(Ok(reply)) => reply,
+    };
+    let value = match (call, reply) {
+        (Call::Get, redis::Value::Nil) => Value::Nil,
+        (Call::Get, redis::Value::BulkString(b)) => match String::from_utf8(b) {
+            Ok(s) => Value::Str(s),
+            Err(e) => {
+                return (
+                    Outcome::Unknown("non-utf8 reply".into()),
+                    Some(format!("{key} GET: non-utf8 value {e}")),
+                );
+            }
+        },
+        (Call::Set(_), redis::Value::Okay) => Value::Done,
+        (Call::Set(_), redis::Value::SimpleString(s)) if s == "OK" => Value::Done,
+        (Call::Incr | Call::Append(_), redis::Value::Int(n)) => Value::Int(n),
+        (_, other) => {
+            return (
+                Outcome::Unknown("unexpected reply".into()),
+                Some(format!("{key} {call:?}: unexpected reply {other:?}")),
+            );
+        }
+    };
+    (Outcome::Ok(value), None)
+}
+
+/// Runs client `client` against the nodes listening on `ports` (index `id - 1`) until `stop`
+/// is cancelled. Times in the history count from `start`.
+pub async fn run_client(
+    client: usize,
+    ports: Vec<u16>,
+    options: WorkloadOptions,
+    start: Instant,
+    stop: CancellationToken,
+) -> ClientLog {
+    let mut rng = StdRng::seed_from_u64(options.seed ^ (client as u64).wrapping_mul(0x9e37_79b9));
+    let mut log = ClientLog::default();
+    let mut con: Option<(usize, redis::aio::MultiplexedConnection)> = None;
+    let mut seq = 0u64;
+    // The node of the last failure, avoided by the next connection when there is a choice.
+    let mut avoid: Option<usize> = None;
+    let since = |t: Instant| t.duration_since(start).as_nanos() as u64;
+    while !stop.is_cancelled() {
+        let (node, connection) = match con.as_mut() {
+            Some((node, c)) => (*node, c),
+            None => {
+                let mut node = rng.random_range(1..=ports.len());
+                if avoid == Some(node) && ports.len() > 1 {
+                    node = node % ports.len() + 1;
+                }
+                match connect(ports[node - 1]).await {
+                    Ok(c) => {
+                        con = Some((node, c));
+                        continue;
+                    }
+                    Err(_) => {
+                        avoid = Some(node);
+                        // The node is down or frozen: pace the retry, then try another.
+                        tokio::select! {
+                            _ = stop.cancelled() => break,
+                            _ = tokio::time::sleep(Duration::from_millis(50)) => continue,
+                        }
+                    }
+                }
+            }
+        };
+        seq += 1;
+        let epoch = start.elapsed().as_nanos() as u64 / options.key_epoch.as_nanos() as u64;
+        let (key, call) = choose(&mut rng, &options, epoch, client, seq);
+        let invoke = Instant::now();
+        let (outcome, unexpected) = execute(connection, &key, &call, options.op_timeout).await;
+        let complete = Instant::now();
+        if !matches!(outcome, Outcome::Ok(_)) {
+            con = None;
+            avoid = Some(node);
+        }
+        log.unexpected.extend(unexpected);
+        log.ops.push(Op {
+            client,
+            node,
+            key,
+            call,
+            invoke_ns: since(invoke),
+            complete_ns: since(complete),
+            outcome,
+        });
+        let think = rng.random_range(Duration::ZERO..=options.max_think);
+        tokio::select! {
+            _ = stop.cancelled() => break,
+            _ = tokio::time::sleep(think) => {}
+        }
+    }
+    log
+}
+
+fn choose(
+    rng: &mut StdRng,
+    options: &WorkloadOptions,
+    epoch: u64,
+    client: usize,
+    seq: u64,
+) -> (String, Call) {
+    let unique = format!("c{client}-{seq}");
+    let kinds = [
+        (REGISTER_PREFIX, options.registers),
+        (COUNTER_PREFIX, options.counters),
+        (LIST_PREFIX, options.lists),
+    ];
+    let live: Vec<_> = kinds.iter().filter(|(_, n)| *n > 0).collect();
+    let (prefix, count) = live[rng.random_range(0..live.len())];
+    let key = format!(
+        "{prefix}{}.{epoch}:{}",
+        options.round,
+        rng.random_range(0..*count)
+    );
+    let read = rng.random_bool(0.4);
+    let call = match (*prefix, read) {
+        (_, true) => Call::Get,
+        (REGISTER_PREFIX, false) => Call::Set(unique),
+        (COUNTER_PREFIX, false) => Call::Incr,
+        (_, false) => Call::Append(format!("{unique}{TOKEN_END}")),
+    };
+    (key, call)
+}

@@ -1,0 +1,960 @@
+//! The simulated cluster: nodes, their disks and state machines, the network, the fault
+//! schedule and the client workload, all driven by one seed.
+//!
+//! Each node's `Ready` is handled exactly as the real driver does: persist to the simulated
+//! disk, then send, then restore/apply, then answer reads, then `advance`. A crash may strike
+//! before the persist (the whole `Ready` is lost) or between persist and send (its messages
+//! are lost). Every invariant is checked right after the step that could break it.
+
+use raft_kv::raft::{
+    Config, Entry, Message, Node, NodeId, ReadState, Ready, RequestId, Restored, RoleKind, Status,
+};
+
+use super::Options;
+use super::disk::Disk;
+use super::invariants::committed_entries::CommittedLog;
+use super::invariants::election_safety::ElectionSafety;
+use super::invariants::liveness::{self, Probe, ProbeState};
+use super::invariants::log_matching::LogMatching;
+use super::invariants::read_linearizability::{self, PendingRead, Reads};
+use super::invariants::stale_term::{self, StaleRequest};
+use super::invariants::state_machine_safety::{self, AppliedHistory};
+use super::invariants::{
+    Check, Violation, durable_state, leader_append_only, leader_commit_rule, leader_completeness,
+    monotonic_state, persist_before_send,
+};
+use super::network::{Faults, Network};
+use super::params::Params;
+use super::rng::Rng;
+use super::state_machine::{REGISTERS, StateMachine, decode_set, entry_hash};
+use super::trace::{self, Trace};
+use super::workload::Workload;
+
+/// `Ready` rounds after one input beyond which the core is considered stuck in a loop.
+const MAX_READY_ROUNDS: usize = 64;
+
+/// Messages in flight beyond which the core is considered to be flooding the network.
+const MAX_IN_FLIGHT: usize = 100_000;
+
+/// Failure name when the core keeps producing `Ready`s without new input.
+pub const READY_LOOP: &str = "ready_loop";
+
+/// Failure name when the core floods the network with messages.
+pub const MESSAGE_FLOOD: &str = "message_flood";
+
+/// Failure name when the core emits a message that is not from itself.
+pub const ENVELOPE: &str = "envelope";
+
+/// What one seed did, for the summary line.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Report {
+    /// Ticks simulated.
+    pub ticks: u64,
+    /// Messages delivered.
+    pub delivered: u64,
+    /// Messages lost to drops and partitions.
+    pub dropped: u64,
+    /// Node crashes (including crashes in the middle of a `Ready`).
+    pub crashes: u64,
+    /// Partitions started.
+    pub partitions: u64,
+    /// Proposals accepted by a leader.
+    pub proposed: u64,
+    /// Proposals acknowledged.
+    pub acknowledged: u64,
+    /// Reads served.
+    pub reads: u64,
+    /// Snapshots installed from a leader.
+    pub snapshots_installed: u64,
+    /// Highest term reached.
+    pub max_term: u64,
+    /// Ticks from the heal until a fresh write was applied everywhere.
+    pub converge_ticks: u64,
+}
+
+/// One simulated node: the core (while it is up), its disk and its state machine.
+struct SimNode {
+    id: NodeId,
+    /// The running core; `None` while crashed.
+    node: Option<Node>,
+    /// What survives a crash.
+    disk: Disk,
+    /// The state machine; rebuilt from the disk's snapshot on restart.
+    sm: StateMachine,
+    /// The last status observed from the current incarnation.
+    status: Option<Status>,
+    /// Tick at which a crashed node comes back.
+    restart_at: u64,
+    /// Reads invoked on this incarnation and not yet served.
+    reads: Vec<PendingRead>,
+    /// Next read sequence number; never reset, so request ids stay unique.
+    next_read_seq: u64,
+}
+
+/// The whole simulated world for one seed.
+pub struct Cluster {
+    params: Params,
+    now: u64,
+    /// Whether crashes and random partitions may happen (false in the calm tail).
+    faults_on: bool,
+    net_rng: Rng,
+    fault_rng: Rng,
+    client_rng: Rng,
+    config_rng: Rng,
+    /// Drives leader churn; a separate stream so adding it left other streams unchanged.
+    churn_rng: Rng,
+    /// Per-tick chance (ppm) of crashing the leader briefly (0 for most seeds).
+    leader_churn_ppm: u64,
+    net: Network,
+    nodes: Vec<SimNode>,
+    election: ElectionSafety,
+    log: LogMatching,
+    history: AppliedHistory,
+    committed: CommittedLog,
+    reads: Reads,
+    workload: Workload,
+    trace: Trace,
+    /// Whether to check the protocol rules (see `Options::protocol_rules`).
+    protocol_rules: bool,
+    /// Set while the node being stepped handles a leader's request from an older term.
+    stale_request: Option<StaleRequest>,
+    /// The bug injected into every node, if any.
+    #[cfg(feature = "bug-injection")]
+    bug: Option<raft_kv::raft::Bug>,
+    report: Report,
+}
+
+impl Cluster {
+    /// Builds the cluster for `seed`; nothing runs until [`Cluster::run`].
+    pub fn new(seed: u64, options: &Options) -> Cluster {
+        let mut rng = Rng::new(seed);
+        let params = Params::generate(&mut rng, options.fault_ticks);
+        let nodes = (1..=params.nodes as NodeId)
+            .map(|id| SimNode {
+                id,
+                node: None,
+                disk: Disk::default(),
+                sm: StateMachine::default(),
+                status: None,
+                restart_at: 0,
+                reads: Vec::new(),
+                next_read_seq: 1,
+            })
+            .collect();
+        let trace = Trace {
+            enabled: options.trace,
+        };
+        let net_rng = rng.fork();
+        let fault_rng = rng.fork();
+        let client_rng = rng.fork();
+        let config_rng = rng.fork();
+        let mut churn_rng = rng.fork();
+        let leader_churn_ppm = churn_rng.pick(&[0, 0, 5_000, 20_000]);
+        trace.log(0, || {
+            format!("seed {seed}: {params:?}, leader_churn_ppm: {leader_churn_ppm}")
+        });
+        Cluster {
+            net: Network::new(params.nodes, params.faults),
+            workload: Workload::new(params.nodes),
+            net_rng,
+            fault_rng,
+            client_rng,
+            config_rng,
+            churn_rng,
+            leader_churn_ppm,
+            params,
+            now: 0,
+            faults_on: true,
+            nodes,
+            election: ElectionSafety::default(),
+            log: LogMatching::default(),
+            history: AppliedHistory::default(),
+            committed: CommittedLog::default(),
+            reads: Reads::default(),
+            trace,
+            stale_request: None,
+            protocol_rules: options.protocol_rules,
+            #[cfg(feature = "bug-injection")]
+            bug: options.bug,
+            report: Report::default(),
+        }
+    }
+
+    /// Runs the fault phase, then the calm tail with its liveness checks.
+    ///
+    /// # Errors
+    /// The first invariant violation, with the tick it happened at in `now()`.
+    pub fn run(&mut self) -> Result<Report, Violation> {
+        for i in 0..self.nodes.len() {
+            self.start(i)?;
+        }
+        while self.now < self.params.fault_ticks {
+            self.now += 1;
+            self.fault_step()?;
+            self.tick_all()?;
+            self.deliver()?;
+            self.client_step()?;
+        }
+        self.heal()?;
+        self.converge()?;
+        self.drain()?;
+        self.report.ticks = self.now;
+        self.report.delivered = self.net.delivered;
+        self.report.dropped = self.net.dropped;
+        self.report.proposed = self.workload.proposed;
+        self.report.acknowledged = self.workload.acknowledged;
+        self.report.reads = self.reads.served;
+        Ok(self.report)
+    }
+
+    /// The current tick.
+    pub fn now(&self) -> u64 {
+        self.now
+    }
+
+    fn config(&mut self, id: NodeId) -> Config {
+        Config {
+            id,
+            voters: (1..=self.params.nodes as NodeId).collect(),
+            election_ticks: self.params.election_ticks,
+            heartbeat_ticks: self.params.heartbeat_ticks,
+            max_append_bytes: self.params.max_append_bytes,
+            max_inflight_appends: self.params.max_inflight_appends,
+            max_uncommitted_entries: self.params.max_uncommitted_entries,
+            seed: self.config_rng.next_u64(),
+        }
+    }
+
+    /// Starts (or restarts) node `i` from its disk.
+    fn start(&mut self, i: usize) -> Check {
+        let id = self.nodes[i].id;
+        let config = self.config(id);
+        let n = &mut self.nodes[i];
+        let restored = Restored {
+            hard_state: n.disk.hard_state,
+            snapshot: n.disk.snapshot.clone(),
+            entries: n.disk.entries(),
+        };
+        n.sm = match &n.disk.snapshot {
+            Some(snapshot) => StateMachine::restore(snapshot).map_err(|e| {
+                Violation::new(
+                    state_machine_safety::NAME,
+                    format!("n{id} cannot restore its durable snapshot: {e}"),
+                )
+            })?,
+            None => StateMachine::default(),
+        };
+        #[cfg_attr(not(feature = "bug-injection"), allow(unused_mut))]
+        let mut node = Node::new(config, restored);
+        #[cfg(feature = "bug-injection")]
+        if let Some(bug) = self.bug {
+            node.inject_bug(bug);
+        }
+        let status = node.status();
+        monotonic_state::check_restart(&n.disk.hard_state, &status)?;
+        let (hs, snap, last) = (
+            n.disk.hard_state,
+            n.disk.snapshot_index(),
+            n.disk.last_index(),
+        );
+        self.trace.log(self.now, || {
+            format!(
+                "n{id} START term={} vote={:?} commit={} snapshot={snap} last={last}",
+                hs.term, hs.vote, hs.commit
+            )
+        });
+        n.node = Some(node);
+        n.status = None;
+        self.after_input(i)
+    }
+
+    fn crash(&mut self, i: usize, why: &str) {
+        let down = self
+            .fault_rng
+            .range(self.params.down_ticks.0, self.params.down_ticks.1);
+        self.crash_for(i, why, down);
+    }
+
+    fn crash_for(&mut self, i: usize, why: &str, down: u64) {
+        let n = &mut self.nodes[i];
+        n.node = None;
+        n.status = None;
+        n.reads.clear();
+        n.sm = StateMachine::default();
+        n.restart_at = self.now + down;
+        self.workload.crashed(n.id);
+        self.report.crashes += 1;
+        let (id, at) = (n.id, n.restart_at);
+        self.trace.log(self.now, || {
+            format!("n{id} CRASH {why}; restarts at t={at}")
+        });
+    }
+
+    fn live(&self) -> Vec<usize> {
+        (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].node.is_some())
+            .collect()
+    }
+
+    /// Live nodes whose last status says leader, highest term first.
+    fn leaders(&self) -> Vec<usize> {
+        let mut leaders: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| {
+                self.nodes[i]
+                    .status
+                    .as_ref()
+                    .is_some_and(|s| s.role == RoleKind::Leader)
+            })
+            .collect();
+        leaders.sort_by_key(|&i| std::cmp::Reverse(self.term_of(i)));
+        leaders
+    }
+
+    fn term_of(&self, i: usize) -> u64 {
+        self.nodes[i].status.as_ref().map_or(0, |s| s.term)
+    }
+
+    // ---- faults ----------------------------------------------------------------------------
+
+    fn fault_step(&mut self) -> Check {
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].node.is_none() && self.nodes[i].restart_at <= self.now {
+                self.start(i)?;
+            }
+        }
+        if self.net.is_partitioned() {
+            if self.fault_rng.chance(self.params.heal_ppm) {
+                self.net.heal();
+                self.trace.log(self.now, || "HEAL network".to_string());
+            }
+        } else if self.fault_rng.chance(self.params.partition_ppm) {
+            self.partition();
+        }
+        if self.fault_rng.chance(self.params.crash_ppm) {
+            let live = self.live();
+            if !live.is_empty() {
+                // Leaders are crashed more often than their share: that is where bugs hide.
+                let leaders = self.leaders();
+                let i = if !leaders.is_empty() && self.fault_rng.chance(400_000) {
+                    leaders[0]
+                } else {
+                    self.fault_rng.pick(&live)
+                };
+                self.crash(i, "(at tick)");
+            }
+        }
+        // Leader churn: a freshly elected leader dies before finishing its work, over and
+        // over, so leaders inherit half-replicated logs from several terms (Figure 8).
+        if self.churn_rng.chance(self.leader_churn_ppm)
+            && let Some(&i) = self.leaders().first()
+        {
+            let down = self.churn_rng.range(1, self.params.election_ticks);
+            self.crash_for(i, "(leader churn)", down);
+        }
+        Ok(())
+    }
+
+    fn partition(&mut self) {
+        self.report.partitions += 1;
+        let ids: Vec<NodeId> = self.nodes.iter().map(|n| n.id).collect();
+        let leader = self.leaders().first().map(|&i| self.nodes[i].id);
+        match self.fault_rng.below(3) {
+            0 => {
+                let mut shuffled = ids.clone();
+                self.fault_rng.shuffle(&mut shuffled);
+                let size = self.fault_rng.range(1, ids.len() as u64) as usize;
+                let side = &shuffled[..size];
+                self.net.split(side);
+                self.trace
+                    .log(self.now, || format!("PARTITION {side:?} | rest"));
+            }
+            1 => {
+                let isolated = leader.unwrap_or_else(|| self.fault_rng.pick(&ids));
+                self.net.split(&[isolated]);
+                self.trace
+                    .log(self.now, || format!("PARTITION isolate n{isolated}"));
+            }
+            _ => {
+                let links = self.fault_rng.range(1, 3);
+                for _ in 0..links {
+                    let from = match leader {
+                        Some(l) if self.fault_rng.chance(500_000) => l,
+                        _ => self.fault_rng.pick(&ids),
+                    };
+                    let mut to = self.fault_rng.pick(&ids);
+                    while to == from {
+                        to = self.fault_rng.pick(&ids);
+                    }
+                    self.net.block(from, to);
+                    self.trace
+                        .log(self.now, || format!("PARTITION one-way n{from} ↛ n{to}"));
+                }
+            }
+        }
+    }
+
+    /// Ends the fault phase: heals the network, stops drops, restarts every crashed node.
+    fn heal(&mut self) -> Check {
+        self.faults_on = false;
+        self.net.heal();
+        self.net.faults = Faults {
+            drop_ppm: 0,
+            long_delay_ppm: 0,
+            ..self.params.faults
+        };
+        self.trace
+            .log(self.now, || "HEAL everything; faults stop".to_string());
+        for i in 0..self.nodes.len() {
+            if self.nodes[i].node.is_none() {
+                self.start(i)?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- the driver loop -------------------------------------------------------------------
+
+    fn tick_all(&mut self) -> Check {
+        for i in 0..self.nodes.len() {
+            if let Some(node) = self.nodes[i].node.as_mut() {
+                node.tick();
+                self.after_input(i)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn deliver(&mut self) -> Check {
+        for envelope in self.net.due(self.now, &mut self.net_rng) {
+            let i = envelope.to as usize - 1;
+            let receiver_term = self.term_of(i);
+            let Some(node) = self.nodes.get_mut(i).and_then(|n| n.node.as_mut()) else {
+                self.trace.log(self.now, || {
+                    format!("{} (lost: node down)", trace::envelope(&envelope))
+                });
+                continue;
+            };
+            self.trace.log(self.now, || trace::envelope(&envelope));
+            let from_leader = matches!(
+                envelope.message,
+                Message::AppendEntries { .. } | Message::InstallSnapshot { .. }
+            );
+            self.stale_request =
+                (from_leader && envelope.term < receiver_term).then_some(StaleRequest {
+                    from: envelope.from,
+                    term: envelope.term,
+                    receiver_term,
+                });
+            node.step(envelope);
+            let outcome = self.after_input(i);
+            self.stale_request = None;
+            outcome?;
+        }
+        Ok(())
+    }
+
+    /// Handles every `Ready` node `i` has after an input, then checks its status.
+    fn after_input(&mut self, i: usize) -> Check {
+        for round in 0.. {
+            let Some(node) = self.nodes[i].node.as_mut() else {
+                return Ok(());
+            };
+            if !node.has_ready() {
+                break;
+            }
+            if round == MAX_READY_ROUNDS {
+                return Err(Violation::new(
+                    READY_LOOP,
+                    format!(
+                        "n{} still has work after {MAX_READY_ROUNDS} Readies for one input",
+                        i + 1
+                    ),
+                ));
+            }
+            let ready = node.ready();
+            if !self.handle_ready(i, ready)? {
+                return Ok(());
+            }
+        }
+        self.observe(i)
+    }
+
+    /// Carries out one `Ready`; returns false if the node crashed while doing so.
+    fn handle_ready(&mut self, i: usize, ready: Ready) -> Result<bool, Violation> {
+        let id = self.nodes[i].id;
+        self.trace
+            .log(self.now, || format!("n{id} {}", trace::ready(&ready)));
+        if let Some(request) = &self.stale_request
+            && self.protocol_rules
+        {
+            stale_term::check(id, request, &self.nodes[i].disk.hard_state, &ready)?;
+        }
+        if self.faults_on && self.fault_rng.chance(self.params.ready_crash_ppm) {
+            self.crash(i, "before persisting a Ready (it is lost)");
+            return Ok(false);
+        }
+        self.persist(i, &ready)?;
+        if self.faults_on && self.fault_rng.chance(self.params.ready_crash_ppm) {
+            self.crash(i, "after persisting a Ready, before sending it");
+            return Ok(false);
+        }
+        for envelope in ready.messages {
+            if envelope.from != id {
+                return Err(Violation::new(
+                    ENVELOPE,
+                    format!("n{id} emitted a message from n{}", envelope.from),
+                ));
+            }
+            if self.protocol_rules {
+                persist_before_send::check(&self.nodes[i].disk, &envelope)?;
+            }
+            self.net.send(envelope, self.now, &mut self.net_rng);
+        }
+        if self.net.in_flight() > MAX_IN_FLIGHT {
+            return Err(Violation::new(
+                MESSAGE_FLOOD,
+                format!(
+                    "{} messages in flight after n{id}'s Ready",
+                    self.net.in_flight()
+                ),
+            ));
+        }
+        if let Some(snapshot) = &ready.snapshot {
+            let n = &self.nodes[i];
+            state_machine_safety::check_restore_order(id, n.sm.applied, snapshot.index)?;
+            let sm = StateMachine::restore(snapshot).map_err(|e| {
+                Violation::new(
+                    state_machine_safety::NAME,
+                    format!("n{id} received a malformed snapshot: {e}"),
+                )
+            })?;
+            self.history.check_restored(id, &sm)?;
+            self.nodes[i].sm = sm;
+            self.report.snapshots_installed += 1;
+            self.trace.log(self.now, || {
+                format!(
+                    "n{id} INSTALL snapshot {}@{}",
+                    snapshot.index, snapshot.term
+                )
+            });
+        }
+        for entry in &ready.committed_entries {
+            self.apply(i, entry)?;
+        }
+        for read_state in &ready.read_states {
+            self.read_state(i, read_state)?;
+        }
+        self.serve_reads(i)?;
+        self.nodes[i]
+            .node
+            .as_mut()
+            .expect("a node that handled a Ready without crashing is up")
+            .advance();
+        self.maybe_compact(i)?;
+        Ok(true)
+    }
+
+    fn persist(&mut self, i: usize, ready: &Ready) -> Check {
+        let n = &mut self.nodes[i];
+        if let Some(status) = n.node.as_ref().map(Node::status)
+            && status.role == RoleKind::Leader
+        {
+            leader_append_only::check(n.id, status.term, &n.disk, &ready.entries)?;
+        }
+        if let Some(snapshot) = &ready.snapshot {
+            n.disk
+                .install_snapshot(n.id, snapshot, &self.log, &self.committed)?;
+        }
+        if let Some(hard_state) = ready.hard_state {
+            durable_state::check(n.id, &n.disk.hard_state, &hard_state)?;
+            n.disk.hard_state = hard_state;
+        }
+        n.disk
+            .append(n.id, &ready.entries, &mut self.log, &self.committed)
+    }
+
+    fn apply(&mut self, i: usize, entry: &Entry) -> Check {
+        let id = self.nodes[i].id;
+        self.committed.record(id, entry)?;
+        let first = self.history.apply(id, &mut self.nodes[i].sm, entry)?;
+        if first && let Some((key, value)) = entry.data.as_deref().and_then(decode_set) {
+            self.reads.record_write(entry.index, key, value);
+        }
+        self.workload.applied(id, entry, &mut self.committed)
+    }
+
+    fn read_state(&mut self, i: usize, read_state: &ReadState) -> Check {
+        let n = &mut self.nodes[i];
+        let Some(pos) = n.reads.iter().position(|r| r.id == read_state.id) else {
+            return Err(Violation::new(
+                read_linearizability::NAME,
+                format!(
+                    "n{} answered read {} that is unknown or already answered",
+                    n.id,
+                    trace::request_id(&read_state.id)
+                ),
+            ));
+        };
+        let id = n.id;
+        match read_state.index {
+            None => {
+                n.reads.swap_remove(pos);
+                self.trace.log(self.now, || {
+                    format!("n{id} read {} refused", trace::request_id(&read_state.id))
+                });
+            }
+            Some(index) => {
+                self.reads.check_read_index(id, &n.reads[pos], index)?;
+                n.reads[pos].read_index = Some(index);
+                self.trace.log(self.now, || {
+                    format!(
+                        "n{id} read {} index={index}",
+                        trace::request_id(&read_state.id)
+                    )
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn serve_reads(&mut self, i: usize) -> Check {
+        let n = &mut self.nodes[i];
+        let applied = n.sm.applied;
+        let mut k = 0;
+        while k < n.reads.len() {
+            match n.reads[k].read_index {
+                Some(index) if index <= applied => {
+                    let read = n.reads.remove(k);
+                    self.reads.serve(n.id, &read, &n.sm)?;
+                    let id = n.id;
+                    let value = n.sm.get(read.key);
+                    self.trace.log(self.now, || {
+                        format!(
+                            "n{id} read {} served at applied={applied}: r{} = {value:?}",
+                            trace::request_id(&read.id),
+                            read.key
+                        )
+                    });
+                }
+                _ => k += 1,
+            }
+        }
+        Ok(())
+    }
+
+    fn maybe_compact(&mut self, i: usize) -> Check {
+        let n = &mut self.nodes[i];
+        if n.sm.applied < n.disk.snapshot_index() + self.params.snapshot_every {
+            return Ok(());
+        }
+        let snapshot = n.sm.snapshot();
+        n.disk.compact(n.id, &snapshot)?;
+        let (id, index, term) = (n.id, snapshot.index, snapshot.term);
+        n.node
+            .as_mut()
+            .expect("only a live node applies entries")
+            .compact(snapshot);
+        self.trace
+            .log(self.now, || format!("n{id} COMPACT through {index}@{term}"));
+        Ok(())
+    }
+
+    /// Checks node `i`'s status after a step: monotonicity, one leader per term, and the log of
+    /// a newly elected leader.
+    fn observe(&mut self, i: usize) -> Check {
+        let n = &self.nodes[i];
+        let Some(node) = &n.node else {
+            return Ok(());
+        };
+        let status = node.status();
+        if let Some(prev) = &n.status {
+            monotonic_state::check(prev, &status)?;
+            if self.protocol_rules {
+                leader_commit_rule::check(prev, &status, &n.disk)?;
+            }
+        }
+        // Everything up to the commit index is committed: record it from the durable log.
+        let prev_commit = n
+            .status
+            .as_ref()
+            .map_or(n.disk.snapshot_index(), |p| p.commit);
+        for index in prev_commit + 1..=status.commit {
+            if let Some(entry) = n.disk.entry(index) {
+                self.committed.record(status.id, entry)?;
+            }
+        }
+        let changed = n
+            .status
+            .as_ref()
+            .is_none_or(|p| p.role != status.role || p.term != status.term);
+        if changed {
+            self.trace.log(self.now, || {
+                format!(
+                    "n{} becomes {:?} term={} leader={:?} commit={} applied={} last={}",
+                    status.id,
+                    status.role,
+                    status.term,
+                    status.leader,
+                    status.commit,
+                    status.applied,
+                    status.last_index
+                )
+            });
+        }
+        let newly_leader =
+            status.role == RoleKind::Leader && self.election.leader_of(status.term).is_none();
+        self.election.observe(&status)?;
+        if newly_leader {
+            leader_completeness::check(status.id, status.term, &n.disk, &self.committed)?;
+        }
+        self.report.max_term = self.report.max_term.max(status.term);
+        self.nodes[i].status = Some(status);
+        Ok(())
+    }
+
+    // ---- clients ---------------------------------------------------------------------------
+
+    fn client_step(&mut self) -> Check {
+        if self.client_rng.chance(self.params.propose_ppm) {
+            self.propose()?;
+        }
+        if self.client_rng.chance(self.params.read_ppm) {
+            self.read()?;
+        }
+        if self.client_rng.chance(self.params.transfer_ppm) {
+            self.transfer()?;
+        }
+        Ok(())
+    }
+
+    /// Proposes a fresh write, usually on a node that believes it leads (a stale leader
+    /// included, as a real client might), sometimes on any node (which refuses).
+    fn propose(&mut self) -> Check {
+        let leaders = self.leaders();
+        let live = self.live();
+        let i = if !leaders.is_empty() && !self.client_rng.chance(100_000) {
+            self.client_rng.pick(&leaders)
+        } else if !live.is_empty() {
+            self.client_rng.pick(&live)
+        } else {
+            return Ok(());
+        };
+        self.propose_on(i).map(|_| ())
+    }
+
+    /// Proposes a fresh write on node `i`; returns its probe record if a leader accepted it.
+    fn propose_on(&mut self, i: usize) -> Result<Option<Probe>, Violation> {
+        let (key, value, data) = self
+            .workload
+            .next_write(&mut self.client_rng, self.params.max_pad);
+        let n = &mut self.nodes[i];
+        let id = n.id;
+        let Some(node) = n.node.as_mut() else {
+            return Ok(None);
+        };
+        let outcome = node.propose(data.clone());
+        let probe = match outcome {
+            Ok((index, term)) => {
+                self.workload
+                    .accepted(id, index, term, data.clone(), self.now);
+                self.trace.log(self.now, || {
+                    format!("client n{id} propose r{key}={value} → {index}@{term}")
+                });
+                Some(Probe {
+                    node: id,
+                    index,
+                    term,
+                    hash: entry_hash(&Entry {
+                        index,
+                        term,
+                        data: Some(data),
+                    }),
+                })
+            }
+            Err(e) => {
+                self.trace.log(self.now, || {
+                    format!("client n{id} propose r{key}={value} refused: {e}")
+                });
+                None
+            }
+        };
+        self.after_input(i)?;
+        Ok(probe)
+    }
+
+    /// Starts a linearizable read on a random live node.
+    fn read(&mut self) -> Check {
+        let live = self.live();
+        if live.is_empty() {
+            return Ok(());
+        }
+        let i = self.client_rng.pick(&live);
+        let key = self.client_rng.below(u64::from(REGISTERS)) as u8;
+        let committed = self.committed.max_index();
+        let n = &mut self.nodes[i];
+        let id = RequestId {
+            node: n.id,
+            seq: n.next_read_seq,
+        };
+        n.next_read_seq += 1;
+        let node = n.node.as_mut().expect("live() returns live nodes");
+        match node.read(id) {
+            Ok(()) => {
+                n.reads.push(self.reads.invoke(id, key, committed));
+                self.trace.log(self.now, || {
+                    format!(
+                        "client n{} read {} r{key} (committed={committed})",
+                        id.node,
+                        trace::request_id(&id)
+                    )
+                });
+            }
+            Err(e) => self.trace.log(self.now, || {
+                format!(
+                    "client n{} read {} refused: {e}",
+                    id.node,
+                    trace::request_id(&id)
+                )
+            }),
+        }
+        self.after_input(i)
+    }
+
+    /// Asks the current leader to hand leadership to a random or the best follower.
+    fn transfer(&mut self) -> Check {
+        let Some(&i) = self.leaders().first() else {
+            return Ok(());
+        };
+        let from = self.nodes[i].id;
+        let to = if self.client_rng.chance(500_000) {
+            None
+        } else {
+            let others: Vec<NodeId> = self
+                .nodes
+                .iter()
+                .map(|n| n.id)
+                .filter(|&id| id != from)
+                .collect();
+            Some(self.client_rng.pick(&others))
+        };
+        self.trace.log(self.now, || {
+            format!("client n{from} transfer leadership to {to:?}")
+        });
+        if let Some(node) = self.nodes[i].node.as_mut() {
+            node.transfer_leadership(to);
+        }
+        self.after_input(i)
+    }
+
+    // ---- the calm tail ---------------------------------------------------------------------
+
+    /// Sum of every node's durable last index, durable commit index and applied index: it
+    /// changes whenever replication, commitment or application moves anywhere.
+    fn progress_mark(&self) -> u64 {
+        self.nodes
+            .iter()
+            .map(|n| n.disk.last_index() + n.disk.hard_state.commit + n.sm.applied)
+            .sum()
+    }
+
+    /// One tick of the calm tail: no faults, no client writes, reads go on.
+    fn calm_tick(&mut self) -> Check {
+        self.now += 1;
+        self.tick_all()?;
+        self.deliver()?;
+        if self.client_rng.chance(self.params.read_ppm) {
+            self.read()?;
+        }
+        Ok(())
+    }
+
+    /// Runs until a fresh write proposed on a leader is applied on every node.
+    fn converge(&mut self) -> Check {
+        let healed_at = self.now;
+        let mut progress =
+            liveness::Progress::new(self.now, self.progress_mark(), self.params.election_ticks);
+        let mut probe: Option<Probe> = None;
+        loop {
+            if let Some(p) = probe {
+                let machines: Vec<&StateMachine> = self.nodes.iter().map(|n| &n.sm).collect();
+                match p.state(&self.history, &machines) {
+                    ProbeState::Everywhere => break,
+                    ProbeState::Lost => probe = None,
+                    ProbeState::Waiting => {
+                        // The proposer lost its term before the probe committed: the client
+                        // retries with a new write.
+                        let still_leads = self.nodes[p.node as usize - 1]
+                            .status
+                            .as_ref()
+                            .is_some_and(|s| s.role == RoleKind::Leader && s.term == p.term);
+                        if !still_leads && self.history.get(p.index).is_none() {
+                            probe = None;
+                        }
+                    }
+                }
+            }
+            if probe.is_none()
+                && let Some(&i) = self.leaders().first()
+            {
+                probe = self.propose_on(i)?;
+                if let Some(p) = probe {
+                    self.trace.log(self.now, || {
+                        format!("LIVENESS probe {}@{} on n{}", p.index, p.term, p.node)
+                    });
+                }
+            }
+            if let Err(why) = progress.check(self.now, self.progress_mark()) {
+                let statuses = self.describe_statuses();
+                return Err(liveness::not_converged(healed_at, &why, probe, statuses));
+            }
+            self.calm_tick()?;
+        }
+        self.report.converge_ticks = self.now - healed_at;
+        self.trace.log(self.now, || {
+            format!(
+                "LIVENESS converged {} ticks after the heal",
+                self.now - healed_at
+            )
+        });
+        Ok(())
+    }
+
+    /// Lets the calm cluster work until every leader has applied all it accepted in its
+    /// current term.
+    fn drain(&mut self) -> Check {
+        let mut progress =
+            liveness::Progress::new(self.now, self.progress_mark(), self.params.election_ticks);
+        loop {
+            let pending: Vec<_> = self
+                .leaders()
+                .into_iter()
+                .filter_map(|i| {
+                    let status = self.nodes[i].status.as_ref()?;
+                    let pending = self.workload.pending_in_term(status.id, status.term);
+                    (!pending.is_empty()).then_some((status.id, status.term, pending))
+                })
+                .collect();
+            let Some((node, term, pending)) = pending.first() else {
+                return Ok(());
+            };
+            if let Err(why) = progress.check(self.now, self.progress_mark()) {
+                return Err(liveness::leader_not_applied(*node, *term, &why, pending));
+            }
+            self.calm_tick()?;
+        }
+    }
+
+    fn describe_statuses(&self) -> String {
+        self.nodes
+            .iter()
+            .map(|n| match &n.status {
+                Some(s) => format!(
+                    "n{} {:?}@{} leader={:?} commit={} applied={} last={}",
+                    s.id, s.role, s.term, s.leader, s.commit, s.applied, s.last_index
+                ),
+                None => format!("n{} down", n.id),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
