@@ -762,29 +762,24 @@ fn parse_expire(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
 }
 
 fn relative_expiry(amount: i64, seconds: bool, name: &str) -> Result<Expiry, CommandError> {
-    let invalid = || CommandError::InvalidExpire(name.to_string());
-    if amount <= 0 {
-        return Err(invalid());
-    }
-    let ms = if seconds {
-        amount.checked_mul(1000).ok_or_else(invalid)?
-    } else {
-        amount
-    };
-    Ok(Expiry::RelativeMs(ms))
+    expiry_ms(amount, seconds, name).map(Expiry::RelativeMs)
 }
 
 fn absolute_expiry(amount: i64, seconds: bool, name: &str) -> Result<Expiry, CommandError> {
+    expiry_ms(amount, seconds, name).map(Expiry::AtMs)
+}
+
+/// An expiry amount in milliseconds; Redis refuses zero, negative and overflowing values.
+fn expiry_ms(amount: i64, seconds: bool, name: &str) -> Result<i64, CommandError> {
     let invalid = || CommandError::InvalidExpire(name.to_string());
     if amount <= 0 {
         return Err(invalid());
     }
-    let ms = if seconds {
-        amount.checked_mul(1000).ok_or_else(invalid)?
+    if seconds {
+        amount.checked_mul(1000).ok_or_else(invalid)
     } else {
-        amount
-    };
-    Ok(Expiry::AtMs(ms))
+        Ok(amount)
+    }
 }
 
 /// Parses a strict Redis integer: optional `-`, no `+`, no leading zeros or spaces.
