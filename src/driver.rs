@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -121,11 +122,47 @@ struct PendingRead {
     deadline: Instant,
 }
 
+/// Running totals of the node's disk and replication work, for `INFO raft`: they show how well
+/// writes are batched (entries per fsync, entries per AppendEntries).
+#[derive(Debug, Default)]
+pub struct IoCounters {
+    fsyncs: AtomicU64,
+    entries_written: AtomicU64,
+    appends_sent: AtomicU64,
+    append_entries_sent: AtomicU64,
+}
+
+/// A copy of [`IoCounters`] at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IoStats {
+    /// Log writes, each ending in one fsync.
+    pub fsyncs: u64,
+    /// Log entries written to disk.
+    pub entries_written: u64,
+    /// AppendEntries messages sent that carried at least one entry.
+    pub appends_sent: u64,
+    /// Entries carried by those messages, all followers counted.
+    pub append_entries_sent: u64,
+}
+
+impl IoCounters {
+    /// The current totals.
+    pub fn snapshot(&self) -> IoStats {
+        IoStats {
+            fsyncs: self.fsyncs.load(Ordering::Relaxed),
+            entries_written: self.entries_written.load(Ordering::Relaxed),
+            appends_sent: self.appends_sent.load(Ordering::Relaxed),
+            append_entries_sent: self.append_entries_sent.load(Ordering::Relaxed),
+        }
+    }
+}
+
 /// A cheap, cloneable handle to the raft actor, used by the RESP server and the gRPC service.
 #[derive(Clone)]
 pub struct DriverHandle {
     inbox_tx: mpsc::Sender<Input>,
     wait: Duration,
+    io: Arc<IoCounters>,
 }
 
 impl DriverHandle {
@@ -158,6 +195,12 @@ impl DriverHandle {
     }
 
     /// The node's Raft status, for INFO.
+    /// The node's disk and replication totals.
+    pub fn io_stats(&self) -> IoStats {
+        self.io.snapshot()
+    }
+
+    /// The core's status, asked through the actor's inbox.
     pub async fn status(&self) -> Result<raft::Status, ClusterError> {
         let (tx, rx) = oneshot::channel();
         if self.inbox_tx.send(Input::Status(tx)).await.is_err() {
@@ -284,6 +327,8 @@ pub struct Driver {
     confirmed: BTreeMap<Index, Vec<PendingRead>>,
     /// Start-up catch-up tracking: the internal ReadIndex request, and its index once known.
     catch_up: CatchUp,
+    /// Disk and replication totals, shared with every handle.
+    io: Arc<IoCounters>,
 }
 
 enum CatchUp {
@@ -370,6 +415,7 @@ impl Driver {
             reading: HashMap::new(),
             confirmed: BTreeMap::new(),
             catch_up: CatchUp::Waiting(None),
+            io: Arc::default(),
         })
     }
 
@@ -378,6 +424,7 @@ impl Driver {
         DriverHandle {
             inbox_tx: self.inbox_tx.clone(),
             wait: self.options.wait,
+            io: self.io.clone(),
         }
     }
 
@@ -738,6 +785,14 @@ impl Driver {
 
     fn send(&self, messages: Option<Vec<Envelope>>) {
         for message in messages.into_iter().flatten() {
+            if let Message::AppendEntries { entries, .. } = &message.message
+                && !entries.is_empty()
+            {
+                self.io.appends_sent.fetch_add(1, Ordering::Relaxed);
+                self.io
+                    .append_entries_sent
+                    .fetch_add(entries.len() as u64, Ordering::Relaxed);
+            }
             match &message.message {
                 Message::InstallSnapshot { snapshot } if snapshot.data.is_empty() => {
                     self.send_snapshot_from_disk(message);
@@ -777,6 +832,10 @@ impl Driver {
         let Some(mut storage) = self.storage.take() else {
             fatal("storage missing while persisting");
         };
+        self.io.fsyncs.fetch_add(1, Ordering::Relaxed);
+        self.io
+            .entries_written
+            .fetch_add(entries.len() as u64, Ordering::Relaxed);
         let joined = tokio::task::spawn_blocking(move || {
             let result = storage.persist(hard_state.as_ref(), snapshot.as_ref(), &entries);
             (storage, result)

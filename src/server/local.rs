@@ -10,6 +10,7 @@ use bytes::Bytes;
 use super::reply::{Out, error_frame};
 use super::session::Session;
 use super::{Backend, ClientInfo};
+use crate::driver::IoStats;
 use crate::kv::command::{self, Access, CommandError};
 use crate::kv::glob;
 use crate::pb;
@@ -514,7 +515,7 @@ impl<B: Backend> Session<B> {
             && let Some(s) = &status
         {
             section(&mut out, "Raft");
-            out.push_str(&raft_section(s));
+            out.push_str(&raft_section(s, &self.shared.backend.io_stats()));
         }
         Out::bulk(out)
     }
@@ -543,7 +544,7 @@ impl<B: Backend> Session<B> {
 }
 
 /// The `# Raft` section's lines.
-pub fn raft_section(s: &Status) -> String {
+pub fn raft_section(s: &Status, io: &IoStats) -> String {
     let role = match s.role {
         RoleKind::Leader => "leader",
         RoleKind::Follower => "follower",
@@ -551,13 +552,20 @@ pub fn raft_section(s: &Status) -> String {
     };
     format!(
         "role:{role}\r\nnode_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
-         last_applied:{}\r\nlast_log_index:{}\r\n",
+         last_applied:{}\r\nlast_log_index:{}\r\nsnapshot_index:{}\r\n\
+         wal_fsyncs:{}\r\nwal_entries_written:{}\r\nappends_sent:{}\r\n\
+         append_entries_sent:{}\r\n",
         s.id,
         s.term,
         s.leader.unwrap_or(0),
         s.commit,
         s.applied,
         s.last_index,
+        s.snapshot_index,
+        io.fsyncs,
+        io.entries_written,
+        io.appends_sent,
+        io.append_entries_sent,
     )
 }
 
