@@ -106,6 +106,13 @@ enum Input {
     Read(PendingRead),
     /// A snapshot of the core's status.
     Status(oneshot::Sender<raft::Status>),
+    /// A snapshot file finished writing on a blocking thread.
+    SnapshotWritten {
+        index: Index,
+        term: Term,
+        bytes: usize,
+        result: Result<(), String>,
+    },
 }
 
 struct PendingWrite {
@@ -329,6 +336,10 @@ pub struct Driver {
     catch_up: CatchUp,
     /// Disk and replication totals, shared with every handle.
     io: Arc<IoCounters>,
+    /// Index of the snapshot being written on a blocking thread, if any.
+    snapshot_writing: Option<Index>,
+    /// A snapshot written to disk that the log still has to be compacted to.
+    snapshot_written: Option<(Index, Term, usize)>,
 }
 
 enum CatchUp {
@@ -416,6 +427,8 @@ impl Driver {
             confirmed: BTreeMap::new(),
             catch_up: CatchUp::Waiting(None),
             io: Arc::default(),
+            snapshot_writing: None,
+            snapshot_written: None,
         })
     }
 
@@ -468,6 +481,9 @@ impl Driver {
                 self.handle_ready().await;
                 turns += 1;
             }
+            if let Some((index, term, bytes)) = self.snapshot_written.take() {
+                self.compact_to_snapshot(index, term, bytes).await;
+            }
             if let Some(stop_by) = stop_by
                 && (self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by)
             {
@@ -485,6 +501,17 @@ impl Driver {
             Input::Read(read) => self.handle_read(read),
             Input::Status(reply) => {
                 let _ = reply.send(self.node.status());
+            }
+            Input::SnapshotWritten {
+                index,
+                term,
+                bytes,
+                result,
+            } => {
+                if let Err(err) = result {
+                    fatal(&format!("writing the snapshot at {index} failed: {err}"));
+                }
+                self.snapshot_written = Some((index, term, bytes));
             }
         }
     }
@@ -780,7 +807,7 @@ impl Driver {
         }
         self.serve_confirmed_reads();
         self.node.advance();
-        self.maybe_snapshot().await;
+        self.maybe_snapshot();
     }
 
     fn send(&self, messages: Option<Vec<Envelope>>) {
@@ -952,8 +979,13 @@ impl Driver {
         }
     }
 
-    /// Takes a snapshot and compacts the log once enough entries were applied since the last.
-    async fn maybe_snapshot(&mut self) {
+    /// Starts a snapshot once enough entries were applied since the last: the state machine is
+    /// encoded here, and the file is written and fsynced on a blocking thread while the node
+    /// keeps serving; the log is compacted when the file is durable.
+    fn maybe_snapshot(&mut self) {
+        if self.snapshot_writing.is_some() {
+            return;
+        }
         // Nodes take their first snapshot at staggered points, so that a cluster applying the
         // same log does not pause for its snapshots all at once.
         let stagger = if self.snapshot_index == 0 {
@@ -969,27 +1001,48 @@ impl Driver {
             term: self.applied_term,
             data: self.kv.snapshot(),
         };
+        self.snapshot_writing = Some(snapshot.index);
+        let dir = self.options.data_dir.clone();
+        let inbox = self.inbox_tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let result = crate::storage::write_snapshot(&dir, &snapshot).map_err(|e| e.to_string());
+            // The driver is gone if this fails, and with it any use for the result.
+            let _ = inbox.blocking_send(Input::SnapshotWritten {
+                index: snapshot.index,
+                term: snapshot.term,
+                bytes: snapshot.data.len(),
+                result,
+            });
+        });
+    }
+
+    /// Compacts the log to a snapshot that is durable on disk.
+    async fn compact_to_snapshot(&mut self, index: Index, term: Term, bytes: usize) {
+        self.snapshot_writing = None;
         let Some(mut storage) = self.storage.take() else {
             fatal("storage missing while compacting");
         };
-        let for_disk = snapshot.clone();
         let joined = tokio::task::spawn_blocking(move || {
-            let result = storage.compact(&for_disk);
+            let result = storage.compact_to_written(index, term);
             (storage, result)
         })
         .await;
         match joined {
             Ok((storage, Ok(()))) => self.storage = Some(storage),
-            Ok((_, Err(err))) => fatal(&format!("writing a snapshot failed: {err}")),
-            Err(err) => fatal(&format!("snapshot task failed: {err}")),
+            Ok((_, Err(err))) => fatal(&format!("compacting the log failed: {err}")),
+            Err(err) => fatal(&format!("compaction task failed: {err}")),
         }
-        info!(
-            index = snapshot.index,
-            bytes = snapshot.data.len(),
-            "snapshot taken, log compacted"
-        );
-        self.snapshot_index = snapshot.index;
-        self.node.compact(without_data(snapshot));
+        if index <= self.snapshot_index {
+            // A newer snapshot from the leader was installed while this one was written.
+            return;
+        }
+        info!(index, bytes, "snapshot taken, log compacted");
+        self.snapshot_index = index;
+        self.node.compact(Snapshot {
+            index,
+            term,
+            data: Bytes::new(),
+        });
     }
 
     /// Answers every waiting command when the driver stops.
