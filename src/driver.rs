@@ -863,11 +863,21 @@ impl Driver {
         self.io
             .entries_written
             .fetch_add(entries.len() as u64, Ordering::Relaxed);
-        let joined = tokio::task::spawn_blocking(move || {
+        let joined = if self.node.status().role == RoleKind::Leader || snapshot.is_some() {
+            // The leader's appends are already on their way to the followers; its network
+            // tasks keep running while a blocking thread writes its copy.
+            tokio::task::spawn_blocking(move || {
+                let result = storage.persist(hard_state.as_ref(), snapshot.as_ref(), &entries);
+                (storage, result)
+            })
+            .await
+        } else {
+            // A follower answers nothing before this write is durable, so it writes in place:
+            // handing a short fsync to another thread and back costs two context switches,
+            // more CPU than the write itself, and messages arriving meanwhile batch up.
             let result = storage.persist(hard_state.as_ref(), snapshot.as_ref(), &entries);
-            (storage, result)
-        })
-        .await;
+            Ok((storage, result))
+        };
         match joined {
             Ok((storage, Ok(()))) => {
                 self.storage = Some(storage);
