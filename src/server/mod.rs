@@ -12,6 +12,7 @@
 //! cluster slows its clients down instead of queueing without bound.
 
 mod backend;
+mod docs;
 mod frame;
 mod local;
 mod reply;
