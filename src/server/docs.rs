@@ -165,7 +165,7 @@ pub const DOCS: &[Doc] = &[
     doc("client|info", Connection, "6.2.0", O1, "",
         "Describes this connection in the format of CLIENT LIST."),
     doc("client|list", Connection, "2.4.0", "O(N) where N is the number of client connections",
-        "filter=[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)|ID client-id:integer...]",
+        "[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id:integer...]",
         "Describes every connection to this node, one line each, optionally filtered.")
         .history(&[
             ("2.8.12", "Shows each client's unique id."),
@@ -933,10 +933,10 @@ mod tests {
         let list = parse(find("client|list").unwrap().syntax).unwrap();
         assert_eq!(
             show(&list),
-            "filter:oneof optional {\
-             normal_master_replica_pubsub:oneof token=TYPE {normal:pure-token token=NORMAL, \
-             master:pure-token token=MASTER, replica:pure-token token=REPLICA, \
-             pubsub:pure-token token=PUBSUB}, client-id:integer token=ID multiple}"
+            "normal_master_replica_pubsub:oneof token=TYPE optional {\
+             normal:pure-token token=NORMAL, master:pure-token token=MASTER, \
+             replica:pure-token token=REPLICA, \
+             pubsub:pure-token token=PUBSUB}, client-id:integer token=ID optional multiple"
         );
         assert_eq!(
             show(&parse("[PREFIX prefix]... [ID id...] DIGEST").unwrap()),
