@@ -194,8 +194,10 @@ pub const DOCS: &[Doc] = &[
         "[command-name...]",
         "Returns arity, flags and key positions of the named commands, or of all of them.")
         .history(&[("7.0.0", "Describes every command when given no names.")]),
-    doc("command|list", Server, "7.0.0", "O(N) where N is the number of commands", "",
-        "Lists the names of every command and subcommand."),
+    doc("command|list", Server, "7.0.0", "O(N) where N is the number of commands",
+        "[FILTERBY filterby=(MODULE module-name|ACLCAT category|PATTERN pattern:pattern)]",
+        "Lists the names of every command and subcommand, or those matching a filter; \
+         raft-kv has no modules and gives no command an ACL category."),
     doc("config", Server, "2.0.0", "Depends on subcommand.", "",
         "Reads the server's configuration, which is fixed at start-up."),
     doc("config|get", Server, "2.0.0", "O(N) where N is the number of parameters requested",

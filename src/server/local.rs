@@ -411,12 +411,31 @@ impl<B: Backend> Session<B> {
         let sub = sub.to_ascii_lowercase();
         match sub.as_slice() {
             b"count" if a.len() == 1 => Out::Integer(all_command_names().count() as i64),
-            b"list" => Out::Array(
-                all_command_names()
-                    .chain(SUBCOMMANDS.iter().map(|(n, ..)| *n))
-                    .map(Out::bulk)
-                    .collect(),
-            ),
+            b"list" => {
+                let names = all_command_names().chain(SUBCOMMANDS.iter().map(|(n, ..)| *n));
+                match &a[1..] {
+                    [] => Out::Array(names.map(Out::bulk).collect()),
+                    [filterby, kind, value] if filterby.eq_ignore_ascii_case(b"filterby") => {
+                        if kind.eq_ignore_ascii_case(b"pattern") {
+                            let pattern = value.to_ascii_lowercase();
+                            Out::Array(
+                                names
+                                    .filter(|n| glob::matches(&pattern, n.as_bytes()))
+                                    .map(Out::bulk)
+                                    .collect(),
+                            )
+                        } else if kind.eq_ignore_ascii_case(b"module")
+                            || kind.eq_ignore_ascii_case(b"aclcat")
+                        {
+                            // No modules, and COMMAND INFO gives no command an ACL category.
+                            Out::Array(Vec::new())
+                        } else {
+                            error_frame(&CommandError::Syntax)
+                        }
+                    }
+                    _ => error_frame(&CommandError::Syntax),
+                }
+            }
             b"info" if a.len() == 1 => Out::Array(all_command_names().map(command_info).collect()),
             b"info" => Out::Array(
                 a[1..]

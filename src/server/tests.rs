@@ -1155,3 +1155,36 @@ async fn command_introspection_agrees_with_the_docs_table() {
         );
     }
 }
+
+#[tokio::test]
+async fn command_list_filters() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let matched = request(
+        &mut c,
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "CLIENT|S*"],
+    )
+    .await;
+    assert_eq!(matched.render(), "[client|setinfo, client|setname]");
+    let matched = request(
+        &mut c,
+        &["command", "list", "filterby", "pattern", "*expire*"],
+    )
+    .await;
+    assert_eq!(
+        matched.render(),
+        "[expire, expireat, expiretime, pexpire, pexpireat, pexpiretime]"
+    );
+    for kind in ["MODULE", "ACLCAT"] {
+        let none = request(&mut c, &["COMMAND", "LIST", "FILTERBY", kind, "string"]).await;
+        assert_eq!(none, Reply::Array(Vec::new()), "{kind}");
+    }
+    for bad in [
+        &["COMMAND", "LIST", "FILTERBY", "NAME", "x"][..],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN"],
+        &["COMMAND", "LIST", "x"],
+    ] {
+        let reply = request(&mut c, bad).await;
+        assert_eq!(reply, Reply::Error("ERR syntax error".into()), "{bad:?}");
+    }
+}
