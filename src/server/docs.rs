@@ -4,7 +4,11 @@
 //! shows while a command is typed (`SET key value [NX|XX] ...`) from the argument trees, so the
 //! trees follow Redis 7's layout (names, types, tokens, `optional`/`multiple` flags, nested
 //! `oneof`/`block` arguments). The facts (syntax, first version, group, complexity) follow
-//! Redis 7.0; the sentences are our own and say where raft-kv differs.
+//! Redis 7.0, or 7.2 for what 7.2 added or renamed (CLIENT SETINFO, the `flush-type`
+//! argument); the sentences are our own and say where raft-kv differs.
+//!
+//! NB: Redis sends `doc_flags`, `history` and argument `flags` as RESP3 sets; `Out` has no set,
+//! so they go out as arrays, which clients read the same way.
 //!
 //! Each entry states its arguments in a compact notation rather than as nested literals:
 //!
@@ -91,13 +95,13 @@ impl Doc {
         self
     }
 
-    /// Adds Redis `doc_flags`.
+    /// Sets Redis `doc_flags`.
     const fn flags(mut self, flags: &'static [&'static str]) -> Doc {
         self.doc_flags = flags;
         self
     }
 
-    /// Adds the change history.
+    /// Sets the change history.
     const fn history(mut self, history: &'static [(&'static str, &'static str)]) -> Doc {
         self.history = history;
         self
@@ -128,7 +132,7 @@ const fn doc(
 
 use Group::{Cluster, Connection, Generic, Server, String as Str, Transactions};
 
-/// The four conditions shared by EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT.
+/// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
 const EXPIRE_HISTORY: &[(&str, &str)] = &[("7.0.0", "Gained the NX, XX, GT and LT conditions.")];
 
 /// Where TTL and PTTL changed what a missing key answers.
