@@ -12,6 +12,7 @@
 //! cluster slows its clients down instead of queueing without bound.
 
 mod backend;
+mod docs;
 pub mod frame;
 mod local;
 pub mod reply;
