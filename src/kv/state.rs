@@ -473,15 +473,12 @@ impl KvState {
             Command::IncrByFloat(key, by) => {
                 let (old, expire) = self.value_and_expire(key, now);
                 let current = if self.live(key, now).is_some() {
-                    command::parse_f64_strict(&old).ok_or(CommandError::NotFloat)?
+                    command::parse_float(&old)?
                 } else {
-                    0.0
+                    super::longdouble::LongDouble::ZERO
                 };
-                let new = current + by;
-                if !new.is_finite() {
-                    return Err(CommandError::NotFinite);
-                }
-                let text = Bytes::from(command::format_f64(new));
+                let new = current.checked_add(*by).ok_or(CommandError::NotFinite)?;
+                let text = Bytes::from(new.to_redis_string());
                 self.store(key, text.clone(), expire, now);
                 Ok(reply::bulk(text))
             }
