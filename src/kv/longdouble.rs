@@ -777,6 +777,110 @@ mod tests {
         assert_eq!(reply.len(), 4001);
     }
 
+    /// Checks the invariants listed on [`LongDouble`].
+    fn assert_invariants(value: LongDouble) {
+        if let Magnitude::Finite {
+            significand,
+            exponent,
+        } = value.magnitude
+        {
+            assert!(
+                (MIN_EXPONENT..=MAX_EXPONENT).contains(&exponent),
+                "{value:?}"
+            );
+            assert!(
+                significand >> 63 == 1 || exponent == MIN_EXPONENT,
+                "{value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn parsed_and_summed_values_keep_the_invariants() {
+        let texts = [
+            "0",
+            "-0",
+            "1",
+            "0.1",
+            "-7.5e-3",
+            "0x1p-16445",
+            "0x1.fffffffffffffffep-16383",
+            "0x1p-16382",
+            "-3.3621031431120935063e-4932",
+            "1e-4950",
+            "1e4932",
+            "-1.18973149535723176502e+4932",
+            "inf",
+        ];
+        let values: Vec<LongDouble> = texts
+            .iter()
+            .map(|t| LongDouble::parse(t.as_bytes()).expect("valid float"))
+            .collect();
+        for &a in &values {
+            assert_invariants(a);
+            for &b in &values {
+                if let Some(sum) = a.checked_add(b) {
+                    assert_invariants(sum);
+                    assert_eq!(Some(sum), b.checked_add(a), "{a:?} + {b:?} commutes");
+                }
+            }
+        }
+        // The largest subnormal plus the least one is the least normal value.
+        let sum = values[6].checked_add(values[5]);
+        assert_eq!(sum, Some(values[7]));
+    }
+
+    #[test]
+    fn bignum_arithmetic() {
+        let big = Big::pow10(30);
+        assert_eq!(big.to_decimal(), format!("1{}", "0".repeat(30)));
+        assert_eq!(big.bit_len(), 100);
+        let sum = big.add(&Big::from_u128(1));
+        assert_eq!(sum.sub(&big), Big::from_u128(1));
+        assert!(sum > big);
+        assert_eq!(Big::from_u128(3).shl(70).bits_from(69), 6);
+        assert!(Big::from_u128(3).shl(70).any_below(71));
+        assert!(!Big::from_u128(3).shl(70).any_below(70));
+        assert_eq!(Big::pow10(9).mul(&Big::pow10(12)), Big::pow10(21));
+        assert_eq!(Big::default().to_decimal(), "0");
+    }
+
+    /// Repeated increments of one key, recorded from redis-server 7.0.15. Each step re-parses
+    /// the stored reply, so increments below the 17th fractional digit vanish.
+    #[test]
+    fn chains_match_redis() {
+        let chains: [(&[&str], &[&str]); 4] = [
+            (
+                &["0.1"; 10],
+                &[
+                    "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9", "1",
+                ],
+            ),
+            (
+                &["-0.1", "-0.1", "-0.1", "1"],
+                &["-0.1", "-0.2", "-0.3", "0.7"],
+            ),
+            (&["1e-18", "1e-18", "1", "-1"], &["0", "0", "1", "0"]),
+            (
+                &["3", "1e-17", "1e-17", "-3"],
+                &[
+                    "3",
+                    "3.00000000000000001",
+                    "3.00000000000000002",
+                    "0.00000000000000002",
+                ],
+            ),
+        ];
+        for (steps, replies) in chains {
+            let mut stored: Option<String> = None;
+            for (by, reply) in steps.iter().zip(replies) {
+                let next = incr(stored.as_deref(), by);
+                assert_eq!(next, *reply, "{stored:?} + {by}");
+                stored = Some(next);
+            }
+        }
+    }
+
     /// Redis refuses float strings of `MAX_FLOAT_CHARS` bytes or more, whatever they hold.
     #[test]
     fn length_limit() {
