@@ -35,7 +35,8 @@ const MAX_DECIMAL_EXPONENT: i64 = 4933;
 /// Decimal exponent below which every decimal rounds to zero (half the least value is 1.8e-4951).
 const MIN_DECIMAL_EXPONENT: i64 = -4952;
 
-/// Bits of quotient computed when dividing, enough for 64 bits plus a rounding bit.
+/// Scale of a division: the quotient gets 66 or 67 bits, i.e. the 64 kept, the rounding bit
+/// and more, so the remainder only breaks ties (see [`round`]).
 const QUOTIENT_BITS: u64 = 66;
 
 /// Fractional digits `%.17Lf` prints.
@@ -227,7 +228,8 @@ fn shift_of(difference: i64) -> u64 {
 /// Rounds `n · 2^exponent` (plus a nonzero tail below bit 0 when `sticky`) to the nearest
 /// [`LongDouble`], ties to even, with subnormals and overflow to infinity.
 ///
-/// `sticky` needs at least two bits of `n` below the result's precision; callers give 66 bits.
+/// `sticky` needs `n` to reach below the result's last bit, so the tail only decides ties;
+/// [`divide`] gives 66 bits or more.
 fn round(negative: bool, n: &Big, exponent: i64, sticky: bool) -> LongDouble {
     let len = n.bit_len() as i64;
     if len == 0 {
@@ -303,7 +305,11 @@ fn parse_hex(negative: bool, text: &[u8]) -> Option<(Big, LongDouble)> {
 /// Returns the digits as an integer, how many digits follow the first nonzero one, how many
 /// follow the point, and the unread rest; `None` if there is no digit.
 fn parse_digits(text: &[u8], radix: u32) -> Option<(Big, i64, i64, &[u8])> {
+    // Digits go into the bignum in chunks of up to 7, which fit a u32 in both radixes: a long
+    // literal costs a seventh of the bignum passes.
+    const CHUNK_DIGITS: u32 = 7;
     let mut digits = Big::default();
+    let (mut chunk, mut chunk_len) = (0u32, 0u32);
     let (mut significant, mut fraction_digits) = (0, 0);
     let (mut seen_digit, mut seen_point) = (false, false);
     let mut read = 0;
@@ -313,7 +319,12 @@ fn parse_digits(text: &[u8], radix: u32) -> Option<(Big, i64, i64, &[u8])> {
             fraction_digits += i64::from(seen_point);
             if significant > 0 || digit != 0 {
                 significant += 1;
-                digits.mul_small_add(radix, digit);
+                chunk = chunk * radix + digit;
+                chunk_len += 1;
+                if chunk_len == CHUNK_DIGITS {
+                    digits.mul_small_add(radix.pow(chunk_len), chunk);
+                    (chunk, chunk_len) = (0, 0);
+                }
             }
         } else if c == b'.' && !seen_point {
             seen_point = true;
@@ -322,6 +333,7 @@ fn parse_digits(text: &[u8], radix: u32) -> Option<(Big, i64, i64, &[u8])> {
         }
         read += 1;
     }
+    digits.mul_small_add(radix.pow(chunk_len), chunk);
     seen_digit.then_some((digits, significant, fraction_digits, &text[read..]))
 }
 
@@ -351,8 +363,6 @@ fn parse_exponent(text: &[u8], marker: u8) -> Option<i64> {
 
 /// Returns `num / den` correctly rounded; `den` is nonzero.
 fn divide(negative: bool, num: &Big, den: &Big) -> LongDouble {
-    // Scale so the quotient has 66 or 67 bits: 64 kept, one to round on, and the remainder as
-    // the sticky tail.
     let shift = den.bit_len() as i64 - num.bit_len() as i64 + QUOTIENT_BITS as i64;
     let (mut rest, den) = if shift >= 0 {
         (num.shl(shift.unsigned_abs()), den.clone())
@@ -380,6 +390,7 @@ struct Big {
 }
 
 impl Big {
+    /// Returns `value` as a bignum.
     fn from_u128(mut value: u128) -> Big {
         let mut limbs = Vec::new();
         while value != 0 {
