@@ -119,7 +119,7 @@ const RANDOM_FLOAT_CASES: usize = 3000;
 /// Seed of the random operands, unless `FLOAT_SEED` says otherwise.
 const RANDOM_FLOAT_SEED: u64 = 0x1ac4_f10a;
 
-/// INCRBYFLOAT on random stored values and increments (decimals of up to 45 digits with
+/// INCRBYFLOAT on random stored values and increments (decimals of up to 45 digits, or 4000, with
 /// exponents across the whole `long double` range, hexadecimals, subnormals, exact binary
 /// ties, cancellations, malformed strings) answers exactly like a real redis-server, through
 /// the leader and a follower. Skipped without redis-server; the seed is fixed, so a mismatch
@@ -212,10 +212,13 @@ fn random_float_cases(seed: u64, count: usize) -> Vec<(Option<String>, String)> 
     let mut below = move |n: u64| next() % n;
     let mut number = move || -> String {
         let sign = ["", "-", "+"][below(3) as usize];
-        let body = match below(10) {
+        let kind = below(11);
+        let body = match kind {
             0 => format!("{}.{}", below(1000), below(1_000_000)),
-            1..=4 => {
-                let digits: String = (0..1 + below(45))
+            1..=4 | 10 => {
+                // Kind 10: literals of thousands of digits.
+                let len = 1 + if kind == 10 { below(4000) } else { below(45) };
+                let digits: String = (0..len)
                     .map(|_| char::from(b'0' + below(10) as u8))
                     .collect();
                 let point = below(digits.len() as u64 + 1) as usize;
