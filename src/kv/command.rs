@@ -9,6 +9,8 @@
 
 use bytes::Bytes;
 
+use super::longdouble::LongDouble;
+
 /// Largest string value, in bytes, like Redis's default `proto-max-bulk-len`.
 pub const MAX_STRING_BYTES: usize = 512 * 1024 * 1024;
 
@@ -348,7 +350,7 @@ pub enum Command {
     /// `INCR`, `DECR`, `INCRBY`, `DECRBY` as one signed increment.
     IncrBy(Bytes, i64),
     /// `INCRBYFLOAT key increment`.
-    IncrByFloat(Bytes, f64),
+    IncrByFloat(Bytes, LongDouble),
     /// `DEL` and `UNLINK`.
     Del(Vec<Bytes>),
     /// `EXISTS key...`.
@@ -468,7 +470,7 @@ impl Command {
                 let by = by.checked_neg().ok_or(CommandError::DecrementOverflow)?;
                 Command::IncrBy(a[0].clone(), by)
             }
-            "incrbyfloat" => Command::IncrByFloat(a[0].clone(), parse_f64(&a[1])?),
+            "incrbyfloat" => Command::IncrByFloat(a[0].clone(), parse_float(&a[1])?),
             "del" | "unlink" => Command::Del(a.to_vec()),
             "exists" => Command::Exists(a.to_vec()),
             "type" => Command::Type(a[0].clone()),
@@ -822,31 +824,13 @@ pub fn parse_i64(s: &[u8]) -> Result<i64, CommandError> {
     parse_i64_strict(s).ok_or(CommandError::NotInteger)
 }
 
-/// Parses a float like Redis's `strtold` check: no surrounding spaces, no NaN.
-pub fn parse_f64_strict(s: &[u8]) -> Option<f64> {
-    let text = std::str::from_utf8(s).ok()?;
-    if text.is_empty() || text.starts_with(|c: char| c.is_ascii_whitespace()) {
-        return None;
-    }
-    let value: f64 = text.parse().ok()?;
-    (!value.is_nan()).then_some(value)
-}
-
-/// Parses a float argument.
+/// Parses a float argument or stored value like Redis's `string2ld`, as an x87
+/// `long double` (see [`LongDouble::parse`]).
 ///
 /// # Errors
 /// [`CommandError::NotFloat`].
-pub fn parse_f64(s: &[u8]) -> Result<f64, CommandError> {
-    parse_f64_strict(s).ok_or(CommandError::NotFloat)
-}
-
-/// Formats a float the way `INCRBYFLOAT` replies: shortest round-trip form, no exponent.
-pub fn format_f64(value: f64) -> String {
-    if value == 0.0 {
-        // Avoids "-0".
-        return "0".to_string();
-    }
-    format!("{value}")
+pub fn parse_float(s: &[u8]) -> Result<LongDouble, CommandError> {
+    LongDouble::parse(s).ok_or(CommandError::NotFloat)
 }
 
 #[cfg(test)]
@@ -1054,15 +1038,21 @@ mod tests {
 
     #[test]
     fn floats() {
-        assert_eq!(parse_f64_strict(b"1.5"), Some(1.5));
-        assert_eq!(parse_f64_strict(b"1e3"), Some(1000.0));
-        assert_eq!(parse_f64_strict(b"nan"), None);
-        assert_eq!(parse_f64_strict(b" 1"), None);
-        assert_eq!(parse_f64_strict(b""), None);
+        for ok in ["1.5", "1e3", "-.5", "0x1.8p3", "inf", "-Infinity"] {
+            assert!(parse_float(ok.as_bytes()).is_ok(), "{ok}");
+        }
+        for bad in ["nan", " 1", "1 ", "", "1e", "0x", "1e5000"] {
+            assert_eq!(
+                parse_float(bad.as_bytes()),
+                Err(CommandError::NotFloat),
+                "{bad:?}"
+            );
+        }
         assert_eq!(err("incrbyfloat k x"), "ERR value is not a valid float");
-        assert_eq!(format_f64(10.6), "10.6");
-        assert_eq!(format_f64(5.0), "5");
-        assert_eq!(format_f64(-0.0), "0");
+        assert_eq!(
+            err("incrbyfloat k 1e-5000"),
+            "ERR value is not a valid float"
+        );
     }
 
     #[test]

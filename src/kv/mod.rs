@@ -23,6 +23,7 @@
 
 pub mod command;
 pub mod glob;
+pub mod longdouble;
 pub mod reply;
 mod state;
 

@@ -325,10 +325,28 @@ AUTH => (error) ERR wrong number of arguments for 'auth' command
 PING => PONG
 "#;
 
-/// INCRBYFLOAT computes in C `long double` (80-bit on x86-64) and prints 17 significant
-/// digits, so some sums show digits an f64 would round away.
+/// INCRBYFLOAT computes in C `long double` (80-bit on x86-64) and prints it with `%.17Lf`, so
+/// some sums show digits an f64 would round away, and huge values print every integer digit.
 pub const INCRBYFLOAT_PRECISION: &str = r#"
 SET {p}f 5.6 => OK
 INCRBYFLOAT {p}f 2.0e2 => "205.60000000000000001"
 INCRBYFLOAT {p}f 0 => "205.60000000000000001"
+SET {p}g 10.5 => OK
+INCRBYFLOAT {p}g 0.1 => "10.6"
+INCRBYFLOAT {p}pi 3.14159265358979323846264338327950288419716939937510 => "3.14159265358979324"
+INCRBYFLOAT {p}pi -3 => "0.14159265358979324"
+INCRBYFLOAT {p}hex 0x1.8p3 => "12"
+INCRBYFLOAT {p}hex 1e30 => "1000000000000000000024696061952"
+INCRBYFLOAT {p}tie 0x3p-18 => "0.00001144409179688"
+INCRBYFLOAT {p}neg -0.000000000000000006 => "-0.00000000000000001"
+INCRBYFLOAT {p}tiny 1e-4950 => "0"
+INCRBYFLOAT {p}tiny 1e-5000 => (error) ERR value is not a valid float
+INCRBYFLOAT {p}tiny 0x => (error) ERR value is not a valid float
+INCRBYFLOAT {p}tiny inf => (error) ERR increment would produce NaN or Infinity
+SET {p}wide 1234567890123456789012345678901234567890 => OK
+INCRBYFLOAT {p}wide 1 => "1234567890123456788999898750329779388416"
+GET {p}wide => "1234567890123456788999898750329779388416"
+SET {p}huge 1e4932 => OK
+INCRBYFLOAT {p}huge 1e4932 => (error) ERR increment would produce NaN or Infinity
+GET {p}huge => "1e4932"
 "#;
