@@ -218,8 +218,10 @@ enum Role {
     Follower {
         /// The leader of the current term, once heard from.
         leader: Option<NodeId>,
-        /// Reads forwarded to `leader` and not answered yet.
-        forwarded_reads: Vec<RequestId>,
+        /// Reads waiting for `leader`'s read index, in arrival order, each with the request
+        /// that carries it: the reads of one `ready()` share a single `ReadIndex` message,
+        /// named after the last of them. `None` until that message is sent.
+        forwarded_reads: Vec<(RequestId, Option<RequestId>)>,
     },
     /// Collects pre-votes for a campaign in `term + 1`.
     PreCandidate {
@@ -613,12 +615,11 @@ impl Node {
                 Ok(())
             }
             Role::Follower {
-                leader: Some(leader),
+                leader: Some(_),
                 forwarded_reads,
             } => {
-                let leader = *leader;
-                forwarded_reads.push(id);
-                self.send(leader, Message::ReadIndex { id });
+                // Sent from `ready()`, together with every other read that arrives first.
+                forwarded_reads.push((id, None));
                 Ok(())
             }
             _ => Err(ReadError::NoLeader),
@@ -705,8 +706,12 @@ impl Node {
         {
             return true;
         }
-        let Role::Leader(lead) = &self.role else {
-            return false;
+        let lead = match &self.role {
+            Role::Leader(lead) => lead,
+            Role::Follower {
+                forwarded_reads, ..
+            } => return forwarded_reads.last().is_some_and(|(_, c)| c.is_none()),
+            _ => return false,
         };
         lead.reads.back().is_some_and(|r| r.seq > lead.read_seq)
             || lead
@@ -717,6 +722,7 @@ impl Node {
 
     /// Takes the pending work. Call `advance()` once it has been carried out.
     pub fn ready(&mut self) -> Ready {
+        self.forward_new_reads();
         if let Role::Leader(lead) = &self.role {
             // All reads since the last round share one new round.
             if lead.reads.back().is_some_and(|r| r.seq > lead.read_seq) {
@@ -1230,17 +1236,46 @@ impl Node {
         }
     }
 
-    fn handle_read_index_response(&mut self, id: RequestId, index: Option<Index>) {
+    fn handle_read_index_response(&mut self, carrier: RequestId, index: Option<Index>) {
         let Role::Follower {
             forwarded_reads, ..
         } = &mut self.role
         else {
             return;
         };
-        if let Some(pos) = forwarded_reads.iter().position(|r| *r == id) {
-            forwarded_reads.remove(pos);
-            self.read_states.push(ReadState { id, index });
+        // Every read the message carried arrived before it was sent, so the leader's index,
+        // taken after it arrived, covers every write those reads must see.
+        let read_states = &mut self.read_states;
+        forwarded_reads.retain(|&(id, c)| {
+            let answered = c == Some(carrier);
+            if answered {
+                read_states.push(ReadState { id, index });
+            }
+            !answered
+        });
+    }
+
+    /// On a follower: asks the leader for a read index on behalf of every read that arrived
+    /// since the last such request, with one message.
+    fn forward_new_reads(&mut self) {
+        let Role::Follower {
+            leader: Some(leader),
+            forwarded_reads,
+        } = &mut self.role
+        else {
+            return;
+        };
+        let Some(&(carrier, None)) = forwarded_reads.last() else {
+            return;
+        };
+        let leader = *leader;
+        for (_, c) in forwarded_reads.iter_mut().rev() {
+            if c.is_some() {
+                break;
+            }
+            *c = Some(carrier);
         }
+        self.send(leader, Message::ReadIndex { id: carrier });
     }
 
     // ---------------------------------------------------------------------------------------
@@ -1313,7 +1348,7 @@ impl Node {
             Role::Follower {
                 forwarded_reads, ..
             } => {
-                for id in std::mem::take(forwarded_reads) {
+                for (id, _) in std::mem::take(forwarded_reads) {
                     self.read_states.push(ReadState { id, index: None });
                 }
             }

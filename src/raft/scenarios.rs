@@ -933,3 +933,46 @@ fn snapshot_late_ack_below_the_compacted_prefix_does_not_wedge_the_leader() {
     c.run(2 * HEARTBEAT);
     assert_eq!(c.machine(slow), c.machine(leader));
 }
+
+/// A follower's reads that arrive together travel to the leader in one `ReadIndex` message,
+/// and all of them are answered by its response; a read arriving after that message was sent
+/// waits for the next one.
+#[test]
+fn follower_reads_share_one_read_index_message() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let (index, _) = c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let follower = if leader == 1 { 2 } else { 1 };
+    let read = |c: &mut Cluster, seq| {
+        let id = RequestId {
+            node: follower,
+            seq,
+        };
+        c.node_mut(follower)
+            .read(id)
+            .expect("follower knows the leader");
+        id
+    };
+    let first: Vec<RequestId> = (1..=3).map(|seq| read(&mut c, seq)).collect();
+    c.tick(follower); // the harness processes the follower's Ready here
+    let asks = c
+        .in_flight()
+        .filter(|e| e.from == follower && matches!(e.message, Message::ReadIndex { .. }))
+        .count();
+    assert_eq!(asks, 1, "three reads, one ReadIndex message");
+    let late = read(&mut c, 4);
+    c.stabilize();
+    let answered: Vec<ReadState> = c.reads(follower).to_vec();
+    let mut ids: Vec<RequestId> = answered.iter().map(|r| r.id).collect();
+    ids.sort_by_key(|id| id.seq);
+    let mut want = first.clone();
+    want.push(late);
+    assert_eq!(ids, want, "every read is answered exactly once");
+    for r in &answered {
+        assert!(
+            r.index.is_some_and(|i| i >= index),
+            "read {r:?} sees the acknowledged write"
+        );
+    }
+}
