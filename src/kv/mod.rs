@@ -25,6 +25,7 @@ pub mod command;
 pub mod glob;
 pub mod reply;
 mod state;
+mod table;
 
 pub use command::{Access, Command, CommandError, Spec};
 pub use state::{KvState, SnapshotError, purge_batch};

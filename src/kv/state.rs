@@ -1,32 +1,21 @@
 //! `KvState`: the string keyspace, its expiry index and WATCH versions.
 
-use std::collections::{BTreeSet, HashMap};
-use std::ops::Bound;
+use std::collections::BTreeSet;
 
-use bytes::{Bytes, BytesMut};
-use prost::Message;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use prost::encoding::{self, WireType};
 
 use super::command::{
     self, Access, Command, CommandError, ExpireCondition, GetExTtl, SetCondition, SetTtl, TtlKind,
 };
 use super::glob;
 use super::reply;
+use super::table::{Fnv, Slot, Table};
 use crate::pb;
 
 /// Set on the WATCH version of a key that is still stored but already expired, so that a key
 /// that expires between WATCH and EXEC aborts the transaction (as in Redis ≥ 6.0.9).
 const EXPIRED_VERSION_BIT: u64 = 1 << 63;
-
-/// One stored key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Entry {
-    /// The string value.
-    value: Bytes,
-    /// Absolute expiry in Unix ms; the key is gone once `now_ms >= expire_at_ms`.
-    expire_at_ms: Option<i64>,
-    /// The state's version counter at this key's last modification.
-    version: u64,
-}
 
 /// A snapshot that could not be decoded.
 #[derive(Debug, thiserror::Error)]
@@ -36,20 +25,24 @@ pub struct SnapshotError(
     pub String,
 );
 
+impl From<prost::DecodeError> for SnapshotError {
+    fn from(e: prost::DecodeError) -> Self {
+        SnapshotError(e.to_string())
+    }
+}
+
 /// The in-memory key-value state every replica holds, changed only by applying log entries.
 ///
 /// Invariants:
-/// - `scan_order` holds exactly `(scan_hash(k), k)` for every key `k` of `entries`.
-/// - `expiries` holds exactly `(t, k)` for every key `k` whose entry has `expire_at_ms == Some(t)`.
-/// - Every entry's `version` and `deleted_version` are at most `version_counter`, and no two
+/// - `expiries` holds exactly `(t, k)` for every key `k` of `table` whose expiry is `Some(t)`.
+/// - Every key's version and `deleted_version` are at most `version_counter`, and no two
 ///   modifications share a version.
 /// - `now_ms` never decreases.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KvState {
-    /// The keyspace, including keys that expired but were not purged yet.
-    entries: HashMap<Bytes, Entry>,
-    /// Keys ordered by their stable hash: the order of `SCAN`, `KEYS`, snapshots and the digest.
-    scan_order: BTreeSet<(u64, Bytes)>,
+    /// The keyspace, including keys that expired but were not purged yet, in the stable hash
+    /// order of `SCAN`, `KEYS`, snapshots and the digest.
+    table: Table,
     /// Keys with a TTL, soonest expiry first.
     expiries: BTreeSet<(i64, Bytes)>,
     /// Unix ms of the newest applied batch; the expiry clock never runs backwards.
@@ -60,6 +53,18 @@ pub struct KvState {
     deleted_version: u64,
 }
 
+impl Default for KvState {
+    fn default() -> Self {
+        KvState {
+            table: Table::new(),
+            expiries: BTreeSet::new(),
+            now_ms: 0,
+            version_counter: 0,
+            deleted_version: 0,
+        }
+    }
+}
+
 impl KvState {
     /// An empty state.
     pub fn new() -> Self {
@@ -68,12 +73,12 @@ impl KvState {
 
     /// Number of stored keys, including expired keys not purged yet.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.table.len()
     }
 
     /// Whether no key is stored.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.table.is_empty()
     }
 
     /// Applies one committed batch. Deterministic: reads no clock, only `batch.now_ms`.
@@ -143,7 +148,7 @@ impl KvState {
     /// Independent 64-bit hashes of the content, each FNV-1a started from its own seed, so
     /// together they give more bits than one; all 0 for an empty state.
     fn digest_lanes(&self) -> [u64; DIGEST_LANES] {
-        if self.entries.is_empty() {
+        if self.table.is_empty() {
             return [0; DIGEST_LANES];
         }
         // Lane 0 is unseeded, so `digest()` keeps its historic value.
@@ -155,74 +160,98 @@ impl KvState {
             }
             h
         });
-        for (_, key) in &self.scan_order {
-            let Some(e) = self.entries.get(key) else {
-                continue;
-            };
+        for e in self.table.iter() {
             for h in &mut lanes {
-                h.write(&(key.len() as u64).to_le_bytes());
-                h.write(key);
-                h.write(&(e.value.len() as u64).to_le_bytes());
-                h.write(&e.value);
-                h.write(&e.expire_at_ms.unwrap_or(0).to_le_bytes());
+                h.write(&(e.key().len() as u64).to_le_bytes());
+                h.write(e.key());
+                h.write(&(e.value().len() as u64).to_le_bytes());
+                h.write(e.value());
+                h.write(&e.expire_at_ms().unwrap_or(0).to_le_bytes());
             }
         }
-        lanes.map(|h| finalize(h.0))
+        lanes.map(|h| h.finish())
     }
 
-    /// Encodes the whole state (a `pb::KvSnapshot`).
+    /// Encodes the whole state as a `pb::KvSnapshot`, written field by field straight into one
+    /// buffer of the exact size (no intermediate message holding a copy of every entry).
     pub fn snapshot(&self) -> Bytes {
-        let entries = self
-            .scan_order
+        let entries: usize = self
+            .table
             .iter()
-            .filter_map(|(_, key)| {
-                self.entries.get(key).map(|e| pb::KvSnapshotEntry {
-                    key: key.clone(),
-                    value: e.value.clone(),
-                    expire_at_ms: e.expire_at_ms.unwrap_or(0),
-                    version: e.version,
-                })
+            .map(|e| {
+                let len = snapshot_entry_len(e);
+                encoding::key_len(SNAPSHOT_ENTRIES) + encoding::encoded_len_varint(len as u64) + len
             })
-            .collect();
-        let snap = pb::KvSnapshot {
-            entries,
-            now_ms: self.now_ms,
-            version_counter: self.version_counter,
-            deleted_version: self.deleted_version,
-        };
-        Bytes::from(snap.encode_to_vec())
+            .sum();
+        let header = scalar_len(SNAPSHOT_NOW_MS, self.now_ms as u64)
+            + scalar_len(SNAPSHOT_VERSION_COUNTER, self.version_counter)
+            + scalar_len(SNAPSHOT_DELETED_VERSION, self.deleted_version);
+        let mut buf = Vec::with_capacity(entries + header);
+        for e in self.table.iter() {
+            encoding::encode_key(SNAPSHOT_ENTRIES, WireType::LengthDelimited, &mut buf);
+            encoding::encode_varint(snapshot_entry_len(e) as u64, &mut buf);
+            put_bytes(ENTRY_KEY, e.key(), &mut buf);
+            put_bytes(ENTRY_VALUE, e.value(), &mut buf);
+            put_scalar(
+                ENTRY_EXPIRE_AT_MS,
+                e.expire_at_ms().unwrap_or(0) as u64,
+                &mut buf,
+            );
+            put_scalar(ENTRY_VERSION, e.version(), &mut buf);
+        }
+        put_scalar(SNAPSHOT_NOW_MS, self.now_ms as u64, &mut buf);
+        put_scalar(SNAPSHOT_VERSION_COUNTER, self.version_counter, &mut buf);
+        put_scalar(SNAPSHOT_DELETED_VERSION, self.deleted_version, &mut buf);
+        debug_assert_eq!(
+            buf.len(),
+            buf.capacity(),
+            "snapshot size was computed exactly"
+        );
+        Bytes::from(buf)
     }
 
-    /// Replaces the state with a decoded snapshot.
+    /// Replaces the state with a decoded snapshot, reading the entries straight from `data`
+    /// into the table (no decoded message holding a second copy).
     ///
     /// # Errors
     /// [`SnapshotError`] when `data` is not a valid `KvSnapshot`; the state is then unchanged.
     pub fn restore(&mut self, data: &[u8]) -> Result<(), SnapshotError> {
-        let snap = pb::KvSnapshot::decode(data).map_err(|e| SnapshotError(e.to_string()))?;
         let mut state = KvState {
-            now_ms: snap.now_ms,
-            version_counter: snap.version_counter,
-            deleted_version: snap.deleted_version,
+            table: Table::with_capacity(count_snapshot_entries(data)?),
             ..KvState::default()
         };
-        for e in snap.entries {
-            if e.version > snap.version_counter {
-                return Err(SnapshotError("entry version above the counter".into()));
+        // Versions are checked against the counter, which is encoded after the entries.
+        let mut max_version = 0;
+        let mut buf = data;
+        while buf.has_remaining() {
+            let (tag, wire_type) = encoding::decode_key(&mut buf)?;
+            match (tag, wire_type) {
+                (SNAPSHOT_ENTRIES, WireType::LengthDelimited) => {
+                    let entry = take_delimited(&mut buf)?;
+                    let (key, value, expire_at_ms, version) = decode_snapshot_entry(entry)?;
+                    max_version = max_version.max(version);
+                    let expire = (expire_at_ms != 0).then_some(expire_at_ms);
+                    if state.table.insert(key, value, expire, version).is_some() {
+                        return Err(SnapshotError("duplicate key".into()));
+                    }
+                    if let Some(at) = expire {
+                        state.expiries.insert((at, Bytes::copy_from_slice(key)));
+                    }
+                }
+                (SNAPSHOT_NOW_MS, WireType::Varint) => {
+                    state.now_ms = encoding::decode_varint(&mut buf)? as i64;
+                }
+                (SNAPSHOT_VERSION_COUNTER, WireType::Varint) => {
+                    state.version_counter = encoding::decode_varint(&mut buf)?;
+                }
+                (SNAPSHOT_DELETED_VERSION, WireType::Varint) => {
+                    state.deleted_version = encoding::decode_varint(&mut buf)?;
+                }
+                _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
             }
-            let expire = (e.expire_at_ms != 0).then_some(e.expire_at_ms);
-            let key = Bytes::copy_from_slice(&e.key);
-            if state.entries.contains_key(&key) {
-                return Err(SnapshotError("duplicate key".into()));
-            }
-            state.index(&key, expire);
-            state.entries.insert(
-                key,
-                Entry {
-                    value: Bytes::copy_from_slice(&e.value),
-                    expire_at_ms: expire,
-                    version: e.version,
-                },
-            );
+        }
+        if max_version > state.version_counter {
+            return Err(SnapshotError("entry version above the counter".into()));
         }
         *self = state;
         Ok(())
@@ -231,9 +260,9 @@ impl KvState {
     /// The WATCH version of `key` at `now`: the entry's version if live, the version with
     /// [`EXPIRED_VERSION_BIT`] if stored but expired, else the latest deletion's version.
     fn watch_version(&self, key: &[u8], now: i64) -> u64 {
-        match self.entries.get(key) {
-            Some(e) if is_live(e, now) => e.version,
-            Some(e) => e.version | EXPIRED_VERSION_BIT,
+        match self.table.get(key) {
+            Some(e) if is_live(e, now) => e.version(),
+            Some(e) => e.version() | EXPIRED_VERSION_BIT,
             None => self.deleted_version,
         }
     }
@@ -243,12 +272,13 @@ impl KvState {
         result.unwrap_or_else(|e| reply::error(e.to_string()))
     }
 
-    fn live(&self, key: &[u8], now: i64) -> Option<&Entry> {
-        self.entries.get(key).filter(|e| is_live(e, now))
+    fn live(&self, key: &[u8], now: i64) -> Option<&Slot> {
+        self.table.get(key).filter(|e| is_live(e, now))
     }
 
     fn live_value(&self, key: &[u8], now: i64) -> Option<Bytes> {
-        self.live(key, now).map(|e| e.value.clone())
+        self.live(key, now)
+            .map(|e| Bytes::copy_from_slice(e.value()))
     }
 
     fn next_version(&mut self) -> u64 {
@@ -256,81 +286,64 @@ impl KvState {
         self.version_counter
     }
 
-    fn index(&mut self, key: &Bytes, expire: Option<i64>) {
-        self.scan_order.insert((scan_hash(key), key.clone()));
-        if let Some(at) = expire {
-            self.expiries.insert((at, key.clone()));
+    /// Moves `key`'s entry in the expiry index from `old` to `new`.
+    fn reindex_expiry(&mut self, key: &[u8], old: Option<i64>, new: Option<i64>) {
+        if old == new {
+            return;
+        }
+        let key = Bytes::copy_from_slice(key);
+        if let Some(at) = old {
+            self.expiries.remove(&(at, key.clone()));
+        }
+        if let Some(at) = new {
+            self.expiries.insert((at, key));
         }
     }
 
-    /// Drops a stored key and its index entries, without touching `deleted_version`.
-    fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let (key, entry) = self.entries.remove_entry(key)?;
-        self.scan_order.remove(&(scan_hash(&key), key.clone()));
-        if let Some(at) = entry.expire_at_ms {
-            self.expiries.remove(&(at, key));
-        }
-        Some(entry)
+    /// Drops a stored key and its expiry index entry, without touching `deleted_version`;
+    /// returns whether it was stored and live at `now`.
+    fn remove(&mut self, key: &[u8], now: i64) -> Option<bool> {
+        let expire = self.table.remove(key)?;
+        self.reindex_expiry(key, expire, None);
+        Some(expire.is_none_or(|at| at > now))
     }
 
     /// Removes `key` if it is stored but expired (lazy expiry); invisible to clients.
     fn expire_if_needed(&mut self, key: &[u8], now: i64) {
-        if self.entries.get(key).is_some_and(|e| !is_live(e, now)) {
-            self.remove(key);
+        if self.table.get(key).is_some_and(|e| !is_live(e, now)) {
+            self.remove(key, now);
         }
     }
 
     /// Deletes `key`; returns whether it was live. A live deletion moves `deleted_version`.
     fn delete(&mut self, key: &[u8], now: i64) -> bool {
-        match self.remove(key) {
-            Some(e) if is_live(&e, now) => {
-                self.deleted_version = self.next_version();
-                true
-            }
-            _ => false,
+        if self.remove(key, now) == Some(true) {
+            self.deleted_version = self.next_version();
+            true
+        } else {
+            false
         }
     }
 
     /// Stores `value` under `key` with the given expiry, or deletes the key when that expiry
     /// is not after `now` (as Redis does for a SET with a past EXAT).
-    fn store(&mut self, key: &Bytes, value: Bytes, expire: Option<i64>, now: i64) {
+    fn store(&mut self, key: &[u8], value: Bytes, expire: Option<i64>, now: i64) {
         if expire.is_some_and(|at| at <= now) {
             self.delete(key, now);
             return;
         }
-        self.remove(key);
-        let key = Bytes::copy_from_slice(key);
         let version = self.next_version();
-        self.index(&key, expire);
-        // Copies so a stored value never pins the whole log entry it was decoded from.
-        let value = Bytes::copy_from_slice(&value);
-        self.entries.insert(
-            key,
-            Entry {
-                value,
-                expire_at_ms: expire,
-                version,
-            },
-        );
+        // The table copies key and value, so a stored value never pins the log entry it was
+        // decoded from.
+        let old = self.table.insert(key, &value, expire, version).flatten();
+        self.reindex_expiry(key, old, expire);
     }
 
     /// Changes the expiry of a live key (`None` persists it).
     fn set_expire(&mut self, key: &[u8], expire: Option<i64>) {
         let version = self.next_version();
-        let Some((key, e)) = self.entries.get_key_value(key) else {
-            return;
-        };
-        let key = key.clone();
-        let old = e.expire_at_ms;
-        if let Some(at) = old {
-            self.expiries.remove(&(at, key.clone()));
-        }
-        if let Some(at) = expire {
-            self.expiries.insert((at, key.clone()));
-        }
-        if let Some(e) = self.entries.get_mut(&key) {
-            e.expire_at_ms = expire;
-            e.version = version;
+        if let Some(old) = self.table.set_expire(key, expire, version) {
+            self.reindex_expiry(key, old, expire);
         }
     }
 
@@ -345,9 +358,9 @@ impl KvState {
                 ttl,
             } => {
                 self.expire_if_needed(key, now);
-                let old = self.entries.get(key.as_ref());
-                let old_value = old.map(|e| e.value.clone());
-                let old_expire = old.and_then(|e| e.expire_at_ms);
+                let old = self.table.get(key);
+                let old_value = old.map(|e| Bytes::copy_from_slice(e.value()));
+                let old_expire = old.and_then(Slot::expire_at_ms);
                 let blocked = match condition {
                     SetCondition::Always => false,
                     SetCondition::IfMissing => old.is_some(),
@@ -402,7 +415,7 @@ impl KvState {
                     GetExTtl::Persist => {
                         if self
                             .live(key, now)
-                            .is_some_and(|e| e.expire_at_ms.is_some())
+                            .is_some_and(|e| e.expire_at_ms().is_some())
                         {
                             self.set_expire(key, None);
                         }
@@ -490,7 +503,10 @@ impl KvState {
                 Ok(reply::integer(n as i64))
             }
             Command::Rename { from, to, nx } => {
-                let Some(e) = self.live(from, now).cloned() else {
+                let Some((value, expire)) = self
+                    .live(from, now)
+                    .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
+                else {
                     return Err(CommandError::NoSuchKey);
                 };
                 if from == to {
@@ -500,11 +516,11 @@ impl KvState {
                     return Ok(reply::integer(0));
                 }
                 self.delete(from, now);
-                self.store(to, e.value, e.expire_at_ms, now);
+                self.store(to, value, expire, now);
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
             Command::Expire { key, at, condition } => {
-                let Some(current) = self.live(key, now).map(|e| e.expire_at_ms) else {
+                let Some(current) = self.live(key, now).map(Slot::expire_at_ms) else {
                     return Ok(reply::integer(0));
                 };
                 let at = at
@@ -531,7 +547,7 @@ impl KvState {
             Command::Persist(key) => {
                 if self
                     .live(key, now)
-                    .is_some_and(|e| e.expire_at_ms.is_some())
+                    .is_some_and(|e| e.expire_at_ms().is_some())
                 {
                     self.set_expire(key, None);
                     return Ok(reply::integer(1));
@@ -539,9 +555,8 @@ impl KvState {
                 Ok(reply::integer(0))
             }
             Command::Flush => {
-                if !self.entries.is_empty() {
-                    self.entries.clear();
-                    self.scan_order.clear();
+                if !self.table.is_empty() {
+                    self.table.clear();
                     self.expiries.clear();
                     self.deleted_version = self.next_version();
                 }
@@ -550,12 +565,8 @@ impl KvState {
             Command::Purge(keys) => {
                 let mut n = 0;
                 for key in keys {
-                    if self
-                        .entries
-                        .get(key.as_ref())
-                        .is_some_and(|e| !is_live(e, now))
-                    {
-                        self.remove(key);
+                    if self.table.get(key).is_some_and(|e| !is_live(e, now)) {
+                        self.remove(key, now);
                         n += 1;
                     }
                 }
@@ -568,7 +579,7 @@ impl KvState {
     /// The live value (empty if missing) and expiry of `key`.
     fn value_and_expire(&self, key: &[u8], now: i64) -> (Bytes, Option<i64>) {
         self.live(key, now)
-            .map(|e| (e.value.clone(), e.expire_at_ms))
+            .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
             .unwrap_or_default()
     }
 
@@ -584,7 +595,7 @@ impl KvState {
                     .collect(),
             ),
             Command::Strlen(key) => {
-                reply::integer(self.live(key, now).map_or(0, |e| e.value.len() as i64))
+                reply::integer(self.live(key, now).map_or(0, |e| e.value().len() as i64))
             }
             Command::GetRange(key, start, end) => {
                 let value = self.live_value(key, now).unwrap_or_default();
@@ -599,10 +610,10 @@ impl KvState {
                 "none"
             }),
             Command::Keys(pattern) => reply::array(
-                self.scan_order
+                self.table
                     .iter()
-                    .filter(|(_, k)| self.live(k, now).is_some() && glob::matches(pattern, k))
-                    .map(|(_, k)| reply::bulk(k.clone()))
+                    .filter(|e| is_live(e, now) && glob::matches(pattern, e.key()))
+                    .map(|e| reply::bulk(Bytes::copy_from_slice(e.key())))
                     .collect(),
             ),
             Command::Scan {
@@ -615,7 +626,7 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::integer(-2));
                 };
-                let Some(at) = e.expire_at_ms else {
+                let Some(at) = e.expire_at_ms() else {
                     return Ok(reply::integer(-1));
                 };
                 reply::integer(match kind {
@@ -632,7 +643,7 @@ impl KvState {
                     .iter()
                     .take_while(|(at, _)| *at <= now)
                     .count();
-                reply::integer((self.entries.len() - expired) as i64)
+                reply::integer((self.table.len() - expired) as i64)
             }
             Command::Keyspace => {
                 let expired = self
@@ -641,7 +652,7 @@ impl KvState {
                     .take_while(|(at, _)| *at <= now)
                     .count();
                 reply::array(vec![
-                    reply::integer((self.entries.len() - expired) as i64),
+                    reply::integer((self.table.len() - expired) as i64),
                     reply::integer((self.expiries.len() - expired) as i64),
                 ])
             }
@@ -667,19 +678,15 @@ impl KvState {
         let mut next = 0u64;
         let mut last_hash = None;
         let mut keys = Vec::new();
-        let start = (Bound::Included((cursor, Bytes::new())), Bound::Unbounded);
-        for (examined, (hash, key)) in self.scan_order.range(start).enumerate() {
+        for (examined, e) in self.table.iter_from(cursor).enumerate() {
             // Never stop inside a group of equal hashes: the cursor could not resume there.
-            if examined >= count && last_hash != Some(*hash) {
-                next = *hash;
+            if examined >= count && last_hash != Some(e.hash()) {
+                next = e.hash();
                 break;
             }
-            last_hash = Some(*hash);
-            if type_ok
-                && self.live(key, now).is_some()
-                && pattern.is_none_or(|p| glob::matches(p, key))
-            {
-                keys.push(reply::bulk(key.clone()));
+            last_hash = Some(e.hash());
+            if type_ok && is_live(e, now) && pattern.is_none_or(|p| glob::matches(p, e.key())) {
+                keys.push(reply::bulk(Bytes::copy_from_slice(e.key())));
             }
         }
         reply::array(vec![
@@ -703,8 +710,8 @@ pub fn purge_batch(keys: Vec<Bytes>, now_ms: i64) -> pb::KvBatch {
     }
 }
 
-fn is_live(e: &Entry, now: i64) -> bool {
-    e.expire_at_ms.is_none_or(|at| at > now)
+fn is_live(e: &Slot, now: i64) -> bool {
+    e.expire_at_ms().is_none_or(|at| at > now)
 }
 
 /// `GETRANGE` with Redis's index rules (negative indexes count from the end, clamped).
@@ -726,41 +733,110 @@ fn substring(value: &Bytes, start: i64, end: i64) -> Bytes {
     value.slice(start as usize..=end as usize)
 }
 
-/// 64-bit FNV-1a, stable across processes and platforms (unlike `std`'s `RandomState`).
 /// Hex digits of `DEBUG DIGEST`, as many as a SHA-1 in Redis.
 const DIGEST_HEX_DIGITS: usize = 40;
 
 /// 64-bit hashes combined for `DEBUG DIGEST`: enough to cover [`DIGEST_HEX_DIGITS`].
 const DIGEST_LANES: usize = DIGEST_HEX_DIGITS.div_ceil(16);
 
-struct Fnv(u64);
+/// `KvSnapshot` field numbers (see `proto/raft.proto`).
+const SNAPSHOT_ENTRIES: u32 = 1;
+const SNAPSHOT_NOW_MS: u32 = 2;
+const SNAPSHOT_VERSION_COUNTER: u32 = 3;
+const SNAPSHOT_DELETED_VERSION: u32 = 4;
 
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+/// `KvSnapshotEntry` field numbers (see `proto/raft.proto`).
+const ENTRY_KEY: u32 = 1;
+const ENTRY_VALUE: u32 = 2;
+const ENTRY_EXPIRE_AT_MS: u32 = 3;
+const ENTRY_VERSION: u32 = 4;
+
+/// Encoded length of a proto3 varint field (int64 as its two's complement u64); 0 for the
+/// default value, which proto3 leaves out.
+fn scalar_len(tag: u32, value: u64) -> usize {
+    if value == 0 {
+        0
+    } else {
+        encoding::key_len(tag) + encoding::encoded_len_varint(value)
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+}
+
+/// Encoded length of a proto3 bytes field; 0 when empty.
+fn bytes_len(tag: u32, value: &[u8]) -> usize {
+    if value.is_empty() {
+        0
+    } else {
+        encoding::key_len(tag) + encoding::encoded_len_varint(value.len() as u64) + value.len()
+    }
+}
+
+fn put_scalar(tag: u32, value: u64, buf: &mut Vec<u8>) {
+    if value != 0 {
+        encoding::encode_key(tag, WireType::Varint, buf);
+        encoding::encode_varint(value, buf);
+    }
+}
+
+fn put_bytes(tag: u32, value: &[u8], buf: &mut Vec<u8>) {
+    if !value.is_empty() {
+        encoding::encode_key(tag, WireType::LengthDelimited, buf);
+        encoding::encode_varint(value.len() as u64, buf);
+        buf.put_slice(value);
+    }
+}
+
+/// Encoded length of one `KvSnapshotEntry` body.
+fn snapshot_entry_len(e: &Slot) -> usize {
+    bytes_len(ENTRY_KEY, e.key())
+        + bytes_len(ENTRY_VALUE, e.value())
+        + scalar_len(ENTRY_EXPIRE_AT_MS, e.expire_at_ms().unwrap_or(0) as u64)
+        + scalar_len(ENTRY_VERSION, e.version())
+}
+
+/// Splits a length-delimited field's body off the front of `buf`.
+fn take_delimited<'a>(buf: &mut &'a [u8]) -> Result<&'a [u8], SnapshotError> {
+    let len = encoding::decode_varint(buf)?;
+    let len = usize::try_from(len)
+        .ok()
+        .filter(|&len| len <= buf.len())
+        .ok_or_else(|| SnapshotError("field runs past the end".into()))?;
+    let (body, rest) = buf.split_at(len);
+    *buf = rest;
+    Ok(body)
+}
+
+/// Decodes one `KvSnapshotEntry` body into (key, value, expire_at_ms, version), borrowing the
+/// bytes from `buf`. As with prost, a repeated field keeps its last value.
+fn decode_snapshot_entry(mut buf: &[u8]) -> Result<(&[u8], &[u8], i64, u64), SnapshotError> {
+    let (mut key, mut value, mut expire_at_ms, mut version) = (&[][..], &[][..], 0, 0);
+    while buf.has_remaining() {
+        let (tag, wire_type) = encoding::decode_key(&mut buf)?;
+        match (tag, wire_type) {
+            (ENTRY_KEY, WireType::LengthDelimited) => key = take_delimited(&mut buf)?,
+            (ENTRY_VALUE, WireType::LengthDelimited) => value = take_delimited(&mut buf)?,
+            (ENTRY_EXPIRE_AT_MS, WireType::Varint) => {
+                expire_at_ms = encoding::decode_varint(&mut buf)? as i64;
+            }
+            (ENTRY_VERSION, WireType::Varint) => version = encoding::decode_varint(&mut buf)?,
+            _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
         }
     }
+    Ok((key, value, expire_at_ms, version))
 }
 
-/// SplitMix64's finalizer, to spread FNV's weak high bits.
-fn finalize(mut x: u64) -> u64 {
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
-/// The position of `key` in SCAN order; odd, so that a cursor of 0 always means "done".
-fn scan_hash(key: &[u8]) -> u64 {
-    let mut h = Fnv::new();
-    h.write(key);
-    finalize(h.0) | 1
+/// Number of entries in an encoded `KvSnapshot`, so the table is sized once before restoring.
+fn count_snapshot_entries(mut buf: &[u8]) -> Result<usize, SnapshotError> {
+    let mut n = 0;
+    while buf.has_remaining() {
+        let (tag, wire_type) = encoding::decode_key(&mut buf)?;
+        if (tag, wire_type) == (SNAPSHOT_ENTRIES, WireType::LengthDelimited) {
+            take_delimited(&mut buf)?;
+            n += 1;
+        } else {
+            encoding::skip_field(wire_type, tag, &mut buf, Default::default())?;
+        }
+    }
+    Ok(n)
 }
 
 #[cfg(test)]
