@@ -177,7 +177,7 @@ impl KvState {
     pub fn snapshot(&self) -> Bytes {
         let entries: usize = self
             .table
-            .iter()
+            .iter_unordered()
             .map(|e| {
                 let len = snapshot_entry_len(e);
                 encoding::key_len(SNAPSHOT_ENTRIES) + encoding::encoded_len_varint(len as u64) + len
@@ -1341,5 +1341,226 @@ mod tests {
         let mut copy = KvState::new();
         copy.restore(&s.snapshot()).unwrap();
         assert_eq!(copy.digest(), s.digest());
+    }
+
+    /// SplitMix64: a tiny seeded generator, so every failure replays from its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
+    /// One SCAN call: the next cursor and the keys returned.
+    fn scan_step(s: &KvState, cursor: u64, count: u64) -> (u64, Vec<String>) {
+        let r = s.read(
+            &pb::KvCommand {
+                args: args(&format!("scan {cursor} count {count}")),
+            },
+            1000,
+        );
+        let Some(Kind::Array(a)) = r.kind else {
+            panic!("bad scan reply {r:?}")
+        };
+        let (Some(Kind::Bulk(c)), Some(Kind::Array(keys))) = (&a.items[0].kind, &a.items[1].kind)
+        else {
+            panic!("bad scan reply")
+        };
+        let next = std::str::from_utf8(c).unwrap().parse().unwrap();
+        let keys = keys
+            .items
+            .iter()
+            .map(|k| match &k.kind {
+                Some(Kind::Bulk(b)) => String::from_utf8(b.to_vec()).unwrap(),
+                _ => panic!("bad key"),
+            })
+            .collect();
+        (next, keys)
+    }
+
+    /// Applies `cmds` in one batch at time 1000.
+    fn apply_all(s: &mut KvState, cmds: &[String]) {
+        let refs: Vec<&str> = cmds.iter().map(String::as_str).collect();
+        s.apply(&batch(&refs, 1000));
+    }
+
+    #[test]
+    fn scan_returns_every_key_present_throughout_despite_growth_and_shrink() {
+        const TRANSIENT_KEYS: u64 = 4000;
+        let (mut grew, mut shrank) = (0, 0);
+        for seed in 0..20 {
+            let mut rng = Rng(seed);
+            let mut s = KvState::new();
+            let stable: Vec<String> = (0..rng.below(300) + 1).map(|i| format!("s{i}")).collect();
+            let initial: Vec<String> = (0..rng.below(TRANSIENT_KEYS))
+                .map(|i| format!("set t{i} v"))
+                .chain(stable.iter().map(|k| format!("set {k} v")))
+                .collect();
+            apply_all(&mut s, &initial);
+            let mut seen = std::collections::HashSet::new();
+            let mut cursor = 0;
+            let mut calls = 0;
+            loop {
+                let (next, keys) = scan_step(&s, cursor, rng.below(20) + 1);
+                seen.extend(keys);
+                calls += 1;
+                assert!(calls < 10_000, "seed {seed}: the scan does not end");
+                if next == 0 {
+                    break;
+                }
+                assert!(next > cursor, "seed {seed}: the cursor went back");
+                cursor = next;
+                // Between calls, grow the table (up to 8x), shrink it (dropping every transient
+                // key), or churn it; stable keys stay throughout.
+                let cmds: Vec<String> = match rng.below(8) {
+                    0..=2 => (0..rng.below(2000))
+                        .map(|_| format!("set t{} v", rng.below(TRANSIENT_KEYS)))
+                        .collect(),
+                    3 => (0..TRANSIENT_KEYS).map(|i| format!("del t{i}")).collect(),
+                    4 | 5 => (0..rng.below(200))
+                        .map(|_| format!("del t{}", rng.below(TRANSIENT_KEYS)))
+                        .collect(),
+                    _ => (0..rng.below(50))
+                        .map(|_| format!("set s{} w", rng.below(stable.len() as u64)))
+                        .collect(),
+                };
+                let buckets = s.table.buckets();
+                apply_all(&mut s, &cmds);
+                s.table.check();
+                grew += usize::from(s.table.buckets() > buckets);
+                shrank += usize::from(s.table.buckets() < buckets);
+            }
+            for k in &stable {
+                assert!(seen.contains(k), "seed {seed}: scan missed {k}");
+            }
+        }
+        assert!(
+            grew >= 20 && shrank >= 20,
+            "resized mid-scan: grew {grew}, shrank {shrank}"
+        );
+    }
+
+    #[test]
+    fn order_and_digest_depend_only_on_content() {
+        let mut a = KvState::new();
+        let mut b = KvState::new();
+        let sets: Vec<String> = (0..2000).map(|i| format!("set k{i} v{i}")).collect();
+        let dels: Vec<String> = (0..2000).step_by(3).map(|i| format!("del k{i}")).collect();
+        apply_all(&mut a, &sets);
+        apply_all(&mut a, &dels);
+        // `b` reaches the same content by another route: reversed inserts, no deletes.
+        let kept: Vec<String> = (0..2000)
+            .rev()
+            .filter(|i| i % 3 != 0)
+            .map(|i| format!("set k{i} v{i}"))
+            .collect();
+        apply_all(&mut b, &kept);
+        assert_eq!(read(&a, 1000, "keys *"), read(&b, 1000, "keys *"));
+        assert_eq!(
+            read(&a, 1000, "scan 0 count 10"),
+            read(&b, 1000, "scan 0 count 10")
+        );
+        assert_eq!(a.digest_hex(), b.digest_hex());
+        assert_eq!(a.len(), b.len());
+    }
+
+    /// The snapshot the old code built: a whole `pb::KvSnapshot` encoded by prost.
+    fn prost_snapshot(s: &KvState) -> pb::KvSnapshot {
+        pb::KvSnapshot {
+            entries: s
+                .table
+                .iter()
+                .map(|e| pb::KvSnapshotEntry {
+                    key: Bytes::copy_from_slice(e.key()),
+                    value: Bytes::copy_from_slice(e.value()),
+                    expire_at_ms: e.expire_at_ms().unwrap_or(0),
+                    version: e.version(),
+                })
+                .collect(),
+            now_ms: s.now_ms,
+            version_counter: s.version_counter,
+            deleted_version: s.deleted_version,
+        }
+    }
+
+    #[test]
+    fn snapshot_bytes_are_the_prost_encoding_at_scale() {
+        use prost::Message;
+        let mut a = KvState::new();
+        let cmds: Vec<String> = (0..5000)
+            .map(|i| match i % 4 {
+                0 => format!("set key:{i} {}", "x".repeat(i % 300)),
+                1 => format!("set key:{i} v px {}", i * 1000),
+                2 => format!("del key:{}", i - 2),
+                _ => format!("set key:{i} -"),
+            })
+            .collect();
+        apply_all(&mut a, &cmds);
+        run(
+            &mut a,
+            -7,
+            &["set neg v pxat 9223372036854775807", "setrange e 0 \"\""],
+        );
+        let snap = a.snapshot();
+        assert_eq!(snap, Bytes::from(prost_snapshot(&a).encode_to_vec()));
+        let decoded = pb::KvSnapshot::decode(snap.clone()).unwrap();
+        assert_eq!(decoded.entries.len(), a.len());
+
+        let mut b = KvState::new();
+        b.restore(&snap).unwrap();
+        assert_eq!(b.snapshot(), snap);
+        assert_eq!(b.digest_hex(), a.digest_hex());
+        assert_eq!(
+            b.expired_keys(i64::MAX, usize::MAX),
+            a.expired_keys(i64::MAX, usize::MAX)
+        );
+        assert_eq!(read(&b, 1000, "keys *"), read(&a, 1000, "keys *"));
+        b.table.check();
+
+        // Fields in another order, and unknown fields, decode as prost would.
+        let mut reordered = Vec::new();
+        let header = pb::KvSnapshot {
+            entries: vec![],
+            ..prost_snapshot(&a)
+        };
+        header.encode(&mut reordered).unwrap();
+        encoding::encode_key(99, WireType::Varint, &mut reordered);
+        encoding::encode_varint(5, &mut reordered);
+        reordered.extend_from_slice(&snap);
+        let mut c = KvState::new();
+        c.restore(&reordered).unwrap();
+        assert_eq!(c.snapshot(), snap);
+    }
+
+    #[test]
+    fn restore_rejects_bad_snapshots_and_keeps_the_state() {
+        use prost::Message;
+        let mut a = KvState::new();
+        run(&mut a, 1000, &["set a 1", "set b 2"]);
+        let good = prost_snapshot(&a);
+        let mut dup = good.clone();
+        dup.entries.push(dup.entries[0].clone());
+        let mut high = good.clone();
+        high.entries[0].version = good.version_counter + 1;
+        let full = good.encode_to_vec();
+        let bad: [(&str, Vec<u8>); 4] = [
+            ("duplicate key", dup.encode_to_vec()),
+            ("version above the counter", high.encode_to_vec()),
+            ("truncated", full[..full.len() - 3].to_vec()),
+            ("garbage", vec![0xff, 0xff, 0xff]),
+        ];
+        let before = a.digest_hex();
+        for (what, data) in bad {
+            assert!(a.restore(&data).is_err(), "{what} was accepted");
+            assert_eq!(a.digest_hex(), before, "{what} changed the state");
+        }
+        let mut empty = KvState::new();
+        empty.restore(&[]).unwrap();
+        assert!(empty.is_empty());
     }
 }

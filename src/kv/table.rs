@@ -246,6 +246,12 @@ impl Table {
         self.iter_from(0)
     }
 
+    /// All keys in storage order, which is cheaper to walk than [`Table::iter`] but depends on
+    /// the history of inserts and deletes: only for order-independent uses such as sizes.
+    pub(super) fn iter_unordered(&self) -> impl Iterator<Item = &Slot> {
+        self.slots.iter().filter(|s| s.hash != 0)
+    }
+
     /// The keys whose hash is at least `cursor`, in `(hash, key)` order.
     pub(super) fn iter_from(&self, cursor: u64) -> Iter<'_> {
         let Some(bucket) = self.bucket(cursor) else {
@@ -420,4 +426,188 @@ pub(super) fn stable_hash(key: &[u8]) -> u64 {
     let mut h = Fnv::new();
     h.write(key);
     h.finish() | 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SplitMix64: a tiny seeded generator, so every failure replays from its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    impl Table {
+        /// Asserts every invariant in the type's doc.
+        pub(in crate::kv) fn check(&self) {
+            if self.bits == 0 {
+                assert!(self.buckets.is_empty());
+            } else {
+                assert_eq!(self.buckets.len(), 1 << self.bits);
+            }
+            let mut on_chains = 0;
+            for (b, &head) in self.buckets.iter().enumerate() {
+                let mut prev: Option<&Slot> = None;
+                let mut cur = head;
+                while cur != NIL {
+                    let slot = &self.slots[cur as usize];
+                    assert_ne!(slot.hash, 0, "a free slot is on a chain");
+                    assert_eq!(self.bucket(slot.hash), Some(b), "slot in the wrong bucket");
+                    if let Some(p) = prev {
+                        assert!(
+                            (p.hash, p.key()) < (slot.hash, slot.key()),
+                            "chain unsorted"
+                        );
+                    }
+                    prev = Some(slot);
+                    on_chains += 1;
+                    cur = slot.next;
+                }
+            }
+            assert_eq!(on_chains, self.len);
+            assert!(self.len <= self.buckets.len());
+            let mut free = 0;
+            let mut cur = self.free;
+            while cur != NIL {
+                assert_eq!(self.slots[cur as usize].hash, 0);
+                free += 1;
+                cur = self.slots[cur as usize].next;
+            }
+            assert_eq!(self.len + free, self.slots.len());
+        }
+
+        pub(in crate::kv) fn buckets(&self) -> usize {
+            self.buckets.len()
+        }
+
+        fn keys(&self) -> Vec<Vec<u8>> {
+            self.iter().map(|s| s.key().to_vec()).collect()
+        }
+    }
+
+    fn key(i: u64) -> Vec<u8> {
+        format!("k{i}").into_bytes()
+    }
+
+    #[test]
+    fn stores_replaces_and_removes() {
+        let mut t = Table::new();
+        assert!(t.get(b"a").is_none());
+        assert_eq!(t.remove(b"a"), None);
+        assert_eq!(t.insert(b"a", b"1", None, 1), None);
+        assert_eq!(t.insert(b"", b"", Some(5), 2), None);
+        assert_eq!(t.insert(b"a", b"22", Some(9), 3), Some(None));
+        let a = t.get(b"a").expect("stored");
+        assert_eq!(
+            (a.key(), a.value(), a.expire_at_ms(), a.version()),
+            (&b"a"[..], &b"22"[..], Some(9), 3)
+        );
+        assert_eq!(t.set_expire(b"a", None, 4), Some(Some(9)));
+        assert_eq!(t.set_expire(b"zz", None, 5), None);
+        assert_eq!(t.get(b"a").map(Slot::expire_at_ms), Some(None));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.remove(b""), Some(Some(5)));
+        assert_eq!(t.remove(b""), None);
+        t.check();
+        assert_eq!(t.remove(b"a"), Some(None));
+        assert!(t.is_empty());
+        t.check();
+    }
+
+    #[test]
+    fn order_is_by_hash_whatever_the_history() {
+        let mut rng = Rng(11);
+        let mut a = Table::new();
+        let mut b = Table::with_capacity(10_000);
+        let mut live = std::collections::BTreeSet::new();
+        for v in 0..20_000 {
+            let k = rng.below(5_000);
+            if rng.below(3) == 0 {
+                a.remove(&key(k));
+                live.remove(&k);
+            } else {
+                a.insert(&key(k), b"v", None, v);
+                live.insert(k);
+            }
+        }
+        a.check();
+        // `b` gets the same final keys in another order, through another table size.
+        for &k in live.iter().rev() {
+            b.insert(&key(k), b"v", None, 0);
+        }
+        b.check();
+        let order = a.keys();
+        assert_eq!(order, b.keys());
+        assert_eq!(order.len(), live.len());
+        let hashes: Vec<u64> = a.iter().map(Slot::hash).collect();
+        assert!(hashes.windows(2).all(|w| w[0] <= w[1]));
+        assert!(hashes.iter().all(|h| h % 2 == 1));
+        let mut unordered: Vec<Vec<u8>> = a.iter_unordered().map(|s| s.key().to_vec()).collect();
+        unordered.sort();
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(unordered, sorted);
+    }
+
+    #[test]
+    fn grows_and_shrinks_keeping_invariants() {
+        let mut t = Table::new();
+        for i in 0..5_000 {
+            t.insert(&key(i), &key(i), None, i);
+        }
+        t.check();
+        assert_eq!(t.bits, 13);
+        for i in 0..4_990 {
+            assert_eq!(t.remove(&key(i)), Some(None));
+        }
+        t.check();
+        // Halved while fewer than one key per eight buckets: 10 keys keep 64 buckets.
+        assert_eq!(t.bits, 6);
+        for i in 4_990..5_000 {
+            assert_eq!(t.get(&key(i)).map(Slot::value), Some(&key(i)[..]));
+        }
+        // Freed slots are reused before the slot vector grows.
+        let slots = t.slots.len();
+        for i in 0..100 {
+            t.insert(&key(i), b"", None, 0);
+        }
+        assert_eq!(t.slots.len(), slots);
+        t.check();
+    }
+
+    #[test]
+    fn iter_from_resumes_at_a_hash() {
+        let mut t = Table::new();
+        for i in 0..1_000 {
+            t.insert(&key(i), b"", None, 0);
+        }
+        let all: Vec<u64> = t.iter().map(Slot::hash).collect();
+        for &cut in &[
+            0,
+            1,
+            all[0],
+            all[1] - 1,
+            all[500],
+            all[999],
+            all[999] + 1,
+            u64::MAX,
+        ] {
+            let rest: Vec<u64> = t.iter_from(cut).map(Slot::hash).collect();
+            let want: Vec<u64> = all.iter().copied().filter(|&h| h >= cut).collect();
+            assert_eq!(rest, want, "cursor {cut}");
+        }
+        assert_eq!(Table::new().iter_from(5).count(), 0);
+    }
 }
