@@ -228,14 +228,22 @@ impl KvState {
             match (tag, wire_type) {
                 (SNAPSHOT_ENTRIES, WireType::LengthDelimited) => {
                     let entry = take_delimited(&mut buf)?;
-                    let (key, value, expire_at_ms, version) = decode_snapshot_entry(entry)?;
-                    max_version = max_version.max(version);
-                    let expire = (expire_at_ms != 0).then_some(expire_at_ms);
-                    if state.table.insert(key, value, expire, version).is_some() {
+                    let e = decode_snapshot_entry(entry)?;
+                    max_version = max_version.max(e.version);
+                    let expire = (e.expire_at_ms != 0).then_some(e.expire_at_ms);
+                    if expire == Some(i64::MIN) {
+                        // No stored key expires before every clock; `Table` reserves the value.
+                        return Err(SnapshotError("expiry out of range".into()));
+                    }
+                    if state
+                        .table
+                        .insert(e.key, e.value, expire, e.version)
+                        .is_some()
+                    {
                         return Err(SnapshotError("duplicate key".into()));
                     }
                     if let Some(at) = expire {
-                        state.expiries.insert((at, Bytes::copy_from_slice(key)));
+                        state.expiries.insert((at, Bytes::copy_from_slice(e.key)));
                     }
                 }
                 (SNAPSHOT_NOW_MS, WireType::Varint) => {
@@ -805,23 +813,39 @@ fn take_delimited<'a>(buf: &mut &'a [u8]) -> Result<&'a [u8], SnapshotError> {
     Ok(body)
 }
 
-/// Decodes one `KvSnapshotEntry` body into (key, value, expire_at_ms, version), borrowing the
-/// bytes from `buf`. As with prost, a repeated field keeps its last value.
-fn decode_snapshot_entry(mut buf: &[u8]) -> Result<(&[u8], &[u8], i64, u64), SnapshotError> {
-    let (mut key, mut value, mut expire_at_ms, mut version) = (&[][..], &[][..], 0, 0);
+/// One decoded `KvSnapshotEntry`, borrowing its bytes from the snapshot.
+struct SnapshotEntry<'a> {
+    /// The key.
+    key: &'a [u8],
+    /// The value.
+    value: &'a [u8],
+    /// Absolute expiry in Unix ms; 0 when the key has no TTL.
+    expire_at_ms: i64,
+    /// The key's WATCH version.
+    version: u64,
+}
+
+/// Decodes one `KvSnapshotEntry` body. As with prost, a repeated field keeps its last value.
+fn decode_snapshot_entry(mut buf: &[u8]) -> Result<SnapshotEntry<'_>, SnapshotError> {
+    let mut e = SnapshotEntry {
+        key: &[],
+        value: &[],
+        expire_at_ms: 0,
+        version: 0,
+    };
     while buf.has_remaining() {
         let (tag, wire_type) = encoding::decode_key(&mut buf)?;
         match (tag, wire_type) {
-            (ENTRY_KEY, WireType::LengthDelimited) => key = take_delimited(&mut buf)?,
-            (ENTRY_VALUE, WireType::LengthDelimited) => value = take_delimited(&mut buf)?,
+            (ENTRY_KEY, WireType::LengthDelimited) => e.key = take_delimited(&mut buf)?,
+            (ENTRY_VALUE, WireType::LengthDelimited) => e.value = take_delimited(&mut buf)?,
             (ENTRY_EXPIRE_AT_MS, WireType::Varint) => {
-                expire_at_ms = encoding::decode_varint(&mut buf)? as i64;
+                e.expire_at_ms = encoding::decode_varint(&mut buf)? as i64;
             }
-            (ENTRY_VERSION, WireType::Varint) => version = encoding::decode_varint(&mut buf)?,
+            (ENTRY_VERSION, WireType::Varint) => e.version = encoding::decode_varint(&mut buf)?,
             _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
         }
     }
-    Ok((key, value, expire_at_ms, version))
+    Ok(e)
 }
 
 /// Number of entries in an encoded `KvSnapshot`, so the table is sized once before restoring.
@@ -1547,8 +1571,11 @@ mod tests {
         dup.entries.push(dup.entries[0].clone());
         let mut high = good.clone();
         high.entries[0].version = good.version_counter + 1;
+        let mut never = good.clone();
+        never.entries[1].expire_at_ms = i64::MIN;
         let full = good.encode_to_vec();
-        let bad: [(&str, Vec<u8>); 4] = [
+        let bad: [(&str, Vec<u8>); 5] = [
+            ("expiry out of range", never.encode_to_vec()),
             ("duplicate key", dup.encode_to_vec()),
             ("version above the counter", high.encode_to_vec()),
             ("truncated", full[..full.len() - 3].to_vec()),
