@@ -96,7 +96,7 @@ impl Slot {
 ///   chain is sorted by `(hash, key)` with no key twice.
 /// - Every other slot is on the free list starting at `free`, with `hash == 0`.
 /// - `len` counts the live slots; `len <= buckets.len()` after every insert.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Table {
     /// The first slot of each bucket's chain, or [`NIL`].
     buckets: Vec<u32>,
@@ -114,8 +114,11 @@ impl Table {
     /// An empty table.
     pub(super) fn new() -> Self {
         Table {
+            buckets: Vec::new(),
+            bits: 0,
+            slots: Vec::new(),
             free: NIL,
-            ..Table::default()
+            len: 0,
         }
     }
 
