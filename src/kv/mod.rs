@@ -26,6 +26,7 @@ pub mod glob;
 pub mod longdouble;
 pub mod reply;
 mod state;
+mod table;
 
 pub use command::{Access, Command, CommandError, Spec};
 pub use state::{KvState, SnapshotError, purge_batch};

@@ -1,32 +1,21 @@
 //! `KvState`: the string keyspace, its expiry index and WATCH versions.
 
-use std::collections::{BTreeSet, HashMap};
-use std::ops::Bound;
+use std::collections::BTreeSet;
 
-use bytes::{Bytes, BytesMut};
-use prost::Message;
+use bytes::{Buf, BufMut, Bytes, BytesMut};
+use prost::encoding::{self, WireType};
 
 use super::command::{
     self, Access, Command, CommandError, ExpireCondition, GetExTtl, SetCondition, SetTtl, TtlKind,
 };
 use super::glob;
 use super::reply;
+use super::table::{Fnv, Slot, Table};
 use crate::pb;
 
 /// Set on the WATCH version of a key that is still stored but already expired, so that a key
 /// that expires between WATCH and EXEC aborts the transaction (as in Redis ≥ 6.0.9).
 const EXPIRED_VERSION_BIT: u64 = 1 << 63;
-
-/// One stored key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct Entry {
-    /// The string value.
-    value: Bytes,
-    /// Absolute expiry in Unix ms; the key is gone once `now_ms >= expire_at_ms`.
-    expire_at_ms: Option<i64>,
-    /// The state's version counter at this key's last modification.
-    version: u64,
-}
 
 /// A snapshot that could not be decoded.
 #[derive(Debug, thiserror::Error)]
@@ -36,20 +25,24 @@ pub struct SnapshotError(
     pub String,
 );
 
+impl From<prost::DecodeError> for SnapshotError {
+    fn from(e: prost::DecodeError) -> Self {
+        SnapshotError(e.to_string())
+    }
+}
+
 /// The in-memory key-value state every replica holds, changed only by applying log entries.
 ///
 /// Invariants:
-/// - `scan_order` holds exactly `(scan_hash(k), k)` for every key `k` of `entries`.
-/// - `expiries` holds exactly `(t, k)` for every key `k` whose entry has `expire_at_ms == Some(t)`.
-/// - Every entry's `version` and `deleted_version` are at most `version_counter`, and no two
+/// - `expiries` holds exactly `(t, k)` for every key `k` of `table` whose expiry is `Some(t)`.
+/// - Every key's version and `deleted_version` are at most `version_counter`, and no two
 ///   modifications share a version.
 /// - `now_ms` never decreases.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct KvState {
-    /// The keyspace, including keys that expired but were not purged yet.
-    entries: HashMap<Bytes, Entry>,
-    /// Keys ordered by their stable hash: the order of `SCAN`, `KEYS`, snapshots and the digest.
-    scan_order: BTreeSet<(u64, Bytes)>,
+    /// The keyspace, including keys that expired but were not purged yet, in the stable hash
+    /// order of `SCAN`, `KEYS`, snapshots and the digest.
+    table: Table,
     /// Keys with a TTL, soonest expiry first.
     expiries: BTreeSet<(i64, Bytes)>,
     /// Unix ms of the newest applied batch; the expiry clock never runs backwards.
@@ -60,6 +53,18 @@ pub struct KvState {
     deleted_version: u64,
 }
 
+impl Default for KvState {
+    fn default() -> Self {
+        KvState {
+            table: Table::new(),
+            expiries: BTreeSet::new(),
+            now_ms: 0,
+            version_counter: 0,
+            deleted_version: 0,
+        }
+    }
+}
+
 impl KvState {
     /// An empty state.
     pub fn new() -> Self {
@@ -68,12 +73,12 @@ impl KvState {
 
     /// Number of stored keys, including expired keys not purged yet.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.table.len()
     }
 
     /// Whether no key is stored.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.table.is_empty()
     }
 
     /// Applies one committed batch. Deterministic: reads no clock, only `batch.now_ms`.
@@ -143,7 +148,7 @@ impl KvState {
     /// Independent 64-bit hashes of the content, each FNV-1a started from its own seed, so
     /// together they give more bits than one; all 0 for an empty state.
     fn digest_lanes(&self) -> [u64; DIGEST_LANES] {
-        if self.entries.is_empty() {
+        if self.table.is_empty() {
             return [0; DIGEST_LANES];
         }
         // Lane 0 is unseeded, so `digest()` keeps its historic value.
@@ -155,74 +160,106 @@ impl KvState {
             }
             h
         });
-        for (_, key) in &self.scan_order {
-            let Some(e) = self.entries.get(key) else {
-                continue;
-            };
+        for e in self.table.iter() {
             for h in &mut lanes {
-                h.write(&(key.len() as u64).to_le_bytes());
-                h.write(key);
-                h.write(&(e.value.len() as u64).to_le_bytes());
-                h.write(&e.value);
-                h.write(&e.expire_at_ms.unwrap_or(0).to_le_bytes());
+                h.write(&(e.key().len() as u64).to_le_bytes());
+                h.write(e.key());
+                h.write(&(e.value().len() as u64).to_le_bytes());
+                h.write(e.value());
+                h.write(&e.expire_at_ms().unwrap_or(0).to_le_bytes());
             }
         }
-        lanes.map(|h| finalize(h.0))
+        lanes.map(|h| h.finish())
     }
 
-    /// Encodes the whole state (a `pb::KvSnapshot`).
+    /// Encodes the whole state as a `pb::KvSnapshot`, written field by field straight into one
+    /// buffer of the exact size (no intermediate message holding a copy of every entry).
     pub fn snapshot(&self) -> Bytes {
-        let entries = self
-            .scan_order
-            .iter()
-            .filter_map(|(_, key)| {
-                self.entries.get(key).map(|e| pb::KvSnapshotEntry {
-                    key: key.clone(),
-                    value: e.value.clone(),
-                    expire_at_ms: e.expire_at_ms.unwrap_or(0),
-                    version: e.version,
-                })
+        let entries: usize = self
+            .table
+            .iter_unordered()
+            .map(|e| {
+                let len = snapshot_entry_len(e);
+                encoding::key_len(SNAPSHOT_ENTRIES) + encoding::encoded_len_varint(len as u64) + len
             })
-            .collect();
-        let snap = pb::KvSnapshot {
-            entries,
-            now_ms: self.now_ms,
-            version_counter: self.version_counter,
-            deleted_version: self.deleted_version,
-        };
-        Bytes::from(snap.encode_to_vec())
+            .sum();
+        let header = scalar_len(SNAPSHOT_NOW_MS, self.now_ms as u64)
+            + scalar_len(SNAPSHOT_VERSION_COUNTER, self.version_counter)
+            + scalar_len(SNAPSHOT_DELETED_VERSION, self.deleted_version);
+        let mut buf = Vec::with_capacity(entries + header);
+        for e in self.table.iter() {
+            encoding::encode_key(SNAPSHOT_ENTRIES, WireType::LengthDelimited, &mut buf);
+            encoding::encode_varint(snapshot_entry_len(e) as u64, &mut buf);
+            put_bytes(ENTRY_KEY, e.key(), &mut buf);
+            put_bytes(ENTRY_VALUE, e.value(), &mut buf);
+            put_scalar(
+                ENTRY_EXPIRE_AT_MS,
+                e.expire_at_ms().unwrap_or(0) as u64,
+                &mut buf,
+            );
+            put_scalar(ENTRY_VERSION, e.version(), &mut buf);
+        }
+        put_scalar(SNAPSHOT_NOW_MS, self.now_ms as u64, &mut buf);
+        put_scalar(SNAPSHOT_VERSION_COUNTER, self.version_counter, &mut buf);
+        put_scalar(SNAPSHOT_DELETED_VERSION, self.deleted_version, &mut buf);
+        debug_assert_eq!(
+            buf.len(),
+            buf.capacity(),
+            "snapshot size was computed exactly"
+        );
+        Bytes::from(buf)
     }
 
-    /// Replaces the state with a decoded snapshot.
+    /// Replaces the state with a decoded snapshot, reading the entries straight from `data`
+    /// into the table (no decoded message holding a second copy).
     ///
     /// # Errors
     /// [`SnapshotError`] when `data` is not a valid `KvSnapshot`; the state is then unchanged.
     pub fn restore(&mut self, data: &[u8]) -> Result<(), SnapshotError> {
-        let snap = pb::KvSnapshot::decode(data).map_err(|e| SnapshotError(e.to_string()))?;
         let mut state = KvState {
-            now_ms: snap.now_ms,
-            version_counter: snap.version_counter,
-            deleted_version: snap.deleted_version,
+            table: Table::with_capacity(count_snapshot_entries(data)?),
             ..KvState::default()
         };
-        for e in snap.entries {
-            if e.version > snap.version_counter {
-                return Err(SnapshotError("entry version above the counter".into()));
+        // Versions are checked against the counter, which is encoded after the entries.
+        let mut max_version = 0;
+        let mut buf = data;
+        while buf.has_remaining() {
+            let (tag, wire_type) = encoding::decode_key(&mut buf)?;
+            match (tag, wire_type) {
+                (SNAPSHOT_ENTRIES, WireType::LengthDelimited) => {
+                    let entry = take_delimited(&mut buf)?;
+                    let e = decode_snapshot_entry(entry)?;
+                    max_version = max_version.max(e.version);
+                    let expire = (e.expire_at_ms != 0).then_some(e.expire_at_ms);
+                    if expire == Some(i64::MIN) {
+                        // No stored key expires before every clock; `Table` reserves the value.
+                        return Err(SnapshotError("expiry out of range".into()));
+                    }
+                    if state
+                        .table
+                        .insert(e.key, e.value, expire, e.version)
+                        .is_some()
+                    {
+                        return Err(SnapshotError("duplicate key".into()));
+                    }
+                    if let Some(at) = expire {
+                        state.expiries.insert((at, Bytes::copy_from_slice(e.key)));
+                    }
+                }
+                (SNAPSHOT_NOW_MS, WireType::Varint) => {
+                    state.now_ms = encoding::decode_varint(&mut buf)? as i64;
+                }
+                (SNAPSHOT_VERSION_COUNTER, WireType::Varint) => {
+                    state.version_counter = encoding::decode_varint(&mut buf)?;
+                }
+                (SNAPSHOT_DELETED_VERSION, WireType::Varint) => {
+                    state.deleted_version = encoding::decode_varint(&mut buf)?;
+                }
+                _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
             }
-            let expire = (e.expire_at_ms != 0).then_some(e.expire_at_ms);
-            let key = Bytes::copy_from_slice(&e.key);
-            if state.entries.contains_key(&key) {
-                return Err(SnapshotError("duplicate key".into()));
-            }
-            state.index(&key, expire);
-            state.entries.insert(
-                key,
-                Entry {
-                    value: Bytes::copy_from_slice(&e.value),
-                    expire_at_ms: expire,
-                    version: e.version,
-                },
-            );
+        }
+        if max_version > state.version_counter {
+            return Err(SnapshotError("entry version above the counter".into()));
         }
         *self = state;
         Ok(())
@@ -231,9 +268,9 @@ impl KvState {
     /// The WATCH version of `key` at `now`: the entry's version if live, the version with
     /// [`EXPIRED_VERSION_BIT`] if stored but expired, else the latest deletion's version.
     fn watch_version(&self, key: &[u8], now: i64) -> u64 {
-        match self.entries.get(key) {
-            Some(e) if is_live(e, now) => e.version,
-            Some(e) => e.version | EXPIRED_VERSION_BIT,
+        match self.table.get(key) {
+            Some(e) if is_live(e, now) => e.version(),
+            Some(e) => e.version() | EXPIRED_VERSION_BIT,
             None => self.deleted_version,
         }
     }
@@ -243,12 +280,13 @@ impl KvState {
         result.unwrap_or_else(|e| reply::error(e.to_string()))
     }
 
-    fn live(&self, key: &[u8], now: i64) -> Option<&Entry> {
-        self.entries.get(key).filter(|e| is_live(e, now))
+    fn live(&self, key: &[u8], now: i64) -> Option<&Slot> {
+        self.table.get(key).filter(|e| is_live(e, now))
     }
 
     fn live_value(&self, key: &[u8], now: i64) -> Option<Bytes> {
-        self.live(key, now).map(|e| e.value.clone())
+        self.live(key, now)
+            .map(|e| Bytes::copy_from_slice(e.value()))
     }
 
     fn next_version(&mut self) -> u64 {
@@ -256,81 +294,64 @@ impl KvState {
         self.version_counter
     }
 
-    fn index(&mut self, key: &Bytes, expire: Option<i64>) {
-        self.scan_order.insert((scan_hash(key), key.clone()));
-        if let Some(at) = expire {
-            self.expiries.insert((at, key.clone()));
+    /// Moves `key`'s entry in the expiry index from `old` to `new`.
+    fn reindex_expiry(&mut self, key: &[u8], old: Option<i64>, new: Option<i64>) {
+        if old == new {
+            return;
+        }
+        let key = Bytes::copy_from_slice(key);
+        if let Some(at) = old {
+            self.expiries.remove(&(at, key.clone()));
+        }
+        if let Some(at) = new {
+            self.expiries.insert((at, key));
         }
     }
 
-    /// Drops a stored key and its index entries, without touching `deleted_version`.
-    fn remove(&mut self, key: &[u8]) -> Option<Entry> {
-        let (key, entry) = self.entries.remove_entry(key)?;
-        self.scan_order.remove(&(scan_hash(&key), key.clone()));
-        if let Some(at) = entry.expire_at_ms {
-            self.expiries.remove(&(at, key));
-        }
-        Some(entry)
+    /// Drops a stored key and its expiry index entry, without touching `deleted_version`;
+    /// returns whether it was stored and live at `now`.
+    fn remove(&mut self, key: &[u8], now: i64) -> Option<bool> {
+        let expire = self.table.remove(key)?;
+        self.reindex_expiry(key, expire, None);
+        Some(expire.is_none_or(|at| at > now))
     }
 
     /// Removes `key` if it is stored but expired (lazy expiry); invisible to clients.
     fn expire_if_needed(&mut self, key: &[u8], now: i64) {
-        if self.entries.get(key).is_some_and(|e| !is_live(e, now)) {
-            self.remove(key);
+        if self.table.get(key).is_some_and(|e| !is_live(e, now)) {
+            self.remove(key, now);
         }
     }
 
     /// Deletes `key`; returns whether it was live. A live deletion moves `deleted_version`.
     fn delete(&mut self, key: &[u8], now: i64) -> bool {
-        match self.remove(key) {
-            Some(e) if is_live(&e, now) => {
-                self.deleted_version = self.next_version();
-                true
-            }
-            _ => false,
+        if self.remove(key, now) == Some(true) {
+            self.deleted_version = self.next_version();
+            true
+        } else {
+            false
         }
     }
 
     /// Stores `value` under `key` with the given expiry, or deletes the key when that expiry
     /// is not after `now` (as Redis does for a SET with a past EXAT).
-    fn store(&mut self, key: &Bytes, value: Bytes, expire: Option<i64>, now: i64) {
+    fn store(&mut self, key: &[u8], value: Bytes, expire: Option<i64>, now: i64) {
         if expire.is_some_and(|at| at <= now) {
             self.delete(key, now);
             return;
         }
-        self.remove(key);
-        let key = Bytes::copy_from_slice(key);
         let version = self.next_version();
-        self.index(&key, expire);
-        // Copies so a stored value never pins the whole log entry it was decoded from.
-        let value = Bytes::copy_from_slice(&value);
-        self.entries.insert(
-            key,
-            Entry {
-                value,
-                expire_at_ms: expire,
-                version,
-            },
-        );
+        // The table copies key and value, so a stored value never pins the log entry it was
+        // decoded from.
+        let old = self.table.insert(key, &value, expire, version).flatten();
+        self.reindex_expiry(key, old, expire);
     }
 
     /// Changes the expiry of a live key (`None` persists it).
     fn set_expire(&mut self, key: &[u8], expire: Option<i64>) {
         let version = self.next_version();
-        let Some((key, e)) = self.entries.get_key_value(key) else {
-            return;
-        };
-        let key = key.clone();
-        let old = e.expire_at_ms;
-        if let Some(at) = old {
-            self.expiries.remove(&(at, key.clone()));
-        }
-        if let Some(at) = expire {
-            self.expiries.insert((at, key.clone()));
-        }
-        if let Some(e) = self.entries.get_mut(&key) {
-            e.expire_at_ms = expire;
-            e.version = version;
+        if let Some(old) = self.table.set_expire(key, expire, version) {
+            self.reindex_expiry(key, old, expire);
         }
     }
 
@@ -345,9 +366,9 @@ impl KvState {
                 ttl,
             } => {
                 self.expire_if_needed(key, now);
-                let old = self.entries.get(key.as_ref());
-                let old_value = old.map(|e| e.value.clone());
-                let old_expire = old.and_then(|e| e.expire_at_ms);
+                let old = self.table.get(key);
+                let old_value = old.map(|e| Bytes::copy_from_slice(e.value()));
+                let old_expire = old.and_then(Slot::expire_at_ms);
                 let blocked = match condition {
                     SetCondition::Always => false,
                     SetCondition::IfMissing => old.is_some(),
@@ -402,7 +423,7 @@ impl KvState {
                     GetExTtl::Persist => {
                         if self
                             .live(key, now)
-                            .is_some_and(|e| e.expire_at_ms.is_some())
+                            .is_some_and(|e| e.expire_at_ms().is_some())
                         {
                             self.set_expire(key, None);
                         }
@@ -487,7 +508,10 @@ impl KvState {
                 Ok(reply::integer(n as i64))
             }
             Command::Rename { from, to, nx } => {
-                let Some(e) = self.live(from, now).cloned() else {
+                let Some((value, expire)) = self
+                    .live(from, now)
+                    .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
+                else {
                     return Err(CommandError::NoSuchKey);
                 };
                 if from == to {
@@ -497,11 +521,11 @@ impl KvState {
                     return Ok(reply::integer(0));
                 }
                 self.delete(from, now);
-                self.store(to, e.value, e.expire_at_ms, now);
+                self.store(to, value, expire, now);
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
             Command::Expire { key, at, condition } => {
-                let Some(current) = self.live(key, now).map(|e| e.expire_at_ms) else {
+                let Some(current) = self.live(key, now).map(Slot::expire_at_ms) else {
                     return Ok(reply::integer(0));
                 };
                 let at = at
@@ -528,7 +552,7 @@ impl KvState {
             Command::Persist(key) => {
                 if self
                     .live(key, now)
-                    .is_some_and(|e| e.expire_at_ms.is_some())
+                    .is_some_and(|e| e.expire_at_ms().is_some())
                 {
                     self.set_expire(key, None);
                     return Ok(reply::integer(1));
@@ -536,9 +560,8 @@ impl KvState {
                 Ok(reply::integer(0))
             }
             Command::Flush => {
-                if !self.entries.is_empty() {
-                    self.entries.clear();
-                    self.scan_order.clear();
+                if !self.table.is_empty() {
+                    self.table.clear();
                     self.expiries.clear();
                     self.deleted_version = self.next_version();
                 }
@@ -547,12 +570,8 @@ impl KvState {
             Command::Purge(keys) => {
                 let mut n = 0;
                 for key in keys {
-                    if self
-                        .entries
-                        .get(key.as_ref())
-                        .is_some_and(|e| !is_live(e, now))
-                    {
-                        self.remove(key);
+                    if self.table.get(key).is_some_and(|e| !is_live(e, now)) {
+                        self.remove(key, now);
                         n += 1;
                     }
                 }
@@ -565,7 +584,7 @@ impl KvState {
     /// The live value (empty if missing) and expiry of `key`.
     fn value_and_expire(&self, key: &[u8], now: i64) -> (Bytes, Option<i64>) {
         self.live(key, now)
-            .map(|e| (e.value.clone(), e.expire_at_ms))
+            .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
             .unwrap_or_default()
     }
 
@@ -581,7 +600,7 @@ impl KvState {
                     .collect(),
             ),
             Command::Strlen(key) => {
-                reply::integer(self.live(key, now).map_or(0, |e| e.value.len() as i64))
+                reply::integer(self.live(key, now).map_or(0, |e| e.value().len() as i64))
             }
             Command::GetRange(key, start, end) => {
                 let value = self.live_value(key, now).unwrap_or_default();
@@ -596,10 +615,10 @@ impl KvState {
                 "none"
             }),
             Command::Keys(pattern) => reply::array(
-                self.scan_order
+                self.table
                     .iter()
-                    .filter(|(_, k)| self.live(k, now).is_some() && glob::matches(pattern, k))
-                    .map(|(_, k)| reply::bulk(k.clone()))
+                    .filter(|e| is_live(e, now) && glob::matches(pattern, e.key()))
+                    .map(|e| reply::bulk(Bytes::copy_from_slice(e.key())))
                     .collect(),
             ),
             Command::Scan {
@@ -612,7 +631,7 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::integer(-2));
                 };
-                let Some(at) = e.expire_at_ms else {
+                let Some(at) = e.expire_at_ms() else {
                     return Ok(reply::integer(-1));
                 };
                 reply::integer(match kind {
@@ -629,7 +648,7 @@ impl KvState {
                     .iter()
                     .take_while(|(at, _)| *at <= now)
                     .count();
-                reply::integer((self.entries.len() - expired) as i64)
+                reply::integer((self.table.len() - expired) as i64)
             }
             Command::Keyspace => {
                 let expired = self
@@ -638,7 +657,7 @@ impl KvState {
                     .take_while(|(at, _)| *at <= now)
                     .count();
                 reply::array(vec![
-                    reply::integer((self.entries.len() - expired) as i64),
+                    reply::integer((self.table.len() - expired) as i64),
                     reply::integer((self.expiries.len() - expired) as i64),
                 ])
             }
@@ -664,19 +683,15 @@ impl KvState {
         let mut next = 0u64;
         let mut last_hash = None;
         let mut keys = Vec::new();
-        let start = (Bound::Included((cursor, Bytes::new())), Bound::Unbounded);
-        for (examined, (hash, key)) in self.scan_order.range(start).enumerate() {
+        for (examined, e) in self.table.iter_from(cursor).enumerate() {
             // Never stop inside a group of equal hashes: the cursor could not resume there.
-            if examined >= count && last_hash != Some(*hash) {
-                next = *hash;
+            if examined >= count && last_hash != Some(e.hash()) {
+                next = e.hash();
                 break;
             }
-            last_hash = Some(*hash);
-            if type_ok
-                && self.live(key, now).is_some()
-                && pattern.is_none_or(|p| glob::matches(p, key))
-            {
-                keys.push(reply::bulk(key.clone()));
+            last_hash = Some(e.hash());
+            if type_ok && is_live(e, now) && pattern.is_none_or(|p| glob::matches(p, e.key())) {
+                keys.push(reply::bulk(Bytes::copy_from_slice(e.key())));
             }
         }
         reply::array(vec![
@@ -700,8 +715,8 @@ pub fn purge_batch(keys: Vec<Bytes>, now_ms: i64) -> pb::KvBatch {
     }
 }
 
-fn is_live(e: &Entry, now: i64) -> bool {
-    e.expire_at_ms.is_none_or(|at| at > now)
+fn is_live(e: &Slot, now: i64) -> bool {
+    e.expire_at_ms().is_none_or(|at| at > now)
 }
 
 /// `GETRANGE` with Redis's index rules (negative indexes count from the end, clamped).
@@ -723,41 +738,126 @@ fn substring(value: &Bytes, start: i64, end: i64) -> Bytes {
     value.slice(start as usize..=end as usize)
 }
 
-/// 64-bit FNV-1a, stable across processes and platforms (unlike `std`'s `RandomState`).
 /// Hex digits of `DEBUG DIGEST`, as many as a SHA-1 in Redis.
 const DIGEST_HEX_DIGITS: usize = 40;
 
 /// 64-bit hashes combined for `DEBUG DIGEST`: enough to cover [`DIGEST_HEX_DIGITS`].
 const DIGEST_LANES: usize = DIGEST_HEX_DIGITS.div_ceil(16);
 
-struct Fnv(u64);
+/// `KvSnapshot` field numbers (see `proto/raft.proto`).
+const SNAPSHOT_ENTRIES: u32 = 1;
+const SNAPSHOT_NOW_MS: u32 = 2;
+const SNAPSHOT_VERSION_COUNTER: u32 = 3;
+const SNAPSHOT_DELETED_VERSION: u32 = 4;
 
-impl Fnv {
-    fn new() -> Self {
-        Fnv(0xcbf2_9ce4_8422_2325)
+/// `KvSnapshotEntry` field numbers (see `proto/raft.proto`).
+const ENTRY_KEY: u32 = 1;
+const ENTRY_VALUE: u32 = 2;
+const ENTRY_EXPIRE_AT_MS: u32 = 3;
+const ENTRY_VERSION: u32 = 4;
+
+/// Encoded length of a proto3 varint field (int64 as its two's complement u64); 0 for the
+/// default value, which proto3 leaves out.
+fn scalar_len(tag: u32, value: u64) -> usize {
+    if value == 0 {
+        0
+    } else {
+        encoding::key_len(tag) + encoding::encoded_len_varint(value)
     }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+}
+
+/// Encoded length of a proto3 bytes field; 0 when empty.
+fn bytes_len(tag: u32, value: &[u8]) -> usize {
+    if value.is_empty() {
+        0
+    } else {
+        encoding::key_len(tag) + encoding::encoded_len_varint(value.len() as u64) + value.len()
+    }
+}
+
+fn put_scalar(tag: u32, value: u64, buf: &mut Vec<u8>) {
+    if value != 0 {
+        encoding::encode_key(tag, WireType::Varint, buf);
+        encoding::encode_varint(value, buf);
+    }
+}
+
+fn put_bytes(tag: u32, value: &[u8], buf: &mut Vec<u8>) {
+    if !value.is_empty() {
+        encoding::encode_key(tag, WireType::LengthDelimited, buf);
+        encoding::encode_varint(value.len() as u64, buf);
+        buf.put_slice(value);
+    }
+}
+
+/// Encoded length of one `KvSnapshotEntry` body.
+fn snapshot_entry_len(e: &Slot) -> usize {
+    bytes_len(ENTRY_KEY, e.key())
+        + bytes_len(ENTRY_VALUE, e.value())
+        + scalar_len(ENTRY_EXPIRE_AT_MS, e.expire_at_ms().unwrap_or(0) as u64)
+        + scalar_len(ENTRY_VERSION, e.version())
+}
+
+/// Splits a length-delimited field's body off the front of `buf`.
+fn take_delimited<'a>(buf: &mut &'a [u8]) -> Result<&'a [u8], SnapshotError> {
+    let len = encoding::decode_varint(buf)?;
+    let len = usize::try_from(len)
+        .ok()
+        .filter(|&len| len <= buf.len())
+        .ok_or_else(|| SnapshotError("field runs past the end".into()))?;
+    let (body, rest) = buf.split_at(len);
+    *buf = rest;
+    Ok(body)
+}
+
+/// One decoded `KvSnapshotEntry`, borrowing its bytes from the snapshot.
+struct SnapshotEntry<'a> {
+    /// The key.
+    key: &'a [u8],
+    /// The value.
+    value: &'a [u8],
+    /// Absolute expiry in Unix ms; 0 when the key has no TTL.
+    expire_at_ms: i64,
+    /// The key's WATCH version.
+    version: u64,
+}
+
+/// Decodes one `KvSnapshotEntry` body. As with prost, a repeated field keeps its last value.
+fn decode_snapshot_entry(mut buf: &[u8]) -> Result<SnapshotEntry<'_>, SnapshotError> {
+    let mut e = SnapshotEntry {
+        key: &[],
+        value: &[],
+        expire_at_ms: 0,
+        version: 0,
+    };
+    while buf.has_remaining() {
+        let (tag, wire_type) = encoding::decode_key(&mut buf)?;
+        match (tag, wire_type) {
+            (ENTRY_KEY, WireType::LengthDelimited) => e.key = take_delimited(&mut buf)?,
+            (ENTRY_VALUE, WireType::LengthDelimited) => e.value = take_delimited(&mut buf)?,
+            (ENTRY_EXPIRE_AT_MS, WireType::Varint) => {
+                e.expire_at_ms = encoding::decode_varint(&mut buf)? as i64;
+            }
+            (ENTRY_VERSION, WireType::Varint) => e.version = encoding::decode_varint(&mut buf)?,
+            _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
         }
     }
+    Ok(e)
 }
 
-/// SplitMix64's finalizer, to spread FNV's weak high bits.
-fn finalize(mut x: u64) -> u64 {
-    x ^= x >> 30;
-    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    x ^= x >> 27;
-    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
-    x ^ (x >> 31)
-}
-
-/// The position of `key` in SCAN order; odd, so that a cursor of 0 always means "done".
-fn scan_hash(key: &[u8]) -> u64 {
-    let mut h = Fnv::new();
-    h.write(key);
-    finalize(h.0) | 1
+/// Number of entries in an encoded `KvSnapshot`, so the table is sized once before restoring.
+fn count_snapshot_entries(mut buf: &[u8]) -> Result<usize, SnapshotError> {
+    let mut n = 0;
+    while buf.has_remaining() {
+        let (tag, wire_type) = encoding::decode_key(&mut buf)?;
+        if (tag, wire_type) == (SNAPSHOT_ENTRIES, WireType::LengthDelimited) {
+            take_delimited(&mut buf)?;
+            n += 1;
+        } else {
+            encoding::skip_field(wire_type, tag, &mut buf, Default::default())?;
+        }
+    }
+    Ok(n)
 }
 
 #[cfg(test)]
@@ -1262,5 +1362,229 @@ mod tests {
         let mut copy = KvState::new();
         copy.restore(&s.snapshot()).unwrap();
         assert_eq!(copy.digest(), s.digest());
+    }
+
+    /// SplitMix64: a tiny seeded generator, so every failure replays from its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
+    /// One SCAN call: the next cursor and the keys returned.
+    fn scan_step(s: &KvState, cursor: u64, count: u64) -> (u64, Vec<String>) {
+        let r = s.read(
+            &pb::KvCommand {
+                args: args(&format!("scan {cursor} count {count}")),
+            },
+            1000,
+        );
+        let Some(Kind::Array(a)) = r.kind else {
+            panic!("bad scan reply {r:?}")
+        };
+        let (Some(Kind::Bulk(c)), Some(Kind::Array(keys))) = (&a.items[0].kind, &a.items[1].kind)
+        else {
+            panic!("bad scan reply")
+        };
+        let next = std::str::from_utf8(c).unwrap().parse().unwrap();
+        let keys = keys
+            .items
+            .iter()
+            .map(|k| match &k.kind {
+                Some(Kind::Bulk(b)) => String::from_utf8(b.to_vec()).unwrap(),
+                _ => panic!("bad key"),
+            })
+            .collect();
+        (next, keys)
+    }
+
+    /// Applies `cmds` in one batch at time 1000.
+    fn apply_all(s: &mut KvState, cmds: &[String]) {
+        let refs: Vec<&str> = cmds.iter().map(String::as_str).collect();
+        s.apply(&batch(&refs, 1000));
+    }
+
+    #[test]
+    fn scan_returns_every_key_present_throughout_despite_growth_and_shrink() {
+        const TRANSIENT_KEYS: u64 = 4000;
+        let (mut grew, mut shrank) = (0, 0);
+        for seed in 0..20 {
+            let mut rng = Rng(seed);
+            let mut s = KvState::new();
+            let stable: Vec<String> = (0..rng.below(300) + 1).map(|i| format!("s{i}")).collect();
+            let initial: Vec<String> = (0..rng.below(TRANSIENT_KEYS))
+                .map(|i| format!("set t{i} v"))
+                .chain(stable.iter().map(|k| format!("set {k} v")))
+                .collect();
+            apply_all(&mut s, &initial);
+            let mut seen = std::collections::HashSet::new();
+            let mut cursor = 0;
+            let mut calls = 0;
+            loop {
+                let (next, keys) = scan_step(&s, cursor, rng.below(20) + 1);
+                seen.extend(keys);
+                calls += 1;
+                assert!(calls < 10_000, "seed {seed}: the scan does not end");
+                if next == 0 {
+                    break;
+                }
+                assert!(next > cursor, "seed {seed}: the cursor went back");
+                cursor = next;
+                // Between calls, grow the table (up to 8x), shrink it (dropping every transient
+                // key), or churn it; stable keys stay throughout.
+                let cmds: Vec<String> = match rng.below(8) {
+                    0..=2 => (0..rng.below(2000))
+                        .map(|_| format!("set t{} v", rng.below(TRANSIENT_KEYS)))
+                        .collect(),
+                    3 => (0..TRANSIENT_KEYS).map(|i| format!("del t{i}")).collect(),
+                    4 | 5 => (0..rng.below(200))
+                        .map(|_| format!("del t{}", rng.below(TRANSIENT_KEYS)))
+                        .collect(),
+                    _ => (0..rng.below(50))
+                        .map(|_| format!("set s{} w", rng.below(stable.len() as u64)))
+                        .collect(),
+                };
+                let buckets = s.table.buckets();
+                apply_all(&mut s, &cmds);
+                s.table.check();
+                grew += usize::from(s.table.buckets() > buckets);
+                shrank += usize::from(s.table.buckets() < buckets);
+            }
+            for k in &stable {
+                assert!(seen.contains(k), "seed {seed}: scan missed {k}");
+            }
+        }
+        assert!(
+            grew >= 20 && shrank >= 20,
+            "resized mid-scan: grew {grew}, shrank {shrank}"
+        );
+    }
+
+    #[test]
+    fn order_and_digest_depend_only_on_content() {
+        let mut a = KvState::new();
+        let mut b = KvState::new();
+        let sets: Vec<String> = (0..2000).map(|i| format!("set k{i} v{i}")).collect();
+        let dels: Vec<String> = (0..2000).step_by(3).map(|i| format!("del k{i}")).collect();
+        apply_all(&mut a, &sets);
+        apply_all(&mut a, &dels);
+        // `b` reaches the same content by another route: reversed inserts, no deletes.
+        let kept: Vec<String> = (0..2000)
+            .rev()
+            .filter(|i| i % 3 != 0)
+            .map(|i| format!("set k{i} v{i}"))
+            .collect();
+        apply_all(&mut b, &kept);
+        assert_eq!(read(&a, 1000, "keys *"), read(&b, 1000, "keys *"));
+        assert_eq!(
+            read(&a, 1000, "scan 0 count 10"),
+            read(&b, 1000, "scan 0 count 10")
+        );
+        assert_eq!(a.digest_hex(), b.digest_hex());
+        assert_eq!(a.len(), b.len());
+    }
+
+    /// The snapshot the old code built: a whole `pb::KvSnapshot` encoded by prost.
+    fn prost_snapshot(s: &KvState) -> pb::KvSnapshot {
+        pb::KvSnapshot {
+            entries: s
+                .table
+                .iter()
+                .map(|e| pb::KvSnapshotEntry {
+                    key: Bytes::copy_from_slice(e.key()),
+                    value: Bytes::copy_from_slice(e.value()),
+                    expire_at_ms: e.expire_at_ms().unwrap_or(0),
+                    version: e.version(),
+                })
+                .collect(),
+            now_ms: s.now_ms,
+            version_counter: s.version_counter,
+            deleted_version: s.deleted_version,
+        }
+    }
+
+    #[test]
+    fn snapshot_bytes_are_the_prost_encoding_at_scale() {
+        use prost::Message;
+        let mut a = KvState::new();
+        let cmds: Vec<String> = (0..5000)
+            .map(|i| match i % 4 {
+                0 => format!("set key:{i} {}", "x".repeat(i % 300)),
+                1 => format!("set key:{i} v px {}", i * 1000),
+                2 => format!("del key:{}", i - 2),
+                _ => format!("set key:{i} -"),
+            })
+            .collect();
+        apply_all(&mut a, &cmds);
+        run(
+            &mut a,
+            -7,
+            &["set neg v pxat 9223372036854775807", "setrange e 0 \"\""],
+        );
+        let snap = a.snapshot();
+        assert_eq!(snap, Bytes::from(prost_snapshot(&a).encode_to_vec()));
+        let decoded = pb::KvSnapshot::decode(snap.clone()).unwrap();
+        assert_eq!(decoded.entries.len(), a.len());
+
+        let mut b = KvState::new();
+        b.restore(&snap).unwrap();
+        assert_eq!(b.snapshot(), snap);
+        assert_eq!(b.digest_hex(), a.digest_hex());
+        assert_eq!(
+            b.expired_keys(i64::MAX, usize::MAX),
+            a.expired_keys(i64::MAX, usize::MAX)
+        );
+        assert_eq!(read(&b, 1000, "keys *"), read(&a, 1000, "keys *"));
+        b.table.check();
+
+        // Fields in another order, and unknown fields, decode as prost would.
+        let mut reordered = Vec::new();
+        let header = pb::KvSnapshot {
+            entries: vec![],
+            ..prost_snapshot(&a)
+        };
+        header.encode(&mut reordered).unwrap();
+        encoding::encode_key(99, WireType::Varint, &mut reordered);
+        encoding::encode_varint(5, &mut reordered);
+        reordered.extend_from_slice(&snap);
+        let mut c = KvState::new();
+        c.restore(&reordered).unwrap();
+        assert_eq!(c.snapshot(), snap);
+    }
+
+    #[test]
+    fn restore_rejects_bad_snapshots_and_keeps_the_state() {
+        use prost::Message;
+        let mut a = KvState::new();
+        run(&mut a, 1000, &["set a 1", "set b 2"]);
+        let good = prost_snapshot(&a);
+        let mut dup = good.clone();
+        dup.entries.push(dup.entries[0].clone());
+        let mut high = good.clone();
+        high.entries[0].version = good.version_counter + 1;
+        let mut never = good.clone();
+        never.entries[1].expire_at_ms = i64::MIN;
+        let full = good.encode_to_vec();
+        let bad: [(&str, Vec<u8>); 5] = [
+            ("expiry out of range", never.encode_to_vec()),
+            ("duplicate key", dup.encode_to_vec()),
+            ("version above the counter", high.encode_to_vec()),
+            ("truncated", full[..full.len() - 3].to_vec()),
+            ("garbage", vec![0xff, 0xff, 0xff]),
+        ];
+        let before = a.digest_hex();
+        for (what, data) in bad {
+            assert!(a.restore(&data).is_err(), "{what} was accepted");
+            assert_eq!(a.digest_hex(), before, "{what} changed the state");
+        }
+        let mut empty = KvState::new();
+        empty.restore(&[]).unwrap();
+        assert!(empty.is_empty());
     }
 }

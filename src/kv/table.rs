@@ -1,0 +1,621 @@
+//! `Table`: the keyspace's hash table, kept in the order of a stable hash.
+//!
+//! The state machine needs two things from its keyspace: O(1) lookups, and one deterministic
+//! order for `SCAN`, `KEYS`, snapshots and the digest in which a numeric cursor can resume after
+//! any number of inserts, deletes and resizes. A `std` `HashMap` gives the first; keeping a
+//! second, sorted copy of every key for the second doubled the per-key memory. This table gives
+//! both with one entry per key:
+//!
+//! - Every key has a stable 64-bit hash ([`stable_hash`], odd so that no key hashes to 0).
+//! - There are `2^bits` buckets and a key lives in bucket `hash >> (64 - bits)`: the *top* bits.
+//!   Each bucket's chain is sorted by `(hash, key)`. So walking the buckets in index order walks
+//!   all keys in `(hash, key)` order, whatever `bits` is: doubling splits every bucket into two
+//!   neighbours and halving concatenates neighbours, and neither changes the order.
+//! - A SCAN cursor is therefore simply the hash of the next key to visit. A key present for the
+//!   whole scan is visited exactly once unless its hash equals a hash the scan stopped at, which
+//!   the caller avoids by never stopping inside a run of equal hashes. A scan ends because the
+//!   cursor only grows.
+//!
+//! Entries are compact: one heap allocation holding key and value, and a 48-byte slot in one
+//! `Vec` (chains link slots by `u32` index; freed slots are reused). At 1M keys of 16 bytes with
+//! 100-byte values the state machine's heap is about 170 bytes per key (`examples/kv_scale.rs`).
+//!
+//! Caveats:
+//! - Resizing is done at once, inside the apply that crosses the threshold: growing relinks every
+//!   slot (measured in a release build: about 30 ms when growing to 2^20 buckets at 524,288 keys,
+//!   60 ms to 2^21 at 1,048,576 keys); halving only joins neighbouring chains.
+//! - The slot vector keeps its high-water size after mass deletions (freed slots are reused);
+//!   it is released only when the table becomes empty.
+//! - The hash is unkeyed (replicas must agree on it), so a client that crafts many keys sharing
+//!   their top hash bits can make one chain long, as it could with any deterministic hash.
+
+/// Marks the end of a chain and the end of the free list.
+const NIL: u32 = u32::MAX;
+
+/// The fewest buckets a non-empty table has, as a power of two.
+const MIN_BITS: u32 = 3;
+
+/// Stored instead of an expiry time for a key without a TTL; no stored key can expire at
+/// `i64::MIN` because a key whose expiry is not after the clock is deleted, not stored.
+const NO_EXPIRY: i64 = i64::MIN;
+
+/// One stored key: its hash, key and value bytes, expiry and WATCH version.
+#[derive(Debug)]
+pub(super) struct Slot {
+    /// The key's [`stable_hash`]; 0 while the slot is on the free list.
+    hash: u64,
+    /// The key's bytes followed by the value's bytes.
+    data: Box<[u8]>,
+    /// Length of the key at the start of `data`.
+    key_len: u32,
+    /// The next slot of the same chain (or of the free list); [`NIL`] at the end.
+    next: u32,
+    /// Absolute expiry in Unix ms, or [`NO_EXPIRY`].
+    expire_at_ms: i64,
+    /// The state's version counter at this key's last modification.
+    version: u64,
+}
+
+impl Slot {
+    /// The key's stable hash.
+    pub(super) fn hash(&self) -> u64 {
+        self.hash
+    }
+
+    /// The key.
+    pub(super) fn key(&self) -> &[u8] {
+        &self.data[..self.key_len as usize]
+    }
+
+    /// The value.
+    pub(super) fn value(&self) -> &[u8] {
+        &self.data[self.key_len as usize..]
+    }
+
+    /// Absolute expiry in Unix ms; `None` for a key without a TTL.
+    pub(super) fn expire_at_ms(&self) -> Option<i64> {
+        (self.expire_at_ms != NO_EXPIRY).then_some(self.expire_at_ms)
+    }
+
+    /// The version of the key's last modification.
+    pub(super) fn version(&self) -> u64 {
+        self.version
+    }
+
+    fn is(&self, hash: u64, key: &[u8]) -> bool {
+        self.hash == hash && self.key() == key
+    }
+}
+
+/// A hash table from keys to values whose iteration order is `(stable_hash(key), key)`.
+///
+/// Invariants:
+/// - `buckets.len()` is `1 << bits`, or 0 (with `bits == 0`) when the table has never held a
+///   key since it was created or cleared.
+/// - Every live slot is on exactly one chain, the one of bucket `hash >> (64 - bits)`, and each
+///   chain is sorted by `(hash, key)` with no key twice.
+/// - Every other slot is on the free list starting at `free`, with `hash == 0`.
+/// - `len` counts the live slots; `len <= buckets.len()` after every insert.
+#[derive(Debug)]
+pub(super) struct Table {
+    /// The first slot of each bucket's chain, or [`NIL`].
+    buckets: Vec<u32>,
+    /// `log2(buckets.len())`.
+    bits: u32,
+    /// Every slot ever allocated, live or free.
+    slots: Vec<Slot>,
+    /// The first free slot, or [`NIL`].
+    free: u32,
+    /// Number of live slots.
+    len: usize,
+}
+
+impl Table {
+    /// An empty table.
+    pub(super) fn new() -> Self {
+        Table {
+            buckets: Vec::new(),
+            bits: 0,
+            slots: Vec::new(),
+            free: NIL,
+            len: 0,
+        }
+    }
+
+    /// An empty table with room for `n` keys without resizing.
+    pub(super) fn with_capacity(n: usize) -> Self {
+        let mut table = Table::new();
+        table.slots.reserve_exact(n);
+        let bits = n.max(1).next_power_of_two().trailing_zeros().max(MIN_BITS);
+        table.buckets = vec![NIL; 1 << bits];
+        table.bits = bits;
+        table
+    }
+
+    /// Number of keys.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the table holds no key.
+    pub(super) fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Removes every key and frees all memory.
+    pub(super) fn clear(&mut self) {
+        *self = Table::new();
+    }
+
+    /// The slot of `key`, if stored.
+    pub(super) fn get(&self, key: &[u8]) -> Option<&Slot> {
+        self.find(stable_hash(key), key).map(|i| &self.slots[i])
+    }
+
+    /// Sets the expiry and version of a stored `key`; returns the old expiry, or `None` (outer)
+    /// if the key is not stored.
+    pub(super) fn set_expire(
+        &mut self,
+        key: &[u8],
+        expire_at_ms: Option<i64>,
+        version: u64,
+    ) -> Option<Option<i64>> {
+        let i = self.find(stable_hash(key), key)?;
+        let slot = &mut self.slots[i];
+        let old = slot.expire_at_ms();
+        slot.expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);
+        slot.version = version;
+        Some(old)
+    }
+
+    /// Stores `value` under `key`, replacing any stored value; returns the replaced key's
+    /// expiry, or `None` (outer) if the key was new.
+    ///
+    /// # Panics
+    /// If the table would hold more than `u32::MAX - 1` slots.
+    pub(super) fn insert(
+        &mut self,
+        key: &[u8],
+        value: &[u8],
+        expire_at_ms: Option<i64>,
+        version: u64,
+    ) -> Option<Option<i64>> {
+        let hash = stable_hash(key);
+        let data = concat(key, value);
+        let expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);
+        if let Some(i) = self.find(hash, key) {
+            let slot = &mut self.slots[i];
+            let old = slot.expire_at_ms();
+            slot.data = data;
+            slot.expire_at_ms = expire_at_ms;
+            slot.version = version;
+            return Some(old);
+        }
+        if self.len >= self.buckets.len() {
+            self.resize(if self.bits == 0 {
+                MIN_BITS
+            } else {
+                self.bits + 1
+            });
+        }
+        let slot = Slot {
+            hash,
+            data,
+            key_len: u32::try_from(key.len()).expect("keys are limited to 512 MB"),
+            next: NIL,
+            expire_at_ms,
+            version,
+        };
+        let new = self.allocate(slot);
+        self.link(new);
+        self.len += 1;
+        None
+    }
+
+    /// Removes `key`; returns its slot's expiry (`None` outer if the key was not stored).
+    pub(super) fn remove(&mut self, key: &[u8]) -> Option<Option<i64>> {
+        let hash = stable_hash(key);
+        let bucket = self.bucket(hash)?;
+        let mut prev = NIL;
+        let mut cur = self.buckets[bucket];
+        while cur != NIL && !self.slots[cur as usize].is(hash, key) {
+            if self.slots[cur as usize].hash > hash {
+                return None;
+            }
+            prev = cur;
+            cur = self.slots[cur as usize].next;
+        }
+        if cur == NIL {
+            return None;
+        }
+        let next = self.slots[cur as usize].next;
+        if prev == NIL {
+            self.buckets[bucket] = next;
+        } else {
+            self.slots[prev as usize].next = next;
+        }
+        let slot = &mut self.slots[cur as usize];
+        let expire = slot.expire_at_ms();
+        slot.hash = 0;
+        slot.data = Box::default();
+        slot.next = self.free;
+        self.free = cur;
+        self.len -= 1;
+        if self.len == 0 {
+            self.clear();
+        } else if self.bits > MIN_BITS && self.len < self.buckets.len() / 8 {
+            self.resize(self.bits - 1);
+        }
+        Some(expire)
+    }
+
+    /// All keys in `(hash, key)` order.
+    pub(super) fn iter(&self) -> Iter<'_> {
+        self.iter_from(0)
+    }
+
+    /// All keys in storage order, which is cheaper to walk than [`Table::iter`] but depends on
+    /// the history of inserts and deletes: only for order-independent uses such as sizes.
+    pub(super) fn iter_unordered(&self) -> impl Iterator<Item = &Slot> {
+        self.slots.iter().filter(|s| s.hash != 0)
+    }
+
+    /// The keys whose hash is at least `cursor`, in `(hash, key)` order.
+    pub(super) fn iter_from(&self, cursor: u64) -> Iter<'_> {
+        let Some(bucket) = self.bucket(cursor) else {
+            return Iter {
+                table: self,
+                bucket: 0,
+                slot: NIL,
+            };
+        };
+        let mut slot = self.buckets[bucket];
+        while slot != NIL && self.slots[slot as usize].hash < cursor {
+            slot = self.slots[slot as usize].next;
+        }
+        Iter {
+            table: self,
+            bucket,
+            slot,
+        }
+    }
+
+    /// The bucket of `hash`, or `None` while there are no buckets.
+    fn bucket(&self, hash: u64) -> Option<usize> {
+        (self.bits > 0).then(|| (hash >> (64 - self.bits)) as usize)
+    }
+
+    fn find(&self, hash: u64, key: &[u8]) -> Option<usize> {
+        let mut cur = self.buckets[self.bucket(hash)?];
+        while cur != NIL {
+            let slot = &self.slots[cur as usize];
+            if slot.hash > hash {
+                return None;
+            }
+            if slot.is(hash, key) {
+                return Some(cur as usize);
+            }
+            cur = slot.next;
+        }
+        None
+    }
+
+    /// Puts `slot` into a free slot (or a new one) and returns its index.
+    fn allocate(&mut self, slot: Slot) -> u32 {
+        if self.free != NIL {
+            let i = self.free;
+            self.free = self.slots[i as usize].next;
+            self.slots[i as usize] = slot;
+            return i;
+        }
+        let i = u32::try_from(self.slots.len())
+            .ok()
+            .filter(|&i| i != NIL)
+            .expect("a table holds fewer than u32::MAX keys");
+        self.slots.push(slot);
+        i
+    }
+
+    /// Links the unlinked slot `i` into its bucket's chain at its sorted position.
+    fn link(&mut self, i: u32) {
+        let bucket = self
+            .bucket(self.slots[i as usize].hash)
+            .expect("buckets exist");
+        let mut prev = NIL;
+        let mut cur = self.buckets[bucket];
+        while cur != NIL && self.less(cur, i) {
+            prev = cur;
+            cur = self.slots[cur as usize].next;
+        }
+        self.slots[i as usize].next = cur;
+        if prev == NIL {
+            self.buckets[bucket] = i;
+        } else {
+            self.slots[prev as usize].next = i;
+        }
+    }
+
+    /// Whether slot `a` sorts before slot `b`.
+    fn less(&self, a: u32, b: u32) -> bool {
+        let (a, b) = (&self.slots[a as usize], &self.slots[b as usize]);
+        (a.hash, a.key()) < (b.hash, b.key())
+    }
+
+    /// Rebuilds the buckets for `2^bits` of them, keeping every chain's order: a chain is split
+    /// or concatenated with its neighbour, so each new chain is built by appending.
+    fn resize(&mut self, bits: u32) {
+        let old = std::mem::replace(&mut self.buckets, vec![NIL; 1 << bits]);
+        self.bits = bits;
+        let mut tails = vec![NIL; self.buckets.len()];
+        for head in old {
+            let mut cur = head;
+            while cur != NIL {
+                let next = self.slots[cur as usize].next;
+                let bucket = (self.slots[cur as usize].hash >> (64 - bits)) as usize;
+                self.slots[cur as usize].next = NIL;
+                match tails[bucket] {
+                    NIL => self.buckets[bucket] = cur,
+                    tail => self.slots[tail as usize].next = cur,
+                }
+                tails[bucket] = cur;
+                cur = next;
+            }
+        }
+    }
+}
+
+/// Iterates a [`Table`]'s keys in `(hash, key)` order.
+pub(super) struct Iter<'a> {
+    /// The table iterated.
+    table: &'a Table,
+    /// The bucket of `slot`, or of the chain to continue after it.
+    bucket: usize,
+    /// The next slot to yield, or [`NIL`] to move on to the next bucket.
+    slot: u32,
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = &'a Slot;
+
+    fn next(&mut self) -> Option<&'a Slot> {
+        while self.slot == NIL {
+            self.bucket += 1;
+            self.slot = *self.table.buckets.get(self.bucket)?;
+        }
+        let slot = &self.table.slots[self.slot as usize];
+        self.slot = slot.next;
+        Some(slot)
+    }
+}
+
+/// Key and value in one allocation.
+fn concat(key: &[u8], value: &[u8]) -> Box<[u8]> {
+    let mut data = Vec::with_capacity(key.len() + value.len());
+    data.extend_from_slice(key);
+    data.extend_from_slice(value);
+    data.into_boxed_slice()
+}
+
+/// 64-bit FNV-1a, stable across processes and platforms (unlike `std`'s `RandomState`).
+pub(super) struct Fnv(u64);
+
+impl Fnv {
+    /// FNV-1a's offset basis.
+    pub(super) fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+
+    /// Mixes `bytes` in.
+    pub(super) fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    /// The hash so far, spread by [`finalize`].
+    pub(super) fn finish(&self) -> u64 {
+        finalize(self.0)
+    }
+}
+
+/// SplitMix64's finalizer, to spread FNV's weak high bits (the table indexes by the top bits).
+fn finalize(mut x: u64) -> u64 {
+    x ^= x >> 30;
+    x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x ^= x >> 27;
+    x = x.wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+/// The position of `key` in the table's order; odd, so that a cursor of 0 always means "from
+/// the start" and never "after some key".
+pub(super) fn stable_hash(key: &[u8]) -> u64 {
+    let mut h = Fnv::new();
+    h.write(key);
+    h.finish() | 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SplitMix64: a tiny seeded generator, so every failure replays from its seed.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    impl Table {
+        /// Asserts every invariant in the type's doc.
+        pub(in crate::kv) fn check(&self) {
+            if self.bits == 0 {
+                assert!(self.buckets.is_empty());
+            } else {
+                assert_eq!(self.buckets.len(), 1 << self.bits);
+            }
+            let mut on_chains = 0;
+            for (b, &head) in self.buckets.iter().enumerate() {
+                let mut prev: Option<&Slot> = None;
+                let mut cur = head;
+                while cur != NIL {
+                    let slot = &self.slots[cur as usize];
+                    assert_ne!(slot.hash, 0, "a free slot is on a chain");
+                    assert_eq!(self.bucket(slot.hash), Some(b), "slot in the wrong bucket");
+                    if let Some(p) = prev {
+                        assert!(
+                            (p.hash, p.key()) < (slot.hash, slot.key()),
+                            "chain unsorted"
+                        );
+                    }
+                    prev = Some(slot);
+                    on_chains += 1;
+                    cur = slot.next;
+                }
+            }
+            assert_eq!(on_chains, self.len);
+            assert!(self.len <= self.buckets.len());
+            let mut free = 0;
+            let mut cur = self.free;
+            while cur != NIL {
+                assert_eq!(self.slots[cur as usize].hash, 0);
+                free += 1;
+                cur = self.slots[cur as usize].next;
+            }
+            assert_eq!(self.len + free, self.slots.len());
+        }
+
+        pub(in crate::kv) fn buckets(&self) -> usize {
+            self.buckets.len()
+        }
+
+        fn keys(&self) -> Vec<Vec<u8>> {
+            self.iter().map(|s| s.key().to_vec()).collect()
+        }
+    }
+
+    fn key(i: u64) -> Vec<u8> {
+        format!("k{i}").into_bytes()
+    }
+
+    #[test]
+    fn stores_replaces_and_removes() {
+        let mut t = Table::new();
+        assert!(t.get(b"a").is_none());
+        assert_eq!(t.remove(b"a"), None);
+        assert_eq!(t.insert(b"a", b"1", None, 1), None);
+        assert_eq!(t.insert(b"", b"", Some(5), 2), None);
+        assert_eq!(t.insert(b"a", b"22", Some(9), 3), Some(None));
+        let a = t.get(b"a").expect("stored");
+        assert_eq!(
+            (a.key(), a.value(), a.expire_at_ms(), a.version()),
+            (&b"a"[..], &b"22"[..], Some(9), 3)
+        );
+        assert_eq!(t.set_expire(b"a", None, 4), Some(Some(9)));
+        assert_eq!(t.set_expire(b"zz", None, 5), None);
+        assert_eq!(t.get(b"a").map(Slot::expire_at_ms), Some(None));
+        assert_eq!(t.len(), 2);
+        assert_eq!(t.remove(b""), Some(Some(5)));
+        assert_eq!(t.remove(b""), None);
+        t.check();
+        assert_eq!(t.remove(b"a"), Some(None));
+        assert!(t.is_empty());
+        t.check();
+    }
+
+    #[test]
+    fn order_is_by_hash_whatever_the_history() {
+        let mut rng = Rng(11);
+        let mut a = Table::new();
+        let mut b = Table::with_capacity(10_000);
+        let mut live = std::collections::BTreeSet::new();
+        for v in 0..20_000 {
+            let k = rng.below(5_000);
+            if rng.below(3) == 0 {
+                a.remove(&key(k));
+                live.remove(&k);
+            } else {
+                a.insert(&key(k), b"v", None, v);
+                live.insert(k);
+            }
+        }
+        a.check();
+        // `b` gets the same final keys in another order, through another table size.
+        for &k in live.iter().rev() {
+            b.insert(&key(k), b"v", None, 0);
+        }
+        b.check();
+        let order = a.keys();
+        assert_eq!(order, b.keys());
+        assert_eq!(order.len(), live.len());
+        let hashes: Vec<u64> = a.iter().map(Slot::hash).collect();
+        assert!(hashes.windows(2).all(|w| w[0] <= w[1]));
+        assert!(hashes.iter().all(|h| h % 2 == 1));
+        let mut unordered: Vec<Vec<u8>> = a.iter_unordered().map(|s| s.key().to_vec()).collect();
+        unordered.sort();
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(unordered, sorted);
+    }
+
+    #[test]
+    fn grows_and_shrinks_keeping_invariants() {
+        let mut t = Table::new();
+        for i in 0..5_000 {
+            t.insert(&key(i), &key(i), None, i);
+        }
+        t.check();
+        assert_eq!(t.bits, 13);
+        for i in 0..4_990 {
+            assert_eq!(t.remove(&key(i)), Some(None));
+        }
+        t.check();
+        // Halved while fewer than one key per eight buckets: 10 keys keep 64 buckets.
+        assert_eq!(t.bits, 6);
+        for i in 4_990..5_000 {
+            assert_eq!(t.get(&key(i)).map(Slot::value), Some(&key(i)[..]));
+        }
+        // Freed slots are reused before the slot vector grows.
+        let slots = t.slots.len();
+        for i in 0..100 {
+            t.insert(&key(i), b"", None, 0);
+        }
+        assert_eq!(t.slots.len(), slots);
+        t.check();
+    }
+
+    #[test]
+    fn iter_from_resumes_at_a_hash() {
+        let mut t = Table::new();
+        for i in 0..1_000 {
+            t.insert(&key(i), b"", None, 0);
+        }
+        let all: Vec<u64> = t.iter().map(Slot::hash).collect();
+        for &cut in &[
+            0,
+            1,
+            all[0],
+            all[1] - 1,
+            all[500],
+            all[999],
+            all[999] + 1,
+            u64::MAX,
+        ] {
+            let rest: Vec<u64> = t.iter_from(cut).map(Slot::hash).collect();
+            let want: Vec<u64> = all.iter().copied().filter(|&h| h >= cut).collect();
+            assert_eq!(rest, want, "cursor {cut}");
+        }
+        assert_eq!(Table::new().iter_from(5).count(), 0);
+    }
+}
