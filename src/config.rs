@@ -44,6 +44,11 @@ pub struct Config {
     #[arg(long, env = "RAFT_KV_SNAPSHOT_ENTRIES", default_value_t = 20_000)]
     pub snapshot_entries: u64,
 
+    /// Also take a snapshot once the entries applied since the last one hold this many bytes,
+    /// which bounds the memory the in-memory log takes when entries are large.
+    #[arg(long, env = "RAFT_KV_SNAPSHOT_BYTES", default_value_t = 32 << 20)]
+    pub snapshot_bytes: u64,
+
     /// Require clients to AUTH with this password.
     #[arg(long, env = "RAFT_KV_REQUIREPASS")]
     pub requirepass: Option<String>,
@@ -101,6 +106,9 @@ impl Config {
         }
         if self.snapshot_entries == 0 {
             return Err(ConfigError("--snapshot-entries must be positive".into()));
+        }
+        if self.snapshot_bytes == 0 {
+            return Err(ConfigError("--snapshot-bytes must be positive".into()));
         }
         Ok(addrs)
     }

@@ -287,6 +287,8 @@ pub struct DriverOptions {
     pub wait: Duration,
     /// Applied entries between snapshots.
     pub snapshot_entries: u64,
+    /// Applied entry bytes that also trigger a snapshot.
+    pub snapshot_bytes: u64,
     /// Seed of the core's election-timeout RNG.
     pub seed: u64,
     /// The node's data directory, where snapshots are read back from to send to followers.
@@ -338,6 +340,8 @@ pub struct Driver {
     io: Arc<IoCounters>,
     /// Index of the snapshot being written on a blocking thread, if any.
     snapshot_writing: Option<Index>,
+    /// Bytes of entry data applied since the last snapshot began.
+    applied_bytes: u64,
     /// A snapshot written to disk that the log still has to be compacted to.
     snapshot_written: Option<(Index, Term, usize)>,
 }
@@ -428,6 +432,7 @@ impl Driver {
             catch_up: CatchUp::Waiting(None),
             io: Arc::default(),
             snapshot_writing: None,
+            applied_bytes: 0,
             snapshot_written: None,
         })
     }
@@ -905,6 +910,7 @@ impl Driver {
         self.applied = snapshot.index;
         self.applied_term = snapshot.term;
         self.snapshot_index = snapshot.index;
+        self.applied_bytes = 0;
         // Writes proposed at or below the snapshot have an unknown fate here.
         let covered: Vec<Index> = self
             .proposed
@@ -926,6 +932,7 @@ impl Driver {
     fn apply(&mut self, entry: raft::Entry) {
         self.applied = entry.index;
         self.applied_term = entry.term;
+        self.applied_bytes += entry.data.as_ref().map_or(0, |d| d.len() as u64);
         let reply = entry
             .data
             .as_ref()
@@ -1003,9 +1010,12 @@ impl Driver {
         } else {
             0
         };
-        if self.applied < self.snapshot_index + self.options.snapshot_entries + stagger {
+        if self.applied < self.snapshot_index + self.options.snapshot_entries + stagger
+            && self.applied_bytes < self.options.snapshot_bytes
+        {
             return;
         }
+        self.applied_bytes = 0;
         let snapshot = Snapshot {
             index: self.applied,
             term: self.applied_term,

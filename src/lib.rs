@@ -109,6 +109,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
         DriverOptions {
             wait: config.wait_timeout(),
             snapshot_entries: config.snapshot_entries,
+            snapshot_bytes: config.snapshot_bytes,
             seed,
             data_dir: dir.clone(),
         },
