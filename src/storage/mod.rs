@@ -1494,4 +1494,41 @@ mod tests {
             }
         }
     }
+
+    /// Prints p50/p99 of one ~4 KiB entry plus hard state persisted with its fsync. Not a
+    /// pass/fail test: run with `cargo test --release --lib fsync_latency -- --ignored --nocapture`
+    /// (set `WAL_LATENCY_DIR` to measure another file system than the temp directory's).
+    #[test]
+    #[ignore = "measurement, prints timings"]
+    fn fsync_latency() {
+        let base = std::env::var_os("WAL_LATENCY_DIR").map(PathBuf::from);
+        let dir = match &base {
+            Some(b) => tempfile::tempdir_in(b).unwrap(),
+            None => tempfile::tempdir().unwrap(),
+        };
+        let (mut storage, _) = open(dir.path());
+        let payload = Bytes::from(vec![b'v'; 4096]);
+        let mut micros = Vec::new();
+        for index in 1..=3000 {
+            let e = Entry {
+                index,
+                term: 1,
+                data: Some(payload.clone()),
+            };
+            let hs = hard_state(1, Some(1), index - 1);
+            let start = std::time::Instant::now();
+            storage.persist(Some(&hs), None, &[e]).unwrap();
+            micros.push(start.elapsed().as_micros() as u64);
+        }
+        micros.sort_unstable();
+        let at = |q: f64| micros[((micros.len() as f64 * q) as usize).min(micros.len() - 1)];
+        println!(
+            "persist(4 KiB entry) + fsync over {} calls: p50={}us p90={}us p99={}us max={}us",
+            micros.len(),
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            micros[micros.len() - 1]
+        );
+    }
 }
