@@ -1,15 +1,18 @@
 //! Microbenchmarks of the hot paths: the core's step/ready cycle, WAL append + fsync by batch
-//! size, and command parsing + apply in the state machine.
+//! size, command parsing + apply in the state machine, and RESP request framing and reply
+//! encoding.
 //!
 //! Run with `cargo bench --bench micro` (add `-- <filter>` to pick one group).
 
 use std::hint::black_box;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use raft_kv::kv::{Command, KvState};
 use raft_kv::pb;
 use raft_kv::raft::{Config, Entry, HardState, Node, Restored, RoleKind};
+use raft_kv::server::frame::{self, Limits};
+use raft_kv::server::reply::{self as resp, Out};
 use raft_kv::storage::Storage;
 
 /// Three in-memory nodes with an elected leader; messages are delivered instantly.
@@ -159,5 +162,65 @@ fn kv(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, core, wal, kv);
+fn resp(c: &mut Criterion) {
+    // 16 pipelined SETs, as redis-benchmark -P 16 sends them.
+    let mut pipeline = Vec::new();
+    for i in 0..16 {
+        let key = format!("key:{i:012}");
+        pipeline.extend_from_slice(
+            format!(
+                "*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n$3\r\nxxx\r\n",
+                key.len()
+            )
+            .as_bytes(),
+        );
+    }
+    let limits = Limits {
+        max_bulk_len: 512 << 20,
+        authenticated: true,
+    };
+    let mut group = c.benchmark_group("resp");
+    group.throughput(Throughput::Elements(16));
+    group.bench_function("parse_pipeline_16_sets", |b| {
+        b.iter_batched_ref(
+            || BytesMut::from(&pipeline[..]),
+            |buf| {
+                let mut need = 0;
+                let mut n = 0;
+                while let Ok(Some(args)) = frame::next_request(buf, limits, &mut need) {
+                    n += args.len();
+                }
+                n
+            },
+            BatchSize::SmallInput,
+        )
+    });
+    let replies: Vec<Out> = (0..16).map(|_| Out::ok()).collect();
+    let values: Vec<Out> = (0..16)
+        .map(|_| Out::Bulk(Bytes::from(vec![b'v'; 100])))
+        .collect();
+    group.bench_function("encode_16_ok", |b| {
+        let mut buf = BytesMut::with_capacity(1024);
+        b.iter(|| {
+            buf.clear();
+            for r in &replies {
+                resp::encode(black_box(r), false, &mut buf);
+            }
+            buf.len()
+        })
+    });
+    group.bench_function("encode_16_bulk_100b", |b| {
+        let mut buf = BytesMut::with_capacity(4096);
+        b.iter(|| {
+            buf.clear();
+            for r in &values {
+                resp::encode(black_box(r), false, &mut buf);
+            }
+            buf.len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, core, wal, kv, resp);
 criterion_main!(benches);

@@ -59,6 +59,12 @@ pub struct Config {
     /// Seed for election timeouts [default: random, logged at start-up].
     #[arg(long)]
     pub seed: Option<u64>,
+
+    /// Threads that run the node's network and Raft work; 1 runs everything on one thread, as
+    /// Redis does, which costs the least CPU per command. Disk writes always use a helper
+    /// thread.
+    #[arg(long, env = "RAFT_KV_THREADS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: u16,
 }
 
 /// A configuration that cannot work; the message is printed as one line.

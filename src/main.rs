@@ -15,10 +15,16 @@ fn main() -> ExitCode {
         // Colours only on a terminal: Procfile runners and log files get plain text.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One thread avoids a cross-thread wake-up for every client command and Raft message; with
+    // several nodes sharing a few cores that is most of the CPU a write costs.
+    let mut builder = if config.threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        let mut builder = tokio::runtime::Builder::new_multi_thread();
+        builder.worker_threads(usize::from(config.threads));
+        builder
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("raft-kv: error: cannot start the runtime: {err}");

@@ -696,3 +696,55 @@ fn commands_through_followers_behave_like_one_server() {
     }
     cluster.finish();
 }
+
+/// Group commit: concurrent clients' writes share log writes (fsyncs) and AppendEntries
+/// messages, while each write is still written once and sent to every follower.
+#[test]
+fn concurrent_writes_share_fsyncs_and_appends() {
+    const CLIENTS: usize = 32;
+    const WRITES_EACH: usize = 50;
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let before = cluster.info(leader).expect("leader INFO");
+    std::thread::scope(|scope| {
+        for client in 0..CLIENTS {
+            let cluster = &cluster;
+            scope.spawn(move || {
+                let mut conn = cluster.client(leader);
+                for i in 0..WRITES_EACH {
+                    let key = format!("batch:{client}:{i}");
+                    set_retrying_on(&mut conn, leader, &key, "v");
+                }
+            });
+        }
+    });
+    let after = cluster.info(leader).expect("leader INFO");
+    assert_eq!(after.leader_id, leader, "leadership moved during the test");
+    let writes = (CLIENTS * WRITES_EACH) as u64;
+    let fsyncs = after.wal_fsyncs - before.wal_fsyncs;
+    let entries = after.wal_entries_written - before.wal_entries_written;
+    let appends = after.appends_sent - before.appends_sent;
+    let sent = after.append_entries_sent - before.append_entries_sent;
+    assert!(
+        entries >= writes,
+        "{entries} entries written for {writes} writes"
+    );
+    assert!(
+        sent >= 2 * writes,
+        "{sent} entries sent to 2 followers for {writes} writes"
+    );
+    assert!(
+        entries > fsyncs,
+        "no group commit: {entries} entries took {fsyncs} fsyncs"
+    );
+    assert!(
+        sent > appends,
+        "no batching: {sent} entries took {appends} AppendEntries messages"
+    );
+    eprintln!(
+        "{writes} writes from {CLIENTS} clients: {:.1} entries/fsync, {:.1} entries/AppendEntries",
+        entries as f64 / fsyncs as f64,
+        sent as f64 / appends as f64
+    );
+    cluster.finish();
+}

@@ -10,7 +10,8 @@
 //! - raw TCP for what a client library never sends: inline commands, malformed frames, and a
 //!   bulk header beyond `--proto-max-bulk-len`;
 //! - the `redis-cli` and `redis-benchmark` tools (Debian `redis-tools`), which CI installs and
-//!   which are skipped with a notice elsewhere.
+//!   which are skipped with a notice elsewhere; `compat/docs.rs` also checks that redis-cli's
+//!   HELP text and typing hints come out right from `COMMAND DOCS`.
 //!
 //! Most tests share one cluster (see `compat/cluster.rs`) and keep to their own key prefix;
 //! tests that need the whole keyspace or special flags start a private cluster (a
@@ -26,6 +27,8 @@ mod common;
 mod client;
 #[path = "compat/cluster.rs"]
 mod cluster;
+#[path = "compat/docs.rs"]
+mod docs;
 #[path = "compat/script.rs"]
 mod script;
 #[path = "compat/scripts.rs"]

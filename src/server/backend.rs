@@ -5,7 +5,7 @@
 
 use std::future::Future;
 
-use crate::driver::{ClusterError, DriverHandle};
+use crate::driver::{ClusterError, DriverHandle, IoStats};
 use crate::pb;
 use crate::raft;
 
@@ -25,6 +25,11 @@ pub trait Backend: Clone + Send + Sync + 'static {
 
     /// The node's Raft status, for INFO.
     fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send;
+
+    /// The node's disk and replication totals, for INFO; zero where nothing is replicated.
+    fn io_stats(&self) -> IoStats {
+        IoStats::default()
+    }
 }
 
 impl Backend for DriverHandle {
@@ -44,6 +49,10 @@ impl Backend for DriverHandle {
 
     fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send {
         DriverHandle::status(self)
+    }
+
+    fn io_stats(&self) -> IoStats {
+        DriverHandle::io_stats(self)
     }
 }
 

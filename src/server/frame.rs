@@ -1,13 +1,14 @@
 //! Splits a connection's read buffer into requests (argument vectors).
 //!
-//! Multibulk requests (`*<n>\r\n$<len>\r\n...`) are decoded by the `redis-protocol` crate, but
-//! only once a cheap header walk here has checked every `*<n>` and `$<len>` against the limits
-//! and found the whole frame in the buffer. That walk is what lets an oversized bulk be refused
-//! before any of it is buffered, and keeps the decoder from ever seeing an unbounded length.
+//! Multibulk requests (`*<n>\r\n$<len>\r\n...`) are walked here header by header: every `*<n>`
+//! and `$<len>` is checked against the limits before the data behind it is awaited, so an
+//! oversized bulk is refused before any of it is buffered. Once the whole frame is in the
+//! buffer, the arguments are zero-copy slices of it. (A general RESP decoder would parse the
+//! frame a second time and allocate a frame tree per request; replies are still encoded with
+//! the `redis-protocol` crate.)
 //! Inline (telnet-style) requests are split here, with Redis's quoting rules.
 
 use bytes::{Bytes, BytesMut};
-use redis_protocol::resp2::types::BytesFrame;
 
 /// Longest inline request or `*`/`$` header line, like Redis's `PROTO_INLINE_MAX_SIZE`.
 pub const MAX_INLINE_BYTES: usize = 64 * 1024;
@@ -85,6 +86,7 @@ fn next_multibulk(
     if !limits.authenticated && count > MAX_UNAUTHENTICATED_ARGS {
         return Err(FrameError::new("unauthenticated multibulk length"));
     }
+    let mut spans = Vec::with_capacity(count as usize);
     for i in 0..count {
         match buf.get(pos) {
             None => return Ok(None),
@@ -106,27 +108,26 @@ fn next_multibulk(
         if !limits.authenticated && len > MAX_UNAUTHENTICATED_BULK_BYTES {
             return Err(FrameError::new("unauthenticated bulk length"));
         }
-        pos = next + len as usize + 2;
+        let end = next + len as usize;
+        pos = end + 2;
         if pos > buf.len() {
             // Each remaining element takes at least `$0\r\n\r\n`.
             *need = pos.saturating_add(((count - i - 1) as usize).saturating_mul(6));
             return Ok(None);
         }
+        if &buf[end..pos] != b"\r\n" {
+            return Err(FrameError::new("expected CRLF after bulk string"));
+        }
+        spans.push((next, end));
     }
-    // The whole frame is buffered and every length is within limits: hand it to the decoder.
-    match redis_protocol::resp2::decode::decode_bytes_mut(buf) {
-        Ok(Some((BytesFrame::Array(items), _, _))) => items
+    // The whole frame is buffered and checked: its arguments are slices of it, not copies.
+    let frame = buf.split_to(pos).freeze();
+    Ok(Some(
+        spans
             .into_iter()
-            .map(|item| match item {
-                BytesFrame::BulkString(b) => Ok(b),
-                _ => Err(FrameError::new("expected bulk string")),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
-        Ok(Some(_)) => Err(FrameError::new("expected multibulk request")),
-        Ok(None) => Err(FrameError::new("incomplete request")),
-        Err(e) => Err(FrameError(e.details().to_string())),
-    }
+            .map(|(start, end)| frame.slice(start..end))
+            .collect(),
+    ))
 }
 
 /// Finds the `\r\n`-terminated header line that starts at `buf[start]` (after its type byte).
@@ -305,6 +306,21 @@ mod tests {
             let (reqs, err, _) = all(&frame[..cut], OPEN);
             assert!(reqs.is_empty() && err.is_none(), "cut {cut}");
         }
+    }
+
+    #[test]
+    fn bulk_data_must_end_with_crlf() {
+        // Binary data (CR, LF, NUL inside) passes through untouched...
+        let (reqs, err, _) = all(b"*2\r\n$3\r\nGET\r\n$4\r\na\r\n\0\r\n", OPEN);
+        assert_eq!(err, None);
+        assert_eq!(reqs[0][1].as_ref(), b"a\r\n\0");
+        // ...but a bulk longer than its header says is a protocol error.
+        let (reqs, err, _) = all(b"*2\r\n$3\r\nGET\r\n$1\r\nkey\r\n", OPEN);
+        assert!(reqs.is_empty());
+        assert_eq!(
+            err.as_deref(),
+            Some("ERR Protocol error: expected CRLF after bulk string")
+        );
     }
 
     #[test]

@@ -7,9 +7,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 
+use super::docs;
 use super::reply::{Out, error_frame};
 use super::session::Session;
 use super::{Backend, ClientInfo};
+use crate::driver::IoStats;
 use crate::kv::command::{self, Access, CommandError};
 use crate::kv::glob;
 use crate::pb;
@@ -59,6 +61,39 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
 
+/// Subcommands of CLIENT, COMMAND and CONFIG: (`container|sub`, arity, flags) as COMMAND INFO
+/// shows them, sorted by name. As in Redis, the arity counts the container and the subcommand.
+const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
+    ("client|getname", 2, &["noscript", "loading", "stale"]),
+    ("client|id", 2, &["noscript", "loading", "stale"]),
+    ("client|info", 2, &["noscript", "loading", "stale"]),
+    (
+        "client|list",
+        -2,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    (
+        "client|no-evict",
+        3,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    ("client|no-touch", 3, &["noscript", "loading", "stale"]),
+    ("client|setinfo", 4, &["noscript", "loading", "stale"]),
+    ("client|setname", 3, &["noscript", "loading", "stale"]),
+    ("command|count", 2, &["loading", "stale"]),
+    ("command|docs", -2, &["loading", "stale"]),
+    ("command|getkeys", -3, &["loading", "stale"]),
+    ("command|info", -2, &["loading", "stale"]),
+    ("command|list", -2, &["loading", "stale"]),
+    ("config|get", -3, &["admin", "noscript", "loading", "stale"]),
+    (
+        "config|resetstat",
+        2,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    ("config|set", -4, &["admin", "noscript", "loading", "stale"]),
+];
+
 /// Read-only configuration parameters answered by CONFIG GET.
 fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
     let o = &session.shared.options;
@@ -82,6 +117,12 @@ pub fn is_local(name: &str) -> bool {
     LOCAL_COMMANDS.iter().any(|(n, ..)| *n == name)
 }
 
+/// Whether `argc` arguments (name included) satisfy a Redis arity.
+fn arity_ok(arity: i32, argc: usize) -> bool {
+    let n = i32::try_from(argc).unwrap_or(i32::MAX);
+    if arity > 0 { n == arity } else { n >= -arity }
+}
+
 fn arity(name: &str) -> Out {
     error_frame(&CommandError::Arity(name.to_string()))
 }
@@ -101,15 +142,23 @@ impl<B: Backend> Session<B> {
     /// Executes the connection-level command `name` (lowercase).
     pub(super) async fn local(&mut self, name: &str, args: &[Bytes]) -> Out {
         let a = &args[1..];
-        if let Some((_, arity_spec, _)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name) {
-            let n = args.len() as i32;
-            let ok = if *arity_spec > 0 {
-                n == *arity_spec
-            } else {
-                n >= -*arity_spec
-            };
-            if !ok {
-                return arity(name);
+        if let Some((_, arity_spec, _)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name)
+            && !arity_ok(*arity_spec, args.len())
+        {
+            return arity(name);
+        }
+        // SUBCOMMANDS decides which subcommands exist, so COMMAND DOCS/INFO/LIST describe
+        // exactly what is served.
+        if let Some(sub) = a.first()
+            && !subcommands(name).is_empty()
+        {
+            let full = format!("{name}|{}", text(sub).to_ascii_lowercase());
+            match SUBCOMMANDS.iter().find(|(n, ..)| *n == full) {
+                None => return unknown_subcommand(sub, &name.to_ascii_uppercase()),
+                Some((_, arity_spec, _)) if !arity_ok(*arity_spec, args.len()) => {
+                    return arity(&full);
+                }
+                Some(_) => {}
             }
         }
         match name {
@@ -363,23 +412,56 @@ impl<B: Backend> Session<B> {
         let sub = sub.to_ascii_lowercase();
         match sub.as_slice() {
             b"count" if a.len() == 1 => Out::Integer(all_command_names().count() as i64),
-            b"list" => Out::Array(all_command_names().map(Out::bulk).collect()),
+            b"list" => {
+                let names = all_command_names().chain(SUBCOMMANDS.iter().map(|(n, ..)| *n));
+                match &a[1..] {
+                    [] => Out::Array(names.map(Out::bulk).collect()),
+                    [filterby, kind, value] if filterby.eq_ignore_ascii_case(b"filterby") => {
+                        if kind.eq_ignore_ascii_case(b"pattern") {
+                            let pattern = value.to_ascii_lowercase();
+                            Out::Array(
+                                names
+                                    .filter(|n| glob::matches(&pattern, n.as_bytes()))
+                                    .map(Out::bulk)
+                                    .collect(),
+                            )
+                        } else if kind.eq_ignore_ascii_case(b"module")
+                            || kind.eq_ignore_ascii_case(b"aclcat")
+                        {
+                            // No modules, and COMMAND INFO gives no command an ACL category.
+                            Out::Array(Vec::new())
+                        } else {
+                            error_frame(&CommandError::Syntax)
+                        }
+                    }
+                    _ => error_frame(&CommandError::Syntax),
+                }
+            }
             b"info" if a.len() == 1 => Out::Array(all_command_names().map(command_info).collect()),
             b"info" => Out::Array(
                 a[1..]
                     .iter()
-                    .map(|n| {
-                        let n = text(n).to_ascii_lowercase();
-                        if all_command_names().any(|c| c == n) {
-                            command_info(&n)
-                        } else {
-                            Out::Null
-                        }
-                    })
+                    .map(|n| command_info(&text(n).to_ascii_lowercase()))
                     .collect(),
             ),
-            // Documentation is optional for clients; an empty map means "no docs".
-            b"docs" => Out::Map(Vec::new()),
+            b"docs" => {
+                let names: Vec<String> = if a.len() == 1 {
+                    all_command_names().map(str::to_owned).collect()
+                } else {
+                    // Like Redis, names the server does not know are left out silently.
+                    a[1..]
+                        .iter()
+                        .map(|n| text(n).to_ascii_lowercase())
+                        .filter(|n| is_known(n))
+                        .collect()
+                };
+                Out::Map(
+                    names
+                        .iter()
+                        .map(|n| (Out::bulk(n.clone()), docs::reply(n, &subcommands(n))))
+                        .collect(),
+                )
+            }
             b"getkeys" if a.len() >= 2 => match command::Command::parse(&a[1..]) {
                 Ok((_, spec)) if spec.first_key > 0 => {
                     let args = &a[1..];
@@ -514,7 +596,7 @@ impl<B: Backend> Session<B> {
             && let Some(s) = &status
         {
             section(&mut out, "Raft");
-            out.push_str(&raft_section(s));
+            out.push_str(&raft_section(s, &self.shared.backend.io_stats()));
         }
         Out::bulk(out)
     }
@@ -543,7 +625,7 @@ impl<B: Backend> Session<B> {
 }
 
 /// The `# Raft` section's lines.
-pub fn raft_section(s: &Status) -> String {
+pub fn raft_section(s: &Status, io: &IoStats) -> String {
     let role = match s.role {
         RoleKind::Leader => "leader",
         RoleKind::Follower => "follower",
@@ -551,13 +633,20 @@ pub fn raft_section(s: &Status) -> String {
     };
     format!(
         "role:{role}\r\nnode_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
-         last_applied:{}\r\nlast_log_index:{}\r\n",
+         last_applied:{}\r\nlast_log_index:{}\r\nsnapshot_index:{}\r\n\
+         wal_fsyncs:{}\r\nwal_entries_written:{}\r\nappends_sent:{}\r\n\
+         append_entries_sent:{}\r\n",
         s.id,
         s.term,
         s.leader.unwrap_or(0),
         s.commit,
         s.applied,
         s.last_index,
+        s.snapshot_index,
+        io.fsyncs,
+        io.entries_written,
+        io.appends_sent,
+        io.append_entries_sent,
     )
 }
 
@@ -613,24 +702,44 @@ fn all_command_names() -> impl Iterator<Item = &'static str> {
         .chain(LOCAL_COMMANDS.iter().map(|(n, ..)| *n))
 }
 
-/// One COMMAND INFO entry in Redis 7's ten-field layout.
+/// The subcommands of `container` as full `container|sub` names; empty for other commands.
+fn subcommands(container: &str) -> Vec<&'static str> {
+    SUBCOMMANDS
+        .iter()
+        .map(|(n, ..)| *n)
+        .filter(|n| n.split_once('|').is_some_and(|(c, _)| c == container))
+        .collect()
+}
+
+/// Whether `name` (lowercase) is a command or a `container|sub` subcommand the server accepts.
+fn is_known(name: &str) -> bool {
+    all_command_names().any(|c| c == name) || SUBCOMMANDS.iter().any(|(n, ..)| *n == name)
+}
+
+/// One COMMAND INFO entry in Redis 7's ten-field layout (a container lists its subcommands in
+/// the last field); nil for an unknown name.
 fn command_info(name: &str) -> Out {
-    let (arity, flags, keys): (i32, Vec<&str>, (i32, i32, i32)) =
-        if let Some(spec) = command::lookup(name.as_bytes()) {
-            let flag = match spec.access {
-                Access::Read => "readonly",
-                Access::Write => "write",
-            };
-            (
-                spec.arity,
-                vec![flag],
-                (spec.first_key, spec.last_key, spec.step),
-            )
-        } else if let Some((_, arity, flags)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name) {
-            (*arity, flags.to_vec(), (0, 0, 0))
-        } else {
-            return Out::Null;
+    let (arity, flags, keys): (i32, Vec<&str>, (i32, i32, i32)) = if name.starts_with("__") {
+        return Out::Null;
+    } else if let Some(spec) = command::lookup(name.as_bytes()) {
+        let flag = match spec.access {
+            Access::Read => "readonly",
+            Access::Write => "write",
         };
+        (
+            spec.arity,
+            vec![flag],
+            (spec.first_key, spec.last_key, spec.step),
+        )
+    } else if let Some((_, arity, flags)) = LOCAL_COMMANDS
+        .iter()
+        .chain(SUBCOMMANDS)
+        .find(|(n, ..)| *n == name)
+    {
+        (*arity, flags.to_vec(), (0, 0, 0))
+    } else {
+        return Out::Null;
+    };
     Out::Array(vec![
         Out::bulk(name),
         Out::Integer(i64::from(arity)),
@@ -641,7 +750,7 @@ fn command_info(name: &str) -> Out {
         Out::Array(Vec::new()),
         Out::Array(Vec::new()),
         Out::Array(Vec::new()),
-        Out::Array(Vec::new()),
+        Out::Array(subcommands(name).into_iter().map(command_info).collect()),
     ])
 }
 

@@ -12,9 +12,10 @@
 //! cluster slows its clients down instead of queueing without bound.
 
 mod backend;
-mod frame;
+mod docs;
+pub mod frame;
 mod local;
-mod reply;
+pub mod reply;
 mod session;
 
 use std::collections::BTreeMap;

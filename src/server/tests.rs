@@ -504,7 +504,9 @@ async fn info_has_raft_section() {
     expect(&mut c, &cmd(&["SET", "a", "1", "EX", "100"]), "+OK\r\n").await;
     expect(&mut c, &cmd(&["SET", "b", "1"]), "+OK\r\n").await;
     let raft = "# Raft\r\nrole:leader\r\nnode_id:1\r\nterm:3\r\nleader_id:1\r\n\
-                commit_index:7\r\nlast_applied:7\r\nlast_log_index:8\r\n";
+                commit_index:7\r\nlast_applied:7\r\nlast_log_index:8\r\nsnapshot_index:0\r\n\
+                wal_fsyncs:0\r\nwal_entries_written:0\r\nappends_sent:0\r\n\
+                append_entries_sent:0\r\n";
     expect(
         &mut c,
         &cmd(&["INFO", "raft"]),
@@ -514,7 +516,7 @@ async fn info_has_raft_section() {
     c.write_all(cmd(&["INFO"]).as_bytes()).await.unwrap();
     let mut buf = vec![0u8; 8192];
     let mut got = Vec::new();
-    while !got.ends_with(b"last_log_index:8\r\n\r\n") {
+    while !got.ends_with(b"append_entries_sent:0\r\n\r\n") {
         let n = tokio::time::timeout(REPLY_DEADLINE, c.read(&mut buf))
             .await
             .unwrap()
@@ -564,7 +566,7 @@ async fn client_and_command_introspection() {
         "-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n",
     )
     .await;
-    expect(&mut c, &cmd(&["COMMAND", "DOCS"]), "*0\r\n").await;
+    expect(&mut c, &cmd(&["COMMAND", "DOCS", "nosuch"]), "*0\r\n").await;
     expect(
         &mut c,
         &cmd(&["COMMAND", "INFO", "nosuch"]),
@@ -764,4 +766,427 @@ async fn same_replies_as_redis() {
         }
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// A decoded reply that keeps map order (the codec crate's RESP3 map is a `HashMap`).
+#[derive(Clone, Debug, PartialEq)]
+enum Reply {
+    Str(String),
+    Error(String),
+    Int(i64),
+    Nil,
+    Array(Vec<Reply>),
+    Map(Vec<(Reply, Reply)>),
+}
+
+impl Reply {
+    /// The value under `key` in a map, or in a RESP2 flattened key-value array.
+    fn get(&self, key: &str) -> &Reply {
+        self.pairs()
+            .into_iter()
+            .find(|(k, _)| *k == &Reply::Str(key.into()))
+            .map(|(_, v)| v)
+            .unwrap_or_else(|| panic!("no {key} in {}", self.render()))
+    }
+
+    /// The key-value pairs of a map or of a flattened RESP2 array.
+    fn pairs(&self) -> Vec<(&Reply, &Reply)> {
+        match self {
+            Reply::Map(pairs) => pairs.iter().map(|(k, v)| (k, v)).collect(),
+            Reply::Array(items) if items.len() % 2 == 0 => {
+                items.chunks(2).map(|kv| (&kv[0], &kv[1])).collect()
+            }
+            other => panic!("not a map: {}", other.render()),
+        }
+    }
+
+    /// The keys of a map, as text.
+    fn keys(&self) -> Vec<String> {
+        self.pairs().into_iter().map(|(k, _)| k.render()).collect()
+    }
+
+    /// The items of an array.
+    fn items(&self) -> &[Reply] {
+        match self {
+            Reply::Array(items) => items,
+            other => panic!("not an array: {}", other.render()),
+        }
+    }
+
+    /// The same reply as RESP2 shows it: maps become flat arrays.
+    fn flattened(&self) -> Reply {
+        match self {
+            Reply::Array(items) => Reply::Array(items.iter().map(Reply::flattened).collect()),
+            Reply::Map(pairs) => Reply::Array(
+                pairs
+                    .iter()
+                    .flat_map(|(k, v)| [k.flattened(), v.flattened()])
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// A compact text form for assertions: `{k: v}`, `[a, b]`, plain strings and numbers.
+    fn render(&self) -> String {
+        match self {
+            Reply::Str(s) => s.clone(),
+            Reply::Error(e) => format!("!{e}"),
+            Reply::Int(i) => i.to_string(),
+            Reply::Nil => "nil".into(),
+            Reply::Array(items) => {
+                let items: Vec<String> = items.iter().map(Reply::render).collect();
+                format!("[{}]", items.join(", "))
+            }
+            Reply::Map(pairs) => {
+                let pairs: Vec<String> = pairs
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.render(), v.render()))
+                    .collect();
+                format!("{{{}}}", pairs.join(", "))
+            }
+        }
+    }
+}
+
+/// Decodes one reply from the start of `buf`: the reply and its length, or `None` while it is
+/// incomplete.
+fn decode_reply(buf: &[u8]) -> Option<(Reply, usize)> {
+    let end = buf.windows(2).position(|w| w == b"\r\n")?;
+    let line = String::from_utf8_lossy(&buf[1..end]).into_owned();
+    let mut pos = end + 2;
+    let number = || line.parse::<i64>().expect("a number in the header");
+    let reply = match buf[0] {
+        b'+' => Reply::Str(line.clone()),
+        b'-' => Reply::Error(line.clone()),
+        b':' => Reply::Int(number()),
+        b'_' => Reply::Nil,
+        b'$' if number() < 0 => Reply::Nil,
+        b'$' => {
+            let len = number() as usize;
+            let data = buf.get(pos..pos + len)?;
+            pos += len + 2;
+            if buf.len() < pos {
+                return None;
+            }
+            Reply::Str(String::from_utf8_lossy(data).into_owned())
+        }
+        b'*' | b'%' if number() < 0 => Reply::Nil,
+        kind @ (b'*' | b'%') => {
+            let count = number() as usize * if kind == b'%' { 2 } else { 1 };
+            let mut items = Vec::with_capacity(count);
+            for _ in 0..count {
+                let (item, used) = decode_reply(&buf[pos..])?;
+                pos += used;
+                items.push(item);
+            }
+            if kind == b'%' {
+                let mut pairs = Vec::new();
+                let mut items = items.into_iter();
+                while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                    pairs.push((k, v));
+                }
+                Reply::Map(pairs)
+            } else {
+                Reply::Array(items)
+            }
+        }
+        other => panic!("unexpected reply type {:?}", other as char),
+    };
+    Some((reply, pos))
+}
+
+/// Sends one command and decodes its reply.
+async fn request(stream: &mut TcpStream, args: &[&str]) -> Reply {
+    stream.write_all(cmd(args).as_bytes()).await.unwrap();
+    let mut buf = Vec::new();
+    loop {
+        if let Some((reply, used)) = decode_reply(&buf) {
+            assert_eq!(used, buf.len(), "one reply to {args:?}");
+            return reply;
+        }
+        let mut chunk = vec![0u8; 64 * 1024];
+        let n = tokio::time::timeout(REPLY_DEADLINE, stream.read(&mut chunk))
+            .await
+            .expect("reply in time")
+            .expect("reply bytes");
+        assert!(
+            n > 0,
+            "connection closed while waiting for the reply to {args:?}"
+        );
+        buf.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// What redis-cli 7 turns into `key value [NX|XX] [GET] [EX seconds|PX milliseconds|...]`.
+const SET_ARGUMENTS: &str = "[{name: key, type: key, display_text: key, key_spec_index: 0}, \
+    {name: value, type: string, display_text: value}, \
+    {name: condition, type: oneof, flags: [optional], arguments: [\
+    {name: nx, type: pure-token, token: NX}, {name: xx, type: pure-token, token: XX}]}, \
+    {name: get, type: pure-token, token: GET, flags: [optional]}, \
+    {name: expiration, type: oneof, flags: [optional], arguments: [\
+    {name: seconds, type: integer, display_text: seconds, token: EX}, \
+    {name: milliseconds, type: integer, display_text: milliseconds, token: PX}, \
+    {name: unix-time-seconds, type: unix-time, display_text: unix-time-seconds, token: EXAT}, \
+    {name: unix-time-milliseconds, type: unix-time, display_text: unix-time-milliseconds, \
+    token: PXAT}, \
+    {name: keepttl, type: pure-token, token: KEEPTTL}]}]";
+
+#[tokio::test]
+async fn command_docs_for_set_in_resp2_and_resp3() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let resp2 = request(&mut c, &["COMMAND", "DOCS", "set"]).await;
+    request(&mut c, &["HELLO", "3"]).await;
+    let resp3 = request(&mut c, &["COMMAND", "DOCS", "SET"]).await;
+    assert!(matches!(resp2, Reply::Array(_)), "{}", resp2.render());
+    assert_eq!(
+        resp2,
+        resp3.flattened(),
+        "RESP2 is RESP3 with maps flattened"
+    );
+    let Reply::Map(entries) = &resp3 else {
+        panic!("RESP3 docs are not a map: {}", resp3.render());
+    };
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].0, Reply::Str("set".into()));
+    let set = &entries[0].1;
+    assert!(matches!(set, Reply::Map(_)), "{}", set.render());
+    assert_eq!(
+        set.keys(),
+        [
+            "summary",
+            "since",
+            "group",
+            "complexity",
+            "history",
+            "arguments"
+        ]
+    );
+    assert!(set.get("summary").render().len() > 20, "{}", set.render());
+    assert_eq!(set.get("since").render(), "1.0.0");
+    assert_eq!(set.get("group").render(), "string");
+    assert_eq!(set.get("complexity").render(), "O(1)");
+    let history = set.get("history").items();
+    assert_eq!(history[0].items()[0], Reply::Str("2.6.12".into()));
+    assert_eq!(set.get("arguments").render(), SET_ARGUMENTS);
+    // RESP3 flags are status strings, as Redis sends them.
+    let condition = &set.get("arguments").items()[2];
+    assert_eq!(
+        condition.get("flags").items(),
+        [Reply::Str("optional".into())]
+    );
+}
+
+#[tokio::test]
+async fn command_docs_optional_fields_and_subcommands() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    request(&mut c, &["HELLO", "3"]).await;
+    let docs = request(
+        &mut c,
+        &["COMMAND", "DOCS", "getset", "time", "mset", "client"],
+    )
+    .await;
+    assert_eq!(docs.keys(), ["getset", "time", "mset", "client"]);
+    let getset = docs.get("getset");
+    assert_eq!(
+        getset.keys(),
+        [
+            "summary",
+            "since",
+            "group",
+            "complexity",
+            "doc_flags",
+            "deprecated_since",
+            "replaced_by",
+            "arguments"
+        ]
+    );
+    assert_eq!(getset.get("doc_flags").render(), "[deprecated]");
+    assert_eq!(getset.get("deprecated_since").render(), "6.2.0");
+    // A command without arguments has no `arguments` field, as in Redis.
+    assert_eq!(
+        docs.get("time").keys(),
+        ["summary", "since", "group", "complexity"]
+    );
+    assert_eq!(
+        docs.get("mset").get("arguments").render(),
+        "[{name: key_value, type: block, flags: [multiple], arguments: [\
+         {name: key, type: key, display_text: key, key_spec_index: 0}, \
+         {name: value, type: string, display_text: value}]}]"
+    );
+    let client = docs.get("client");
+    assert_eq!(client.get("group").render(), "connection");
+    let subs = client.get("subcommands");
+    assert!(subs.keys().iter().all(|k| k.starts_with("client|")));
+    assert_eq!(
+        subs.get("client|setname").get("arguments").render(),
+        "[{name: connection-name, type: string, display_text: connection-name}]"
+    );
+    assert_eq!(
+        subs.get("client|no-evict").get("arguments").render(),
+        "[{name: enabled, type: oneof, arguments: [{name: on, type: pure-token, token: ON}, \
+         {name: off, type: pure-token, token: OFF}]}]"
+    );
+    let hello = request(&mut c, &["COMMAND", "DOCS", "hello"]).await;
+    assert_eq!(
+        hello.get("hello").get("arguments").render(),
+        "[{name: arguments, type: block, flags: [optional], arguments: [\
+         {name: protover, type: integer, display_text: protover}, \
+         {name: username_password, type: block, token: AUTH, flags: [optional], arguments: [\
+         {name: username, type: string, display_text: username}, \
+         {name: password, type: string, display_text: password}]}, \
+         {name: clientname, type: string, display_text: clientname, token: SETNAME, \
+         flags: [optional]}]}]"
+    );
+}
+
+#[tokio::test]
+async fn command_docs_ignores_unknown_names() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    request(&mut c, &["HELLO", "3"]).await;
+    let docs = request(
+        &mut c,
+        &[
+            "COMMAND",
+            "DOCS",
+            "nosuch",
+            "Get",
+            "CLIENT|SetName",
+            "__purge",
+            "client|nosuch",
+        ],
+    )
+    .await;
+    assert_eq!(docs.keys(), ["get", "client|setname"]);
+    assert_eq!(
+        docs.get("get").get("arguments").render(),
+        "[{name: key, type: key, display_text: key, key_spec_index: 0}]"
+    );
+    let none = request(&mut c, &["COMMAND", "DOCS", "nosuch"]).await;
+    assert_eq!(none, Reply::Map(Vec::new()));
+    request(&mut c, &["HELLO", "2"]).await;
+    expect(&mut c, &cmd(&["COMMAND", "DOCS", "nosuch"]), "*0\r\n").await;
+}
+
+/// Every command that COMMAND, COMMAND INFO, COMMAND LIST, COMMAND COUNT and COMMAND DOCS
+/// report is the same set, it equals the docs table, and each documented name reaches a
+/// handler (no "unknown command" or "unknown subcommand").
+#[tokio::test]
+async fn command_introspection_agrees_with_the_docs_table() {
+    use std::collections::BTreeSet;
+
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let strings = |r: &Reply| -> BTreeSet<String> { r.items().iter().map(Reply::render).collect() };
+    let listed = strings(&request(&mut c, &["COMMAND", "LIST"]).await);
+    let (subs, top): (BTreeSet<String>, BTreeSet<String>) =
+        listed.iter().cloned().partition(|n| n.contains('|'));
+    assert!(top.contains("set") && top.contains("client") && top.contains("exec"));
+    assert!(subs.contains("client|setname") && subs.contains("command|docs"));
+
+    let count = request(&mut c, &["COMMAND", "COUNT"]).await;
+    assert_eq!(count, Reply::Int(top.len() as i64));
+
+    let mut info_top = BTreeSet::new();
+    let mut info_subs = BTreeSet::new();
+    for entry in request(&mut c, &["COMMAND"]).await.items() {
+        info_top.insert(entry.items()[0].render());
+        for sub in entry.items()[9].items() {
+            info_subs.insert(sub.items()[0].render());
+        }
+    }
+    assert_eq!(info_top, top, "COMMAND vs COMMAND LIST");
+    assert_eq!(info_subs, subs, "COMMAND's subcommands vs COMMAND LIST");
+    let one = request(&mut c, &["COMMAND", "INFO", "client|setname", "nosuch"]).await;
+    assert_eq!(
+        one.items()[0].items()[..2].to_vec(),
+        [Reply::Str("client|setname".into()), Reply::Int(3)]
+    );
+    assert_eq!(one.items()[1], Reply::Nil);
+
+    let docs = request(&mut c, &["COMMAND", "DOCS"]).await;
+    let doc_top: BTreeSet<String> = docs.keys().into_iter().collect();
+    assert_eq!(doc_top, top, "COMMAND DOCS vs COMMAND LIST");
+    let mut doc_subs = BTreeSet::new();
+    for (name, doc) in docs.pairs() {
+        assert!(
+            !doc.get("summary").render().is_empty(),
+            "{} has no doc",
+            name.render()
+        );
+        if doc.keys().contains(&"subcommands".to_string()) {
+            for (sub, sub_doc) in doc.get("subcommands").pairs() {
+                assert!(
+                    !sub_doc.get("summary").render().is_empty(),
+                    "{}",
+                    sub.render()
+                );
+                doc_subs.insert(sub.render());
+            }
+        }
+    }
+    assert_eq!(doc_subs, subs, "COMMAND DOCS subcommands vs COMMAND LIST");
+
+    let table: BTreeSet<String> = super::docs::DOCS
+        .iter()
+        .map(|d| d.name.to_string())
+        .collect();
+    let served: BTreeSet<String> = listed.clone();
+    assert_eq!(
+        table, served,
+        "docs table vs the commands the server accepts"
+    );
+
+    // The probe tells served names from unknown ones.
+    let mut probe = connect(&server).await;
+    let unknown = request(&mut probe, &["NOSUCH"]).await.render();
+    assert!(unknown.starts_with("!ERR unknown command"), "{unknown}");
+    let unknown = request(&mut probe, &["CLIENT", "NOSUCH"]).await.render();
+    assert!(unknown.starts_with("!ERR unknown subcommand"), "{unknown}");
+    for name in &table {
+        let args: Vec<&str> = name.split('|').collect();
+        // A fresh connection each time: QUIT closes one and MULTI changes its state.
+        let mut probe = connect(&server).await;
+        let reply = request(&mut probe, &args).await.render();
+        assert!(
+            !reply.starts_with("!ERR unknown"),
+            "{name} is documented but not served: {reply}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn command_list_filters() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let matched = request(
+        &mut c,
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN", "CLIENT|S*"],
+    )
+    .await;
+    assert_eq!(matched.render(), "[client|setinfo, client|setname]");
+    let matched = request(
+        &mut c,
+        &["command", "list", "filterby", "pattern", "*expire*"],
+    )
+    .await;
+    assert_eq!(
+        matched.render(),
+        "[expire, expireat, expiretime, pexpire, pexpireat, pexpiretime]"
+    );
+    for kind in ["MODULE", "ACLCAT"] {
+        let none = request(&mut c, &["COMMAND", "LIST", "FILTERBY", kind, "string"]).await;
+        assert_eq!(none, Reply::Array(Vec::new()), "{kind}");
+    }
+    for bad in [
+        &["COMMAND", "LIST", "FILTERBY", "NAME", "x"][..],
+        &["COMMAND", "LIST", "FILTERBY", "PATTERN"],
+        &["COMMAND", "LIST", "x"],
+    ] {
+        let reply = request(&mut c, bad).await;
+        assert_eq!(reply, Reply::Error("ERR syntax error".into()), "{bad:?}");
+    }
 }

@@ -234,6 +234,17 @@ pub fn read_snapshot(dir: &Path) -> Result<Option<Snapshot>, Error> {
     snapshot::read_newest(&dir.join(SNAPSHOT_DIR))
 }
 
+/// Writes `snapshot` durably into the data directory `dir` without touching the log, so that a
+/// large snapshot can be written on another thread while the log keeps taking writes; the log
+/// is compacted to it afterwards with [`Storage::compact_to_written`].
+///
+/// # Errors
+///
+/// I/O errors.
+pub fn write_snapshot(dir: &Path, snapshot: &Snapshot) -> Result<(), Error> {
+    snapshot::write(&dir.join(SNAPSHOT_DIR), snapshot)
+}
+
 impl Storage {
     /// Opens (creating if needed) the data directory and recovers its contents.
     ///
@@ -460,6 +471,29 @@ impl Storage {
         self.fail_on_error(result)?;
         tracing::debug!(
             snapshot_index = snapshot.index,
+            kept_entries = self.positions.len(),
+            "log compacted"
+        );
+        Ok(())
+    }
+
+    /// Compacts the log up to a snapshot that [`write_snapshot`] already made durable; does
+    /// nothing if the log already starts at or after it. Entries after the snapshot are kept
+    /// unless the snapshot's last entry disagrees with the log.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors; the storage is unusable afterwards, as for [`Storage::compact`].
+    pub fn compact_to_written(&mut self, index: Index, term: Term) -> Result<(), Error> {
+        self.check_usable()?;
+        if index <= self.base_index {
+            return Ok(());
+        }
+        let keep_from = self.kept_from(index, term);
+        let result = self.write_base_segment(self.hard_state, index, term, keep_from, &[]);
+        self.fail_on_error(result)?;
+        tracing::debug!(
+            snapshot_index = index,
             kept_entries = self.positions.len(),
             "log compacted"
         );
@@ -1554,6 +1588,36 @@ mod tests {
         assert!(recovered.entries.is_empty());
         let snaps = files_in(&dir.path().join(SNAPSHOT_DIR));
         assert_eq!(snaps.len(), 1, "{snaps:?}");
+    }
+
+    #[test]
+    fn snapshot_written_apart_then_compacted_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = Storage::open_with(dir.path(), small_segments(200)).unwrap();
+        for first in (1..=30).step_by(5) {
+            storage
+                .persist(None, None, &entries(first..=first + 4, 1))
+                .unwrap();
+        }
+        // The file is written while the log takes more entries.
+        write_snapshot(dir.path(), &snap(20, 1)).unwrap();
+        storage.persist(None, None, &entries(31..=35, 1)).unwrap();
+        assert_eq!(
+            storage.snapshot_index(),
+            0,
+            "the log is untouched until compacted"
+        );
+        storage.compact_to_written(20, 1).unwrap();
+        assert_eq!(storage.snapshot_index(), 20);
+        assert_eq!(storage.last_index(), 35);
+        // An older snapshot, finished late, changes nothing.
+        storage.compact_to_written(10, 1).unwrap();
+        assert_eq!(storage.snapshot_index(), 20);
+        drop(storage);
+
+        let (_, recovered) = open(dir.path());
+        assert_eq!(recovered.snapshot, Some(snap(20, 1)));
+        assert_eq!(recovered.entries, entries(21..=35, 1));
     }
 
     #[test]

@@ -47,9 +47,10 @@ pub fn write(snap_dir: &Path, snapshot: &Snapshot) -> Result<(), Error> {
     sync_dir(snap_dir)
 }
 
-/// Lists `(index, path)` of the complete snapshot files in `snap_dir`, removing leftover
-/// temporary files.
-fn list(snap_dir: &Path) -> Result<Vec<(Index, PathBuf)>, Error> {
+/// Lists `(index, path)` of the complete snapshot files in `snap_dir`. With `remove_temp`
+/// (only when opening, before any write can be in flight) it also removes temporary files a
+/// crash left behind; otherwise a temporary file may be a snapshot another thread is writing.
+fn list(snap_dir: &Path, remove_temp: bool) -> Result<Vec<(Index, PathBuf)>, Error> {
     let mut found = Vec::new();
     for dirent in fs::read_dir(snap_dir).map_err(Error::at(snap_dir))? {
         let dirent = dirent.map_err(Error::at(snap_dir))?;
@@ -57,6 +58,9 @@ fn list(snap_dir: &Path) -> Result<Vec<(Index, PathBuf)>, Error> {
         let name = dirent.file_name();
         let Some(name) = name.to_str() else { continue };
         if name.ends_with(TEMP_SUFFIX) {
+            if !remove_temp {
+                continue;
+            }
             tracing::warn!(file = %path.display(), "removing unfinished snapshot file");
             fs::remove_file(&path).map_err(Error::at(&path))?;
         } else if let Some(index) = name
@@ -80,6 +84,7 @@ fn list(snap_dir: &Path) -> Result<Vec<(Index, PathBuf)>, Error> {
 /// files are not tried instead: they are only ever left behind by a crash right after a newer
 /// snapshot became durable, and the log may already depend on the newer one.
 pub fn load_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
+    list(snap_dir, true)?;
     let snapshot = read_newest(snap_dir)?;
     if let Some(snapshot) = &snapshot {
         remove_older(snap_dir, snapshot.index)?;
@@ -94,7 +99,7 @@ pub fn load_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
 ///
 /// As [`load_newest`].
 pub fn read_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
-    let files = list(snap_dir)?;
+    let files = list(snap_dir, false)?;
     let Some((index, path)) = files.last() else {
         return Ok(None);
     };
@@ -119,9 +124,9 @@ pub fn read_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
     Ok(Some(snapshot))
 }
 
-/// Removes every snapshot file in `snap_dir` older than the one at `keep`.
+/// Removes every complete snapshot file in `snap_dir` older than the one at `keep`.
 pub fn remove_older(snap_dir: &Path, keep: Index) -> Result<(), Error> {
-    for (index, path) in list(snap_dir)? {
+    for (index, path) in list(snap_dir, false)? {
         if index < keep {
             fs::remove_file(&path).map_err(Error::at(&path))?;
         }
@@ -157,6 +162,24 @@ mod tests {
             .collect();
         names.sort();
         assert_eq!(names, ["00000000000000000012.snap"]);
+    }
+
+    #[test]
+    fn a_snapshot_being_written_is_left_alone_while_running() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &snap(5, b"five")).unwrap();
+        write(dir.path(), &snap(12, b"twelve")).unwrap();
+        let in_flight = dir.path().join("00000000000000000020.snap.tmp");
+        fs::write(&in_flight, b"half").unwrap();
+
+        // Reading for a lagging follower and compacting run beside a background write.
+        assert_eq!(read_newest(dir.path()).unwrap(), Some(snap(12, b"twelve")));
+        remove_older(dir.path(), 12).unwrap();
+        assert!(
+            in_flight.exists(),
+            "a temporary file was removed while running"
+        );
+        assert!(!snapshot_path(dir.path(), 5).exists());
     }
 
     #[test]

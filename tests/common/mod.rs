@@ -145,6 +145,14 @@ pub struct RaftInfo {
     pub last_applied: u64,
     /// Index of the last entry in the node's log.
     pub last_log_index: u64,
+    /// Log writes so far, each ending in one fsync.
+    pub wal_fsyncs: u64,
+    /// Log entries written to disk so far.
+    pub wal_entries_written: u64,
+    /// AppendEntries messages sent so far that carried entries.
+    pub appends_sent: u64,
+    /// Entries carried by those messages.
+    pub append_entries_sent: u64,
 }
 
 impl RaftInfo {
@@ -182,6 +190,10 @@ impl RaftInfo {
             commit_index: number("commit_index")?,
             last_applied: number("last_applied")?,
             last_log_index: number("last_log_index")?,
+            wal_fsyncs: number("wal_fsyncs")?,
+            wal_entries_written: number("wal_entries_written")?,
+            appends_sent: number("appends_sent")?,
+            append_entries_sent: number("append_entries_sent")?,
         })
     }
 }
@@ -901,7 +913,8 @@ mod tests {
     fn raft_info_parses_only_the_raft_section() {
         let text = "# Server\r\nrole:master\r\n\r\n# Raft\r\nrole:follower\r\nnode_id:2\r\n\
                     term:7\r\nleader_id:3\r\ncommit_index:41\r\nlast_applied:40\r\n\
-                    last_log_index:42\r\n\r\n# Other\r\nterm:99\r\n";
+                    last_log_index:42\r\nwal_fsyncs:9\r\nwal_entries_written:40\r\n\
+                    appends_sent:0\r\nappend_entries_sent:0\r\n\r\n# Other\r\nterm:99\r\n";
         let info = RaftInfo::parse(text).expect("a complete section parses");
         assert_eq!(
             info,
@@ -913,6 +926,10 @@ mod tests {
                 commit_index: 41,
                 last_applied: 40,
                 last_log_index: 42,
+                wal_fsyncs: 9,
+                wal_entries_written: 40,
+                appends_sent: 0,
+                append_entries_sent: 0,
             }
         );
         assert!(RaftInfo::parse("# Raft\r\nrole:leader\r\n").is_err());

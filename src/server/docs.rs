@@ -1,0 +1,972 @@
+//! Documentation for `COMMAND DOCS`: one entry per command and subcommand the server answers.
+//!
+//! Clients build help from this reply: redis-cli 7 renders its `HELP` text and the hints it
+//! shows while a command is typed (`SET key value [NX|XX] ...`) from the argument trees, so the
+//! trees follow Redis 7's layout (names, types, tokens, `optional`/`multiple` flags, nested
+//! `oneof`/`block` arguments). The facts (syntax, first version, group, complexity) follow
+//! Redis 7.0, or 7.2 for what 7.2 added or renamed (CLIENT SETINFO, the `flush-type`
+//! argument); the sentences are our own and say where raft-kv differs.
+//!
+//! NB: Redis sends `doc_flags`, `history` and argument `flags` as RESP3 sets; `Out` has no set,
+//! so they go out as arrays, which clients read the same way.
+//!
+//! Each entry states its arguments in a compact notation rather than as nested literals:
+//!
+//! - `name` is a string argument, `name:type` one of another type (`integer`, `double`, `key`,
+//!   `pattern`, `unix-time`);
+//! - an UPPERCASE word is a token: alone it is a `pure-token`, before an argument it is that
+//!   argument's token (`EX seconds:integer`), and at the start of a group alternative with
+//!   several more arguments it is the token of the `block` they form (`AUTH username password`);
+//! - `[...]` is optional and `(...)` required; `|` separates the alternatives of a `oneof`,
+//!   and a group of several arguments without `|` is a `block`;
+//! - `...` after an argument or group makes it `multiple` (and `multiple_token` when the group
+//!   repeats its token, as in `[PREFIX prefix]...`);
+//! - `label=` before a group names it; otherwise a group is named after its members joined
+//!   with `_`, as Redis names most of its own.
+//!
+//! The set of commands comes from the command tables (`kv::command::COMMANDS` and the
+//! server's own lists in `local`); this module only describes them, and the tests check that
+//! every command has an entry and every entry a command.
+
+use bytes::Bytes;
+use tracing::warn;
+
+use super::reply::Out;
+
+/// The documentation group a command belongs to, as `COMMAND DOCS` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// Connection handling: PING, AUTH, HELLO, CLIENT, ...
+    Connection,
+    /// Commands that work on any key: DEL, EXPIRE, SCAN, ...
+    Generic,
+    /// Server introspection and administration: INFO, CONFIG, COMMAND, ...
+    Server,
+    /// String values: GET, SET, INCR, ...
+    String,
+    /// MULTI, EXEC, DISCARD, WATCH, UNWATCH.
+    Transactions,
+    /// Redis Cluster's client commands (READONLY, READWRITE).
+    Cluster,
+}
+
+impl Group {
+    /// The group's name in replies.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Connection => "connection",
+            Group::Generic => "generic",
+            Group::Server => "server",
+            Group::String => "string",
+            Group::Transactions => "transactions",
+            Group::Cluster => "cluster",
+        }
+    }
+}
+
+/// The documentation of one command or subcommand.
+#[derive(Clone, Copy, Debug)]
+pub struct Doc {
+    /// Lowercase name; `container|sub` for a subcommand (`client|setname`).
+    pub name: &'static str,
+    /// One sentence saying what the command does.
+    pub summary: &'static str,
+    /// The Redis version that introduced the command.
+    pub since: &'static str,
+    /// The documentation group.
+    pub group: Group,
+    /// Time complexity, in Redis's big-O style.
+    pub complexity: &'static str,
+    /// Redis `doc_flags` (`deprecated`, `syscmd`); empty for most commands.
+    pub doc_flags: &'static [&'static str],
+    /// For a deprecated command: the version that deprecated it and what replaces it.
+    pub deprecated: Option<(&'static str, &'static str)>,
+    /// Notable changes as `(version, what changed)`, oldest first.
+    pub history: &'static [(&'static str, &'static str)],
+    /// The arguments in this module's notation; empty when the command takes none.
+    pub syntax: &'static str,
+}
+
+impl Doc {
+    /// Marks the command deprecated since `since`, replaced by `by`.
+    const fn deprecated(mut self, since: &'static str, by: &'static str) -> Doc {
+        self.doc_flags = &["deprecated"];
+        self.deprecated = Some((since, by));
+        self
+    }
+
+    /// Sets Redis `doc_flags`.
+    const fn flags(mut self, flags: &'static [&'static str]) -> Doc {
+        self.doc_flags = flags;
+        self
+    }
+
+    /// Sets the change history.
+    const fn history(mut self, history: &'static [(&'static str, &'static str)]) -> Doc {
+        self.history = history;
+        self
+    }
+}
+
+/// Builds an entry without flags, deprecation or history.
+const fn doc(
+    name: &'static str,
+    group: Group,
+    since: &'static str,
+    complexity: &'static str,
+    syntax: &'static str,
+    summary: &'static str,
+) -> Doc {
+    Doc {
+        name,
+        summary,
+        since,
+        group,
+        complexity,
+        doc_flags: &[],
+        deprecated: None,
+        history: &[],
+        syntax,
+    }
+}
+
+use Group::{Cluster, Connection, Generic, Server, String as Str, Transactions};
+
+/// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
+const EXPIRE_HISTORY: &[(&str, &str)] = &[("7.0.0", "Gained the NX, XX, GT and LT conditions.")];
+
+/// Where TTL and PTTL changed what a missing key answers.
+const TTL_HISTORY: &[(&str, &str)] = &[(
+    "2.8.0",
+    "Answers -2 for a missing key; -1 now only means a key without expiry.",
+)];
+
+/// When FLUSHDB and FLUSHALL gained their modes.
+const FLUSH_HISTORY: &[(&str, &str)] = &[
+    ("4.0.0", "Gained the ASYNC mode."),
+    ("6.2.0", "Gained the SYNC mode."),
+];
+
+const O1: &str = "O(1)";
+
+/// Every documented command and subcommand, sorted by name.
+#[rustfmt::skip]
+pub const DOCS: &[Doc] = &[
+    doc("append", Str, "2.0.0",
+        "O(1) amortized, as strings grow geometrically; copying a large existing value is rare",
+        "key:key value",
+        "Adds bytes to the end of a string value, creating the key when it is missing."),
+    doc("auth", Connection, "1.0.0", "O(N) where N is the number of passwords of the user",
+        "[username] password",
+        "Authenticates the connection as the default user.")
+        .history(&[("6.0.0", "Accepts a user name before the password.")]),
+    doc("client", Connection, "2.4.0", "Depends on subcommand.", "",
+        "Inspects and configures client connections."),
+    doc("client|getname", Connection, "2.6.9", O1, "",
+        "Returns the name this connection was given, or nil."),
+    doc("client|id", Connection, "5.0.0", O1, "",
+        "Returns the number that identifies this connection."),
+    doc("client|info", Connection, "6.2.0", O1, "",
+        "Describes this connection in the format of CLIENT LIST."),
+    doc("client|list", Connection, "2.4.0", "O(N) where N is the number of client connections",
+        "[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id:integer...]",
+        "Describes every connection to this node, one line each, optionally filtered.")
+        .history(&[
+            ("2.8.12", "Shows each client's unique id."),
+            ("5.0.0", "Gained the TYPE filter."),
+            ("6.2.0", "Gained the ID filter and the laddr field."),
+        ]),
+    doc("client|no-evict", Connection, "7.0.0", O1, "enabled=(ON|OFF)",
+        "Accepted for compatibility; raft-kv never evicts clients."),
+    doc("client|no-touch", Connection, "7.2.0", O1, "enabled=(ON|OFF)",
+        "Accepted for compatibility; raft-kv keeps no key access times."),
+    doc("client|setinfo", Connection, "7.2.0", O1, "attr=(LIB-NAME libname|LIB-VER libver)",
+        "Records the client library's name or version, which CLIENT LIST then shows."),
+    doc("client|setname", Connection, "2.6.9", O1, "connection-name",
+        "Gives this connection a name; an empty name removes it."),
+    doc("command", Server, "2.8.13", "O(N) where N is the number of commands", "",
+        "Describes every command this server accepts."),
+    doc("command|count", Server, "2.8.13", O1, "",
+        "Returns how many top-level commands this server accepts."),
+    doc("command|docs", Server, "7.0.0", "O(N) where N is the number of commands looked up",
+        "[command-name...]",
+        "Returns the documentation of the named commands, or of all of them."),
+    doc("command|getkeys", Server, "2.8.13", "O(N) where N is the number of arguments",
+        "command [arg...]",
+        "Lists which of a full command's arguments are keys."),
+    doc("command|info", Server, "2.8.13", "O(N) where N is the number of commands looked up",
+        "[command-name...]",
+        "Returns arity, flags and key positions of the named commands, or of all of them.")
+        .history(&[("7.0.0", "Describes every command when given no names.")]),
+    doc("command|list", Server, "7.0.0", "O(N) where N is the number of commands",
+        "[FILTERBY filterby=(MODULE module-name|ACLCAT category|PATTERN pattern:pattern)]",
+        "Lists the names of every command and subcommand, or those matching a filter; \
+         raft-kv has no modules and gives no command an ACL category."),
+    doc("config", Server, "2.0.0", "Depends on subcommand.", "",
+        "Reads the server's configuration, which is fixed at start-up."),
+    doc("config|get", Server, "2.0.0", "O(N) where N is the number of parameters requested",
+        "parameter...",
+        "Returns the configuration parameters whose names match any of the glob patterns.")
+        .history(&[("7.0.0", "Takes several patterns.")]),
+    doc("config|resetstat", Server, "2.0.0", O1, "",
+        "Accepted for compatibility; the INFO counters keep running."),
+    doc("config|set", Server, "2.0.0", "O(N) where N is the number of parameters",
+        "(parameter value)...",
+        "Always fails: raft-kv's configuration is read-only while it runs.")
+        .history(&[("7.0.0", "Takes several parameter-value pairs.")]),
+    doc("dbsize", Server, "1.0.0", O1, "",
+        "Returns the number of keys in the database."),
+    doc("debug", Server, "1.0.0", "Depends on subcommand.", "DIGEST",
+        "Debugging aid; raft-kv has only DIGEST, a hash of the whole keyspace for comparing \
+         replicas.")
+        .flags(&["syscmd"]),
+    doc("decr", Str, "1.0.0", O1, "key:key",
+        "Subtracts one from the integer stored at a key, starting from zero."),
+    doc("decrby", Str, "1.0.0", O1, "key:key decrement:integer",
+        "Subtracts an amount from the integer stored at a key, starting from zero."),
+    doc("del", Generic, "1.0.0", "O(N) where N is the number of keys removed", "key:key...",
+        "Removes keys and answers how many of them existed."),
+    doc("discard", Transactions, "2.0.0", "O(N) where N is the number of queued commands", "",
+        "Drops the commands queued since MULTI and ends the transaction."),
+    doc("echo", Connection, "1.0.0", O1, "message",
+        "Answers with its argument unchanged."),
+    doc("exec", Transactions, "1.2.0", "Depends on the queued commands", "",
+        "Runs the commands queued since MULTI as one atomic step, unless a watched key changed."),
+    doc("exists", Generic, "1.0.0", "O(N) where N is the number of keys checked", "key:key...",
+        "Counts how many of the given keys exist; a key named twice counts twice.")
+        .history(&[("3.0.3", "Takes several keys.")]),
+    doc("expire", Generic, "1.0.0", O1, "key:key seconds:integer condition=[NX|XX|GT|LT]",
+        "Makes a key expire after a number of seconds.")
+        .history(EXPIRE_HISTORY),
+    doc("expireat", Generic, "1.2.0", O1,
+        "key:key unix-time-seconds:unix-time condition=[NX|XX|GT|LT]",
+        "Makes a key expire at a Unix time given in seconds.")
+        .history(EXPIRE_HISTORY),
+    doc("expiretime", Generic, "7.0.0", O1, "key:key",
+        "Tells when a key expires, as Unix seconds; -1 without expiry, -2 without the key."),
+    doc("flushall", Server, "1.0.0", "O(N) where N is the number of keys",
+        "flush-type=[ASYNC|SYNC]",
+        "Deletes every key; raft-kv has a single database, so this equals FLUSHDB.")
+        .history(FLUSH_HISTORY),
+    doc("flushdb", Server, "1.0.0", "O(N) where N is the number of keys",
+        "flush-type=[ASYNC|SYNC]",
+        "Deletes every key of the database, through the replicated log.")
+        .history(FLUSH_HISTORY),
+    doc("get", Str, "1.0.0", O1, "key:key",
+        "Returns the string stored at a key, or nil when the key is missing."),
+    doc("getdel", Str, "6.2.0", O1, "key:key",
+        "Returns the string stored at a key and removes the key."),
+    doc("getex", Str, "6.2.0", O1,
+        "key:key expiration=[EX seconds:integer|PX milliseconds:integer|\
+         EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST]",
+        "Returns the string stored at a key, optionally changing or removing its expiry."),
+    doc("getrange", Str, "2.4.0", "O(N) where N is the length of the returned string",
+        "key:key start:integer end:integer",
+        "Returns the bytes of a string between two inclusive offsets; negative ones count \
+         from the end."),
+    doc("getset", Str, "1.0.0", O1, "key:key value",
+        "Stores a new string at a key and returns the one it replaced.")
+        .deprecated("6.2.0", "`SET` with the `GET` option"),
+    doc("hello", Connection, "6.0.0", O1,
+        "arguments=[protover:integer [AUTH username password] [SETNAME clientname]]",
+        "Chooses RESP2 or RESP3, can authenticate and name the connection, and describes \
+         the server.")
+        .history(&[("6.2.0", "The protocol version became optional.")]),
+    doc("incr", Str, "1.0.0", O1, "key:key",
+        "Adds one to the integer stored at a key, starting from zero."),
+    doc("incrby", Str, "1.0.0", O1, "key:key increment:integer",
+        "Adds an amount to the integer stored at a key, starting from zero."),
+    doc("incrbyfloat", Str, "2.6.0", O1, "key:key increment:double",
+        "Adds a decimal amount to the number stored at a key, starting from zero."),
+    doc("info", Server, "1.0.0", O1, "[section...]",
+        "Reports server, client, memory, keyspace and Raft state as text sections.")
+        .history(&[("7.0.0", "Takes several section names.")]),
+    doc("keys", Generic, "1.0.0", "O(N) where N is the number of keys in the database",
+        "pattern:pattern",
+        "Lists every key whose name matches a glob pattern; prefer SCAN on large databases."),
+    doc("lastsave", Server, "1.0.0", O1, "",
+        "Returns a Unix time in seconds; raft-kv syncs its log on every write, so it is now."),
+    doc("mget", Str, "1.0.0", "O(N) where N is the number of keys", "key:key...",
+        "Returns the strings stored at several keys, nil for each missing one."),
+    doc("mset", Str, "1.0.1", "O(N) where N is the number of keys to set", "(key:key value)...",
+        "Sets several keys to string values in one atomic step."),
+    doc("msetnx", Str, "1.0.1", "O(N) where N is the number of keys to set",
+        "(key:key value)...",
+        "Sets several keys in one atomic step, but only if none of them exists yet."),
+    doc("multi", Transactions, "1.2.0", O1, "",
+        "Starts a transaction: later commands are queued until EXEC or DISCARD."),
+    doc("persist", Generic, "2.2.0", O1, "key:key",
+        "Removes a key's expiry so that it is kept until deleted."),
+    doc("pexpire", Generic, "2.6.0", O1,
+        "key:key milliseconds:integer condition=[NX|XX|GT|LT]",
+        "Makes a key expire after a number of milliseconds.")
+        .history(EXPIRE_HISTORY),
+    doc("pexpireat", Generic, "2.6.0", O1,
+        "key:key unix-time-milliseconds:unix-time condition=[NX|XX|GT|LT]",
+        "Makes a key expire at a Unix time given in milliseconds.")
+        .history(EXPIRE_HISTORY),
+    doc("pexpiretime", Generic, "7.0.0", O1, "key:key",
+        "Tells when a key expires, as Unix milliseconds; -1 without expiry, -2 without the key."),
+    doc("ping", Connection, "1.0.0", O1, "[message]",
+        "Checks that the server answers: PONG, or the message when one is given."),
+    doc("psetex", Str, "2.6.0", O1, "key:key milliseconds:integer value",
+        "Stores a string that expires after a number of milliseconds."),
+    doc("pttl", Generic, "2.6.0", O1, "key:key",
+        "Tells how many milliseconds a key has left; -1 without expiry, -2 without the key.")
+        .history(TTL_HISTORY),
+    doc("quit", Connection, "1.0.0", O1, "",
+        "Answers OK and closes the connection."),
+    doc("readonly", Cluster, "3.0.0", O1, "",
+        "Accepted for cluster clients; every raft-kv node serves linearizable reads anyway."),
+    doc("readwrite", Cluster, "3.0.0", O1, "",
+        "Accepted for cluster clients; undoes READONLY, which changes nothing here."),
+    doc("rename", Generic, "1.0.0", O1, "key:key newkey:key",
+        "Moves a key's value and expiry to a new name, replacing whatever was there."),
+    doc("renamenx", Generic, "1.0.0", O1, "key:key newkey:key",
+        "Moves a key to a new name only when no key has that name yet.")
+        .history(&[("3.2.0", "Renaming a key to itself answers 0 instead of an error.")]),
+    doc("reset", Connection, "6.2.0", O1, "",
+        "Returns the connection to its first state: no transaction, no name, RESP2."),
+    doc("scan", Generic, "2.8.0",
+        "O(1) per call; O(N) for a whole iteration, where N is the number of keys",
+        "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",
+        "Walks the keyspace a few keys at a time, resuming from the cursor of the last call.")
+        .history(&[("6.0.0", "Gained the TYPE filter.")]),
+    doc("select", Connection, "1.0.0", O1, "index:integer",
+        "Chooses the database; raft-kv has only database 0."),
+    doc("set", Str, "1.0.0", O1,
+        "key:key value condition=[NX|XX] [GET] expiration=[EX seconds:integer|\
+         PX milliseconds:integer|EXAT unix-time-seconds:unix-time|\
+         PXAT unix-time-milliseconds:unix-time|KEEPTTL]",
+        "Stores a string at a key, optionally only if it is missing or present, with an expiry.")
+        .history(&[
+            ("2.6.12", "Gained EX, PX, NX and XX."),
+            ("6.0.0", "Gained KEEPTTL."),
+            ("6.2.0", "Gained GET, EXAT and PXAT."),
+            ("7.0.0", "NX and GET may be used together."),
+        ]),
+    doc("setex", Str, "2.0.0", O1, "key:key seconds:integer value",
+        "Stores a string that expires after a number of seconds."),
+    doc("setnx", Str, "1.0.0", O1, "key:key value",
+        "Stores a string only when the key does not exist yet."),
+    doc("setrange", Str, "2.2.0",
+        "O(1) plus the time to copy the value in; O(M) for a value of M bytes",
+        "key:key offset:integer value",
+        "Overwrites part of a string from a byte offset, padding with zero bytes as needed."),
+    doc("strlen", Str, "2.2.0", O1, "key:key",
+        "Returns the length in bytes of the string stored at a key, 0 when it is missing."),
+    doc("substr", Str, "1.0.0", "O(N) where N is the length of the returned string",
+        "key:key start:integer end:integer",
+        "The old name of GETRANGE: returns the bytes of a string between two offsets.")
+        .deprecated("2.0.0", "`GETRANGE`"),
+    doc("time", Server, "2.6.0", O1, "",
+        "Returns this node's clock as Unix seconds and microseconds."),
+    doc("ttl", Generic, "1.0.0", O1, "key:key",
+        "Tells how many seconds a key has left; -1 without expiry, -2 without the key.")
+        .history(TTL_HISTORY),
+    doc("type", Generic, "1.0.0", O1, "key:key",
+        "Names the type of the value at a key: string, or none when it is missing."),
+    doc("unlink", Generic, "4.0.0", "O(1) per key", "key:key...",
+        "Removes keys like DEL and answers how many existed."),
+    doc("unwatch", Transactions, "2.2.0", O1, "",
+        "Forgets every key this connection watches."),
+    doc("watch", Transactions, "2.2.0", "O(1) per key", "key:key...",
+        "Marks keys so that the next EXEC fails if any of them changes first."),
+];
+
+/// Finds the documentation of `name` (lowercase, `container|sub` for a subcommand).
+pub fn find(name: &str) -> Option<&'static Doc> {
+    DOCS.binary_search_by(|d| d.name.cmp(name))
+        .ok()
+        .map(|i| &DOCS[i])
+}
+
+/// The `COMMAND DOCS` map for `name`, with `subcommands` (full `container|sub` names) nested
+/// under `subcommands` when there are any.
+///
+/// A command without an entry still gets the four required fields, so that every command
+/// `COMMAND` lists also appears here; the tests make sure that never happens.
+pub fn reply(name: &str, subcommands: &[&str]) -> Out {
+    let Some(doc) = find(name) else {
+        return fields(vec![
+            ("summary", Out::bulk("")),
+            ("since", Out::bulk("")),
+            ("group", Out::bulk(Group::Generic.as_str())),
+            ("complexity", Out::bulk("")),
+        ]);
+    };
+    let mut out = vec![
+        ("summary", Out::bulk(doc.summary)),
+        ("since", Out::bulk(doc.since)),
+        ("group", Out::bulk(doc.group.as_str())),
+        ("complexity", Out::bulk(doc.complexity)),
+    ];
+    if !doc.doc_flags.is_empty() {
+        let flags = doc.doc_flags.iter().map(|f| Out::Simple((*f).into()));
+        out.push(("doc_flags", Out::Array(flags.collect())));
+    }
+    if let Some((since, by)) = doc.deprecated {
+        out.push(("deprecated_since", Out::bulk(since)));
+        out.push(("replaced_by", Out::bulk(by)));
+    }
+    if !doc.history.is_empty() {
+        let entries = doc
+            .history
+            .iter()
+            .map(|(version, change)| Out::Array(vec![Out::bulk(*version), Out::bulk(*change)]));
+        out.push(("history", Out::Array(entries.collect())));
+    }
+    let args = match parse(doc.syntax) {
+        Ok(args) => args,
+        Err(error) => {
+            // The unit tests parse every entry, so this is a bug in the table.
+            warn!(command = name, %error, "bad argument syntax in the docs table");
+            Vec::new()
+        }
+    };
+    if !args.is_empty() {
+        out.push((
+            "arguments",
+            Out::Array(args.iter().map(arg_reply).collect()),
+        ));
+    }
+    if !subcommands.is_empty() {
+        let subs = subcommands
+            .iter()
+            .map(|sub| (Out::bulk(*sub), reply(sub, &[])));
+        out.push(("subcommands", Out::Map(subs.collect())));
+    }
+    fields(out)
+}
+
+fn fields(pairs: Vec<(&'static str, Out)>) -> Out {
+    Out::Map(
+        pairs
+            .into_iter()
+            .map(|(k, v)| (Out::Bulk(Bytes::from_static(k.as_bytes())), v))
+            .collect(),
+    )
+}
+
+/// The type of one argument, as `COMMAND DOCS` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArgType {
+    /// Any string.
+    String,
+    /// A 64-bit integer.
+    Integer,
+    /// A floating-point number.
+    Double,
+    /// A key name.
+    Key,
+    /// A glob pattern.
+    Pattern,
+    /// A Unix time.
+    UnixTime,
+    /// A keyword that stands for itself (`NX`).
+    PureToken,
+    /// Exactly one of the nested arguments.
+    OneOf,
+    /// All of the nested arguments, in order.
+    Block,
+}
+
+impl ArgType {
+    /// The type's name in replies and in the notation.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArgType::String => "string",
+            ArgType::Integer => "integer",
+            ArgType::Double => "double",
+            ArgType::Key => "key",
+            ArgType::Pattern => "pattern",
+            ArgType::UnixTime => "unix-time",
+            ArgType::PureToken => "pure-token",
+            ArgType::OneOf => "oneof",
+            ArgType::Block => "block",
+        }
+    }
+
+    /// The value type named `name` in the notation (not a token or a group).
+    fn value(name: &str) -> Option<ArgType> {
+        [
+            ArgType::String,
+            ArgType::Integer,
+            ArgType::Double,
+            ArgType::Key,
+            ArgType::Pattern,
+            ArgType::UnixTime,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == name)
+    }
+}
+
+/// One argument of a command, parsed from the notation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    /// The argument's name (a token's name is the token in lowercase).
+    pub name: String,
+    /// Its type.
+    pub kind: ArgType,
+    /// The keyword that precedes it, if any (`EX` for `EX seconds`).
+    pub token: Option<String>,
+    /// For a key: its position among the command's key arguments, from 0.
+    pub key_spec_index: Option<i64>,
+    /// It may be left out.
+    pub optional: bool,
+    /// It may be repeated.
+    pub multiple: bool,
+    /// Each repetition repeats the token too.
+    pub multiple_token: bool,
+    /// The nested arguments of a `oneof` or `block`; empty otherwise.
+    pub args: Vec<Arg>,
+}
+
+impl Arg {
+    fn new(name: String, kind: ArgType) -> Arg {
+        Arg {
+            name,
+            kind,
+            token: None,
+            key_spec_index: None,
+            optional: false,
+            multiple: false,
+            multiple_token: false,
+            args: Vec::new(),
+        }
+    }
+
+    /// A group of `args` named `label`, or after its members.
+    fn group(label: Option<String>, kind: ArgType, args: Vec<Arg>) -> Arg {
+        let name = label.unwrap_or_else(|| {
+            let names: Vec<&str> = args.iter().map(|a| a.name.as_str()).collect();
+            names.join("_")
+        });
+        Arg {
+            args,
+            ..Arg::new(name, kind)
+        }
+    }
+}
+
+/// One argument as a `COMMAND DOCS` map, fields in Redis's order.
+fn arg_reply(arg: &Arg) -> Out {
+    let mut out = vec![
+        ("name", Out::bulk(arg.name.clone())),
+        ("type", Out::bulk(arg.kind.as_str())),
+    ];
+    if !matches!(
+        arg.kind,
+        ArgType::PureToken | ArgType::OneOf | ArgType::Block
+    ) {
+        out.push(("display_text", Out::bulk(arg.name.clone())));
+    }
+    if let Some(index) = arg.key_spec_index {
+        out.push(("key_spec_index", Out::Integer(index)));
+    }
+    if let Some(token) = &arg.token {
+        out.push(("token", Out::bulk(token.clone())));
+    }
+    let flags: Vec<Out> = [
+        (arg.optional, "optional"),
+        (arg.multiple, "multiple"),
+        (arg.multiple_token, "multiple_token"),
+    ]
+    .into_iter()
+    .filter(|(set, _)| *set)
+    .map(|(_, flag)| Out::Simple(flag.into()))
+    .collect();
+    if !flags.is_empty() {
+        out.push(("flags", Out::Array(flags)));
+    }
+    if !arg.args.is_empty() {
+        out.push((
+            "arguments",
+            Out::Array(arg.args.iter().map(arg_reply).collect()),
+        ));
+    }
+    fields(out)
+}
+
+/// Parses `syntax` (see the module docs) into arguments, numbering the keys in order.
+///
+/// # Errors
+/// A description of the first problem: an unknown type, an unbalanced bracket, an empty
+/// group or alternative, or `|` outside a group.
+pub fn parse(syntax: &str) -> Result<Vec<Arg>, String> {
+    let mut parser = Parser {
+        text: syntax.as_bytes(),
+        pos: 0,
+    };
+    let mut alternatives = parser.alternatives()?;
+    if parser.pos < parser.text.len() {
+        return Err(format!("unexpected '{}'", parser.text[parser.pos] as char));
+    }
+    if alternatives.len() != 1 {
+        return Err("'|' outside a group".into());
+    }
+    let mut args = sequence(alternatives.remove(0))?;
+    let mut next_key = 0;
+    number_keys(&mut args, &mut next_key);
+    Ok(args)
+}
+
+fn number_keys(args: &mut [Arg], next: &mut i64) {
+    for arg in args {
+        if arg.kind == ArgType::Key {
+            arg.key_spec_index = Some(*next);
+            *next += 1;
+        }
+        number_keys(&mut arg.args, next);
+    }
+}
+
+/// One element of the notation before it becomes an argument.
+#[derive(Debug)]
+enum Unit {
+    /// An UPPERCASE keyword.
+    Token(String),
+    /// `name` or `name:type`.
+    Value(String, ArgType),
+    /// `[...]` or `(...)`, with its alternatives.
+    Group {
+        label: Option<String>,
+        optional: bool,
+        alternatives: Vec<Vec<Element>>,
+    },
+}
+
+/// A unit and whether `...` follows it.
+#[derive(Debug)]
+struct Element {
+    unit: Unit,
+    multiple: bool,
+}
+
+struct Parser<'a> {
+    text: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&mut self) -> Option<u8> {
+        while self.text.get(self.pos).is_some_and(u8::is_ascii_whitespace) {
+            self.pos += 1;
+        }
+        self.text.get(self.pos).copied()
+    }
+
+    /// Reads `|`-separated sequences up to a closing bracket or the end.
+    fn alternatives(&mut self) -> Result<Vec<Vec<Element>>, String> {
+        let mut alternatives = vec![Vec::new()];
+        loop {
+            match self.peek() {
+                None | Some(b']' | b')') => break,
+                Some(b'|') => {
+                    self.pos += 1;
+                    alternatives.push(Vec::new());
+                }
+                Some(_) => {
+                    let element = self.element()?;
+                    alternatives
+                        .last_mut()
+                        .expect("alternatives starts non-empty")
+                        .push(element);
+                }
+            }
+        }
+        Ok(alternatives)
+    }
+
+    fn word(&mut self) -> String {
+        let start = self.pos;
+        while self
+            .text
+            .get(self.pos)
+            .is_some_and(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b':'))
+        {
+            self.pos += 1;
+        }
+        String::from_utf8_lossy(&self.text[start..self.pos]).into_owned()
+    }
+
+    fn element(&mut self) -> Result<Element, String> {
+        let mut label = None;
+        let mut open = self.peek();
+        if !matches!(open, Some(b'[' | b'(')) {
+            let word = self.word();
+            if word.is_empty() {
+                return Err(format!("unexpected '{}'", self.text[self.pos] as char));
+            }
+            if self.text.get(self.pos) != Some(&b'=') {
+                let unit = word_unit(&word)?;
+                return Ok(Element {
+                    unit,
+                    multiple: self.ellipsis(),
+                });
+            }
+            self.pos += 1;
+            label = Some(word);
+            open = self.peek();
+        }
+        let close = match open {
+            Some(b'[') => b']',
+            Some(b'(') => b')',
+            _ => return Err("a label must be followed by a group".into()),
+        };
+        self.pos += 1;
+        let alternatives = self.alternatives()?;
+        if self.peek() != Some(close) {
+            return Err(format!("missing '{}'", close as char));
+        }
+        self.pos += 1;
+        Ok(Element {
+            unit: Unit::Group {
+                label,
+                optional: close == b']',
+                alternatives,
+            },
+            multiple: self.ellipsis(),
+        })
+    }
+
+    fn ellipsis(&mut self) -> bool {
+        let found = self.text[self.pos..].starts_with(b"...");
+        if found {
+            self.pos += 3;
+        }
+        found
+    }
+}
+
+fn word_unit(word: &str) -> Result<Unit, String> {
+    if word.bytes().any(|c| c.is_ascii_uppercase()) {
+        if word.bytes().any(|c| c.is_ascii_lowercase() || c == b':') {
+            return Err(format!("mixed-case word '{word}'"));
+        }
+        return Ok(Unit::Token(word.to_string()));
+    }
+    let (name, kind) = match word.split_once(':') {
+        Some((name, kind)) => (
+            name,
+            ArgType::value(kind).ok_or_else(|| format!("unknown type '{kind}'"))?,
+        ),
+        None => (word, ArgType::String),
+    };
+    if name.is_empty() {
+        return Err(format!("no name in '{word}'"));
+    }
+    Ok(Unit::Value(name.to_string(), kind))
+}
+
+/// Turns a sequence into arguments: a token binds to the argument after it.
+fn sequence(elements: Vec<Element>) -> Result<Vec<Arg>, String> {
+    let mut args = Vec::new();
+    let mut pending: Option<String> = None;
+    for element in elements {
+        if let Unit::Token(token) = &element.unit
+            && !element.multiple
+        {
+            if let Some(previous) = pending.replace(token.clone()) {
+                args.push(pure_token(previous));
+            }
+            continue;
+        }
+        let mut arg = element_arg(element)?;
+        if let Some(token) = pending.take() {
+            if arg.token.is_some() {
+                return Err(format!("two tokens before '{}'", arg.name));
+            }
+            arg.token = Some(token);
+        }
+        args.push(arg);
+    }
+    args.extend(pending.map(pure_token));
+    Ok(args)
+}
+
+fn pure_token(token: String) -> Arg {
+    Arg {
+        token: Some(token.clone()),
+        ..Arg::new(token.to_ascii_lowercase(), ArgType::PureToken)
+    }
+}
+
+fn element_arg(element: Element) -> Result<Arg, String> {
+    let mut arg = match element.unit {
+        Unit::Token(token) => pure_token(token),
+        Unit::Value(name, kind) => Arg::new(name, kind),
+        Unit::Group {
+            label,
+            optional,
+            alternatives,
+        } => {
+            let mut arg = if alternatives.len() == 1 {
+                let mut arg = alternative(alternatives.into_iter().flatten().collect())?;
+                if let Some(label) = label {
+                    arg.name = label;
+                }
+                // `[PREFIX prefix]...` repeats the whole group, token included.
+                arg.multiple_token = element.multiple && arg.token.is_some();
+                arg
+            } else {
+                let args = alternatives
+                    .into_iter()
+                    .map(alternative)
+                    .collect::<Result<Vec<_>, _>>()?;
+                Arg::group(label, ArgType::OneOf, args)
+            };
+            arg.optional |= optional;
+            arg
+        }
+    };
+    arg.multiple |= element.multiple;
+    Ok(arg)
+}
+
+/// One alternative of a group as a single argument: itself when it is one argument (with a
+/// leading token bound to it), otherwise a block, which carries a leading token itself
+/// (`AUTH username password`).
+fn alternative(mut elements: Vec<Element>) -> Result<Arg, String> {
+    if elements.is_empty() {
+        return Err("empty group or alternative".into());
+    }
+    let mut token = None;
+    if elements.len() > 2
+        && let Unit::Token(word) = &elements[0].unit
+        && !elements[0].multiple
+    {
+        token = Some(word.clone());
+        elements.remove(0);
+    }
+    let mut args = sequence(elements)?;
+    let mut arg = if args.len() == 1 {
+        args.remove(0)
+    } else {
+        Arg::group(None, ArgType::Block, args)
+    };
+    if token.is_some() {
+        if arg.token.is_some() {
+            return Err(format!("two tokens before '{}'", arg.name));
+        }
+        arg.token = token;
+    }
+    Ok(arg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A compact rendering of an argument tree, for readable assertions.
+    fn show(args: &[Arg]) -> String {
+        let parts: Vec<String> = args
+            .iter()
+            .map(|a| {
+                let mut s = format!("{}:{}", a.name, a.kind.as_str());
+                if let Some(t) = &a.token {
+                    s.push_str(&format!(" token={t}"));
+                }
+                if let Some(k) = a.key_spec_index {
+                    s.push_str(&format!(" key={k}"));
+                }
+                for (set, flag) in [
+                    (a.optional, "optional"),
+                    (a.multiple, "multiple"),
+                    (a.multiple_token, "multiple_token"),
+                ] {
+                    if set {
+                        s.push(' ');
+                        s.push_str(flag);
+                    }
+                }
+                if !a.args.is_empty() {
+                    s.push_str(&format!(" {{{}}}", show(&a.args)));
+                }
+                s
+            })
+            .collect();
+        parts.join(", ")
+    }
+
+    #[test]
+    fn every_entry_parses_and_the_table_is_sorted() {
+        for pair in DOCS.windows(2) {
+            assert!(pair[0].name < pair[1].name, "{} out of order", pair[1].name);
+        }
+        for doc in DOCS {
+            parse(doc.syntax).unwrap_or_else(|e| panic!("{}: {e}", doc.name));
+            assert!(
+                !doc.summary.is_empty() && !doc.since.is_empty(),
+                "{}",
+                doc.name
+            );
+            assert!(!doc.complexity.is_empty(), "{}", doc.name);
+        }
+    }
+
+    #[test]
+    fn set_has_redis_argument_tree() {
+        let args = parse(find("set").unwrap().syntax).unwrap();
+        assert_eq!(
+            show(&args),
+            "key:key key=0, value:string, \
+             condition:oneof optional {nx:pure-token token=NX, xx:pure-token token=XX}, \
+             get:pure-token token=GET optional, \
+             expiration:oneof optional {seconds:integer token=EX, \
+             milliseconds:integer token=PX, unix-time-seconds:unix-time token=EXAT, \
+             unix-time-milliseconds:unix-time token=PXAT, keepttl:pure-token token=KEEPTTL}"
+        );
+    }
+
+    #[test]
+    fn blocks_tokens_and_repetition() {
+        let hello = parse(find("hello").unwrap().syntax).unwrap();
+        assert_eq!(
+            show(&hello),
+            "arguments:block optional {protover:integer, \
+             username_password:block token=AUTH optional {username:string, password:string}, \
+             clientname:string token=SETNAME optional}"
+        );
+        let mset = parse(find("mset").unwrap().syntax).unwrap();
+        assert_eq!(
+            show(&mset),
+            "key_value:block multiple {key:key key=0, value:string}"
+        );
+        let rename = parse("key:key newkey:key").unwrap();
+        assert_eq!(show(&rename), "key:key key=0, newkey:key key=1");
+        let list = parse(find("client|list").unwrap().syntax).unwrap();
+        assert_eq!(
+            show(&list),
+            "normal_master_replica_pubsub:oneof token=TYPE optional {\
+             normal:pure-token token=NORMAL, master:pure-token token=MASTER, \
+             replica:pure-token token=REPLICA, \
+             pubsub:pure-token token=PUBSUB}, client-id:integer token=ID optional multiple"
+        );
+        assert_eq!(
+            show(&parse("[PREFIX prefix]... [ID id...] DIGEST").unwrap()),
+            "prefix:string token=PREFIX optional multiple multiple_token, \
+             id:string token=ID optional multiple, digest:pure-token token=DIGEST"
+        );
+        assert_eq!(parse("").unwrap(), Vec::new());
+    }
+
+    #[test]
+    fn malformed_syntax_is_refused() {
+        for bad in [
+            "[a",
+            "a]",
+            "a|b",
+            "x:float",
+            "[]",
+            "(a|)",
+            "lbl=a",
+            "Key",
+            "EX [AUTH a b]",
+            ":key",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?} parsed");
+        }
+    }
+}
