@@ -56,8 +56,8 @@
 //! its records. A bad frame in the last segment (one that runs past the end of the file, fails its
 //! checksum, or non-zero bytes after the zero header) with no valid record anywhere after it is a
 //! write the crash interrupted: its bytes are overwritten with zeros, so the file stays
-//! preallocated and the next append lands right after the last good record, and the cut is logged
-//! and reported in [`Recovered::truncated_bytes`]. Any other bad frame is [`Error::Corrupt`], as is
+//! preallocated and the next append lands right after the last good record, and the clearing is
+//! logged and reported in [`Recovered::truncated_bytes`]. Any other bad frame is [`Error::Corrupt`], as is
 //! anything but zeros after the records of a segment that is not the last.
 //!
 //! # Caveats
@@ -69,10 +69,11 @@
 //!   write pages in order). Likewise if the valid-looking frame is an entry's payload that happens
 //!   to contain a framed record.
 //! - A record's payload is limited to 4 GiB, which also bounds snapshots.
-//! - Only the first [`wal::TAIL_CHECK_BYTES`] after the last segment's zero header are checked.
-//!   A crash during a larger write that left a hole of unwritten blocks longer than that, followed
-//!   by blocks that were written, loses the records after the hole silently instead of reporting
-//!   corruption.
+//! - Only the first [`wal::TAIL_CHECK_BYTES`] (4 MiB) after the last segment's zero header are
+//!   checked, so a zero header followed by more zeros than that ends the log even if records
+//!   follow them, without an error. That takes a 4 MiB hole inside the log: a crash during a write
+//!   larger than that (whose records were never acknowledged, so dropping them is safe) or a lost
+//!   write of that size by the disk (which would lose acknowledged records silently).
 //! - A spare segment being filled when the process stops is deleted and filled again at the next
 //!   start.
 
@@ -190,7 +191,9 @@ struct EntryPos {
 /// - `positions[i]` locates entry `base_index + 1 + i`, so the log is contiguous;
 /// - the snapshot file at `base_index` exists (unless `base_index` is 0);
 /// - the active segment's first `active_bytes` bytes are valid records, and every byte from there
-///   to `active_len` is zero.
+///   to `active_len` is zero (as far as recovery checked, see the caveats);
+/// - once `spare`'s thread returns a file, that file is at `wal/spare.wal.tmp`, all zeros and at
+///   least `max_segment_bytes` long.
 pub struct Storage {
     /// `<dir>/wal`.
     wal_dir: PathBuf,
