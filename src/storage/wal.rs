@@ -456,15 +456,20 @@ pub fn spare_path(wal_dir: &Path) -> PathBuf {
     wal_dir.join(SPARE_NAME)
 }
 
-/// Lists the segment numbers in `wal_dir`, ascending. Removes leftover temporary segments (a
-/// crash interrupted their writing, so nothing depends on them) and ignores unrelated files.
+/// Lists the segment numbers in `wal_dir`, ascending. Removes the spare and leftover temporary
+/// segments (a crash interrupted their writing, so nothing depends on them) and ignores unrelated
+/// files.
 pub fn list_segments(wal_dir: &Path) -> Result<Vec<u64>, Error> {
     let mut seqs = Vec::new();
     for dirent in fs::read_dir(wal_dir).map_err(Error::at(wal_dir))? {
         let dirent = dirent.map_err(Error::at(wal_dir))?;
         let name = dirent.file_name();
         let Some(name) = name.to_str() else { continue };
-        if name.ends_with(TEMP_SUFFIX) {
+        if name == SPARE_NAME {
+            // Every stop leaves a spare behind; it may be half filled, so it is made anew.
+            tracing::debug!(file = %dirent.path().display(), "removing spare wal segment");
+            fs::remove_file(dirent.path()).map_err(Error::at(&dirent.path()))?;
+        } else if name.ends_with(TEMP_SUFFIX) {
             tracing::warn!(file = %dirent.path().display(), "removing unfinished wal segment");
             fs::remove_file(dirent.path()).map_err(Error::at(&dirent.path()))?;
         } else if let Some(seq) = name
