@@ -16,8 +16,20 @@
 //! wins), entries (an index at or below the last one truncates the log from there, which is how a
 //! conflicting suffix is replaced) and snapshot marks (the log restarts, empty, after the mark).
 //! Each `persist` call encodes its records into one buffer, writes it with one `write` and makes
-//! it durable with one `sync_data`. The active segment is rotated once it holds
-//! [`MAX_SEGMENT_BYTES`].
+//! it durable with one `sync_data`.
+//!
+//! # Preallocation
+//!
+//! Growing a file on every append makes every `fdatasync` also write the inode (the new size),
+//! a second synchronous disk write, or a journal commit on a journalled file system. So segments
+//! are preallocated: each new segment is a file already filled with [`Options::max_segment_bytes`]
+//! of written zeros and synced, and records overwrite that space in place. The records of a
+//! segment end at its first all-zero frame header (see `wal.rs`). The file that becomes the next
+//! segment, `wal/spare.wal.tmp`, is filled by a helper thread ahead of time, off the persist path:
+//! a fresh one after a rotation, and after a compaction the segment it retired, whose old records
+//! are overwritten with zeros (so the work is proportional to what was written, not to the
+//! segment size). The active segment is rotated when the next write does not fit in it; a write
+//! larger than a whole segment goes alone into a fresh one and grows it.
 //!
 //! # Snapshots and reclaiming space
 //!
@@ -25,9 +37,9 @@
 //! the snapshot file durably, then write a *base segment*: a header of the current hard state and
 //! a snapshot mark, followed by the entries that outlive the snapshot (copied frame by frame from
 //! the old segments; none for an installed snapshot, which drops the whole log). A base segment is
-//! written to a temporary file, synced and renamed, so it is whole whenever it exists; once it is,
-//! every older segment and snapshot file is deleted. Disk use is therefore one snapshot plus the
-//! segments written since the last compaction.
+//! written into the spare, synced and renamed, so it is whole whenever it exists; once it is,
+//! every older segment and snapshot file is deleted. Disk use is therefore one snapshot, the
+//! segments written since the last compaction and one spare segment.
 //!
 //! # Recovery
 //!
@@ -39,10 +51,14 @@
 //! kept if the log holds the snapshot's last entry with the same term, otherwise the log is
 //! dropped, and a base segment is written so disk and memory agree again.
 //!
-//! A bad frame in the last segment that runs past the end of the file, or that fails its
-//! checksum (or has a zero length) with no valid record anywhere after it, is a write the crash
-//! interrupted: the file is cut back to the last good record, and the cut is logged and reported
-//! in [`Recovered::truncated_bytes`]. Any other bad frame is [`Error::Corrupt`].
+//! Replay of the last segment stops at its first zero header, and reads only a bounded window
+//! after it to check it is zero, so opening a mostly empty 16 MiB segment reads little more than
+//! its records. A bad frame in the last segment (one that runs past the end of the file, fails its
+//! checksum, or non-zero bytes after the zero header) with no valid record anywhere after it is a
+//! write the crash interrupted: its bytes are overwritten with zeros, so the file stays
+//! preallocated and the next append lands right after the last good record, and the clearing is
+//! logged and reported in [`Recovered::truncated_bytes`]. Any other bad frame is [`Error::Corrupt`], as is
+//! anything but zeros after the records of a segment that is not the last.
 //!
 //! # Caveats
 //!
@@ -53,19 +69,35 @@
 //!   write pages in order). Likewise if the valid-looking frame is an entry's payload that happens
 //!   to contain a framed record.
 //! - A record's payload is limited to 4 GiB, which also bounds snapshots.
+//! - Only the first [`wal::TAIL_CHECK_BYTES`] (4 MiB) after the last segment's zero header are
+//!   checked, so a zero header followed by more zeros than that ends the log even if records
+//!   follow them, without an error. That takes a 4 MiB hole inside the log: a crash during a write
+//!   larger than that (whose records were never acknowledged, so dropping them is safe) or a lost
+//!   write of that size by the disk (which would lose acknowledged records silently).
+//! - A spare segment being filled when the process stops is deleted and filled again at the next
+//!   start.
 
 mod snapshot;
 mod wal;
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::thread::JoinHandle;
 
 use crate::raft::{Entry, HardState, Index, Snapshot, Term};
 
-/// Size in bytes at which the active segment is closed and the next write starts a new one.
-pub const MAX_SEGMENT_BYTES: u64 = 64 * 1024 * 1024;
+/// Size in bytes each new segment is preallocated to; the active segment is closed when the next
+/// write does not fit in it.
+///
+/// The log is compacted every 20,000 applied entries by default, a few MiB for small values, so
+/// with 16 MiB the active segment usually never fills and each compaction recycles it as the next
+/// spare; large values rotate every few thousand entries, each rotation costing a 16 MiB fill on
+/// the helper thread. A larger size (etcd uses 64 MB) would only reserve more disk per node (the
+/// active segment plus the spare) and make the first start of a node fill more zeros, since
+/// recovery reads only up to the end of the records whatever the size.
+pub const MAX_SEGMENT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Name of the directory holding the WAL segments, inside the data directory.
 const WAL_DIR: &str = "wal";
@@ -117,14 +149,16 @@ pub struct Recovered {
     pub snapshot: Option<Snapshot>,
     /// The durable log: contiguous, starting right after the snapshot's index (or at 1).
     pub entries: Vec<Entry>,
-    /// Bytes cut from the end of the log because its last record was torn or failed its checksum.
+    /// Bytes cleared (overwritten with zeros) at the end of the log because its last record was
+    /// torn or failed its checksum: from its start to the last non-zero byte of the segment.
     pub truncated_bytes: u64,
 }
 
 /// Tuning knobs for [`Storage::open_with`].
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
-    /// Size in bytes at which the active segment is rotated; [`MAX_SEGMENT_BYTES`] by default.
+    /// Size in bytes each new segment is preallocated to with zeros, and so the size at which the
+    /// active segment is rotated; [`MAX_SEGMENT_BYTES`] by default.
     pub max_segment_bytes: u64,
 }
 
@@ -156,7 +190,10 @@ struct EntryPos {
 ///   was ever taken;
 /// - `positions[i]` locates entry `base_index + 1 + i`, so the log is contiguous;
 /// - the snapshot file at `base_index` exists (unless `base_index` is 0);
-/// - `active_bytes` is the active segment's length, every byte of it a valid record.
+/// - the active segment's first `active_bytes` bytes are valid records, and every byte from there
+///   to `active_len` is zero (as far as recovery checked, see the caveats);
+/// - once `spare`'s thread returns a file, that file is at `wal/spare.wal.tmp`, all zeros and at
+///   least `max_segment_bytes` long.
 pub struct Storage {
     /// `<dir>/wal`.
     wal_dir: PathBuf,
@@ -168,8 +205,13 @@ pub struct Storage {
     active: File,
     /// Number of the active segment.
     active_seq: u64,
-    /// Length of the active segment in bytes.
+    /// Length in bytes of the records in the active segment; the next record goes there.
     active_bytes: u64,
+    /// Length in bytes of the active segment's file, at least `active_bytes`.
+    active_len: u64,
+    /// The helper thread filling the spare segment, which returns it; `None` if none was started
+    /// (the next segment is then filled on the caller's thread).
+    spare: Option<JoinHandle<io::Result<File>>>,
     /// Number of the oldest segment on disk.
     first_seq: u64,
     /// The last hard state written.
@@ -240,8 +282,12 @@ impl Storage {
             )));
         }
         if seqs.is_empty() {
+            let spare = wal::spare_path(&wal_dir);
+            create_spare(&wal_dir)
+                .and_then(|file| wal::zero_fill(&file, 0, options.max_segment_bytes))
+                .map_err(Error::at(&spare))?;
             let path = wal::segment_path(&wal_dir, 1);
-            File::create_new(&path).map_err(Error::at(&path))?;
+            fs::rename(&spare, &path).map_err(Error::at(&path))?;
             sync_dir(&wal_dir)?;
             seqs.push(1);
         }
@@ -275,9 +321,10 @@ impl Storage {
         let active_seq = *seqs.last().expect("invariant: at least one segment exists");
         let active_path = wal::segment_path(&wal_dir, active_seq);
         let active = OpenOptions::new()
-            .append(true)
+            .write(true)
             .open(&active_path)
             .map_err(Error::at(&active_path))?;
+        let active_len = active.metadata().map_err(Error::at(&active_path))?.len();
         let mut storage = Storage {
             wal_dir,
             snap_dir,
@@ -285,6 +332,8 @@ impl Storage {
             active,
             active_seq,
             active_bytes,
+            active_len,
+            spare: None,
             first_seq: seqs[0],
             hard_state: replay.hard_state,
             base_index: replay.base_index,
@@ -310,6 +359,9 @@ impl Storage {
                 keep_from,
                 &[],
             )?;
+        }
+        if storage.spare.is_none() {
+            storage.start_spare(None)?;
         }
         tracing::debug!(
             snapshot_index = storage.base_index,
@@ -497,14 +549,8 @@ impl Storage {
     }
 
     /// Appends a hard state and entries (already validated) to the log with one write and one
-    /// sync, rotating the active segment first if it is full.
+    /// sync, rotating the active segment first if they do not fit in it.
     fn append(&mut self, hard_state: Option<&HardState>, entries: &[Entry]) -> Result<(), Error> {
-        let rotate = self.active_bytes >= self.options.max_segment_bytes;
-        let (seq, start) = if rotate {
-            (self.active_seq + 1, 0)
-        } else {
-            (self.active_seq, self.active_bytes)
-        };
         let capacity: usize = entries
             .iter()
             .map(|e| e.data.as_ref().map_or(0, |d| d.len()) + 32)
@@ -513,31 +559,40 @@ impl Storage {
         if let Some(h) = hard_state {
             wal::encode_hard_state(&mut buf, h)?;
         }
+        // Offsets within `buf` for now; made segment offsets once the segment is known.
         let mut new_positions = Vec::with_capacity(entries.len());
         for entry in entries {
-            let offset = start + buf.len() as u64;
+            let offset = buf.len() as u64;
             let len = wal::encode_entry(&mut buf, entry)?;
             new_positions.push(EntryPos {
                 term: entry.term,
-                seq,
+                seq: 0,
                 offset,
                 len: len as u32,
             });
         }
 
-        if rotate {
+        // Writing past the preallocated end would change the file size, which is what makes an
+        // fsync slow; an empty segment takes any write, so an oversized batch still fits somewhere.
+        let end = self.active_bytes + buf.len() as u64;
+        if self.active_bytes > 0 && end > self.active_len {
             self.rotate()?;
+        }
+        for pos in &mut new_positions {
+            pos.seq = self.active_seq;
+            pos.offset += self.active_bytes;
         }
         let path_error = |source| Error::Path {
             path: wal::segment_path(&self.wal_dir, self.active_seq),
             source,
         };
         self.active
-            .write_all(&buf)
+            .write_all_at(&buf, self.active_bytes)
             .and_then(|()| self.active.sync_data())
             .map_err(path_error)?;
 
         self.active_bytes += buf.len() as u64;
+        self.active_len = self.active_len.max(self.active_bytes);
         if let Some(h) = hard_state {
             self.hard_state = *h;
         }
@@ -549,20 +604,52 @@ impl Storage {
         Ok(())
     }
 
-    /// Closes the active segment and starts the next, empty one.
+    /// Closes the active segment and makes the spare the next, empty one; starts filling a new
+    /// spare.
     fn rotate(&mut self) -> Result<(), Error> {
         let seq = self.active_seq + 1;
+        let file = self.take_spare()?;
         let path = wal::segment_path(&self.wal_dir, seq);
-        let file = OpenOptions::new()
-            .append(true)
-            .create_new(true)
-            .open(&path)
-            .map_err(Error::at(&path))?;
+        fs::rename(wal::spare_path(&self.wal_dir), &path).map_err(Error::at(&path))?;
         sync_dir(&self.wal_dir)?;
+        self.active_len = file.metadata().map_err(Error::at(&path))?.len();
         self.active = file;
         self.active_seq = seq;
         self.active_bytes = 0;
+        self.start_spare(None)
+    }
+
+    /// Starts the helper thread that fills the spare segment: `recycled` is a retired segment
+    /// already renamed to the spare's path and the length of its old records, or `None` to create
+    /// a fresh file there.
+    fn start_spare(&mut self, recycled: Option<(File, u64)>) -> Result<(), Error> {
+        let spare = wal::spare_path(&self.wal_dir);
+        let (file, dirty) = match recycled {
+            Some(r) => r,
+            None => (create_spare(&self.wal_dir).map_err(Error::at(&spare))?, 0),
+        };
+        let size = self.options.max_segment_bytes;
+        let handle = std::thread::Builder::new()
+            .name("wal-spare".into())
+            .spawn(move || wal::zero_fill(&file, dirty, size).map(|()| file))
+            .map_err(Error::at(&spare))?;
+        self.spare = Some(handle);
         Ok(())
+    }
+
+    /// Returns the filled spare segment, still at the spare's path, waiting for its helper thread
+    /// if it is not done yet.
+    fn take_spare(&mut self) -> Result<File, Error> {
+        let spare = wal::spare_path(&self.wal_dir);
+        let result = match self.spare.take() {
+            Some(handle) => handle
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("spare segment thread panicked"))),
+            None => create_spare(&self.wal_dir).and_then(|file| {
+                wal::zero_fill(&file, 0, self.options.max_segment_bytes).map(|()| file)
+            }),
+        };
+        result.map_err(Error::at(&spare))
     }
 
     /// Installs a snapshot received from the leader: the snapshot file, then a base segment with
@@ -608,22 +695,20 @@ impl Storage {
             });
         }
 
-        let temp = wal::temp_segment_path(&self.wal_dir, seq);
+        let spare = wal::spare_path(&self.wal_dir);
         let path = wal::segment_path(&self.wal_dir, seq);
-        let mut file = OpenOptions::new()
-            .append(true)
-            .create_new(true)
-            .open(&temp)
-            .map_err(Error::at(&temp))?;
-        file.write_all(&buf)
+        let file = self.take_spare()?;
+        file.write_all_at(&buf, 0)
             .and_then(|()| file.sync_data())
-            .map_err(Error::at(&temp))?;
-        fs::rename(&temp, &path).map_err(Error::at(&path))?;
+            .map_err(Error::at(&spare))?;
+        fs::rename(&spare, &path).map_err(Error::at(&path))?;
         sync_dir(&self.wal_dir)?;
+        let len = file.metadata().map_err(Error::at(&path))?.len();
 
         // The new segment stands on its own: everything older is dead. A crash part-way through
-        // these deletions is finished by `open`.
-        for old in self.first_seq..seq {
+        // these deletions is finished by `open`. The retired active segment becomes the next
+        // spare, so the helper thread only has to zero what was written to it.
+        for old in self.first_seq..self.active_seq {
             let old_path = wal::segment_path(&self.wal_dir, old);
             match fs::remove_file(&old_path) {
                 Err(e) if e.kind() != io::ErrorKind::NotFound => {
@@ -632,12 +717,16 @@ impl Storage {
                 _ => {}
             }
         }
+        let retired_path = wal::segment_path(&self.wal_dir, self.active_seq);
+        fs::rename(&retired_path, &spare).map_err(Error::at(&retired_path))?;
         snapshot::remove_older(&self.snap_dir, index)?;
 
-        self.active = file;
+        let retired = std::mem::replace(&mut self.active, file);
+        self.start_spare(Some((retired, self.active_bytes)))?;
         self.active_seq = seq;
         self.first_seq = seq;
         self.active_bytes = buf.len() as u64;
+        self.active_len = len;
         self.hard_state = hard_state;
         self.base_index = index;
         self.base_term = term;
@@ -743,56 +832,61 @@ impl Replay {
     }
 }
 
-/// Replays segments `seqs` (consecutive, oldest first) of `wal_dir`, cutting a torn tail off the
-/// last one. Returns the rebuilt log, the last segment's length and the bytes cut.
+/// Replays segments `seqs` (consecutive, oldest first) of `wal_dir`, clearing a torn tail of the
+/// last one. Returns the rebuilt log, the length of the last segment's records and the bytes
+/// cleared.
 fn replay_segments(wal_dir: &Path, seqs: &[u64]) -> Result<(Replay, u64, u64), Error> {
     let mut replay = Replay::default();
     let mut truncated_bytes = 0;
     let mut active_bytes = 0;
     for (i, &seq) in seqs.iter().enumerate() {
         let path = wal::segment_path(wal_dir, seq);
-        let data = fs::read(&path).map_err(Error::at(&path))?;
-        let end = wal::scan(&data, &path, |offset, len, record| {
+        let is_last = i + 1 == seqs.len();
+        let end = wal::read_segment(&path, is_last, |offset, len, record| {
             replay.apply(seq, offset, len, record).map_err(|why| {
                 Error::Corrupt(format!("{} at offset {offset}: {why}", path.display()))
             })
         })?;
-        active_bytes = data.len() as u64;
-        if let wal::ScanEnd::Bad {
-            offset,
-            error,
-            torn,
-        } = end
-        {
-            let is_last = i + 1 == seqs.len();
-            if !is_last || !torn {
-                let place = if is_last {
-                    "followed by more data"
-                } else {
-                    "in a segment that is not the last"
-                };
-                return Err(Error::Corrupt(format!(
-                    "{}: {error} at offset {offset}, {place}",
-                    path.display()
-                )));
-            }
-            truncated_bytes = data.len() as u64 - offset;
-            tracing::warn!(
-                file = %path.display(),
+        match end {
+            wal::SegmentEnd::Clean { offset } => active_bytes = offset,
+            wal::SegmentEnd::Damaged {
                 offset,
-                truncated_bytes,
-                %error,
-                "truncating torn record at the end of the wal"
-            );
-            OpenOptions::new()
-                .write(true)
-                .open(&path)
-                .and_then(|f| {
-                    f.set_len(offset)?;
-                    f.sync_all()
-                })
-                .map_err(Error::at(&path))?;
-            active_bytes = offset;
+                dirty_end,
+                error,
+                torn,
+            } => {
+                if !is_last || !torn {
+                    let place = if is_last {
+                        "followed by a valid record"
+                    } else {
+                        "in a segment that is not the last"
+                    };
+                    return Err(Error::Corrupt(format!(
+                        "{}: {error} at offset {offset}, {place}",
+                        path.display()
+                    )));
+                }
+                truncated_bytes = dirty_end - offset;
+                tracing::warn!(
+                    file = %path.display(),
+                    offset,
+                    truncated_bytes,
+                    %error,
+                    "clearing torn record at the end of the wal"
+                );
+                // Zeros rather than a shorter file: the segment stays preallocated, and its records
+                // end at `offset` again.
+                let zeros = vec![0u8; truncated_bytes as usize];
+                OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .and_then(|f| {
+                        f.write_all_at(&zeros, offset)?;
+                        f.sync_data()
+                    })
+                    .map_err(Error::at(&path))?;
+                active_bytes = offset;
+            }
         }
     }
     Ok((replay, active_bytes, truncated_bytes))
@@ -806,6 +900,15 @@ fn newest_base_segment(wal_dir: &Path, seqs: &[u64]) -> Result<usize, Error> {
         }
     }
     Ok(0)
+}
+
+/// Creates (or empties) the spare segment file.
+fn create_spare(wal_dir: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(wal::spare_path(wal_dir))
 }
 
 /// Makes a directory's entries (created, renamed files) durable.
@@ -851,8 +954,12 @@ mod tests {
         Options { max_segment_bytes }
     }
 
+    /// Segment size for tests that do not test rotation: small, so that tests do not fill 16 MiB
+    /// of zeros each time they open a directory, but large enough never to rotate.
+    const TEST_SEGMENT_BYTES: u64 = 64 * 1024;
+
     fn open(dir: &Path) -> (Storage, Recovered) {
-        Storage::open(dir).unwrap()
+        Storage::open_with(dir, small_segments(TEST_SEGMENT_BYTES)).unwrap()
     }
 
     fn files_in(dir: &Path) -> Vec<PathBuf> {
@@ -864,20 +971,38 @@ mod tests {
         files
     }
 
+    /// The WAL segments, without the spare.
     fn segments(dir: &Path) -> Vec<PathBuf> {
-        files_in(&dir.join(WAL_DIR))
+        let mut files = files_in(&dir.join(WAL_DIR));
+        files.retain(|f| f.extension().is_some_and(|e| e == "wal"));
+        files
     }
 
     fn last_segment(dir: &Path) -> PathBuf {
         segments(dir).pop().unwrap()
     }
 
+    /// Total length of the segments, the spare and the snapshot files.
     fn disk_bytes(dir: &Path) -> u64 {
         [WAL_DIR, SNAPSHOT_DIR]
             .iter()
             .flat_map(|d| files_in(&dir.join(d)))
             .map(|f| fs::metadata(f).unwrap().len())
             .sum()
+    }
+
+    /// The contents of every segment and snapshot file (not the spare, which a thread may still be
+    /// filling).
+    fn durable_contents(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files = segments(dir);
+        files.extend(files_in(&dir.join(SNAPSHOT_DIR)));
+        files
+            .into_iter()
+            .map(|f| {
+                let bytes = fs::read(&f).unwrap();
+                (f, bytes)
+            })
+            .collect()
     }
 
     fn file_len(path: &Path) -> u64 {
@@ -896,13 +1021,17 @@ mod tests {
     fn fresh_directory_recovers_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("a/b/node1");
-        let (storage, recovered) = open(&data);
+        let (storage, recovered) = Storage::open(&data).unwrap();
         assert_eq!(recovered.hard_state, HardState::default());
         assert_eq!(recovered.snapshot, None);
         assert!(recovered.entries.is_empty());
         assert_eq!(recovered.truncated_bytes, 0);
         assert_eq!(storage.last_index(), 0);
         assert_eq!(segments(&data).len(), 1);
+        // The first segment is preallocated with written zeros.
+        let first = fs::read(last_segment(&data)).unwrap();
+        assert_eq!(first.len() as u64, MAX_SEGMENT_BYTES);
+        assert!(first.iter().all(|&b| b == 0));
     }
 
     #[test]
@@ -957,9 +1086,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (mut storage, _) = open(dir.path());
         storage.persist(None, None, &entries(1..=3, 1)).unwrap();
-        let before = file_len(&last_segment(dir.path()));
+        let before = durable_contents(dir.path());
         storage.persist(None, None, &[]).unwrap();
-        assert_eq!(file_len(&last_segment(dir.path())), before);
+        assert_eq!(durable_contents(dir.path()), before);
     }
 
     #[test]
@@ -1016,28 +1145,50 @@ mod tests {
         }
     }
 
-    /// Writes entries 1..=3 then entry 4 alone; returns the WAL length before entry 4.
-    fn three_then_one(dir: &Path) -> u64 {
+    /// Writes entries 1..=3 then entry 4 alone; returns the length of the records before entry 4
+    /// and after it.
+    fn three_then_one(dir: &Path) -> (u64, u64) {
         let (mut storage, _) = open(dir);
         storage
             .persist(Some(&hard_state(1, Some(1), 0)), None, &entries(1..=3, 1))
             .unwrap();
-        let good = file_len(&last_segment(dir));
+        let good = storage.active_bytes;
         storage.persist(None, None, &entries(4..=4, 1)).unwrap();
-        good
+        (good, storage.active_bytes)
     }
 
-    /// Checks a WAL whose record of entry 4 was damaged: recovery keeps 1..=3, cuts the file back
-    /// to `good` bytes, and later writes land and survive.
-    fn assert_recovers_from_damaged_tail(dir: &Path, good: u64, damaged_len: u64, what: &str) {
+    /// Checks a WAL whose record of entry 4 (starting at `good`) was damaged, leaving at most
+    /// `damaged` non-zero bytes from there: recovery keeps 1..=3, clears the damage, and later
+    /// writes land right after entry 3 (if `in_place`) and survive.
+    fn assert_recovers_from_damaged_tail(
+        dir: &Path,
+        good: u64,
+        damaged: u64,
+        in_place: bool,
+        what: &str,
+    ) {
         let (mut storage, recovered) = open(dir);
         assert_eq!(recovered.entries, entries(1..=3, 1), "{what}");
         assert_eq!(recovered.hard_state, hard_state(1, Some(1), 0), "{what}");
-        assert_eq!(recovered.truncated_bytes, damaged_len - good, "{what}");
-        assert!(recovered.truncated_bytes > 0, "{what}");
-        assert_eq!(file_len(&last_segment(dir)), good, "{what}");
+        assert!(
+            (1..=damaged).contains(&recovered.truncated_bytes),
+            "{what}: {} bytes cleared",
+            recovered.truncated_bytes
+        );
+        let bytes = fs::read(last_segment(dir)).unwrap();
+        assert!(bytes[good as usize..].iter().all(|&b| b == 0), "{what}");
+        assert_eq!(storage.active_bytes, good, "{what}");
 
         storage.persist(None, None, &entries(4..=5, 2)).unwrap();
+        if in_place {
+            let bytes = fs::read(last_segment(dir)).unwrap();
+            let (_, payload) = wal::parse_frame(&bytes[good as usize..]).unwrap();
+            assert_eq!(
+                wal::decode_record(payload),
+                Some(wal::Record::Entry(entry(4, 2))),
+                "{what}"
+            );
+        }
         drop(storage);
         let (_, recovered) = open(dir);
         let mut expected = entries(1..=3, 1);
@@ -1048,56 +1199,190 @@ mod tests {
 
     #[test]
     fn torn_last_record_is_truncated() {
+        // A crash mid-append into preallocated space: only a prefix of entry 4's record reached
+        // the disk, zeros follow. (name, bytes of the record that were written)
         let probe = tempfile::tempdir().unwrap();
-        let good = three_then_one(probe.path());
-        let full = file_len(&last_segment(probe.path()));
-        // (name, length the file is cut to)
+        let (good, end) = three_then_one(probe.path());
         let cuts = [
-            ("one header byte", good + 1),
-            ("half a header", good + 4),
-            ("header only", good + 8),
-            ("one payload byte", good + 9),
-            ("all but the last byte", full - 1),
+            ("one header byte", 1),
+            ("half a header", 4),
+            ("header only", 8),
+            ("one payload byte", 9),
+            ("all but the last byte", end - good - 1),
         ];
-        for (name, cut) in cuts {
+        for (name, written) in cuts {
             let dir = tempfile::tempdir().unwrap();
-            assert_eq!(three_then_one(dir.path()), good);
+            assert_eq!(three_then_one(dir.path()), (good, end));
             let segment = last_segment(dir.path());
-            OpenOptions::new()
-                .write(true)
-                .open(&segment)
-                .unwrap()
-                .set_len(cut)
-                .unwrap();
-            assert_recovers_from_damaged_tail(dir.path(), good, cut, name);
+            let file = OpenOptions::new().write(true).open(&segment).unwrap();
+            let zeros = vec![0; (end - good - written) as usize];
+            file.write_all_at(&zeros, good + written).unwrap();
+            assert_recovers_from_damaged_tail(dir.path(), good, written, true, name);
         }
+        // A segment from before preallocation, cut inside the record at the end of the file: the
+        // next write goes to a new, preallocated segment.
+        let dir = tempfile::tempdir().unwrap();
+        three_then_one(dir.path());
+        let segment = last_segment(dir.path());
+        let file = OpenOptions::new().write(true).open(&segment).unwrap();
+        file.set_len(end - 1).unwrap();
+        assert_recovers_from_damaged_tail(dir.path(), good, end - good, false, "unpadded, cut");
+        assert_eq!(segments(dir.path()).len(), 2);
     }
 
     #[test]
     fn bad_last_record_is_truncated() {
-        // (name, damage to the WAL bytes, given the length before entry 4's record)
-        type Damage = fn(&mut Vec<u8>, usize);
+        // (name, damage to the WAL bytes, given the records' length before and after entry 4)
+        type Damage = fn(&mut Vec<u8>, usize, usize);
         let cases: [(&str, Damage); 5] = [
-            ("flipped payload bit", |b, _| *b.last_mut().unwrap() ^= 0x10),
-            ("flipped checksum bit", |b, good| b[good + 5] ^= 0x01),
-            ("flipped length bit", |b, good| b[good] ^= 0x01),
-            ("zeroed and zero-filled", |b, good| {
-                b[good..].fill(0);
-                b.extend_from_slice(&[0; 4096]);
+            ("flipped payload bit", |b, _, end| b[end - 1] ^= 0x10),
+            ("flipped checksum bit", |b, good, _| b[good + 5] ^= 0x01),
+            ("flipped length bit", |b, good, _| b[good] ^= 0x01),
+            ("garbage then zeros", |b, good, end| {
+                b[good..end].fill(0xA5);
             }),
-            ("garbage length", |b, good| {
+            ("garbage length", |b, good, _| {
                 b[good..good + 4].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes())
             }),
         ];
         for (name, damage) in cases {
             let dir = tempfile::tempdir().unwrap();
-            let good = three_then_one(dir.path());
+            let (good, end) = three_then_one(dir.path());
             let segment = last_segment(dir.path());
             let mut bytes = fs::read(&segment).unwrap();
-            damage(&mut bytes, good as usize);
+            damage(&mut bytes, good as usize, end as usize);
             fs::write(&segment, &bytes).unwrap();
-            assert_recovers_from_damaged_tail(dir.path(), good, bytes.len() as u64, name);
+            assert_recovers_from_damaged_tail(dir.path(), good, end - good, true, name);
         }
+    }
+
+    #[test]
+    fn zeroed_last_record_is_the_end_of_the_log() {
+        // The write of entry 4 never reached the disk: nothing to clear, the log simply ends.
+        let dir = tempfile::tempdir().unwrap();
+        let (good, end) = three_then_one(dir.path());
+        let segment = last_segment(dir.path());
+        let file = OpenOptions::new().write(true).open(&segment).unwrap();
+        file.write_all_at(&vec![0; (end - good) as usize], good)
+            .unwrap();
+        let (storage, recovered) = open(dir.path());
+        assert_eq!(recovered.entries, entries(1..=3, 1));
+        assert_eq!(recovered.truncated_bytes, 0);
+        assert_eq!(storage.active_bytes, good);
+    }
+
+    #[test]
+    fn preallocated_segment_reopens_with_its_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        for first in (1..=30).step_by(3) {
+            storage
+                .persist(
+                    Some(&hard_state(1, Some(1), first)),
+                    None,
+                    &entries(first..=first + 2, 1),
+                )
+                .unwrap();
+        }
+        let end = storage.active_bytes;
+        drop(storage);
+
+        // Appends overwrote preallocated space: the file did not grow, zeros follow the records.
+        let bytes = fs::read(last_segment(dir.path())).unwrap();
+        assert_eq!(bytes.len() as u64, TEST_SEGMENT_BYTES);
+        assert!(bytes[end as usize..].iter().all(|&b| b == 0));
+        assert!(bytes[end as usize - 1] != 0);
+
+        let (storage, recovered) = open(dir.path());
+        assert_eq!(recovered.entries, entries(1..=30, 1));
+        assert_eq!(recovered.hard_state, hard_state(1, Some(1), 28));
+        assert_eq!(recovered.truncated_bytes, 0);
+        assert_eq!(storage.active_bytes, end);
+        assert_eq!(segments(dir.path()).len(), 1);
+    }
+
+    #[test]
+    fn crash_mid_append_into_preallocated_space_keeps_complete_records() {
+        // A batch of entries 4..=6 was being written when the crash hit: entry 4's record made it
+        // whole, entry 5's only in part, entry 6's not at all.
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = open(dir.path());
+        storage
+            .persist(Some(&hard_state(1, Some(1), 0)), None, &entries(1..=3, 1))
+            .unwrap();
+        storage
+            .persist(Some(&hard_state(2, Some(2), 3)), None, &entries(4..=6, 2))
+            .unwrap();
+        let fifth = storage.positions[4];
+        let end = storage.active_bytes;
+        drop(storage);
+        let segment = last_segment(dir.path());
+        let file = OpenOptions::new().write(true).open(&segment).unwrap();
+        let kept = fifth.offset + 11;
+        file.write_all_at(&vec![0; (end - kept) as usize], kept)
+            .unwrap();
+
+        let (mut storage, recovered) = open(dir.path());
+        let mut expected = entries(1..=3, 1);
+        expected.push(entry(4, 2));
+        assert_eq!(recovered.entries, expected);
+        assert_eq!(recovered.hard_state, hard_state(2, Some(2), 3));
+        assert!((1..=11).contains(&recovered.truncated_bytes));
+        assert_eq!(storage.active_bytes, fifth.offset);
+
+        // The log goes on right after entry 4, over the cleared bytes.
+        storage.persist(None, None, &entries(5..=5, 3)).unwrap();
+        assert_eq!(storage.positions[4].offset, fifth.offset);
+        drop(storage);
+        let (_, recovered) = open(dir.path());
+        expected.push(entry(5, 3));
+        assert_eq!(recovered.entries, expected);
+        assert_eq!(recovered.truncated_bytes, 0);
+    }
+
+    #[test]
+    fn reopen_append_cycles_continue_after_the_last_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ends = Vec::new();
+        for round in 0..20u64 {
+            let (mut storage, recovered) = open(dir.path());
+            assert_eq!(
+                recovered.entries,
+                entries(1..=round * 2, 1),
+                "round {round}"
+            );
+            assert_eq!(recovered.truncated_bytes, 0, "round {round}");
+            // The writer starts where the last round's records ended, not at the file's end.
+            assert_eq!(storage.active_bytes, ends.last().copied().unwrap_or(0));
+            storage
+                .persist(None, None, &entries(round * 2 + 1..=round * 2 + 2, 1))
+                .unwrap();
+            ends.push(storage.active_bytes);
+        }
+        assert!(ends.windows(2).all(|w| w[0] < w[1]));
+        let files = segments(dir.path());
+        assert_eq!(files.len(), 1);
+        assert_eq!(file_len(&files[0]), TEST_SEGMENT_BYTES);
+    }
+
+    #[test]
+    fn rotated_segments_are_preallocated() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut storage, _) = Storage::open_with(dir.path(), small_segments(2048)).unwrap();
+        for first in (1..=400).step_by(4) {
+            storage
+                .persist(None, None, &entries(first..=first + 3, 1))
+                .unwrap();
+        }
+        let files = segments(dir.path());
+        assert!(files.len() >= 3, "{} segments", files.len());
+        // Every segment is exactly the preallocated size: no write grew a file.
+        for file in &files {
+            assert_eq!(file_len(file), 2048, "{}", file.display());
+        }
+        drop(storage);
+        let (_, recovered) = Storage::open_with(dir.path(), small_segments(2048)).unwrap();
+        assert_eq!(recovered.entries, entries(1..=400, 1));
     }
 
     #[test]
@@ -1109,6 +1394,22 @@ mod tests {
         bytes[20] ^= 0x01;
         fs::write(&segment, &bytes).unwrap();
         assert_corrupt(Storage::open(dir.path()), "flipped bit in the first record");
+    }
+
+    #[test]
+    fn zeroed_record_followed_by_valid_records_is_corrupt() {
+        // A zero header marks the end of the log only if nothing but zeros follows it.
+        let dir = tempfile::tempdir().unwrap();
+        let (good, _) = three_then_one(dir.path());
+        let segment = last_segment(dir.path());
+        let (storage, _) = open(dir.path());
+        let third = storage.positions[2];
+        drop(storage);
+        assert!(third.offset + u64::from(third.len) == good);
+        let file = OpenOptions::new().write(true).open(&segment).unwrap();
+        file.write_all_at(&[0; wal::FRAME_HEADER_BYTES], third.offset)
+            .unwrap();
+        assert_corrupt(Storage::open(dir.path()), "zeroed header of entry 3");
     }
 
     /// Writes entries 1..=30 in batches of 3 with tiny segments, so each batch is a segment.
@@ -1126,10 +1427,16 @@ mod tests {
     fn damage_in_a_middle_segment_is_corrupt() {
         // (name, damage to the middle segment's bytes)
         type Damage = fn(&mut Vec<u8>);
-        let cases: [(&str, Damage); 3] = [
+        let cases: [(&str, Damage); 4] = [
             ("flipped bit", |b| b[12] ^= 0x40),
             ("cut short", |b| b.truncate(b.len() - 3)),
-            ("zero-filled tail", |b| b.extend_from_slice(&[0; 64])),
+            ("zeroed first header", |b| {
+                b[..wal::FRAME_HEADER_BYTES].fill(0)
+            }),
+            ("garbage after zero padding", |b| {
+                b.extend_from_slice(&[0; 64]);
+                b.push(1);
+            }),
         ];
         for (name, damage) in cases {
             let dir = tempfile::tempdir().unwrap();
@@ -1209,7 +1516,7 @@ mod tests {
         let (mut storage, _) = open(dir.path());
         storage.persist(None, Some(&snap(10, 2)), &[]).unwrap();
         storage.persist(None, None, &entries(11..=12, 2)).unwrap();
-        let before = disk_bytes(dir.path());
+        let before = durable_contents(dir.path());
 
         let gap = entries(14..=14, 2);
         let mut holes = entries(13..=13, 2);
@@ -1230,7 +1537,7 @@ mod tests {
                 matches!(result, Err(Error::Invalid(_))),
                 "{name}: {result:?}"
             );
-            assert_eq!(disk_bytes(dir.path()), before, "{name}");
+            assert_eq!(durable_contents(dir.path()), before, "{name}");
         }
         // Still usable, and nothing of the rejected calls was written.
         storage.persist(None, None, &entries(13..=13, 2)).unwrap();
@@ -1261,9 +1568,9 @@ mod tests {
         assert_eq!(storage.last_index(), 50);
 
         // A compaction at or below the current snapshot changes nothing.
-        let bytes = disk_bytes(dir.path());
+        let before = durable_contents(dir.path());
         storage.compact(&snap(30, 1)).unwrap();
-        assert_eq!(disk_bytes(dir.path()), bytes);
+        assert_eq!(durable_contents(dir.path()), before);
 
         // The tail stays writable and truncatable after being copied.
         storage.persist(None, None, &entries(48..=52, 2)).unwrap();
@@ -1345,9 +1652,10 @@ mod tests {
                 peak = peak.max(used);
             }
         }
-        // 4 MB written; after each compaction only the snapshot and a 9-entry tail remain.
+        // 4 MB written; after each compaction only the snapshot, one 16 KiB segment holding a
+        // 9-entry tail, and the 16 KiB spare remain.
         assert!(written > 4_000_000);
-        assert!(peak < 12 * 1024, "disk use peaked at {peak} bytes");
+        assert!(peak <= 33 * 1024, "disk use peaked at {peak} bytes");
         drop(storage);
         let (_, recovered) = open(dir.path());
         assert_eq!(recovered.snapshot.map(|s| s.index), Some(next - 10));
@@ -1557,5 +1865,45 @@ mod tests {
                 Ok(_) => panic!("{name}: opened"),
             }
         }
+    }
+
+    /// Prints p50/p99 of one ~4 KiB entry plus hard state persisted with its fsync. Not a
+    /// pass/fail test: run with `cargo test --release --lib fsync_latency -- --ignored --nocapture`
+    /// (set `WAL_LATENCY_DIR` to measure another file system than the temp directory's).
+    #[test]
+    #[ignore = "measurement, prints timings"]
+    fn fsync_latency() {
+        let base = std::env::var_os("WAL_LATENCY_DIR").map(PathBuf::from);
+        let dir = match &base {
+            Some(b) => tempfile::tempdir_in(b).unwrap(),
+            None => tempfile::tempdir().unwrap(),
+        };
+        let (mut storage, _) = Storage::open(dir.path()).unwrap();
+        // Let the helper thread finish the spare first, so that its writes do not skew the numbers.
+        let spare = storage.take_spare().unwrap();
+        storage.start_spare(Some((spare, 0))).unwrap();
+        let payload = Bytes::from(vec![b'v'; 4096]);
+        let mut micros = Vec::new();
+        for index in 1..=3000 {
+            let e = Entry {
+                index,
+                term: 1,
+                data: Some(payload.clone()),
+            };
+            let hs = hard_state(1, Some(1), index - 1);
+            let start = std::time::Instant::now();
+            storage.persist(Some(&hs), None, &[e]).unwrap();
+            micros.push(start.elapsed().as_micros() as u64);
+        }
+        micros.sort_unstable();
+        let at = |q: f64| micros[((micros.len() as f64 * q) as usize).min(micros.len() - 1)];
+        println!(
+            "persist(4 KiB entry) + fsync over {} calls: p50={}us p90={}us p99={}us max={}us",
+            micros.len(),
+            at(0.5),
+            at(0.9),
+            at(0.99),
+            micros[micros.len() - 1]
+        );
     }
 }
