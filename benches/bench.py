@@ -1315,8 +1315,10 @@ def render_scale(sc: dict) -> list[str]:
         if series[-1].get("load_errors"):
             out.append(f"| errors seen by the sustained load | {series[-1]['load_errors']} | | |")
         out.append("")
-        out.append(f"The issue asks for a 10-minute sustained load; this run used "
-                   f"{sc['disk_seconds']}s (`--disk-seconds`). Samples (all 5 dirs, MiB): "
+        length = ("the 10 minutes the issue asks for" if sc["disk_seconds"] >= 600 else
+                  f"{sc['disk_seconds']:.0f} s (the issue asks for 10 minutes: "
+                  "`--disk-seconds 600`)")
+        out.append(f"Sustained load: {length}. Samples (all 5 dirs, MiB): "
                    + ", ".join(f"{s['t_s']:.0f}s {t / 2**20:.0f}" for s, t in
                                zip(series[::max(1, len(series) // 12)],
                                    tot[::max(1, len(series) // 12)])))
