@@ -797,6 +797,14 @@ impl Driver {
         } else {
             self.unsynced_hard_state = None;
         }
+        // Committed entries are already durable on a majority, so applying them (and answering
+        // their clients) need not wait for this node's own write below: under load that write
+        // is for newer entries, and waiting for it would add a whole fsync to every reply. A
+        // snapshot to install must come first, though.
+        let mut committed = Some((committed_entries, read_states));
+        if snapshot.is_none() {
+            self.apply_and_serve(committed.take());
+        }
         if hard_state.is_some() || snapshot.is_some() || !entries.is_empty() {
             self.persist(hard_state, snapshot.clone(), entries).await;
         }
@@ -804,6 +812,16 @@ impl Driver {
         if let Some(snapshot) = snapshot {
             self.install_snapshot(snapshot);
         }
+        self.apply_and_serve(committed.take());
+        self.node.advance();
+        self.maybe_snapshot();
+    }
+
+    /// Applies committed entries, then answers the reads they make servable.
+    fn apply_and_serve(&mut self, work: Option<(Vec<raft::Entry>, Vec<raft::ReadState>)>) {
+        let Some((committed_entries, read_states)) = work else {
+            return;
+        };
         for entry in committed_entries {
             self.apply(entry);
         }
@@ -811,8 +829,6 @@ impl Driver {
             self.on_read_state(state);
         }
         self.serve_confirmed_reads();
-        self.node.advance();
-        self.maybe_snapshot();
     }
 
     fn send(&self, messages: Option<Vec<Envelope>>) {
