@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use redis::Value;
 
-use crate::cluster::{Target, targets};
-use crate::common::{Finished, run_to_exit, strip_ansi};
+use crate::cluster::targets;
+use crate::common::strip_ansi;
+use crate::tools::cli;
 
 /// Longest a `redis-cli` run, or one wait for interactive output, may take.
 const CLI_TIMEOUT: Duration = Duration::from_secs(60);
@@ -52,23 +53,6 @@ fn cli_reads_docs() -> bool {
     }
     eprintln!("SKIP: redis-cli 7 or later is not installed ({version:?})");
     false
-}
-
-/// Runs `redis-cli -p <port> <args>` without a terminal and checks it exits 0.
-fn cli(target: &Target, args: &[&str]) -> Finished {
-    let finished = run_to_exit(
-        Command::new("redis-cli")
-            .args(["-h", "127.0.0.1", "-p", &target.port.to_string()])
-            .args(args),
-        CLI_TIMEOUT,
-    );
-    assert!(
-        finished.status.success(),
-        "{}: redis-cli {args:?} exited with {}: {finished:?}",
-        target.role,
-        finished.status
-    );
-    finished
 }
 
 /// A string reply's text; other replies in debug form.

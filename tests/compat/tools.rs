@@ -39,7 +39,7 @@ fn installed(tool: &str) -> bool {
 }
 
 /// Runs `redis-cli -p <port> <args>` and returns its output, checking it exits 0.
-fn cli(target: &Target, args: &[&str]) -> Finished {
+pub fn cli(target: &Target, args: &[&str]) -> Finished {
     let finished = run_to_exit(
         Command::new("redis-cli")
             .args(["-h", "127.0.0.1", "-p", &target.port.to_string()])
