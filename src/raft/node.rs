@@ -222,6 +222,10 @@ enum Role {
         /// that carries it: the reads of one `ready()` share a single `ReadIndex` message,
         /// named after the last of them. `None` until that message is sent.
         forwarded_reads: Vec<(RequestId, Option<RequestId>)>,
+        /// The `ReadIndex` request awaiting the leader's answer, and ticks since it was sent.
+        /// One at a time: reads arriving meanwhile wait and share the next request, so a busy
+        /// follower costs the leader one heartbeat round per answer rather than per turn.
+        read_in_flight: Option<(RequestId, u64)>,
     },
     /// Collects pre-votes for a campaign in `term + 1`.
     PreCandidate {
@@ -319,6 +323,7 @@ impl Node {
             role: Role::Follower {
                 leader: None,
                 forwarded_reads: Vec::new(),
+                read_in_flight: None,
             },
             election_elapsed: 0,
             election_timeout: 0,
@@ -365,6 +370,7 @@ impl Node {
             self.tick_leader();
             return;
         }
+        self.expire_read_in_flight();
         self.election_elapsed += 1;
         if self.election_elapsed >= self.election_timeout {
             debug!(node = self.id, term = self.term, "election timeout");
@@ -617,6 +623,7 @@ impl Node {
             Role::Follower {
                 leader: Some(_),
                 forwarded_reads,
+                ..
             } => {
                 // Sent from `ready()`, together with every other read that arrives first.
                 forwarded_reads.push((id, None));
@@ -709,8 +716,13 @@ impl Node {
         let lead = match &self.role {
             Role::Leader(lead) => lead,
             Role::Follower {
-                forwarded_reads, ..
-            } => return forwarded_reads.last().is_some_and(|(_, c)| c.is_none()),
+                forwarded_reads,
+                read_in_flight,
+                ..
+            } => {
+                return read_in_flight.is_none()
+                    && forwarded_reads.last().is_some_and(|(_, c)| c.is_none());
+            }
             _ => return false,
         };
         lead.reads.back().is_some_and(|r| r.seq > lead.read_seq)
@@ -805,6 +817,7 @@ impl Node {
         self.role = Role::Follower {
             leader,
             forwarded_reads: Vec::new(),
+            read_in_flight: None,
         };
         self.reset_election_timer();
         if was_follower {
@@ -1238,11 +1251,16 @@ impl Node {
 
     fn handle_read_index_response(&mut self, carrier: RequestId, index: Option<Index>) {
         let Role::Follower {
-            forwarded_reads, ..
+            forwarded_reads,
+            read_in_flight,
+            ..
         } = &mut self.role
         else {
             return;
         };
+        if read_in_flight.is_some_and(|(id, _)| id == carrier) {
+            *read_in_flight = None;
+        }
         // Every read the message carried arrived before it was sent, so the leader's index,
         // taken after it arrived, covers every write those reads must see.
         let read_states = &mut self.read_states;
@@ -1255,12 +1273,44 @@ impl Node {
         });
     }
 
+    /// On a follower: gives up on a `ReadIndex` request unanswered for an election timeout (the
+    /// message or its answer was lost), answering its reads with `None` so the driver retries
+    /// them, and letting the next request go out.
+    fn expire_read_in_flight(&mut self) {
+        let election_ticks = self.config.election_ticks;
+        let Role::Follower {
+            forwarded_reads,
+            read_in_flight: Some((carrier, elapsed)),
+            ..
+        } = &mut self.role
+        else {
+            return;
+        };
+        *elapsed += 1;
+        if *elapsed < election_ticks {
+            return;
+        }
+        let carrier = *carrier;
+        let read_states = &mut self.read_states;
+        forwarded_reads.retain(|&(id, c)| {
+            let expired = c == Some(carrier);
+            if expired {
+                read_states.push(ReadState { id, index: None });
+            }
+            !expired
+        });
+        if let Role::Follower { read_in_flight, .. } = &mut self.role {
+            *read_in_flight = None;
+        }
+    }
+
     /// On a follower: asks the leader for a read index on behalf of every read that arrived
     /// since the last such request, with one message.
     fn forward_new_reads(&mut self) {
         let Role::Follower {
             leader: Some(leader),
             forwarded_reads,
+            read_in_flight: read_in_flight @ None,
         } = &mut self.role
         else {
             return;
@@ -1268,6 +1318,7 @@ impl Node {
         let Some(&(carrier, None)) = forwarded_reads.last() else {
             return;
         };
+        *read_in_flight = Some((carrier, 0));
         let leader = *leader;
         for (_, c) in forwarded_reads.iter_mut().rev() {
             if c.is_some() {

@@ -976,3 +976,39 @@ fn follower_reads_share_one_read_index_message() {
         );
     }
 }
+
+/// A follower keeps one `ReadIndex` request in flight. If it is lost, the follower gives up on
+/// it after an election timeout, answers its reads with `None` (the driver retries them) and
+/// sends the reads that waited meanwhile.
+#[test]
+fn lost_read_index_request_times_out_and_the_next_goes_out() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let follower = if leader == 1 { 2 } else { 1 };
+    let lost = c.read(follower).expect("follower knows the leader");
+    let dropped = c.drop_where(|e| matches!(e.message, Message::ReadIndex { .. }));
+    assert_eq!(dropped, 1);
+    let waiting = c.read(follower).expect("follower knows the leader");
+    c.stabilize();
+    assert!(
+        c.reads(follower).is_empty(),
+        "the second read waits behind the lost request"
+    );
+    for _ in 0..ELECTION_TICKS {
+        c.tick(follower);
+    }
+    c.stabilize();
+    let answered: Vec<ReadState> = c.reads(follower).to_vec();
+    assert!(answered.contains(&ReadState {
+        id: lost,
+        index: None
+    }));
+    assert!(
+        answered
+            .iter()
+            .any(|r| r.id == waiting && r.index.is_some()),
+        "the waiting read went out and was answered: {answered:?}"
+    );
+}
