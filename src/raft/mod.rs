@@ -58,8 +58,11 @@
 //! (the no-op), and until a quorum acknowledged a heartbeat round started after the read
 //! arrived (`read_seq` in `AppendEntries` and its response). Then the read is served at that
 //! index once the state machine has applied it. All reads made between two `Ready`s share one
-//! round. A follower forwards the read to the leader (`ReadIndex`) and serves it locally at
-//! the index the leader returns. Reads are answered `None` when their leader is lost.
+//! round. A follower forwards reads to the leader (`ReadIndex`) and serves them locally at
+//! the index the leader returns; it keeps one request in flight, and the reads that arrive
+//! meanwhile share the next one (the leader's index, taken after a request arrives, covers
+//! every read that request carries). Reads are answered `None` when their leader is lost or
+//! their request goes unanswered for an election timeout.
 //!
 //! **Leadership transfer (thesis §3.10).** The leader stops taking proposals, brings the
 //! target up to date, and sends it `TimeoutNow`; the target campaigns at once, skipping the
