@@ -4,9 +4,11 @@
 //! Everything reaches it through one bounded inbox: peer messages from the gRPC service, client
 //! commands from the RESP server, forwarded writes from followers. Each turn of its loop takes
 //! a tick or a batch of inputs, steps the core, and then carries out the core's `Ready` in the
-//! order the core requires: persist (one fsync per batch, on a blocking thread), send, apply,
-//! answer. Batching falls out of this shape: while one fsync runs, the inbox fills, and the
-//! next turn proposes everything that arrived as one batch of entries.
+//! order the core requires: persist (one fsync per batch), send, apply, answer. A follower
+//! writes in place; a leader sends first and writes on a blocking thread while the loop goes
+//! on, so follower acknowledgements can commit entries before its own fsync ends. Batching
+//! falls out of this shape: while one fsync runs, proposals pile up, and the next write takes
+//! them all at once.
 //!
 //! Clients never wait without a bound: a command that finds no leader is parked and retried on
 //! every tick until its deadline, and then answered `CLUSTERDOWN`.
@@ -344,6 +346,32 @@ pub struct Driver {
     applied_bytes: u64,
     /// A snapshot written to disk that the log still has to be compacted to.
     snapshot_written: Option<(Index, Term, usize)>,
+    /// A leader's log write running on a blocking thread; it holds `storage` meanwhile.
+    writing: Option<BackgroundWrite>,
+    /// What a leader handed out for its log while `writing` ran: the next background write.
+    queued: QueuedWrite,
+}
+
+/// A leader's log write in progress, off the driver task.
+struct BackgroundWrite {
+    task: tokio::task::JoinHandle<(Storage, Result<(), crate::storage::Error>)>,
+    hard_state: Option<raft::HardState>,
+    /// The position to report to the core once the write is durable.
+    upto: Option<(Index, Term)>,
+}
+
+/// Entries and hard state waiting for the running background write to finish.
+#[derive(Default)]
+struct QueuedWrite {
+    hard_state: Option<raft::HardState>,
+    entries: Vec<raft::Entry>,
+    upto: Option<(Index, Term)>,
+}
+
+impl QueuedWrite {
+    fn is_empty(&self) -> bool {
+        self.hard_state.is_none() && self.entries.is_empty()
+    }
 }
 
 enum CatchUp {
@@ -434,6 +462,8 @@ impl Driver {
             snapshot_writing: None,
             applied_bytes: 0,
             snapshot_written: None,
+            writing: None,
+            queued: QueuedWrite::default(),
         })
     }
 
@@ -462,6 +492,9 @@ impl Driver {
                     }
                 }
                 _ = ticker.tick() => self.on_tick(),
+                joined = background_write(&mut self.writing), if self.writing.is_some() => {
+                    self.on_background_write_done(joined);
+                }
                 input = self.inbox_rx.recv() => {
                     let Some(input) = input else { break };
                     self.handle_input(input);
@@ -495,6 +528,7 @@ impl Driver {
                 break;
             }
         }
+        self.finish_background_writes().await;
         self.fail_everything();
         info!("driver stopped");
     }
@@ -779,11 +813,7 @@ impl Driver {
         let vote_durable = hard_state.is_none_or(|hs| {
             (hs.term, hs.vote) == (self.durable_hard_state.term, self.durable_hard_state.vote)
         });
-        let send_first = vote_durable && self.node.status().role == RoleKind::Leader;
-        let mut messages = Some(messages);
-        if send_first {
-            self.send(messages.take());
-        }
+        let leading = vote_durable && self.node.status().role == RoleKind::Leader;
         // The commit index is volatile in Raft (a restarted node learns it again), so a hard
         // state that only moved it is not worth an fsync of its own: it rides along with the
         // next write instead.
@@ -796,6 +826,34 @@ impl Driver {
             hard_state = self.unsynced_hard_state.take();
         } else {
             self.unsynced_hard_state = None;
+        }
+        if leading && snapshot.is_none() {
+            // The leader's own write runs in the background and the driver goes on: it sends,
+            // applies and answers while the fsync runs, and follower acknowledgements that
+            // arrive meanwhile can commit entries without waiting for it. Writes handed out
+            // during a running one are queued and written next, in order.
+            self.send(Some(messages));
+            self.apply_and_serve(Some((committed_entries, read_states)));
+            let upto = self.node.advance_unpersisted();
+            if hard_state.is_some() || !entries.is_empty() {
+                if hard_state.is_some() {
+                    self.queued.hard_state = hard_state;
+                }
+                if !entries.is_empty() {
+                    self.queued.entries.extend(entries);
+                    self.queued.upto = upto;
+                }
+                self.start_background_write();
+            }
+            self.maybe_snapshot();
+            return;
+        }
+        // Anything else is written in place, after every background write: a follower's
+        // messages promise its durable log, and disk writes must keep their order.
+        self.finish_background_writes().await;
+        let mut messages = Some(messages);
+        if leading {
+            self.send(messages.take());
         }
         // Committed entries are already durable on a majority, so applying them (and answering
         // their clients) need not wait for this node's own write below: under load that write
@@ -815,6 +873,66 @@ impl Driver {
         self.apply_and_serve(committed.take());
         self.node.advance();
         self.maybe_snapshot();
+    }
+
+    /// Starts the queued leader write on a blocking thread, unless one is running.
+    fn start_background_write(&mut self) {
+        if self.writing.is_some() || self.queued.is_empty() {
+            return;
+        }
+        let Some(mut storage) = self.storage.take() else {
+            fatal("storage missing while persisting");
+        };
+        let QueuedWrite {
+            hard_state,
+            entries,
+            upto,
+        } = std::mem::take(&mut self.queued);
+        self.io.fsyncs.fetch_add(1, Ordering::Relaxed);
+        self.io
+            .entries_written
+            .fetch_add(entries.len() as u64, Ordering::Relaxed);
+        let task = tokio::task::spawn_blocking(move || {
+            let result = storage.persist(hard_state.as_ref(), None, &entries);
+            (storage, result)
+        });
+        self.writing = Some(BackgroundWrite {
+            task,
+            hard_state,
+            upto,
+        });
+    }
+
+    /// Takes back the storage from a finished background write and tells the core what is
+    /// now durable; starts the next queued write.
+    fn on_background_write_done(
+        &mut self,
+        joined: Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError>,
+    ) {
+        let Some(write) = self.writing.take() else {
+            return;
+        };
+        match joined {
+            Ok((storage, Ok(()))) => self.storage = Some(storage),
+            Ok((_, Err(err))) => fatal(&format!("persisting the raft log failed: {err}")),
+            Err(err) => fatal(&format!("persist task failed: {err}")),
+        }
+        if let Some(hs) = write.hard_state {
+            self.durable_hard_state = hs;
+        }
+        if let Some((index, term)) = write.upto {
+            self.node.persisted(index, term);
+        }
+        self.start_background_write();
+    }
+
+    /// Waits for the running background write and writes the queued one, so that the disk
+    /// holds everything handed out so far.
+    async fn finish_background_writes(&mut self) {
+        while self.writing.is_some() {
+            let joined = background_write(&mut self.writing).await;
+            self.on_background_write_done(joined);
+        }
     }
 
     /// Applies committed entries, then answers the reads they make servable.
@@ -1055,6 +1173,8 @@ impl Driver {
     /// Compacts the log to a snapshot that is durable on disk.
     async fn compact_to_snapshot(&mut self, index: Index, term: Term, bytes: usize) {
         self.snapshot_writing = None;
+        // The log must hold everything up to the snapshot before the prefix goes.
+        self.finish_background_writes().await;
         let Some(mut storage) = self.storage.take() else {
             fatal("storage missing while compacting");
         };
@@ -1103,6 +1223,16 @@ impl Driver {
         for read in reads {
             let _ = read.reply.send(Err(ClusterError::shutting_down()));
         }
+    }
+}
+
+/// Waits for the background write, if any (never completes without one).
+async fn background_write(
+    writing: &mut Option<BackgroundWrite>,
+) -> Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError> {
+    match writing {
+        Some(write) => (&mut write.task).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -114,6 +114,7 @@ mod teeth {
             "AcceptStaleTermAppend" => Bug::AcceptStaleTermAppend,
             "NoConflictTruncation" => Bug::NoConflictTruncation,
             "ReadIndexWithoutQuorum" => Bug::ReadIndexWithoutQuorum,
+            "CountUnpersistedEntries" => Bug::CountUnpersistedEntries,
             other => panic!("RAFT_SIM_BUG={other:?} is not a known raft::Bug"),
         }
     }
@@ -188,5 +189,10 @@ mod teeth {
     #[test]
     fn teeth_read_index_without_quorum() {
         detects(Bug::ReadIndexWithoutQuorum);
+    }
+
+    #[test]
+    fn teeth_count_unpersisted_entries() {
+        detects(Bug::CountUnpersistedEntries);
     }
 }

@@ -41,7 +41,8 @@
 //! driver takes a `Ready`, so all proposals made since the last one travel together.
 //!
 //! **Commitment (§5.3, §5.4.2).** The leader commits the highest index that a quorum holds
-//! durably — its own log counts only up to what `advance()` confirmed — and only if that
+//! durably — its own log counts only up to what `advance()` (or, for a write the driver runs
+//! in the background, `persisted()`) confirmed — and only if that
 //! entry is from its current term. Entries of earlier terms are committed indirectly, which
 //! is why a new leader appends a no-op (Figure 8: an old-term entry stored on a majority may
 //! still be overwritten). Followers commit the leader's commit index only up to the last entry

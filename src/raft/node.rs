@@ -168,6 +168,8 @@ pub enum Bug {
     NoConflictTruncation,
     /// The leader answers reads at once, without confirming leadership or committing its no-op.
     ReadIndexWithoutQuorum,
+    /// `advance_unpersisted` counts the leader's entries as durable before their write is.
+    CountUnpersistedEntries,
 }
 
 /// A read waiting on the leader for its heartbeat round.
@@ -774,6 +776,36 @@ impl Node {
         if let Some((index, term)) = self.handed_last.take() {
             self.log.stable_to(index, term);
         }
+        self.maybe_commit();
+    }
+
+    /// Like [`Node::advance`], for a leader whose driver writes the `Ready`'s entries in the
+    /// background: its messages were sent and its committed entries applied, but its entries
+    /// are not durable yet. Returns the position to pass to [`Node::persisted`] once they are
+    /// (`None` if the `Ready` handed out nothing new).
+    ///
+    /// Only sound when the `Ready` held no snapshot and no change of term or vote, and only
+    /// for a leader's entries: a leader counts itself toward commitment by what is durable,
+    /// while everything a follower sends promises its own durable log. Background writes must
+    /// reach the disk in the order they were handed out, and all of them before a write made
+    /// in place.
+    pub fn advance_unpersisted(&mut self) -> Option<(Index, Term)> {
+        let handed = self.handed_last.take();
+        #[cfg(feature = "bug-injection")]
+        if self.has_bug(Bug::CountUnpersistedEntries)
+            && let Some((index, term)) = handed
+        {
+            self.log.stable_to(index, term);
+        }
+        self.maybe_commit();
+        handed
+    }
+
+    /// Reports that a background write of everything up to `(index, term)` is durable: a
+    /// leader now counts those entries as its own acknowledgement. Stale positions (the log was
+    /// replaced since) are ignored.
+    pub fn persisted(&mut self, index: Index, term: Term) {
+        self.log.stable_to(index, term);
         self.maybe_commit();
     }
 
@@ -1635,9 +1667,9 @@ impl Node {
         self.log.check_invariants();
     }
 
-    /// The term of the entry at `index` in this node's log; used by tests.
-    #[cfg(test)]
-    pub(crate) fn term_at(&self, index: Index) -> Option<Term> {
+    /// The term of the entry at `index` in this node's log (durable or not), if the log holds
+    /// it; for checkers.
+    pub fn term_at(&self, index: Index) -> Option<Term> {
         self.log.term_at(index)
     }
 }

@@ -23,6 +23,12 @@ use super::message::{Entry, Envelope, HardState, Index, RequestId, Snapshot};
 ///   are handed out again; the state machine replays them from the snapshot's state.
 /// - The leader counts its own new entries toward commitment only after `advance()`
 ///   confirms they are durable.
+/// - A leader whose `Ready` holds no snapshot and no new term or vote may instead send at
+///   once, write its entries in the background and call `advance_unpersisted()`, then
+///   `persisted()` when the write is durable (thesis §10.2.1). "Durable" above then means
+///   durable on the quorum that committed the entry, not necessarily on this node. Background
+///   writes reach the disk in order, and before any write of a later `Ready` that does not
+///   qualify.
 /// - A proposal `(index, term)` took effect iff the entry applied at `index` has that `term`;
 ///   another term at that index means it was lost (the client retries).
 #[derive(Debug, Default, PartialEq, Eq)]

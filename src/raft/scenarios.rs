@@ -1012,3 +1012,53 @@ fn lost_read_index_request_times_out_and_the_next_goes_out() {
         "the waiting read went out and was answered: {answered:?}"
     );
 }
+
+/// A leader that writes its entries in the background (`advance_unpersisted`) counts itself
+/// toward commitment only once `persisted` says they are durable; meanwhile its followers'
+/// acknowledgements alone can commit.
+#[test]
+fn background_write_counts_only_once_persisted() {
+    let mut c = Cluster::new(3);
+    c.elect(1);
+    c.stabilize();
+    let base = c.status(1).commit;
+
+    // Each proposal: a Ready whose entry the leader has not written yet; its appends go to
+    // `to`, and the answers are stepped into the leader by hand (not through the harness,
+    // which would persist the leader's Ready in place).
+    let replicate = |c: &mut Cluster, data: &'static str, to: &[u64]| {
+        c.node_mut(1)
+            .propose(bytes::Bytes::from(data))
+            .expect("leader accepts");
+        let ready = c.node_mut(1).ready();
+        assert_eq!(ready.entries.len(), 1);
+        let upto = c.node_mut(1).advance_unpersisted();
+        for envelope in ready.messages {
+            if to.contains(&envelope.to) {
+                c.send_raw(envelope);
+            }
+        }
+        c.deliver_where(|e| e.from == 1);
+        let acks: Vec<_> = c.in_flight().filter(|e| e.to == 1).cloned().collect();
+        c.drop_where(|e| e.to == 1);
+        for ack in acks {
+            c.node_mut(1).step(ack);
+        }
+        upto.expect("an entry was handed out")
+    };
+
+    // Two followers' copies are a majority without the leader's.
+    let (index, _) = replicate(&mut c, "x", &[2, 3]);
+    assert_eq!(c.node(1).status().commit, index);
+    assert_eq!(index, base + 1);
+
+    // One follower's copy is not a majority of three while the leader's write is pending.
+    let (index, term) = replicate(&mut c, "y", &[2]);
+    assert_eq!(
+        c.node(1).status().commit,
+        base + 1,
+        "the leader's copy is not durable"
+    );
+    c.node_mut(1).persisted(index, term);
+    assert_eq!(c.node(1).status().commit, index, "now two durable copies");
+}

@@ -5,9 +5,17 @@
 //! disk, then send, then restore/apply, then answer reads, then `advance`. A crash may strike
 //! before the persist (the whole `Ready` is lost) or between persist and send (its messages
 //! are lost). Every invariant is checked right after the step that could break it.
+//!
+//! On half the seeds a leader writes its entries in the background, as the real driver does:
+//! it sends, applies and advances at once (`advance_unpersisted`), and each write reaches its
+//! disk some ticks later (`persisted`), unless a crash loses it first. Any other `Ready` first
+//! waits for those writes.
+
+use std::collections::VecDeque;
 
 use raft_kv::raft::{
-    Config, Entry, Message, Node, NodeId, ReadState, Ready, RequestId, Restored, RoleKind, Status,
+    Config, Entry, HardState, Index, Message, Node, NodeId, ReadState, Ready, RequestId, Restored,
+    RoleKind, Status, Term,
 };
 
 use super::Options;
@@ -89,6 +97,18 @@ struct SimNode {
     reads: Vec<PendingRead>,
     /// Next read sequence number; never reset, so request ids stay unique.
     next_read_seq: u64,
+    /// A leader's writes still on their way to the disk, oldest first; lost in a crash.
+    background: VecDeque<BackgroundWrite>,
+}
+
+/// A leader's log write the sim has not yet made durable.
+struct BackgroundWrite {
+    /// The term the node led when it handed the entries out.
+    term: Term,
+    hard_state: Option<HardState>,
+    entries: Vec<Entry>,
+    /// What `advance_unpersisted` returned, reported through `persisted` once durable.
+    upto: Option<(Index, Term)>,
 }
 
 /// The whole simulated world for one seed.
@@ -105,6 +125,11 @@ pub struct Cluster {
     churn_rng: Rng,
     /// Per-tick chance (ppm) of crashing the leader briefly (0 for most seeds).
     leader_churn_ppm: u64,
+    /// Per-tick chance (ppm) that a node's oldest background write becomes durable; 0 when
+    /// leaders write in place.
+    background_ppm: u64,
+    /// Decides when background writes land; its own stream, like `churn_rng`.
+    disk_rng: Rng,
     net: Network,
     nodes: Vec<SimNode>,
     election: ElectionSafety,
@@ -139,6 +164,7 @@ impl Cluster {
                 restart_at: 0,
                 reads: Vec::new(),
                 next_read_seq: 1,
+                background: VecDeque::new(),
             })
             .collect();
         let trace = Trace {
@@ -150,8 +176,13 @@ impl Cluster {
         let config_rng = rng.fork();
         let mut churn_rng = rng.fork();
         let leader_churn_ppm = churn_rng.pick(&[0, 0, 5_000, 20_000]);
+        let mut disk_rng = rng.fork();
+        let background_ppm = disk_rng.pick(&[0, 0, 100_000, 300_000, 700_000]);
         trace.log(0, || {
-            format!("seed {seed}: {params:?}, leader_churn_ppm: {leader_churn_ppm}")
+            format!(
+                "seed {seed}: {params:?}, leader_churn_ppm: {leader_churn_ppm}, \
+                 background_ppm: {background_ppm}"
+            )
         });
         Cluster {
             net: Network::new(params.nodes, params.faults),
@@ -162,6 +193,8 @@ impl Cluster {
             config_rng,
             churn_rng,
             leader_churn_ppm,
+            background_ppm,
+            disk_rng,
             params,
             now: 0,
             faults_on: true,
@@ -280,6 +313,7 @@ impl Cluster {
         n.node = None;
         n.status = None;
         n.reads.clear();
+        n.background.clear();
         n.sm = StateMachine::default();
         n.restart_at = self.now + down;
         self.workload.crashed(n.id);
@@ -416,10 +450,46 @@ impl Cluster {
 
     fn tick_all(&mut self) -> Check {
         for i in 0..self.nodes.len() {
+            if !self.nodes[i].background.is_empty() && self.disk_rng.chance(self.background_ppm) {
+                self.finish_background_write(i)?;
+                self.after_input(i)?;
+            }
             if let Some(node) = self.nodes[i].node.as_mut() {
                 node.tick();
                 self.after_input(i)?;
             }
+        }
+        Ok(())
+    }
+
+    /// Makes node `i`'s oldest background write durable and tells its core.
+    fn finish_background_write(&mut self, i: usize) -> Check {
+        let n = &mut self.nodes[i];
+        let Some(write) = n.background.pop_front() else {
+            return Ok(());
+        };
+        leader_append_only::check(n.id, write.term, &n.disk, &write.entries)?;
+        if let Some(hard_state) = write.hard_state {
+            durable_state::check(n.id, &n.disk.hard_state, &hard_state)?;
+            n.disk.hard_state = hard_state;
+        }
+        n.disk
+            .append(n.id, &write.entries, &mut self.log, &self.committed)?;
+        let id = n.id;
+        let count = write.entries.len();
+        if let (Some((index, term)), Some(node)) = (write.upto, n.node.as_mut()) {
+            node.persisted(index, term);
+        }
+        self.trace.log(self.now, || {
+            format!("n{id} background write of {count} entries is durable")
+        });
+        Ok(())
+    }
+
+    /// Makes every background write of node `i` durable, oldest first.
+    fn finish_background_writes(&mut self, i: usize) -> Check {
+        while !self.nodes[i].background.is_empty() {
+            self.finish_background_write(i)?;
         }
         Ok(())
     }
@@ -493,7 +563,35 @@ impl Cluster {
             self.crash(i, "before persisting a Ready (it is lost)");
             return Ok(false);
         }
-        self.persist(i, &ready)?;
+        // As the driver does: a leader whose term and vote are durable writes in the
+        // background; anything else first waits for those writes, then writes in place.
+        let n = &self.nodes[i];
+        let leading = n
+            .node
+            .as_ref()
+            .map(Node::status)
+            .filter(|s| s.role == RoleKind::Leader)
+            .map(|s| s.term);
+        let durable = n.disk.hard_state;
+        let background = self.background_ppm > 0
+            && leading.is_some()
+            && ready.snapshot.is_none()
+            && ready
+                .hard_state
+                .is_none_or(|hs| (hs.term, hs.vote) == (durable.term, durable.vote));
+        if background {
+            if ready.hard_state.is_some() || !ready.entries.is_empty() {
+                self.nodes[i].background.push_back(BackgroundWrite {
+                    term: leading.unwrap_or_default(),
+                    hard_state: ready.hard_state,
+                    entries: ready.entries.clone(),
+                    upto: None,
+                });
+            }
+        } else {
+            self.finish_background_writes(i)?;
+            self.persist(i, &ready)?;
+        }
         if self.faults_on && self.fault_rng.chance(self.params.ready_crash_ppm) {
             self.crash(i, "after persisting a Ready, before sending it");
             return Ok(false);
@@ -545,11 +643,21 @@ impl Cluster {
             self.read_state(i, read_state)?;
         }
         self.serve_reads(i)?;
-        self.nodes[i]
+        let n = &mut self.nodes[i];
+        let node = n
             .node
             .as_mut()
-            .expect("a node that handled a Ready without crashing is up")
-            .advance();
+            .expect("a node that handled a Ready without crashing is up");
+        if background {
+            let upto = node.advance_unpersisted();
+            if !ready.entries.is_empty()
+                && let Some(write) = n.background.back_mut()
+            {
+                write.upto = upto;
+            }
+        } else {
+            node.advance();
+        }
         self.maybe_compact(i)?;
         Ok(true)
     }
@@ -647,6 +755,9 @@ impl Cluster {
         if n.sm.applied < n.disk.snapshot_index() + self.params.snapshot_every {
             return Ok(());
         }
+        // As the driver does: the log holds everything up to the snapshot before compacting.
+        self.finish_background_writes(i)?;
+        let n = &mut self.nodes[i];
         let snapshot = n.sm.snapshot();
         n.disk.compact(n.id, &snapshot)?;
         let (id, index, term) = (n.id, snapshot.index, snapshot.term);
@@ -670,7 +781,7 @@ impl Cluster {
         if let Some(prev) = &n.status {
             monotonic_state::check(prev, &status)?;
             if self.protocol_rules {
-                leader_commit_rule::check(prev, &status, &n.disk)?;
+                leader_commit_rule::check(prev, &status, node)?;
             }
         }
         // Everything up to the commit index is committed: record it from the durable log.

@@ -6,7 +6,7 @@
 //! from the first entry's index. Each durable entry carries the chain hash of its log prefix so
 //! the log-matching checker can compare logs in O(1) per write.
 
-use raft_kv::raft::{Entry, HardState, Index, NodeId, Snapshot, Term};
+use raft_kv::raft::{Entry, HardState, Index, NodeId, Snapshot};
 
 use super::invariants::committed_entries::CommittedLog;
 use super::invariants::log_matching::{self, LogMatching};
@@ -44,14 +44,6 @@ impl Disk {
     /// The durable entry at `index`, if it is in the log (not compacted, not beyond the end).
     pub fn entry(&self, index: Index) -> Option<&Entry> {
         self.position(index).map(|p| &self.entries[p].0)
-    }
-
-    /// Term of the durable entry at `index`, including the snapshot's last entry.
-    pub fn term_at(&self, index: Index) -> Option<Term> {
-        match &self.snapshot {
-            Some(s) if s.index == index => Some(s.term),
-            _ => self.entry(index).map(|e| e.term),
-        }
     }
 
     /// The durable entries after the snapshot, for restarting a node.

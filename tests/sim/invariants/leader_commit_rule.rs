@@ -3,23 +3,23 @@
 //! committed indirectly, never by counting their replicas (the Figure 8 hazard).
 //!
 //! Checked whenever a leader's commit index grows within its term: the entry at the new commit
-//! index, in the leader's durable log, has the leader's term.
+//! index, in the leader's log, has the leader's term. (The log, not the disk: a leader that
+//! writes in the background commits on its followers' acknowledgements before its own write.)
 
-use raft_kv::raft::{RoleKind, Status};
+use raft_kv::raft::{Node, RoleKind, Status};
 
-use super::super::disk::Disk;
 use super::{Check, Violation};
 
 /// This invariant's name in failure reports.
 pub const NAME: &str = "leader_commit_rule";
 
-/// Checks a leader's new status against its previous one and its durable log.
-pub fn check(prev: &Status, now: &Status, disk: &Disk) -> Check {
+/// Checks a leader's new status against its previous one and its log.
+pub fn check(prev: &Status, now: &Status, node: &Node) -> Check {
     let leading = |s: &Status| s.role == RoleKind::Leader && s.term == now.term;
     if !leading(prev) || !leading(now) || now.commit <= prev.commit {
         return Ok(());
     }
-    match disk.term_at(now.commit) {
+    match node.term_at(now.commit) {
         Some(term) if term == now.term => Ok(()),
         Some(term) => Err(Violation::new(
             NAME,
@@ -31,13 +31,9 @@ pub fn check(prev: &Status, now: &Status, disk: &Disk) -> Check {
         None => Err(Violation::new(
             NAME,
             format!(
-                "n{}, leader of term {}, advanced its commit index to {}, beyond its durable log \
+                "n{}, leader of term {}, advanced its commit index to {}, outside its log \
                  (snapshot {}, last {})",
-                now.id,
-                now.term,
-                now.commit,
-                disk.snapshot_index(),
-                disk.last_index()
+                now.id, now.term, now.commit, now.snapshot_index, now.last_index
             ),
         )),
     }
