@@ -344,6 +344,10 @@ pub struct Driver {
     snapshot_writing: Option<Index>,
     /// Bytes of entry data applied since the last snapshot began.
     applied_bytes: u64,
+    /// Whether the next snapshot comes at this node's staggered point (see `maybe_snapshot`).
+    stagger_next_snapshot: bool,
+    /// How long the driver spent encoding the last snapshot, for its log line.
+    snapshot_encode_time: Duration,
     /// A snapshot written to disk that the log still has to be compacted to.
     snapshot_written: Option<(Index, Term, usize)>,
     /// A leader's log write running on a blocking thread; it holds `storage` meanwhile.
@@ -461,6 +465,8 @@ impl Driver {
             io: Arc::default(),
             snapshot_writing: None,
             applied_bytes: 0,
+            stagger_next_snapshot: true,
+            snapshot_encode_time: Duration::ZERO,
             snapshot_written: None,
             writing: None,
             queued: QueuedWrite::default(),
@@ -1045,6 +1051,7 @@ impl Driver {
         self.applied_term = snapshot.term;
         self.snapshot_index = snapshot.index;
         self.applied_bytes = 0;
+        self.stagger_next_snapshot = true;
         // Writes proposed at or below the snapshot have an unknown fate here.
         let covered: Vec<Index> = self
             .proposed
@@ -1137,24 +1144,34 @@ impl Driver {
         if self.snapshot_writing.is_some() {
             return;
         }
-        // Nodes take their first snapshot at staggered points, so that a cluster applying the
-        // same log does not pause for its snapshots all at once.
-        let stagger = if self.snapshot_index == 0 {
-            self.options.snapshot_entries * (self.id - 1) / (2 * self.voters)
+        // Every node applies the same log at about the same pace, so left alone they would all
+        // take their snapshots, and pause to encode them, at the same moment: with enough of
+        // them paused at once, the leader loses its quorum. So a node's first snapshot after
+        // it starts (or installs one from the leader) waits for an extra share of the interval
+        // that grows with its id; the nodes then keep their spread-out phases.
+        let (extra_entries, extra_bytes) = if self.stagger_next_snapshot {
+            let share = |interval: u64| interval / self.voters * (self.id - 1);
+            (
+                share(self.options.snapshot_entries),
+                share(self.options.snapshot_bytes),
+            )
         } else {
-            0
+            (0, 0)
         };
-        if self.applied < self.snapshot_index + self.options.snapshot_entries + stagger
-            && self.applied_bytes < self.options.snapshot_bytes
+        if self.applied < self.snapshot_index + self.options.snapshot_entries + extra_entries
+            && self.applied_bytes < self.options.snapshot_bytes + extra_bytes
         {
             return;
         }
+        self.stagger_next_snapshot = false;
         self.applied_bytes = 0;
+        let started = Instant::now();
         let snapshot = Snapshot {
             index: self.applied,
             term: self.applied_term,
             data: self.kv.snapshot(),
         };
+        self.snapshot_encode_time = started.elapsed();
         self.snapshot_writing = Some(snapshot.index);
         let dir = self.options.data_dir.clone();
         let inbox = self.inbox_tx.clone();
@@ -1192,7 +1209,12 @@ impl Driver {
             // A newer snapshot from the leader was installed while this one was written.
             return;
         }
-        info!(index, bytes, "snapshot taken, log compacted");
+        info!(
+            index,
+            bytes,
+            encode_ms = self.snapshot_encode_time.as_millis() as u64,
+            "snapshot taken, log compacted"
+        );
         self.snapshot_index = index;
         self.node.compact(Snapshot {
             index,
