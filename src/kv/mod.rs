@@ -29,4 +29,4 @@ mod state;
 mod table;
 
 pub use command::{Access, Command, CommandError, Spec};
-pub use state::{KvState, SnapshotError, purge_batch};
+pub use state::{KvState, SnapshotEncoder, SnapshotError, purge_batch};

@@ -31,6 +31,21 @@ impl From<prost::DecodeError> for SnapshotError {
     }
 }
 
+/// A snapshot being encoded step by step; see [`KvState::snapshot_encoder`].
+#[derive(Debug)]
+pub struct SnapshotEncoder {
+    buf: Vec<u8>,
+    /// Where the next step resumes; `None` once the snapshot is complete.
+    at: Option<super::table::Position>,
+}
+
+impl SnapshotEncoder {
+    /// The encoded snapshot; complete only after a step returned true.
+    pub fn into_bytes(self) -> Bytes {
+        Bytes::from(self.buf)
+    }
+}
+
 /// The in-memory key-value state every replica holds, changed only by applying log entries.
 ///
 /// Invariants:
@@ -175,6 +190,14 @@ impl KvState {
     /// Encodes the whole state as a `pb::KvSnapshot`, written field by field straight into one
     /// buffer of the exact size (no intermediate message holding a copy of every entry).
     pub fn snapshot(&self) -> Bytes {
+        let mut encoder = self.snapshot_encoder();
+        while !self.snapshot_step(&mut encoder, usize::MAX) {}
+        encoder.into_bytes()
+    }
+
+    /// Starts encoding a snapshot in steps (see [`KvState::snapshot_step`]), so that a large
+    /// state need not be encoded in one go. The state must not change until the last step.
+    pub fn snapshot_encoder(&self) -> SnapshotEncoder {
         let entries: usize = self
             .table
             .iter_unordered()
@@ -186,28 +209,47 @@ impl KvState {
         let header = scalar_len(SNAPSHOT_NOW_MS, self.now_ms as u64)
             + scalar_len(SNAPSHOT_VERSION_COUNTER, self.version_counter)
             + scalar_len(SNAPSHOT_DELETED_VERSION, self.deleted_version);
-        let mut buf = Vec::with_capacity(entries + header);
-        for e in self.table.iter() {
-            encoding::encode_key(SNAPSHOT_ENTRIES, WireType::LengthDelimited, &mut buf);
-            encoding::encode_varint(snapshot_entry_len(e) as u64, &mut buf);
-            put_bytes(ENTRY_KEY, e.key(), &mut buf);
-            put_bytes(ENTRY_VALUE, e.value(), &mut buf);
+        SnapshotEncoder {
+            buf: Vec::with_capacity(entries + header),
+            at: Some(self.table.iter().position()),
+        }
+    }
+
+    /// Encodes up to `max_entries` more keys into `encoder`; returns true once the snapshot is
+    /// complete. The result is the same as [`KvState::snapshot`] of the state at the start,
+    /// provided the state did not change in between.
+    pub fn snapshot_step(&self, encoder: &mut SnapshotEncoder, max_entries: usize) -> bool {
+        let Some(at) = encoder.at else {
+            return true;
+        };
+        let buf = &mut encoder.buf;
+        let mut iter = self.table.iter_at(at);
+        for _ in 0..max_entries {
+            let Some(e) = iter.next() else {
+                put_scalar(SNAPSHOT_NOW_MS, self.now_ms as u64, buf);
+                put_scalar(SNAPSHOT_VERSION_COUNTER, self.version_counter, buf);
+                put_scalar(SNAPSHOT_DELETED_VERSION, self.deleted_version, buf);
+                debug_assert_eq!(
+                    buf.len(),
+                    buf.capacity(),
+                    "snapshot size was computed exactly"
+                );
+                encoder.at = None;
+                return true;
+            };
+            encoding::encode_key(SNAPSHOT_ENTRIES, WireType::LengthDelimited, buf);
+            encoding::encode_varint(snapshot_entry_len(e) as u64, buf);
+            put_bytes(ENTRY_KEY, e.key(), buf);
+            put_bytes(ENTRY_VALUE, e.value(), buf);
             put_scalar(
                 ENTRY_EXPIRE_AT_MS,
                 e.expire_at_ms().unwrap_or(0) as u64,
-                &mut buf,
+                buf,
             );
-            put_scalar(ENTRY_VERSION, e.version(), &mut buf);
+            put_scalar(ENTRY_VERSION, e.version(), buf);
         }
-        put_scalar(SNAPSHOT_NOW_MS, self.now_ms as u64, &mut buf);
-        put_scalar(SNAPSHOT_VERSION_COUNTER, self.version_counter, &mut buf);
-        put_scalar(SNAPSHOT_DELETED_VERSION, self.deleted_version, &mut buf);
-        debug_assert_eq!(
-            buf.len(),
-            buf.capacity(),
-            "snapshot size was computed exactly"
-        );
-        Bytes::from(buf)
+        encoder.at = Some(iter.position());
+        false
     }
 
     /// Replaces the state with a decoded snapshot, reading the entries straight from `data`
@@ -1529,6 +1571,16 @@ mod tests {
         );
         let snap = a.snapshot();
         assert_eq!(snap, Bytes::from(prost_snapshot(&a).encode_to_vec()));
+        // Encoding in small steps gives the same bytes.
+        for step in [1, 7, 1000] {
+            let mut encoder = a.snapshot_encoder();
+            let mut steps = 0;
+            while !a.snapshot_step(&mut encoder, step) {
+                steps += 1;
+            }
+            assert!(steps >= a.len() / step);
+            assert_eq!(encoder.into_bytes(), snap, "steps of {step}");
+        }
         let decoded = pb::KvSnapshot::decode(snap.clone()).unwrap();
         assert_eq!(decoded.entries.len(), a.len());
 

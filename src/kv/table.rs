@@ -364,6 +364,35 @@ impl Table {
     }
 }
 
+/// A place in [`Table::iter`] order that does not borrow the table, so that a long walk can
+/// be split across several calls. It is only meaningful while the table is not modified.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Position {
+    bucket: usize,
+    slot: u32,
+}
+
+impl Table {
+    /// Resumes [`Table::iter`] at `position`, which the table must not have changed since.
+    pub(super) fn iter_at(&self, position: Position) -> Iter<'_> {
+        Iter {
+            table: self,
+            bucket: position.bucket,
+            slot: position.slot,
+        }
+    }
+}
+
+impl Iter<'_> {
+    /// Where this iterator stands, to resume it later with [`Table::iter_at`].
+    pub(super) fn position(&self) -> Position {
+        Position {
+            bucket: self.bucket,
+            slot: self.slot,
+        }
+    }
+}
+
 /// Iterates a [`Table`]'s keys in `(hash, key)` order.
 pub(super) struct Iter<'a> {
     /// The table iterated.
