@@ -906,10 +906,7 @@ impl Driver {
             entries,
             upto,
         } = std::mem::take(&mut self.queued);
-        self.io.fsyncs.fetch_add(1, Ordering::Relaxed);
-        self.io
-            .entries_written
-            .fetch_add(entries.len() as u64, Ordering::Relaxed);
+        self.count_log_write(entries.len());
         let task = tokio::task::spawn_blocking(move || {
             let result = storage.persist(hard_state.as_ref(), None, &entries);
             (storage, result)
@@ -930,11 +927,7 @@ impl Driver {
         let Some(write) = self.writing.take() else {
             return;
         };
-        match joined {
-            Ok((storage, Ok(()))) => self.storage = Some(storage),
-            Ok((_, Err(err))) => fatal(&format!("persisting the raft log failed: {err}")),
-            Err(err) => fatal(&format!("persist task failed: {err}")),
-        }
+        self.take_back_storage(joined, "persisting the raft log");
         if let Some(hs) = write.hard_state {
             self.durable_hard_state = hs;
         }
@@ -1020,10 +1013,7 @@ impl Driver {
         let Some(mut storage) = self.storage.take() else {
             fatal("storage missing while persisting");
         };
-        self.io.fsyncs.fetch_add(1, Ordering::Relaxed);
-        self.io
-            .entries_written
-            .fetch_add(entries.len() as u64, Ordering::Relaxed);
+        self.count_log_write(entries.len());
         let joined = if self.node.status().role == RoleKind::Leader || snapshot.is_some() {
             // The leader's appends are already on their way to the followers; its network
             // tasks keep running while a blocking thread writes its copy.
@@ -1039,16 +1029,31 @@ impl Driver {
             let result = storage.persist(hard_state.as_ref(), snapshot.as_ref(), &entries);
             Ok((storage, result))
         };
-        match joined {
-            Ok((storage, Ok(()))) => {
-                self.storage = Some(storage);
-                if let Some(hs) = hard_state {
-                    self.durable_hard_state = hs;
-                }
-            }
-            Ok((_, Err(err))) => fatal(&format!("persisting the raft log failed: {err}")),
-            Err(err) => fatal(&format!("persist task failed: {err}")),
+        self.take_back_storage(joined, "persisting the raft log");
+        if let Some(hs) = hard_state {
+            self.durable_hard_state = hs;
         }
+    }
+
+    /// Puts back the storage that a write used; a failed write stops the node.
+    fn take_back_storage(
+        &mut self,
+        joined: Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError>,
+        what: &str,
+    ) {
+        match joined {
+            Ok((storage, Ok(()))) => self.storage = Some(storage),
+            Ok((_, Err(err))) => fatal(&format!("{what} failed: {err}")),
+            Err(err) => fatal(&format!("{what} failed, its task died: {err}")),
+        }
+    }
+
+    /// Counts one log write (one fsync) of `entries` entries, for `INFO raft`.
+    fn count_log_write(&self, entries: usize) {
+        self.io.fsyncs.fetch_add(1, Ordering::Relaxed);
+        self.io
+            .entries_written
+            .fetch_add(entries as u64, Ordering::Relaxed);
     }
 
     fn install_snapshot(&mut self, snapshot: Snapshot) {
@@ -1244,11 +1249,7 @@ impl Driver {
             (storage, result)
         })
         .await;
-        match joined {
-            Ok((storage, Ok(()))) => self.storage = Some(storage),
-            Ok((_, Err(err))) => fatal(&format!("compacting the log failed: {err}")),
-            Err(err) => fatal(&format!("compaction task failed: {err}")),
-        }
+        self.take_back_storage(joined, "compacting the log");
         if index <= self.snapshot_index {
             // A newer snapshot from the leader was installed while this one was written.
             return;
