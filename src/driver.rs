@@ -300,6 +300,36 @@ pub struct DriverOptions {
     pub data_dir: std::path::PathBuf,
 }
 
+/// A driver turn longer than this is logged with where its time went: a node that stops
+/// answering for hundreds of milliseconds costs its cluster an election.
+const SLOW_TURN: Duration = Duration::from_millis(200);
+
+/// What woke the driver for a turn.
+enum Event {
+    Shutdown,
+    Tick,
+    Written(Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError>),
+    Input(Input),
+    Encode,
+}
+
+/// Time one driver turn spent in its slow parts.
+#[derive(Default)]
+struct TurnTimes {
+    /// Waiting for the leader's background log writes to finish.
+    drain: Duration,
+    /// Writing and fsyncing the log in place.
+    persist: Duration,
+    /// Applying committed entries and answering their clients.
+    apply: Duration,
+    /// Encoding part of a snapshot.
+    encode: Duration,
+    /// Compacting the log to a written snapshot.
+    compact: Duration,
+    /// Inputs (messages, commands) handled.
+    inputs: usize,
+}
+
 /// The raft actor. Create it with [`Driver::new`], then [`Driver::run`] it on the runtime.
 pub struct Driver {
     node: Node,
@@ -357,6 +387,10 @@ pub struct Driver {
     held: Vec<raft::Entry>,
     /// A snapshot written to disk that the log still has to be compacted to.
     snapshot_written: Option<(Index, Term, usize)>,
+    /// When the last tick was handled.
+    last_tick: Instant,
+    /// Where the current driver turn spent its time, for the slow-turn warning.
+    turn: TurnTimes,
     /// A leader's log write running on a blocking thread; it holds `storage` meanwhile.
     writing: Option<BackgroundWrite>,
     /// What a leader handed out for its log while `writing` ran: the next background write.
@@ -473,6 +507,8 @@ impl Driver {
             snapshot_writing: None,
             applied_bytes: 0,
             stagger_next_snapshot: true,
+            turn: TurnTimes::default(),
+            last_tick: Instant::now(),
             snapshot_encode_time: Duration::ZERO,
             encoding: None,
             held: Vec::new(),
@@ -497,31 +533,47 @@ impl Driver {
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut stop_by: Option<Instant> = None;
         loop {
-            tokio::select! {
+            let event = tokio::select! {
                 biased;
-                _ = shutdown.cancelled(), if stop_by.is_none() => {
+                _ = shutdown.cancelled(), if stop_by.is_none() => Event::Shutdown,
+                _ = ticker.tick() => Event::Tick,
+                joined = background_write(&mut self.writing), if self.writing.is_some() => {
+                    Event::Written(joined)
+                }
+                input = self.inbox_rx.recv() => match input {
+                    Some(input) => Event::Input(input),
+                    None => break,
+                },
+                // A snapshot being encoded goes on when nothing else is waiting. Yielding to
+                // the runtime first matters: an always-ready branch would keep this task
+                // running from step to step without the runtime ever polling its sockets or
+                // timers, and the node would fall silent for the whole encoding.
+                () = tokio::task::yield_now(), if self.encoding.is_some() => Event::Encode,
+            };
+            let woke = Instant::now();
+            self.turn = TurnTimes::default();
+            match event {
+                Event::Shutdown => {
                     stop_by = Some(Instant::now() + SHUTDOWN_TRANSFER_TIMEOUT);
                     if self.node.status().role == RoleKind::Leader {
                         info!("transferring leadership before shutdown");
                         self.node.transfer_leadership(None);
                     }
                 }
-                _ = ticker.tick() => self.on_tick(),
-                joined = background_write(&mut self.writing), if self.writing.is_some() => {
-                    self.on_background_write_done(joined);
-                }
-                input = self.inbox_rx.recv() => {
-                    let Some(input) = input else { break };
+                Event::Tick => self.on_tick(),
+                Event::Written(joined) => self.on_background_write_done(joined),
+                Event::Input(input) => {
                     self.handle_input(input);
+                    self.turn.inputs = 1;
                     for _ in 1..MAX_INPUTS_PER_TURN {
                         match self.inbox_rx.try_recv() {
                             Ok(input) => self.handle_input(input),
                             Err(_) => break,
                         }
+                        self.turn.inputs += 1;
                     }
                 }
-                // A snapshot being encoded goes on at once when nothing else is waiting.
-                () = std::future::ready(()), if self.encoding.is_some() => {}
+                Event::Encode => {}
             }
             self.flush_forwards();
             let mut turns = 0;
@@ -538,8 +590,11 @@ impl Driver {
             }
             self.continue_snapshot();
             if let Some((index, term, bytes)) = self.snapshot_written.take() {
+                let started = Instant::now();
                 self.compact_to_snapshot(index, term, bytes).await;
+                self.turn.compact = started.elapsed();
             }
+            self.warn_if_slow(woke.elapsed());
             if let Some(stop_by) = stop_by
                 && (self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by)
             {
@@ -549,6 +604,26 @@ impl Driver {
         self.finish_background_writes().await;
         self.fail_everything();
         info!("driver stopped");
+    }
+
+    /// Logs a turn that kept the node from its peers and clients for too long, with where the
+    /// time went.
+    fn warn_if_slow(&self, took: Duration) {
+        if took < SLOW_TURN {
+            return;
+        }
+        let ms = |d: Duration| d.as_millis() as u64;
+        let t = &self.turn;
+        warn!(
+            took_ms = ms(took),
+            drain_ms = ms(t.drain),
+            persist_ms = ms(t.persist),
+            apply_ms = ms(t.apply),
+            encode_ms = ms(t.encode),
+            compact_ms = ms(t.compact),
+            inputs = t.inputs,
+            "slow driver turn"
+        );
     }
 
     fn handle_input(&mut self, input: Input) {
@@ -716,6 +791,13 @@ impl Driver {
     }
 
     fn on_tick(&mut self) {
+        let now = Instant::now();
+        let gap = now - std::mem::replace(&mut self.last_tick, now);
+        if gap >= SLOW_TURN {
+            // The runtime, not one driver turn, kept the ticks away (or the process was not
+            // scheduled): the core's timers stood still meanwhile.
+            warn!(gap_ms = gap.as_millis() as u64, "ticks were late");
+        }
         self.ticks += 1;
         self.node.tick();
         // Retry parked commands: a leader may have appeared.
@@ -940,10 +1022,12 @@ impl Driver {
     /// Waits for the running background write and writes the queued one, so that the disk
     /// holds everything handed out so far.
     async fn finish_background_writes(&mut self) {
+        let started = Instant::now();
         while self.writing.is_some() {
             let joined = background_write(&mut self.writing).await;
             self.on_background_write_done(joined);
         }
+        self.turn.drain += started.elapsed();
     }
 
     /// Applies committed entries, then answers the reads they make servable.
@@ -951,6 +1035,7 @@ impl Driver {
         let Some((committed_entries, read_states)) = work else {
             return;
         };
+        let started = Instant::now();
         for entry in committed_entries {
             if self.encoding.is_some() {
                 self.held.push(entry);
@@ -962,6 +1047,7 @@ impl Driver {
             self.on_read_state(state);
         }
         self.serve_confirmed_reads();
+        self.turn.apply += started.elapsed();
     }
 
     fn send(&self, messages: Option<Vec<Envelope>>) {
@@ -1013,6 +1099,7 @@ impl Driver {
         let Some(mut storage) = self.storage.take() else {
             fatal("storage missing while persisting");
         };
+        let started = Instant::now();
         self.count_log_write(entries.len());
         let joined = if self.node.status().role == RoleKind::Leader || snapshot.is_some() {
             // The leader's appends are already on their way to the followers; its network
@@ -1033,6 +1120,7 @@ impl Driver {
         if let Some(hs) = hard_state {
             self.durable_hard_state = hs;
         }
+        self.turn.persist += started.elapsed();
     }
 
     /// Puts back the storage that a write used; a failed write stops the node.
@@ -1206,7 +1294,10 @@ impl Driver {
         let Some((_, _, encoder, _)) = self.encoding.as_mut() else {
             return;
         };
-        if !self.kv.snapshot_step(encoder, SNAPSHOT_KEYS_PER_TURN) {
+        let step = Instant::now();
+        let done = self.kv.snapshot_step(encoder, SNAPSHOT_KEYS_PER_TURN);
+        self.turn.encode += step.elapsed();
+        if !done {
             return;
         }
         let Some((index, term, encoder, started)) = self.encoding.take() else {
@@ -1230,10 +1321,12 @@ impl Driver {
                 result,
             });
         });
+        let started = Instant::now();
         for entry in std::mem::take(&mut self.held) {
             self.apply(entry);
         }
         self.serve_confirmed_reads();
+        self.turn.apply += started.elapsed();
     }
 
     /// Compacts the log to a snapshot that is durable on disk.
