@@ -383,8 +383,6 @@ pub struct Driver {
     snapshot_encode_time: Duration,
     /// A snapshot being encoded a step per turn: its index and term, and when it began.
     encoding: Option<(Index, Term, crate::kv::SnapshotEncoder, Instant)>,
-    /// Committed entries held back while `encoding` runs: the state must not change under it.
-    held: Vec<raft::Entry>,
     /// A snapshot written to disk that the log still has to be compacted to.
     snapshot_written: Option<(Index, Term, usize)>,
     /// When the last tick was handled.
@@ -511,7 +509,6 @@ impl Driver {
             last_tick: Instant::now(),
             snapshot_encode_time: Duration::ZERO,
             encoding: None,
-            held: Vec::new(),
             snapshot_written: None,
             writing: None,
             queued: QueuedWrite::default(),
@@ -1037,11 +1034,7 @@ impl Driver {
         };
         let started = Instant::now();
         for entry in committed_entries {
-            if self.encoding.is_some() {
-                self.held.push(entry);
-            } else {
-                self.apply(entry);
-            }
+            self.apply(entry);
         }
         for state in read_states {
             self.on_read_state(state);
@@ -1146,11 +1139,11 @@ impl Driver {
 
     fn install_snapshot(&mut self, snapshot: Snapshot) {
         // The leader's snapshot replaces the state, and with it any snapshot being encoded
-        // and the entries held for it (all at or below the leader's snapshot).
+        // (of an older state: this node's applied index is below the leader's snapshot).
         if self.encoding.take().is_some() {
             self.snapshot_writing = None;
+            self.kv.abandon_snapshot();
         }
-        self.held.clear();
         if let Err(err) = self.kv.restore(&snapshot.data) {
             fatal(&format!(
                 "installing snapshot at {} failed: {err}",
@@ -1253,10 +1246,11 @@ impl Driver {
     }
 
     /// Starts a snapshot once enough entries were applied since the last. The state machine is
-    /// encoded a step per driver turn (see `continue_snapshot`), with committed entries held
-    /// back meanwhile, so that a large state does not stop the node from answering its peers
-    /// (at a million keys, encoding in one go paused a node for 0.3-0.7 s, longer than the
-    /// shortest election timeout); the log is compacted once the file is durable.
+    /// encoded a step per driver turn (see `continue_snapshot`), so that a large state does not
+    /// stop the node from answering its peers (at a million keys, encoding in one go paused a
+    /// node for 0.3-0.7 s, longer than the shortest election timeout). Entries go on being
+    /// applied meanwhile: the state machine keeps its state as of the snapshot's index for the
+    /// encoder, copy-on-write. The log is compacted once the file is durable.
     fn maybe_snapshot(&mut self) {
         if self.snapshot_writing.is_some() || self.encoding.is_some() {
             return;
@@ -1288,8 +1282,7 @@ impl Driver {
     }
 
     /// Encodes the next part of a snapshot in progress. Once complete, the file is written and
-    /// fsynced on a blocking thread while the node keeps serving, and the entries held back
-    /// meanwhile are applied.
+    /// fsynced on a blocking thread while the node keeps serving.
     fn continue_snapshot(&mut self) {
         let Some((_, _, encoder, _)) = self.encoding.as_mut() else {
             return;
@@ -1321,12 +1314,6 @@ impl Driver {
                 result,
             });
         });
-        let started = Instant::now();
-        for entry in std::mem::take(&mut self.held) {
-            self.apply(entry);
-        }
-        self.serve_confirmed_reads();
-        self.turn.apply += started.elapsed();
     }
 
     /// Compacts the log to a snapshot that is durable on disk.

@@ -10,7 +10,7 @@ use super::command::{
 };
 use super::glob;
 use super::reply;
-use super::table::{Fnv, Slot, Table};
+use super::table::{Fnv, Slot, Table, Walked};
 use crate::pb;
 
 /// Set on the WATCH version of a key that is still stored but already expired, so that a key
@@ -35,14 +35,32 @@ impl From<prost::DecodeError> for SnapshotError {
 #[derive(Debug)]
 pub struct SnapshotEncoder {
     buf: Vec<u8>,
-    /// Where the next step resumes; `None` once the snapshot is complete.
-    at: Option<super::table::Position>,
+    /// The state's scalars at the start, written after the entries.
+    now_ms: i64,
+    version_counter: u64,
+    deleted_version: u64,
+    /// Whether the snapshot is complete.
+    done: bool,
 }
 
 impl SnapshotEncoder {
     /// The encoded snapshot; complete only after a step returned true.
     pub fn into_bytes(self) -> Bytes {
         Bytes::from(self.buf)
+    }
+
+    /// Appends the scalars once every entry is written.
+    fn finish(&mut self) {
+        let buf = &mut self.buf;
+        put_scalar(SNAPSHOT_NOW_MS, self.now_ms as u64, buf);
+        put_scalar(SNAPSHOT_VERSION_COUNTER, self.version_counter, buf);
+        put_scalar(SNAPSHOT_DELETED_VERSION, self.deleted_version, buf);
+        debug_assert_eq!(
+            buf.len(),
+            buf.capacity(),
+            "snapshot size was computed exactly"
+        );
+        self.done = true;
     }
 }
 
@@ -190,14 +208,30 @@ impl KvState {
     /// Encodes the whole state as a `pb::KvSnapshot`, written field by field straight into one
     /// buffer of the exact size (no intermediate message holding a copy of every entry).
     pub fn snapshot(&self) -> Bytes {
-        let mut encoder = self.snapshot_encoder();
-        while !self.snapshot_step(&mut encoder, usize::MAX) {}
+        let mut encoder = self.new_encoder();
+        self.table
+            .walk_all(|e| put_snapshot_entry(e, &mut encoder.buf));
+        encoder.finish();
         encoder.into_bytes()
     }
 
-    /// Starts encoding a snapshot in steps (see [`KvState::snapshot_step`]), so that a large
-    /// state need not be encoded in one go. The state must not change until the last step.
-    pub fn snapshot_encoder(&self) -> SnapshotEncoder {
+    /// Starts encoding a snapshot of the state as it is now, in steps (see
+    /// [`KvState::snapshot_step`]), so that a large state need not be encoded in one go. The
+    /// state may change meanwhile: the keyspace keeps, copy-on-write, the slot of each key that
+    /// changes before the encoding reaches it. Starting another encoding abandons this one.
+    pub fn snapshot_encoder(&mut self) -> SnapshotEncoder {
+        let encoder = self.new_encoder();
+        self.table.freeze();
+        encoder
+    }
+
+    /// Abandons the encoding under way, if any, freeing what it kept.
+    pub fn abandon_snapshot(&mut self) {
+        self.table.thaw();
+    }
+
+    /// An encoder sized for the state as it is now, with its scalars.
+    fn new_encoder(&self) -> SnapshotEncoder {
         let entries: usize = self
             .table
             .iter_unordered()
@@ -211,45 +245,36 @@ impl KvState {
             + scalar_len(SNAPSHOT_DELETED_VERSION, self.deleted_version);
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
-            at: Some(self.table.iter().position()),
+            now_ms: self.now_ms,
+            version_counter: self.version_counter,
+            deleted_version: self.deleted_version,
+            done: false,
         }
     }
 
     /// Encodes up to `max_entries` more keys into `encoder`; returns true once the snapshot is
-    /// complete. The result is the same as [`KvState::snapshot`] of the state at the start,
-    /// provided the state did not change in between.
-    pub fn snapshot_step(&self, encoder: &mut SnapshotEncoder, max_entries: usize) -> bool {
-        let Some(at) = encoder.at else {
+    /// complete. The result is the same as [`KvState::snapshot`] of the state when
+    /// [`KvState::snapshot_encoder`] was called, whatever was applied in between.
+    pub fn snapshot_step(&mut self, encoder: &mut SnapshotEncoder, max_entries: usize) -> bool {
+        if encoder.done {
             return true;
-        };
-        let buf = &mut encoder.buf;
-        let mut iter = self.table.iter_at(at);
-        for _ in 0..max_entries {
-            let Some(e) = iter.next() else {
-                put_scalar(SNAPSHOT_NOW_MS, self.now_ms as u64, buf);
-                put_scalar(SNAPSHOT_VERSION_COUNTER, self.version_counter, buf);
-                put_scalar(SNAPSHOT_DELETED_VERSION, self.deleted_version, buf);
-                debug_assert_eq!(
-                    buf.len(),
-                    buf.capacity(),
-                    "snapshot size was computed exactly"
-                );
-                encoder.at = None;
-                return true;
-            };
-            encoding::encode_key(SNAPSHOT_ENTRIES, WireType::LengthDelimited, buf);
-            encoding::encode_varint(snapshot_entry_len(e) as u64, buf);
-            put_bytes(ENTRY_KEY, e.key(), buf);
-            put_bytes(ENTRY_VALUE, e.value(), buf);
-            put_scalar(
-                ENTRY_EXPIRE_AT_MS,
-                e.expire_at_ms().unwrap_or(0) as u64,
-                buf,
-            );
-            put_scalar(ENTRY_VERSION, e.version(), buf);
         }
-        encoder.at = Some(iter.position());
-        false
+        if !self.table.is_frozen() {
+            // Another encoder was started, or this one abandoned: its bytes would be wrong.
+            debug_assert!(false, "snapshot step without a frozen table");
+            return false;
+        }
+        let buf = &mut encoder.buf;
+        match self
+            .table
+            .walk_frozen(max_entries, |e| put_snapshot_entry(e, buf))
+        {
+            Walked::Done => {
+                encoder.finish();
+                true
+            }
+            Walked::More => false,
+        }
     }
 
     /// Replaces the state with a decoded snapshot, reading the entries straight from `data`
@@ -830,6 +855,20 @@ fn put_bytes(tag: u32, value: &[u8], buf: &mut Vec<u8>) {
         encoding::encode_varint(value.len() as u64, buf);
         buf.put_slice(value);
     }
+}
+
+/// Appends `e` as one `KvSnapshot.entries` field.
+fn put_snapshot_entry(e: &Slot, buf: &mut Vec<u8>) {
+    encoding::encode_key(SNAPSHOT_ENTRIES, WireType::LengthDelimited, buf);
+    encoding::encode_varint(snapshot_entry_len(e) as u64, buf);
+    put_bytes(ENTRY_KEY, e.key(), buf);
+    put_bytes(ENTRY_VALUE, e.value(), buf);
+    put_scalar(
+        ENTRY_EXPIRE_AT_MS,
+        e.expire_at_ms().unwrap_or(0) as u64,
+        buf,
+    );
+    put_scalar(ENTRY_VERSION, e.version(), buf);
 }
 
 /// Encoded length of one `KvSnapshotEntry` body.
@@ -1452,6 +1491,80 @@ mod tests {
         s.apply(&batch(&refs, 1000));
     }
 
+    /// A snapshot encoded in steps while entries keep being applied is the snapshot of the
+    /// state at its start: the keyspace saves, copy-on-write, each key changed before the
+    /// encoder reaches it, whether it was overwritten, deleted, re-expired, created, flushed,
+    /// or the table grew or shrank meanwhile.
+    #[test]
+    fn snapshot_encoded_while_applying_is_the_state_at_its_start() {
+        const KEYS: u64 = 3000;
+        for seed in 0..40 {
+            let mut rng = Rng(seed);
+            let mut s = KvState::new();
+            let initial: Vec<String> = (0..rng.below(KEYS))
+                .map(|i| match i % 5 {
+                    0 => format!("set k{i} v{i} px {}", 100_000 + i),
+                    _ => format!("set k{i} {}", "x".repeat((i % 40) as usize)),
+                })
+                .collect();
+            apply_all(&mut s, &initial);
+            let want = s.snapshot();
+            let mut encoder = s.snapshot_encoder();
+            let mut steps = 0;
+            while !s.snapshot_step(&mut encoder, rng.below(300) as usize + 1) {
+                steps += 1;
+                assert!(steps < 100_000, "seed {seed}: the encoding does not end");
+                let n = rng.below(400);
+                let cmds: Vec<String> = (0..n)
+                    .map(|_| {
+                        let k = rng.below(KEYS * 2);
+                        match rng.below(40) {
+                            0..=14 => format!("set k{k} new{k}"),
+                            15..=24 => format!("del k{k}"),
+                            25..=28 => format!("pexpire k{k} 5000"),
+                            29..=31 => format!("persist k{k}"),
+                            32..=35 => format!("append k{k} tail"),
+                            36..=38 => format!("incr n{k}"),
+                            _ if rng.below(20) == 0 => "flushall".to_string(),
+                            _ => format!("get k{k}"),
+                        }
+                    })
+                    .collect();
+                apply_all(&mut s, &cmds);
+                s.table.check();
+            }
+            assert_eq!(encoder.into_bytes(), want, "seed {seed}");
+            assert!(!s.table.is_frozen(), "seed {seed}: the table stays frozen");
+            // A later encoding of the changed state matches its own one-shot snapshot.
+            let now = s.snapshot();
+            let mut encoder = s.snapshot_encoder();
+            while !s.snapshot_step(&mut encoder, 97) {}
+            assert_eq!(encoder.into_bytes(), now, "seed {seed}: second encoding");
+        }
+    }
+
+    /// Abandoning an encoding frees what it saved, and a new one starts afresh.
+    #[test]
+    fn abandoned_snapshot_encoding_thaws_the_keyspace() {
+        let mut s = KvState::new();
+        apply_all(
+            &mut s,
+            &(0..500).map(|i| format!("set k{i} v")).collect::<Vec<_>>(),
+        );
+        let mut encoder = s.snapshot_encoder();
+        assert!(!s.snapshot_step(&mut encoder, 10));
+        apply_all(
+            &mut s,
+            &(0..500).map(|i| format!("set k{i} w")).collect::<Vec<_>>(),
+        );
+        s.abandon_snapshot();
+        assert!(!s.table.is_frozen());
+        let want = s.snapshot();
+        let mut encoder = s.snapshot_encoder();
+        while !s.snapshot_step(&mut encoder, 64) {}
+        assert_eq!(encoder.into_bytes(), want);
+    }
+
     #[test]
     fn scan_returns_every_key_present_throughout_despite_growth_and_shrink() {
         const TRANSIENT_KEYS: u64 = 4000;
@@ -1578,7 +1691,7 @@ mod tests {
             while !a.snapshot_step(&mut encoder, step) {
                 steps += 1;
             }
-            assert!(steps >= a.len() / step);
+            assert!(steps + 1 >= a.len() / step);
             assert_eq!(encoder.into_bytes(), snap, "steps of {step}");
         }
         let decoded = pb::KvSnapshot::decode(snap.clone()).unwrap();

@@ -29,6 +29,9 @@
 //! - The hash is unkeyed (replicas must agree on it), so a client that crafts many keys sharing
 //!   their top hash bits can make one chain long, as it could with any deterministic hash.
 
+use std::collections::BTreeMap;
+use std::ops::Bound;
+
 /// Marks the end of a chain and the end of the free list.
 const NIL: u32 = u32::MAX;
 
@@ -108,6 +111,37 @@ pub(super) struct Table {
     free: u32,
     /// Number of live slots.
     len: usize,
+    /// The table as it was at [`Table::freeze`], while a walk of it is under way.
+    frozen: Option<Box<Frozen>>,
+}
+
+/// What a walk of the table as it was at [`Table::freeze`] needs while the table goes on
+/// changing: copy-on-write at the granularity of one key. The first change to a key the walk
+/// has not reached yet saves the key's slot as it was; keys the walk has passed need nothing.
+#[derive(Debug, Default)]
+struct Frozen {
+    /// The [`order_key`] of the last key the walk visited; `None` before the first.
+    after: Option<Box<[u8]>>,
+    /// Each key changed since the freeze that the walk has not reached, by [`order_key`],
+    /// with its slot as of the freeze (`None`: the key was not stored then).
+    saved: BTreeMap<Box<[u8]>, Option<Slot>>,
+}
+
+impl Frozen {
+    /// Whether a change to `(hash, key)` must first save the key's current slot.
+    fn must_save(&self, hash: u64, key: &[u8]) -> bool {
+        let order = order_key(hash, key);
+        self.after.as_deref().is_none_or(|after| *order > *after)
+            && !self.saved.contains_key(&order)
+    }
+}
+
+/// How far a walk of the frozen table got.
+pub(super) enum Walked {
+    /// Every key was visited.
+    Done,
+    /// The step's budget ran out; the walk goes on with the next call.
+    More,
 }
 
 impl Table {
@@ -119,6 +153,7 @@ impl Table {
             slots: Vec::new(),
             free: NIL,
             len: 0,
+            frozen: None,
         }
     }
 
@@ -142,9 +177,59 @@ impl Table {
         self.len == 0
     }
 
-    /// Removes every key and frees all memory.
+    /// Removes every key and frees all memory (a walk of the frozen table goes on).
     pub(super) fn clear(&mut self) {
+        let mut frozen = self.frozen.take();
+        if let Some(frozen) = frozen.as_deref_mut() {
+            for slot in self.slots.iter_mut().filter(|s| s.hash != 0) {
+                if frozen.must_save(slot.hash, slot.key()) {
+                    let order = order_key(slot.hash, slot.key());
+                    let saved = std::mem::replace(
+                        slot,
+                        Slot {
+                            hash: 0,
+                            data: Box::default(),
+                            key_len: 0,
+                            next: NIL,
+                            expire_at_ms: NO_EXPIRY,
+                            version: 0,
+                        },
+                    );
+                    frozen.saved.insert(order, Some(saved));
+                }
+            }
+        }
         *self = Table::new();
+        self.frozen = frozen;
+    }
+
+    /// Saves the slot of `(hash, key)` (`i`, or `None` if the key is not stored) for the walk
+    /// of the frozen table, if this is the key's first change that walk has to know about.
+    /// With `take`, the slot's data is moved out (the caller is about to replace or drop it).
+    fn save(&mut self, hash: u64, key: &[u8], i: Option<usize>, take: bool) {
+        let Some(frozen) = self.frozen.as_deref_mut() else {
+            return;
+        };
+        if !frozen.must_save(hash, key) {
+            return;
+        }
+        let saved = i.map(|i| {
+            let slot = &mut self.slots[i];
+            let data = if take {
+                std::mem::take(&mut slot.data)
+            } else {
+                slot.data.clone()
+            };
+            Slot {
+                hash: slot.hash,
+                data,
+                key_len: slot.key_len,
+                next: NIL,
+                expire_at_ms: slot.expire_at_ms,
+                version: slot.version,
+            }
+        });
+        frozen.saved.insert(order_key(hash, key), saved);
     }
 
     /// The slot of `key`, if stored.
@@ -160,7 +245,9 @@ impl Table {
         expire_at_ms: Option<i64>,
         version: u64,
     ) -> Option<Option<i64>> {
-        let i = self.find(stable_hash(key), key)?;
+        let hash = stable_hash(key);
+        let i = self.find(hash, key)?;
+        self.save(hash, key, Some(i), false);
         let slot = &mut self.slots[i];
         let old = slot.expire_at_ms();
         slot.expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);
@@ -183,7 +270,9 @@ impl Table {
         let hash = stable_hash(key);
         let data = concat(key, value);
         let expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);
-        if let Some(i) = self.find(hash, key) {
+        let found = self.find(hash, key);
+        self.save(hash, key, found, true);
+        if let Some(i) = found {
             let slot = &mut self.slots[i];
             let old = slot.expire_at_ms();
             slot.data = data;
@@ -228,6 +317,7 @@ impl Table {
         if cur == NIL {
             return None;
         }
+        self.save(hash, key, Some(cur as usize), true);
         let next = self.slots[cur as usize].next;
         if prev == NIL {
             self.buckets[bucket] = next;
@@ -278,6 +368,116 @@ impl Table {
             bucket,
             slot,
         }
+    }
+
+    /// Freezes the table's current content for [`Table::walk_frozen`], which visits it as it
+    /// is now, however the table changes until the walk is done. A walk already under way is
+    /// abandoned.
+    pub(super) fn freeze(&mut self) {
+        self.frozen = Some(Box::default());
+    }
+
+    /// Abandons the walk of the frozen table, if any, and frees what it saved.
+    pub(super) fn thaw(&mut self) {
+        self.frozen = None;
+    }
+
+    /// Whether a walk of the frozen table is under way.
+    pub(super) fn is_frozen(&self) -> bool {
+        self.frozen.is_some()
+    }
+
+    /// Visits up to `max` more keys of the table as it was at [`Table::freeze`], in
+    /// `(hash, key)` order; the walk ends (and the table thaws) once every key was visited.
+    /// Without a freeze, it walks the current table from the start, all in one call.
+    pub(super) fn walk_frozen(&mut self, max: usize, visit: impl FnMut(&Slot)) -> Walked {
+        let Some(frozen) = self.frozen.as_deref() else {
+            self.walk_all(visit);
+            return Walked::Done;
+        };
+        let (walked, after) = self.walk(frozen.after.as_deref(), &frozen.saved, max, visit);
+        match walked {
+            Walked::Done => self.thaw(),
+            Walked::More => {
+                if let Some(frozen) = self.frozen.as_deref_mut() {
+                    // Saved slots the walk has passed are no longer needed.
+                    frozen.saved = match &after {
+                        Some(after) => frozen.saved.split_off(after),
+                        None => std::mem::take(&mut frozen.saved),
+                    };
+                    if let Some(after) = &after {
+                        frozen.saved.remove(after);
+                    }
+                    frozen.after = after;
+                }
+            }
+        }
+        walked
+    }
+
+    /// Visits every key of the current table in `(hash, key)` order, like [`Table::iter`].
+    pub(super) fn walk_all(&self, visit: impl FnMut(&Slot)) {
+        self.walk(None, &BTreeMap::new(), usize::MAX, visit);
+    }
+
+    /// Visits, in `(hash, key)` order after `after` (an [`order_key`]), up to `max` keys of
+    /// the table merged with `saved`: a saved key stands for the table's (`None`: skipped).
+    /// Returns how far it got and the order key of the last key it looked at.
+    fn walk(
+        &self,
+        after: Option<&[u8]>,
+        saved: &BTreeMap<Box<[u8]>, Option<Slot>>,
+        max: usize,
+        mut visit: impl FnMut(&Slot),
+    ) -> (Walked, Option<Box<[u8]>>) {
+        let (from_hash, from_key) = after.map_or((0, &[][..]), split_order_key);
+        let mut table = self
+            .iter_from(from_hash)
+            .skip_while(|s| after.is_some() && (s.hash, s.key()) <= (from_hash, from_key))
+            .peekable();
+        let mut saved = match after {
+            Some(after) => saved.range::<[u8], _>((Bound::Excluded(after), Bound::Unbounded)),
+            None => saved.range::<[u8], _>(..),
+        }
+        .peekable();
+        let mut last: Option<(u64, &[u8])> = None;
+        for _ in 0..max {
+            let from_saved = match (table.peek(), saved.peek()) {
+                (None, None) => return (Walked::Done, None),
+                (Some(_), None) => false,
+                (None, Some(_)) => true,
+                (Some(t), Some((order, _))) => split_order_key(order) <= (t.hash, t.key()),
+            };
+            if from_saved {
+                let Some((order, slot)) = saved.next() else {
+                    break;
+                };
+                let (hash, key) = split_order_key(order);
+                if table
+                    .peek()
+                    .is_some_and(|t| (t.hash, t.key()) == (hash, key))
+                {
+                    table.next();
+                }
+                if let Some(slot) = slot {
+                    visit(slot);
+                }
+                last = Some((hash, key));
+            } else {
+                let Some(slot) = table.next() else {
+                    break;
+                };
+                visit(slot);
+                last = Some((slot.hash, slot.key()));
+            }
+        }
+        if table.peek().is_none() && saved.peek().is_none() {
+            return (Walked::Done, None);
+        }
+        let after = last
+            .map(|(hash, key)| order_key(hash, key))
+            .or_else(|| after.map(Box::from));
+        (Walked::More, after)
     }
 
     /// The bucket of `hash`, or `None` while there are no buckets.
@@ -364,35 +564,6 @@ impl Table {
     }
 }
 
-/// A place in [`Table::iter`] order that does not borrow the table, so that a long walk can
-/// be split across several calls. It is only meaningful while the table is not modified.
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Position {
-    bucket: usize,
-    slot: u32,
-}
-
-impl Table {
-    /// Resumes [`Table::iter`] at `position`, which the table must not have changed since.
-    pub(super) fn iter_at(&self, position: Position) -> Iter<'_> {
-        Iter {
-            table: self,
-            bucket: position.bucket,
-            slot: position.slot,
-        }
-    }
-}
-
-impl Iter<'_> {
-    /// Where this iterator stands, to resume it later with [`Table::iter_at`].
-    pub(super) fn position(&self) -> Position {
-        Position {
-            bucket: self.bucket,
-            slot: self.slot,
-        }
-    }
-}
-
 /// Iterates a [`Table`]'s keys in `(hash, key)` order.
 pub(super) struct Iter<'a> {
     /// The table iterated.
@@ -415,6 +586,22 @@ impl<'a> Iterator for Iter<'a> {
         self.slot = slot.next;
         Some(slot)
     }
+}
+
+/// `(hash, key)` as bytes that sort in the same order: the hash big-endian, then the key.
+fn order_key(hash: u64, key: &[u8]) -> Box<[u8]> {
+    let mut order = Vec::with_capacity(8 + key.len());
+    order.extend_from_slice(&hash.to_be_bytes());
+    order.extend_from_slice(key);
+    order.into_boxed_slice()
+}
+
+/// The `(hash, key)` an [`order_key`] stands for.
+fn split_order_key(order: &[u8]) -> (u64, &[u8]) {
+    let (hash, key) = order.split_at(8);
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(hash);
+    (u64::from_be_bytes(bytes), key)
 }
 
 /// Key and value in one allocation.

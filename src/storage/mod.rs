@@ -224,6 +224,27 @@ pub struct Storage {
     positions: Vec<EntryPos>,
     /// Set when a write or sync failed; every later call returns [`Error::Failed`].
     failed: bool,
+    /// The helper thread deleting the files the last compaction made obsolete, if any.
+    removing: Option<JoinHandle<()>>,
+}
+
+impl Drop for Storage {
+    fn drop(&mut self) {
+        self.finish_removals();
+    }
+}
+
+/// Deletes `paths`, logging failures: a file left behind only takes space until the next
+/// `open` removes it.
+fn remove_files(paths: &[PathBuf]) {
+    for path in paths {
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => {
+                tracing::warn!(file = %path.display(), error = %e, "cannot remove obsolete file");
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Reads the newest durable snapshot of the data directory `dir`, changing nothing: the driver
@@ -334,6 +355,7 @@ impl Storage {
             active_bytes,
             active_len,
             spare: None,
+            removing: None,
             first_seq: seqs[0],
             hard_state: replay.hard_state,
             base_index: replay.base_index,
@@ -637,6 +659,14 @@ impl Storage {
         Ok(())
     }
 
+    /// Waits until the files made obsolete by the last compaction are deleted.
+    pub fn finish_removals(&mut self) {
+        if let Some(handle) = self.removing.take() {
+            // The thread only logs; a panic there leaves files `open` removes later.
+            let _ = handle.join();
+        }
+    }
+
     /// Returns the filled spare segment, still at the spare's path, waiting for its helper thread
     /// if it is not done yet.
     fn take_spare(&mut self) -> Result<File, Error> {
@@ -705,21 +735,27 @@ impl Storage {
         sync_dir(&self.wal_dir)?;
         let len = file.metadata().map_err(Error::at(&path))?.len();
 
-        // The new segment stands on its own: everything older is dead. A crash part-way through
-        // these deletions is finished by `open`. The retired active segment becomes the next
-        // spare, so the helper thread only has to zero what was written to it.
-        for old in self.first_seq..self.active_seq {
-            let old_path = wal::segment_path(&self.wal_dir, old);
-            match fs::remove_file(&old_path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => {
-                    return Err(Error::at(&old_path)(e));
-                }
-                _ => {}
-            }
-        }
+        // The new segment stands on its own: everything older is dead. The retired active
+        // segment becomes the next spare, so the helper thread only has to zero what was
+        // written to it. Older segments and snapshots are deleted by a helper thread: with
+        // online discard, unlinking a 190 MB snapshot takes over 150 ms, which the caller (the
+        // node's only thread) should not wait for. A crash before they are gone is finished by
+        // `open`, which removes segments older than the newest base and snapshots older than
+        // the newest.
         let retired_path = wal::segment_path(&self.wal_dir, self.active_seq);
         fs::rename(&retired_path, &spare).map_err(Error::at(&retired_path))?;
-        snapshot::remove_older(&self.snap_dir, index)?;
+        let mut doomed: Vec<PathBuf> = (self.first_seq..self.active_seq)
+            .map(|old| wal::segment_path(&self.wal_dir, old))
+            .collect();
+        doomed.extend(snapshot::older(&self.snap_dir, index)?);
+        self.finish_removals();
+        if !doomed.is_empty() {
+            let handle = std::thread::Builder::new()
+                .name("wal-remove".into())
+                .spawn(move || remove_files(&doomed))
+                .map_err(Error::at(&self.wal_dir))?;
+            self.removing = Some(handle);
+        }
 
         let retired = std::mem::replace(&mut self.active, file);
         self.start_spare(Some((retired, self.active_bytes)))?;
@@ -1482,6 +1518,7 @@ mod tests {
         storage
             .persist(Some(&hs), Some(&snap(20, 3)), &entries(19..=22, 3))
             .unwrap();
+        storage.finish_removals();
         assert_eq!(storage.snapshot_index(), 20);
         assert_eq!(storage.last_index(), 22);
         assert_eq!(segments(dir.path()).len(), 1);
@@ -1562,6 +1599,7 @@ mod tests {
         assert!(before >= 5, "{before} segments");
 
         storage.compact(&snap(40, 1)).unwrap();
+        storage.finish_removals();
         assert_eq!(segments(dir.path()).len(), 1);
         assert_eq!(files_in(&dir.path().join(SNAPSHOT_DIR)).len(), 1);
         assert_eq!(storage.snapshot_index(), 40);
@@ -1647,6 +1685,7 @@ mod tests {
                     .unwrap();
             }
             storage.compact(&snap(next - 10, 1)).unwrap();
+            storage.finish_removals();
             let used = disk_bytes(dir.path());
             if round > 0 {
                 peak = peak.max(used);

@@ -25,6 +25,9 @@ fn snapshot_path(snap_dir: &Path, index: Index) -> PathBuf {
     snap_dir.join(format!("{index:020}{SNAPSHOT_SUFFIX}"))
 }
 
+/// Bytes of a snapshot file written between two syncs (see [`write`]).
+const SYNC_CHUNK_BYTES: usize = 8 << 20;
+
 /// Writes `snapshot` durably as `snap_dir`'s snapshot at its index, replacing any file there.
 ///
 /// # Errors
@@ -39,9 +42,18 @@ pub fn write(snap_dir: &Path, snapshot: &Snapshot) -> Result<(), Error> {
     let mut buf = Vec::new();
     wal::encode_frame(&mut buf, &pb::Snapshot::from(snapshot))?;
     let mut file = fs::File::create(&temp).map_err(Error::at(&temp))?;
-    file.write_all(&buf)
-        .and_then(|()| file.sync_all())
-        .map_err(Error::at(&temp))?;
+    // Synced a chunk at a time: the file system commits its journal for every fsync on the
+    // disk, and a commit waits for the data already allocated to dirty files, so writing a
+    // large snapshot in one go and syncing once would hold every log fsync on the disk (this
+    // node's and, on a shared disk, its peers') behind the whole file. Measured with five
+    // nodes on one disk at 1.4M keys (190 MB snapshots): followers' log fsyncs stalled for
+    // 200-350 ms whenever a snapshot was flushed.
+    for chunk in buf.chunks(SYNC_CHUNK_BYTES) {
+        file.write_all(chunk)
+            .and_then(|()| file.sync_data())
+            .map_err(Error::at(&temp))?;
+    }
+    file.sync_all().map_err(Error::at(&temp))?;
     drop(file);
     fs::rename(&temp, &path).map_err(Error::at(&path))?;
     sync_dir(snap_dir)
@@ -126,12 +138,19 @@ pub fn read_newest(snap_dir: &Path) -> Result<Option<Snapshot>, Error> {
 
 /// Removes every complete snapshot file in `snap_dir` older than the one at `keep`.
 pub fn remove_older(snap_dir: &Path, keep: Index) -> Result<(), Error> {
-    for (index, path) in list(snap_dir, false)? {
-        if index < keep {
-            fs::remove_file(&path).map_err(Error::at(&path))?;
-        }
+    for path in older(snap_dir, keep)? {
+        fs::remove_file(&path).map_err(Error::at(&path))?;
     }
     Ok(())
+}
+
+/// The complete snapshot files in `snap_dir` older than the one at `keep`.
+pub fn older(snap_dir: &Path, keep: Index) -> Result<Vec<PathBuf>, Error> {
+    Ok(list(snap_dir, false)?
+        .into_iter()
+        .filter(|&(index, _)| index < keep)
+        .map(|(_, path)| path)
+        .collect())
 }
 
 #[cfg(test)]
