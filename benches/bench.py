@@ -1505,8 +1505,10 @@ def main(argv=None) -> int:
                 for k in ("medians", "targets", "runs", "observations", "params", "diag"):
                     if k in old:
                         report[k] = old[k]
-                report["params"]["command"] += " (matrix from: " + old["params"]["command"] + \
-                    ", " + old["date"] + ")"
+                # The matrix's own command, without the note an earlier --scale-only added.
+                matrix_cmd = old.get("matrix_from") or (old["params"]["command"] + ", " + old["date"])
+                report["matrix_from"] = matrix_cmd
+                report["params"]["command"] += " (matrix from: " + matrix_cmd + ")"
         else:
             m = run_matrix(args, root, binary)
             report["runs"] = m["runs"]
