@@ -304,11 +304,14 @@ pub struct DriverOptions {
 /// answering for hundreds of milliseconds costs its cluster an election.
 const SLOW_TURN: Duration = Duration::from_millis(200);
 
+/// A storage write run on a blocking thread, once joined: the storage back, and the result.
+type JoinedWrite = Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError>;
+
 /// What woke the driver for a turn.
 enum Event {
     Shutdown,
     Tick,
-    Written(Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError>),
+    Written(JoinedWrite),
     Input(Input),
     Encode,
 }
@@ -999,10 +1002,7 @@ impl Driver {
 
     /// Takes back the storage from a finished background write and tells the core what is
     /// now durable; starts the next queued write.
-    fn on_background_write_done(
-        &mut self,
-        joined: Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError>,
-    ) {
+    fn on_background_write_done(&mut self, joined: JoinedWrite) {
         let Some(write) = self.writing.take() else {
             return;
         };
@@ -1117,11 +1117,7 @@ impl Driver {
     }
 
     /// Puts back the storage that a write used; a failed write stops the node.
-    fn take_back_storage(
-        &mut self,
-        joined: Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError>,
-        what: &str,
-    ) {
+    fn take_back_storage(&mut self, joined: JoinedWrite, what: &str) {
         match joined {
             Ok((storage, Ok(()))) => self.storage = Some(storage),
             Ok((_, Err(err))) => fatal(&format!("{what} failed: {err}")),
@@ -1374,9 +1370,7 @@ impl Driver {
 }
 
 /// Waits for the background write, if any (never completes without one).
-async fn background_write(
-    writing: &mut Option<BackgroundWrite>,
-) -> Result<(Storage, Result<(), crate::storage::Error>), tokio::task::JoinError> {
+async fn background_write(writing: &mut Option<BackgroundWrite>) -> JoinedWrite {
     match writing {
         Some(write) => (&mut write.task).await,
         None => std::future::pending().await,

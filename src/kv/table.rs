@@ -128,11 +128,31 @@ struct Frozen {
 }
 
 impl Frozen {
-    /// Whether a change to `(hash, key)` must first save the key's current slot.
-    fn must_save(&self, hash: u64, key: &[u8]) -> bool {
+    /// The [`order_key`] of `(hash, key)` if a change to it must first save the key's
+    /// current slot: the walk has not reached it and it was not saved yet.
+    fn must_save(&self, hash: u64, key: &[u8]) -> Option<Box<[u8]>> {
         let order = order_key(hash, key);
-        self.after.as_deref().is_none_or(|after| *order > *after)
-            && !self.saved.contains_key(&order)
+        (self.after.as_deref().is_none_or(|after| *order > *after)
+            && !self.saved.contains_key(&order))
+        .then_some(order)
+    }
+}
+
+/// A copy of `slot` off any chain, for [`Frozen::saved`]; with `take`, its data is moved out
+/// rather than copied (the caller is about to replace or drop it).
+fn saved_copy(slot: &mut Slot, take: bool) -> Slot {
+    let data = if take {
+        std::mem::take(&mut slot.data)
+    } else {
+        slot.data.clone()
+    };
+    Slot {
+        hash: slot.hash,
+        data,
+        key_len: slot.key_len,
+        next: NIL,
+        expire_at_ms: slot.expire_at_ms,
+        version: slot.version,
     }
 }
 
@@ -182,20 +202,8 @@ impl Table {
         let mut frozen = self.frozen.take();
         if let Some(frozen) = frozen.as_deref_mut() {
             for slot in self.slots.iter_mut().filter(|s| s.hash != 0) {
-                if frozen.must_save(slot.hash, slot.key()) {
-                    let order = order_key(slot.hash, slot.key());
-                    let saved = std::mem::replace(
-                        slot,
-                        Slot {
-                            hash: 0,
-                            data: Box::default(),
-                            key_len: 0,
-                            next: NIL,
-                            expire_at_ms: NO_EXPIRY,
-                            version: 0,
-                        },
-                    );
-                    frozen.saved.insert(order, Some(saved));
+                if let Some(order) = frozen.must_save(slot.hash, slot.key()) {
+                    frozen.saved.insert(order, Some(saved_copy(slot, true)));
                 }
             }
         }
@@ -210,26 +218,11 @@ impl Table {
         let Some(frozen) = self.frozen.as_deref_mut() else {
             return;
         };
-        if !frozen.must_save(hash, key) {
+        let Some(order) = frozen.must_save(hash, key) else {
             return;
-        }
-        let saved = i.map(|i| {
-            let slot = &mut self.slots[i];
-            let data = if take {
-                std::mem::take(&mut slot.data)
-            } else {
-                slot.data.clone()
-            };
-            Slot {
-                hash: slot.hash,
-                data,
-                key_len: slot.key_len,
-                next: NIL,
-                expire_at_ms: slot.expire_at_ms,
-                version: slot.version,
-            }
-        });
-        frozen.saved.insert(order_key(hash, key), saved);
+        };
+        let saved = i.map(|i| saved_copy(&mut self.slots[i], take));
+        frozen.saved.insert(order, saved);
     }
 
     /// The slot of `key`, if stored.
@@ -399,16 +392,11 @@ impl Table {
         match walked {
             Walked::Done => self.thaw(),
             Walked::More => {
-                if let Some(frozen) = self.frozen.as_deref_mut() {
-                    // Saved slots the walk has passed are no longer needed.
-                    frozen.saved = match &after {
-                        Some(after) => frozen.saved.split_off(after),
-                        None => std::mem::take(&mut frozen.saved),
-                    };
-                    if let Some(after) = &after {
-                        frozen.saved.remove(after);
-                    }
-                    frozen.after = after;
+                // Saved slots the walk has passed are no longer needed.
+                if let (Some(frozen), Some(after)) = (self.frozen.as_deref_mut(), after) {
+                    frozen.saved = frozen.saved.split_off(&after);
+                    frozen.saved.remove(&after);
+                    frozen.after = Some(after);
                 }
             }
         }
