@@ -19,6 +19,24 @@ use common::{
     set_retrying_on, wait_until,
 };
 
+/// The harness retries a command whose socket call a signal interrupted (`EINTR`: CI saw one
+/// fail a run), and only that: a timeout or a reset is still a failure.
+#[test]
+fn interrupted_client_calls_are_retryable_and_nothing_else_is() {
+    use std::io::{Error, ErrorKind};
+    let interrupted = redis::RedisError::from(Error::from(ErrorKind::Interrupted));
+    assert!(common::is_interrupted(&interrupted), "{interrupted:?}");
+    assert!(is_retryable(&interrupted), "{interrupted:?}");
+    for kind in [
+        ErrorKind::TimedOut,
+        ErrorKind::WouldBlock,
+        ErrorKind::ConnectionReset,
+    ] {
+        let other = redis::RedisError::from(Error::from(kind));
+        assert!(!is_retryable(&other), "{other:?}");
+    }
+}
+
 /// The seed scenario: the Procfile's five nodes, node2 stopped and restarted while a
 /// key changes, and node2 then serves the new value.
 fn seed_scenario(signal: Signal) {

@@ -290,7 +290,7 @@ fn on_every_node(ports: &[u16], cmd: &redis::Cmd) -> Vec<Value> {
 }
 
 /// Collects every key a full SCAN with `args` returns, checking the cursor protocol.
-fn scan_all(conn: &mut redis::Connection, args: &[&str]) -> Vec<String> {
+fn scan_all(conn: &mut common::Client, args: &[&str]) -> Vec<String> {
     let mut cursor = "0".to_owned();
     let mut keys = Vec::new();
     for _ in 0..10_000 {

@@ -40,7 +40,7 @@ impl Target {
     /// # Panics
     ///
     /// Panics if the connection fails.
-    pub fn client(&self) -> redis::Connection {
+    pub fn client(&self) -> common::Client {
         common::connect(self.port).unwrap_or_else(|e| panic!("connect to the {}: {e}", self.role))
     }
 

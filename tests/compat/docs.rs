@@ -104,7 +104,7 @@ fn tokens(args: &[Value], out: &mut Vec<String>) {
 }
 
 /// Checks one full `COMMAND DOCS` reply against `COMMAND` on the same connection.
-fn check_docs(who: &str, conn: &mut redis::Connection) {
+fn check_docs(who: &str, conn: &mut dyn redis::ConnectionLike) {
     let commands: Vec<Value> = redis::cmd("COMMAND").query(conn).expect("COMMAND");
     let mut names = BTreeSet::new();
     let mut subcommands = BTreeSet::new();

@@ -59,6 +59,8 @@ fn read_reply(stream: &mut TcpStream, expected_len: usize) -> Exchange {
             Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {
                 return exchange_of(reply, true);
             }
+            // A signal interrupted the read (see `common::Client`): read again.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e)
                 if matches!(
                     e.kind(),
