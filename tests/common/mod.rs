@@ -23,6 +23,10 @@ use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
+mod client;
+
+pub use client::Client;
+
 /// Path of the server binary that Cargo built for this test run.
 pub const BIN: &str = env!("CARGO_BIN_EXE_raft-kv");
 
@@ -103,10 +107,9 @@ pub fn free_port() -> u16 {
     }
 }
 
-/// Returns true when the error is a retryable cluster error (`TRYAGAIN` or `CLUSTERDOWN`), or
-/// a socket call interrupted in the test process (see [`Client`]).
+/// Returns true when the error is a retryable cluster error (`TRYAGAIN` or `CLUSTERDOWN`).
 pub fn is_retryable(err: &redis::RedisError) -> bool {
-    matches!(err.code(), Some("TRYAGAIN" | "CLUSTERDOWN")) || is_interrupted(err)
+    matches!(err.code(), Some("TRYAGAIN" | "CLUSTERDOWN"))
 }
 
 /// Sends `SET key value` once and checks the reply is `+OK`.
@@ -759,104 +762,13 @@ impl Drop for TestCluster {
     }
 }
 
-/// A sync client connection to one node that survives `EINTR`.
-///
-/// The socket has [`CLIENT_TIMEOUT`] set on reads and writes, and Linux never restarts a
-/// socket call with a timeout that a signal or a stop/continue of the test process interrupted
-/// (signal(7)): the call fails with `EINTR`. The `redis` crate then keeps the connection, but
-/// the interrupted command's reply is still on its way and would be read as the next command's.
-/// So after an interrupted call this drops the socket and connects again, and returns the error;
-/// [`is_retryable`] counts it as retryable, so the idempotent helpers ([`set_retrying_on`],
-/// [`get_retrying_on`]) send the command again on the fresh connection.
-pub struct Client {
-    /// The node's RESP port, for reconnecting.
-    port: u16,
-    /// The current connection.
-    conn: redis::Connection,
-}
-
-impl Client {
-    /// Replaces the connection after `err` if `err` is an interrupted socket call.
-    fn after_error(&mut self, err: &redis::RedisError) {
-        if is_interrupted(err) {
-            // If the node is unreachable, the next command fails on the old socket with a
-            // clear error instead of a stale reply; a real failure is then reported as is.
-            if let Ok(conn) = open(self.port) {
-                self.conn = conn;
-            }
-        }
-    }
-}
-
-impl redis::ConnectionLike for Client {
-    fn req_packed_command(&mut self, cmd: &[u8]) -> redis::RedisResult<redis::Value> {
-        let reply = self.conn.req_packed_command(cmd);
-        if let Err(e) = &reply {
-            self.after_error(e);
-        }
-        reply
-    }
-
-    fn req_packed_commands(
-        &mut self,
-        cmd: &[u8],
-        offset: usize,
-        count: usize,
-    ) -> redis::RedisResult<Vec<redis::Value>> {
-        let replies = self.conn.req_packed_commands(cmd, offset, count);
-        if let Err(e) = &replies {
-            self.after_error(e);
-        }
-        replies
-    }
-
-    fn get_db(&self) -> i64 {
-        self.conn.get_db()
-    }
-
-    fn check_connection(&mut self) -> bool {
-        self.conn.check_connection()
-    }
-
-    fn is_open(&self) -> bool {
-        self.conn.is_open()
-    }
-}
-
-/// Returns true when `err` is a socket call that a signal interrupted (`EINTR`).
-pub fn is_interrupted(err: &redis::RedisError) -> bool {
-    type Shared = std::sync::Arc<dyn std::error::Error + Send + Sync>;
-    let Some(source) = std::error::Error::source(err) else {
-        return false;
-    };
-    // The crate keeps the `io::Error` behind an `Arc`, which is what `source` hands out.
-    let io = match source.downcast_ref::<Shared>() {
-        Some(shared) => shared.downcast_ref::<std::io::Error>(),
-        None => source.downcast_ref::<std::io::Error>(),
-    };
-    err.kind() == redis::ErrorKind::Io
-        && io.is_some_and(|io| io.kind() == std::io::ErrorKind::Interrupted)
-}
-
 /// Connects to the RESP port `port` on loopback with [`CLIENT_TIMEOUT`] on reads and writes.
 ///
 /// # Errors
 ///
 /// Returns the connection error.
 pub fn connect(port: u16) -> redis::RedisResult<Client> {
-    Ok(Client {
-        port,
-        conn: open(port)?,
-    })
-}
-
-/// Opens one connection to `port` with [`CLIENT_TIMEOUT`] on reads and writes.
-fn open(port: u16) -> redis::RedisResult<redis::Connection> {
-    let client = redis::Client::open(format!("redis://127.0.0.1:{port}/"))?;
-    let conn = client.get_connection_with_timeout(Duration::from_secs(5))?;
-    conn.set_read_timeout(Some(CLIENT_TIMEOUT))?;
-    conn.set_write_timeout(Some(CLIENT_TIMEOUT))?;
-    Ok(conn)
+    Client::connect(port, CLIENT_TIMEOUT)
 }
 
 /// Sets `key` to `value` on `conn` (a connection to node `id`), retrying `TRYAGAIN`/
