@@ -58,8 +58,11 @@
 //! records the commit index, waits until the leader has committed an entry of its own term
 //! (the no-op), and until a quorum acknowledged a heartbeat round started after the read
 //! arrived (`read_seq` in `AppendEntries` and its response). Then the read is served at that
-//! index once the state machine has applied it. All reads made between two `Ready`s share one
-//! round. A follower forwards reads to the leader (`ReadIndex`) and serves them locally at
+//! index once the state machine has applied it. One round is in flight at a time: the reads
+//! that arrive meanwhile share the next, which starts once a quorum confirmed the current one.
+//! A round goes to `quorum - 1` followers only, those that confirmed the last round first; the
+//! periodic heartbeat, which goes to every follower and also carries `read_seq`, confirms a
+//! round whose follower went silent. A follower forwards reads to the leader (`ReadIndex`) and serves them locally at
 //! the index the leader returns; it keeps one request in flight, and the reads that arrive
 //! meanwhile share the next one (the leader's index, taken after a request arrives, covers
 //! every read that request carries). Reads are answered `None` when their leader is lost or

@@ -727,7 +727,7 @@ impl Node {
             }
             _ => return false,
         };
-        lead.reads.back().is_some_and(|r| r.seq > lead.read_seq)
+        read_round_due(lead, self.quorum())
             || lead
                 .progress
                 .values()
@@ -738,9 +738,8 @@ impl Node {
     pub fn ready(&mut self) -> Ready {
         self.forward_new_reads();
         if let Role::Leader(lead) = &self.role {
-            // All reads since the last round share one new round.
-            if lead.reads.back().is_some_and(|r| r.seq > lead.read_seq) {
-                self.broadcast_heartbeat();
+            if read_round_due(lead, self.quorum()) {
+                self.start_read_round();
             }
             self.flush_appends();
         }
@@ -1396,11 +1395,7 @@ impl Node {
         if commit < lead.noop_index || lead.reads.is_empty() {
             return;
         }
-        // The highest round a quorum (self included, which acks every round) acknowledged.
-        let mut acked: Vec<u64> = lead.progress.values().map(|pr| pr.read_seq()).collect();
-        acked.push(u64::MAX);
-        acked.sort_unstable_by(|a, b| b.cmp(a));
-        let confirmed = acked[quorum - 1];
+        let confirmed = confirmed_round(lead, quorum);
         let mut released = Vec::new();
         while lead.reads.front().is_some_and(|r| r.seq <= confirmed) {
             let read = lead.reads.pop_front().expect("front exists");
@@ -1480,6 +1475,34 @@ impl Node {
             .progress
             .iter_mut()
             .map(|(&peer, pr)| (peer, heartbeat(&self.log, pr, read_seq)))
+            .collect();
+        for (peer, message) in heartbeats {
+            self.send(peer, message);
+        }
+    }
+
+    /// Starts a read round with the fewest messages that can confirm it: a heartbeat carrying
+    /// the new `read_seq` to `quorum - 1` followers, those that acknowledged the latest round
+    /// first. A follower that stopped answering therefore drops out of later rounds; a round
+    /// it was picked for is confirmed by the next periodic heartbeat, which goes to everyone.
+    fn start_read_round(&mut self) {
+        let wanted = self.quorum() - 1;
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
+        let latest = lead.read_seq;
+        lead.read_seq += 1;
+        let read_seq = lead.read_seq;
+        let mut peers: Vec<NodeId> = lead.progress.keys().copied().collect();
+        // Stable: ties keep id order, so the same followers serve round after round.
+        peers.sort_by_key(|peer| lead.progress[peer].read_seq() < latest);
+        peers.truncate(wanted);
+        let heartbeats: Vec<(NodeId, Message)> = peers
+            .into_iter()
+            .filter_map(|peer| {
+                let pr = lead.progress.get_mut(&peer)?;
+                Some((peer, heartbeat(&self.log, pr, read_seq)))
+            })
             .collect();
         for (peer, message) in heartbeats {
             self.send(peer, message);
@@ -1676,6 +1699,24 @@ impl Node {
 
 /// A heartbeat for one follower: anchored at its match index, which it is known to hold
 /// (or at index 0 when that entry was compacted away), so it always succeeds.
+/// The highest read round a quorum acknowledged (the leader acks every round itself).
+fn confirmed_round(lead: &LeaderState, quorum: usize) -> u64 {
+    let mut acked: Vec<u64> = lead.progress.values().map(|pr| pr.read_seq()).collect();
+    acked.push(u64::MAX);
+    acked.sort_unstable_by(|a, b| b.cmp(a));
+    acked[quorum - 1]
+}
+
+/// Whether `ready()` should start a read round: some read arrived after the last round
+/// started, and that round is confirmed. One round at a time: reads that arrive while a round
+/// is in flight share the next one, so under load each round of messages to every follower
+/// confirms many reads. A round whose messages were lost is not waited on forever: the
+/// periodic heartbeat starts a new round too.
+fn read_round_due(lead: &LeaderState, quorum: usize) -> bool {
+    lead.reads.back().is_some_and(|r| r.seq > lead.read_seq)
+        && confirmed_round(lead, quorum) >= lead.read_seq
+}
+
 fn heartbeat(log: &RaftLog, pr: &mut Progress, read_seq: u64) -> Message {
     let (prev_index, prev_term) = match log.term_at(pr.match_index()) {
         Some(term) => (pr.match_index(), term),

@@ -1,6 +1,8 @@
 //! Scenario tests: each one is a short story about a cluster, told with the `testing`
 //! harness, asserting the property the story is about at every step.
 
+use std::collections::BTreeSet;
+
 use super::message::{Message, RequestId};
 use super::node::{ProposeError, ReadError, RoleKind};
 use super::ready::ReadState;
@@ -782,6 +784,117 @@ fn read_index_batches_reads_into_one_round() {
             "read sees the acknowledged write"
         );
     }
+}
+
+/// One read round at a time: reads that arrive while a round is in flight start no round of
+/// their own, and share the next one, which starts once a quorum confirmed the first.
+#[test]
+fn reads_arriving_during_a_round_share_the_next_round() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let rounds_in_flight = |c: &Cluster| -> BTreeSet<u64> {
+        c.in_flight()
+            .filter(|e| e.from == leader)
+            .filter_map(|e| match e.message {
+                Message::AppendEntries { read_seq, .. } => Some(read_seq),
+                _ => None,
+            })
+            .collect()
+    };
+
+    let first = c.read(leader).expect("leader reads");
+    let started = rounds_in_flight(&c);
+    assert_eq!(
+        started.len(),
+        1,
+        "the first read starts a round: {started:?}"
+    );
+    let second = c.read(leader).expect("leader reads");
+    let third = c.read(leader).expect("leader reads");
+    assert_eq!(
+        rounds_in_flight(&c),
+        started,
+        "reads during a round start no round"
+    );
+
+    c.deliver_where(|e| e.from == leader);
+    c.deliver_where(|e| e.to == leader);
+    assert_eq!(
+        c.reads(leader).iter().map(|r| r.id).collect::<Vec<_>>(),
+        [first],
+        "the round confirms only the read that started it"
+    );
+    let next = rounds_in_flight(&c);
+    assert_eq!(
+        next.len(),
+        1,
+        "one round follows for the waiting reads: {next:?}"
+    );
+    assert!(next.iter().all(|seq| started.iter().all(|s| seq > s)));
+
+    c.stabilize();
+    assert_eq!(
+        c.reads(leader).iter().map(|r| r.id).collect::<Vec<_>>(),
+        [first, second, third]
+    );
+}
+
+/// A read round asks only `quorum - 1` followers. One of them going silent delays the read to
+/// the next periodic heartbeat (which goes to everyone), and later rounds leave it out.
+#[test]
+fn read_rounds_ask_a_quorum_and_route_around_a_silent_follower() {
+    let mut c = Cluster::new(5);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let asked = |c: &Cluster| -> BTreeSet<u64> {
+        c.in_flight()
+            .filter(|e| e.from == leader)
+            .filter(
+                |e| matches!(e.message, Message::AppendEntries { read_seq, .. } if read_seq > 0),
+            )
+            .map(|e| e.to)
+            .collect()
+    };
+
+    let first = c.read(leader).expect("leader reads");
+    let picked = asked(&c);
+    assert_eq!(
+        picked.len(),
+        2,
+        "quorum 3 is the leader and two followers: {picked:?}"
+    );
+    let silent = *picked.first().expect("two followers were asked");
+    c.cut(leader, silent);
+    c.stabilize();
+    assert!(
+        c.reads(leader).is_empty(),
+        "one acknowledgement is not a quorum"
+    );
+    for _ in 0..HEARTBEAT {
+        c.tick(leader);
+    }
+    c.stabilize();
+    assert_eq!(
+        c.reads(leader).iter().map(|r| r.id).collect::<Vec<_>>(),
+        [first],
+        "the periodic heartbeat confirmed the round"
+    );
+
+    let second = c.read(leader).expect("leader reads");
+    let picked = asked(&c);
+    assert_eq!(picked.len(), 2, "{picked:?}");
+    assert!(
+        !picked.contains(&silent),
+        "the silent follower is left out: {picked:?}"
+    );
+    c.stabilize();
+    assert_eq!(
+        c.reads(leader).iter().map(|r| r.id).collect::<Vec<_>>(),
+        [first, second]
+    );
 }
 
 /// A leader refuses proposals beyond `max_uncommitted_entries`.
