@@ -10,6 +10,8 @@ Usage (from the repository root):
     python3 benches/bench.py --scale          # full run plus the scale section (slow)
     python3 benches/bench.py --scale-only     # only the scale section; keeps the last
                                               # throughput/latency results of latest.json
+    python3 benches/bench.py --matrix-only    # the default run, keeping the last scale
+                                              # section of latest.json
     python3 benches/bench.py --quick --scale  # fast check of everything
 
 On one machine it starts a 5-node and a 3-node raft-kv cluster (release build, every write
@@ -1145,6 +1147,49 @@ def fsync_probe(dir_: Path, count: int = 200) -> dict:
             "count": count}
 
 
+def quorum_fsync_probe(dir_: Path, nodes: int, count: int = 200) -> dict:
+    """A cluster on one disk: `nodes` threads each write 4 KiB into their own preallocated file
+    (as the WAL does) and fdatasync, all starting together; p50/p99 of the time until a
+    majority of them are done. A replicated write cannot be acknowledged sooner."""
+    import threading
+    majority = nodes // 2 + 1
+    size = 4 << 20
+    block = b"x" * 4096
+    fds = []
+    try:
+        for i in range(nodes):
+            fd = os.open(dir_ / f"quorum-probe-{i}", os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+            fds.append(fd)
+            os.write(fd, b"\0" * size)
+            os.fsync(fd)
+        lat = []
+        for r in range(count):
+            start = threading.Barrier(nodes + 1)
+            done = [0.0] * nodes
+
+            def one(i: int) -> None:
+                start.wait()
+                os.pwrite(fds[i], block, (r * 4096) % size)
+                os.fdatasync(fds[i])
+                done[i] = time.perf_counter()
+
+            threads = [threading.Thread(target=one, args=(i,)) for i in range(nodes)]
+            for t in threads:
+                t.start()
+            start.wait()
+            t0 = time.perf_counter()
+            for t in threads:
+                t.join()
+            lat.append((sorted(done)[majority - 1] - t0) * 1000)
+    finally:
+        for i, fd in enumerate(fds):
+            os.close(fd)
+            (dir_ / f"quorum-probe-{i}").unlink()
+    lat.sort()
+    return {"nodes": nodes, "majority": majority, "p50_ms": lat[len(lat) // 2],
+            "p99_ms": lat[int(len(lat) * 0.99) - 1], "count": count}
+
+
 def machine_info(data_root: Path) -> dict:
     cpu = "unknown"
     try:
@@ -1164,7 +1209,9 @@ def machine_info(data_root: Path) -> dict:
                              text=True).stdout.strip()
     return {"nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
             "fs": fs, "data_root": str(data_root), "git": git + ("-dirty" if dirty else ""),
-            "redis": redis_v, "fsync": fsync_probe(data_root), "loadavg": " ".join(open("/proc/loadavg").read().split()[:3]),
+            "redis": redis_v, "fsync": fsync_probe(data_root),
+            "quorum_fsync": [quorum_fsync_probe(data_root, n) for n in (3, 5)],
+            "loadavg": " ".join(open("/proc/loadavg").read().split()[:3]),
             "mem_total": next((l.split(":")[1].strip() for l in open("/proc/meminfo")
                                if l.startswith("MemTotal")), "?")}
 
@@ -1184,6 +1231,14 @@ def render_markdown(report: dict) -> str:
                    f"({m['fsync']['count']} samples). Every acknowledged write waits for at "
                    f"least one such fsync (raft-kv: leader and a majority; redis AOF: one), so "
                    f"this is the floor of single-client SET latency with persistence.")
+    for q in m.get("quorum_fsync") or []:
+        out.append("")
+        out.append(f"{q['nodes']} nodes on this one disk: when {q['nodes']} such writes (into "
+                   f"preallocated files, as the WAL does) start together, a majority "
+                   f"({q['majority']}) of them are done after p50 {q['p50_ms']:.2f} ms, "
+                   f"p99 {q['p99_ms']:.2f} ms "
+                   f"({q['count']} samples): the floor of a {q['nodes']}-node cluster's "
+                   f"single-client SET latency here, before any network hop.")
     out.append("")
     out.append(f"Command: `{p['command']}`")
     out.append("")
@@ -1225,7 +1280,7 @@ def render_markdown(report: dict) -> str:
         out.extend(render_diag(report["diag"]))
     sc = report.get("scale")
     if sc:
-        out.extend(render_scale(sc))
+        out.extend(render_scale(sc, report.get("scale_from")))
     if report.get("observations"):
         out.append("## Observations")
         out.append("")
@@ -1262,8 +1317,10 @@ def render_diag(rows: list[dict]) -> list[str]:
     return out
 
 
-def render_scale(sc: dict) -> list[str]:
+def render_scale(sc: dict, kept_from: str | None = None) -> list[str]:
     out = [f"## Scale (5-node cluster, {sc['keys']:,} keys of 16 bytes with 100-byte values)", ""]
+    if kept_from:
+        out.extend([f"Kept from an earlier run (`--matrix-only`): `{kept_from}`.", ""])
     out.append("| metric | raft-kv | redis-server | ratio |")
     out.append("|---|---:|---:|---:|")
 
@@ -1430,6 +1487,9 @@ def parse_args(argv=None):
     ap.add_argument("--scale", action="store_true", help="also run the (slow) scale section")
     ap.add_argument("--scale-only", action="store_true", help="run only the scale section, "
                     "keeping the matrix results of the previous latest.json")
+    ap.add_argument("--matrix-only", action="store_true", help="run the throughput/latency "
+                    "matrix without the scale section, keeping the scale results of the "
+                    "previous latest.json")
     ap.add_argument("--scale-keys", type=int, help="keys for the memory/restart test "
                     "(default 1000000; 100000 with --quick)")
     ap.add_argument("--catchup-writes", type=int, help="writes a stopped follower misses "
@@ -1518,6 +1578,13 @@ def main(argv=None) -> int:
             report["diag"] = m["diag"]
         if args.scale or args.scale_only:
             report["scale"] = run_scale(args, root, binary)
+        elif args.matrix_only and (args.out / "latest.json").exists():
+            old = json.loads((args.out / "latest.json").read_text())
+            if old.get("scale"):
+                report["scale"] = old["scale"]
+                report["scale_from"] = old.get("scale_from") or (
+                    old["params"]["command"] + ", " + old["date"] + ", raft-kv "
+                    + old["machine"]["git"])
     finally:
         PROCS.stop_all()
         if args.keep_data:
