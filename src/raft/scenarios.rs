@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::message::{Message, RequestId};
+use super::message::{Message, NodeId, RequestId};
 use super::node::{ProposeError, ReadError, RoleKind};
 use super::ready::ReadState;
 use super::testing::{Cluster, ELECTION_TICKS};
@@ -786,6 +786,17 @@ fn read_index_batches_reads_into_one_round() {
     }
 }
 
+/// The read-round heartbeats `leader` has in flight, as (recipient, `read_seq`).
+fn read_rounds_in_flight(c: &Cluster, leader: NodeId) -> Vec<(NodeId, u64)> {
+    c.in_flight()
+        .filter(|e| e.from == leader)
+        .filter_map(|e| match e.message {
+            Message::AppendEntries { read_seq, .. } if read_seq > 0 => Some((e.to, read_seq)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// One read round at a time: reads that arrive while a round is in flight start no round of
 /// their own, and share the next one, which starts once a quorum confirmed the first.
 #[test]
@@ -795,12 +806,9 @@ fn reads_arriving_during_a_round_share_the_next_round() {
     c.propose(leader, "w").expect("leader accepts");
     c.stabilize();
     let rounds_in_flight = |c: &Cluster| -> BTreeSet<u64> {
-        c.in_flight()
-            .filter(|e| e.from == leader)
-            .filter_map(|e| match e.message {
-                Message::AppendEntries { read_seq, .. } => Some(read_seq),
-                _ => None,
-            })
+        read_rounds_in_flight(c, leader)
+            .into_iter()
+            .map(|(_, seq)| seq)
             .collect()
     };
 
@@ -849,13 +857,10 @@ fn read_rounds_ask_a_quorum_and_route_around_a_silent_follower() {
     let leader = c.run_until_leader(3 * ELECTION_TICKS);
     c.propose(leader, "w").expect("leader accepts");
     c.stabilize();
-    let asked = |c: &Cluster| -> BTreeSet<u64> {
-        c.in_flight()
-            .filter(|e| e.from == leader)
-            .filter(
-                |e| matches!(e.message, Message::AppendEntries { read_seq, .. } if read_seq > 0),
-            )
-            .map(|e| e.to)
+    let asked = |c: &Cluster| -> BTreeSet<NodeId> {
+        read_rounds_in_flight(c, leader)
+            .into_iter()
+            .map(|(to, _)| to)
             .collect()
     };
 
