@@ -1466,15 +1466,27 @@ impl Node {
     /// Starts a heartbeat round: every follower gets an `AppendEntries` that checks only
     /// what is known to match, so it is never rejected, and carries the new `read_seq`.
     fn broadcast_heartbeat(&mut self) {
+        let Role::Leader(lead) = &self.role else {
+            return;
+        };
+        let peers = lead.progress.keys().copied().collect();
+        self.heartbeat_round(peers);
+    }
+
+    /// Starts the next heartbeat round: a heartbeat carrying the new `read_seq` to each of
+    /// `peers`.
+    fn heartbeat_round(&mut self, peers: Vec<NodeId>) {
         let Role::Leader(lead) = &mut self.role else {
             return;
         };
         lead.read_seq += 1;
         let read_seq = lead.read_seq;
-        let heartbeats: Vec<(NodeId, Message)> = lead
-            .progress
-            .iter_mut()
-            .map(|(&peer, pr)| (peer, heartbeat(&self.log, pr, read_seq)))
+        let heartbeats: Vec<(NodeId, Message)> = peers
+            .into_iter()
+            .filter_map(|peer| {
+                let pr = lead.progress.get_mut(&peer)?;
+                Some((peer, heartbeat(&self.log, pr, read_seq)))
+            })
             .collect();
         for (peer, message) in heartbeats {
             self.send(peer, message);
@@ -1487,26 +1499,15 @@ impl Node {
     /// it was picked for is confirmed by the next periodic heartbeat, which goes to everyone.
     fn start_read_round(&mut self) {
         let wanted = self.quorum() - 1;
-        let Role::Leader(lead) = &mut self.role else {
+        let Role::Leader(lead) = &self.role else {
             return;
         };
         let latest = lead.read_seq;
-        lead.read_seq += 1;
-        let read_seq = lead.read_seq;
         let mut peers: Vec<NodeId> = lead.progress.keys().copied().collect();
         // Stable: ties keep id order, so the same followers serve round after round.
         peers.sort_by_key(|peer| lead.progress[peer].read_seq() < latest);
         peers.truncate(wanted);
-        let heartbeats: Vec<(NodeId, Message)> = peers
-            .into_iter()
-            .filter_map(|peer| {
-                let pr = lead.progress.get_mut(&peer)?;
-                Some((peer, heartbeat(&self.log, pr, read_seq)))
-            })
-            .collect();
-        for (peer, message) in heartbeats {
-            self.send(peer, message);
-        }
+        self.heartbeat_round(peers);
     }
 
     /// Probes the tail of a follower in `Replicate` whose appends are all in flight yet
@@ -1697,8 +1698,6 @@ impl Node {
     }
 }
 
-/// A heartbeat for one follower: anchored at its match index, which it is known to hold
-/// (or at index 0 when that entry was compacted away), so it always succeeds.
 /// The highest read round a quorum acknowledged (the leader acks every round itself).
 fn confirmed_round(lead: &LeaderState, quorum: usize) -> u64 {
     let mut acked: Vec<u64> = lead.progress.values().map(|pr| pr.read_seq()).collect();
@@ -1717,6 +1716,8 @@ fn read_round_due(lead: &LeaderState, quorum: usize) -> bool {
         && confirmed_round(lead, quorum) >= lead.read_seq
 }
 
+/// A heartbeat for one follower: anchored at its match index, which it is known to hold
+/// (or at index 0 when that entry was compacted away), so it always succeeds.
 fn heartbeat(log: &RaftLog, pr: &mut Progress, read_seq: u64) -> Message {
     let (prev_index, prev_term) = match log.term_at(pr.match_index()) {
         Some(term) => (pr.match_index(), term),
