@@ -32,6 +32,7 @@ impl Cluster {
                     max_append_bytes: 1 << 20,
                     max_inflight_appends: 64,
                     max_uncommitted_entries: 1 << 20,
+                    lazy_fan_out: true,
                     seed: id,
                 };
                 Node::new(config, Restored::default())

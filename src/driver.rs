@@ -465,6 +465,7 @@ impl Driver {
             max_append_bytes: MAX_APPEND_BYTES,
             max_inflight_appends: MAX_INFLIGHT_APPENDS,
             max_uncommitted_entries: MAX_UNCOMMITTED_ENTRIES,
+            lazy_fan_out: true,
             seed: options.seed,
         };
         let node = Node::new(
@@ -576,6 +577,13 @@ impl Driver {
                 Event::Encode => {}
             }
             self.flush_forwards();
+            // Before the `Ready` below: a leader sends lazily fed followers the entries it
+            // compacts away, and those messages go out in this turn.
+            if let Some((index, term, bytes)) = self.snapshot_written.take() {
+                let started = Instant::now();
+                self.compact_to_snapshot(index, term, bytes).await;
+                self.turn.compact = started.elapsed();
+            }
             let mut turns = 0;
             while self.node.has_ready() {
                 if turns == MAX_READY_PER_TURN {
@@ -589,11 +597,6 @@ impl Driver {
                 turns += 1;
             }
             self.continue_snapshot();
-            if let Some((index, term, bytes)) = self.snapshot_written.take() {
-                let started = Instant::now();
-                self.compact_to_snapshot(index, term, bytes).await;
-                self.turn.compact = started.elapsed();
-            }
             self.warn_if_slow(woke.elapsed());
             if let Some(stop_by) = stop_by
                 && (self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by)

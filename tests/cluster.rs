@@ -746,7 +746,8 @@ fn commands_through_followers_behave_like_one_server() {
 }
 
 /// Group commit: concurrent clients' writes share log writes (fsyncs) and AppendEntries
-/// messages, while each write is still written once and sent to every follower.
+/// messages, while each write is still written once and sent to every follower (the one
+/// a commit does not wait for may get it with the next heartbeat).
 #[test]
 fn concurrent_writes_share_fsyncs_and_appends() {
     const CLIENTS: usize = 32;
@@ -766,9 +767,19 @@ fn concurrent_writes_share_fsyncs_and_appends() {
             });
         }
     });
+    let writes = (CLIENTS * WRITES_EACH) as u64;
+    // A commit needs one follower; the other may get its entries with the next heartbeat.
+    wait_until(DEADLINE, "every write sent to both followers", || {
+        let info = cluster.info(leader)?;
+        let sent = info.append_entries_sent - before.append_entries_sent;
+        if sent >= 2 * writes {
+            Ok(())
+        } else {
+            Err(format!("{sent} entries sent for {writes} writes"))
+        }
+    });
     let after = cluster.info(leader).expect("leader INFO");
     assert_eq!(after.leader_id, leader, "leadership moved during the test");
-    let writes = (CLIENTS * WRITES_EACH) as u64;
     let fsyncs = after.wal_fsyncs - before.wal_fsyncs;
     let entries = after.wal_entries_written - before.wal_entries_written;
     let appends = after.appends_sent - before.appends_sent;

@@ -40,6 +40,16 @@
 //! unacknowledged) or *snapshot* (an `InstallSnapshot` in flight). Appends are built when the
 //! driver takes a `Ready`, so all proposals made since the last one travel together.
 //!
+//! **Lazy fan-out** (`Config::lazy_fan_out`, on in the server). New entries go at once only to
+//! the followers a commit needs: the `quorum - 1` replicating followers that hold the most of
+//! the log, plus any follower that is probing, is the target of a leadership transfer or was
+//! just given a read index. The others get everything they lack with the next heartbeat, in
+//! one append, and only once their previous one was answered. Fewer nodes write and fsync
+//! each small batch, so a busy cluster does less work per write; the price is that a commit
+//! waits for those chosen followers rather than the fastest ones, and an eager follower that
+//! falls silent holds commits back until the next heartbeat has caught up another. Before
+//! compacting, the leader sends lazily fed followers the entries about to go.
+//!
 //! **Commitment (§5.3, §5.4.2).** The leader commits the highest index that a quorum holds
 //! durably — its own log counts only up to what `advance()` (or, for a write the driver runs
 //! in the background, `persisted()`) confirmed — and only if that

@@ -5,7 +5,7 @@
 //! them with `advance()`. Role changes happen only in the `become_*` functions; per-follower
 //! replication state changes only through `Progress` methods.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use bytes::Bytes;
 use tracing::{debug, info};
@@ -39,6 +39,11 @@ pub struct Config {
     pub max_inflight_appends: usize,
     /// Maximum proposed-but-uncommitted entries on a leader; further proposals fail with `ProposeError::Busy`.
     pub max_uncommitted_entries: usize,
+    /// Whether a leader sends new entries at once only to the followers it needs for a quorum
+    /// (see [`LeaderState::flush_targets`]); the others get them with the next heartbeat, in
+    /// one batch. Fewer followers then write and fsync each batch, at the cost of commit waiting
+    /// for those followers rather than for the fastest ones.
+    pub lazy_fan_out: bool,
     /// Seed of the node's random number generator (election timeouts). The node mixes its id
     /// in, so a cluster may share one seed and still draw different timeouts.
     pub seed: u64,
@@ -211,6 +216,61 @@ struct LeaderState {
     transfer: Option<Transfer>,
     /// Ticks since the last heartbeat round.
     heartbeat_elapsed: u64,
+    /// With `lazy_fan_out`: send every follower what it lacks on the next flush (a heartbeat
+    /// is due, or the log is about to be compacted).
+    flush_all: bool,
+    /// With `lazy_fan_out`: followers that were just given a read index, and need the entries
+    /// and commit index up to it on the next flush to serve the read.
+    readers: BTreeSet<NodeId>,
+}
+
+impl LeaderState {
+    /// With `lazy_fan_out`, the followers that get new entries as soon as there are any: the
+    /// `quorum - 1` followers that replicate and hold the most of the log (the lower id among
+    /// equals, so the choice is stable), which with the leader make a quorum; and besides
+    /// them every follower still probing, the target of a leadership transfer, and followers
+    /// waiting for a read. A follower that falls behind is overtaken by one that caught up at
+    /// a heartbeat, and drops out.
+    fn eager_peers(&self, quorum: usize) -> BTreeSet<NodeId> {
+        let mut replicating: Vec<(NodeId, Index)> = Vec::new();
+        let mut eager = self.readers.clone();
+        eager.extend(self.transfer.map(|t| t.target));
+        for (&id, pr) in &self.progress {
+            match pr.state() {
+                ProgressState::Replicate => replicating.push((id, pr.match_index())),
+                _ => {
+                    eager.insert(id);
+                }
+            }
+        }
+        replicating.sort_by_key(|&(id, match_index)| (std::cmp::Reverse(match_index), id));
+        eager.extend(replicating.iter().take(quorum - 1).map(|&(id, _)| id));
+        eager
+    }
+
+    /// The followers a flush of appends considers now, each with how many appends it may
+    /// get (any of them may hear of a newer commit index). Without `lazy_fan_out`: every
+    /// follower, as many as it may take. With it: the eager ones so, and on a full flush the
+    /// others too, one append each, and only once their last one was answered: a follower
+    /// that is down or slow costs one append per heartbeat, not a pipeline of large ones.
+    fn flush_targets(&self, quorum: usize, lazy: bool) -> Vec<(NodeId, usize)> {
+        if !lazy {
+            return self.progress.keys().map(|&id| (id, usize::MAX)).collect();
+        }
+        let eager = self.eager_peers(quorum);
+        self.progress
+            .iter()
+            .filter(|(id, _)| self.flush_all || eager.contains(id))
+            .map(|(&id, pr)| {
+                let appends = if eager.contains(&id) {
+                    usize::MAX
+                } else {
+                    usize::from(pr.in_flight() == 0)
+                };
+                (id, appends)
+            })
+            .collect()
+    }
 }
 
 /// Role-specific state (§5.1, with the thesis' pre-candidate).
@@ -407,6 +467,8 @@ impl Node {
             }
         }
         if heartbeat_due {
+            // With lazy fan-out, the followers that are not needed for commit catch up now.
+            lead.flush_all = true;
             self.broadcast_heartbeat();
         }
         self.election_elapsed += 1;
@@ -640,6 +702,14 @@ impl Node {
     /// unapplied entries or disagrees with the log is ignored.
     pub fn compact(&mut self, snapshot: Snapshot) {
         let (index, term) = (snapshot.index, snapshot.term);
+        // Followers fed lazily get the entries about to go while they are still here, or each
+        // compaction would cost them a whole snapshot.
+        if self.config.lazy_fan_out
+            && let Role::Leader(lead) = &mut self.role
+        {
+            lead.flush_all = true;
+            self.flush_appends();
+        }
         if self.log.compact(snapshot) {
             debug!(node = self.id, index, term, "log compacted");
         } else {
@@ -727,11 +797,14 @@ impl Node {
             }
             _ => return false,
         };
-        read_round_due(lead, self.quorum())
-            || lead
-                .progress
-                .values()
-                .any(|pr| self.would_send(pr) || pr.needs_commit(self.log.commit()))
+        if read_round_due(lead, self.quorum()) {
+            return true;
+        }
+        let targets = lead.flush_targets(self.quorum(), self.config.lazy_fan_out);
+        targets.iter().any(|&(peer, appends)| {
+            let pr = &lead.progress[&peer];
+            (appends > 0 && self.would_send(pr)) || pr.needs_commit(self.log.commit())
+        })
     }
 
     /// Takes the pending work. Call `advance()` once it has been carried out.
@@ -930,6 +1003,8 @@ impl Node {
             reads: VecDeque::new(),
             transfer: None,
             heartbeat_elapsed: 0,
+            flush_all: false,
+            readers: BTreeSet::new(),
         }));
         self.election_elapsed = 0;
         self.log.append(Entry {
@@ -1409,7 +1484,17 @@ impl Node {
     fn answer_read(&mut self, id: RequestId, from: Option<NodeId>, index: Option<Index>) {
         match from {
             None => self.read_states.push(ReadState { id, index }),
-            Some(follower) => self.send(follower, Message::ReadIndexResponse { id, index }),
+            Some(follower) => {
+                // The follower serves the read once it has applied up to `index`: a lazily
+                // fed follower must not wait for the next heartbeat for that.
+                if index.is_some()
+                    && self.config.lazy_fan_out
+                    && let Role::Leader(lead) = &mut self.role
+                {
+                    lead.readers.insert(follower);
+                }
+                self.send(follower, Message::ReadIndexResponse { id, index });
+            }
         }
     }
 
@@ -1557,25 +1642,40 @@ impl Node {
         }
     }
 
-    /// Sends each follower what it may get now: a snapshot if its next entry was compacted,
-    /// else batched entries (one probe, or a pipeline up to the inflight limit). Followers
-    /// that get nothing else hear about a newer commit index through a heartbeat.
+    /// Sends each follower a flush targets (see [`LeaderState::flush_targets`]) what it may
+    /// get now: a snapshot if its next entry was compacted, else batched entries (one probe,
+    /// or a pipeline up to the inflight limit; one append for a lazily fed follower).
+    /// Followers that get nothing else hear about a newer commit index through a heartbeat.
     fn flush_appends(&mut self) {
-        let peers = match &self.role {
-            Role::Leader(lead) => lead.progress.keys().copied().collect::<Vec<_>>(),
+        let quorum = self.quorum();
+        let lazy = self.config.lazy_fan_out;
+        let targets = match &mut self.role {
+            Role::Leader(lead) => {
+                let targets = lead.flush_targets(quorum, lazy);
+                lead.flush_all = false;
+                targets
+            }
             _ => return,
         };
         let commit = self.log.commit();
-        for peer in peers {
-            let mut sent = false;
-            while let Some(message) = self.next_append(peer) {
+        for (peer, appends) in targets {
+            let mut sent = 0;
+            while sent < appends
+                && let Some(message) = self.next_append(peer)
+            {
                 self.send(peer, message);
-                sent = true;
+                sent += 1;
             }
+            let sent = sent > 0;
             let Role::Leader(lead) = &mut self.role else {
                 return;
             };
             let pr = lead.progress.get_mut(&peer).expect("peer has progress");
+            let paused = pr.is_paused(self.config.max_inflight_appends);
+            // A reader was sent what it lacks now, unless it waits for a free slot.
+            if sent || !paused {
+                lead.readers.remove(&peer);
+            }
             if !sent && pr.needs_commit(commit) {
                 let message = heartbeat(&self.log, pr, lead.read_seq);
                 self.send(peer, message);

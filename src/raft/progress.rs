@@ -93,6 +93,11 @@ impl Progress {
         self.next_index
     }
 
+    /// How many appends wait for their answer.
+    pub fn in_flight(&self) -> usize {
+        self.inflight.len()
+    }
+
     /// The replication state.
     pub fn state(&self) -> ProgressState {
         self.state

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::message::{Message, NodeId, RequestId};
+use super::message::{Envelope, Message, NodeId, RequestId};
 use super::node::{ProposeError, ReadError, RoleKind};
 use super::ready::ReadState;
 use super::testing::{Cluster, ELECTION_TICKS};
@@ -1179,4 +1179,144 @@ fn background_write_counts_only_once_persisted() {
     );
     c.node_mut(1).persisted(index, term);
     assert_eq!(c.node(1).status().commit, index, "now two durable copies");
+}
+
+/// A five-node cluster with lazy fan-out, n1 leading, every follower caught up.
+fn lazy_cluster() -> Cluster {
+    let mut c = Cluster::with_config(5, |cfg| cfg.lazy_fan_out = true);
+    c.elect(1);
+    c.stabilize();
+    c.run(HEARTBEAT);
+    c
+}
+
+/// The followers that appends carrying entries from `leader` are in flight to.
+fn appends_in_flight(c: &Cluster, leader: NodeId) -> BTreeSet<NodeId> {
+    c.in_flight()
+        .filter(|e| e.from == leader)
+        .filter(
+            |e| matches!(&e.message, Message::AppendEntries { entries, .. } if !entries.is_empty()),
+        )
+        .map(|e| e.to)
+        .collect()
+}
+
+/// With lazy fan-out a new entry goes at once to two of four followers (with the leader, a
+/// quorum of five), commits with them alone, and reaches the other two with the heartbeat.
+#[test]
+fn lazy_fan_out_sends_new_entries_to_a_quorum_and_the_rest_with_the_heartbeat() {
+    let mut c = lazy_cluster();
+    let (index, _) = c.propose(1, "a").expect("leader accepts");
+    assert_eq!(
+        appends_in_flight(&c, 1),
+        BTreeSet::from([2, 3]),
+        "the two followers that hold the most (lower ids among equals)"
+    );
+    c.stabilize();
+    assert_eq!(c.status(1).commit, index, "committed without n4 and n5");
+    for id in [4, 5] {
+        assert!(commands(&c, id).is_empty(), "n{id} waits for the heartbeat");
+    }
+    c.run(HEARTBEAT);
+    for id in 1..=5 {
+        assert_eq!(commands(&c, id), ["a"], "n{id} has the entry");
+    }
+}
+
+/// An eager follower that falls silent holds commit back until the next heartbeat, which
+/// catches the lazy followers up; one of them then replaces it.
+#[test]
+fn lazy_fan_out_replaces_a_silent_follower_after_one_heartbeat() {
+    let mut c = lazy_cluster();
+    c.cut(1, 2);
+    let (first, _) = c.propose(1, "a").expect("leader accepts");
+    c.stabilize();
+    assert!(c.status(1).commit < first, "n3 alone is no quorum");
+    c.run(HEARTBEAT);
+    assert_eq!(
+        c.status(1).commit,
+        first,
+        "n4 and n5 caught up at the heartbeat"
+    );
+    let (second, _) = c.propose(1, "b").expect("leader accepts");
+    assert_eq!(
+        appends_in_flight(&c, 1),
+        BTreeSet::from([3, 4]),
+        "n2, which acknowledged nothing, is no longer sent new entries first"
+    );
+    c.stabilize();
+    assert_eq!(c.status(1).commit, second);
+}
+
+/// A lazily fed follower that asks for a read index gets the entries and commit index up to
+/// it at once: it does not wait for a heartbeat to serve the read.
+#[test]
+fn lazy_fan_out_feeds_a_reading_follower_at_once() {
+    let mut c = lazy_cluster();
+    c.propose(1, "a").expect("leader accepts");
+    c.stabilize();
+    assert!(commands(&c, 5).is_empty(), "n5 is fed lazily");
+    let read = c.read(5).expect("follower forwards the read");
+    c.stabilize();
+    assert_eq!(
+        commands(&c, 5),
+        ["a"],
+        "n5 got the entry with its read index"
+    );
+    assert_eq!(c.reads(5).iter().map(|r| r.id).collect::<Vec<_>>(), [read]);
+}
+
+/// Compaction on the leader first sends lazily fed followers the entries it is about to
+/// discard, so they do not need the whole snapshot.
+#[test]
+fn lazy_fan_out_sends_entries_before_compacting_them() {
+    let mut c = lazy_cluster();
+    c.propose(1, "a").expect("leader accepts");
+    c.stabilize();
+    c.compact(1);
+    assert_eq!(appends_in_flight(&c, 1), BTreeSet::from([4, 5]));
+    c.stabilize();
+    c.run(HEARTBEAT);
+    assert!(
+        !c.in_flight()
+            .any(|e| matches!(e.message, Message::InstallSnapshot { .. })),
+        "no snapshot was needed"
+    );
+    for id in [4, 5] {
+        assert_eq!(commands(&c, id), ["a"], "n{id} has the entry from the log");
+    }
+}
+
+/// A lazily fed follower that does not answer gets one append, not one per heartbeat: the
+/// leader neither piles up appends for a node that is down nor resends the growing tail of
+/// its log each time. Once it answers again it catches up.
+#[test]
+fn lazy_fan_out_sends_a_silent_lazy_follower_one_append() {
+    let mut c = lazy_cluster();
+    let is_append_to_n5 = |e: &Envelope| {
+        e.to == 5
+            && matches!(&e.message, Message::AppendEntries { entries, .. } if !entries.is_empty())
+    };
+    let mut appends_to_n5 = 0;
+    let mut proposed = Vec::new();
+    for tick in 0..5 * HEARTBEAT {
+        let command = format!("v{tick}");
+        c.propose(1, &command).expect("leader accepts");
+        proposed.push(command);
+        c.tick_all();
+        appends_to_n5 += c.in_flight().filter(|e| is_append_to_n5(e)).count();
+        c.drop_where(|e| e.to == 5);
+        c.stabilize();
+    }
+    assert_eq!(
+        appends_to_n5, 1,
+        "appends sent to the silent n5 over five heartbeats"
+    );
+    assert_eq!(
+        c.status(1).commit,
+        c.status(1).last_index,
+        "n2 and n3 commit"
+    );
+    c.run(2 * HEARTBEAT);
+    assert_eq!(commands(&c, 5), proposed, "n5 caught up once it answered");
 }

@@ -159,6 +159,7 @@ impl Cluster {
                 max_append_bytes: 1 << 20,
                 max_inflight_appends: 4,
                 max_uncommitted_entries: 1000,
+                lazy_fan_out: false,
                 seed: 7,
             };
             tweak(&mut config);
@@ -389,6 +390,7 @@ impl Cluster {
             .expect("disk")
             .compact(snapshot.clone());
         self.node_mut(id).compact(snapshot);
+        self.process(id);
     }
 
     // -- network -----------------------------------------------------------------------------

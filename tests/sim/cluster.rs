@@ -10,6 +10,9 @@
 //! it sends, applies and advances at once (`advance_unpersisted`), and each write reaches its
 //! disk some ticks later (`persisted`), unless a crash loses it first. Any other `Ready` first
 //! waits for those writes.
+//!
+//! On half the seeds leaders use lazy fan-out, as the real driver does: new entries go at once
+//! only to the followers needed for a quorum, and to the rest with each heartbeat.
 
 use std::collections::VecDeque;
 
@@ -128,6 +131,8 @@ pub struct Cluster {
     /// Per-tick chance (ppm) that a node's oldest background write becomes durable; 0 when
     /// leaders write in place.
     background_ppm: u64,
+    /// `Config::lazy_fan_out` for every node.
+    lazy_fan_out: bool,
     /// Decides when background writes land; its own stream, like `churn_rng`.
     disk_rng: Rng,
     net: Network,
@@ -178,10 +183,11 @@ impl Cluster {
         let leader_churn_ppm = churn_rng.pick(&[0, 0, 5_000, 20_000]);
         let mut disk_rng = rng.fork();
         let background_ppm = disk_rng.pick(&[0, 0, 100_000, 300_000, 700_000]);
+        let lazy_fan_out = rng.fork().pick(&[false, true]);
         trace.log(0, || {
             format!(
                 "seed {seed}: {params:?}, leader_churn_ppm: {leader_churn_ppm}, \
-                 background_ppm: {background_ppm}"
+                 background_ppm: {background_ppm}, lazy_fan_out: {lazy_fan_out}"
             )
         });
         Cluster {
@@ -194,6 +200,7 @@ impl Cluster {
             churn_rng,
             leader_churn_ppm,
             background_ppm,
+            lazy_fan_out,
             disk_rng,
             params,
             now: 0,
@@ -254,6 +261,7 @@ impl Cluster {
             max_append_bytes: self.params.max_append_bytes,
             max_inflight_appends: self.params.max_inflight_appends,
             max_uncommitted_entries: self.params.max_uncommitted_entries,
+            lazy_fan_out: self.lazy_fan_out,
             seed: self.config_rng.next_u64(),
         }
     }
