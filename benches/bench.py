@@ -1562,13 +1562,15 @@ def main(argv=None) -> int:
             prev = args.out / "latest.json"
             if prev.exists():
                 old = json.loads(prev.read_text())
+                command = report["params"]["command"]
                 for k in ("medians", "targets", "runs", "observations", "params", "diag"):
                     if k in old:
                         report[k] = old[k]
                 # The matrix's own command, without the note an earlier --scale-only added.
                 matrix_cmd = old.get("matrix_from") or (old["params"]["command"] + ", " + old["date"])
                 report["matrix_from"] = matrix_cmd
-                report["params"]["command"] += " (matrix from: " + matrix_cmd + ")"
+                # The matrix's parameters, but this run's command.
+                report["params"]["command"] = command + " (matrix from: " + matrix_cmd + ")"
         else:
             m = run_matrix(args, root, binary)
             report["runs"] = m["runs"]
