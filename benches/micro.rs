@@ -154,6 +154,7 @@ fn kv(c: &mut Criterion) {
             now_ms: 1,
             transaction: false,
             watched: Vec::new(),
+            ..pb::KvBatch::default()
         };
         b.iter_batched_ref(
             KvState::new,

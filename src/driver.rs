@@ -360,6 +360,8 @@ pub struct Driver {
     forward_to: Option<raft::NodeId>,
     /// Index of the last purge of expired keys this node proposed.
     purge_index: Index,
+    /// The term in which this node, as leader, proposed a key for the keyspace's hash.
+    hash_key_term: Option<Term>,
     /// Sequence for this node's `RequestId`s.
     next_seq: u64,
     ticks: u64,
@@ -497,6 +499,7 @@ impl Driver {
             forwards: Vec::new(),
             forward_to: None,
             purge_index: 0,
+            hash_key_term: None,
             next_seq: 0,
             ticks: 0,
             parked_writes: VecDeque::new(),
@@ -663,6 +666,10 @@ impl Driver {
         }
         let status = self.node.status();
         if status.role == RoleKind::Leader {
+            if !self.propose_hash_key(status.term) {
+                self.parked_writes.push_back(write);
+                return;
+            }
             write.batch.now_ms = now_ms();
             let data = Bytes::from(write.batch.encode_to_vec());
             match self.node.propose(data) {
@@ -683,6 +690,28 @@ impl Driver {
         match status.leader {
             Some(leader) if self.peers.is_connected(leader) => self.forward(leader, write),
             _ => self.parked_writes.push_back(write),
+        }
+    }
+
+    /// On the leader, before the first write of its term: if the keyspace was never modified
+    /// (as far as this node applied), proposes a random key for its hash, so that it precedes
+    /// every write and clients cannot predict where keys land (see `kv::hash_key_batch`).
+    /// Returns false if the write must wait: the key could not be proposed yet.
+    fn propose_hash_key(&mut self, term: Term) -> bool {
+        if self.hash_key_term == Some(term) || !self.kv.needs_hash_key() {
+            return true;
+        }
+        let batch = crate::kv::hash_key_batch(rand::random(), now_ms());
+        match self.node.propose(Bytes::from(batch.encode_to_vec())) {
+            Ok((index, _)) => {
+                debug!(index, "proposed the keyspace's hash key");
+                self.hash_key_term = Some(term);
+                true
+            }
+            Err(err) => {
+                debug!(error = %err, "hash key proposal refused");
+                false
+            }
         }
     }
 

@@ -807,3 +807,52 @@ fn concurrent_writes_share_fsyncs_and_appends() {
     );
     cluster.finish();
 }
+
+/// Every cluster keys its keyspace's hash before its first write, with a key of its own that
+/// all its nodes share: SCAN walks the keys in one order on every node of a cluster (a cursor
+/// means the same on each), and another cluster holding the same keys walks another order,
+/// so clients cannot predict, and crowd, the keyspace's hash chains.
+#[test]
+fn each_cluster_orders_its_keyspace_by_its_own_hash_key() {
+    const KEYS: usize = 64;
+    let scan_orders = |cluster: &TestCluster| -> Vec<Vec<String>> {
+        let leader = cluster.leader();
+        let mut conn = cluster.client(leader);
+        for i in 0..KEYS {
+            set_retrying_on(&mut conn, leader, &format!("key:{i}"), "v");
+        }
+        cluster
+            .ids()
+            .into_iter()
+            .map(|id| {
+                let mut conn = cluster.client(id);
+                wait_until(DEADLINE, &format!("SCAN of every key on node {id}"), || {
+                    let (cursor, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                        .arg(0)
+                        .arg("COUNT")
+                        .arg(KEYS * 4)
+                        .query(&mut conn)
+                        .map_err(|e| format!("SCAN on node {id}: {e}"))?;
+                    if cursor == 0 && keys.len() == KEYS {
+                        Ok(keys)
+                    } else {
+                        Err(format!("cursor {cursor}, {} keys", keys.len()))
+                    }
+                })
+            })
+            .collect()
+    };
+    let first = TestCluster::start(3);
+    let a = scan_orders(&first);
+    first.finish();
+    let second = TestCluster::start(3);
+    let b = scan_orders(&second);
+    second.finish();
+    for orders in [&a, &b] {
+        assert!(
+            orders.iter().all(|o| *o == orders[0]),
+            "nodes of one cluster disagree on the order: {orders:?}"
+        );
+    }
+    assert_ne!(a[0], b[0], "two clusters share one hash order");
+}

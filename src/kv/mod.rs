@@ -13,6 +13,13 @@
 //! reader's clock) and to apply (the batch's clock). Memory is reclaimed by the leader, which
 //! periodically proposes a [`purge_batch`] built from [`KvState::expired_keys`].
 //!
+//! Hash key: the keyspace's order (and so `SCAN` cursors) comes from a hash. A fixed hash
+//! would let a client craft keys that all land in one chain of the table and make every
+//! command on them slow, so each cluster keys its hash (SipHash-1-3) with a random key. The
+//! first leader about to propose a write into a never-modified state proposes a
+//! [`hash_key_batch`] first; every replica applies it at the same index, and snapshots carry
+//! the key. A state restored from data written before keys existed stays unkeyed.
+//!
 //! WATCH: each modification gets a fresh version from a counter advanced only by apply. The
 //! server reads versions with the internal `__VERSION` read when a client WATCHes, and EXEC
 //! sends them along; apply aborts the transaction if any version moved.
@@ -29,4 +36,4 @@ mod state;
 mod table;
 
 pub use command::{Access, Command, CommandError, Spec};
-pub use state::{KvState, SnapshotEncoder, SnapshotError, purge_batch};
+pub use state::{KvState, SnapshotEncoder, SnapshotError, hash_key_batch, purge_batch};

@@ -10,7 +10,7 @@ use super::command::{
 };
 use super::glob;
 use super::reply;
-use super::table::{Fnv, Slot, Table, Walked};
+use super::table::{Fnv, HashKey, Slot, Table, Walked};
 use crate::pb;
 
 /// Set on the WATCH version of a key that is still stored but already expired, so that a key
@@ -39,6 +39,7 @@ pub struct SnapshotEncoder {
     now_ms: i64,
     version_counter: u64,
     deleted_version: u64,
+    hash_key: Option<HashKey>,
     /// Whether the snapshot is complete.
     done: bool,
 }
@@ -55,6 +56,10 @@ impl SnapshotEncoder {
         put_scalar(SNAPSHOT_NOW_MS, self.now_ms as u64, buf);
         put_scalar(SNAPSHOT_VERSION_COUNTER, self.version_counter, buf);
         put_scalar(SNAPSHOT_DELETED_VERSION, self.deleted_version, buf);
+        if let Some([k0, k1]) = self.hash_key {
+            put_fixed64(SNAPSHOT_HASH_KEY0, k0, buf);
+            put_fixed64(SNAPSHOT_HASH_KEY1, k1, buf);
+        }
         debug_assert_eq!(
             buf.len(),
             buf.capacity(),
@@ -114,6 +119,17 @@ impl KvState {
         self.table.is_empty()
     }
 
+    /// Whether a [`hash_key_batch`] applied now would key the keyspace's hash: the state has
+    /// no key yet and was never modified. A leader proposes one before its first write then.
+    pub fn needs_hash_key(&self) -> bool {
+        self.table.hash_key().is_none() && self.version_counter == 0
+    }
+
+    /// The key of the keyspace's hash, if it has one.
+    pub fn hash_key(&self) -> Option<[u64; 2]> {
+        self.table.hash_key()
+    }
+
     /// Applies one committed batch. Deterministic: reads no clock, only `batch.now_ms`.
     ///
     /// A pipelined batch replies with an array holding one reply per command. A transaction
@@ -121,6 +137,14 @@ impl KvState {
     pub fn apply(&mut self, batch: &pb::KvBatch) -> pb::Reply {
         let now = batch.now_ms.max(self.now_ms);
         self.now_ms = now;
+        if let Some(hash_key) = batch_hash_key(batch) {
+            // Only a state that was never modified can take a key: its table is empty and
+            // no snapshot walk holds keys in the old order. Every replica decides the same.
+            if self.needs_hash_key() {
+                self.table.set_hash_key(hash_key);
+            }
+            return reply::ok();
+        }
         if batch.transaction
             && batch
                 .watched
@@ -242,12 +266,16 @@ impl KvState {
             .sum();
         let header = scalar_len(SNAPSHOT_NOW_MS, self.now_ms as u64)
             + scalar_len(SNAPSHOT_VERSION_COUNTER, self.version_counter)
-            + scalar_len(SNAPSHOT_DELETED_VERSION, self.deleted_version);
+            + scalar_len(SNAPSHOT_DELETED_VERSION, self.deleted_version)
+            + self.table.hash_key().map_or(0, |_| {
+                fixed64_len(SNAPSHOT_HASH_KEY0) + fixed64_len(SNAPSHOT_HASH_KEY1)
+            });
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
             now_ms: self.now_ms,
             version_counter: self.version_counter,
             deleted_version: self.deleted_version,
+            hash_key: self.table.hash_key(),
             done: false,
         }
     }
@@ -283,8 +311,13 @@ impl KvState {
     /// # Errors
     /// [`SnapshotError`] when `data` is not a valid `KvSnapshot`; the state is then unchanged.
     pub fn restore(&mut self, data: &[u8]) -> Result<(), SnapshotError> {
+        let header = scan_snapshot(data)?;
+        let mut table = Table::with_capacity(header.entries);
+        if let Some(hash_key) = header.hash_key {
+            table.set_hash_key(hash_key);
+        }
         let mut state = KvState {
-            table: Table::with_capacity(count_snapshot_entries(data)?),
+            table,
             ..KvState::default()
         };
         // Versions are checked against the counter, which is encoded after the entries.
@@ -321,6 +354,10 @@ impl KvState {
                 }
                 (SNAPSHOT_DELETED_VERSION, WireType::Varint) => {
                     state.deleted_version = encoding::decode_varint(&mut buf)?;
+                }
+                // Read by `scan_snapshot` before the entries.
+                (SNAPSHOT_HASH_KEY0 | SNAPSHOT_HASH_KEY1, WireType::SixtyFourBit) => {
+                    buf.advance(8);
                 }
                 _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
             }
@@ -777,9 +814,27 @@ pub fn purge_batch(keys: Vec<Bytes>, now_ms: i64) -> pb::KvBatch {
     pb::KvBatch {
         commands: vec![pb::KvCommand { args }],
         now_ms,
-        transaction: false,
-        watched: Vec::new(),
+        ..pb::KvBatch::default()
     }
+}
+
+/// Builds the internal batch that keys the keyspace's hash with `key` (see
+/// [`KvState::needs_hash_key`]); a leader draws the key at random. An all-zero key, which
+/// would mean "no key", is replaced by another fixed one.
+pub fn hash_key_batch(key: [u64; 2], now_ms: i64) -> pb::KvBatch {
+    let [k0, k1] = if key == [0, 0] { [0, 1] } else { key };
+    pb::KvBatch {
+        now_ms,
+        hash_key0: k0,
+        hash_key1: k1,
+        ..pb::KvBatch::default()
+    }
+}
+
+/// The hash key a batch carries: only a batch without commands carries one.
+fn batch_hash_key(batch: &pb::KvBatch) -> Option<HashKey> {
+    let key = [batch.hash_key0, batch.hash_key1];
+    (batch.commands.is_empty() && key != [0, 0]).then_some(key)
 }
 
 fn is_live(e: &Slot, now: i64) -> bool {
@@ -816,6 +871,8 @@ const SNAPSHOT_ENTRIES: u32 = 1;
 const SNAPSHOT_NOW_MS: u32 = 2;
 const SNAPSHOT_VERSION_COUNTER: u32 = 3;
 const SNAPSHOT_DELETED_VERSION: u32 = 4;
+const SNAPSHOT_HASH_KEY0: u32 = 5;
+const SNAPSHOT_HASH_KEY1: u32 = 6;
 
 /// `KvSnapshotEntry` field numbers (see `proto/raft.proto`).
 const ENTRY_KEY: u32 = 1;
@@ -840,6 +897,16 @@ fn bytes_len(tag: u32, value: &[u8]) -> usize {
     } else {
         encoding::key_len(tag) + encoding::encoded_len_varint(value.len() as u64) + value.len()
     }
+}
+
+/// Encoded length of a fixed64 field that is written.
+fn fixed64_len(tag: u32) -> usize {
+    encoding::key_len(tag) + 8
+}
+
+fn put_fixed64(tag: u32, value: u64, buf: &mut Vec<u8>) {
+    encoding::encode_key(tag, WireType::SixtyFourBit, buf);
+    buf.put_u64_le(value);
 }
 
 fn put_scalar(tag: u32, value: u64, buf: &mut Vec<u8>) {
@@ -926,19 +993,39 @@ fn decode_snapshot_entry(mut buf: &[u8]) -> Result<SnapshotEntry<'_>, SnapshotEr
     Ok(e)
 }
 
-/// Number of entries in an encoded `KvSnapshot`, so the table is sized once before restoring.
-fn count_snapshot_entries(mut buf: &[u8]) -> Result<usize, SnapshotError> {
-    let mut n = 0;
+/// What [`KvState::restore`] needs before it inserts the first entry.
+struct SnapshotHeader {
+    /// Number of entries, so the table is sized once.
+    entries: usize,
+    /// The key of the keyspace's hash, which places every entry.
+    hash_key: Option<HashKey>,
+}
+
+/// Reads the [`SnapshotHeader`] of an encoded `KvSnapshot` (its fields may come in any order).
+fn scan_snapshot(mut buf: &[u8]) -> Result<SnapshotHeader, SnapshotError> {
+    let mut header = SnapshotHeader {
+        entries: 0,
+        hash_key: None,
+    };
+    let mut key = [0, 0];
     while buf.has_remaining() {
         let (tag, wire_type) = encoding::decode_key(&mut buf)?;
-        if (tag, wire_type) == (SNAPSHOT_ENTRIES, WireType::LengthDelimited) {
-            take_delimited(&mut buf)?;
-            n += 1;
-        } else {
-            encoding::skip_field(wire_type, tag, &mut buf, Default::default())?;
+        match (tag, wire_type) {
+            (SNAPSHOT_ENTRIES, WireType::LengthDelimited) => {
+                take_delimited(&mut buf)?;
+                header.entries += 1;
+            }
+            (SNAPSHOT_HASH_KEY0 | SNAPSHOT_HASH_KEY1, WireType::SixtyFourBit) => {
+                if buf.remaining() < 8 {
+                    return Err(SnapshotError("truncated hash key".into()));
+                }
+                key[(tag - SNAPSHOT_HASH_KEY0) as usize] = buf.get_u64_le();
+            }
+            _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
         }
     }
-    Ok(n)
+    header.hash_key = (key != [0, 0]).then_some(key);
+    Ok(header)
 }
 
 #[cfg(test)]
@@ -961,6 +1048,7 @@ mod tests {
             now_ms,
             transaction: false,
             watched: vec![],
+            ..pb::KvBatch::default()
         }
     }
 
@@ -1436,6 +1524,7 @@ mod tests {
                 now_ms: (seed >> 40) as i64,
                 transaction: seed.is_multiple_of(3),
                 watched: vec![],
+                ..pb::KvBatch::default()
             };
             s.apply(&b);
             s.read(&pb::KvCommand { args: cmd }, (seed >> 40) as i64);
@@ -1661,6 +1750,8 @@ mod tests {
             now_ms: s.now_ms,
             version_counter: s.version_counter,
             deleted_version: s.deleted_version,
+            hash_key0: s.hash_key().map_or(0, |k| k[0]),
+            hash_key1: s.hash_key().map_or(0, |k| k[1]),
         }
     }
 
@@ -1668,6 +1759,7 @@ mod tests {
     fn snapshot_bytes_are_the_prost_encoding_at_scale() {
         use prost::Message;
         let mut a = KvState::new();
+        a.apply(&hash_key_batch([7, 9], 1));
         let cmds: Vec<String> = (0..5000)
             .map(|i| match i % 4 {
                 0 => format!("set key:{i} {}", "x".repeat(i % 300)),
@@ -1721,6 +1813,68 @@ mod tests {
         let mut c = KvState::new();
         c.restore(&reordered).unwrap();
         assert_eq!(c.snapshot(), snap);
+    }
+
+    /// The keyspace takes the hash key of the first batch that carries one, if nothing was
+    /// ever modified before; a snapshot carries the key, and replicas with one key agree.
+    #[test]
+    fn a_never_modified_state_takes_the_first_hash_key() {
+        let mut s = KvState::new();
+        assert!(s.needs_hash_key());
+        assert_eq!(show(&s.apply(&hash_key_batch([1, 2], 5))), "OK");
+        assert_eq!(s.hash_key(), Some([1, 2]));
+        assert!(!s.needs_hash_key());
+        s.apply(&hash_key_batch([3, 4], 6));
+        assert_eq!(s.hash_key(), Some([1, 2]), "a second key is ignored");
+
+        let mut written = KvState::new();
+        run(&mut written, 5, &["set a 1", "del a"]);
+        assert!(written.is_empty() && !written.needs_hash_key());
+        written.apply(&hash_key_batch([1, 2], 6));
+        assert_eq!(written.hash_key(), None, "a modified state stays unkeyed");
+
+        // Same key, same commands: same order. Another key: another order.
+        let keyed = |key: [u64; 2]| {
+            let mut s = KvState::new();
+            s.apply(&hash_key_batch(key, 5));
+            let cmds: Vec<String> = (0..200).map(|i| format!("set k{i} {i}")).collect();
+            apply_all(&mut s, &cmds);
+            s
+        };
+        let (a, b, c) = (keyed([1, 2]), keyed([1, 2]), keyed([3, 4]));
+        assert_eq!(read(&a, 1000, "keys *"), read(&b, 1000, "keys *"));
+        assert_eq!(a.digest_hex(), b.digest_hex());
+        assert_ne!(read(&a, 1000, "keys *"), read(&c, 1000, "keys *"));
+        assert_ne!(
+            read(&a, 1000, "scan 0 count 1"),
+            read(&c, 1000, "scan 0 count 1")
+        );
+        let mut restored = KvState::new();
+        restored.restore(&a.snapshot()).unwrap();
+        assert_eq!(restored.hash_key(), Some([1, 2]));
+        assert_eq!(
+            read(&restored, 1000, "scan 0 count 5"),
+            read(&a, 1000, "scan 0 count 5")
+        );
+        restored.table.check();
+    }
+
+    /// A key that arrives while a snapshot of the never-modified state is being encoded
+    /// keys the table at once; the snapshot is of the state before it, unkeyed and empty.
+    #[test]
+    fn a_hash_key_applied_during_a_snapshot_is_not_in_it() {
+        let mut s = KvState::new();
+        let mut encoder = s.snapshot_encoder();
+        s.apply(&hash_key_batch([1, 2], 5));
+        run(&mut s, 5, &["set a 1"]);
+        while !s.snapshot_step(&mut encoder, 1) {}
+        let mut restored = KvState::new();
+        restored.restore(&encoder.into_bytes()).unwrap();
+        assert!(restored.is_empty());
+        assert_eq!(restored.hash_key(), None);
+        assert!(restored.needs_hash_key());
+        assert_eq!(s.hash_key(), Some([1, 2]));
+        s.table.check();
     }
 
     #[test]

@@ -6,7 +6,8 @@
 //! second, sorted copy of every key for the second doubled the per-key memory. This table gives
 //! both with one entry per key:
 //!
-//! - Every key has a stable 64-bit hash ([`stable_hash`], odd so that no key hashes to 0).
+//! - Every key has a stable 64-bit hash ([`stable_hash`], odd so that no key hashes to 0): the
+//!   same on every replica, and for a keyed table (see [`HashKey`]) unknown to clients.
 //! - There are `2^bits` buckets and a key lives in bucket `hash >> (64 - bits)`: the *top* bits.
 //!   Each bucket's chain is sorted by `(hash, key)`. So walking the buckets in index order walks
 //!   all keys in `(hash, key)` order, whatever `bits` is: doubling splits every bucket into two
@@ -26,11 +27,21 @@
 //!   60 ms to 2^21 at 1,048,576 keys); halving only joins neighbouring chains.
 //! - The slot vector keeps its high-water size after mass deletions (freed slots are reused);
 //!   it is released only when the table becomes empty.
-//! - The hash is unkeyed (replicas must agree on it), so a client that crafts many keys sharing
-//!   their top hash bits can make one chain long, as it could with any deterministic hash.
+//! - A table without a [`HashKey`] uses an unkeyed hash, so a client that crafts many keys
+//!   sharing their top hash bits can make one chain long. Every cluster keys its table with
+//!   the first entry it commits (see `KvState`); only states restored from data written before
+//!   keying existed stay unkeyed.
 
 use std::collections::BTreeMap;
+use std::hash::Hasher;
 use std::ops::Bound;
+
+use siphasher::sip::SipHasher13;
+
+/// The secret key of a table's hash: SipHash-1-3 keyed with it is a pseudo-random function,
+/// so clients who see hashes (SCAN cursors are hashes) cannot craft keys that collide.
+/// Every replica gets the same key from the log, so their tables agree on the order.
+pub type HashKey = [u64; 2];
 
 /// Marks the end of a chain and the end of the free list.
 const NIL: u32 = u32::MAX;
@@ -113,6 +124,8 @@ pub(super) struct Table {
     len: usize,
     /// The table as it was at [`Table::freeze`], while a walk of it is under way.
     frozen: Option<Box<Frozen>>,
+    /// The key of the hash; `None`: the unkeyed hash.
+    hash_key: Option<HashKey>,
 }
 
 /// What a walk of the table as it was at [`Table::freeze`] needs while the table goes on
@@ -174,7 +187,31 @@ impl Table {
             free: NIL,
             len: 0,
             frozen: None,
+            hash_key: None,
         }
+    }
+
+    /// The key of the table's hash, if it has one.
+    pub(super) fn hash_key(&self) -> Option<HashKey> {
+        self.hash_key
+    }
+
+    /// Keys the hash of an empty table.
+    ///
+    /// # Panics
+    /// If the table holds a key, or a walk of the frozen table holds one it saved: their
+    /// order depends on the hash.
+    pub(super) fn set_hash_key(&mut self, key: HashKey) {
+        assert!(
+            self.is_empty() && self.frozen.as_ref().is_none_or(|f| f.saved.is_empty()),
+            "keying the hash of a table in use"
+        );
+        self.hash_key = Some(key);
+    }
+
+    /// `key`'s hash in this table.
+    fn hash(&self, key: &[u8]) -> u64 {
+        stable_hash(self.hash_key, key)
     }
 
     /// An empty table with room for `n` keys without resizing.
@@ -207,8 +244,10 @@ impl Table {
                 }
             }
         }
+        let hash_key = self.hash_key;
         *self = Table::new();
         self.frozen = frozen;
+        self.hash_key = hash_key;
     }
 
     /// Saves the slot of `(hash, key)` (`i`, or `None` if the key is not stored) for the walk
@@ -227,7 +266,7 @@ impl Table {
 
     /// The slot of `key`, if stored.
     pub(super) fn get(&self, key: &[u8]) -> Option<&Slot> {
-        self.find(stable_hash(key), key).map(|i| &self.slots[i])
+        self.find(self.hash(key), key).map(|i| &self.slots[i])
     }
 
     /// Sets the expiry and version of a stored `key`; returns the old expiry, or `None` (outer)
@@ -238,7 +277,7 @@ impl Table {
         expire_at_ms: Option<i64>,
         version: u64,
     ) -> Option<Option<i64>> {
-        let hash = stable_hash(key);
+        let hash = self.hash(key);
         let i = self.find(hash, key)?;
         self.save(hash, key, Some(i), false);
         let slot = &mut self.slots[i];
@@ -260,7 +299,7 @@ impl Table {
         expire_at_ms: Option<i64>,
         version: u64,
     ) -> Option<Option<i64>> {
-        let hash = stable_hash(key);
+        let hash = self.hash(key);
         let data = concat(key, value);
         let expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);
         let found = self.find(hash, key);
@@ -296,7 +335,7 @@ impl Table {
 
     /// Removes `key`; returns its slot's expiry (`None` outer if the key was not stored).
     pub(super) fn remove(&mut self, key: &[u8]) -> Option<Option<i64>> {
-        let hash = stable_hash(key);
+        let hash = self.hash(key);
         let bucket = self.bucket(hash)?;
         let mut prev = NIL;
         let mut cur = self.buckets[bucket];
@@ -632,12 +671,22 @@ fn finalize(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// The position of `key` in the table's order; odd, so that a cursor of 0 always means "from
-/// the start" and never "after some key".
-pub(super) fn stable_hash(key: &[u8]) -> u64 {
-    let mut h = Fnv::new();
-    h.write(key);
-    h.finish() | 1
+/// The position of `key` in the order of a table keyed with `hash_key`; odd, so that a cursor
+/// of 0 always means "from the start" and never "after some key".
+pub(super) fn stable_hash(hash_key: Option<HashKey>, key: &[u8]) -> u64 {
+    let hash = match hash_key {
+        Some([k0, k1]) => {
+            let mut h = SipHasher13::new_with_keys(k0, k1);
+            h.write(key);
+            h.finish()
+        }
+        None => {
+            let mut h = Fnv::new();
+            h.write(key);
+            h.finish()
+        }
+    };
+    hash | 1
 }
 
 #[cfg(test)]
@@ -676,6 +725,7 @@ mod tests {
                 while cur != NIL {
                     let slot = &self.slots[cur as usize];
                     assert_ne!(slot.hash, 0, "a free slot is on a chain");
+                    assert_eq!(slot.hash, self.hash(slot.key()), "stale hash");
                     assert_eq!(self.bucket(slot.hash), Some(b), "slot in the wrong bucket");
                     if let Some(p) = prev {
                         assert!(
@@ -821,5 +871,52 @@ mod tests {
             assert_eq!(rest, want, "cursor {cut}");
         }
         assert_eq!(Table::new().iter_from(5).count(), 0);
+    }
+
+    /// A keyed table orders keys by their keyed hash, one key giving one order on every
+    /// replica and different keys different orders; lookups, FLUSHALL and resizes keep the key.
+    #[test]
+    fn a_keyed_table_orders_by_its_keyed_hash() {
+        let fill = |hash_key: Option<HashKey>| {
+            let mut t = Table::new();
+            if let Some(k) = hash_key {
+                t.set_hash_key(k);
+            }
+            for i in 0..1_000 {
+                t.insert(&key(i), b"v", None, i + 1);
+            }
+            t.check();
+            t
+        };
+        let (a, b, c) = (fill(Some([1, 2])), fill(Some([1, 2])), fill(Some([3, 4])));
+        let unkeyed = fill(None);
+        assert_eq!(a.keys(), b.keys(), "one key, one order");
+        assert_ne!(a.keys(), c.keys(), "another key, another order");
+        assert_ne!(a.keys(), unkeyed.keys());
+        let hashes: Vec<u64> = a.iter().map(Slot::hash).collect();
+        assert!(
+            hashes.windows(2).all(|w| w[0] < w[1]),
+            "sorted by keyed hash"
+        );
+        assert_eq!(hashes[0], stable_hash(Some([1, 2]), &a.keys()[0]));
+        for i in 0..1_000 {
+            assert_eq!(a.get(&key(i)).map(Slot::version), Some(i + 1));
+        }
+        let mut a = a;
+        a.clear();
+        assert_eq!(a.hash_key(), Some([1, 2]), "FLUSHALL keeps the key");
+        a.insert(b"x", b"1", None, 1);
+        assert_eq!(
+            a.iter().next().map(Slot::hash),
+            Some(stable_hash(Some([1, 2]), b"x"))
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "keying the hash of a table in use")]
+    fn a_table_holding_keys_cannot_be_keyed() {
+        let mut t = Table::new();
+        t.insert(b"a", b"1", None, 1);
+        t.set_hash_key([1, 2]);
     }
 }

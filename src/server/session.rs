@@ -337,6 +337,7 @@ impl<B: Backend> Session<B> {
                     now_ms: now_ms(),
                     transaction: false,
                     watched: Vec::new(),
+                    ..pb::KvBatch::default()
                 };
                 match self.shared.backend.write(batch).await {
                     Ok(pb::Reply {
@@ -427,6 +428,7 @@ impl<B: Backend> Session<B> {
             now_ms: now,
             transaction: true,
             watched,
+            ..pb::KvBatch::default()
         };
         let items = match self.shared.backend.write(batch).await {
             Ok(pb::Reply {
