@@ -24,9 +24,9 @@
 //! server reads versions with the internal `__VERSION` read when a client WATCHes, and EXEC
 //! sends them along; apply aborts the transaction if any version moved.
 //!
-//! Caveats: only strings exist, so WRONGTYPE never happens; a deleted key's WATCH version is
-//! the latest deletion of *any* key, so such a WATCH may abort spuriously; it misses only a key
-//! that is created, expires and is purged between WATCH and EXEC.
+//! Caveats: only strings exist, so WRONGTYPE never happens; a missing key's WATCH version is
+//! that of the latest removal of *any* key (expired ones included), so such a WATCH may abort
+//! spuriously, but never misses a change.
 
 pub mod command;
 pub mod glob;

@@ -412,11 +412,14 @@ impl KvState {
         }
     }
 
-    /// Drops a stored key and its expiry index entry, without touching `deleted_version`;
-    /// returns whether it was stored and live at `now`.
+    /// Drops a stored key and its expiry index entry; returns whether it was stored and live
+    /// at `now`. Any removal moves `deleted_version`, expired keys' too: a client that WATCHed
+    /// the key while it was missing must see that it was created in between, even if it has
+    /// expired and gone again by EXEC.
     fn remove(&mut self, key: &[u8], now: i64) -> Option<bool> {
         let expire = self.table.remove(key)?;
         self.reindex_expiry(key, expire, None);
+        self.deleted_version = self.next_version();
         Some(expire.is_none_or(|at| at > now))
     }
 
@@ -427,14 +430,9 @@ impl KvState {
         }
     }
 
-    /// Deletes `key`; returns whether it was live. A live deletion moves `deleted_version`.
+    /// Deletes `key`; returns whether it was live.
     fn delete(&mut self, key: &[u8], now: i64) -> bool {
-        if self.remove(key, now) == Some(true) {
-            self.deleted_version = self.next_version();
-            true
-        } else {
-            false
-        }
+        self.remove(key, now) == Some(true)
     }
 
     /// Stores `value` under `key` with the given expiry, or deletes the key when that expiry
@@ -1400,6 +1398,22 @@ mod tests {
         assert_eq!(show(&s.apply(&fine)), "[OK]");
         // Versions are the same on every replica that applied the same batches.
         assert_ne!(vm, vm2);
+    }
+
+    /// A key WATCHed while missing that is created, expires and is removed before EXEC
+    /// (purged, or dropped by a write that found it expired) still aborts the transaction.
+    #[test]
+    fn a_watched_missing_key_created_and_expired_meanwhile_aborts() {
+        for removal in ["__purge k", "del k"] {
+            let mut s = KvState::new();
+            let missing = version(&s, "k", 1000);
+            run(&mut s, 1000, &["set k v px 10"]);
+            run(&mut s, 2000, &[removal]);
+            assert_eq!(read(&s, 2000, "exists k"), ":0");
+            assert_eq!(s.len(), 0, "{removal} removed the expired key");
+            let exec = transaction(&["set b 1"], vec![("k", missing)], 2000);
+            assert_eq!(show(&s.apply(&exec)), "nilarray", "after {removal}");
+        }
     }
 
     #[test]
