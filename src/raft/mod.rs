@@ -44,7 +44,7 @@
 //! the followers a commit needs: the `quorum - 1` replicating followers that hold the most of
 //! the log, plus any follower that is probing, is the target of a leadership transfer or was
 //! just given a read index. The others get everything they lack with the next heartbeat, in
-//! one append, and only once their previous one was answered. Fewer nodes write and fsync
+//! one batch, and only once their previous batch was answered. Fewer nodes write and fsync
 //! each small batch, so a busy cluster does less work per write; the price is that a commit
 //! waits for those chosen followers rather than the fastest ones, and an eager follower that
 //! falls silent holds commits back until the next heartbeat has caught up another. Before

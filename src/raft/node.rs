@@ -251,8 +251,9 @@ impl LeaderState {
     /// The followers a flush of appends considers now, each with how many appends it may
     /// get (any of them may hear of a newer commit index). Without `lazy_fan_out`: every
     /// follower, as many as it may take. With it: the eager ones so, and on a full flush the
-    /// others too, one append each, and only once their last one was answered: a follower
-    /// that is down or slow costs one append per heartbeat, not a pipeline of large ones.
+    /// others too, but only once every append they were sent before was answered: a follower
+    /// that is down or slow costs one round of appends, not a pipeline per heartbeat, while
+    /// one that keeps up can take any amount at each heartbeat.
     fn flush_targets(&self, quorum: usize, lazy: bool) -> Vec<(NodeId, usize)> {
         if !lazy {
             return self.progress.keys().map(|&id| (id, usize::MAX)).collect();
@@ -262,10 +263,10 @@ impl LeaderState {
             .iter()
             .filter(|(id, _)| self.flush_all || eager.contains(id))
             .map(|(&id, pr)| {
-                let appends = if eager.contains(&id) {
+                let appends = if eager.contains(&id) || pr.in_flight() == 0 {
                     usize::MAX
                 } else {
-                    usize::from(pr.in_flight() == 0)
+                    0
                 };
                 (id, appends)
             })
@@ -1644,8 +1645,8 @@ impl Node {
 
     /// Sends each follower a flush targets (see [`LeaderState::flush_targets`]) what it may
     /// get now: a snapshot if its next entry was compacted, else batched entries (one probe,
-    /// or a pipeline up to the inflight limit; one append for a lazily fed follower).
-    /// Followers that get nothing else hear about a newer commit index through a heartbeat.
+    /// or a pipeline up to the inflight limit). Followers that get nothing else hear about a
+    /// newer commit index through a heartbeat.
     fn flush_appends(&mut self) {
         let quorum = self.quorum();
         let lazy = self.config.lazy_fan_out;

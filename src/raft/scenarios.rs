@@ -1287,9 +1287,9 @@ fn lazy_fan_out_sends_entries_before_compacting_them() {
     }
 }
 
-/// A lazily fed follower that does not answer gets one append, not one per heartbeat: the
-/// leader neither piles up appends for a node that is down nor resends the growing tail of
-/// its log each time. Once it answers again it catches up.
+/// A lazily fed follower that does not answer gets one round of appends, not one per
+/// heartbeat: the leader neither piles up appends for a node that is down nor resends the
+/// growing tail of its log each time. Once it answers again it catches up.
 #[test]
 fn lazy_fan_out_sends_a_silent_lazy_follower_one_append() {
     let mut c = lazy_cluster();
@@ -1319,4 +1319,31 @@ fn lazy_fan_out_sends_a_silent_lazy_follower_one_append() {
     );
     c.run(2 * HEARTBEAT);
     assert_eq!(commands(&c, 5), proposed, "n5 caught up once it answered");
+}
+
+/// A lazily fed follower that lags by more than one append's worth of bytes still catches up
+/// at one heartbeat: it gets a whole pipeline, so lazy fan-out does not cap how fast a
+/// follower can keep up with a leader writing large entries.
+#[test]
+fn lazy_fan_out_catches_a_follower_up_by_many_appends_at_one_heartbeat() {
+    let mut c = Cluster::with_config(5, |cfg| {
+        cfg.lazy_fan_out = true;
+        cfg.max_append_bytes = 4;
+        cfg.max_inflight_appends = 8;
+    });
+    c.elect(1);
+    c.stabilize();
+    c.run(HEARTBEAT);
+    let proposed: Vec<String> = (0..10).map(|i| format!("c{i}")).collect();
+    for command in &proposed {
+        c.propose(1, command).expect("leader accepts");
+    }
+    c.stabilize();
+    assert!(commands(&c, 5).is_empty(), "n5 is fed lazily");
+    c.run(HEARTBEAT);
+    assert_eq!(
+        commands(&c, 5),
+        proposed,
+        "n5 has all ten entries after one heartbeat"
+    );
 }
