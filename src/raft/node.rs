@@ -185,7 +185,8 @@ struct PendingRead {
     /// The follower that forwarded it; `None` when made on the leader itself.
     from: Option<NodeId>,
     /// The heartbeat round that must be acknowledged by a quorum: the first one started
-    /// after the read arrived.
+    /// after the read arrived. A forwarding follower counts toward that quorum without
+    /// acknowledging the round (see `confirmed_round`).
     seq: u64,
     /// The commit index when the read arrived, if the leader had committed its no-op by then;
     /// otherwise the read gets the commit index at the moment the no-op commits.
@@ -798,7 +799,7 @@ impl Node {
             }
             _ => return false,
         };
-        if read_round_due(lead, self.quorum()) {
+        if read_round_due(lead) {
             return true;
         }
         let targets = lead.flush_targets(self.quorum(), self.config.lazy_fan_out);
@@ -812,7 +813,7 @@ impl Node {
     pub fn ready(&mut self) -> Ready {
         self.forward_new_reads();
         if let Role::Leader(lead) = &self.role {
-            if read_round_due(lead, self.quorum()) {
+            if read_round_due(lead) {
                 self.start_read_round();
             }
             self.flush_appends();
@@ -1468,15 +1469,43 @@ impl Node {
         let Role::Leader(lead) = &mut self.role else {
             return;
         };
-        if commit < lead.noop_index || lead.reads.is_empty() {
+        if commit < lead.noop_index {
             return;
         }
-        let confirmed = confirmed_round(lead, quorum);
-        let mut released = Vec::new();
-        while lead.reads.front().is_some_and(|r| r.seq <= confirmed) {
-            let read = lead.reads.pop_front().expect("front exists");
-            released.push((read.id, read.from, read.index.unwrap_or(commit)));
+        // Reads that no started round covers wait, unless a forwarding follower and the leader
+        // make a quorum by themselves (three voters). Most calls end here: one per read made.
+        match lead.reads.front() {
+            Some(read) if read.seq <= lead.read_seq || quorum <= 2 => {}
+            _ => return,
         }
+        // The confirmed round for reads made here, and for those each follower forwarded.
+        let local = confirmed_round(lead, quorum, None);
+        let forwarded: BTreeMap<NodeId, u64> = lead
+            .progress
+            .keys()
+            .map(|&peer| (peer, confirmed_round(lead, quorum, Some(peer))))
+            .collect();
+        let confirmed = |read: &PendingRead| match read.from.and_then(|f| forwarded.get(&f)) {
+            Some(&round) => round,
+            None => local,
+        };
+        let newest = forwarded.values().copied().fold(local, u64::max);
+        let mut released = Vec::new();
+        let mut kept = VecDeque::with_capacity(lead.reads.len());
+        while let Some(read) = lead.reads.pop_front() {
+            if read.seq > newest {
+                // In `seq` order: no later read is confirmed either.
+                lead.reads.push_front(read);
+                break;
+            }
+            if read.seq <= confirmed(&read) {
+                released.push((read.id, read.from, read.index.unwrap_or(commit)));
+            } else {
+                kept.push_back(read);
+            }
+        }
+        kept.append(&mut lead.reads);
+        lead.reads = kept;
         for (id, from, index) in released {
             self.answer_read(id, from, Some(index));
         }
@@ -1580,18 +1609,32 @@ impl Node {
     }
 
     /// Starts a read round with the fewest messages that can confirm it: a heartbeat carrying
-    /// the new `read_seq` to `quorum - 1` followers, those that acknowledged the latest round
-    /// first. A follower that stopped answering therefore drops out of later rounds; a round
+    /// the new `read_seq` to `quorum - 1` followers, or to `quorum - 2` when every waiting
+    /// read came from one follower (its request counts, see `confirmed_round`). Followers
+    /// that forwarded none of the reads go first, then those that acknowledged the latest
+    /// round. A follower that stopped answering therefore drops out of later rounds; a round
     /// it was picked for is confirmed by the next periodic heartbeat, which goes to everyone.
     fn start_read_round(&mut self) {
-        let wanted = self.quorum() - 1;
         let Role::Leader(lead) = &self.role else {
             return;
         };
+        let readers: BTreeSet<Option<NodeId>> = lead
+            .reads
+            .iter()
+            .filter(|r| r.seq > lead.read_seq)
+            .map(|r| r.from.filter(|f| lead.progress.contains_key(f)))
+            .collect();
+        let one_follower = readers.len() == 1 && readers.first().is_some_and(Option::is_some);
+        let wanted = self.quorum() - if one_follower { 2 } else { 1 };
         let latest = lead.read_seq;
         let mut peers: Vec<NodeId> = lead.progress.keys().copied().collect();
         // Stable: ties keep id order, so the same followers serve round after round.
-        peers.sort_by_key(|peer| lead.progress[peer].read_seq() < latest);
+        peers.sort_by_key(|peer| {
+            (
+                readers.contains(&Some(*peer)),
+                lead.progress[peer].read_seq() < latest,
+            )
+        });
         peers.truncate(wanted);
         self.heartbeat_round(peers);
     }
@@ -1799,22 +1842,36 @@ impl Node {
     }
 }
 
-/// The highest read round a quorum acknowledged (the leader acks every round itself).
-fn confirmed_round(lead: &LeaderState, quorum: usize) -> u64 {
-    let mut acked: Vec<u64> = lead.progress.values().map(|pr| pr.read_seq()).collect();
+/// The highest read round a quorum acknowledged, the leader included (it acknowledges every
+/// round itself). With `requester`, for reads that follower forwarded: its `ReadIndex`
+/// counts as its acknowledgement. The request was sent after those reads arrived, in this
+/// leader's term (the core drops messages of older terms), so it attests as well as a
+/// heartbeat answer would that no newer leader could have committed anything before the
+/// reads began.
+fn confirmed_round(lead: &LeaderState, quorum: usize, requester: Option<NodeId>) -> u64 {
+    let mut acked: Vec<u64> = lead
+        .progress
+        .iter()
+        .map(|(&peer, pr)| {
+            if Some(peer) == requester {
+                u64::MAX
+            } else {
+                pr.read_seq()
+            }
+        })
+        .collect();
     acked.push(u64::MAX);
     acked.sort_unstable_by(|a, b| b.cmp(a));
     acked[quorum - 1]
 }
 
-/// Whether `ready()` should start a read round: some read arrived after the last round
-/// started, and that round is confirmed. One round at a time: reads that arrive while a round
-/// is in flight share the next one, so under load each round of messages to every follower
-/// confirms many reads. A round whose messages were lost is not waited on forever: the
-/// periodic heartbeat starts a new round too.
-fn read_round_due(lead: &LeaderState, quorum: usize) -> bool {
-    lead.reads.back().is_some_and(|r| r.seq > lead.read_seq)
-        && confirmed_round(lead, quorum) >= lead.read_seq
+/// Whether `ready()` should start a read round: reads are waiting, and every one of them
+/// arrived after the last round started (none is waiting on a round in flight). One round at
+/// a time: reads that arrive while a round is in flight share the next one, so under load
+/// each round of messages confirms many reads. A round whose messages were lost is not
+/// waited on forever: the periodic heartbeat starts a new round too, which confirms them.
+fn read_round_due(lead: &LeaderState) -> bool {
+    lead.reads.front().is_some_and(|r| r.seq > lead.read_seq)
 }
 
 /// A heartbeat for one follower: anchored at its match index, which it is known to hold

@@ -1095,6 +1095,75 @@ fn follower_reads_share_one_read_index_message() {
     }
 }
 
+/// With three voters, a follower's `ReadIndex` request and the leader already make a quorum:
+/// the request was sent after the read arrived, in the leader's term, so it confirms the
+/// leadership as a heartbeat answer would. The leader answers at once, with no round.
+#[test]
+fn follower_read_in_three_nodes_needs_no_heartbeat_round() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let (index, _) = c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let follower = if leader == 1 { 2 } else { 1 };
+    let id = c.read(follower).expect("follower knows the leader");
+    c.deliver_where(|e| e.from == follower && matches!(e.message, Message::ReadIndex { .. }));
+    assert!(
+        read_rounds_in_flight(&c, leader).is_empty(),
+        "no heartbeat round was started"
+    );
+    c.deliver_where(|e| e.from == leader && matches!(e.message, Message::ReadIndexResponse { .. }));
+    assert_eq!(
+        c.reads(follower),
+        [ReadState {
+            id,
+            index: Some(index)
+        }]
+    );
+}
+
+/// With five voters, a follower's read needs one acknowledgement besides its own request and
+/// the leader: the round goes to one other follower. A leader that hears only from the
+/// reading follower cannot confirm the read, however long it waits.
+#[test]
+fn follower_read_in_five_nodes_asks_one_other_follower() {
+    let mut c = Cluster::new(5);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let (index, _) = c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let reader = (1..=5).find(|&n| n != leader).expect("a follower");
+    let id = c.read(reader).expect("follower knows the leader");
+    c.deliver_where(|e| e.from == reader && matches!(e.message, Message::ReadIndex { .. }));
+    let asked = read_rounds_in_flight(&c, leader);
+    assert_eq!(asked.len(), 1, "one follower is enough: {asked:?}");
+    assert_ne!(
+        asked[0].0, reader,
+        "the reader's own answer would not count twice"
+    );
+    c.stabilize();
+    assert_eq!(
+        c.reads(reader),
+        [ReadState {
+            id,
+            index: Some(index)
+        }]
+    );
+
+    // Now the leader hears from the reader alone: two of five is no quorum.
+    for n in (1..=5).filter(|&n| n != leader && n != reader) {
+        c.cut(n, leader);
+    }
+    let id = c.read(reader).expect("follower knows the leader");
+    for _ in 0..3 * HEARTBEAT {
+        c.tick(leader);
+        c.stabilize();
+    }
+    assert!(
+        c.reads(reader).iter().all(|r| r.id != id),
+        "a read confirmed by the reader and the leader alone: {:?}",
+        c.reads(reader)
+    );
+}
+
 /// A follower keeps one `ReadIndex` request in flight. If it is lost, the follower gives up on
 /// it after an election timeout, answers its reads with `None` (the driver retries them) and
 /// sends the reads that waited meanwhile.
