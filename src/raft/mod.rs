@@ -69,10 +69,13 @@
 //! (the no-op), and until a quorum acknowledged a heartbeat round started after the read
 //! arrived (`read_seq` in `AppendEntries` and its response). Then the read is served at that
 //! index once the state machine has applied it. One round is in flight at a time: the reads
-//! that arrive meanwhile share the next, which starts once a quorum confirmed the current one.
-//! A round goes to `quorum - 1` followers only, those that confirmed the last round first; the
-//! periodic heartbeat, which goes to every follower and also carries `read_seq`, confirms a
-//! round whose follower went silent. A follower forwards reads to the leader (`ReadIndex`) and serves them locally at
+//! that arrive meanwhile share the next, which starts once no waiting read is covered by the
+//! current one. A round goes to `quorum - 1` followers only, those that confirmed the last
+//! round first; the periodic heartbeat, which goes to every follower and also carries
+//! `read_seq`, confirms a round whose follower went silent. A follower forwards reads to the
+//! leader (`ReadIndex`), and its request counts as its acknowledgement: it was sent after the
+//! reads arrived, in the leader's term. So a round for one follower's reads goes to
+//! `quorum - 2` others (none with three voters). The follower serves the reads locally at
 //! the index the leader returns; it keeps one request in flight, and the reads that arrive
 //! meanwhile share the next one (the leader's index, taken after a request arrives, covers
 //! every read that request carries). Reads are answered `None` when their leader is lost or

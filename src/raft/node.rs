@@ -1489,23 +1489,14 @@ impl Node {
             Some(&round) => round,
             None => local,
         };
-        let newest = forwarded.values().copied().fold(local, u64::max);
         let mut released = Vec::new();
-        let mut kept = VecDeque::with_capacity(lead.reads.len());
-        while let Some(read) = lead.reads.pop_front() {
-            if read.seq > newest {
-                // In `seq` order: no later read is confirmed either.
-                lead.reads.push_front(read);
-                break;
-            }
-            if read.seq <= confirmed(&read) {
+        lead.reads.retain(|read| {
+            let done = read.seq <= confirmed(read);
+            if done {
                 released.push((read.id, read.from, read.index.unwrap_or(commit)));
-            } else {
-                kept.push_back(read);
             }
-        }
-        kept.append(&mut lead.reads);
-        lead.reads = kept;
+            !done
+        });
         for (id, from, index) in released {
             self.answer_read(id, from, Some(index));
         }
