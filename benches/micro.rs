@@ -33,6 +33,7 @@ impl Cluster {
                     max_inflight_appends: 64,
                     max_uncommitted_entries: 1 << 20,
                     lazy_fan_out: true,
+                    commit_with_appends: true,
                     seed: id,
                 };
                 Node::new(config, Restored::default())

@@ -468,6 +468,7 @@ impl Driver {
             max_inflight_appends: MAX_INFLIGHT_APPENDS,
             max_uncommitted_entries: MAX_UNCOMMITTED_ENTRIES,
             lazy_fan_out: true,
+            commit_with_appends: true,
             seed: options.seed,
         };
         let node = Node::new(

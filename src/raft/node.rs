@@ -44,6 +44,12 @@ pub struct Config {
     /// one batch. Fewer followers then write and fsync each batch, at the cost of commit waiting
     /// for those followers rather than for the fastest ones.
     pub lazy_fan_out: bool,
+    /// Whether a new commit index waits for the next append to a follower, or for the next
+    /// tick when there is none, instead of going out at once in an empty `AppendEntries` of
+    /// its own (a follower waiting to serve a read is still told at once). Under load that
+    /// saves every commit an extra message and answer per follower; idle followers apply up
+    /// to a tick later.
+    pub commit_with_appends: bool,
     /// Seed of the node's random number generator (election timeouts). The node mixes its id
     /// in, so a cluster may share one seed and still draw different timeouts.
     pub seed: u64,
@@ -220,12 +226,22 @@ struct LeaderState {
     /// With `lazy_fan_out`: send every follower what it lacks on the next flush (a heartbeat
     /// is due, or the log is about to be compacted).
     flush_all: bool,
-    /// With `lazy_fan_out`: followers that were just given a read index, and need the entries
-    /// and commit index up to it on the next flush to serve the read.
+    /// Followers that were just given a read index, and need the commit index (with
+    /// `lazy_fan_out`, also the entries) up to it on the next flush to serve the read.
     readers: BTreeSet<NodeId>,
+    /// With `commit_with_appends`: a tick passed since the last flush, so followers that hold
+    /// committed entries without knowing it hear the commit index on the next flush even
+    /// with no entries to send.
+    commit_due: bool,
 }
 
 impl LeaderState {
+    /// Whether `peer`, which holds committed entries it was not told of, hears the commit
+    /// index on the next flush even without entries to send.
+    fn tells_commit(&self, peer: NodeId, commit_with_appends: bool) -> bool {
+        !commit_with_appends || self.commit_due || self.readers.contains(&peer)
+    }
+
     /// With `lazy_fan_out`, the followers that get new entries as soon as there are any: the
     /// `quorum - 1` followers that replicate and hold the most of the log (the lower id among
     /// equals, so the choice is stable), which with the leader make a quorum; and besides
@@ -449,6 +465,7 @@ impl Node {
             return;
         };
         lead.heartbeat_elapsed += 1;
+        lead.commit_due = true;
         let heartbeat_due = lead.heartbeat_elapsed >= heartbeat_ticks;
         if heartbeat_due {
             lead.heartbeat_elapsed = 0;
@@ -805,7 +822,9 @@ impl Node {
         let targets = lead.flush_targets(self.quorum(), self.config.lazy_fan_out);
         targets.iter().any(|&(peer, appends)| {
             let pr = &lead.progress[&peer];
-            (appends > 0 && self.would_send(pr)) || pr.needs_commit(self.log.commit())
+            (appends > 0 && self.would_send(pr))
+                || (pr.needs_commit(self.log.commit())
+                    && lead.tells_commit(peer, self.config.commit_with_appends))
         })
     }
 
@@ -1007,6 +1026,7 @@ impl Node {
             heartbeat_elapsed: 0,
             flush_all: false,
             readers: BTreeSet::new(),
+            commit_due: false,
         }));
         self.election_elapsed = 0;
         self.log.append(Entry {
@@ -1506,10 +1526,10 @@ impl Node {
         match from {
             None => self.read_states.push(ReadState { id, index }),
             Some(follower) => {
-                // The follower serves the read once it has applied up to `index`: a lazily
-                // fed follower must not wait for the next heartbeat for that.
+                // The follower serves the read once it has applied up to `index`: it must
+                // not wait for the next tick to hear the commit index, nor (lazily fed) for
+                // the next heartbeat to get the entries.
                 if index.is_some()
-                    && self.config.lazy_fan_out
                     && let Role::Leader(lead) = &mut self.role
                 {
                     lead.readers.insert(follower);
@@ -1705,16 +1725,20 @@ impl Node {
             let Role::Leader(lead) = &mut self.role else {
                 return;
             };
+            let tell_commit = lead.tells_commit(peer, self.config.commit_with_appends);
             let pr = lead.progress.get_mut(&peer).expect("peer has progress");
             let paused = pr.is_paused(self.config.max_inflight_appends);
             // A reader was sent what it lacks now, unless it waits for a free slot.
             if sent || !paused {
                 lead.readers.remove(&peer);
             }
-            if !sent && pr.needs_commit(commit) {
+            if !sent && tell_commit && pr.needs_commit(commit) {
                 let message = heartbeat(&self.log, pr, lead.read_seq);
                 self.send(peer, message);
             }
+        }
+        if let Role::Leader(lead) = &mut self.role {
+            lead.commit_due = false;
         }
     }
 

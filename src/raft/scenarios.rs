@@ -1416,3 +1416,76 @@ fn lazy_fan_out_catches_a_follower_up_by_many_appends_at_one_heartbeat() {
         "n5 has all ten entries after one heartbeat"
     );
 }
+
+/// A three-node cluster that sends a new commit index with the next append, n1 leading, every
+/// follower caught up.
+fn commit_with_appends_cluster() -> Cluster {
+    let mut c = Cluster::with_config(3, |cfg| cfg.commit_with_appends = true);
+    c.elect(1);
+    c.stabilize();
+    c.run(HEARTBEAT);
+    c
+}
+
+/// Empty `AppendEntries` in flight from `leader`: heartbeats and commit-index updates.
+fn empty_appends_in_flight(c: &Cluster, leader: NodeId) -> usize {
+    c.in_flight()
+        .filter(|e| e.from == leader)
+        .filter(
+            |e| matches!(&e.message, Message::AppendEntries { entries, .. } if entries.is_empty()),
+        )
+        .count()
+}
+
+/// A commit costs no message of its own: the followers hear of it with the next append, or
+/// at the next tick when nothing else is sent.
+#[test]
+fn commit_with_appends_tells_followers_with_the_next_append_or_tick() {
+    let mut c = commit_with_appends_cluster();
+    let (first, _) = c.propose(1, "a").expect("leader accepts");
+    c.stabilize();
+    assert_eq!(c.status(1).commit, first);
+    assert_eq!(empty_appends_in_flight(&c, 1), 0, "no commit-only message");
+    for id in [2, 3] {
+        assert!(c.status(id).commit < first, "n{id} was not told yet");
+    }
+
+    let (second, _) = c.propose(1, "b").expect("leader accepts");
+    c.deliver_where(|e| e.from == 1);
+    for id in [2, 3] {
+        assert_eq!(
+            c.status(id).commit,
+            first,
+            "n{id} heard with the next append"
+        );
+        assert_eq!(commands(&c, id), ["a"]);
+    }
+    c.stabilize();
+    assert_eq!(c.status(1).commit, second);
+
+    c.tick(1);
+    assert_eq!(empty_appends_in_flight(&c, 1), 2, "the tick tells both");
+    c.stabilize();
+    for id in [2, 3] {
+        assert_eq!(c.status(id).commit, second, "n{id} heard at the tick");
+        assert_eq!(commands(&c, id), ["a", "b"]);
+    }
+}
+
+/// A follower given a read index hears the commit index at once, so its read does not wait
+/// for a tick.
+#[test]
+fn commit_with_appends_tells_a_reading_follower_at_once() {
+    let mut c = commit_with_appends_cluster();
+    c.propose(1, "a").expect("leader accepts");
+    c.stabilize();
+    assert!(commands(&c, 3).is_empty(), "n3 was not told of the commit");
+    let read = c.read(3).expect("follower forwards the read");
+    c.stabilize();
+    assert_eq!(commands(&c, 3), ["a"], "n3 heard the commit with its read");
+    assert_eq!(c.reads(3).iter().map(|r| r.id).collect::<Vec<_>>(), [read]);
+    assert!(
+        commands(&c, 2).is_empty(),
+        "n2, not reading, waits for a tick"
+    );
+}

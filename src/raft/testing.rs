@@ -160,6 +160,7 @@ impl Cluster {
                 max_inflight_appends: 4,
                 max_uncommitted_entries: 1000,
                 lazy_fan_out: false,
+                commit_with_appends: false,
                 seed: 7,
             };
             tweak(&mut config);

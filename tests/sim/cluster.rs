@@ -133,6 +133,8 @@ pub struct Cluster {
     background_ppm: u64,
     /// `Config::lazy_fan_out` for every node.
     lazy_fan_out: bool,
+    /// `Config::commit_with_appends` for every node.
+    commit_with_appends: bool,
     /// Decides when background writes land; its own stream, like `churn_rng`.
     disk_rng: Rng,
     net: Network,
@@ -184,10 +186,12 @@ impl Cluster {
         let mut disk_rng = rng.fork();
         let background_ppm = disk_rng.pick(&[0, 0, 100_000, 300_000, 700_000]);
         let lazy_fan_out = rng.fork().pick(&[false, true]);
+        let commit_with_appends = rng.fork().pick(&[false, true]);
         trace.log(0, || {
             format!(
                 "seed {seed}: {params:?}, leader_churn_ppm: {leader_churn_ppm}, \
-                 background_ppm: {background_ppm}, lazy_fan_out: {lazy_fan_out}"
+                 background_ppm: {background_ppm}, lazy_fan_out: {lazy_fan_out}, \
+                 commit_with_appends: {commit_with_appends}"
             )
         });
         Cluster {
@@ -201,6 +205,7 @@ impl Cluster {
             leader_churn_ppm,
             background_ppm,
             lazy_fan_out,
+            commit_with_appends,
             disk_rng,
             params,
             now: 0,
@@ -262,6 +267,7 @@ impl Cluster {
             max_inflight_appends: self.params.max_inflight_appends,
             max_uncommitted_entries: self.params.max_uncommitted_entries,
             lazy_fan_out: self.lazy_fan_out,
+            commit_with_appends: self.commit_with_appends,
             seed: self.config_rng.next_u64(),
         }
     }
