@@ -22,11 +22,17 @@
 //!
 //! WATCH: each modification gets a fresh version from a counter advanced only by apply. The
 //! server reads versions with the internal `__VERSION` read when a client WATCHes, and EXEC
-//! sends them along; apply aborts the transaction if any version moved.
+//! sends them along; apply aborts the transaction if any version moved. A missing key's
+//! version is that of the latest removal (expired keys' included) in its bucket of keys, one
+//! of 1024 by the keyed hash, so deleting one key does not abort every transaction that
+//! watches another missing key. The hash key batch switches buckets on, so every replica
+//! keeps them from the same index; a keyspace keyed before buckets existed keeps one version
+//! for all missing keys. Older binaries ignore the switch, so one cluster must not mix them
+//! with newer ones: their replicas could decide such an EXEC differently.
 //!
-//! Caveats: only strings exist, so WRONGTYPE never happens; a missing key's WATCH version is
-//! that of the latest removal of *any* key (expired ones included), so such a WATCH may abort
-//! spuriously, but never misses a change.
+//! Caveats: only strings exist, so WRONGTYPE never happens; a WATCH on a missing key aborts
+//! when another key of its bucket is removed (1 in 1024), a spurious abort that clients
+//! retry, never a missed change.
 
 pub mod command;
 pub mod glob;

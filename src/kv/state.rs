@@ -40,6 +40,7 @@ pub struct SnapshotEncoder {
     version_counter: u64,
     deleted_version: u64,
     hash_key: Option<HashKey>,
+    deleted_buckets: Option<Box<[u64]>>,
     /// Whether the snapshot is complete.
     done: bool,
 }
@@ -59,6 +60,13 @@ impl SnapshotEncoder {
         let [k0, k1] = self.hash_key.unwrap_or_default();
         put_fixed64(SNAPSHOT_HASH_KEY0, k0, buf);
         put_fixed64(SNAPSHOT_HASH_KEY1, k1, buf);
+        if let Some(buckets) = &self.deleted_buckets {
+            encoding::encode_key(SNAPSHOT_DELETED_BUCKETS, WireType::LengthDelimited, buf);
+            encoding::encode_varint(8 * buckets.len() as u64, buf);
+            for &version in buckets.iter() {
+                buf.put_u64_le(version);
+            }
+        }
         debug_assert_eq!(
             buf.len(),
             buf.capacity(),
@@ -72,8 +80,10 @@ impl SnapshotEncoder {
 ///
 /// Invariants:
 /// - `expiries` holds exactly `(t, k)` for every key `k` of `table` whose expiry is `Some(t)`.
-/// - Every key's version and `deleted_version` are at most `version_counter`, and no two
-///   modifications share a version.
+/// - Every key's version, `deleted_version` and every deletion bucket's version are at most
+///   `version_counter`, and no two modifications share a version.
+/// - `deleted_buckets`, when kept, has [`DELETION_BUCKETS`] versions, none above
+///   `deleted_version`.
 /// - `now_ms` never decreases.
 #[derive(Debug)]
 pub struct KvState {
@@ -86,8 +96,14 @@ pub struct KvState {
     now_ms: i64,
     /// The last version handed out.
     version_counter: u64,
-    /// Version of the latest deletion of a live key; the WATCH version of every missing key.
+    /// Version of the latest deletion of a stored key (or of a flush).
     deleted_version: u64,
+    /// Version of the latest deletion in each bucket of keys (by the keyspace's hash): the
+    /// WATCH version of a missing key in that bucket, so that deleting one key does not abort
+    /// every transaction that watches another missing key. `None` in keyspaces created before
+    /// buckets were kept (see [`hash_key_batch`]): there `deleted_version` is the WATCH version
+    /// of every missing key. Every replica makes the same choice, at the same log index.
+    deleted_buckets: Option<Box<[u64]>>,
 }
 
 impl Default for KvState {
@@ -98,6 +114,7 @@ impl Default for KvState {
             now_ms: 0,
             version_counter: 0,
             deleted_version: 0,
+            deleted_buckets: None,
         }
     }
 }
@@ -141,6 +158,10 @@ impl KvState {
             // no snapshot walk holds keys in the old order. Every replica decides the same.
             if self.needs_hash_key() {
                 self.table.set_hash_key(hash_key);
+                if batch.deletion_buckets {
+                    self.deleted_buckets =
+                        Some(vec![self.deleted_version; DELETION_BUCKETS].into_boxed_slice());
+                }
             }
             return reply::ok();
         }
@@ -268,6 +289,12 @@ impl KvState {
             + scalar_len(SNAPSHOT_DELETED_VERSION, self.deleted_version)
             + self.table.hash_key().map_or(0, |[k0, k1]| {
                 fixed64_len(SNAPSHOT_HASH_KEY0, k0) + fixed64_len(SNAPSHOT_HASH_KEY1, k1)
+            })
+            + self.deleted_buckets.as_ref().map_or(0, |b| {
+                let len = 8 * b.len();
+                encoding::key_len(SNAPSHOT_DELETED_BUCKETS)
+                    + encoding::encoded_len_varint(len as u64)
+                    + len
             });
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
@@ -275,6 +302,7 @@ impl KvState {
             version_counter: self.version_counter,
             deleted_version: self.deleted_version,
             hash_key: self.table.hash_key(),
+            deleted_buckets: self.deleted_buckets.clone(),
             done: false,
         }
     }
@@ -354,6 +382,19 @@ impl KvState {
                 (SNAPSHOT_DELETED_VERSION, WireType::Varint) => {
                     state.deleted_version = encoding::decode_varint(&mut buf)?;
                 }
+                (SNAPSHOT_DELETED_BUCKETS, WireType::LengthDelimited) => {
+                    let mut packed = take_delimited(&mut buf)?;
+                    if packed.len() != 8 * DELETION_BUCKETS {
+                        return Err(SnapshotError(format!(
+                            "{} bytes of deletion buckets, not {}",
+                            packed.len(),
+                            8 * DELETION_BUCKETS
+                        )));
+                    }
+                    let buckets: Box<[u64]> =
+                        (0..DELETION_BUCKETS).map(|_| packed.get_u64_le()).collect();
+                    state.deleted_buckets = Some(buckets);
+                }
                 // Read by `scan_snapshot` before the entries.
                 (SNAPSHOT_HASH_KEY0 | SNAPSHOT_HASH_KEY1, WireType::SixtyFourBit) => {
                     buf.advance(8);
@@ -364,18 +405,38 @@ impl KvState {
         if max_version > state.version_counter {
             return Err(SnapshotError("entry version above the counter".into()));
         }
+        if state.deleted_version > state.version_counter {
+            return Err(SnapshotError("deletion version above the counter".into()));
+        }
+        if let Some(buckets) = &state.deleted_buckets
+            && buckets.iter().any(|&v| v > state.deleted_version)
+        {
+            return Err(SnapshotError(
+                "bucket deletion version above the latest".into(),
+            ));
+        }
         *self = state;
         Ok(())
     }
 
     /// The WATCH version of `key` at `now`: the entry's version if live, the version with
-    /// [`EXPIRED_VERSION_BIT`] if stored but expired, else the latest deletion's version.
+    /// [`EXPIRED_VERSION_BIT`] if stored but expired, else the latest deletion's version in
+    /// its bucket (or anywhere, in a keyspace without buckets).
     fn watch_version(&self, key: &[u8], now: i64) -> u64 {
         match self.table.get(key) {
             Some(e) if is_live(e, now) => e.version(),
             Some(e) => e.version() | EXPIRED_VERSION_BIT,
-            None => self.deleted_version,
+            None => match &self.deleted_buckets {
+                Some(buckets) => buckets[self.deletion_bucket(key)],
+                None => self.deleted_version,
+            },
         }
+    }
+
+    /// The deletion bucket of `key`: the top bits of its hash in the keyspace, the same on
+    /// every replica (the hash key is replicated).
+    fn deletion_bucket(&self, key: &[u8]) -> usize {
+        (self.table.key_hash(key) >> (64 - DELETION_BUCKETS.trailing_zeros())) as usize
     }
 
     fn apply_command(&mut self, args: &[Bytes], now: i64) -> pb::Reply {
@@ -412,13 +473,17 @@ impl KvState {
     }
 
     /// Drops a stored key and its expiry index entry; returns whether it was stored and live
-    /// at `now`. Any removal moves `deleted_version`, expired keys' too: a client that WATCHed
-    /// the key while it was missing must see that it was created in between, even if it has
-    /// expired and gone again by EXEC.
+    /// at `now`. Any removal moves the key's deletion version, expired keys' too: a client
+    /// that WATCHed the key while it was missing must see that it was created in between,
+    /// even if it has expired and gone again by EXEC.
     fn remove(&mut self, key: &[u8], now: i64) -> Option<bool> {
         let expire = self.table.remove(key)?;
         self.reindex_expiry(key, expire, None);
         self.deleted_version = self.next_version();
+        let bucket = self.deletion_bucket(key);
+        if let Some(buckets) = &mut self.deleted_buckets {
+            buckets[bucket] = self.deleted_version;
+        }
         Some(expire.is_none_or(|at| at > now))
     }
 
@@ -665,6 +730,9 @@ impl KvState {
                     self.table.clear();
                     self.expiries.clear();
                     self.deleted_version = self.next_version();
+                    if let Some(buckets) = &mut self.deleted_buckets {
+                        buckets.fill(self.deleted_version);
+                    }
                 }
                 Ok(reply::ok())
             }
@@ -817,13 +885,15 @@ pub fn purge_batch(keys: Vec<Bytes>, now_ms: i64) -> pb::KvBatch {
 
 /// Builds the internal batch that keys the keyspace's hash with `key` (see
 /// [`KvState::needs_hash_key`]); a leader draws the key at random. An all-zero key, which
-/// would mean "no key", is replaced by another fixed one.
+/// would mean "no key", is replaced by another fixed one. A state that adopts the key also
+/// starts keeping deletion versions per bucket of keys.
 pub fn hash_key_batch(key: [u64; 2], now_ms: i64) -> pb::KvBatch {
     let [k0, k1] = if key == [0, 0] { [0, 1] } else { key };
     pb::KvBatch {
         now_ms,
         hash_key0: k0,
         hash_key1: k1,
+        deletion_buckets: true,
         ..pb::KvBatch::default()
     }
 }
@@ -870,6 +940,11 @@ const SNAPSHOT_VERSION_COUNTER: u32 = 3;
 const SNAPSHOT_DELETED_VERSION: u32 = 4;
 const SNAPSHOT_HASH_KEY0: u32 = 5;
 const SNAPSHOT_HASH_KEY1: u32 = 6;
+const SNAPSHOT_DELETED_BUCKETS: u32 = 7;
+
+/// Buckets of keys that keep their own deletion version (a power of two): a deletion moves the
+/// WATCH version of the missing keys in one bucket. 8 KiB per state and per snapshot.
+const DELETION_BUCKETS: usize = 1024;
 
 /// `KvSnapshotEntry` field numbers (see `proto/raft.proto`).
 const ENTRY_KEY: u32 = 1;
@@ -1421,6 +1496,122 @@ mod tests {
         }
     }
 
+    /// The first key named `prefix:N` whose deletion bucket is (or is not) `key`'s.
+    fn key_in_bucket(s: &KvState, prefix: &str, key: &str, same: bool) -> String {
+        let bucket = s.deletion_bucket(key.as_bytes());
+        (0..)
+            .map(|i| format!("{prefix}:{i}"))
+            .find(|k| (s.deletion_bucket(k.as_bytes()) == bucket) == same)
+            .unwrap()
+    }
+
+    /// With deletion buckets, removing another key (deleted, or purged once expired, as TTL
+    /// churn does all the time) leaves a missing key's WATCH version alone, so the
+    /// transaction commits, as in Redis. Removing a key of its own bucket, or a flush, still
+    /// moves it: a spurious abort, which clients retry, never a missed conflict.
+    #[test]
+    fn removing_another_key_leaves_a_watched_missing_key_alone() {
+        for removal in ["del", "__purge"] {
+            let mut s = KvState::new();
+            s.apply(&hash_key_batch([7, 8], 1000));
+            let other = key_in_bucket(&s, "other", "k", false);
+            let neighbour = key_in_bucket(&s, "neighbour", "k", true);
+            run(
+                &mut s,
+                1000,
+                &[
+                    &format!("set {other} v px 10"),
+                    &format!("set {neighbour} v px 10"),
+                ],
+            );
+            let missing = version(&s, "k", 1000);
+            run(&mut s, 2000, &[&format!("{removal} {other}")]);
+            assert_eq!(s.len(), 1, "{removal} removed {other}");
+            assert_eq!(version(&s, "k", 2000), missing, "after {removal} {other}");
+            let exec = transaction(&["set k mine"], vec![("k", missing)], 2000);
+            assert_eq!(show(&s.apply(&exec)), "[OK]", "after {removal} {other}");
+
+            run(&mut s, 2000, &["del k"]);
+            let missing = version(&s, "k", 2000);
+            run(&mut s, 2000, &[&format!("{removal} {neighbour}")]);
+            let exec = transaction(&["set k mine"], vec![("k", missing)], 2000);
+            assert_eq!(
+                show(&s.apply(&exec)),
+                "nilarray",
+                "after {removal} {neighbour}"
+            );
+        }
+
+        let mut s = KvState::new();
+        s.apply(&hash_key_batch([7, 8], 1000));
+        run(&mut s, 1000, &["set a 1"]);
+        let missing = version(&s, "k", 1000);
+        run(&mut s, 1000, &["flushall"]);
+        let exec = transaction(&["set k mine"], vec![("k", missing)], 1000);
+        assert_eq!(show(&s.apply(&exec)), "nilarray", "after a flush");
+    }
+
+    /// A keyspace keyed by an older leader's batch (no `deletion_buckets`), or restored from a
+    /// snapshot without buckets, keeps one deletion version: every replica of it agrees, and
+    /// any removal moves every missing key's version, as before. Buckets survive a snapshot.
+    #[test]
+    fn deletion_buckets_are_chosen_at_keying_and_kept_by_snapshots() {
+        let old_batch = pb::KvBatch {
+            deletion_buckets: false,
+            ..hash_key_batch([7, 8], 1000)
+        };
+        let mut old = KvState::new();
+        old.apply(&old_batch);
+        let mut new = KvState::new();
+        new.apply(&hash_key_batch([7, 8], 1000));
+        let other = key_in_bucket(&new, "other", "k", false);
+        for s in [&mut old, &mut new] {
+            run(
+                s,
+                1000,
+                &[&format!("set {other} v"), &format!("del {other}")],
+            );
+        }
+        assert_eq!(version(&old, "k", 1000), old.deleted_version);
+        assert_ne!(version(&new, "k", 1000), new.deleted_version);
+
+        for s in [old, new] {
+            let snap = s.snapshot();
+            let mut restored = KvState::new();
+            restored.restore(&snap).unwrap();
+            assert_eq!(restored.snapshot(), snap);
+            assert_eq!(restored.deleted_buckets, s.deleted_buckets);
+            for key in ["k", "x", "y", &other] {
+                assert_eq!(version(&restored, key, 1000), version(&s, key, 1000));
+            }
+        }
+    }
+
+    #[test]
+    fn restore_rejects_bad_deletion_buckets() {
+        let mut s = KvState::new();
+        s.apply(&hash_key_batch([7, 8], 1000));
+        run(&mut s, 1000, &["set a 1", "del a"]);
+        let good = prost_snapshot(&s);
+        let short = pb::KvSnapshot {
+            deleted_buckets: vec![1; 3],
+            ..good.clone()
+        };
+        let mut above = good.clone();
+        above.deleted_buckets[5] = s.deleted_version + 1;
+        let mut b = KvState::new();
+        for (bad, why) in [
+            (short, "bytes of deletion buckets"),
+            (above, "above the latest"),
+        ] {
+            let err = b.restore(&prost::Message::encode_to_vec(&bad)).unwrap_err();
+            assert!(err.to_string().contains(why), "{err}");
+            assert!(b.is_empty() && b.deleted_buckets.is_none());
+        }
+        b.restore(&prost::Message::encode_to_vec(&good)).unwrap();
+        assert_eq!(b.snapshot(), s.snapshot());
+    }
+
     #[test]
     fn scan_visits_every_key_once() {
         let mut s = KvState::new();
@@ -1771,6 +1962,7 @@ mod tests {
             deleted_version: s.deleted_version,
             hash_key0: s.hash_key().map_or(0, |k| k[0]),
             hash_key1: s.hash_key().map_or(0, |k| k[1]),
+            deleted_buckets: s.deleted_buckets.as_deref().unwrap_or_default().to_vec(),
         }
     }
 

@@ -214,6 +214,11 @@ impl Table {
         stable_hash(self.hash_key, key)
     }
 
+    /// `key`'s hash in this table, for others that spread keys the same way on every replica.
+    pub(super) fn key_hash(&self, key: &[u8]) -> u64 {
+        self.hash(key)
+    }
+
     /// An empty table with room for `n` keys without resizing.
     pub(super) fn with_capacity(n: usize) -> Self {
         let mut table = Table::new();

@@ -219,6 +219,51 @@ fn watch_conflict_aborts_exec() {
     }
 }
 
+/// WATCH on a missing key conflicts with that key only: deleting another key, through
+/// another node, lets the transaction commit, as in Redis. Missing keys share deletion
+/// versions by bucket (1 in 1024, by the cluster's random hash key), so a trial may abort on
+/// a collision; two of three commit unless the cluster aborts on every deletion, which the
+/// single deletion version of old keyspaces did.
+#[test]
+fn watch_on_a_missing_key_ignores_deletions_of_other_keys() {
+    let [leader, follower] = targets();
+    let mut conn = follower.client();
+    let mut other = leader.client();
+    let mut committed = 0;
+    for trial in 0..3 {
+        let key = format!("watch-missing:{trial}:k");
+        let gone = format!("watch-missing:{trial}:other");
+        common::set(&mut other, &gone, "v").expect("SET");
+        let reply: Value = redis::cmd("WATCH")
+            .arg(&key)
+            .query(&mut conn)
+            .expect("WATCH");
+        assert_eq!(reply, Value::Okay);
+        let deleted: i64 = redis::cmd("DEL")
+            .arg(&gone)
+            .query(&mut other)
+            .expect("DEL from the other client");
+        assert_eq!(deleted, 1);
+        let exec: Value = redis::pipe()
+            .atomic()
+            .set(&key, "mine")
+            .query(&mut conn)
+            .expect("EXEC");
+        let value = common::get(&mut other, &key).expect("GET");
+        if exec == Value::Array(vec![Value::Okay]) {
+            committed += 1;
+            assert_eq!(value.as_deref(), Some("mine"), "trial {trial}");
+        } else {
+            assert_eq!(exec, Value::Nil, "trial {trial}");
+            assert_eq!(value, None, "trial {trial}: an aborted EXEC wrote");
+        }
+    }
+    assert!(
+        committed >= 2,
+        "only {committed} of 3 transactions committed after deleting another key"
+    );
+}
+
 #[test]
 fn expired_keys_vanish_on_every_node() {
     let shared = cluster::shared();
