@@ -68,6 +68,11 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("client|id", 2, &["noscript", "loading", "stale"]),
     ("client|info", 2, &["noscript", "loading", "stale"]),
     (
+        "client|kill",
+        -3,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    (
         "client|list",
         -2,
         &["admin", "noscript", "loading", "stale"],
@@ -392,6 +397,7 @@ impl<B: Backend> Session<B> {
                 }
                 Out::bulk(out)
             }
+            (b"kill", _) => self.client_kill(rest),
             (b"no-evict" | b"no-touch", [flag])
                 if flag.eq_ignore_ascii_case(b"on") || flag.eq_ignore_ascii_case(b"off") =>
             {
@@ -403,6 +409,85 @@ impl<B: Backend> Session<B> {
             ) => arity(&format!("client|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CLIENT"),
         }
+    }
+
+    /// CLIENT KILL: `ip:port` closes that connection (`+OK`, or an error when there is none);
+    /// filters close every connection of this node that matches them all and count them.
+    /// Without `SKIPME no` the calling connection is spared; a killed caller gets its reply
+    /// first. Other connections close once their current request is answered.
+    fn client_kill(&mut self, rest: &[Bytes]) -> Out {
+        if let [addr] = rest {
+            let addr = text(addr);
+            let killed = self.kill_clients(false, |_, c| c.addr.to_string() == addr);
+            return if killed > 0 {
+                Out::ok()
+            } else {
+                Out::error("ERR No such client")
+            };
+        }
+        if !rest.len().is_multiple_of(2) {
+            return error_frame(&CommandError::Syntax);
+        }
+        let mut filter = KillFilter::default();
+        let mut skip_me = true;
+        for pair in rest.chunks_exact(2) {
+            let (option, value) = (pair[0].to_ascii_lowercase(), &pair[1]);
+            match option.as_slice() {
+                b"id" => match command::parse_i64_strict(value) {
+                    Some(id) if id > 0 => filter.id = Some(id as u64),
+                    _ => return Out::error("ERR client-id should be greater than 0"),
+                },
+                b"type" => match value.to_ascii_lowercase().as_slice() {
+                    b"normal" => {}
+                    // raft-kv has no replica or pub/sub connections.
+                    b"master" | b"slave" | b"replica" | b"pubsub" => filter.none = true,
+                    _ => {
+                        return Out::error(format!(
+                            "ERR Unknown client type '{}'",
+                            command::lossy(value, 128)
+                        ));
+                    }
+                },
+                // Every connection runs as the one user, `default`.
+                b"user" if value.as_ref() == b"default" => {}
+                b"user" => {
+                    return Out::error(format!(
+                        "ERR No such user '{}'",
+                        command::lossy(value, 128)
+                    ));
+                }
+                b"addr" => filter.addr = Some(text(value)),
+                b"laddr" => filter.laddr = Some(text(value)),
+                b"skipme" if value.eq_ignore_ascii_case(b"yes") => skip_me = true,
+                b"skipme" if value.eq_ignore_ascii_case(b"no") => skip_me = false,
+                _ => return error_frame(&CommandError::Syntax),
+            }
+        }
+        Out::Integer(self.kill_clients(skip_me, |id, c| filter.matches(id, c)) as i64)
+    }
+
+    /// Closes every connection of this node that `matches` (this one only unless `skip_me`);
+    /// returns how many.
+    fn kill_clients(
+        &mut self,
+        skip_me: bool,
+        mut matches: impl FnMut(u64, &ClientInfo) -> bool,
+    ) -> usize {
+        let mut killed = 0;
+        if let Ok(clients) = self.shared.clients.lock() {
+            for (&id, info) in clients.iter() {
+                if (skip_me && id == self.id) || !matches(id, info) {
+                    continue;
+                }
+                killed += 1;
+                if id == self.id {
+                    self.closing = true;
+                } else {
+                    info.kill.cancel();
+                }
+            }
+        }
+        killed
     }
 
     fn command(&self, a: &[Bytes]) -> Out {
@@ -672,6 +757,31 @@ fn valid_client_name(name: &[u8]) -> Result<(), Out> {
         ));
     }
     Ok(())
+}
+
+/// The filters of one CLIENT KILL: a connection is killed when it matches all of them.
+#[derive(Debug, Default)]
+struct KillFilter {
+    /// `ID`.
+    id: Option<u64>,
+    /// `ADDR`: the client's end, as CLIENT LIST shows it.
+    addr: Option<String>,
+    /// `LADDR`: our end.
+    laddr: Option<String>,
+    /// A `TYPE` no connection has.
+    none: bool,
+}
+
+impl KillFilter {
+    fn matches(&self, id: u64, c: &ClientInfo) -> bool {
+        !self.none
+            && self.id.is_none_or(|want| want == id)
+            && self.addr.as_ref().is_none_or(|a| *a == c.addr.to_string())
+            && self
+                .laddr
+                .as_ref()
+                .is_none_or(|a| c.local_addr.is_some_and(|l| *a == l.to_string()))
+    }
 }
 
 fn client_line(id: u64, c: &ClientInfo) -> String {

@@ -127,6 +127,8 @@ struct ClientInfo {
     last_command: String,
     /// Commands queued in MULTI, or -1 outside a transaction.
     multi: i64,
+    /// Cancelled by CLIENT KILL: the connection closes once its current request is answered.
+    kill: CancellationToken,
 }
 
 /// State shared by the accept loop and all connections.

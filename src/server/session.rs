@@ -108,6 +108,7 @@ pub(super) async fn serve_connection<B: Backend>(
         .total_connections
         .fetch_add(1, Ordering::Relaxed);
     let now = Instant::now();
+    let kill = CancellationToken::new();
     if let Ok(mut clients) = shared.clients.lock() {
         clients.insert(
             id,
@@ -122,6 +123,7 @@ pub(super) async fn serve_connection<B: Backend>(
                 last_active: now,
                 last_command: "NULL".into(),
                 multi: -1,
+                kill: kill.clone(),
             },
         );
     }
@@ -134,7 +136,12 @@ pub(super) async fn serve_connection<B: Backend>(
             input.reserve(READ_CHUNK_BYTES);
         }
         let read = tokio::select! {
+            biased;
             _ = shutdown.cancelled() => break,
+            _ = kill.cancelled() => {
+                debug!(id, "killed by CLIENT KILL");
+                break;
+            }
             read = socket.read_buf(&mut input) => read,
         };
         match read {

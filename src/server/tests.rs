@@ -600,6 +600,51 @@ async fn client_and_command_introspection() {
     assert!(list.contains("lib-name=redis-rs"), "{list}");
 }
 
+/// CLIENT KILL closes other connections by id, address or the old `ip:port` form, counts
+/// them, spares the caller unless SKIPME NO (which answers the caller before closing it), and
+/// leaves everyone else connected.
+#[tokio::test]
+async fn client_kill_closes_matching_connections() {
+    let server = start(Options::default()).await;
+    let mut admin = connect(&server).await;
+    expect(&mut admin, &cmd(&["CLIENT", "ID"]), ":1\r\n").await;
+    let mut by_id = connect(&server).await;
+    expect(&mut by_id, &cmd(&["CLIENT", "ID"]), ":2\r\n").await;
+    let mut by_addr = connect(&server).await;
+    let mut by_old_form = connect(&server).await;
+    let mut bystander = connect(&server).await;
+    expect(&mut bystander, &cmd(&["PING"]), "+PONG\r\n").await;
+
+    expect(&mut admin, &cmd(&["CLIENT", "KILL", "ID", "2"]), ":1\r\n").await;
+    expect_closed(&mut by_id).await;
+    expect(&mut admin, &cmd(&["CLIENT", "KILL", "ID", "2"]), ":0\r\n").await;
+
+    let addr = by_addr.local_addr().unwrap().to_string();
+    let killed = cmd(&["CLIENT", "KILL", "ADDR", &addr, "TYPE", "normal"]);
+    expect(&mut admin, &killed, ":1\r\n").await;
+    expect_closed(&mut by_addr).await;
+    let none = cmd(&["CLIENT", "KILL", "ADDR", &addr, "TYPE", "pubsub"]);
+    expect(&mut admin, &none, ":0\r\n").await;
+
+    let addr = by_old_form.local_addr().unwrap().to_string();
+    expect(&mut admin, &cmd(&["CLIENT", "KILL", &addr]), "+OK\r\n").await;
+    expect_closed(&mut by_old_form).await;
+    expect(
+        &mut admin,
+        &cmd(&["CLIENT", "KILL", &addr]),
+        "-ERR No such client\r\n",
+    )
+    .await;
+
+    // The caller matches its own id but is skipped, unless it asks otherwise.
+    expect(&mut admin, &cmd(&["CLIENT", "KILL", "ID", "1"]), ":0\r\n").await;
+    expect(&mut bystander, &cmd(&["PING"]), "+PONG\r\n").await;
+    let me = cmd(&["CLIENT", "KILL", "ID", "1", "SKIPME", "no"]);
+    expect(&mut admin, &me, ":1\r\n").await;
+    expect_closed(&mut admin).await;
+    expect(&mut bystander, &cmd(&["PING"]), "+PONG\r\n").await;
+}
+
 #[tokio::test]
 async fn redis_rs_client_works() {
     let server = start(Options::default()).await;

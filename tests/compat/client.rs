@@ -264,6 +264,68 @@ fn watch_on_a_missing_key_ignores_deletions_of_other_keys() {
     );
 }
 
+/// CLIENT KILL on a node closes another client's connection to that node, found by id or
+/// by address, and the killed client sees its connection end; the killer stays connected.
+#[test]
+fn client_kill_closes_another_connection() {
+    for target in targets() {
+        let mut admin = target.client();
+        let url = format!("redis://127.0.0.1:{}/", target.port);
+        let open = || {
+            let conn = redis::Client::open(url.as_str())
+                .and_then(|c| c.get_connection_with_timeout(common::CLIENT_TIMEOUT))
+                .expect("connect with the redis crate");
+            conn.set_read_timeout(Some(common::CLIENT_TIMEOUT))
+                .expect("read timeout");
+            conn
+        };
+        let mut by_id = open();
+        let id: i64 = redis::cmd("CLIENT")
+            .arg("ID")
+            .query(&mut by_id)
+            .expect("CLIENT ID");
+        let killed: i64 = redis::cmd("CLIENT")
+            .arg("KILL")
+            .arg("ID")
+            .arg(id)
+            .query(&mut admin)
+            .expect("CLIENT KILL ID");
+        assert_eq!(killed, 1, "{}", target.role);
+        let after: redis::RedisResult<String> = redis::cmd("PING").query(&mut by_id);
+        assert!(
+            after.is_err(),
+            "{}: a killed connection answered",
+            target.role
+        );
+
+        let mut by_addr = open();
+        let info: String = redis::cmd("CLIENT")
+            .arg("INFO")
+            .query(&mut by_addr)
+            .expect("CLIENT INFO");
+        let addr = info
+            .split_whitespace()
+            .find_map(|field| field.strip_prefix("addr="))
+            .expect("addr in CLIENT INFO")
+            .to_string();
+        let reply: String = redis::cmd("CLIENT")
+            .arg("KILL")
+            .arg(&addr)
+            .query(&mut admin)
+            .expect("CLIENT KILL ip:port");
+        assert_eq!(reply, "OK");
+        let after: redis::RedisResult<String> = redis::cmd("PING").query(&mut by_addr);
+        assert!(
+            after.is_err(),
+            "{}: a killed connection answered",
+            target.role
+        );
+
+        let pong: String = redis::cmd("PING").query(&mut admin).expect("PING");
+        assert_eq!(pong, "PONG", "{}: the killer stays connected", target.role);
+    }
+}
+
 #[test]
 fn expired_keys_vanish_on_every_node() {
     let shared = cluster::shared();
