@@ -70,6 +70,7 @@ fn scripts_match_reference_redis() {
         ("exec-errors", scripts::TRANSACTION_EXEC_ERRORS),
         ("auth", scripts::AUTH_WITHOUT_PASSWORD),
         ("float", scripts::INCRBYFLOAT_PRECISION),
+        ("bitmaps", scripts::BITMAPS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -113,6 +114,11 @@ fn auth_without_a_password() {
 #[test]
 fn incrbyfloat_precision() {
     run_on_cluster("float", scripts::INCRBYFLOAT_PRECISION);
+}
+
+#[test]
+fn bitmap_commands() {
+    run_on_cluster("bitmaps", scripts::BITMAPS);
 }
 
 /// Random operands per [`incrbyfloat_matches_reference_redis_on_random_operands`] run, unless

@@ -77,6 +77,27 @@ pub enum CommandError {
     /// A command that is valid but not allowed on this path (e.g. a write sent as a read).
     #[error("ERR {0}")]
     NotAllowed(&'static str),
+    /// A `SETBIT`/`GETBIT` offset that is not an integer in `0..2^32`.
+    #[error("ERR bit offset is not an integer or out of range")]
+    BitOffset,
+    /// A `SETBIT` value other than 0 or 1.
+    #[error("ERR bit is not an integer or out of range")]
+    BitValue,
+    /// A `BITPOS` bit other than 0 or 1.
+    #[error("ERR The bit argument must be 1 or 0.")]
+    BitPosArgument,
+    /// `BITOP NOT` with more than one source.
+    #[error("ERR BITOP NOT must be called with a single source key.")]
+    BitOpNot,
+    /// `COPY` of a key onto itself.
+    #[error("ERR source and destination objects are the same")]
+    SameObject,
+    /// `COPY ... DB n` with a database other than 0.
+    #[error("ERR DB index is out of range")]
+    DbIndex,
+    /// An integer argument that Redis reads as a C `int` is beyond one.
+    #[error("ERR value is out of range, value must between -2147483648 and 2147483647")]
+    NotInt32,
 }
 
 /// Whether a command only reads the state or changes it.
@@ -124,6 +145,10 @@ pub const COMMANDS: &[Spec] = &[
     spec("__purge", -1, Write, (1, -1, 1)),
     spec("__version", -2, Read, (1, -1, 1)),
     spec("append", 3, Write, (1, 1, 1)),
+    spec("bitcount", -2, Read, (1, 1, 1)),
+    spec("bitop", -4, Write, (2, -1, 1)),
+    spec("bitpos", -3, Read, (1, 1, 1)),
+    spec("copy", -3, Write, (1, 2, 1)),
     spec("dbsize", 1, Read, (0, 0, 0)),
     spec("debug", -2, Read, (0, 0, 0)),
     spec("decr", 2, Write, (1, 1, 1)),
@@ -136,6 +161,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("flushall", -1, Write, (0, 0, 0)),
     spec("flushdb", -1, Write, (0, 0, 0)),
     spec("get", 2, Read, (1, 1, 1)),
+    spec("getbit", 3, Read, (1, 1, 1)),
     spec("getdel", 2, Write, (1, 1, 1)),
     spec("getex", -2, Write, (1, 1, 1)),
     spec("getrange", 4, Read, (1, 1, 1)),
@@ -157,11 +183,13 @@ pub const COMMANDS: &[Spec] = &[
     spec("renamenx", 3, Write, (1, 2, 1)),
     spec("scan", -2, Read, (0, 0, 0)),
     spec("set", -3, Write, (1, 1, 1)),
+    spec("setbit", 4, Write, (1, 1, 1)),
     spec("setex", 4, Write, (1, 1, 1)),
     spec("setnx", 3, Write, (1, 1, 1)),
     spec("setrange", 4, Write, (1, 1, 1)),
     spec("strlen", 2, Read, (1, 1, 1)),
     spec("substr", 4, Read, (1, 1, 1)),
+    spec("touch", -2, Read, (1, -1, 1)),
     spec("ttl", 2, Read, (1, 1, 1)),
     spec("type", 2, Read, (1, 1, 1)),
     spec("unlink", -2, Write, (1, -1, 1)),
@@ -250,6 +278,121 @@ pub enum SetTtl {
     Keep,
     /// Sets a new expiry (`EX`, `PX`, `EXAT`, `PXAT`).
     At(Expiry),
+}
+
+/// The operation of `BITOP`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BitOperation {
+    /// Bitwise AND of every source.
+    And,
+    /// Bitwise OR of every source.
+    Or,
+    /// Bitwise XOR of every source.
+    Xor,
+    /// The complement of the one source.
+    Not,
+}
+
+/// A `BITCOUNT`/`BITPOS` range as given: inclusive offsets that may count from the end, in
+/// bytes, or in bits with `BIT`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BitRange {
+    /// First offset.
+    pub start: i64,
+    /// Last offset; `None` (BITPOS without an end) means the end of the string.
+    pub end: Option<i64>,
+    /// Whether the offsets count bits rather than bytes.
+    pub bits: bool,
+}
+
+/// Parses the arguments after `BITCOUNT key`: none, or both offsets and then an optional unit
+/// (Redis checks them in that order).
+///
+/// # Errors
+/// [`CommandError::NotInteger`] for an offset, [`CommandError::Syntax`] for anything else.
+pub fn parse_bitcount_range(a: &[Bytes]) -> Result<Option<BitRange>, CommandError> {
+    match a.len() {
+        0 => Ok(None),
+        2 | 3 => {
+            let start = parse_i64(&a[0])?;
+            let end = parse_i64(&a[1])?;
+            let bits = a.get(2).map(parse_bit_unit).transpose()?.unwrap_or(false);
+            Ok(Some(BitRange {
+                start,
+                end: Some(end),
+                bits,
+            }))
+        }
+        _ => Err(CommandError::Syntax),
+    }
+}
+
+/// Parses the arguments after `BITPOS key bit`: nothing, a start, a start and an end, or
+/// both and a unit; Redis reads the start, then the unit, then the end.
+///
+/// # Errors
+/// [`CommandError::NotInteger`] for an offset, [`CommandError::Syntax`] for anything else.
+pub fn parse_bitpos_range(a: &[Bytes]) -> Result<Option<BitRange>, CommandError> {
+    if a.is_empty() {
+        return Ok(None);
+    }
+    if a.len() > 3 {
+        return Err(CommandError::Syntax);
+    }
+    let start = parse_i64(&a[0])?;
+    let bits = a.get(2).map(parse_bit_unit).transpose()?.unwrap_or(false);
+    let end = a.get(1).map(|e| parse_i64(e)).transpose()?;
+    Ok(Some(BitRange { start, end, bits }))
+}
+
+fn parse_bit_unit(unit: &Bytes) -> Result<bool, CommandError> {
+    if unit.eq_ignore_ascii_case(b"bit") {
+        Ok(true)
+    } else if unit.eq_ignore_ascii_case(b"byte") {
+        Ok(false)
+    } else {
+        Err(CommandError::Syntax)
+    }
+}
+
+/// A `SETBIT`/`GETBIT` offset: a bit of a string of at most [`MAX_STRING_BYTES`].
+fn parse_bit_offset(s: &[u8]) -> Result<u64, CommandError> {
+    parse_i64_strict(s)
+        .and_then(|o| u64::try_from(o).ok())
+        .filter(|&o| o >> 3 < MAX_STRING_BYTES as u64)
+        .ok_or(CommandError::BitOffset)
+}
+
+/// `COPY source destination [DB db] [REPLACE]`, checked in Redis's order: the options, then
+/// whether both names are the same.
+fn parse_copy(a: &[Bytes]) -> Result<Command, CommandError> {
+    let mut replace = false;
+    let mut options = a[2..].iter();
+    while let Some(option) = options.next() {
+        if option.eq_ignore_ascii_case(b"replace") {
+            replace = true;
+        } else if option.eq_ignore_ascii_case(b"db")
+            && let Some(db) = options.next()
+        {
+            let db = parse_i64(db)?;
+            if i32::try_from(db).is_err() {
+                return Err(CommandError::NotInt32);
+            }
+            if db != 0 {
+                return Err(CommandError::DbIndex);
+            }
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    if a[0] == a[1] {
+        return Err(CommandError::SameObject);
+    }
+    Ok(Command::Copy {
+        from: a[0].clone(),
+        to: a[1].clone(),
+        replace,
+    })
 }
 
 /// A `SET` condition.
@@ -353,8 +496,36 @@ pub enum Command {
     IncrByFloat(Bytes, LongDouble),
     /// `DEL` and `UNLINK`.
     Del(Vec<Bytes>),
-    /// `EXISTS key...`.
+    /// `EXISTS key...`, and `TOUCH key...` (no access times are kept, so it only counts).
     Exists(Vec<Bytes>),
+    /// `COPY source destination [DB 0] [REPLACE]`; the names differ.
+    Copy {
+        /// The key to copy.
+        from: Bytes,
+        /// The key to create.
+        to: Bytes,
+        /// Overwrite `to` if it exists.
+        replace: bool,
+    },
+    /// `SETBIT key offset value`: the bit offset (below 2^32) and the new bit.
+    SetBit(Bytes, u64, bool),
+    /// `GETBIT key offset`.
+    GetBit(Bytes, u64),
+    /// `BITCOUNT key [start end [BYTE|BIT]]`. As in Redis, a missing key counts 0 before
+    /// the range is looked at, so the range is parsed when the command runs.
+    BitCount(Bytes, Vec<Bytes>),
+    /// `BITPOS key bit [start [end [BYTE|BIT]]]`; like `BITCOUNT`, the range is parsed only
+    /// when the key exists.
+    BitPos(Bytes, bool, Vec<Bytes>),
+    /// `BITOP op destkey key...`.
+    BitOp {
+        /// AND, OR, XOR or NOT.
+        op: BitOperation,
+        /// Where the result goes (deleted when the result is empty).
+        dest: Bytes,
+        /// The operands; exactly one for NOT.
+        sources: Vec<Bytes>,
+    },
     /// `TYPE key`.
     Type(Bytes),
     /// `KEYS pattern`.
@@ -472,7 +643,44 @@ impl Command {
             }
             "incrbyfloat" => Command::IncrByFloat(a[0].clone(), parse_float(&a[1])?),
             "del" | "unlink" => Command::Del(a.to_vec()),
-            "exists" => Command::Exists(a.to_vec()),
+            "exists" | "touch" => Command::Exists(a.to_vec()),
+            "copy" => parse_copy(a)?,
+            "setbit" => {
+                let offset = parse_bit_offset(&a[1])?;
+                let bit = match parse_i64_strict(&a[2]) {
+                    Some(0) => false,
+                    Some(1) => true,
+                    _ => return Err(CommandError::BitValue),
+                };
+                Command::SetBit(a[0].clone(), offset, bit)
+            }
+            "getbit" => Command::GetBit(a[0].clone(), parse_bit_offset(&a[1])?),
+            "bitcount" => Command::BitCount(a[0].clone(), a[1..].to_vec()),
+            "bitpos" => {
+                let bit = match parse_i64(&a[1])? {
+                    0 => false,
+                    1 => true,
+                    _ => return Err(CommandError::BitPosArgument),
+                };
+                Command::BitPos(a[0].clone(), bit, a[2..].to_vec())
+            }
+            "bitop" => {
+                let op = match a[0].to_ascii_uppercase().as_slice() {
+                    b"AND" => BitOperation::And,
+                    b"OR" => BitOperation::Or,
+                    b"XOR" => BitOperation::Xor,
+                    b"NOT" => BitOperation::Not,
+                    _ => return Err(CommandError::Syntax),
+                };
+                if op == BitOperation::Not && a.len() != 3 {
+                    return Err(CommandError::BitOpNot);
+                }
+                Command::BitOp {
+                    op,
+                    dest: a[1].clone(),
+                    sources: a[2..].to_vec(),
+                }
+            }
             "type" => Command::Type(a[0].clone()),
             "keys" => Command::Keys(a[0].clone()),
             "scan" => parse_scan(a)?,

@@ -6,7 +6,8 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 use prost::encoding::{self, WireType};
 
 use super::command::{
-    self, Access, Command, CommandError, ExpireCondition, GetExTtl, SetCondition, SetTtl, TtlKind,
+    self, Access, BitOperation, BitRange, Command, CommandError, ExpireCondition, GetExTtl,
+    SetCondition, SetTtl, TtlKind,
 };
 use super::glob;
 use super::reply;
@@ -673,6 +674,76 @@ impl KvState {
                 let n = keys.iter().filter(|k| self.delete(k, now)).count();
                 Ok(reply::integer(n as i64))
             }
+            Command::Copy { from, to, replace } => {
+                let Some((value, expire)) = self
+                    .live(from, now)
+                    .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
+                else {
+                    return Ok(reply::integer(0));
+                };
+                if !replace && self.live(to, now).is_some() {
+                    return Ok(reply::integer(0));
+                }
+                self.store(to, value, expire, now);
+                Ok(reply::integer(1))
+            }
+            Command::SetBit(key, offset, bit) => {
+                let byte = (offset >> 3) as usize;
+                let mask = 0x80u8 >> (offset & 7);
+                let (mut value, expire) = match self.live(key, now) {
+                    Some(e) => {
+                        let mut value = BytesMut::with_capacity(e.value().len().max(byte + 1));
+                        value.extend_from_slice(e.value());
+                        (value, e.expire_at_ms())
+                    }
+                    None => (BytesMut::new(), None),
+                };
+                if value.len() <= byte {
+                    value.resize(byte + 1, 0);
+                }
+                let was = value[byte] & mask != 0;
+                if *bit {
+                    value[byte] |= mask;
+                } else {
+                    value[byte] &= !mask;
+                }
+                self.store(key, value.freeze(), expire, now);
+                Ok(reply::integer(i64::from(was)))
+            }
+            Command::BitOp { op, dest, sources } => {
+                let values: Vec<Bytes> = sources
+                    .iter()
+                    .map(|k| self.live_value(k, now).unwrap_or_default())
+                    .collect();
+                let len = values.iter().map(Bytes::len).max().unwrap_or(0);
+                if len == 0 {
+                    self.delete(dest, now);
+                    return Ok(reply::integer(0));
+                }
+                let mut out = BytesMut::zeroed(len);
+                out[..values[0].len()].copy_from_slice(&values[0]);
+                match op {
+                    BitOperation::Not => out.iter_mut().for_each(|b| *b = !*b),
+                    BitOperation::And => {
+                        for v in &values[1..] {
+                            out[v.len()..].fill(0);
+                            out.iter_mut().zip(v.iter()).for_each(|(o, b)| *o &= b);
+                        }
+                    }
+                    BitOperation::Or => {
+                        for v in &values[1..] {
+                            out.iter_mut().zip(v.iter()).for_each(|(o, b)| *o |= b);
+                        }
+                    }
+                    BitOperation::Xor => {
+                        for v in &values[1..] {
+                            out.iter_mut().zip(v.iter()).for_each(|(o, b)| *o ^= b);
+                        }
+                    }
+                }
+                self.store(dest, out.freeze(), None, now);
+                Ok(reply::integer(len as i64))
+            }
             Command::Rename { from, to, nx } => {
                 let Some((value, expire)) = self
                     .live(from, now)
@@ -777,6 +848,54 @@ impl KvState {
             }
             Command::Exists(keys) => {
                 reply::integer(keys.iter().filter(|k| self.live(k, now).is_some()).count() as i64)
+            }
+            Command::GetBit(key, offset) => {
+                let byte = self
+                    .live(key, now)
+                    .and_then(|e| e.value().get((offset >> 3) as usize).copied());
+                reply::integer(i64::from(
+                    byte.is_some_and(|b| b & (0x80 >> (offset & 7)) != 0),
+                ))
+            }
+            Command::BitCount(key, args) => {
+                // As in Redis, a missing key counts 0 before its range is even parsed.
+                let Some(e) = self.live(key, now) else {
+                    return Ok(reply::integer(0));
+                };
+                let range = command::parse_bitcount_range(args)?;
+                if let Some(BitRange {
+                    start,
+                    end: Some(end),
+                    ..
+                }) = range
+                    && start < 0
+                    && end < 0
+                    && start > end
+                {
+                    return Ok(reply::integer(0));
+                }
+                let value = e.value();
+                let count = bit_span(value.len(), range)
+                    .map_or(0, |(first, last)| count_bits(value, first, last));
+                reply::integer(count as i64)
+            }
+            Command::BitPos(key, bit, args) => {
+                // A missing key is an endless run of zero bits.
+                let Some(e) = self.live(key, now) else {
+                    return Ok(reply::integer(if *bit { -1 } else { 0 }));
+                };
+                let range = command::parse_bitpos_range(args)?;
+                let end_given = range.is_some_and(|r| r.end.is_some());
+                let value = e.value();
+                let Some((first, last)) = bit_span(value.len(), range) else {
+                    return Ok(reply::integer(-1));
+                };
+                reply::integer(match find_bit(value, *bit, first, last) {
+                    Some(pos) => pos as i64,
+                    // Past an open-ended range the string reads as zero padding.
+                    None if !*bit && !end_given => last as i64 + 1,
+                    None => -1,
+                })
             }
             Command::Type(key) => reply::simple(if self.live(key, now).is_some() {
                 "string"
@@ -906,6 +1025,76 @@ fn batch_hash_key(batch: &pb::KvBatch) -> Option<HashKey> {
 
 fn is_live(e: &Slot, now: i64) -> bool {
     e.expire_at_ms().is_none_or(|at| at > now)
+}
+
+/// The inclusive bit positions a `BITCOUNT`/`BITPOS` range covers in a string of `len`
+/// bytes, with Redis's rules (negative offsets count from the end, then both are clamped);
+/// `None` when it covers nothing.
+fn bit_span(len: usize, range: Option<BitRange>) -> Option<(u64, u64)> {
+    let bytes = len as i64;
+    let range = range.unwrap_or(BitRange {
+        start: 0,
+        end: None,
+        bits: false,
+    });
+    let total = if range.bits { bytes * 8 } else { bytes };
+    let from_end = |offset: i64| {
+        if offset < 0 {
+            total.saturating_add(offset).max(0)
+        } else {
+            offset
+        }
+    };
+    let start = from_end(range.start);
+    let end = from_end(range.end.unwrap_or(-1)).min(total - 1);
+    if start > end {
+        return None;
+    }
+    let (start, end) = (start as u64, end as u64);
+    Some(if range.bits {
+        (start, end)
+    } else {
+        (start * 8, end * 8 + 7)
+    })
+}
+
+/// The number of set bits at positions `first..=last` (bit 0 is the top bit of byte 0).
+fn count_bits(value: &[u8], first: u64, last: u64) -> u64 {
+    let (head, tail) = ((first >> 3) as usize, (last >> 3) as usize);
+    let head_mask = 0xffu8 >> (first & 7);
+    let tail_mask = 0xffu8 << (7 - (last & 7));
+    if head == tail {
+        return u64::from((value[head] & head_mask & tail_mask).count_ones());
+    }
+    let middle: u64 = value[head + 1..tail]
+        .iter()
+        .map(|b| u64::from(b.count_ones()))
+        .sum();
+    u64::from((value[head] & head_mask).count_ones())
+        + middle
+        + u64::from((value[tail] & tail_mask).count_ones())
+}
+
+/// The first position in `first..=last` whose bit is `bit`.
+fn find_bit(value: &[u8], bit: bool, first: u64, last: u64) -> Option<u64> {
+    let other = if bit { 0x00 } else { 0xff };
+    let mut pos = first;
+    while pos <= last {
+        let byte = value[(pos >> 3) as usize];
+        if pos & 7 == 0 && pos + 7 <= last && byte == other {
+            pos += 8;
+            continue;
+        }
+        if (byte << (pos & 7)) & 0x80 != 0 {
+            if bit {
+                return Some(pos);
+            }
+        } else if !bit {
+            return Some(pos);
+        }
+        pos += 1;
+    }
+    None
 }
 
 /// `GETRANGE` with Redis's index rules (negative indexes count from the end, clamped).
@@ -1610,6 +1799,63 @@ mod tests {
         }
         b.restore(&prost::Message::encode_to_vec(&good)).unwrap();
         assert_eq!(b.snapshot(), s.snapshot());
+    }
+
+    /// `count_bits` and `find_bit` agree with a bit-by-bit count and search on every span of
+    /// pseudo-random strings, including spans inside one byte and runs of 0x00 and 0xff.
+    #[test]
+    fn bit_counting_and_search_match_a_bit_by_bit_walk() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..300 {
+            let len = (next() % 12) as usize + 1;
+            let value: Vec<u8> = (0..len)
+                .map(|_| match next() % 4 {
+                    0 => 0x00,
+                    1 => 0xff,
+                    _ => next() as u8,
+                })
+                .collect();
+            let bit_at = |pos: u64| value[(pos / 8) as usize] & (0x80 >> (pos % 8)) != 0;
+            let bits = len as u64 * 8;
+            for first in 0..bits {
+                for last in first..bits {
+                    let naive = (first..=last).filter(|&p| bit_at(p)).count() as u64;
+                    assert_eq!(
+                        count_bits(&value, first, last),
+                        naive,
+                        "{value:?} {first}..={last}"
+                    );
+                    for bit in [false, true] {
+                        let naive = (first..=last).find(|&p| bit_at(p) == bit);
+                        assert_eq!(find_bit(&value, bit, first, last), naive, "{value:?} {bit}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bit_spans_follow_redis_offsets() {
+        let range = |start, end, bits| Some(BitRange { start, end, bits });
+        assert_eq!(bit_span(3, None), Some((0, 23)));
+        assert_eq!(bit_span(0, None), None);
+        assert_eq!(bit_span(3, range(1, Some(1), false)), Some((8, 15)));
+        assert_eq!(bit_span(3, range(-1, None, false)), Some((16, 23)));
+        assert_eq!(bit_span(3, range(-100, Some(100), false)), Some((0, 23)));
+        assert_eq!(bit_span(3, range(2, Some(1), false)), None);
+        assert_eq!(bit_span(3, range(5, Some(30), true)), Some((5, 23)));
+        assert_eq!(bit_span(3, range(-9, Some(-1), true)), Some((15, 23)));
+        assert_eq!(
+            bit_span(3, range(i64::MIN, Some(i64::MAX), true)),
+            Some((0, 23))
+        );
+        assert_eq!(bit_span(0, range(0, Some(0), false)), None);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub enum Group {
     Transactions,
     /// Redis Cluster's client commands (READONLY, READWRITE).
     Cluster,
+    /// Bit operations on strings: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP.
+    Bitmap,
 }
 
 impl Group {
@@ -60,6 +62,7 @@ impl Group {
             Group::String => "string",
             Group::Transactions => "transactions",
             Group::Cluster => "cluster",
+            Group::Bitmap => "bitmap",
         }
     }
 }
@@ -130,7 +133,7 @@ const fn doc(
     }
 }
 
-use Group::{Cluster, Connection, Generic, Server, String as Str, Transactions};
+use Group::{Bitmap, Cluster, Connection, Generic, Server, String as Str, Transactions};
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
 const EXPIRE_HISTORY: &[(&str, &str)] = &[("7.0.0", "Gained the NX, XX, GT and LT conditions.")];
@@ -160,6 +163,18 @@ pub const DOCS: &[Doc] = &[
         "[username] password",
         "Authenticates the connection as the default user.")
         .history(&[("6.0.0", "Accepts a user name before the password.")]),
+    doc("bitcount", Bitmap, "2.6.0", "O(N)",
+        "key:key range=[start:integer end:integer unit=[BYTE|BIT]]",
+        "Counts the set bits of a string, or of a range of its bytes or bits.")
+        .history(&[("7.0.0", "Gained the BYTE and BIT units.")]),
+    doc("bitop", Bitmap, "2.6.0", "O(N)",
+        "operation=(AND|OR|XOR|NOT) destkey:key key:key...",
+        "Stores the bitwise AND, OR or XOR of strings, or the NOT of one, at a key; shorter \
+         strings count as padded with zero bytes."),
+    doc("bitpos", Bitmap, "2.8.7", "O(N)",
+        "key:key bit:integer range=[start:integer end_unit_block=[end:integer unit=[BYTE|BIT]]]",
+        "Finds the first bit set to 1, or to 0, in a string or a range of its bytes or bits.")
+        .history(&[("7.0.0", "Gained the BYTE and BIT units.")]),
     doc("client", Connection, "2.4.0", "Depends on subcommand.", "",
         "Inspects and configures client connections."),
     doc("client|getname", Connection, "2.6.9", O1, "",
@@ -224,6 +239,10 @@ pub const DOCS: &[Doc] = &[
         "(parameter value)...",
         "Always fails: raft-kv's configuration is read-only while it runs.")
         .history(&[("7.0.0", "Takes several parameter-value pairs.")]),
+    doc("copy", Generic, "6.2.0", "O(N) where N is the length of the value",
+        "source:key destination:key [DB destination-db:integer] [REPLACE]",
+        "Copies a key's value and expiry to another key, replacing it only with REPLACE; \
+         raft-kv has only database 0."),
     doc("dbsize", Server, "1.0.0", O1, "",
         "Returns the number of keys in the database."),
     doc("debug", Server, "1.0.0", "Depends on subcommand.", "DIGEST",
@@ -264,6 +283,8 @@ pub const DOCS: &[Doc] = &[
         .history(FLUSH_HISTORY),
     doc("get", Str, "1.0.0", O1, "key:key",
         "Returns the string stored at a key, or nil when the key is missing."),
+    doc("getbit", Bitmap, "2.2.0", O1, "key:key offset:integer",
+        "Returns the bit at an offset of a string; bits past its end are 0."),
     doc("getdel", Str, "6.2.0", O1, "key:key",
         "Returns the string stored at a key and removes the key."),
     doc("getex", Str, "6.2.0", O1,
@@ -355,6 +376,9 @@ pub const DOCS: &[Doc] = &[
             ("6.2.0", "Gained GET, EXAT and PXAT."),
             ("7.0.0", "NX and GET may be used together."),
         ]),
+    doc("setbit", Bitmap, "2.2.0", O1, "key:key offset:integer value:integer",
+        "Sets or clears the bit at an offset of a string, growing it with zero bytes, and \
+         returns the bit it replaced."),
     doc("setex", Str, "2.0.0", O1, "key:key seconds:integer value",
         "Stores a string that expires after a number of seconds."),
     doc("setnx", Str, "1.0.0", O1, "key:key value",
@@ -371,6 +395,9 @@ pub const DOCS: &[Doc] = &[
         .deprecated("2.0.0", "`GETRANGE`"),
     doc("time", Server, "2.6.0", O1, "",
         "Returns this node's clock as Unix seconds and microseconds."),
+    doc("touch", Generic, "3.2.1", "O(N) where N is the number of keys that will be touched",
+        "key:key...",
+        "Counts how many of the given keys exist; raft-kv keeps no access times to update."),
     doc("ttl", Generic, "1.0.0", O1, "key:key",
         "Tells how many seconds a key has left; -1 without expiry, -2 without the key.")
         .history(TTL_HISTORY),

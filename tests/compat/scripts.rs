@@ -249,6 +249,22 @@ GET {p}past => nil
 SET {p}past v => OK
 PEXPIRE {p}past 0 => (integer) 1
 TTL {p}past => (integer) -2
+COPY {p}ttl2 {p}copy => (integer) 1
+GET {p}copy => "v"
+TTL {p}copy => (integer) 99..100
+COPY {p}ttl2 {p}copy => (integer) 0
+COPY {p}k1 {p}copy REPLACE => (integer) 1
+GET {p}copy => "1"
+TTL {p}copy => (integer) -1
+COPY {p}none {p}copy => (integer) 0
+COPY {p}k1 {p}k1 => (error) ERR source and destination objects are the same
+COPY {p}k1 {p}copy DB 0 => (integer) 0
+COPY {p}k1 {p}copy DB x => (error) ERR value is not an integer or out of range
+COPY {p}k1 {p}copy DB 99999999999 => (error) ERR value is out of range, value must between -2147483648 and 2147483647
+COPY {p}k1 {p}copy BOGUS => (error) ERR syntax error
+COPY {p}k1 => (error) ERR wrong number of arguments for 'copy' command
+TOUCH {p}k1 {p}copy {p}none {p}k1 => (integer) 3
+TOUCH => (error) ERR wrong number of arguments for 'touch' command
 "#;
 
 /// MULTI/EXEC/DISCARD/WATCH on one connection.
@@ -323,6 +339,72 @@ AUTH default secret => OK
 AUTH nobody secret => (error) WRONGPASS invalid username-password pair or user is disabled.
 AUTH => (error) ERR wrong number of arguments for 'auth' command
 PING => PONG
+"#;
+
+/// Bit operations on strings: SETBIT, GETBIT, BITCOUNT, BITPOS and BITOP, with Redis's order
+/// of checks (a missing key answers BITCOUNT and BITPOS before their range is parsed).
+pub const BITMAPS: &str = r#"
+SETBIT {p}b 7 1 => (integer) 0
+SETBIT {p}b 7 1 => (integer) 1
+SETBIT {p}b 7 0 => (integer) 1
+SETBIT {p}b 1 1 => (integer) 0
+SETBIT {p}b 23 1 => (integer) 0
+GET {p}b => "@\x00\x01"
+GETBIT {p}b 1 => (integer) 1
+GETBIT {p}b 2 => (integer) 0
+GETBIT {p}b 100000 => (integer) 0
+GETBIT {p}none 3 => (integer) 0
+SETBIT {p}b 4294967296 1 => (error) ERR bit offset is not an integer or out of range
+SETBIT {p}b -1 1 => (error) ERR bit offset is not an integer or out of range
+SETBIT {p}b 1 2 => (error) ERR bit is not an integer or out of range
+SETBIT {p}b 1 x => (error) ERR bit is not an integer or out of range
+GETBIT {p}none x => (error) ERR bit offset is not an integer or out of range
+SET {p}f foobar => OK
+BITCOUNT {p}f => (integer) 26
+BITCOUNT {p}f 1 1 => (integer) 6
+BITCOUNT {p}f -2 -1 => (integer) 7
+BITCOUNT {p}f -1 -2 => (integer) 0
+BITCOUNT {p}f -100 -200 => (integer) 0
+BITCOUNT {p}f -100 100 => (integer) 26
+BITCOUNT {p}f 5 30 BIT => (integer) 17
+BITCOUNT {p}f -5 -1 bit => (integer) 2
+BITCOUNT {p}f 1 1 BYTE => (integer) 6
+BITCOUNT {p}f 0 => (error) ERR syntax error
+BITCOUNT {p}f 0 1 BOGUS => (error) ERR syntax error
+BITCOUNT {p}f x 1 => (error) ERR value is not an integer or out of range
+BITCOUNT {p}none x 1 => (integer) 0
+SET {p}p "\xff\xf0\x00" => OK
+BITPOS {p}p 0 => (integer) 12
+BITPOS {p}p 1 => (integer) 0
+BITPOS {p}p 1 2 => (integer) -1
+BITPOS {p}p 0 2 => (integer) 16
+BITPOS {p}p 0 0 0 => (integer) -1
+BITPOS {p}p 0 3 15 BIT => (integer) 12
+BITPOS {p}p 1 7 7 BIT => (integer) 7
+BITPOS {p}p 0 -9 -1 bit => (integer) 15
+SET {p}ones "\xff\xff" => OK
+BITPOS {p}ones 0 => (integer) 16
+BITPOS {p}ones 0 0 -1 => (integer) -1
+BITPOS {p}p 2 => (error) ERR The bit argument must be 1 or 0.
+BITPOS {p}p 1 0 x BOGUS => (error) ERR syntax error
+BITPOS {p}p 1 x => (error) ERR value is not an integer or out of range
+BITPOS {p}none 1 x => (integer) -1
+BITPOS {p}none 0 => (integer) 0
+SET {p}x "`" => OK
+SET {p}y "!" => OK
+BITOP OR {p}d {p}x {p}y => (integer) 1
+GET {p}d => "a"
+BITOP AND {p}d {p}d {p}y {p}none => (integer) 1
+GET {p}d => "\x00"
+BITOP XOR {p}d {p}f {p}f => (integer) 6
+BITCOUNT {p}d => (integer) 0
+BITOP NOT {p}d {p}x => (integer) 1
+GET {p}d => "\x9f"
+BITOP OR {p}d {p}none => (integer) 0
+EXISTS {p}d => (integer) 0
+BITOP NOT {p}d {p}x {p}y => (error) ERR BITOP NOT must be called with a single source key.
+BITOP NAND {p}d {p}x => (error) ERR syntax error
+BITOP AND {p}d => (error) ERR wrong number of arguments for 'bitop' command
 "#;
 
 /// INCRBYFLOAT computes in C `long double` (80-bit on x86-64) and prints it with `%.17Lf`, so
