@@ -630,6 +630,20 @@ impl KvState {
                 Ok(reply::integer(len as i64))
             }
             Command::SetRange(key, offset, patch) => {
+                let end = offset + patch.len();
+                if !patch.is_empty()
+                    && let Some(len) = self
+                        .live(key, now)
+                        .map(|e| e.value().len())
+                        .filter(|&len| len >= end)
+                {
+                    // Inside the string: changed in place instead of copied.
+                    let version = self.next_version();
+                    self.table.patch(key, version, |value| {
+                        value[*offset..end].copy_from_slice(patch)
+                    });
+                    return Ok(reply::integer(len as i64));
+                }
                 let (old, expire) = self.value_and_expire(key, now);
                 if patch.is_empty() {
                     return Ok(reply::integer(old.len() as i64));
@@ -690,6 +704,22 @@ impl KvState {
             Command::SetBit(key, offset, bit) => {
                 let byte = (offset >> 3) as usize;
                 let mask = 0x80u8 >> (offset & 7);
+                let within = self.live(key, now).map(|e| e.value().len() > byte);
+                if within == Some(true) {
+                    // The common case of a bitmap: the bit is inside the string, which is
+                    // changed in place instead of copied.
+                    let mut was = false;
+                    let version = self.next_version();
+                    self.table.patch(key, version, |value| {
+                        was = value[byte] & mask != 0;
+                        if *bit {
+                            value[byte] |= mask;
+                        } else {
+                            value[byte] &= !mask;
+                        }
+                    });
+                    return Ok(reply::integer(i64::from(was)));
+                }
                 let (mut value, expire) = match self.live(key, now) {
                     Some(e) => {
                         let mut value = BytesMut::with_capacity(e.value().len().max(byte + 1));
@@ -2038,8 +2068,8 @@ mod tests {
 
     /// A snapshot encoded in steps while entries keep being applied is the snapshot of the
     /// state at its start: the keyspace saves, copy-on-write, each key changed before the
-    /// encoder reaches it, whether it was overwritten, deleted, re-expired, created, flushed,
-    /// or the table grew or shrank meanwhile.
+    /// encoder reaches it, whether it was overwritten, changed in place (SETBIT, SETRANGE),
+    /// deleted, re-expired, created, flushed, or the table grew or shrank meanwhile.
     #[test]
     fn snapshot_encoded_while_applying_is_the_state_at_its_start() {
         const KEYS: u64 = 3000;
@@ -2069,7 +2099,9 @@ mod tests {
                             25..=28 => format!("pexpire k{k} 5000"),
                             29..=31 => format!("persist k{k}"),
                             32..=35 => format!("append k{k} tail"),
-                            36..=38 => format!("incr n{k}"),
+                            36 => format!("incr n{k}"),
+                            37 => format!("setbit k{k} {} 1", rng.below(40)),
+                            38 => format!("setrange k{k} {} ab", rng.below(40)),
                             _ if rng.below(20) == 0 => "flushall".to_string(),
                             _ => format!("get k{k}"),
                         }

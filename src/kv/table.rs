@@ -292,6 +292,27 @@ impl Table {
         Some(old)
     }
 
+    /// Changes the bytes of a stored `key`'s value in place with `patch` (its length stays),
+    /// giving it `version`; returns false, changing nothing, if the key is not stored. A walk of
+    /// the frozen table still sees the value as it was.
+    pub(super) fn patch(
+        &mut self,
+        key: &[u8],
+        version: u64,
+        patch: impl FnOnce(&mut [u8]),
+    ) -> bool {
+        let hash = self.hash(key);
+        let Some(i) = self.find(hash, key) else {
+            return false;
+        };
+        self.save(hash, key, Some(i), false);
+        let slot = &mut self.slots[i];
+        let key_len = slot.key_len as usize;
+        patch(&mut slot.data[key_len..]);
+        slot.version = version;
+        true
+    }
+
     /// Stores `value` under `key`, replacing any stored value; returns the replaced key's
     /// expiry, or `None` (outer) if the key was new.
     ///
