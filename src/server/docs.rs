@@ -205,6 +205,8 @@ pub const DOCS: &[Doc] = &[
         "Accepted for compatibility; raft-kv never evicts clients."),
     doc("client|no-touch", Connection, "7.2.0", O1, "enabled=(ON|OFF)",
         "Accepted for compatibility; raft-kv keeps no key access times."),
+    doc("client|reply", Connection, "3.2.0", O1, "action=(ON|OFF|SKIP)",
+        "Turns replies to this connection off, back on, or off for the next command only."),
     doc("client|setinfo", Connection, "7.2.0", O1, "attr=(LIB-NAME libname|LIB-VER libver)",
         "Records the client library's name or version, which CLIENT LIST then shows."),
     doc("client|setname", Connection, "2.6.9", O1, "connection-name",

@@ -83,6 +83,7 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
         &["admin", "noscript", "loading", "stale"],
     ),
     ("client|no-touch", 3, &["noscript", "loading", "stale"]),
+    ("client|reply", 3, &["noscript", "loading", "stale"]),
     ("client|setinfo", 4, &["noscript", "loading", "stale"]),
     ("client|setname", 3, &["noscript", "loading", "stale"]),
     ("command|count", 2, &["loading", "stale"]),
@@ -183,6 +184,8 @@ impl<B: Backend> Session<B> {
                 self.resp3 = false;
                 self.name = None;
                 self.authenticated = self.shared.options.requirepass.is_none();
+                self.replies_off = false;
+                self.replies_to_skip = 0;
                 self.sync_client();
                 Out::Simple("RESET".into())
             }
@@ -398,6 +401,21 @@ impl<B: Backend> Session<B> {
                 Out::bulk(out)
             }
             (b"kill", _) => self.client_kill(rest),
+            (b"reply", [mode]) => {
+                // The new mode applies to this command's own reply too: OFF and SKIP send
+                // none, and SKIP also drops the next command's.
+                if mode.eq_ignore_ascii_case(b"on") {
+                    self.replies_off = false;
+                    self.replies_to_skip = 0;
+                } else if mode.eq_ignore_ascii_case(b"off") {
+                    self.replies_off = true;
+                } else if mode.eq_ignore_ascii_case(b"skip") {
+                    self.replies_to_skip = 2;
+                } else {
+                    return error_frame(&CommandError::Syntax);
+                }
+                Out::ok()
+            }
             (b"no-evict" | b"no-touch", [flag])
                 if flag.eq_ignore_ascii_case(b"on") || flag.eq_ignore_ascii_case(b"off") =>
             {

@@ -91,6 +91,10 @@ pub(super) struct Session<B> {
     run: Run,
     /// The read buffer must reach this length before parsing can make progress.
     need_bytes: usize,
+    /// CLIENT REPLY OFF: no replies at all until CLIENT REPLY ON.
+    pub(super) replies_off: bool,
+    /// Replies still to drop for CLIENT REPLY SKIP: its own and the next command's.
+    pub(super) replies_to_skip: u8,
 }
 
 /// Serves one client until it disconnects, sends QUIT, breaks the protocol or `shutdown`.
@@ -190,6 +194,8 @@ impl<B: Backend> Session<B> {
             watched: Vec::new(),
             run: Run::default(),
             need_bytes: 0,
+            replies_off: false,
+            replies_to_skip: 0,
         }
     }
 
@@ -228,7 +234,14 @@ impl<B: Backend> Session<B> {
     }
 
     /// Appends one reply in the connection's protocol.
-    pub(super) fn reply(&self, out: &Out, output: &mut BytesMut) {
+    pub(super) fn reply(&mut self, out: &Out, output: &mut BytesMut) {
+        if self.replies_to_skip > 0 {
+            self.replies_to_skip -= 1;
+            return;
+        }
+        if self.replies_off {
+            return;
+        }
         encode(out, self.resp3, output);
     }
 

@@ -645,6 +645,39 @@ async fn client_kill_closes_matching_connections() {
     expect(&mut bystander, &cmd(&["PING"]), "+PONG\r\n").await;
 }
 
+/// CLIENT REPLY OFF silences every reply (errors too) until ON; SKIP drops its own reply and
+/// the next command's, pipelined or not; RESET turns replies back on. Each PING names the
+/// step, so the bytes that arrive show exactly which replies were sent.
+#[tokio::test]
+async fn client_reply_off_on_and_skip() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let mut script = String::new();
+    for args in [
+        &["CLIENT", "REPLY", "OFF"][..],
+        &["PING", "silent-1"],
+        &["SET", "k", "v"],
+        &["NOSUCH"],
+        &["CLIENT", "REPLY", "ON"],
+        &["PING", "after-on"],
+        &["CLIENT", "REPLY", "SKIP"],
+        &["GET", "k"],
+        &["PING", "after-skip"],
+        &["CLIENT", "REPLY", "SKIP"],
+        &["CLIENT", "REPLY", "ON"],
+        &["CLIENT", "REPLY", "OFF"],
+        &["RESET"],
+        &["CLIENT", "REPLY", "BOGUS"],
+        &["GET", "k"],
+    ] {
+        script.push_str(&cmd(args));
+    }
+    let expected = "+OK\r\n$8\r\nafter-on\r\n$10\r\nafter-skip\r\n+OK\r\n+RESET\r\n\
+                    -ERR syntax error\r\n$1\r\nv\r\n";
+    let got = exchange(&mut c, script.as_bytes(), expected).await;
+    assert_eq!(got, expected);
+}
+
 #[tokio::test]
 async fn redis_rs_client_works() {
     let server = start(Options::default()).await;
