@@ -23,6 +23,10 @@ pub const KEYSPACE: &str = "__KEYSPACE";
 /// Name of the internal read that returns the WATCH versions of keys.
 pub const VERSION: &str = "__VERSION";
 
+/// Name of the internal read that RANDOMKEY becomes, with a seed the server draws: the state
+/// machine itself never draws random numbers.
+pub const RANDOM_KEY: &str = "__RANDOMKEY";
+
 /// A client-visible command error: its `Display` is the exact Redis error text, prefix included.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
@@ -143,6 +147,7 @@ use Access::{Read, Write};
 pub const COMMANDS: &[Spec] = &[
     spec("__keyspace", 1, Read, (0, 0, 0)),
     spec("__purge", -1, Write, (1, -1, 1)),
+    spec("__randomkey", 2, Read, (0, 0, 0)),
     spec("__version", -2, Read, (1, -1, 1)),
     spec("append", 3, Write, (1, 1, 1)),
     spec("bitcount", -2, Read, (1, 1, 1)),
@@ -179,6 +184,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("pexpiretime", 2, Read, (1, 1, 1)),
     spec("psetex", 4, Write, (1, 1, 1)),
     spec("pttl", 2, Read, (1, 1, 1)),
+    spec("randomkey", 1, Read, (0, 0, 0)),
     spec("rename", 3, Write, (1, 2, 1)),
     spec("renamenx", 3, Write, (1, 2, 1)),
     spec("scan", -2, Read, (0, 0, 0)),
@@ -573,6 +579,9 @@ pub enum Command {
     Keyspace,
     /// Internal read: the WATCH version of each key.
     Version(Vec<Bytes>),
+    /// `RANDOMKEY`, or the internal read it becomes: the first live key from the seed's slot
+    /// of the keyspace's storage (0 for a bare `RANDOMKEY`).
+    RandomKey(u64),
     /// Internal write: deletes each key that has expired at the batch's time.
     Purge(Vec<Bytes>),
 }
@@ -715,6 +724,13 @@ impl Command {
             }
             "__keyspace" => Command::Keyspace,
             "__version" => Command::Version(a.to_vec()),
+            "randomkey" => Command::RandomKey(0),
+            "__randomkey" => Command::RandomKey(
+                std::str::from_utf8(&a[0])
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or(CommandError::NotInteger)?,
+            ),
             "__purge" => Command::Purge(a.to_vec()),
             _ => return Err(unknown_command(args)),
         };

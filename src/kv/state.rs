@@ -879,6 +879,12 @@ impl KvState {
             Command::Exists(keys) => {
                 reply::integer(keys.iter().filter(|k| self.live(k, now).is_some()).count() as i64)
             }
+            Command::RandomKey(seed) => reply::bulk_or_null(
+                self.table
+                    .iter_slots_from(*seed)
+                    .find(|e| is_live(e, now))
+                    .map(|e| Bytes::copy_from_slice(e.key())),
+            ),
             Command::GetBit(key, offset) => {
                 let byte = self
                     .live(key, now)
@@ -1886,6 +1892,36 @@ mod tests {
             Some((0, 23))
         );
         assert_eq!(bit_span(0, range(0, Some(0), false)), None);
+    }
+
+    /// RANDOMKEY returns only live keys, nil for an empty (or all-expired) keyspace, the same
+    /// key for the same seed, and over many seeds every live key.
+    #[test]
+    fn random_key_picks_live_keys_by_seed() {
+        let mut s = KvState::new();
+        s.apply(&hash_key_batch([3, 4], 1000));
+        assert_eq!(read(&s, 1000, "__randomkey 5"), "nil");
+        run(&mut s, 1000, &["set gone v px 10"]);
+        assert_eq!(
+            read(&s, 2000, "__randomkey 5"),
+            "nil",
+            "only an expired key"
+        );
+        let cmds: Vec<String> = (0..20).map(|i| format!("set k{i} v")).collect();
+        apply_all(&mut s, &cmds);
+        let mut seen = std::collections::BTreeSet::new();
+        let mut seed = 1u64;
+        for _ in 0..2000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let key = read(&s, 2000, &format!("__randomkey {seed}"));
+            assert_eq!(key, read(&s, 2000, &format!("__randomkey {seed}")));
+            assert_ne!(key, "\"gone\"");
+            seen.insert(key);
+        }
+        assert_eq!(seen.len(), 20, "{seen:?}");
+        assert!(read(&s, 2000, "randomkey").starts_with("\"k"));
     }
 
     #[test]

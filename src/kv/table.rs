@@ -408,6 +408,20 @@ impl Table {
         self.slots.iter().filter(|s| s.hash != 0)
     }
 
+    /// All keys in storage order from slot `start` (modulo the slot count), wrapping around:
+    /// RANDOMKEY's pick. Every key has one slot, so a random start picks keys about evenly
+    /// (less so right after mass deletions, which leave runs of free slots).
+    pub(super) fn iter_slots_from(&self, start: u64) -> impl Iterator<Item = &Slot> {
+        let start = match self.slots.len() as u64 {
+            0 => 0,
+            n => (start % n) as usize,
+        };
+        self.slots[start..]
+            .iter()
+            .chain(&self.slots[..start])
+            .filter(|s| s.hash != 0)
+    }
+
     /// The keys whose hash is at least `cursor`, in `(hash, key)` order.
     pub(super) fn iter_from(&self, cursor: u64) -> Iter<'_> {
         let Some(bucket) = self.bucket(cursor) else {

@@ -349,6 +349,8 @@ pub const DOCS: &[Doc] = &[
         .history(TTL_HISTORY),
     doc("quit", Connection, "1.0.0", O1, "",
         "Answers OK and closes the connection."),
+    doc("randomkey", Generic, "1.0.0", O1, "",
+        "Returns a key of the database picked at random, or nil when there is none."),
     doc("readonly", Cluster, "3.0.0", O1, "",
         "Accepted for cluster clients; every raft-kv node serves linearizable reads anyway."),
     doc("readwrite", Cluster, "3.0.0", O1, "",

@@ -548,7 +548,7 @@ fn validate(args: Vec<Bytes>) -> Result<(Access, Vec<Bytes>), Out> {
     let (mut cmd, spec) = parse_client_command(&args)?;
     let access = cmd.access(spec);
     if access == Access::Read {
-        return Ok((access, args));
+        return Ok((access, seed_random_key(spec, args)));
     }
     Ok((access, normalize(&mut cmd, spec, args, now_ms())?))
 }
@@ -561,9 +561,22 @@ fn normalize(
 ) -> Result<Vec<Bytes>, Out> {
     match cmd.to_absolute(now, spec.name) {
         Ok(true) => Ok(cmd.canonical_args().unwrap_or(args)),
-        Ok(false) => Ok(args),
+        Ok(false) => Ok(seed_random_key(spec, args)),
         Err(e) => Err(error_frame(&e)),
     }
+}
+
+/// Turns RANDOMKEY into the internal read that carries a seed drawn here, so that applying
+/// and reading stay free of random numbers; other commands pass unchanged.
+fn seed_random_key(spec: &Spec, args: Vec<Bytes>) -> Vec<Bytes> {
+    if spec.name != "randomkey" {
+        return args;
+    }
+    let seed = rand::random::<u64>();
+    vec![
+        Bytes::from_static(command::RANDOM_KEY.as_bytes()),
+        Bytes::from(seed.to_string()),
+    ]
 }
 
 fn arity(name: &str) -> Out {

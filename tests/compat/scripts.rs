@@ -265,6 +265,8 @@ COPY {p}k1 {p}copy BOGUS => (error) ERR syntax error
 COPY {p}k1 => (error) ERR wrong number of arguments for 'copy' command
 TOUCH {p}k1 {p}copy {p}none {p}k1 => (integer) 3
 TOUCH => (error) ERR wrong number of arguments for 'touch' command
+RANDOMKEY => "*"
+RANDOMKEY x => (error) ERR wrong number of arguments for 'randomkey' command
 "#;
 
 /// MULTI/EXEC/DISCARD/WATCH on one connection.
