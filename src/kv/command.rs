@@ -75,9 +75,9 @@ pub enum CommandError {
     /// An unsupported `EXPIRE` option; holds the option as sent.
     #[error("ERR Unsupported option {0}")]
     UnsupportedOption(String),
-    /// An unknown `DEBUG` subcommand.
-    #[error("ERR unknown subcommand '{0}'. Try DEBUG HELP.")]
-    UnknownSubcommand(String),
+    /// An unknown subcommand (as sent) of a container command (`DEBUG`, `MEMORY`).
+    #[error("ERR unknown subcommand '{0}'. Try {1} HELP.")]
+    UnknownSubcommand(String, &'static str),
     /// A command that is valid but not allowed on this path (e.g. a write sent as a read).
     #[error("ERR {0}")]
     NotAllowed(&'static str),
@@ -175,6 +175,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("incrby", 3, Write, (1, 1, 1)),
     spec("incrbyfloat", 3, Write, (1, 1, 1)),
     spec("keys", 2, Read, (0, 0, 0)),
+    spec("memory", -2, Read, (0, 0, 0)),
     spec("mget", -2, Read, (1, -1, 1)),
     spec("mset", -3, Write, (1, -1, 2)),
     spec("msetnx", -3, Write, (1, -1, 2)),
@@ -367,6 +368,32 @@ fn parse_bit_offset(s: &[u8]) -> Result<u64, CommandError> {
         .and_then(|o| u64::try_from(o).ok())
         .filter(|&o| o >> 3 < MAX_STRING_BYTES as u64)
         .ok_or(CommandError::BitOffset)
+}
+
+/// `MEMORY USAGE key [SAMPLES count]` (a string has nothing to sample, but the option is
+/// checked as Redis checks it) and `MEMORY HELP`.
+fn parse_memory(a: &[Bytes]) -> Result<Command, CommandError> {
+    if a[0].eq_ignore_ascii_case(b"help") && a.len() == 1 {
+        return Ok(Command::MemoryHelp);
+    }
+    if !a[0].eq_ignore_ascii_case(b"usage") {
+        return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128), "MEMORY"));
+    }
+    let Some(key) = a.get(1) else {
+        return Err(CommandError::Arity("memory|usage".into()));
+    };
+    let mut options = a[2..].iter();
+    while let Some(option) = options.next() {
+        match options.next() {
+            Some(count) if option.eq_ignore_ascii_case(b"samples") => {
+                if parse_i64(count)? < 0 {
+                    return Err(CommandError::Syntax);
+                }
+            }
+            _ => return Err(CommandError::Syntax),
+        }
+    }
+    Ok(Command::MemoryUsage(key.clone()))
 }
 
 /// `COPY source destination [DB db] [REPLACE]`, checked in Redis's order: the options, then
@@ -575,6 +602,10 @@ pub enum Command {
     Flush,
     /// `DEBUG DIGEST`: the state's content hash in hex.
     Digest,
+    /// `MEMORY USAGE key [SAMPLES count]`: the bytes a key takes on this node, estimated.
+    MemoryUsage(Bytes),
+    /// `MEMORY HELP`.
+    MemoryHelp,
     /// Internal read: the number of live keys and of live keys with a TTL.
     Keyspace,
     /// Internal read: the WATCH version of each key.
@@ -719,9 +750,10 @@ impl Command {
                 if a[0].eq_ignore_ascii_case(b"digest") && a.len() == 1 {
                     Command::Digest
                 } else {
-                    return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128)));
+                    return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128), "DEBUG"));
                 }
             }
+            "memory" => parse_memory(a)?,
             "__keyspace" => Command::Keyspace,
             "__version" => Command::Version(a.to_vec()),
             "randomkey" => Command::RandomKey(0),

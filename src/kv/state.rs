@@ -986,6 +986,22 @@ impl KvState {
                 ])
             }
             Command::Digest => reply::bulk(Bytes::from(self.digest_hex())),
+            Command::MemoryUsage(key) => match self.live(key, now) {
+                Some(e) => reply::integer(memory_usage(e) as i64),
+                None => reply::null(),
+            },
+            Command::MemoryHelp => reply::array(
+                [
+                    "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "USAGE <key> [SAMPLES <count>]",
+                    "    Return the bytes <key> and its value take on this node, estimated.",
+                    "HELP",
+                    "    Print this help.",
+                ]
+                .into_iter()
+                .map(reply::simple)
+                .collect(),
+            ),
             Command::Version(keys) => reply::array(
                 keys.iter()
                     .map(|k| reply::integer(self.watch_version(k, now) as i64))
@@ -1062,6 +1078,25 @@ fn batch_hash_key(batch: &pb::KvBatch) -> Option<HashKey> {
 fn is_live(e: &Slot, now: i64) -> bool {
     e.expire_at_ms().is_none_or(|at| at > now)
 }
+
+/// The bytes a stored key takes on this node, estimated for `MEMORY USAGE`: its table slot,
+/// its share of the bucket array, the heap block holding key and value (glibc adds an 8-byte
+/// header, rounds to 16 and allocates at least 32), and with a TTL its entry in the expiry
+/// index, which holds a copy of the key.
+fn memory_usage(e: &Slot) -> u64 {
+    let heap = |n: usize| match n {
+        0 => 0,
+        n => (n + 8).div_ceil(16).max(2) as u64 * 16,
+    };
+    let slot = std::mem::size_of::<Slot>() as u64 + std::mem::size_of::<u32>() as u64;
+    let expiry = e
+        .expire_at_ms()
+        .map_or(0, |_| EXPIRY_ENTRY_BYTES + heap(e.key().len()));
+    slot + heap(e.key().len() + e.value().len()) + expiry
+}
+
+/// An expiry index entry, `(i64, Bytes)`, with its share of the B-tree's nodes.
+const EXPIRY_ENTRY_BYTES: u64 = 64;
 
 /// The inclusive bit positions a `BITCOUNT`/`BITPOS` range covers in a string of `len`
 /// bytes, with Redis's rules (negative offsets count from the end, then both are clamped);
@@ -1922,6 +1957,25 @@ mod tests {
         }
         assert_eq!(seen.len(), 20, "{seen:?}");
         assert!(read(&s, 2000, "randomkey").starts_with("\"k"));
+    }
+
+    /// MEMORY USAGE grows with the key and the value, counts the expiry index for a key with
+    /// a TTL, and is nil for a missing or expired key.
+    #[test]
+    fn memory_usage_estimates_a_keys_bytes() {
+        let mut s = KvState::new();
+        let long = "x".repeat(1000);
+        run(
+            &mut s,
+            1000,
+            &["set a 1", &format!("set b {long}"), "set t 1 px 100"],
+        );
+        let usage = |key: &str, now| read(&s, now, &format!("memory usage {key}"));
+        assert_eq!(usage("a", 1000), ":84");
+        assert_eq!(usage("b", 1000), ":1076");
+        assert_eq!(usage("t", 1000), ":180");
+        assert_eq!(usage("t", 1100), "nil");
+        assert_eq!(usage("none", 1000), "nil");
     }
 
     #[test]

@@ -319,6 +319,10 @@ pub const DOCS: &[Doc] = &[
         "Lists every key whose name matches a glob pattern; prefer SCAN on large databases."),
     doc("lastsave", Server, "1.0.0", O1, "",
         "Returns a Unix time in seconds; raft-kv syncs its log on every write, so it is now."),
+    doc("memory", Server, "4.0.0", "Depends on subcommand.",
+        "(USAGE key:key [SAMPLES count:integer]|HELP)",
+        "Memory introspection; raft-kv has USAGE, the bytes a key takes on this node as it \
+         estimates them (slot, key and value, expiry index), and HELP."),
     doc("mget", Str, "1.0.0", "O(N) where N is the number of keys", "key:key...",
         "Returns the strings stored at several keys, nil for each missing one."),
     doc("mset", Str, "1.0.1", "O(N) where N is the number of keys to set", "(key:key value)...",

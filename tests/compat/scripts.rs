@@ -266,6 +266,13 @@ COPY {p}k1 => (error) ERR wrong number of arguments for 'copy' command
 TOUCH {p}k1 {p}copy {p}none {p}k1 => (integer) 3
 TOUCH => (error) ERR wrong number of arguments for 'touch' command
 RANDOMKEY => "*"
+MEMORY USAGE {p}k1 => (integer) 40..200
+MEMORY USAGE {p}none => nil
+MEMORY USAGE {p}k1 SAMPLES 0 => (integer) 40..200
+MEMORY USAGE {p}k1 SAMPLES x => (error) ERR value is not an integer or out of range
+MEMORY USAGE {p}k1 BOGUS 1 => (error) ERR syntax error
+MEMORY USAGE => (error) ERR wrong number of arguments for 'memory|usage' command
+MEMORY BOGUS => (error) ERR unknown subcommand 'BOGUS'. Try MEMORY HELP.
 RANDOMKEY x => (error) ERR wrong number of arguments for 'randomkey' command
 "#;
 
