@@ -179,6 +179,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("mget", -2, Read, (1, -1, 1)),
     spec("mset", -3, Write, (1, -1, 2)),
     spec("msetnx", -3, Write, (1, -1, 2)),
+    spec("object", -2, Read, (0, 0, 0)),
     spec("persist", 2, Write, (1, 1, 1)),
     spec("pexpire", -3, Write, (1, 1, 1)),
     spec("pexpireat", -3, Write, (1, 1, 1)),
@@ -285,6 +286,19 @@ pub enum SetTtl {
     Keep,
     /// Sets a new expiry (`EX`, `PX`, `EXAT`, `PXAT`).
     At(Expiry),
+}
+
+/// What `OBJECT` asks about a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectQuery {
+    /// The representation Redis would pick for the value: `int`, `embstr` or `raw`.
+    Encoding,
+    /// References to the value: as Redis reports it, shared small integers included.
+    RefCount,
+    /// Seconds since the last access, which raft-kv does not track.
+    IdleTime,
+    /// The LFU access frequency, which is not tracked without an LFU policy.
+    Freq,
 }
 
 /// The operation of `BITOP`.
@@ -606,6 +620,10 @@ pub enum Command {
     MemoryUsage(Bytes),
     /// `MEMORY HELP`.
     MemoryHelp,
+    /// `OBJECT ENCODING|REFCOUNT|IDLETIME|FREQ key`.
+    Object(ObjectQuery, Bytes),
+    /// `OBJECT HELP`.
+    ObjectHelp,
     /// Internal read: the number of live keys and of live keys with a TTL.
     Keyspace,
     /// Internal read: the WATCH version of each key.
@@ -754,6 +772,27 @@ impl Command {
                 }
             }
             "memory" => parse_memory(a)?,
+            "object" => {
+                let sub = a[0].to_ascii_lowercase();
+                let query = match sub.as_slice() {
+                    b"help" if a.len() == 1 => return Ok((Command::ObjectHelp, spec)),
+                    b"help" => return Err(CommandError::Arity("object|help".into())),
+                    b"encoding" => ObjectQuery::Encoding,
+                    b"refcount" => ObjectQuery::RefCount,
+                    b"idletime" => ObjectQuery::IdleTime,
+                    b"freq" => ObjectQuery::Freq,
+                    _ => {
+                        return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128), "OBJECT"));
+                    }
+                };
+                match a {
+                    [_, key] => Command::Object(query, key.clone()),
+                    _ => {
+                        let name = format!("object|{}", String::from_utf8_lossy(&sub));
+                        return Err(CommandError::Arity(name));
+                    }
+                }
+            }
             "__keyspace" => Command::Keyspace,
             "__version" => Command::Version(a.to_vec()),
             "randomkey" => Command::RandomKey(0),

@@ -7,7 +7,7 @@ use prost::encoding::{self, WireType};
 
 use super::command::{
     self, Access, BitOperation, BitRange, Command, CommandError, ExpireCondition, GetExTtl,
-    SetCondition, SetTtl, TtlKind,
+    ObjectQuery, SetCondition, SetTtl, TtlKind,
 };
 use super::glob;
 use super::reply;
@@ -990,6 +990,55 @@ impl KvState {
                 Some(e) => reply::integer(memory_usage(e) as i64),
                 None => reply::null(),
             },
+            Command::Object(query, key) => {
+                let Some(e) = self.live(key, now) else {
+                    return Ok(reply::null());
+                };
+                let int = command::parse_i64_strict(e.value()).filter(|_| e.value().len() <= 20);
+                match query {
+                    // What Redis would have chosen when the value was stored as it is now.
+                    ObjectQuery::Encoding => reply::bulk(Bytes::from_static(match int {
+                        Some(_) => b"int",
+                        None if e.value().len() <= EMBSTR_MAX_BYTES => b"embstr",
+                        None => b"raw",
+                    })),
+                    // Redis shares the values 0..10000 among all keys (without maxmemory).
+                    ObjectQuery::RefCount => reply::integer(match int {
+                        Some(0..SHARED_INTEGERS) => i64::from(i32::MAX),
+                        _ => 1,
+                    }),
+                    ObjectQuery::IdleTime => {
+                        return Err(CommandError::NotAllowed(
+                            "raft-kv keeps no access times, so idle time is not tracked.",
+                        ));
+                    }
+                    ObjectQuery::Freq => {
+                        return Err(CommandError::NotAllowed(
+                            "An LFU maxmemory policy is not selected, access frequency not \
+                             tracked. Please note that when switching between policies at \
+                             runtime LRU and LFU data will take some time to adjust.",
+                        ));
+                    }
+                }
+            }
+            Command::ObjectHelp => reply::array(
+                [
+                    "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "ENCODING <key>",
+                    "    Return the representation Redis would use for the value of a <key>.",
+                    "FREQ <key>",
+                    "    Not tracked: raft-kv has no LFU policy.",
+                    "IDLETIME <key>",
+                    "    Not tracked: raft-kv keeps no access times.",
+                    "REFCOUNT <key>",
+                    "    Return the number of references to the value of a <key>.",
+                    "HELP",
+                    "    Print this help.",
+                ]
+                .into_iter()
+                .map(reply::simple)
+                .collect(),
+            ),
             Command::MemoryHelp => reply::array(
                 [
                     "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -1094,6 +1143,12 @@ fn memory_usage(e: &Slot) -> u64 {
         .map_or(0, |_| EXPIRY_ENTRY_BYTES + heap(e.key().len()));
     slot + heap(e.key().len() + e.value().len()) + expiry
 }
+
+/// The longest string Redis stores as `embstr`.
+const EMBSTR_MAX_BYTES: usize = 44;
+
+/// Integers Redis shares among all keys: `0..SHARED_INTEGERS`.
+const SHARED_INTEGERS: i64 = 10_000;
 
 /// An expiry index entry, `(i64, Bytes)`, with its share of the B-tree's nodes.
 const EXPIRY_ENTRY_BYTES: u64 = 64;
@@ -1976,6 +2031,36 @@ mod tests {
         assert_eq!(usage("t", 1000), ":180");
         assert_eq!(usage("t", 1100), "nil");
         assert_eq!(usage("none", 1000), "nil");
+    }
+
+    /// OBJECT ENCODING and REFCOUNT answer what Redis would for the value as stored now;
+    /// IDLETIME, which needs access times, is refused for a key that exists.
+    #[test]
+    fn object_describes_values_as_redis_would() {
+        let mut s = KvState::new();
+        let long = "x".repeat(45);
+        run(
+            &mut s,
+            1000,
+            &[
+                "set i 9999",
+                "set j 10000",
+                "set e x",
+                &format!("set r {long}"),
+            ],
+        );
+        let object = |args: &str| read(&s, 1000, &format!("object {args}"));
+        assert_eq!(object("encoding i"), "\"int\"");
+        assert_eq!(object("encoding e"), "\"embstr\"");
+        assert_eq!(object("encoding r"), "\"raw\"");
+        assert_eq!(object("refcount i"), ":2147483647");
+        assert_eq!(object("refcount j"), ":1");
+        assert_eq!(object("idletime none"), "nil");
+        assert_eq!(
+            object("idletime i"),
+            "!ERR raft-kv keeps no access times, so idle time is not tracked."
+        );
+        assert!(object("help").contains("ENCODING <key>"));
     }
 
     #[test]

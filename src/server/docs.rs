@@ -332,6 +332,10 @@ pub const DOCS: &[Doc] = &[
         "Sets several keys in one atomic step, but only if none of them exists yet."),
     doc("multi", Transactions, "1.2.0", O1, "",
         "Starts a transaction: later commands are queued until EXEC or DISCARD."),
+    doc("object", Generic, "2.2.3", "Depends on subcommand.",
+        "(ENCODING key:key|REFCOUNT key:key|IDLETIME key:key|FREQ key:key|HELP)",
+        "Describes a key's value: ENCODING and REFCOUNT as Redis would report them; raft-kv \
+         keeps no access times or frequencies, so IDLETIME and FREQ answer errors."),
     doc("persist", Generic, "2.2.0", O1, "key:key",
         "Removes a key's expiry so that it is kept until deleted."),
     doc("pexpire", Generic, "2.6.0", O1,

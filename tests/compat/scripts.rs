@@ -273,6 +273,15 @@ MEMORY USAGE {p}k1 SAMPLES x => (error) ERR value is not an integer or out of ra
 MEMORY USAGE {p}k1 BOGUS 1 => (error) ERR syntax error
 MEMORY USAGE => (error) ERR wrong number of arguments for 'memory|usage' command
 MEMORY BOGUS => (error) ERR unknown subcommand 'BOGUS'. Try MEMORY HELP.
+SET {p}int -42 => OK
+OBJECT ENCODING {p}int => "int"
+OBJECT ENCODING {p}ttl2 => "embstr"
+OBJECT REFCOUNT {p}int => (integer) 1
+OBJECT REFCOUNT {p}k1 => (integer) 2147483647
+OBJECT ENCODING {p}none => nil
+OBJECT FREQ {p}int => (error) ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.
+OBJECT ENCODING => (error) ERR wrong number of arguments for 'object|encoding' command
+OBJECT BOGUS {p}int => (error) ERR unknown subcommand 'BOGUS'. Try OBJECT HELP.
 RANDOMKEY x => (error) ERR wrong number of arguments for 'randomkey' command
 "#;
 
