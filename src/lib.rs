@@ -134,15 +134,20 @@ pub async fn run(config: Config) -> Result<(), Error> {
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let driver_task = tokio::spawn(driver.run(shutdown.clone()));
+    let options = server_options(&config);
+    let shutdown_request = options.shutdown_request.clone();
     let server_task = tokio::spawn(server::run(
         resp_listener,
         handle,
-        server_options(&config),
+        options,
         shutdown.clone(),
     ));
     info!("ready");
 
-    wait_for_signal().await;
+    tokio::select! {
+        () = wait_for_signal() => {}
+        () = shutdown_request.cancelled() => {}
+    }
     info!("shutting down");
     shutdown.cancel();
     let _ = driver_task.await;
@@ -166,6 +171,7 @@ fn server_options(config: &Config) -> server::Options {
         requirepass: config.requirepass.clone(),
         max_bulk_len: config.proto_max_bulk_len,
         max_clients: config.max_clients,
+        shutdown_request: CancellationToken::new(),
     }
 }
 

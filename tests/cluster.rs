@@ -524,6 +524,57 @@ fn redis_cli_sets_and_gets_across_nodes() {
     cluster.finish();
 }
 
+/// `redis-cli SHUTDOWN` stops a node the way SIGTERM does: the leader asked hands over its
+/// leadership and exits 0, the other two go on taking writes, and the node restarted from its
+/// disk catches up with them.
+#[test]
+fn shutdown_command_stops_a_node_gracefully() {
+    let Some(redis_cli) = on_path("redis-cli") else {
+        eprintln!("SKIPPED shutdown_command_stops_a_node_gracefully: redis-cli is not on PATH");
+        return;
+    };
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let survivor = cluster
+        .ids()
+        .into_iter()
+        .find(|&id| id != leader)
+        .unwrap_or(1);
+    let mut client = cluster.client(survivor);
+    set_retrying_on(&mut client, survivor, "before", "1");
+
+    let finished = run_to_exit(
+        Command::new(&redis_cli)
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &cluster.resp_port(leader).to_string(),
+            ])
+            .arg("shutdown"),
+        Duration::from_secs(20),
+    );
+    assert!(
+        finished.stdout.trim().is_empty(),
+        "SHUTDOWN answered {:?}",
+        finished.stdout
+    );
+    let status = cluster.wait_for_exit(leader);
+    assert_eq!(status.code(), Some(0), "node {leader} exited with {status}");
+
+    set_retrying_on(&mut client, survivor, "after", "2");
+    let successor = cluster.leader();
+    assert_ne!(successor, leader, "a new leader took over");
+
+    cluster.restart(leader);
+    assert_eq!(
+        cluster.get_retrying(leader, "after").as_deref(),
+        Some("2"),
+        "node {leader} caught up after its restart"
+    );
+    cluster.finish();
+}
+
 /// Returns true when `line` carries a tracing field with a numeric value (`name=42`).
 fn has_numeric_field(line: &str) -> bool {
     line.split_whitespace().any(|token| {

@@ -399,6 +399,10 @@ pub const DOCS: &[Doc] = &[
         "O(1) plus the time to copy the value in; O(M) for a value of M bytes",
         "key:key offset:integer value",
         "Overwrites part of a string from a byte offset, padding with zero bytes as needed."),
+    doc("shutdown", Server, "1.0.0", O1, "[save-selector=(NOSAVE|SAVE)] [NOW] [FORCE] [ABORT]",
+        "Stops this node as SIGTERM does, a leader handing over its leadership first; the data \
+         is already durable, so the options change nothing, and the caller gets no reply.")
+        .history(&[("7.0.0", "Gained NOW, FORCE and ABORT.")]),
     doc("strlen", Str, "2.2.0", O1, "key:key",
         "Returns the length in bytes of the string stored at a key, 0 when it is missing."),
     doc("substr", Str, "1.0.0", "O(N) where N is the length of the returned string",

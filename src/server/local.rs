@@ -6,6 +6,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
+use tracing::info;
 
 use super::docs;
 use super::reply::{Out, error_frame};
@@ -56,6 +57,18 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
         &["noscript", "loading", "stale", "fast", "no_auth"],
     ),
     ("select", 2, &["loading", "stale", "fast"]),
+    (
+        "shutdown",
+        -1,
+        &[
+            "admin",
+            "noscript",
+            "loading",
+            "stale",
+            "no_multi",
+            "allow_busy",
+        ],
+    ),
     ("time", 1, &["loading", "stale", "fast"]),
     ("unwatch", 1, &["noscript", "loading", "stale", "fast"]),
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
@@ -212,6 +225,7 @@ impl<B: Backend> Session<B> {
                 Out::Integer(now.as_secs() as i64)
             }
             "readonly" | "readwrite" => Out::ok(),
+            "shutdown" => self.shutdown(a),
             "client" => self.client(a),
             "command" => self.command(a),
             "config" => self.config(a),
@@ -427,6 +441,41 @@ impl<B: Backend> Session<B> {
             ) => arity(&format!("client|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CLIENT"),
         }
+    }
+
+    /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: stops this node the way SIGTERM does (a
+    /// leader hands its leadership over first). Everything acknowledged is already durable,
+    /// so the options change nothing; as in Redis the caller gets no reply, only the closed
+    /// connection. A shutdown cannot be aborted once asked for, so ABORT finds none.
+    fn shutdown(&mut self, a: &[Bytes]) -> Out {
+        let (mut save, mut nosave, mut abort, mut other) = (false, false, false, false);
+        for option in a {
+            match option.to_ascii_lowercase().as_slice() {
+                b"save" => save = true,
+                b"nosave" => nosave = true,
+                b"now" | b"force" => other = true,
+                b"abort" => abort = true,
+                _ => return error_frame(&CommandError::Syntax),
+            }
+        }
+        if (save && nosave) || (abort && (save || nosave || other)) {
+            return error_frame(&CommandError::Syntax);
+        }
+        if abort {
+            return Out::error("ERR No shutdown in progress.");
+        }
+        let peer = self
+            .shared
+            .clients
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&self.id).map(|info| info.addr));
+        info!(client = self.id, ?peer, "SHUTDOWN requested by a client");
+        self.shared.options.shutdown_request.cancel();
+        self.closing = true;
+        // Redis closes the connection without a reply.
+        self.replies_to_skip = 1;
+        Out::ok()
     }
 
     /// CLIENT KILL: `ip:port` closes that connection (`+OK`, or an error when there is none);

@@ -62,6 +62,9 @@ pub struct Options {
     pub max_bulk_len: usize,
     /// Most simultaneous client connections; more are refused with an error.
     pub max_clients: usize,
+    /// Cancelled by the SHUTDOWN command: the process watches it beside SIGTERM and stops the
+    /// node the same graceful way.
+    pub shutdown_request: CancellationToken,
 }
 
 impl Default for Options {
@@ -72,6 +75,7 @@ impl Default for Options {
             requirepass: None,
             max_bulk_len: DEFAULT_MAX_BULK_LEN,
             max_clients: DEFAULT_MAX_CLIENTS,
+            shutdown_request: CancellationToken::new(),
         }
     }
 }

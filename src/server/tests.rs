@@ -678,6 +678,40 @@ async fn client_reply_off_on_and_skip() {
     assert_eq!(got, expected);
 }
 
+/// SHUTDOWN answers nothing, closes the connection and asks the process to stop (the
+/// token the binary waits on beside SIGTERM); ABORT finds no shutdown to abort, and bad
+/// option combinations are syntax errors that stop nothing.
+#[tokio::test]
+async fn shutdown_asks_the_process_to_stop() {
+    let options = Options::default();
+    let requested = options.shutdown_request.clone();
+    let server = start(options).await;
+    let mut c = connect(&server).await;
+    for (args, reply) in [
+        (
+            &["SHUTDOWN", "ABORT"][..],
+            "-ERR No shutdown in progress.\r\n",
+        ),
+        (&["SHUTDOWN", "NOSAVE", "SAVE"], "-ERR syntax error\r\n"),
+        (&["SHUTDOWN", "ABORT", "NOW"], "-ERR syntax error\r\n"),
+        (&["SHUTDOWN", "LATER"], "-ERR syntax error\r\n"),
+        (&["MULTI"], "+OK\r\n"),
+        (
+            &["SHUTDOWN"],
+            "-ERR Command not allowed inside a transaction\r\n",
+        ),
+        (&["DISCARD"], "+OK\r\n"),
+    ] {
+        expect(&mut c, &cmd(args), reply).await;
+    }
+    assert!(!requested.is_cancelled());
+    c.write_all(cmd(&["SHUTDOWN", "NOSAVE", "NOW"]).as_bytes())
+        .await
+        .unwrap();
+    expect_closed(&mut c).await;
+    assert!(requested.is_cancelled());
+}
+
 #[tokio::test]
 async fn redis_rs_client_works() {
     let server = start(Options::default()).await;
@@ -1225,7 +1259,11 @@ async fn command_introspection_agrees_with_the_docs_table() {
     let unknown = request(&mut probe, &["CLIENT", "NOSUCH"]).await.render();
     assert!(unknown.starts_with("!ERR unknown subcommand"), "{unknown}");
     for name in &table {
-        let args: Vec<&str> = name.split('|').collect();
+        let mut args: Vec<&str> = name.split('|').collect();
+        if args == ["shutdown"] {
+            // A bare SHUTDOWN closes without a reply; ABORT is served and answers.
+            args.push("abort");
+        }
         // A fresh connection each time: QUIT closes one and MULTI changes its state.
         let mut probe = connect(&server).await;
         let reply = request(&mut probe, &args).await.render();

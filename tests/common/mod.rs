@@ -588,7 +588,18 @@ impl TestCluster {
         }
     }
 
-    fn reap(&mut self, id: u64, signal: Signal) -> ExitStatus {
+    /// Waits for node `id`'s process to exit by itself (after a SHUTDOWN command, say) and
+    /// returns its exit status.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the node is not running, or does not exit within [`SHUTDOWN_DEADLINE`].
+    pub fn wait_for_exit(&mut self, id: u64) -> ExitStatus {
+        assert!(self.live().contains(&id), "node {id} is not running");
+        self.reap(id, "its shutdown")
+    }
+
+    fn reap(&mut self, id: u64, cause: impl std::fmt::Debug) -> ExitStatus {
         let start = Instant::now();
         loop {
             if let Some(status) = self.try_reap(id) {
@@ -598,7 +609,7 @@ impl TestCluster {
                 if let Some(child) = self.node_mut(id).child.as_mut() {
                     let _ = child.kill();
                 }
-                panic!("node {id} did not exit within {SHUTDOWN_DEADLINE:?} of {signal:?}");
+                panic!("node {id} did not exit within {SHUTDOWN_DEADLINE:?} of {cause:?}");
             }
             std::thread::sleep(POLL_INTERVAL);
         }
