@@ -239,7 +239,8 @@ pub const DOCS: &[Doc] = &[
         "Accepted for compatibility; the INFO counters keep running."),
     doc("config|set", Server, "2.0.0", "O(N) where N is the number of parameters",
         "(parameter value)...",
-        "Always fails: raft-kv's configuration is read-only while it runs.")
+        "Accepts only the values already in force: raft-kv takes its configuration from flags \
+         at start, and refuses any change while it runs, naming the parameter.")
         .history(&[("7.0.0", "Takes several parameter-value pairs.")]),
     doc("copy", Generic, "6.2.0", "O(N) where N is the length of the value",
         "source:key destination:key [DB destination-db:integer] [REPLACE]",

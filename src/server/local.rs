@@ -653,14 +653,47 @@ impl<B: Backend> Session<B> {
                 }
                 Out::Map(pairs)
             }
-            b"set" if a.len() >= 3 => Out::error(format!(
-                "ERR CONFIG SET is not supported; '{}' is read-only",
-                command::lossy(&a[1], 128)
-            )),
+            b"set" if a.len() >= 3 => match a.len() % 2 {
+                1 => self.config_set(&a[1..]),
+                _ => error_frame(&CommandError::Syntax),
+            },
             b"resetstat" if a.len() == 1 => Out::ok(),
             b"get" | b"set" | b"resetstat" => arity(&format!("config|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CONFIG"),
         }
+    }
+
+    /// CONFIG SET name value [name value ...]: the configuration comes from flags at start
+    /// and cannot change while the node runs, so a value equal to the current one is accepted
+    /// (scripts that set `save ""` work) and any other change is refused, naming the parameter.
+    fn config_set(&self, pairs: &[Bytes]) -> Out {
+        let params = config_params(self);
+        let mut seen: Vec<String> = Vec::new();
+        for pair in pairs.chunks_exact(2) {
+            let name = text(&pair[0]).to_ascii_lowercase();
+            let Some((_, current)) = params.iter().find(|(n, _)| *n == name) else {
+                return Out::error(format!(
+                    "ERR Unknown option or number of arguments for CONFIG SET - '{}'",
+                    command::lossy(&pair[0], 128)
+                ));
+            };
+            let failed = |why: &str| {
+                Out::error(format!(
+                    "ERR CONFIG SET failed (possibly related to argument '{name}') - {why}"
+                ))
+            };
+            if seen.contains(&name) {
+                return failed("duplicate parameter");
+            }
+            if !pair[1].eq_ignore_ascii_case(current.as_bytes()) {
+                return failed(
+                    "raft-kv takes its configuration from flags at start and cannot change \
+                     it while running",
+                );
+            }
+            seen.push(name);
+        }
+        Out::ok()
     }
 
     async fn info(&self, a: &[Bytes]) -> Out {

@@ -712,6 +712,32 @@ async fn shutdown_asks_the_process_to_stop() {
     assert!(requested.is_cancelled());
 }
 
+/// CONFIG SET takes values already in force, case aside, and refuses a change, naming the
+/// parameter, without applying any pair of the command.
+#[tokio::test]
+async fn config_set_accepts_only_the_values_in_force() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    for (args, reply) in [
+        (
+            &["CONFIG", "SET", "save", "", "port", "6379"][..],
+            "+OK\r\n",
+        ),
+        (&["CONFIG", "SET", "appendonly", "YES"], "+OK\r\n"),
+        (
+            &["CONFIG", "SET", "save", "", "maxclients", "5"],
+            "-ERR CONFIG SET failed (possibly related to argument 'maxclients') - raft-kv \
+             takes its configuration from flags at start and cannot change it while running\r\n",
+        ),
+        (
+            &["CONFIG", "GET", "maxclients"],
+            "*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n",
+        ),
+    ] {
+        expect(&mut c, &cmd(args), reply).await;
+    }
+}
+
 #[tokio::test]
 async fn redis_rs_client_works() {
     let server = start(Options::default()).await;
