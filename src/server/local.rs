@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use tracing::info;
@@ -18,6 +18,9 @@ use crate::kv::glob;
 use crate::pb;
 use crate::pb::reply::Kind;
 use crate::raft::{RoleKind, Status};
+
+/// A pause longer than this is a pause for good.
+const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// The Redis version we report, so clients enable the features they expect.
 pub const REDIS_VERSION: &str = "7.2.0";
@@ -96,9 +99,19 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
         &["admin", "noscript", "loading", "stale"],
     ),
     ("client|no-touch", 3, &["noscript", "loading", "stale"]),
+    (
+        "client|pause",
+        -3,
+        &["admin", "noscript", "loading", "stale"],
+    ),
     ("client|reply", 3, &["noscript", "loading", "stale"]),
     ("client|setinfo", 4, &["noscript", "loading", "stale"]),
     ("client|setname", 3, &["noscript", "loading", "stale"]),
+    (
+        "client|unpause",
+        2,
+        &["admin", "noscript", "loading", "stale"],
+    ),
     ("command|count", 2, &["loading", "stale"]),
     ("command|docs", -2, &["loading", "stale"]),
     ("command|getkeys", -3, &["loading", "stale"]),
@@ -415,6 +428,35 @@ impl<B: Backend> Session<B> {
                 Out::bulk(out)
             }
             (b"kill", _) => self.client_kill(rest),
+            (b"pause", [timeout, mode @ ..]) if mode.len() <= 1 => {
+                let Some(ms) = command::parse_i64_strict(timeout) else {
+                    return Out::error("ERR timeout is not an integer or out of range");
+                };
+                let Ok(ms) = u64::try_from(ms) else {
+                    return Out::error("ERR timeout is negative");
+                };
+                let all = match mode {
+                    [] => true,
+                    [m] if m.eq_ignore_ascii_case(b"all") => true,
+                    [m] if m.eq_ignore_ascii_case(b"write") => false,
+                    _ => return Out::error("ERR CLIENT PAUSE mode must be WRITE or ALL"),
+                };
+                let now = Instant::now();
+                // A pause beyond any real wait (Redis takes up to i64::MAX ms) ends in a century.
+                let until = now
+                    .checked_add(Duration::from_millis(ms))
+                    .unwrap_or(now + CENTURY);
+                self.shared.pause_clients(until, all);
+                Out::ok()
+            }
+            (b"pause", _) => Out::error(format!(
+                "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
+                command::lossy(&a[0], 128)
+            )),
+            (b"unpause", []) => {
+                self.shared.unpause_clients();
+                Out::ok()
+            }
             (b"reply", [mode]) => {
                 // The new mode applies to this command's own reply too: OFF and SKIP send
                 // none, and SKIP also drops the next command's.

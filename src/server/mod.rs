@@ -20,13 +20,13 @@ mod session;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tracing::{debug, info, warn};
@@ -149,6 +149,22 @@ struct Shared<B> {
     stats: Stats,
     /// Open connections by id, for CLIENT LIST; never locked across an await.
     clients: Mutex<BTreeMap<u64, ClientInfo>>,
+    /// Whether a CLIENT PAUSE may be in force: all that a command checks when none is.
+    paused: AtomicBool,
+    /// The CLIENT PAUSE in force, if any.
+    pause: Mutex<Option<Pause>>,
+    /// Woken by CLIENT UNPAUSE.
+    unpaused: Notify,
+}
+
+/// A CLIENT PAUSE: commands of this node's clients wait until `until` (or CLIENT UNPAUSE);
+/// all of them, or only writes.
+#[derive(Clone, Copy, Debug)]
+struct Pause {
+    /// When the pause ends by itself.
+    until: Instant,
+    /// ALL rather than WRITE.
+    all: bool,
 }
 
 impl<B> Shared<B> {
@@ -160,7 +176,55 @@ impl<B> Shared<B> {
             next_client_id: AtomicU64::new(0),
             stats: Stats::default(),
             clients: Mutex::new(BTreeMap::new()),
+            paused: AtomicBool::new(false),
+            pause: Mutex::new(None),
+            unpaused: Notify::new(),
         }
+    }
+
+    /// Whether a CLIENT PAUSE may be in force (cheap; [`Shared::pause_holding`] decides).
+    fn may_be_paused(&self) -> bool {
+        self.paused.load(Ordering::Acquire)
+    }
+
+    /// The pause that holds back a command now, if any; `write` says whether the command
+    /// writes (or is an EXEC of writes).
+    fn pause_holding(&self, write: bool) -> Option<Pause> {
+        if !self.may_be_paused() {
+            return None;
+        }
+        let mut pause = self.pause.lock().ok()?;
+        let p = (*pause)?;
+        if p.until <= Instant::now() {
+            *pause = None;
+            self.paused.store(false, Ordering::Release);
+            return None;
+        }
+        (p.all || write).then_some(p)
+    }
+
+    /// CLIENT PAUSE: as in Redis, the later end and the stricter kind of two pauses win.
+    fn pause_clients(&self, until: Instant, all: bool) {
+        if let Ok(mut pause) = self.pause.lock() {
+            let merged = match *pause {
+                Some(p) if p.until > Instant::now() => Pause {
+                    until: p.until.max(until),
+                    all: p.all || all,
+                },
+                _ => Pause { until, all },
+            };
+            *pause = Some(merged);
+            self.paused.store(true, Ordering::Release);
+        }
+    }
+
+    /// CLIENT UNPAUSE: ends the pause and wakes the commands it held back.
+    fn unpause_clients(&self) {
+        if let Ok(mut pause) = self.pause.lock() {
+            *pause = None;
+            self.paused.store(false, Ordering::Release);
+        }
+        self.unpaused.notify_waiters();
     }
 
     /// Runs `f` on this connection's CLIENT LIST record.

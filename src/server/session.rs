@@ -95,6 +95,9 @@ pub(super) struct Session<B> {
     pub(super) replies_off: bool,
     /// Replies still to drop for CLIENT REPLY SKIP: its own and the next command's.
     pub(super) replies_to_skip: u8,
+    /// A command CLIENT PAUSE held back, with whether it writes: run once the pause ends,
+    /// before anything read after it.
+    postponed: Option<(Vec<Bytes>, bool)>,
 }
 
 /// Serves one client until it disconnects, sends QUIT, breaks the protocol or `shutdown`.
@@ -139,18 +142,27 @@ pub(super) async fn serve_connection<B: Backend>(
         if input.capacity() - input.len() < READ_CHUNK_BYTES / 2 {
             input.reserve(READ_CHUNK_BYTES);
         }
-        let read = tokio::select! {
-            biased;
-            _ = shutdown.cancelled() => break,
-            _ = kill.cancelled() => {
-                debug!(id, "killed by CLIENT KILL");
-                break;
+        if session.is_postponed() {
+            tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break,
+                _ = kill.cancelled() => break,
+                () = session.pause_ended() => {}
             }
-            read = socket.read_buf(&mut input) => read,
-        };
-        match read {
-            Ok(0) | Err(_) => break,
-            Ok(_) => {}
+        } else {
+            let read = tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break,
+                _ = kill.cancelled() => {
+                    debug!(id, "killed by CLIENT KILL");
+                    break;
+                }
+                read = socket.read_buf(&mut input) => read,
+            };
+            match read {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
         }
         session.process(&mut input, &mut output).await;
         if !session.closing && input.len() > MAX_QUERY_BUFFER_BYTES.max(max_frame(&session)) {
@@ -196,15 +208,69 @@ impl<B: Backend> Session<B> {
             need_bytes: 0,
             replies_off: false,
             replies_to_skip: 0,
+            postponed: None,
         }
     }
 
-    /// Handles every complete request in `input`, appending the replies to `output`.
-    pub(super) async fn process(&mut self, input: &mut BytesMut, output: &mut BytesMut) {
-        if input.len() < self.need_bytes {
-            return;
+    /// Whether `args` writes, as CLIENT PAUSE WRITE sees it: a write command, or an EXEC
+    /// with a write queued.
+    fn writes(&self, args: &[Bytes]) -> bool {
+        if args[0].eq_ignore_ascii_case(b"exec") {
+            return self.multi.as_ref().is_some_and(|m| {
+                m.queued
+                    .iter()
+                    .any(|q| matches!(q, Queued::Kv(_, spec, _) if spec.access == Access::Write))
+            });
         }
-        while !self.closing {
+        command::lookup(&args[0]).is_some_and(|spec| spec.access == Access::Write)
+    }
+
+    /// Waits until no CLIENT PAUSE holds back the postponed command.
+    pub(super) async fn pause_ended(&self) {
+        let write = self.postponed.as_ref().is_some_and(|(_, write)| *write);
+        loop {
+            let notified = self.shared.unpaused.notified();
+            tokio::pin!(notified);
+            // Registered before the check, so an UNPAUSE right after it is not missed.
+            notified.as_mut().enable();
+            let Some(pause) = self.shared.pause_holding(write) else {
+                return;
+            };
+            tokio::select! {
+                () = tokio::time::sleep_until(pause.until.into()) => {}
+                () = &mut notified => {}
+            }
+        }
+    }
+
+    /// Whether a command is waiting for a CLIENT PAUSE to end.
+    pub(super) fn is_postponed(&self) -> bool {
+        self.postponed.is_some()
+    }
+
+    /// Records and runs one request.
+    async fn run_request(&mut self, args: Vec<Bytes>, output: &mut BytesMut) {
+        let name = command::lossy(&args[0], 32).to_ascii_lowercase();
+        let multi = self.multi.as_ref().map_or(-1, |m| m.queued.len() as i64);
+        self.shared.update_client(self.id, |c| {
+            c.last_active = Instant::now();
+            c.last_command = name;
+            c.multi = multi;
+        });
+        self.handle(args, output).await;
+    }
+
+    /// Handles every complete request in `input`, appending the replies to `output`.
+    /// A command CLIENT PAUSE holds back stops the processing: earlier replies are appended,
+    /// and the caller writes them and waits ([`Session::pause_ended`]) before calling again.
+    pub(super) async fn process(&mut self, input: &mut BytesMut, output: &mut BytesMut) {
+        if let Some((args, _)) = self.postponed.take() {
+            self.run_request(args, output).await;
+        }
+        // Parsing cannot progress before the buffer reaches `need_bytes`; a postponed
+        // command's run still needs its flush below.
+        let can_parse = input.len() >= self.need_bytes;
+        while can_parse && !self.closing {
             let limits = Limits {
                 max_bulk_len: self.shared.options.max_bulk_len,
                 authenticated: self.authenticated,
@@ -212,14 +278,17 @@ impl<B: Backend> Session<B> {
             match frame::next_request(input, limits, &mut self.need_bytes) {
                 Ok(Some(args)) if args.is_empty() => {}
                 Ok(Some(args)) => {
-                    let name = command::lossy(&args[0], 32).to_ascii_lowercase();
-                    let multi = self.multi.as_ref().map_or(-1, |m| m.queued.len() as i64);
-                    self.shared.update_client(self.id, |c| {
-                        c.last_active = Instant::now();
-                        c.last_command = name;
-                        c.multi = multi;
-                    });
-                    self.handle(args, output).await;
+                    if self.shared.may_be_paused() {
+                        let write = self.writes(&args);
+                        if self.shared.pause_holding(write).is_some() {
+                            self.flush_run(output).await;
+                            self.postponed = Some((args, write));
+                            // What follows in `input` is parsed next time, from its start.
+                            self.need_bytes = 0;
+                            return;
+                        }
+                    }
+                    self.run_request(args, output).await;
                 }
                 Ok(None) => break,
                 Err(e) => {

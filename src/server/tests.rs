@@ -1,6 +1,6 @@
 //! End-to-end tests of the RESP server over TCP, against an in-process `KvState` backend.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -736,6 +736,52 @@ async fn config_set_accepts_only_the_values_in_force() {
     ] {
         expect(&mut c, &cmd(args), reply).await;
     }
+}
+
+/// CLIENT PAUSE WRITE holds back writes (and EXECs of writes) but not reads: replies to the
+/// commands before a held write arrive, the write is not applied (another client reads the
+/// old value), and UNPAUSE lets it run. CLIENT PAUSE ALL holds back everything, the pausing
+/// client's commands too, until its timeout.
+#[tokio::test]
+async fn client_pause_holds_back_writes_or_everything() {
+    let server = start(Options::default()).await;
+    let mut admin = connect(&server).await;
+    let mut c = connect(&server).await;
+    expect(
+        &mut admin,
+        &cmd(&["CLIENT", "PAUSE", "60000", "WRITE"]),
+        "+OK\r\n",
+    )
+    .await;
+    let pipeline = [
+        cmd(&["GET", "k"]),
+        cmd(&["SET", "k", "v"]),
+        cmd(&["GET", "k"]),
+    ]
+    .concat();
+    expect(&mut c, &pipeline, "$-1\r\n").await;
+    expect(&mut admin, &cmd(&["GET", "k"]), "$-1\r\n").await;
+    expect(&mut admin, &cmd(&["CLIENT", "UNPAUSE"]), "+OK\r\n").await;
+    let rest = "+OK\r\n$1\r\nv\r\n";
+    assert_eq!(exchange(&mut c, b"", rest).await, rest);
+
+    let pause = Duration::from_millis(300);
+    let started = Instant::now();
+    expect(
+        &mut admin,
+        &cmd(&["CLIENT", "PAUSE", "300", "ALL"]),
+        "+OK\r\n",
+    )
+    .await;
+    expect(&mut c, &cmd(&["PING"]), "+PONG\r\n").await;
+    assert!(started.elapsed() >= pause, "PING answered during the pause");
+    let started = Instant::now();
+    expect(&mut admin, &cmd(&["CLIENT", "PAUSE", "300"]), "+OK\r\n").await;
+    expect(&mut admin, &cmd(&["GET", "k"]), "$1\r\nv\r\n").await;
+    assert!(
+        started.elapsed() >= pause,
+        "the pausing client was not paused"
+    );
 }
 
 #[tokio::test]
