@@ -481,9 +481,12 @@ impl KvState {
         let expire = self.table.remove(key)?;
         self.reindex_expiry(key, expire, None);
         self.deleted_version = self.next_version();
-        let bucket = self.deletion_bucket(key);
-        if let Some(buckets) = &mut self.deleted_buckets {
-            buckets[bucket] = self.deleted_version;
+        // The key is hashed only in a keyspace that keeps buckets.
+        if self.deleted_buckets.is_some() {
+            let bucket = self.deletion_bucket(key);
+            if let Some(buckets) = &mut self.deleted_buckets {
+                buckets[bucket] = self.deleted_version;
+            }
         }
         Some(expire.is_none_or(|at| at > now))
     }
