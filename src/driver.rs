@@ -27,6 +27,7 @@ use tracing::{debug, error, info, warn};
 
 use crate::kv::KvState;
 use crate::pb;
+use crate::pubsub::PubSub;
 use crate::raft::{self, Envelope, Index, Message, Node, RequestId, RoleKind, Snapshot, Term};
 use crate::storage::Storage;
 use crate::transport::Peers;
@@ -298,6 +299,8 @@ pub struct DriverOptions {
     pub seed: u64,
     /// The node's data directory, where snapshots are read back from to send to followers.
     pub data_dir: std::path::PathBuf,
+    /// This node's subscribers, to whom applied PUBLISH entries are handed.
+    pub pubsub: Arc<PubSub>,
 }
 
 /// A driver turn longer than this is logged with where its time went: a node that stops
@@ -335,6 +338,11 @@ struct TurnTimes {
 
 /// The raft actor. Create it with [`Driver::new`], then [`Driver::run`] it on the runtime.
 pub struct Driver {
+    /// Where the terms of the log recovered at startup change: `(first index, term)` of each
+    /// run, so that entries published before this process started are not delivered again.
+    startup_terms: Vec<(Index, Term)>,
+    /// The last index of the log recovered at startup.
+    startup_last: Option<Index>,
     node: Node,
     /// `None` only while a persist runs on a blocking thread.
     storage: Option<Storage>,
@@ -458,6 +466,13 @@ impl Driver {
             truncated_bytes = recovered.truncated_bytes,
             "recovered from disk"
         );
+        let mut startup_terms: Vec<(Index, Term)> = Vec::new();
+        for e in &recovered.entries {
+            if startup_terms.last().is_none_or(|&(_, term)| term != e.term) {
+                startup_terms.push((e.index, e.term));
+            }
+        }
+        let startup_last = recovered.entries.last().map(|e| e.index);
         let voter_count = voters.len() as u64;
         let config = raft::Config {
             id,
@@ -483,6 +498,8 @@ impl Driver {
         );
         let (inbox_tx, inbox_rx) = mpsc::channel(INBOX_CAPACITY);
         Ok(Driver {
+            startup_terms,
+            startup_last,
             node,
             storage: Some(storage),
             kv,
@@ -1215,7 +1232,11 @@ impl Driver {
             .data
             .as_ref()
             .map(|data| match pb::KvBatch::decode(data.as_ref()) {
-                Ok(batch) => self.kv.apply(&batch),
+                Ok(batch) => {
+                    let reply = self.kv.apply(&batch);
+                    self.deliver_published(entry.index, entry.term);
+                    reply
+                }
                 Err(_) => pb::Reply {
                     kind: Some(pb::reply::Kind::Error("ERR undecodable log entry".into())),
                 },
@@ -1230,6 +1251,35 @@ impl Driver {
             // Another leader's entry took this index: ours was never applied, so retry it.
             _ => self.parked_writes.push_back(write),
         }
+    }
+
+    /// Hands what the entry at `index` published to this node's subscribers. Entries that
+    /// were already in the log when the node started (same index, same term) are skipped:
+    /// they were published before any of this process's clients could subscribe.
+    fn deliver_published(&mut self, index: Index, term: Term) {
+        let published = self.kv.take_published();
+        if published.is_empty() || self.in_startup_log(index, term) {
+            return;
+        }
+        for p in published {
+            self.options.pubsub.publish(p.shard, &p.channel, &p.message);
+        }
+    }
+
+    /// Whether the log this node recovered at startup held the entry `index` of `term`.
+    fn in_startup_log(&self, index: Index, term: Term) -> bool {
+        let (Some(&(first, _)), Some(last)) = (self.startup_terms.first(), self.startup_last)
+        else {
+            return false;
+        };
+        if index < first || index > last {
+            return false;
+        }
+        // The run of equal terms that `index` falls in starts at the last boundary before it.
+        let run = self
+            .startup_terms
+            .partition_point(|&(start, _)| start <= index);
+        self.startup_terms[run - 1].1 == term
     }
 
     fn on_read_state(&mut self, state: raft::ReadState) {

@@ -12,12 +12,14 @@
 //! `KvState`: it proposes writes (or forwards them to the leader over gRPC), runs ReadIndex for
 //! reads, persists what the core hands it, sends messages through `transport`, applies
 //! committed entries and answers the waiting clients. Data flows one way: edge → driver → core →
-//! driver → edge.
+//! driver → edge. Applied PUBLISH entries leave the driver the same way, through the `pubsub`
+//! registry to the connections that subscribed on this node.
 
 pub mod config;
 pub mod driver;
 pub mod kv;
 pub mod pb;
+pub mod pubsub;
 pub mod raft;
 pub mod server;
 pub mod storage;
@@ -100,6 +102,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             .map_err(|e| Error::Start(format!("bad peer address: {e}")))?,
     );
     let voters = (1..=addrs.len() as u64).collect();
+    let pubsub = pubsub::PubSub::new();
     let driver = Driver::new(
         id,
         voters,
@@ -112,6 +115,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             snapshot_bytes: config.snapshot_bytes,
             seed,
             data_dir: dir.clone(),
+            pubsub: pubsub.clone(),
         },
     )
     .map_err(|e| {
@@ -134,7 +138,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let driver_task = tokio::spawn(driver.run(shutdown.clone()));
-    let options = server_options(&config);
+    let options = server_options(&config, pubsub);
     let shutdown_request = options.shutdown_request.clone();
     let server_task = tokio::spawn(server::run(
         resp_listener,
@@ -164,7 +168,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
     Ok(())
 }
 
-fn server_options(config: &Config) -> server::Options {
+fn server_options(config: &Config, pubsub: Arc<pubsub::PubSub>) -> server::Options {
     server::Options {
         node_id: config.id,
         port: config.port,
@@ -172,6 +176,7 @@ fn server_options(config: &Config) -> server::Options {
         max_bulk_len: config.proto_max_bulk_len,
         max_clients: config.max_clients,
         shutdown_request: CancellationToken::new(),
+        pubsub,
     }
 }
 

@@ -71,6 +71,7 @@ fn scripts_match_reference_redis() {
         ("auth", scripts::AUTH_WITHOUT_PASSWORD),
         ("float", scripts::INCRBYFLOAT_PRECISION),
         ("bitmaps", scripts::BITMAPS),
+        ("pubsub", scripts::PUBSUB),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -119,6 +120,11 @@ fn incrbyfloat_precision() {
 #[test]
 fn bitmap_commands() {
     run_on_cluster("bitmaps", scripts::BITMAPS);
+}
+
+#[test]
+fn pubsub_commands() {
+    run_on_cluster("pubsub", scripts::PUBSUB);
 }
 
 /// Random operands per [`incrbyfloat_matches_reference_redis_on_random_operands`] run, unless

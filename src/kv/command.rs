@@ -186,6 +186,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("pexpiretime", 2, Read, (1, 1, 1)),
     spec("psetex", 4, Write, (1, 1, 1)),
     spec("pttl", 2, Read, (1, 1, 1)),
+    spec("publish", 3, Write, (0, 0, 0)),
     spec("randomkey", 1, Read, (0, 0, 0)),
     spec("rename", 3, Write, (1, 2, 1)),
     spec("renamenx", 3, Write, (1, 2, 1)),
@@ -195,6 +196,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("setex", 4, Write, (1, 1, 1)),
     spec("setnx", 3, Write, (1, 1, 1)),
     spec("setrange", 4, Write, (1, 1, 1)),
+    spec("spublish", 3, Write, (1, 1, 1)),
     spec("strlen", 2, Read, (1, 1, 1)),
     spec("substr", 4, Read, (1, 1, 1)),
     spec("touch", -2, Read, (1, -1, 1)),
@@ -497,6 +499,16 @@ pub enum TtlKind {
 /// A parsed, validated key-value command.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
+    /// `PUBLISH channel message` and `SPUBLISH shardchannel message`: the state does not
+    /// change; each node hands the message to its own subscribers when it applies it.
+    Publish {
+        /// The channel.
+        channel: Bytes,
+        /// What is published.
+        message: Bytes,
+        /// SPUBLISH: the channel is a shard channel.
+        shard: bool,
+    },
     /// `GET key`.
     Get(Bytes),
     /// `MGET key...`.
@@ -702,6 +714,11 @@ impl Command {
             "incrbyfloat" => Command::IncrByFloat(a[0].clone(), parse_float(&a[1])?),
             "del" | "unlink" => Command::Del(a.to_vec()),
             "exists" | "touch" => Command::Exists(a.to_vec()),
+            "publish" | "spublish" => Command::Publish {
+                channel: a[0].clone(),
+                message: a[1].clone(),
+                shard: spec.name == "spublish",
+            },
             "copy" => parse_copy(a)?,
             "setbit" => {
                 let offset = parse_bit_offset(&a[1])?;

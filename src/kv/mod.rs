@@ -42,4 +42,4 @@ mod state;
 mod table;
 
 pub use command::{Access, Command, CommandError, Spec};
-pub use state::{KvState, SnapshotEncoder, SnapshotError, hash_key_batch, purge_batch};
+pub use state::{KvState, Published, SnapshotEncoder, SnapshotError, hash_key_batch, purge_batch};

@@ -105,6 +105,20 @@ pub struct KvState {
     /// buckets were kept (see [`hash_key_batch`]): there `deleted_version` is the WATCH version
     /// of every missing key. Every replica makes the same choice, at the same log index.
     deleted_buckets: Option<Box<[u64]>>,
+    /// Messages PUBLISH and SPUBLISH applied since [`KvState::take_published`] last ran; not
+    /// part of the state (snapshots and the digest leave them out).
+    published: Vec<Published>,
+}
+
+/// A message a PUBLISH or SPUBLISH entry carried, for the node's own subscribers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// SPUBLISH rather than PUBLISH.
+    pub shard: bool,
+    /// The channel.
+    pub channel: Bytes,
+    /// What was published.
+    pub message: Bytes,
 }
 
 impl Default for KvState {
@@ -116,6 +130,7 @@ impl Default for KvState {
             version_counter: 0,
             deleted_version: 0,
             deleted_buckets: None,
+            published: Vec::new(),
         }
     }
 }
@@ -180,6 +195,12 @@ impl KvState {
             .map(|c| self.apply_command(&c.args, now))
             .collect();
         reply::array(replies)
+    }
+
+    /// The messages published by the batches applied since the last call, in log order. The
+    /// caller hands them to subscribers; they pile up until it does.
+    pub fn take_published(&mut self) -> Vec<Published> {
+        std::mem::take(&mut self.published)
     }
 
     /// Executes a read-only command against the current state; `now_ms` hides expired keys.
@@ -528,6 +549,19 @@ impl KvState {
     /// Executes any command (reads included, for transactions) at time `now`.
     fn execute(&mut self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         match cmd {
+            Command::Publish {
+                channel,
+                message,
+                shard,
+            } => {
+                self.published.push(Published {
+                    shard: *shard,
+                    channel: channel.clone(),
+                    message: message.clone(),
+                });
+                // The receiving node's session replaces this with its own count of receivers.
+                Ok(reply::integer(0))
+            }
             Command::Set {
                 key,
                 value,

@@ -50,6 +50,8 @@ pub enum Group {
     Cluster,
     /// Bit operations on strings: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP.
     Bitmap,
+    /// Publish/subscribe: PUBLISH, SUBSCRIBE, PUBSUB, ...
+    PubSub,
 }
 
 impl Group {
@@ -63,6 +65,7 @@ impl Group {
             Group::Transactions => "transactions",
             Group::Cluster => "cluster",
             Group::Bitmap => "bitmap",
+            Group::PubSub => "pubsub",
         }
     }
 }
@@ -133,7 +136,7 @@ const fn doc(
     }
 }
 
-use Group::{Bitmap, Cluster, Connection, Generic, Server, String as Str, Transactions};
+use Group::{Bitmap, Cluster, Connection, Generic, PubSub, Server, String as Str, Transactions};
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
 const EXPIRE_HISTORY: &[(&str, &str)] = &[("7.0.0", "Gained the NX, XX, GT and LT conditions.")];
@@ -360,9 +363,42 @@ pub const DOCS: &[Doc] = &[
         "Checks that the server answers: PONG, or the message when one is given."),
     doc("psetex", Str, "2.6.0", O1, "key:key milliseconds:integer value",
         "Stores a string that expires after a number of milliseconds."),
+    doc("psubscribe", PubSub, "2.0.0", "O(N) where N is the number of patterns",
+        "pattern:pattern...",
+        "Receives the messages published, through any node, on channels matching the glob \
+         patterns."),
     doc("pttl", Generic, "2.6.0", O1, "key:key",
         "Tells how many milliseconds a key has left; -1 without expiry, -2 without the key.")
         .history(TTL_HISTORY),
+    doc("publish", PubSub, "2.0.0",
+        "O(N+M) where N is the number of the channel's subscribers on the node and M the \
+         number of subscribed patterns",
+        "channel message",
+        "Publishes a message through the log to the channel's subscribers on every node; \
+         replies with how many clients of this node receive it."),
+    doc("pubsub", PubSub, "2.8.0", "Depends on subcommand.", "",
+        "Inspects this node's subscriptions."),
+    doc("pubsub|channels", PubSub, "2.8.0",
+        "O(N) where N is the number of channels with a subscriber on the node",
+        "[pattern:pattern]",
+        "Lists the channels with a subscriber on this node, optionally only those matching."),
+    doc("pubsub|help", PubSub, "6.2.0", O1, "", "Describes the PUBSUB subcommands."),
+    doc("pubsub|numpat", PubSub, "2.8.0", O1, "",
+        "Counts the distinct patterns subscribed to on this node."),
+    doc("pubsub|numsub", PubSub, "2.8.0", "O(N) for the number of channels requested",
+        "[channel...]",
+        "Counts each channel's subscribers on this node, pattern subscriptions left out."),
+    doc("pubsub|shardchannels", PubSub, "7.0.0",
+        "O(N) where N is the number of shard channels with a subscriber on the node",
+        "[pattern:pattern]",
+        "Lists the shard channels with a subscriber on this node, optionally only those \
+         matching."),
+    doc("pubsub|shardnumsub", PubSub, "7.0.0", "O(N) for the number of shard channels requested",
+        "[shardchannel...]",
+        "Counts each shard channel's subscribers on this node."),
+    doc("punsubscribe", PubSub, "2.0.0", "O(N) where N is the number of patterns",
+        "[pattern:pattern...]",
+        "Stops receiving messages for the patterns given, or for every pattern."),
     doc("quit", Connection, "1.0.0", O1, "",
         "Answers OK and closes the connection."),
     doc("randomkey", Generic, "1.0.0", O1, "",
@@ -411,12 +447,27 @@ pub const DOCS: &[Doc] = &[
         "Stops this node as SIGTERM does, a leader handing over its leadership first; the data \
          is already durable, so the options change nothing, and the caller gets no reply.")
         .history(&[("7.0.0", "Gained NOW, FORCE and ABORT.")]),
+    doc("spublish", PubSub, "7.0.0", "O(N) where N is the number of the shard channel's \
+         subscribers on the node",
+        "shardchannel:key message",
+        "Publishes a message through the log to the shard channel's subscribers on every \
+         node; raft-kv is one shard, so shard channels differ from channels only in name \
+         space."),
+    doc("ssubscribe", PubSub, "7.0.0", "O(N) where N is the number of shard channels",
+        "shardchannel:key...",
+        "Receives the messages SPUBLISH sends, through any node, to the shard channels."),
     doc("strlen", Str, "2.2.0", O1, "key:key",
         "Returns the length in bytes of the string stored at a key, 0 when it is missing."),
+    doc("subscribe", PubSub, "2.0.0", "O(N) where N is the number of channels",
+        "channel...",
+        "Receives the messages published, through any node, on the channels."),
     doc("substr", Str, "1.0.0", "O(N) where N is the length of the returned string",
         "key:key start:integer end:integer",
         "The old name of GETRANGE: returns the bytes of a string between two offsets.")
         .deprecated("2.0.0", "`GETRANGE`"),
+    doc("sunsubscribe", PubSub, "7.0.0", "O(N) where N is the number of shard channels",
+        "[shardchannel:key...]",
+        "Stops receiving messages for the shard channels given, or for every shard channel."),
     doc("time", Server, "2.6.0", O1, "",
         "Returns this node's clock as Unix seconds and microseconds."),
     doc("touch", Generic, "3.2.1", "O(N) where N is the number of keys that will be touched",
@@ -429,6 +480,9 @@ pub const DOCS: &[Doc] = &[
         "Names the type of the value at a key: string, or none when it is missing."),
     doc("unlink", Generic, "4.0.0", "O(1) per key", "key:key...",
         "Removes keys like DEL and answers how many existed."),
+    doc("unsubscribe", PubSub, "2.0.0", "O(N) where N is the number of channels",
+        "[channel...]",
+        "Stops receiving messages for the channels given, or for every channel."),
     doc("unwatch", Transactions, "2.2.0", O1, "",
         "Forgets every key this connection watches."),
     doc("watch", Transactions, "2.2.0", "O(1) per key", "key:key...",

@@ -17,6 +17,7 @@ use crate::kv::command::{self, Access, CommandError};
 use crate::kv::glob;
 use crate::pb;
 use crate::pb::reply::Kind;
+use crate::pubsub::Kind as PubSubKind;
 use crate::raft::{RoleKind, Status};
 
 /// A pause longer than this is a pause for good.
@@ -48,6 +49,17 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ("multi", 1, &["noscript", "loading", "stale", "fast"]),
     ("ping", -1, &["fast"]),
     (
+        "psubscribe",
+        -2,
+        &["pubsub", "noscript", "loading", "stale"],
+    ),
+    ("pubsub", -2, &[]),
+    (
+        "punsubscribe",
+        -1,
+        &["pubsub", "noscript", "loading", "stale"],
+    ),
+    (
         "quit",
         -1,
         &["noscript", "loading", "stale", "fast", "no_auth"],
@@ -72,7 +84,23 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
             "allow_busy",
         ],
     ),
+    (
+        "ssubscribe",
+        -2,
+        &["pubsub", "noscript", "loading", "stale"],
+    ),
+    ("subscribe", -2, &["pubsub", "noscript", "loading", "stale"]),
+    (
+        "sunsubscribe",
+        -1,
+        &["pubsub", "noscript", "loading", "stale"],
+    ),
     ("time", 1, &["loading", "stale", "fast"]),
+    (
+        "unsubscribe",
+        -1,
+        &["pubsub", "noscript", "loading", "stale"],
+    ),
     ("unwatch", 1, &["noscript", "loading", "stale", "fast"]),
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
@@ -124,6 +152,12 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
         &["admin", "noscript", "loading", "stale"],
     ),
     ("config|set", -4, &["admin", "noscript", "loading", "stale"]),
+    ("pubsub|channels", -2, &["pubsub", "loading", "stale"]),
+    ("pubsub|help", 2, &["loading", "stale"]),
+    ("pubsub|numpat", 2, &["pubsub", "loading", "stale"]),
+    ("pubsub|numsub", -2, &["pubsub", "loading", "stale"]),
+    ("pubsub|shardchannels", -2, &["pubsub", "loading", "stale"]),
+    ("pubsub|shardnumsub", -2, &["pubsub", "loading", "stale"]),
 ];
 
 /// Read-only configuration parameters answered by CONFIG GET.
@@ -142,6 +176,34 @@ fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
         ("save", String::new()),
         ("timeout", "0".into()),
     ]
+}
+
+/// The name Redis gives `args`'s command in errors (`get`, `pubsub|numsub`) when the command
+/// passes the command table's checks (known name and subcommand, allowed argument count);
+/// `None` when it fails them and so gets that error instead.
+pub fn checked_name(args: &[Bytes]) -> Option<String> {
+    let name = text(args.first()?).to_ascii_lowercase();
+    if let Some((_, arity_spec, _)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name) {
+        if !arity_ok(*arity_spec, args.len()) {
+            return None;
+        }
+        if subcommands(&name).is_empty() {
+            return Some(name);
+        }
+        let full = format!("{name}|{}", text(args.get(1)?).to_ascii_lowercase());
+        let (_, arity_spec, _) = SUBCOMMANDS.iter().find(|(n, ..)| *n == full)?;
+        return arity_ok(*arity_spec, args.len()).then_some(full);
+    }
+    let spec = command::lookup_checked(args).ok()?;
+    if name.starts_with("__") {
+        return None;
+    }
+    Some(match args.get(1) {
+        Some(sub) if matches!(spec.name, "debug" | "memory" | "object") => {
+            format!("{}|{}", spec.name, text(sub).to_ascii_lowercase())
+        }
+        _ => spec.name.to_string(),
+    })
 }
 
 /// Whether `name` (lowercase) is answered by the server itself rather than the state machine.
@@ -194,8 +256,12 @@ impl<B: Backend> Session<B> {
             }
         }
         match name {
+            // A RESP2 subscriber gets PING's answer in the shape of a message.
+            "ping" if !self.resp3 && self.subs.any() => Out::Array(vec![
+                Out::bulk("pong"),
+                Out::Bulk(a.first().cloned().unwrap_or_default()),
+            ]),
             "ping" => match a {
-                [] if self.resp3 => Out::Simple("PONG".into()),
                 [] => Out::Simple("PONG".into()),
                 [msg] => Out::Bulk(msg.clone()),
                 _ => arity("ping"),
@@ -207,6 +273,7 @@ impl<B: Backend> Session<B> {
             }
             "reset" => {
                 self.reset_transaction();
+                self.unsubscribe_all();
                 self.resp3 = false;
                 self.name = None;
                 self.authenticated = self.shared.options.requirepass.is_none();
@@ -243,6 +310,7 @@ impl<B: Backend> Session<B> {
             "command" => self.command(a),
             "config" => self.config(a),
             "info" => self.info(a).await,
+            "pubsub" => self.pubsub(a),
             _ => error_frame(&command::unknown_command(args)),
         }
     }
@@ -397,11 +465,18 @@ impl<B: Backend> Session<B> {
                 let mut ids: Option<Vec<u64>> = None;
                 match rest {
                     [] => {}
-                    [t, kind] if t.eq_ignore_ascii_case(b"type") => {
-                        if !kind.eq_ignore_ascii_case(b"normal") {
-                            ids = Some(Vec::new());
+                    [t, kind] if t.eq_ignore_ascii_case(b"type") => match client_type(kind) {
+                        Ok(Some(pubsub)) => {
+                            let clients = match self.shared.clients.lock() {
+                                Ok(c) => c.clone(),
+                                Err(_) => Default::default(),
+                            };
+                            let of_type = clients.iter().filter(|(_, c)| c.is_pubsub() == pubsub);
+                            ids = Some(of_type.map(|(id, _)| *id).collect());
                         }
-                    }
+                        Ok(None) => ids = Some(Vec::new()),
+                        Err(out) => return out,
+                    },
                     [t, list @ ..] if t.eq_ignore_ascii_case(b"id") && !list.is_empty() => {
                         let mut parsed = Vec::new();
                         for id in list {
@@ -546,16 +621,10 @@ impl<B: Backend> Session<B> {
                     Some(id) if id > 0 => filter.id = Some(id as u64),
                     _ => return Out::error("ERR client-id should be greater than 0"),
                 },
-                b"type" => match value.to_ascii_lowercase().as_slice() {
-                    b"normal" => {}
-                    // raft-kv has no replica or pub/sub connections.
-                    b"master" | b"slave" | b"replica" | b"pubsub" => filter.none = true,
-                    _ => {
-                        return Out::error(format!(
-                            "ERR Unknown client type '{}'",
-                            command::lossy(value, 128)
-                        ));
-                    }
+                b"type" => match client_type(value) {
+                    Ok(Some(pubsub)) => filter.pubsub = Some(pubsub),
+                    Ok(None) => filter.none = true,
+                    Err(out) => return out,
                 },
                 // Every connection runs as the one user, `default`.
                 b"user" if value.as_ref() == b"default" => {}
@@ -794,10 +863,14 @@ impl<B: Backend> Session<B> {
             let _ = write!(
                 out,
                 "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
-                 rejected_connections:{}\r\n",
+                 rejected_connections:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n\
+                 pubsub_shardchannels:{}\r\n",
                 shared.stats.total_connections.load(Ordering::Relaxed),
                 shared.stats.total_commands.load(Ordering::Relaxed),
                 shared.stats.rejected_connections.load(Ordering::Relaxed),
+                shared.options.pubsub.count(PubSubKind::Channel),
+                shared.options.pubsub.count(PubSubKind::Pattern),
+                shared.options.pubsub.count(PubSubKind::Shard),
             );
         }
         if wants("replication")
@@ -912,11 +985,29 @@ struct KillFilter {
     laddr: Option<String>,
     /// A `TYPE` no connection has.
     none: bool,
+    /// `TYPE pubsub` (true) or `TYPE normal` (false).
+    pubsub: Option<bool>,
+}
+
+/// The `TYPE` of CLIENT LIST and CLIENT KILL: whether it selects pub/sub connections
+/// (`pubsub`) or the others (`normal`); `None` for the replication types, which no connection
+/// here has.
+fn client_type(value: &[u8]) -> Result<Option<bool>, Out> {
+    match value.to_ascii_lowercase().as_slice() {
+        b"normal" => Ok(Some(false)),
+        b"pubsub" => Ok(Some(true)),
+        b"master" | b"slave" | b"replica" => Ok(None),
+        _ => Err(Out::error(format!(
+            "ERR Unknown client type '{}'",
+            command::lossy(value, 128)
+        ))),
+    }
 }
 
 impl KillFilter {
     fn matches(&self, id: u64, c: &ClientInfo) -> bool {
         !self.none
+            && self.pubsub.is_none_or(|p| p == c.is_pubsub())
             && self.id.is_none_or(|want| want == id)
             && self.addr.as_ref().is_none_or(|a| *a == c.addr.to_string())
             && self
@@ -929,14 +1020,22 @@ impl KillFilter {
 fn client_line(id: u64, c: &ClientInfo) -> String {
     let now = Instant::now();
     format!(
-        "id={id} addr={} laddr={} fd=0 name={} age={} idle={} flags=N db=0 sub=0 psub=0 \
-         ssub=0 multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 obl=0 oll=0 omem=0 \
+        "id={id} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db=0 sub={} psub={} \
+         ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 obl=0 oll=0 omem=0 \
          tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
         c.addr,
         c.local_addr.map(|a| a.to_string()).unwrap_or_default(),
         c.name,
         now.duration_since(c.created).as_secs(),
         now.duration_since(c.last_active).as_secs(),
+        if c.subscriptions.iter().any(|&n| n > 0) {
+            "P"
+        } else {
+            "N"
+        },
+        c.subscriptions[0],
+        c.subscriptions[1],
+        c.subscriptions[2],
         c.multi,
         c.last_command,
         c.resp,
@@ -974,13 +1073,17 @@ fn command_info(name: &str) -> Out {
     let (arity, flags, keys): (i32, Vec<&str>, (i32, i32, i32)) = if name.starts_with("__") {
         return Out::Null;
     } else if let Some(spec) = command::lookup(name.as_bytes()) {
-        let flag = match spec.access {
-            Access::Read => "readonly",
-            Access::Write => "write",
+        let flags = match spec.access {
+            // Logged like a write, but it changes no key: flagged as Redis flags it.
+            _ if matches!(spec.name, "publish" | "spublish") => {
+                vec!["pubsub", "loading", "stale", "fast"]
+            }
+            Access::Read => vec!["readonly"],
+            Access::Write => vec!["write"],
         };
         (
             spec.arity,
-            vec![flag],
+            flags,
             (spec.first_key, spec.last_key, spec.step),
         )
     } else if let Some((_, arity, flags)) = LOCAL_COMMANDS

@@ -17,6 +17,7 @@ pub mod frame;
 mod local;
 pub mod reply;
 mod session;
+mod subscribe;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -36,6 +37,7 @@ pub use frame::FrameError;
 pub use reply::{Out, error_frame};
 
 use crate::driver::DriverHandle;
+use crate::pubsub::PubSub;
 
 /// Default largest bulk string a client may send, like Redis's `proto-max-bulk-len` (512 MiB).
 pub const DEFAULT_MAX_BULK_LEN: usize = 512 * 1024 * 1024;
@@ -65,6 +67,9 @@ pub struct Options {
     /// Cancelled by the SHUTDOWN command: the process watches it beside SIGTERM and stops the
     /// node the same graceful way.
     pub shutdown_request: CancellationToken,
+    /// This node's subscribers: SUBSCRIBE registers here, and the driver delivers applied
+    /// PUBLISH entries from here.
+    pub pubsub: Arc<PubSub>,
 }
 
 impl Default for Options {
@@ -76,6 +81,7 @@ impl Default for Options {
             max_bulk_len: DEFAULT_MAX_BULK_LEN,
             max_clients: DEFAULT_MAX_CLIENTS,
             shutdown_request: CancellationToken::new(),
+            pubsub: PubSub::new(),
         }
     }
 }
@@ -131,8 +137,18 @@ struct ClientInfo {
     last_command: String,
     /// Commands queued in MULTI, or -1 outside a transaction.
     multi: i64,
+    /// Channels, patterns and shard channels subscribed to.
+    subscriptions: [usize; 3],
     /// Cancelled by CLIENT KILL: the connection closes once its current request is answered.
     kill: CancellationToken,
+}
+
+impl ClientInfo {
+    /// Whether CLIENT LIST and KILL count it as `TYPE pubsub`: as in Redis, a RESP2
+    /// connection with subscriptions (a RESP3 one may run any command and stays `normal`).
+    fn is_pubsub(&self) -> bool {
+        self.resp == 2 && self.subscriptions.iter().any(|&n| n > 0)
+    }
 }
 
 /// State shared by the accept loop and all connections.

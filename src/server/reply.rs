@@ -31,6 +31,8 @@ pub enum Out {
     Map(Vec<(Out, Out)>),
     /// RESP3 `,x`; a bulk string in RESP2.
     Double(f64),
+    /// RESP3 `>n`, an out-of-band push (pub/sub messages and confirmations); `*n` in RESP2.
+    Push(Vec<Out>),
 }
 
 impl Out {
@@ -83,6 +85,12 @@ pub fn encode(out: &Out, resp3: bool, buf: &mut BytesMut) {
     match out {
         Out::Array(items) => {
             header(buf, b'*', items.len());
+            for item in items {
+                encode(item, resp3, buf);
+            }
+        }
+        Out::Push(items) => {
+            header(buf, if resp3 { b'>' } else { b'*' }, items.len());
             for item in items {
                 encode(item, resp3, buf);
             }
@@ -193,6 +201,12 @@ mod tests {
         assert_eq!(enc(&map, true), "%1\r\n$1\r\na\r\n:1\r\n");
         assert_eq!(enc(&Out::Double(1.5), false), "$3\r\n1.5\r\n");
         assert_eq!(enc(&Out::Double(1.5), true), ",1.5\r\n");
+        let push = Out::Push(vec![Out::bulk("message"), Out::bulk("c"), Out::Null]);
+        assert_eq!(
+            enc(&push, false),
+            "*3\r\n$7\r\nmessage\r\n$1\r\nc\r\n$-1\r\n"
+        );
+        assert_eq!(enc(&push, true), ">3\r\n$7\r\nmessage\r\n$1\r\nc\r\n_\r\n");
     }
 
     #[test]

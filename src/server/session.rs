@@ -19,6 +19,7 @@ use tracing::{debug, instrument};
 
 use super::frame::{self, Limits, MAX_INLINE_BYTES};
 use super::reply::{Out, encode, error_frame};
+use super::subscribe::{self, Subscriptions};
 use super::{Backend, ClientInfo, Shared, now_ms};
 use crate::kv::command::{self, Access, Command, Spec};
 use crate::pb;
@@ -98,6 +99,18 @@ pub(super) struct Session<B> {
     /// A command CLIENT PAUSE held back, with whether it writes: run once the pause ends,
     /// before anything read after it.
     postponed: Option<(Vec<Bytes>, bool)>,
+    /// Channels, patterns and shard channels subscribed to, and where their messages arrive.
+    pub(super) subs: Subscriptions,
+    /// Closes the connection: CLIENT KILL, or a subscriber too far behind its messages.
+    pub(super) kill: CancellationToken,
+}
+
+impl<B> Drop for Session<B> {
+    fn drop(&mut self) {
+        if self.subs.registered() {
+            self.shared.options.pubsub.remove(self.id, &self.subs.all());
+        }
+    }
 }
 
 /// Serves one client until it disconnects, sends QUIT, breaks the protocol or `shutdown`.
@@ -115,7 +128,8 @@ pub(super) async fn serve_connection<B: Backend>(
         .total_connections
         .fetch_add(1, Ordering::Relaxed);
     let now = Instant::now();
-    let kill = CancellationToken::new();
+    let mut session = Session::new(shared.clone(), id);
+    let kill = session.kill.clone();
     if let Ok(mut clients) = shared.clients.lock() {
         clients.insert(
             id,
@@ -130,12 +144,12 @@ pub(super) async fn serve_connection<B: Backend>(
                 last_active: now,
                 last_command: "NULL".into(),
                 multi: -1,
+                subscriptions: [0; 3],
                 kill: kill.clone(),
             },
         );
     }
     debug!(id, "connection open");
-    let mut session = Session::new(shared.clone(), id);
     let mut input = BytesMut::with_capacity(READ_CHUNK_BYTES);
     let mut output = BytesMut::new();
     while !session.closing {
@@ -154,17 +168,21 @@ pub(super) async fn serve_connection<B: Backend>(
                 biased;
                 _ = shutdown.cancelled() => break,
                 _ = kill.cancelled() => {
-                    debug!(id, "killed by CLIENT KILL");
+                    debug!(id, "killed by CLIENT KILL or the pub/sub output limit");
                     break;
                 }
-                read = socket.read_buf(&mut input) => read,
+                read = socket.read_buf(&mut input) => Some(read),
+                Some(message) = session.subs.next() => {
+                    session.write_message(message, &mut output);
+                    None
+                }
             };
-            match read {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {}
+            if let Some(Ok(0) | Err(_)) = read {
+                break;
             }
         }
         session.process(&mut input, &mut output).await;
+        session.write_waiting_messages(&mut output);
         if !session.closing && input.len() > MAX_QUERY_BUFFER_BYTES.max(max_frame(&session)) {
             let e = frame::FrameError("query buffer limit exceeded".into());
             session.reply(&error_frame(&e), &mut output);
@@ -209,6 +227,8 @@ impl<B: Backend> Session<B> {
             replies_off: false,
             replies_to_skip: 0,
             postponed: None,
+            subs: Subscriptions::default(),
+            kill: CancellationToken::new(),
         }
     }
 
@@ -333,6 +353,12 @@ impl<B: Backend> Session<B> {
             let out = Out::error("NOAUTH Authentication required.");
             return self.answer(out, output).await;
         }
+        if self.subs.any()
+            && let Some(full_name) = super::local::checked_name(&args)
+            && let Some(out) = self.refused_while_subscribed(&name, &full_name)
+        {
+            return self.answer(out, output).await;
+        }
         if self.multi.is_some()
             && !matches!(
                 name.as_str(),
@@ -341,6 +367,10 @@ impl<B: Backend> Session<B> {
         {
             let out = self.queue(&name, args).await;
             return self.answer(out, output).await;
+        }
+        if let Some((kind, subscribe)) = subscribe::subscription_command(&name) {
+            self.flush_run(output).await;
+            return self.subscription(&name, kind, subscribe, &args, output);
         }
         match name.as_str() {
             "multi" => {
@@ -419,7 +449,11 @@ impl<B: Backend> Session<B> {
         let commands = mem::take(&mut self.run.commands);
         self.run.bytes = 0;
         let n = commands.len();
-        let replies: Vec<Out> = match access {
+        let publishes = match access {
+            Access::Write => subscribe::publishes(&commands),
+            Access::Read => Vec::new(),
+        };
+        let mut replies: Vec<Out> = match access {
             Access::Write => {
                 let batch = pb::KvBatch {
                     commands,
@@ -442,6 +476,12 @@ impl<B: Backend> Session<B> {
                 Err(e) => vec![error_frame(&e); n],
             },
         };
+        if !publishes.is_empty() {
+            self.count_receivers(&publishes, &mut replies);
+            // As in Redis, a message this node delivered to this very connection while its
+            // PUBLISH ran goes out before the PUBLISH's reply.
+            self.write_waiting_messages(output);
+        }
         for out in &replies {
             self.reply(out, output);
         }
@@ -512,6 +552,7 @@ impl<B: Backend> Session<B> {
             return Out::Array(slots.into_iter().map(|s| s.unwrap_or(Out::Null)).collect());
         }
         let n = commands.len();
+        let publishes = subscribe::publishes(&commands);
         let batch = pb::KvBatch {
             commands,
             now_ms: now,
@@ -529,13 +570,15 @@ impl<B: Backend> Session<B> {
             Ok(other) => return mismatch(other),
             Err(e) => return error_frame(&e),
         };
+        let mut items: Vec<Out> = items.into_iter().map(Out::from).collect();
+        self.count_receivers(&publishes, &mut items);
         let mut items = items.into_iter();
         Out::Array(
             slots
                 .into_iter()
                 .map(|s| match s {
                     Ok(out) => out,
-                    Err(()) => items.next().map_or(Out::Null, Out::from),
+                    Err(()) => items.next().unwrap_or(Out::Null),
                 })
                 .collect(),
         )

@@ -68,6 +68,16 @@ impl Client {
         }
     }
 
+    /// Reads the next frame the server sends, whatever it is: on a connection that subscribed,
+    /// the next pub/sub message.
+    ///
+    /// # Errors
+    ///
+    /// Returns the read error, a timeout included.
+    pub fn next_frame(&mut self) -> RedisResult<Value> {
+        self.receive()
+    }
+
     /// Reads replies until one that is not a RESP3 push.
     fn reply(&mut self) -> RedisResult<Value> {
         loop {

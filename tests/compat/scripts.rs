@@ -450,3 +450,44 @@ SET {p}huge 1e4932 => OK
 INCRBYFLOAT {p}huge 1e4932 => (error) ERR increment would produce NaN or Infinity
 GET {p}huge => "1e4932"
 "#;
+
+/// Publish/subscribe on one RESP2 connection: confirmations, the commands a subscriber may
+/// still run, and PUBSUB. (Redis 7.0 also queues SUBSCRIBE inside MULTI and answers it inside
+/// EXEC's array; raft-kv refuses it there, as it refuses every connection-level command that
+/// changes the connection's state.) Channels carry the `{p}` prefix; PUBSUB CHANNELS is asked only for
+/// them, since other tests may subscribe at the same time.
+pub const PUBSUB: &str = r#"
+PUBLISH {p}c hello => (integer) 0
+SPUBLISH {p}s hello => (integer) 0
+PUBLISH {p}c => (error) ERR wrong number of arguments for 'publish' command
+PUBSUB NUMSUB {p}c {p}d => ["{p}c", (integer) 0, "{p}d", (integer) 0]
+PUBSUB NUMSUB => []
+PUBSUB CHANNELS {p}* => []
+PUBSUB CHANNELS a b => (error) ERR unknown subcommand or wrong number of arguments for 'CHANNELS'. Try PUBSUB HELP.
+PUBSUB NUMPAT x => (error) ERR wrong number of arguments for 'pubsub|numpat' command
+PUBSUB FOO => (error) ERR unknown subcommand 'FOO'. Try PUBSUB HELP.
+PUBSUB => (error) ERR wrong number of arguments for 'pubsub' command
+SUBSCRIBE => (error) ERR wrong number of arguments for 'subscribe' command
+UNSUBSCRIBE => ["unsubscribe", nil, (integer) 0]
+PUNSUBSCRIBE {p}x => ["punsubscribe", "{p}x", (integer) 0]
+SUNSUBSCRIBE => ["sunsubscribe", nil, (integer) 0]
+SUBSCRIBE {p}c => ["subscribe", "{p}c", (integer) 1]
+SUBSCRIBE {p}c => ["subscribe", "{p}c", (integer) 1]
+PSUBSCRIBE {p}* => ["psubscribe", "{p}*", (integer) 2]
+SSUBSCRIBE {p}s => ["ssubscribe", "{p}s", (integer) 1]
+GET {p}k => (error) ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context
+PUBSUB NUMSUB {p}c => (error) ERR Can't execute 'pubsub|numsub': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context
+NOSUCHCOMMAND => (error) ERR unknown command 'NOSUCHCOMMAND', with args beginning with: $
+GET => (error) ERR wrong number of arguments for 'get' command
+PING => ["pong", ""]
+PING hi => ["pong", "hi"]
+UNSUBSCRIBE {p}c => ["unsubscribe", "{p}c", (integer) 1]
+PUNSUBSCRIBE => ["punsubscribe", "{p}*", (integer) 0]
+SUNSUBSCRIBE {p}s => ["sunsubscribe", "{p}s", (integer) 0]
+GET {p}k => nil
+PUBSUB CHANNELS {p}* => []
+SUBSCRIBE {p}again => ["subscribe", "{p}again", (integer) 1]
+RESET => RESET
+GET {p}k => nil
+PUBSUB CHANNELS {p}* => []
+"#;
