@@ -295,3 +295,95 @@ async fn async_connection_runs_the_scripts() {
         }
     }
 }
+
+/// One frame as text for the RESP3 pub/sub checks: `>message chan text` for a push.
+fn render_frame(value: &redis::Value) -> String {
+    use redis::Value;
+    let item = |v: &Value| match v {
+        Value::BulkString(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Int(n) => n.to_string(),
+        Value::Nil => "nil".to_owned(),
+        other => format!("{other:?}"),
+    };
+    match value {
+        Value::Push { kind, data } => {
+            let items: Vec<String> = data.iter().map(item).collect();
+            format!(">{kind} {}", items.join(" "))
+        }
+        Value::SimpleString(s) => s.clone(),
+        Value::Okay => "OK".to_owned(),
+        other => item(other),
+    }
+}
+
+/// A RESP3 subscriber's session on `port`: confirmations and messages come as push frames, and
+/// the subscriber may run any command, PUBLISH included. A message it publishes to itself comes
+/// before PUBLISH's reply when the node applied it first (the leader, redis-server); a
+/// follower applies it when the leader's next append says it committed, so there either order
+/// is right.
+fn resp3_subscriber_session(port: u16, role: &str) -> Result<(), String> {
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(common::CLIENT_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
+    let mut reader = std::io::BufReader::new(stream);
+    let mut parser = redis::Parser::new();
+    let mut send = |args: &[&str]| -> Result<(), String> {
+        let packed = redis::cmd(args[0]).arg(&args[1..]).get_packed_command();
+        std::io::Write::write_all(&mut writer, &packed).map_err(|e| e.to_string())
+    };
+    let mut next = || -> Result<String, String> {
+        parser
+            .parse_value(&mut reader)
+            .map(|v| render_frame(&v))
+            .map_err(|e| e.to_string())
+    };
+    let channel = format!("resp3:{role}:{}:c", std::process::id());
+    let mut failures = Vec::new();
+    let mut expect = |what: &str, actual: String, expected: String| {
+        if actual != expected {
+            failures.push(format!("{what}: expected {expected:?}, got {actual:?}"));
+        }
+    };
+    send(&["HELLO", "3"])?;
+    let _ = next()?;
+    send(&["SUBSCRIBE", &channel])?;
+    expect("SUBSCRIBE", next()?, format!(">subscribe {channel} 1"));
+    send(&["GET", &format!("{channel}:key")])?;
+    expect("GET while subscribed", next()?, "nil".to_owned());
+    send(&["PUBLISH", &channel, "to myself"])?;
+    let mut frames = [next()?, next()?];
+    let message = format!(">message {channel} to myself");
+    if role == "follower" {
+        frames.sort_by_key(|f| f.starts_with('>'));
+        frames.rotate_left(1);
+    }
+    expect("first frame after PUBLISH", frames[0].clone(), message);
+    expect("PUBLISH's reply", frames[1].clone(), "1".to_owned());
+    send(&["UNSUBSCRIBE"])?;
+    expect("UNSUBSCRIBE", next()?, format!(">unsubscribe {channel} 0"));
+    send(&["PING"])?;
+    expect("PING", next()?, "PONG".to_owned());
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+#[test]
+fn resp3_subscribers_get_push_frames_and_run_any_command() {
+    for target in targets() {
+        cluster::shared().check(
+            &format!("RESP3 subscriber through the {}", target.role),
+            resp3_subscriber_session(target.port, target.role),
+        );
+    }
+    if let Some(reference) = cluster::reference() {
+        reference.check(
+            "RESP3 subscriber on redis-server",
+            resp3_subscriber_session(reference.ports[0], "reference"),
+        );
+    }
+}
