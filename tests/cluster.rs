@@ -1059,3 +1059,41 @@ fn restarted_node_does_not_replay_old_messages_to_new_subscribers() {
     assert_eq!(message_parts(&frame), ["message", "news", "fresh"]);
     cluster.finish();
 }
+
+/// A subscriber gets what is published after its SUBSCRIBE, never what was acknowledged
+/// before it, even on a follower, which applies each PUBLISH a little after the leader
+/// acknowledged it: SUBSCRIBE waits for a ReadIndex round first.
+#[test]
+fn a_new_subscriber_on_a_follower_never_gets_earlier_messages() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let follower = cluster
+        .ids()
+        .into_iter()
+        .find(|&id| id != leader)
+        .unwrap_or_else(|| panic!("a 3-node cluster has followers"));
+    cluster.set_retrying(follower, "warm", "x");
+    let mut publisher = cluster.client(follower);
+    let mut publish = |channel: &str, message: &str| {
+        redis::cmd("PUBLISH")
+            .arg(channel)
+            .arg(message)
+            .query::<i64>(&mut publisher)
+            .unwrap_or_else(|e| panic!("PUBLISH {channel} {message}: {e}"))
+    };
+    for round in 0..40 {
+        let channel = format!("round:{round}");
+        publish(&channel, "before");
+        let mut sub = subscriber(&cluster, follower, "SUBSCRIBE", &channel);
+        assert_eq!(publish(&channel, "after"), 1, "round {round}: receivers");
+        let frame = sub
+            .next_frame()
+            .unwrap_or_else(|e| panic!("round {round}: the subscriber: {e}"));
+        assert_eq!(
+            message_parts(&frame),
+            ["message", channel.as_str(), "after"],
+            "round {round}"
+        );
+    }
+    cluster.finish();
+}

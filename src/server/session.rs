@@ -370,7 +370,9 @@ impl<B: Backend> Session<B> {
         }
         if let Some((kind, subscribe)) = subscribe::subscription_command(&name) {
             self.flush_run(output).await;
-            return self.subscription(&name, kind, subscribe, &args, output);
+            return self
+                .subscription(&name, kind, subscribe, &args, output)
+                .await;
         }
         match name.as_str() {
             "multi" => {

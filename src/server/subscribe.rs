@@ -208,7 +208,13 @@ impl<B: Backend> Session<B> {
     }
 
     /// (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: one confirmation per name, as a push.
-    pub(super) fn subscription(
+    ///
+    /// A subscription starts after a ReadIndex round: by then this node has applied every
+    /// PUBLISH acknowledged before the SUBSCRIBE arrived, so the subscriber gets exactly the
+    /// messages committed later, even on a follower that applies a little behind the leader.
+    /// Without a quorum the round fails after the wait bound and the subscription starts
+    /// anyway (delivery is at most once; nothing is published without a quorum either).
+    pub(super) async fn subscription(
         &mut self,
         name: &str,
         kind: Kind,
@@ -221,6 +227,9 @@ impl<B: Backend> Session<B> {
             let e = command::CommandError::Arity(name.to_string());
             let out = Out::error(e.to_string());
             return self.reply(&out, output);
+        }
+        if subscribe && let Err(error) = self.shared.backend.read(Vec::new()).await {
+            tracing::debug!(%error, "subscribing without a read barrier");
         }
         // Messages that arrived before this command go out before its confirmations.
         self.write_waiting_messages(output);
