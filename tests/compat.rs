@@ -72,6 +72,7 @@ fn scripts_match_reference_redis() {
         ("float", scripts::INCRBYFLOAT_PRECISION),
         ("bitmaps", scripts::BITMAPS),
         ("pubsub", scripts::PUBSUB),
+        ("hashes", scripts::HASHES),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -120,6 +121,11 @@ fn incrbyfloat_precision() {
 #[test]
 fn bitmap_commands() {
     run_on_cluster("bitmaps", scripts::BITMAPS);
+}
+
+#[test]
+fn hash_commands() {
+    run_on_cluster("hashes", scripts::HASHES);
 }
 
 #[test]

@@ -14,6 +14,10 @@ use super::longdouble::LongDouble;
 /// Largest string value, in bytes, like Redis's default `proto-max-bulk-len`.
 pub const MAX_STRING_BYTES: usize = 512 * 1024 * 1024;
 
+/// Name of the internal read that HRANDFIELD becomes: `__HRANDFIELD seed key [count
+/// [WITHVALUES]]`, with a seed the server draws.
+pub const HRANDFIELD: &str = "__HRANDFIELD";
+
 /// Name of the internal write that deletes keys whose expiry time has passed.
 pub const PURGE: &str = "__PURGE";
 
@@ -99,10 +103,46 @@ pub enum CommandError {
     /// `COPY ... DB n` with a database other than 0.
     #[error("ERR DB index is out of range")]
     DbIndex,
+    /// The key holds a value of another type than the command works on.
+    #[error("WRONGTYPE Operation against a key holding the wrong kind of value")]
+    WrongType,
+    /// A number beyond what the command accepts (HRANDFIELD's negative count).
+    #[error("ERR value is out of range")]
+    OutOfRange,
+    /// `i64::MIN` where Redis takes a count it can negate.
+    #[error(
+        "ERR value is out of range, value must between -9223372036854775807 and \
+         9223372036854775807"
+    )]
+    NotNegatable,
+    /// HINCRBYFLOAT with an infinite increment.
+    #[error("ERR value is NaN or Infinity")]
+    IncrementNotFinite,
+    /// An HINCRBY on a field whose value is not an integer.
+    #[error("ERR hash value is not an integer")]
+    HashNotInteger,
+    /// An HINCRBYFLOAT on a field whose value is not a float.
+    #[error("ERR hash value is not a float")]
+    HashNotFloat,
     /// An integer argument that Redis reads as a C `int` is beyond one.
     #[error("ERR value is out of range, value must between -2147483648 and 2147483647")]
     NotInt32,
 }
+
+/// What HGETALL, HKEYS and HVALS return of each field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HashPart {
+    /// Fields and values (HGETALL).
+    Both,
+    /// Fields (HKEYS).
+    Fields,
+    /// Values (HVALS).
+    Values,
+}
+
+/// Largest number of fields a negative HRANDFIELD count may ask for: it repeats fields, so
+/// the reply's size does not depend on the hash, and one request must not exhaust memory.
+pub const MAX_RANDOM_FIELDS: i64 = 1 << 20;
 
 /// Whether a command only reads the state or changes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +185,7 @@ use Access::{Read, Write};
 
 /// Every key-value command, sorted by name. Internal commands start with `__`.
 pub const COMMANDS: &[Spec] = &[
+    spec("__hrandfield", -3, Read, (2, 2, 1)),
     spec("__keyspace", 1, Read, (0, 0, 0)),
     spec("__purge", -1, Write, (1, -1, 1)),
     spec("__randomkey", 2, Read, (0, 0, 0)),
@@ -171,6 +212,22 @@ pub const COMMANDS: &[Spec] = &[
     spec("getex", -2, Write, (1, 1, 1)),
     spec("getrange", 4, Read, (1, 1, 1)),
     spec("getset", 3, Write, (1, 1, 1)),
+    spec("hdel", -3, Write, (1, 1, 1)),
+    spec("hexists", 3, Read, (1, 1, 1)),
+    spec("hget", 3, Read, (1, 1, 1)),
+    spec("hgetall", 2, Read, (1, 1, 1)),
+    spec("hincrby", 4, Write, (1, 1, 1)),
+    spec("hincrbyfloat", 4, Write, (1, 1, 1)),
+    spec("hkeys", 2, Read, (1, 1, 1)),
+    spec("hlen", 2, Read, (1, 1, 1)),
+    spec("hmget", -3, Read, (1, 1, 1)),
+    spec("hmset", -4, Write, (1, 1, 1)),
+    spec("hrandfield", -2, Read, (1, 1, 1)),
+    spec("hscan", -3, Read, (1, 1, 1)),
+    spec("hset", -4, Write, (1, 1, 1)),
+    spec("hsetnx", 4, Write, (1, 1, 1)),
+    spec("hstrlen", 3, Read, (1, 1, 1)),
+    spec("hvals", 2, Read, (1, 1, 1)),
     spec("incr", 2, Write, (1, 1, 1)),
     spec("incrby", 3, Write, (1, 1, 1)),
     spec("incrbyfloat", 3, Write, (1, 1, 1)),
@@ -509,6 +566,57 @@ pub enum Command {
         /// SPUBLISH: the channel is a shard channel.
         shard: bool,
     },
+    /// `HSET key field value [field value ...]`, or `HMSET` (`ok_reply`) with the same effect.
+    HSet {
+        /// The hash.
+        key: Bytes,
+        /// Fields and values, in the order given.
+        pairs: Vec<(Bytes, Bytes)>,
+        /// HMSET: answer OK instead of the number of new fields.
+        ok_reply: bool,
+    },
+    /// `HSETNX key field value`.
+    HSetNx(Bytes, Bytes, Bytes),
+    /// `HDEL key field...`.
+    HDel(Bytes, Vec<Bytes>),
+    /// `HINCRBY key field increment`.
+    HIncrBy(Bytes, Bytes, i64),
+    /// `HINCRBYFLOAT key field increment`.
+    HIncrByFloat(Bytes, Bytes, LongDouble),
+    /// `HGET key field`.
+    HGet(Bytes, Bytes),
+    /// `HMGET key field...`.
+    HMGet(Bytes, Vec<Bytes>),
+    /// `HEXISTS key field`.
+    HExists(Bytes, Bytes),
+    /// `HSTRLEN key field`.
+    HStrlen(Bytes, Bytes),
+    /// `HLEN key`.
+    HLen(Bytes),
+    /// `HGETALL`, `HKEYS` or `HVALS key`.
+    HGetAll(Bytes, HashPart),
+    /// `HSCAN key cursor [MATCH pattern] [COUNT count]`.
+    HScan {
+        /// The hash.
+        key: Bytes,
+        /// Fields whose name matches this glob, if given.
+        pattern: Option<Bytes>,
+        /// What is wrong with the options, if anything: as in Redis, reported only when the
+        /// key holds a hash (a missing key scans as empty, another type is WRONGTYPE).
+        options_error: Option<CommandError>,
+    },
+    /// `HRANDFIELD key [count [WITHVALUES]]`, with the seed the server drew (0 as sent by a
+    /// client, before the server rewrote it).
+    HRandField {
+        /// The hash.
+        key: Bytes,
+        /// Seed of the pick.
+        seed: u64,
+        /// The count, if given: distinct fields when positive, repeats allowed when negative.
+        count: Option<i64>,
+        /// WITHVALUES.
+        with_values: bool,
+    },
     /// `GET key`.
     Get(Bytes),
     /// `MGET key...`.
@@ -820,6 +928,46 @@ impl Command {
                     .ok_or(CommandError::NotInteger)?,
             ),
             "__purge" => Command::Purge(a.to_vec()),
+            "hset" | "hmset" => {
+                if !(a.len() - 1).is_multiple_of(2) {
+                    return Err(CommandError::Arity(spec.name.to_string()));
+                }
+                Command::HSet {
+                    key: a[0].clone(),
+                    pairs: a[1..]
+                        .chunks_exact(2)
+                        .map(|fv| (fv[0].clone(), fv[1].clone()))
+                        .collect(),
+                    ok_reply: spec.name == "hmset",
+                }
+            }
+            "hsetnx" => Command::HSetNx(a[0].clone(), a[1].clone(), a[2].clone()),
+            "hdel" => Command::HDel(a[0].clone(), a[1..].to_vec()),
+            "hincrby" => Command::HIncrBy(a[0].clone(), a[1].clone(), parse_i64(&a[2])?),
+            "hincrbyfloat" => {
+                let by = parse_float(&a[2])?;
+                if !by.is_finite() {
+                    return Err(CommandError::IncrementNotFinite);
+                }
+                Command::HIncrByFloat(a[0].clone(), a[1].clone(), by)
+            }
+            "hget" => Command::HGet(a[0].clone(), a[1].clone()),
+            "hmget" => Command::HMGet(a[0].clone(), a[1..].to_vec()),
+            "hexists" => Command::HExists(a[0].clone(), a[1].clone()),
+            "hstrlen" => Command::HStrlen(a[0].clone(), a[1].clone()),
+            "hlen" => Command::HLen(a[0].clone()),
+            "hgetall" => Command::HGetAll(a[0].clone(), HashPart::Both),
+            "hkeys" => Command::HGetAll(a[0].clone(), HashPart::Fields),
+            "hvals" => Command::HGetAll(a[0].clone(), HashPart::Values),
+            "hscan" => parse_hscan(a)?,
+            "hrandfield" => parse_hrandfield(0, a)?,
+            "__hrandfield" => {
+                let seed = std::str::from_utf8(&a[0])
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or(CommandError::NotInteger)?;
+                parse_hrandfield(seed, &a[1..])?
+            }
             _ => return Err(unknown_command(args)),
         };
         Ok((cmd, spec))
@@ -994,10 +1142,7 @@ fn parse_getex(a: &[Bytes]) -> Result<Command, CommandError> {
 }
 
 fn parse_scan(a: &[Bytes]) -> Result<Command, CommandError> {
-    let cursor = std::str::from_utf8(&a[0])
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .ok_or(CommandError::InvalidCursor)?;
+    let cursor = parse_cursor(&a[0]).ok_or(CommandError::InvalidCursor)?;
     let mut pattern = None;
     let mut count = 10usize;
     let mut kind = None;
@@ -1026,6 +1171,79 @@ fn parse_scan(a: &[Bytes]) -> Result<Command, CommandError> {
         pattern,
         count,
         kind,
+    })
+}
+
+/// A SCAN or HSCAN cursor, read as Redis reads it with `strtoul`: an optional sign and
+/// decimal digits (an empty argument reads as 0), a negative number wrapping around; no
+/// spaces, nothing after the digits, nothing beyond 64 bits.
+pub fn parse_cursor(b: &[u8]) -> Option<u64> {
+    let (negative, digits) = match b.first() {
+        None => return Some(0),
+        Some(b'-') => (true, &b[1..]),
+        Some(b'+') => (false, &b[1..]),
+        Some(_) => (false, b),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n: u64 = std::str::from_utf8(digits).ok()?.parse().ok()?;
+    Some(if negative { n.wrapping_neg() } else { n })
+}
+
+/// `HSCAN key cursor [MATCH pattern] [COUNT count]`: the cursor and count are checked as
+/// Redis checks them, but a hash is always returned whole (see `kv::hash`).
+fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
+    parse_cursor(&a[1]).ok_or(CommandError::InvalidCursor)?;
+    let mut pattern = None;
+    let options = |pattern: &mut Option<Bytes>| {
+        let mut rest = &a[2..];
+        while let [opt, value, tail @ ..] = rest {
+            if opt.eq_ignore_ascii_case(b"match") {
+                *pattern = Some(value.clone());
+            } else if opt.eq_ignore_ascii_case(b"count") {
+                if parse_i64(value)? < 1 {
+                    return Err(CommandError::Syntax);
+                }
+            } else {
+                return Err(CommandError::Syntax);
+            }
+            rest = tail;
+        }
+        if rest.is_empty() {
+            Ok(())
+        } else {
+            Err(CommandError::Syntax)
+        }
+    };
+    let options_error = options(&mut pattern).err();
+    Ok(Command::HScan {
+        key: a[0].clone(),
+        pattern,
+        options_error,
+    })
+}
+
+/// `key [count [WITHVALUES]]` of HRANDFIELD.
+fn parse_hrandfield(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
+    // As in Redis: the count is parsed before the option after it is looked at.
+    let count = a.get(1).map(|c| parse_i64(c)).transpose()?;
+    if count == Some(i64::MIN) {
+        return Err(CommandError::NotNegatable);
+    }
+    let with_values = match a {
+        [_] | [_, _] => false,
+        [_, _, with] if with.eq_ignore_ascii_case(b"withvalues") => true,
+        _ => return Err(CommandError::Syntax),
+    };
+    if count.is_some_and(|c| c < -MAX_RANDOM_FIELDS) {
+        return Err(CommandError::OutOfRange);
+    }
+    Ok(Command::HRandField {
+        key: a.first().cloned().unwrap_or_default(),
+        seed,
+        count,
+        with_values,
     })
 }
 
@@ -1415,6 +1633,30 @@ mod tests {
         assert_eq!(err("scan 0 count 0"), "ERR syntax error");
         assert_eq!(err("scan 0 match"), "ERR syntax error");
         assert_eq!(err("scan 0 foo bar"), "ERR syntax error");
+    }
+
+    #[test]
+    fn cursors_read_as_strtoul_reads_them() {
+        let cases: [(&[u8], Option<u64>); 10] = [
+            (b"0", Some(0)),
+            (b"", Some(0)),
+            (b"+7", Some(7)),
+            (b"-1", Some(u64::MAX)),
+            (b"-0", Some(0)),
+            (b"18446744073709551615", Some(u64::MAX)),
+            (b"18446744073709551616", None),
+            (b" 1", None),
+            (b"1a", None),
+            (b"-", None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                parse_cursor(text),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
     }
 
     #[test]

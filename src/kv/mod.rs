@@ -30,12 +30,22 @@
 //! for all missing keys. Older binaries ignore the switch, so one cluster must not mix them
 //! with newer ones: their replicas could decide such an EXEC differently.
 //!
-//! Caveats: only strings exist, so WRONGTYPE never happens; a WATCH on a missing key aborts
-//! when another key of its bucket is removed (1 in 1024), a spurious abort that clients
-//! retry, never a missed change.
+//! Types: a key holds a string or a hash (see `hash` for the hash's one-buffer layout); the
+//! table tells them apart by a flag, snapshots by `KvSnapshotEntry.value_type`, and a command
+//! that meets the other type fails with WRONGTYPE before it changes anything.
+//!
+//! Pub/sub: PUBLISH is applied like any write but changes nothing; the messages it carries
+//! are collected for the driver ([`KvState::take_published`]), which hands them to this
+//! node's subscribers.
+//!
+//! Caveats: a WATCH on a missing key aborts when another key of its bucket is removed (1 in
+//! 1024), a spurious abort that clients retry, never a missed change. A binary from before
+//! hashes existed would read a hash in a snapshot as a string and fail the hash commands in
+//! the log as unknown, so a cluster must not mix such binaries with newer ones.
 
 pub mod command;
 pub mod glob;
+mod hash;
 pub mod longdouble;
 pub mod reply;
 mod state;

@@ -45,6 +45,11 @@ pub fn array(items: Vec<pb::Reply>) -> pb::Reply {
     kind(Kind::Array(pb::ReplyArray { items }))
 }
 
+/// A map, given as alternating keys and values (a flat array in RESP2).
+pub fn map(items: Vec<pb::Reply>) -> pb::Reply {
+    kind(Kind::Map(pb::ReplyArray { items }))
+}
+
 /// A bulk string, or null when `value` is `None`.
 pub fn bulk_or_null(value: Option<Bytes>) -> pb::Reply {
     value.map_or_else(null, bulk)

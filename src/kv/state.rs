@@ -1,4 +1,4 @@
-//! `KvState`: the string keyspace, its expiry index and WATCH versions.
+//! `KvState`: the keyspace of strings and hashes, its expiry index and WATCH versions.
 
 use std::collections::BTreeSet;
 
@@ -7,11 +7,13 @@ use prost::encoding::{self, WireType};
 
 use super::command::{
     self, Access, BitOperation, BitRange, Command, CommandError, ExpireCondition, GetExTtl,
-    ObjectQuery, SetCondition, SetTtl, TtlKind,
+    HashPart, ObjectQuery, SetCondition, SetTtl, TtlKind,
 };
 use super::glob;
+use super::hash;
+use super::longdouble::LongDouble;
 use super::reply;
-use super::table::{Fnv, HashKey, Slot, Table, Walked};
+use super::table::{Fnv, HashKey, Slot, Table, ValueType, Walked};
 use crate::pb;
 
 /// Set on the WATCH version of a key that is still stored but already expired, so that a key
@@ -266,6 +268,10 @@ impl KvState {
                 h.write(&(e.value().len() as u64).to_le_bytes());
                 h.write(e.value());
                 h.write(&e.expire_at_ms().unwrap_or(0).to_le_bytes());
+                // Strings keep the digest they always had; other types are told apart.
+                if e.value_type() != ValueType::String {
+                    h.write(&value_type_code(e.value_type()).to_le_bytes());
+                }
             }
         }
         lanes.map(|h| h.finish())
@@ -384,9 +390,15 @@ impl KvState {
                         // No stored key expires before every clock; `Table` reserves the value.
                         return Err(SnapshotError("expiry out of range".into()));
                     }
+                    let value_type = match e.value_type {
+                        0 => ValueType::String,
+                        VALUE_TYPE_HASH if hash::is_valid(e.value) => ValueType::Hash,
+                        VALUE_TYPE_HASH => return Err(SnapshotError("malformed hash".into())),
+                        other => return Err(SnapshotError(format!("unknown value type {other}"))),
+                    };
                     if state
                         .table
-                        .insert(e.key, e.value, expire, e.version)
+                        .insert_typed(e.key, e.value, value_type, expire, e.version)
                         .is_some()
                     {
                         return Err(SnapshotError("duplicate key".into()));
@@ -470,9 +482,27 @@ impl KvState {
         self.table.get(key).filter(|e| is_live(e, now))
     }
 
-    fn live_value(&self, key: &[u8], now: i64) -> Option<Bytes> {
-        self.live(key, now)
-            .map(|e| Bytes::copy_from_slice(e.value()))
+    /// The live slot of `key` if it holds a string; WRONGTYPE if it holds something else.
+    fn live_string(&self, key: &[u8], now: i64) -> Result<Option<&Slot>, CommandError> {
+        match self.live(key, now) {
+            Some(e) if e.value_type() != ValueType::String => Err(CommandError::WrongType),
+            found => Ok(found),
+        }
+    }
+
+    /// The live slot of `key` if it holds a hash; WRONGTYPE if it holds something else.
+    fn live_hash(&self, key: &[u8], now: i64) -> Result<Option<&Slot>, CommandError> {
+        match self.live(key, now) {
+            Some(e) if e.value_type() != ValueType::Hash => Err(CommandError::WrongType),
+            found => Ok(found),
+        }
+    }
+
+    /// The live string value of `key`; WRONGTYPE if it holds something else.
+    fn live_value(&self, key: &[u8], now: i64) -> Result<Option<Bytes>, CommandError> {
+        Ok(self
+            .live_string(key, now)?
+            .map(|e| Bytes::copy_from_slice(e.value())))
     }
 
     fn next_version(&mut self) -> u64 {
@@ -527,6 +557,18 @@ impl KvState {
     /// Stores `value` under `key` with the given expiry, or deletes the key when that expiry
     /// is not after `now` (as Redis does for a SET with a past EXAT).
     fn store(&mut self, key: &[u8], value: Bytes, expire: Option<i64>, now: i64) {
+        self.store_typed(key, &value, ValueType::String, expire, now);
+    }
+
+    /// [`KvState::store`] for a value of any type.
+    fn store_typed(
+        &mut self,
+        key: &[u8],
+        value: &[u8],
+        value_type: ValueType,
+        expire: Option<i64>,
+        now: i64,
+    ) {
         if expire.is_some_and(|at| at <= now) {
             self.delete(key, now);
             return;
@@ -534,8 +576,22 @@ impl KvState {
         let version = self.next_version();
         // The table copies key and value, so a stored value never pins the log entry it was
         // decoded from.
-        let old = self.table.insert(key, &value, expire, version).flatten();
+        let old = self
+            .table
+            .insert_typed(key, value, value_type, expire, version)
+            .flatten();
         self.reindex_expiry(key, old, expire);
+    }
+
+    /// Replaces the fields of the hash at `key` with the buffer `fields` (see `kv::hash`),
+    /// keeping its expiry; an empty buffer deletes the key, as Redis never keeps an empty hash.
+    fn store_hash(&mut self, key: &[u8], fields: &[u8], now: i64) {
+        if fields.is_empty() {
+            self.delete(key, now);
+            return;
+        }
+        let expire = self.live(key, now).and_then(Slot::expire_at_ms);
+        self.store_typed(key, fields, ValueType::Hash, expire, now);
     }
 
     /// Changes the expiry of a live key (`None` persists it).
@@ -571,6 +627,9 @@ impl KvState {
             } => {
                 self.expire_if_needed(key, now);
                 let old = self.table.get(key);
+                if *get && old.is_some_and(|e| e.value_type() != ValueType::String) {
+                    return Err(CommandError::WrongType);
+                }
                 let old_value = old.map(|e| Bytes::copy_from_slice(e.value()));
                 let old_expire = old.and_then(Slot::expire_at_ms);
                 let blocked = match condition {
@@ -609,17 +668,17 @@ impl KvState {
                 Ok(reply::integer(1))
             }
             Command::GetSet(key, value) => {
-                let old = self.live_value(key, now);
+                let old = self.live_value(key, now)?;
                 self.store(key, value.clone(), None, now);
                 Ok(reply::bulk_or_null(old))
             }
             Command::GetDel(key) => {
-                let old = self.live_value(key, now);
+                let old = self.live_value(key, now)?;
                 self.delete(key, now);
                 Ok(reply::bulk_or_null(old))
             }
             Command::GetEx(key, ttl) => {
-                let Some(old) = self.live_value(key, now) else {
+                let Some(old) = self.live_value(key, now)? else {
                     return Ok(reply::null());
                 };
                 match ttl {
@@ -655,7 +714,7 @@ impl KvState {
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
             Command::Append(key, suffix) => {
-                let (old, expire) = self.value_and_expire(key, now);
+                let (old, expire) = self.value_and_expire(key, now)?;
                 if old.len() + suffix.len() > command::MAX_STRING_BYTES {
                     return Err(CommandError::TooLarge);
                 }
@@ -670,7 +729,7 @@ impl KvState {
                 let end = offset + patch.len();
                 if !patch.is_empty()
                     && let Some(len) = self
-                        .live(key, now)
+                        .live_string(key, now)?
                         .map(|e| e.value().len())
                         .filter(|&len| len >= end)
                 {
@@ -681,7 +740,7 @@ impl KvState {
                     });
                     return Ok(reply::integer(len as i64));
                 }
-                let (old, expire) = self.value_and_expire(key, now);
+                let (old, expire) = self.value_and_expire(key, now)?;
                 if patch.is_empty() {
                     return Ok(reply::integer(old.len() as i64));
                 }
@@ -699,7 +758,7 @@ impl KvState {
                 Ok(reply::integer(len as i64))
             }
             Command::IncrBy(key, by) => {
-                let (old, expire) = self.value_and_expire(key, now);
+                let (old, expire) = self.value_and_expire(key, now)?;
                 let current = if self.live(key, now).is_some() {
                     command::parse_i64_strict(&old).ok_or(CommandError::NotInteger)?
                 } else {
@@ -710,7 +769,7 @@ impl KvState {
                 Ok(reply::integer(new))
             }
             Command::IncrByFloat(key, by) => {
-                let (old, expire) = self.value_and_expire(key, now);
+                let (old, expire) = self.value_and_expire(key, now)?;
                 let current = if self.live(key, now).is_some() {
                     command::parse_float(&old)?
                 } else {
@@ -721,27 +780,89 @@ impl KvState {
                 self.store(key, text.clone(), expire, now);
                 Ok(reply::bulk(text))
             }
+            Command::HSet {
+                key,
+                pairs,
+                ok_reply,
+            } => {
+                let sets: Vec<(&[u8], &[u8])> = pairs
+                    .iter()
+                    .map(|(f, v)| (f.as_ref(), v.as_ref()))
+                    .collect();
+                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let (fields, added) = hash::with_set(old, &sets);
+                self.store_hash(key, &fields, now);
+                Ok(if *ok_reply {
+                    reply::ok()
+                } else {
+                    reply::integer(added as i64)
+                })
+            }
+            Command::HSetNx(key, field, value) => {
+                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                if hash::get(old, field).is_some() {
+                    return Ok(reply::integer(0));
+                }
+                let (fields, _) = hash::with_set(old, &[(field, value)]);
+                self.store_hash(key, &fields, now);
+                Ok(reply::integer(1))
+            }
+            Command::HDel(key, fields) => {
+                let Some(e) = self.live_hash(key, now)? else {
+                    return Ok(reply::integer(0));
+                };
+                let remove: Vec<&[u8]> = fields.iter().map(Bytes::as_ref).collect();
+                let (rest, removed) = hash::without(e.value(), &remove);
+                if removed > 0 {
+                    self.store_hash(key, &rest, now);
+                }
+                Ok(reply::integer(removed as i64))
+            }
+            Command::HIncrBy(key, field, by) => {
+                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let current = match hash::get(old, field) {
+                    Some(v) => command::parse_i64_strict(v).ok_or(CommandError::HashNotInteger)?,
+                    None => 0,
+                };
+                let new = current.checked_add(*by).ok_or(CommandError::Overflow)?;
+                let text = new.to_string();
+                let (fields, _) = hash::with_set(old, &[(field, text.as_bytes())]);
+                self.store_hash(key, &fields, now);
+                Ok(reply::integer(new))
+            }
+            Command::HIncrByFloat(key, field, by) => {
+                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let current = match hash::get(old, field) {
+                    Some(v) => command::parse_float(v).map_err(|_| CommandError::HashNotFloat)?,
+                    None => LongDouble::ZERO,
+                };
+                let new = current.checked_add(*by).ok_or(CommandError::NotFinite)?;
+                let text = Bytes::from(new.to_redis_string());
+                let (fields, _) = hash::with_set(old, &[(field, &text)]);
+                self.store_hash(key, &fields, now);
+                Ok(reply::bulk(text))
+            }
             Command::Del(keys) => {
                 let n = keys.iter().filter(|k| self.delete(k, now)).count();
                 Ok(reply::integer(n as i64))
             }
             Command::Copy { from, to, replace } => {
-                let Some((value, expire)) = self
-                    .live(from, now)
-                    .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
-                else {
+                let Some((value, value_type, expire)) = self.live(from, now).map(|e| {
+                    let value = Bytes::copy_from_slice(e.value());
+                    (value, e.value_type(), e.expire_at_ms())
+                }) else {
                     return Ok(reply::integer(0));
                 };
                 if !replace && self.live(to, now).is_some() {
                     return Ok(reply::integer(0));
                 }
-                self.store(to, value, expire, now);
+                self.store_typed(to, &value, value_type, expire, now);
                 Ok(reply::integer(1))
             }
             Command::SetBit(key, offset, bit) => {
                 let byte = (offset >> 3) as usize;
                 let mask = 0x80u8 >> (offset & 7);
-                let within = self.live(key, now).map(|e| e.value().len() > byte);
+                let within = self.live_string(key, now)?.map(|e| e.value().len() > byte);
                 if within == Some(true) {
                     // The common case of a bitmap: the bit is inside the string, which is
                     // changed in place instead of copied.
@@ -780,8 +901,8 @@ impl KvState {
             Command::BitOp { op, dest, sources } => {
                 let values: Vec<Bytes> = sources
                     .iter()
-                    .map(|k| self.live_value(k, now).unwrap_or_default())
-                    .collect();
+                    .map(|k| Ok(self.live_value(k, now)?.unwrap_or_default()))
+                    .collect::<Result<_, CommandError>>()?;
                 let len = values.iter().map(Bytes::len).max().unwrap_or(0);
                 if len == 0 {
                     self.delete(dest, now);
@@ -812,10 +933,10 @@ impl KvState {
                 Ok(reply::integer(len as i64))
             }
             Command::Rename { from, to, nx } => {
-                let Some((value, expire)) = self
-                    .live(from, now)
-                    .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
-                else {
+                let Some((value, value_type, expire)) = self.live(from, now).map(|e| {
+                    let value = Bytes::copy_from_slice(e.value());
+                    (value, e.value_type(), e.expire_at_ms())
+                }) else {
                     return Err(CommandError::NoSuchKey);
                 };
                 if from == to {
@@ -825,7 +946,7 @@ impl KvState {
                     return Ok(reply::integer(0));
                 }
                 self.delete(from, now);
-                self.store(to, value, expire, now);
+                self.store_typed(to, &value, value_type, expire, now);
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
             Command::Expire { key, at, condition } => {
@@ -888,29 +1009,33 @@ impl KvState {
         }
     }
 
-    /// The live value (empty if missing) and expiry of `key`.
-    fn value_and_expire(&self, key: &[u8], now: i64) -> (Bytes, Option<i64>) {
-        self.live(key, now)
+    /// The live string value (empty if missing) and expiry of `key`; WRONGTYPE if it holds
+    /// something else.
+    fn value_and_expire(&self, key: &[u8], now: i64) -> Result<(Bytes, Option<i64>), CommandError> {
+        Ok(self
+            .live_string(key, now)?
             .map(|e| (Bytes::copy_from_slice(e.value()), e.expire_at_ms()))
-            .unwrap_or_default()
+            .unwrap_or_default())
     }
 
     /// Executes a read-only command at time `now`.
     fn query(&self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         Ok(match cmd {
             Command::Get(key) | Command::GetEx(key, GetExTtl::Unchanged) => {
-                reply::bulk_or_null(self.live_value(key, now))
+                reply::bulk_or_null(self.live_value(key, now)?)
             }
+            // As in Redis, a key of another type reads as missing here.
             Command::MGet(keys) => reply::array(
                 keys.iter()
-                    .map(|k| reply::bulk_or_null(self.live_value(k, now)))
+                    .map(|k| reply::bulk_or_null(self.live_value(k, now).ok().flatten()))
                     .collect(),
             ),
-            Command::Strlen(key) => {
-                reply::integer(self.live(key, now).map_or(0, |e| e.value().len() as i64))
-            }
+            Command::Strlen(key) => reply::integer(
+                self.live_string(key, now)?
+                    .map_or(0, |e| e.value().len() as i64),
+            ),
             Command::GetRange(key, start, end) => {
-                let value = self.live_value(key, now).unwrap_or_default();
+                let value = self.live_value(key, now)?.unwrap_or_default();
                 reply::bulk(substring(&value, *start, *end))
             }
             Command::Exists(keys) => {
@@ -924,7 +1049,7 @@ impl KvState {
             ),
             Command::GetBit(key, offset) => {
                 let byte = self
-                    .live(key, now)
+                    .live_string(key, now)?
                     .and_then(|e| e.value().get((offset >> 3) as usize).copied());
                 reply::integer(i64::from(
                     byte.is_some_and(|b| b & (0x80 >> (offset & 7)) != 0),
@@ -932,7 +1057,7 @@ impl KvState {
             }
             Command::BitCount(key, args) => {
                 // As in Redis, a missing key counts 0 before its range is even parsed.
-                let Some(e) = self.live(key, now) else {
+                let Some(e) = self.live_string(key, now)? else {
                     return Ok(reply::integer(0));
                 };
                 let range = command::parse_bitcount_range(args)?;
@@ -954,7 +1079,7 @@ impl KvState {
             }
             Command::BitPos(key, bit, args) => {
                 // A missing key is an endless run of zero bits.
-                let Some(e) = self.live(key, now) else {
+                let Some(e) = self.live_string(key, now)? else {
                     return Ok(reply::integer(if *bit { -1 } else { 0 }));
                 };
                 let range = command::parse_bitpos_range(args)?;
@@ -970,10 +1095,9 @@ impl KvState {
                     None => -1,
                 })
             }
-            Command::Type(key) => reply::simple(if self.live(key, now).is_some() {
-                "string"
-            } else {
-                "none"
+            Command::Type(key) => reply::simple(match self.live(key, now) {
+                Some(e) => type_name(e.value_type()),
+                None => "none",
             }),
             Command::Keys(pattern) => reply::array(
                 self.table
@@ -1031,6 +1155,18 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::null());
                 };
+                if e.value_type() == ValueType::Hash {
+                    match query {
+                        ObjectQuery::Encoding if hash::is_listpack(e.value()) => {
+                            return Ok(reply::bulk(Bytes::from_static(b"listpack")));
+                        }
+                        ObjectQuery::Encoding => {
+                            return Ok(reply::bulk(Bytes::from_static(b"hashtable")));
+                        }
+                        ObjectQuery::RefCount => return Ok(reply::integer(1)),
+                        ObjectQuery::IdleTime | ObjectQuery::Freq => {}
+                    }
+                }
                 let int = command::parse_i64_strict(e.value()).filter(|_| e.value().len() <= 20);
                 match query {
                     // What Redis would have chosen when the value was stored as it is now.
@@ -1088,6 +1224,86 @@ impl KvState {
                 .map(reply::simple)
                 .collect(),
             ),
+            Command::HGet(key, field) => {
+                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                reply::bulk_or_null(hash::get(fields, field).map(Bytes::copy_from_slice))
+            }
+            Command::HMGet(key, wanted) => {
+                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                reply::array(
+                    wanted
+                        .iter()
+                        .map(|f| {
+                            reply::bulk_or_null(hash::get(fields, f).map(Bytes::copy_from_slice))
+                        })
+                        .collect(),
+                )
+            }
+            Command::HExists(key, field) => {
+                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                reply::integer(i64::from(hash::get(fields, field).is_some()))
+            }
+            Command::HStrlen(key, field) => {
+                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                reply::integer(hash::get(fields, field).map_or(0, |v| v.len() as i64))
+            }
+            Command::HLen(key) => {
+                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                reply::integer(hash::len(fields) as i64)
+            }
+            Command::HGetAll(key, part) => {
+                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
+                match part {
+                    HashPart::Both => reply::map(
+                        hash::entries(fields)
+                            .flat_map(|(f, v)| [copy(f), copy(v)])
+                            .collect(),
+                    ),
+                    HashPart::Fields => {
+                        reply::array(hash::entries(fields).map(|(f, _)| copy(f)).collect())
+                    }
+                    HashPart::Values => {
+                        reply::array(hash::entries(fields).map(|(_, v)| copy(v)).collect())
+                    }
+                }
+            }
+            Command::HScan {
+                key,
+                pattern,
+                options_error,
+            } => {
+                let Some(e) = self.live_hash(key, now)? else {
+                    let empty = reply::array(Vec::new());
+                    return Ok(reply::array(vec![
+                        reply::bulk(Bytes::from_static(b"0")),
+                        empty,
+                    ]));
+                };
+                if let Some(error) = options_error {
+                    return Err(error.clone());
+                }
+                let fields = e.value();
+                let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
+                let found = hash::entries(fields)
+                    .filter(|(f, _)| pattern.as_ref().is_none_or(|p| glob::matches(p, f)))
+                    .flat_map(|(f, v)| [copy(f), copy(v)])
+                    .collect();
+                // Like Redis for a hash in its compact encoding: everything in one call.
+                reply::array(vec![
+                    reply::bulk(Bytes::from_static(b"0")),
+                    reply::array(found),
+                ])
+            }
+            Command::HRandField {
+                key,
+                seed,
+                count,
+                with_values,
+            } => {
+                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                random_fields(fields, *seed, *count, *with_values)
+            }
             Command::Version(keys) => reply::array(
                 keys.iter()
                     .map(|k| reply::integer(self.watch_version(k, now) as i64))
@@ -1105,7 +1321,9 @@ impl KvState {
         kind: Option<&[u8]>,
         now: i64,
     ) -> pb::Reply {
-        let type_ok = kind.is_none_or(|k| k.eq_ignore_ascii_case(b"string"));
+        let type_ok = |e: &Slot| {
+            kind.is_none_or(|k| k.eq_ignore_ascii_case(type_name(e.value_type()).as_bytes()))
+        };
         let mut next = 0u64;
         let mut last_hash = None;
         let mut keys = Vec::new();
@@ -1116,7 +1334,7 @@ impl KvState {
                 break;
             }
             last_hash = Some(e.hash());
-            if type_ok && is_live(e, now) && pattern.is_none_or(|p| glob::matches(p, e.key())) {
+            if type_ok(e) && is_live(e, now) && pattern.is_none_or(|p| glob::matches(p, e.key())) {
                 keys.push(reply::bulk(Bytes::copy_from_slice(e.key())));
             }
         }
@@ -1125,6 +1343,62 @@ impl KvState {
             reply::array(keys),
         ])
     }
+}
+
+/// HRANDFIELD's reply for the hash buffer `fields` (empty for a missing key): one field (or
+/// nil) without a count; with one, that many distinct fields (at most all of them) when
+/// positive, or that many picks with repeats when negative; values follow their fields with
+/// `with_values`. The picks come from `seed`, which the server drew, so that every replica
+/// would answer alike.
+fn random_fields(fields: &[u8], seed: u64, count: Option<i64>, with_values: bool) -> pb::Reply {
+    let pairs: Vec<(&[u8], &[u8])> = hash::entries(fields).collect();
+    let mut rng = seed;
+    let mut below = |n: usize| (splitmix64(&mut rng) % n as u64) as usize;
+    let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
+    let Some(count) = count else {
+        return match pairs.len() {
+            0 => reply::null(),
+            n => copy(pairs[below(n)].0),
+        };
+    };
+    let picks: Vec<usize> = if pairs.is_empty() {
+        Vec::new()
+    } else if count >= 0 {
+        let want = usize::try_from(count)
+            .unwrap_or(usize::MAX)
+            .min(pairs.len());
+        // A partial Fisher-Yates shuffle: `want` distinct positions in random order; the
+        // whole hash keeps its order, as Redis returns it.
+        let mut order: Vec<usize> = (0..pairs.len()).collect();
+        if want < pairs.len() {
+            for i in 0..want {
+                let j = i + below(pairs.len() - i);
+                order.swap(i, j);
+            }
+            order.truncate(want);
+        }
+        order
+    } else {
+        let n = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+        (0..n).map(|_| below(pairs.len())).collect()
+    };
+    let mut items = Vec::with_capacity(picks.len() * if with_values { 2 } else { 1 });
+    for i in picks {
+        items.push(copy(pairs[i].0));
+        if with_values {
+            items.push(copy(pairs[i].1));
+        }
+    }
+    reply::array(items)
+}
+
+/// One step of SplitMix64: a small, well-mixed generator for seeded picks.
+fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// Builds the internal batch that deletes `keys` if they are still expired at `now_ms`; the
@@ -1303,6 +1577,26 @@ const ENTRY_KEY: u32 = 1;
 const ENTRY_VALUE: u32 = 2;
 const ENTRY_EXPIRE_AT_MS: u32 = 3;
 const ENTRY_VERSION: u32 = 4;
+const ENTRY_VALUE_TYPE: u32 = 5;
+
+/// `KvSnapshotEntry.value_type` of a hash (a string's is 0, left out).
+const VALUE_TYPE_HASH: u64 = 1;
+
+/// The `value_type` a snapshot entry of this type carries.
+fn value_type_code(value_type: ValueType) -> u64 {
+    match value_type {
+        ValueType::String => 0,
+        ValueType::Hash => VALUE_TYPE_HASH,
+    }
+}
+
+/// The name TYPE and `SCAN ... TYPE` use for a value type.
+fn type_name(value_type: ValueType) -> &'static str {
+    match value_type {
+        ValueType::String => "string",
+        ValueType::Hash => "hash",
+    }
+}
 
 /// Encoded length of a proto3 varint field (int64 as its two's complement u64); 0 for the
 /// default value, which proto3 leaves out.
@@ -1366,6 +1660,7 @@ fn put_snapshot_entry(e: &Slot, buf: &mut Vec<u8>) {
         buf,
     );
     put_scalar(ENTRY_VERSION, e.version(), buf);
+    put_scalar(ENTRY_VALUE_TYPE, value_type_code(e.value_type()), buf);
 }
 
 /// Encoded length of one `KvSnapshotEntry` body.
@@ -1374,6 +1669,7 @@ fn snapshot_entry_len(e: &Slot) -> usize {
         + bytes_len(ENTRY_VALUE, e.value())
         + scalar_len(ENTRY_EXPIRE_AT_MS, e.expire_at_ms().unwrap_or(0) as u64)
         + scalar_len(ENTRY_VERSION, e.version())
+        + scalar_len(ENTRY_VALUE_TYPE, value_type_code(e.value_type()))
 }
 
 /// Splits a length-delimited field's body off the front of `buf`.
@@ -1398,6 +1694,8 @@ struct SnapshotEntry<'a> {
     expire_at_ms: i64,
     /// The key's WATCH version.
     version: u64,
+    /// `value_type`: 0 a string, [`VALUE_TYPE_HASH`] a hash.
+    value_type: u64,
 }
 
 /// Decodes one `KvSnapshotEntry` body. As with prost, a repeated field keeps its last value.
@@ -1407,6 +1705,7 @@ fn decode_snapshot_entry(mut buf: &[u8]) -> Result<SnapshotEntry<'_>, SnapshotEr
         value: &[],
         expire_at_ms: 0,
         version: 0,
+        value_type: 0,
     };
     while buf.has_remaining() {
         let (tag, wire_type) = encoding::decode_key(&mut buf)?;
@@ -1417,6 +1716,9 @@ fn decode_snapshot_entry(mut buf: &[u8]) -> Result<SnapshotEntry<'_>, SnapshotEr
                 e.expire_at_ms = encoding::decode_varint(&mut buf)? as i64;
             }
             (ENTRY_VERSION, WireType::Varint) => e.version = encoding::decode_varint(&mut buf)?,
+            (ENTRY_VALUE_TYPE, WireType::Varint) => {
+                e.value_type = encoding::decode_varint(&mut buf)?;
+            }
             _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
         }
     }
@@ -1496,6 +1798,10 @@ mod tests {
                 "[{}]",
                 a.items.iter().map(show).collect::<Vec<_>>().join(" ")
             ),
+            Some(Kind::Map(m)) => format!(
+                "{{{}}}",
+                m.items.iter().map(show).collect::<Vec<_>>().join(" ")
+            ),
             None => "?".into(),
         }
     }
@@ -1564,6 +1870,107 @@ mod tests {
             ("type r", "string"),
             ("type none", "none"),
         ]);
+    }
+
+    #[test]
+    fn hashes() {
+        table(&[
+            ("hset h a 1 b 2", ":2"),
+            ("hset h b 3 c 4", ":1"),
+            ("hmset h d 5", "OK"),
+            (
+                "hgetall h",
+                "{\"a\" \"1\" \"b\" \"3\" \"c\" \"4\" \"d\" \"5\"}",
+            ),
+            ("hkeys h", "[\"a\" \"b\" \"c\" \"d\"]"),
+            ("hvals h", "[\"1\" \"3\" \"4\" \"5\"]"),
+            ("hget h b", "\"3\""),
+            ("hget h z", "nil"),
+            ("hmget h a z", "[\"1\" nil]"),
+            ("hlen h", ":4"),
+            ("hexists h c", ":1"),
+            ("hstrlen h c", ":1"),
+            ("hsetnx h a 9", ":0"),
+            ("hsetnx h e 9", ":1"),
+            ("hincrby h a 41", ":42"),
+            ("hincrby h new -1", ":-1"),
+            ("hincrbyfloat h a 0.5", "\"42.5\""),
+            ("hincrby h a 1", "!ERR hash value is not an integer"),
+            ("hset h big 9223372036854775807", ":1"),
+            (
+                "hincrby h big 1",
+                "!ERR increment or decrement would overflow",
+            ),
+            (
+                "hscan h 0 match [ab]*",
+                "[\"0\" [\"a\" \"42.5\" \"b\" \"3\" \"big\" \"9223372036854775807\"]]",
+            ),
+            ("type h", "hash"),
+            (
+                "get h",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "append h x",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            ("set s v", "OK"),
+            (
+                "hget s a",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            ("mget s h", "[\"v\" nil]"),
+            ("copy h h2", ":1"),
+            ("rename h2 h3", "OK"),
+            ("type h3", "hash"),
+            ("hdel h3 a b c d e new big nope", ":7"),
+            ("exists h3", ":0"),
+            ("hrandfield h3", "nil"),
+            ("hrandfield h3 5", "[]"),
+            ("set h v", "OK"),
+            ("type h", "string"),
+        ]);
+    }
+
+    #[test]
+    fn hashes_survive_snapshots_and_keep_their_type() {
+        let mut s = KvState::new();
+        run(&mut s, 1, &["hset h f v g w", "set s x", "pexpireat h 99"]);
+        let mut copy = KvState::new();
+        copy.restore(&s.snapshot()).unwrap();
+        assert_eq!(copy.digest(), s.digest());
+        assert_eq!(read(&copy, 2, "hgetall h"), "{\"f\" \"v\" \"g\" \"w\"}");
+        assert_eq!(read(&copy, 2, "pttl h"), ":97");
+        assert_eq!(read(&copy, 2, "type s"), "string");
+        // The same bytes as a string and as a hash digest differently.
+        let mut other = KvState::new();
+        let bytes = hash::encode(&[(b"f", b"v"), (b"g", b"w")]);
+        other.store(b"h", Bytes::from(bytes), Some(99), 1);
+        other.store(b"s", Bytes::from_static(b"x"), None, 1);
+        assert_ne!(other.digest(), s.digest());
+    }
+
+    #[test]
+    fn random_fields_follow_the_count_rules() {
+        let mut s = KvState::new();
+        run(&mut s, 1, &["hset h a 1 b 2 c 3"]);
+        for seed in 0..50 {
+            let pick = |cmd: &str| read(&s, 1, &format!("__hrandfield {seed} {cmd}"));
+            assert!(["\"a\"", "\"b\"", "\"c\""].contains(&pick("h").as_str()));
+            let two = pick("h 2");
+            assert_eq!(two.matches('"').count(), 4, "{two}");
+            let mut fields: Vec<&str> = two.trim_matches(['[', ']']).split(' ').collect();
+            fields.dedup();
+            assert_eq!(fields.len(), 2, "distinct: {two}");
+            assert_eq!(pick("h 10"), "[\"a\" \"b\" \"c\"]");
+            assert_eq!(pick("h -5").matches('"').count(), 10);
+            assert_eq!(pick("h -2 withvalues").matches('"').count(), 8);
+            assert_eq!(pick("h 0"), "[]");
+        }
+        assert_eq!(
+            read(&s, 1, "hrandfield h -1048577"),
+            "!ERR value is out of range"
+        );
     }
 
     #[test]
@@ -2206,10 +2613,25 @@ mod tests {
             "flushall",
             "debug",
             "digest",
+            "hset",
+            "hsetnx",
+            "hget",
+            "hdel",
+            "hincrby",
+            "hincrbyfloat",
+            "hgetall",
+            "hscan",
+            "hrandfield",
+            "__hrandfield",
+            "withvalues",
+            "copy",
+            "append",
+            "type",
+            "1.5",
         ];
         let mut s = KvState::new();
         let mut seed = 7u64;
-        for _ in 0..5000 {
+        for _ in 0..20000 {
             let mut cmd = Vec::new();
             for _ in 0..(seed % 6 + 1) {
                 seed = seed
@@ -2445,6 +2867,7 @@ mod tests {
                     value: Bytes::copy_from_slice(e.value()),
                     expire_at_ms: e.expire_at_ms().unwrap_or(0),
                     version: e.version(),
+                    value_type: value_type_code(e.value_type()) as u32,
                 })
                 .collect(),
             now_ms: s.now_ms,
@@ -2463,10 +2886,11 @@ mod tests {
         // Half the key zero: proto3 leaves that half out, as prost does.
         a.apply(&hash_key_batch([0, 9], 1));
         let cmds: Vec<String> = (0..5000)
-            .map(|i| match i % 4 {
+            .map(|i| match i % 5 {
                 0 => format!("set key:{i} {}", "x".repeat(i % 300)),
                 1 => format!("set key:{i} v px {}", i * 1000),
                 2 => format!("del key:{}", i - 2),
+                3 => format!("hset key:{i} f {i} g {}", "y".repeat(i % 200)),
                 _ => format!("set key:{i} -"),
             })
             .collect();

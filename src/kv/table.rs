@@ -53,14 +53,27 @@ const MIN_BITS: u32 = 3;
 /// `i64::MIN` because a key whose expiry is not after the clock is deleted, not stored.
 const NO_EXPIRY: i64 = i64::MIN;
 
-/// One stored key: its hash, key and value bytes, expiry and WATCH version.
+/// Set in [`Slot::key_len`] for a hash value; keys are far shorter than 2^31 bytes.
+const HASH_FLAG: u32 = 1 << 31;
+
+/// What a stored value is. A hash keeps its fields and values in one buffer (see
+/// `kv::hash`); the table only needs to tell the types apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueType {
+    /// A string (also what the bit commands work on).
+    String,
+    /// A hash of fields to values.
+    Hash,
+}
+
+/// One stored key: its hash, key and value bytes, type, expiry and WATCH version.
 #[derive(Debug)]
 pub(super) struct Slot {
     /// The key's [`stable_hash`]; 0 while the slot is on the free list.
     hash: u64,
     /// The key's bytes followed by the value's bytes.
     data: Box<[u8]>,
-    /// Length of the key at the start of `data`.
+    /// Length of the key at the start of `data`, with [`HASH_FLAG`] set for a hash value.
     key_len: u32,
     /// The next slot of the same chain (or of the free list); [`NIL`] at the end.
     next: u32,
@@ -78,12 +91,26 @@ impl Slot {
 
     /// The key.
     pub(super) fn key(&self) -> &[u8] {
-        &self.data[..self.key_len as usize]
+        &self.data[..self.key_end()]
     }
 
     /// The value.
     pub(super) fn value(&self) -> &[u8] {
-        &self.data[self.key_len as usize..]
+        &self.data[self.key_end()..]
+    }
+
+    /// The value's type.
+    pub(super) fn value_type(&self) -> ValueType {
+        if self.key_len & HASH_FLAG == 0 {
+            ValueType::String
+        } else {
+            ValueType::Hash
+        }
+    }
+
+    /// Where the key ends in `data`.
+    fn key_end(&self) -> usize {
+        (self.key_len & !HASH_FLAG) as usize
     }
 
     /// Absolute expiry in Unix ms; `None` for a key without a TTL.
@@ -307,17 +334,18 @@ impl Table {
         };
         self.save(hash, key, Some(i), false);
         let slot = &mut self.slots[i];
-        let key_len = slot.key_len as usize;
-        patch(&mut slot.data[key_len..]);
+        let key_end = slot.key_end();
+        patch(&mut slot.data[key_end..]);
         slot.version = version;
         true
     }
 
-    /// Stores `value` under `key`, replacing any stored value; returns the replaced key's
-    /// expiry, or `None` (outer) if the key was new.
+    /// Stores the string `value` under `key`, replacing any stored value; returns the replaced
+    /// key's expiry, or `None` (outer) if the key was new.
     ///
     /// # Panics
     /// If the table would hold more than `u32::MAX - 1` slots.
+    #[cfg(test)]
     pub(super) fn insert(
         &mut self,
         key: &[u8],
@@ -325,6 +353,29 @@ impl Table {
         expire_at_ms: Option<i64>,
         version: u64,
     ) -> Option<Option<i64>> {
+        self.insert_typed(key, value, ValueType::String, expire_at_ms, version)
+    }
+
+    /// [`Table::insert`] for a value of any type.
+    ///
+    /// # Panics
+    /// If the table would hold more than `u32::MAX - 1` slots, or the key is 2 GiB or longer.
+    pub(super) fn insert_typed(
+        &mut self,
+        key: &[u8],
+        value: &[u8],
+        value_type: ValueType,
+        expire_at_ms: Option<i64>,
+        version: u64,
+    ) -> Option<Option<i64>> {
+        let key_len = u32::try_from(key.len())
+            .ok()
+            .filter(|&n| n & HASH_FLAG == 0)
+            .expect("keys are limited to 512 MB");
+        let key_len = match value_type {
+            ValueType::String => key_len,
+            ValueType::Hash => key_len | HASH_FLAG,
+        };
         let hash = self.hash(key);
         let data = concat(key, value);
         let expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);
@@ -334,6 +385,7 @@ impl Table {
             let slot = &mut self.slots[i];
             let old = slot.expire_at_ms();
             slot.data = data;
+            slot.key_len = key_len;
             slot.expire_at_ms = expire_at_ms;
             slot.version = version;
             return Some(old);
@@ -348,7 +400,7 @@ impl Table {
         let slot = Slot {
             hash,
             data,
-            key_len: u32::try_from(key.len()).expect("keys are limited to 512 MB"),
+            key_len,
             next: NIL,
             expire_at_ms,
             version,

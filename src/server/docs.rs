@@ -52,6 +52,8 @@ pub enum Group {
     Bitmap,
     /// Publish/subscribe: PUBLISH, SUBSCRIBE, PUBSUB, ...
     PubSub,
+    /// Hash values: HSET, HGET, HGETALL, ...
+    Hash,
 }
 
 impl Group {
@@ -66,6 +68,7 @@ impl Group {
             Group::Cluster => "cluster",
             Group::Bitmap => "bitmap",
             Group::PubSub => "pubsub",
+            Group::Hash => "hash",
         }
     }
 }
@@ -136,7 +139,9 @@ const fn doc(
     }
 }
 
-use Group::{Bitmap, Cluster, Connection, Generic, PubSub, Server, String as Str, Transactions};
+use Group::{
+    Bitmap, Cluster, Connection, Generic, Hash, PubSub, Server, String as Str, Transactions,
+};
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
 const EXPIRE_HISTORY: &[(&str, &str)] = &[("7.0.0", "Gained the NX, XX, GT and LT conditions.")];
@@ -154,6 +159,14 @@ const FLUSH_HISTORY: &[(&str, &str)] = &[
 ];
 
 const O1: &str = "O(1)";
+
+/// What a write to a hash costs: raft-kv keeps each hash in one compact buffer, in insertion
+/// order like Redis's listpack encoding, and a write rebuilds it.
+const HASH_WRITE: &str =
+    "O(N) where N is the size of the hash, which raft-kv keeps in one buffer that a write rebuilds";
+
+/// What reading a hash costs: a field is found by walking the buffer.
+const HASH_SIZE: &str = "O(N) where N is the size of the hash";
 
 /// Every documented command and subcommand, sorted by name.
 #[rustfmt::skip]
@@ -311,11 +324,56 @@ pub const DOCS: &[Doc] = &[
     doc("getset", Str, "1.0.0", O1, "key:key value",
         "Stores a new string at a key and returns the one it replaced.")
         .deprecated("6.2.0", "`SET` with the `GET` option"),
+    doc("hdel", Hash, "2.0.0", HASH_WRITE, "key:key field...",
+        "Removes fields from a hash and answers how many of them existed; removing the last \
+         field removes the key.")
+        .history(&[("2.4.0", "Takes several fields.")]),
     doc("hello", Connection, "6.0.0", O1,
         "arguments=[protover:integer [AUTH username password] [SETNAME clientname]]",
         "Chooses RESP2 or RESP3, can authenticate and name the connection, and describes \
          the server.")
         .history(&[("6.2.0", "The protocol version became optional.")]),
+    doc("hexists", Hash, "2.0.0", HASH_SIZE, "key:key field",
+        "Tells whether a hash has a field: 1 when it does, 0 when it or the key is missing."),
+    doc("hget", Hash, "2.0.0", HASH_SIZE, "key:key field",
+        "Returns the value of one field of a hash, or nil when the field or the key is missing."),
+    doc("hgetall", Hash, "2.0.0", HASH_SIZE, "key:key",
+        "Returns every field of a hash followed by its value, in the order the fields were \
+         first added."),
+    doc("hincrby", Hash, "2.0.0", HASH_WRITE, "key:key field increment:integer",
+        "Adds an amount to the integer stored in a field of a hash, starting from zero."),
+    doc("hincrbyfloat", Hash, "2.6.0", HASH_WRITE, "key:key field increment:double",
+        "Adds a decimal amount to the number stored in a field of a hash, starting from zero."),
+    doc("hkeys", Hash, "2.0.0", HASH_SIZE, "key:key",
+        "Returns the names of every field of a hash, in the order they were first added."),
+    doc("hlen", Hash, "2.0.0", HASH_SIZE, "key:key",
+        "Returns how many fields a hash has, 0 when the key is missing."),
+    doc("hmget", Hash, "2.0.0",
+        "O(N*M) where N is the size of the hash and M the number of fields requested",
+        "key:key field...",
+        "Returns the values of several fields of a hash, nil for each one that is missing."),
+    doc("hmset", Hash, "2.0.0", HASH_WRITE, "key:key (field value)...",
+        "Sets fields of a hash to values and answers OK, where HSET would count the new fields.")
+        .deprecated("4.0.0", "`HSET` with multiple field-value pairs"),
+    doc("hrandfield", Hash, "6.2.0", "O(N) where N is the number of fields returned",
+        "key:key options=[count:integer [WITHVALUES]]",
+        "Returns a field of a hash picked at random, or a count of them (distinct when the \
+         count is positive, possibly repeated when negative), optionally with their values."),
+    doc("hscan", Hash, "2.8.0", HASH_SIZE,
+        "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
+        "Returns the fields of a hash, optionally those matching a pattern, with their values; \
+         raft-kv keeps each hash in one compact buffer, so, as Redis does for small hashes, one \
+         call returns the whole hash and cursor 0."),
+    doc("hset", Hash, "2.0.0", HASH_WRITE, "key:key (field value)...",
+        "Sets fields of a hash to values, creating the key when it is missing, and answers how \
+         many of the fields were new.")
+        .history(&[("4.0.0", "Takes several field-value pairs.")]),
+    doc("hsetnx", Hash, "2.0.0", HASH_WRITE, "key:key field value",
+        "Sets a field of a hash only when the field does not exist yet."),
+    doc("hstrlen", Hash, "3.2.0", HASH_SIZE, "key:key field",
+        "Returns the length in bytes of a field's value, 0 when the field or the key is missing."),
+    doc("hvals", Hash, "2.0.0", HASH_SIZE, "key:key",
+        "Returns the value of every field of a hash, in the order the fields were first added."),
     doc("incr", Str, "1.0.0", O1, "key:key",
         "Adds one to the integer stored at a key, starting from zero."),
     doc("incrby", Str, "1.0.0", O1, "key:key increment:integer",
@@ -477,7 +535,7 @@ pub const DOCS: &[Doc] = &[
         "Tells how many seconds a key has left; -1 without expiry, -2 without the key.")
         .history(TTL_HISTORY),
     doc("type", Generic, "1.0.0", O1, "key:key",
-        "Names the type of the value at a key: string, or none when it is missing."),
+        "Names the type of the value at a key: string or hash, or none when it is missing."),
     doc("unlink", Generic, "4.0.0", "O(1) per key", "key:key...",
         "Removes keys like DEL and answers how many existed."),
     doc("unsubscribe", PubSub, "2.0.0", "O(N) where N is the number of channels",
@@ -1065,6 +1123,28 @@ mod tests {
              id:string token=ID optional multiple, digest:pure-token token=DIGEST"
         );
         assert_eq!(parse("").unwrap(), Vec::new());
+    }
+
+    #[test]
+    fn hash_entries_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        assert_eq!(
+            show_doc("hset"),
+            "key:key key=0, field_value:block multiple {field:string, value:string}"
+        );
+        assert_eq!(
+            show_doc("hrandfield"),
+            "key:key key=0, options:block optional {count:integer, \
+             withvalues:pure-token token=WITHVALUES optional}"
+        );
+        assert_eq!(
+            show_doc("hscan"),
+            "key:key key=0, cursor:integer, pattern:pattern token=MATCH optional, \
+             count:integer token=COUNT optional"
+        );
+        let hmset = find("hmset").unwrap();
+        assert_eq!(hmset.doc_flags, ["deprecated"]);
+        assert_eq!(hmset.group.as_str(), "hash");
     }
 
     #[test]

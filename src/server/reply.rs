@@ -68,6 +68,14 @@ impl From<pb::Reply> for Out {
             Some(Kind::Null(_)) => Out::Null,
             Some(Kind::NullArray(_)) => Out::NullArray,
             Some(Kind::Array(a)) => Out::Array(a.items.into_iter().map(Out::from).collect()),
+            Some(Kind::Map(m)) => {
+                let mut items = m.items.into_iter().map(Out::from);
+                let mut pairs = Vec::with_capacity(items.len() / 2);
+                while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                    pairs.push((k, v));
+                }
+                Out::Map(pairs)
+            }
             Some(Kind::Double(d)) => Out::Double(d),
             None => Out::error("ERR empty reply from the state machine"),
         }
