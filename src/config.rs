@@ -110,6 +110,16 @@ impl Config {
         if self.snapshot_bytes == 0 {
             return Err(ConfigError("--snapshot-bytes must be positive".into()));
         }
+        // Keys and values are stored with 30-bit and 32-bit lengths; a longer bulk could only
+        // be refused later, deep in the state machine.
+        if self.proto_max_bulk_len == 0
+            || self.proto_max_bulk_len > crate::kv::command::MAX_STRING_BYTES
+        {
+            return Err(ConfigError(format!(
+                "--proto-max-bulk-len must be between 1 and {} (512 MiB)",
+                crate::kv::command::MAX_STRING_BYTES
+            )));
+        }
         Ok(addrs)
     }
 

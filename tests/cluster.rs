@@ -439,6 +439,15 @@ fn bad_config_exits_nonzero_with_a_clear_error() {
         &id_hints,
     );
 
+    let mut huge_bulk = node_args("1", &peers, free_port(), &data_dir);
+    huge_bulk.extend(["--proto-max-bulk-len".to_owned(), "4294967296".to_owned()]);
+    assert_rejected(
+        "--proto-max-bulk-len beyond what a key or value can hold",
+        dir.path(),
+        &huge_bulk,
+        &["proto-max-bulk-len".to_owned(), "536870912".to_owned()],
+    );
+
     let mut duplicated = peers.clone();
     duplicated[3] = duplicated[1].clone();
     assert_rejected(
