@@ -73,6 +73,7 @@ fn scripts_match_reference_redis() {
         ("bitmaps", scripts::BITMAPS),
         ("pubsub", scripts::PUBSUB),
         ("hashes", scripts::HASHES),
+        ("lists", scripts::LISTS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -126,6 +127,11 @@ fn bitmap_commands() {
 #[test]
 fn hash_commands() {
     run_on_cluster("hashes", scripts::HASHES);
+}
+
+#[test]
+fn list_commands() {
+    run_on_cluster("lists", scripts::LISTS);
 }
 
 #[test]

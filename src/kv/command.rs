@@ -115,6 +115,15 @@ pub enum CommandError {
          9223372036854775807"
     )]
     NotNegatable,
+    /// A count that must not be negative (LPOP, RPOP).
+    #[error("ERR value is out of range, must be positive")]
+    NotPositive,
+    /// An index beyond the list (LSET).
+    #[error("ERR index out of range")]
+    IndexOutOfRange,
+    /// A fixed message after `ERR `.
+    #[error("ERR {0}")]
+    Message(&'static str),
     /// HINCRBYFLOAT with an infinite increment.
     #[error("ERR value is NaN or Infinity")]
     IncrementNotFinite,
@@ -232,6 +241,18 @@ pub const COMMANDS: &[Spec] = &[
     spec("incrby", 3, Write, (1, 1, 1)),
     spec("incrbyfloat", 3, Write, (1, 1, 1)),
     spec("keys", 2, Read, (0, 0, 0)),
+    spec("lindex", 3, Read, (1, 1, 1)),
+    spec("linsert", 5, Write, (1, 1, 1)),
+    spec("llen", 2, Read, (1, 1, 1)),
+    spec("lmove", 5, Write, (1, 2, 1)),
+    spec("lpop", -2, Write, (1, 1, 1)),
+    spec("lpos", -3, Read, (1, 1, 1)),
+    spec("lpush", -3, Write, (1, 1, 1)),
+    spec("lpushx", -3, Write, (1, 1, 1)),
+    spec("lrange", 4, Read, (1, 1, 1)),
+    spec("lrem", 4, Write, (1, 1, 1)),
+    spec("lset", 4, Write, (1, 1, 1)),
+    spec("ltrim", 4, Write, (1, 1, 1)),
     spec("memory", -2, Read, (0, 0, 0)),
     spec("mget", -2, Read, (1, -1, 1)),
     spec("mset", -3, Write, (1, -1, 2)),
@@ -247,6 +268,10 @@ pub const COMMANDS: &[Spec] = &[
     spec("randomkey", 1, Read, (0, 0, 0)),
     spec("rename", 3, Write, (1, 2, 1)),
     spec("renamenx", 3, Write, (1, 2, 1)),
+    spec("rpop", -2, Write, (1, 1, 1)),
+    spec("rpoplpush", 3, Write, (1, 2, 1)),
+    spec("rpush", -3, Write, (1, 1, 1)),
+    spec("rpushx", -3, Write, (1, 1, 1)),
     spec("scan", -2, Read, (0, 0, 0)),
     spec("set", -3, Write, (1, 1, 1)),
     spec("setbit", 4, Write, (1, 1, 1)),
@@ -617,6 +642,74 @@ pub enum Command {
         /// WITHVALUES.
         with_values: bool,
     },
+    /// `LPUSH`, `RPUSH`, `LPUSHX` and `RPUSHX key element...`.
+    Push {
+        /// The list.
+        key: Bytes,
+        /// The elements, in the order given.
+        elements: Vec<Bytes>,
+        /// At the head (L) rather than the tail (R).
+        head: bool,
+        /// The X variants: only onto an existing list.
+        existing_only: bool,
+    },
+    /// `LPOP` and `RPOP key [count]`.
+    Pop {
+        /// The list.
+        key: Bytes,
+        /// From the head (L) rather than the tail (R).
+        head: bool,
+        /// The count, if given: the reply is then an array.
+        count: Option<usize>,
+    },
+    /// `LLEN key`.
+    LLen(Bytes),
+    /// `LRANGE key start stop`.
+    LRange(Bytes, i64, i64),
+    /// `LINDEX key index`; the index is parsed only once the key is found to hold a list, as
+    /// Redis does.
+    LIndex(Bytes, Bytes),
+    /// `LSET key index element`; the index is parsed as for LINDEX.
+    LSet(Bytes, Bytes, Bytes),
+    /// `LREM key count element`.
+    LRem(Bytes, i64, Bytes),
+    /// `LTRIM key start stop`.
+    LTrim(Bytes, i64, i64),
+    /// `LINSERT key BEFORE|AFTER pivot element`.
+    LInsert {
+        /// The list.
+        key: Bytes,
+        /// BEFORE rather than AFTER.
+        before: bool,
+        /// The element to insert next to.
+        pivot: Bytes,
+        /// The element inserted.
+        element: Bytes,
+    },
+    /// `LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]`.
+    LPos {
+        /// The list.
+        key: Bytes,
+        /// The element looked for.
+        element: Bytes,
+        /// Which match comes first: 1 the first from the head, -1 the first from the tail.
+        rank: i64,
+        /// COUNT, if given (0: all matches); the reply is then an array.
+        count: Option<usize>,
+        /// MAXLEN: compare at most this many elements (0: all).
+        max_len: usize,
+    },
+    /// `LMOVE source destination LEFT|RIGHT LEFT|RIGHT`, and `RPOPLPUSH` (RIGHT LEFT).
+    LMove {
+        /// The list popped from.
+        from: Bytes,
+        /// The list pushed onto.
+        to: Bytes,
+        /// Pop from the head (LEFT) rather than the tail.
+        from_head: bool,
+        /// Push at the head (LEFT) rather than the tail.
+        to_head: bool,
+    },
     /// `GET key`.
     Get(Bytes),
     /// `MGET key...`.
@@ -942,6 +1035,72 @@ impl Command {
                 }
             }
             "hsetnx" => Command::HSetNx(a[0].clone(), a[1].clone(), a[2].clone()),
+            "lpush" | "rpush" | "lpushx" | "rpushx" => Command::Push {
+                key: a[0].clone(),
+                elements: a[1..].to_vec(),
+                head: spec.name.starts_with('l'),
+                existing_only: spec.name.ends_with('x'),
+            },
+            "lpop" | "rpop" => {
+                let count = match a {
+                    [_] => None,
+                    [_, count] => {
+                        let n = parse_i64(count).map_err(|_| CommandError::NotPositive)?;
+                        Some(usize::try_from(n).map_err(|_| CommandError::NotPositive)?)
+                    }
+                    _ => return Err(CommandError::Arity(spec.name.to_string())),
+                };
+                Command::Pop {
+                    key: a[0].clone(),
+                    head: spec.name == "lpop",
+                    count,
+                }
+            }
+            "llen" => Command::LLen(a[0].clone()),
+            "lrange" => Command::LRange(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
+            "ltrim" => Command::LTrim(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
+            "lindex" => Command::LIndex(a[0].clone(), a[1].clone()),
+            "lset" => Command::LSet(a[0].clone(), a[1].clone(), a[2].clone()),
+            "lrem" => Command::LRem(a[0].clone(), parse_i64(&a[1])?, a[2].clone()),
+            "linsert" => {
+                let before = if a[1].eq_ignore_ascii_case(b"before") {
+                    true
+                } else if a[1].eq_ignore_ascii_case(b"after") {
+                    false
+                } else {
+                    return Err(CommandError::Syntax);
+                };
+                Command::LInsert {
+                    key: a[0].clone(),
+                    before,
+                    pivot: a[2].clone(),
+                    element: a[3].clone(),
+                }
+            }
+            "lpos" => parse_lpos(a)?,
+            "lmove" => {
+                let side = |b: &Bytes| {
+                    if b.eq_ignore_ascii_case(b"left") {
+                        Ok(true)
+                    } else if b.eq_ignore_ascii_case(b"right") {
+                        Ok(false)
+                    } else {
+                        Err(CommandError::Syntax)
+                    }
+                };
+                Command::LMove {
+                    from: a[0].clone(),
+                    to: a[1].clone(),
+                    from_head: side(&a[2])?,
+                    to_head: side(&a[3])?,
+                }
+            }
+            "rpoplpush" => Command::LMove {
+                from: a[0].clone(),
+                to: a[1].clone(),
+                from_head: false,
+                to_head: true,
+            },
             "hdel" => Command::HDel(a[0].clone(), a[1..].to_vec()),
             "hincrby" => Command::HIncrBy(a[0].clone(), a[1].clone(), parse_i64(&a[2])?),
             "hincrbyfloat" => {
@@ -1221,6 +1380,50 @@ fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
         key: a[0].clone(),
         pattern,
         options_error,
+    })
+}
+
+/// `LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]`.
+fn parse_lpos(a: &[Bytes]) -> Result<Command, CommandError> {
+    let (mut rank, mut count, mut max_len) = (1i64, None, 0usize);
+    let mut rest = &a[2..];
+    while let [opt, value, tail @ ..] = rest {
+        let n = parse_i64(value)?;
+        if opt.eq_ignore_ascii_case(b"rank") {
+            if n == 0 {
+                return Err(CommandError::Message(
+                    "RANK can't be zero: use 1 to start from the first match, 2 from the \
+                     second ... or use negative to start from the end of the list",
+                ));
+            }
+            if n == i64::MIN {
+                return Err(CommandError::Message(
+                    "value is out of range, value must between -9223372036854775807 and \
+                     9223372036854775807",
+                ));
+            }
+            rank = n;
+        } else if opt.eq_ignore_ascii_case(b"count") {
+            count = Some(
+                usize::try_from(n).map_err(|_| CommandError::Message("COUNT can't be negative"))?,
+            );
+        } else if opt.eq_ignore_ascii_case(b"maxlen") {
+            max_len = usize::try_from(n)
+                .map_err(|_| CommandError::Message("MAXLEN can't be negative"))?;
+        } else {
+            return Err(CommandError::Syntax);
+        }
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        return Err(CommandError::Syntax);
+    }
+    Ok(Command::LPos {
+        key: a[0].clone(),
+        element: a[1].clone(),
+        rank,
+        count,
+        max_len,
     })
 }
 

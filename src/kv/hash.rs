@@ -12,6 +12,8 @@
 
 use std::collections::BTreeMap;
 
+use super::packed::{put, take};
+
 /// Redis converts a hash from listpack to a hash table beyond this many fields
 /// (`hash-max-listpack-entries`); OBJECT ENCODING reports what Redis would use.
 pub const LISTPACK_MAX_ENTRIES: usize = 128;
@@ -38,30 +40,6 @@ impl<'a> Iterator for Entries<'a> {
         self.buf = rest;
         Some((field, value))
     }
-}
-
-/// One length-prefixed string from the start of `buf`, and what follows it.
-fn take(buf: &[u8]) -> Option<(&[u8], &[u8])> {
-    let mut len: u64 = 0;
-    for (i, &b) in buf.iter().enumerate().take(10) {
-        len |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            let rest = &buf[i + 1..];
-            let len = usize::try_from(len).ok().filter(|&n| n <= rest.len())?;
-            return Some(rest.split_at(len));
-        }
-    }
-    None
-}
-
-fn put(out: &mut Vec<u8>, bytes: &[u8]) {
-    let mut len = bytes.len() as u64;
-    while len >= 0x80 {
-        out.push((len as u8) | 0x80);
-        len >>= 7;
-    }
-    out.push(len as u8);
-    out.extend_from_slice(bytes);
 }
 
 /// Whether `buf` is a well-formed, non-empty hash buffer with no field twice.

@@ -30,9 +30,10 @@
 //! for all missing keys. Older binaries ignore the switch, so one cluster must not mix them
 //! with newer ones: their replicas could decide such an EXEC differently.
 //!
-//! Types: a key holds a string or a hash (see `hash` for the hash's one-buffer layout); the
-//! table tells them apart by a flag, snapshots by `KvSnapshotEntry.value_type`, and a command
-//! that meets the other type fails with WRONGTYPE before it changes anything.
+//! Types: a key holds a string, a hash or a list (see `hash` and `list`: the parts of each
+//! are packed in one buffer); the table tells them apart by two bits of the key length,
+//! snapshots by `KvSnapshotEntry.value_type`, and a command that meets another type fails with
+//! WRONGTYPE before it changes anything.
 //!
 //! Pub/sub: PUBLISH is applied like any write but changes nothing; the messages it carries
 //! are collected for the driver ([`KvState::take_published`]), which hands them to this
@@ -40,13 +41,15 @@
 //!
 //! Caveats: a WATCH on a missing key aborts when another key of its bucket is removed (1 in
 //! 1024), a spurious abort that clients retry, never a missed change. A binary from before
-//! hashes existed would read a hash in a snapshot as a string and fail the hash commands in
-//! the log as unknown, so a cluster must not mix such binaries with newer ones.
+//! hashes and lists existed would read one in a snapshot as a string and fail their commands
+//! in the log as unknown, so a cluster must not mix such binaries with newer ones.
 
 pub mod command;
 pub mod glob;
 mod hash;
+mod list;
 pub mod longdouble;
+mod packed;
 pub mod reply;
 mod state;
 mod table;

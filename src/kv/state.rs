@@ -1,4 +1,4 @@
-//! `KvState`: the keyspace of strings and hashes, its expiry index and WATCH versions.
+//! `KvState`: the keyspace of strings, hashes and lists, its expiry index and WATCH versions.
 
 use std::collections::BTreeSet;
 
@@ -11,6 +11,7 @@ use super::command::{
 };
 use super::glob;
 use super::hash;
+use super::list;
 use super::longdouble::LongDouble;
 use super::reply;
 use super::table::{Fnv, HashKey, Slot, Table, ValueType, Walked};
@@ -394,6 +395,8 @@ impl KvState {
                         0 => ValueType::String,
                         VALUE_TYPE_HASH if hash::is_valid(e.value) => ValueType::Hash,
                         VALUE_TYPE_HASH => return Err(SnapshotError("malformed hash".into())),
+                        VALUE_TYPE_LIST if list::is_valid(e.value) => ValueType::List,
+                        VALUE_TYPE_LIST => return Err(SnapshotError("malformed list".into())),
                         other => return Err(SnapshotError(format!("unknown value type {other}"))),
                     };
                     if state
@@ -484,16 +487,28 @@ impl KvState {
 
     /// The live slot of `key` if it holds a string; WRONGTYPE if it holds something else.
     fn live_string(&self, key: &[u8], now: i64) -> Result<Option<&Slot>, CommandError> {
-        match self.live(key, now) {
-            Some(e) if e.value_type() != ValueType::String => Err(CommandError::WrongType),
-            found => Ok(found),
-        }
+        self.live_typed(key, now, ValueType::String)
     }
 
     /// The live slot of `key` if it holds a hash; WRONGTYPE if it holds something else.
     fn live_hash(&self, key: &[u8], now: i64) -> Result<Option<&Slot>, CommandError> {
+        self.live_typed(key, now, ValueType::Hash)
+    }
+
+    /// The live slot of `key` if it holds a list; WRONGTYPE if it holds something else.
+    fn live_list(&self, key: &[u8], now: i64) -> Result<Option<&Slot>, CommandError> {
+        self.live_typed(key, now, ValueType::List)
+    }
+
+    /// The live slot of `key` if its value is of `value_type`; WRONGTYPE if it is not.
+    fn live_typed(
+        &self,
+        key: &[u8],
+        now: i64,
+        value_type: ValueType,
+    ) -> Result<Option<&Slot>, CommandError> {
         match self.live(key, now) {
-            Some(e) if e.value_type() != ValueType::Hash => Err(CommandError::WrongType),
+            Some(e) if e.value_type() != value_type => Err(CommandError::WrongType),
             found => Ok(found),
         }
     }
@@ -586,12 +601,18 @@ impl KvState {
     /// Replaces the fields of the hash at `key` with the buffer `fields` (see `kv::hash`),
     /// keeping its expiry; an empty buffer deletes the key, as Redis never keeps an empty hash.
     fn store_hash(&mut self, key: &[u8], fields: &[u8], now: i64) {
-        if fields.is_empty() {
+        self.store_parts(key, fields, ValueType::Hash, now);
+    }
+
+    /// Replaces the value at `key` with the packed buffer `parts` of a hash or list, keeping
+    /// the key's expiry; an empty buffer deletes the key (Redis keeps no empty hash or list).
+    fn store_parts(&mut self, key: &[u8], parts: &[u8], value_type: ValueType, now: i64) {
+        if parts.is_empty() {
             self.delete(key, now);
             return;
         }
         let expire = self.live(key, now).and_then(Slot::expire_at_ms);
-        self.store_typed(key, fields, ValueType::Hash, expire, now);
+        self.store_typed(key, parts, value_type, expire, now);
     }
 
     /// Changes the expiry of a live key (`None` persists it).
@@ -841,6 +862,143 @@ impl KvState {
                 let (fields, _) = hash::with_set(old, &[(field, &text)]);
                 self.store_hash(key, &fields, now);
                 Ok(reply::bulk(text))
+            }
+            Command::Push {
+                key,
+                elements,
+                head,
+                existing_only,
+            } => {
+                let old = self.live_list(key, now)?;
+                if *existing_only && old.is_none() {
+                    return Ok(reply::integer(0));
+                }
+                let current = old.map_or_else(Vec::new, |e| list::elements(e.value()));
+                let new: Vec<&[u8]> = elements.iter().map(Bytes::as_ref).collect();
+                let parts = list::pack(&list::pushed(&current, &new, *head));
+                let len = current.len() + new.len();
+                self.store_parts(key, &parts, ValueType::List, now);
+                Ok(reply::integer(len as i64))
+            }
+            Command::Pop { key, head, count } => {
+                let Some(e) = self.live_list(key, now)? else {
+                    return Ok(match count {
+                        Some(_) => reply::null_array(),
+                        None => reply::null(),
+                    });
+                };
+                let items = list::elements(e.value());
+                let n = count.unwrap_or(1).min(items.len());
+                let (taken, rest): (Vec<&[u8]>, Vec<&[u8]>) = if *head {
+                    (items[..n].to_vec(), items[n..].to_vec())
+                } else {
+                    let split = items.len() - n;
+                    (
+                        items[split..].iter().rev().copied().collect(),
+                        items[..split].to_vec(),
+                    )
+                };
+                let mut popped: Vec<pb::Reply> = taken
+                    .iter()
+                    .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
+                    .collect();
+                let parts = list::pack(&rest);
+                if n > 0 {
+                    self.store_parts(key, &parts, ValueType::List, now);
+                }
+                Ok(match count {
+                    Some(_) => reply::array(popped),
+                    None => popped.pop().unwrap_or_else(reply::null),
+                })
+            }
+            Command::LSet(key, index, element) => {
+                let Some(e) = self.live_list(key, now)? else {
+                    return Err(CommandError::NoSuchKey);
+                };
+                let index = command::parse_i64(index)?;
+                let mut items = list::elements(e.value());
+                let at = list::position(items.len(), index).ok_or(CommandError::IndexOutOfRange)?;
+                items[at] = element;
+                let parts = list::pack(&items);
+                self.store_parts(key, &parts, ValueType::List, now);
+                Ok(reply::ok())
+            }
+            Command::LRem(key, count, element) => {
+                let Some(e) = self.live_list(key, now)? else {
+                    return Ok(reply::integer(0));
+                };
+                let (rest, gone) = list::removed(&list::elements(e.value()), *count, element);
+                if gone > 0 {
+                    let parts = list::pack(&rest);
+                    self.store_parts(key, &parts, ValueType::List, now);
+                }
+                Ok(reply::integer(gone as i64))
+            }
+            Command::LTrim(key, start, stop) => {
+                let Some(e) = self.live_list(key, now)? else {
+                    return Ok(reply::ok());
+                };
+                let items = list::elements(e.value());
+                let kept = match list::range(items.len(), *start, *stop) {
+                    Some((first, last)) => &items[first..=last],
+                    None => &[][..],
+                };
+                if kept.len() < items.len() {
+                    let parts = list::pack(kept);
+                    self.store_parts(key, &parts, ValueType::List, now);
+                }
+                Ok(reply::ok())
+            }
+            Command::LInsert {
+                key,
+                before,
+                pivot,
+                element,
+            } => {
+                let Some(e) = self.live_list(key, now)? else {
+                    return Ok(reply::integer(0));
+                };
+                let mut items = list::elements(e.value());
+                let Some(at) = items.iter().position(|x| *x == pivot.as_ref()) else {
+                    return Ok(reply::integer(-1));
+                };
+                items.insert(if *before { at } else { at + 1 }, element);
+                let len = items.len();
+                let parts = list::pack(&items);
+                self.store_parts(key, &parts, ValueType::List, now);
+                Ok(reply::integer(len as i64))
+            }
+            Command::LMove {
+                from,
+                to,
+                from_head,
+                to_head,
+            } => {
+                let Some(source) = self.live_list(from, now)? else {
+                    return Ok(reply::null());
+                };
+                let mut items = list::elements(source.value());
+                let destination = self.live_list(to, now)?;
+                let Some(element) = (if *from_head {
+                    (!items.is_empty()).then(|| items.remove(0))
+                } else {
+                    items.pop()
+                }) else {
+                    return Ok(reply::null());
+                };
+                let moved = Bytes::copy_from_slice(element);
+                if from == to {
+                    // A rotation: the element goes back onto the same list.
+                    let parts = list::pack(&list::pushed(&items, &[element], *to_head));
+                    self.store_parts(from, &parts, ValueType::List, now);
+                    return Ok(reply::bulk(moved));
+                }
+                let target = destination.map_or_else(Vec::new, |e| list::elements(e.value()));
+                let target = list::pack(&list::pushed(&target, &[element], *to_head));
+                let source = list::pack(&items);
+                self.store_parts(from, &source, ValueType::List, now);
+                self.store_parts(to, &target, ValueType::List, now);
+                Ok(reply::bulk(moved))
             }
             Command::Del(keys) => {
                 let n = keys.iter().filter(|k| self.delete(k, now)).count();
@@ -1155,6 +1313,16 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::null());
                 };
+                if e.value_type() == ValueType::List {
+                    match query {
+                        // Redis 7.0 keeps every list as a quicklist.
+                        ObjectQuery::Encoding => {
+                            return Ok(reply::bulk(Bytes::from_static(b"quicklist")));
+                        }
+                        ObjectQuery::RefCount => return Ok(reply::integer(1)),
+                        ObjectQuery::IdleTime | ObjectQuery::Freq => {}
+                    }
+                }
                 if e.value_type() == ValueType::Hash {
                     match query {
                         ObjectQuery::Encoding if hash::is_listpack(e.value()) => {
@@ -1303,6 +1471,61 @@ impl KvState {
             } => {
                 let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
                 random_fields(fields, *seed, *count, *with_values)
+            }
+            Command::LLen(key) => {
+                let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
+                reply::integer(list::elements(parts).len() as i64)
+            }
+            Command::LRange(key, start, stop) => {
+                let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
+                let items = list::elements(parts);
+                let selected = match list::range(items.len(), *start, *stop) {
+                    Some((first, last)) => &items[first..=last],
+                    None => &[][..],
+                };
+                reply::array(
+                    selected
+                        .iter()
+                        .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
+                        .collect(),
+                )
+            }
+            Command::LIndex(key, index) => {
+                let Some(e) = self.live_list(key, now)? else {
+                    return Ok(reply::null());
+                };
+                let index = command::parse_i64(index)?;
+                let items = list::elements(e.value());
+                reply::bulk_or_null(
+                    list::position(items.len(), index).map(|at| Bytes::copy_from_slice(items[at])),
+                )
+            }
+            Command::LPos {
+                key,
+                element,
+                rank,
+                count,
+                max_len,
+            } => {
+                let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
+                let items = list::elements(parts);
+                let wanted = match count {
+                    Some(0) => usize::MAX,
+                    Some(n) => *n,
+                    None => 1,
+                };
+                let found = list::positions(&items, element, *rank, wanted, *max_len);
+                match count {
+                    Some(_) => reply::array(
+                        found
+                            .into_iter()
+                            .map(|i| reply::integer(i as i64))
+                            .collect(),
+                    ),
+                    None => found
+                        .first()
+                        .map_or_else(reply::null, |&i| reply::integer(i as i64)),
+                }
             }
             Command::Version(keys) => reply::array(
                 keys.iter()
@@ -1582,11 +1805,15 @@ const ENTRY_VALUE_TYPE: u32 = 5;
 /// `KvSnapshotEntry.value_type` of a hash (a string's is 0, left out).
 const VALUE_TYPE_HASH: u64 = 1;
 
+/// `KvSnapshotEntry.value_type` of a list.
+const VALUE_TYPE_LIST: u64 = 2;
+
 /// The `value_type` a snapshot entry of this type carries.
 fn value_type_code(value_type: ValueType) -> u64 {
     match value_type {
         ValueType::String => 0,
         ValueType::Hash => VALUE_TYPE_HASH,
+        ValueType::List => VALUE_TYPE_LIST,
     }
 }
 
@@ -1595,6 +1822,7 @@ fn type_name(value_type: ValueType) -> &'static str {
     match value_type {
         ValueType::String => "string",
         ValueType::Hash => "hash",
+        ValueType::List => "list",
     }
 }
 
@@ -1933,20 +2161,84 @@ mod tests {
     }
 
     #[test]
+    fn lists() {
+        table(&[
+            ("rpush l b c", ":2"),
+            ("lpush l a z", ":4"),
+            ("lrange l 0 -1", "[\"z\" \"a\" \"b\" \"c\"]"),
+            ("lpop l", "\"z\""),
+            ("rpop l 2", "[\"c\" \"b\"]"),
+            ("rpushx l x", ":2"),
+            ("lpushx nope x", ":0"),
+            ("exists nope", ":0"),
+            ("llen l", ":2"),
+            ("lindex l -1", "\"x\""),
+            ("lindex l 5", "nil"),
+            ("lset l 0 A", "OK"),
+            ("lset l 9 A", "!ERR index out of range"),
+            ("lset nope 0 A", "!ERR no such key"),
+            ("linsert l before x m", ":3"),
+            ("linsert l after zz m", ":-1"),
+            ("rpush l m m", ":5"),
+            ("lpos l m", ":1"),
+            ("lpos l m rank -1", ":4"),
+            ("lpos l m count 0", "[:1 :3 :4]"),
+            (
+                "lpos l m rank 0",
+                "!ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+            ),
+            ("lrem l -2 m", ":2"),
+            ("lrange l 0 -1", "[\"A\" \"m\" \"x\"]"),
+            ("lmove l l left right", "\"A\""),
+            ("lrange l 0 -1", "[\"m\" \"x\" \"A\"]"),
+            ("rpoplpush l other", "\"A\""),
+            ("lrange other 0 -1", "[\"A\"]"),
+            ("ltrim l 5 10", "OK"),
+            ("exists l", ":0"),
+            ("lpop l", "nil"),
+            ("lpop l 1", "nilarray"),
+            ("type other", "list"),
+            (
+                "get other",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            ("set s v", "OK"),
+            (
+                "lpush s x",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "lmove other s left left",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            ("lrange other 0 -1", "[\"A\"]"),
+            ("lpop other 5", "[\"A\"]"),
+            ("exists other", ":0"),
+        ]);
+    }
+
+    #[test]
     fn hashes_survive_snapshots_and_keep_their_type() {
         let mut s = KvState::new();
-        run(&mut s, 1, &["hset h f v g w", "set s x", "pexpireat h 99"]);
+        run(
+            &mut s,
+            1,
+            &["hset h f v g w", "set s x", "pexpireat h 99", "rpush l a b"],
+        );
         let mut copy = KvState::new();
         copy.restore(&s.snapshot()).unwrap();
         assert_eq!(copy.digest(), s.digest());
         assert_eq!(read(&copy, 2, "hgetall h"), "{\"f\" \"v\" \"g\" \"w\"}");
         assert_eq!(read(&copy, 2, "pttl h"), ":97");
         assert_eq!(read(&copy, 2, "type s"), "string");
+        assert_eq!(read(&copy, 2, "lrange l 0 -1"), "[\"a\" \"b\"]");
         // The same bytes as a string and as a hash digest differently.
         let mut other = KvState::new();
         let bytes = hash::encode(&[(b"f", b"v"), (b"g", b"w")]);
         other.store(b"h", Bytes::from(bytes), Some(99), 1);
         other.store(b"s", Bytes::from_static(b"x"), None, 1);
+        let list = list::pack(&[b"a", b"b"]);
+        other.store_typed(b"l", &list, ValueType::List, None, 1);
         assert_ne!(other.digest(), s.digest());
     }
 
@@ -2628,6 +2920,19 @@ mod tests {
             "append",
             "type",
             "1.5",
+            "lpush",
+            "rpop",
+            "lrange",
+            "lset",
+            "lrem",
+            "ltrim",
+            "linsert",
+            "before",
+            "lpos",
+            "rank",
+            "lmove",
+            "left",
+            "right",
         ];
         let mut s = KvState::new();
         let mut seed = 7u64;
@@ -2890,7 +3195,8 @@ mod tests {
                 0 => format!("set key:{i} {}", "x".repeat(i % 300)),
                 1 => format!("set key:{i} v px {}", i * 1000),
                 2 => format!("del key:{}", i - 2),
-                3 => format!("hset key:{i} f {i} g {}", "y".repeat(i % 200)),
+                3 if i % 2 == 0 => format!("hset key:{i} f {i} g {}", "y".repeat(i % 200)),
+                3 => format!("rpush key:{i} {i} {}", "y".repeat(i % 200)),
                 _ => format!("set key:{i} -"),
             })
             .collect();

@@ -53,17 +53,33 @@ const MIN_BITS: u32 = 3;
 /// `i64::MIN` because a key whose expiry is not after the clock is deleted, not stored.
 const NO_EXPIRY: i64 = i64::MIN;
 
-/// Set in [`Slot::key_len`] for a hash value; keys are far shorter than 2^31 bytes.
-const HASH_FLAG: u32 = 1 << 31;
+/// The top two bits of [`Slot::key_len`] hold the value's type; keys are far shorter than
+/// 2^30 bytes.
+const TYPE_SHIFT: u32 = 30;
 
-/// What a stored value is. A hash keeps its fields and values in one buffer (see
-/// `kv::hash`); the table only needs to tell the types apart.
+/// The bits of [`Slot::key_len`] that hold the key's length.
+const KEY_LEN_MASK: u32 = (1 << TYPE_SHIFT) - 1;
+
+/// What a stored value is. Hashes and lists keep their parts in one buffer (see `kv::hash`
+/// and `kv::list`); the table only needs to tell the types apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueType {
     /// A string (also what the bit commands work on).
     String,
     /// A hash of fields to values.
     Hash,
+    /// A list of elements.
+    List,
+}
+
+impl ValueType {
+    fn bits(self) -> u32 {
+        match self {
+            ValueType::String => 0,
+            ValueType::Hash => 1 << TYPE_SHIFT,
+            ValueType::List => 2 << TYPE_SHIFT,
+        }
+    }
 }
 
 /// One stored key: its hash, key and value bytes, type, expiry and WATCH version.
@@ -73,7 +89,7 @@ pub(super) struct Slot {
     hash: u64,
     /// The key's bytes followed by the value's bytes.
     data: Box<[u8]>,
-    /// Length of the key at the start of `data`, with [`HASH_FLAG`] set for a hash value.
+    /// Length of the key at the start of `data`, with the value's type in the top two bits.
     key_len: u32,
     /// The next slot of the same chain (or of the free list); [`NIL`] at the end.
     next: u32,
@@ -101,16 +117,16 @@ impl Slot {
 
     /// The value's type.
     pub(super) fn value_type(&self) -> ValueType {
-        if self.key_len & HASH_FLAG == 0 {
-            ValueType::String
-        } else {
-            ValueType::Hash
+        match self.key_len >> TYPE_SHIFT {
+            0 => ValueType::String,
+            1 => ValueType::Hash,
+            _ => ValueType::List,
         }
     }
 
     /// Where the key ends in `data`.
     fn key_end(&self) -> usize {
-        (self.key_len & !HASH_FLAG) as usize
+        (self.key_len & KEY_LEN_MASK) as usize
     }
 
     /// Absolute expiry in Unix ms; `None` for a key without a TTL.
@@ -359,7 +375,7 @@ impl Table {
     /// [`Table::insert`] for a value of any type.
     ///
     /// # Panics
-    /// If the table would hold more than `u32::MAX - 1` slots, or the key is 2 GiB or longer.
+    /// If the table would hold more than `u32::MAX - 1` slots, or the key is 1 GiB or longer.
     pub(super) fn insert_typed(
         &mut self,
         key: &[u8],
@@ -370,12 +386,9 @@ impl Table {
     ) -> Option<Option<i64>> {
         let key_len = u32::try_from(key.len())
             .ok()
-            .filter(|&n| n & HASH_FLAG == 0)
+            .filter(|&n| n <= KEY_LEN_MASK)
             .expect("keys are limited to 512 MB");
-        let key_len = match value_type {
-            ValueType::String => key_len,
-            ValueType::Hash => key_len | HASH_FLAG,
-        };
+        let key_len = key_len | value_type.bits();
         let hash = self.hash(key);
         let data = concat(key, value);
         let expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);

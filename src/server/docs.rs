@@ -54,6 +54,8 @@ pub enum Group {
     PubSub,
     /// Hash values: HSET, HGET, HGETALL, ...
     Hash,
+    /// List values: LPUSH, LRANGE, LPOP, ...
+    List,
 }
 
 impl Group {
@@ -69,6 +71,7 @@ impl Group {
             Group::Bitmap => "bitmap",
             Group::PubSub => "pubsub",
             Group::Hash => "hash",
+            Group::List => "list",
         }
     }
 }
@@ -140,7 +143,7 @@ const fn doc(
 }
 
 use Group::{
-    Bitmap, Cluster, Connection, Generic, Hash, PubSub, Server, String as Str, Transactions,
+    Bitmap, Cluster, Connection, Generic, Hash, List, PubSub, Server, String as Str, Transactions,
 };
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
@@ -167,6 +170,18 @@ const HASH_WRITE: &str =
 
 /// What reading a hash costs: a field is found by walking the buffer.
 const HASH_SIZE: &str = "O(N) where N is the size of the hash";
+
+/// What a write to a list costs: raft-kv keeps each list in one buffer, its elements one after
+/// another, and a write rebuilds it, even one that only adds or removes at an end.
+const LIST_WRITE: &str = "O(N) where N is the length of the list, which raft-kv keeps in one \
+     buffer that a write rebuilds";
+
+/// What reading a list costs: an index or a match is found by walking the buffer.
+const LIST_SIZE: &str = "O(N) where N is the length of the list";
+
+/// What LMOVE and RPOPLPUSH cost: both lists are rebuilt.
+const LIST_MOVE: &str = "O(N+M) where N and M are the lengths of the source and destination \
+     lists, which raft-kv keeps in buffers that a write rebuilds";
 
 /// Every documented command and subcommand, sorted by name.
 #[rustfmt::skip]
@@ -388,6 +403,47 @@ pub const DOCS: &[Doc] = &[
         "Lists every key whose name matches a glob pattern; prefer SCAN on large databases."),
     doc("lastsave", Server, "1.0.0", O1, "",
         "Returns a Unix time in seconds; raft-kv syncs its log on every write, so it is now."),
+    doc("lindex", List, "1.0.0", LIST_SIZE, "key:key index:integer",
+        "Returns the element at an index of a list, counting from 0 at the head or from -1 at \
+         the tail; nil when the index or the key is missing."),
+    doc("linsert", List, "2.2.0", LIST_WRITE, "key:key where=(BEFORE|AFTER) pivot element",
+        "Inserts an element just before or after the first occurrence of a pivot in a list and \
+         answers the new length, -1 when the pivot is missing and 0 when the key is."),
+    doc("llen", List, "1.0.0", LIST_SIZE, "key:key",
+        "Returns how many elements a list has, 0 when the key is missing."),
+    doc("lmove", List, "6.2.0", LIST_MOVE,
+        "source:key destination:key wherefrom=(LEFT|RIGHT) whereto=(LEFT|RIGHT)",
+        "Takes an element from the head or tail of one list, pushes it onto the head or tail \
+         of another list or of the same one, and answers it; nil when the source is missing."),
+    doc("lpop", List, "1.0.0", LIST_WRITE, "key:key [count:integer]",
+        "Removes and returns the first element of a list, or an array of up to a count of \
+         them; taking the last element removes the key.")
+        .history(&[("6.2.0", "Gained the count argument.")]),
+    doc("lpos", List, "6.0.6", LIST_SIZE,
+        "key:key element [RANK rank:integer] [COUNT num-matches:integer] [MAXLEN len:integer]",
+        "Answers where an element occurs in a list: the index of its first match, or of the \
+         match RANK picks (negative ranks count from the tail), or COUNT matches as an array \
+         (0 for all), looking at no more than MAXLEN elements."),
+    doc("lpush", List, "1.0.0", LIST_WRITE, "key:key element...",
+        "Adds elements to the head of a list one at a time, so that they end up in reverse \
+         order, creating the key when it is missing, and answers the new length.")
+        .history(&[("2.4.0", "Takes several elements.")]),
+    doc("lpushx", List, "2.2.0", LIST_WRITE, "key:key element...",
+        "Adds elements to the head of a list only when the list exists, answering the new \
+         length, or 0 when the key is missing.")
+        .history(&[("4.0.0", "Takes several elements.")]),
+    doc("lrange", List, "1.0.0", LIST_SIZE, "key:key start:integer stop:integer",
+        "Returns the elements of a list between two inclusive indexes; negative ones count from \
+         the tail, and a range past either end is cut to the list."),
+    doc("lrem", List, "1.0.0", LIST_WRITE, "key:key count:integer element",
+        "Removes elements equal to a value from a list, the first count of them (the last ones \
+         for a negative count, every one for 0), and answers how many it removed."),
+    doc("lset", List, "1.0.0", LIST_WRITE, "key:key index:integer element",
+        "Replaces the element at an index of a list; a missing key or an index past either end \
+         is an error."),
+    doc("ltrim", List, "1.0.0", LIST_WRITE, "key:key start:integer stop:integer",
+        "Keeps only the elements of a list between two inclusive indexes, removing the key when \
+         none remain."),
     doc("memory", Server, "4.0.0", "Depends on subcommand.",
         "(USAGE key:key [SAMPLES count:integer]|HELP)",
         "Memory introspection; raft-kv has USAGE, the bytes a key takes on this node as it \
@@ -472,6 +528,22 @@ pub const DOCS: &[Doc] = &[
         .history(&[("3.2.0", "Renaming a key to itself answers 0 instead of an error.")]),
     doc("reset", Connection, "6.2.0", O1, "",
         "Returns the connection to its first state: no transaction, no name, RESP2."),
+    doc("rpop", List, "1.0.0", LIST_WRITE, "key:key [count:integer]",
+        "Removes and returns the last element of a list, or an array of up to a count of them \
+         from the tail; taking the last element removes the key.")
+        .history(&[("6.2.0", "Gained the count argument.")]),
+    doc("rpoplpush", List, "1.2.0", LIST_MOVE, "source:key destination:key",
+        "Takes the last element of a list, pushes it onto the head of another (or of the same \
+         one, rotating it) and answers it; nil when the source is missing.")
+        .deprecated("6.2.0", "`LMOVE` with the `RIGHT` and `LEFT` arguments"),
+    doc("rpush", List, "1.0.0", LIST_WRITE, "key:key element...",
+        "Adds elements to the tail of a list in the order given, creating the key when it is \
+         missing, and answers the new length.")
+        .history(&[("2.4.0", "Takes several elements.")]),
+    doc("rpushx", List, "2.2.0", LIST_WRITE, "key:key element...",
+        "Adds elements to the tail of a list only when the list exists, answering the new \
+         length, or 0 when the key is missing.")
+        .history(&[("4.0.0", "Takes several elements.")]),
     doc("scan", Generic, "2.8.0",
         "O(1) per call; O(N) for a whole iteration, where N is the number of keys",
         "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",
@@ -535,7 +607,7 @@ pub const DOCS: &[Doc] = &[
         "Tells how many seconds a key has left; -1 without expiry, -2 without the key.")
         .history(TTL_HISTORY),
     doc("type", Generic, "1.0.0", O1, "key:key",
-        "Names the type of the value at a key: string or hash, or none when it is missing."),
+        "Names the type of the value at a key: string, hash or list, or none when it is missing."),
     doc("unlink", Generic, "4.0.0", "O(1) per key", "key:key...",
         "Removes keys like DEL and answers how many existed."),
     doc("unsubscribe", PubSub, "2.0.0", "O(N) where N is the number of channels",
@@ -1145,6 +1217,40 @@ mod tests {
         let hmset = find("hmset").unwrap();
         assert_eq!(hmset.doc_flags, ["deprecated"]);
         assert_eq!(hmset.group.as_str(), "hash");
+    }
+
+    #[test]
+    fn list_entries_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        assert_eq!(
+            show_doc("lpos"),
+            "key:key key=0, element:string, rank:integer token=RANK optional, \
+             num-matches:integer token=COUNT optional, len:integer token=MAXLEN optional"
+        );
+        assert_eq!(
+            show_doc("lmove"),
+            "source:key key=0, destination:key key=1, \
+             wherefrom:oneof {left:pure-token token=LEFT, right:pure-token token=RIGHT}, \
+             whereto:oneof {left:pure-token token=LEFT, right:pure-token token=RIGHT}"
+        );
+        assert_eq!(
+            show_doc("linsert"),
+            "key:key key=0, where:oneof {before:pure-token token=BEFORE, \
+             after:pure-token token=AFTER}, pivot:string, element:string"
+        );
+        assert_eq!(show_doc("lpop"), "key:key key=0, count:integer optional");
+        assert_eq!(show_doc("lpush"), "key:key key=0, element:string multiple");
+        let rpoplpush = find("rpoplpush").unwrap();
+        assert_eq!(rpoplpush.doc_flags, ["deprecated"]);
+        assert_eq!(
+            rpoplpush.deprecated,
+            Some(("6.2.0", "`LMOVE` with the `RIGHT` and `LEFT` arguments"))
+        );
+        assert_eq!(
+            show(&parse(rpoplpush.syntax).unwrap()),
+            "source:key key=0, destination:key key=1"
+        );
+        assert_eq!(rpoplpush.group.as_str(), "list");
     }
 
     #[test]
