@@ -74,6 +74,7 @@ fn scripts_match_reference_redis() {
         ("pubsub", scripts::PUBSUB),
         ("hashes", scripts::HASHES),
         ("lists", scripts::LISTS),
+        ("sets", scripts::SETS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -132,6 +133,11 @@ fn hash_commands() {
 #[test]
 fn list_commands() {
     run_on_cluster("lists", scripts::LISTS);
+}
+
+#[test]
+fn set_commands() {
+    run_on_cluster("sets", scripts::SETS);
 }
 
 #[test]

@@ -10,6 +10,7 @@
 use bytes::Bytes;
 
 use super::longdouble::LongDouble;
+pub use super::set::SetOp;
 
 /// Largest string value, in bytes, like Redis's default `proto-max-bulk-len`.
 pub const MAX_STRING_BYTES: usize = 512 * 1024 * 1024;
@@ -17,6 +18,12 @@ pub const MAX_STRING_BYTES: usize = 512 * 1024 * 1024;
 /// Name of the internal read that HRANDFIELD becomes: `__HRANDFIELD seed key [count
 /// [WITHVALUES]]`, with a seed the server draws.
 pub const HRANDFIELD: &str = "__HRANDFIELD";
+
+/// Name of the internal write that SPOP becomes: `__SPOP seed key [count]`.
+pub const SPOP: &str = "__SPOP";
+
+/// Name of the internal read that SRANDMEMBER becomes: `__SRANDMEMBER seed key [count]`.
+pub const SRANDMEMBER: &str = "__SRANDMEMBER";
 
 /// Name of the internal write that deletes keys whose expiry time has passed.
 pub const PURGE: &str = "__PURGE";
@@ -198,6 +205,8 @@ pub const COMMANDS: &[Spec] = &[
     spec("__keyspace", 1, Read, (0, 0, 0)),
     spec("__purge", -1, Write, (1, -1, 1)),
     spec("__randomkey", 2, Read, (0, 0, 0)),
+    spec("__spop", -3, Write, (2, 2, 1)),
+    spec("__srandmember", -3, Read, (2, 2, 1)),
     spec("__version", -2, Read, (1, -1, 1)),
     spec("append", 3, Write, (1, 1, 1)),
     spec("bitcount", -2, Read, (1, 1, 1)),
@@ -272,15 +281,32 @@ pub const COMMANDS: &[Spec] = &[
     spec("rpoplpush", 3, Write, (1, 2, 1)),
     spec("rpush", -3, Write, (1, 1, 1)),
     spec("rpushx", -3, Write, (1, 1, 1)),
+    spec("sadd", -3, Write, (1, 1, 1)),
     spec("scan", -2, Read, (0, 0, 0)),
+    spec("scard", 2, Read, (1, 1, 1)),
+    spec("sdiff", -2, Read, (1, -1, 1)),
+    spec("sdiffstore", -3, Write, (1, -1, 1)),
     spec("set", -3, Write, (1, 1, 1)),
     spec("setbit", 4, Write, (1, 1, 1)),
     spec("setex", 4, Write, (1, 1, 1)),
     spec("setnx", 3, Write, (1, 1, 1)),
     spec("setrange", 4, Write, (1, 1, 1)),
+    spec("sinter", -2, Read, (1, -1, 1)),
+    spec("sintercard", -3, Read, (0, 0, 0)),
+    spec("sinterstore", -3, Write, (1, -1, 1)),
+    spec("sismember", 3, Read, (1, 1, 1)),
+    spec("smembers", 2, Read, (1, 1, 1)),
+    spec("smismember", -3, Read, (1, 1, 1)),
+    spec("smove", 4, Write, (1, 2, 1)),
+    spec("spop", -2, Write, (1, 1, 1)),
     spec("spublish", 3, Write, (1, 1, 1)),
+    spec("srandmember", -2, Read, (1, 1, 1)),
+    spec("srem", -3, Write, (1, 1, 1)),
+    spec("sscan", -3, Read, (1, 1, 1)),
     spec("strlen", 2, Read, (1, 1, 1)),
     spec("substr", 4, Read, (1, 1, 1)),
+    spec("sunion", -2, Read, (1, -1, 1)),
+    spec("sunionstore", -3, Write, (1, -1, 1)),
     spec("touch", -2, Read, (1, -1, 1)),
     spec("ttl", 2, Read, (1, 1, 1)),
     spec("type", 2, Read, (1, 1, 1)),
@@ -710,6 +736,70 @@ pub enum Command {
         /// Push at the head (LEFT) rather than the tail.
         to_head: bool,
     },
+    /// `SADD key member...`.
+    SAdd(Bytes, Vec<Bytes>),
+    /// `SREM key member...`.
+    SRem(Bytes, Vec<Bytes>),
+    /// `SMEMBERS key`.
+    SMembers(Bytes),
+    /// `SISMEMBER key member`.
+    SIsMember(Bytes, Bytes),
+    /// `SMISMEMBER key member...`.
+    SMIsMember(Bytes, Vec<Bytes>),
+    /// `SCARD key`.
+    SCard(Bytes),
+    /// `SPOP key [count]`, with the seed the server drew (0 as a client sent it).
+    SPop {
+        /// The set.
+        key: Bytes,
+        /// Seed of the pick.
+        seed: u64,
+        /// The count, if given: the reply is then an array.
+        count: Option<usize>,
+    },
+    /// `SRANDMEMBER key [count]`, seeded like SPOP.
+    SRandMember {
+        /// The set.
+        key: Bytes,
+        /// Seed of the pick.
+        seed: u64,
+        /// The count, if given: distinct members when positive, repeats allowed when negative.
+        count: Option<i64>,
+    },
+    /// `SMOVE source destination member`.
+    SMove {
+        /// The set taken from.
+        from: Bytes,
+        /// The set added to.
+        to: Bytes,
+        /// The member moved.
+        member: Bytes,
+    },
+    /// `SINTER`, `SUNION`, `SDIFF` and their `...STORE` forms.
+    SetOp {
+        /// What is computed.
+        op: SetOp,
+        /// The sets, a missing key being an empty set.
+        keys: Vec<Bytes>,
+        /// The `...STORE` destination.
+        store: Option<Bytes>,
+    },
+    /// `SINTERCARD numkeys key... [LIMIT limit]`.
+    SInterCard {
+        /// The sets.
+        keys: Vec<Bytes>,
+        /// Stop counting here (0: no limit).
+        limit: usize,
+    },
+    /// `SSCAN key cursor [MATCH pattern] [COUNT count]`.
+    SScan {
+        /// The set.
+        key: Bytes,
+        /// Members that match this glob, if given.
+        pattern: Option<Bytes>,
+        /// What is wrong with the options, reported only when the key holds a set.
+        options_error: Option<CommandError>,
+    },
     /// `GET key`.
     Get(Bytes),
     /// `MGET key...`.
@@ -1035,6 +1125,50 @@ impl Command {
                 }
             }
             "hsetnx" => Command::HSetNx(a[0].clone(), a[1].clone(), a[2].clone()),
+            "sadd" => Command::SAdd(a[0].clone(), a[1..].to_vec()),
+            "srem" => Command::SRem(a[0].clone(), a[1..].to_vec()),
+            "smembers" => Command::SMembers(a[0].clone()),
+            "sismember" => Command::SIsMember(a[0].clone(), a[1].clone()),
+            "smismember" => Command::SMIsMember(a[0].clone(), a[1..].to_vec()),
+            "scard" => Command::SCard(a[0].clone()),
+            "spop" => parse_spop(0, a)?,
+            "__spop" => parse_spop(parse_seed(&a[0])?, &a[1..])?,
+            "srandmember" => parse_srandmember(0, a)?,
+            "__srandmember" => parse_srandmember(parse_seed(&a[0])?, &a[1..])?,
+            "smove" => Command::SMove {
+                from: a[0].clone(),
+                to: a[1].clone(),
+                member: a[2].clone(),
+            },
+            "sinter" | "sunion" | "sdiff" | "sinterstore" | "sunionstore" | "sdiffstore" => {
+                let op = match &spec.name[..2] {
+                    "si" => SetOp::Inter,
+                    "su" => SetOp::Union,
+                    _ => SetOp::Diff,
+                };
+                let (store, keys) = if spec.name.ends_with("store") {
+                    (Some(a[0].clone()), a[1..].to_vec())
+                } else {
+                    (None, a.to_vec())
+                };
+                Command::SetOp { op, keys, store }
+            }
+            "sintercard" => parse_sintercard(a)?,
+            "sscan" => {
+                let Command::HScan {
+                    key,
+                    pattern,
+                    options_error,
+                } = parse_hscan(a)?
+                else {
+                    return Err(CommandError::Syntax);
+                };
+                Command::SScan {
+                    key,
+                    pattern,
+                    options_error,
+                }
+            }
             "lpush" | "rpush" | "lpushx" | "rpushx" => Command::Push {
                 key: a[0].clone(),
                 elements: a[1..].to_vec(),
@@ -1425,6 +1559,81 @@ fn parse_lpos(a: &[Bytes]) -> Result<Command, CommandError> {
         count,
         max_len,
     })
+}
+
+/// The seed an internal seeded command carries.
+fn parse_seed(arg: &[u8]) -> Result<u64, CommandError> {
+    std::str::from_utf8(arg)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .ok_or(CommandError::NotInteger)
+}
+
+/// `key [count]` of SPOP.
+fn parse_spop(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
+    let count = match a {
+        [_] => None,
+        [_, count] => {
+            let n = parse_i64(count).map_err(|_| CommandError::NotPositive)?;
+            Some(usize::try_from(n).map_err(|_| CommandError::NotPositive)?)
+        }
+        _ => return Err(CommandError::Syntax),
+    };
+    Ok(Command::SPop {
+        key: a[0].clone(),
+        seed,
+        count,
+    })
+}
+
+/// `key [count]` of SRANDMEMBER.
+fn parse_srandmember(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
+    let count = match a {
+        [_] => None,
+        [_, count] => Some(parse_i64(count)?),
+        _ => return Err(CommandError::Syntax),
+    };
+    if count == Some(i64::MIN) {
+        return Err(CommandError::NotNegatable);
+    }
+    if count.is_some_and(|c| c < -MAX_RANDOM_FIELDS) {
+        return Err(CommandError::OutOfRange);
+    }
+    Ok(Command::SRandMember {
+        key: a[0].clone(),
+        seed,
+        count,
+    })
+}
+
+/// `numkeys key... [LIMIT limit]` of SINTERCARD.
+fn parse_sintercard(a: &[Bytes]) -> Result<Command, CommandError> {
+    let numkeys = parse_i64(&a[0]).unwrap_or(0);
+    if numkeys <= 0 {
+        return Err(CommandError::Message("numkeys should be greater than 0"));
+    }
+    let numkeys = usize::try_from(numkeys).unwrap_or(usize::MAX);
+    if numkeys > a.len() - 1 {
+        return Err(CommandError::Message(
+            "Number of keys can't be greater than number of args",
+        ));
+    }
+    let keys = a[1..=numkeys].to_vec();
+    let mut limit = 0;
+    let mut rest = &a[1 + numkeys..];
+    while let [opt, value, tail @ ..] = rest {
+        if !opt.eq_ignore_ascii_case(b"limit") {
+            return Err(CommandError::Syntax);
+        }
+        let negative = CommandError::Message("LIMIT can't be negative");
+        let n = parse_i64(value).map_err(|_| negative.clone())?;
+        limit = usize::try_from(n).map_err(|_| negative)?;
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        return Err(CommandError::Syntax);
+    }
+    Ok(Command::SInterCard { keys, limit })
 }
 
 /// `key [count [WITHVALUES]]` of HRANDFIELD.

@@ -1,4 +1,4 @@
-//! `KvState`: the keyspace of strings, hashes and lists, its expiry index and WATCH versions.
+//! `KvState`: the keyspace (strings, hashes, lists, sets), its expiry index and WATCH versions.
 
 use std::collections::BTreeSet;
 
@@ -14,6 +14,7 @@ use super::hash;
 use super::list;
 use super::longdouble::LongDouble;
 use super::reply;
+use super::set;
 use super::table::{Fnv, HashKey, Slot, Table, ValueType, Walked};
 use crate::pb;
 
@@ -397,6 +398,8 @@ impl KvState {
                         VALUE_TYPE_HASH => return Err(SnapshotError("malformed hash".into())),
                         VALUE_TYPE_LIST if list::is_valid(e.value) => ValueType::List,
                         VALUE_TYPE_LIST => return Err(SnapshotError("malformed list".into())),
+                        VALUE_TYPE_SET if set::is_valid(e.value) => ValueType::Set,
+                        VALUE_TYPE_SET => return Err(SnapshotError("malformed set".into())),
                         other => return Err(SnapshotError(format!("unknown value type {other}"))),
                     };
                     if state
@@ -498,6 +501,37 @@ impl KvState {
     /// The live slot of `key` if it holds a list; WRONGTYPE if it holds something else.
     fn live_list(&self, key: &[u8], now: i64) -> Result<Option<&Slot>, CommandError> {
         self.live_typed(key, now, ValueType::List)
+    }
+
+    /// The buffer of the set at `key` (empty for a missing key); WRONGTYPE for another type.
+    fn set_buffer(&self, key: &[u8], now: i64) -> Result<&[u8], CommandError> {
+        Ok(self
+            .live_typed(key, now, ValueType::Set)?
+            .map_or(&[][..], Slot::value))
+    }
+
+    /// The members of the set at `key` (none for a missing key); WRONGTYPE for another type.
+    fn set_members(&self, key: &[u8], now: i64) -> Result<Vec<&[u8]>, CommandError> {
+        Ok(self
+            .live_typed(key, now, ValueType::Set)?
+            .map_or_else(Vec::new, |e| set::members(e.value())))
+    }
+
+    /// What HSCAN or SSCAN scans: the live slot of `key` (`None` for a missing key, which
+    /// scans as empty); WRONGTYPE for another type; and, as in Redis, the options' error only
+    /// when the key holds the right type.
+    fn scanned(
+        &self,
+        key: &[u8],
+        now: i64,
+        value_type: ValueType,
+        options_error: &Option<CommandError>,
+    ) -> Result<Option<&Slot>, CommandError> {
+        let found = self.live_typed(key, now, value_type)?;
+        match options_error {
+            Some(error) if found.is_some() => Err(error.clone()),
+            _ => Ok(found),
+        }
     }
 
     /// The live slot of `key` if its value is of `value_type`; WRONGTYPE if it is not.
@@ -1000,6 +1034,93 @@ impl KvState {
                 self.store_parts(to, &target, ValueType::List, now);
                 Ok(reply::bulk(moved))
             }
+            Command::SAdd(key, given) | Command::SRem(key, given) => {
+                let old = self.set_buffer(key, now)?;
+                let current = set::members(old);
+                let given: Vec<&[u8]> = given.iter().map(Bytes::as_ref).collect();
+                let (members, changed) = if matches!(cmd, Command::SAdd(..)) {
+                    set::added(&current, &given)
+                } else {
+                    set::removed(&current, &given)
+                };
+                if changed > 0 {
+                    let parts = set::pack_after(old, members);
+                    self.store_parts(key, &parts, ValueType::Set, now);
+                }
+                Ok(reply::integer(changed as i64))
+            }
+            Command::SPop { key, seed, count } => {
+                let Some(e) = self.live_typed(key, now, ValueType::Set)? else {
+                    return Ok(match count {
+                        Some(_) => reply::array(Vec::new()),
+                        None => reply::null(),
+                    });
+                };
+                let mut members = set::members(e.value());
+                let picks = random_picks(members.len(), *seed, count.unwrap_or(1) as i64);
+                let mut popped: Vec<pb::Reply> = picks
+                    .iter()
+                    .map(|&i| reply::bulk(Bytes::copy_from_slice(members[i])))
+                    .collect();
+                let mut taken = vec![false; members.len()];
+                for &i in &picks {
+                    taken[i] = true;
+                }
+                let mut index = 0;
+                members.retain(|_| {
+                    index += 1;
+                    !taken[index - 1]
+                });
+                if !picks.is_empty() {
+                    let parts = set::pack_after(e.value(), members);
+                    self.store_parts(key, &parts, ValueType::Set, now);
+                }
+                Ok(match count {
+                    Some(_) => reply::array(popped),
+                    None => popped.pop().unwrap_or_else(reply::null),
+                })
+            }
+            Command::SMove { from, to, member } => {
+                if self.live(from, now).is_none() {
+                    return Ok(reply::integer(0));
+                }
+                let source_buf = self.set_buffer(from, now)?;
+                let target_buf = self.set_buffer(to, now)?;
+                let source = set::members(source_buf);
+                if from == to {
+                    return Ok(reply::integer(i64::from(source.contains(&member.as_ref()))));
+                }
+                let (source, removed) = set::removed(&source, &[member]);
+                if removed == 0 {
+                    return Ok(reply::integer(0));
+                }
+                let (target, _) = set::added(&set::members(target_buf), &[member]);
+                let source = set::pack_after(source_buf, source);
+                let target = set::pack_after(target_buf, target);
+                self.store_parts(from, &source, ValueType::Set, now);
+                self.store_parts(to, &target, ValueType::Set, now);
+                Ok(reply::integer(1))
+            }
+            Command::SetOp {
+                op,
+                keys,
+                store: Some(dest),
+            } => {
+                let sets = keys
+                    .iter()
+                    .map(|k| self.set_members(k, now))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let result = set::combine(*op, &sets);
+                let n = result.len();
+                let parts = set::pack(result);
+                // Like Redis's *STORE: the destination is replaced, its TTL dropped.
+                if parts.is_empty() {
+                    self.delete(dest, now);
+                } else {
+                    self.store_typed(dest, &parts, ValueType::Set, None, now);
+                }
+                Ok(reply::integer(n as i64))
+            }
             Command::Del(keys) => {
                 let n = keys.iter().filter(|k| self.delete(k, now)).count();
                 Ok(reply::integer(n as i64))
@@ -1313,6 +1434,18 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::null());
                 };
+                if e.value_type() == ValueType::Set {
+                    match query {
+                        ObjectQuery::Encoding if set::is_intset(e.value()) => {
+                            return Ok(reply::bulk(Bytes::from_static(b"intset")));
+                        }
+                        ObjectQuery::Encoding => {
+                            return Ok(reply::bulk(Bytes::from_static(b"hashtable")));
+                        }
+                        ObjectQuery::RefCount => return Ok(reply::integer(1)),
+                        ObjectQuery::IdleTime | ObjectQuery::Freq => {}
+                    }
+                }
                 if e.value_type() == ValueType::List {
                     match query {
                         // Redis 7.0 keeps every list as a quicklist.
@@ -1441,27 +1574,16 @@ impl KvState {
                 pattern,
                 options_error,
             } => {
-                let Some(e) = self.live_hash(key, now)? else {
-                    let empty = reply::array(Vec::new());
-                    return Ok(reply::array(vec![
-                        reply::bulk(Bytes::from_static(b"0")),
-                        empty,
-                    ]));
+                let Some(e) = self.scanned(key, now, ValueType::Hash, options_error)? else {
+                    return Ok(whole_scan(Vec::new()));
                 };
-                if let Some(error) = options_error {
-                    return Err(error.clone());
-                }
                 let fields = e.value();
                 let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
                 let found = hash::entries(fields)
                     .filter(|(f, _)| pattern.as_ref().is_none_or(|p| glob::matches(p, f)))
                     .flat_map(|(f, v)| [copy(f), copy(v)])
                     .collect();
-                // Like Redis for a hash in its compact encoding: everything in one call.
-                reply::array(vec![
-                    reply::bulk(Bytes::from_static(b"0")),
-                    reply::array(found),
-                ])
+                whole_scan(found)
             }
             Command::HRandField {
                 key,
@@ -1471,6 +1593,73 @@ impl KvState {
             } => {
                 let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
                 random_fields(fields, *seed, *count, *with_values)
+            }
+            Command::SMembers(key) => {
+                let members = set::ordered(self.set_members(key, now)?);
+                bulk_array(&members)
+            }
+            Command::SIsMember(key, member) => {
+                let members = self.set_members(key, now)?;
+                reply::integer(i64::from(members.contains(&member.as_ref())))
+            }
+            Command::SMIsMember(key, wanted) => {
+                let members = self.set_members(key, now)?;
+                reply::array(
+                    wanted
+                        .iter()
+                        .map(|m| reply::integer(i64::from(members.contains(&m.as_ref()))))
+                        .collect(),
+                )
+            }
+            Command::SCard(key) => reply::integer(self.set_members(key, now)?.len() as i64),
+            Command::SRandMember { key, seed, count } => {
+                let members = self.set_members(key, now)?;
+                match count {
+                    None if members.is_empty() => reply::null(),
+                    None => {
+                        let i = random_picks(members.len(), *seed, 1)[0];
+                        reply::bulk(Bytes::copy_from_slice(members[i]))
+                    }
+                    Some(count) => {
+                        let picks = random_picks(members.len(), *seed, *count);
+                        let picked: Vec<&[u8]> = picks.iter().map(|&i| members[i]).collect();
+                        bulk_array(&picked)
+                    }
+                }
+            }
+            Command::SetOp {
+                op,
+                keys,
+                store: None,
+            } => {
+                let sets = keys
+                    .iter()
+                    .map(|k| self.set_members(k, now))
+                    .collect::<Result<Vec<_>, _>>()?;
+                bulk_array(&set::ordered(set::combine(*op, &sets)))
+            }
+            Command::SInterCard { keys, limit } => {
+                let sets = keys
+                    .iter()
+                    .map(|k| self.set_members(k, now))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let n = set::combine(set::SetOp::Inter, &sets).len();
+                reply::integer(if *limit > 0 { n.min(*limit) } else { n } as i64)
+            }
+            Command::SScan {
+                key,
+                pattern,
+                options_error,
+            } => {
+                let Some(e) = self.scanned(key, now, ValueType::Set, options_error)? else {
+                    return Ok(whole_scan(Vec::new()));
+                };
+                let members = set::members(e.value())
+                    .into_iter()
+                    .filter(|m| pattern.as_ref().is_none_or(|p| glob::matches(p, m)))
+                    .map(|m| reply::bulk(Bytes::copy_from_slice(m)))
+                    .collect();
+                whole_scan(members)
             }
             Command::LLen(key) => {
                 let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
@@ -1575,36 +1764,14 @@ impl KvState {
 /// would answer alike.
 fn random_fields(fields: &[u8], seed: u64, count: Option<i64>, with_values: bool) -> pb::Reply {
     let pairs: Vec<(&[u8], &[u8])> = hash::entries(fields).collect();
-    let mut rng = seed;
-    let mut below = |n: usize| (splitmix64(&mut rng) % n as u64) as usize;
     let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
     let Some(count) = count else {
-        return match pairs.len() {
-            0 => reply::null(),
-            n => copy(pairs[below(n)].0),
+        return match random_picks(pairs.len(), seed, 1).first() {
+            Some(&i) => copy(pairs[i].0),
+            None => reply::null(),
         };
     };
-    let picks: Vec<usize> = if pairs.is_empty() {
-        Vec::new()
-    } else if count >= 0 {
-        let want = usize::try_from(count)
-            .unwrap_or(usize::MAX)
-            .min(pairs.len());
-        // A partial Fisher-Yates shuffle: `want` distinct positions in random order; the
-        // whole hash keeps its order, as Redis returns it.
-        let mut order: Vec<usize> = (0..pairs.len()).collect();
-        if want < pairs.len() {
-            for i in 0..want {
-                let j = i + below(pairs.len() - i);
-                order.swap(i, j);
-            }
-            order.truncate(want);
-        }
-        order
-    } else {
-        let n = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
-        (0..n).map(|_| below(pairs.len())).collect()
-    };
+    let picks = random_picks(pairs.len(), seed, count);
     let mut items = Vec::with_capacity(picks.len() * if with_values { 2 } else { 1 });
     for i in picks {
         items.push(copy(pairs[i].0));
@@ -1613,6 +1780,50 @@ fn random_fields(fields: &[u8], seed: u64, count: Option<i64>, with_values: bool
         }
     }
     reply::array(items)
+}
+
+/// The reply of an HSCAN or SSCAN that returns everything in one call, as Redis does for a
+/// value in a compact encoding: cursor 0 and the items.
+fn whole_scan(items: Vec<pb::Reply>) -> pb::Reply {
+    reply::array(vec![
+        reply::bulk(Bytes::from_static(b"0")),
+        reply::array(items),
+    ])
+}
+
+/// An array of bulk strings.
+fn bulk_array(items: &[&[u8]]) -> pb::Reply {
+    reply::array(
+        items
+            .iter()
+            .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
+            .collect(),
+    )
+}
+
+/// Positions picked from `len` items with `seed`, by the rule of SRANDMEMBER's and SPOP's
+/// count: distinct positions (all of them, in order, when `count` reaches `len`) for a
+/// non-negative count, `-count` positions with repeats for a negative one.
+fn random_picks(len: usize, seed: u64, count: i64) -> Vec<usize> {
+    if len == 0 {
+        return Vec::new();
+    }
+    let mut rng = seed;
+    let mut below = |n: usize| (splitmix64(&mut rng) % n as u64) as usize;
+    if count < 0 {
+        let n = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+        return (0..n).map(|_| below(len)).collect();
+    }
+    let want = usize::try_from(count).unwrap_or(usize::MAX).min(len);
+    let mut order: Vec<usize> = (0..len).collect();
+    if want < len {
+        for i in 0..want {
+            let j = i + below(len - i);
+            order.swap(i, j);
+        }
+        order.truncate(want);
+    }
+    order
 }
 
 /// One step of SplitMix64: a small, well-mixed generator for seeded picks.
@@ -1808,12 +2019,16 @@ const VALUE_TYPE_HASH: u64 = 1;
 /// `KvSnapshotEntry.value_type` of a list.
 const VALUE_TYPE_LIST: u64 = 2;
 
+/// `KvSnapshotEntry.value_type` of a set.
+const VALUE_TYPE_SET: u64 = 3;
+
 /// The `value_type` a snapshot entry of this type carries.
 fn value_type_code(value_type: ValueType) -> u64 {
     match value_type {
         ValueType::String => 0,
         ValueType::Hash => VALUE_TYPE_HASH,
         ValueType::List => VALUE_TYPE_LIST,
+        ValueType::Set => VALUE_TYPE_SET,
     }
 }
 
@@ -1823,6 +2038,7 @@ fn type_name(value_type: ValueType) -> &'static str {
         ValueType::String => "string",
         ValueType::Hash => "hash",
         ValueType::List => "list",
+        ValueType::Set => "set",
     }
 }
 
@@ -2218,12 +2434,82 @@ mod tests {
     }
 
     #[test]
+    fn sets() {
+        table(&[
+            ("sadd s 5 -3 10 0 5", ":4"),
+            ("smembers s", "[\"-3\" \"0\" \"5\" \"10\"]"),
+            ("object encoding s", "\"intset\""),
+            ("sadd s b a", ":2"),
+            ("object encoding s", "\"hashtable\""),
+            ("scard s", ":6"),
+            ("sismember s a", ":1"),
+            ("smismember s a zz", "[:1 :0]"),
+            ("srem s a b zz", ":2"),
+            ("sadd t 0 5 7", ":3"),
+            ("sinter s t", "[\"0\" \"5\"]"),
+            ("sunion s t nope", "[\"-3\" \"0\" \"5\" \"7\" \"10\"]"),
+            ("sdiff s t", "[\"-3\" \"10\"]"),
+            ("sintercard 2 s t limit 1", ":1"),
+            ("sintercard 0 s", "!ERR numkeys should be greater than 0"),
+            ("sinterstore d s t", ":2"),
+            ("smembers d", "[\"0\" \"5\"]"),
+            ("sdiffstore d t t", ":0"),
+            ("exists d", ":0"),
+            ("smove s t 10", ":1"),
+            ("smove s t 10", ":0"),
+            ("smove nope t 10", ":0"),
+            ("sscan t 0 match 1*", "[\"0\" [\"10\"]]"),
+            ("__spop 1 t 10", "[\"0\" \"5\" \"7\" \"10\"]"),
+            ("exists t", ":0"),
+            ("spop t", "nil"),
+            ("spop t 2", "[]"),
+            ("spop s -1", "!ERR value is out of range, must be positive"),
+            ("srandmember s 100", "[\"-3\" \"0\" \"5\"]"),
+            ("srandmember nope", "nil"),
+            ("set str v", "OK"),
+            (
+                "sadd str x",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "sunion s str",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "get s",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            ("type s", "set"),
+        ]);
+    }
+
+    #[test]
+    fn seeded_pops_agree_on_every_replica() {
+        let mut a = KvState::new();
+        let mut b = KvState::new();
+        let setup = ["sadd s a b c d e f g"];
+        run(&mut a, 1, &setup);
+        run(&mut b, 1, &setup);
+        for seed in 0..20 {
+            let pop = format!("__spop {seed} s 2");
+            assert_eq!(run(&mut a, 1, &[&pop]), run(&mut b, 1, &[&pop]));
+        }
+        assert_eq!(a.digest(), b.digest());
+    }
+
+    #[test]
     fn hashes_survive_snapshots_and_keep_their_type() {
         let mut s = KvState::new();
         run(
             &mut s,
             1,
-            &["hset h f v g w", "set s x", "pexpireat h 99", "rpush l a b"],
+            &[
+                "hset h f v g w",
+                "set s x",
+                "pexpireat h 99",
+                "rpush l a b",
+                "sadd z 2 1",
+            ],
         );
         let mut copy = KvState::new();
         copy.restore(&s.snapshot()).unwrap();
@@ -2232,6 +2518,7 @@ mod tests {
         assert_eq!(read(&copy, 2, "pttl h"), ":97");
         assert_eq!(read(&copy, 2, "type s"), "string");
         assert_eq!(read(&copy, 2, "lrange l 0 -1"), "[\"a\" \"b\"]");
+        assert_eq!(read(&copy, 2, "smembers z"), "[\"1\" \"2\"]");
         // The same bytes as a string and as a hash digest differently.
         let mut other = KvState::new();
         let bytes = hash::encode(&[(b"f", b"v"), (b"g", b"w")]);
@@ -2933,6 +3220,17 @@ mod tests {
             "lmove",
             "left",
             "right",
+            "sadd",
+            "srem",
+            "spop",
+            "__spop",
+            "smove",
+            "sinterstore",
+            "sunionstore",
+            "sdiffstore",
+            "sintercard",
+            "srandmember",
+            "smembers",
         ];
         let mut s = KvState::new();
         let mut seed = 7u64;

@@ -60,8 +60,8 @@ const TYPE_SHIFT: u32 = 30;
 /// The bits of [`Slot::key_len`] that hold the key's length.
 const KEY_LEN_MASK: u32 = (1 << TYPE_SHIFT) - 1;
 
-/// What a stored value is. Hashes and lists keep their parts in one buffer (see `kv::hash`
-/// and `kv::list`); the table only needs to tell the types apart.
+/// What a stored value is. Hashes, lists and sets keep their parts in one buffer (see
+/// `kv::hash`, `kv::list` and `kv::set`); the table only needs to tell the types apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueType {
     /// A string (also what the bit commands work on).
@@ -70,6 +70,8 @@ pub enum ValueType {
     Hash,
     /// A list of elements.
     List,
+    /// A set of members.
+    Set,
 }
 
 impl ValueType {
@@ -78,6 +80,7 @@ impl ValueType {
             ValueType::String => 0,
             ValueType::Hash => 1 << TYPE_SHIFT,
             ValueType::List => 2 << TYPE_SHIFT,
+            ValueType::Set => 3 << TYPE_SHIFT,
         }
     }
 }
@@ -120,7 +123,8 @@ impl Slot {
         match self.key_len >> TYPE_SHIFT {
             0 => ValueType::String,
             1 => ValueType::Hash,
-            _ => ValueType::List,
+            2 => ValueType::List,
+            _ => ValueType::Set,
         }
     }
 

@@ -56,6 +56,8 @@ pub enum Group {
     Hash,
     /// List values: LPUSH, LRANGE, LPOP, ...
     List,
+    /// Set values: SADD, SMEMBERS, SINTER, ...
+    Set,
 }
 
 impl Group {
@@ -72,6 +74,7 @@ impl Group {
             Group::PubSub => "pubsub",
             Group::Hash => "hash",
             Group::List => "list",
+            Group::Set => "set",
         }
     }
 }
@@ -143,7 +146,8 @@ const fn doc(
 }
 
 use Group::{
-    Bitmap, Cluster, Connection, Generic, Hash, List, PubSub, Server, String as Str, Transactions,
+    Bitmap, Cluster, Connection, Generic, Hash, List, PubSub, Server, Set, String as Str,
+    Transactions,
 };
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
@@ -182,6 +186,23 @@ const LIST_SIZE: &str = "O(N) where N is the length of the list";
 /// What LMOVE and RPOPLPUSH cost: both lists are rebuilt.
 const LIST_MOVE: &str = "O(N+M) where N and M are the lengths of the source and destination \
      lists, which raft-kv keeps in buffers that a write rebuilds";
+
+/// What SADD and SREM cost: raft-kv keeps each set in one buffer, an all-integer set in
+/// ascending order (like Redis's intset) and any other in insertion order, and a write rebuilds
+/// it, sorting an all-integer set again.
+const SET_ADD_REMOVE: &str = "O((N+M) log(N+M)) where N is the size of the set and M the number \
+     of members given, as raft-kv keeps each set in one buffer that a write rebuilds";
+
+/// What SPOP costs: the set is rebuilt without the members taken.
+const SET_WRITE: &str = "O(N log N) where N is the size of the set, which raft-kv keeps in \
+     one buffer that a write rebuilds";
+
+/// What reading a set costs: a member is found by walking the buffer.
+const SET_SIZE: &str = "O(N) where N is the size of the set";
+
+/// What SINTER, SUNION, SDIFF, SINTERCARD and the *STORE forms cost: every given set is read
+/// whole and the result is built with an ordered index.
+const SET_COMBINE: &str = "O(N log N) where N is the total size of the given sets";
 
 /// Every documented command and subcommand, sorted by name.
 #[rustfmt::skip]
@@ -544,11 +565,24 @@ pub const DOCS: &[Doc] = &[
         "Adds elements to the tail of a list only when the list exists, answering the new \
          length, or 0 when the key is missing.")
         .history(&[("4.0.0", "Takes several elements.")]),
+    doc("sadd", Set, "1.0.0", SET_ADD_REMOVE, "key:key member...",
+        "Adds members to a set, creating the key when it is missing, and answers how many of \
+         them were new.")
+        .history(&[("2.4.0", "Takes several members.")]),
     doc("scan", Generic, "2.8.0",
         "O(1) per call; O(N) for a whole iteration, where N is the number of keys",
         "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",
         "Walks the keyspace a few keys at a time, resuming from the cursor of the last call.")
         .history(&[("6.0.0", "Gained the TYPE filter.")]),
+    doc("scard", Set, "1.0.0", SET_SIZE, "key:key",
+        "Returns how many members a set has, 0 when the key is missing."),
+    doc("sdiff", Set, "1.0.0", SET_COMBINE, "key:key...",
+        "Returns the members of the first set that are in none of the others; a missing key \
+         counts as an empty set."),
+    doc("sdiffstore", Set, "1.0.0", SET_COMBINE, "destination:key key:key...",
+        "Stores at the destination the members of the first set that are in none of the \
+         others, replacing whatever it held (deleting it for an empty result), and answers how \
+         many there are."),
     doc("select", Connection, "1.0.0", O1, "index:integer",
         "Chooses the database; raft-kv has only database 0."),
     doc("set", Str, "1.0.0", O1,
@@ -577,12 +611,58 @@ pub const DOCS: &[Doc] = &[
         "Stops this node as SIGTERM does, a leader handing over its leadership first; the data \
          is already durable, so the options change nothing, and the caller gets no reply.")
         .history(&[("7.0.0", "Gained NOW, FORCE and ABORT.")]),
+    doc("sinter", Set, "1.0.0", SET_COMBINE, "key:key...",
+        "Returns the members that all the given sets share; a missing key counts as an empty \
+         set and so empties the result."),
+    doc("sintercard", Set, "7.0.0", SET_COMBINE,
+        "numkeys:integer key:key... [LIMIT limit:integer]",
+        "Counts the members that the numkeys given sets share, answering at most LIMIT when \
+         one above 0 is given, though raft-kv works out the whole intersection first."),
+    doc("sinterstore", Set, "1.0.0", SET_COMBINE, "destination:key key:key...",
+        "Stores at the destination the members that all the given sets share, replacing \
+         whatever it held (deleting it for an empty result), and answers how many there are."),
+    doc("sismember", Set, "1.0.0", SET_SIZE, "key:key member",
+        "Tells whether a value belongs to a set: 1 when it does, 0 when it or the key is \
+         missing."),
+    doc("smembers", Set, "1.0.0", SET_SIZE, "key:key",
+        "Returns every member of a set, in ascending order when all are integers, otherwise in \
+         the order raft-kv added them, where Redis promises no order."),
+    doc("smismember", Set, "6.2.0",
+        "O(N*M) where N is the size of the set and M the number of members checked",
+        "key:key member...",
+        "Tells for each of several values whether it belongs to a set, answering 1 or 0 for \
+         each in the order asked."),
+    doc("smove", Set, "1.0.0",
+        "O((N+M) log(N+M)) where N and M are the sizes of the source and destination sets, \
+         which raft-kv keeps in buffers that a write rebuilds",
+        "source:key destination:key member",
+        "Moves a member from one set to another, creating the destination when needed, and \
+         answers 1, or 0 when the source or the member is missing."),
+    doc("spop", Set, "1.0.0", SET_WRITE, "key:key [count:integer]",
+        "Removes and returns a member of a set picked at random, or an array of up to a count \
+         of distinct ones; taking the last member removes the key.")
+        .history(&[("3.2.0", "Gained the count argument.")]),
     doc("spublish", PubSub, "7.0.0", "O(N) where N is the number of the shard channel's \
          subscribers on the node",
         "shardchannel:key message",
         "Publishes a message through the log to the shard channel's subscribers on every \
          node; raft-kv is one shard, so shard channels differ from channels only in name \
          space."),
+    doc("srandmember", Set, "1.0.0",
+        "O(N+M) where N is the size of the set and M the number of members returned",
+        "key:key [count:integer]",
+        "Returns a member of a set picked at random without removing it, or a count of them \
+         (distinct when the count is positive, possibly repeated when negative).")
+        .history(&[("2.6.0", "Gained the count argument.")]),
+    doc("srem", Set, "1.0.0", SET_ADD_REMOVE, "key:key member...",
+        "Removes members from a set and answers how many of them were there; removing the last \
+         member removes the key.")
+        .history(&[("2.4.0", "Takes several members.")]),
+    doc("sscan", Set, "2.8.0", SET_SIZE,
+        "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
+        "Returns the members of a set, optionally those matching a pattern; raft-kv keeps each \
+         set in one buffer, so, as Redis does for a set of integers, one call returns the whole \
+         set and cursor 0."),
     doc("ssubscribe", PubSub, "7.0.0", "O(N) where N is the number of shard channels",
         "shardchannel:key...",
         "Receives the messages SPUBLISH sends, through any node, to the shard channels."),
@@ -595,6 +675,12 @@ pub const DOCS: &[Doc] = &[
         "key:key start:integer end:integer",
         "The old name of GETRANGE: returns the bytes of a string between two offsets.")
         .deprecated("2.0.0", "`GETRANGE`"),
+    doc("sunion", Set, "1.0.0", SET_COMBINE, "key:key...",
+        "Returns the members found in any of the given sets; a missing key counts as an empty \
+         set."),
+    doc("sunionstore", Set, "1.0.0", SET_COMBINE, "destination:key key:key...",
+        "Stores at the destination the members found in any of the given sets, replacing \
+         whatever it held (deleting it for an empty result), and answers how many there are."),
     doc("sunsubscribe", PubSub, "7.0.0", "O(N) where N is the number of shard channels",
         "[shardchannel:key...]",
         "Stops receiving messages for the shard channels given, or for every shard channel."),
@@ -607,7 +693,8 @@ pub const DOCS: &[Doc] = &[
         "Tells how many seconds a key has left; -1 without expiry, -2 without the key.")
         .history(TTL_HISTORY),
     doc("type", Generic, "1.0.0", O1, "key:key",
-        "Names the type of the value at a key: string, hash or list, or none when it is missing."),
+        "Names the type of the value at a key: string, hash, list or set, or none when it is \
+         missing."),
     doc("unlink", Generic, "4.0.0", "O(1) per key", "key:key...",
         "Removes keys like DEL and answers how many existed."),
     doc("unsubscribe", PubSub, "2.0.0", "O(N) where N is the number of channels",
@@ -1251,6 +1338,46 @@ mod tests {
             "source:key key=0, destination:key key=1"
         );
         assert_eq!(rpoplpush.group.as_str(), "list");
+    }
+
+    #[test]
+    fn set_entries_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        assert_eq!(
+            show_doc("sintercard"),
+            "numkeys:integer, key:key key=0 multiple, limit:integer token=LIMIT optional"
+        );
+        assert_eq!(show_doc("spop"), "key:key key=0, count:integer optional");
+        assert_eq!(
+            show_doc("srandmember"),
+            "key:key key=0, count:integer optional"
+        );
+        assert_eq!(
+            show_doc("smove"),
+            "source:key key=0, destination:key key=1, member:string"
+        );
+        assert_eq!(
+            show_doc("sscan"),
+            "key:key key=0, cursor:integer, pattern:pattern token=MATCH optional, \
+             count:integer token=COUNT optional"
+        );
+        assert_eq!(
+            show_doc("sdiffstore"),
+            "destination:key key=0, key:key key=1 multiple"
+        );
+        assert_eq!(
+            show_doc("smismember"),
+            "key:key key=0, member:string multiple"
+        );
+        let sintercard = find("sintercard").unwrap();
+        assert_eq!(
+            (sintercard.since, sintercard.group.as_str()),
+            ("7.0.0", "set")
+        );
+        assert_eq!(
+            find("spop").unwrap().history,
+            [("3.2.0", "Gained the count argument.")]
+        );
     }
 
     #[test]
