@@ -151,54 +151,83 @@ fn redis_benchmark_runs_clean() {
         return;
     }
     for target in targets() {
-        let who = target.role;
-        let finished = run_to_exit(
-            Command::new("redis-benchmark").args([
-                "-h",
-                "127.0.0.1",
-                "-p",
-                &target.port.to_string(),
-                "-q",
-                "-n",
-                BENCHMARK_REQUESTS,
-                "-c",
-                BENCHMARK_CLIENTS,
-                "-t",
-                "set,get,incr,mset",
-            ]),
-            BENCHMARK_TIMEOUT,
+        run_benchmark(
+            target.role,
+            target.port,
+            BENCHMARK_REQUESTS,
+            "set,get,incr,mset",
+            &["SET", "GET", "INCR", "MSET (10 keys)"],
         );
-        assert!(
-            finished.status.success(),
-            "{who}: redis-benchmark exited with {}: {finished:?}",
-            finished.status
-        );
-        // -q rewrites a progress line with `\r` and ends each test with its summary line.
-        let summaries: Vec<&str> = finished
-            .stdout
-            .split(['\r', '\n'])
-            .map(str::trim)
-            .filter(|line| line.contains("requests per second"))
-            .collect();
-        for test in ["SET", "GET", "INCR", "MSET (10 keys)"] {
-            let line = summaries
-                .iter()
-                .find(|line| line.starts_with(&format!("{test}: ")))
-                .unwrap_or_else(|| panic!("{who}: no {test} summary: {finished:?}"));
-            let rps: f64 = line[test.len() + 2..]
-                .split_whitespace()
-                .next()
-                .and_then(|n| n.parse().ok())
-                .unwrap_or_else(|| panic!("{who}: unreadable summary {line:?}"));
-            assert!(rps > 0.0, "{who}: {line}");
-        }
-        let output = format!("{}\n{}", finished.stdout, finished.stderr).to_lowercase();
-        for word in ["error", "warn", "err "] {
-            assert!(
-                !output.contains(word),
-                "{who}: redis-benchmark printed {word:?}: {finished:?}"
-            );
-        }
-        eprintln!("{who}: {}", summaries.join(" | "));
     }
+}
+
+/// redis-benchmark's tests of the other types, on fewer requests: its LPUSH and RPUSH grow one
+/// list, which raft-kv rewrites on every write (see the README's known limits).
+#[test]
+fn redis_benchmark_runs_the_hash_list_and_set_tests_clean() {
+    if !installed("redis-benchmark") {
+        return;
+    }
+    for target in targets() {
+        run_benchmark(
+            target.role,
+            target.port,
+            "2000",
+            "lpush,rpush,lpop,rpop,sadd,hset,spop",
+            &["LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP"],
+        );
+    }
+}
+
+/// Runs `redis-benchmark -q -t tests` against `port` and checks that it finishes, prints a
+/// summary with a positive rate for each of `summaries`, and no error or warning.
+fn run_benchmark(who: &str, port: u16, requests: &str, tests: &str, summaries: &[&str]) {
+    let finished = run_to_exit(
+        Command::new("redis-benchmark").args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-q",
+            "-n",
+            requests,
+            "-c",
+            BENCHMARK_CLIENTS,
+            "-t",
+            tests,
+        ]),
+        BENCHMARK_TIMEOUT,
+    );
+    assert!(
+        finished.status.success(),
+        "{who}: redis-benchmark exited with {}: {finished:?}",
+        finished.status
+    );
+    // -q rewrites a progress line with `\r` and ends each test with its summary line.
+    let printed: Vec<&str> = finished
+        .stdout
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|line| line.contains("requests per second"))
+        .collect();
+    for test in summaries {
+        let line = printed
+            .iter()
+            .find(|line| line.starts_with(&format!("{test}: ")))
+            .unwrap_or_else(|| panic!("{who}: no {test} summary: {finished:?}"));
+        let rps: f64 = line[test.len() + 2..]
+            .split_whitespace()
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{who}: unreadable summary {line:?}"));
+        assert!(rps > 0.0, "{who}: {line}");
+    }
+    let output = format!("{}\n{}", finished.stdout, finished.stderr).to_lowercase();
+    for word in ["error", "warn", "err "] {
+        assert!(
+            !output.contains(word),
+            "{who}: redis-benchmark printed {word:?}: {finished:?}"
+        );
+    }
+    eprintln!("{who}: {}", printed.join(" | "));
 }
