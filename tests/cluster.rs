@@ -1106,3 +1106,75 @@ fn a_new_subscriber_on_a_follower_never_gets_earlier_messages() {
     }
     cluster.finish();
 }
+
+/// Hashes, lists and sets come back whole after every node is killed: from the log, and
+/// from a snapshot (taken every 50 entries here) plus the log after it.
+#[test]
+fn hashes_lists_and_sets_survive_killing_all_nodes() {
+    const ITEMS: usize = 120;
+    let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "50"]);
+    let leader = cluster.leader();
+    let mut conn = cluster.client(leader);
+    for i in 0..ITEMS {
+        for (command, key, args) in [
+            ("HSET", "h", vec![format!("f{i}"), i.to_string()]),
+            ("RPUSH", "l", vec![i.to_string()]),
+            ("SADD", "s", vec![i.to_string()]),
+        ] {
+            let _: i64 = redis::cmd(command)
+                .arg(key)
+                .arg(&args)
+                .query(&mut conn)
+                .unwrap_or_else(|e| panic!("{command} {key} {args:?}: {e}"));
+        }
+    }
+    drop(conn);
+    cluster.kill_all();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.spawn(id);
+    }
+    for &id in &ids {
+        cluster.wait_ready(id);
+    }
+    let snapshotted = ids.iter().any(|&id| {
+        cluster
+            .log_since_last_start(id)
+            .lines()
+            .any(|l| l.contains("recovered from disk") && !l.contains("snapshot_index=0 "))
+    });
+    assert!(snapshotted, "no node recovered from a snapshot");
+
+    let numbers: Vec<String> = (0..ITEMS).map(|i| i.to_string()).collect();
+    for &id in &ids {
+        let mut conn = cluster.client(id);
+        let mut query = |cmd: &mut redis::Cmd| -> redis::Value {
+            wait_until(DEADLINE, "a read after the restart", || {
+                cmd.query::<redis::Value>(&mut conn).map_err(|e| {
+                    if is_retryable(&e) {
+                        e.to_string()
+                    } else {
+                        panic!("node {id}: {e}")
+                    }
+                })
+            })
+        };
+        let strings = |v: redis::Value| -> Vec<String> {
+            redis::from_redis_value(v).unwrap_or_else(|e| panic!("node {id}: {e}"))
+        };
+        let fields = strings(query(redis::cmd("HKEYS").arg("h")));
+        let expected_fields: Vec<String> = (0..ITEMS).map(|i| format!("f{i}")).collect();
+        assert_eq!(fields, expected_fields, "node {id}: HKEYS");
+        assert_eq!(
+            strings(query(redis::cmd("LRANGE").arg("l").arg(0).arg(-1))),
+            numbers
+        );
+        assert_eq!(strings(query(redis::cmd("SMEMBERS").arg("s"))), numbers);
+        let types: Vec<String> = ["h", "l", "s"]
+            .iter()
+            .map(|k| redis::from_redis_value(query(redis::cmd("TYPE").arg(*k))).unwrap_or_default())
+            .collect();
+        assert_eq!(types, ["hash", "list", "set"], "node {id}");
+    }
+    cluster.finish();
+}
