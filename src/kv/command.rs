@@ -945,6 +945,11 @@ impl Command {
     /// The Redis error the client must see: unknown command, wrong arity, syntax, bad number.
     pub fn parse(args: &[Bytes]) -> Result<(Command, &'static Spec), CommandError> {
         let spec = lookup_checked(args)?;
+        // Clients cannot send more (see `--proto-max-bulk-len`); a log entry from elsewhere
+        // must not either, as the keyspace stores lengths in 30 and 32 bits.
+        if args.iter().any(|a| a.len() > MAX_STRING_BYTES) {
+            return Err(CommandError::TooLarge);
+        }
         let a = &args[1..];
         let cmd = match spec.name {
             "get" => Command::Get(a[0].clone()),
@@ -2045,6 +2050,14 @@ mod tests {
         assert_eq!(err("scan 0 count 0"), "ERR syntax error");
         assert_eq!(err("scan 0 match"), "ERR syntax error");
         assert_eq!(err("scan 0 foo bar"), "ERR syntax error");
+    }
+
+    #[test]
+    fn an_argument_beyond_the_string_limit_is_refused_before_anything_else() {
+        // Zeroed memory is mapped lazily, so this costs little.
+        let huge = Bytes::from(vec![0u8; MAX_STRING_BYTES + 1]);
+        let args = [Bytes::from_static(b"get"), huge];
+        assert_eq!(Command::parse(&args).err(), Some(CommandError::TooLarge));
     }
 
     #[test]

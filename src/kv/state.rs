@@ -386,6 +386,9 @@ impl KvState {
                 (SNAPSHOT_ENTRIES, WireType::LengthDelimited) => {
                     let entry = take_delimited(&mut buf)?;
                     let e = decode_snapshot_entry(entry)?;
+                    if e.key.len() > command::MAX_STRING_BYTES {
+                        return Err(SnapshotError("key longer than 512 MiB".into()));
+                    }
                     max_version = max_version.max(e.version);
                     let expire = (e.expire_at_ms != 0).then_some(e.expire_at_ms);
                     if expire == Some(i64::MIN) {
