@@ -75,6 +75,7 @@ fn scripts_match_reference_redis() {
         ("hashes", scripts::HASHES),
         ("lists", scripts::LISTS),
         ("sets", scripts::SETS),
+        ("zsets", scripts::ZSETS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -138,6 +139,11 @@ fn list_commands() {
 #[test]
 fn set_commands() {
     run_on_cluster("sets", scripts::SETS);
+}
+
+#[test]
+fn sorted_set_commands() {
+    run_on_cluster("zsets", scripts::ZSETS);
 }
 
 #[test]

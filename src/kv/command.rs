@@ -11,6 +11,7 @@ use bytes::Bytes;
 
 use super::longdouble::LongDouble;
 pub use super::set::SetOp;
+use super::zset::{self, LexBound, ScoreBound};
 
 /// Largest string value, in bytes, like Redis's default `proto-max-bulk-len`.
 pub const MAX_STRING_BYTES: usize = 512 * 1024 * 1024;
@@ -24,6 +25,10 @@ pub const SPOP: &str = "__SPOP";
 
 /// Name of the internal read that SRANDMEMBER becomes: `__SRANDMEMBER seed key [count]`.
 pub const SRANDMEMBER: &str = "__SRANDMEMBER";
+
+/// Name of the internal read that ZRANDMEMBER becomes: `__ZRANDMEMBER seed key [count
+/// [WITHSCORES]]`.
+pub const ZRANDMEMBER: &str = "__ZRANDMEMBER";
 
 /// Name of the internal write that deletes keys whose expiry time has passed.
 pub const PURGE: &str = "__PURGE";
@@ -145,6 +150,34 @@ pub enum CommandError {
     NotInt32,
 }
 
+/// ZADD's options.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ZAddFlags {
+    /// NX: only add new members.
+    pub nx: bool,
+    /// XX: only update existing members.
+    pub xx: bool,
+    /// GT: only raise scores.
+    pub gt: bool,
+    /// LT: only lower scores.
+    pub lt: bool,
+    /// CH: count changed members too.
+    pub ch: bool,
+    /// INCR (and ZINCRBY): add to the score and answer the new one.
+    pub incr: bool,
+}
+
+/// Which members of a sorted set a range command means.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ZRange {
+    /// Positions `start..=stop`, negative ones counted from the end.
+    Rank(i64, i64),
+    /// Scores between two bounds.
+    Score(ScoreBound, ScoreBound),
+    /// Members between two names (all scores equal, as Redis assumes).
+    Lex(LexBound, LexBound),
+}
+
 /// What HGETALL, HKEYS and HVALS return of each field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HashPart {
@@ -208,6 +241,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("__spop", -3, Write, (2, 2, 1)),
     spec("__srandmember", -3, Read, (2, 2, 1)),
     spec("__version", -2, Read, (1, -1, 1)),
+    spec("__zrandmember", -3, Read, (2, 2, 1)),
     spec("append", 3, Write, (1, 1, 1)),
     spec("bitcount", -2, Read, (1, 1, 1)),
     spec("bitop", -4, Write, (2, -1, 1)),
@@ -311,6 +345,29 @@ pub const COMMANDS: &[Spec] = &[
     spec("ttl", 2, Read, (1, 1, 1)),
     spec("type", 2, Read, (1, 1, 1)),
     spec("unlink", -2, Write, (1, -1, 1)),
+    spec("zadd", -4, Write, (1, 1, 1)),
+    spec("zcard", 2, Read, (1, 1, 1)),
+    spec("zcount", 4, Read, (1, 1, 1)),
+    spec("zincrby", 4, Write, (1, 1, 1)),
+    spec("zlexcount", 4, Read, (1, 1, 1)),
+    spec("zmscore", -3, Read, (1, 1, 1)),
+    spec("zpopmax", -2, Write, (1, 1, 1)),
+    spec("zpopmin", -2, Write, (1, 1, 1)),
+    spec("zrandmember", -2, Read, (1, 1, 1)),
+    spec("zrange", -4, Read, (1, 1, 1)),
+    spec("zrangebylex", -4, Read, (1, 1, 1)),
+    spec("zrangebyscore", -4, Read, (1, 1, 1)),
+    spec("zrank", 3, Read, (1, 1, 1)),
+    spec("zrem", -3, Write, (1, 1, 1)),
+    spec("zremrangebylex", 4, Write, (1, 1, 1)),
+    spec("zremrangebyrank", 4, Write, (1, 1, 1)),
+    spec("zremrangebyscore", 4, Write, (1, 1, 1)),
+    spec("zrevrange", -4, Read, (1, 1, 1)),
+    spec("zrevrangebylex", -4, Read, (1, 1, 1)),
+    spec("zrevrangebyscore", -4, Read, (1, 1, 1)),
+    spec("zrevrank", 3, Read, (1, 1, 1)),
+    spec("zscan", -3, Read, (1, 1, 1)),
+    spec("zscore", 3, Read, (1, 1, 1)),
 ];
 
 /// Finds a command by name, ignoring ASCII case.
@@ -800,6 +857,83 @@ pub enum Command {
         /// What is wrong with the options, reported only when the key holds a set.
         options_error: Option<CommandError>,
     },
+    /// `ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member...` and `ZINCRBY` (INCR, one pair).
+    ZAdd {
+        /// The sorted set.
+        key: Bytes,
+        /// Scores (or increments) and members, in the order given.
+        pairs: Vec<(f64, Bytes)>,
+        /// The options.
+        flags: ZAddFlags,
+    },
+    /// `ZREM key member...`.
+    ZRem(Bytes, Vec<Bytes>),
+    /// `ZSCORE key member` and `ZMSCORE key member...` (`many`: answer an array).
+    ZScore {
+        /// The sorted set.
+        key: Bytes,
+        /// The members asked about.
+        members: Vec<Bytes>,
+        /// ZMSCORE.
+        many: bool,
+    },
+    /// `ZCARD key`.
+    ZCard(Bytes),
+    /// `ZCOUNT` (score range) and `ZLEXCOUNT` (lexicographic range).
+    ZCount(Bytes, ZRange),
+    /// `ZRANK` and `ZREVRANK key member`.
+    ZRank {
+        /// The sorted set.
+        key: Bytes,
+        /// The member.
+        member: Bytes,
+        /// ZREVRANK: counted from the highest score.
+        rev: bool,
+    },
+    /// `ZRANGE` in all its forms, and the older ZRANGEBYSCORE, ZREVRANGE, ... it replaces.
+    ZRangeQuery {
+        /// The sorted set.
+        key: Bytes,
+        /// Which members, by rank, score or name.
+        range: ZRange,
+        /// From the highest score down.
+        rev: bool,
+        /// LIMIT offset count (score and lexicographic ranges only).
+        limit: Option<(i64, i64)>,
+        /// WITHSCORES.
+        with_scores: bool,
+    },
+    /// `ZPOPMIN` and `ZPOPMAX key [count]`.
+    ZPop {
+        /// The sorted set.
+        key: Bytes,
+        /// ZPOPMAX.
+        max: bool,
+        /// How many (1 when not given).
+        count: usize,
+    },
+    /// `ZREMRANGEBYRANK`, `ZREMRANGEBYSCORE` and `ZREMRANGEBYLEX`.
+    ZRemRange(Bytes, ZRange),
+    /// `ZRANDMEMBER key [count [WITHSCORES]]`, with the seed the server drew.
+    ZRandMember {
+        /// The sorted set.
+        key: Bytes,
+        /// Seed of the pick.
+        seed: u64,
+        /// The count, if given: distinct members when positive, repeats when negative.
+        count: Option<i64>,
+        /// WITHSCORES.
+        with_scores: bool,
+    },
+    /// `ZSCAN key cursor [MATCH pattern] [COUNT count]`.
+    ZScan {
+        /// The sorted set.
+        key: Bytes,
+        /// Members that match this glob, if given.
+        pattern: Option<Bytes>,
+        /// What is wrong with the options, reported only when the key holds a sorted set.
+        options_error: Option<CommandError>,
+    },
     /// `GET key`.
     Get(Bytes),
     /// `MGET key...`.
@@ -1130,6 +1264,71 @@ impl Command {
                 }
             }
             "hsetnx" => Command::HSetNx(a[0].clone(), a[1].clone(), a[2].clone()),
+            "zadd" => parse_zadd(a)?,
+            "zincrby" => Command::ZAdd {
+                key: a[0].clone(),
+                pairs: vec![(parse_zscore(&a[1])?, a[2].clone())],
+                flags: ZAddFlags {
+                    incr: true,
+                    ..ZAddFlags::default()
+                },
+            },
+            "zrem" => Command::ZRem(a[0].clone(), a[1..].to_vec()),
+            "zscore" | "zmscore" => Command::ZScore {
+                key: a[0].clone(),
+                members: a[1..].to_vec(),
+                many: spec.name == "zmscore",
+            },
+            "zcard" => Command::ZCard(a[0].clone()),
+            "zcount" => Command::ZCount(a[0].clone(), parse_score_range(&a[1], &a[2])?),
+            "zlexcount" => Command::ZCount(a[0].clone(), parse_lex_range(&a[1], &a[2])?),
+            "zrank" | "zrevrank" => Command::ZRank {
+                key: a[0].clone(),
+                member: a[1].clone(),
+                rev: spec.name == "zrevrank",
+            },
+            "zrange" | "zrangebyscore" | "zrevrangebyscore" | "zrevrange" | "zrangebylex"
+            | "zrevrangebylex" => parse_zrange(spec.name, a)?,
+            "zpopmin" | "zpopmax" => {
+                let count = match a {
+                    [_] => 1,
+                    [_, count] => parse_i64(count)
+                        .ok()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .ok_or(CommandError::NotPositive)?,
+                    _ => return Err(CommandError::Syntax),
+                };
+                Command::ZPop {
+                    key: a[0].clone(),
+                    max: spec.name == "zpopmax",
+                    count,
+                }
+            }
+            "zremrangebyrank" => Command::ZRemRange(
+                a[0].clone(),
+                ZRange::Rank(parse_i64(&a[1])?, parse_i64(&a[2])?),
+            ),
+            "zremrangebyscore" => {
+                Command::ZRemRange(a[0].clone(), parse_score_range(&a[1], &a[2])?)
+            }
+            "zremrangebylex" => Command::ZRemRange(a[0].clone(), parse_lex_range(&a[1], &a[2])?),
+            "zrandmember" => parse_zrandmember(0, a)?,
+            "__zrandmember" => parse_zrandmember(parse_seed(&a[0])?, &a[1..])?,
+            "zscan" => {
+                let Command::HScan {
+                    key,
+                    pattern,
+                    options_error,
+                } = parse_hscan(a)?
+                else {
+                    return Err(CommandError::Syntax);
+                };
+                Command::ZScan {
+                    key,
+                    pattern,
+                    options_error,
+                }
+            }
             "sadd" => Command::SAdd(a[0].clone(), a[1..].to_vec()),
             "srem" => Command::SRem(a[0].clone(), a[1..].to_vec()),
             "smembers" => Command::SMembers(a[0].clone()),
@@ -1566,6 +1765,157 @@ fn parse_lpos(a: &[Bytes]) -> Result<Command, CommandError> {
     })
 }
 
+/// A ZADD score or ZINCRBY increment.
+fn parse_zscore(arg: &[u8]) -> Result<f64, CommandError> {
+    zset::parse_score(arg).ok_or(CommandError::NotFloat)
+}
+
+/// `min max` of ZCOUNT, ZRANGEBYSCORE, ZREMRANGEBYSCORE.
+fn parse_score_range(min: &[u8], max: &[u8]) -> Result<ZRange, CommandError> {
+    match (zset::parse_score_bound(min), zset::parse_score_bound(max)) {
+        (Some(min), Some(max)) => Ok(ZRange::Score(min, max)),
+        _ => Err(CommandError::Message("min or max is not a float")),
+    }
+}
+
+/// `min max` of ZLEXCOUNT, ZRANGEBYLEX, ZREMRANGEBYLEX.
+fn parse_lex_range(min: &[u8], max: &[u8]) -> Result<ZRange, CommandError> {
+    match (zset::parse_lex_bound(min), zset::parse_lex_bound(max)) {
+        (Some(min), Some(max)) => Ok(ZRange::Lex(min, max)),
+        _ => Err(CommandError::Message(
+            "min or max not valid string range item",
+        )),
+    }
+}
+
+/// `key [NX|XX] [GT|LT] [CH] [INCR] score member...`, checked in Redis's order.
+fn parse_zadd(a: &[Bytes]) -> Result<Command, CommandError> {
+    let mut flags = ZAddFlags::default();
+    let mut at = 1;
+    while let Some(word) = a.get(at) {
+        let flag = match word.to_ascii_lowercase().as_slice() {
+            b"nx" => &mut flags.nx,
+            b"xx" => &mut flags.xx,
+            b"gt" => &mut flags.gt,
+            b"lt" => &mut flags.lt,
+            b"ch" => &mut flags.ch,
+            b"incr" => &mut flags.incr,
+            _ => break,
+        };
+        *flag = true;
+        at += 1;
+    }
+    let rest = &a[at..];
+    if rest.is_empty() || !rest.len().is_multiple_of(2) {
+        return Err(CommandError::Syntax);
+    }
+    if flags.nx && flags.xx {
+        return Err(CommandError::Message(
+            "XX and NX options at the same time are not compatible",
+        ));
+    }
+    if (flags.nx && (flags.gt || flags.lt)) || (flags.gt && flags.lt) {
+        return Err(CommandError::Message(
+            "GT, LT, and/or NX options at the same time are not compatible",
+        ));
+    }
+    if flags.incr && rest.len() > 2 {
+        return Err(CommandError::Message(
+            "INCR option supports a single increment-element pair",
+        ));
+    }
+    let pairs = rest
+        .chunks_exact(2)
+        .map(|p| Ok((parse_zscore(&p[0])?, p[1].clone())))
+        .collect::<Result<_, CommandError>>()?;
+    Ok(Command::ZAdd {
+        key: a[0].clone(),
+        pairs,
+        flags,
+    })
+}
+
+/// ZRANGE and the older range commands: options parsed as Redis 7.0 parses them (each at
+/// most once, REV/BYSCORE/BYLEX only where the command does not imply them), then checked,
+/// then the range itself.
+fn parse_zrange(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
+    let (mut by, mut rev): (Option<&str>, Option<bool>) = match name {
+        "zrangebyscore" => (Some("score"), Some(false)),
+        "zrevrangebyscore" => (Some("score"), Some(true)),
+        "zrevrange" => (Some("rank"), Some(true)),
+        "zrangebylex" => (Some("lex"), Some(false)),
+        "zrevrangebylex" => (Some("lex"), Some(true)),
+        _ => (None, None),
+    };
+    let (mut with_scores, mut limit) = (false, None);
+    let mut j = 3;
+    while j < a.len() {
+        let word = a[j].to_ascii_lowercase();
+        let left = a.len() - j - 1;
+        match word.as_slice() {
+            b"withscores" => with_scores = true,
+            b"limit" if left >= 2 => {
+                limit = Some((parse_i64(&a[j + 1])?, parse_i64(&a[j + 2])?));
+                j += 2;
+            }
+            b"rev" if rev.is_none() => rev = Some(true),
+            b"bylex" if by.is_none() => by = Some("lex"),
+            b"byscore" if by.is_none() => by = Some("score"),
+            _ => return Err(CommandError::Syntax),
+        }
+        j += 1;
+    }
+    let by = by.unwrap_or("rank");
+    let rev = rev.unwrap_or(false);
+    if with_scores && by == "lex" {
+        return Err(CommandError::Message(
+            "syntax error, WITHSCORES not supported in combination with BYLEX",
+        ));
+    }
+    if limit.is_some() && by == "rank" {
+        return Err(CommandError::Message(
+            "syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+        ));
+    }
+    // A reversed score or name range names its upper end first.
+    let (low, high) = if rev && by != "rank" {
+        (&a[2], &a[1])
+    } else {
+        (&a[1], &a[2])
+    };
+    let range = match by {
+        "score" => parse_score_range(low, high)?,
+        "lex" => parse_lex_range(low, high)?,
+        _ => ZRange::Rank(parse_i64(&a[1])?, parse_i64(&a[2])?),
+    };
+    Ok(Command::ZRangeQuery {
+        key: a[0].clone(),
+        range,
+        rev,
+        limit,
+        with_scores,
+    })
+}
+
+/// `key [count [WITHSCORES]]` of ZRANDMEMBER.
+fn parse_zrandmember(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
+    let Command::HRandField {
+        key,
+        seed,
+        count,
+        with_values,
+    } = parse_hrandfield_with(seed, a, b"withscores")?
+    else {
+        return Err(CommandError::Syntax);
+    };
+    Ok(Command::ZRandMember {
+        key,
+        seed,
+        count,
+        with_scores: with_values,
+    })
+}
+
 /// The seed an internal seeded command carries.
 fn parse_seed(arg: &[u8]) -> Result<u64, CommandError> {
     std::str::from_utf8(arg)
@@ -1643,6 +1993,11 @@ fn parse_sintercard(a: &[Bytes]) -> Result<Command, CommandError> {
 
 /// `key [count [WITHVALUES]]` of HRANDFIELD.
 fn parse_hrandfield(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
+    parse_hrandfield_with(seed, a, b"withvalues")
+}
+
+/// `key [count [option]]` of HRANDFIELD (WITHVALUES) and ZRANDMEMBER (WITHSCORES).
+fn parse_hrandfield_with(seed: u64, a: &[Bytes], option: &[u8]) -> Result<Command, CommandError> {
     // As in Redis: the count is parsed before the option after it is looked at.
     let count = a.get(1).map(|c| parse_i64(c)).transpose()?;
     if count == Some(i64::MIN) {
@@ -1650,7 +2005,7 @@ fn parse_hrandfield(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
     }
     let with_values = match a {
         [_] | [_, _] => false,
-        [_, _, with] if with.eq_ignore_ascii_case(b"withvalues") => true,
+        [_, _, with] if with.eq_ignore_ascii_case(option) => true,
         _ => return Err(CommandError::Syntax),
     };
     if count.is_some_and(|c| c < -MAX_RANDOM_FIELDS) {

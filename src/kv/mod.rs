@@ -30,9 +30,9 @@
 //! for all missing keys. Older binaries ignore the switch, so one cluster must not mix them
 //! with newer ones: their replicas could decide such an EXEC differently.
 //!
-//! Types: a key holds a string, a hash, a list or a set (see `hash`, `list` and `set`: the
-//! parts of each are packed in one buffer); the table tells them apart by two bits of the key
-//! length,
+//! Types: a key holds a string, a hash, a list, a set or a sorted set (see `hash`, `list`,
+//! `set` and `zset`: the parts of each are packed in one buffer); the table tells them apart
+//! by two bits of the key length (and a set from a sorted set by the buffer's first byte),
 //! snapshots by `KvSnapshotEntry.value_type`, and a command that meets another type fails with
 //! WRONGTYPE before it changes anything.
 //!
@@ -42,7 +42,7 @@
 //!
 //! Caveats: a WATCH on a missing key aborts when another key of its bucket is removed (1 in
 //! 1024), a spurious abort that clients retry, never a missed change. A binary from before
-//! hashes, lists and sets existed would read one in a snapshot as a string and fail their
+//! the collection types existed would read one in a snapshot as a string and fail their
 //! commands in the log as unknown, so a cluster must not mix such binaries with newer ones.
 
 pub mod command;
@@ -55,6 +55,7 @@ pub mod reply;
 mod set;
 mod state;
 mod table;
+mod zset;
 
 pub use command::{Access, Command, CommandError, Spec};
 pub use state::{KvState, Published, SnapshotEncoder, SnapshotError, hash_key_batch, purge_batch};

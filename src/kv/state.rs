@@ -1,4 +1,4 @@
-//! `KvState`: the keyspace (strings, hashes, lists, sets), its expiry index and WATCH versions.
+//! `KvState`: the keyspace (strings and collections), its expiry index and WATCH versions.
 
 use std::collections::BTreeSet;
 
@@ -7,7 +7,7 @@ use prost::encoding::{self, WireType};
 
 use super::command::{
     self, Access, BitOperation, BitRange, Command, CommandError, ExpireCondition, GetExTtl,
-    HashPart, ObjectQuery, SetCondition, SetTtl, TtlKind,
+    HashPart, ObjectQuery, SetCondition, SetTtl, TtlKind, ZRange,
 };
 use super::glob;
 use super::hash;
@@ -16,6 +16,7 @@ use super::longdouble::LongDouble;
 use super::reply;
 use super::set;
 use super::table::{Fnv, HashKey, Slot, Table, ValueType, Walked};
+use super::zset;
 use crate::pb;
 
 /// Set on the WATCH version of a key that is still stored but already expired, so that a key
@@ -403,6 +404,10 @@ impl KvState {
                         VALUE_TYPE_LIST => return Err(SnapshotError("malformed list".into())),
                         VALUE_TYPE_SET if set::is_valid(e.value) => ValueType::Set,
                         VALUE_TYPE_SET => return Err(SnapshotError("malformed set".into())),
+                        VALUE_TYPE_ZSET if zset::is_valid(e.value) => ValueType::SortedSet,
+                        VALUE_TYPE_ZSET => {
+                            return Err(SnapshotError("malformed sorted set".into()));
+                        }
                         other => return Err(SnapshotError(format!("unknown value type {other}"))),
                     };
                     if state
@@ -511,6 +516,14 @@ impl KvState {
         Ok(self
             .live_typed(key, now, ValueType::Set)?
             .map_or(&[][..], Slot::value))
+    }
+
+    /// The members and scores of the sorted set at `key` (none for a missing key), in order;
+    /// WRONGTYPE for another type.
+    fn zset_entries(&self, key: &[u8], now: i64) -> Result<Vec<(f64, &[u8])>, CommandError> {
+        Ok(self
+            .live_typed(key, now, ValueType::SortedSet)?
+            .map_or_else(Vec::new, |e| zset::entries(e.value())))
     }
 
     /// The members of the set at `key` (none for a missing key); WRONGTYPE for another type.
@@ -1124,6 +1137,107 @@ impl KvState {
                 }
                 Ok(reply::integer(n as i64))
             }
+            Command::ZAdd { key, pairs, flags } => {
+                let old = self.live_typed(key, now, ValueType::SortedSet)?;
+                if old.is_none() && flags.xx {
+                    return Ok(if flags.incr {
+                        reply::null()
+                    } else {
+                        reply::integer(0)
+                    });
+                }
+                let mut items = old.map_or_else(Vec::new, |e| zset::entries(e.value()));
+                let mut index: std::collections::BTreeMap<&[u8], usize> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, m))| (*m, i))
+                    .collect();
+                let (mut added, mut updated, mut result) = (0, 0, None);
+                for (score, member) in pairs {
+                    match index.get(member.as_ref()) {
+                        Some(_) if flags.nx => {}
+                        Some(&i) => {
+                            let current = items[i].0;
+                            let new = if flags.incr { current + score } else { *score };
+                            if new.is_nan() {
+                                return Err(CommandError::Message(
+                                    "resulting score is not a number (NaN)",
+                                ));
+                            }
+                            if (flags.lt && new >= current) || (flags.gt && new <= current) {
+                                continue;
+                            }
+                            result = Some(new);
+                            if new != current {
+                                items[i].0 = stored_score(new);
+                                updated += 1;
+                            }
+                        }
+                        None if flags.xx => {}
+                        None => {
+                            index.insert(member, items.len());
+                            items.push((stored_score(*score), member));
+                            added += 1;
+                            result = Some(*score);
+                        }
+                    }
+                }
+                if added + updated > 0 {
+                    let parts = zset::pack(items);
+                    self.store_parts(key, &parts, ValueType::SortedSet, now);
+                }
+                Ok(if flags.incr {
+                    result.map_or_else(reply::null, |s| reply::bulk(zset::format_score(s).into()))
+                } else {
+                    reply::integer(added + if flags.ch { updated } else { 0 })
+                })
+            }
+            Command::ZRem(key, gone) => {
+                let items = self.zset_entries(key, now)?;
+                let gone: BTreeSet<&[u8]> = gone.iter().map(Bytes::as_ref).collect();
+                let before = items.len();
+                let kept: Vec<(f64, &[u8])> = items
+                    .into_iter()
+                    .filter(|(_, m)| !gone.contains(m))
+                    .collect();
+                let removed = before - kept.len();
+                if removed > 0 {
+                    let parts = zset::pack(kept);
+                    self.store_parts(key, &parts, ValueType::SortedSet, now);
+                }
+                Ok(reply::integer(removed as i64))
+            }
+            Command::ZPop { key, max, count } => {
+                let mut items = self.zset_entries(key, now)?;
+                if *max {
+                    items.reverse();
+                }
+                let n = (*count).min(items.len());
+                let popped = zset_reply(&items[..n], true);
+                if n > 0 {
+                    let kept = items.split_off(n);
+                    let parts = zset::pack(kept);
+                    self.store_parts(key, &parts, ValueType::SortedSet, now);
+                }
+                Ok(popped)
+            }
+            Command::ZRemRange(key, range) => {
+                let items = self.zset_entries(key, now)?;
+                let doomed: BTreeSet<usize> =
+                    zset_selected(&items, range, None).into_iter().collect();
+                if doomed.is_empty() {
+                    return Ok(reply::integer(0));
+                }
+                let kept: Vec<(f64, &[u8])> = items
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !doomed.contains(i))
+                    .map(|(_, e)| *e)
+                    .collect();
+                let parts = zset::pack(kept);
+                self.store_parts(key, &parts, ValueType::SortedSet, now);
+                Ok(reply::integer(doomed.len() as i64))
+            }
             Command::Del(keys) => {
                 let n = keys.iter().filter(|k| self.delete(k, now)).count();
                 Ok(reply::integer(n as i64))
@@ -1437,6 +1551,18 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::null());
                 };
+                if e.value_type() == ValueType::SortedSet {
+                    match query {
+                        ObjectQuery::Encoding if zset::is_listpack(&zset::entries(e.value())) => {
+                            return Ok(reply::bulk(Bytes::from_static(b"listpack")));
+                        }
+                        ObjectQuery::Encoding => {
+                            return Ok(reply::bulk(Bytes::from_static(b"skiplist")));
+                        }
+                        ObjectQuery::RefCount => return Ok(reply::integer(1)),
+                        ObjectQuery::IdleTime | ObjectQuery::Freq => {}
+                    }
+                }
                 if e.value_type() == ValueType::Set {
                     match query {
                         ObjectQuery::Encoding if set::is_intset(e.value()) => {
@@ -1664,6 +1790,91 @@ impl KvState {
                     .collect();
                 whole_scan(members)
             }
+            Command::ZScore { key, members, many } => {
+                let items = self.zset_entries(key, now)?;
+                let score = |m: &Bytes| {
+                    let found = items.iter().find(|(_, x)| *x == m.as_ref());
+                    reply::bulk_or_null(found.map(|(s, _)| Bytes::from(zset::format_score(*s))))
+                };
+                if *many {
+                    reply::array(members.iter().map(score).collect())
+                } else {
+                    score(&members[0])
+                }
+            }
+            Command::ZCard(key) => reply::integer(self.zset_entries(key, now)?.len() as i64),
+            Command::ZCount(key, range) => {
+                let items = self.zset_entries(key, now)?;
+                reply::integer(zset_selected(&items, range, None).len() as i64)
+            }
+            Command::ZRank { key, member, rev } => {
+                let items = self.zset_entries(key, now)?;
+                let position = items.iter().position(|(_, m)| *m == member.as_ref());
+                match position {
+                    Some(i) if *rev => reply::integer((items.len() - 1 - i) as i64),
+                    Some(i) => reply::integer(i as i64),
+                    None => reply::null(),
+                }
+            }
+            Command::ZRangeQuery {
+                key,
+                range,
+                rev,
+                limit,
+                with_scores,
+            } => {
+                let items = self.zset_entries(key, now)?;
+                let mut ordered = items.clone();
+                if *rev {
+                    ordered.reverse();
+                }
+                let picked: Vec<(f64, &[u8])> = zset_selected(&ordered, range, *limit)
+                    .into_iter()
+                    .map(|i| ordered[i])
+                    .collect();
+                zset_reply(&picked, *with_scores)
+            }
+            Command::ZRandMember {
+                key,
+                seed,
+                count,
+                with_scores,
+            } => {
+                let items = self.zset_entries(key, now)?;
+                match count {
+                    None => match random_picks(items.len(), *seed, 1).first() {
+                        Some(&i) => reply::bulk(Bytes::copy_from_slice(items[i].1)),
+                        None => reply::null(),
+                    },
+                    Some(count) => {
+                        let picked: Vec<(f64, &[u8])> = random_picks(items.len(), *seed, *count)
+                            .into_iter()
+                            .map(|i| items[i])
+                            .collect();
+                        zset_reply(&picked, *with_scores)
+                    }
+                }
+            }
+            Command::ZScan {
+                key,
+                pattern,
+                options_error,
+            } => {
+                let Some(e) = self.scanned(key, now, ValueType::SortedSet, options_error)? else {
+                    return Ok(whole_scan(Vec::new()));
+                };
+                let matching: Vec<(f64, &[u8])> = zset::entries(e.value())
+                    .into_iter()
+                    .filter(|(_, m)| pattern.as_ref().is_none_or(|p| glob::matches(p, m)))
+                    .collect();
+                let pb::Reply {
+                    kind: Some(pb::reply::Kind::Array(items)),
+                } = zset_reply(&matching, true)
+                else {
+                    return Ok(whole_scan(Vec::new()));
+                };
+                whole_scan(items.items)
+            }
             Command::LLen(key) => {
                 let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
                 reply::integer(list::elements(parts).len() as i64)
@@ -1792,6 +2003,51 @@ fn whole_scan(items: Vec<pb::Reply>) -> pb::Reply {
         reply::bulk(Bytes::from_static(b"0")),
         reply::array(items),
     ])
+}
+
+/// A score as a sorted set keeps it: -0 becomes 0, as Redis 7.0's listpack stores a whole
+/// number as an integer (the reply to the write that set it still shows the -0).
+fn stored_score(score: f64) -> f64 {
+    if score == 0.0 { 0.0 } else { score }
+}
+
+/// Members (and, `with_scores`, their scores after each) as a flat array.
+fn zset_reply(items: &[(f64, &[u8])], with_scores: bool) -> pb::Reply {
+    let mut out = Vec::with_capacity(items.len() * if with_scores { 2 } else { 1 });
+    for (score, member) in items {
+        out.push(reply::bulk(Bytes::copy_from_slice(member)));
+        if with_scores {
+            out.push(reply::bulk(zset::format_score(*score).into()));
+        }
+    }
+    reply::array(out)
+}
+
+/// The positions in `items` (in the order of the range: from the highest score down for a
+/// reversed one) that `range` selects, after LIMIT's offset and count (a negative offset
+/// selects nothing, a negative count everything after the offset).
+fn zset_selected(items: &[(f64, &[u8])], range: &ZRange, limit: Option<(i64, i64)>) -> Vec<usize> {
+    let selected: Vec<usize> = match range {
+        ZRange::Rank(start, stop) => match list::range(items.len(), *start, *stop) {
+            Some((first, last)) => (first..=last).collect(),
+            None => Vec::new(),
+        },
+        ZRange::Score(min, max) => (0..items.len())
+            .filter(|&i| zset::in_score_range(items[i].0, *min, *max))
+            .collect(),
+        ZRange::Lex(min, max) => (0..items.len())
+            .filter(|&i| zset::in_lex_range(items[i].1, min, max))
+            .collect(),
+    };
+    match limit {
+        None => selected,
+        Some((offset, _)) if offset < 0 => Vec::new(),
+        Some((offset, count)) => {
+            let offset = usize::try_from(offset).unwrap_or(usize::MAX);
+            let count = usize::try_from(count).unwrap_or(usize::MAX);
+            selected.into_iter().skip(offset).take(count).collect()
+        }
+    }
 }
 
 /// An array of bulk strings.
@@ -2025,6 +2281,9 @@ const VALUE_TYPE_LIST: u64 = 2;
 /// `KvSnapshotEntry.value_type` of a set.
 const VALUE_TYPE_SET: u64 = 3;
 
+/// `KvSnapshotEntry.value_type` of a sorted set.
+const VALUE_TYPE_ZSET: u64 = 4;
+
 /// The `value_type` a snapshot entry of this type carries.
 fn value_type_code(value_type: ValueType) -> u64 {
     match value_type {
@@ -2032,6 +2291,7 @@ fn value_type_code(value_type: ValueType) -> u64 {
         ValueType::Hash => VALUE_TYPE_HASH,
         ValueType::List => VALUE_TYPE_LIST,
         ValueType::Set => VALUE_TYPE_SET,
+        ValueType::SortedSet => VALUE_TYPE_ZSET,
     }
 }
 
@@ -2042,6 +2302,7 @@ fn type_name(value_type: ValueType) -> &'static str {
         ValueType::Hash => "hash",
         ValueType::List => "list",
         ValueType::Set => "set",
+        ValueType::SortedSet => "zset",
     }
 }
 
@@ -2487,6 +2748,81 @@ mod tests {
     }
 
     #[test]
+    fn sorted_sets() {
+        table(&[
+            ("zadd z 1 a 2 b 2 c 0.1 d", ":4"),
+            (
+                "zrange z 0 -1 withscores",
+                "[\"d\" \"0.10000000000000001\" \"a\" \"1\" \"b\" \"2\" \"c\" \"2\"]",
+            ),
+            ("zadd z xx ch 5 a 9 new", ":1"),
+            ("zadd z nx 7 a 3 e", ":1"),
+            ("zadd z gt ch 1 a 6 b", ":1"),
+            ("zadd z incr 1.5 a", "\"6.5\""),
+            ("zadd z lt incr 1 a", "nil"),
+            (
+                "zadd z nx xx 1 a",
+                "!ERR XX and NX options at the same time are not compatible",
+            ),
+            (
+                "zadd z incr 1 a 2 b",
+                "!ERR INCR option supports a single increment-element pair",
+            ),
+            ("zadd z nx 1", "!ERR syntax error"),
+            ("zadd z nan a", "!ERR value is not a valid float"),
+            ("zincrby z 1 d", "\"1.1000000000000001\""),
+            ("zscore z a", "\"6.5\""),
+            ("zmscore z a nope", "[\"6.5\" nil]"),
+            ("zcard z", ":5"),
+            ("zrank z c", ":1"),
+            ("zrevrank z c", ":3"),
+            ("zrank z nope", "nil"),
+            ("zcount z (1.1 6", ":3"),
+            ("zrangebyscore z -inf +inf limit 1 2", "[\"c\" \"e\"]"),
+            ("zrange z 6 (2 byscore rev", "[\"b\" \"e\"]"),
+            (
+                "zrange z 0 1 limit 0 1",
+                "!ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+            ),
+            ("zrevrange z 0 0", "[\"a\"]"),
+            ("zadd l 0 a 0 b 0 c 0 d", ":4"),
+            ("zrangebylex l [b (d", "[\"b\" \"c\"]"),
+            ("zrevrangebylex l + - limit 0 2", "[\"d\" \"c\"]"),
+            ("zlexcount l - +", ":4"),
+            (
+                "zrangebylex l b d",
+                "!ERR min or max not valid string range item",
+            ),
+            ("zremrangebylex l - [b", ":2"),
+            ("zpopmin l", "[\"c\" \"0\"]"),
+            ("zpopmax l 5", "[\"d\" \"0\"]"),
+            ("exists l", ":0"),
+            ("zremrangebyrank z 0 1", ":2"),
+            ("zremrangebyscore z 6 +inf", ":2"),
+            ("zrange z 0 -1", "[\"e\"]"),
+            ("zrem z e nope", ":1"),
+            ("exists z", ":0"),
+            ("zadd q -inf m", ":1"),
+            (
+                "zincrby q +inf m",
+                "!ERR resulting score is not a number (NaN)",
+            ),
+            ("type q", "zset"),
+            ("object encoding q", "\"listpack\""),
+            ("sadd s x", ":1"),
+            ("type s", "set"),
+            (
+                "zadd s 1 x",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "smembers q",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+        ]);
+    }
+
+    #[test]
     fn seeded_pops_agree_on_every_replica() {
         let mut a = KvState::new();
         let mut b = KvState::new();
@@ -2512,6 +2848,7 @@ mod tests {
                 "pexpireat h 99",
                 "rpush l a b",
                 "sadd z 2 1",
+                "zadd zz 2 b 1 a",
             ],
         );
         let mut copy = KvState::new();
@@ -2522,6 +2859,8 @@ mod tests {
         assert_eq!(read(&copy, 2, "type s"), "string");
         assert_eq!(read(&copy, 2, "lrange l 0 -1"), "[\"a\" \"b\"]");
         assert_eq!(read(&copy, 2, "smembers z"), "[\"1\" \"2\"]");
+        assert_eq!(read(&copy, 2, "zrange zz 0 -1"), "[\"a\" \"b\"]");
+        assert_eq!(read(&copy, 2, "type zz"), "zset");
         // The same bytes as a string and as a hash digest differently.
         let mut other = KvState::new();
         let bytes = hash::encode(&[(b"f", b"v"), (b"g", b"w")]);
@@ -3234,6 +3573,20 @@ mod tests {
             "sintercard",
             "srandmember",
             "smembers",
+            "zadd",
+            "zincrby",
+            "zrange",
+            "byscore",
+            "bylex",
+            "rev",
+            "limit",
+            "withscores",
+            "zpopmin",
+            "zremrangebyscore",
+            "zrandmember",
+            "-inf",
+            "(1",
+            "[a",
         ];
         let mut s = KvState::new();
         let mut seed = 7u64;

@@ -72,6 +72,8 @@ pub enum ValueType {
     List,
     /// A set of members.
     Set,
+    /// A sorted set: members with scores.
+    SortedSet,
 }
 
 impl ValueType {
@@ -80,7 +82,9 @@ impl ValueType {
             ValueType::String => 0,
             ValueType::Hash => 1 << TYPE_SHIFT,
             ValueType::List => 2 << TYPE_SHIFT,
-            ValueType::Set => 3 << TYPE_SHIFT,
+            // Sets and sorted sets share the last two-bit code; the first byte of the value
+            // tells them apart (see `kv::zset::ZSET_TAG`), keeping 30 bits for the key length.
+            ValueType::Set | ValueType::SortedSet => 3 << TYPE_SHIFT,
         }
     }
 }
@@ -124,6 +128,7 @@ impl Slot {
             0 => ValueType::String,
             1 => ValueType::Hash,
             2 => ValueType::List,
+            _ if self.value().first() == Some(&super::zset::ZSET_TAG) => ValueType::SortedSet,
             _ => ValueType::Set,
         }
     }

@@ -58,6 +58,8 @@ pub enum Group {
     List,
     /// Set values: SADD, SMEMBERS, SINTER, ...
     Set,
+    /// Sorted set values: ZADD, ZRANGE, ZSCORE, ...
+    SortedSet,
 }
 
 impl Group {
@@ -75,6 +77,7 @@ impl Group {
             Group::Hash => "hash",
             Group::List => "list",
             Group::Set => "set",
+            Group::SortedSet => "sorted-set",
         }
     }
 }
@@ -146,8 +149,8 @@ const fn doc(
 }
 
 use Group::{
-    Bitmap, Cluster, Connection, Generic, Hash, List, PubSub, Server, Set, String as Str,
-    Transactions,
+    Bitmap, Cluster, Connection, Generic, Hash, List, PubSub, Server, Set, SortedSet as ZSet,
+    String as Str, Transactions,
 };
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
@@ -203,6 +206,26 @@ const SET_SIZE: &str = "O(N) where N is the size of the set";
 /// What SINTER, SUNION, SDIFF, SINTERCARD and the *STORE forms cost: every given set is read
 /// whole and the result is built with an ordered index.
 const SET_COMBINE: &str = "O(N log N) where N is the total size of the given sets";
+
+/// What ZADD and ZREM cost: raft-kv keeps each sorted set in one buffer ordered by score and
+/// then member, and a write rebuilds it, sorting the members it adds.
+const ZSET_ADD_REMOVE: &str = "O((N+M) log(N+M)) where N is the size of the sorted set and M \
+     the number of members given, as raft-kv keeps each sorted set in one buffer that a write \
+     rebuilds";
+
+/// What the other writes cost (ZINCRBY, the pops, the removals by range): the buffer is
+/// rebuilt, still in order.
+const ZSET_WRITE: &str = "O(N) where N is the size of the sorted set, which raft-kv keeps in \
+     one buffer ordered by score and member that a write rebuilds";
+
+/// What reading a sorted set costs: a member, a rank or a bound is found by walking the buffer.
+const ZSET_SIZE: &str = "O(N) where N is the size of the sorted set";
+
+/// What replaces the range commands that Redis 6.2 deprecated in favour of ZRANGE's arguments.
+const ZRANGE_BY_SCORE: &str = "`ZRANGE` with the `BYSCORE` argument";
+const ZREVRANGE_BY_SCORE: &str = "`ZRANGE` with the `REV` and `BYSCORE` arguments";
+const ZRANGE_BY_LEX: &str = "`ZRANGE` with the `BYLEX` argument";
+const ZREVRANGE_BY_LEX: &str = "`ZRANGE` with the `REV` and `BYLEX` arguments";
 
 /// Every documented command and subcommand, sorted by name.
 #[rustfmt::skip]
@@ -693,8 +716,8 @@ pub const DOCS: &[Doc] = &[
         "Tells how many seconds a key has left; -1 without expiry, -2 without the key.")
         .history(TTL_HISTORY),
     doc("type", Generic, "1.0.0", O1, "key:key",
-        "Names the type of the value at a key: string, hash, list or set, or none when it is \
-         missing."),
+        "Names the type of the value at a key: string, hash, list, set or zset, or none when it \
+         is missing."),
     doc("unlink", Generic, "4.0.0", "O(1) per key", "key:key...",
         "Removes keys like DEL and answers how many existed."),
     doc("unsubscribe", PubSub, "2.0.0", "O(N) where N is the number of channels",
@@ -704,6 +727,103 @@ pub const DOCS: &[Doc] = &[
         "Forgets every key this connection watches."),
     doc("watch", Transactions, "2.2.0", "O(1) per key", "key:key...",
         "Marks keys so that the next EXEC fails if any of them changes first."),
+    doc("zadd", ZSet, "1.2.0", ZSET_ADD_REMOVE,
+        "key:key condition=[NX|XX] comparison=[GT|LT] change=[CH] increment=[INCR] \
+         (score:double member)...",
+        "Adds members with scores to a sorted set or updates their scores, creating the key \
+         when it is missing; answers how many were added (or changed, with CH), or with INCR \
+         the new score of its one member.")
+        .history(&[
+            ("2.4.0", "Takes several members."),
+            ("3.0.2", "Gained XX, NX, CH and INCR."),
+            ("6.2.0", "Gained GT and LT."),
+        ]),
+    doc("zcard", ZSet, "1.2.0", ZSET_SIZE, "key:key",
+        "Returns how many members a sorted set has, 0 when the key is missing."),
+    doc("zcount", ZSet, "2.0.0", ZSET_SIZE, "key:key min:double max:double",
+        "Counts the members whose scores lie between two bounds, each inclusive unless it \
+         starts with \"(\"."),
+    doc("zincrby", ZSet, "1.2.0", ZSET_WRITE, "key:key increment:integer member",
+        "Adds a number to a member's score, creating the member (from 0) or the key when \
+         missing, and answers the new score."),
+    doc("zlexcount", ZSet, "2.8.9", ZSET_SIZE, "key:key min max",
+        "Counts the members between two member bounds, for a sorted set whose scores are all \
+         equal."),
+    doc("zmscore", ZSet, "6.2.0",
+        "O(N*M) where N is the size of the sorted set and M the number of members asked for",
+        "key:key member...",
+        "Returns the scores of several members in the order asked, nil for each one missing."),
+    doc("zpopmax", ZSet, "5.0.0", ZSET_WRITE, "key:key [count:integer]",
+        "Removes and returns the member with the highest score, or a count of them from the \
+         top down, each followed by its score; taking the last member removes the key."),
+    doc("zpopmin", ZSet, "5.0.0", ZSET_WRITE, "key:key [count:integer]",
+        "Removes and returns the member with the lowest score, or a count of them from the \
+         bottom up, each followed by its score; taking the last member removes the key."),
+    doc("zrandmember", ZSet, "6.2.0",
+        "O(N+M) where N is the size of the sorted set and M the number of members returned",
+        "key:key options=[count:integer [WITHSCORES]]",
+        "Returns a member of a sorted set picked at random without removing it, or a count of \
+         them (distinct when the count is positive, possibly repeated when negative), \
+         optionally with their scores."),
+    doc("zrange", ZSet, "1.2.0", ZSET_SIZE,
+        "key:key start stop sortby=[BYSCORE|BYLEX] [REV] [LIMIT offset:integer count:integer] \
+         [WITHSCORES]",
+        "Returns the members of a sorted set between two ranks, or two scores with BYSCORE, or \
+         two member bounds with BYLEX, lowest first or with REV highest first, optionally \
+         paged with LIMIT and followed by their scores.")
+        .history(&[("6.2.0", "Gained REV, BYSCORE, BYLEX and LIMIT.")]),
+    doc("zrangebylex", ZSet, "2.8.9", ZSET_SIZE,
+        "key:key min max [LIMIT offset:integer count:integer]",
+        "Returns the members between two member bounds, in ascending order, for a sorted set \
+         whose scores are all equal.")
+        .deprecated("6.2.0", ZRANGE_BY_LEX),
+    doc("zrangebyscore", ZSet, "1.0.5", ZSET_SIZE,
+        "key:key min:double max:double [WITHSCORES] [LIMIT offset:integer count:integer]",
+        "Returns the members whose scores lie between two bounds, lowest first, optionally \
+         paged and followed by their scores.")
+        .deprecated("6.2.0", ZRANGE_BY_SCORE)
+        .history(&[("2.0.0", "Gained WITHSCORES.")]),
+    doc("zrank", ZSet, "2.0.0", ZSET_SIZE, "key:key member",
+        "Returns a member's position counting from 0 at the lowest score, or nil when it or \
+         the key is missing."),
+    doc("zrem", ZSet, "1.2.0", ZSET_ADD_REMOVE, "key:key member...",
+        "Removes members from a sorted set and answers how many of them were there; removing \
+         the last member removes the key.")
+        .history(&[("2.4.0", "Takes several members.")]),
+    doc("zremrangebylex", ZSet, "2.8.9", ZSET_WRITE, "key:key min max",
+        "Removes the members between two member bounds and answers how many went; meant for a \
+         sorted set whose scores are all equal."),
+    doc("zremrangebyrank", ZSet, "2.0.0", ZSET_WRITE, "key:key start:integer stop:integer",
+        "Removes the members between two ranks, negative ones counting from the highest \
+         score, and answers how many went."),
+    doc("zremrangebyscore", ZSet, "1.2.0", ZSET_WRITE, "key:key min:double max:double",
+        "Removes the members whose scores lie between two bounds and answers how many went."),
+    doc("zrevrange", ZSet, "1.2.0", ZSET_SIZE,
+        "key:key start:integer stop:integer [WITHSCORES]",
+        "Returns the members between two ranks counted from the highest score, optionally \
+         followed by their scores.")
+        .deprecated("6.2.0", "`ZRANGE` with the `REV` argument"),
+    doc("zrevrangebylex", ZSet, "2.8.9", ZSET_SIZE,
+        "key:key max min [LIMIT offset:integer count:integer]",
+        "Returns the members between two member bounds, the higher bound first, in descending \
+         order, for a sorted set whose scores are all equal.")
+        .deprecated("6.2.0", ZREVRANGE_BY_LEX),
+    doc("zrevrangebyscore", ZSet, "2.2.0", ZSET_SIZE,
+        "key:key max:double min:double [WITHSCORES] [LIMIT offset:integer count:integer]",
+        "Returns the members whose scores lie between two bounds, the higher bound first, \
+         highest score first, optionally paged and followed by their scores.")
+        .deprecated("6.2.0", ZREVRANGE_BY_SCORE)
+        .history(&[("2.1.6", "The bounds may be exclusive.")]),
+    doc("zrevrank", ZSet, "2.0.0", ZSET_SIZE, "key:key member",
+        "Returns a member's position counting from 0 at the highest score, or nil when it or \
+         the key is missing."),
+    doc("zscan", ZSet, "2.8.0", ZSET_SIZE,
+        "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
+        "Returns the members of a sorted set, each followed by its score, optionally those \
+         matching a pattern; raft-kv keeps each sorted set in one buffer, so, as Redis does \
+         for a small one, one call returns it whole and cursor 0."),
+    doc("zscore", ZSet, "1.2.0", ZSET_SIZE, "key:key member",
+        "Returns a member's score, or nil when it or the key is missing."),
 ];
 
 /// Finds the documentation of `name` (lowercase, `container|sub` for a subcommand).
@@ -1378,6 +1498,65 @@ mod tests {
             find("spop").unwrap().history,
             [("3.2.0", "Gained the count argument.")]
         );
+    }
+
+    #[test]
+    fn sorted_set_entries_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        assert_eq!(
+            show_doc("zadd"),
+            "key:key key=0, \
+             condition:oneof optional {nx:pure-token token=NX, xx:pure-token token=XX}, \
+             comparison:oneof optional {gt:pure-token token=GT, lt:pure-token token=LT}, \
+             change:pure-token token=CH optional, increment:pure-token token=INCR optional, \
+             score_member:block multiple {score:double, member:string}"
+        );
+        assert_eq!(
+            show_doc("zrange"),
+            "key:key key=0, start:string, stop:string, \
+             sortby:oneof optional {byscore:pure-token token=BYSCORE, \
+             bylex:pure-token token=BYLEX}, rev:pure-token token=REV optional, \
+             offset_count:block token=LIMIT optional {offset:integer, count:integer}, \
+             withscores:pure-token token=WITHSCORES optional"
+        );
+        assert_eq!(
+            show_doc("zrangebyscore"),
+            "key:key key=0, min:double, max:double, \
+             withscores:pure-token token=WITHSCORES optional, \
+             offset_count:block token=LIMIT optional {offset:integer, count:integer}"
+        );
+        assert_eq!(
+            show_doc("zrandmember"),
+            "key:key key=0, options:block optional {count:integer, \
+             withscores:pure-token token=WITHSCORES optional}"
+        );
+        assert_eq!(
+            show_doc("zscan"),
+            "key:key key=0, cursor:integer, pattern:pattern token=MATCH optional, \
+             count:integer token=COUNT optional"
+        );
+        // Redis 7.0 documents ZINCRBY's increment as an integer, though it takes any float.
+        assert_eq!(
+            show_doc("zincrby"),
+            "key:key key=0, increment:integer, member:string"
+        );
+        let zadd = find("zadd").unwrap();
+        assert_eq!((zadd.since, zadd.group.as_str()), ("1.2.0", "sorted-set"));
+        let zrevrangebyscore = find("zrevrangebyscore").unwrap();
+        assert_eq!(zrevrangebyscore.doc_flags, ["deprecated"]);
+        assert_eq!(
+            zrevrangebyscore.deprecated,
+            Some(("6.2.0", "`ZRANGE` with the `REV` and `BYSCORE` arguments"))
+        );
+        for name in [
+            "zrangebyscore",
+            "zrevrange",
+            "zrangebylex",
+            "zrevrangebylex",
+        ] {
+            assert_eq!(find(name).unwrap().doc_flags, ["deprecated"], "{name}");
+        }
+        assert!(find("zrange").unwrap().deprecated.is_none());
     }
 
     #[test]

@@ -680,20 +680,21 @@ fn normalize(
     }
 }
 
-/// Turns RANDOMKEY, HRANDFIELD, SRANDMEMBER and SPOP into the internal commands that carry a
-/// seed drawn here, so that applying and reading stay free of random numbers (every replica
-/// pops the same members); other commands pass unchanged.
+/// Turns RANDOMKEY, HRANDFIELD, SRANDMEMBER, ZRANDMEMBER and SPOP into the internal commands
+/// that carry a seed drawn here, so that applying and reading stay free of random numbers
+/// (every replica pops the same members); other commands pass unchanged.
 fn seed_random_key(spec: &Spec, args: Vec<Bytes>) -> Vec<Bytes> {
     match spec.name {
         "randomkey" => vec![
             Bytes::from_static(command::RANDOM_KEY.as_bytes()),
             Bytes::from(rand::random::<u64>().to_string()),
         ],
-        "hrandfield" | "spop" | "srandmember" => {
+        "hrandfield" | "spop" | "srandmember" | "zrandmember" => {
             let internal = match spec.name {
                 "hrandfield" => command::HRANDFIELD,
                 "spop" => command::SPOP,
-                _ => command::SRANDMEMBER,
+                "srandmember" => command::SRANDMEMBER,
+                _ => command::ZRANDMEMBER,
             };
             let mut seeded = Vec::with_capacity(args.len() + 1);
             seeded.push(Bytes::from_static(internal.as_bytes()));
