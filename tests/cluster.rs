@@ -1107,10 +1107,10 @@ fn a_new_subscriber_on_a_follower_never_gets_earlier_messages() {
     cluster.finish();
 }
 
-/// Hashes, lists and sets come back whole after every node is killed: from the log, and
-/// from a snapshot (taken every 50 entries here) plus the log after it.
+/// Hashes, lists, sets and sorted sets come back whole after every node is killed: from the
+/// log, and from a snapshot (taken every 50 entries here) plus the log after it.
 #[test]
-fn hashes_lists_and_sets_survive_killing_all_nodes() {
+fn collections_survive_killing_all_nodes() {
     const ITEMS: usize = 120;
     let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "50"]);
     let leader = cluster.leader();
@@ -1120,6 +1120,7 @@ fn hashes_lists_and_sets_survive_killing_all_nodes() {
             ("HSET", "h", vec![format!("f{i}"), i.to_string()]),
             ("RPUSH", "l", vec![i.to_string()]),
             ("SADD", "s", vec![i.to_string()]),
+            ("ZADD", "z", vec![(ITEMS - i).to_string(), format!("m{i}")]),
         ] {
             let _: i64 = redis::cmd(command)
                 .arg(key)
@@ -1170,11 +1171,14 @@ fn hashes_lists_and_sets_survive_killing_all_nodes() {
             numbers
         );
         assert_eq!(strings(query(redis::cmd("SMEMBERS").arg("s"))), numbers);
-        let types: Vec<String> = ["h", "l", "s"]
+        let ranked = strings(query(redis::cmd("ZRANGE").arg("z").arg(0).arg(-1)));
+        let expected_ranked: Vec<String> = (0..ITEMS).rev().map(|i| format!("m{i}")).collect();
+        assert_eq!(ranked, expected_ranked, "node {id}: ZRANGE");
+        let types: Vec<String> = ["h", "l", "s", "z"]
             .iter()
             .map(|k| redis::from_redis_value(query(redis::cmd("TYPE").arg(*k))).unwrap_or_default())
             .collect();
-        assert_eq!(types, ["hash", "list", "set"], "node {id}");
+        assert_eq!(types, ["hash", "list", "set", "zset"], "node {id}");
     }
     cluster.finish();
 }

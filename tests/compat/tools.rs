@@ -164,7 +164,7 @@ fn redis_benchmark_runs_clean() {
 /// redis-benchmark's tests of the other types, on fewer requests: its LPUSH and RPUSH grow one
 /// list, which raft-kv rewrites on every write (see the README's known limits).
 #[test]
-fn redis_benchmark_runs_the_hash_list_and_set_tests_clean() {
+fn redis_benchmark_runs_the_collection_tests_clean() {
     if !installed("redis-benchmark") {
         return;
     }
@@ -173,8 +173,10 @@ fn redis_benchmark_runs_the_hash_list_and_set_tests_clean() {
             target.role,
             target.port,
             "2000",
-            "lpush,rpush,lpop,rpop,sadd,hset,spop",
-            &["LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP"],
+            "lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin",
+            &[
+                "LPUSH", "RPUSH", "LPOP", "RPOP", "SADD", "HSET", "SPOP", "ZADD", "ZPOPMIN",
+            ],
         );
     }
 }
