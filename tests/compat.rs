@@ -411,3 +411,124 @@ fn resp3_subscribers_get_push_frames_and_run_any_command() {
         );
     }
 }
+
+/// A RESP3 reply with its type visible: `,1.5` a double, `~[..]` a set, `%{..}` a map.
+fn render_resp3(value: &redis::Value) -> String {
+    use redis::Value;
+    let list = |items: &[Value]| {
+        items
+            .iter()
+            .map(render_resp3)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match value {
+        Value::Nil => "nil".to_owned(),
+        Value::Int(n) => n.to_string(),
+        Value::BulkString(b) => format!("{:?}", String::from_utf8_lossy(b)),
+        Value::SimpleString(s) => s.clone(),
+        Value::Okay => "OK".to_owned(),
+        Value::Double(d) => format!(",{d}"),
+        Value::Array(items) => format!("[{}]", list(items)),
+        Value::Set(items) => format!("~[{}]", list(items)),
+        Value::Map(pairs) => {
+            let pairs: Vec<String> = pairs
+                .iter()
+                .map(|(k, v)| format!("{}: {}", render_resp3(k), render_resp3(v)))
+                .collect();
+            format!("%{{{}}}", pairs.join(", "))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// Commands whose RESP3 reply types differ from RESP2's (doubles, sets, pairs, maps), with
+/// the replies redis-server 7.0.15 gives; `{p}` is a per-run key prefix.
+const RESP3_TYPED: &[(&str, &str)] = &[
+    ("ZADD {p}z 1.5 a 0.1 b 3 c", "3"),
+    ("ZSCORE {p}z a", ",1.5"),
+    ("ZSCORE {p}z nope", "nil"),
+    ("ZMSCORE {p}z a nope", "[,1.5, nil]"),
+    (
+        "ZRANGE {p}z 0 -1 WITHSCORES",
+        "[[\"b\", ,0.1], [\"a\", ,1.5], [\"c\", ,3]]",
+    ),
+    ("ZRANGE {p}z 0 -1", "[\"b\", \"a\", \"c\"]"),
+    (
+        "ZRANGEBYSCORE {p}z -inf +inf WITHSCORES LIMIT 0 1",
+        "[[\"b\", ,0.1]]",
+    ),
+    ("ZREVRANGE {p}z 0 0 WITHSCORES", "[[\"c\", ,3]]"),
+    ("ZINCRBY {p}z 1 a", ",2.5"),
+    ("ZADD {p}z INCR 1 b", ",1.1"),
+    ("ZPOPMIN {p}z", "[\"b\", ,1.1]"),
+    ("ZPOPMAX {p}z 5", "[[\"c\", ,3], [\"a\", ,2.5]]"),
+    ("ZPOPMIN {p}z", "[]"),
+    ("ZADD {p}y 1 m", "1"),
+    ("ZRANDMEMBER {p}y 1 WITHSCORES", "[[\"m\", ,1]]"),
+    ("ZSCAN {p}y 0", "[\"0\", [\"m\", \"1\"]]"),
+    ("SADD {p}s 1 2", "2"),
+    ("SMEMBERS {p}s", "~[\"1\", \"2\"]"),
+    ("SINTER {p}s {p}s", "~[\"1\", \"2\"]"),
+    ("SUNION {p}s {p}none", "~[\"1\", \"2\"]"),
+    ("SDIFF {p}s {p}none", "~[\"1\", \"2\"]"),
+    ("SMEMBERS {p}none", "~[]"),
+    ("SRANDMEMBER {p}s 5", "[\"1\", \"2\"]"),
+    ("SPOP {p}s 0", "~[]"),
+    ("SPOP {p}s 5", "~[\"1\", \"2\"]"),
+    ("SPOP {p}none 1", "~[]"),
+    ("HSET {p}h f v", "1"),
+    ("HRANDFIELD {p}h 1 WITHVALUES", "[[\"f\", \"v\"]]"),
+    ("HGETALL {p}h", "%{\"f\": \"v\"}"),
+];
+
+/// Sends [`RESP3_TYPED`] after HELLO 3 and compares each reply with its expectation.
+fn resp3_typed_replies(port: u16, prefix: &str) -> Result<(), String> {
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(common::CLIENT_TIMEOUT))
+        .map_err(|e| e.to_string())?;
+    let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
+    let mut reader = std::io::BufReader::new(stream);
+    let mut parser = redis::Parser::new();
+    let mut exchange = |line: &str| -> Result<String, String> {
+        let args: Vec<String> = line.split(' ').map(|a| a.replace("{p}", prefix)).collect();
+        let packed = redis::cmd(&args[0]).arg(&args[1..]).get_packed_command();
+        std::io::Write::write_all(&mut writer, &packed).map_err(|e| e.to_string())?;
+        let value = parser.parse_value(&mut reader).map_err(|e| e.to_string())?;
+        Ok(render_resp3(&value))
+    };
+    exchange("HELLO 3")?;
+    let mut failures = Vec::new();
+    for (line, expected) in RESP3_TYPED {
+        let actual = exchange(line)?;
+        if actual != *expected {
+            failures.push(format!(
+                "{line}\n    expected: {expected}\n    actual:   {actual}"
+            ));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n"))
+    }
+}
+
+#[test]
+fn resp3_replies_carry_redis_types() {
+    for target in targets() {
+        let prefix = format!("resp3-typed:{}:", target.role);
+        cluster::shared().check(
+            &format!("RESP3 reply types through the {}", target.role),
+            resp3_typed_replies(target.port, &prefix),
+        );
+    }
+    if let Some(reference) = cluster::reference() {
+        let prefix = format!("resp3-typed:{}:", std::process::id());
+        reference.check(
+            "RESP3 reply types on redis-server",
+            resp3_typed_replies(reference.ports[0], &prefix),
+        );
+    }
+}

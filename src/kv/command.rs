@@ -909,8 +909,8 @@ pub enum Command {
         key: Bytes,
         /// ZPOPMAX.
         max: bool,
-        /// How many (1 when not given).
-        count: usize,
+        /// How many, if given (the reply is then pairs; without, one flat member and score).
+        count: Option<usize>,
     },
     /// `ZREMRANGEBYRANK`, `ZREMRANGEBYSCORE` and `ZREMRANGEBYLEX`.
     ZRemRange(Bytes, ZRange),
@@ -1291,11 +1291,13 @@ impl Command {
             | "zrevrangebylex" => parse_zrange(spec.name, a)?,
             "zpopmin" | "zpopmax" => {
                 let count = match a {
-                    [_] => 1,
-                    [_, count] => parse_i64(count)
-                        .ok()
-                        .and_then(|n| usize::try_from(n).ok())
-                        .ok_or(CommandError::NotPositive)?,
+                    [_] => None,
+                    [_, count] => Some(
+                        parse_i64(count)
+                            .ok()
+                            .and_then(|n| usize::try_from(n).ok())
+                            .ok_or(CommandError::NotPositive)?,
+                    ),
                     _ => return Err(CommandError::Syntax),
                 };
                 Command::ZPop {

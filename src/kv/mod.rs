@@ -59,3 +59,4 @@ mod zset;
 
 pub use command::{Access, Command, CommandError, Spec};
 pub use state::{KvState, Published, SnapshotEncoder, SnapshotError, hash_key_batch, purge_batch};
+pub use zset::format_score;

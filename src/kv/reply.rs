@@ -50,6 +50,21 @@ pub fn map(items: Vec<pb::Reply>) -> pb::Reply {
     kind(Kind::Map(pb::ReplyArray { items }))
 }
 
+/// A RESP3 set (an array in RESP2).
+pub fn set(items: Vec<pb::Reply>) -> pb::Reply {
+    kind(Kind::Set(pb::ReplyArray { items }))
+}
+
+/// Pairs given flat: a flat array in RESP2, an array of two-element arrays in RESP3.
+pub fn pairs(items: Vec<pb::Reply>) -> pb::Reply {
+    kind(Kind::Pairs(pb::ReplyArray { items }))
+}
+
+/// A double: a bulk string in Redis 7.0's `%.17g` form in RESP2, a RESP3 double.
+pub fn double(value: f64) -> pb::Reply {
+    kind(Kind::Double(value))
+}
+
 /// A bulk string, or null when `value` is `None`.
 pub fn bulk_or_null(value: Option<Bytes>) -> pb::Reply {
     value.map_or_else(null, bulk)

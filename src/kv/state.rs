@@ -1068,7 +1068,7 @@ impl KvState {
             Command::SPop { key, seed, count } => {
                 let Some(e) = self.live_typed(key, now, ValueType::Set)? else {
                     return Ok(match count {
-                        Some(_) => reply::array(Vec::new()),
+                        Some(_) => reply::set(Vec::new()),
                         None => reply::null(),
                     });
                 };
@@ -1092,7 +1092,7 @@ impl KvState {
                     self.store_parts(key, &parts, ValueType::Set, now);
                 }
                 Ok(match count {
-                    Some(_) => reply::array(popped),
+                    Some(_) => reply::set(popped),
                     None => popped.pop().unwrap_or_else(reply::null),
                 })
             }
@@ -1187,7 +1187,7 @@ impl KvState {
                     self.store_parts(key, &parts, ValueType::SortedSet, now);
                 }
                 Ok(if flags.incr {
-                    result.map_or_else(reply::null, |s| reply::bulk(zset::format_score(s).into()))
+                    result.map_or_else(reply::null, reply::double)
                 } else {
                     reply::integer(added + if flags.ch { updated } else { 0 })
                 })
@@ -1212,8 +1212,15 @@ impl KvState {
                 if *max {
                     items.reverse();
                 }
-                let n = (*count).min(items.len());
-                let popped = zset_reply(&items[..n], true);
+                let n = count.unwrap_or(1).min(items.len());
+                // Without a count, one member and its score, flat; with one, pairs.
+                let popped = match (count, items.first()) {
+                    (None, Some(&(score, member))) => reply::array(vec![
+                        reply::bulk(Bytes::copy_from_slice(member)),
+                        reply::double(score),
+                    ]),
+                    _ => zset_reply(&items[..n], true),
+                };
                 if n > 0 {
                     let kept = items.split_off(n);
                     let parts = zset::pack(kept);
@@ -1725,7 +1732,7 @@ impl KvState {
             }
             Command::SMembers(key) => {
                 let members = set::ordered(self.set_members(key, now)?);
-                bulk_array(&members)
+                bulk_set(&members)
             }
             Command::SIsMember(key, member) => {
                 let members = self.set_members(key, now)?;
@@ -1765,7 +1772,7 @@ impl KvState {
                     .iter()
                     .map(|k| self.set_members(k, now))
                     .collect::<Result<Vec<_>, _>>()?;
-                bulk_array(&set::ordered(set::combine(*op, &sets)))
+                bulk_set(&set::ordered(set::combine(*op, &sets)))
             }
             Command::SInterCard { keys, limit } => {
                 let sets = keys
@@ -1794,7 +1801,7 @@ impl KvState {
                 let items = self.zset_entries(key, now)?;
                 let score = |m: &Bytes| {
                     let found = items.iter().find(|(_, x)| *x == m.as_ref());
-                    reply::bulk_or_null(found.map(|(s, _)| Bytes::from(zset::format_score(*s))))
+                    found.map_or_else(reply::null, |(s, _)| reply::double(*s))
                 };
                 if *many {
                     reply::array(members.iter().map(score).collect())
@@ -1867,13 +1874,12 @@ impl KvState {
                     .into_iter()
                     .filter(|(_, m)| pattern.as_ref().is_none_or(|p| glob::matches(p, m)))
                     .collect();
-                let pb::Reply {
-                    kind: Some(pb::reply::Kind::Array(items)),
-                } = zset_reply(&matching, true)
-                else {
-                    return Ok(whole_scan(Vec::new()));
-                };
-                whole_scan(items.items)
+                let mut items = Vec::with_capacity(matching.len() * 2);
+                for (score, member) in matching {
+                    items.push(reply::bulk(Bytes::copy_from_slice(member)));
+                    items.push(reply::bulk(zset::format_score(score).into()));
+                }
+                whole_scan(items)
             }
             Command::LLen(key) => {
                 let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
@@ -1993,7 +1999,11 @@ fn random_fields(fields: &[u8], seed: u64, count: Option<i64>, with_values: bool
             items.push(copy(pairs[i].1));
         }
     }
-    reply::array(items)
+    if with_values {
+        reply::pairs(items)
+    } else {
+        reply::array(items)
+    }
 }
 
 /// The reply of an HSCAN or SSCAN that returns everything in one call, as Redis does for a
@@ -2011,16 +2021,20 @@ fn stored_score(score: f64) -> f64 {
     if score == 0.0 { 0.0 } else { score }
 }
 
-/// Members (and, `with_scores`, their scores after each) as a flat array.
+/// Members as an array, or with `with_scores` member/score pairs (flat in RESP2).
 fn zset_reply(items: &[(f64, &[u8])], with_scores: bool) -> pb::Reply {
     let mut out = Vec::with_capacity(items.len() * if with_scores { 2 } else { 1 });
     for (score, member) in items {
         out.push(reply::bulk(Bytes::copy_from_slice(member)));
         if with_scores {
-            out.push(reply::bulk(zset::format_score(*score).into()));
+            out.push(reply::double(*score));
         }
     }
-    reply::array(out)
+    if with_scores {
+        reply::pairs(out)
+    } else {
+        reply::array(out)
+    }
 }
 
 /// The positions in `items` (in the order of the range: from the highest score down for a
@@ -2048,6 +2062,16 @@ fn zset_selected(items: &[(f64, &[u8])], range: &ZRange, limit: Option<(i64, i64
             selected.into_iter().skip(offset).take(count).collect()
         }
     }
+}
+
+/// A RESP3 set of bulk strings (an array in RESP2).
+fn bulk_set(items: &[&[u8]]) -> pb::Reply {
+    reply::set(
+        items
+            .iter()
+            .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
+            .collect(),
+    )
 }
 
 /// An array of bulk strings.
@@ -2501,7 +2525,12 @@ mod tests {
             Some(Kind::Bulk(b)) => format!("\"{}\"", String::from_utf8_lossy(b)),
             Some(Kind::Null(_)) => "nil".into(),
             Some(Kind::NullArray(_)) => "nilarray".into(),
-            Some(Kind::Double(d)) => format!(",{d}"),
+            // As RESP2 shows them.
+            Some(Kind::Double(d)) => format!("\"{}\"", zset::format_score(*d)),
+            Some(Kind::Set(a) | Kind::Pairs(a)) => format!(
+                "[{}]",
+                a.items.iter().map(show).collect::<Vec<_>>().join(" ")
+            ),
             Some(Kind::Array(a)) => format!(
                 "[{}]",
                 a.items.iter().map(show).collect::<Vec<_>>().join(" ")

@@ -33,6 +33,10 @@ pub enum Out {
     Double(f64),
     /// RESP3 `>n`, an out-of-band push (pub/sub messages and confirmations); `*n` in RESP2.
     Push(Vec<Out>),
+    /// RESP3 `~n`; `*n` in RESP2.
+    Set(Vec<Out>),
+    /// An array of two-element arrays in RESP3; one flat array in RESP2.
+    Pairs(Vec<(Out, Out)>),
 }
 
 impl Out {
@@ -68,18 +72,23 @@ impl From<pb::Reply> for Out {
             Some(Kind::Null(_)) => Out::Null,
             Some(Kind::NullArray(_)) => Out::NullArray,
             Some(Kind::Array(a)) => Out::Array(a.items.into_iter().map(Out::from).collect()),
-            Some(Kind::Map(m)) => {
-                let mut items = m.items.into_iter().map(Out::from);
-                let mut pairs = Vec::with_capacity(items.len() / 2);
-                while let (Some(k), Some(v)) = (items.next(), items.next()) {
-                    pairs.push((k, v));
-                }
-                Out::Map(pairs)
-            }
+            Some(Kind::Map(m)) => Out::Map(paired(m.items)),
+            Some(Kind::Pairs(p)) => Out::Pairs(paired(p.items)),
+            Some(Kind::Set(s)) => Out::Set(s.items.into_iter().map(Out::from).collect()),
             Some(Kind::Double(d)) => Out::Double(d),
             None => Out::error("ERR empty reply from the state machine"),
         }
     }
+}
+
+/// Alternating keys and values as pairs.
+fn paired(items: Vec<pb::Reply>) -> Vec<(Out, Out)> {
+    let mut items = items.into_iter().map(Out::from);
+    let mut pairs = Vec::with_capacity(items.len() / 2);
+    while let (Some(k), Some(v)) = (items.next(), items.next()) {
+        pairs.push((k, v));
+    }
+    pairs
 }
 
 /// The reply for a `crate::kv::CommandError` or a `crate::driver::ClusterError`: its `Display`
@@ -97,11 +106,38 @@ pub fn encode(out: &Out, resp3: bool, buf: &mut BytesMut) {
                 encode(item, resp3, buf);
             }
         }
-        Out::Push(items) => {
-            header(buf, if resp3 { b'>' } else { b'*' }, items.len());
+        Out::Push(items) | Out::Set(items) => {
+            let kind = match (out, resp3) {
+                (Out::Push(_), true) => b'>',
+                (Out::Set(_), true) => b'~',
+                _ => b'*',
+            };
+            header(buf, kind, items.len());
             for item in items {
                 encode(item, resp3, buf);
             }
+        }
+        Out::Pairs(pairs) => {
+            header(buf, b'*', if resp3 { pairs.len() } else { pairs.len() * 2 });
+            for (a, b) in pairs {
+                if resp3 {
+                    header(buf, b'*', 2);
+                }
+                encode(a, resp3, buf);
+                encode(b, resp3, buf);
+            }
+        }
+        // Redis 7.0 prints doubles with `%.17g`, in both protocols.
+        Out::Double(d) if resp3 => {
+            buf.put_u8(b',');
+            buf.put_slice(crate::kv::format_score(*d).as_bytes());
+            buf.put_slice(b"\r\n");
+        }
+        Out::Double(d) => {
+            let text = crate::kv::format_score(*d);
+            header(buf, b'$', text.len());
+            buf.put_slice(text.as_bytes());
+            buf.put_slice(b"\r\n");
         }
         Out::Map(pairs) => {
             if resp3 {
@@ -133,10 +169,6 @@ pub fn encode(out: &Out, resp3: bool, buf: &mut BytesMut) {
                     data: b.clone(),
                     attributes: None,
                 },
-                Out::Double(d) => Resp3Frame::Double {
-                    data: *d,
-                    attributes: None,
-                },
                 _ => Resp3Frame::Null,
             };
             // Encoding into a growable buffer only fails on a bug in the size computation.
@@ -150,7 +182,6 @@ pub fn encode(out: &Out, resp3: bool, buf: &mut BytesMut) {
                 Out::Error(e) => Resp2Frame::Error(e.clone().into()),
                 Out::Integer(i) => Resp2Frame::Integer(*i),
                 Out::Bulk(b) => Resp2Frame::BulkString(b.clone()),
-                Out::Double(d) => Resp2Frame::BulkString(Bytes::from(format_double(*d))),
                 _ => Resp2Frame::Null,
             };
             if redis_protocol::resp2::encode::extend_encode(buf, &frame, false).is_err() {
@@ -164,15 +195,6 @@ fn header(buf: &mut BytesMut, kind: u8, len: usize) {
     buf.put_u8(kind);
     buf.put_slice(len.to_string().as_bytes());
     buf.put_slice(b"\r\n");
-}
-
-/// Formats a double like Redis's RESP2 bulk form.
-fn format_double(d: f64) -> String {
-    if d.is_infinite() {
-        if d > 0.0 { "inf".into() } else { "-inf".into() }
-    } else {
-        format!("{d}")
-    }
 }
 
 #[cfg(test)]
@@ -209,6 +231,14 @@ mod tests {
         assert_eq!(enc(&map, true), "%1\r\n$1\r\na\r\n:1\r\n");
         assert_eq!(enc(&Out::Double(1.5), false), "$3\r\n1.5\r\n");
         assert_eq!(enc(&Out::Double(1.5), true), ",1.5\r\n");
+        assert_eq!(enc(&Out::Double(0.1), true), ",0.10000000000000001\r\n");
+        assert_eq!(enc(&Out::Double(f64::INFINITY), false), "$3\r\ninf\r\n");
+        let set = Out::Set(vec![Out::bulk("a")]);
+        assert_eq!(enc(&set, false), "*1\r\n$1\r\na\r\n");
+        assert_eq!(enc(&set, true), "~1\r\n$1\r\na\r\n");
+        let pairs = Out::Pairs(vec![(Out::bulk("m"), Out::Double(2.0))]);
+        assert_eq!(enc(&pairs, false), "*2\r\n$1\r\nm\r\n$1\r\n2\r\n");
+        assert_eq!(enc(&pairs, true), "*1\r\n*2\r\n$1\r\nm\r\n,2\r\n");
         let push = Out::Push(vec![Out::bulk("message"), Out::bulk("c"), Out::Null]);
         assert_eq!(
             enc(&push, false),
