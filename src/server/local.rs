@@ -1,5 +1,6 @@
 //! Connection-level commands the server answers itself: PING, ECHO, HELLO, AUTH, SELECT,
-//! CLIENT, COMMAND, CONFIG, INFO, TIME, QUIT, RESET.
+//! CLIENT, COMMAND, CONFIG, INFO, TIME, QUIT, RESET, PUBSUB (the subscription commands
+//! themselves are in `subscribe`).
 
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
