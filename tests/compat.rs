@@ -320,6 +320,40 @@ async fn async_connection_runs_the_scripts() {
     }
 }
 
+/// A connection that sends commands and parses whatever frames come back (pushes included),
+/// for the RESP3 checks; reads wait at most [`common::CLIENT_TIMEOUT`].
+struct RawConn {
+    writer: std::net::TcpStream,
+    reader: std::io::BufReader<std::net::TcpStream>,
+    parser: redis::Parser,
+}
+
+impl RawConn {
+    fn connect(port: u16) -> Result<RawConn, String> {
+        let stream =
+            std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+        stream
+            .set_read_timeout(Some(common::CLIENT_TIMEOUT))
+            .map_err(|e| e.to_string())?;
+        Ok(RawConn {
+            writer: stream.try_clone().map_err(|e| e.to_string())?,
+            reader: std::io::BufReader::new(stream),
+            parser: redis::Parser::new(),
+        })
+    }
+
+    fn send(&mut self, args: &[&str]) -> Result<(), String> {
+        let packed = redis::cmd(args[0]).arg(&args[1..]).get_packed_command();
+        std::io::Write::write_all(&mut self.writer, &packed).map_err(|e| e.to_string())
+    }
+
+    fn next(&mut self) -> Result<redis::Value, String> {
+        self.parser
+            .parse_value(&mut self.reader)
+            .map_err(|e| e.to_string())
+    }
+}
+
 /// One frame as text for the RESP3 pub/sub checks: `>message chan text` for a push.
 fn render_frame(value: &redis::Value) -> String {
     use redis::Value;
@@ -346,23 +380,9 @@ fn render_frame(value: &redis::Value) -> String {
 /// follower applies it when the leader's next append says it committed, so there either order
 /// is right.
 fn resp3_subscriber_session(port: u16, role: &str) -> Result<(), String> {
-    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(common::CLIENT_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
-    let mut reader = std::io::BufReader::new(stream);
-    let mut parser = redis::Parser::new();
-    let mut send = |args: &[&str]| -> Result<(), String> {
-        let packed = redis::cmd(args[0]).arg(&args[1..]).get_packed_command();
-        std::io::Write::write_all(&mut writer, &packed).map_err(|e| e.to_string())
-    };
-    let mut next = || -> Result<String, String> {
-        parser
-            .parse_value(&mut reader)
-            .map(|v| render_frame(&v))
-            .map_err(|e| e.to_string())
-    };
+    let conn = std::cell::RefCell::new(RawConn::connect(port)?);
+    let send = |args: &[&str]| conn.borrow_mut().send(args);
+    let next = || conn.borrow_mut().next().map(|v| render_frame(&v));
     let channel = format!("resp3:{role}:{}:c", std::process::id());
     let mut failures = Vec::new();
     let mut expect = |what: &str, actual: String, expected: String| {
@@ -389,11 +409,7 @@ fn resp3_subscriber_session(port: u16, role: &str) -> Result<(), String> {
     expect("UNSUBSCRIBE", next()?, format!(">unsubscribe {channel} 0"));
     send(&["PING"])?;
     expect("PING", next()?, "PONG".to_owned());
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures.join("\n"))
-    }
+    script::into_result(failures)
 }
 
 #[test]
@@ -484,19 +500,12 @@ const RESP3_TYPED: &[(&str, &str)] = &[
 
 /// Sends [`RESP3_TYPED`] after HELLO 3 and compares each reply with its expectation.
 fn resp3_typed_replies(port: u16, prefix: &str) -> Result<(), String> {
-    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(common::CLIENT_TIMEOUT))
-        .map_err(|e| e.to_string())?;
-    let mut writer = stream.try_clone().map_err(|e| e.to_string())?;
-    let mut reader = std::io::BufReader::new(stream);
-    let mut parser = redis::Parser::new();
+    let mut conn = RawConn::connect(port)?;
     let mut exchange = |line: &str| -> Result<String, String> {
         let args: Vec<String> = line.split(' ').map(|a| a.replace("{p}", prefix)).collect();
-        let packed = redis::cmd(&args[0]).arg(&args[1..]).get_packed_command();
-        std::io::Write::write_all(&mut writer, &packed).map_err(|e| e.to_string())?;
-        let value = parser.parse_value(&mut reader).map_err(|e| e.to_string())?;
-        Ok(render_resp3(&value))
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        conn.send(&args)?;
+        Ok(render_resp3(&conn.next()?))
     };
     exchange("HELLO 3")?;
     let mut failures = Vec::new();
@@ -508,11 +517,7 @@ fn resp3_typed_replies(port: u16, prefix: &str) -> Result<(), String> {
             ));
         }
     }
-    if failures.is_empty() {
-        Ok(())
-    } else {
-        Err(failures.join("\n"))
-    }
+    script::into_result(failures)
 }
 
 #[test]

@@ -1243,12 +1243,7 @@ impl Command {
             "__keyspace" => Command::Keyspace,
             "__version" => Command::Version(a.to_vec()),
             "randomkey" => Command::RandomKey(0),
-            "__randomkey" => Command::RandomKey(
-                std::str::from_utf8(&a[0])
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or(CommandError::NotInteger)?,
-            ),
+            "__randomkey" => Command::RandomKey(parse_seed(&a[0])?),
             "__purge" => Command::Purge(a.to_vec()),
             "hset" | "hmset" => {
                 if !(a.len() - 1).is_multiple_of(2) {
@@ -1460,13 +1455,7 @@ impl Command {
             "hvals" => Command::HGetAll(a[0].clone(), HashPart::Values),
             "hscan" => parse_hscan(a)?,
             "hrandfield" => parse_hrandfield(0, a)?,
-            "__hrandfield" => {
-                let seed = std::str::from_utf8(&a[0])
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or(CommandError::NotInteger)?;
-                parse_hrandfield(seed, &a[1..])?
-            }
+            "__hrandfield" => parse_hrandfield(parse_seed(&a[0])?, &a[1..])?,
             _ => return Err(unknown_command(args)),
         };
         Ok((cmd, spec))

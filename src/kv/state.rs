@@ -511,26 +511,27 @@ impl KvState {
         self.live_typed(key, now, ValueType::List)
     }
 
-    /// The buffer of the set at `key` (empty for a missing key); WRONGTYPE for another type.
-    fn set_buffer(&self, key: &[u8], now: i64) -> Result<&[u8], CommandError> {
+    /// The buffer of the collection at `key` (empty for a missing key); WRONGTYPE when it
+    /// holds another type than `value_type`.
+    fn buffer(&self, key: &[u8], now: i64, value_type: ValueType) -> Result<&[u8], CommandError> {
         Ok(self
-            .live_typed(key, now, ValueType::Set)?
+            .live_typed(key, now, value_type)?
             .map_or(&[][..], Slot::value))
     }
 
     /// The members and scores of the sorted set at `key` (none for a missing key), in order;
     /// WRONGTYPE for another type.
     fn zset_entries(&self, key: &[u8], now: i64) -> Result<Vec<(f64, &[u8])>, CommandError> {
-        Ok(self
-            .live_typed(key, now, ValueType::SortedSet)?
-            .map_or_else(Vec::new, |e| zset::entries(e.value())))
+        Ok(zset::entries(self.buffer(
+            key,
+            now,
+            ValueType::SortedSet,
+        )?))
     }
 
     /// The members of the set at `key` (none for a missing key); WRONGTYPE for another type.
     fn set_members(&self, key: &[u8], now: i64) -> Result<Vec<&[u8]>, CommandError> {
-        Ok(self
-            .live_typed(key, now, ValueType::Set)?
-            .map_or_else(Vec::new, |e| set::members(e.value())))
+        Ok(set::members(self.buffer(key, now, ValueType::Set)?))
     }
 
     /// What HSCAN or SSCAN scans: the live slot of `key` (`None` for a missing key, which
@@ -860,7 +861,7 @@ impl KvState {
                     .iter()
                     .map(|(f, v)| (f.as_ref(), v.as_ref()))
                     .collect();
-                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let old = self.buffer(key, now, ValueType::Hash)?;
                 let (fields, added) = hash::with_set(old, &sets);
                 self.store_hash(key, &fields, now);
                 Ok(if *ok_reply {
@@ -870,7 +871,7 @@ impl KvState {
                 })
             }
             Command::HSetNx(key, field, value) => {
-                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let old = self.buffer(key, now, ValueType::Hash)?;
                 if hash::get(old, field).is_some() {
                     return Ok(reply::integer(0));
                 }
@@ -890,7 +891,7 @@ impl KvState {
                 Ok(reply::integer(removed as i64))
             }
             Command::HIncrBy(key, field, by) => {
-                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let old = self.buffer(key, now, ValueType::Hash)?;
                 let current = match hash::get(old, field) {
                     Some(v) => command::parse_i64_strict(v).ok_or(CommandError::HashNotInteger)?,
                     None => 0,
@@ -902,7 +903,7 @@ impl KvState {
                 Ok(reply::integer(new))
             }
             Command::HIncrByFloat(key, field, by) => {
-                let old = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let old = self.buffer(key, now, ValueType::Hash)?;
                 let current = match hash::get(old, field) {
                     Some(v) => command::parse_float(v).map_err(|_| CommandError::HashNotFloat)?,
                     None => LongDouble::ZERO,
@@ -1051,7 +1052,7 @@ impl KvState {
                 Ok(reply::bulk(moved))
             }
             Command::SAdd(key, given) | Command::SRem(key, given) => {
-                let old = self.set_buffer(key, now)?;
+                let old = self.buffer(key, now, ValueType::Set)?;
                 let current = set::members(old);
                 let given: Vec<&[u8]> = given.iter().map(Bytes::as_ref).collect();
                 let (members, changed) = if matches!(cmd, Command::SAdd(..)) {
@@ -1100,8 +1101,8 @@ impl KvState {
                 if self.live(from, now).is_none() {
                     return Ok(reply::integer(0));
                 }
-                let source_buf = self.set_buffer(from, now)?;
-                let target_buf = self.set_buffer(to, now)?;
+                let source_buf = self.buffer(from, now, ValueType::Set)?;
+                let target_buf = self.buffer(to, now, ValueType::Set)?;
                 let source = set::members(source_buf);
                 if from == to {
                     return Ok(reply::integer(i64::from(source.contains(&member.as_ref()))));
@@ -1558,47 +1559,10 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::null());
                 };
-                if e.value_type() == ValueType::SortedSet {
+                if let Some(encoding) = collection_encoding(e) {
                     match query {
-                        ObjectQuery::Encoding if zset::is_listpack(&zset::entries(e.value())) => {
-                            return Ok(reply::bulk(Bytes::from_static(b"listpack")));
-                        }
                         ObjectQuery::Encoding => {
-                            return Ok(reply::bulk(Bytes::from_static(b"skiplist")));
-                        }
-                        ObjectQuery::RefCount => return Ok(reply::integer(1)),
-                        ObjectQuery::IdleTime | ObjectQuery::Freq => {}
-                    }
-                }
-                if e.value_type() == ValueType::Set {
-                    match query {
-                        ObjectQuery::Encoding if set::is_intset(e.value()) => {
-                            return Ok(reply::bulk(Bytes::from_static(b"intset")));
-                        }
-                        ObjectQuery::Encoding => {
-                            return Ok(reply::bulk(Bytes::from_static(b"hashtable")));
-                        }
-                        ObjectQuery::RefCount => return Ok(reply::integer(1)),
-                        ObjectQuery::IdleTime | ObjectQuery::Freq => {}
-                    }
-                }
-                if e.value_type() == ValueType::List {
-                    match query {
-                        // Redis 7.0 keeps every list as a quicklist.
-                        ObjectQuery::Encoding => {
-                            return Ok(reply::bulk(Bytes::from_static(b"quicklist")));
-                        }
-                        ObjectQuery::RefCount => return Ok(reply::integer(1)),
-                        ObjectQuery::IdleTime | ObjectQuery::Freq => {}
-                    }
-                }
-                if e.value_type() == ValueType::Hash {
-                    match query {
-                        ObjectQuery::Encoding if hash::is_listpack(e.value()) => {
-                            return Ok(reply::bulk(Bytes::from_static(b"listpack")));
-                        }
-                        ObjectQuery::Encoding => {
-                            return Ok(reply::bulk(Bytes::from_static(b"hashtable")));
+                            return Ok(reply::bulk(Bytes::from_static(encoding.as_bytes())));
                         }
                         ObjectQuery::RefCount => return Ok(reply::integer(1)),
                         ObjectQuery::IdleTime | ObjectQuery::Freq => {}
@@ -1662,11 +1626,11 @@ impl KvState {
                 .collect(),
             ),
             Command::HGet(key, field) => {
-                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let fields = self.buffer(key, now, ValueType::Hash)?;
                 reply::bulk_or_null(hash::get(fields, field).map(Bytes::copy_from_slice))
             }
             Command::HMGet(key, wanted) => {
-                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let fields = self.buffer(key, now, ValueType::Hash)?;
                 reply::array(
                     wanted
                         .iter()
@@ -1677,19 +1641,19 @@ impl KvState {
                 )
             }
             Command::HExists(key, field) => {
-                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let fields = self.buffer(key, now, ValueType::Hash)?;
                 reply::integer(i64::from(hash::get(fields, field).is_some()))
             }
             Command::HStrlen(key, field) => {
-                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let fields = self.buffer(key, now, ValueType::Hash)?;
                 reply::integer(hash::get(fields, field).map_or(0, |v| v.len() as i64))
             }
             Command::HLen(key) => {
-                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let fields = self.buffer(key, now, ValueType::Hash)?;
                 reply::integer(hash::len(fields) as i64)
             }
             Command::HGetAll(key, part) => {
-                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let fields = self.buffer(key, now, ValueType::Hash)?;
                 let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
                 match part {
                     HashPart::Both => reply::map(
@@ -1727,7 +1691,7 @@ impl KvState {
                 count,
                 with_values,
             } => {
-                let fields = self.live_hash(key, now)?.map_or(&[][..], Slot::value);
+                let fields = self.buffer(key, now, ValueType::Hash)?;
                 random_fields(fields, *seed, *count, *with_values)
             }
             Command::SMembers(key) => {
@@ -1882,11 +1846,11 @@ impl KvState {
                 whole_scan(items)
             }
             Command::LLen(key) => {
-                let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
+                let parts = self.buffer(key, now, ValueType::List)?;
                 reply::integer(list::elements(parts).len() as i64)
             }
             Command::LRange(key, start, stop) => {
-                let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
+                let parts = self.buffer(key, now, ValueType::List)?;
                 let items = list::elements(parts);
                 let selected = match list::range(items.len(), *start, *stop) {
                     Some((first, last)) => &items[first..=last],
@@ -1916,7 +1880,7 @@ impl KvState {
                 count,
                 max_len,
             } => {
-                let parts = self.live_list(key, now)?.map_or(&[][..], Slot::value);
+                let parts = self.buffer(key, now, ValueType::List)?;
                 let items = list::elements(parts);
                 let wanted = match count {
                     Some(0) => usize::MAX,
@@ -2317,6 +2281,22 @@ fn value_type_code(value_type: ValueType) -> u64 {
         ValueType::Set => VALUE_TYPE_SET,
         ValueType::SortedSet => VALUE_TYPE_ZSET,
     }
+}
+
+/// The encoding Redis 7.0 would report for a collection value (OBJECT ENCODING); `None` for a
+/// string, whose encoding depends on its content in other ways.
+fn collection_encoding(e: &Slot) -> Option<&'static str> {
+    Some(match e.value_type() {
+        ValueType::String => return None,
+        ValueType::Hash if hash::is_listpack(e.value()) => "listpack",
+        ValueType::Hash => "hashtable",
+        // Redis 7.0 keeps every list as a quicklist.
+        ValueType::List => "quicklist",
+        ValueType::Set if set::is_intset(e.value()) => "intset",
+        ValueType::Set => "hashtable",
+        ValueType::SortedSet if zset::is_listpack(&zset::entries(e.value())) => "listpack",
+        ValueType::SortedSet => "skiplist",
+    })
 }
 
 /// The name TYPE and `SCAN ... TYPE` use for a value type.

@@ -157,7 +157,7 @@ pub async fn run_async(
     into_result(failures)
 }
 
-fn into_result(failures: Vec<String>) -> Result<(), String> {
+pub fn into_result(failures: Vec<String>) -> Result<(), String> {
     if failures.is_empty() {
         Ok(())
     } else {
