@@ -25,6 +25,7 @@ use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
 
+use crate::blocking::Waiters;
 use crate::kv::KvState;
 use crate::pb;
 use crate::pubsub::PubSub;
@@ -301,6 +302,8 @@ pub struct DriverOptions {
     pub data_dir: std::path::PathBuf,
     /// This node's subscribers, to whom applied PUBLISH entries are handed.
     pub pubsub: Arc<PubSub>,
+    /// This node's clients blocked on keys, woken when applied entries store to those keys.
+    pub waiters: Arc<Waiters>,
 }
 
 /// A driver turn longer than this is logged with where its time went: a node that stops
@@ -1201,6 +1204,7 @@ impl Driver {
             term = snapshot.term,
             "snapshot installed from leader"
         );
+        self.options.waiters.wake_all();
         self.applied = snapshot.index;
         self.applied_term = snapshot.term;
         self.snapshot_index = snapshot.index;
@@ -1233,8 +1237,13 @@ impl Driver {
             .as_ref()
             .map(|data| match pb::KvBatch::decode(data.as_ref()) {
                 Ok(batch) => {
+                    let waiting = self.options.waiters.any();
+                    self.kv.track_stores(waiting);
                     let reply = self.kv.apply(&batch);
                     self.deliver_published(entry.index, entry.term);
+                    if waiting {
+                        self.options.waiters.wake(&self.kv.take_stored());
+                    }
                     reply
                 }
                 Err(_) => pb::Reply {

@@ -15,6 +15,7 @@
 //! driver → edge. Applied PUBLISH entries leave the driver the same way, through the `pubsub`
 //! registry to the connections that subscribed on this node.
 
+pub mod blocking;
 pub mod config;
 pub mod driver;
 pub mod kv;
@@ -103,6 +104,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
     );
     let voters = (1..=addrs.len() as u64).collect();
     let pubsub = pubsub::PubSub::new();
+    let waiters = blocking::Waiters::new();
     let driver = Driver::new(
         id,
         voters,
@@ -116,6 +118,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             seed,
             data_dir: dir.clone(),
             pubsub: pubsub.clone(),
+            waiters: waiters.clone(),
         },
     )
     .map_err(|e| {
@@ -138,7 +141,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let driver_task = tokio::spawn(driver.run(shutdown.clone()));
-    let options = server_options(&config, pubsub);
+    let options = server_options(&config, pubsub, waiters);
     let shutdown_request = options.shutdown_request.clone();
     let server_task = tokio::spawn(server::run(
         resp_listener,
@@ -168,7 +171,11 @@ pub async fn run(config: Config) -> Result<(), Error> {
     Ok(())
 }
 
-fn server_options(config: &Config, pubsub: Arc<pubsub::PubSub>) -> server::Options {
+fn server_options(
+    config: &Config,
+    pubsub: Arc<pubsub::PubSub>,
+    waiters: Arc<blocking::Waiters>,
+) -> server::Options {
     server::Options {
         node_id: config.id,
         port: config.port,
@@ -177,6 +184,7 @@ fn server_options(config: &Config, pubsub: Arc<pubsub::PubSub>) -> server::Optio
         max_clients: config.max_clients,
         shutdown_request: CancellationToken::new(),
         pubsub,
+        waiters,
     }
 }
 

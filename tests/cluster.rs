@@ -1182,3 +1182,313 @@ fn collections_survive_killing_all_nodes() {
     }
     cluster.finish();
 }
+
+/// What BLPOP and friends answered, as strings (nil as an empty list).
+fn strings(value: &redis::Value) -> Vec<String> {
+    match value {
+        redis::Value::Nil => Vec::new(),
+        other => message_parts(other),
+    }
+}
+
+/// A reply as text: bulk strings quoted, arrays in brackets, nil as `nil`.
+fn shown(value: &redis::Value) -> String {
+    match value {
+        redis::Value::Nil => "nil".into(),
+        redis::Value::BulkString(b) => format!("{:?}", String::from_utf8_lossy(b)),
+        redis::Value::Int(n) => n.to_string(),
+        redis::Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(shown).collect();
+            format!("[{}]", items.join(", "))
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// Waits until node `id` reports `n` blocked clients in INFO.
+fn wait_blocked(cluster: &TestCluster, id: u64, n: usize) {
+    wait_until(
+        DEADLINE,
+        &format!("{n} blocked clients on node {id}"),
+        || {
+            let mut conn = cluster.try_client(id).map_err(|e| e.to_string())?;
+            let text: String = redis::cmd("INFO")
+                .arg("clients")
+                .query(&mut conn)
+                .map_err(|e| e.to_string())?;
+            let line = format!("blocked_clients:{n}");
+            if text.lines().any(|l| l.trim() == line) {
+                Ok(())
+            } else {
+                Err(text)
+            }
+        },
+    );
+}
+
+/// A work queue across the cluster: consumers blocked in BLPOP on every node (followers and
+/// leader) share the elements pushed through every node; each element reaches exactly one
+/// consumer, none is lost, and the wait ends for each consumer at its end marker.
+#[test]
+fn blocked_pops_on_every_node_take_each_pushed_element_once() {
+    const PER_NODE: usize = 2;
+    const JOBS: usize = 300;
+    let cluster = TestCluster::start(3);
+    cluster.leader();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+    }
+    let consumers: Vec<_> = ids
+        .iter()
+        .flat_map(|&id| std::iter::repeat_n(id, PER_NODE))
+        .map(|id| {
+            let mut conn = cluster.client(id);
+            std::thread::spawn(move || {
+                let mut taken = Vec::new();
+                loop {
+                    let reply: redis::Value = redis::cmd("BLPOP")
+                        .arg("jobs")
+                        .arg("other")
+                        .arg(0)
+                        .query(&mut conn)
+                        .unwrap_or_else(|e| panic!("BLPOP on node {id}: {e}"));
+                    let parts = strings(&reply);
+                    assert_eq!(parts.len(), 2, "BLPOP on node {id}: {reply:?}");
+                    assert_eq!(parts[0], "jobs");
+                    if parts[1] == "end" {
+                        return taken;
+                    }
+                    taken.push(parts[1].clone());
+                }
+            })
+        })
+        .collect();
+    for &id in &ids {
+        wait_blocked(&cluster, id, PER_NODE);
+    }
+    let mut producers: Vec<common::Client> = ids.iter().map(|&id| cluster.client(id)).collect();
+    let mut pushed = Vec::new();
+    let mut i = 0;
+    while i < JOBS {
+        // Single pushes and batches of three, through each node in turn.
+        let batch: Vec<String> = (i..(i + 1 + i % 3).min(JOBS))
+            .map(|j| format!("job{j}"))
+            .collect();
+        let node = (i / 3) % ids.len();
+        let _: i64 = redis::cmd("RPUSH")
+            .arg("jobs")
+            .arg(&batch)
+            .query(&mut producers[node])
+            .unwrap_or_else(|e| panic!("RPUSH through node {}: {e}", ids[node]));
+        i += batch.len();
+        pushed.extend(batch);
+    }
+    let ends = vec!["end"; consumers.len()];
+    let _: i64 = redis::cmd("RPUSH")
+        .arg("jobs")
+        .arg(&ends)
+        .query(&mut producers[0])
+        .unwrap_or_else(|e| panic!("RPUSH the end markers: {e}"));
+    let mut taken: Vec<String> = consumers
+        .into_iter()
+        .flat_map(|c| c.join().expect("consumer thread"))
+        .collect();
+    taken.sort();
+    pushed.sort();
+    assert_eq!(taken, pushed, "every job taken exactly once");
+    for &id in &ids {
+        wait_blocked(&cluster, id, 0);
+        let len: i64 = redis::cmd("LLEN")
+            .arg("jobs")
+            .query(&mut cluster.client(id))
+            .unwrap_or_else(|e| panic!("LLEN on node {id}: {e}"));
+        assert_eq!(len, 0, "node {id}: nothing left in the queue");
+    }
+    cluster.finish();
+}
+
+/// Every blocking command wakes on a follower when another node stores to its key, with its
+/// own reply shape; a timeout answers nil no earlier than asked; CLIENT UNBLOCK ends a wait
+/// with nil or an error; a client that disconnects while blocked is forgotten and takes
+/// nothing.
+#[test]
+fn blocking_commands_wake_time_out_and_unblock_across_nodes() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    let follower = ids
+        .iter()
+        .copied()
+        .find(|&id| id != leader)
+        .expect("a follower");
+    cluster.set_retrying(follower, "warm", "x");
+    let mut admin = cluster.client(leader);
+    let cases: [(&[&str], &[&str], &str); 5] = [
+        (
+            &["BZPOPMIN", "z1", "z2", "0"],
+            &["ZADD", "z2", "2", "m"],
+            r#"["z2", "m", "2"]"#,
+        ),
+        (
+            &["BLMOVE", "src", "dst", "RIGHT", "LEFT", "0"],
+            &["RPUSH", "src", "a", "b"],
+            r#""b""#,
+        ),
+        (
+            &["BRPOP", "l1", "l2", "0"],
+            &["LPUSH", "l2", "x", "y"],
+            r#"["l2", "x"]"#,
+        ),
+        (
+            &["BLMPOP", "0", "2", "m1", "m2", "LEFT", "COUNT", "5"],
+            &["RPUSH", "m1", "p", "q"],
+            r#"["m1", ["p", "q"]]"#,
+        ),
+        (
+            &["BZMPOP", "0", "1", "zz", "MAX"],
+            &["ZADD", "zz", "1", "lo", "3", "hi"],
+            r#"["zz", [["hi", "3"]]]"#,
+        ),
+    ];
+    for (blocking, store, expected) in cases {
+        let mut conn = cluster.client(follower);
+        let waiting = std::thread::spawn(move || {
+            let mut cmd = redis::cmd(blocking[0]);
+            cmd.arg(&blocking[1..]);
+            cmd.query::<redis::Value>(&mut conn)
+        });
+        wait_blocked(&cluster, follower, 1);
+        let mut cmd = redis::cmd(store[0]);
+        cmd.arg(&store[1..]);
+        let _: redis::Value = cmd
+            .query(&mut admin)
+            .unwrap_or_else(|e| panic!("{store:?}: {e}"));
+        let reply = waiting
+            .join()
+            .expect("blocked client thread")
+            .unwrap_or_else(|e| panic!("{blocking:?}: {e}"));
+        assert_eq!(shown(&reply), expected, "{blocking:?} woken by {store:?}");
+    }
+    let dst: Vec<String> = redis::cmd("LRANGE")
+        .arg("dst")
+        .arg(0)
+        .arg(-1)
+        .query(&mut cluster.client(follower))
+        .unwrap_or_else(|e| panic!("LRANGE dst: {e}"));
+    assert_eq!(dst, ["b"], "BLMOVE pushed what it popped");
+
+    // Timeouts: nil, and not before the timeout.
+    let mut conn = cluster.client(follower);
+    let started = Instant::now();
+    let reply: redis::Value = redis::cmd("BLPOP")
+        .arg("empty")
+        .arg(0.2)
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("BLPOP with a timeout: {e}"));
+    assert_eq!(reply, redis::Value::Nil);
+    assert!(started.elapsed() >= Duration::from_millis(200));
+    let reply: redis::Value = redis::cmd("BRPOPLPUSH")
+        .arg("empty")
+        .arg("dst")
+        .arg(0.05)
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("BRPOPLPUSH with a timeout: {e}"));
+    assert_eq!(reply, redis::Value::Nil);
+
+    // CLIENT UNBLOCK, with each reason.
+    for (reason, expected) in [("TIMEOUT", "nil"), ("ERROR", "UNBLOCKED")] {
+        let mut blocked = cluster.client(follower);
+        let id: i64 = redis::cmd("CLIENT")
+            .arg("ID")
+            .query(&mut blocked)
+            .unwrap_or_else(|e| panic!("CLIENT ID: {e}"));
+        let waiting = std::thread::spawn(move || {
+            redis::cmd("BLPOP")
+                .arg("never")
+                .arg(0)
+                .query::<redis::Value>(&mut blocked)
+        });
+        wait_blocked(&cluster, follower, 1);
+        let list: String = redis::cmd("CLIENT")
+            .arg("LIST")
+            .arg("ID")
+            .arg(id)
+            .query(&mut cluster.client(follower))
+            .unwrap_or_else(|e| panic!("CLIENT LIST: {e}"));
+        assert!(list.contains(" flags=b "), "{list}");
+        let unblocked: i64 = redis::cmd("CLIENT")
+            .arg("UNBLOCK")
+            .arg(id)
+            .arg(reason)
+            .query(&mut cluster.client(follower))
+            .unwrap_or_else(|e| panic!("CLIENT UNBLOCK: {e}"));
+        assert_eq!(unblocked, 1);
+        let shown = match waiting.join().expect("blocked client thread") {
+            Ok(value) => format!("{value:?}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(shown.contains(expected), "CLIENT UNBLOCK {reason}: {shown}");
+    }
+
+    // A client that disconnects while blocked is forgotten, and takes nothing.
+    let mut leaving = std::net::TcpStream::connect(("127.0.0.1", cluster.resp_port(follower)))
+        .unwrap_or_else(|e| panic!("connect: {e}"));
+    leaving
+        .write_all(&redis::cmd("BLPOP").arg("gone").arg(0).get_packed_command())
+        .unwrap_or_else(|e| panic!("send BLPOP: {e}"));
+    wait_blocked(&cluster, follower, 1);
+    drop(leaving);
+    wait_blocked(&cluster, follower, 0);
+    let _: i64 = redis::cmd("RPUSH")
+        .arg("gone")
+        .arg("kept")
+        .query(&mut admin)
+        .unwrap_or_else(|e| panic!("RPUSH gone: {e}"));
+    let len: i64 = redis::cmd("LLEN")
+        .arg("gone")
+        .query(&mut cluster.client(follower))
+        .unwrap_or_else(|e| panic!("LLEN gone: {e}"));
+    assert_eq!(len, 1, "the departed client took nothing");
+    cluster.finish();
+}
+
+/// A client blocked on a follower keeps waiting through a change of leader, and is served by
+/// a push through the new leader.
+#[test]
+fn a_blocked_client_is_served_after_the_leader_changes() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    let follower = ids
+        .iter()
+        .copied()
+        .find(|&id| id != leader)
+        .expect("a follower");
+    cluster.set_retrying(follower, "warm", "x");
+    let mut conn = cluster.client(follower);
+    let waiting = std::thread::spawn(move || {
+        redis::cmd("BLPOP")
+            .arg("q")
+            .arg(0)
+            .query::<redis::Value>(&mut conn)
+    });
+    wait_blocked(&cluster, follower, 1);
+    cluster.stop(leader, Signal::Kill);
+    let new_leader = cluster.leader();
+    assert_ne!(new_leader, leader);
+    let mut producer = cluster.client(new_leader);
+    wait_until(DEADLINE, "RPUSH through the new leader", || {
+        redis::cmd("RPUSH")
+            .arg("q")
+            .arg("after failover")
+            .query::<i64>(&mut producer)
+            .map_err(|e| e.to_string())
+    });
+    let reply = waiting
+        .join()
+        .expect("blocked client thread")
+        .unwrap_or_else(|e| panic!("BLPOP across the failover: {e}"));
+    assert_eq!(strings(&reply), ["q", "after failover"]);
+    cluster.finish();
+}

@@ -76,6 +76,7 @@ fn scripts_match_reference_redis() {
         ("lists", scripts::LISTS),
         ("sets", scripts::SETS),
         ("zsets", scripts::ZSETS),
+        ("blocking-pops", scripts::BLOCKING_POPS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -144,6 +145,11 @@ fn set_commands() {
 #[test]
 fn sorted_set_commands() {
     run_on_cluster("zsets", scripts::ZSETS);
+}
+
+#[test]
+fn blocking_pops_script() {
+    run_on_cluster("blocking-pops", scripts::BLOCKING_POPS);
 }
 
 #[test]

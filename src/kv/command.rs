@@ -246,6 +246,14 @@ pub const COMMANDS: &[Spec] = &[
     spec("bitcount", -2, Read, (1, 1, 1)),
     spec("bitop", -4, Write, (2, -1, 1)),
     spec("bitpos", -3, Read, (1, 1, 1)),
+    spec("blmove", 6, Write, (1, 2, 1)),
+    spec("blmpop", -5, Write, (0, 0, 0)),
+    spec("blpop", -3, Write, (1, -2, 1)),
+    spec("brpop", -3, Write, (1, -2, 1)),
+    spec("brpoplpush", 4, Write, (1, 2, 1)),
+    spec("bzmpop", -5, Write, (0, 0, 0)),
+    spec("bzpopmax", -3, Write, (1, -2, 1)),
+    spec("bzpopmin", -3, Write, (1, -2, 1)),
     spec("copy", -3, Write, (1, 2, 1)),
     spec("dbsize", 1, Read, (0, 0, 0)),
     spec("debug", -2, Read, (0, 0, 0)),
@@ -288,6 +296,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("linsert", 5, Write, (1, 1, 1)),
     spec("llen", 2, Read, (1, 1, 1)),
     spec("lmove", 5, Write, (1, 2, 1)),
+    spec("lmpop", -4, Write, (0, 0, 0)),
     spec("lpop", -2, Write, (1, 1, 1)),
     spec("lpos", -3, Read, (1, 1, 1)),
     spec("lpush", -3, Write, (1, 1, 1)),
@@ -350,6 +359,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("zcount", 4, Read, (1, 1, 1)),
     spec("zincrby", 4, Write, (1, 1, 1)),
     spec("zlexcount", 4, Read, (1, 1, 1)),
+    spec("zmpop", -4, Write, (0, 0, 0)),
     spec("zmscore", -3, Read, (1, 1, 1)),
     spec("zpopmax", -2, Write, (1, 1, 1)),
     spec("zpopmin", -2, Write, (1, 1, 1)),
@@ -745,6 +755,18 @@ pub enum Command {
         /// The count, if given: the reply is then an array.
         count: Option<usize>,
     },
+    /// `LMPOP`, `BLMPOP`, `BLPOP` and `BRPOP`: pops from the first of `keys` that holds a list.
+    /// The state machine tries once; the server blocks the blocking forms and tries again.
+    MPop {
+        /// The lists, in the order they are tried.
+        keys: Vec<Bytes>,
+        /// From the head (LEFT) rather than the tail.
+        head: bool,
+        /// Most elements to pop (1 for BLPOP and BRPOP).
+        count: usize,
+        /// BLPOP and BRPOP: answer `[key, element]` rather than `[key, [elements]]`.
+        single: bool,
+    },
     /// `LLEN key`.
     LLen(Bytes),
     /// `LRANGE key start stop`.
@@ -911,6 +933,19 @@ pub enum Command {
         max: bool,
         /// How many, if given (the reply is then pairs; without, one flat member and score).
         count: Option<usize>,
+    },
+    /// `ZMPOP`, `BZMPOP`, `BZPOPMIN` and `BZPOPMAX`: pops from the first of `keys` that holds
+    /// a sorted set; tried once, like [`Command::MPop`].
+    ZMPop {
+        /// The sorted sets, in the order they are tried.
+        keys: Vec<Bytes>,
+        /// The highest scores (MAX) rather than the lowest.
+        max: bool,
+        /// Most members to pop (1 for BZPOPMIN and BZPOPMAX).
+        count: usize,
+        /// BZPOPMIN and BZPOPMAX: answer `[key, member, score]` rather than
+        /// `[key, [[member, score]...]]`.
+        single: bool,
     },
     /// `ZREMRANGEBYRANK`, `ZREMRANGEBYSCORE` and `ZREMRANGEBYLEX`.
     ZRemRange(Bytes, ZRange),
@@ -1413,21 +1448,56 @@ impl Command {
                 }
             }
             "lpos" => parse_lpos(a)?,
-            "lmove" => {
-                let side = |b: &Bytes| {
-                    if b.eq_ignore_ascii_case(b"left") {
-                        Ok(true)
-                    } else if b.eq_ignore_ascii_case(b"right") {
-                        Ok(false)
-                    } else {
-                        Err(CommandError::Syntax)
+            "lmove" => Command::LMove {
+                from: a[0].clone(),
+                to: a[1].clone(),
+                from_head: parse_side(&a[2])?,
+                to_head: parse_side(&a[3])?,
+            },
+            "blpop" | "brpop" | "bzpopmin" | "bzpopmax" => {
+                let (timeout, keys) = a.split_last().ok_or(CommandError::Syntax)?;
+                parse_timeout(timeout)?;
+                let keys = keys.to_vec();
+                if spec.name.starts_with("bz") {
+                    Command::ZMPop {
+                        keys,
+                        max: spec.name == "bzpopmax",
+                        count: 1,
+                        single: true,
                     }
+                } else {
+                    Command::MPop {
+                        keys,
+                        head: spec.name == "blpop",
+                        count: 1,
+                        single: true,
+                    }
+                }
+            }
+            "lmpop" | "zmpop" => parse_mpop(spec.name == "zmpop", a)?,
+            // Like Redis, these check their other arguments before the timeout.
+            "blmpop" | "bzmpop" => {
+                let cmd = parse_mpop(spec.name == "bzmpop", &a[1..])?;
+                parse_timeout(&a[0])?;
+                cmd
+            }
+            "blmove" => {
+                let cmd = Command::LMove {
+                    from: a[0].clone(),
+                    to: a[1].clone(),
+                    from_head: parse_side(&a[2])?,
+                    to_head: parse_side(&a[3])?,
                 };
+                parse_timeout(&a[4])?;
+                cmd
+            }
+            "brpoplpush" => {
+                parse_timeout(&a[2])?;
                 Command::LMove {
                     from: a[0].clone(),
                     to: a[1].clone(),
-                    from_head: side(&a[2])?,
-                    to_head: side(&a[3])?,
+                    from_head: false,
+                    to_head: true,
                 }
             }
             "rpoplpush" => Command::LMove {
@@ -1953,6 +2023,136 @@ fn parse_srandmember(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
 }
 
 /// `numkeys key... [LIMIT limit]` of SINTERCARD.
+/// LEFT (true) or RIGHT (false), in any case.
+fn parse_side(b: &[u8]) -> Result<bool, CommandError> {
+    if b.eq_ignore_ascii_case(b"left") {
+        Ok(true)
+    } else if b.eq_ignore_ascii_case(b"right") {
+        Ok(false)
+    } else {
+        Err(CommandError::Syntax)
+    }
+}
+
+/// The commands that block their client while every key they name is empty, and where their
+/// timeout argument sits (a negative position counts from the end).
+const BLOCKING: &[(&str, isize)] = &[
+    ("blmove", 5),
+    ("blmpop", 1),
+    ("blpop", -1),
+    ("brpop", -1),
+    ("brpoplpush", 3),
+    ("bzmpop", 1),
+    ("bzpopmax", -1),
+    ("bzpopmin", -1),
+];
+
+impl Command {
+    /// The keys a blocking command waits on: those it pops from.
+    pub fn blocking_keys(&self) -> Vec<Bytes> {
+        match self {
+            Command::MPop { keys, .. } | Command::ZMPop { keys, .. } => keys.clone(),
+            Command::LMove { from, .. } => vec![from.clone()],
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Whether `name` (lowercase) is a blocking command.
+pub fn is_blocking(name: &str) -> bool {
+    BLOCKING.iter().any(|(n, _)| *n == name)
+}
+
+/// The timeout of a blocking command, in milliseconds, 0 for none; `None` for any other
+/// command or a timeout [`Command::parse`] refuses.
+pub fn blocking_timeout_ms(args: &[Bytes]) -> Option<u64> {
+    let name = std::str::from_utf8(args.first()?)
+        .ok()?
+        .to_ascii_lowercase();
+    let &(_, at) = BLOCKING.iter().find(|(n, _)| *n == name)?;
+    let at = if at < 0 {
+        args.len().checked_sub(at.unsigned_abs())?
+    } else {
+        at.unsigned_abs()
+    };
+    parse_timeout(args.get(at)?).ok()
+}
+
+/// A blocking command's timeout, read as Redis 7.0.15 reads it: seconds as a `long double`,
+/// times 1000, rounded up to whole milliseconds; 0 waits forever. Redis converts that to a
+/// `long long` unchecked, which on x86-64 turns anything from 2^63 ms up (infinity included)
+/// into a negative number, so those are "negative" here too; `-0.0001` rounds up to 0.
+///
+/// # Errors
+/// Redis's messages for a timeout that is not a float or is negative.
+fn parse_timeout(arg: &[u8]) -> Result<u64, CommandError> {
+    let not_float = CommandError::Message("timeout is not a float or out of range");
+    let value = LongDouble::parse(arg).ok_or(not_float.clone())?;
+    let seconds: f64 = value.to_redis_string().parse().map_err(|_| not_float)?;
+    let ms = (seconds * 1000.0).ceil();
+    // 2^63 as a float; `i64::MAX as f64` rounds to it.
+    if !(0.0..9_223_372_036_854_775_808.0).contains(&ms) {
+        return Err(CommandError::Message("timeout is negative"));
+    }
+    Ok(ms as u64)
+}
+
+/// `numkeys key... LEFT|RIGHT [COUNT count]` of LMPOP, and `... MIN|MAX ...` of ZMPOP.
+fn parse_mpop(zset: bool, a: &[Bytes]) -> Result<Command, CommandError> {
+    let numkeys = parse_i64(&a[0])
+        .ok()
+        .filter(|&n| n > 0)
+        .ok_or(CommandError::Message("numkeys should be greater than 0"))?;
+    let numkeys = usize::try_from(numkeys).unwrap_or(usize::MAX);
+    let Some(side) = a.get(numkeys.saturating_add(1)) else {
+        return Err(CommandError::Syntax);
+    };
+    let keys = a[1..=numkeys].to_vec();
+    let first = if zset {
+        if side.eq_ignore_ascii_case(b"min") {
+            true
+        } else if side.eq_ignore_ascii_case(b"max") {
+            false
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    } else {
+        parse_side(side)?
+    };
+    let mut count = None;
+    let mut rest = &a[numkeys + 2..];
+    while let [opt, tail @ ..] = rest {
+        if !opt.eq_ignore_ascii_case(b"count") || count.is_some() {
+            return Err(CommandError::Syntax);
+        }
+        let [value, tail @ ..] = tail else {
+            return Err(CommandError::Syntax);
+        };
+        let n = parse_i64(value)
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or(CommandError::Message("count should be greater than 0"))?;
+        count = Some(usize::try_from(n).unwrap_or(usize::MAX));
+        rest = tail;
+    }
+    let count = count.unwrap_or(1);
+    Ok(if zset {
+        Command::ZMPop {
+            keys,
+            max: !first,
+            count,
+            single: false,
+        }
+    } else {
+        Command::MPop {
+            keys,
+            head: first,
+            count,
+            single: false,
+        }
+    })
+}
+
 fn parse_sintercard(a: &[Bytes]) -> Result<Command, CommandError> {
     let numkeys = parse_i64(&a[0]).unwrap_or(0);
     if numkeys <= 0 {

@@ -1,5 +1,7 @@
 //! List values: the elements of one Redis list, head first, packed in one buffer (see
-//! `packed`). As with hashes, every write rebuilds the buffer, O(length of the list); the
+//! `packed`). Pushes and pops at either end copy the buffer once, with the elements added or
+//! without those taken (`KvState::push_list`, `KvState::pop_list`), never taking it apart;
+//! other writes rebuild it. Either way a write is O(length of the list) in bytes copied; the
 //! functions here decide what a command does to the elements, and `KvState` stores the result.
 
 use super::packed;
@@ -7,6 +9,26 @@ use super::packed;
 /// The elements of a list buffer, head first.
 pub fn elements(buf: &[u8]) -> Vec<&[u8]> {
     packed::strings(buf).collect()
+}
+
+/// The number of elements of a list buffer, counted without collecting them.
+pub fn len(buf: &[u8]) -> usize {
+    packed::skip(buf, usize::MAX).0
+}
+
+/// The byte offset in `buf` after its first `n` elements (its end if it holds fewer).
+pub fn offset_after(buf: &[u8], n: usize) -> usize {
+    packed::skip(buf, n).1
+}
+
+/// The elements `n` may have to be pushed as one buffer: in order at the tail, or each in turn
+/// at the head (so the last ends up first, as LPUSH does).
+pub fn packed_push(new: &[&[u8]], head: bool) -> Vec<u8> {
+    if head {
+        packed::pack(new.iter().rev().copied())
+    } else {
+        packed::pack(new.iter().copied())
+    }
 }
 
 /// Whether `buf` is a well-formed, non-empty list buffer.
@@ -17,20 +39,6 @@ pub fn is_valid(buf: &[u8]) -> bool {
 /// Packs elements into a list buffer (empty: the key is to be deleted).
 pub fn pack(elements: &[&[u8]]) -> Vec<u8> {
     packed::pack(elements.iter().copied())
-}
-
-/// `list` with `new` pushed at the head (each in turn, so the last ends up first, as LPUSH
-/// does) or at the tail.
-pub fn pushed<'a>(list: &[&'a [u8]], new: &[&'a [u8]], head: bool) -> Vec<&'a [u8]> {
-    let mut out = Vec::with_capacity(list.len() + new.len());
-    if head {
-        out.extend(new.iter().rev());
-        out.extend_from_slice(list);
-    } else {
-        out.extend_from_slice(list);
-        out.extend_from_slice(new);
-    }
-    out
 }
 
 /// The inclusive index range `start..=stop` of LRANGE and LTRIM in a list of `len`, with
@@ -144,10 +152,14 @@ mod tests {
 
     #[test]
     fn pushes_and_ranges_follow_redis() {
-        let l = pushed(&list(&["c"]), &list(&["b", "a"]), true);
-        assert_eq!(l, list(&["a", "b", "c"]));
-        let l = pushed(&l, &list(&["d", "e"]), false);
-        assert_eq!(l, list(&["a", "b", "c", "d", "e"]));
+        let mut l = packed_push(&list(&["b", "a"]), true);
+        l.extend(pack(&list(&["c"])));
+        l.extend(packed_push(&list(&["d", "e"]), false));
+        assert_eq!(elements(&l), list(&["a", "b", "c", "d", "e"]));
+        assert_eq!(len(&l), 5);
+        assert_eq!(offset_after(&l, 0), 0);
+        assert_eq!(elements(&l[offset_after(&l, 2)..]), list(&["c", "d", "e"]));
+        assert_eq!(offset_after(&l, 9), l.len());
         assert_eq!(range(5, 0, -1), Some((0, 4)));
         assert_eq!(range(5, -2, 100), Some((3, 4)));
         assert_eq!(range(5, -100, 1), Some((0, 1)));
@@ -159,9 +171,9 @@ mod tests {
         assert_eq!(position(3, 3), None);
         assert_eq!(position(3, -4), None);
         assert_eq!(position(3, i64::MIN), None);
-        let buf = pack(&l);
+        let buf = pack(&list(&["a", "b"]));
         assert!(is_valid(&buf));
-        assert_eq!(elements(&buf), l);
+        assert_eq!(elements(&buf), list(&["a", "b"]));
         assert!(!is_valid(&[]));
     }
 

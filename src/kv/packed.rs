@@ -48,6 +48,33 @@ impl<'a> Iterator for Strings<'a> {
     }
 }
 
+/// Steps over up to `n` strings from the start of `buf`, stopping early at its end or at a
+/// malformed string; returns how many it stepped over and the byte offset after them.
+///
+/// This is the hot loop of pushing to and popping from long lists (counting the elements,
+/// finding the tail), so strings under 128 bytes, whose prefix is one byte, take a fast path.
+pub fn skip(buf: &[u8], n: usize) -> (usize, usize) {
+    let mut at = 0;
+    let mut count = 0;
+    while count < n && at < buf.len() {
+        let first = buf[at];
+        if first < 0x80 {
+            let end = at + 1 + usize::from(first);
+            if end > buf.len() {
+                break;
+            }
+            at = end;
+        } else {
+            match take(&buf[at..]) {
+                Some((_, rest)) => at = buf.len() - rest.len(),
+                None => break,
+            }
+        }
+        count += 1;
+    }
+    (count, at)
+}
+
 /// Whether `buf` is made only of well-formed strings; returns how many.
 pub fn count_valid(buf: &[u8]) -> Option<usize> {
     let mut rest = buf;
@@ -80,6 +107,11 @@ mod tests {
         let back: Vec<&[u8]> = strings(&buf).collect();
         assert_eq!(back, vec![&b"a"[..], b"", &long[..]]);
         assert_eq!(count_valid(&buf), Some(3));
+        assert_eq!(skip(&buf, usize::MAX), (3, buf.len()));
+        assert_eq!(skip(&buf, 2), (2, 3));
+        assert_eq!(skip(&buf, 0), (0, 0));
+        assert_eq!(skip(&buf[..buf.len() - 1], usize::MAX), (2, 3));
+        assert_eq!(skip(&[5, b'a'], 1), (0, 0), "a length past the end");
         assert_eq!(count_valid(&buf[..buf.len() - 1]), None);
         assert_eq!(strings(&buf[..buf.len() - 1]).count(), 2);
         assert_eq!(

@@ -13,6 +13,7 @@ use super::glob;
 use super::hash;
 use super::list;
 use super::longdouble::LongDouble;
+use super::packed;
 use super::reply;
 use super::set;
 use super::table::{Fnv, HashKey, Slot, Table, ValueType, Walked};
@@ -113,6 +114,11 @@ pub struct KvState {
     /// Messages PUBLISH and SPUBLISH applied since [`KvState::take_published`] last ran; not
     /// part of the state (snapshots and the digest leave them out).
     published: Vec<Published>,
+    /// Whether to note in `stored` the keys that lists, sets and sorted sets are stored under:
+    /// on while clients are blocked on keys (see `crate::blocking`).
+    track_stores: bool,
+    /// Keys noted since [`KvState::take_stored`] last ran; not part of the state either.
+    stored: Vec<Bytes>,
 }
 
 /// A message a PUBLISH or SPUBLISH entry carried, for the node's own subscribers.
@@ -136,6 +142,8 @@ impl Default for KvState {
             deleted_version: 0,
             deleted_buckets: None,
             published: Vec::new(),
+            track_stores: false,
+            stored: Vec::new(),
         }
     }
 }
@@ -206,6 +214,21 @@ impl KvState {
     /// caller hands them to subscribers; they pile up until it does.
     pub fn take_published(&mut self) -> Vec<Published> {
         std::mem::take(&mut self.published)
+    }
+
+    /// Starts or stops noting the keys that lists, sets and sorted sets are stored under, for
+    /// [`KvState::take_stored`]; stopping forgets what was noted.
+    pub fn track_stores(&mut self, on: bool) {
+        self.track_stores = on;
+        if !on {
+            self.stored.clear();
+        }
+    }
+
+    /// The keys lists, sets and sorted sets were stored under since the last call, while
+    /// [`KvState::track_stores`] was on: what clients blocked on keys may now find.
+    pub fn take_stored(&mut self) -> Vec<Bytes> {
+        std::mem::take(&mut self.stored)
     }
 
     /// Executes a read-only command against the current state; `now_ms` hides expired keys.
@@ -639,6 +662,14 @@ impl KvState {
             self.delete(key, now);
             return;
         }
+        if self.track_stores
+            && matches!(
+                value_type,
+                ValueType::List | ValueType::Set | ValueType::SortedSet
+            )
+        {
+            self.stored.push(Bytes::copy_from_slice(key));
+        }
         let version = self.next_version();
         // The table copies key and value, so a stored value never pins the log entry it was
         // decoded from.
@@ -664,6 +695,80 @@ impl KvState {
         }
         let expire = self.live(key, now).and_then(Slot::expire_at_ms);
         self.store_typed(key, parts, value_type, expire, now);
+    }
+
+    /// Pushes `new` onto the list at `key` (a live list, or missing), at the head (each in turn,
+    /// as LPUSH does) or the tail; returns the list's new length. Copies the list once, and
+    /// never takes it apart into elements.
+    fn push_list(&mut self, key: &[u8], new: &[&[u8]], head: bool, now: i64) -> usize {
+        let added = list::packed_push(new, head);
+        let Some(e) = self.live(key, now) else {
+            self.store_typed(key, &added, ValueType::List, None, now);
+            return new.len();
+        };
+        let len = list::len(e.value()) + new.len();
+        let keep = 0..e.value().len();
+        let (prefix, suffix): (&[u8], &[u8]) = if head { (&added, &[]) } else { (&[], &added) };
+        self.splice_list(key, prefix, keep, suffix, now);
+        len
+    }
+
+    /// Pops up to `n` elements from the head or the tail of the list at `key`, in the order
+    /// they come off; `None` if there is no such list (WRONGTYPE if another type is there).
+    /// Copies what stays once; deletes the key when it empties.
+    fn pop_list(
+        &mut self,
+        key: &[u8],
+        head: bool,
+        n: usize,
+        now: i64,
+    ) -> Result<Option<Vec<Bytes>>, CommandError> {
+        let Some(e) = self.live_list(key, now)? else {
+            return Ok(None);
+        };
+        let buf = e.value();
+        let (taken, keep) = if head {
+            let split = list::offset_after(buf, n);
+            let taken: Vec<Bytes> = list::elements(&buf[..split])
+                .into_iter()
+                .map(Bytes::copy_from_slice)
+                .collect();
+            (taken, split..buf.len())
+        } else {
+            let len = list::len(buf);
+            let split = list::offset_after(buf, len.saturating_sub(n));
+            let taken: Vec<Bytes> = list::elements(&buf[split..])
+                .into_iter()
+                .rev()
+                .map(Bytes::copy_from_slice)
+                .collect();
+            (taken, 0..split)
+        };
+        if !taken.is_empty() {
+            self.splice_list(key, &[], keep, &[], now);
+        }
+        Ok(Some(taken))
+    }
+
+    /// Makes the stored list at `key` `prefix`, then the bytes `keep` of its buffer, then
+    /// `suffix`; deletes the key when nothing is left.
+    fn splice_list(
+        &mut self,
+        key: &[u8],
+        prefix: &[u8],
+        keep: std::ops::Range<usize>,
+        suffix: &[u8],
+        now: i64,
+    ) {
+        if prefix.is_empty() && keep.is_empty() && suffix.is_empty() {
+            self.delete(key, now);
+            return;
+        }
+        if self.track_stores {
+            self.stored.push(Bytes::copy_from_slice(key));
+        }
+        let version = self.next_version();
+        self.table.splice(key, version, prefix, keep, suffix);
     }
 
     /// Changes the expiry of a live key (`None` persists it).
@@ -920,46 +1025,24 @@ impl KvState {
                 head,
                 existing_only,
             } => {
-                let old = self.live_list(key, now)?;
-                if *existing_only && old.is_none() {
+                let exists = self.live_list(key, now)?.is_some();
+                if *existing_only && !exists {
                     return Ok(reply::integer(0));
                 }
-                let current = old.map_or_else(Vec::new, |e| list::elements(e.value()));
                 let new: Vec<&[u8]> = elements.iter().map(Bytes::as_ref).collect();
-                let parts = list::pack(&list::pushed(&current, &new, *head));
-                let len = current.len() + new.len();
-                self.store_parts(key, &parts, ValueType::List, now);
+                let len = self.push_list(key, &new, *head, now);
                 Ok(reply::integer(len as i64))
             }
             Command::Pop { key, head, count } => {
-                let Some(e) = self.live_list(key, now)? else {
+                let Some(mut taken) = self.pop_list(key, *head, count.unwrap_or(1), now)? else {
                     return Ok(match count {
                         Some(_) => reply::null_array(),
                         None => reply::null(),
                     });
                 };
-                let items = list::elements(e.value());
-                let n = count.unwrap_or(1).min(items.len());
-                let (taken, rest): (Vec<&[u8]>, Vec<&[u8]>) = if *head {
-                    (items[..n].to_vec(), items[n..].to_vec())
-                } else {
-                    let split = items.len() - n;
-                    (
-                        items[split..].iter().rev().copied().collect(),
-                        items[..split].to_vec(),
-                    )
-                };
-                let mut popped: Vec<pb::Reply> = taken
-                    .iter()
-                    .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
-                    .collect();
-                let parts = list::pack(&rest);
-                if n > 0 {
-                    self.store_parts(key, &parts, ValueType::List, now);
-                }
                 Ok(match count {
-                    Some(_) => reply::array(popped),
-                    None => popped.pop().unwrap_or_else(reply::null),
+                    Some(_) => reply::array(taken.into_iter().map(reply::bulk).collect()),
+                    None => reply::bulk_or_null(taken.pop()),
                 })
             }
             Command::LSet(key, index, element) => {
@@ -1019,6 +1102,64 @@ impl KvState {
                 self.store_parts(key, &parts, ValueType::List, now);
                 Ok(reply::integer(len as i64))
             }
+            Command::MPop {
+                keys,
+                head,
+                count,
+                single,
+            } => {
+                for key in keys {
+                    let Some(mut taken) = self.pop_list(key, *head, *count, now)? else {
+                        continue;
+                    };
+                    let popped = if *single {
+                        reply::bulk_or_null(taken.pop())
+                    } else {
+                        reply::array(taken.into_iter().map(reply::bulk).collect())
+                    };
+                    return Ok(reply::array(vec![reply::bulk(key.clone()), popped]));
+                }
+                Ok(reply::null_array())
+            }
+            Command::ZMPop {
+                keys,
+                max,
+                count,
+                single,
+            } => {
+                for key in keys {
+                    let mut items = self.zset_entries(key, now)?;
+                    if items.is_empty() {
+                        continue;
+                    }
+                    if *max {
+                        items.reverse();
+                    }
+                    let n = (*count).min(items.len());
+                    let kept = items.split_off(n);
+                    let member = |&(score, member): &(f64, &[u8])| {
+                        [
+                            reply::bulk(Bytes::copy_from_slice(member)),
+                            reply::double(score),
+                        ]
+                    };
+                    let popped = if *single {
+                        let mut flat = vec![reply::bulk(key.clone())];
+                        flat.extend(member(&items[0]));
+                        reply::array(flat)
+                    } else {
+                        let pairs = items.iter().map(|m| reply::array(member(m).into()));
+                        reply::array(vec![
+                            reply::bulk(key.clone()),
+                            reply::array(pairs.collect()),
+                        ])
+                    };
+                    let parts = zset::pack(kept);
+                    self.store_parts(key, &parts, ValueType::SortedSet, now);
+                    return Ok(popped);
+                }
+                Ok(reply::null_array())
+            }
             Command::LMove {
                 from,
                 to,
@@ -1028,27 +1169,37 @@ impl KvState {
                 let Some(source) = self.live_list(from, now)? else {
                     return Ok(reply::null());
                 };
-                let mut items = list::elements(source.value());
-                let destination = self.live_list(to, now)?;
-                let Some(element) = (if *from_head {
-                    (!items.is_empty()).then(|| items.remove(0))
-                } else {
-                    items.pop()
-                }) else {
-                    return Ok(reply::null());
-                };
-                let moved = Bytes::copy_from_slice(element);
                 if from == to {
-                    // A rotation: the element goes back onto the same list.
-                    let parts = list::pack(&list::pushed(&items, &[element], *to_head));
-                    self.store_parts(from, &parts, ValueType::List, now);
+                    // A rotation: the element goes back onto the same list, which therefore
+                    // never empties (and keeps its expiry).
+                    let buf = source.value();
+                    let (element, keep) = if *from_head {
+                        let split = list::offset_after(buf, 1);
+                        (&buf[..split], split..buf.len())
+                    } else {
+                        let split = list::offset_after(buf, list::len(buf).saturating_sub(1));
+                        (&buf[split..], 0..split)
+                    };
+                    let (moved, _) = packed::take(element).unwrap_or_default();
+                    let moved = Bytes::copy_from_slice(moved);
+                    let element = element.to_vec();
+                    let (prefix, suffix): (&[u8], &[u8]) = if *to_head {
+                        (&element, &[])
+                    } else {
+                        (&[], &element)
+                    };
+                    self.splice_list(from, prefix, keep, suffix, now);
                     return Ok(reply::bulk(moved));
                 }
-                let target = destination.map_or_else(Vec::new, |e| list::elements(e.value()));
-                let target = list::pack(&list::pushed(&target, &[element], *to_head));
-                let source = list::pack(&items);
-                self.store_parts(from, &source, ValueType::List, now);
-                self.store_parts(to, &target, ValueType::List, now);
+                // The destination's type is checked before anything moves.
+                self.live_list(to, now)?;
+                let Some(moved) = self
+                    .pop_list(from, *from_head, 1, now)?
+                    .and_then(|mut taken| taken.pop())
+                else {
+                    return Ok(reply::null());
+                };
+                self.push_list(to, &[&moved], *to_head, now);
                 Ok(reply::bulk(moved))
             }
             Command::SAdd(key, given) | Command::SRem(key, given) => {
@@ -1847,31 +1998,32 @@ impl KvState {
             }
             Command::LLen(key) => {
                 let parts = self.buffer(key, now, ValueType::List)?;
-                reply::integer(list::elements(parts).len() as i64)
+                reply::integer(list::len(parts) as i64)
             }
             Command::LRange(key, start, stop) => {
                 let parts = self.buffer(key, now, ValueType::List)?;
-                let items = list::elements(parts);
-                let selected = match list::range(items.len(), *start, *stop) {
-                    Some((first, last)) => &items[first..=last],
-                    None => &[][..],
+                let selected = match list::range(list::len(parts), *start, *stop) {
+                    Some((first, last)) => {
+                        packed::strings(&parts[list::offset_after(parts, first)..])
+                            .take(last - first + 1)
+                            .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
+                            .collect()
+                    }
+                    None => Vec::new(),
                 };
-                reply::array(
-                    selected
-                        .iter()
-                        .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
-                        .collect(),
-                )
+                reply::array(selected)
             }
             Command::LIndex(key, index) => {
                 let Some(e) = self.live_list(key, now)? else {
                     return Ok(reply::null());
                 };
                 let index = command::parse_i64(index)?;
-                let items = list::elements(e.value());
-                reply::bulk_or_null(
-                    list::position(items.len(), index).map(|at| Bytes::copy_from_slice(items[at])),
-                )
+                let buf = e.value();
+                reply::bulk_or_null(list::position(list::len(buf), index).and_then(|at| {
+                    packed::strings(&buf[list::offset_after(buf, at)..])
+                        .next()
+                        .map(Bytes::copy_from_slice)
+                }))
             }
             Command::LPos {
                 key,
@@ -2704,6 +2856,77 @@ mod tests {
             ("lpop other 5", "[\"A\"]"),
             ("exists other", ":0"),
         ]);
+    }
+
+    /// The pops of LMPOP, ZMPOP and the blocking commands, each tried once: the first key
+    /// holding elements wins, and when none does the reply is the null the server blocks on.
+    #[test]
+    fn multi_key_and_blocking_pops() {
+        const WRONGTYPE: &str =
+            "!WRONGTYPE Operation against a key holding the wrong kind of value";
+        table(&[
+            ("blpop a b 0", "nilarray"),
+            ("lmpop 2 a b left", "nilarray"),
+            ("bzpopmin a 0.5", "nilarray"),
+            ("zmpop 1 a min", "nilarray"),
+            ("blmove a b left left 0", "nil"),
+            ("brpoplpush a b 0", "nil"),
+            ("rpush b x y z", ":3"),
+            ("blpop a b 0", "[\"b\" \"x\"]"),
+            ("brpop a b 1.5", "[\"b\" \"z\"]"),
+            ("rpush b 1 2 3", ":4"),
+            ("lmpop 2 a b right count 2", "[\"b\" [\"3\" \"2\"]]"),
+            ("blmpop 0 1 b left count 10", "[\"b\" [\"y\" \"1\"]]"),
+            ("exists b", ":0"),
+            ("set s v", "OK"),
+            ("blpop s b 0", WRONGTYPE),
+            ("rpush l e", ":1"),
+            // The first key with elements answers before a later one of the wrong type.
+            ("lmpop 2 l s left", "[\"l\" [\"e\"]]"),
+            ("zadd z 1 one 2 two 3 three", ":3"),
+            ("bzpopmax s2 z 0", "[\"z\" \"three\" \"3\"]"),
+            (
+                "zmpop 2 s2 z min count 5",
+                "[\"z\" [[\"one\" \"1\"] [\"two\" \"2\"]]]",
+            ),
+            ("exists z", ":0"),
+            ("bzmpop 0 1 s max", WRONGTYPE),
+            ("rpush src a b", ":2"),
+            ("blmove src dst right left 0", "\"b\""),
+            ("brpoplpush src dst 0", "\"a\""),
+            ("lrange dst 0 -1", "[\"a\" \"b\"]"),
+            ("blpop a -1", "!ERR timeout is negative"),
+            ("blpop a x", "!ERR timeout is not a float or out of range"),
+            ("blpop a 1e300", "!ERR timeout is negative"),
+            ("blpop a inf", "!ERR timeout is negative"),
+            ("blpop a 9223372036854776", "!ERR timeout is negative"),
+            ("blpop a 1e15", "nilarray"),
+            ("blpop a -0.0001", "nilarray"),
+            ("lmpop 0 a left", "!ERR numkeys should be greater than 0"),
+            ("lmpop 2 a left", "!ERR syntax error"),
+            ("lmpop 1 a up", "!ERR syntax error"),
+            (
+                "lmpop 1 a left count 0",
+                "!ERR count should be greater than 0",
+            ),
+            ("lmpop 1 a left count 1 count 1", "!ERR syntax error"),
+            ("zmpop 1 a left", "!ERR syntax error"),
+        ]);
+    }
+
+    #[test]
+    fn blocking_timeouts_are_read_as_redis_reads_them() {
+        let timeout = |s: &str| command::blocking_timeout_ms(&args(s));
+        assert_eq!(timeout("blpop a b 0"), Some(0));
+        assert_eq!(timeout("BLPOP a 0.0001"), Some(1));
+        assert_eq!(timeout("brpop a 2.5"), Some(2500));
+        assert_eq!(timeout("blmove a b left left 0x10"), Some(16000));
+        assert_eq!(timeout("blmpop 1.5 1 a left"), Some(1500));
+        assert_eq!(timeout("bzmpop 3 1 a min"), Some(3000));
+        assert_eq!(timeout("brpoplpush a b 7"), Some(7000));
+        assert_eq!(timeout("blpop a -1"), None);
+        assert_eq!(timeout("blpop a inf"), None);
+        assert_eq!(timeout("lpop a"), None);
     }
 
     #[test]
@@ -3571,6 +3794,18 @@ mod tests {
             "lmove",
             "left",
             "right",
+            "blpop",
+            "brpop",
+            "lmpop",
+            "blmpop",
+            "blmove",
+            "brpoplpush",
+            "zmpop",
+            "bzmpop",
+            "bzpopmin",
+            "bzpopmax",
+            "min",
+            "max",
             "sadd",
             "srem",
             "spop",

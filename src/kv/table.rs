@@ -34,7 +34,7 @@
 
 use std::collections::BTreeMap;
 use std::hash::Hasher;
-use std::ops::Bound;
+use std::ops::{Bound, Range};
 
 use siphasher::sip::SipHasher13;
 
@@ -361,6 +361,40 @@ impl Table {
         let slot = &mut self.slots[i];
         let key_end = slot.key_end();
         patch(&mut slot.data[key_end..]);
+        slot.version = version;
+        true
+    }
+
+    /// Replaces a stored `key`'s value with `prefix`, then the bytes `keep` of its current
+    /// value, then `suffix`, in one allocation and one copy, giving it `version` and keeping its
+    /// type and expiry: what pushing and popping at the ends of a list need, without building
+    /// the rest of the value again. Returns false, changing nothing, if the key is not stored or
+    /// `keep` is not within its value. A walk of the frozen table still sees the old value.
+    pub(super) fn splice(
+        &mut self,
+        key: &[u8],
+        version: u64,
+        prefix: &[u8],
+        keep: Range<usize>,
+        suffix: &[u8],
+    ) -> bool {
+        let hash = self.hash(key);
+        let Some(i) = self.find(hash, key) else {
+            return false;
+        };
+        let slot = &self.slots[i];
+        let key_end = slot.key_end();
+        let Some(kept) = slot.data[key_end..].get(keep) else {
+            return false;
+        };
+        let mut data = Vec::with_capacity(key_end + prefix.len() + kept.len() + suffix.len());
+        data.extend_from_slice(&slot.data[..key_end]);
+        data.extend_from_slice(prefix);
+        data.extend_from_slice(kept);
+        data.extend_from_slice(suffix);
+        self.save(hash, key, Some(i), true);
+        let slot = &mut self.slots[i];
+        slot.data = data.into_boxed_slice();
         slot.version = version;
         true
     }
@@ -899,6 +933,30 @@ mod tests {
         t.check();
         assert_eq!(t.remove(b"a"), Some(None));
         assert!(t.is_empty());
+        t.check();
+    }
+
+    #[test]
+    fn splice_replaces_the_ends_and_a_frozen_walk_sees_the_old_value() {
+        let mut t = Table::new();
+        t.insert_typed(b"l", b"abcdef", ValueType::List, Some(7), 1);
+        assert!(t.splice(b"l", 2, b"<", 1..4, b">"));
+        let l = t.get(b"l").expect("stored");
+        assert_eq!(
+            (l.value(), l.value_type(), l.expire_at_ms(), l.version()),
+            (&b"<bcd>"[..], ValueType::List, Some(7), 2)
+        );
+        assert!(!t.splice(b"missing", 3, b"", 0..0, b""));
+        assert!(!t.splice(b"l", 3, b"", 2..9, b""), "a range past the value");
+        assert_eq!(t.get(b"l").map(Slot::value), Some(&b"<bcd>"[..]));
+
+        t.freeze();
+        assert!(t.splice(b"l", 4, b"", 0..5, b"!"));
+        let mut seen = Vec::new();
+        while let Walked::More = t.walk_frozen(10, |s| seen.push(s.value().to_vec())) {}
+        assert_eq!(seen, vec![b"<bcd>".to_vec()]);
+        t.thaw();
+        assert_eq!(t.get(b"l").map(Slot::value), Some(&b"<bcd>!"[..]));
         t.check();
     }
 

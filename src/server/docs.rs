@@ -168,6 +168,12 @@ const FLUSH_HISTORY: &[(&str, &str)] = &[
     ("6.2.0", "Gained the SYNC mode."),
 ];
 
+/// When BLPOP, BRPOP, BRPOPLPUSH, BZPOPMIN and BZPOPMAX stopped truncating their timeout.
+const TIMEOUT_HISTORY: &[(&str, &str)] = &[(
+    "6.0.0",
+    "Reads the timeout as a double, so it may be a fraction of a second.",
+)];
+
 const O1: &str = "O(1)";
 
 /// What a write to a hash costs: raft-kv keeps each hash in one compact buffer, in insertion
@@ -189,6 +195,11 @@ const LIST_SIZE: &str = "O(N) where N is the length of the list";
 /// What LMOVE and RPOPLPUSH cost: both lists are rebuilt.
 const LIST_MOVE: &str = "O(N+M) where N and M are the lengths of the source and destination \
      lists, which raft-kv keeps in buffers that a write rebuilds";
+
+/// What LMPOP, BLMPOP, BLPOP and BRPOP cost: the keys are tried in order and the list popped
+/// from is copied once without what was taken.
+const LIST_MULTI_POP: &str = "O(K+N) where K is the number of keys given and N the length of \
+     the list popped from, which raft-kv keeps in one buffer that a write copies";
 
 /// What SADD and SREM cost: raft-kv keeps each set in one buffer, an all-integer set in
 /// ascending order (like Redis's intset) and any other in insertion order, and a write rebuilds
@@ -217,6 +228,12 @@ const ZSET_ADD_REMOVE: &str = "O((N+M) log(N+M)) where N is the size of the sort
 /// rebuilt, still in order.
 const ZSET_WRITE: &str = "O(N) where N is the size of the sorted set, which raft-kv keeps in \
      one buffer ordered by score and member that a write rebuilds";
+
+/// What ZMPOP, BZMPOP, BZPOPMIN and BZPOPMAX cost: the keys are tried in order and the sorted
+/// set popped from is rebuilt.
+const ZSET_MULTI_POP: &str = "O(K+N) where K is the number of keys given and N the size of the \
+     sorted set popped from, which raft-kv keeps in one buffer ordered by score and member that \
+     a write rebuilds";
 
 /// What reading a sorted set costs: a member, a rank or a bound is found by walking the buffer.
 const ZSET_SIZE: &str = "O(N) where N is the size of the sorted set";
@@ -250,6 +267,43 @@ pub const DOCS: &[Doc] = &[
         "key:key bit:integer range=[start:integer end_unit_block=[end:integer unit=[BYTE|BIT]]]",
         "Finds the first bit set to 1, or to 0, in a string or a range of its bytes or bits.")
         .history(&[("7.0.0", "Gained the BYTE and BIT units.")]),
+    doc("blmove", List, "6.2.0", LIST_MOVE,
+        "source:key destination:key wherefrom=(LEFT|RIGHT) whereto=(LEFT|RIGHT) timeout:double",
+        "Like LMOVE, but when the source is empty waits up to timeout seconds (0 for ever) for \
+         an element to arrive, answering nil if none does."),
+    doc("blmpop", List, "7.0.0", LIST_MULTI_POP,
+        "timeout:double numkeys:integer key:key... where=(LEFT|RIGHT) [COUNT count:integer]",
+        "Like LMPOP, but when every list given is empty waits up to timeout seconds (0 for \
+         ever) for one of them to get elements, answering nil if none does."),
+    doc("blpop", List, "2.0.0", LIST_MULTI_POP, "key:key... timeout:double",
+        "Takes the head element of the first non-empty list among the keys, in the order \
+         given, and answers the key and the element; when all are empty waits up to timeout \
+         seconds (0 for ever) for one to get elements, answering nil if none does.")
+        .history(TIMEOUT_HISTORY),
+    doc("brpop", List, "2.0.0", LIST_MULTI_POP, "key:key... timeout:double",
+        "Takes the tail element of the first non-empty list among the keys, in the order \
+         given, and answers the key and the element; when all are empty waits up to timeout \
+         seconds (0 for ever) for one to get elements, answering nil if none does.")
+        .history(TIMEOUT_HISTORY),
+    doc("brpoplpush", List, "2.2.0", LIST_MOVE, "source:key destination:key timeout:double",
+        "Like RPOPLPUSH, but when the source is empty waits up to timeout seconds (0 for ever) \
+         for an element to arrive, answering nil if none does.")
+        .deprecated("6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments")
+        .history(TIMEOUT_HISTORY),
+    doc("bzmpop", ZSet, "7.0.0", ZSET_MULTI_POP,
+        "timeout:double numkeys:integer key:key... where=(MIN|MAX) [COUNT count:integer]",
+        "Like ZMPOP, but when every sorted set given is empty waits up to timeout seconds (0 \
+         for ever) for one of them to get members, answering nil if none does."),
+    doc("bzpopmax", ZSet, "5.0.0", ZSET_MULTI_POP, "key:key... timeout:double",
+        "Takes the member with the highest score from the first non-empty sorted set among \
+         the keys and answers the key, the member and its score; when all are empty waits up \
+         to timeout seconds (0 for ever) for one to get members, answering nil if none does.")
+        .history(TIMEOUT_HISTORY),
+    doc("bzpopmin", ZSet, "5.0.0", ZSET_MULTI_POP, "key:key... timeout:double",
+        "Takes the member with the lowest score from the first non-empty sorted set among the \
+         keys and answers the key, the member and its score; when all are empty waits up to \
+         timeout seconds (0 for ever) for one to get members, answering nil if none does.")
+        .history(TIMEOUT_HISTORY),
     doc("client", Connection, "2.4.0", "Depends on subcommand.", "",
         "Inspects and configures client connections."),
     doc("client|getname", Connection, "2.6.9", O1, "",
@@ -290,6 +344,9 @@ pub const DOCS: &[Doc] = &[
         "Records the client library's name or version, which CLIENT LIST then shows."),
     doc("client|setname", Connection, "2.6.9", O1, "connection-name",
         "Gives this connection a name; an empty name removes it."),
+    doc("client|unblock", Connection, "5.0.0", O1, "client-id:integer [TIMEOUT|ERROR]",
+        "Wakes another connection that waits in a blocking command, as if its timeout had \
+         passed or, with ERROR, with an UNBLOCKED error; answers 1 if it was waiting, else 0."),
     doc("client|unpause", Connection, "6.2.0", "O(N) where N is the number of paused clients",
         "",
         "Ends a CLIENT PAUSE on this node: the commands it held back run."),
@@ -459,6 +516,11 @@ pub const DOCS: &[Doc] = &[
         "source:key destination:key wherefrom=(LEFT|RIGHT) whereto=(LEFT|RIGHT)",
         "Takes an element from the head or tail of one list, pushes it onto the head or tail \
          of another list or of the same one, and answers it; nil when the source is missing."),
+    doc("lmpop", List, "7.0.0", LIST_MULTI_POP,
+        "numkeys:integer key:key... where=(LEFT|RIGHT) [COUNT count:integer]",
+        "Takes up to COUNT elements (1 by default) from the head or tail of the first \
+         non-empty list among the numkeys keys and answers the key with an array of them; \
+         nil when every list is empty, and a list that gives up its last element is removed."),
     doc("lpop", List, "1.0.0", LIST_WRITE, "key:key [count:integer]",
         "Removes and returns the first element of a list, or an array of up to a count of \
          them; taking the last element removes the key.")
@@ -749,6 +811,12 @@ pub const DOCS: &[Doc] = &[
     doc("zlexcount", ZSet, "2.8.9", ZSET_SIZE, "key:key min max",
         "Counts the members between two member bounds, for a sorted set whose scores are all \
          equal."),
+    doc("zmpop", ZSet, "7.0.0", ZSET_MULTI_POP,
+        "numkeys:integer key:key... where=(MIN|MAX) [COUNT count:integer]",
+        "Takes up to COUNT members (1 by default) with the lowest or highest scores from the \
+         first non-empty sorted set among the numkeys keys and answers the key with an array \
+         of member and score pairs; nil when every set is empty, and a set that gives up its \
+         last member is removed."),
     doc("zmscore", ZSet, "6.2.0",
         "O(N*M) where N is the size of the sorted set and M the number of members asked for",
         "key:key member...",
@@ -1461,6 +1529,67 @@ mod tests {
     }
 
     #[test]
+    fn blocking_and_multi_key_list_pops_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        let side = "where:oneof {left:pure-token token=LEFT, right:pure-token token=RIGHT}";
+        assert_eq!(
+            show_doc("lmpop"),
+            format!(
+                "numkeys:integer, key:key key=0 multiple, {side}, \
+                 count:integer token=COUNT optional"
+            )
+        );
+        assert_eq!(
+            show_doc("blmpop"),
+            format!(
+                "timeout:double, numkeys:integer, key:key key=0 multiple, {side}, \
+                 count:integer token=COUNT optional"
+            )
+        );
+        assert_eq!(
+            show_doc("blmove"),
+            "source:key key=0, destination:key key=1, \
+             wherefrom:oneof {left:pure-token token=LEFT, right:pure-token token=RIGHT}, \
+             whereto:oneof {left:pure-token token=LEFT, right:pure-token token=RIGHT}, \
+             timeout:double"
+        );
+        let brpoplpush = find("brpoplpush").unwrap();
+        assert_eq!(
+            show(&parse(brpoplpush.syntax).unwrap()),
+            "source:key key=0, destination:key key=1, timeout:double"
+        );
+        assert_eq!(brpoplpush.doc_flags, ["deprecated"]);
+        assert_eq!(
+            brpoplpush.deprecated,
+            Some(("6.2.0", "`BLMOVE` with the `RIGHT` and `LEFT` arguments"))
+        );
+        for (name, since, history) in [
+            ("lmpop", "7.0.0", &[][..]),
+            ("blmpop", "7.0.0", &[][..]),
+            ("blmove", "6.2.0", &[][..]),
+            ("blpop", "2.0.0", TIMEOUT_HISTORY),
+            ("brpop", "2.0.0", TIMEOUT_HISTORY),
+            ("brpoplpush", "2.2.0", TIMEOUT_HISTORY),
+        ] {
+            let doc = find(name).unwrap();
+            assert_eq!(
+                (doc.since, doc.group.as_str(), doc.history),
+                (since, "list", history),
+                "{name}"
+            );
+        }
+        for name in ["blpop", "brpop"] {
+            assert_eq!(show_doc(name), "key:key key=0 multiple, timeout:double");
+        }
+        assert_eq!(TIMEOUT_HISTORY[0].0, "6.0.0");
+        assert_eq!(
+            show_doc("client|unblock"),
+            "client-id:integer, timeout_error:oneof optional {\
+             timeout:pure-token token=TIMEOUT, error:pure-token token=ERROR}"
+        );
+    }
+
+    #[test]
     fn set_entries_have_redis_argument_trees() {
         let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
         assert_eq!(
@@ -1557,6 +1686,42 @@ mod tests {
             assert_eq!(find(name).unwrap().doc_flags, ["deprecated"], "{name}");
         }
         assert!(find("zrange").unwrap().deprecated.is_none());
+    }
+
+    #[test]
+    fn blocking_and_multi_key_sorted_set_pops_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        let side = "where:oneof {min:pure-token token=MIN, max:pure-token token=MAX}";
+        assert_eq!(
+            show_doc("zmpop"),
+            format!(
+                "numkeys:integer, key:key key=0 multiple, {side}, \
+                 count:integer token=COUNT optional"
+            )
+        );
+        assert_eq!(
+            show_doc("bzmpop"),
+            format!(
+                "timeout:double, numkeys:integer, key:key key=0 multiple, {side}, \
+                 count:integer token=COUNT optional"
+            )
+        );
+        for (name, since, history) in [
+            ("zmpop", "7.0.0", &[][..]),
+            ("bzmpop", "7.0.0", &[][..]),
+            ("bzpopmin", "5.0.0", TIMEOUT_HISTORY),
+            ("bzpopmax", "5.0.0", TIMEOUT_HISTORY),
+        ] {
+            let doc = find(name).unwrap();
+            assert_eq!(
+                (doc.since, doc.group.as_str(), doc.history),
+                (since, "sorted-set", history),
+                "{name}"
+            );
+        }
+        for name in ["bzpopmin", "bzpopmax"] {
+            assert_eq!(show_doc(name), "key:key key=0 multiple, timeout:double");
+        }
     }
 
     #[test]

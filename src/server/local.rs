@@ -13,6 +13,7 @@ use super::docs;
 use super::reply::{Out, error_frame};
 use super::session::Session;
 use super::{Backend, ClientInfo};
+use crate::blocking::Unblock;
 use crate::driver::IoStats;
 use crate::kv::command::{self, Access, CommandError};
 use crate::kv::glob;
@@ -136,6 +137,11 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("client|reply", 3, &["noscript", "loading", "stale"]),
     ("client|setinfo", 4, &["noscript", "loading", "stale"]),
     ("client|setname", 3, &["noscript", "loading", "stale"]),
+    (
+        "client|unblock",
+        -3,
+        &["admin", "noscript", "loading", "stale"],
+    ),
     (
         "client|unpause",
         2,
@@ -529,6 +535,23 @@ impl<B: Backend> Session<B> {
                 "ERR unknown subcommand or wrong number of arguments for '{}'. Try CLIENT HELP.",
                 command::lossy(&a[0], 128)
             )),
+            (b"unblock", [id, how @ ..]) if how.len() <= 1 => {
+                let how = match how {
+                    [] => Unblock::Timeout,
+                    [h] if h.eq_ignore_ascii_case(b"timeout") => Unblock::Timeout,
+                    [h] if h.eq_ignore_ascii_case(b"error") => Unblock::Error,
+                    _ => {
+                        return Out::error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+                    }
+                };
+                match command::parse_i64_strict(id).and_then(|id| u64::try_from(id).ok()) {
+                    Some(id) => {
+                        Out::Integer(i64::from(self.shared.options.waiters.unblock(id, how)))
+                    }
+                    None if command::parse_i64_strict(id).is_some() => Out::Integer(0),
+                    None => error_frame(&CommandError::NotInteger),
+                }
+            }
             (b"unpause", []) => {
                 self.shared.unpause_clients();
                 Out::ok()
@@ -845,9 +868,13 @@ impl<B: Backend> Session<B> {
             section(&mut out, "Clients");
             let _ = write!(
                 out,
-                "connected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:0\r\n",
+                "connected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{}\r\n",
                 shared.stats.connected.load(Ordering::Relaxed),
                 shared.options.max_clients,
+                shared
+                    .clients
+                    .lock()
+                    .map_or(0, |clients| clients.values().filter(|c| c.blocked).count()),
             );
         }
         if wants("memory") {
@@ -1031,6 +1058,8 @@ fn client_line(id: u64, c: &ClientInfo) -> String {
         now.duration_since(c.last_active).as_secs(),
         if c.subscriptions.iter().any(|&n| n > 0) {
             "P"
+        } else if c.blocked {
+            "b"
         } else {
             "N"
         },
@@ -1080,6 +1109,7 @@ fn command_info(name: &str) -> Out {
                 vec!["pubsub", "loading", "stale", "fast"]
             }
             Access::Read => vec!["readonly"],
+            Access::Write if command::is_blocking(spec.name) => vec!["write", "blocking"],
             Access::Write => vec!["write"],
         };
         (

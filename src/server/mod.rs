@@ -36,6 +36,7 @@ pub use backend::Backend;
 pub use frame::FrameError;
 pub use reply::{Out, error_frame};
 
+use crate::blocking::Waiters;
 use crate::driver::DriverHandle;
 use crate::pubsub::PubSub;
 
@@ -70,6 +71,9 @@ pub struct Options {
     /// This node's subscribers: SUBSCRIBE registers here, and the driver delivers applied
     /// PUBLISH entries from here.
     pub pubsub: Arc<PubSub>,
+    /// This node's clients blocked on keys: blocking commands register here, and the driver
+    /// wakes them as it applies stores to those keys.
+    pub waiters: Arc<Waiters>,
 }
 
 impl Default for Options {
@@ -82,6 +86,7 @@ impl Default for Options {
             max_clients: DEFAULT_MAX_CLIENTS,
             shutdown_request: CancellationToken::new(),
             pubsub: PubSub::new(),
+            waiters: Waiters::new(),
         }
     }
 }
@@ -139,6 +144,8 @@ struct ClientInfo {
     multi: i64,
     /// Channels, patterns and shard channels subscribed to.
     subscriptions: [usize; 3],
+    /// Whether a blocking command waits (CLIENT LIST's `b` flag).
+    blocked: bool,
     /// Cancelled by CLIENT KILL: the connection closes once its current request is answered.
     kill: CancellationToken,
 }

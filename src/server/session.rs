@@ -9,7 +9,7 @@ use std::mem;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -21,6 +21,7 @@ use super::frame::{self, Limits, MAX_INLINE_BYTES};
 use super::reply::{Out, encode, error_frame};
 use super::subscribe::{self, Subscriptions};
 use super::{Backend, ClientInfo, Shared, now_ms};
+use crate::blocking::{Unblock, Waiter};
 use crate::kv::command::{self, Access, Command, Spec};
 use crate::pb;
 use crate::pb::reply::Kind;
@@ -57,6 +58,20 @@ struct Multi {
     queued: Vec<Queued>,
     /// A command was refused while queueing: EXEC answers EXECABORT.
     dirty: bool,
+}
+
+/// A blocking command that found every key empty, waiting to be tried again.
+struct Blocked {
+    /// The command, as it is proposed at each try.
+    args: Vec<Bytes>,
+    /// When to give up; `None` waits forever (a timeout of 0).
+    deadline: Option<tokio::time::Instant>,
+    /// Woken by stores to the keys waited on, and by CLIENT UNBLOCK.
+    waiter: Arc<Waiter>,
+    /// Set when a wake-up came since the last try.
+    woken: bool,
+    /// Whether a try found every key empty, so CLIENT LIST and INFO show the client blocked.
+    shown: bool,
 }
 
 /// Consecutive commands of one access kind waiting to be sent.
@@ -103,12 +118,17 @@ pub(super) struct Session<B> {
     pub(super) subs: Subscriptions,
     /// Closes the connection: CLIENT KILL, or a subscriber too far behind its messages.
     pub(super) kill: CancellationToken,
+    /// The blocking command this client waits on, if any: nothing else it sent runs meanwhile.
+    blocked: Option<Blocked>,
 }
 
 impl<B> Drop for Session<B> {
     fn drop(&mut self) {
         if self.subs.registered() {
             self.shared.options.pubsub.remove(self.id, &self.subs.all());
+        }
+        if self.blocked.is_some() {
+            self.shared.options.waiters.unregister(self.id);
         }
     }
 }
@@ -145,6 +165,7 @@ pub(super) async fn serve_connection<B: Backend>(
                 last_command: "NULL".into(),
                 multi: -1,
                 subscriptions: [0; 3],
+                blocked: false,
                 kill: kill.clone(),
             },
         );
@@ -162,6 +183,20 @@ pub(super) async fn serve_connection<B: Backend>(
                 _ = shutdown.cancelled() => break,
                 _ = kill.cancelled() => break,
                 () = session.pause_ended() => {}
+            }
+        } else if session.is_blocked() {
+            // Requests that arrive meanwhile are read (so a closed connection is noticed and
+            // the query buffer limit holds) but run only once the wait ends.
+            tokio::select! {
+                biased;
+                _ = shutdown.cancelled() => break,
+                _ = kill.cancelled() => break,
+                () = session.wait_blocked() => {}
+                read = socket.read_buf(&mut input) => {
+                    if let Ok(0) | Err(_) = read {
+                        break;
+                    }
+                }
             }
         } else {
             let read = tokio::select! {
@@ -229,6 +264,7 @@ impl<B: Backend> Session<B> {
             postponed: None,
             subs: Subscriptions::default(),
             kill: CancellationToken::new(),
+            blocked: None,
         }
     }
 
@@ -284,6 +320,12 @@ impl<B: Backend> Session<B> {
     /// A command CLIENT PAUSE holds back stops the processing: earlier replies are appended,
     /// and the caller writes them and waits ([`Session::pause_ended`]) before calling again.
     pub(super) async fn process(&mut self, input: &mut BytesMut, output: &mut BytesMut) {
+        if self.blocked.is_some() {
+            self.resume_blocked(output).await;
+            if self.blocked.is_some() {
+                return;
+            }
+        }
         if let Some((args, _)) = self.postponed.take() {
             self.run_request(args, output).await;
         }
@@ -431,6 +473,10 @@ impl<B: Backend> Session<B> {
             Ok(ok) => ok,
             Err(out) => return self.answer(out, output).await,
         };
+        if command::lookup(&args[0]).is_some_and(|spec| command::is_blocking(spec.name)) {
+            self.flush_run(output).await;
+            return self.block(args, output).await;
+        }
         let bytes: usize = args.iter().map(Bytes::len).sum();
         if self.run.access != Some(access)
             || self.run.commands.len() >= MAX_RUN_COMMANDS
@@ -486,6 +532,123 @@ impl<B: Backend> Session<B> {
         }
         for out in &replies {
             self.reply(out, output);
+        }
+    }
+
+    /// Whether a blocking command waits for its keys.
+    pub(super) fn is_blocked(&self) -> bool {
+        self.blocked.is_some()
+    }
+
+    /// Runs a blocking command: tries it once, and if every key it names is empty, blocks the
+    /// session until a store to one of them, its timeout or CLIENT UNBLOCK (see
+    /// `crate::blocking`). It registers before the first try, so no store is missed.
+    async fn block(&mut self, args: Vec<Bytes>, output: &mut BytesMut) {
+        let keys = Command::parse(&args)
+            .map(|(cmd, _)| cmd.blocking_keys())
+            .unwrap_or_default();
+        let timeout = command::blocking_timeout_ms(&args).unwrap_or(0);
+        let deadline = (timeout > 0)
+            .then(|| tokio::time::Instant::now().checked_add(Duration::from_millis(timeout)))
+            .flatten();
+        let waiter = self.shared.options.waiters.register(self.id, &keys);
+        self.blocked = Some(Blocked {
+            args,
+            deadline,
+            waiter,
+            woken: true,
+            shown: false,
+        });
+        self.resume_blocked(output).await;
+    }
+
+    /// Waits for a blocked command's next wake-up or its deadline.
+    pub(super) async fn wait_blocked(&mut self) {
+        let Some(blocked) = &mut self.blocked else {
+            return;
+        };
+        let waiter = blocked.waiter.clone();
+        match blocked.deadline {
+            Some(deadline) => {
+                tokio::select! {
+                    () = waiter.woken() => blocked.woken = true,
+                    () = tokio::time::sleep_until(deadline) => {}
+                }
+            }
+            None => {
+                waiter.woken().await;
+                blocked.woken = true;
+            }
+        }
+    }
+
+    /// Ends the wait with CLIENT UNBLOCK's or the timeout's reply if either came, or tries the
+    /// command again if it was woken; answers and unblocks unless it is still to wait.
+    async fn resume_blocked(&mut self, output: &mut BytesMut) {
+        let Some(blocked) = &mut self.blocked else {
+            return;
+        };
+        let out = match blocked.waiter.unblocked() {
+            Some(Unblock::Error) => {
+                Some(Out::error("UNBLOCKED client unblocked via CLIENT UNBLOCK"))
+            }
+            Some(Unblock::Timeout) => Some(Out::NullArray),
+            None if blocked.woken => {
+                blocked.woken = false;
+                let args = blocked.args.clone();
+                match self.write_one(args).await {
+                    Out::Null | Out::NullArray => None,
+                    out => Some(out),
+                }
+            }
+            None => None,
+        };
+        let Some(blocked) = &mut self.blocked else {
+            return;
+        };
+        let expired = blocked
+            .deadline
+            .is_some_and(|d| tokio::time::Instant::now() >= d);
+        let out = match out {
+            Some(out) => out,
+            // A null array, for BLMOVE and BRPOPLPUSH too, as Redis 7.0 answers (the same
+            // commands inside MULTI answer a null bulk).
+            None if expired => Out::NullArray,
+            None => {
+                if !blocked.shown {
+                    blocked.shown = true;
+                    self.shared.update_client(self.id, |c| c.blocked = true);
+                }
+                return;
+            }
+        };
+        let shown = blocked.shown;
+        self.blocked = None;
+        self.shared.options.waiters.unregister(self.id);
+        if shown {
+            self.shared.update_client(self.id, |c| c.blocked = false);
+        }
+        self.reply(&out, output);
+    }
+
+    /// Replicates one write command on its own and returns its reply.
+    async fn write_one(&mut self, args: Vec<Bytes>) -> Out {
+        let batch = pb::KvBatch {
+            commands: vec![pb::KvCommand { args }],
+            now_ms: now_ms(),
+            ..pb::KvBatch::default()
+        };
+        match self.shared.backend.write(batch).await {
+            Ok(pb::Reply {
+                kind: Some(Kind::Array(a)),
+            }) if a.items.len() == 1 => a
+                .items
+                .into_iter()
+                .map(Out::from)
+                .next()
+                .unwrap_or(Out::Null),
+            Ok(other) => mismatch(other),
+            Err(e) => error_frame(&e),
         }
     }
 

@@ -2225,3 +2225,321 @@ ZINCRBY {p}x 5 a => QUEUED
 ZRANGE {p}x 0 -1 WITHSCORES => QUEUED
 EXEC => [(integer) 2, (integer) 2, (error) WRONGTYPE Operation against a key holding the wrong kind of value, "6", ["b", "2", "a", "6"]]
 "#;
+
+/// The multi-key and blocking pops: LMPOP, ZMPOP and the blocking BLPOP, BRPOP, BLMPOP,
+/// BZPOPMIN, BZPOPMAX, BZMPOP, BLMOVE and BRPOPLPUSH, on one connection. Keys are tried in the
+/// order given and the first that exists decides: its elements, or WRONGTYPE. With nothing to
+/// pop the blocking forms wait for their timeout and answer nil; here such a wait is at most
+/// 0.05 s, longer timeouts (and 0, for ever) come only where there is something to pop or
+/// inside MULTI, where nothing blocks. Redis parses every argument before it looks at a key;
+/// it reads the timeout as a long double and rounds it up to whole milliseconds.
+pub const BLOCKING_POPS: &str = r#"
+# Nothing to pop: LMPOP and ZMPOP answer nil at once, the blocking forms nil once their
+# timeout (in seconds, fractions allowed) has passed; no key is created. Redis rounds the
+# timeout up to whole milliseconds, so 0.0001 waits 1 ms rather than for ever.
+LMPOP 1 {p}l LEFT => nil
+LMPOP 3 {p}l {p}l2 {p}l3 RIGHT COUNT 2 => nil
+ZMPOP 1 {p}z MIN => nil
+ZMPOP 2 {p}z {p}z2 MAX COUNT 10 => nil
+BLPOP {p}l 0.01 => nil
+BLPOP {p}l {p}l2 {p}l3 0.02 => nil
+BRPOP {p}l 0.01 => nil
+BLMPOP 0.01 1 {p}l LEFT => nil
+BLMPOP 0.01 2 {p}l {p}l2 RIGHT COUNT 3 => nil
+BZPOPMIN {p}z 0.01 => nil
+BZPOPMAX {p}z {p}z2 0.01 => nil
+BZMPOP 0.01 1 {p}z MIN => nil
+BZMPOP 0.05 2 {p}z {p}z2 MAX COUNT 2 => nil
+BLMOVE {p}l {p}d LEFT RIGHT 0.01 => nil
+BRPOPLPUSH {p}l {p}d 0.01 => nil
+BLPOP {p}l .02 => nil
+BLPOP {p}l 5e-2 => nil
+BRPOP {p}l 0x1p-6 => nil
+BLPOP {p}l 0.0001 => nil
+BLMOVE {p}l {p}d LEFT LEFT 0.0009 => nil
+EXISTS {p}l {p}l2 {p}l3 {p}z {p}z2 {p}d => (integer) 0
+# BLPOP and BRPOP take one element from the first non-empty list, in the order the keys are
+# given, and answer the key with it; LMPOP and BLMPOP answer the key with an array of up to
+# COUNT elements, all from that one list. A list that gives up its last element is deleted.
+RPUSH {p}l a b c d e => (integer) 5
+RPUSH {p}l2 x y z => (integer) 3
+BLPOP {p}none {p}l {p}l2 0 => ["{p}l", "a"]
+BRPOP {p}none {p}l2 {p}l 0.01 => ["{p}l2", "z"]
+BRPOP {p}l {p}l 0.01 => ["{p}l", "e"]
+LMPOP 3 {p}none {p}l {p}l2 LEFT => ["{p}l", ["b"]]
+LMPOP 2 {p}l {p}l2 RIGHT COUNT 1 => ["{p}l", ["d"]]
+LMPOP 2 {p}l {p}l2 left count 10 => ["{p}l", ["c"]]
+EXISTS {p}l => (integer) 0
+LRANGE {p}l2 0 -1 => ["x", "y"]
+BLMPOP 0 2 {p}l {p}l2 RIGHT => ["{p}l2", ["y"]]
+BLMPOP 0.01 3 {p}none {p}l {p}l2 LEFT COUNT 5 => ["{p}l2", ["x"]]
+EXISTS {p}l2 => (integer) 0
+RPUSH {p}l a b c => (integer) 3
+LMPOP 1 {p}l RIGHT COUNT 9223372036854775807 => ["{p}l", ["c", "b", "a"]]
+EXISTS {p}l => (integer) 0
+# Fractional, negative zero, hexadecimal and huge-but-valid timeouts are all fine when there
+# is something to pop: the timeout only matters once the command would block. (Rounded up
+# to whole milliseconds, -0.0001 becomes 0, and on an empty key would block for ever.)
+RPUSH {p}l 1 2 3 4 5 6 7 8 9 => (integer) 9
+BLPOP {p}l -0.0001 => ["{p}l", "1"]
+BLPOP {p}l -0 => ["{p}l", "2"]
+BLPOP {p}l 0x10 => ["{p}l", "3"]
+BLPOP {p}l 0X1p3 => ["{p}l", "4"]
+BLPOP {p}l 1E1 => ["{p}l", "5"]
+BLPOP {p}l 0.0001 => ["{p}l", "6"]
+BRPOP {p}l 3600 => ["{p}l", "9"]
+BLMPOP 1e15 1 {p}l LEFT => ["{p}l", ["7"]]
+BLMOVE {p}l {p}l RIGHT LEFT 0x10 => "8"
+LRANGE {p}l 0 -1 => ["8"]
+DEL {p}l => (integer) 1
+# BLMOVE and BRPOPLPUSH move one element and answer it as a bulk string; the source and the
+# destination may be the same list, which rotates it.
+RPUSH {p}src 1 2 3 => (integer) 3
+BLMOVE {p}src {p}dst LEFT RIGHT 0.05 => "1"
+BLMOVE {p}src {p}dst right left 0 => "3"
+LRANGE {p}dst 0 -1 => ["3", "1"]
+BRPOPLPUSH {p}src {p}dst 0 => "2"
+EXISTS {p}src => (integer) 0
+LRANGE {p}dst 0 -1 => ["2", "3", "1"]
+BLMOVE {p}dst {p}dst LEFT LEFT 0 => "2"
+BLMOVE {p}dst {p}dst LEFT RIGHT 0 => "2"
+LRANGE {p}dst 0 -1 => ["3", "1", "2"]
+BRPOPLPUSH {p}dst {p}dst 0.01 => "2"
+LRANGE {p}dst 0 -1 => ["2", "3", "1"]
+DEL {p}dst => (integer) 1
+# BZPOPMIN and BZPOPMAX answer the key, the member and its score; ZMPOP and BZMPOP the key
+# with an array of member-score pairs.
+ZADD {p}z 1 a 2 b 3 c 4 d => (integer) 4
+ZADD {p}z2 -inf lo 1.5 mid +inf hi => (integer) 3
+BZPOPMIN {p}none {p}z {p}z2 0 => ["{p}z", "a", "1"]
+BZPOPMAX {p}z2 {p}z 0.01 => ["{p}z2", "hi", "inf"]
+BZPOPMIN {p}z2 0 => ["{p}z2", "lo", "-inf"]
+ZMPOP 2 {p}none {p}z MIN => ["{p}z", [["b", "2"]]]
+ZMPOP 1 {p}z MAX COUNT 1 => ["{p}z", [["d", "4"]]]
+BZMPOP 0 2 {p}z {p}z2 min count 10 => ["{p}z", [["c", "3"]]]
+EXISTS {p}z => (integer) 0
+BZMPOP 0.01 2 {p}z {p}z2 MAX COUNT 2 => ["{p}z2", [["mid", "1.5"]]]
+EXISTS {p}z2 => (integer) 0
+ZADD {p}z 1 a 2 b 3 c => (integer) 3
+ZMPOP 1 {p}z MAX COUNT 2 => ["{p}z", [["c", "3"], ["b", "2"]]]
+BZMPOP 0 1 {p}z MIN COUNT 9223372036854775807 => ["{p}z", [["a", "1"]]]
+EXISTS {p}z => (integer) 0
+# The first key that exists decides: a key of another type there is an error, even when a
+# later key has something to pop, but a later key of the wrong type is never looked at.
+SET {p}s v => OK
+RPUSH {p}l a b c d => (integer) 4
+BLPOP {p}s {p}l 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BLPOP {p}l {p}s 0.01 => ["{p}l", "a"]
+BRPOP {p}none {p}s {p}l 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BRPOP {p}l {p}s 0 => ["{p}l", "d"]
+LMPOP 2 {p}s {p}l LEFT => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+LMPOP 2 {p}l {p}s LEFT => ["{p}l", ["b"]]
+BLMPOP 0.01 2 {p}s {p}l RIGHT => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BLMPOP 0.01 2 {p}l {p}s RIGHT => ["{p}l", ["c"]]
+EXISTS {p}l => (integer) 0
+BLPOP {p}l {p}s 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BLMPOP 0.01 2 {p}none {p}s LEFT => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZADD {p}z 1 a 2 b 3 c => (integer) 3
+BZPOPMIN {p}s {p}z 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BZPOPMAX {p}z {p}s 0 => ["{p}z", "c", "3"]
+ZMPOP 2 {p}s {p}z MIN => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZMPOP 2 {p}z {p}s MIN => ["{p}z", [["a", "1"]]]
+BZMPOP 0.01 2 {p}s {p}z MAX => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BZMPOP 0.01 2 {p}z {p}s MAX => ["{p}z", [["b", "2"]]]
+BZMPOP 0.01 1 {p}s MIN => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# A list is the wrong type for the sorted set pops and the other way round.
+RPUSH {p}l a => (integer) 1
+BZPOPMIN {p}l 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZMPOP 1 {p}l MIN => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BZMPOP 0.01 1 {p}l MAX => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZADD {p}z 1 a => (integer) 1
+BLPOP {p}z 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+LMPOP 1 {p}z LEFT => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BLMPOP 0.01 1 {p}z RIGHT => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BLMOVE {p}z {p}d LEFT RIGHT 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# BLMOVE and BRPOPLPUSH refuse a source or a destination of the wrong type and take nothing,
+# but an empty source is never compared with the destination.
+BLMOVE {p}s {p}d LEFT RIGHT 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BLMOVE {p}l {p}s LEFT RIGHT 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BRPOPLPUSH {p}s {p}d 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BRPOPLPUSH {p}l {p}s 0.01 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BRPOPLPUSH {p}l {p}z 0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+LRANGE {p}l 0 -1 => ["a"]
+BLMOVE {p}none {p}s LEFT RIGHT 0.01 => nil
+BRPOPLPUSH {p}none {p}s 0.01 => nil
+GET {p}s => "v"
+TYPE {p}z => zset
+EXISTS {p}d {p}none => (integer) 0
+DEL {p}s {p}l {p}z => (integer) 3
+# Wrong number of arguments.
+BLPOP => (error) ERR wrong number of arguments for 'blpop' command
+BLPOP {p}l => (error) ERR wrong number of arguments for 'blpop' command
+BRPOP {p}l => (error) ERR wrong number of arguments for 'brpop' command
+BZPOPMIN {p}z => (error) ERR wrong number of arguments for 'bzpopmin' command
+BZPOPMAX => (error) ERR wrong number of arguments for 'bzpopmax' command
+LMPOP => (error) ERR wrong number of arguments for 'lmpop' command
+LMPOP 1 => (error) ERR wrong number of arguments for 'lmpop' command
+LMPOP 1 {p}l => (error) ERR wrong number of arguments for 'lmpop' command
+ZMPOP 1 {p}z => (error) ERR wrong number of arguments for 'zmpop' command
+BLMPOP 0.01 1 {p}l => (error) ERR wrong number of arguments for 'blmpop' command
+BLMPOP 0.01 1 => (error) ERR wrong number of arguments for 'blmpop' command
+BZMPOP 0.01 1 {p}z => (error) ERR wrong number of arguments for 'bzmpop' command
+BZMPOP => (error) ERR wrong number of arguments for 'bzmpop' command
+BLMOVE {p}l {p}d LEFT RIGHT => (error) ERR wrong number of arguments for 'blmove' command
+BLMOVE {p}l {p}d LEFT RIGHT 0.01 extra => (error) ERR wrong number of arguments for 'blmove' command
+BRPOPLPUSH {p}l {p}d => (error) ERR wrong number of arguments for 'brpoplpush' command
+BRPOPLPUSH {p}l {p}d 0.01 extra => (error) ERR wrong number of arguments for 'brpoplpush' command
+# numkeys must be a positive integer, and no larger than the keys that follow it allow.
+LMPOP 0 {p}l LEFT => (error) ERR numkeys should be greater than 0
+LMPOP -1 {p}l LEFT => (error) ERR numkeys should be greater than 0
+LMPOP x {p}l LEFT => (error) ERR numkeys should be greater than 0
+LMPOP 1.5 {p}l LEFT => (error) ERR numkeys should be greater than 0
+LMPOP "" {p}l LEFT => (error) ERR numkeys should be greater than 0
+LMPOP 99999999999999999999 {p}l LEFT => (error) ERR numkeys should be greater than 0
+LMPOP 2 {p}l LEFT => (error) ERR syntax error
+LMPOP 2147483648 {p}l LEFT => (error) ERR syntax error
+ZMPOP 0 {p}z MIN => (error) ERR numkeys should be greater than 0
+ZMPOP -3 {p}z MIN => (error) ERR numkeys should be greater than 0
+ZMPOP two {p}z {p}z2 MIN => (error) ERR numkeys should be greater than 0
+ZMPOP 3 {p}z {p}z2 MIN => (error) ERR syntax error
+BLMPOP 0.01 0 {p}l LEFT => (error) ERR numkeys should be greater than 0
+BLMPOP 0.01 -1 {p}l LEFT => (error) ERR numkeys should be greater than 0
+BLMPOP 0.01 x {p}l LEFT => (error) ERR numkeys should be greater than 0
+BLMPOP 0.01 2 {p}l LEFT => (error) ERR syntax error
+BLMPOP 0.01 1 {p}l {p}l2 LEFT => (error) ERR syntax error
+BZMPOP 0.01 0 {p}z MIN => (error) ERR numkeys should be greater than 0
+BZMPOP 0.01 -5 {p}z MIN => (error) ERR numkeys should be greater than 0
+BZMPOP 0.01 1e1 {p}z MIN => (error) ERR numkeys should be greater than 0
+BZMPOP 0.01 3 {p}z MAX => (error) ERR syntax error
+# The direction: LEFT or RIGHT for lists, MIN or MAX for sorted sets, in any case.
+LMPOP 1 {p}l MIDDLE => (error) ERR syntax error
+LMPOP 1 {p}l MIN => (error) ERR syntax error
+LMPOP 1 {p}l "" => (error) ERR syntax error
+LMPOP 1 {p}l LEFT LEFT => (error) ERR syntax error
+ZMPOP 1 {p}z LEFT => (error) ERR syntax error
+ZMPOP 1 {p}z min => nil
+BLMPOP 0.01 1 {p}l UP => (error) ERR syntax error
+BZMPOP 0.01 1 {p}z RIGHT => (error) ERR syntax error
+BLMOVE {p}l {p}d UP RIGHT 0.01 => (error) ERR syntax error
+BLMOVE {p}l {p}d LEFT DOWN 0.01 => (error) ERR syntax error
+BLMOVE {p}l {p}d MIN MAX 0.01 => (error) ERR syntax error
+# COUNT must be a positive integer, given at most once, after the direction.
+LMPOP 1 {p}l LEFT COUNT 0 => (error) ERR count should be greater than 0
+LMPOP 1 {p}l LEFT COUNT -1 => (error) ERR count should be greater than 0
+LMPOP 1 {p}l LEFT COUNT x => (error) ERR count should be greater than 0
+LMPOP 1 {p}l LEFT COUNT 1.0 => (error) ERR count should be greater than 0
+LMPOP 1 {p}l LEFT COUNT 99999999999999999999 => (error) ERR count should be greater than 0
+LMPOP 1 {p}l LEFT COUNT => (error) ERR syntax error
+LMPOP 1 {p}l LEFT COUNT 1 COUNT 2 => (error) ERR syntax error
+LMPOP 1 {p}l COUNT 1 LEFT => (error) ERR syntax error
+LMPOP 1 {p}l LEFT COUNT 1 RIGHT => (error) ERR syntax error
+LMPOP 1 {p}l LEFT FOO => (error) ERR syntax error
+LMPOP 1 {p}l LEFT FOO 1 => (error) ERR syntax error
+LMPOP 1 {p}l LEFT COUNT 1 FOO => (error) ERR syntax error
+ZMPOP 1 {p}z MIN COUNT 0 => (error) ERR count should be greater than 0
+ZMPOP 1 {p}z MIN COUNT -2 => (error) ERR count should be greater than 0
+ZMPOP 1 {p}z MIN COUNT two => (error) ERR count should be greater than 0
+ZMPOP 1 {p}z MIN COUNT => (error) ERR syntax error
+ZMPOP 1 {p}z MIN COUNT 1 COUNT 1 => (error) ERR syntax error
+ZMPOP 1 {p}z MIN LIMIT 1 => (error) ERR syntax error
+BLMPOP 0.01 1 {p}l LEFT COUNT 0 => (error) ERR count should be greater than 0
+BLMPOP 0.01 1 {p}l LEFT COUNT -1 => (error) ERR count should be greater than 0
+BLMPOP 0.01 1 {p}l LEFT COUNT => (error) ERR syntax error
+BLMPOP 0.01 1 {p}l LEFT COUNT 1 COUNT 1 => (error) ERR syntax error
+BLMPOP 0.01 1 {p}l LEFT WITHSCORES => (error) ERR syntax error
+BZMPOP 0.01 1 {p}z MIN COUNT 0 => (error) ERR count should be greater than 0
+BZMPOP 0.01 1 {p}z MIN COUNT x => (error) ERR count should be greater than 0
+BZMPOP 0.01 1 {p}z MAX COUNT => (error) ERR syntax error
+BZMPOP 0.01 1 {p}z MAX COUNT 2 COUNT 3 => (error) ERR syntax error
+BZMPOP 0.01 1 {p}z MAX FOO => (error) ERR syntax error
+# The timeout must be a float that is not negative; one too large for a 64-bit count of
+# milliseconds (inf among them) reads as negative on x86-64. There is something to pop, so
+# a timeout wrongly accepted takes an element rather than blocking.
+RPUSH {p}l keep => (integer) 1
+ZADD {p}z 1 keep => (integer) 1
+BLPOP {p}l x => (error) ERR timeout is not a float or out of range
+BLPOP {p}l "" => (error) ERR timeout is not a float or out of range
+BLPOP {p}l 1,5 => (error) ERR timeout is not a float or out of range
+BLPOP {p}l "1 " => (error) ERR timeout is not a float or out of range
+BLPOP {p}l nan => (error) ERR timeout is not a float or out of range
+BLPOP {p}l -1 => (error) ERR timeout is negative
+BLPOP {p}l -0.5 => (error) ERR timeout is negative
+BLPOP {p}l inf => (error) ERR timeout is negative
+BLPOP {p}l +inf => (error) ERR timeout is negative
+BLPOP {p}l -inf => (error) ERR timeout is negative
+BLPOP {p}l infinity => (error) ERR timeout is negative
+BLPOP {p}l 1e20 => (error) ERR timeout is negative
+BLPOP {p}l 1e5000 => (error) ERR timeout is not a float or out of range
+BLPOP {p}l 9223372036854776 => (error) ERR timeout is negative
+BRPOP {p}l x => (error) ERR timeout is not a float or out of range
+BRPOP {p}l -1 => (error) ERR timeout is negative
+BRPOP {p}l inf => (error) ERR timeout is negative
+BZPOPMIN {p}z x => (error) ERR timeout is not a float or out of range
+BZPOPMIN {p}z -1 => (error) ERR timeout is negative
+BZPOPMIN {p}z inf => (error) ERR timeout is negative
+BZPOPMAX {p}z -inf => (error) ERR timeout is negative
+BZPOPMAX {p}z 1e20 => (error) ERR timeout is negative
+BLMOVE {p}l {p}d LEFT RIGHT x => (error) ERR timeout is not a float or out of range
+BLMOVE {p}l {p}d LEFT RIGHT -1 => (error) ERR timeout is negative
+BLMOVE {p}l {p}d LEFT RIGHT inf => (error) ERR timeout is negative
+BRPOPLPUSH {p}l {p}d x => (error) ERR timeout is not a float or out of range
+BRPOPLPUSH {p}l {p}d -0.5 => (error) ERR timeout is negative
+BRPOPLPUSH {p}l {p}d -inf => (error) ERR timeout is negative
+BLMPOP x 1 {p}l LEFT => (error) ERR timeout is not a float or out of range
+BLMPOP -1 1 {p}l LEFT => (error) ERR timeout is negative
+BLMPOP inf 1 {p}l LEFT => (error) ERR timeout is negative
+BLMPOP 1e20 1 {p}l LEFT => (error) ERR timeout is negative
+BZMPOP x 1 {p}z MIN => (error) ERR timeout is not a float or out of range
+BZMPOP -1 1 {p}z MIN => (error) ERR timeout is negative
+BZMPOP -inf 1 {p}z MIN => (error) ERR timeout is negative
+LRANGE {p}l 0 -1 => ["keep"]
+ZRANGE {p}z 0 -1 => ["keep"]
+DEL {p}l {p}z => (integer) 2
+# Redis reads every argument before it looks at a key, so these errors win over WRONGTYPE;
+# BLMPOP and BZMPOP check numkeys, the direction and COUNT before the timeout, and BLMOVE
+# its directions.
+SET {p}s v => OK
+BLPOP {p}s -1 => (error) ERR timeout is negative
+BZPOPMIN {p}s x => (error) ERR timeout is not a float or out of range
+BLMOVE {p}s {p}d LEFT RIGHT -1 => (error) ERR timeout is negative
+BLMPOP -1 1 {p}s LEFT => (error) ERR timeout is negative
+LMPOP 1 {p}s LEFT COUNT 0 => (error) ERR count should be greater than 0
+BLMPOP x 0 {p}l LEFT => (error) ERR numkeys should be greater than 0
+BLMPOP x 2 {p}l LEFT => (error) ERR syntax error
+BLMPOP x 1 {p}l MIDDLE => (error) ERR syntax error
+BLMPOP -1 1 {p}l LEFT COUNT 0 => (error) ERR count should be greater than 0
+BZMPOP -1 1 {p}z MIN COUNT 0 => (error) ERR count should be greater than 0
+BZMPOP x 1 {p}z MIN FOO => (error) ERR syntax error
+BLMOVE {p}l {p}d UP RIGHT x => (error) ERR syntax error
+DEL {p}s => (integer) 1
+# Inside MULTI nothing blocks: a blocking pop with nothing to take answers nil at once, even
+# with timeout 0, and one queued after a push takes the element pushed. Argument errors
+# other than arity come out at EXEC, arity errors abort the transaction.
+MULTI => OK
+BLPOP {p}e 0 => QUEUED
+BRPOP {p}e {p}e2 0 => QUEUED
+BZPOPMIN {p}ez 0 => QUEUED
+BZPOPMAX {p}ez 0 => QUEUED
+BLMOVE {p}e {p}d LEFT RIGHT 0 => QUEUED
+BRPOPLPUSH {p}e {p}d 0 => QUEUED
+BLMPOP 0 1 {p}e LEFT => QUEUED
+BZMPOP 0 2 {p}ez {p}ez2 MAX COUNT 2 => QUEUED
+RPUSH {p}e x y => QUEUED
+BLPOP {p}e 0 => QUEUED
+BLMOVE {p}e {p}d RIGHT LEFT 0 => QUEUED
+BLPOP {p}e 0 => QUEUED
+ZADD {p}ez 1 m => QUEUED
+BZPOPMAX {p}ez 0 => QUEUED
+BLPOP {p}e -1 => QUEUED
+BLMPOP 0 0 {p}e LEFT => QUEUED
+BLMOVE {p}e {p}d UP RIGHT 0 => QUEUED
+EXEC => [nil, nil, nil, nil, nil, nil, nil, nil, (integer) 2, ["{p}e", "x"], "y", nil, (integer) 1, ["{p}ez", "m", "1"], (error) ERR timeout is negative, (error) ERR numkeys should be greater than 0, (error) ERR syntax error]
+EXISTS {p}e {p}ez => (integer) 0
+LRANGE {p}d 0 -1 => ["y"]
+DEL {p}d => (integer) 1
+MULTI => OK
+BLPOP {p}e => (error) ERR wrong number of arguments for 'blpop' command
+BZPOPMIN {p}ez 0 => QUEUED
+EXEC => (error) EXECABORT Transaction discarded because of previous errors.
+EXISTS {p}e {p}ez => (integer) 0
+"#;
