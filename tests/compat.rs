@@ -77,6 +77,7 @@ fn scripts_match_reference_redis() {
         ("sets", scripts::SETS),
         ("zsets", scripts::ZSETS),
         ("blocking-pops", scripts::BLOCKING_POPS),
+        ("zset-algebra", scripts::ZSET_ALGEBRA),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -150,6 +151,11 @@ fn sorted_set_commands() {
 #[test]
 fn blocking_pops_script() {
     run_on_cluster("blocking-pops", scripts::BLOCKING_POPS);
+}
+
+#[test]
+fn zset_algebra_script() {
+    run_on_cluster("zset-algebra", scripts::ZSET_ALGEBRA);
 }
 
 #[test]

@@ -49,6 +49,9 @@ pub enum CommandError {
     /// The command name is unknown; holds the full Redis message.
     #[error("{0}")]
     Unknown(String),
+    /// An `ERR` error whose text is built from the arguments.
+    #[error("ERR {0}")]
+    Owned(String),
     /// Wrong number of arguments; holds the lowercase command name.
     #[error("ERR wrong number of arguments for '{0}' command")]
     Arity(String),
@@ -357,7 +360,12 @@ pub const COMMANDS: &[Spec] = &[
     spec("zadd", -4, Write, (1, 1, 1)),
     spec("zcard", 2, Read, (1, 1, 1)),
     spec("zcount", 4, Read, (1, 1, 1)),
+    spec("zdiff", -3, Read, (0, 0, 0)),
+    spec("zdiffstore", -4, Write, (1, 1, 1)),
     spec("zincrby", 4, Write, (1, 1, 1)),
+    spec("zinter", -3, Read, (0, 0, 0)),
+    spec("zintercard", -3, Read, (0, 0, 0)),
+    spec("zinterstore", -4, Write, (1, 1, 1)),
     spec("zlexcount", 4, Read, (1, 1, 1)),
     spec("zmpop", -4, Write, (0, 0, 0)),
     spec("zmscore", -3, Read, (1, 1, 1)),
@@ -367,6 +375,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("zrange", -4, Read, (1, 1, 1)),
     spec("zrangebylex", -4, Read, (1, 1, 1)),
     spec("zrangebyscore", -4, Read, (1, 1, 1)),
+    spec("zrangestore", -5, Write, (1, 2, 1)),
     spec("zrank", 3, Read, (1, 1, 1)),
     spec("zrem", -3, Write, (1, 1, 1)),
     spec("zremrangebylex", 4, Write, (1, 1, 1)),
@@ -378,6 +387,8 @@ pub const COMMANDS: &[Spec] = &[
     spec("zrevrank", 3, Read, (1, 1, 1)),
     spec("zscan", -3, Read, (1, 1, 1)),
     spec("zscore", 3, Read, (1, 1, 1)),
+    spec("zunion", -3, Read, (0, 0, 0)),
+    spec("zunionstore", -4, Write, (1, 1, 1)),
 ];
 
 /// Finds a command by name, ignoring ASCII case.
@@ -947,6 +958,35 @@ pub enum Command {
         /// `[key, [[member, score]...]]`.
         single: bool,
     },
+    /// `ZUNION`, `ZINTER`, `ZDIFF`, their STORE forms, and `ZINTERCARD`. Plain sets are read as
+    /// sorted sets whose scores are all 1, as Redis reads them.
+    ZCombine {
+        /// Union, intersection or difference.
+        op: SetOp,
+        /// The inputs.
+        keys: Vec<Bytes>,
+        /// WEIGHTS: one factor per input (1 without).
+        weights: Vec<f64>,
+        /// AGGREGATE: how the scores of a member in several inputs combine.
+        aggregate: Aggregate,
+        /// WITHSCORES (the forms that answer the members).
+        with_scores: bool,
+        /// The STORE forms' destination.
+        store: Option<Bytes>,
+        /// ZINTERCARD: answer the size of the intersection, counting up to this LIMIT (0 for
+        /// none).
+        card_limit: Option<usize>,
+        /// An error in the options after the keys: Redis reports a key of the wrong type first.
+        options_error: Option<CommandError>,
+    },
+    /// `ZRANGESTORE dst src min max ...`: stores what the ZRANGE query (a
+    /// [`Command::ZRangeQuery`]) selects.
+    ZRangeStore {
+        /// Where the result goes.
+        dest: Bytes,
+        /// The query, on the source key.
+        query: Box<Command>,
+    },
     /// `ZREMRANGEBYRANK`, `ZREMRANGEBYSCORE` and `ZREMRANGEBYLEX`.
     ZRemRange(Bytes, ZRange),
     /// `ZRANDMEMBER key [count [WITHSCORES]]`, with the seed the server drew.
@@ -1336,6 +1376,12 @@ impl Command {
                     count,
                 }
             }
+            "zunion" | "zinter" | "zdiff" | "zunionstore" | "zinterstore" | "zdiffstore"
+            | "zintercard" => parse_zcombine(spec.name, a)?,
+            "zrangestore" => Command::ZRangeStore {
+                dest: a[0].clone(),
+                query: Box::new(parse_zrange_for(spec.name, &a[1..], true)?),
+            },
             "zremrangebyrank" => Command::ZRemRange(
                 a[0].clone(),
                 ZRange::Rank(parse_i64(&a[1])?, parse_i64(&a[2])?),
@@ -1900,6 +1946,11 @@ fn parse_zadd(a: &[Bytes]) -> Result<Command, CommandError> {
 /// most once, REV/BYSCORE/BYLEX only where the command does not imply them), then checked,
 /// then the range itself.
 fn parse_zrange(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
+    parse_zrange_for(name, a, false)
+}
+
+/// [`parse_zrange`]; for ZRANGESTORE (`store`), WITHSCORES is a syntax error where it stands.
+fn parse_zrange_for(name: &str, a: &[Bytes], store: bool) -> Result<Command, CommandError> {
     let (mut by, mut rev): (Option<&str>, Option<bool>) = match name {
         "zrangebyscore" => (Some("score"), Some(false)),
         "zrevrangebyscore" => (Some("score"), Some(true)),
@@ -1914,7 +1965,7 @@ fn parse_zrange(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
         let word = a[j].to_ascii_lowercase();
         let left = a.len() - j - 1;
         match word.as_slice() {
-            b"withscores" => with_scores = true,
+            b"withscores" if !store => with_scores = true,
             b"limit" if left >= 2 => {
                 limit = Some((parse_i64(&a[j + 1])?, parse_i64(&a[j + 2])?));
                 j += 2;
@@ -2023,6 +2074,129 @@ fn parse_srandmember(seed: u64, a: &[Bytes]) -> Result<Command, CommandError> {
 }
 
 /// `numkeys key... [LIMIT limit]` of SINTERCARD.
+/// How ZUNION and ZINTER combine the scores a member has in several inputs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Aggregate {
+    /// Their sum (the default); a NaN sum (infinities of both signs) counts as 0.
+    Sum,
+    /// The lowest.
+    Min,
+    /// The highest.
+    Max,
+}
+
+impl Aggregate {
+    /// Folds `value` into `target` as Redis's `zunionInterAggregate` does.
+    pub fn fold(self, target: f64, value: f64) -> f64 {
+        match self {
+            Aggregate::Sum => {
+                let sum = target + value;
+                if sum.is_nan() { 0.0 } else { sum }
+            }
+            Aggregate::Min => {
+                if value < target {
+                    value
+                } else {
+                    target
+                }
+            }
+            Aggregate::Max => {
+                if value > target {
+                    value
+                } else {
+                    target
+                }
+            }
+        }
+    }
+}
+
+/// `[dest] numkeys key... [WEIGHTS w...] [AGGREGATE SUM|MIN|MAX] [WITHSCORES]` of ZUNION, ZINTER,
+/// ZDIFF and their STORE forms, and `numkeys key... [LIMIT n]` of ZINTERCARD, as Redis 7.0
+/// reads them: `numkeys` first, then the keys (whose types the state machine checks before
+/// it reports an error in the options), then the options from left to right.
+fn parse_zcombine(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
+    let store = name.ends_with("store");
+    let card = name == "zintercard";
+    let op = if name.starts_with("zunion") {
+        SetOp::Union
+    } else if name.starts_with("zinter") {
+        SetOp::Inter
+    } else {
+        SetOp::Diff
+    };
+    let (dest, a) = if store {
+        (Some(a[0].clone()), &a[1..])
+    } else {
+        (None, a)
+    };
+    let setnum = parse_i64(&a[0])?;
+    if setnum < 1 {
+        return Err(CommandError::Owned(format!(
+            "at least 1 input key is needed for '{name}' command"
+        )));
+    }
+    if setnum > (a.len() - 1) as i64 {
+        return Err(CommandError::Syntax);
+    }
+    let setnum = setnum as usize;
+    let keys = a[1..=setnum].to_vec();
+    let mut weights = vec![1.0; setnum];
+    let mut aggregate = Aggregate::Sum;
+    let mut with_scores = false;
+    let mut limit = 0;
+    let options_error = (|| {
+        let mut rest = &a[setnum + 1..];
+        while let [word, tail @ ..] = rest {
+            if op != SetOp::Diff
+                && !card
+                && tail.len() >= setnum
+                && word.eq_ignore_ascii_case(b"weights")
+            {
+                for (w, arg) in weights.iter_mut().zip(tail) {
+                    *w = zset::parse_score(arg)
+                        .ok_or(CommandError::Message("weight value is not a float"))?;
+                }
+                rest = &tail[setnum..];
+            } else if op != SetOp::Diff
+                && !card
+                && !tail.is_empty()
+                && word.eq_ignore_ascii_case(b"aggregate")
+            {
+                aggregate = match tail[0].to_ascii_lowercase().as_slice() {
+                    b"sum" => Aggregate::Sum,
+                    b"min" => Aggregate::Min,
+                    b"max" => Aggregate::Max,
+                    _ => return Err(CommandError::Syntax),
+                };
+                rest = &tail[1..];
+            } else if !store && !card && word.eq_ignore_ascii_case(b"withscores") {
+                with_scores = true;
+                rest = tail;
+            } else if card && !tail.is_empty() && word.eq_ignore_ascii_case(b"limit") {
+                let negative = CommandError::Message("LIMIT can't be negative");
+                let n = parse_i64(&tail[0]).map_err(|_| negative.clone())?;
+                limit = usize::try_from(n).map_err(|_| negative)?;
+                rest = &tail[1..];
+            } else {
+                return Err(CommandError::Syntax);
+            }
+        }
+        Ok(())
+    })()
+    .err();
+    Ok(Command::ZCombine {
+        op,
+        keys,
+        weights,
+        aggregate,
+        with_scores,
+        store: dest,
+        card_limit: card.then_some(limit),
+        options_error,
+    })
+}
+
 /// LEFT (true) or RIGHT (false), in any case.
 fn parse_side(b: &[u8]) -> Result<bool, CommandError> {
     if b.eq_ignore_ascii_case(b"left") {

@@ -6,8 +6,8 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 use prost::encoding::{self, WireType};
 
 use super::command::{
-    self, Access, BitOperation, BitRange, Command, CommandError, ExpireCondition, GetExTtl,
-    HashPart, ObjectQuery, SetCondition, SetTtl, TtlKind, ZRange,
+    self, Access, Aggregate, BitOperation, BitRange, Command, CommandError, ExpireCondition,
+    GetExTtl, HashPart, ObjectQuery, SetCondition, SetTtl, TtlKind, ZRange,
 };
 use super::glob;
 use super::hash;
@@ -771,6 +771,111 @@ impl KvState {
         self.table.splice(key, version, prefix, keep, suffix);
     }
 
+    /// Replaces `dest` with the sorted set `parts` (deleting it when empty), dropping any TTL,
+    /// as Redis's *STORE commands do whatever `dest` held.
+    fn store_zset(&mut self, dest: &[u8], parts: &[u8], now: i64) {
+        if parts.is_empty() {
+            self.delete(dest, now);
+        } else {
+            self.store_typed(dest, parts, ValueType::SortedSet, None, now);
+        }
+    }
+
+    /// A sorted set, or a plain set read as one whose scores are all 1; empty for a missing
+    /// key, WRONGTYPE for any other type.
+    fn zset_or_set(&self, key: &[u8], now: i64) -> Result<Vec<(f64, &[u8])>, CommandError> {
+        let Some(e) = self.live(key, now) else {
+            return Ok(Vec::new());
+        };
+        match e.value_type() {
+            ValueType::SortedSet => Ok(zset::entries(e.value())),
+            ValueType::Set => Ok(set::members(e.value())
+                .into_iter()
+                .map(|m| (1.0, m))
+                .collect()),
+            _ => Err(CommandError::WrongType),
+        }
+    }
+
+    /// ZUNION, ZINTER and ZDIFF over `keys` with `weights`, ordered by score and member, as
+    /// Redis 7.0 computes them: the union and intersection visit the inputs from the smallest
+    /// (so a sum adds in that order), a weighted score that is NaN counts as 0, and the
+    /// difference keeps the first input's scores. WRONGTYPE names the first bad input.
+    fn zcombine(
+        &self,
+        op: set::SetOp,
+        keys: &[Bytes],
+        weights: &[f64],
+        aggregate: Aggregate,
+        now: i64,
+    ) -> Result<Vec<(f64, &[u8])>, CommandError> {
+        // Each input: its key, its scored members and its weight.
+        let mut inputs: Vec<ZInput<'_, '_>> = Vec::with_capacity(keys.len());
+        for (key, &weight) in keys.iter().zip(weights) {
+            inputs.push((key, self.zset_or_set(key, now)?, weight));
+        }
+        let weighted = |score: f64, weight: f64| {
+            let w = score * weight;
+            if w.is_nan() { 0.0 } else { w }
+        };
+        let mut result: Vec<(f64, &[u8])> = match op {
+            set::SetOp::Diff => {
+                let others: std::collections::HashSet<&[u8]> = inputs[1..]
+                    .iter()
+                    .flat_map(|(_, items, _)| items.iter().map(|&(_, m)| m))
+                    .collect();
+                inputs[0]
+                    .1
+                    .iter()
+                    .filter(|(_, m)| !others.contains(m))
+                    .copied()
+                    .collect()
+            }
+            set::SetOp::Union => {
+                inputs.sort_by_key(|(_, items, _)| items.len());
+                let mut acc: std::collections::HashMap<&[u8], f64> =
+                    std::collections::HashMap::new();
+                for (_, items, weight) in &inputs {
+                    for &(score, member) in items {
+                        let score = weighted(score, *weight);
+                        acc.entry(member)
+                            .and_modify(|t| *t = aggregate.fold(*t, score))
+                            .or_insert(score);
+                    }
+                }
+                acc.into_iter().map(|(m, s)| (s, m)).collect()
+            }
+            set::SetOp::Inter => {
+                inputs.sort_by_key(|(_, items, _)| items.len());
+                let lookups: Vec<std::collections::HashMap<&[u8], f64>> = inputs
+                    .iter()
+                    .map(|(_, items, _)| items.iter().map(|&(s, m)| (m, s)).collect())
+                    .collect();
+                let (first_key, first, first_weight) = &inputs[0];
+                let mut out = Vec::new();
+                'members: for &(score, member) in first {
+                    let mut total = weighted(score, *first_weight);
+                    for (j, (key, _, weight)) in inputs.iter().enumerate().skip(1) {
+                        // The same key again contributes the same score, as in Redis.
+                        let value = if key == first_key {
+                            score * weight
+                        } else {
+                            match lookups[j].get(member) {
+                                Some(s) => s * weight,
+                                None => continue 'members,
+                            }
+                        };
+                        total = aggregate.fold(total, value);
+                    }
+                    out.push((total, member));
+                }
+                out
+            }
+        };
+        result.sort_by(zset::order);
+        Ok(result)
+    }
+
     /// Changes the expiry of a live key (`None` persists it).
     fn set_expire(&mut self, key: &[u8], expire: Option<i64>) {
         let version = self.next_version();
@@ -1359,6 +1464,48 @@ impl KvState {
                 }
                 Ok(reply::integer(removed as i64))
             }
+            Command::ZCombine {
+                op,
+                keys,
+                weights,
+                aggregate,
+                store: Some(dest),
+                options_error,
+                ..
+            } => {
+                let result = self.zcombine(*op, keys, weights, *aggregate, now)?;
+                if let Some(e) = options_error {
+                    return Err(e.clone());
+                }
+                let n = result.len();
+                let parts = zset::pack(stored_scores(result));
+                self.store_zset(dest, &parts, now);
+                Ok(reply::integer(n as i64))
+            }
+            Command::ZRangeStore { dest, query } => {
+                let Command::ZRangeQuery {
+                    key,
+                    range,
+                    rev,
+                    limit,
+                    ..
+                } = query.as_ref()
+                else {
+                    return Err(CommandError::Syntax);
+                };
+                let mut ordered = self.zset_entries(key, now)?;
+                if *rev {
+                    ordered.reverse();
+                }
+                let picked: Vec<(f64, &[u8])> = zset_selected(&ordered, range, *limit)
+                    .into_iter()
+                    .map(|i| ordered[i])
+                    .collect();
+                let n = picked.len();
+                let parts = zset::pack(stored_scores(picked));
+                self.store_zset(dest, &parts, now);
+                Ok(reply::integer(n as i64))
+            }
             Command::ZPop { key, max, count } => {
                 let mut items = self.zset_entries(key, now)?;
                 if *max {
@@ -1889,6 +2036,26 @@ impl KvState {
                     .collect::<Result<Vec<_>, _>>()?;
                 bulk_set(&set::ordered(set::combine(*op, &sets)))
             }
+            Command::ZCombine {
+                op,
+                keys,
+                weights,
+                aggregate,
+                with_scores,
+                store: None,
+                card_limit,
+                options_error,
+            } => {
+                let result = self.zcombine(*op, keys, weights, *aggregate, now)?;
+                if let Some(e) = options_error {
+                    return Err(e.clone());
+                }
+                match card_limit {
+                    Some(limit) if *limit > 0 => reply::integer(result.len().min(*limit) as i64),
+                    Some(_) => reply::integer(result.len() as i64),
+                    None => zset_reply(&result, *with_scores),
+                }
+            }
             Command::SInterCard { keys, limit } => {
                 let sets = keys
                     .iter()
@@ -2135,6 +2302,21 @@ fn whole_scan(items: Vec<pb::Reply>) -> pb::Reply {
 /// number as an integer (the reply to the write that set it still shows the -0).
 fn stored_score(score: f64) -> f64 {
     if score == 0.0 { 0.0 } else { score }
+}
+
+/// One input of ZUNION, ZINTER or ZDIFF: its key, its scored members and its weight.
+type ZInput<'k, 'v> = (&'k [u8], Vec<(f64, &'v [u8])>, f64);
+
+/// A computed sorted set as a *STORE command stores it: [`stored_score`] for a set Redis keeps
+/// as a listpack; a larger one (a skiplist in Redis) keeps its -0 scores.
+fn stored_scores(items: Vec<(f64, &[u8])>) -> Vec<(f64, &[u8])> {
+    if !zset::is_listpack(&items) {
+        return items;
+    }
+    items
+        .into_iter()
+        .map(|(s, m)| (stored_score(s), m))
+        .collect()
 }
 
 /// Members as an array, or with `with_scores` member/score pairs (flat in RESP2).
@@ -2911,6 +3093,82 @@ mod tests {
             ),
             ("lmpop 1 a left count 1 count 1", "!ERR syntax error"),
             ("zmpop 1 a left", "!ERR syntax error"),
+        ]);
+    }
+
+    /// ZUNION, ZINTER, ZDIFF, their STORE forms, ZINTERCARD and ZRANGESTORE, with plain sets
+    /// read as scores of 1 and Redis's NaN and ordering rules.
+    #[test]
+    fn sorted_set_algebra() {
+        const WRONGTYPE: &str =
+            "!WRONGTYPE Operation against a key holding the wrong kind of value";
+        table(&[
+            ("zadd a 1 x 2 y 3 z", ":3"),
+            ("zadd b 10 y 20 z 30 w", ":3"),
+            ("sadd s z w v", ":3"),
+            (
+                "zunion 3 a b s withscores",
+                "[\"v\" \"1\" \"x\" \"1\" \"y\" \"12\" \"z\" \"24\" \"w\" \"31\"]",
+            ),
+            ("zunion 2 a b aggregate min", "[\"x\" \"y\" \"z\" \"w\"]"),
+            (
+                "zinter 2 a b weights 2 0.5 aggregate max withscores",
+                "[\"y\" \"5\" \"z\" \"10\"]",
+            ),
+            (
+                "zinter 2 a a withscores",
+                "[\"x\" \"2\" \"y\" \"4\" \"z\" \"6\"]",
+            ),
+            ("zinter 2 a missing", "[]"),
+            ("zdiff 3 a b s withscores", "[\"x\" \"1\"]"),
+            // inf - inf is NaN, which counts as 0.
+            (
+                "zunion 2 a b weights inf -inf withscores",
+                "[\"w\" \"-inf\" \"y\" \"0\" \"z\" \"0\" \"x\" \"inf\"]",
+            ),
+            ("set str v", "OK"),
+            ("zunionstore str 2 a s", ":5"),
+            ("type str", "zset"),
+            (
+                "zrange str 0 -1 withscores",
+                "[\"v\" \"1\" \"w\" \"1\" \"x\" \"1\" \"y\" \"2\" \"z\" \"4\"]",
+            ),
+            ("zinterstore str 2 a missing", ":0"),
+            ("exists str", ":0"),
+            ("zdiffstore d 2 b a", ":1"),
+            ("zrange d 0 -1 withscores", "[\"w\" \"30\"]"),
+            ("zintercard 2 a b", ":2"),
+            ("zintercard 2 a b limit 1", ":1"),
+            ("zintercard 2 a b limit -1", "!ERR LIMIT can't be negative"),
+            ("zintercard 3 a b", "!ERR syntax error"),
+            (
+                "zintercard 0 a",
+                "!ERR at least 1 input key is needed for 'zintercard' command",
+            ),
+            ("zrangestore r b 15 +inf byscore", ":2"),
+            ("zrange r 0 -1 withscores", "[\"z\" \"20\" \"w\" \"30\"]"),
+            ("zrangestore r b 0 0 rev", ":1"),
+            ("zrange r 0 -1", "[\"w\"]"),
+            ("zrangestore r b 5 1", ":0"),
+            ("exists r", ":0"),
+            ("zrangestore r b 0 -1 withscores", "!ERR syntax error"),
+            ("set t v", "OK"),
+            // A key of the wrong type is reported before an error in the options.
+            ("zunion 2 a t bad", WRONGTYPE),
+            ("zunion 2 a b bad", "!ERR syntax error"),
+            (
+                "zunion 0 a",
+                "!ERR at least 1 input key is needed for 'zunion' command",
+            ),
+            ("zunion 3 a b", "!ERR syntax error"),
+            (
+                "zunion 2 a b weights 1 x",
+                "!ERR weight value is not a float",
+            ),
+            ("zunionstore d 2 a b withscores", "!ERR syntax error"),
+            ("zdiff 2 a b weights 1 1", "!ERR syntax error"),
+            ("zrangestore r t 0 -1", WRONGTYPE),
+            ("zrangestore r s 0 -1", WRONGTYPE),
         ]);
     }
 
@@ -3826,6 +4084,17 @@ mod tests {
             "limit",
             "withscores",
             "zpopmin",
+            "zunion",
+            "zinter",
+            "zdiff",
+            "zunionstore",
+            "zinterstore",
+            "zdiffstore",
+            "zintercard",
+            "zrangestore",
+            "weights",
+            "aggregate",
+            "sum",
             "zremrangebyscore",
             "zrandmember",
             "-inf",

@@ -238,6 +238,18 @@ const ZSET_MULTI_POP: &str = "O(K+N) where K is the number of keys given and N t
 /// What reading a sorted set costs: a member, a rank or a bound is found by walking the buffer.
 const ZSET_SIZE: &str = "O(N) where N is the size of the sorted set";
 
+/// What ZUNION, ZINTER, ZDIFF, ZINTERCARD and the *STORE forms cost: every given sorted set
+/// (or set) is read whole from its buffer, and a result is sorted by score and member, which is
+/// also the order of the destination's new buffer.
+const ZSET_COMBINE: &str = "O(N log N) where N is the total size of the given sorted sets, \
+     which raft-kv reads whole from their buffers before ordering the result by score and \
+     member";
+
+/// What ZRANGESTORE costs: the source is walked as ZRANGE walks it and the members in range
+/// are copied into a new buffer for the destination.
+const ZSET_RANGE_STORE: &str = "O(N) where N is the size of the source sorted set, which \
+     raft-kv walks to find the range before copying it into a new buffer for the destination";
+
 /// What replaces the range commands that Redis 6.2 deprecated in favour of ZRANGE's arguments.
 const ZRANGE_BY_SCORE: &str = "`ZRANGE` with the `BYSCORE` argument";
 const ZREVRANGE_BY_SCORE: &str = "`ZRANGE` with the `REV` and `BYSCORE` arguments";
@@ -805,9 +817,34 @@ pub const DOCS: &[Doc] = &[
     doc("zcount", ZSet, "2.0.0", ZSET_SIZE, "key:key min:double max:double",
         "Counts the members whose scores lie between two bounds, each inclusive unless it \
          starts with \"(\"."),
+    doc("zdiff", ZSet, "6.2.0", ZSET_COMBINE, "numkeys:integer key:key... [WITHSCORES]",
+        "Returns the members of the first of the numkeys sorted sets that are in none of the \
+         others, lowest score first, optionally followed by their scores in the first set; a \
+         missing key counts as empty."),
+    doc("zdiffstore", ZSet, "6.2.0", ZSET_COMBINE, "destination:key numkeys:integer key:key...",
+        "Stores at the destination the members of the first of the numkeys sorted sets that \
+         are in none of the others, with their scores, replacing whatever it held (deleting it \
+         for an empty result), and answers how many there are."),
     doc("zincrby", ZSet, "1.2.0", ZSET_WRITE, "key:key increment:integer member",
         "Adds a number to a member's score, creating the member (from 0) or the key when \
          missing, and answers the new score."),
+    doc("zinter", ZSet, "6.2.0", ZSET_COMBINE,
+        "numkeys:integer key:key... [WEIGHTS weight:integer...] \
+         [AGGREGATE aggregate=(SUM|MIN|MAX)] [WITHSCORES]",
+        "Returns the members found in all of the numkeys sorted sets (a set counts as one \
+         whose scores are all 1), each scored by the sum of its scores times the WEIGHTS, or \
+         their lowest or highest with AGGREGATE, ordered by that score and optionally \
+         followed by it."),
+    doc("zintercard", ZSet, "7.0.0", ZSET_COMBINE,
+        "numkeys:integer key:key... [LIMIT limit:integer]",
+        "Counts the members found in all of the numkeys sorted sets (or sets), answering at \
+         most LIMIT when one above 0 is given."),
+    doc("zinterstore", ZSet, "2.0.0", ZSET_COMBINE,
+        "destination:key numkeys:integer key:key... [WEIGHTS weight:integer...] \
+         [AGGREGATE aggregate=(SUM|MIN|MAX)]",
+        "Stores at the destination the members found in all of the numkeys sorted sets (or \
+         sets), scored as ZINTER scores them, replacing whatever it held (deleting it for an \
+         empty result), and answers how many there are."),
     doc("zlexcount", ZSet, "2.8.9", ZSET_SIZE, "key:key min max",
         "Counts the members between two member bounds, for a sorted set whose scores are all \
          equal."),
@@ -851,6 +888,11 @@ pub const DOCS: &[Doc] = &[
          paged and followed by their scores.")
         .deprecated("6.2.0", ZRANGE_BY_SCORE)
         .history(&[("2.0.0", "Gained WITHSCORES.")]),
+    doc("zrangestore", ZSet, "6.2.0", ZSET_RANGE_STORE,
+        "dst:key src:key min max sortby=[BYSCORE|BYLEX] [REV] [LIMIT offset:integer count:integer]",
+        "Stores at the destination, with their scores, the members of a sorted set that ZRANGE \
+         with the same arguments would return, replacing whatever it held (deleting it for an \
+         empty range), and answers how many there are."),
     doc("zrank", ZSet, "2.0.0", ZSET_SIZE, "key:key member",
         "Returns a member's position counting from 0 at the lowest score, or nil when it or \
          the key is missing."),
@@ -892,6 +934,19 @@ pub const DOCS: &[Doc] = &[
          for a small one, one call returns it whole and cursor 0."),
     doc("zscore", ZSet, "1.2.0", ZSET_SIZE, "key:key member",
         "Returns a member's score, or nil when it or the key is missing."),
+    doc("zunion", ZSet, "6.2.0", ZSET_COMBINE,
+        "numkeys:integer key:key... [WEIGHTS weight:integer...] \
+         [AGGREGATE aggregate=(SUM|MIN|MAX)] [WITHSCORES]",
+        "Returns the members found in any of the numkeys sorted sets (a set counts as one \
+         whose scores are all 1), each scored by the sum of its scores times the WEIGHTS, or \
+         their lowest or highest with AGGREGATE, ordered by that score and optionally \
+         followed by it; a missing key counts as empty."),
+    doc("zunionstore", ZSet, "2.0.0", ZSET_COMBINE,
+        "destination:key numkeys:integer key:key... [WEIGHTS weight:integer...] \
+         [AGGREGATE aggregate=(SUM|MIN|MAX)]",
+        "Stores at the destination the members found in any of the numkeys sorted sets (or \
+         sets), scored as ZUNION scores them, replacing whatever it held (deleting it for an \
+         empty result), and answers how many there are."),
 ];
 
 /// Finds the documentation of `name` (lowercase, `container|sub` for a subcommand).
@@ -1721,6 +1776,68 @@ mod tests {
         }
         for name in ["bzpopmin", "bzpopmax"] {
             assert_eq!(show_doc(name), "key:key key=0 multiple, timeout:double");
+        }
+    }
+
+    #[test]
+    fn sorted_set_algebra_entries_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        // Redis 7.0 documents the weights as integers, though any float is taken.
+        let combine = "weight:integer token=WEIGHTS optional multiple, \
+             aggregate:oneof token=AGGREGATE optional {sum:pure-token token=SUM, \
+             min:pure-token token=MIN, max:pure-token token=MAX}";
+        let withscores = "withscores:pure-token token=WITHSCORES optional";
+        for name in ["zunion", "zinter"] {
+            assert_eq!(
+                show_doc(name),
+                format!("numkeys:integer, key:key key=0 multiple, {combine}, {withscores}"),
+                "{name}"
+            );
+        }
+        for name in ["zunionstore", "zinterstore"] {
+            assert_eq!(
+                show_doc(name),
+                format!(
+                    "destination:key key=0, numkeys:integer, key:key key=1 multiple, {combine}"
+                ),
+                "{name}"
+            );
+        }
+        assert_eq!(
+            show_doc("zdiff"),
+            format!("numkeys:integer, key:key key=0 multiple, {withscores}")
+        );
+        assert_eq!(
+            show_doc("zdiffstore"),
+            "destination:key key=0, numkeys:integer, key:key key=1 multiple"
+        );
+        assert_eq!(
+            show_doc("zintercard"),
+            "numkeys:integer, key:key key=0 multiple, limit:integer token=LIMIT optional"
+        );
+        assert_eq!(
+            show_doc("zrangestore"),
+            "dst:key key=0, src:key key=1, min:string, max:string, \
+             sortby:oneof optional {byscore:pure-token token=BYSCORE, \
+             bylex:pure-token token=BYLEX}, rev:pure-token token=REV optional, \
+             offset_count:block token=LIMIT optional {offset:integer, count:integer}"
+        );
+        for (name, since) in [
+            ("zunion", "6.2.0"),
+            ("zinter", "6.2.0"),
+            ("zdiff", "6.2.0"),
+            ("zunionstore", "2.0.0"),
+            ("zinterstore", "2.0.0"),
+            ("zdiffstore", "6.2.0"),
+            ("zintercard", "7.0.0"),
+            ("zrangestore", "6.2.0"),
+        ] {
+            let doc = find(name).unwrap();
+            assert_eq!(
+                (doc.since, doc.group.as_str(), doc.history, doc.doc_flags),
+                (since, "sorted-set", &[][..], &[][..]),
+                "{name}"
+            );
         }
     }
 

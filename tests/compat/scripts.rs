@@ -2543,3 +2543,510 @@ BZPOPMIN {p}ez 0 => QUEUED
 EXEC => (error) EXECABORT Transaction discarded because of previous errors.
 EXISTS {p}e {p}ez => (integer) 0
 "#;
+
+/// The sorted-set algebra: ZUNION, ZINTER, ZDIFF, their STORE forms, ZINTERCARD and
+/// ZRANGESTORE. Inputs may be sorted sets or plain sets (every member scoring 1); a missing key
+/// is an empty input. Results are ordered by score, then by member bytes. Redis reads numkeys
+/// first, then looks up every input (WRONGTYPE), then reads the options; it combines the inputs
+/// from the smallest to the largest and turns the NaN of inf - inf or inf * 0 into 0 (with the
+/// exceptions for ZINTER's MIN and MAX shown below). A STORE form answers the size of the
+/// result and replaces the destination whatever it held, or deletes it for an empty result.
+pub const ZSET_ALGEBRA: &str = r#"
+# Inputs: sorted sets, a plain set (whose members all score 1) and missing keys, which count
+# as empty.
+ZADD {p}a 1 x 2 y 3 z => (integer) 3
+ZADD {p}b 10 y 20 z 30 w => (integer) 3
+SADD {p}s x w v => (integer) 3
+# ZUNION: every member of any input, its weighted scores added up by default, ordered by the
+# resulting score and then by member bytes.
+ZUNION 2 {p}a {p}b => ["x", "y", "z", "w"]
+ZUNION 2 {p}a {p}b WITHSCORES => ["x", "1", "y", "12", "z", "23", "w", "30"]
+ZUNION 3 {p}a {p}b {p}s WITHSCORES => ["v", "1", "x", "2", "y", "12", "z", "23", "w", "31"]
+ZUNION 3 {p}a {p}none {p}b WITHSCORES => ["x", "1", "y", "12", "z", "23", "w", "30"]
+ZUNION 1 {p}none => []
+ZUNION 1 {p}none WITHSCORES => []
+ZUNION 2 {p}none {p}none2 WITHSCORES => []
+ZUNION 1 {p}s WITHSCORES => ["v", "1", "w", "1", "x", "1"]
+ZUNION 2 {p}s {p}s WITHSCORES => ["v", "2", "w", "2", "x", "2"]
+ZUNION 2 {p}a {p}a WITHSCORES => ["x", "2", "y", "4", "z", "6"]
+ZUNION 1 {p}a withscores => ["x", "1", "y", "2", "z", "3"]
+ZUNION 1 {p}a WITHSCORES WITHSCORES => ["x", "1", "y", "2", "z", "3"]
+# ZINTER: the members found in every input; a missing key empties the result.
+ZINTER 2 {p}a {p}b => ["y", "z"]
+ZINTER 2 {p}a {p}b WITHSCORES => ["y", "12", "z", "23"]
+ZINTER 2 {p}b {p}a WITHSCORES => ["y", "12", "z", "23"]
+ZINTER 2 {p}a {p}s WITHSCORES => ["x", "2"]
+ZINTER 2 {p}b {p}s WITHSCORES => ["w", "31"]
+ZINTER 3 {p}a {p}b {p}s WITHSCORES => []
+ZINTER 2 {p}a {p}none WITHSCORES => []
+ZINTER 2 {p}none {p}a => []
+ZINTER 1 {p}a WITHSCORES => ["x", "1", "y", "2", "z", "3"]
+ZINTER 2 {p}a {p}a WITHSCORES => ["x", "2", "y", "4", "z", "6"]
+ZINTER 3 {p}a {p}a {p}a WEIGHTS 1 2 3 WITHSCORES => ["x", "6", "y", "12", "z", "18"]
+ZINTER 2 {p}s {p}s WITHSCORES => ["v", "2", "w", "2", "x", "2"]
+ZINTER 1 {p}none WITHSCORES => []
+# ZDIFF: the members of the first input that are in none of the others, with the first
+# input's scores; it takes no WEIGHTS or AGGREGATE.
+ZDIFF 2 {p}a {p}b => ["x"]
+ZDIFF 2 {p}a {p}b WITHSCORES => ["x", "1"]
+ZDIFF 2 {p}b {p}a WITHSCORES => ["w", "30"]
+ZDIFF 3 {p}b {p}a {p}s WITHSCORES => []
+ZDIFF 2 {p}s {p}a WITHSCORES => ["v", "1", "w", "1"]
+ZDIFF 2 {p}a {p}s WITHSCORES => ["y", "2", "z", "3"]
+ZDIFF 1 {p}a WITHSCORES => ["x", "1", "y", "2", "z", "3"]
+ZDIFF 2 {p}a {p}none WITHSCORES => ["x", "1", "y", "2", "z", "3"]
+ZDIFF 2 {p}none {p}a WITHSCORES => []
+ZDIFF 2 {p}a {p}a WITHSCORES => []
+ZDIFF 3 {p}a {p}none {p}a => []
+ZDIFF 1 {p}none => []
+# WEIGHTS gives one factor per key, which multiplies that input's scores (a set's 1s
+# included) before they are combined; a weight is any float strtod reads whole, inf included.
+ZUNION 2 {p}a {p}b WEIGHTS 2 1 WITHSCORES => ["x", "2", "y", "14", "z", "26", "w", "30"]
+ZUNION 2 {p}a {p}b WEIGHTS 1 0.5 WITHSCORES => ["x", "1", "y", "7", "z", "13", "w", "15"]
+ZUNION 2 {p}a {p}b WEIGHTS 0.1 0.1 WITHSCORES => ["x", "0.10000000000000001", "y", "1.2", "z", "2.2999999999999998", "w", "3"]
+ZUNION 2 {p}a {p}b WEIGHTS -1 1 WITHSCORES => ["x", "-1", "y", "8", "z", "17", "w", "30"]
+ZUNION 2 {p}a {p}s WEIGHTS 1 2.5 WITHSCORES => ["y", "2", "v", "2.5", "w", "2.5", "z", "3", "x", "3.5"]
+ZUNION 2 {p}a {p}s WEIGHTS 1e1 -0.5 WITHSCORES => ["v", "-0.5", "w", "-0.5", "x", "9.5", "y", "20", "z", "30"]
+ZUNION 1 {p}a WEIGHTS 0x10 WITHSCORES => ["x", "16", "y", "32", "z", "48"]
+ZUNION 1 {p}a WEIGHTS +3 WITHSCORES => ["x", "3", "y", "6", "z", "9"]
+ZUNION 1 {p}a WEIGHTS .5 WITHSCORES => ["x", "0.5", "y", "1", "z", "1.5"]
+ZUNION 1 {p}a WEIGHTS 1e-310 WITHSCORES => ["x", "9.9999999999999694e-311", "y", "1.9999999999999939e-310", "z", "2.9999999999999908e-310"]
+ZUNION 1 {p}a WEIGHTS inf WITHSCORES => ["x", "inf", "y", "inf", "z", "inf"]
+ZUNION 1 {p}a WEIGHTS -inf WITHSCORES => ["x", "-inf", "y", "-inf", "z", "-inf"]
+ZUNION 1 {p}a WEIGHTS Infinity WITHSCORES => ["x", "inf", "y", "inf", "z", "inf"]
+ZUNION 1 {p}a WEIGHTS 1e308 WITHSCORES => ["x", "1e+308", "y", "inf", "z", "inf"]
+ZINTER 2 {p}a {p}b WEIGHTS 0 1 WITHSCORES => ["y", "10", "z", "20"]
+ZINTER 2 {p}a {p}b WEIGHTS 3 -0.1 WITHSCORES => ["y", "5", "z", "7"]
+ZINTER 2 {p}a {p}s WEIGHTS 1 -1 WITHSCORES => ["x", "0"]
+# A zero score times a negative weight, or a negative score times 0, is -0: Redis prints it
+# as "-0" in a reply and sorts it with the other zeros, but a stored sorted set keeps 0.
+ZADD {p}zero 0 x -1 y 2 z => (integer) 3
+ZUNION 1 {p}zero WEIGHTS -1 WITHSCORES => ["z", "-2", "x", "-0", "y", "1"]
+ZUNION 1 {p}zero WEIGHTS 0 WITHSCORES => ["x", "0", "y", "-0", "z", "0"]
+ZINTER 1 {p}zero WEIGHTS -1 WITHSCORES => ["z", "-2", "x", "-0", "y", "1"]
+ZUNIONSTORE {p}zd 1 {p}zero WEIGHTS 0 => (integer) 3
+ZRANGE {p}zd 0 -1 WITHSCORES => ["x", "0", "y", "0", "z", "0"]
+ZSCORE {p}zd y => "0"
+# AGGREGATE picks how the scores of a member combine: SUM (the default), MIN or MAX, in any
+# case; WEIGHTS apply first.
+ZUNION 2 {p}a {p}b AGGREGATE SUM WITHSCORES => ["x", "1", "y", "12", "z", "23", "w", "30"]
+ZUNION 2 {p}a {p}b AGGREGATE MIN WITHSCORES => ["x", "1", "y", "2", "z", "3", "w", "30"]
+ZUNION 2 {p}a {p}b AGGREGATE MAX WITHSCORES => ["x", "1", "y", "10", "z", "20", "w", "30"]
+ZUNION 2 {p}a {p}b aggregate max withscores => ["x", "1", "y", "10", "z", "20", "w", "30"]
+ZUNION 2 {p}a {p}b WEIGHTS 100 1 AGGREGATE MIN WITHSCORES => ["y", "10", "z", "20", "w", "30", "x", "100"]
+ZUNION 2 {p}a {p}b AGGREGATE MAX WEIGHTS 1 -1 WITHSCORES => ["w", "-30", "x", "1", "y", "2", "z", "3"]
+ZUNION 3 {p}a {p}b {p}s AGGREGATE MIN WITHSCORES => ["v", "1", "w", "1", "x", "1", "y", "2", "z", "3"]
+ZINTER 2 {p}a {p}b AGGREGATE MIN WITHSCORES => ["y", "2", "z", "3"]
+ZINTER 2 {p}a {p}b AGGREGATE MAX WITHSCORES => ["y", "10", "z", "20"]
+ZINTER 2 {p}a {p}b WEIGHTS 10 -1 AGGREGATE MAX WITHSCORES => ["y", "20", "z", "30"]
+ZINTER 2 {p}a {p}s AGGREGATE MAX WITHSCORES => ["x", "1"]
+# Options may come in any order and repeat; the last WEIGHTS and AGGREGATE win.
+ZUNION 2 {p}a {p}b WITHSCORES WEIGHTS 1 2 => ["x", "1", "y", "22", "z", "43", "w", "60"]
+ZUNION 2 {p}a {p}b WEIGHTS 1 2 WEIGHTS 3 4 WITHSCORES => ["x", "3", "y", "46", "z", "89", "w", "120"]
+ZUNION 2 {p}a {p}b AGGREGATE MIN AGGREGATE max WITHSCORES => ["x", "1", "y", "10", "z", "20", "w", "30"]
+ZUNION 2 {p}a {p}b weights 2 2 aggregate sum withscores => ["x", "2", "y", "24", "z", "46", "w", "60"]
+# Infinities: inf + -inf and inf times 0 are NaN. ZUNION turns a NaN product into 0 before
+# combining it, and a NaN sum into 0. ZINTER does the same for the products of the input it
+# walks, the smallest (see below); a NaN product from another input makes a SUM 0 but is
+# ignored by MIN and MAX, whose comparisons with NaN are false.
+ZADD {p}i inf p -inf n 1 one => (integer) 3
+ZADD {p}j -inf p inf n 1 one 5 five => (integer) 4
+ZUNION 2 {p}i {p}j WITHSCORES => ["n", "0", "p", "0", "one", "2", "five", "5"]
+ZUNION 2 {p}i {p}j AGGREGATE MIN WITHSCORES => ["n", "-inf", "p", "-inf", "one", "1", "five", "5"]
+ZUNION 2 {p}i {p}j AGGREGATE MAX WITHSCORES => ["one", "1", "five", "5", "n", "inf", "p", "inf"]
+ZUNION 1 {p}i WEIGHTS 0 WITHSCORES => ["n", "0", "one", "0", "p", "0"]
+ZUNION 2 {p}i {p}j WEIGHTS 0 1 WITHSCORES => ["p", "-inf", "one", "1", "five", "5", "n", "inf"]
+ZUNION 2 {p}i {p}j WEIGHTS 0 1 AGGREGATE MIN WITHSCORES => ["p", "-inf", "n", "0", "one", "0", "five", "5"]
+ZUNION 2 {p}i {p}i WITHSCORES => ["n", "-inf", "one", "2", "p", "inf"]
+ZUNION 2 {p}i {p}i WEIGHTS 1 -1 WITHSCORES => ["n", "0", "one", "0", "p", "0"]
+ZUNION 2 {p}i {p}i WEIGHTS 1 -1 AGGREGATE MIN WITHSCORES => ["n", "-inf", "p", "-inf", "one", "-1"]
+ZUNION 2 {p}i {p}i WEIGHTS 1 -1 AGGREGATE MAX WITHSCORES => ["one", "1", "n", "inf", "p", "inf"]
+ZUNION 2 {p}a {p}a WEIGHTS 1e308 1e308 WITHSCORES => ["x", "inf", "y", "inf", "z", "inf"]
+ZUNION 2 {p}a {p}a WEIGHTS 1e308 -1e308 WITHSCORES => ["x", "0", "y", "0", "z", "0"]
+ZUNION 2 {p}a {p}i WEIGHTS inf 0 WITHSCORES => ["n", "0", "one", "0", "p", "0", "x", "inf", "y", "inf", "z", "inf"]
+ZINTER 2 {p}i {p}j WITHSCORES => ["n", "0", "p", "0", "one", "2"]
+ZINTER 2 {p}i {p}j WEIGHTS 1 0 WITHSCORES => ["n", "0", "p", "0", "one", "1"]
+ZINTER 2 {p}i {p}j WEIGHTS 0 1 WITHSCORES => ["p", "-inf", "one", "1", "n", "inf"]
+ZINTER 2 {p}i {p}j WEIGHTS 1 0 AGGREGATE MIN WITHSCORES => ["n", "-inf", "one", "0", "p", "inf"]
+ZINTER 2 {p}i {p}j WEIGHTS 1 0 AGGREGATE MAX WITHSCORES => ["n", "-inf", "one", "1", "p", "inf"]
+ZINTER 2 {p}i {p}j WEIGHTS 0 1 AGGREGATE MIN WITHSCORES => ["p", "-inf", "n", "0", "one", "0"]
+ZINTER 2 {p}i {p}j WEIGHTS 0 1 AGGREGATE MAX WITHSCORES => ["p", "0", "one", "1", "n", "inf"]
+ZINTER 2 {p}j {p}i WEIGHTS 1 0 AGGREGATE MAX WITHSCORES => ["p", "0", "one", "1", "n", "inf"]
+ZINTER 2 {p}i {p}i WEIGHTS 1 0 AGGREGATE MIN WITHSCORES => ["n", "-inf", "one", "0", "p", "inf"]
+ZINTER 2 {p}i {p}i WEIGHTS 0 1 AGGREGATE MIN WITHSCORES => ["n", "-inf", "one", "0", "p", "0"]
+ZDIFF 2 {p}i {p}a WITHSCORES => ["n", "-inf", "one", "1", "p", "inf"]
+# Redis combines the inputs from the smallest to the largest, whatever order they are given
+# in, and that order decides how a float sum rounds.
+ZADD {p}e1 0.1 x => (integer) 1
+ZADD {p}e2 0.2 x 0 y => (integer) 2
+ZADD {p}e3 0.3 x 0 y 0 z => (integer) 3
+ZUNION 3 {p}e1 {p}e2 {p}e3 WITHSCORES => ["y", "0", "z", "0", "x", "0.60000000000000009"]
+ZUNION 3 {p}e3 {p}e2 {p}e1 WITHSCORES => ["y", "0", "z", "0", "x", "0.60000000000000009"]
+ZINTER 3 {p}e3 {p}e2 {p}e1 WITHSCORES => ["x", "0.60000000000000009"]
+ZADD {p}c2 1e16 x 0 y => (integer) 2
+ZADD {p}c3 -1e16 x 0 y 0 z => (integer) 3
+ZUNION 3 {p}c3 {p}c2 {p}e1 WEIGHTS 1 1 10 WITHSCORES => ["x", "0", "y", "0", "z", "0"]
+ZINTER 3 {p}c3 {p}c2 {p}e1 WEIGHTS 1 1 10 WITHSCORES => ["x", "0"]
+ZUNIONSTORE {p}sum 3 {p}e3 {p}e2 {p}e1 => (integer) 3
+ZSCORE {p}sum x => "0.60000000000000009"
+# Ties in score are ordered by member bytes: "" first, then "-1", digits before uppercase
+# before lowercase, "10" before "9".
+ZADD {p}t 5 b 5 B 5 aa 5 a 5 10 5 9 5 -1 5 "" 4 last => (integer) 9
+SADD {p}ts b 9 zz => (integer) 3
+ZUNION 2 {p}t {p}ts WEIGHTS 1 5 WITHSCORES => ["last", "4", "", "5", "-1", "5", "10", "5", "B", "5", "a", "5", "aa", "5", "zz", "5", "9", "10", "b", "10"]
+ZINTER 2 {p}t {p}ts WEIGHTS 1 0 => ["9", "b"]
+ZDIFF 2 {p}t {p}ts => ["last", "", "-1", "10", "B", "a", "aa"]
+ZUNION 1 {p}ts => ["9", "b", "zz"]
+# The STORE forms answer the size of the result and replace the destination, whatever type it
+# held, dropping its TTL; an empty result deletes it. The destination may be an input.
+ZUNIONSTORE {p}d 2 {p}a {p}b => (integer) 4
+ZRANGE {p}d 0 -1 WITHSCORES => ["x", "1", "y", "12", "z", "23", "w", "30"]
+TYPE {p}d => zset
+ZUNIONSTORE {p}d 3 {p}a {p}b {p}s WEIGHTS 1 1 100 AGGREGATE MAX => (integer) 5
+ZRANGE {p}d 0 -1 WITHSCORES => ["y", "10", "z", "20", "v", "100", "w", "100", "x", "100"]
+ZINTERSTORE {p}d 2 {p}a {p}b => (integer) 2
+ZRANGE {p}d 0 -1 WITHSCORES => ["y", "12", "z", "23"]
+ZINTERSTORE {p}d 2 {p}a {p}b WEIGHTS 2 0.5 AGGREGATE MIN => (integer) 2
+ZRANGE {p}d 0 -1 WITHSCORES => ["y", "4", "z", "6"]
+ZDIFFSTORE {p}d 2 {p}b {p}a => (integer) 1
+ZRANGE {p}d 0 -1 WITHSCORES => ["w", "30"]
+ZDIFFSTORE {p}d 2 {p}s {p}b => (integer) 2
+ZRANGE {p}d 0 -1 WITHSCORES => ["v", "1", "x", "1"]
+TYPE {p}d => zset
+ZUNIONSTORE {p}d 1 {p}s => (integer) 3
+ZRANGE {p}d 0 -1 WITHSCORES => ["v", "1", "w", "1", "x", "1"]
+ZUNIONSTORE {p}d 2 {p}i {p}j => (integer) 4
+ZRANGE {p}d 0 -1 WITHSCORES => ["n", "0", "p", "0", "one", "2", "five", "5"]
+EXPIRE {p}d 100 => (integer) 1
+ZINTERSTORE {p}d 2 {p}a {p}a => (integer) 3
+TTL {p}d => (integer) -1
+ZRANGE {p}d 0 -1 WITHSCORES => ["x", "2", "y", "4", "z", "6"]
+SET {p}str1 v => OK
+ZUNIONSTORE {p}str1 1 {p}a => (integer) 3
+TYPE {p}str1 => zset
+ZRANGE {p}str1 0 -1 WITHSCORES => ["x", "1", "y", "2", "z", "3"]
+RPUSH {p}list1 a => (integer) 1
+ZINTERSTORE {p}list1 2 {p}a {p}s => (integer) 1
+TYPE {p}list1 => zset
+ZRANGE {p}list1 0 -1 WITHSCORES => ["x", "2"]
+HSET {p}hash1 f v => (integer) 1
+ZDIFFSTORE {p}hash1 2 {p}a {p}s => (integer) 2
+TYPE {p}hash1 => zset
+ZRANGE {p}hash1 0 -1 WITHSCORES => ["y", "2", "z", "3"]
+SADD {p}set2 m => (integer) 1
+ZUNIONSTORE {p}set2 1 {p}set2 => (integer) 1
+TYPE {p}set2 => zset
+ZRANGE {p}set2 0 -1 WITHSCORES => ["m", "1"]
+# Empty results: answer 0 and delete the destination, whatever it held.
+ZINTERSTORE {p}d 2 {p}a {p}none => (integer) 0
+EXISTS {p}d => (integer) 0
+ZINTERSTORE {p}d 2 {p}a {p}none => (integer) 0
+SET {p}str2 v => OK
+ZUNIONSTORE {p}str2 1 {p}none => (integer) 0
+EXISTS {p}str2 => (integer) 0
+RPUSH {p}list2 a => (integer) 1
+ZDIFFSTORE {p}list2 2 {p}a {p}a => (integer) 0
+EXISTS {p}list2 => (integer) 0
+ZADD {p}d 1 old => (integer) 1
+ZDIFFSTORE {p}d 1 {p}none => (integer) 0
+EXISTS {p}d => (integer) 0
+ZINTERSTORE {p}d 2 {p}b {p}s WEIGHTS 1 1 => (integer) 1
+ZRANGE {p}d 0 -1 WITHSCORES => ["w", "31"]
+# The destination as one of the inputs: the inputs are read first.
+ZADD {p}acc 1 x 2 y => (integer) 2
+ZUNIONSTORE {p}acc 2 {p}acc {p}b => (integer) 4
+ZRANGE {p}acc 0 -1 WITHSCORES => ["x", "1", "y", "12", "z", "20", "w", "30"]
+ZINTERSTORE {p}acc 2 {p}b {p}acc WEIGHTS 1 -1 => (integer) 3
+ZRANGE {p}acc 0 -1 WITHSCORES => ["y", "-2", "w", "0", "z", "0"]
+ZUNIONSTORE {p}acc 1 {p}acc WEIGHTS 0.5 => (integer) 3
+ZRANGE {p}acc 0 -1 WITHSCORES => ["y", "-1", "w", "0", "z", "0"]
+ZDIFFSTORE {p}acc 2 {p}acc {p}none => (integer) 3
+ZRANGE {p}acc 0 -1 WITHSCORES => ["y", "-1", "w", "0", "z", "0"]
+ZDIFFSTORE {p}acc 2 {p}acc {p}b => (integer) 0
+EXISTS {p}acc => (integer) 0
+# ZINTERCARD counts the intersection, stopping at LIMIT when one above 0 is given. LIMIT must
+# be an integer from 0 up; anything else gets the same error.
+ZINTERCARD 2 {p}a {p}b => (integer) 2
+ZINTERCARD 1 {p}a => (integer) 3
+ZINTERCARD 2 {p}a {p}a => (integer) 3
+ZINTERCARD 2 {p}a {p}s => (integer) 1
+ZINTERCARD 3 {p}a {p}b {p}s => (integer) 0
+ZINTERCARD 2 {p}a {p}none => (integer) 0
+ZINTERCARD 1 {p}none => (integer) 0
+ZINTERCARD 1 {p}s => (integer) 3
+ZINTERCARD 1 {p}t => (integer) 9
+ZINTERCARD 1 {p}t LIMIT 0 => (integer) 9
+ZINTERCARD 1 {p}t LIMIT 1 => (integer) 1
+ZINTERCARD 1 {p}t LIMIT 3 => (integer) 3
+ZINTERCARD 1 {p}t LIMIT 9 => (integer) 9
+ZINTERCARD 1 {p}t LIMIT 100 => (integer) 9
+ZINTERCARD 1 {p}t limit 2 => (integer) 2
+ZINTERCARD 2 {p}t {p}ts LIMIT 1 => (integer) 1
+ZINTERCARD 1 {p}t LIMIT 1 LIMIT 0 => (integer) 9
+ZINTERCARD 1 {p}t LIMIT 9223372036854775807 => (integer) 9
+ZINTERCARD 1 {p}none LIMIT 1 => (integer) 0
+ZINTERCARD 1 {p}t LIMIT -1 => (error) ERR LIMIT can't be negative
+ZINTERCARD 1 {p}t LIMIT x => (error) ERR LIMIT can't be negative
+ZINTERCARD 1 {p}t LIMIT 1.5 => (error) ERR LIMIT can't be negative
+ZINTERCARD 1 {p}t LIMIT "" => (error) ERR LIMIT can't be negative
+ZINTERCARD 1 {p}t LIMIT 9223372036854775808 => (error) ERR LIMIT can't be negative
+ZINTERCARD 1 {p}none LIMIT -1 => (error) ERR LIMIT can't be negative
+ZINTERCARD 1 {p}t LIMIT => (error) ERR syntax error
+ZINTERCARD 1 {p}t LIMIT 1 FOO => (error) ERR syntax error
+ZINTERCARD 1 {p}t FOO => (error) ERR syntax error
+ZINTERCARD 1 {p}t WEIGHTS 1 => (error) ERR syntax error
+ZINTERCARD 1 {p}t AGGREGATE MIN => (error) ERR syntax error
+ZINTERCARD 1 {p}t WITHSCORES => (error) ERR syntax error
+# ZRANGESTORE stores what ZRANGE with the same range arguments would return, scores
+# included, and answers how many members it stored.
+ZADD {p}src 1 a 2 b 3 c 4 d 5 e => (integer) 5
+ZRANGESTORE {p}r {p}src 0 -1 => (integer) 5
+ZRANGE {p}r 0 -1 WITHSCORES => ["a", "1", "b", "2", "c", "3", "d", "4", "e", "5"]
+ZRANGESTORE {p}r {p}src 1 2 => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["b", "2", "c", "3"]
+ZRANGESTORE {p}r {p}src -2 -1 => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["d", "4", "e", "5"]
+ZRANGESTORE {p}r {p}src 0 1 REV => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["d", "4", "e", "5"]
+ZRANGESTORE {p}r {p}src 3 100 => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["d", "4", "e", "5"]
+ZRANGESTORE {p}r {p}src 2 4 BYSCORE => (integer) 3
+ZRANGE {p}r 0 -1 WITHSCORES => ["b", "2", "c", "3", "d", "4"]
+ZRANGESTORE {p}r {p}src (2 +inf BYSCORE LIMIT 1 2 => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["d", "4", "e", "5"]
+ZRANGESTORE {p}r {p}src +inf -inf BYSCORE REV LIMIT 0 2 => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["d", "4", "e", "5"]
+ZRANGESTORE {p}r {p}src -inf +inf BYSCORE LIMIT 2 -1 => (integer) 3
+ZRANGE {p}r 0 -1 WITHSCORES => ["c", "3", "d", "4", "e", "5"]
+ZRANGESTORE {p}r {p}src 4 2 byscore rev => (integer) 3
+ZRANGE {p}r 0 -1 WITHSCORES => ["b", "2", "c", "3", "d", "4"]
+ZADD {p}lex 0 a 0 b 0 c 0 d => (integer) 4
+ZRANGESTORE {p}r {p}lex [b + BYLEX => (integer) 3
+ZRANGE {p}r 0 -1 WITHSCORES => ["b", "0", "c", "0", "d", "0"]
+ZRANGESTORE {p}r {p}lex (d [b BYLEX REV => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["b", "0", "c", "0"]
+ZRANGESTORE {p}r {p}lex - + BYLEX LIMIT 1 2 => (integer) 2
+ZRANGE {p}r 0 -1 WITHSCORES => ["b", "0", "c", "0"]
+ZRANGESTORE {p}r {p}i 0 -1 => (integer) 3
+ZRANGE {p}r 0 -1 WITHSCORES => ["n", "-inf", "one", "1", "p", "inf"]
+# An empty range, or a missing source, answers 0 and deletes the destination.
+ZRANGESTORE {p}r {p}src 10 20 => (integer) 0
+EXISTS {p}r => (integer) 0
+ZADD {p}r 1 old => (integer) 1
+ZRANGESTORE {p}r {p}src 2 1 => (integer) 0
+EXISTS {p}r => (integer) 0
+ZADD {p}r 1 old => (integer) 1
+ZRANGESTORE {p}r {p}src 10 20 BYSCORE => (integer) 0
+EXISTS {p}r => (integer) 0
+ZADD {p}r 1 old => (integer) 1
+ZRANGESTORE {p}r {p}lex [x + BYLEX => (integer) 0
+EXISTS {p}r => (integer) 0
+ZADD {p}r 1 old => (integer) 1
+ZRANGESTORE {p}r {p}src -inf +inf BYSCORE LIMIT 5 1 => (integer) 0
+EXISTS {p}r => (integer) 0
+ZADD {p}r 1 old => (integer) 1
+ZRANGESTORE {p}r {p}src -inf +inf BYSCORE LIMIT 0 0 => (integer) 0
+EXISTS {p}r => (integer) 0
+ZADD {p}r 1 old => (integer) 1
+ZRANGESTORE {p}r {p}none 0 -1 => (integer) 0
+EXISTS {p}r => (integer) 0
+ZRANGESTORE {p}r {p}none 0 -1 => (integer) 0
+# The destination may hold any type, or be the source.
+SET {p}str3 v => OK
+EXPIRE {p}str3 100 => (integer) 1
+ZRANGESTORE {p}str3 {p}src 0 0 => (integer) 1
+TYPE {p}str3 => zset
+TTL {p}str3 => (integer) -1
+ZRANGE {p}str3 0 -1 WITHSCORES => ["a", "1"]
+RPUSH {p}list3 a => (integer) 1
+ZRANGESTORE {p}list3 {p}none 0 -1 => (integer) 0
+EXISTS {p}list3 => (integer) 0
+ZADD {p}self 1 a 2 b 3 c 4 d => (integer) 4
+ZRANGESTORE {p}self {p}self 1 2 => (integer) 2
+ZRANGE {p}self 0 -1 WITHSCORES => ["b", "2", "c", "3"]
+ZRANGESTORE {p}self {p}self 5 6 => (integer) 0
+EXISTS {p}self => (integer) 0
+# ZRANGESTORE's argument errors, which come before the source is looked at.
+ZRANGESTORE {p}r {p}src 0 -1 WITHSCORES => (error) ERR syntax error
+ZRANGESTORE {p}r {p}src 0 -1 BYSCORE WITHSCORES => (error) ERR syntax error
+ZRANGESTORE {p}r {p}lex - + BYLEX WITHSCORES => (error) ERR syntax error
+ZRANGESTORE {p}r {p}src 0 -1 LIMIT 0 1 => (error) ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX
+ZRANGESTORE {p}r {p}none 0 -1 LIMIT 0 1 => (error) ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX
+ZRANGESTORE {p}r {p}src 0 -1 REV LIMIT 0 1 => (error) ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX
+ZRANGESTORE {p}r {p}src x 1 => (error) ERR value is not an integer or out of range
+ZRANGESTORE {p}r {p}src 0 1.5 => (error) ERR value is not an integer or out of range
+ZRANGESTORE {p}r {p}none x 1 => (error) ERR value is not an integer or out of range
+ZRANGESTORE {p}r {p}src x 1 BYSCORE => (error) ERR min or max is not a float
+ZRANGESTORE {p}r {p}src 0 -1 BYLEX => (error) ERR min or max not valid string range item
+ZRANGESTORE {p}r {p}src 0 1 FOO => (error) ERR syntax error
+ZRANGESTORE {p}r {p}src 0 1 REV REV => (error) ERR syntax error
+ZRANGESTORE {p}r {p}src 0 1 BYSCORE BYLEX => (error) ERR syntax error
+ZRANGESTORE {p}r {p}src 0 1 BYSCORE BYSCORE => (error) ERR syntax error
+ZRANGESTORE {p}r {p}src -inf +inf BYSCORE LIMIT 0 => (error) ERR syntax error
+ZRANGESTORE {p}r {p}src -inf +inf BYSCORE LIMIT x 1 => (error) ERR value is not an integer or out of range
+ZRANGESTORE {p}r {p}src -inf +inf BYSCORE LIMIT 0 1.5 => (error) ERR value is not an integer or out of range
+ZRANGESTORE {p}r {p}src 0 1 LIMIT => (error) ERR syntax error
+EXISTS {p}r => (integer) 0
+# WRONGTYPE: the STORE forms never look at the destination's type, but every input must be a
+# sorted set or a set (ZRANGESTORE's source a sorted set), and a missing key does not stop the
+# check of the later ones. The inputs are looked up before the options are read, so WRONGTYPE
+# wins over an option error, but not over a numkeys error; ZRANGESTORE reads all its
+# arguments first. A failed command leaves the destination alone.
+SET {p}wstr v => OK
+RPUSH {p}wlist a => (integer) 1
+HSET {p}whash f v => (integer) 1
+ZADD {p}wd 1 keep => (integer) 1
+ZUNION 2 {p}a {p}wstr => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNION 2 {p}wstr {p}a WITHSCORES => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTER 2 {p}a {p}wlist => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTER 2 {p}none {p}wlist => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTER 2 {p}wlist {p}none => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZDIFF 2 {p}a {p}whash => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZDIFF 2 {p}none {p}whash => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZDIFF 2 {p}whash {p}a => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTERCARD 2 {p}a {p}wstr => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTERCARD 3 {p}wstr {p}wlist {p}whash => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNIONSTORE {p}wd 2 {p}a {p}wstr => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTERSTORE {p}wd 2 {p}whash {p}a => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZDIFFSTORE {p}wd 2 {p}a {p}wlist => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNIONSTORE {p}wstr 1 {p}wlist => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GET {p}wstr => "v"
+ZRANGESTORE {p}wd {p}wstr 0 -1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZRANGESTORE {p}wd {p}wlist 0 -1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZRANGESTORE {p}wd {p}s 0 -1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZRANGESTORE {p}wd {p}whash 0 -1 BYSCORE => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNION 3 {p}wstr {p}wlist {p}whash => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNION 2 {p}a {p}wstr FOO => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNION 2 {p}a {p}wstr WEIGHTS x 1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNION 2 {p}a {p}wstr WEIGHTS 1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNION 2 {p}wstr {p}a AGGREGATE avg => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNIONSTORE {p}wd 1 {p}wstr WITHSCORES => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZDIFFSTORE {p}wd 1 {p}wstr WITHSCORES => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTERCARD 1 {p}wstr LIMIT -1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZINTERCARD 1 {p}wstr WEIGHTS 1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+ZUNION 0 {p}wstr => (error) ERR at least 1 input key is needed for 'zunion' command
+ZUNION x {p}wstr => (error) ERR value is not an integer or out of range
+ZUNION 3 {p}wstr {p}a => (error) ERR syntax error
+ZRANGESTORE {p}wd {p}wstr x 1 => (error) ERR value is not an integer or out of range
+ZRANGESTORE {p}wd {p}wstr 0 -1 WITHSCORES => (error) ERR syntax error
+ZRANGESTORE {p}wd {p}wstr 0 -1 LIMIT 0 1 => (error) ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX
+ZRANGESTORE {p}wd {p}wstr a b BYLEX => (error) ERR min or max not valid string range item
+GET {p}wstr => "v"
+ZRANGE {p}wd 0 -1 WITHSCORES => ["keep", "1"]
+# numkeys: an integer (as Redis reads one: no "+", space or leading zero) of at least 1,
+# and no more keys than the arguments that follow.
+ZUNION 0 {p}a => (error) ERR at least 1 input key is needed for 'zunion' command
+ZUNION -1 {p}a => (error) ERR at least 1 input key is needed for 'zunion' command
+ZUNION -9223372036854775808 {p}a => (error) ERR at least 1 input key is needed for 'zunion' command
+ZUNION x {p}a => (error) ERR value is not an integer or out of range
+ZUNION 1.0 {p}a => (error) ERR value is not an integer or out of range
+ZUNION "" {p}a => (error) ERR value is not an integer or out of range
+ZUNION +1 {p}a => (error) ERR value is not an integer or out of range
+ZUNION 01 {p}a => (error) ERR value is not an integer or out of range
+ZUNION " 1" {p}a => (error) ERR value is not an integer or out of range
+ZUNION 99999999999999999999 {p}a => (error) ERR value is not an integer or out of range
+ZUNION 2 {p}a => (error) ERR syntax error
+ZUNION 2147483648 {p}a => (error) ERR syntax error
+ZUNION 9223372036854775807 {p}a => (error) ERR syntax error
+ZINTER 0 {p}a => (error) ERR at least 1 input key is needed for 'zinter' command
+ZINTER x {p}a => (error) ERR value is not an integer or out of range
+ZINTER 3 {p}a {p}b => (error) ERR syntax error
+ZDIFF 0 {p}a => (error) ERR at least 1 input key is needed for 'zdiff' command
+ZDIFF -1 {p}a => (error) ERR at least 1 input key is needed for 'zdiff' command
+ZDIFF two {p}a {p}b => (error) ERR value is not an integer or out of range
+ZDIFF 3 {p}a {p}b => (error) ERR syntax error
+ZINTERCARD 0 {p}a => (error) ERR at least 1 input key is needed for 'zintercard' command
+ZINTERCARD -1 {p}a => (error) ERR at least 1 input key is needed for 'zintercard' command
+ZINTERCARD x {p}a => (error) ERR value is not an integer or out of range
+ZINTERCARD 2 {p}a => (error) ERR syntax error
+ZUNIONSTORE {p}d 0 {p}a => (error) ERR at least 1 input key is needed for 'zunionstore' command
+ZUNIONSTORE {p}d -1 {p}a => (error) ERR at least 1 input key is needed for 'zunionstore' command
+ZUNIONSTORE {p}d x {p}a => (error) ERR value is not an integer or out of range
+ZUNIONSTORE {p}d 2 {p}a => (error) ERR syntax error
+ZINTERSTORE {p}d 0 {p}a => (error) ERR at least 1 input key is needed for 'zinterstore' command
+ZINTERSTORE {p}d 1.5 {p}a => (error) ERR value is not an integer or out of range
+ZINTERSTORE {p}d 2 {p}a => (error) ERR syntax error
+ZDIFFSTORE {p}d 0 {p}a => (error) ERR at least 1 input key is needed for 'zdiffstore' command
+ZDIFFSTORE {p}d x {p}a => (error) ERR value is not an integer or out of range
+ZDIFFSTORE {p}d 2 {p}a => (error) ERR syntax error
+# WEIGHTS needs one float per key; with too few arguments left it is a syntax error, with
+# enough it reads the next numkeys arguments as weights, whatever they are.
+ZUNION 2 {p}a {p}b WEIGHTS 1 => (error) ERR syntax error
+ZUNION 2 {p}a {p}b WEIGHTS => (error) ERR syntax error
+ZUNION 2 {p}a {p}b WEIGHTS 1 2 3 => (error) ERR syntax error
+ZUNION 2 {p}a {p}b WEIGHTS 1 AGGREGATE MIN => (error) ERR weight value is not a float
+ZUNION 2 {p}a {p}b WEIGHTS 1 WITHSCORES => (error) ERR weight value is not a float
+ZUNION 2 {p}a {p}b WEIGHTS 1 x => (error) ERR weight value is not a float
+ZUNION 2 {p}a {p}b WEIGHTS x 1 AGGREGATE foo => (error) ERR weight value is not a float
+ZUNION 2 {p}a {p}b AGGREGATE foo WEIGHTS x 1 => (error) ERR syntax error
+ZUNION 1 {p}a WEIGHTS nan => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS -nan => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS 1e400 => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS -1e400 => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS 1e-400 => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS "" => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS " 1" => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS "1 " => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS 1,5 => (error) ERR weight value is not a float
+ZUNION 1 {p}a WEIGHTS abc => (error) ERR weight value is not a float
+ZINTER 1 {p}a WEIGHTS abc => (error) ERR weight value is not a float
+ZUNIONSTORE {p}d 1 {p}a WEIGHTS abc => (error) ERR weight value is not a float
+ZINTERSTORE {p}d 2 {p}a {p}b WEIGHTS 1 => (error) ERR syntax error
+ZINTERSTORE {p}d 2 {p}a {p}b WEIGHTS 1 nan => (error) ERR weight value is not a float
+ZUNION 1 {p}none WEIGHTS abc => (error) ERR weight value is not a float
+ZUNIONSTORE {p}d 1 {p}none WEIGHTS abc => (error) ERR weight value is not a float
+# AGGREGATE takes SUM, MIN or MAX.
+ZUNION 1 {p}a AGGREGATE avg => (error) ERR syntax error
+ZUNION 1 {p}a AGGREGATE => (error) ERR syntax error
+ZUNION 1 {p}a AGGREGATE "" => (error) ERR syntax error
+ZUNION 1 {p}a AGGREGATE WITHSCORES => (error) ERR syntax error
+ZINTER 1 {p}a AGGREGATE count => (error) ERR syntax error
+ZUNIONSTORE {p}d 1 {p}a AGGREGATE mean => (error) ERR syntax error
+ZINTERSTORE {p}d 1 {p}a AGGREGATE => (error) ERR syntax error
+ZUNION 1 {p}none AGGREGATE avg => (error) ERR syntax error
+# Options a command does not take: WEIGHTS and AGGREGATE on ZDIFF, ZDIFFSTORE and
+# ZINTERCARD, WITHSCORES on the STORE forms, LIMIT anywhere but ZINTERCARD.
+ZDIFF 2 {p}a {p}b WEIGHTS 1 1 => (error) ERR syntax error
+ZDIFF 1 {p}a AGGREGATE MIN => (error) ERR syntax error
+ZDIFFSTORE {p}d 2 {p}a {p}b WEIGHTS 1 1 => (error) ERR syntax error
+ZDIFFSTORE {p}d 1 {p}a AGGREGATE SUM => (error) ERR syntax error
+ZUNIONSTORE {p}d 1 {p}a WITHSCORES => (error) ERR syntax error
+ZINTERSTORE {p}d 1 {p}a WITHSCORES => (error) ERR syntax error
+ZDIFFSTORE {p}d 1 {p}a WITHSCORES => (error) ERR syntax error
+ZUNION 1 {p}a LIMIT 1 => (error) ERR syntax error
+ZINTER 1 {p}a LIMIT 1 => (error) ERR syntax error
+ZINTERSTORE {p}d 1 {p}a LIMIT 1 => (error) ERR syntax error
+ZUNION 1 {p}a FOO => (error) ERR syntax error
+ZDIFF 1 {p}a FOO => (error) ERR syntax error
+ZINTERSTORE {p}d 1 {p}a FOO => (error) ERR syntax error
+EXISTS {p}d => (integer) 1
+# Wrong number of arguments.
+ZUNION => (error) ERR wrong number of arguments for 'zunion' command
+ZUNION 1 => (error) ERR wrong number of arguments for 'zunion' command
+ZINTER => (error) ERR wrong number of arguments for 'zinter' command
+ZINTER 1 => (error) ERR wrong number of arguments for 'zinter' command
+ZDIFF => (error) ERR wrong number of arguments for 'zdiff' command
+ZDIFF 1 => (error) ERR wrong number of arguments for 'zdiff' command
+ZINTERCARD => (error) ERR wrong number of arguments for 'zintercard' command
+ZINTERCARD 1 => (error) ERR wrong number of arguments for 'zintercard' command
+ZUNIONSTORE => (error) ERR wrong number of arguments for 'zunionstore' command
+ZUNIONSTORE {p}d => (error) ERR wrong number of arguments for 'zunionstore' command
+ZUNIONSTORE {p}d 1 => (error) ERR wrong number of arguments for 'zunionstore' command
+ZINTERSTORE {p}d => (error) ERR wrong number of arguments for 'zinterstore' command
+ZINTERSTORE {p}d 1 => (error) ERR wrong number of arguments for 'zinterstore' command
+ZDIFFSTORE {p}d => (error) ERR wrong number of arguments for 'zdiffstore' command
+ZDIFFSTORE {p}d 1 => (error) ERR wrong number of arguments for 'zdiffstore' command
+ZRANGESTORE => (error) ERR wrong number of arguments for 'zrangestore' command
+ZRANGESTORE {p}d => (error) ERR wrong number of arguments for 'zrangestore' command
+ZRANGESTORE {p}d {p}src => (error) ERR wrong number of arguments for 'zrangestore' command
+ZRANGESTORE {p}d {p}src 0 => (error) ERR wrong number of arguments for 'zrangestore' command
+# Queued in MULTI, an argument error comes out at EXEC and fails only its own command.
+MULTI => OK
+ZUNIONSTORE {p}m 2 {p}a {p}b => QUEUED
+ZINTER 0 {p}a => QUEUED
+ZRANGE {p}m 0 0 WITHSCORES => QUEUED
+ZINTERCARD 2 {p}m {p}a LIMIT 1 => QUEUED
+ZRANGESTORE {p}m {p}m 0 0 REV => QUEUED
+ZDIFF 2 {p}a {p}m WITHSCORES => QUEUED
+EXEC => [(integer) 4, (error) ERR at least 1 input key is needed for 'zinter' command, ["x", "1"], (integer) 1, (integer) 1, ["x", "1", "y", "2", "z", "3"]]
+"#;
