@@ -215,7 +215,10 @@ mod tests {
         w.unregister(2);
         w.unregister(2);
         assert_eq!(w.registered(), 1);
-        assert!(w.lock().by_client.contains_key(&1) && !w.lock().by_client.contains_key(&2));
+        {
+            let inner = w.lock();
+            assert!(inner.by_client.contains_key(&1) && !inner.by_client.contains_key(&2));
+        }
         // Registering again replaces the keys.
         let a2 = w.register(1, &keys(&["r"]));
         w.wake(&keys(&["q"]));

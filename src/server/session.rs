@@ -469,11 +469,11 @@ impl<B: Backend> Session<B> {
 
     /// Validates a key-value command and adds it to the pending run.
     async fn kv(&mut self, args: Vec<Bytes>, output: &mut BytesMut) {
-        let (access, args) = match validate(args) {
+        let (access, spec, args) = match validate(args) {
             Ok(ok) => ok,
             Err(out) => return self.answer(out, output).await,
         };
-        if command::lookup(&args[0]).is_some_and(|spec| command::is_blocking(spec.name)) {
+        if access == Access::Write && command::is_blocking(spec.name) {
             self.flush_run(output).await;
             return self.block(args, output).await;
         }
@@ -819,15 +819,15 @@ fn check_queueable(args: &[Bytes]) -> Result<(), Out> {
         .map_err(|e| error_frame(&e))
 }
 
-/// Validates a key-value command and returns its access kind and the arguments to send, with
-/// relative expiry times already made absolute for writes.
-fn validate(args: Vec<Bytes>) -> Result<(Access, Vec<Bytes>), Out> {
+/// Validates a key-value command and returns its access kind, its spec and the arguments to
+/// send, with relative expiry times already made absolute for writes.
+fn validate(args: Vec<Bytes>) -> Result<(Access, &'static Spec, Vec<Bytes>), Out> {
     let (mut cmd, spec) = parse_client_command(&args)?;
     let access = cmd.access(spec);
     if access == Access::Read {
-        return Ok((access, seed_random_key(spec, args)));
+        return Ok((access, spec, seed_random_key(spec, args)));
     }
-    Ok((access, normalize(&mut cmd, spec, args, now_ms())?))
+    Ok((access, spec, normalize(&mut cmd, spec, args, now_ms())?))
 }
 
 fn normalize(
