@@ -1205,6 +1205,18 @@ fn shown(value: &redis::Value) -> String {
     }
 }
 
+/// The leader's id and a follower's that has already forwarded one write to it.
+fn leader_and_warm_follower(cluster: &TestCluster) -> (u64, u64) {
+    let leader = cluster.leader();
+    let follower = cluster
+        .ids()
+        .into_iter()
+        .find(|&id| id != leader)
+        .expect("a follower");
+    cluster.set_retrying(follower, "warm", "x");
+    (leader, follower)
+}
+
 /// Waits until node `id` reports `n` blocked clients in INFO.
 fn wait_blocked(cluster: &TestCluster, id: u64, n: usize) {
     wait_until(
@@ -1315,14 +1327,7 @@ fn blocked_pops_on_every_node_take_each_pushed_element_once() {
 #[test]
 fn blocking_commands_wake_time_out_and_unblock_across_nodes() {
     let cluster = TestCluster::start(3);
-    let leader = cluster.leader();
-    let ids = cluster.ids();
-    let follower = ids
-        .iter()
-        .copied()
-        .find(|&id| id != leader)
-        .expect("a follower");
-    cluster.set_retrying(follower, "warm", "x");
+    let (leader, follower) = leader_and_warm_follower(&cluster);
     let mut admin = cluster.client(leader);
     let cases: [(&[&str], &[&str], &str); 5] = [
         (
@@ -1458,14 +1463,7 @@ fn blocking_commands_wake_time_out_and_unblock_across_nodes() {
 #[test]
 fn a_blocked_client_is_served_after_the_leader_changes() {
     let mut cluster = TestCluster::start(3);
-    let leader = cluster.leader();
-    let ids = cluster.ids();
-    let follower = ids
-        .iter()
-        .copied()
-        .find(|&id| id != leader)
-        .expect("a follower");
-    cluster.set_retrying(follower, "warm", "x");
+    let (leader, follower) = leader_and_warm_follower(&cluster);
     let mut conn = cluster.client(follower);
     let waiting = std::thread::spawn(move || {
         redis::cmd("BLPOP")

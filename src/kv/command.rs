@@ -49,6 +49,9 @@ pub enum CommandError {
     /// The command name is unknown; holds the full Redis message.
     #[error("{0}")]
     Unknown(String),
+    /// An error whose whole text, prefix included, is fixed.
+    #[error("{0}")]
+    Full(&'static str),
     /// An `ERR` error whose text is built from the arguments.
     #[error("ERR {0}")]
     Owned(String),
@@ -317,6 +320,9 @@ pub const COMMANDS: &[Spec] = &[
     spec("pexpire", -3, Write, (1, 1, 1)),
     spec("pexpireat", -3, Write, (1, 1, 1)),
     spec("pexpiretime", 2, Read, (1, 1, 1)),
+    spec("pfadd", -2, Write, (1, 1, 1)),
+    spec("pfcount", -2, Read, (1, -1, 1)),
+    spec("pfmerge", -2, Write, (1, -1, 1)),
     spec("psetex", 4, Write, (1, 1, 1)),
     spec("pttl", 2, Read, (1, 1, 1)),
     spec("publish", 3, Write, (0, 0, 0)),
@@ -778,6 +784,12 @@ pub enum Command {
         /// BLPOP and BRPOP: answer `[key, element]` rather than `[key, [elements]]`.
         single: bool,
     },
+    /// `PFADD key element...`.
+    PfAdd(Bytes, Vec<Bytes>),
+    /// `PFCOUNT key...`: the estimate of the union's distinct elements.
+    PfCount(Vec<Bytes>),
+    /// `PFMERGE dest source...`.
+    PfMerge(Bytes, Vec<Bytes>),
     /// `LLEN key`.
     LLen(Bytes),
     /// `LRANGE key start stop`.
@@ -1472,6 +1484,9 @@ impl Command {
                     count,
                 }
             }
+            "pfadd" => Command::PfAdd(a[0].clone(), a[1..].to_vec()),
+            "pfcount" => Command::PfCount(a.to_vec()),
+            "pfmerge" => Command::PfMerge(a[0].clone(), a[1..].to_vec()),
             "llen" => Command::LLen(a[0].clone()),
             "lrange" => Command::LRange(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
             "ltrim" => Command::LTrim(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),

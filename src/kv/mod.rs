@@ -48,6 +48,7 @@
 pub mod command;
 pub mod glob;
 mod hash;
+mod hll;
 mod list;
 pub mod longdouble;
 mod packed;

@@ -11,6 +11,7 @@ use super::command::{
 };
 use super::glob;
 use super::hash;
+use super::hll::{HllError, Registers};
 use super::list;
 use super::longdouble::LongDouble;
 use super::packed;
@@ -771,6 +772,48 @@ impl KvState {
         self.table.splice(key, version, prefix, keep, suffix);
     }
 
+    /// What a ZRANGE query on `key` selects, in the order it answers them.
+    fn zrange_picked(
+        &self,
+        key: &[u8],
+        range: &ZRange,
+        rev: bool,
+        limit: Option<(i64, i64)>,
+        now: i64,
+    ) -> Result<Vec<(f64, &[u8])>, CommandError> {
+        let mut ordered = self.zset_entries(key, now)?;
+        if rev {
+            ordered.reverse();
+        }
+        Ok(zset_selected(&ordered, range, limit)
+            .into_iter()
+            .map(|i| ordered[i])
+            .collect())
+    }
+
+    /// The HyperLogLog at `key`, `None` if there is none; WRONGTYPE for another type, and
+    /// Redis's own errors for a string that is not an HLL or is a damaged one.
+    fn hll(&self, key: &[u8], now: i64) -> Result<Option<Registers>, CommandError> {
+        let Some(e) = self.live_string(key, now)? else {
+            return Ok(None);
+        };
+        match Registers::decode(e.value()) {
+            Ok(regs) => Ok(Some(regs)),
+            Err(HllError::NotHll) => Err(CommandError::Full(
+                "WRONGTYPE Key is not a valid HyperLogLog string value.",
+            )),
+            Err(HllError::Corrupt) => Err(CommandError::Full(
+                "INVALIDOBJ Corrupted HLL object detected",
+            )),
+        }
+    }
+
+    /// Stores `regs` at `key` as a dense HLL string, keeping the key's expiry.
+    fn store_hll(&mut self, key: &[u8], regs: &Registers, now: i64) {
+        let expire = self.live(key, now).and_then(Slot::expire_at_ms);
+        self.store_typed(key, &regs.encode(), ValueType::String, expire, now);
+    }
+
     /// Replaces `dest` with the sorted set `parts` (deleting it when empty), dropping any TTL,
     /// as Redis's *STORE commands do whatever `dest` held.
     fn store_zset(&mut self, dest: &[u8], parts: &[u8], now: i64) {
@@ -1493,18 +1536,34 @@ impl KvState {
                 else {
                     return Err(CommandError::Syntax);
                 };
-                let mut ordered = self.zset_entries(key, now)?;
-                if *rev {
-                    ordered.reverse();
-                }
-                let picked: Vec<(f64, &[u8])> = zset_selected(&ordered, range, *limit)
-                    .into_iter()
-                    .map(|i| ordered[i])
-                    .collect();
+                let picked = self.zrange_picked(key, range, *rev, *limit, now)?;
                 let n = picked.len();
                 let parts = zset::pack(stored_scores(picked));
                 self.store_zset(dest, &parts, now);
                 Ok(reply::integer(n as i64))
+            }
+            Command::PfAdd(key, elements) => {
+                let existing = self.hll(key, now)?;
+                let created = existing.is_none();
+                let mut regs = existing.unwrap_or_default();
+                let mut changed = false;
+                for element in elements {
+                    changed |= regs.add(element);
+                }
+                if created || changed {
+                    self.store_hll(key, &regs, now);
+                }
+                Ok(reply::integer(i64::from(created || changed)))
+            }
+            Command::PfMerge(dest, sources) => {
+                let mut merged = self.hll(dest, now)?.unwrap_or_default();
+                for key in sources {
+                    if let Some(regs) = self.hll(key, now)? {
+                        merged.merge(&regs);
+                    }
+                }
+                self.store_hll(dest, &merged, now);
+                Ok(reply::ok())
             }
             Command::ZPop { key, max, count } => {
                 let mut items = self.zset_entries(key, now)?;
@@ -2056,6 +2115,15 @@ impl KvState {
                     None => zset_reply(&result, *with_scores),
                 }
             }
+            Command::PfCount(keys) => {
+                let mut union = Registers::default();
+                for key in keys {
+                    if let Some(regs) = self.hll(key, now)? {
+                        union.merge(&regs);
+                    }
+                }
+                reply::integer(union.count() as i64)
+            }
             Command::SInterCard { keys, limit } => {
                 let sets = keys
                     .iter()
@@ -2112,15 +2180,7 @@ impl KvState {
                 limit,
                 with_scores,
             } => {
-                let items = self.zset_entries(key, now)?;
-                let mut ordered = items.clone();
-                if *rev {
-                    ordered.reverse();
-                }
-                let picked: Vec<(f64, &[u8])> = zset_selected(&ordered, range, *limit)
-                    .into_iter()
-                    .map(|i| ordered[i])
-                    .collect();
+                let picked = self.zrange_picked(key, range, *rev, *limit, now)?;
                 zset_reply(&picked, *with_scores)
             }
             Command::ZRandMember {
@@ -3172,6 +3232,45 @@ mod tests {
         ]);
     }
 
+    /// PFADD, PFCOUNT and PFMERGE: Redis's answers for a few elements, and its errors.
+    #[test]
+    fn hyperloglogs() {
+        table(&[
+            ("pfcount h", ":0"),
+            ("pfadd h", ":1"),
+            ("pfadd h", ":0"),
+            ("pfadd h a b c", ":1"),
+            ("pfadd h a", ":0"),
+            ("pfcount h", ":3"),
+            ("pfadd g c d", ":1"),
+            ("pfcount h g missing", ":4"),
+            ("pfmerge m h g missing", "OK"),
+            ("pfcount m", ":4"),
+            ("type m", "string"),
+            ("expire h 100", ":1"),
+            ("pfadd h z", ":1"),
+            ("ttl h", ":100"),
+            ("set s v", "OK"),
+            (
+                "pfadd s a",
+                "!WRONGTYPE Key is not a valid HyperLogLog string value.",
+            ),
+            (
+                "pfcount h s",
+                "!WRONGTYPE Key is not a valid HyperLogLog string value.",
+            ),
+            (
+                "pfmerge s h",
+                "!WRONGTYPE Key is not a valid HyperLogLog string value.",
+            ),
+            ("rpush l a", ":1"),
+            (
+                "pfcount l",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+        ]);
+    }
+
     #[test]
     fn blocking_timeouts_are_read_as_redis_reads_them() {
         let timeout = |s: &str| command::blocking_timeout_ms(&args(s));
@@ -4084,6 +4183,9 @@ mod tests {
             "limit",
             "withscores",
             "zpopmin",
+            "pfadd",
+            "pfcount",
+            "pfmerge",
             "zunion",
             "zinter",
             "zdiff",
