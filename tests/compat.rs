@@ -78,6 +78,7 @@ fn scripts_match_reference_redis() {
         ("zsets", scripts::ZSETS),
         ("blocking-pops", scripts::BLOCKING_POPS),
         ("zset-algebra", scripts::ZSET_ALGEBRA),
+        ("hyperloglog", scripts::HYPERLOGLOG),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -156,6 +157,11 @@ fn blocking_pops_script() {
 #[test]
 fn zset_algebra_script() {
     run_on_cluster("zset-algebra", scripts::ZSET_ALGEBRA);
+}
+
+#[test]
+fn hyperloglog_script() {
+    run_on_cluster("hyperloglog", scripts::HYPERLOGLOG);
 }
 
 #[test]

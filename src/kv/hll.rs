@@ -161,6 +161,14 @@ impl Registers {
     }
 }
 
+/// The cardinality cached in an HLL string's header, if it is marked valid (the top bit of its
+/// last byte clear). Redis's PFCOUNT of one key answers it without counting; raft-kv never
+/// writes a valid one, but an HLL copied from Redis may hold one.
+pub fn cached_count(value: &[u8]) -> Option<u64> {
+    let cache: [u8; 8] = value.get(8..HEADER_BYTES)?.try_into().ok()?;
+    (cache[7] & 0x80 == 0).then(|| u64::from_le_bytes(cache))
+}
+
 /// The dense register `i` of `body`: 6 bits from bit `6 * i`, least significant first.
 fn dense_get(body: &[u8], i: usize) -> u8 {
     let bit = i * BITS;
@@ -267,6 +275,10 @@ mod tests {
         let bytes = regs.encode();
         assert_eq!(bytes.len(), DENSE_BYTES);
         assert_eq!(&bytes[..5], b"HYLL\0");
+        assert_eq!(cached_count(&bytes), None, "written with a stale cache");
+        let mut cached = bytes.clone();
+        cached[8..16].copy_from_slice(&7u64.to_le_bytes());
+        assert_eq!(cached_count(&cached), Some(7));
         assert_eq!(Registers::decode(&bytes), Ok(regs));
     }
 

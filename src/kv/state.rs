@@ -11,7 +11,7 @@ use super::command::{
 };
 use super::glob;
 use super::hash;
-use super::hll::{HllError, Registers};
+use super::hll::{self, HllError, Registers};
 use super::list;
 use super::longdouble::LongDouble;
 use super::packed;
@@ -2116,6 +2116,15 @@ impl KvState {
                 }
             }
             Command::PfCount(keys) => {
+                // One key answers from a valid cached count, as Redis does.
+                if let [key] = keys.as_slice()
+                    && self.hll(key, now)?.is_some()
+                    && let Some(cached) = self
+                        .live(key, now)
+                        .and_then(|e| hll::cached_count(e.value()))
+                {
+                    return Ok(reply::integer(cached as i64));
+                }
                 let mut union = Registers::default();
                 for key in keys {
                     if let Some(regs) = self.hll(key, now)? {

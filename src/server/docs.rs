@@ -60,6 +60,8 @@ pub enum Group {
     Set,
     /// Sorted set values: ZADD, ZRANGE, ZSCORE, ...
     SortedSet,
+    /// HyperLogLog cardinality estimates: PFADD, PFCOUNT, PFMERGE.
+    HyperLogLog,
 }
 
 impl Group {
@@ -78,6 +80,7 @@ impl Group {
             Group::List => "list",
             Group::Set => "set",
             Group::SortedSet => "sorted-set",
+            Group::HyperLogLog => "hyperloglog",
         }
     }
 }
@@ -149,8 +152,8 @@ const fn doc(
 }
 
 use Group::{
-    Bitmap, Cluster, Connection, Generic, Hash, List, PubSub, Server, Set, SortedSet as ZSet,
-    String as Str, Transactions,
+    Bitmap, Cluster, Connection, Generic, Hash, HyperLogLog as Hll, List, PubSub, Server, Set,
+    SortedSet as ZSet, String as Str, Transactions,
 };
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
@@ -249,6 +252,21 @@ const ZSET_COMBINE: &str = "O(N log N) where N is the total size of the given so
 /// are copied into a new buffer for the destination.
 const ZSET_RANGE_STORE: &str = "O(N) where N is the size of the source sorted set, which \
      raft-kv walks to find the range before copying it into a new buffer for the destination";
+
+/// What PFADD costs: each element hashes to one register, and raft-kv keeps every HyperLogLog
+/// in Redis's dense encoding (16384 six-bit registers, 12 KiB, in one string value, however few
+/// elements it has seen), which a write copies once.
+const HLL_ADD: &str = "O(1) for each element given, plus one copy of the 12 KiB value per \
+     write, as raft-kv keeps every HyperLogLog dense: 16384 registers in one string value";
+
+/// What PFCOUNT costs: every given HyperLogLog's registers are read, all 16384 of them, since
+/// raft-kv never stores the sparse encoding.
+const HLL_COUNT: &str = "O(N) where N is the number of keys given, each a dense HyperLogLog of \
+     16384 registers that raft-kv reads whole";
+
+/// What PFMERGE costs: as PFCOUNT, plus writing the destination's 12 KiB value once.
+const HLL_MERGE: &str = "O(N) where N is the number of keys given, each a dense HyperLogLog of \
+     16384 registers that raft-kv reads whole, plus one write of the 12 KiB result";
 
 /// What replaces the range commands that Redis 6.2 deprecated in favour of ZRANGE's arguments.
 const ZRANGE_BY_SCORE: &str = "`ZRANGE` with the `BYSCORE` argument";
@@ -591,6 +609,17 @@ pub const DOCS: &[Doc] = &[
         .history(EXPIRE_HISTORY),
     doc("pexpiretime", Generic, "7.0.0", O1, "key:key",
         "Tells when a key expires, as Unix milliseconds; -1 without expiry, -2 without the key."),
+    doc("pfadd", Hll, "2.8.9", HLL_ADD, "key:key [element...]",
+        "Records elements in the HyperLogLog at a key, creating it when missing; answers 1 \
+         when the key was created or a register changed, else 0. raft-kv stores it dense from \
+         the start, so its bytes differ from Redis's small sparse form."),
+    doc("pfcount", Hll, "2.8.9", HLL_COUNT, "key:key...",
+        "Estimates how many distinct elements the HyperLogLog at a key has seen, or the union \
+         of several, without changing them; a missing key counts as empty."),
+    doc("pfmerge", Hll, "2.8.9", HLL_MERGE, "destkey:key sourcekey:key...",
+        "Stores at the destination the union of the source HyperLogLogs and of the \
+         destination's own, if any, creating it when missing; a missing source counts as \
+         empty."),
     doc("ping", Connection, "1.0.0", O1, "[message]",
         "Checks that the server answers: PONG, or the message when one is given."),
     doc("psetex", Str, "2.6.0", O1, "key:key milliseconds:integer value",
@@ -1838,6 +1867,31 @@ mod tests {
                 (since, "sorted-set", &[][..], &[][..]),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn hyperloglog_entries_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        assert_eq!(
+            show_doc("pfadd"),
+            "key:key key=0, element:string optional multiple"
+        );
+        assert_eq!(show_doc("pfcount"), "key:key key=0 multiple");
+        // Redis 7.0 documents a source as required, though PFMERGE takes none (7.2 marks the
+        // argument optional).
+        assert_eq!(
+            show_doc("pfmerge"),
+            "destkey:key key=0, sourcekey:key key=1 multiple"
+        );
+        for name in ["pfadd", "pfcount", "pfmerge"] {
+            let doc = find(name).unwrap();
+            assert_eq!(
+                (doc.since, doc.group.as_str(), doc.history, doc.doc_flags),
+                ("2.8.9", "hyperloglog", &[][..], &[][..]),
+                "{name}"
+            );
+            assert!(doc.complexity.contains("16384 registers"), "{name}");
         }
     }
 
