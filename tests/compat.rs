@@ -79,6 +79,7 @@ fn scripts_match_reference_redis() {
         ("blocking-pops", scripts::BLOCKING_POPS),
         ("zset-algebra", scripts::ZSET_ALGEBRA),
         ("hyperloglog", scripts::HYPERLOGLOG),
+        ("sort", scripts::SORT),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -162,6 +163,11 @@ fn zset_algebra_script() {
 #[test]
 fn hyperloglog_script() {
     run_on_cluster("hyperloglog", scripts::HYPERLOGLOG);
+}
+
+#[test]
+fn sort_script() {
+    run_on_cluster("sort", scripts::SORT);
 }
 
 #[test]

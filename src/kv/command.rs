@@ -350,6 +350,8 @@ pub const COMMANDS: &[Spec] = &[
     spec("smembers", 2, Read, (1, 1, 1)),
     spec("smismember", -3, Read, (1, 1, 1)),
     spec("smove", 4, Write, (1, 2, 1)),
+    spec("sort", -2, Write, (1, 1, 1)),
+    spec("sort_ro", -2, Read, (1, 1, 1)),
     spec("spop", -2, Write, (1, 1, 1)),
     spec("spublish", 3, Write, (1, 1, 1)),
     spec("srandmember", -2, Read, (1, 1, 1)),
@@ -790,6 +792,26 @@ pub enum Command {
     PfCount(Vec<Bytes>),
     /// `PFMERGE dest source...`.
     PfMerge(Bytes, Vec<Bytes>),
+    /// `SORT` and `SORT_RO`: the elements of a list, set or sorted set, sorted (or not, with a
+    /// BY pattern without `*`), sliced, looked up through GET patterns, perhaps stored.
+    Sort {
+        /// The list, set or sorted set.
+        key: Bytes,
+        /// BY: the pattern of the keys (or `key->field` hash fields) to sort by.
+        by: Option<Bytes>,
+        /// A BY pattern without `*` was given: no sorting, even if a later BY has a `*`.
+        dont_sort: bool,
+        /// LIMIT offset count.
+        limit: Option<(i64, i64)>,
+        /// GET patterns, in order; `#` is the element itself.
+        get: Vec<Bytes>,
+        /// DESC.
+        desc: bool,
+        /// ALPHA: compare as strings rather than numbers.
+        alpha: bool,
+        /// STORE: the list the result replaces.
+        store: Option<Bytes>,
+    },
     /// `LLEN key`.
     LLen(Bytes),
     /// `LRANGE key start stop`.
@@ -1487,6 +1509,7 @@ impl Command {
             "pfadd" => Command::PfAdd(a[0].clone(), a[1..].to_vec()),
             "pfcount" => Command::PfCount(a.to_vec()),
             "pfmerge" => Command::PfMerge(a[0].clone(), a[1..].to_vec()),
+            "sort" | "sort_ro" => parse_sort(spec.name == "sort_ro", a)?,
             "llen" => Command::LLen(a[0].clone()),
             "lrange" => Command::LRange(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
             "ltrim" => Command::LTrim(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
@@ -1598,6 +1621,7 @@ impl Command {
     pub fn access(&self, spec: &Spec) -> Access {
         match self {
             Command::GetEx(_, GetExTtl::Unchanged) => Access::Read,
+            Command::Sort { store: None, .. } => Access::Read,
             _ => spec.access,
         }
     }
@@ -2209,6 +2233,53 @@ fn parse_zcombine(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
         store: dest,
         card_limit: card.then_some(limit),
         options_error,
+    })
+}
+
+/// `key [BY pattern] [LIMIT offset count] [GET pattern...] [ASC|DESC] [ALPHA] [STORE dest]` of
+/// SORT (`readonly`: SORT_RO, without STORE), options in any order, the last of each winning.
+fn parse_sort(readonly: bool, a: &[Bytes]) -> Result<Command, CommandError> {
+    let (mut by, mut limit, mut get, mut desc, mut alpha, mut store) =
+        (None, None, Vec::new(), false, false, None);
+    let mut dont_sort = false;
+    let mut j = 1;
+    while j < a.len() {
+        let left = a.len() - j - 1;
+        let word = a[j].to_ascii_lowercase();
+        match word.as_slice() {
+            b"asc" => desc = false,
+            b"desc" => desc = true,
+            b"alpha" => alpha = true,
+            b"limit" if left >= 2 => {
+                limit = Some((parse_i64(&a[j + 1])?, parse_i64(&a[j + 2])?));
+                j += 2;
+            }
+            b"store" if !readonly && left >= 1 => {
+                store = Some(a[j + 1].clone());
+                j += 1;
+            }
+            b"by" if left >= 1 => {
+                dont_sort |= !a[j + 1].contains(&b'*');
+                by = Some(a[j + 1].clone());
+                j += 1;
+            }
+            b"get" if left >= 1 => {
+                get.push(a[j + 1].clone());
+                j += 1;
+            }
+            _ => return Err(CommandError::Syntax),
+        }
+        j += 1;
+    }
+    Ok(Command::Sort {
+        key: a[0].clone(),
+        by,
+        dont_sort,
+        limit,
+        get,
+        desc,
+        alpha,
+        store,
     })
 }
 

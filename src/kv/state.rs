@@ -791,6 +791,160 @@ impl KvState {
             .collect())
     }
 
+    /// What SORT answers (or stores), as Redis 7.0's `sortCommandGeneric` computes it: the
+    /// elements of the list, set or sorted set at `key`, sorted by number (ties by the
+    /// element's bytes), or as strings with ALPHA, by themselves or by the values BY's pattern
+    /// names (a missing one sorts as 0, or first under ALPHA), not at all when BY's pattern has
+    /// no `*`; then LIMIT's slice, and each element replaced by what the GET patterns name
+    /// (`None` where nothing is there).
+    #[allow(clippy::too_many_arguments)]
+    fn sort_values(
+        &self,
+        key: &[u8],
+        by: Option<&Bytes>,
+        dont_sort: bool,
+        limit: Option<(i64, i64)>,
+        get: &[Bytes],
+        desc: bool,
+        alpha: bool,
+        store: bool,
+        now: i64,
+    ) -> Result<Vec<Option<Bytes>>, CommandError> {
+        let (mut elements, value_type) = match self.live(key, now) {
+            None => (Vec::new(), ValueType::List),
+            Some(e) => match e.value_type() {
+                ValueType::List => (list::elements(e.value()), ValueType::List),
+                ValueType::Set => (set::members(e.value()), ValueType::Set),
+                ValueType::SortedSet => (
+                    zset::entries(e.value())
+                        .into_iter()
+                        .map(|(_, m)| m)
+                        .collect(),
+                    ValueType::SortedSet,
+                ),
+                _ => return Err(CommandError::WrongType),
+            },
+        };
+        let (mut by, mut alpha, mut dont_sort) = (by, alpha, dont_sort);
+        // A stored set must come out in an order replicas agree on (Redis: ALPHA).
+        if dont_sort && value_type == ValueType::Set && store {
+            (dont_sort, alpha, by) = (false, true, None);
+        }
+        let len = elements.len() as i64;
+        let (offset, count) = limit.unwrap_or((0, -1));
+        let mut start = offset.max(0);
+        let mut end = if count < 0 {
+            len - 1
+        } else {
+            start.saturating_add(count) - 1
+        };
+        if start >= len {
+            (start, end) = (len - 1, len - 2);
+        }
+        end = end.min(len - 1);
+        if dont_sort && value_type != ValueType::Set {
+            // A list or sorted set keeps its own order, reversed for DESC; a set ignores DESC.
+            if desc {
+                elements.reverse();
+            }
+            if start != 0 || end != len - 1 {
+                let n = usize::try_from(end - start + 1).unwrap_or(0);
+                let skip = usize::try_from(start).unwrap_or(0);
+                elements = elements.into_iter().skip(skip).take(n).collect();
+                (start, end) = (0, end - start);
+            }
+        }
+        if !dont_sort {
+            elements = self.sort_elements(elements, by, alpha, desc, now)?;
+        }
+        let mut out = Vec::new();
+        let (Ok(first), Ok(last)) = (usize::try_from(start), usize::try_from(end)) else {
+            return Ok(out);
+        };
+        for &element in elements.get(first..=last).unwrap_or(&[]) {
+            if get.is_empty() {
+                out.push(Some(Bytes::copy_from_slice(element)));
+            }
+            for pattern in get {
+                out.push(
+                    self.pattern_value(pattern, element, now)
+                        .map(Bytes::copy_from_slice),
+                );
+            }
+        }
+        Ok(out)
+    }
+
+    /// SORT's comparison of `elements`: see [`KvState::sort_values`].
+    fn sort_elements<'a>(
+        &'a self,
+        elements: Vec<&'a [u8]>,
+        by: Option<&Bytes>,
+        alpha: bool,
+        desc: bool,
+        now: i64,
+    ) -> Result<Vec<&'a [u8]>, CommandError> {
+        let direction = |o: std::cmp::Ordering| if desc { o.reverse() } else { o };
+        if alpha {
+            let mut keyed: Vec<(Option<&[u8]>, &[u8])> = elements
+                .into_iter()
+                .map(|e| (by.map_or(Some(e), |p| self.pattern_value(p, e, now)), e))
+                .collect();
+            keyed.sort_by(|a, b| direction(a.0.cmp(&b.0)));
+            return Ok(keyed.into_iter().map(|(_, e)| e).collect());
+        }
+        let mut keyed = Vec::with_capacity(elements.len());
+        for e in elements {
+            let value = match by {
+                Some(p) => self.pattern_value(p, e, now),
+                None => Some(e),
+            };
+            let score = match value {
+                None => 0.0,
+                Some(v) => zset::parse_sort_score(v).ok_or(CommandError::Message(
+                    "One or more scores can't be converted into double",
+                ))?,
+            };
+            keyed.push((score, e));
+        }
+        keyed.sort_by(|a, b| {
+            let by_score = a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal);
+            direction(by_score.then_with(|| a.1.cmp(b.1)))
+        });
+        Ok(keyed.into_iter().map(|(_, e)| e).collect())
+    }
+
+    /// What a SORT BY or GET `pattern` names for `element`: `#` is the element; otherwise the
+    /// first `*` is replaced by the element, and the string at that key is the value, or with
+    /// `->field` after the `*`, that field of the hash at that key. `None` when the pattern has
+    /// no `*` or nothing of the right type is there.
+    fn pattern_value<'a>(
+        &'a self,
+        pattern: &[u8],
+        element: &'a [u8],
+        now: i64,
+    ) -> Option<&'a [u8]> {
+        if pattern == b"#" {
+            return Some(element);
+        }
+        let star = pattern.iter().position(|&b| b == b'*')?;
+        let after = &pattern[star + 1..];
+        let (suffix, field) = match after.windows(2).position(|w| w == b"->") {
+            Some(i) if i + 2 < after.len() => (&after[..i], Some(&after[i + 2..])),
+            _ => (after, None),
+        };
+        let mut key = Vec::with_capacity(star + element.len() + suffix.len());
+        key.extend_from_slice(&pattern[..star]);
+        key.extend_from_slice(element);
+        key.extend_from_slice(suffix);
+        let e = self.live(&key, now)?;
+        match (field, e.value_type()) {
+            (Some(field), ValueType::Hash) => hash::get(e.value(), field),
+            (None, ValueType::String) => Some(e.value()),
+            _ => None,
+        }
+    }
+
     /// The HyperLogLog at `key`, `None` if there is none; WRONGTYPE for another type, and
     /// Redis's own errors for a string that is not an HLL or is a damaged one.
     fn hll(&self, key: &[u8], now: i64) -> Result<Option<Registers>, CommandError> {
@@ -1555,6 +1709,37 @@ impl KvState {
                 }
                 Ok(reply::integer(i64::from(created || changed)))
             }
+            Command::Sort {
+                key,
+                by,
+                dont_sort,
+                limit,
+                get,
+                desc,
+                alpha,
+                store: Some(dest),
+            } => {
+                let values = self.sort_values(
+                    key,
+                    by.as_ref(),
+                    *dont_sort,
+                    *limit,
+                    get,
+                    *desc,
+                    *alpha,
+                    true,
+                    now,
+                )?;
+                let n = values.len();
+                if n == 0 {
+                    self.delete(dest, now);
+                } else {
+                    let elements: Vec<&[u8]> =
+                        values.iter().map(|v| v.as_deref().unwrap_or(b"")).collect();
+                    self.store_typed(dest, &list::pack(&elements), ValueType::List, None, now);
+                }
+                Ok(reply::integer(n as i64))
+            }
             Command::PfMerge(dest, sources) => {
                 let mut merged = self.hll(dest, now)?.unwrap_or_default();
                 for key in sources {
@@ -2114,6 +2299,29 @@ impl KvState {
                     Some(_) => reply::integer(result.len() as i64),
                     None => zset_reply(&result, *with_scores),
                 }
+            }
+            Command::Sort {
+                key,
+                by,
+                dont_sort,
+                limit,
+                get,
+                desc,
+                alpha,
+                store: None,
+            } => {
+                let values = self.sort_values(
+                    key,
+                    by.as_ref(),
+                    *dont_sort,
+                    *limit,
+                    get,
+                    *desc,
+                    *alpha,
+                    false,
+                    now,
+                )?;
+                reply::array(values.into_iter().map(reply::bulk_or_null).collect())
             }
             Command::PfCount(keys) => {
                 // One key answers from a valid cached count, as Redis does.
@@ -3280,6 +3488,70 @@ mod tests {
         ]);
     }
 
+    /// SORT and SORT_RO as redis-server 7.0.15 answered the same commands.
+    #[test]
+    fn sort_follows_redis() {
+        table(&[
+            ("rpush l 3 1 -2 10 1.5 inf", ":6"),
+            ("sort l", "[\"-2\" \"1\" \"1.5\" \"3\" \"10\" \"inf\"]"),
+            ("sort l desc limit 1 2", "[\"10\" \"3\"]"),
+            ("sort l limit -1 2", "[\"-2\" \"1\"]"),
+            ("sort l limit 10 2", "[]"),
+            (
+                "sort l alpha",
+                "[\"-2\" \"1\" \"1.5\" \"10\" \"3\" \"inf\"]",
+            ),
+            ("mset w_3 30 w_1 10 w_10 5", "OK"),
+            // Missing weights sort as 0, ties by the element.
+            (
+                "sort l by w_*",
+                "[\"-2\" \"1.5\" \"inf\" \"10\" \"1\" \"3\"]",
+            ),
+            ("sort l by nosort desc limit 1 2", "[\"1.5\" \"10\"]"),
+            (
+                "sort l by nosort desc",
+                "[\"inf\" \"1.5\" \"10\" \"-2\" \"1\" \"3\"]",
+            ),
+            ("sort l by nosort by w_* limit 0 2", "[\"3\" \"1\"]"),
+            ("rpush tiny 1e-310 1", ":2"),
+            (
+                "sort tiny",
+                "!ERR One or more scores can't be converted into double",
+            ),
+            ("hset h_1 f a", ":1"),
+            (
+                "sort l by w_* limit 4 2 get # get w_* get h_*->f",
+                "[\"1\" \"10\" \"a\" \"3\" \"30\" nil]",
+            ),
+            ("sort l by w_* get w_* store dst", ":6"),
+            ("lrange dst 0 -1", "[\"\" \"\" \"\" \"5\" \"10\" \"30\"]"),
+            ("sort missing store dst", ":0"),
+            ("exists dst", ":0"),
+            ("zadd z 3 a 1 b 2 c", ":3"),
+            ("sort z by nosort", "[\"b\" \"c\" \"a\"]"),
+            ("sort z by nosort limit 0 2 desc", "[\"a\" \"c\"]"),
+            ("rpush bad 1 x", ":2"),
+            (
+                "sort bad",
+                "!ERR One or more scores can't be converted into double",
+            ),
+            ("sort bad alpha", "[\"1\" \"x\"]"),
+            ("set s v", "OK"),
+            (
+                "sort s",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            ("sort_ro l store x", "!ERR syntax error"),
+            ("sort l limit 1", "!ERR syntax error"),
+            (
+                "sort l limit x 1",
+                "!ERR value is not an integer or out of range",
+            ),
+        ]);
+        let s = KvState::new();
+        assert_eq!(read(&s, 0, "sort_ro missing"), "[]");
+    }
+
     #[test]
     fn blocking_timeouts_are_read_as_redis_reads_them() {
         let timeout = |s: &str| command::blocking_timeout_ms(&args(s));
@@ -4192,6 +4464,13 @@ mod tests {
             "limit",
             "withscores",
             "zpopmin",
+            "sort",
+            "sort_ro",
+            "by",
+            "alpha",
+            "store",
+            "w_*",
+            "#",
             "pfadd",
             "pfcount",
             "pfmerge",

@@ -186,6 +186,22 @@ pub fn parse_score(arg: &[u8]) -> Option<f64> {
     }
 }
 
+/// A number SORT sorts by, read as Redis's SORT reads it: plain `strtod` over the whole of it
+/// (leading white space allowed, an empty string is 0), refusing NaN and anything `strtod`
+/// flags with `ERANGE`: overflow, underflow to 0, and a decimal that lands on a subnormal
+/// (glibc flags those as inexact; a hexadecimal subnormal such as `0x1p-1074` is exact).
+pub fn parse_sort_score(arg: &[u8]) -> Option<f64> {
+    let hex = arg
+        .iter()
+        .position(|b| !b.is_ascii_whitespace() && *b != b'+' && *b != b'-')
+        .is_some_and(|i| arg[i..].len() > 1 && arg[i] == b'0' && arg[i + 1] | 0x20 == b'x');
+    match strtod(arg)? {
+        (value, false) if value.is_subnormal() && !hex => None,
+        (value, false) if !value.is_nan() => Some(value),
+        _ => None,
+    }
+}
+
 /// One end of a score range: `(1.5` excludes the value, `1.5` includes it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScoreBound {

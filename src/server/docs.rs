@@ -268,6 +268,11 @@ const HLL_COUNT: &str = "O(N) where N is the number of keys given, each a dense 
 const HLL_MERGE: &str = "O(N) where N is the number of keys given, each a dense HyperLogLog of \
      16384 registers that raft-kv reads whole, plus one write of the 12 KiB result";
 
+/// What SORT and SORT_RO cost: the source is read whole and ordered, and each BY or GET
+/// pattern looks up one key per element.
+const SORT_COST: &str = "O(N+M*log(M)) where N is the number of elements of the list, set or \
+     sorted set and M those returned, plus one key lookup per element for each BY/GET pattern";
+
 /// What replaces the range commands that Redis 6.2 deprecated in favour of ZRANGE's arguments.
 const ZRANGE_BY_SCORE: &str = "`ZRANGE` with the `BYSCORE` argument";
 const ZREVRANGE_BY_SCORE: &str = "`ZRANGE` with the `REV` and `BYSCORE` arguments";
@@ -764,6 +769,18 @@ pub const DOCS: &[Doc] = &[
         "source:key destination:key member",
         "Moves a member from one set to another, creating the destination when needed, and \
          answers 1, or 0 when the source or the member is missing."),
+    doc("sort", Generic, "1.0.0", SORT_COST,
+        "key:key [BY pattern:pattern] [LIMIT offset:integer count:integer] \
+         [GET pattern:pattern]... order=[ASC|DESC] sorting=[ALPHA] [STORE destination:key]",
+        "Orders the elements of a list, set or sorted set as numbers, or as strings with \
+         ALPHA, or by the values a BY pattern names, optionally paged with LIMIT and replaced \
+         by the values GET patterns name; with STORE the result becomes a list at the \
+         destination and the reply is its length."),
+    doc("sort_ro", Generic, "7.0.0", SORT_COST,
+        "key:key [BY pattern:pattern] [LIMIT offset:integer count:integer] \
+         [GET pattern:pattern]... order=[ASC|DESC] sorting=[ALPHA]",
+        "Answers what SORT with the same arguments would, but refuses STORE, so it never \
+         writes."),
     doc("spop", Set, "1.0.0", SET_WRITE, "key:key [count:integer]",
         "Removes and returns a member of a set picked at random, or an array of up to a count \
          of distinct ones; taking the last member removes the key.")
@@ -1892,6 +1909,33 @@ mod tests {
                 "{name}"
             );
             assert!(doc.complexity.contains("16384 registers"), "{name}");
+        }
+    }
+
+    #[test]
+    fn sort_entries_have_redis_argument_trees() {
+        let show_doc = |name: &str| show(&parse(find(name).unwrap().syntax).unwrap());
+        // Redis 7.0 also gives the BY and GET patterns key_spec_index 1 (the keys they name)
+        // and STORE's destination 2; the notation numbers only `key` arguments, so here the
+        // destination is key 1 and the patterns carry no index.
+        let reads = "key:key key=0, pattern:pattern token=BY optional, \
+             offset_count:block token=LIMIT optional {offset:integer, count:integer}, \
+             pattern:pattern token=GET optional multiple multiple_token, \
+             order:oneof optional {asc:pure-token token=ASC, desc:pure-token token=DESC}, \
+             sorting:pure-token token=ALPHA optional";
+        assert_eq!(show_doc("sort_ro"), reads);
+        assert_eq!(
+            show_doc("sort"),
+            format!("{reads}, destination:key token=STORE key=1 optional")
+        );
+        for (name, since) in [("sort", "1.0.0"), ("sort_ro", "7.0.0")] {
+            let doc = find(name).unwrap();
+            assert_eq!(
+                (doc.since, doc.group.as_str(), doc.history, doc.doc_flags),
+                (since, "generic", &[][..], &[][..]),
+                "{name}"
+            );
+            assert_eq!(doc.complexity, SORT_COST, "{name}");
         }
     }
 

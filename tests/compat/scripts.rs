@@ -3270,3 +3270,293 @@ PFCOUNT => (error) ERR wrong number of arguments for 'pfcount' command
 EXEC => (error) EXECABORT Transaction discarded because of previous errors.
 EXISTS {p}tx3 => (integer) 0
 "#;
+
+/// SORT and SORT_RO: the elements of a list, set or sorted set, ordered as numbers (the
+/// default), as strings (ALPHA) or by the values of other keys that a BY pattern names, paged
+/// with LIMIT, replaced by the values GET patterns name, and with SORT's STORE written to a
+/// list. In a pattern the first `*` stands for the element and a `->field` after it names a
+/// hash field; GET's `#` is the element itself. Patterns name other keys, so they carry the
+/// `{p}` prefix too. Redis reads every option before it looks at the key, so a syntax error
+/// beats WRONGTYPE. Two quirks of Redis shape the script: ALPHA without STORE compares with
+/// strcoll, in the server's locale, so replies that depend on it keep to lowercase letters and
+/// digits (STORE compares bytes, and shows the rest); and SORT tests strtod's errno for ERANGE
+/// without clearing it first, so after any out-of-range number on the server (another client's
+/// INCRBYFLOAT, say) it refuses to sort non-integers until something resets errno. Integers
+/// never go through strtod; every sort of other numbers here runs in a MULTI after an
+/// INCRBYFLOAT that clears errno, which EXEC runs with no other client in between.
+pub const SORT: &str = r##"
+# By default the elements are read as numbers: integers, negatives and fractions, "inf" and
+# "-inf", and whatever else C's strtod takes whole (leading whitespace, a sign, ".5", "1e1",
+# hexadecimal); an empty string is 0. Equal numbers are ordered by their bytes ("" before "0",
+# "007" before "10"), so the reply never depends on the list's order, and DESC reverses the
+# whole comparison, ties included. (Each MULTI clears strtod's errno first; see above.)
+RPUSH {p}n 10 -3 2.5 inf " 5" "" -inf 0 007 1e1 +4 .5 0x10 => (integer) 13
+MULTI => OK
+INCRBYFLOAT {p}errno 0 => QUEUED
+SORT {p}n => QUEUED
+sort {p}n desc => QUEUED
+SORT {p}n ASC LIMIT 1 4 => QUEUED
+SORT {p}n DESC LIMIT 0 3 => QUEUED
+EXEC => ["0", ["-inf", "-3", "", "0", ".5", "2.5", "+4", " 5", "007", "10", "1e1", "0x10", "inf"], ["inf", "0x10", "1e1", "10", "007", " 5", "+4", "2.5", ".5", "0", "", "-3", "-inf"], ["-3", "", "0", ".5"], ["inf", "0x10", "1e1"]]
+RPUSH {p}t 10 010 1.0 1 " 1" 10.0 1e0 => (integer) 7
+MULTI => OK
+INCRBYFLOAT {p}errno 0 => QUEUED
+SORT {p}t => QUEUED
+SORT {p}t DESC => QUEUED
+EXEC => ["0", [" 1", "1", "1.0", "1e0", "010", "10", "10.0"], ["10.0", "10", "010", "1e0", "1.0", "1", " 1"]]
+# An element strtod cannot read whole is an error for the whole command: a word, a trailing
+# space, "nan", a bare "0x" or "1e", and a number out of double's range either way (Redis
+# takes strtod's ERANGE, so a result too small to be held exactly fails too).
+RPUSH {p}bad 1 x 2 => (integer) 3
+SORT {p}bad => (error) ERR One or more scores can't be converted into double
+SORT {p}bad DESC LIMIT 0 1 => (error) ERR One or more scores can't be converted into double
+RPUSH {p}bad2 1 "5 " => (integer) 2
+SORT {p}bad2 => (error) ERR One or more scores can't be converted into double
+RPUSH {p}bad3 nan 1 => (integer) 2
+SORT {p}bad3 => (error) ERR One or more scores can't be converted into double
+RPUSH {p}bad4 0x 1e => (integer) 2
+SORT {p}bad4 => (error) ERR One or more scores can't be converted into double
+RPUSH {p}big 1 1e400 => (integer) 2
+SORT {p}big => (error) ERR One or more scores can't be converted into double
+RPUSH {p}tiny 1 1e-310 => (integer) 2
+SORT {p}tiny => (error) ERR One or more scores can't be converted into double
+# ...but ALPHA and an unsorted BY never read a number.
+SORT {p}bad ALPHA => ["1", "2", "x"]
+SORT {p}bad BY nosort => ["1", "x", "2"]
+# Integers never go through strtod. LIMIT offset count pages the sorted result: a negative
+# offset counts as 0, a negative count as "all the rest", an offset past the end or a count of
+# 0 leaves nothing, and a count beyond the end stops there, however large.
+RPUSH {p}i 5 -2 13 0 8 3 => (integer) 6
+SORT {p}i => ["-2", "0", "3", "5", "8", "13"]
+SORT {p}i DESC => ["13", "8", "5", "3", "0", "-2"]
+SORT {p}i LIMIT 0 2 => ["-2", "0"]
+SORT {p}i LIMIT 2 3 => ["3", "5", "8"]
+SORT {p}i LIMIT 4 10 => ["8", "13"]
+SORT {p}i LIMIT -3 2 => ["-2", "0"]
+SORT {p}i LIMIT 2 -1 => ["3", "5", "8", "13"]
+SORT {p}i LIMIT -1 -1 => ["-2", "0", "3", "5", "8", "13"]
+SORT {p}i LIMIT 5 1 => ["13"]
+SORT {p}i LIMIT 6 1 => []
+SORT {p}i LIMIT 100 -1 => []
+SORT {p}i LIMIT 2 0 => []
+SORT {p}i DESC LIMIT 1 2 => ["8", "5"]
+SORT {p}i LIMIT 2 9223372036854775807 => ["3", "5", "8", "13"]
+SORT {p}i LIMIT 9223372036854775807 1 => []
+SORT {p}i LIMIT -9223372036854775808 2 => ["-2", "0"]
+SORT {p}i LIMIT 1 -9223372036854775808 => ["0", "3", "5", "8", "13"]
+# Options may come in any order and case; a later ASC/DESC or LIMIT overrides an earlier one.
+SORT {p}i limit 0 1 desc => ["13"]
+SORT {p}i DESC ASC => ["-2", "0", "3", "5", "8", "13"]
+SORT {p}i ASC DESC => ["13", "8", "5", "3", "0", "-2"]
+SORT {p}i LIMIT 0 1 LIMIT 1 2 => ["0", "3"]
+# ALPHA compares the elements as strings; numbers then sort by their digits.
+RPUSH {p}words pear apple fig banana apple10 apple2 => (integer) 6
+SORT {p}words => (error) ERR One or more scores can't be converted into double
+SORT {p}words ALPHA => ["apple", "apple10", "apple2", "banana", "fig", "pear"]
+SORT {p}words alpha desc => ["pear", "fig", "banana", "apple2", "apple10", "apple"]
+SORT {p}words ALPHA LIMIT 1 2 => ["apple10", "apple2"]
+SORT {p}words DESC ALPHA LIMIT 4 -1 => ["apple10", "apple"]
+RPUSH {p}digits 30 4 7 100 2 => (integer) 5
+SORT {p}digits ALPHA => ["100", "2", "30", "4", "7"]
+SORT {p}digits => ["2", "4", "7", "30", "100"]
+# BY pattern sorts by the values of other keys: the first * is replaced by the element. A
+# missing weight key counts as 0, and equal weights are ordered by the element's bytes.
+RPUSH {p}l c a e b d f => (integer) 6
+MSET {p}w_a 3 {p}w_b 1 {p}w_c 2 {p}w_e -4 {p}w_f 2 => OK
+SORT {p}l BY {p}w_* => ["e", "d", "b", "c", "f", "a"]
+SORT {p}l BY {p}w_* DESC => ["a", "f", "c", "b", "d", "e"]
+SORT {p}l BY {p}w_* LIMIT 1 3 => ["d", "b", "c"]
+SORT {p}l BY {p}w_* DESC LIMIT 0 2 => ["a", "f"]
+SORT {p}l BY {p}nothing_* => ["a", "b", "c", "d", "e", "f"]
+# A weight that is not a number is an error; a weight key of another type counts as missing.
+SET {p}w_d x => OK
+SORT {p}l BY {p}w_* => (error) ERR One or more scores can't be converted into double
+DEL {p}w_d => (integer) 1
+RPUSH {p}w_d 7 => (integer) 1
+SORT {p}l BY {p}w_* => ["e", "d", "b", "c", "f", "a"]
+DEL {p}w_d => (integer) 1
+# With -> after the *, the weight is that field of a hash; a missing hash or field counts as
+# 0, and a key that is not a hash as missing.
+HSET {p}h_a n 5 s kiwi => (integer) 2
+HSET {p}h_b n -1 s fig => (integer) 2
+HSET {p}h_c n 5 s date => (integer) 2
+HSET {p}h_e s lime => (integer) 1
+HSET {p}h_f n 2 s apple => (integer) 2
+SORT {p}l BY {p}h_*->n => ["b", "d", "e", "f", "a", "c"]
+SORT {p}l BY {p}h_*->n DESC => ["c", "a", "f", "e", "d", "b"]
+SORT {p}l BY {p}w_*->n => ["a", "b", "c", "d", "e", "f"]
+SORT {p}l BY {p}h_* => ["a", "b", "c", "d", "e", "f"]
+# ALPHA with BY compares the weights as strings; a missing weight sorts before every string,
+# so first, and last with DESC.
+SORT {p}l BY {p}h_*->s ALPHA => ["d", "f", "c", "b", "a", "e"]
+SORT {p}l BY {p}h_*->s ALPHA DESC => ["e", "a", "b", "c", "f", "d"]
+SORT {p}l BY {p}h_*->s ALPHA LIMIT 1 2 => ["f", "c"]
+# A BY pattern without * (conventionally "nosort") turns sorting off: the reply keeps the
+# list's own order, reversed by DESC, with LIMIT counted from that end. "#" has no * either.
+# Once off it stays off, whatever BY comes later; ALPHA changes nothing.
+SORT {p}l BY nosort => ["c", "a", "e", "b", "d", "f"]
+SORT {p}l BY nosort DESC => ["f", "d", "b", "e", "a", "c"]
+SORT {p}l BY nosort LIMIT 1 2 => ["a", "e"]
+SORT {p}l BY nosort DESC LIMIT 0 2 => ["f", "d"]
+SORT {p}l BY nosort LIMIT 4 9 => ["d", "f"]
+SORT {p}l BY # => ["c", "a", "e", "b", "d", "f"]
+SORT {p}l BY {p}w_a => ["c", "a", "e", "b", "d", "f"]
+SORT {p}l BY {p}w_* BY nosort => ["c", "a", "e", "b", "d", "f"]
+SORT {p}l BY nosort BY {p}w_* => ["c", "a", "e", "b", "d", "f"]
+SORT {p}l BY nosort ALPHA => ["c", "a", "e", "b", "d", "f"]
+# GET pattern answers, for each element in order, the value the pattern names instead of the
+# element: "#" is the element itself, a missing key (or field, or a key of another type) is
+# nil, and a pattern without * names no key at all, so it answers nil even when such a key
+# exists. Several GETs give several values per element, in the order given.
+SORT {p}l ALPHA GET # => ["a", "b", "c", "d", "e", "f"]
+SORT {p}l ALPHA GET {p}w_* => ["3", "1", "2", nil, "-4", "2"]
+SORT {p}l ALPHA GET {p}h_*->s => ["kiwi", "fig", "date", nil, "lime", "apple"]
+SORT {p}l ALPHA GET {p}h_*->n => ["5", "-1", "5", nil, nil, "2"]
+SORT {p}l BY {p}w_* GET # GET {p}w_* GET {p}h_*->s => ["e", "-4", "lime", "d", nil, nil, "b", "1", "fig", "c", "2", "date", "f", "2", "apple", "a", "3", "kiwi"]
+SORT {p}l ALPHA DESC LIMIT 1 2 GET {p}h_*->s GET # => ["lime", "e", nil, "d"]
+SORT {p}l ALPHA GET # GET # LIMIT 0 2 => ["a", "a", "b", "b"]
+SORT {p}l ALPHA GET {p}nothing_* => [nil, nil, nil, nil, nil, nil]
+SORT {p}l ALPHA GET {p}w_a => [nil, nil, nil, nil, nil, nil]
+SORT {p}l ALPHA GET {p}h_* => [nil, nil, nil, nil, nil, nil]
+SORT {p}l ALPHA GET {p}w_*->n => [nil, nil, nil, nil, nil, nil]
+SORT {p}l BY nosort GET {p}w_* => ["2", "3", "-4", "1", nil, "2"]
+# A "->" with nothing after it is part of the key name.
+SET "{p}h_c->" arrow => OK
+SORT {p}l ALPHA GET {p}h_*-> => [nil, nil, "arrow", nil, nil, nil]
+# A sorted set is sorted by its members like any other source; BY nosort keeps its score
+# order, reversed by DESC.
+ZADD {p}z 30 a 10 b 20 c 40 e => (integer) 4
+SORT {p}z ALPHA => ["a", "b", "c", "e"]
+SORT {p}z ALPHA DESC LIMIT 0 2 => ["e", "c"]
+SORT {p}z => (error) ERR One or more scores can't be converted into double
+SORT {p}z BY {p}w_* => ["e", "b", "c", "a"]
+SORT {p}z BY {p}w_* GET {p}h_*->s => ["lime", "fig", "date", "kiwi"]
+SORT {p}z BY nosort => ["b", "c", "a", "e"]
+SORT {p}z BY nosort DESC => ["e", "a", "c", "b"]
+SORT {p}z BY nosort LIMIT 1 2 => ["c", "a"]
+SORT {p}z BY nosort DESC LIMIT 1 -1 => ["a", "c", "b"]
+SORT {p}z BY nosort LIMIT 9 1 => []
+ZADD {p}zn 1 30 2 -4 3 7.5 4 100 => (integer) 4
+MULTI => OK
+INCRBYFLOAT {p}errno 0 => QUEUED
+SORT {p}zn => QUEUED
+SORT {p}zn DESC LIMIT 1 2 => QUEUED
+EXEC => ["0", ["-4", "7.5", "30", "100"], ["30", "7.5"]]
+SORT {p}zn BY nosort => ["30", "-4", "7.5", "100"]
+# A set is sorted like a list. Only orders SORT decides are checked here, since how a set of
+# strings is kept is up to the server; a set of integers is kept in ascending order by both, so
+# that is what BY nosort gives, DESC or not (Redis reverses only a list or sorted set).
+SADD {p}s 30 4 7 100 2 => (integer) 5
+SORT {p}s => ["2", "4", "7", "30", "100"]
+SORT {p}s BY nosort => ["2", "4", "7", "30", "100"]
+SORT {p}s BY nosort DESC LIMIT 1 3 => ["4", "7", "30"]
+SORT {p}s DESC LIMIT 0 3 => ["100", "30", "7"]
+SORT {p}s ALPHA => ["100", "2", "30", "4", "7"]
+SORT {p}s BY {p}w_* => ["100", "2", "30", "4", "7"]
+MSET {p}w_30 -1 {p}w_100 -2 => OK
+SORT {p}s BY {p}w_* GET # GET {p}w_* => ["100", "-2", "30", "-1", "2", nil, "4", nil, "7", nil]
+SADD {p}ss pear fig apple => (integer) 3
+SORT {p}ss ALPHA => ["apple", "fig", "pear"]
+SORT {p}ss ALPHA DESC GET # GET {p}h_*->s => ["pear", nil, "fig", nil, "apple", nil]
+SORT {p}ss => (error) ERR One or more scores can't be converted into double
+# STORE writes the result as a list at the destination, replacing whatever it held (its
+# expiry too), and answers the list's length; GET's nils are stored as empty strings. An empty
+# result deletes the destination.
+SORT {p}i STORE {p}d => (integer) 6
+LRANGE {p}d 0 -1 => ["-2", "0", "3", "5", "8", "13"]
+SORT {p}l BY {p}w_* GET # GET {p}w_* STORE {p}d => (integer) 12
+LRANGE {p}d 0 -1 => ["e", "-4", "d", "", "b", "1", "c", "2", "f", "2", "a", "3"]
+SET {p}d2 v EX 100 => OK
+SORT {p}i DESC LIMIT 0 2 STORE {p}d2 => (integer) 2
+TYPE {p}d2 => list
+TTL {p}d2 => (integer) -1
+LRANGE {p}d2 0 -1 => ["13", "8"]
+HSET {p}d3 f v => (integer) 1
+SORT {p}z BY nosort STORE {p}d3 => (integer) 4
+LRANGE {p}d3 0 -1 => ["b", "c", "a", "e"]
+SORT {p}i LIMIT 0 0 STORE {p}d3 => (integer) 0
+EXISTS {p}d3 => (integer) 0
+SORT {p}missing STORE {p}d2 => (integer) 0
+EXISTS {p}d2 => (integer) 0
+SORT {p}bad STORE {p}d => (error) ERR One or more scores can't be converted into double
+LLEN {p}d => (integer) 12
+# With STORE, ALPHA compares bytes (without it Redis uses the server locale's collation, so
+# the replies above keep to lowercase letters and digits).
+SORT {p}n ALPHA STORE {p}d => (integer) 13
+LRANGE {p}d 0 -1 => ["", " 5", "+4", "-3", "-inf", ".5", "0", "007", "0x10", "10", "1e1", "2.5", "inf"]
+SORT {p}n ALPHA DESC LIMIT 0 4 STORE {p}d => (integer) 4
+LRANGE {p}d 0 -1 => ["inf", "2.5", "1e1", "10"]
+# An unsorted set is sorted as strings when stored, so that every replica stores the same
+# list; a list or sorted set keeps its order.
+SORT {p}s BY nosort STORE {p}d => (integer) 5
+LRANGE {p}d 0 -1 => ["100", "2", "30", "4", "7"]
+SORT {p}s BY nosort DESC STORE {p}d => (integer) 5
+LRANGE {p}d 0 -1 => ["7", "4", "30", "2", "100"]
+SORT {p}ss BY nosort LIMIT 1 5 STORE {p}d => (integer) 2
+LRANGE {p}d 0 -1 => ["fig", "pear"]
+SORT {p}l BY nosort DESC STORE {p}d => (integer) 6
+LRANGE {p}d 0 -1 => ["f", "d", "b", "e", "a", "c"]
+# The source may be its own destination.
+SORT {p}i DESC STORE {p}i => (integer) 6
+LRANGE {p}i 0 -1 => ["13", "8", "5", "3", "0", "-2"]
+# SORT_RO answers what SORT answers, but has no STORE.
+SORT_RO {p}i => ["-2", "0", "3", "5", "8", "13"]
+SORT_RO {p}l BY {p}w_* GET # GET {p}h_*->s => ["e", "lime", "d", nil, "b", "fig", "c", "date", "f", "apple", "a", "kiwi"]
+SORT_RO {p}l BY nosort DESC LIMIT 0 2 => ["f", "d"]
+SORT_RO {p}z ALPHA LIMIT 1 1 => ["b"]
+SORT_RO {p}s DESC => ["100", "30", "7", "4", "2"]
+SORT_RO {p}bad => (error) ERR One or more scores can't be converted into double
+SORT_RO {p}missing => []
+SORT_RO {p}l STORE {p}d => (error) ERR syntax error
+SORT_RO {p}missing STORE {p}d => (error) ERR syntax error
+sort_ro {p}l alpha store {p}d => (error) ERR syntax error
+LRANGE {p}d 0 -1 => ["f", "d", "b", "e", "a", "c"]
+# A missing source is an empty list; a source of another type is WRONGTYPE, but only once
+# every option has been read, so a syntax error comes first.
+SORT {p}missing => []
+SORT {p}missing BY {p}w_* GET # LIMIT 0 5 DESC ALPHA => []
+SET {p}str v => OK
+HSET {p}hash f v => (integer) 1
+SORT {p}str => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+SORT {p}hash ALPHA => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+SORT_RO {p}str => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+SORT {p}str STORE {p}d => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+LRANGE {p}d 0 -1 => ["f", "d", "b", "e", "a", "c"]
+SORT {p}str FOO => (error) ERR syntax error
+SORT {p}hash LIMIT x 1 => (error) ERR value is not an integer or out of range
+SORT_RO {p}str STORE {p}d => (error) ERR syntax error
+# Syntax: an unknown option, LIMIT with fewer than two arguments left, BY, GET or STORE
+# without one, LIMIT arguments that are not integers.
+SORT {p}l FOO => (error) ERR syntax error
+SORT {p}l ALPHA DESC nosort => (error) ERR syntax error
+SORT {p}l LIMIT 1 => (error) ERR syntax error
+SORT {p}l LIMIT => (error) ERR syntax error
+SORT {p}l LIMIT 1 ALPHA => (error) ERR value is not an integer or out of range
+SORT {p}l LIMIT x 1 => (error) ERR value is not an integer or out of range
+SORT {p}l LIMIT 1 x => (error) ERR value is not an integer or out of range
+SORT {p}l LIMIT 1.5 2 => (error) ERR value is not an integer or out of range
+SORT {p}l LIMIT 0 9223372036854775808 => (error) ERR value is not an integer or out of range
+SORT {p}l BY => (error) ERR syntax error
+SORT {p}l GET => (error) ERR syntax error
+SORT {p}l GET # GET => (error) ERR syntax error
+SORT {p}l STORE => (error) ERR syntax error
+SORT_RO {p}l BY => (error) ERR syntax error
+SORT => (error) ERR wrong number of arguments for 'sort' command
+sort => (error) ERR wrong number of arguments for 'sort' command
+SORT_RO => (error) ERR wrong number of arguments for 'sort_ro' command
+sort_ro => (error) ERR wrong number of arguments for 'sort_ro' command
+# In MULTI, SORT ... STORE is queued like any write, and a wrong type fails only its own
+# command at EXEC; an arity error aborts the transaction.
+MULTI => OK
+RPUSH {p}tx 3 1 2 => QUEUED
+SORT {p}tx STORE {p}txd => QUEUED
+LRANGE {p}txd 0 -1 => QUEUED
+SORT {p}str => QUEUED
+SORT_RO {p}txd DESC => QUEUED
+EXEC => [(integer) 3, (integer) 3, ["1", "2", "3"], (error) WRONGTYPE Operation against a key holding the wrong kind of value, ["3", "2", "1"]]
+MULTI => OK
+SORT {p}tx STORE {p}txd2 => QUEUED
+SORT => (error) ERR wrong number of arguments for 'sort' command
+EXEC => (error) EXECABORT Transaction discarded because of previous errors.
+EXISTS {p}txd2 => (integer) 0
+"##;
