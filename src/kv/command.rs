@@ -797,18 +797,8 @@ pub enum Command {
     Sort {
         /// The list, set or sorted set.
         key: Bytes,
-        /// BY: the pattern of the keys (or `key->field` hash fields) to sort by.
-        by: Option<Bytes>,
-        /// A BY pattern without `*` was given: no sorting, even if a later BY has a `*`.
-        dont_sort: bool,
-        /// LIMIT offset count.
-        limit: Option<(i64, i64)>,
-        /// GET patterns, in order; `#` is the element itself.
-        get: Vec<Bytes>,
-        /// DESC.
-        desc: bool,
-        /// ALPHA: compare as strings rather than numbers.
-        alpha: bool,
+        /// How to sort, slice and look up.
+        options: SortOptions,
         /// STORE: the list the result replaces.
         store: Option<Bytes>,
     },
@@ -2236,22 +2226,38 @@ fn parse_zcombine(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
     })
 }
 
+/// SORT's options other than STORE.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SortOptions {
+    /// BY: the pattern of the keys (or `key->field` hash fields) to sort by.
+    pub by: Option<Bytes>,
+    /// A BY pattern without `*` was given: no sorting, even if a later BY has a `*`.
+    pub dont_sort: bool,
+    /// LIMIT offset count.
+    pub limit: Option<(i64, i64)>,
+    /// GET patterns, in order; `#` is the element itself.
+    pub get: Vec<Bytes>,
+    /// DESC.
+    pub desc: bool,
+    /// ALPHA: compare as strings rather than numbers.
+    pub alpha: bool,
+}
+
 /// `key [BY pattern] [LIMIT offset count] [GET pattern...] [ASC|DESC] [ALPHA] [STORE dest]` of
 /// SORT (`readonly`: SORT_RO, without STORE), options in any order, the last of each winning.
 fn parse_sort(readonly: bool, a: &[Bytes]) -> Result<Command, CommandError> {
-    let (mut by, mut limit, mut get, mut desc, mut alpha, mut store) =
-        (None, None, Vec::new(), false, false, None);
-    let mut dont_sort = false;
+    let mut o = SortOptions::default();
+    let mut store = None;
     let mut j = 1;
     while j < a.len() {
         let left = a.len() - j - 1;
         let word = a[j].to_ascii_lowercase();
         match word.as_slice() {
-            b"asc" => desc = false,
-            b"desc" => desc = true,
-            b"alpha" => alpha = true,
+            b"asc" => o.desc = false,
+            b"desc" => o.desc = true,
+            b"alpha" => o.alpha = true,
             b"limit" if left >= 2 => {
-                limit = Some((parse_i64(&a[j + 1])?, parse_i64(&a[j + 2])?));
+                o.limit = Some((parse_i64(&a[j + 1])?, parse_i64(&a[j + 2])?));
                 j += 2;
             }
             b"store" if !readonly && left >= 1 => {
@@ -2259,12 +2265,12 @@ fn parse_sort(readonly: bool, a: &[Bytes]) -> Result<Command, CommandError> {
                 j += 1;
             }
             b"by" if left >= 1 => {
-                dont_sort |= !a[j + 1].contains(&b'*');
-                by = Some(a[j + 1].clone());
+                o.dont_sort |= !a[j + 1].contains(&b'*');
+                o.by = Some(a[j + 1].clone());
                 j += 1;
             }
             b"get" if left >= 1 => {
-                get.push(a[j + 1].clone());
+                o.get.push(a[j + 1].clone());
                 j += 1;
             }
             _ => return Err(CommandError::Syntax),
@@ -2273,12 +2279,7 @@ fn parse_sort(readonly: bool, a: &[Bytes]) -> Result<Command, CommandError> {
     }
     Ok(Command::Sort {
         key: a[0].clone(),
-        by,
-        dont_sort,
-        limit,
-        get,
-        desc,
-        alpha,
+        options: o,
         store,
     })
 }

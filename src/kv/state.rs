@@ -7,7 +7,7 @@ use prost::encoding::{self, WireType};
 
 use super::command::{
     self, Access, Aggregate, BitOperation, BitRange, Command, CommandError, ExpireCondition,
-    GetExTtl, HashPart, ObjectQuery, SetCondition, SetTtl, TtlKind, ZRange,
+    GetExTtl, HashPart, ObjectQuery, SetCondition, SetTtl, SortOptions, TtlKind, ZRange,
 };
 use super::glob;
 use super::hash;
@@ -797,16 +797,10 @@ impl KvState {
     /// names (a missing one sorts as 0, or first under ALPHA), not at all when BY's pattern has
     /// no `*`; then LIMIT's slice, and each element replaced by what the GET patterns name
     /// (`None` where nothing is there).
-    #[allow(clippy::too_many_arguments)]
     fn sort_values(
         &self,
         key: &[u8],
-        by: Option<&Bytes>,
-        dont_sort: bool,
-        limit: Option<(i64, i64)>,
-        get: &[Bytes],
-        desc: bool,
-        alpha: bool,
+        options: &SortOptions,
         store: bool,
         now: i64,
     ) -> Result<Vec<Option<Bytes>>, CommandError> {
@@ -825,7 +819,14 @@ impl KvState {
                 _ => return Err(CommandError::WrongType),
             },
         };
-        let (mut by, mut alpha, mut dont_sort) = (by, alpha, dont_sort);
+        let SortOptions {
+            limit,
+            ref get,
+            desc,
+            ..
+        } = *options;
+        let (mut by, mut alpha, mut dont_sort) =
+            (options.by.as_ref(), options.alpha, options.dont_sort);
         // A stored set must come out in an order replicas agree on (Redis: ALPHA).
         if dont_sort && value_type == ValueType::Set && store {
             (dont_sort, alpha, by) = (false, true, None);
@@ -1711,25 +1712,10 @@ impl KvState {
             }
             Command::Sort {
                 key,
-                by,
-                dont_sort,
-                limit,
-                get,
-                desc,
-                alpha,
+                options,
                 store: Some(dest),
             } => {
-                let values = self.sort_values(
-                    key,
-                    by.as_ref(),
-                    *dont_sort,
-                    *limit,
-                    get,
-                    *desc,
-                    *alpha,
-                    true,
-                    now,
-                )?;
+                let values = self.sort_values(key, options, true, now)?;
                 let n = values.len();
                 if n == 0 {
                     self.delete(dest, now);
@@ -2302,25 +2288,10 @@ impl KvState {
             }
             Command::Sort {
                 key,
-                by,
-                dont_sort,
-                limit,
-                get,
-                desc,
-                alpha,
+                options,
                 store: None,
             } => {
-                let values = self.sort_values(
-                    key,
-                    by.as_ref(),
-                    *dont_sort,
-                    *limit,
-                    get,
-                    *desc,
-                    *alpha,
-                    false,
-                    now,
-                )?;
+                let values = self.sort_values(key, options, false, now)?;
                 reply::array(values.into_iter().map(reply::bulk_or_null).collect())
             }
             Command::PfCount(keys) => {
