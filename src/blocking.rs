@@ -3,16 +3,23 @@
 //!
 //! A blocking command is a write like any other: the state machine tries it once, popping from
 //! the first non-empty key or answering null. On null the session blocks: it registers here,
-//! under the keys it waits on, and tries again each time it is woken. The driver wakes the
-//! clients waiting on a key whenever it applies an entry that stores a list, set or sorted set
-//! under that key ([`Waiters::wake`]), and every client after installing a snapshot. So a push
-//! on any node wakes the clients blocked on every node, each when its own node applies it.
+//! under the keys it waits on, and tries again each time it is woken. The driver reports every
+//! key that an applied entry stores a list, set or sorted set under ([`Waiters::wake`]), and
+//! every key after installing a snapshot ([`Waiters::wake_all`]). So a push on any node wakes
+//! clients blocked on every node, each when its own node applies it.
 //!
-//! A session registers *before* its first try is proposed. A push applied after that wakes
-//! it; a push applied before is in the log ahead of the try, which therefore sees it. No
-//! wake-up is lost, and a spurious one only costs one more try. When several clients wait on
-//! one key, all are woken and the first try the log orders wins; the others find the key
-//! empty again and go on waiting (Redis serves the longest-waiting client first).
+//! A store wakes one client per key: the longest-waiting one that holds no wake-up yet, and
+//! none if one already holds a wake-up it has not used (it is about to try). So a push costs
+//! one try, not one per idle client. What keeps this free of lost wake-ups:
+//! - A session registers *before* its first try: a push applied before that is ahead of the
+//!   try in the log, which therefore sees it; a push after it wakes someone.
+//! - A session marks itself trying ([`Waiters::trying`]) before each try, which hands its
+//!   wake-up back: a store during the try wakes a client again (perhaps the same one).
+//! - A pop that leaves elements stores the rest, which wakes the next client.
+//! - A client that leaves after a pop, or with a wake-up it did not use (timeout, disconnect,
+//!   CLIENT UNBLOCK), hands a wake-up to the next client on each of its keys
+//!   ([`Waiters::unregister`]): it may have popped from another of its keys than the one that
+//!   woke it. At most one try per pop is thus wasted, when the key is empty by then.
 //!
 //! The registry is one mutex, held only to look up or update names, never across an await.
 
@@ -35,8 +42,8 @@ pub enum Unblock {
 /// One blocked client's wake-up.
 #[derive(Debug, Default)]
 pub struct Waiter {
-    /// Notified on every store to a key waited on; keeps one wake-up for a session that is
-    /// busy trying when it comes.
+    /// Notified when the client is to try again; keeps one wake-up for a session that is
+    /// busy when it comes.
     notify: Notify,
     /// 0 while waiting, 1 or 2 once CLIENT UNBLOCK asked for a timeout or an error reply.
     unblock: AtomicU8,
@@ -58,12 +65,58 @@ impl Waiter {
     }
 }
 
+/// A registered client.
+struct Blocked {
+    waiter: Arc<Waiter>,
+    /// The keys it waits on.
+    keys: Vec<Bytes>,
+    /// Woken and not yet trying: a store to its keys wakes nobody else meanwhile.
+    woken: bool,
+}
+
 #[derive(Default)]
 struct Inner {
-    /// Blocked clients by key waited on.
+    /// Blocked clients by key waited on, longest-waiting first.
     by_key: HashMap<Bytes, Vec<u64>>,
-    /// Each blocked client's waiter and keys.
-    by_client: HashMap<u64, (Arc<Waiter>, Vec<Bytes>)>,
+    /// Each blocked client.
+    by_client: HashMap<u64, Blocked>,
+}
+
+impl Inner {
+    /// Wakes the longest-waiting client on `key` that holds no wake-up, unless one already
+    /// holds one.
+    fn wake_one(&mut self, key: &[u8]) {
+        let Some(ids) = self.by_key.get(key) else {
+            return;
+        };
+        if ids
+            .iter()
+            .any(|id| self.by_client.get(id).is_some_and(|b| b.woken))
+        {
+            return;
+        }
+        let Some(id) = ids.first().copied() else {
+            return;
+        };
+        if let Some(b) = self.by_client.get_mut(&id) {
+            b.woken = true;
+            b.waiter.notify.notify_one();
+        }
+    }
+
+    /// Forgets client `id`; returns its registration.
+    fn remove(&mut self, id: u64) -> Option<Blocked> {
+        let blocked = self.by_client.remove(&id)?;
+        for key in &blocked.keys {
+            if let Some(ids) = self.by_key.get_mut(key) {
+                ids.retain(|&i| i != id);
+                if ids.is_empty() {
+                    self.by_key.remove(key);
+                }
+            }
+        }
+        Some(blocked)
+    }
 }
 
 /// This node's blocked clients.
@@ -97,75 +150,83 @@ impl Waiters {
         self.count.load(Ordering::Acquire)
     }
 
-    /// Blocks client `id` on `keys`, replacing any earlier registration of it.
+    /// Blocks client `id` on `keys`, behind every client already waiting on them; replaces
+    /// any earlier registration of it (without a hand-off).
     pub fn register(&self, id: u64, keys: &[Bytes]) -> Arc<Waiter> {
         let waiter = Arc::new(Waiter::default());
         let mut inner = self.lock();
-        remove_client(&mut inner, id);
+        inner.remove(id);
+        let mut unique: Vec<Bytes> = Vec::with_capacity(keys.len());
         for key in keys {
-            let ids = inner.by_key.entry(key.clone()).or_default();
-            if !ids.contains(&id) {
-                ids.push(id);
+            if !unique.contains(key) {
+                unique.push(key.clone());
+                inner.by_key.entry(key.clone()).or_default().push(id);
             }
         }
-        inner.by_client.insert(id, (waiter.clone(), keys.to_vec()));
+        inner.by_client.insert(
+            id,
+            Blocked {
+                waiter: waiter.clone(),
+                keys: unique,
+                woken: false,
+            },
+        );
         self.count.store(inner.by_client.len(), Ordering::Release);
         waiter
     }
 
-    /// Unblocks client `id`; nothing happens if it is not blocked.
-    pub fn unregister(&self, id: u64) {
+    /// Client `id` is about to try: its wake-up is used, so the next store wakes a client
+    /// again.
+    pub fn trying(&self, id: u64) {
+        if let Some(b) = self.lock().by_client.get_mut(&id) {
+            b.woken = false;
+        }
+    }
+
+    /// Unblocks client `id` (nothing happens if it is not blocked). If it `popped`, or holds a
+    /// wake-up it did not use, the next client on each of its keys is woken in its place.
+    pub fn unregister(&self, id: u64, popped: bool) {
         let mut inner = self.lock();
-        remove_client(&mut inner, id);
+        if let Some(blocked) = inner.remove(id)
+            && (popped || blocked.woken)
+        {
+            for key in &blocked.keys {
+                inner.wake_one(key);
+            }
+        }
         self.count.store(inner.by_client.len(), Ordering::Release);
     }
 
-    /// Wakes the clients blocked on any of `keys`.
+    /// Wakes, for each of `keys`, the longest-waiting client that holds no wake-up, unless one
+    /// on that key already holds one.
     pub fn wake<K: AsRef<[u8]>>(&self, keys: &[K]) {
-        let inner = self.lock();
+        let mut inner = self.lock();
         for key in keys {
-            for id in inner.by_key.get(key.as_ref()).into_iter().flatten() {
-                if let Some((waiter, _)) = inner.by_client.get(id) {
-                    waiter.notify.notify_one();
-                }
-            }
+            inner.wake_one(key.as_ref());
         }
     }
 
     /// Wakes every blocked client (after a snapshot replaced the whole keyspace).
     pub fn wake_all(&self) {
-        for (waiter, _) in self.lock().by_client.values() {
-            waiter.notify.notify_one();
+        for b in self.lock().by_client.values_mut() {
+            b.woken = true;
+            b.waiter.notify.notify_one();
         }
     }
 
     /// CLIENT UNBLOCK: ends client `id`'s wait; false if it is not blocked.
     pub fn unblock(&self, id: u64, how: Unblock) -> bool {
         let inner = self.lock();
-        let Some((waiter, _)) = inner.by_client.get(&id) else {
+        let Some(b) = inner.by_client.get(&id) else {
             return false;
         };
         let code = match how {
             Unblock::Timeout => 1,
             Unblock::Error => 2,
         };
-        waiter.unblock.store(code, Ordering::Release);
-        waiter.notify.notify_one();
+        b.waiter.unblock.store(code, Ordering::Release);
+        b.waiter.notify.notify_one();
         true
-    }
-}
-
-fn remove_client(inner: &mut Inner, id: u64) {
-    let Some((_, keys)) = inner.by_client.remove(&id) else {
-        return;
-    };
-    for key in keys {
-        if let Some(ids) = inner.by_key.get_mut(&key) {
-            ids.retain(|&i| i != id);
-            if ids.is_empty() {
-                inner.by_key.remove(&key);
-            }
-        }
     }
 }
 
@@ -179,7 +240,7 @@ mod tests {
         names.iter().map(|n| Bytes::from(n.to_string())).collect()
     }
 
-    /// Whether `waiter` holds a wake-up, without waiting for one.
+    /// Whether `waiter` holds a wake-up, taking it.
     async fn is_woken(waiter: &Waiter) -> bool {
         tokio::time::timeout(Duration::from_millis(1), waiter.woken())
             .await
@@ -187,7 +248,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_store_wakes_the_clients_blocked_on_its_key_only() {
+    async fn a_store_wakes_one_client_the_longest_waiting() {
         let w = Waiters::new();
         assert!(!w.any());
         let a = w.register(1, &keys(&["q1", "q2"]));
@@ -196,36 +257,55 @@ mod tests {
         assert_eq!(w.registered(), 3);
         w.wake(&keys(&["q2"]));
         assert!(is_woken(&a).await);
-        assert!(is_woken(&b).await);
+        assert!(!is_woken(&b).await, "one wake-up per store");
         assert!(!is_woken(&c).await);
-        // A wake-up that comes before the wait is kept for it, once.
-        w.wake(&keys(&["q1"]));
-        w.wake(&keys(&["q1"]));
+        // While a holds an unused wake-up, more stores wake nobody else.
+        w.wake(&keys(&["q2", "q2"]));
+        assert!(!is_woken(&b).await);
+        // Once a tries, the next store wakes again, the longest-waiting first (a itself).
+        w.trying(1);
+        w.wake(&keys(&["q2"]));
         assert!(is_woken(&a).await);
-        assert!(!is_woken(&a).await);
+        assert!(!is_woken(&b).await);
         w.wake_all();
-        assert!(is_woken(&c).await);
+        assert!(is_woken(&b).await && is_woken(&c).await);
     }
 
     #[tokio::test]
-    async fn unregistered_clients_are_forgotten_everywhere() {
+    async fn a_leaving_client_hands_its_wake_up_on() {
         let w = Waiters::new();
-        let a = w.register(1, &keys(&["q", "q"]));
-        w.register(2, &keys(&["q"]));
-        w.unregister(2);
-        w.unregister(2);
-        assert_eq!(w.registered(), 1);
-        {
-            let inner = w.lock();
-            assert!(inner.by_client.contains_key(&1) && !inner.by_client.contains_key(&2));
-        }
-        // Registering again replaces the keys.
-        let a2 = w.register(1, &keys(&["r"]));
+        let a = w.register(1, &keys(&["q", "r"]));
+        let b = w.register(2, &keys(&["q"]));
+        let c = w.register(3, &keys(&["r"]));
+        // a is woken, then disconnects without trying: b and c take over.
         w.wake(&keys(&["q"]));
-        assert!(!is_woken(&a).await && !is_woken(&a2).await);
-        w.unregister(1);
+        assert!(is_woken(&a).await);
+        w.unregister(1, false);
+        assert!(is_woken(&b).await, "q's next waiter");
+        assert!(is_woken(&c).await, "r's next waiter");
+        // b tries and pops: the next on q (none left) would be woken; c, on r, is untouched.
+        w.trying(2);
+        w.unregister(2, true);
+        assert!(!is_woken(&c).await);
+        // c times out without a wake-up: nothing to hand on.
+        w.trying(3);
+        w.unregister(3, false);
         assert!(!w.any());
-        assert!(w.lock().by_key.is_empty());
+        let inner = w.lock();
+        assert!(inner.by_key.is_empty() && inner.by_client.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_pop_from_another_key_hands_a_wake_up_to_the_key_that_woke_it() {
+        let w = Waiters::new();
+        let a = w.register(1, &keys(&["k1", "k2"]));
+        let b = w.register(2, &keys(&["k2"]));
+        // A push to k2 wakes a, whose try pops from k1 (not empty either): b must try k2.
+        w.wake(&keys(&["k2"]));
+        assert!(is_woken(&a).await);
+        w.trying(1);
+        w.unregister(1, true);
+        assert!(is_woken(&b).await);
     }
 
     #[tokio::test]
@@ -237,7 +317,8 @@ mod tests {
         assert!(w.unblock(7, Unblock::Error));
         assert!(is_woken(&a).await);
         assert_eq!(a.unblocked(), Some(Unblock::Error));
-        let b = w.register(7, &keys(&["q"]));
+        let b = w.register(7, &keys(&["q", "q"]));
+        assert_eq!(w.lock().by_key.get(&b"q"[..]).map(Vec::len), Some(1));
         assert!(w.unblock(7, Unblock::Timeout));
         assert_eq!(b.unblocked(), Some(Unblock::Timeout));
     }

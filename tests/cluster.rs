@@ -1490,3 +1490,68 @@ fn a_blocked_client_is_served_after_the_leader_changes() {
     assert_eq!(strings(&reply), ["q", "after failover"]);
     cluster.finish();
 }
+
+/// A push wakes one of many idle workers, not all of them: with eight clients blocked on one
+/// key, pushing one element adds the push, the winning pop and at most one more try to the
+/// log (the pop hands a wake-up on), where waking everyone would add eight tries.
+#[test]
+fn a_push_to_a_queue_with_many_idle_workers_costs_one_try() {
+    const WORKERS: usize = 8;
+    let cluster = TestCluster::start(3);
+    let (leader, follower) = leader_and_warm_follower(&cluster);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|_| {
+            let mut conn = cluster.client(follower);
+            std::thread::spawn(move || {
+                redis::cmd("BLPOP")
+                    .arg("jobs")
+                    .arg(0)
+                    .query::<redis::Value>(&mut conn)
+            })
+        })
+        .collect();
+    wait_blocked(&cluster, follower, WORKERS);
+    let last_index = || {
+        cluster
+            .info(leader)
+            .unwrap_or_else(|e| panic!("INFO of the leader: {e}"))
+            .last_log_index
+    };
+    let before = last_index();
+    let mut admin = cluster.client(leader);
+    let _: i64 = redis::cmd("RPUSH")
+        .arg("jobs")
+        .arg("only")
+        .query(&mut admin)
+        .unwrap_or_else(|e| panic!("RPUSH: {e}"));
+    wait_blocked(&cluster, follower, WORKERS - 1);
+    // A write after the pop's answer: every try the push caused is in the log before it.
+    cluster.set_retrying(leader, "marker", "x");
+    let added = last_index() - before;
+    assert!(
+        added <= 4,
+        "{added} entries for one push (push, pop, one handed-on try, marker)"
+    );
+    let rest: Vec<String> = (1..WORKERS).map(|i| format!("job{i}")).collect();
+    let _: i64 = redis::cmd("RPUSH")
+        .arg("jobs")
+        .arg(&rest)
+        .query(&mut admin)
+        .unwrap_or_else(|e| panic!("RPUSH the rest: {e}"));
+    let mut taken: Vec<String> = workers
+        .into_iter()
+        .map(|w| {
+            let reply = w
+                .join()
+                .expect("worker thread")
+                .unwrap_or_else(|e| panic!("BLPOP: {e}"));
+            strings(&reply)[1].clone()
+        })
+        .collect();
+    taken.sort();
+    let mut expected = rest;
+    expected.push("only".into());
+    expected.sort();
+    assert_eq!(taken, expected, "each element to exactly one worker");
+    cluster.finish();
+}

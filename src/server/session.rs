@@ -128,7 +128,7 @@ impl<B> Drop for Session<B> {
             self.shared.options.pubsub.remove(self.id, &self.subs.all());
         }
         if self.blocked.is_some() {
-            self.shared.options.waiters.unregister(self.id);
+            self.shared.options.waiters.unregister(self.id, false);
         }
     }
 }
@@ -595,6 +595,7 @@ impl<B: Backend> Session<B> {
             Some(Unblock::Timeout) => Some(Out::NullArray),
             None if blocked.woken => {
                 blocked.woken = false;
+                self.shared.options.waiters.trying(self.id);
                 let args = blocked.args.clone();
                 match self.write_one(args).await {
                     Out::Null | Out::NullArray => None,
@@ -609,6 +610,9 @@ impl<B: Backend> Session<B> {
         let expired = blocked
             .deadline
             .is_some_and(|d| tokio::time::Instant::now() >= d);
+        // Anything but a timeout or CLIENT UNBLOCK ends the wait as a pop would (an error
+        // included): the next client on its keys must look at them.
+        let popped = out.is_some() && blocked.waiter.unblocked().is_none();
         let out = match out {
             Some(out) => out,
             // A null array, for BLMOVE and BRPOPLPUSH too, as Redis 7.0 answers (the same
@@ -624,7 +628,7 @@ impl<B: Backend> Session<B> {
         };
         let shown = blocked.shown;
         self.blocked = None;
-        self.shared.options.waiters.unregister(self.id);
+        self.shared.options.waiters.unregister(self.id, popped);
         if shown {
             self.shared.update_client(self.id, |c| c.blocked = false);
         }
