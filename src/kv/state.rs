@@ -969,13 +969,13 @@ impl KvState {
         self.store_typed(key, &regs.encode(), ValueType::String, expire, now);
     }
 
-    /// Replaces `dest` with the sorted set `parts` (deleting it when empty), dropping any TTL,
-    /// as Redis's *STORE commands do whatever `dest` held.
-    fn store_zset(&mut self, dest: &[u8], parts: &[u8], now: i64) {
+    /// Replaces `dest` with the collection `parts` of `value_type` (deleting it when empty),
+    /// dropping any TTL, as Redis's *STORE commands (and SORT's STORE) do whatever `dest` held.
+    fn store_result(&mut self, dest: &[u8], parts: &[u8], value_type: ValueType, now: i64) {
         if parts.is_empty() {
             self.delete(dest, now);
         } else {
-            self.store_typed(dest, parts, ValueType::SortedSet, None, now);
+            self.store_typed(dest, parts, value_type, None, now);
         }
     }
 
@@ -1584,12 +1584,7 @@ impl KvState {
                 let result = set::combine(*op, &sets);
                 let n = result.len();
                 let parts = set::pack(result);
-                // Like Redis's *STORE: the destination is replaced, its TTL dropped.
-                if parts.is_empty() {
-                    self.delete(dest, now);
-                } else {
-                    self.store_typed(dest, &parts, ValueType::Set, None, now);
-                }
+                self.store_result(dest, &parts, ValueType::Set, now);
                 Ok(reply::integer(n as i64))
             }
             Command::ZAdd { key, pairs, flags } => {
@@ -1677,7 +1672,7 @@ impl KvState {
                 }
                 let n = result.len();
                 let parts = zset::pack(stored_scores(result));
-                self.store_zset(dest, &parts, now);
+                self.store_result(dest, &parts, ValueType::SortedSet, now);
                 Ok(reply::integer(n as i64))
             }
             Command::ZRangeStore { dest, query } => {
@@ -1694,7 +1689,7 @@ impl KvState {
                 let picked = self.zrange_picked(key, range, *rev, *limit, now)?;
                 let n = picked.len();
                 let parts = zset::pack(stored_scores(picked));
-                self.store_zset(dest, &parts, now);
+                self.store_result(dest, &parts, ValueType::SortedSet, now);
                 Ok(reply::integer(n as i64))
             }
             Command::PfAdd(key, elements) => {
@@ -1716,15 +1711,10 @@ impl KvState {
                 store: Some(dest),
             } => {
                 let values = self.sort_values(key, options, true, now)?;
-                let n = values.len();
-                if n == 0 {
-                    self.delete(dest, now);
-                } else {
-                    let elements: Vec<&[u8]> =
-                        values.iter().map(|v| v.as_deref().unwrap_or(b"")).collect();
-                    self.store_typed(dest, &list::pack(&elements), ValueType::List, None, now);
-                }
-                Ok(reply::integer(n as i64))
+                let elements: Vec<&[u8]> =
+                    values.iter().map(|v| v.as_deref().unwrap_or(b"")).collect();
+                self.store_result(dest, &list::pack(&elements), ValueType::List, now);
+                Ok(reply::integer(elements.len() as i64))
             }
             Command::PfMerge(dest, sources) => {
                 let mut merged = self.hll(dest, now)?.unwrap_or_default();
@@ -2295,14 +2285,16 @@ impl KvState {
                 reply::array(values.into_iter().map(reply::bulk_or_null).collect())
             }
             Command::PfCount(keys) => {
-                // One key answers from a valid cached count, as Redis does.
-                if let [key] = keys.as_slice()
-                    && self.hll(key, now)?.is_some()
-                    && let Some(cached) = self
+                // One key answers from a valid cached count, as Redis does; every key is
+                // decoded once.
+                if let [key] = keys.as_slice() {
+                    let Some(regs) = self.hll(key, now)? else {
+                        return Ok(reply::integer(0));
+                    };
+                    let cached = self
                         .live(key, now)
-                        .and_then(|e| hll::cached_count(e.value()))
-                {
-                    return Ok(reply::integer(cached as i64));
+                        .and_then(|e| hll::cached_count(e.value()));
+                    return Ok(reply::integer(cached.unwrap_or_else(|| regs.count()) as i64));
                 }
                 let mut union = Registers::default();
                 for key in keys {

@@ -502,22 +502,7 @@ impl<B: Backend> Session<B> {
             Access::Read => Vec::new(),
         };
         let mut replies: Vec<Out> = match access {
-            Access::Write => {
-                let batch = pb::KvBatch {
-                    commands,
-                    now_ms: now_ms(),
-                    transaction: false,
-                    watched: Vec::new(),
-                    ..pb::KvBatch::default()
-                };
-                match self.shared.backend.write(batch).await {
-                    Ok(pb::Reply {
-                        kind: Some(Kind::Array(a)),
-                    }) if a.items.len() == n => a.items.into_iter().map(Out::from).collect(),
-                    Ok(other) => vec![mismatch(other); n],
-                    Err(e) => vec![error_frame(&e); n],
-                }
-            }
+            Access::Write => self.write_run(commands).await,
             Access::Read => match self.shared.backend.read(commands).await {
                 Ok(replies) if replies.len() == n => replies.into_iter().map(Out::from).collect(),
                 Ok(_) => vec![Out::error("ERR internal error: wrong number of read replies"); n],
@@ -597,9 +582,10 @@ impl<B: Backend> Session<B> {
                 blocked.woken = false;
                 self.shared.options.waiters.trying(self.id);
                 let args = blocked.args.clone();
-                match self.write_one(args).await {
-                    Out::Null | Out::NullArray => None,
-                    out => Some(out),
+                let reply = self.write_run(vec![pb::KvCommand { args }]).await;
+                match reply.into_iter().next() {
+                    None | Some(Out::Null | Out::NullArray) => None,
+                    out => out,
                 }
             }
             None => None,
@@ -635,24 +621,21 @@ impl<B: Backend> Session<B> {
         self.reply(&out, output);
     }
 
-    /// Replicates one write command on its own and returns its reply.
-    async fn write_one(&mut self, args: Vec<Bytes>) -> Out {
+    /// Replicates a run of writes as one batch (one log entry) and returns one reply per
+    /// command, in order.
+    async fn write_run(&self, commands: Vec<pb::KvCommand>) -> Vec<Out> {
+        let n = commands.len();
         let batch = pb::KvBatch {
-            commands: vec![pb::KvCommand { args }],
+            commands,
             now_ms: now_ms(),
             ..pb::KvBatch::default()
         };
         match self.shared.backend.write(batch).await {
             Ok(pb::Reply {
                 kind: Some(Kind::Array(a)),
-            }) if a.items.len() == 1 => a
-                .items
-                .into_iter()
-                .map(Out::from)
-                .next()
-                .unwrap_or(Out::Null),
-            Ok(other) => mismatch(other),
-            Err(e) => error_frame(&e),
+            }) if a.items.len() == n => a.items.into_iter().map(Out::from).collect(),
+            Ok(other) => vec![mismatch(other); n],
+            Err(e) => vec![error_frame(&e); n],
         }
     }
 

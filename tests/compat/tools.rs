@@ -162,7 +162,7 @@ fn redis_benchmark_runs_clean() {
 }
 
 /// redis-benchmark's tests of the other types, on fewer requests: its LPUSH and RPUSH grow one
-/// list, which raft-kv rewrites on every write (see the README's known limits).
+/// list, which raft-kv copies on every write (see the README's known limits).
 #[test]
 fn redis_benchmark_runs_the_collection_tests_clean() {
     if !installed("redis-benchmark") {
