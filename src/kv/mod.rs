@@ -45,6 +45,7 @@
 //! the collection types existed would read one in a snapshot as a string and fail their
 //! commands in the log as unknown, so a cluster must not mix such binaries with newer ones.
 
+mod big;
 pub mod command;
 pub mod glob;
 mod hash;

@@ -20,7 +20,7 @@ pub const INTSET_MAX_ENTRIES: usize = 512;
 const INTSET: u8 = 0;
 
 /// First byte of the buffer of a set in the hashtable encoding.
-const HASHTABLE: u8 = 1;
+pub(super) const HASHTABLE: u8 = 1;
 
 /// The members of a set buffer, in their stored order.
 pub fn members(buf: &[u8]) -> Vec<&[u8]> {

@@ -32,11 +32,14 @@
 //!   the first entry it commits (see `KvState`); only states restored from data written before
 //!   keying existed stay unkeyed.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::hash::Hasher;
 use std::ops::{Bound, Range};
 
 use siphasher::sip::SipHasher13;
+
+use super::big::Big;
 
 /// The secret key of a table's hash: SipHash-1-3 keyed with it is a pseudo-random function,
 /// so clients who see hashes (SCAN cursors are hashes) cannot craft keys that collide.
@@ -90,12 +93,14 @@ impl ValueType {
 }
 
 /// One stored key: its hash, key and value bytes, type, expiry and WATCH version.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Slot {
     /// The key's [`stable_hash`]; 0 while the slot is on the free list.
     hash: u64,
-    /// The key's bytes followed by the value's bytes.
+    /// The key's bytes followed by the value's bytes (only the key's for a big value).
     data: Box<[u8]>,
+    /// The value when it is a big collection (see `kv::big`).
+    big: Option<Box<Big>>,
     /// Length of the key at the start of `data`, with the value's type in the top two bits.
     key_len: u32,
     /// The next slot of the same chain (or of the free list); [`NIL`] at the end.
@@ -117,13 +122,40 @@ impl Slot {
         &self.data[..self.key_end()]
     }
 
-    /// The value.
+    /// The value, packed (for a big value, built on first use: see [`Big::packed`]).
     pub(super) fn value(&self) -> &[u8] {
-        &self.data[self.key_end()..]
+        match &self.big {
+            Some(big) => big.packed(),
+            None => &self.data[self.key_end()..],
+        }
+    }
+
+    /// The value, packed, without keeping what a big value's packing built.
+    pub(super) fn encoded_value(&self) -> Cow<'_, [u8]> {
+        match &self.big {
+            Some(big) => Cow::Owned(big.encode()),
+            None => Cow::Borrowed(&self.data[self.key_end()..]),
+        }
+    }
+
+    /// Length of the packed value, without packing a big one.
+    pub(super) fn value_len(&self) -> usize {
+        match &self.big {
+            Some(big) => big.encoded_len(),
+            None => self.data.len() - self.key_end(),
+        }
+    }
+
+    /// The value when it is a big collection.
+    pub(super) fn big(&self) -> Option<&Big> {
+        self.big.as_deref()
     }
 
     /// The value's type.
     pub(super) fn value_type(&self) -> ValueType {
+        if let Some(big) = &self.big {
+            return big.value_type();
+        }
         match self.key_len >> TYPE_SHIFT {
             0 => ValueType::String,
             1 => ValueType::Hash,
@@ -162,7 +194,7 @@ impl Slot {
 ///   chain is sorted by `(hash, key)` with no key twice.
 /// - Every other slot is on the free list starting at `free`, with `hash == 0`.
 /// - `len` counts the live slots; `len <= buckets.len()` after every insert.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(super) struct Table {
     /// The first slot of each bucket's chain, or [`NIL`].
     buckets: Vec<u32>,
@@ -183,7 +215,7 @@ pub(super) struct Table {
 /// What a walk of the table as it was at [`Table::freeze`] needs while the table goes on
 /// changing: copy-on-write at the granularity of one key. The first change to a key the walk
 /// has not reached yet saves the key's slot as it was; keys the walk has passed need nothing.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct Frozen {
     /// The [`order_key`] of the last key the walk visited; `None` before the first.
     after: Option<Box<[u8]>>,
@@ -206,14 +238,15 @@ impl Frozen {
 /// A copy of `slot` off any chain, for [`Frozen::saved`]; with `take`, its data is moved out
 /// rather than copied (the caller is about to replace or drop it).
 fn saved_copy(slot: &mut Slot, take: bool) -> Slot {
-    let data = if take {
-        std::mem::take(&mut slot.data)
+    let (data, big) = if take {
+        (std::mem::take(&mut slot.data), slot.big.take())
     } else {
-        slot.data.clone()
+        (slot.data.clone(), slot.big.clone())
     };
     Slot {
         hash: slot.hash,
         data,
+        big,
         key_len: slot.key_len,
         next: NIL,
         expire_at_ms: slot.expire_at_ms,
@@ -357,6 +390,9 @@ impl Table {
         let Some(i) = self.find(hash, key) else {
             return false;
         };
+        if self.slots[i].big.is_some() {
+            return false;
+        }
         self.save(hash, key, Some(i), false);
         let slot = &mut self.slots[i];
         let key_end = slot.key_end();
@@ -384,6 +420,9 @@ impl Table {
         };
         let slot = &self.slots[i];
         let key_end = slot.key_end();
+        if slot.big.is_some() {
+            return false;
+        }
         let Some(kept) = slot.data[key_end..].get(keep) else {
             return false;
         };
@@ -397,6 +436,32 @@ impl Table {
         slot.data = data.into_boxed_slice();
         slot.version = version;
         true
+    }
+
+    /// Changes the big collection stored under `key` with `change`, giving it `version`, and
+    /// packs it again if it is left small (see `kv::big`); an emptied value stays, for the
+    /// caller to remove. Returns `None`, changing nothing, if `key` holds no big value. A walk
+    /// of the frozen table still sees the value as it was.
+    pub(super) fn update_big<R>(
+        &mut self,
+        key: &[u8],
+        version: u64,
+        change: impl FnOnce(&mut Big) -> R,
+    ) -> Option<R> {
+        let hash = self.hash(key);
+        let i = self.find(hash, key)?;
+        self.slots[i].big.as_ref()?;
+        self.save(hash, key, Some(i), false);
+        let slot = &mut self.slots[i];
+        let big = slot.big.as_deref_mut()?;
+        let result = change(big);
+        if big.is_small() && big.len() > 0 {
+            let packed = big.encode();
+            slot.data = concat(key, &packed);
+            slot.big = None;
+        }
+        slot.version = version;
+        Some(result)
     }
 
     /// Stores the string `value` under `key`, replacing any stored value; returns the replaced
@@ -433,7 +498,12 @@ impl Table {
             .expect("keys are limited to 512 MB");
         let key_len = key_len | value_type.bits();
         let hash = self.hash(key);
-        let data = concat(key, value);
+        let big = Big::from_packed(value_type, value, self.hash_key).map(Box::new);
+        let data = if big.is_some() {
+            Box::from(key)
+        } else {
+            concat(key, value)
+        };
         let expire_at_ms = expire_at_ms.unwrap_or(NO_EXPIRY);
         let found = self.find(hash, key);
         self.save(hash, key, found, true);
@@ -441,6 +511,7 @@ impl Table {
             let slot = &mut self.slots[i];
             let old = slot.expire_at_ms();
             slot.data = data;
+            slot.big = big;
             slot.key_len = key_len;
             slot.expire_at_ms = expire_at_ms;
             slot.version = version;
@@ -456,6 +527,7 @@ impl Table {
         let slot = Slot {
             hash,
             data,
+            big,
             key_len,
             next: NIL,
             expire_at_ms,
@@ -494,6 +566,7 @@ impl Table {
         let expire = slot.expire_at_ms();
         slot.hash = 0;
         slot.data = Box::default();
+        slot.big = None;
         slot.next = self.free;
         self.free = cur;
         self.len -= 1;
