@@ -1,12 +1,15 @@
-//! Big collections: sets and hashes past the size where a packed buffer stops being cheap,
-//! kept in an index so that a command touching one member costs O(1), not O(size).
+//! Big collections: sets, hashes and sorted sets past the size where a packed buffer stops
+//! being cheap, kept in an index so that a command touching one member costs O(1) or
+//! O(log size), not O(size).
 //!
 //! Small collections stay packed in one buffer (see `kv::hash` and `kv::set`): compact, and
 //! in the order Redis's compact encodings answer in. Rebuilding that buffer on every change
 //! costs time in proportion to its size, which at 100k members made one SADD take milliseconds.
-//! So past [`SET_MIN`] members (or [`HASH_MIN`] fields) a collection is held as a [`Table`] of
+//! So past [`SET_MIN`] members (or [`HASH_MIN`] fields) a set or hash is held as a [`Table`] of
 //! its members, the keyspace's own structure: O(1) lookups, and one deterministic order, the
 //! members' keyed hash order (Redis's order for its hashtable encodings is unspecified too).
+//! Past [`ZSET_MIN`] members a sorted set is held as [`Scores`]: a table from member to score
+//! and a B-tree in `(score, member)` order, the order its packed buffer has too.
 //!
 //! Whether a value is big is a function of its size alone, checked after every change: a
 //! collection grows into the index at the threshold and shrinks back into a buffer below it.
@@ -17,11 +20,15 @@
 //! the value on first use and keeps it until the next change, so such a command costs O(size)
 //! as it always did. Snapshots and the digest use [`Big::encode`], which keeps nothing.
 
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use super::command::ZRange;
 use super::packed;
 use super::set;
 use super::table::{HashKey, Table, ValueType};
+use super::zset;
 
 /// A set is big from this many members on. Redis keeps up to 512 integers as an intset, whose
 /// members it answers in ascending order; those stay packed so that they still do.
@@ -29,6 +36,9 @@ pub(super) const SET_MIN: usize = set::INTSET_MAX_ENTRIES + 1;
 
 /// A hash is big from this many fields on: one more than Redis keeps as a listpack.
 pub(super) const HASH_MIN: usize = super::hash::LISTPACK_MAX_ENTRIES + 1;
+
+/// A sorted set is big from this many members on: one more than Redis keeps as a listpack.
+pub(super) const ZSET_MIN: usize = zset::LISTPACK_MAX_ENTRIES + 1;
 
 /// A big collection, with its packed buffer once something asked for it.
 #[derive(Clone, Debug)]
@@ -44,9 +54,20 @@ enum Kind {
     Set(Table),
     /// A hash: fields are the table's keys, with their values.
     Hash(Table),
+    /// A sorted set.
+    ZSet(Scores),
 }
 
 impl Big {
+    /// An empty table for members, ordered by `hash_key`.
+    fn table(hash_key: Option<HashKey>) -> Table {
+        let mut table = Table::new();
+        if let Some(key) = hash_key {
+            table.set_hash_key(key);
+        }
+        table
+    }
+
     /// The big form of `value`, a packed buffer of type `value_type`, if one of its size is
     /// kept big; its members' order comes from `hash_key` (the keyspace's).
     pub(super) fn from_packed(
@@ -54,20 +75,13 @@ impl Big {
         value: &[u8],
         hash_key: Option<HashKey>,
     ) -> Option<Big> {
-        let members = || {
-            let mut table = Table::new();
-            if let Some(key) = hash_key {
-                table.set_hash_key(key);
-            }
-            table
-        };
         let kind = match value_type {
             ValueType::Set => {
                 let parts = value.get(1..).unwrap_or_default();
                 if packed::skip(parts, SET_MIN).0 < SET_MIN {
                     return None;
                 }
-                let mut table = members();
+                let mut table = Big::table(hash_key);
                 for m in packed::strings(parts) {
                     table.insert_typed(m, b"", ValueType::String, None, 0);
                 }
@@ -77,11 +91,25 @@ impl Big {
                 if packed::skip(value, 2 * HASH_MIN).0 < 2 * HASH_MIN {
                     return None;
                 }
-                let mut table = members();
+                let mut table = Big::table(hash_key);
                 for (f, v) in super::hash::entries(value) {
                     table.insert_typed(f, v, ValueType::String, None, 0);
                 }
                 Kind::Hash(table)
+            }
+            ValueType::SortedSet => {
+                let items = zset::entries(value);
+                if items.len() < ZSET_MIN {
+                    return None;
+                }
+                let mut scores = Scores {
+                    by_member: Big::table(hash_key),
+                    by_score: BTreeSet::new(),
+                };
+                for (score, member) in items {
+                    scores.insert(member, score);
+                }
+                Kind::ZSet(scores)
             }
             _ => return None,
         };
@@ -96,6 +124,7 @@ impl Big {
         match self.kind {
             Kind::Set(_) => ValueType::Set,
             Kind::Hash(_) => ValueType::Hash,
+            Kind::ZSet(_) => ValueType::SortedSet,
         }
     }
 
@@ -103,6 +132,7 @@ impl Big {
     pub(super) fn len(&self) -> usize {
         match &self.kind {
             Kind::Set(t) | Kind::Hash(t) => t.len(),
+            Kind::ZSet(z) => z.len(),
         }
     }
 
@@ -112,6 +142,7 @@ impl Big {
             < match self.kind {
                 Kind::Set(_) => SET_MIN,
                 Kind::Hash(_) => HASH_MIN,
+                Kind::ZSet(_) => ZSET_MIN,
             }
     }
 
@@ -119,7 +150,7 @@ impl Big {
     pub(super) fn set(&self) -> Option<&Table> {
         match &self.kind {
             Kind::Set(t) => Some(t),
-            Kind::Hash(_) => None,
+            _ => None,
         }
     }
 
@@ -127,7 +158,7 @@ impl Big {
     pub(super) fn hash(&self) -> Option<&Table> {
         match &self.kind {
             Kind::Hash(t) => Some(t),
-            Kind::Set(_) => None,
+            _ => None,
         }
     }
 
@@ -136,7 +167,7 @@ impl Big {
         self.packed.take();
         match &mut self.kind {
             Kind::Set(t) => Some(t),
-            Kind::Hash(_) => None,
+            _ => None,
         }
     }
 
@@ -145,7 +176,24 @@ impl Big {
         self.packed.take();
         match &mut self.kind {
             Kind::Hash(t) => Some(t),
-            Kind::Set(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The sorted set's index, if this is a sorted set.
+    pub(super) fn zset(&self) -> Option<&Scores> {
+        match &self.kind {
+            Kind::ZSet(z) => Some(z),
+            _ => None,
+        }
+    }
+
+    /// The sorted set's index to change, if this is a sorted set.
+    pub(super) fn zset_mut(&mut self) -> Option<&mut Scores> {
+        self.packed.take();
+        match &mut self.kind {
+            Kind::ZSet(z) => Some(z),
+            _ => None,
         }
     }
 
@@ -175,6 +223,13 @@ impl Big {
                     packed::put(&mut out, e.value());
                 }
             }
+            Kind::ZSet(z) => {
+                out.push(zset::ZSET_TAG);
+                for (score, member) in z.iter() {
+                    out.extend_from_slice(&score.to_bits().to_le_bytes());
+                    packed::put(&mut out, member);
+                }
+            }
         }
         out
     }
@@ -196,20 +251,31 @@ impl Big {
                 .iter_unordered()
                 .map(|e| put_len(e.key().len()) + put_len(e.value().len()))
                 .sum(),
+            Kind::ZSet(z) => 1 + z.iter().map(|(_, m)| 8 + put_len(m.len())).sum::<usize>(),
         }
     }
 
     /// Bytes of heap the value takes, for `MEMORY USAGE`: each member's table slot and the heap
     /// block holding its bytes, and the packed buffer while it is kept.
     pub(super) fn heap_bytes(&self) -> usize {
-        let table = match &self.kind {
-            Kind::Set(t) | Kind::Hash(t) => t,
-        };
+        let heap = |n: usize| (n + 8).div_ceil(16).max(2) * 16;
         let slot = std::mem::size_of::<super::table::Slot>() + std::mem::size_of::<u32>();
-        let members: usize = table
-            .iter_unordered()
-            .map(|e| slot + (e.key().len() + e.value().len() + 8).div_ceil(16).max(2) * 16)
-            .sum();
+        let in_table = |t: &Table| -> usize {
+            t.iter_unordered()
+                .map(|e| slot + heap(e.key().len() + e.value().len()))
+                .sum()
+        };
+        let members = match &self.kind {
+            Kind::Set(t) | Kind::Hash(t) => in_table(t),
+            // A B-tree entry, about half a node's share, and a second copy of the member.
+            Kind::ZSet(z) => {
+                in_table(&z.by_member)
+                    + z.by_score
+                        .iter()
+                        .map(|r| 2 * std::mem::size_of::<Ranked>() + heap(r.member.len()))
+                        .sum::<usize>()
+            }
+        };
         members + self.packed.get().map_or(0, |p| p.len())
     }
 }
@@ -231,4 +297,212 @@ pub(super) fn pick(table: &Table, seed: u64) -> Option<&[u8]> {
 /// Bytes of the LEB128 varint of `n` (see `packed::put`).
 fn varint_len(n: usize) -> usize {
     (usize::BITS - (n | 1).leading_zeros()).div_ceil(7) as usize
+}
+
+/// A big sorted set: each member's score, and the members in `(score, member)` order.
+#[derive(Clone, Debug)]
+pub(super) struct Scores {
+    /// Member to score (the f64's bits, little-endian).
+    by_member: Table,
+    /// The members in order.
+    by_score: BTreeSet<Ranked>,
+}
+
+/// One member of [`Scores::by_score`], or a bound to search it with.
+#[derive(Clone, Debug)]
+struct Ranked {
+    score: f64,
+    /// False for a member; true for a bound above every member with this score.
+    above: bool,
+    member: Box<[u8]>,
+}
+
+impl Ranked {
+    /// The bound below every member with `score`.
+    fn below_all(score: f64) -> Ranked {
+        Ranked {
+            score,
+            above: false,
+            member: Box::default(),
+        }
+    }
+
+    /// The bound above every member with `score`.
+    fn above_all(score: f64) -> Ranked {
+        Ranked {
+            score,
+            above: true,
+            member: Box::default(),
+        }
+    }
+}
+
+impl Ord for Ranked {
+    /// `zset::order`, Redis's, with bounds placed after the members of their score. Scores are
+    /// never NaN; -0 and 0 compare equal, as in the packed buffer.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.score
+            .partial_cmp(&other.score)
+            .unwrap_or(Ordering::Equal)
+            .then(self.above.cmp(&other.above))
+            .then_with(|| self.member.cmp(&other.member))
+    }
+}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ranked {}
+
+impl Scores {
+    /// Number of members.
+    pub(super) fn len(&self) -> usize {
+        self.by_member.len()
+    }
+
+    /// The score of `member`.
+    pub(super) fn score(&self, member: &[u8]) -> Option<f64> {
+        let bits = self.by_member.get(member)?.value().try_into().ok()?;
+        Some(f64::from_bits(u64::from_le_bytes(bits)))
+    }
+
+    /// Gives `member` `score`, adding it if new; returns its old score.
+    pub(super) fn insert(&mut self, member: &[u8], score: f64) -> Option<f64> {
+        let old = self.remove(member);
+        let bits = score.to_bits().to_le_bytes();
+        self.by_member
+            .insert_typed(member, &bits, ValueType::String, None, 0);
+        self.by_score.insert(Ranked {
+            score,
+            above: false,
+            member: member.into(),
+        });
+        old
+    }
+
+    /// Removes `member`; returns its score.
+    pub(super) fn remove(&mut self, member: &[u8]) -> Option<f64> {
+        let score = self.score(member)?;
+        self.by_member.remove(member);
+        self.by_score.remove(&Ranked {
+            score,
+            above: false,
+            member: member.into(),
+        });
+        Some(score)
+    }
+
+    /// The members and scores in order.
+    pub(super) fn iter(&self) -> impl DoubleEndedIterator<Item = (f64, &[u8])> {
+        self.by_score.iter().map(|r| (r.score, &r.member[..]))
+    }
+
+    /// The position of `member` in order, counted from the lowest score or with `rev` from the
+    /// highest; costs time in proportion to that position.
+    pub(super) fn rank(&self, member: &[u8], rev: bool) -> Option<usize> {
+        let score = self.score(member)?;
+        let probe = Ranked {
+            score,
+            above: false,
+            member: member.into(),
+        };
+        Some(if rev {
+            self.by_score.range(probe..).count() - 1
+        } else {
+            self.by_score.range(..probe).count()
+        })
+    }
+
+    /// What ZRANGE selects by rank or by score, in the order of the range, after LIMIT's
+    /// offset and count (as `zset_selected` does for a packed sorted set); walks only what it
+    /// skips and returns. `None` for a range by member name, which this index cannot seek.
+    pub(super) fn range(
+        &self,
+        range: &ZRange,
+        rev: bool,
+        limit: Option<(i64, i64)>,
+    ) -> Option<Vec<(f64, &[u8])>> {
+        let (offset, count) = match limit {
+            None => (0, usize::MAX),
+            Some((offset, _)) if offset < 0 => return Some(Vec::new()),
+            Some((offset, count)) => (
+                usize::try_from(offset).unwrap_or(usize::MAX),
+                usize::try_from(count).unwrap_or(usize::MAX),
+            ),
+        };
+        let picked: Vec<(f64, &[u8])> = match range {
+            ZRange::Rank(start, stop) => {
+                let Some((first, last)) = super::list::range(self.len(), *start, *stop) else {
+                    return Some(Vec::new());
+                };
+                let ranks = self.iter();
+                let ranks: Box<dyn Iterator<Item = _>> = if rev {
+                    Box::new(ranks.rev())
+                } else {
+                    Box::new(ranks)
+                };
+                ranks
+                    .skip(first)
+                    .take(last - first + 1)
+                    .skip(offset)
+                    .take(count)
+                    .collect()
+            }
+            ZRange::Score(min, max) => {
+                let (min, max) = (*min, *max);
+                let inside = |score: f64| zset::in_score_range(score, min, max);
+                let from: Box<dyn Iterator<Item = &Ranked>> = if rev {
+                    Box::new(self.by_score.range(..Ranked::above_all(max.value)).rev())
+                } else {
+                    Box::new(self.by_score.range(Ranked::below_all(min.value)..))
+                };
+                from.map(|r| (r.score, &r.member[..]))
+                    .skip_while(|(score, _)| !inside(*score) && !beyond(*score, min, max, rev))
+                    .take_while(|(score, _)| inside(*score))
+                    .skip(offset)
+                    .take(count)
+                    .collect()
+            }
+            ZRange::Lex(..) => return None,
+        };
+        Some(picked)
+    }
+
+    /// Removes up to `n` members from the low end, or with `max` the high end; returns them in
+    /// the order they came off.
+    pub(super) fn pop(&mut self, max: bool, n: usize) -> Vec<(f64, Box<[u8]>)> {
+        let mut popped = Vec::with_capacity(n.min(self.len()));
+        while popped.len() < n {
+            let next = if max {
+                self.by_score.pop_last()
+            } else {
+                self.by_score.pop_first()
+            };
+            let Some(r) = next else {
+                break;
+            };
+            self.by_member.remove(&r.member);
+            popped.push((r.score, r.member));
+        }
+        popped
+    }
+}
+
+/// Whether a walk of scores in the direction of a range (down for `rev`) has passed the range
+/// already, so skipping on would find nothing in it.
+fn beyond(score: f64, min: zset::ScoreBound, max: zset::ScoreBound, rev: bool) -> bool {
+    if rev {
+        score < min.value
+    } else {
+        score > max.value
+    }
 }

@@ -660,6 +660,131 @@ impl KvState {
         Ok(changed)
     }
 
+    /// The score of `member` in the sorted set `e`.
+    fn zset_score(e: &Slot, member: &[u8]) -> Option<f64> {
+        match e.big().and_then(Big::zset) {
+            Some(scores) => scores.score(member),
+            None => zset::entries(e.value())
+                .into_iter()
+                .find(|(_, m)| *m == member)
+                .map(|(score, _)| score),
+        }
+    }
+
+    /// Pops up to `n` members from the low end of the sorted set at `key`, or with `max` from
+    /// the high end; returns them in the order they came off (none for a missing key).
+    /// WRONGTYPE for another type.
+    fn zpop(
+        &mut self,
+        key: &[u8],
+        max: bool,
+        n: usize,
+        now: i64,
+    ) -> Result<Vec<(f64, Bytes)>, CommandError> {
+        let Some(e) = self.live_typed(key, now, ValueType::SortedSet)? else {
+            return Ok(Vec::new());
+        };
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        if e.big().is_some() {
+            let popped = self.change_big(key, now, |big| {
+                big.zset_mut().map(|z| z.pop(max, n)).unwrap_or_default()
+            });
+            return Ok(popped
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(score, member)| (score, Bytes::from(Vec::from(member))))
+                .collect());
+        }
+        let mut items = zset::entries(e.value());
+        if max {
+            items.reverse();
+        }
+        let kept = items.split_off(n.min(items.len()));
+        let popped = items
+            .into_iter()
+            .map(|(score, member)| (score, Bytes::copy_from_slice(member)))
+            .collect();
+        let parts = zset::pack(kept);
+        self.store_parts(key, &parts, ValueType::SortedSet, now);
+        Ok(popped)
+    }
+
+    /// ZADD (and ZINCRBY) on the big sorted set at `key` (live): the members in turn, as the
+    /// packed path does, then one change of the index.
+    fn zadd_big(
+        &mut self,
+        key: &[u8],
+        pairs: &[(f64, Bytes)],
+        flags: &command::ZAddFlags,
+        now: i64,
+    ) -> Result<pb::Reply, CommandError> {
+        let scores = self.live(key, now).and_then(Slot::big).and_then(Big::zset);
+        // What this command set so far, which later pairs see.
+        let mut set: std::collections::BTreeMap<&[u8], f64> = std::collections::BTreeMap::new();
+        let (mut added, mut updated, mut result) = (0, 0, None);
+        for (score, member) in pairs {
+            let current = set
+                .get(member.as_ref())
+                .copied()
+                .or_else(|| scores.and_then(|z| z.score(member)));
+            match current {
+                Some(_) if flags.nx => {}
+                Some(current) => {
+                    let new = if flags.incr { current + score } else { *score };
+                    if new.is_nan() {
+                        return Err(CommandError::Message(
+                            "resulting score is not a number (NaN)",
+                        ));
+                    }
+                    if (flags.lt && new >= current) || (flags.gt && new <= current) {
+                        continue;
+                    }
+                    result = Some(new);
+                    if new != current {
+                        set.insert(member, stored_score(new));
+                        updated += 1;
+                    }
+                }
+                None if flags.xx => {}
+                None => {
+                    set.insert(member, stored_score(*score));
+                    added += 1;
+                    result = Some(*score);
+                }
+            }
+        }
+        if !set.is_empty() {
+            self.change_big(key, now, |big| {
+                if let Some(z) = big.zset_mut() {
+                    for (member, score) in &set {
+                        z.insert(member, *score);
+                    }
+                }
+            });
+        }
+        Ok(if flags.incr {
+            result.map_or_else(reply::null, reply::double)
+        } else {
+            reply::integer(added + if flags.ch { updated } else { 0 })
+        })
+    }
+
+    /// Removes `members` (each once, all present) from the big sorted set at `key`.
+    fn zrem_big(&mut self, key: &[u8], members: &[&[u8]], now: i64) {
+        if members.is_empty() {
+            return;
+        }
+        self.change_big(key, now, |big| {
+            if let Some(z) = big.zset_mut() {
+                for m in members {
+                    z.remove(m);
+                }
+            }
+        });
+    }
+
     /// Applies `change` to the big value at `key` as one modification: a new version, blocked
     /// clients told of a stored set, and the key deleted once empty. Returns `None`, changing
     /// nothing, when `key` holds no big value.
@@ -679,7 +804,7 @@ impl KvState {
             .is_some_and(|b| b.len() == 0)
         {
             self.delete(key, now);
-        } else if self.track_stores && value_type == ValueType::Set {
+        } else if self.track_stores && matches!(value_type, ValueType::Set | ValueType::SortedSet) {
             self.stored.push(Bytes::copy_from_slice(key));
         }
         Some(result)
@@ -908,6 +1033,14 @@ impl KvState {
         limit: Option<(i64, i64)>,
         now: i64,
     ) -> Result<Vec<(f64, &[u8])>, CommandError> {
+        let picked = self
+            .live_typed(key, now, ValueType::SortedSet)?
+            .and_then(Slot::big)
+            .and_then(Big::zset)
+            .and_then(|scores| scores.range(range, rev, limit));
+        if let Some(picked) = picked {
+            return Ok(picked);
+        }
         let mut ordered = self.zset_entries(key, now)?;
         if rev {
             ordered.reverse();
@@ -1568,20 +1701,12 @@ impl KvState {
                 single,
             } => {
                 for key in keys {
-                    let mut items = self.zset_entries(key, now)?;
+                    let items = self.zpop(key, *max, *count, now)?;
                     if items.is_empty() {
                         continue;
                     }
-                    if *max {
-                        items.reverse();
-                    }
-                    let n = (*count).min(items.len());
-                    let kept = items.split_off(n);
-                    let member = |&(score, member): &(f64, &[u8])| {
-                        [
-                            reply::bulk(Bytes::copy_from_slice(member)),
-                            reply::double(score),
-                        ]
+                    let member = |(score, member): &(f64, Bytes)| {
+                        [reply::bulk(member.clone()), reply::double(*score)]
                     };
                     let popped = if *single {
                         let mut flat = vec![reply::bulk(key.clone())];
@@ -1594,8 +1719,6 @@ impl KvState {
                             reply::array(pairs.collect()),
                         ])
                     };
-                    let parts = zset::pack(kept);
-                    self.store_parts(key, &parts, ValueType::SortedSet, now);
                     return Ok(popped);
                 }
                 Ok(reply::null_array())
@@ -1725,6 +1848,9 @@ impl KvState {
                         reply::integer(0)
                     });
                 }
+                if old.and_then(Slot::big).is_some() {
+                    return self.zadd_big(key, pairs, flags, now);
+                }
                 let mut items = old.map_or_else(Vec::new, |e| zset::entries(e.value()));
                 let mut index: std::collections::BTreeMap<&[u8], usize> = items
                     .iter()
@@ -1772,6 +1898,20 @@ impl KvState {
                 })
             }
             Command::ZRem(key, gone) => {
+                if let Some(scores) = self
+                    .live_typed(key, now, ValueType::SortedSet)?
+                    .and_then(Slot::big)
+                    .and_then(Big::zset)
+                {
+                    let mut seen = BTreeSet::new();
+                    let todo: Vec<&[u8]> = gone
+                        .iter()
+                        .map(Bytes::as_ref)
+                        .filter(|m| scores.score(m).is_some() && seen.insert(*m))
+                        .collect();
+                    self.zrem_big(key, &todo, now);
+                    return Ok(reply::integer(todo.len() as i64));
+                }
                 let items = self.zset_entries(key, now)?;
                 let gone: BTreeSet<&[u8]> = gone.iter().map(Bytes::as_ref).collect();
                 let before = items.len();
@@ -1856,27 +1996,34 @@ impl KvState {
                 Ok(reply::ok())
             }
             Command::ZPop { key, max, count } => {
-                let mut items = self.zset_entries(key, now)?;
-                if *max {
-                    items.reverse();
-                }
-                let n = count.unwrap_or(1).min(items.len());
+                let items = self.zpop(key, *max, count.unwrap_or(1), now)?;
                 // Without a count, one member and its score, flat; with one, pairs.
-                let popped = match (count, items.first()) {
-                    (None, Some(&(score, member))) => reply::array(vec![
-                        reply::bulk(Bytes::copy_from_slice(member)),
-                        reply::double(score),
-                    ]),
-                    _ => zset_reply(&items[..n], true),
-                };
-                if n > 0 {
-                    let kept = items.split_off(n);
-                    let parts = zset::pack(kept);
-                    self.store_parts(key, &parts, ValueType::SortedSet, now);
-                }
-                Ok(popped)
+                Ok(match (count, items.first()) {
+                    (None, Some((score, member))) => {
+                        reply::array(vec![reply::bulk(member.clone()), reply::double(*score)])
+                    }
+                    _ => {
+                        let items: Vec<(f64, &[u8])> =
+                            items.iter().map(|(s, m)| (*s, m.as_ref())).collect();
+                        zset_reply(&items, true)
+                    }
+                })
             }
             Command::ZRemRange(key, range) => {
+                let doomed = self
+                    .live_typed(key, now, ValueType::SortedSet)?
+                    .and_then(Slot::big)
+                    .and_then(Big::zset)
+                    .and_then(|scores| scores.range(range, false, None));
+                if let Some(doomed) = doomed {
+                    let doomed: Vec<Bytes> = doomed
+                        .into_iter()
+                        .map(|(_, m)| Bytes::copy_from_slice(m))
+                        .collect();
+                    let doomed: Vec<&[u8]> = doomed.iter().map(Bytes::as_ref).collect();
+                    self.zrem_big(key, &doomed, now);
+                    return Ok(reply::integer(doomed.len() as i64));
+                }
                 let items = self.zset_entries(key, now)?;
                 let doomed: BTreeSet<usize> =
                     zset_selected(&items, range, None).into_iter().collect();
@@ -2477,10 +2624,10 @@ impl KvState {
                 whole_scan(members)
             }
             Command::ZScore { key, members, many } => {
-                let items = self.zset_entries(key, now)?;
+                let e = self.live_typed(key, now, ValueType::SortedSet)?;
                 let score = |m: &Bytes| {
-                    let found = items.iter().find(|(_, x)| *x == m.as_ref());
-                    found.map_or_else(reply::null, |(s, _)| reply::double(*s))
+                    let found = e.and_then(|e| Self::zset_score(e, m));
+                    found.map_or_else(reply::null, reply::double)
                 };
                 if *many {
                     reply::array(members.iter().map(score).collect())
@@ -2488,12 +2635,38 @@ impl KvState {
                     score(&members[0])
                 }
             }
-            Command::ZCard(key) => reply::integer(self.zset_entries(key, now)?.len() as i64),
+            Command::ZCard(key) => {
+                reply::integer(match self.live_typed(key, now, ValueType::SortedSet)? {
+                    Some(e) => e
+                        .big()
+                        .map_or_else(|| zset::entries(e.value()).len(), Big::len)
+                        as i64,
+                    None => 0,
+                })
+            }
             Command::ZCount(key, range) => {
+                let counted = self
+                    .live_typed(key, now, ValueType::SortedSet)?
+                    .and_then(Slot::big)
+                    .and_then(Big::zset)
+                    .and_then(|scores| scores.range(range, false, None));
+                if let Some(counted) = counted {
+                    return Ok(reply::integer(counted.len() as i64));
+                }
                 let items = self.zset_entries(key, now)?;
                 reply::integer(zset_selected(&items, range, None).len() as i64)
             }
             Command::ZRank { key, member, rev } => {
+                let scores = self
+                    .live_typed(key, now, ValueType::SortedSet)?
+                    .and_then(Slot::big)
+                    .and_then(Big::zset);
+                if let Some(scores) = scores {
+                    return Ok(match scores.rank(member, *rev) {
+                        Some(rank) => reply::integer(rank as i64),
+                        None => reply::null(),
+                    });
+                }
                 let items = self.zset_entries(key, now)?;
                 let position = items.iter().position(|(_, m)| *m == member.as_ref());
                 match position {
@@ -3013,6 +3186,12 @@ fn value_type_code(value_type: ValueType) -> u64 {
 /// The encoding Redis 7.0 would report for a collection value (OBJECT ENCODING); `None` for a
 /// string, whose encoding depends on its content in other ways.
 fn collection_encoding(e: &Slot) -> Option<&'static str> {
+    if let Some(big) = e.big() {
+        return Some(match big.value_type() {
+            ValueType::SortedSet => "skiplist",
+            _ => "hashtable",
+        });
+    }
     Some(match e.value_type() {
         ValueType::String => return None,
         ValueType::Hash if hash::is_listpack(e.value()) => "listpack",
@@ -3965,6 +4144,197 @@ mod tests {
                 assert_eq!(r.snapshot(), s.snapshot());
                 assert_eq!(read(r, 1000, "smembers s"), read(&s, 1000, "smembers s"));
                 assert_eq!(read(r, 1000, "hgetall h"), read(&s, 1000, "hgetall h"));
+            }
+        }
+    }
+
+    /// Sorted sets grow into the index past 128 members and shrink back out of it (see
+    /// `kv::big`) without a client seeing a difference: a seeded run of ZADD (with its flags),
+    /// ZINCRBY, ZREM, pops and range removals, with reads by member, rank and score, answers
+    /// as a model does, and replicas restored from snapshots stay identical.
+    #[test]
+    fn big_sorted_sets_answer_as_small_ones_and_survive_snapshots() {
+        use std::collections::BTreeMap;
+        /// The model's members in order, as `(score, member)`.
+        fn ordered(z: &BTreeMap<String, i64>) -> Vec<(i64, String)> {
+            let mut v: Vec<(i64, String)> = z.iter().map(|(m, s)| (*s, m.clone())).collect();
+            v.sort();
+            v
+        }
+        fn shown(items: &[(i64, String)], scores: bool) -> String {
+            let parts: Vec<String> = items
+                .iter()
+                .flat_map(|(s, m)| {
+                    let mut p = vec![format!("\"{m}\"")];
+                    if scores {
+                        p.push(format!("\"{s}\""));
+                    }
+                    p
+                })
+                .collect();
+            format!("[{}]", parts.join(" "))
+        }
+        for seed in 0..3u64 {
+            let mut rng = Rng(seed + 100);
+            let mut s = KvState::new();
+            s.apply(&hash_key_batch([seed + 3, 5], 1));
+            let mut replicas: Vec<KvState> = Vec::new();
+            let mut z: BTreeMap<String, i64> = BTreeMap::new();
+            let (mut big, mut small_again) = (0, 0);
+            for step in 0..12_000u64 {
+                let grow = match step / 4000 {
+                    1 => rng.below(10) < 2,
+                    _ => rng.below(10) < 8,
+                };
+                if s.table.get(b"z").and_then(Slot::big).is_some() {
+                    big += 1;
+                } else if big > 0 {
+                    small_again += 1;
+                }
+                let m = format!("m{}", rng.below(260));
+                let score = rng.below(40) as i64 - 10;
+                let (a, b) = (rng.below(300) as i64 - 150, rng.below(300) as i64 - 150);
+                let (lo, hi) = (rng.below(50) as i64 - 15, rng.below(50) as i64 - 15);
+                // Pops and range removals are rarer, or the set would never grow big.
+                let op = match rng.below(13) {
+                    op @ 10..=11 if rng.below(5) > 0 => op - 10,
+                    op => op,
+                };
+                let (cmd, want) = match op {
+                    0..=2 if grow => {
+                        let new = z.insert(m.clone(), score).is_none();
+                        (
+                            format!("zadd z {score} {m}"),
+                            format!(":{}", i64::from(new)),
+                        )
+                    }
+                    0..=2 => {
+                        let gone = z.remove(&m).is_some();
+                        (format!("zrem z {m} {m}"), format!(":{}", i64::from(gone)))
+                    }
+                    3 => {
+                        // GT CH: only raises, and counts the change.
+                        let changed = match z.get(&m) {
+                            Some(&old) if score > old => {
+                                z.insert(m.clone(), score);
+                                1
+                            }
+                            Some(_) => 0,
+                            None => {
+                                z.insert(m.clone(), score);
+                                1
+                            }
+                        };
+                        (format!("zadd z gt ch {score} {m}"), format!(":{changed}"))
+                    }
+                    4 => {
+                        let v = z.entry(m.clone()).or_insert(0);
+                        *v += score;
+                        (format!("zincrby z {score} {m}"), format!("\"{v}\""))
+                    }
+                    5 => match z.get(&m) {
+                        Some(v) => (format!("zscore z {m}"), format!("\"{v}\"")),
+                        None => (format!("zscore z {m}"), "nil".into()),
+                    },
+                    6 => {
+                        let o = ordered(&z);
+                        let rank = o.iter().position(|(_, x)| *x == m);
+                        let rev = rng.below(2) == 1;
+                        let want = match rank {
+                            Some(r) if rev => format!(":{}", o.len() - 1 - r),
+                            Some(r) => format!(":{r}"),
+                            None => "nil".into(),
+                        };
+                        let name = if rev { "zrevrank" } else { "zrank" };
+                        (format!("{name} z {m}"), want)
+                    }
+                    7 => {
+                        let mut o = ordered(&z);
+                        let rev = rng.below(2) == 1;
+                        if rev {
+                            o.reverse();
+                        }
+                        let picked = match list::range(o.len(), a, b) {
+                            Some((f, l)) => o[f..=l].to_vec(),
+                            None => Vec::new(),
+                        };
+                        let name = if rev { "zrevrange" } else { "zrange" };
+                        (format!("{name} z {a} {b} withscores"), shown(&picked, true))
+                    }
+                    8 => {
+                        // By score, the low end exclusive, with LIMIT.
+                        let (off, cnt) = (rng.below(5) as i64, rng.below(40) as i64 - 5);
+                        let mut picked: Vec<(i64, String)> = ordered(&z)
+                            .into_iter()
+                            .filter(|(s, _)| *s > lo && *s <= hi)
+                            .collect();
+                        let rev = rng.below(2) == 1;
+                        if rev {
+                            picked.reverse();
+                        }
+                        let picked: Vec<_> = picked
+                            .into_iter()
+                            .skip(off as usize)
+                            .take(usize::try_from(cnt).unwrap_or(usize::MAX))
+                            .collect();
+                        let cmd = if rev {
+                            format!("zrevrangebyscore z {hi} ({lo} limit {off} {cnt}")
+                        } else {
+                            format!("zrangebyscore z ({lo} {hi} limit {off} {cnt}")
+                        };
+                        (cmd, shown(&picked, false))
+                    }
+                    9 => {
+                        let n = z.values().filter(|s| **s >= lo && **s <= hi).count();
+                        (format!("zcount z {lo} {hi}"), format!(":{n}"))
+                    }
+                    10 => {
+                        let max = rng.below(2) == 1;
+                        let n = rng.below(3) as usize + 1;
+                        let mut o = ordered(&z);
+                        if max {
+                            o.reverse();
+                        }
+                        o.truncate(n);
+                        for (_, m) in &o {
+                            z.remove(m);
+                        }
+                        let name = if max { "zpopmax" } else { "zpopmin" };
+                        (format!("{name} z {n}"), shown(&o, true))
+                    }
+                    11 => {
+                        let doomed: Vec<String> = z
+                            .iter()
+                            .filter(|(_, s)| **s >= lo && **s < lo + 2)
+                            .map(|(m, _)| m.clone())
+                            .collect();
+                        for m in &doomed {
+                            z.remove(m);
+                        }
+                        let cmd = format!("zremrangebyscore z {lo} ({}", lo + 2);
+                        (cmd, format!(":{}", doomed.len()))
+                    }
+                    _ => ("zcard z".into(), format!(":{}", z.len())),
+                };
+                let got = run(&mut s, 1000, &[&cmd]);
+                assert_eq!(got, vec![want], "seed {seed} step {step}: {cmd}");
+                for r in &mut replicas {
+                    assert_eq!(run(r, 1000, &[&cmd]), got, "replica, step {step}: {cmd}");
+                }
+                if step % 1500 == 700 {
+                    let mut r = KvState::new();
+                    r.restore(&s.snapshot()).unwrap();
+                    assert_eq!(r.digest_hex(), s.digest_hex());
+                    replicas.push(r);
+                }
+            }
+            assert!(big > 1000 && small_again > 1000, "{big} {small_again}");
+            for r in &replicas {
+                assert_eq!(r.snapshot(), s.snapshot());
+                assert_eq!(
+                    read(r, 1000, "zrange z 0 -1 withscores"),
+                    read(&s, 1000, "zrange z 0 -1 withscores")
+                );
             }
         }
     }

@@ -236,12 +236,14 @@ impl Frozen {
 }
 
 /// A copy of `slot` off any chain, for [`Frozen::saved`]; with `take`, its data is moved out
-/// rather than copied (the caller is about to replace or drop it).
+/// rather than copied (the caller is about to replace or drop it). A big value is copied as
+/// its packed buffer, which is all the walk needs, and far cheaper to build and to hold than
+/// a copy of its index.
 fn saved_copy(slot: &mut Slot, take: bool) -> Slot {
-    let (data, big) = if take {
-        (std::mem::take(&mut slot.data), slot.big.take())
-    } else {
-        (slot.data.clone(), slot.big.clone())
+    let (data, big) = match &slot.big {
+        _ if take => (std::mem::take(&mut slot.data), slot.big.take()),
+        Some(big) => (concat(slot.key(), &big.encode()), None),
+        None => (slot.data.clone(), None),
     };
     Slot {
         hash: slot.hash,
