@@ -1,4 +1,4 @@
-//! Big collections: sets, hashes and sorted sets past the size where a packed buffer stops
+//! Big collections: sets, hashes, sorted sets and lists past the size where a packed buffer stops
 //! being cheap, kept in an index so that a command touching one member costs O(1) or
 //! O(log size), not O(size).
 //!
@@ -9,7 +9,9 @@
 //! its members, the keyspace's own structure: O(1) lookups, and one deterministic order, the
 //! members' keyed hash order (Redis's order for its hashtable encodings is unspecified too).
 //! Past [`ZSET_MIN`] members a sorted set is held as [`Scores`]: a table from member to score
-//! and a B-tree in `(score, member)` order, the order its packed buffer has too.
+//! and a B-tree in `(score, member)` order, the order its packed buffer has too. Past
+//! [`LIST_MIN`] elements a list is held as [`Chunks`]: packed runs of elements, as Redis's
+//! quicklist holds them, so that pushes and pops at either end copy one run, not the list.
 //!
 //! Whether a value is big is a function of its size alone, checked after every change: a
 //! collection grows into the index at the threshold and shrinks back into a buffer below it.
@@ -21,7 +23,7 @@
 //! as it always did. Snapshots and the digest use [`Big::encode`], which keeps nothing.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, VecDeque};
 use std::sync::OnceLock;
 
 use super::command::ZRange;
@@ -40,6 +42,15 @@ pub(super) const HASH_MIN: usize = super::hash::LISTPACK_MAX_ENTRIES + 1;
 /// A sorted set is big from this many members on: one more than Redis keeps as a listpack.
 pub(super) const ZSET_MIN: usize = zset::LISTPACK_MAX_ENTRIES + 1;
 
+/// A list is big from this many elements on.
+pub(super) const LIST_MIN: usize = 129;
+
+/// The most elements one run of a big list holds ...
+const CHUNK_ELEMENTS: usize = 128;
+
+/// ... and the most bytes, unless it holds a single element.
+const CHUNK_BYTES: usize = 8 * 1024;
+
 /// A big collection, with its packed buffer once something asked for it.
 #[derive(Clone, Debug)]
 pub(super) struct Big {
@@ -56,6 +67,8 @@ enum Kind {
     Hash(Table),
     /// A sorted set.
     ZSet(Scores),
+    /// A list.
+    List(Chunks),
 }
 
 impl Big {
@@ -111,6 +124,16 @@ impl Big {
                 }
                 Kind::ZSet(scores)
             }
+            ValueType::List => {
+                if packed::skip(value, LIST_MIN).0 < LIST_MIN {
+                    return None;
+                }
+                let mut chunks = Chunks::default();
+                for element in packed::strings(value) {
+                    chunks.push(element, false);
+                }
+                Kind::List(chunks)
+            }
             _ => return None,
         };
         Some(Big {
@@ -125,6 +148,7 @@ impl Big {
             Kind::Set(_) => ValueType::Set,
             Kind::Hash(_) => ValueType::Hash,
             Kind::ZSet(_) => ValueType::SortedSet,
+            Kind::List(_) => ValueType::List,
         }
     }
 
@@ -133,6 +157,7 @@ impl Big {
         match &self.kind {
             Kind::Set(t) | Kind::Hash(t) => t.len(),
             Kind::ZSet(z) => z.len(),
+            Kind::List(l) => l.len,
         }
     }
 
@@ -143,6 +168,7 @@ impl Big {
                 Kind::Set(_) => SET_MIN,
                 Kind::Hash(_) => HASH_MIN,
                 Kind::ZSet(_) => ZSET_MIN,
+                Kind::List(_) => LIST_MIN,
             }
     }
 
@@ -197,6 +223,23 @@ impl Big {
         }
     }
 
+    /// The list's elements, if this is a list.
+    pub(super) fn list(&self) -> Option<&Chunks> {
+        match &self.kind {
+            Kind::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The list's elements to change, if this is a list.
+    pub(super) fn list_mut(&mut self) -> Option<&mut Chunks> {
+        self.packed.take();
+        match &mut self.kind {
+            Kind::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
     /// The value's packed buffer (see `kv::set` and `kv::hash`), built on first use and kept
     /// until the next change.
     pub(super) fn packed(&self) -> &[u8] {
@@ -209,7 +252,7 @@ impl Big {
         if let Some(done) = self.packed.get() {
             return done.to_vec();
         }
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.encoded_len());
         match &self.kind {
             Kind::Set(t) => {
                 out.push(set::HASHTABLE);
@@ -221,6 +264,11 @@ impl Big {
                 for e in t.iter() {
                     packed::put(&mut out, e.key());
                     packed::put(&mut out, e.value());
+                }
+            }
+            Kind::List(l) => {
+                for chunk in &l.chunks {
+                    out.extend_from_slice(&chunk.buf);
                 }
             }
             Kind::ZSet(z) => {
@@ -252,6 +300,7 @@ impl Big {
                 .map(|e| put_len(e.key().len()) + put_len(e.value().len()))
                 .sum(),
             Kind::ZSet(z) => 1 + z.iter().map(|(_, m)| 8 + put_len(m.len())).sum::<usize>(),
+            Kind::List(l) => l.bytes(),
         }
     }
 
@@ -275,6 +324,11 @@ impl Big {
                         .map(|r| 2 * std::mem::size_of::<Ranked>() + heap(r.member.len()))
                         .sum::<usize>()
             }
+            Kind::List(l) => l
+                .chunks
+                .iter()
+                .map(|c| std::mem::size_of::<Chunk>() + heap(c.buf.capacity()))
+                .sum(),
         };
         members + self.packed.get().map_or(0, |p| p.len())
     }
@@ -401,6 +455,20 @@ impl Scores {
         Some(score)
     }
 
+    /// One step of a ZSCAN: members and scores from `cursor` on in the members' hash order
+    /// (see [`Table::scan_step`]), and the cursor to go on from.
+    pub(super) fn scan_step(&self, cursor: u64, count: usize) -> (Vec<(f64, &[u8])>, u64) {
+        let (found, next) = self.by_member.scan_step(cursor, count);
+        let scored = found
+            .into_iter()
+            .map(|e| {
+                let bits = e.value().try_into().unwrap_or_default();
+                (f64::from_bits(u64::from_le_bytes(bits)), e.key())
+            })
+            .collect();
+        (scored, next)
+    }
+
     /// The members and scores in order.
     pub(super) fn iter(&self) -> impl DoubleEndedIterator<Item = (f64, &[u8])> {
         self.by_score.iter().map(|r| (r.score, &r.member[..]))
@@ -504,5 +572,147 @@ fn beyond(score: f64, min: zset::ScoreBound, max: zset::ScoreBound, rev: bool) -
         score < min.value
     } else {
         score > max.value
+    }
+}
+
+/// A big list: its elements, head first, in runs packed as a list buffer is (see `kv::list`).
+/// How the elements are split into runs depends on the list's history and may differ from
+/// replica to replica; nothing a client sees does.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Chunks {
+    /// The runs, head first; none is empty.
+    chunks: VecDeque<Chunk>,
+    /// Number of elements.
+    len: usize,
+}
+
+#[derive(Clone, Debug)]
+struct Chunk {
+    /// Packed elements.
+    buf: Vec<u8>,
+    /// How many.
+    count: usize,
+}
+
+impl Chunk {
+    /// Whether `extra` more bytes in one more element would overfill the run.
+    fn is_full(&self, extra: usize) -> bool {
+        self.count >= CHUNK_ELEMENTS || self.buf.len() + extra > CHUNK_BYTES
+    }
+}
+
+impl Chunks {
+    /// Number of elements.
+    pub(super) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Bytes of the packed elements.
+    fn bytes(&self) -> usize {
+        self.chunks.iter().map(|c| c.buf.len()).sum()
+    }
+
+    /// Pushes `element` at the head, or the tail.
+    pub(super) fn push(&mut self, element: &[u8], head: bool) {
+        let mut one = Vec::with_capacity(element.len() + 10);
+        packed::put(&mut one, element);
+        let end = if head {
+            self.chunks.front_mut()
+        } else {
+            self.chunks.back_mut()
+        };
+        match end {
+            Some(chunk) if !chunk.is_full(one.len()) => {
+                if head {
+                    chunk.buf.splice(0..0, one);
+                } else {
+                    chunk.buf.extend_from_slice(&one);
+                }
+                chunk.count += 1;
+            }
+            _ => {
+                let chunk = Chunk { buf: one, count: 1 };
+                if head {
+                    self.chunks.push_front(chunk);
+                } else {
+                    self.chunks.push_back(chunk);
+                }
+            }
+        }
+        self.len += 1;
+    }
+
+    /// Pops the element at the head, or the tail.
+    pub(super) fn pop(&mut self, head: bool) -> Option<Vec<u8>> {
+        let chunk = if head {
+            self.chunks.front_mut()?
+        } else {
+            self.chunks.back_mut()?
+        };
+        let split = packed::skip(&chunk.buf, if head { 1 } else { chunk.count - 1 }).1;
+        let taken: Vec<u8> = if head {
+            chunk.buf.drain(..split).collect()
+        } else {
+            chunk.buf.split_off(split)
+        };
+        chunk.count -= 1;
+        if chunk.count == 0 {
+            if head {
+                self.chunks.pop_front();
+            } else {
+                self.chunks.pop_back();
+            }
+        }
+        self.len -= 1;
+        let (element, _) = packed::take(&taken)?;
+        Some(element.to_vec())
+    }
+
+    /// The run holding element `index` and the element's position in it.
+    fn locate(&self, mut index: usize) -> Option<(usize, usize)> {
+        if index >= self.len {
+            return None;
+        }
+        // Walk from the nearer end.
+        if index < self.len / 2 {
+            for (i, c) in self.chunks.iter().enumerate() {
+                if index < c.count {
+                    return Some((i, index));
+                }
+                index -= c.count;
+            }
+        } else {
+            let mut from_tail = self.len - 1 - index;
+            for (i, c) in self.chunks.iter().enumerate().rev() {
+                if from_tail < c.count {
+                    return Some((i, c.count - 1 - from_tail));
+                }
+                from_tail -= c.count;
+            }
+        }
+        None
+    }
+
+    /// The elements from `index` on, head to tail.
+    pub(super) fn iter_from(&self, index: usize) -> impl Iterator<Item = &[u8]> {
+        let (first, skip) = self.locate(index).unwrap_or((self.chunks.len(), 0));
+        self.chunks
+            .range(first..)
+            .flat_map(|c| packed::strings(&c.buf))
+            .skip(skip)
+    }
+
+    /// Replaces element `index`; false if there is none.
+    pub(super) fn set(&mut self, index: usize, element: &[u8]) -> bool {
+        let Some((i, at)) = self.locate(index) else {
+            return false;
+        };
+        let chunk = &mut self.chunks[i];
+        let start = packed::skip(&chunk.buf, at).1;
+        let end = packed::skip(&chunk.buf[start..], 1).1 + start;
+        let mut one = Vec::with_capacity(element.len() + 10);
+        packed::put(&mut one, element);
+        chunk.buf.splice(start..end, one);
+        true
     }
 }

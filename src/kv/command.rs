@@ -736,6 +736,10 @@ pub enum Command {
     HScan {
         /// The hash.
         key: Bytes,
+        /// Where to go on from (a big hash's scan cursor; see `kv::big`).
+        cursor: u64,
+        /// About how many fields to look at.
+        count: usize,
         /// Fields whose name matches this glob, if given.
         pattern: Option<Bytes>,
         /// What is wrong with the options, if anything: as in Redis, reported only when the
@@ -909,6 +913,10 @@ pub enum Command {
     SScan {
         /// The set.
         key: Bytes,
+        /// Where to go on from (a big set's scan cursor).
+        cursor: u64,
+        /// About how many members to look at.
+        count: usize,
         /// Members that match this glob, if given.
         pattern: Option<Bytes>,
         /// What is wrong with the options, reported only when the key holds a set.
@@ -1028,6 +1036,10 @@ pub enum Command {
     ZScan {
         /// The sorted set.
         key: Bytes,
+        /// Where to go on from (a big sorted set's scan cursor).
+        cursor: u64,
+        /// About how many members to look at.
+        count: usize,
         /// Members that match this glob, if given.
         pattern: Option<Bytes>,
         /// What is wrong with the options, reported only when the key holds a sorted set.
@@ -1419,6 +1431,8 @@ impl Command {
             "zscan" => {
                 let Command::HScan {
                     key,
+                    cursor,
+                    count,
                     pattern,
                     options_error,
                 } = parse_hscan(a)?
@@ -1427,6 +1441,8 @@ impl Command {
                 };
                 Command::ZScan {
                     key,
+                    cursor,
+                    count,
                     pattern,
                     options_error,
                 }
@@ -1463,6 +1479,8 @@ impl Command {
             "sscan" => {
                 let Command::HScan {
                     key,
+                    cursor,
+                    count,
                     pattern,
                     options_error,
                 } = parse_hscan(a)?
@@ -1471,6 +1489,8 @@ impl Command {
                 };
                 Command::SScan {
                     key,
+                    cursor,
+                    count,
                     pattern,
                     options_error,
                 }
@@ -1824,20 +1844,24 @@ pub fn parse_cursor(b: &[u8]) -> Option<u64> {
     Some(if negative { n.wrapping_neg() } else { n })
 }
 
-/// `HSCAN key cursor [MATCH pattern] [COUNT count]`: the cursor and count are checked as
-/// Redis checks them, but a hash is always returned whole (see `kv::hash`).
+/// `HSCAN key cursor [MATCH pattern] [COUNT count]` (and SSCAN's and ZSCAN's): the cursor
+/// and count are checked as Redis checks them. A small value is returned whole whatever they
+/// say (see `kv::hash`), a big one a step at a time (see `kv::big`).
 fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
-    parse_cursor(&a[1]).ok_or(CommandError::InvalidCursor)?;
+    let cursor = parse_cursor(&a[1]).ok_or(CommandError::InvalidCursor)?;
     let mut pattern = None;
-    let options = |pattern: &mut Option<Bytes>| {
+    let mut count = 10;
+    let options = |pattern: &mut Option<Bytes>, count: &mut usize| {
         let mut rest = &a[2..];
         while let [opt, value, tail @ ..] = rest {
             if opt.eq_ignore_ascii_case(b"match") {
                 *pattern = Some(value.clone());
             } else if opt.eq_ignore_ascii_case(b"count") {
-                if parse_i64(value)? < 1 {
+                let n = parse_i64(value)?;
+                if n < 1 {
                     return Err(CommandError::Syntax);
                 }
+                *count = usize::try_from(n).unwrap_or(usize::MAX);
             } else {
                 return Err(CommandError::Syntax);
             }
@@ -1849,9 +1873,11 @@ fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
             Err(CommandError::Syntax)
         }
     };
-    let options_error = options(&mut pattern).err();
+    let options_error = options(&mut pattern, &mut count).err();
     Ok(Command::HScan {
         key: a[0].clone(),
+        cursor,
+        count,
         pattern,
         options_error,
     })

@@ -4,8 +4,9 @@
 //! value`, with LEB128 varints. This is the shape of Redis's listpack encoding of a small hash:
 //! one allocation per hash, fields in the order they were first set (HGETALL's order in Redis
 //! for small hashes), and every change rewriting the buffer, so a write costs time in
-//! proportion to the hash's size. The table stores the buffer like a string's bytes, which keeps
-//! snapshots, copy-on-write and the digest working unchanged.
+//! proportion to the hash's size. That is why a hash past 128 fields is held in an index
+//! instead (see `kv::big`); this buffer remains its form in snapshots, and what commands
+//! without a path of their own for big hashes read.
 //!
 //! A buffer from a snapshot is checked with [`is_valid`] before it is stored; the readers below
 //! stop at the first malformed record instead of panicking on one anyway.

@@ -1,8 +1,10 @@
 //! List values: the elements of one Redis list, head first, packed in one buffer (see
 //! `packed`). Pushes and pops at either end copy the buffer once, with the elements added or
 //! without those taken (`KvState::push_list`, `KvState::pop_list`), never taking it apart;
-//! other writes rebuild it. Either way a write is O(length of the list) in bytes copied; the
-//! functions here decide what a command does to the elements, and `KvState` stores the result.
+//! other writes rebuild it. Either way a write is O(length of the list) in bytes copied, which
+//! is why a list past 128 elements is held in runs instead (see `kv::big`); this buffer
+//! remains its form in snapshots. The functions here decide what a command does to the
+//! elements, and `KvState` stores the result.
 
 use super::packed;
 

@@ -31,7 +31,8 @@
 //! with newer ones: their replicas could decide such an EXEC differently.
 //!
 //! Types: a key holds a string, a hash, a list, a set or a sorted set (see `hash`, `list`,
-//! `set` and `zset`: the parts of each are packed in one buffer); the table tells them apart
+//! `set` and `zset`: the parts of each are packed in one buffer, or past a size held in an
+//! index, see `big`); the table tells them apart
 //! by two bits of the key length (and a set from a sorted set by the buffer's first byte),
 //! snapshots by `KvSnapshotEntry.value_type`, and a command that meets another type fails with
 //! WRONGTYPE before it changes anything.

@@ -5,7 +5,9 @@
 //! [`INTSET_MAX_ENTRIES`] of them), kept in ascending numeric order, so SMEMBERS answers what
 //! Redis answers for such a set; the first other member turns it into a "hashtable" for good,
 //! whose members stay in insertion order (Redis's order is unspecified there). As with hashes
-//! and lists, every write rebuilds the buffer, O(size of the set).
+//! and lists, every write rebuilds the buffer, O(size of the set), which is why a set past 512
+//! members is held in an index instead (see `kv::big`); this buffer remains its form in
+//! snapshots.
 
 use std::collections::BTreeSet;
 

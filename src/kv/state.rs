@@ -786,7 +786,7 @@ impl KvState {
     }
 
     /// Applies `change` to the big value at `key` as one modification: a new version, blocked
-    /// clients told of a stored set, and the key deleted once empty. Returns `None`, changing
+    /// clients told of a stored list, set or sorted set, and the key deleted once empty. Returns `None`, changing
     /// nothing, when `key` holds no big value.
     fn change_big<R>(
         &mut self,
@@ -804,7 +804,7 @@ impl KvState {
             .is_some_and(|b| b.len() == 0)
         {
             self.delete(key, now);
-        } else if self.track_stores && matches!(value_type, ValueType::Set | ValueType::SortedSet) {
+        } else if self.track_stores && value_type != ValueType::Hash {
             self.stored.push(Bytes::copy_from_slice(key));
         }
         Some(result)
@@ -951,15 +951,41 @@ impl KvState {
     }
 
     /// Pushes `new` onto the list at `key` (a live list, or missing), at the head (each in turn,
-    /// as LPUSH does) or the tail; returns the list's new length. Copies the list once, and
-    /// never takes it apart into elements.
+    /// as LPUSH does) or the tail; returns the list's new length. A packed list is copied
+    /// once, never taken apart into elements; a big one copies one run at each end.
     fn push_list(&mut self, key: &[u8], new: &[&[u8]], head: bool, now: i64) -> usize {
+        let pushed = self.change_big(key, now, |big| {
+            let Some(elements) = big.list_mut() else {
+                return 0;
+            };
+            for element in new {
+                elements.push(element, head);
+            }
+            elements.len()
+        });
+        if let Some(len) = pushed {
+            return len;
+        }
         let added = list::packed_push(new, head);
         let Some(e) = self.live(key, now) else {
             self.store_typed(key, &added, ValueType::List, None, now);
             return new.len();
         };
         let len = list::len(e.value()) + new.len();
+        if len >= big::LIST_MIN {
+            // The list grows into runs: store it whole, once.
+            let old = e.value();
+            let mut parts = Vec::with_capacity(old.len() + added.len());
+            let (first, second) = if head {
+                (&added[..], old)
+            } else {
+                (old, &added[..])
+            };
+            parts.extend_from_slice(first);
+            parts.extend_from_slice(second);
+            self.store_parts(key, &parts, ValueType::List, now);
+            return len;
+        }
         let keep = 0..e.value().len();
         let (prefix, suffix): (&[u8], &[u8]) = if head { (&added, &[]) } else { (&[], &added) };
         self.splice_list(key, prefix, keep, suffix, now);
@@ -979,6 +1005,20 @@ impl KvState {
         let Some(e) = self.live_list(key, now)? else {
             return Ok(None);
         };
+        if e.big().is_some() {
+            if n == 0 {
+                return Ok(Some(Vec::new()));
+            }
+            let taken = self.change_big(key, now, |big| {
+                let Some(elements) = big.list_mut() else {
+                    return Vec::new();
+                };
+                std::iter::from_fn(|| elements.pop(head).map(Bytes::from))
+                    .take(n)
+                    .collect()
+            });
+            return Ok(taken);
+        }
         let buf = e.value();
         let (taken, keep) = if head {
             let split = list::offset_after(buf, n);
@@ -1623,6 +1663,14 @@ impl KvState {
                     return Err(CommandError::NoSuchKey);
                 };
                 let index = command::parse_i64(index)?;
+                if let Some(elements) = e.big().and_then(Big::list) {
+                    let at = list::position(elements.len(), index)
+                        .ok_or(CommandError::IndexOutOfRange)?;
+                    self.change_big(key, now, |big| {
+                        big.list_mut().map(|elements| elements.set(at, element))
+                    });
+                    return Ok(reply::ok());
+                }
                 let mut items = list::elements(e.value());
                 let at = list::position(items.len(), index).ok_or(CommandError::IndexOutOfRange)?;
                 items[at] = element;
@@ -1735,6 +1783,15 @@ impl KvState {
                 if from == to {
                     // A rotation: the element goes back onto the same list, which therefore
                     // never empties (and keeps its expiry).
+                    if source.big().is_some() {
+                        let moved = self.change_big(from, now, |big| {
+                            let elements = big.list_mut()?;
+                            let moved = elements.pop(*from_head)?;
+                            elements.push(&moved, *to_head);
+                            Some(moved)
+                        });
+                        return Ok(reply::bulk_or_null(moved.flatten().map(Bytes::from)));
+                    }
                     let buf = source.value();
                     let (element, keep) = if *from_head {
                         let split = list::offset_after(buf, 1);
@@ -2461,14 +2518,26 @@ impl KvState {
             }
             Command::HScan {
                 key,
+                cursor,
+                count,
                 pattern,
                 options_error,
             } => {
                 let Some(e) = self.scanned(key, now, ValueType::Hash, options_error)? else {
                     return Ok(whole_scan(Vec::new()));
                 };
-                let fields = e.value();
                 let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
+                let matches = |b: &[u8]| pattern.as_ref().is_none_or(|p| glob::matches(p, b));
+                if let Some(fields) = e.big().and_then(Big::hash) {
+                    let (found, next) = fields.scan_step(*cursor, *count);
+                    let items = found
+                        .into_iter()
+                        .filter(|f| matches(f.key()))
+                        .flat_map(|f| [copy(f.key()), copy(f.value())])
+                        .collect();
+                    return Ok(scan_reply(next, items));
+                }
+                let fields = e.value();
                 let found = hash::entries(fields)
                     .filter(|(f, _)| pattern.as_ref().is_none_or(|p| glob::matches(p, f)))
                     .flat_map(|(f, v)| [copy(f), copy(v)])
@@ -2610,12 +2679,23 @@ impl KvState {
             }
             Command::SScan {
                 key,
+                cursor,
+                count,
                 pattern,
                 options_error,
             } => {
                 let Some(e) = self.scanned(key, now, ValueType::Set, options_error)? else {
                     return Ok(whole_scan(Vec::new()));
                 };
+                if let Some(members) = e.big().and_then(Big::set) {
+                    let (found, next) = members.scan_step(*cursor, *count);
+                    let items = found
+                        .into_iter()
+                        .filter(|m| pattern.as_ref().is_none_or(|p| glob::matches(p, m.key())))
+                        .map(|m| reply::bulk(Bytes::copy_from_slice(m.key())))
+                        .collect();
+                    return Ok(scan_reply(next, items));
+                }
                 let members = set::members(e.value())
                     .into_iter()
                     .filter(|m| pattern.as_ref().is_none_or(|p| glob::matches(p, m)))
@@ -2708,13 +2788,19 @@ impl KvState {
             }
             Command::ZScan {
                 key,
+                cursor,
+                count,
                 pattern,
                 options_error,
             } => {
                 let Some(e) = self.scanned(key, now, ValueType::SortedSet, options_error)? else {
                     return Ok(whole_scan(Vec::new()));
                 };
-                let matching: Vec<(f64, &[u8])> = zset::entries(e.value())
+                let (scored, next) = match e.big().and_then(Big::zset) {
+                    Some(scores) => scores.scan_step(*cursor, *count),
+                    None => (zset::entries(e.value()), 0),
+                };
+                let matching: Vec<(f64, &[u8])> = scored
                     .into_iter()
                     .filter(|(_, m)| pattern.as_ref().is_none_or(|p| glob::matches(p, m)))
                     .collect();
@@ -2723,13 +2809,28 @@ impl KvState {
                     items.push(reply::bulk(Bytes::copy_from_slice(member)));
                     items.push(reply::bulk(zset::format_score(score).into()));
                 }
-                whole_scan(items)
+                scan_reply(next, items)
             }
-            Command::LLen(key) => {
-                let parts = self.buffer(key, now, ValueType::List)?;
-                reply::integer(list::len(parts) as i64)
-            }
+            Command::LLen(key) => reply::integer(match self.live_list(key, now)? {
+                Some(e) => e.big().map_or_else(|| list::len(e.value()), Big::len) as i64,
+                None => 0,
+            }),
             Command::LRange(key, start, stop) => {
+                let elements = self
+                    .live_list(key, now)?
+                    .and_then(Slot::big)
+                    .and_then(Big::list);
+                if let Some(elements) = elements {
+                    let selected = match list::range(elements.len(), *start, *stop) {
+                        Some((first, last)) => elements
+                            .iter_from(first)
+                            .take(last - first + 1)
+                            .map(|b| reply::bulk(Bytes::copy_from_slice(b)))
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    return Ok(reply::array(selected));
+                }
                 let parts = self.buffer(key, now, ValueType::List)?;
                 let selected = match list::range(list::len(parts), *start, *stop) {
                     Some((first, last)) => {
@@ -2747,6 +2848,11 @@ impl KvState {
                     return Ok(reply::null());
                 };
                 let index = command::parse_i64(index)?;
+                if let Some(elements) = e.big().and_then(Big::list) {
+                    let found = list::position(elements.len(), index)
+                        .and_then(|at| elements.iter_from(at).next());
+                    return Ok(reply::bulk_or_null(found.map(Bytes::copy_from_slice)));
+                }
                 let buf = e.value();
                 reply::bulk_or_null(list::position(list::len(buf), index).and_then(|at| {
                     packed::strings(&buf[list::offset_after(buf, at)..])
@@ -2801,24 +2907,15 @@ impl KvState {
         let type_ok = |e: &Slot| {
             kind.is_none_or(|k| k.eq_ignore_ascii_case(type_name(e.value_type()).as_bytes()))
         };
-        let mut next = 0u64;
-        let mut last_hash = None;
-        let mut keys = Vec::new();
-        for (examined, e) in self.table.iter_from(cursor).enumerate() {
-            // Never stop inside a group of equal hashes: the cursor could not resume there.
-            if examined >= count && last_hash != Some(e.hash()) {
-                next = e.hash();
-                break;
-            }
-            last_hash = Some(e.hash());
-            if type_ok(e) && is_live(e, now) && pattern.is_none_or(|p| glob::matches(p, e.key())) {
-                keys.push(reply::bulk(Bytes::copy_from_slice(e.key())));
-            }
-        }
-        reply::array(vec![
-            reply::bulk(Bytes::from(next.to_string())),
-            reply::array(keys),
-        ])
+        let (found, next) = self.table.scan_step(cursor, count);
+        let keys = found
+            .into_iter()
+            .filter(|e| {
+                type_ok(e) && is_live(e, now) && pattern.is_none_or(|p| glob::matches(p, e.key()))
+            })
+            .map(|e| reply::bulk(Bytes::copy_from_slice(e.key())))
+            .collect();
+        scan_reply(next, keys)
     }
 }
 
@@ -2854,8 +2951,13 @@ fn random_fields(fields: &[u8], seed: u64, count: Option<i64>, with_values: bool
 /// The reply of an HSCAN or SSCAN that returns everything in one call, as Redis does for a
 /// value in a compact encoding: cursor 0 and the items.
 fn whole_scan(items: Vec<pb::Reply>) -> pb::Reply {
+    scan_reply(0, items)
+}
+
+/// The reply of a SCAN-like step: the cursor to go on from (0 when done) and the items.
+fn scan_reply(next: u64, items: Vec<pb::Reply>) -> pb::Reply {
     reply::array(vec![
-        reply::bulk(Bytes::from_static(b"0")),
+        reply::bulk(Bytes::from(next.to_string())),
         reply::array(items),
     ])
 }
@@ -3189,6 +3291,7 @@ fn collection_encoding(e: &Slot) -> Option<&'static str> {
     if let Some(big) = e.big() {
         return Some(match big.value_type() {
             ValueType::SortedSet => "skiplist",
+            ValueType::List => "quicklist",
             _ => "hashtable",
         });
     }
@@ -4337,6 +4440,278 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Lists grow into runs past 128 elements and shrink back into one buffer (see
+    /// `kv::big`) without a client seeing a difference: a seeded run of pushes and pops at
+    /// both ends, moves, LSET, LINSERT, LREM and LTRIM, with reads by index and range, answers
+    /// as a model does, and replicas restored from snapshots stay identical.
+    #[test]
+    fn big_lists_answer_as_small_ones_and_survive_snapshots() {
+        use std::collections::VecDeque;
+        fn shown<'a>(items: impl IntoIterator<Item = &'a String>) -> String {
+            let parts: Vec<String> = items.into_iter().map(|e| format!("\"{e}\"")).collect();
+            format!("[{}]", parts.join(" "))
+        }
+        for seed in 0..3u64 {
+            let mut rng = Rng(seed + 200);
+            let mut s = KvState::new();
+            s.apply(&hash_key_batch([seed + 1, 9], 1));
+            let mut replicas: Vec<KvState> = Vec::new();
+            let mut l: VecDeque<String> = VecDeque::new();
+            let mut other: VecDeque<String> = VecDeque::new();
+            let (mut big, mut small_again) = (0, 0);
+            for step in 0..12_000u64 {
+                let grow = match step / 4000 {
+                    1 => rng.below(10) < 3,
+                    _ => rng.below(10) < 7,
+                };
+                if s.table.get(b"l").and_then(Slot::big).is_some() {
+                    big += 1;
+                } else if big > 0 {
+                    small_again += 1;
+                }
+                let e = format!("e{}", rng.below(50));
+                let len = l.len() as i64;
+                let (a, b) = (
+                    rng.below(2 * len as u64 + 3) as i64 - len - 1,
+                    rng.below(2 * len as u64 + 3) as i64 - len - 1,
+                );
+                let (cmd, want) = match rng.below(12) {
+                    0..=2 if grow => {
+                        let n = rng.below(3) + 1;
+                        let head = rng.below(2) == 0;
+                        let new: Vec<String> = (0..n).map(|i| format!("{e}.{i}")).collect();
+                        for x in &new {
+                            if head {
+                                l.push_front(x.clone());
+                            } else {
+                                l.push_back(x.clone());
+                            }
+                        }
+                        let name = if head { "lpush" } else { "rpush" };
+                        (
+                            format!("{name} l {}", new.join(" ")),
+                            format!(":{}", l.len()),
+                        )
+                    }
+                    0..=2 => {
+                        let n = rng.below(3) as usize + 1;
+                        let head = rng.below(2) == 0;
+                        let taken: Vec<String> = (0..n)
+                            .map_while(|_| if head { l.pop_front() } else { l.pop_back() })
+                            .collect();
+                        let name = if head { "lpop" } else { "rpop" };
+                        let want = if taken.is_empty() {
+                            "nilarray".into()
+                        } else {
+                            shown(&taken)
+                        };
+                        (format!("{name} l {n}"), want)
+                    }
+                    3 => ("llen l".into(), format!(":{}", l.len())),
+                    4 => {
+                        let at = if a < 0 { a + len } else { a };
+                        let want = usize::try_from(at)
+                            .ok()
+                            .and_then(|i| l.get(i))
+                            .map_or("nil".into(), |x| format!("\"{x}\""));
+                        (format!("lindex l {a}"), want)
+                    }
+                    5 => {
+                        let picked: Vec<String> = match list::range(l.len(), a, b) {
+                            Some((f, t)) => l.range(f..=t).cloned().collect(),
+                            None => Vec::new(),
+                        };
+                        (format!("lrange l {a} {b}"), shown(&picked))
+                    }
+                    6 => {
+                        let at = if a < 0 { a + len } else { a };
+                        let want = match usize::try_from(at).ok().filter(|&i| i < l.len()) {
+                            Some(i) => {
+                                l[i] = e.clone();
+                                "OK".into()
+                            }
+                            None if l.is_empty() => "!ERR no such key".into(),
+                            None => "!ERR index out of range".into(),
+                        };
+                        (format!("lset l {a} {e}"), want)
+                    }
+                    7 => {
+                        // A rotation, or a move to another list and back.
+                        let (from_head, to_head) = (rng.below(2) == 0, rng.below(2) == 0);
+                        let to = if rng.below(2) == 0 { "l" } else { "o" };
+                        let end = |h: bool| if h { "left" } else { "right" };
+                        let moved = if from_head {
+                            l.pop_front()
+                        } else {
+                            l.pop_back()
+                        };
+                        let target = if to == "l" { &mut l } else { &mut other };
+                        if let Some(x) = &moved {
+                            if to_head {
+                                target.push_front(x.clone());
+                            } else {
+                                target.push_back(x.clone());
+                            }
+                        }
+                        let want = moved.map_or("nil".into(), |x| format!("\"{x}\""));
+                        (
+                            format!("lmove l {to} {} {}", end(from_head), end(to_head)),
+                            want,
+                        )
+                    }
+                    8 => {
+                        let n = rng.below(3) as i64;
+                        let count = if rng.below(2) == 0 { n } else { -n };
+                        let positions: Vec<usize> = if count >= 0 {
+                            (0..l.len()).filter(|&i| l[i] == e).collect()
+                        } else {
+                            (0..l.len()).rev().filter(|&i| l[i] == e).collect()
+                        };
+                        let take = if n == 0 { positions.len() } else { n as usize };
+                        let mut doomed: Vec<usize> = positions.into_iter().take(take).collect();
+                        doomed.sort_unstable();
+                        for i in doomed.iter().rev() {
+                            l.remove(*i);
+                        }
+                        (format!("lrem l {count} {e}"), format!(":{}", doomed.len()))
+                    }
+                    9 => {
+                        let pivot = l.get(rng.below(len as u64 + 1) as usize).cloned();
+                        let pivot = pivot.unwrap_or_else(|| "none".into());
+                        let want = match l.iter().position(|x| *x == pivot) {
+                            Some(i) => {
+                                l.insert(i + 1, e.clone());
+                                format!(":{}", l.len())
+                            }
+                            None if l.is_empty() => ":0".into(),
+                            None => ":-1".into(),
+                        };
+                        (format!("linsert l after {pivot} {e}"), want)
+                    }
+                    10 if rng.below(8) == 0 => {
+                        // Trim a little off each end.
+                        let (first, last) = (rng.below(3) as i64, -(rng.below(3) as i64) - 1);
+                        let kept: VecDeque<String> = match list::range(l.len(), first, last) {
+                            Some((f, t)) => l.range(f..=t).cloned().collect(),
+                            None => VecDeque::new(),
+                        };
+                        l = kept;
+                        (format!("ltrim l {first} {last}"), "OK".into())
+                    }
+                    _ => {
+                        let moved = other.pop_front();
+                        if let Some(x) = &moved {
+                            l.push_back(x.clone());
+                        }
+                        let want = moved.map_or("nil".into(), |x| format!("\"{x}\""));
+                        ("lmove o l left right".into(), want)
+                    }
+                };
+                let got = run(&mut s, 1000, &[&cmd]);
+                assert_eq!(got, vec![want], "seed {seed} step {step}: {cmd}");
+                for r in &mut replicas {
+                    assert_eq!(run(r, 1000, &[&cmd]), got, "replica, step {step}: {cmd}");
+                }
+                if step % 1500 == 700 {
+                    let mut r = KvState::new();
+                    r.restore(&s.snapshot()).unwrap();
+                    assert_eq!(r.digest_hex(), s.digest_hex());
+                    replicas.push(r);
+                }
+            }
+            assert!(big > 1000 && small_again > 1000, "{big} {small_again}");
+            assert_eq!(read(&s, 1000, "lrange l 0 -1"), shown(&l));
+            for r in &replicas {
+                assert_eq!(r.snapshot(), s.snapshot());
+            }
+        }
+    }
+
+    /// HSCAN, SSCAN and ZSCAN go through a big value a step at a time, as SCAN goes through
+    /// the keyspace: every member present for the whole scan comes back, each step looks at
+    /// about COUNT members, and the cursor ends at 0, while members come and go meanwhile. A
+    /// small value comes back whole, cursor 0.
+    #[test]
+    fn scans_of_big_values_go_step_by_step_and_miss_nothing() {
+        let mut s = KvState::new();
+        s.apply(&hash_key_batch([4, 2], 1));
+        let members =
+            |from: usize, to: usize| -> String { (from..to).map(|i| format!("m{i} ")).collect() };
+        run(
+            &mut s,
+            1,
+            &[
+                &format!("sadd s {}", members(0, 2000)),
+                &format!(
+                    "hset h {}",
+                    (0..600).map(|i| format!("m{i} v{i} ")).collect::<String>()
+                ),
+                &format!(
+                    "zadd z {}",
+                    (0..600).map(|i| format!("{i} m{i} ")).collect::<String>()
+                ),
+                "sadd small a b c",
+            ],
+        );
+        for (key, scan, n, per_item) in [
+            ("s", "sscan", 2000, 1),
+            ("h", "hscan", 600, 2),
+            ("z", "zscan", 600, 2),
+        ] {
+            let mut cursor = "0".to_string();
+            let mut seen = BTreeSet::new();
+            let mut steps = 0;
+            loop {
+                let r = s.read(
+                    &pb::KvCommand {
+                        args: args(&format!("{scan} {key} {cursor} count 7")),
+                    },
+                    1,
+                );
+                let Some(Kind::Array(parts)) = &r.kind else {
+                    panic!("{r:?}");
+                };
+                let [next, items] = &parts.items[..] else {
+                    panic!("{r:?}");
+                };
+                cursor = show(next).trim_matches('"').to_string();
+                let Some(Kind::Array(items)) = &items.kind else {
+                    panic!("{r:?}");
+                };
+                assert!(
+                    items.items.len() <= 8 * per_item,
+                    "a step of {}",
+                    items.items.len()
+                );
+                for item in items.items.iter().step_by(per_item) {
+                    seen.insert(show(item).trim_matches('"').to_string());
+                }
+                steps += 1;
+                // Members come and go meanwhile: m0..m99 stay gone, new ones come.
+                let i = 100 + steps;
+                let churn = match key {
+                    "s" => format!("srem s m{steps}"),
+                    "h" => format!("hset h n{i} x"),
+                    _ => format!("zadd z 5 n{i}"),
+                };
+                run(&mut s, 1, &[&churn]);
+                if cursor == "0" {
+                    break;
+                }
+                assert!(steps < 10_000);
+            }
+            assert!(steps > n / 8 / 2, "{key}: {steps} steps");
+            let missed: Vec<usize> = (steps + 1..n)
+                .filter(|i| !seen.contains(&format!("m{i}")))
+                .collect();
+            assert!(missed.is_empty(), "{key}: missed {missed:?}");
+        }
+        assert_eq!(
+            read(&s, 1, "sscan small 5 count 1"),
+            r#"["0" ["a" "b" "c"]]"#
+        );
     }
 
     #[test]

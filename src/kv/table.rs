@@ -64,7 +64,8 @@ const TYPE_SHIFT: u32 = 30;
 const KEY_LEN_MASK: u32 = (1 << TYPE_SHIFT) - 1;
 
 /// What a stored value is. Hashes, lists and sets keep their parts in one buffer (see
-/// `kv::hash`, `kv::list` and `kv::set`); the table only needs to tell the types apart.
+/// `kv::hash`, `kv::list` and `kv::set`), or past a size in an index (`kv::big`); the table
+/// only needs to tell the types apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueType {
     /// A string (also what the bit commands work on).
@@ -113,6 +114,7 @@ pub(super) struct Slot {
 
 impl Slot {
     /// The key's stable hash.
+    #[cfg(test)]
     pub(super) fn hash(&self) -> u64 {
         self.hash
     }
@@ -623,6 +625,20 @@ impl Table {
             bucket,
             slot,
         }
+    }
+
+    /// One step of a cursor scan: the keys from `cursor` on in `(hash, key)` order, at least
+    /// `count` of them unless the table ends first, and the cursor to go on from (0 at the
+    /// end). A step never ends inside a run of equal hashes, where no cursor could resume.
+    pub(super) fn scan_step(&self, cursor: u64, count: usize) -> (Vec<&Slot>, u64) {
+        let mut found = Vec::new();
+        for e in self.iter_from(cursor) {
+            if found.len() >= count && found.last().is_none_or(|l: &&Slot| l.hash != e.hash) {
+                return (found, e.hash);
+            }
+            found.push(e);
+        }
+        (found, 0)
     }
 
     /// Freezes the table's current content for [`Table::walk_frozen`], which visits it as it

@@ -3,7 +3,8 @@
 //! Layout: the byte [`ZSET_TAG`], then per member its score (the f64's bits, little-endian)
 //! and the member as a packed string (see `packed`). The tag tells a sorted set from a set,
 //! which shares the table's type bits (see `table::ValueType`). As with the other collections,
-//! every write rebuilds the buffer, O(size).
+//! every write rebuilds the buffer, O(size), which is why a sorted set past 128 members is
+//! held in an index instead (see `kv::big`); this buffer remains its form in snapshots.
 //!
 //! Also here: scores and ranges as Redis reads and prints them.
 
