@@ -179,79 +179,229 @@ const TIMEOUT_HISTORY: &[(&str, &str)] = &[(
 
 const O1: &str = "O(1)";
 
-/// What a write to a hash costs: raft-kv keeps each hash in one compact buffer, in insertion
-/// order like Redis's listpack encoding, and a write rebuilds it.
-const HASH_WRITE: &str =
-    "O(N) where N is the size of the hash, which raft-kv keeps in one buffer that a write rebuilds";
-
-/// What reading a hash costs: a field is found by walking the buffer.
-const HASH_SIZE: &str = "O(N) where N is the size of the hash";
-
-/// What a write to a list costs: raft-kv keeps each list in one buffer, its elements one after
-/// another, and a write rebuilds it, even one that only adds or removes at an end.
-const LIST_WRITE: &str = "O(N) where N is the length of the list, which raft-kv keeps in one \
+/// What a write to a hash costs: raft-kv keeps a hash of up to 128 fields in one compact
+/// buffer, in insertion order like Redis's listpack encoding, which a write rebuilds, and a
+/// bigger one in a hash table (the keyspace's own), where each field is set or removed in place.
+const HASH_WRITE: &str = "O(1) for each field given, on a hash of more than 128 fields, which \
+     raft-kv keeps in a hash table; O(N) where N is the size of a smaller one, kept in one \
      buffer that a write rebuilds";
 
-/// What reading a list costs: an index or a match is found by walking the buffer.
+/// What reading fields of a hash costs: each is looked up in a big hash's table, or found by
+/// walking a small hash's buffer.
+const HASH_FIELD_READ: &str = "O(1) for each field given, on a hash of more than 128 fields, \
+     which raft-kv keeps in a hash table; O(N) for each on a smaller one, kept in one buffer, \
+     where N is the size of the hash";
+
+/// What HLEN costs: a big hash's table knows its size; a small hash's buffer is counted.
+const HASH_LEN: &str = "O(1) on a hash of more than 128 fields, which raft-kv keeps in a hash \
+     table; O(N) where N is the size of a smaller one, kept in one buffer whose fields are \
+     counted";
+
+/// What reading a whole hash costs: every field is read (a big hash's are packed into one
+/// buffer on first use, which is kept until the next write).
+const HASH_SIZE: &str = "O(N) where N is the size of the hash";
+
+/// What HSCAN costs: a big hash's table is walked a step at a time in hash order, from the
+/// cursor on; a small hash comes back whole in one call.
+const HASH_SCAN: &str = "O(1) for every call and O(N) for a whole iteration on a hash of more \
+     than 128 fields, which raft-kv keeps in a hash table and scans a step at a time; O(N) on a \
+     smaller one, which one call returns whole, where N is the size of the hash";
+
+/// What pushing or popping at an end of a list costs: raft-kv keeps a list of up to 128
+/// elements in one buffer, which a write copies, and a longer one in runs of up to 128
+/// elements (8 KiB), like Redis's quicklist, of which a push or pop copies only the end one.
+const LIST_PUSH_POP: &str = "O(1) for each element pushed or popped, on a list of more than 128 \
+     elements, which raft-kv keeps in runs of up to 128; O(N) where N is the length of a \
+     shorter one, kept in one buffer that a write copies";
+
+/// What LLEN costs: a list in runs knows its length; a list in one buffer is counted.
+const LIST_LEN: &str = "O(1) on a list of more than 128 elements, which raft-kv keeps in runs \
+     of up to 128; O(N) where N is the length of a shorter one, kept in one buffer whose \
+     elements are counted";
+
+/// What LINDEX and LSET cost: a list in runs is walked a run at a time from the nearer end to
+/// the one holding the index, which alone is read or copied; a list in one buffer is walked
+/// (and, by LSET, rebuilt).
+const LIST_INDEX: &str = "O(N) where N is the distance from the index to the nearer end, on a \
+     list of more than 128 elements, which raft-kv keeps in runs of up to 128 and walks a run \
+     at a time; O(N) where N is the length of a shorter one, kept in one buffer";
+
+/// What LRANGE costs: the list is walked to the start of the range, then read as far as it
+/// goes.
+const LIST_RANGE: &str =
+    "O(S+N) where S is the start offset and N the number of elements returned";
+
+/// What LINSERT, LREM and LTRIM cost: the list is read whole and rebuilt.
+const LIST_WRITE: &str = "O(N) where N is the length of the list, which the command rebuilds";
+
+/// What LPOS costs: the list is walked to the matches.
 const LIST_SIZE: &str = "O(N) where N is the length of the list";
 
-/// What LMOVE and RPOPLPUSH cost: both lists are rebuilt.
-const LIST_MOVE: &str = "O(N+M) where N and M are the lengths of the source and destination \
-     lists, which raft-kv keeps in buffers that a write rebuilds";
+/// What LMOVE and RPOPLPUSH cost: a pop from the source and a push onto the destination, each
+/// O(1) on a list in runs and a copy of a list in one buffer.
+const LIST_MOVE: &str = "O(1) for each of the source and destination lists that has more than \
+     128 elements, which raft-kv keeps in runs of up to 128; O(N) for each shorter one, where N \
+     is its length, kept in one buffer that a write copies";
 
 /// What LMPOP, BLMPOP, BLPOP and BRPOP cost: the keys are tried in order and the list popped
-/// from is copied once without what was taken.
-const LIST_MULTI_POP: &str = "O(K+N) where K is the number of keys given and N the length of \
-     the list popped from, which raft-kv keeps in one buffer that a write copies";
+/// from gives up its elements from one end, O(1) each from runs, or is copied once without
+/// them when it is one buffer.
+const LIST_MULTI_POP: &str = "O(K+C) where K is the number of keys given and C the number of \
+     elements popped, plus O(N) where N is the length of the list popped from when it has 128 \
+     elements or fewer, as raft-kv then keeps it in one buffer that a write copies";
 
-/// What SADD and SREM cost: raft-kv keeps each set in one buffer, an all-integer set in
-/// ascending order (like Redis's intset) and any other in insertion order, and a write rebuilds
-/// it, sorting an all-integer set again.
-const SET_ADD_REMOVE: &str = "O((N+M) log(N+M)) where N is the size of the set and M the number \
-     of members given, as raft-kv keeps each set in one buffer that a write rebuilds";
+/// What SADD and SREM cost: raft-kv keeps a set of up to 512 members in one buffer, an
+/// all-integer one in ascending order (like Redis's intset) and any other in insertion order,
+/// which a write rebuilds, sorting an all-integer set again; a bigger one in a hash table.
+const SET_ADD_REMOVE: &str = "O(M) where M is the number of members given, on a set of more \
+     than 512 members, which raft-kv keeps in a hash table; O((N+M) log(N+M)) where N is the \
+     size of a smaller one, kept in one buffer that a write rebuilds";
 
-/// What SPOP costs: the set is rebuilt without the members taken.
-const SET_WRITE: &str = "O(N log N) where N is the size of the set, which raft-kv keeps in \
-     one buffer that a write rebuilds";
+/// What SPOP costs: without a count, a big set gives up one member picked in its table; with
+/// one, or from a small set, the set is rebuilt without the members taken.
+const SET_POP: &str = "O(1) without a count on a set of more than 512 members, which raft-kv \
+     keeps in a hash table, and O(N) with one, where N is the size of the set, which the \
+     command then rebuilds; O(N log N) on a smaller one, kept in one buffer that a write \
+     rebuilds";
 
-/// What reading a set costs: a member is found by walking the buffer.
+/// What SRANDMEMBER costs: without a count, a big set's member is picked in its table; with
+/// one, or from a small set, the members are read whole.
+const SET_RANDOM: &str = "O(1) without a count on a set of more than 512 members, which \
+     raft-kv keeps in a hash table; otherwise O(N+M) where N is the size of the set and M the \
+     number of members returned";
+
+/// What SMOVE costs: the member is removed from one set and added to the other, each O(1) in
+/// a big set's table and a rebuild of a small set's buffer.
+const SET_MOVE: &str = "O(1) for each of the source and destination sets that has more than \
+     512 members, which raft-kv keeps in a hash table; O(N log N) for each smaller one, where N \
+     is its size, kept in one buffer that a write rebuilds";
+
+/// What SISMEMBER and SMISMEMBER cost: each member is looked up in a big set's table, or found
+/// by walking a small set's buffer.
+const SET_MEMBER_READ: &str = "O(1) for each member given, on a set of more than 512 members, \
+     which raft-kv keeps in a hash table; O(N) for each on a smaller one, kept in one buffer, \
+     where N is the size of the set";
+
+/// What SCARD costs: a big set's table knows its size; a small set's buffer is counted.
+const SET_CARD: &str = "O(1) on a set of more than 512 members, which raft-kv keeps in a hash \
+     table; O(N) where N is the size of a smaller one, kept in one buffer whose members are \
+     counted";
+
+/// What reading a whole set costs: every member is read (a big set's are packed into one
+/// buffer on first use, which is kept until the next write).
 const SET_SIZE: &str = "O(N) where N is the size of the set";
+
+/// What SSCAN costs: a big set's table is walked a step at a time in hash order, from the
+/// cursor on; a small set comes back whole in one call.
+const SET_SCAN: &str = "O(1) for every call and O(N) for a whole iteration on a set of more \
+     than 512 members, which raft-kv keeps in a hash table and scans a step at a time; O(N) on \
+     a smaller one, which one call returns whole, where N is the size of the set";
 
 /// What SINTER, SUNION, SDIFF, SINTERCARD and the *STORE forms cost: every given set is read
 /// whole and the result is built with an ordered index.
 const SET_COMBINE: &str = "O(N log N) where N is the total size of the given sets";
 
-/// What ZADD and ZREM cost: raft-kv keeps each sorted set in one buffer ordered by score and
-/// then member, and a write rebuilds it, sorting the members it adds.
-const ZSET_ADD_REMOVE: &str = "O((N+M) log(N+M)) where N is the size of the sorted set and M \
-     the number of members given, as raft-kv keeps each sorted set in one buffer that a write \
-     rebuilds";
+/// What ZADD, ZINCRBY and ZREM cost: raft-kv keeps a sorted set of up to 128 members in one
+/// buffer ordered by score and then member, which a write rebuilds, sorting the members it
+/// adds; a bigger one as a table from member to score and a B-tree in (score, member) order,
+/// where each member given costs a lookup and a B-tree change.
+const ZSET_ADD_REMOVE: &str = "O(M log N) where M is the number of members given and N the size \
+     of the sorted set, on one of more than 128 members, which raft-kv keeps in a hash table and \
+     a B-tree; O((N+M) log(N+M)) on a smaller one, kept in one buffer that a write rebuilds";
 
-/// What the other writes cost (ZINCRBY, the pops, the removals by range): the buffer is
-/// rebuilt, still in order.
-const ZSET_WRITE: &str = "O(N) where N is the size of the sorted set, which raft-kv keeps in \
-     one buffer ordered by score and member that a write rebuilds";
+/// What ZPOPMIN and ZPOPMAX cost: a big sorted set gives up members from an end of its B-tree
+/// and its table; a small one's buffer is rebuilt without them.
+const ZSET_POP: &str = "O(M log N) where M is the number of members popped and N the size of \
+     the sorted set, on one of more than 128 members, which raft-kv keeps in a hash table and a \
+     B-tree; O(N) on a smaller one, kept in one buffer that a write rebuilds";
 
 /// What ZMPOP, BZMPOP, BZPOPMIN and BZPOPMAX cost: the keys are tried in order and the sorted
-/// set popped from is rebuilt.
-const ZSET_MULTI_POP: &str = "O(K+N) where K is the number of keys given and N the size of the \
-     sorted set popped from, which raft-kv keeps in one buffer ordered by score and member that \
-     a write rebuilds";
+/// set popped from gives up its members as ZPOPMIN's do.
+const ZSET_MULTI_POP: &str = "O(K + M log N) where K is the number of keys given, M the number \
+     of members popped and N the size of the sorted set popped from, when it has more than 128 \
+     members, which raft-kv keeps in a hash table and a B-tree; O(K+N) when it has 128 or \
+     fewer, kept in one buffer that a write rebuilds";
 
-/// What reading a sorted set costs: a member, a rank or a bound is found by walking the buffer.
+/// What ZREMRANGEBYRANK costs: a big sorted set's B-tree is walked to the range, and each
+/// member in it removed from the B-tree and the table; a small one's buffer is rebuilt.
+const ZSET_REMOVE_RANK: &str = "O(S + M log N) where S is the rank the range starts at, M the \
+     number of members removed and N the size of the sorted set, on one of more than 128 \
+     members, which raft-kv keeps in a hash table and a B-tree; O(N) on a smaller one, kept in \
+     one buffer that a write rebuilds";
+
+/// What ZREMRANGEBYSCORE costs: a big sorted set's B-tree is searched for the range, and each
+/// member in it removed from the B-tree and the table; a small one's buffer is rebuilt.
+const ZSET_REMOVE_SCORE: &str = "O(log N + M log N) where N is the size of the sorted set and M \
+     the number of members removed, on one of more than 128 members, which raft-kv keeps in a \
+     hash table and a B-tree; O(N) on a smaller one, kept in one buffer that a write rebuilds";
+
+/// What ZREMRANGEBYLEX costs: the index cannot seek a member bound, so the sorted set is read
+/// whole and rebuilt without the members removed.
+const ZSET_REMOVE_LEX: &str =
+    "O(N) where N is the size of the sorted set, which the command rebuilds";
+
+/// What ZSCORE and ZMSCORE cost: each member is looked up in a big sorted set's table, or
+/// found by walking a small one's buffer.
+const ZSET_SCORE: &str = "O(1) for each member given, on a sorted set of more than 128 members, \
+     which raft-kv keeps in a hash table and a B-tree; O(N) for each on a smaller one, kept in \
+     one buffer, where N is the size of the sorted set";
+
+/// What ZCARD costs: a big sorted set's table knows its size; a small one's buffer is counted.
+const ZSET_CARD: &str = "O(1) on a sorted set of more than 128 members, which raft-kv keeps in \
+     a hash table and a B-tree; O(N) where N is the size of a smaller one, kept in one buffer \
+     whose members are counted";
+
+/// What ZRANK and ZREVRANK cost: a big sorted set's member is looked up in its table for its
+/// score, then the B-tree is searched for it and walked from the end ranks count from.
+const ZSET_RANK: &str = "O(log N + R) where N is the size of the sorted set and R the rank \
+     answered, on one of more than 128 members, which raft-kv keeps in a hash table and a \
+     B-tree; O(N) on a smaller one, kept in one buffer";
+
+/// What ZRANGE costs: by rank a big sorted set's B-tree is walked from the end the range
+/// counts from, by score it is searched for the first bound; a range by member bounds (which
+/// the B-tree cannot seek) and any range of a small sorted set read it whole.
+const ZSET_RANGE: &str = "O(S+M) by rank, where S is the start offset and M the number of \
+     members returned; O(log N + O + M) with BYSCORE, where N is the size of the sorted set and \
+     O the LIMIT offset; O(N) with BYLEX, and with any range on a sorted set of 128 members \
+     or fewer, which raft-kv keeps in one buffer rather than a B-tree";
+
+/// What ZREVRANGE costs: a big sorted set's B-tree is walked from the highest score.
+const ZSET_RANK_RANGE: &str = "O(S+M) where S is the start offset and M the number of members \
+     returned, on a sorted set of more than 128 members, which raft-kv keeps in a hash table \
+     and a B-tree; O(N) where N is the size of a smaller one, kept in one buffer";
+
+/// What ZRANGEBYSCORE and ZREVRANGEBYSCORE cost: a big sorted set's B-tree is searched for the
+/// first bound, then walked past LIMIT's offset and through the members returned.
+const ZSET_SCORE_RANGE: &str = "O(log N + O + M) where N is the size of the sorted set, O the \
+     LIMIT offset and M the number of members returned, on one of more than 128 members, which \
+     raft-kv keeps in a hash table and a B-tree; O(N) on a smaller one, kept in one buffer";
+
+/// What ZCOUNT costs: a big sorted set's B-tree is searched for the lower bound and walked
+/// through the members counted.
+const ZSET_COUNT: &str = "O(log N + M) where N is the size of the sorted set and M the number \
+     of members counted, on one of more than 128 members, which raft-kv keeps in a hash table \
+     and a B-tree; O(N) on a smaller one, kept in one buffer";
+
+/// What the ranges by member bound and ZLEXCOUNT cost: the sorted set is read whole (a big
+/// one's members are packed into one buffer on first use, which is kept until the next write).
 const ZSET_SIZE: &str = "O(N) where N is the size of the sorted set";
 
+/// What ZSCAN costs: a big sorted set's member table is walked a step at a time in hash order,
+/// from the cursor on; a small sorted set comes back whole in one call.
+const ZSET_SCAN: &str = "O(1) for every call and O(N) for a whole iteration on a sorted set of \
+     more than 128 members, which raft-kv keeps in a hash table and a B-tree and scans a step \
+     at a time; O(N) on a smaller one, which one call returns whole, where N is the size of the \
+     sorted set";
+
 /// What ZUNION, ZINTER, ZDIFF, ZINTERCARD and the *STORE forms cost: every given sorted set
-/// (or set) is read whole from its buffer, and a result is sorted by score and member, which is
-/// also the order of the destination's new buffer.
+/// (or set) is read whole, and a result is sorted by score and member.
 const ZSET_COMBINE: &str = "O(N log N) where N is the total size of the given sorted sets, \
-     which raft-kv reads whole from their buffers before ordering the result by score and \
-     member";
+     which raft-kv reads whole before ordering the result by score and member";
 
 /// What ZRANGESTORE costs: the source is walked as ZRANGE walks it and the members in range
-/// are copied into a new buffer for the destination.
+/// are stored at the destination.
 const ZSET_RANGE_STORE: &str = "O(N) where N is the size of the source sorted set, which \
-     raft-kv walks to find the range before copying it into a new buffer for the destination";
+     raft-kv walks to find the range before storing it at the destination";
 
 /// What PFADD costs: each element hashes to one register, and raft-kv keeps every HyperLogLog
 /// in Redis's dense encoding (16384 six-bit registers, 12 KiB, in one string value, however few
@@ -484,24 +634,23 @@ pub const DOCS: &[Doc] = &[
         "Chooses RESP2 or RESP3, can authenticate and name the connection, and describes \
          the server.")
         .history(&[("6.2.0", "The protocol version became optional.")]),
-    doc("hexists", Hash, "2.0.0", HASH_SIZE, "key:key field",
+    doc("hexists", Hash, "2.0.0", HASH_FIELD_READ, "key:key field",
         "Tells whether a hash has a field: 1 when it does, 0 when it or the key is missing."),
-    doc("hget", Hash, "2.0.0", HASH_SIZE, "key:key field",
+    doc("hget", Hash, "2.0.0", HASH_FIELD_READ, "key:key field",
         "Returns the value of one field of a hash, or nil when the field or the key is missing."),
     doc("hgetall", Hash, "2.0.0", HASH_SIZE, "key:key",
         "Returns every field of a hash followed by its value, in the order the fields were \
-         first added."),
+         first added, or past 128 fields in raft-kv's hash order."),
     doc("hincrby", Hash, "2.0.0", HASH_WRITE, "key:key field increment:integer",
         "Adds an amount to the integer stored in a field of a hash, starting from zero."),
     doc("hincrbyfloat", Hash, "2.6.0", HASH_WRITE, "key:key field increment:double",
         "Adds a decimal amount to the number stored in a field of a hash, starting from zero."),
     doc("hkeys", Hash, "2.0.0", HASH_SIZE, "key:key",
-        "Returns the names of every field of a hash, in the order they were first added."),
-    doc("hlen", Hash, "2.0.0", HASH_SIZE, "key:key",
+        "Returns the names of every field of a hash, in the order they were first added, or \
+         past 128 fields in raft-kv's hash order."),
+    doc("hlen", Hash, "2.0.0", HASH_LEN, "key:key",
         "Returns how many fields a hash has, 0 when the key is missing."),
-    doc("hmget", Hash, "2.0.0",
-        "O(N*M) where N is the size of the hash and M the number of fields requested",
-        "key:key field...",
+    doc("hmget", Hash, "2.0.0", HASH_FIELD_READ, "key:key field...",
         "Returns the values of several fields of a hash, nil for each one that is missing."),
     doc("hmset", Hash, "2.0.0", HASH_WRITE, "key:key (field value)...",
         "Sets fields of a hash to values and answers OK, where HSET would count the new fields.")
@@ -510,21 +659,22 @@ pub const DOCS: &[Doc] = &[
         "key:key options=[count:integer [WITHVALUES]]",
         "Returns a field of a hash picked at random, or a count of them (distinct when the \
          count is positive, possibly repeated when negative), optionally with their values."),
-    doc("hscan", Hash, "2.8.0", HASH_SIZE,
+    doc("hscan", Hash, "2.8.0", HASH_SCAN,
         "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
-        "Returns the fields of a hash, optionally those matching a pattern, with their values; \
-         raft-kv keeps each hash in one compact buffer, so, as Redis does for small hashes, one \
-         call returns the whole hash and cursor 0."),
+        "Returns the fields of a hash, optionally those matching a pattern, with their values, \
+         a few at a time from the cursor of the last call; as Redis does for a small hash, \
+         raft-kv returns one of up to 128 fields whole in one call, with cursor 0."),
     doc("hset", Hash, "2.0.0", HASH_WRITE, "key:key (field value)...",
         "Sets fields of a hash to values, creating the key when it is missing, and answers how \
          many of the fields were new.")
         .history(&[("4.0.0", "Takes several field-value pairs.")]),
     doc("hsetnx", Hash, "2.0.0", HASH_WRITE, "key:key field value",
         "Sets a field of a hash only when the field does not exist yet."),
-    doc("hstrlen", Hash, "3.2.0", HASH_SIZE, "key:key field",
+    doc("hstrlen", Hash, "3.2.0", HASH_FIELD_READ, "key:key field",
         "Returns the length in bytes of a field's value, 0 when the field or the key is missing."),
     doc("hvals", Hash, "2.0.0", HASH_SIZE, "key:key",
-        "Returns the value of every field of a hash, in the order the fields were first added."),
+        "Returns the value of every field of a hash, in the order the fields were first \
+         added, or past 128 fields in raft-kv's hash order."),
     doc("incr", Str, "1.0.0", O1, "key:key",
         "Adds one to the integer stored at a key, starting from zero."),
     doc("incrby", Str, "1.0.0", O1, "key:key increment:integer",
@@ -539,13 +689,13 @@ pub const DOCS: &[Doc] = &[
         "Lists every key whose name matches a glob pattern; prefer SCAN on large databases."),
     doc("lastsave", Server, "1.0.0", O1, "",
         "Returns a Unix time in seconds; raft-kv syncs its log on every write, so it is now."),
-    doc("lindex", List, "1.0.0", LIST_SIZE, "key:key index:integer",
+    doc("lindex", List, "1.0.0", LIST_INDEX, "key:key index:integer",
         "Returns the element at an index of a list, counting from 0 at the head or from -1 at \
          the tail; nil when the index or the key is missing."),
     doc("linsert", List, "2.2.0", LIST_WRITE, "key:key where=(BEFORE|AFTER) pivot element",
         "Inserts an element just before or after the first occurrence of a pivot in a list and \
          answers the new length, -1 when the pivot is missing and 0 when the key is."),
-    doc("llen", List, "1.0.0", LIST_SIZE, "key:key",
+    doc("llen", List, "1.0.0", LIST_LEN, "key:key",
         "Returns how many elements a list has, 0 when the key is missing."),
     doc("lmove", List, "6.2.0", LIST_MOVE,
         "source:key destination:key wherefrom=(LEFT|RIGHT) whereto=(LEFT|RIGHT)",
@@ -556,7 +706,7 @@ pub const DOCS: &[Doc] = &[
         "Takes up to COUNT elements (1 by default) from the head or tail of the first \
          non-empty list among the numkeys keys and answers the key with an array of them; \
          nil when every list is empty, and a list that gives up its last element is removed."),
-    doc("lpop", List, "1.0.0", LIST_WRITE, "key:key [count:integer]",
+    doc("lpop", List, "1.0.0", LIST_PUSH_POP, "key:key [count:integer]",
         "Removes and returns the first element of a list, or an array of up to a count of \
          them; taking the last element removes the key.")
         .history(&[("6.2.0", "Gained the count argument.")]),
@@ -565,21 +715,21 @@ pub const DOCS: &[Doc] = &[
         "Answers where an element occurs in a list: the index of its first match, or of the \
          match RANK picks (negative ranks count from the tail), or COUNT matches as an array \
          (0 for all), looking at no more than MAXLEN elements."),
-    doc("lpush", List, "1.0.0", LIST_WRITE, "key:key element...",
+    doc("lpush", List, "1.0.0", LIST_PUSH_POP, "key:key element...",
         "Adds elements to the head of a list one at a time, so that they end up in reverse \
          order, creating the key when it is missing, and answers the new length.")
         .history(&[("2.4.0", "Takes several elements.")]),
-    doc("lpushx", List, "2.2.0", LIST_WRITE, "key:key element...",
+    doc("lpushx", List, "2.2.0", LIST_PUSH_POP, "key:key element...",
         "Adds elements to the head of a list only when the list exists, answering the new \
          length, or 0 when the key is missing.")
         .history(&[("4.0.0", "Takes several elements.")]),
-    doc("lrange", List, "1.0.0", LIST_SIZE, "key:key start:integer stop:integer",
+    doc("lrange", List, "1.0.0", LIST_RANGE, "key:key start:integer stop:integer",
         "Returns the elements of a list between two inclusive indexes; negative ones count from \
          the tail, and a range past either end is cut to the list."),
     doc("lrem", List, "1.0.0", LIST_WRITE, "key:key count:integer element",
         "Removes elements equal to a value from a list, the first count of them (the last ones \
          for a negative count, every one for 0), and answers how many it removed."),
-    doc("lset", List, "1.0.0", LIST_WRITE, "key:key index:integer element",
+    doc("lset", List, "1.0.0", LIST_INDEX, "key:key index:integer element",
         "Replaces the element at an index of a list; a missing key or an index past either end \
          is an error."),
     doc("ltrim", List, "1.0.0", LIST_WRITE, "key:key start:integer stop:integer",
@@ -680,7 +830,7 @@ pub const DOCS: &[Doc] = &[
         .history(&[("3.2.0", "Renaming a key to itself answers 0 instead of an error.")]),
     doc("reset", Connection, "6.2.0", O1, "",
         "Returns the connection to its first state: no transaction, no name, RESP2."),
-    doc("rpop", List, "1.0.0", LIST_WRITE, "key:key [count:integer]",
+    doc("rpop", List, "1.0.0", LIST_PUSH_POP, "key:key [count:integer]",
         "Removes and returns the last element of a list, or an array of up to a count of them \
          from the tail; taking the last element removes the key.")
         .history(&[("6.2.0", "Gained the count argument.")]),
@@ -688,11 +838,11 @@ pub const DOCS: &[Doc] = &[
         "Takes the last element of a list, pushes it onto the head of another (or of the same \
          one, rotating it) and answers it; nil when the source is missing.")
         .deprecated("6.2.0", "`LMOVE` with the `RIGHT` and `LEFT` arguments"),
-    doc("rpush", List, "1.0.0", LIST_WRITE, "key:key element...",
+    doc("rpush", List, "1.0.0", LIST_PUSH_POP, "key:key element...",
         "Adds elements to the tail of a list in the order given, creating the key when it is \
          missing, and answers the new length.")
         .history(&[("2.4.0", "Takes several elements.")]),
-    doc("rpushx", List, "2.2.0", LIST_WRITE, "key:key element...",
+    doc("rpushx", List, "2.2.0", LIST_PUSH_POP, "key:key element...",
         "Adds elements to the tail of a list only when the list exists, answering the new \
          length, or 0 when the key is missing.")
         .history(&[("4.0.0", "Takes several elements.")]),
@@ -705,7 +855,7 @@ pub const DOCS: &[Doc] = &[
         "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",
         "Walks the keyspace a few keys at a time, resuming from the cursor of the last call.")
         .history(&[("6.0.0", "Gained the TYPE filter.")]),
-    doc("scard", Set, "1.0.0", SET_SIZE, "key:key",
+    doc("scard", Set, "1.0.0", SET_CARD, "key:key",
         "Returns how many members a set has, 0 when the key is missing."),
     doc("sdiff", Set, "1.0.0", SET_COMBINE, "key:key...",
         "Returns the members of the first set that are in none of the others; a missing key \
@@ -752,21 +902,17 @@ pub const DOCS: &[Doc] = &[
     doc("sinterstore", Set, "1.0.0", SET_COMBINE, "destination:key key:key...",
         "Stores at the destination the members that all the given sets share, replacing \
          whatever it held (deleting it for an empty result), and answers how many there are."),
-    doc("sismember", Set, "1.0.0", SET_SIZE, "key:key member",
+    doc("sismember", Set, "1.0.0", SET_MEMBER_READ, "key:key member",
         "Tells whether a value belongs to a set: 1 when it does, 0 when it or the key is \
          missing."),
     doc("smembers", Set, "1.0.0", SET_SIZE, "key:key",
-        "Returns every member of a set, in ascending order when all are integers, otherwise in \
-         the order raft-kv added them, where Redis promises no order."),
-    doc("smismember", Set, "6.2.0",
-        "O(N*M) where N is the size of the set and M the number of members checked",
-        "key:key member...",
+        "Returns every member of a set, in ascending order when all are integers, otherwise, \
+         where Redis promises no order, in the order raft-kv added them, or past 512 members \
+         in its hash order."),
+    doc("smismember", Set, "6.2.0", SET_MEMBER_READ, "key:key member...",
         "Tells for each of several values whether it belongs to a set, answering 1 or 0 for \
          each in the order asked."),
-    doc("smove", Set, "1.0.0",
-        "O((N+M) log(N+M)) where N and M are the sizes of the source and destination sets, \
-         which raft-kv keeps in buffers that a write rebuilds",
-        "source:key destination:key member",
+    doc("smove", Set, "1.0.0", SET_MOVE, "source:key destination:key member",
         "Moves a member from one set to another, creating the destination when needed, and \
          answers 1, or 0 when the source or the member is missing."),
     doc("sort", Generic, "1.0.0", SORT_COST,
@@ -781,7 +927,7 @@ pub const DOCS: &[Doc] = &[
          [GET pattern:pattern]... order=[ASC|DESC] sorting=[ALPHA]",
         "Answers what SORT with the same arguments would, but refuses STORE, so it never \
          writes."),
-    doc("spop", Set, "1.0.0", SET_WRITE, "key:key [count:integer]",
+    doc("spop", Set, "1.0.0", SET_POP, "key:key [count:integer]",
         "Removes and returns a member of a set picked at random, or an array of up to a count \
          of distinct ones; taking the last member removes the key.")
         .history(&[("3.2.0", "Gained the count argument.")]),
@@ -791,9 +937,7 @@ pub const DOCS: &[Doc] = &[
         "Publishes a message through the log to the shard channel's subscribers on every \
          node; raft-kv is one shard, so shard channels differ from channels only in name \
          space."),
-    doc("srandmember", Set, "1.0.0",
-        "O(N+M) where N is the size of the set and M the number of members returned",
-        "key:key [count:integer]",
+    doc("srandmember", Set, "1.0.0", SET_RANDOM, "key:key [count:integer]",
         "Returns a member of a set picked at random without removing it, or a count of them \
          (distinct when the count is positive, possibly repeated when negative).")
         .history(&[("2.6.0", "Gained the count argument.")]),
@@ -801,11 +945,11 @@ pub const DOCS: &[Doc] = &[
         "Removes members from a set and answers how many of them were there; removing the last \
          member removes the key.")
         .history(&[("2.4.0", "Takes several members.")]),
-    doc("sscan", Set, "2.8.0", SET_SIZE,
+    doc("sscan", Set, "2.8.0", SET_SCAN,
         "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
-        "Returns the members of a set, optionally those matching a pattern; raft-kv keeps each \
-         set in one buffer, so, as Redis does for a set of integers, one call returns the whole \
-         set and cursor 0."),
+        "Returns the members of a set, optionally those matching a pattern, a few at a time \
+         from the cursor of the last call; as Redis does for a small set, raft-kv returns one \
+         of up to 512 members whole in one call, with cursor 0."),
     doc("ssubscribe", PubSub, "7.0.0", "O(N) where N is the number of shard channels",
         "shardchannel:key...",
         "Receives the messages SPUBLISH sends, through any node, to the shard channels."),
@@ -858,9 +1002,9 @@ pub const DOCS: &[Doc] = &[
             ("3.0.2", "Gained XX, NX, CH and INCR."),
             ("6.2.0", "Gained GT and LT."),
         ]),
-    doc("zcard", ZSet, "1.2.0", ZSET_SIZE, "key:key",
+    doc("zcard", ZSet, "1.2.0", ZSET_CARD, "key:key",
         "Returns how many members a sorted set has, 0 when the key is missing."),
-    doc("zcount", ZSet, "2.0.0", ZSET_SIZE, "key:key min:double max:double",
+    doc("zcount", ZSet, "2.0.0", ZSET_COUNT, "key:key min:double max:double",
         "Counts the members whose scores lie between two bounds, each inclusive unless it \
          starts with \"(\"."),
     doc("zdiff", ZSet, "6.2.0", ZSET_COMBINE, "numkeys:integer key:key... [WITHSCORES]",
@@ -871,7 +1015,7 @@ pub const DOCS: &[Doc] = &[
         "Stores at the destination the members of the first of the numkeys sorted sets that \
          are in none of the others, with their scores, replacing whatever it held (deleting it \
          for an empty result), and answers how many there are."),
-    doc("zincrby", ZSet, "1.2.0", ZSET_WRITE, "key:key increment:integer member",
+    doc("zincrby", ZSet, "1.2.0", ZSET_ADD_REMOVE, "key:key increment:integer member",
         "Adds a number to a member's score, creating the member (from 0) or the key when \
          missing, and answers the new score."),
     doc("zinter", ZSet, "6.2.0", ZSET_COMBINE,
@@ -900,14 +1044,12 @@ pub const DOCS: &[Doc] = &[
          first non-empty sorted set among the numkeys keys and answers the key with an array \
          of member and score pairs; nil when every set is empty, and a set that gives up its \
          last member is removed."),
-    doc("zmscore", ZSet, "6.2.0",
-        "O(N*M) where N is the size of the sorted set and M the number of members asked for",
-        "key:key member...",
+    doc("zmscore", ZSet, "6.2.0", ZSET_SCORE, "key:key member...",
         "Returns the scores of several members in the order asked, nil for each one missing."),
-    doc("zpopmax", ZSet, "5.0.0", ZSET_WRITE, "key:key [count:integer]",
+    doc("zpopmax", ZSet, "5.0.0", ZSET_POP, "key:key [count:integer]",
         "Removes and returns the member with the highest score, or a count of them from the \
          top down, each followed by its score; taking the last member removes the key."),
-    doc("zpopmin", ZSet, "5.0.0", ZSET_WRITE, "key:key [count:integer]",
+    doc("zpopmin", ZSet, "5.0.0", ZSET_POP, "key:key [count:integer]",
         "Removes and returns the member with the lowest score, or a count of them from the \
          bottom up, each followed by its score; taking the last member removes the key."),
     doc("zrandmember", ZSet, "6.2.0",
@@ -916,7 +1058,7 @@ pub const DOCS: &[Doc] = &[
         "Returns a member of a sorted set picked at random without removing it, or a count of \
          them (distinct when the count is positive, possibly repeated when negative), \
          optionally with their scores."),
-    doc("zrange", ZSet, "1.2.0", ZSET_SIZE,
+    doc("zrange", ZSet, "1.2.0", ZSET_RANGE,
         "key:key start stop sortby=[BYSCORE|BYLEX] [REV] [LIMIT offset:integer count:integer] \
          [WITHSCORES]",
         "Returns the members of a sorted set between two ranks, or two scores with BYSCORE, or \
@@ -928,7 +1070,7 @@ pub const DOCS: &[Doc] = &[
         "Returns the members between two member bounds, in ascending order, for a sorted set \
          whose scores are all equal.")
         .deprecated("6.2.0", ZRANGE_BY_LEX),
-    doc("zrangebyscore", ZSet, "1.0.5", ZSET_SIZE,
+    doc("zrangebyscore", ZSet, "1.0.5", ZSET_SCORE_RANGE,
         "key:key min:double max:double [WITHSCORES] [LIMIT offset:integer count:integer]",
         "Returns the members whose scores lie between two bounds, lowest first, optionally \
          paged and followed by their scores.")
@@ -939,22 +1081,22 @@ pub const DOCS: &[Doc] = &[
         "Stores at the destination, with their scores, the members of a sorted set that ZRANGE \
          with the same arguments would return, replacing whatever it held (deleting it for an \
          empty range), and answers how many there are."),
-    doc("zrank", ZSet, "2.0.0", ZSET_SIZE, "key:key member",
+    doc("zrank", ZSet, "2.0.0", ZSET_RANK, "key:key member",
         "Returns a member's position counting from 0 at the lowest score, or nil when it or \
          the key is missing."),
     doc("zrem", ZSet, "1.2.0", ZSET_ADD_REMOVE, "key:key member...",
         "Removes members from a sorted set and answers how many of them were there; removing \
          the last member removes the key.")
         .history(&[("2.4.0", "Takes several members.")]),
-    doc("zremrangebylex", ZSet, "2.8.9", ZSET_WRITE, "key:key min max",
+    doc("zremrangebylex", ZSet, "2.8.9", ZSET_REMOVE_LEX, "key:key min max",
         "Removes the members between two member bounds and answers how many went; meant for a \
          sorted set whose scores are all equal."),
-    doc("zremrangebyrank", ZSet, "2.0.0", ZSET_WRITE, "key:key start:integer stop:integer",
+    doc("zremrangebyrank", ZSet, "2.0.0", ZSET_REMOVE_RANK, "key:key start:integer stop:integer",
         "Removes the members between two ranks, negative ones counting from the highest \
          score, and answers how many went."),
-    doc("zremrangebyscore", ZSet, "1.2.0", ZSET_WRITE, "key:key min:double max:double",
+    doc("zremrangebyscore", ZSet, "1.2.0", ZSET_REMOVE_SCORE, "key:key min:double max:double",
         "Removes the members whose scores lie between two bounds and answers how many went."),
-    doc("zrevrange", ZSet, "1.2.0", ZSET_SIZE,
+    doc("zrevrange", ZSet, "1.2.0", ZSET_RANK_RANGE,
         "key:key start:integer stop:integer [WITHSCORES]",
         "Returns the members between two ranks counted from the highest score, optionally \
          followed by their scores.")
@@ -964,21 +1106,22 @@ pub const DOCS: &[Doc] = &[
         "Returns the members between two member bounds, the higher bound first, in descending \
          order, for a sorted set whose scores are all equal.")
         .deprecated("6.2.0", ZREVRANGE_BY_LEX),
-    doc("zrevrangebyscore", ZSet, "2.2.0", ZSET_SIZE,
+    doc("zrevrangebyscore", ZSet, "2.2.0", ZSET_SCORE_RANGE,
         "key:key max:double min:double [WITHSCORES] [LIMIT offset:integer count:integer]",
         "Returns the members whose scores lie between two bounds, the higher bound first, \
          highest score first, optionally paged and followed by their scores.")
         .deprecated("6.2.0", ZREVRANGE_BY_SCORE)
         .history(&[("2.1.6", "The bounds may be exclusive.")]),
-    doc("zrevrank", ZSet, "2.0.0", ZSET_SIZE, "key:key member",
+    doc("zrevrank", ZSet, "2.0.0", ZSET_RANK, "key:key member",
         "Returns a member's position counting from 0 at the highest score, or nil when it or \
          the key is missing."),
-    doc("zscan", ZSet, "2.8.0", ZSET_SIZE,
+    doc("zscan", ZSet, "2.8.0", ZSET_SCAN,
         "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
         "Returns the members of a sorted set, each followed by its score, optionally those \
-         matching a pattern; raft-kv keeps each sorted set in one buffer, so, as Redis does \
-         for a small one, one call returns it whole and cursor 0."),
-    doc("zscore", ZSet, "1.2.0", ZSET_SIZE, "key:key member",
+         matching a pattern, a few at a time from the cursor of the last call; as Redis does \
+         for a small one, raft-kv returns one of up to 128 members whole in one call, with \
+         cursor 0."),
+    doc("zscore", ZSet, "1.2.0", ZSET_SCORE, "key:key member",
         "Returns a member's score, or nil when it or the key is missing."),
     doc("zunion", ZSet, "6.2.0", ZSET_COMBINE,
         "numkeys:integer key:key... [WEIGHTS weight:integer...] \
