@@ -324,6 +324,893 @@ fn random_float_cases(seed: u64, count: usize) -> Vec<(Option<String>, String)> 
         .collect()
 }
 
+/// Random commands per [`big_collections_match_reference_redis_on_random_commands`] run before
+/// its final growth, unless `BIG_COMMANDS` says otherwise.
+const BIG_COMMANDS: usize = 6000;
+
+/// Seed of the random commands, unless `BIG_SEED` says otherwise.
+const BIG_SEED: u64 = 0xb16_c011;
+
+/// Commands per pipeline, and per step of the generator (which looks at the sizes the
+/// reference reports after each step to decide whether a key grows or shrinks next).
+const BIG_PIPELINE: usize = 250;
+
+/// Stands for the key prefix in the generated commands.
+const BIG_PREFIX: &str = "{p}";
+
+/// The hash, set, sorted set and list that cross raft-kv's thresholds, and two helpers: the
+/// destination of SMOVE and LMOVE, and a missing key for ZMPOP to skip.
+const BIG_HASH: &str = "{p}hash";
+const BIG_SET: &str = "{p}set";
+const BIG_SET2: &str = "{p}set2";
+const BIG_ZSET: &str = "{p}zset";
+const BIG_ZSET_MISSING: &str = "{p}zset0";
+const BIG_LIST: &str = "{p}list";
+const BIG_LIST2: &str = "{p}list2";
+
+/// The four main keys with the command that reads their size, and the largest size at which
+/// raft-kv still packs them (`src/kv/big.rs`: a hash up to 128 fields, a set up to 512
+/// members, a sorted set and a list up to 128). Indexed like [`BigGen::growing`].
+const BIG_KEYS: [(&str, &str, usize); 4] = [
+    ("HLEN", BIG_HASH, 128),
+    ("SCARD", BIG_SET, 512),
+    ("ZCARD", BIG_ZSET, 128),
+    ("LLEN", BIG_LIST, 128),
+];
+
+/// Random commands on a hash, a set, a sorted set and a list (HSET .. HINCRBYFLOAT, SADD ..
+/// SMOVE, ZADD with its flags .. ZMPOP, LPUSH .. LPOS, and WRONGTYPE cases) answer exactly like
+/// a real redis-server, through the leader and a follower, while each key grows past the size
+/// where raft-kv moves it into an index (`src/kv/big.rs`), shrinks back into a packed buffer,
+/// and grows again. Afterwards the contents (HGETALL and SMEMBERS sorted) and the OBJECT
+/// ENCODING of the big keys agree too. Skipped without redis-server; the seed is fixed, so a
+/// mismatch reproduces (`BIG_DUMP=<file>` writes the commands out for redis-cli).
+#[test]
+fn big_collections_match_reference_redis_on_random_commands() {
+    let Some(reference) = cluster::reference() else {
+        return;
+    };
+    let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse().ok());
+    let seed = env("BIG_SEED").unwrap_or(BIG_SEED);
+    let count = env("BIG_COMMANDS").map_or(BIG_COMMANDS, |n| n as usize);
+    // The generator decides between steps whether each key grows or shrinks, from the sizes
+    // the reference reported; so it talks to the reference as it goes.
+    let prefix = format!("big:{}:", std::process::id());
+    let mut conn = common::connect(reference.ports[0]).expect("connect to redis-server");
+    let mut generator = BigGen::new(seed);
+    let mut commands: Vec<Vec<String>> = Vec::new();
+    let mut expected: Vec<String> = Vec::new();
+    let mut sizes: [Vec<usize>; 4] = Default::default();
+    let mut extra_steps = 0;
+    loop {
+        let finishing = commands.len() >= count;
+        let all_big = (0..4).all(|k| generator.size[k] > BIG_KEYS[k].2);
+        if finishing && all_big {
+            break;
+        }
+        if finishing {
+            // Ends with every key big, so that the OBJECT ENCODING checks apply.
+            generator.growing = [true; 4];
+            extra_steps += 1;
+            assert!(extra_steps < 40, "keys still not big: {:?}", generator.size);
+        }
+        let step = generator.step(BIG_PIPELINE);
+        let replies = big_replies(&mut conn, &prefix, &step);
+        for (command, reply) in step.iter().zip(&replies) {
+            for (k, (read, key, _)) in BIG_KEYS.iter().enumerate() {
+                if command.len() == 2 && command[0] == *read && command[1] == *key {
+                    let size = reply
+                        .strip_prefix("(integer) ")
+                        .and_then(|n| n.parse().ok())
+                        .unwrap_or_else(|| panic!("{read} answered {reply}"));
+                    sizes[k].push(size);
+                    generator.observe(k, size);
+                }
+            }
+        }
+        commands.extend(step);
+        expected.extend(replies);
+    }
+    if let Ok(path) = std::env::var("BIG_DUMP") {
+        let text: String = commands
+            .iter()
+            .map(|c| big_command_text(c, &prefix, usize::MAX) + "\n")
+            .collect();
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("write {path}: {e}"));
+    }
+    // Guards the generator: every key went past its threshold, back below it, and past it
+    // again, and the commands were mostly not errors.
+    for (k, (read, key, packed_max)) in BIG_KEYS.iter().enumerate() {
+        let (mut above, mut below, mut again) = (false, false, false);
+        for &size in &sizes[k] {
+            if size > *packed_max {
+                again |= below;
+                above = true;
+            } else if above {
+                below = true;
+            }
+        }
+        let max = sizes[k].iter().max().copied().unwrap_or(0);
+        assert!(
+            above && below && again,
+            "{read} {key} (BIG_SEED={seed}): above {packed_max} {above}, back below {below}, \
+             above again {again}; largest {max}; sizes {:?}",
+            sizes[k]
+        );
+    }
+    let errors = expected.iter().filter(|r| r.starts_with("(error)")).count();
+    assert!(errors * 10 < expected.len(), "{errors} errors");
+    assert!(
+        expected.iter().any(|r| r.starts_with("(error) WRONGTYPE")),
+        "no WRONGTYPE"
+    );
+    let expected_state = big_final_state(&mut conn, &prefix);
+    let expected_encodings = big_encodings(&mut conn, &prefix);
+    for (key, size, encoding) in &expected_encodings {
+        let designed = match BIG_KEYS.iter().position(|(_, k, _)| k == key) {
+            Some(0 | 1) => "hashtable",
+            Some(2) => "skiplist",
+            _ => "quicklist",
+        };
+        assert_eq!(
+            encoding, designed,
+            "redis-server's OBJECT ENCODING {key} of {size}"
+        );
+    }
+    for target in targets() {
+        let prefix = format!("big:{}:", target.role);
+        let mut conn = target.client();
+        let actual = big_replies(&mut conn, &prefix, &commands);
+        let mismatches: Vec<String> = commands
+            .iter()
+            .zip(expected.iter().zip(&actual))
+            .enumerate()
+            .filter(|(_, (_, (want, got)))| want != got)
+            .map(|(i, (command, (want, got)))| {
+                format!(
+                    "#{i} {}: redis {}, raft-kv {}",
+                    big_command_text(command, BIG_PREFIX, 60),
+                    big_clip(want),
+                    big_clip(got)
+                )
+            })
+            .collect();
+        assert!(
+            mismatches.is_empty(),
+            "{} of {} replies differ through the {} (BIG_SEED={seed}, BIG_COMMANDS={count}; \
+             {BIG_PREFIX} is the key prefix):\n{}",
+            mismatches.len(),
+            commands.len(),
+            target.role,
+            mismatches[..mismatches.len().min(20)].join("\n")
+        );
+        let actual_state = big_final_state(&mut conn, &prefix);
+        for ((what, want), (_, got)) in expected_state.iter().zip(&actual_state) {
+            assert_eq!(
+                big_clip(want),
+                big_clip(got),
+                "{what} at the end through the {} (BIG_SEED={seed})",
+                target.role
+            );
+        }
+        let actual_encodings = big_encodings(&mut conn, &prefix);
+        assert_eq!(
+            expected_encodings, actual_encodings,
+            "OBJECT ENCODING at the end through the {} (BIG_SEED={seed})",
+            target.role
+        );
+    }
+}
+
+/// Sends `commands` in pipelines of [`BIG_PIPELINE`], with [`BIG_PREFIX`] in their arguments
+/// replaced by `prefix`, and returns the rendered replies with `prefix` put back as
+/// [`BIG_PREFIX`].
+fn big_replies(conn: &mut common::Client, prefix: &str, commands: &[Vec<String>]) -> Vec<String> {
+    use redis::ConnectionLike as _;
+    let mut replies = Vec::with_capacity(commands.len());
+    for chunk in commands.chunks(BIG_PIPELINE) {
+        let mut pipe = redis::pipe();
+        for command in chunk {
+            pipe.cmd(&command[0]);
+            for arg in &command[1..] {
+                pipe.arg(arg.replace(BIG_PREFIX, prefix));
+            }
+        }
+        let values = conn
+            .req_packed_commands(&pipe.get_packed_pipeline(), 0, chunk.len())
+            .unwrap_or_else(|e| panic!("pipeline: {e}"));
+        assert_eq!(values.len(), chunk.len(), "one reply per command");
+        // ZMPOP names its key: in the prefix-free form, to compare across servers.
+        replies.extend(
+            values
+                .iter()
+                .map(|value| script::render(value).replace(prefix, BIG_PREFIX)),
+        );
+    }
+    replies
+}
+
+/// Sends one command (see [`big_replies`]) and returns its rendered reply.
+fn big_reply(conn: &mut common::Client, prefix: &str, command: &[&str]) -> String {
+    let command: Vec<String> = command.iter().map(|a| (*a).to_owned()).collect();
+    big_replies(conn, prefix, &[command]).remove(0)
+}
+
+/// `(key, size, OBJECT ENCODING)` of each main key where Redis 7.0 and raft-kv agree by
+/// design: a list is always a "quicklist", and a hash, set or sorted set past raft-kv's
+/// threshold is in Redis's big encoding. (Below it raft-kv packs the value again and says so,
+/// while Redis keeps the encoding it converted to.)
+fn big_encodings(conn: &mut common::Client, prefix: &str) -> Vec<(String, usize, String)> {
+    let mut encodings = Vec::new();
+    for (k, (read, key, packed_max)) in BIG_KEYS.iter().enumerate() {
+        let size = big_reply(conn, prefix, &[read, key]);
+        let size: usize = size
+            .strip_prefix("(integer) ")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{read} {key} answered {size}"));
+        if size > *packed_max || (k == 3 && size > 0) {
+            let encoding = big_reply(conn, prefix, &["OBJECT", "ENCODING", key]);
+            encodings.push((
+                (*key).to_owned(),
+                size,
+                encoding.trim_matches('"').to_owned(),
+            ));
+        }
+    }
+    encodings
+}
+
+/// The contents of the keys at the end, each as `(what, rendered)`: HGETALL's pairs and
+/// SMEMBERS sorted (they come in hash order, which Redis leaves undefined), sorted sets and
+/// lists as they come.
+fn big_final_state(conn: &mut common::Client, prefix: &str) -> Vec<(String, String)> {
+    use redis::ConnectionLike as _;
+    let mut items = |command: &[&str]| -> Vec<String> {
+        let mut cmd = redis::cmd(command[0]);
+        for arg in &command[1..] {
+            cmd.arg(arg.replace(BIG_PREFIX, prefix));
+        }
+        match conn.req_command(&cmd) {
+            Ok(redis::Value::Array(items)) => items.iter().map(script::render).collect(),
+            other => panic!("{}: {other:?}", command.join(" ")),
+        }
+    };
+    let mut state = Vec::new();
+    let mut pairs: Vec<String> = items(&["HGETALL", BIG_HASH])
+        .chunks(2)
+        .map(|pair| pair.join(" => "))
+        .collect();
+    pairs.sort();
+    state.push((format!("HGETALL {BIG_HASH}, sorted"), pairs.join(", ")));
+    for key in [BIG_SET, BIG_SET2] {
+        let mut members = items(&["SMEMBERS", key]);
+        members.sort();
+        state.push((format!("SMEMBERS {key}, sorted"), members.join(", ")));
+    }
+    let in_order: [&[&str]; 3] = [
+        &["ZRANGE", BIG_ZSET, "0", "-1", "WITHSCORES"],
+        &["LRANGE", BIG_LIST, "0", "-1"],
+        &["LRANGE", BIG_LIST2, "0", "-1"],
+    ];
+    for command in in_order {
+        state.push((command.join(" "), items(command).join(", ")));
+    }
+    state
+}
+
+/// A command as redis-cli takes it, with [`BIG_PREFIX`] replaced by `prefix` and arguments
+/// longer than `max` bytes shortened.
+fn big_command_text(command: &[String], prefix: &str, max: usize) -> String {
+    command
+        .iter()
+        .map(|arg| {
+            let arg = arg.replace(BIG_PREFIX, prefix);
+            if arg.len() > max {
+                format!("{}...({} bytes)", &arg[..max], arg.len())
+            } else if arg.is_empty() || arg.contains([' ', '"', '\\']) {
+                script::quote(arg.as_bytes())
+            } else {
+                arg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A rendered reply, shortened for a failure message.
+fn big_clip(reply: &str) -> String {
+    const MAX: usize = 600;
+    if reply.len() <= MAX {
+        return reply.to_owned();
+    }
+    let mut end = MAX;
+    while !reply.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...({} bytes)", &reply[..end], reply.len())
+}
+
+/// Generator of the commands of [`big_collections_match_reference_redis_on_random_commands`]:
+/// splitmix64, and for each main key whether it grows or shrinks now and toward what size.
+struct BigGen {
+    state: u64,
+    /// Per key of [`BIG_KEYS`]: whether commands that add are favoured, else those that remove.
+    growing: [bool; 4],
+    /// The size at which the key turns around.
+    target: [usize; 4],
+    /// The last size the reference reported.
+    size: [usize; 4],
+    /// Whether set members other than integers come up: not in the set's first growth, so
+    /// that it goes from an intset to a hashtable in Redis by size alone.
+    mixed_set: bool,
+}
+
+impl BigGen {
+    fn new(seed: u64) -> Self {
+        let mut generator = Self {
+            state: seed,
+            growing: [true; 4],
+            target: [0; 4],
+            size: [0; 4],
+            mixed_set: false,
+        };
+        for k in 0..4 {
+            generator.target[k] = generator.high(k);
+        }
+        generator
+    }
+
+    fn next(&mut self) -> u64 {
+        self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n`.
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A number in `low..=high`.
+    fn between(&mut self, low: i64, high: i64) -> i64 {
+        low + (self.next() % (high - low + 1) as u64) as i64
+    }
+
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    /// An index into `weights`, each picked in proportion to its weight.
+    fn weighted(&mut self, weights: &[usize]) -> usize {
+        let mut pick = self.below(weights.iter().sum());
+        for (i, &weight) in weights.iter().enumerate() {
+            if pick < weight {
+                return i;
+            }
+            pick -= weight;
+        }
+        unreachable!("pick below the sum")
+    }
+
+    /// A size well past key `k`'s threshold.
+    fn high(&mut self, k: usize) -> usize {
+        if k == 1 {
+            600 + self.below(401)
+        } else {
+            300 + self.below(101)
+        }
+    }
+
+    /// A size well below key `k`'s threshold.
+    fn low(&mut self, k: usize) -> usize {
+        match k {
+            1 => 150 + self.below(250),
+            // HSET, HSETNX and HINCRBY add fields while HDEL takes them: around 30 they
+            // balance.
+            0 => 50 + self.below(50),
+            _ => 20 + self.below(80),
+        }
+    }
+
+    /// Takes note that key `k` holds `size` members now, turning around at the target.
+    fn observe(&mut self, k: usize, size: usize) {
+        self.size[k] = size;
+        if self.growing[k] && size >= self.target[k] {
+            self.growing[k] = false;
+            self.target[k] = self.low(k);
+        } else if !self.growing[k] && size <= self.target[k] {
+            self.growing[k] = true;
+            self.target[k] = self.high(k);
+            self.mixed_set |= k == 1;
+        }
+    }
+
+    /// `len` commands: random ones, then a read of each key's size.
+    fn step(&mut self, len: usize) -> Vec<Vec<String>> {
+        let mut commands: Vec<Vec<String>> = (0..len - BIG_KEYS.len())
+            .map(|_| match self.weighted(&[22, 27, 28, 23]) {
+                0 => self.hash_command(),
+                1 => self.set_command(),
+                2 => self.zset_command(),
+                _ => self.list_command(),
+            })
+            .collect();
+        commands.extend(BIG_KEYS.iter().map(|(read, key, _)| big_args(&[read, key])));
+        commands
+    }
+
+    /// An index for LINDEX, LSET and the like: within the list or zset of `size` mostly,
+    /// counted from either end, sometimes just outside.
+    fn index(&mut self, size: usize) -> i64 {
+        let size = size as i64;
+        match self.below(10) {
+            0..=4 => self.between(0, size + 2),
+            5..=8 => -self.between(1, size + 2),
+            _ => self.between(-size - 20, size + 20),
+        }
+    }
+
+    /// A start and stop for LRANGE and ZRANGE: mostly a short run, sometimes everything.
+    fn range(&mut self, size: usize) -> (i64, i64) {
+        match self.below(10) {
+            0 => (0, -1),
+            1 => (self.index(size), self.index(size)),
+            _ => {
+                let start = self.index(size);
+                (start, start + self.between(0, 12))
+            }
+        }
+    }
+
+    fn hash_field(&mut self) -> String {
+        format!("f{}", self.below(500))
+    }
+
+    fn hash_value(&mut self) -> String {
+        match self.below(20) {
+            0..=8 => self.between(-50, 50).to_string(),
+            9..=17 => format!("x{}", self.below(1000)),
+            18 => String::new(),
+            _ => "v".repeat(60 + self.below(40)),
+        }
+    }
+
+    fn hash_command(&mut self) -> Vec<String> {
+        // HSET HSETNX HDEL HGET HMGET HEXISTS HSTRLEN HLEN HINCRBY HINCRBYFLOAT WRONGTYPE
+        let weights = if self.growing[0] {
+            [40, 5, 3, 8, 6, 5, 4, 3, 6, 5, 2]
+        } else {
+            [2, 1, 40, 8, 6, 5, 4, 3, 2, 2, 2]
+        };
+        match self.weighted(&weights) {
+            0 => {
+                let mut command = big_args(&["HSET", BIG_HASH]);
+                for _ in 0..1 + self.below(10) {
+                    // Sometimes a field again: the last value wins.
+                    let field = if command.len() > 2 && self.chance(10) {
+                        command[command.len() - 2].clone()
+                    } else {
+                        self.hash_field()
+                    };
+                    let value = self.hash_value();
+                    command.extend([field, value]);
+                }
+                command
+            }
+            1 => big_args(&["HSETNX", BIG_HASH, &self.hash_field(), &self.hash_value()]),
+            2 => {
+                let mut command = big_args(&["HDEL", BIG_HASH]);
+                for _ in 0..1 + self.below(12) {
+                    command.push(self.hash_field());
+                }
+                command
+            }
+            3 => big_args(&["HGET", BIG_HASH, &self.hash_field()]),
+            4 => {
+                let mut command = big_args(&["HMGET", BIG_HASH]);
+                for _ in 0..1 + self.below(5) {
+                    command.push(self.hash_field());
+                }
+                command
+            }
+            5 => big_args(&["HEXISTS", BIG_HASH, &self.hash_field()]),
+            6 => big_args(&["HSTRLEN", BIG_HASH, &self.hash_field()]),
+            7 => big_args(&["HLEN", BIG_HASH]),
+            8 => {
+                let by = self.between(-20, 20).to_string();
+                big_args(&["HINCRBY", BIG_HASH, &self.hash_field(), &by])
+            }
+            9 => {
+                // Whole increments only: the sum is exact, and so is its formatting.
+                let by = self.between(-20, 20);
+                let by = if self.chance(20) {
+                    format!("{by}.0")
+                } else {
+                    by.to_string()
+                };
+                big_args(&["HINCRBYFLOAT", BIG_HASH, &self.hash_field(), &by])
+            }
+            _ => self.wrong_type(),
+        }
+    }
+
+    fn set_member(&mut self) -> String {
+        let n = self.below(1300);
+        if self.mixed_set && self.chance(20) {
+            format!("m{n}")
+        } else {
+            (n as i64 - 300).to_string()
+        }
+    }
+
+    fn set_command(&mut self) -> Vec<String> {
+        // SADD SREM SISMEMBER SMISMEMBER SCARD SMOVE(set->set2) SMOVE(set2->set) SMOVE(same)
+        // WRONGTYPE
+        let weights = if self.growing[1] {
+            [40, 4, 8, 8, 4, 3, 5, 1, 2]
+        } else {
+            [4, 40, 8, 8, 4, 8, 1, 1, 2]
+        };
+        match self.weighted(&weights) {
+            op @ (0 | 1) => {
+                let mut command = big_args(&[["SADD", "SREM"][op], BIG_SET]);
+                for _ in 0..1 + self.below(25) {
+                    let member = if command.len() > 2 && self.chance(5) {
+                        command[2].clone()
+                    } else {
+                        self.set_member()
+                    };
+                    command.push(member);
+                }
+                command
+            }
+            2 => big_args(&["SISMEMBER", BIG_SET, &self.set_member()]),
+            3 => {
+                let mut command = big_args(&["SMISMEMBER", BIG_SET]);
+                for _ in 0..1 + self.below(6) {
+                    command.push(self.set_member());
+                }
+                command
+            }
+            4 => big_args(&["SCARD", BIG_SET]),
+            5 => big_args(&["SMOVE", BIG_SET, BIG_SET2, &self.set_member()]),
+            6 => big_args(&["SMOVE", BIG_SET2, BIG_SET, &self.set_member()]),
+            7 => big_args(&["SMOVE", BIG_SET, BIG_SET, &self.set_member()]),
+            _ => self.wrong_type(),
+        }
+    }
+
+    fn zset_member(&mut self) -> String {
+        if self.chance(5) {
+            self.below(50).to_string()
+        } else {
+            format!("z{}", self.below(500))
+        }
+    }
+
+    fn score(&mut self) -> String {
+        self.between(-10, 10).to_string()
+    }
+
+    /// A bound for ZRANGE BYSCORE and the like: a whole score, inclusive or exclusive, or an
+    /// infinity.
+    fn score_bound(&mut self) -> String {
+        match self.below(20) {
+            0 => "-inf".into(),
+            1 => "+inf".into(),
+            2..=7 => format!("({}", self.between(-12, 12)),
+            _ => self.between(-12, 12).to_string(),
+        }
+    }
+
+    /// `LIMIT offset count`, with a count of -1 (all) at times.
+    fn limit(&mut self, command: &mut Vec<String>) {
+        let offset = if self.chance(80) {
+            self.below(20)
+        } else {
+            self.below(self.size[2] + 20)
+        };
+        let count = if self.chance(15) {
+            -1
+        } else {
+            self.between(0, 25)
+        };
+        command.extend(["LIMIT".into(), offset.to_string(), count.to_string()]);
+    }
+
+    fn zset_command(&mut self) -> Vec<String> {
+        // ZADD, ZADD with flags, ZINCRBY, ZREM, ZSCORE, ZMSCORE, ZCARD, ZRANK, ZREVRANK,
+        // ZRANGE (rank), ZRANGE BYSCORE, ZRANGEBYSCORE, ZREVRANGEBYSCORE, ZCOUNT,
+        // ZPOPMIN/ZPOPMAX, ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZMPOP, WRONGTYPE
+        let weights = if self.growing[2] {
+            [30, 12, 5, 3, 4, 4, 3, 4, 3, 5, 6, 4, 4, 4, 1, 1, 1, 1, 2]
+        } else {
+            [3, 6, 3, 15, 4, 4, 3, 4, 3, 5, 6, 4, 4, 4, 10, 6, 5, 8, 2]
+        };
+        let size = self.size[2];
+        match self.weighted(&weights) {
+            0 => {
+                let mut command = big_args(&["ZADD", BIG_ZSET]);
+                for _ in 0..1 + self.below(10) {
+                    let member = if command.len() > 3 && self.chance(10) {
+                        command[command.len() - 1].clone()
+                    } else {
+                        self.zset_member()
+                    };
+                    command.extend([self.score(), member]);
+                }
+                command
+            }
+            1 => {
+                const FLAGS: [&[&str]; 14] = [
+                    &["NX"],
+                    &["XX"],
+                    &["GT"],
+                    &["LT"],
+                    &["CH"],
+                    &["NX", "CH"],
+                    &["XX", "CH"],
+                    &["XX", "GT"],
+                    &["XX", "LT"],
+                    &["GT", "CH"],
+                    &["LT", "CH"],
+                    &["XX", "GT", "CH"],
+                    &["CH", "LT", "XX"],
+                    &["NX", "CH", "NX"],
+                ];
+                let flags = FLAGS[self.below(FLAGS.len())];
+                let mut command = big_args(&["ZADD", BIG_ZSET]);
+                command.extend(flags.iter().map(|f| (*f).to_owned()));
+                if self.chance(30) {
+                    command.push("INCR".into());
+                    command.extend([self.between(-4, 4).to_string(), self.zset_member()]);
+                } else {
+                    for _ in 0..1 + self.below(6) {
+                        command.extend([self.score(), self.zset_member()]);
+                    }
+                }
+                command
+            }
+            2 => {
+                let mut command = big_args(&["ZINCRBY", BIG_ZSET]);
+                command.extend([self.between(-5, 5).to_string(), self.zset_member()]);
+                command
+            }
+            3 => {
+                let mut command = big_args(&["ZREM", BIG_ZSET]);
+                for _ in 0..1 + self.below(10) {
+                    command.push(self.zset_member());
+                }
+                command
+            }
+            4 => big_args(&["ZSCORE", BIG_ZSET, &self.zset_member()]),
+            5 => {
+                let mut command = big_args(&["ZMSCORE", BIG_ZSET]);
+                for _ in 0..1 + self.below(5) {
+                    command.push(self.zset_member());
+                }
+                command
+            }
+            6 => big_args(&["ZCARD", BIG_ZSET]),
+            7 => big_args(&["ZRANK", BIG_ZSET, &self.zset_member()]),
+            8 => big_args(&["ZREVRANK", BIG_ZSET, &self.zset_member()]),
+            9 => {
+                let (start, stop) = self.range(size);
+                let mut command =
+                    big_args(&["ZRANGE", BIG_ZSET, &start.to_string(), &stop.to_string()]);
+                if self.chance(30) {
+                    command.push("REV".into());
+                }
+                if self.chance(40) {
+                    command.push("WITHSCORES".into());
+                }
+                command
+            }
+            10 => {
+                let rev = self.chance(30);
+                let (min, max) = (self.score_bound(), self.score_bound());
+                let (first, second) = if rev { (max, min) } else { (min, max) };
+                let mut command = big_args(&["ZRANGE", BIG_ZSET, &first, &second, "BYSCORE"]);
+                if rev {
+                    command.push("REV".into());
+                }
+                if self.chance(50) {
+                    self.limit(&mut command);
+                }
+                if self.chance(40) {
+                    command.push("WITHSCORES".into());
+                }
+                command
+            }
+            op @ (11 | 12) => {
+                let (min, max) = (self.score_bound(), self.score_bound());
+                let mut command = if op == 11 {
+                    big_args(&["ZRANGEBYSCORE", BIG_ZSET, &min, &max, "WITHSCORES"])
+                } else {
+                    big_args(&["ZREVRANGEBYSCORE", BIG_ZSET, &max, &min, "WITHSCORES"])
+                };
+                if self.chance(40) {
+                    self.limit(&mut command);
+                }
+                command
+            }
+            13 => {
+                let (min, max) = (self.score_bound(), self.score_bound());
+                big_args(&["ZCOUNT", BIG_ZSET, &min, &max])
+            }
+            14 => {
+                let mut command = big_args(&[["ZPOPMIN", "ZPOPMAX"][self.below(2)], BIG_ZSET]);
+                if self.chance(80) {
+                    command.push((1 + self.below(10)).to_string());
+                }
+                command
+            }
+            15 => {
+                let start = self.index(size);
+                let stop = start + self.between(0, 5);
+                big_args(&[
+                    "ZREMRANGEBYRANK",
+                    BIG_ZSET,
+                    &start.to_string(),
+                    &stop.to_string(),
+                ])
+            }
+            16 => {
+                let min = self.between(-11, 11);
+                let max = min + self.between(0, 1);
+                let min = if self.chance(30) {
+                    format!("({min}")
+                } else {
+                    min.to_string()
+                };
+                big_args(&["ZREMRANGEBYSCORE", BIG_ZSET, &min, &max.to_string()])
+            }
+            17 => {
+                let mut command = if self.chance(50) {
+                    big_args(&["ZMPOP", "1", BIG_ZSET])
+                } else {
+                    big_args(&["ZMPOP", "2", BIG_ZSET_MISSING, BIG_ZSET])
+                };
+                command.push(["MIN", "MAX"][self.below(2)].into());
+                if self.chance(70) {
+                    command.extend(["COUNT".into(), (1 + self.below(10)).to_string()]);
+                }
+                command
+            }
+            _ => self.wrong_type(),
+        }
+    }
+
+    fn list_element(&mut self) -> String {
+        match self.below(20) {
+            0..=11 => format!("e{}", self.below(30)),
+            12..=16 => self.below(20).to_string(),
+            17..=18 => format!("e{}", self.below(300)),
+            _ => format!("L{}{}", self.below(10), "-".repeat(100 + self.below(500))),
+        }
+    }
+
+    fn list_command(&mut self) -> Vec<String> {
+        // LPUSH RPUSH LPUSHX/RPUSHX LPOP/RPOP LPOP/RPOP+count LLEN LINDEX LSET LRANGE LMOVE
+        // LINSERT LREM LTRIM LPOS WRONGTYPE
+        let weights = if self.growing[3] {
+            [20, 20, 6, 3, 3, 4, 5, 4, 5, 6, 6, 2, 1, 5, 2]
+        } else {
+            [3, 3, 2, 8, 14, 4, 5, 4, 5, 8, 1, 8, 8, 5, 2]
+        };
+        let size = self.size[3];
+        let end = |g: &mut Self| ["LEFT", "RIGHT"][g.below(2)].to_owned();
+        match self.weighted(&weights) {
+            op @ (0 | 1) => {
+                let mut command = big_args(&[["LPUSH", "RPUSH"][op], BIG_LIST]);
+                for _ in 0..1 + self.below(10) {
+                    command.push(self.list_element());
+                }
+                command
+            }
+            2 => {
+                let key = if self.chance(70) { BIG_LIST } else { BIG_LIST2 };
+                let mut command = big_args(&[["LPUSHX", "RPUSHX"][self.below(2)], key]);
+                for _ in 0..1 + self.below(4) {
+                    command.push(self.list_element());
+                }
+                command
+            }
+            3 => {
+                let key = if self.chance(85) { BIG_LIST } else { BIG_LIST2 };
+                big_args(&[["LPOP", "RPOP"][self.below(2)], key])
+            }
+            4 => {
+                let key = if self.chance(85) { BIG_LIST } else { BIG_LIST2 };
+                let mut command = big_args(&[["LPOP", "RPOP"][self.below(2)], key]);
+                command.push(self.below(11).to_string());
+                command
+            }
+            5 => big_args(&["LLEN", BIG_LIST]),
+            6 => big_args(&["LINDEX", BIG_LIST, &self.index(size).to_string()]),
+            7 => {
+                let index = self.index(size).to_string();
+                big_args(&["LSET", BIG_LIST, &index, &self.list_element()])
+            }
+            8 => {
+                let (start, stop) = self.range(size);
+                big_args(&["LRANGE", BIG_LIST, &start.to_string(), &stop.to_string()])
+            }
+            9 => {
+                let (from, to) = match (self.growing[3], self.below(10)) {
+                    (_, 0..=3) => (BIG_LIST, BIG_LIST),
+                    (true, _) => (BIG_LIST2, BIG_LIST),
+                    (false, _) => (BIG_LIST, BIG_LIST2),
+                };
+                big_args(&["LMOVE", from, to, &end(self), &end(self)])
+            }
+            10 => {
+                let side = ["BEFORE", "AFTER"][self.below(2)];
+                let (pivot, element) = (self.list_element(), self.list_element());
+                big_args(&["LINSERT", BIG_LIST, side, &pivot, &element])
+            }
+            11 => {
+                let count = self.between(-3, 3).to_string();
+                big_args(&["LREM", BIG_LIST, &count, &self.list_element()])
+            }
+            12 => {
+                let (start, stop) = if self.chance(90) {
+                    (self.between(0, 3), -1 - self.between(0, 3))
+                } else {
+                    (0, size as i64 - self.between(0, 5))
+                };
+                big_args(&["LTRIM", BIG_LIST, &start.to_string(), &stop.to_string()])
+            }
+            13 => {
+                let mut command = big_args(&["LPOS", BIG_LIST, &self.list_element()]);
+                if self.chance(40) {
+                    let rank = self.between(1, 3) * [1, -1][self.below(2)];
+                    command.extend(["RANK".into(), rank.to_string()]);
+                }
+                if self.chance(40) {
+                    command.extend(["COUNT".into(), self.below(5).to_string()]);
+                }
+                if self.chance(30) {
+                    command.extend(["MAXLEN".into(), self.below(300).to_string()]);
+                }
+                command
+            }
+            _ => self.wrong_type(),
+        }
+    }
+
+    /// A command on a key of another type. Only reads, and writes that never create a key:
+    /// a missing key must not come back with the wrong type.
+    fn wrong_type(&mut self) -> Vec<String> {
+        let commands: [&[&str]; 16] = [
+            &["HGET", BIG_SET, "f1"],
+            &["HLEN", BIG_ZSET],
+            &["HDEL", BIG_LIST, "f1"],
+            &["HMGET", BIG_ZSET, "f1", "f2"],
+            &["SISMEMBER", BIG_HASH, "1"],
+            &["SCARD", BIG_LIST],
+            &["SREM", BIG_ZSET, "1"],
+            &["ZSCORE", BIG_HASH, "z1"],
+            &["ZRANGE", BIG_LIST, "0", "1"],
+            &["ZADD", BIG_SET, "XX", "1", "z1"],
+            &["ZREM", BIG_HASH, "z1"],
+            &["LLEN", BIG_HASH],
+            &["LRANGE", BIG_SET, "0", "1"],
+            &["LPUSHX", BIG_ZSET, "e1"],
+            &["LSET", BIG_SET, "0", "e1"],
+            &["ZPOPMIN", BIG_LIST],
+        ];
+        big_args(commands[self.below(commands.len())])
+    }
+}
+
+/// A command as owned arguments.
+fn big_args(args: &[&str]) -> Vec<String> {
+    args.iter().map(|a| (*a).to_owned()).collect()
+}
+
 #[tokio::test]
 async fn async_connection_runs_the_scripts() {
     for target in targets() {

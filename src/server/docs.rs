@@ -228,8 +228,7 @@ const LIST_INDEX: &str = "O(N) where N is the distance from the index to the nea
 
 /// What LRANGE costs: the list is walked to the start of the range, then read as far as it
 /// goes.
-const LIST_RANGE: &str =
-    "O(S+N) where S is the start offset and N the number of elements returned";
+const LIST_RANGE: &str = "O(S+N) where S is the start offset and N the number of elements returned";
 
 /// What LINSERT, LREM and LTRIM cost: the list is read whole and rebuilt.
 const LIST_WRITE: &str = "O(N) where N is the length of the list, which the command rebuilds";
