@@ -29,7 +29,7 @@ use std::sync::OnceLock;
 use super::command::ZRange;
 use super::packed;
 use super::set;
-use super::table::{HashKey, Table, ValueType};
+use super::table::{HashKey, Slot, Table, ValueType};
 use super::zset;
 
 /// A set is big from this many members on. Redis keeps up to 512 integers as an intset, whose
@@ -334,18 +334,58 @@ impl Big {
     }
 }
 
-/// A member picked from `table` by `seed`: the first at or after a random point in the
+/// A member picked from `table` with `rng`: the first at or after a random point in the
 /// table's hash order, wrapping around. Members whose hash follows a wider gap are picked more
 /// often, a bias Redis's own random pick from a hash table has too; in exchange a pick costs
 /// O(1), and is the same on every replica.
-pub(super) fn pick(table: &Table, seed: u64) -> Option<&[u8]> {
-    let mut rng = seed;
-    let point = super::state::splitmix64(&mut rng);
+pub(super) fn pick<'a>(table: &'a Table, rng: &mut u64) -> Option<&'a Slot> {
+    let point = super::state::splitmix64(rng);
     table
         .iter_from(point)
         .next()
         .or_else(|| table.iter().next())
-        .map(|e| e.key())
+}
+
+/// Members of `table` picked by `seed`, by the rule of SRANDMEMBER's, HRANDFIELD's and
+/// ZRANDMEMBER's count: `-count` picks with repeats for a negative one; for a non-negative
+/// one that many distinct members, all of them (in hash order) when it reaches the size.
+/// Costs time in proportion to the picks, not to the table: of the members picked and those
+/// left out, the fewer are drawn (a draw that lands on one drawn already takes the next one in
+/// hash order that was not).
+pub(super) fn picks(table: &Table, seed: u64, count: i64) -> Vec<&Slot> {
+    let len = table.len();
+    let mut rng = seed;
+    if len == 0 {
+        return Vec::new();
+    }
+    if count < 0 {
+        let n = usize::try_from(count.unsigned_abs()).unwrap_or(usize::MAX);
+        return (0..n).filter_map(|_| pick(table, &mut rng)).collect();
+    }
+    let want = usize::try_from(count).unwrap_or(usize::MAX);
+    if want >= len {
+        return table.iter().collect();
+    }
+    let draws = want.min(len - want);
+    let mut drawn = Vec::with_capacity(draws);
+    let mut seen: BTreeSet<&[u8]> = BTreeSet::new();
+    while drawn.len() < draws {
+        let point = super::state::splitmix64(&mut rng);
+        let next = table
+            .iter_from(point)
+            .chain(table.iter())
+            .find(|e| !seen.contains(e.key()));
+        let Some(e) = next else {
+            break;
+        };
+        seen.insert(e.key());
+        drawn.push(e);
+    }
+    if draws == want {
+        drawn
+    } else {
+        table.iter().filter(|e| !seen.contains(e.key())).collect()
+    }
 }
 
 /// Bytes of the LEB128 varint of `n` (see `packed::put`).
@@ -425,8 +465,7 @@ impl Scores {
 
     /// The score of `member`.
     pub(super) fn score(&self, member: &[u8]) -> Option<f64> {
-        let bits = self.by_member.get(member)?.value().try_into().ok()?;
-        Some(f64::from_bits(u64::from_le_bytes(bits)))
+        self.by_member.get(member).map(Scores::score_in)
     }
 
     /// Gives `member` `score`, adding it if new; returns its old score.
@@ -461,12 +500,20 @@ impl Scores {
         let (found, next) = self.by_member.scan_step(cursor, count);
         let scored = found
             .into_iter()
-            .map(|e| {
-                let bits = e.value().try_into().unwrap_or_default();
-                (f64::from_bits(u64::from_le_bytes(bits)), e.key())
-            })
+            .map(|e| (Scores::score_in(e), e.key()))
             .collect();
         (scored, next)
+    }
+
+    /// The table from member to score.
+    pub(super) fn members(&self) -> &Table {
+        &self.by_member
+    }
+
+    /// The score a slot of [`Scores::members`] holds.
+    pub(super) fn score_in(slot: &Slot) -> f64 {
+        let bits = slot.value().try_into().unwrap_or_default();
+        f64::from_bits(u64::from_le_bytes(bits))
     }
 
     /// The members and scores in order.
@@ -666,6 +713,40 @@ impl Chunks {
         self.len -= 1;
         let (element, _) = packed::take(&taken)?;
         Some(element.to_vec())
+    }
+
+    /// Drops `n` elements from the head, or the tail: whole runs where it can.
+    pub(super) fn drop_end(&mut self, mut n: usize, head: bool) {
+        n = n.min(self.len);
+        self.len -= n;
+        while n > 0 {
+            let chunk = if head {
+                self.chunks.front_mut()
+            } else {
+                self.chunks.back_mut()
+            };
+            let Some(chunk) = chunk else {
+                return;
+            };
+            if n >= chunk.count {
+                n -= chunk.count;
+                if head {
+                    self.chunks.pop_front();
+                } else {
+                    self.chunks.pop_back();
+                }
+                continue;
+            }
+            if head {
+                let split = packed::skip(&chunk.buf, n).1;
+                chunk.buf.drain(..split);
+            } else {
+                let split = packed::skip(&chunk.buf, chunk.count - n).1;
+                chunk.buf.truncate(split);
+            }
+            chunk.count -= n;
+            n = 0;
+        }
     }
 
     /// The run holding element `index` and the element's position in it.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use prost::encoding::{self, WireType};
 
-use super::big::{self, Big};
+use super::big::{self, Big, Scores};
 use super::command::{
     self, Access, Aggregate, BitOperation, BitRange, Command, CommandError, ExpireCondition,
     GetExTtl, HashPart, ObjectQuery, SetCondition, SetTtl, SortOptions, TtlKind, ZRange,
@@ -1693,6 +1693,20 @@ impl KvState {
                 let Some(e) = self.live_list(key, now)? else {
                     return Ok(reply::ok());
                 };
+                let len = e.big().map(Big::len);
+                if let Some((len, (first, last))) =
+                    len.zip(list::range(len.unwrap_or(0), *start, *stop))
+                {
+                    if last + 1 - first < len {
+                        self.change_big(key, now, |big| {
+                            if let Some(elements) = big.list_mut() {
+                                elements.drop_end(len - 1 - last, false);
+                                elements.drop_end(first, true);
+                            }
+                        });
+                    }
+                    return Ok(reply::ok());
+                }
                 let items = list::elements(e.value());
                 let kept = match list::range(items.len(), *start, *stop) {
                     Some((first, last)) => &items[first..=last],
@@ -1835,13 +1849,34 @@ impl KvState {
                         None => reply::null(),
                     });
                 };
-                let one = match (e.big().and_then(Big::set), count) {
-                    (Some(members), None) => big::pick(members, *seed).map(Bytes::copy_from_slice),
-                    _ => None,
-                };
-                if let Some(member) = one {
-                    self.set_change(key, &[&member], false, now)?;
-                    return Ok(reply::bulk(member));
+                if e.big().is_some() {
+                    // One pick at a time, each taken out before the next.
+                    let n = count.unwrap_or(1);
+                    let mut rng = *seed;
+                    let popped = self.change_big(key, now, |big| {
+                        let Some(members) = big.set_mut() else {
+                            return Vec::new();
+                        };
+                        let mut popped = Vec::with_capacity(n.min(members.len()));
+                        while popped.len() < n {
+                            let Some(m) = big::pick(members, &mut rng) else {
+                                break;
+                            };
+                            let m = Bytes::copy_from_slice(m.key());
+                            members.remove(&m);
+                            popped.push(m);
+                        }
+                        popped
+                    });
+                    let mut popped: Vec<pb::Reply> = popped
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(reply::bulk)
+                        .collect();
+                    return Ok(match count {
+                        Some(_) => reply::set(popped),
+                        None => popped.pop().unwrap_or_else(reply::null),
+                    });
                 }
                 let mut members = set::members(e.value());
                 let picks = random_picks(members.len(), *seed, count.unwrap_or(1) as i64);
@@ -2550,8 +2585,13 @@ impl KvState {
                 count,
                 with_values,
             } => {
-                let fields = self.buffer(key, now, ValueType::Hash)?;
-                random_fields(fields, *seed, *count, *with_values)
+                let e = self.live_hash(key, now)?;
+                if let Some(table) = e.and_then(Slot::big).and_then(Big::hash) {
+                    let picked = big::picks(table, *seed, count.unwrap_or(1));
+                    let pairs = picked.iter().map(|e| (e.key(), e.value())).collect();
+                    return Ok(fields_reply(pairs, count.is_some(), *with_values));
+                }
+                random_fields(e.map_or(&[][..], Slot::value), *seed, *count, *with_values)
             }
             Command::SMembers(key) => {
                 let members = set::ordered(self.set_members(key, now)?);
@@ -2579,21 +2619,20 @@ impl KvState {
                     None => 0,
                 })
             }
-            Command::SRandMember {
-                key,
-                seed,
-                count: None,
-            } if self
-                .live_typed(key, now, ValueType::Set)?
-                .and_then(Slot::big)
-                .is_some() =>
+            Command::SRandMember { key, seed, count }
+                if self
+                    .live_typed(key, now, ValueType::Set)?
+                    .and_then(Slot::big)
+                    .is_some() =>
             {
                 let members = self.live(key, now).and_then(Slot::big).and_then(Big::set);
-                reply::bulk_or_null(
-                    members
-                        .and_then(|m| big::pick(m, *seed))
-                        .map(Bytes::copy_from_slice),
-                )
+                let picked =
+                    members.map_or_else(Vec::new, |m| big::picks(m, *seed, count.unwrap_or(1)));
+                let keys: Vec<&[u8]> = picked.iter().map(|e| e.key()).collect();
+                match count {
+                    None => reply::bulk_or_null(keys.first().map(|m| Bytes::copy_from_slice(m))),
+                    Some(_) => bulk_array(&keys),
+                }
             }
             Command::SRandMember { key, seed, count } => {
                 let members = self.set_members(key, now)?;
@@ -2771,6 +2810,23 @@ impl KvState {
                 count,
                 with_scores,
             } => {
+                if let Some(scores) = self
+                    .live_typed(key, now, ValueType::SortedSet)?
+                    .and_then(Slot::big)
+                    .and_then(Big::zset)
+                {
+                    let picked = big::picks(scores.members(), *seed, count.unwrap_or(1));
+                    let picked: Vec<(f64, &[u8])> = picked
+                        .iter()
+                        .map(|e| (Scores::score_in(e), e.key()))
+                        .collect();
+                    return Ok(match count {
+                        None => reply::bulk_or_null(
+                            picked.first().map(|(_, m)| Bytes::copy_from_slice(m)),
+                        ),
+                        Some(_) => zset_reply(&picked, *with_scores),
+                    });
+                }
                 let items = self.zset_entries(key, now)?;
                 match count {
                     None => match random_picks(items.len(), *seed, 1).first() {
@@ -2926,19 +2982,23 @@ impl KvState {
 /// would answer alike.
 fn random_fields(fields: &[u8], seed: u64, count: Option<i64>, with_values: bool) -> pb::Reply {
     let pairs: Vec<(&[u8], &[u8])> = hash::entries(fields).collect();
+    let picks = random_picks(pairs.len(), seed, count.unwrap_or(1));
+    let picked = picks.into_iter().map(|i| pairs[i]).collect();
+    fields_reply(picked, count.is_some(), with_values)
+}
+
+/// HRANDFIELD's reply for the fields `picked`: the first field (or nil) without a count;
+/// with one, the fields, each followed by its value with `with_values`.
+fn fields_reply(picked: Vec<(&[u8], &[u8])>, counted: bool, with_values: bool) -> pb::Reply {
     let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
-    let Some(count) = count else {
-        return match random_picks(pairs.len(), seed, 1).first() {
-            Some(&i) => copy(pairs[i].0),
-            None => reply::null(),
-        };
-    };
-    let picks = random_picks(pairs.len(), seed, count);
-    let mut items = Vec::with_capacity(picks.len() * if with_values { 2 } else { 1 });
-    for i in picks {
-        items.push(copy(pairs[i].0));
+    if !counted {
+        return picked.first().map_or_else(reply::null, |(f, _)| copy(f));
+    }
+    let mut items = Vec::with_capacity(picked.len() * if with_values { 2 } else { 1 });
+    for (field, value) in picked {
+        items.push(copy(field));
         if with_values {
-            items.push(copy(pairs[i].1));
+            items.push(copy(value));
         }
     }
     if with_values {
@@ -4591,8 +4651,12 @@ mod tests {
                         (format!("linsert l after {pivot} {e}"), want)
                     }
                     10 if rng.below(8) == 0 => {
-                        // Trim a little off each end.
-                        let (first, last) = (rng.below(3) as i64, -(rng.below(3) as i64) - 1);
+                        // Trim a little off each end, or cap the list as a capped log would.
+                        let (first, last) = if rng.below(3) == 0 {
+                            (0, 130 + rng.below(40) as i64)
+                        } else {
+                            (rng.below(3) as i64, -(rng.below(3) as i64) - 1)
+                        };
                         let kept: VecDeque<String> = match list::range(l.len(), first, last) {
                             Some((f, t)) => l.range(f..=t).cloned().collect(),
                             None => VecDeque::new(),
@@ -4712,6 +4776,87 @@ mod tests {
             read(&s, 1, "sscan small 5 count 1"),
             r#"["0" ["a" "b" "c"]]"#
         );
+    }
+
+    /// Random picks from big values follow the count rules as the packed path does (distinct
+    /// members up to the size for a positive count, repeats for a negative one), each pick a
+    /// member of the value; SPOP with a count takes out exactly what it returns, alike on
+    /// every replica.
+    #[test]
+    fn random_picks_from_big_values_follow_the_count_rules() {
+        let mut a = KvState::new();
+        a.apply(&hash_key_batch([8, 1], 1));
+        let n = 700usize;
+        let setup = [
+            format!(
+                "sadd s {}",
+                (0..n).map(|i| format!("m{i} ")).collect::<String>()
+            ),
+            format!(
+                "hset h {}",
+                (0..n).map(|i| format!("m{i} v ")).collect::<String>()
+            ),
+            format!(
+                "zadd z {}",
+                (0..n).map(|i| format!("{i} m{i} ")).collect::<String>()
+            ),
+        ];
+        let setup: Vec<&str> = setup.iter().map(String::as_str).collect();
+        run(&mut a, 1, &setup);
+        let mut b = KvState::new();
+        b.restore(&a.snapshot()).unwrap();
+        let items = |r: &str| -> Vec<String> {
+            let inner = r.trim_start_matches('[').trim_end_matches(']');
+            inner
+                .split(' ')
+                .filter(|x| !x.is_empty())
+                .map(|x| x.trim_matches('"').to_string())
+                .collect()
+        };
+        for cmd in ["__srandmember", "__hrandfield", "__zrandmember"] {
+            let key = &cmd[2..3];
+            for (seed, count) in [
+                (1, -5i64),
+                (2, 0),
+                (3, 3),
+                (4, 360),
+                (5, 699),
+                (6, 700),
+                (7, 900),
+            ] {
+                let got = items(&read(&a, 1, &format!("{cmd} {seed} {key} {count}")));
+                let want = if count < 0 {
+                    count.unsigned_abs() as usize
+                } else {
+                    (count as usize).min(n)
+                };
+                assert_eq!(got.len(), want, "{cmd} {count}");
+                let distinct: BTreeSet<&String> = got.iter().collect();
+                if count >= 0 {
+                    assert_eq!(distinct.len(), got.len(), "{cmd} {count}: repeats");
+                }
+                assert!(
+                    got.iter().all(|m| m.starts_with('m')),
+                    "{cmd} {count}: {got:?}"
+                );
+            }
+            let one = read(&a, 1, &format!("{cmd} 9 {key}"));
+            assert!(one.starts_with("\"m"), "{cmd}: {one}");
+        }
+        for (seed, count) in [(11, 5), (12, 300), (13, 500)] {
+            let pop = format!("__spop {seed} s {count}");
+            let popped = run(&mut a, 2, &[&pop]);
+            assert_eq!(run(&mut b, 2, &[&pop]), popped);
+            let popped = items(&popped[0]);
+            let distinct: BTreeSet<&String> = popped.iter().collect();
+            assert_eq!(distinct.len(), popped.len().min(count));
+            for m in &popped {
+                assert_eq!(read(&a, 2, &format!("sismember s {m}")), ":0");
+            }
+        }
+        assert_eq!(read(&a, 2, "scard s"), ":0");
+        assert_eq!(read(&a, 2, "exists s"), ":0");
+        assert_eq!(a.digest_hex(), b.digest_hex());
     }
 
     #[test]

@@ -230,8 +230,14 @@ const LIST_INDEX: &str = "O(N) where N is the distance from the index to the nea
 /// goes.
 const LIST_RANGE: &str = "O(S+N) where S is the start offset and N the number of elements returned";
 
-/// What LINSERT, LREM and LTRIM cost: the list is read whole and rebuilt.
+/// What LINSERT and LREM cost: the list is read whole and rebuilt.
 const LIST_WRITE: &str = "O(N) where N is the length of the list, which the command rebuilds";
+
+/// What LTRIM costs: a list in runs drops whole runs and cuts the two it keeps part of; a list
+/// in one buffer is rebuilt.
+const LIST_TRIM: &str = "O(M) where M is the number of elements removed, on a list of more \
+     than 128 elements, which raft-kv keeps in runs of up to 128; O(N) where N is the length of \
+     a shorter one, kept in one buffer that the command rebuilds";
 
 /// What LPOS costs: the list is walked to the matches.
 const LIST_SIZE: &str = "O(N) where N is the length of the list";
@@ -256,18 +262,17 @@ const SET_ADD_REMOVE: &str = "O(M) where M is the number of members given, on a 
      than 512 members, which raft-kv keeps in a hash table; O((N+M) log(N+M)) where N is the \
      size of a smaller one, kept in one buffer that a write rebuilds";
 
-/// What SPOP costs: without a count, a big set gives up one member picked in its table; with
-/// one, or from a small set, the set is rebuilt without the members taken.
-const SET_POP: &str = "O(1) without a count on a set of more than 512 members, which raft-kv \
-     keeps in a hash table, and O(N) with one, where N is the size of the set, which the \
-     command then rebuilds; O(N log N) on a smaller one, kept in one buffer that a write \
-     rebuilds";
+/// What SPOP costs: a big set gives up one member picked in its table per member popped;
+/// a small set is rebuilt without the members taken.
+const SET_POP: &str = "O(M) where M is the number of members popped, on a set of more than \
+     512 members, which raft-kv keeps in a hash table; O(N log N) on a smaller one, where N is \
+     its size, kept in one buffer that a write rebuilds";
 
-/// What SRANDMEMBER costs: without a count, a big set's member is picked in its table; with
-/// one, or from a small set, the members are read whole.
-const SET_RANDOM: &str = "O(1) without a count on a set of more than 512 members, which \
-     raft-kv keeps in a hash table; otherwise O(N+M) where N is the size of the set and M the \
-     number of members returned";
+/// What SRANDMEMBER costs: a big set's members are picked in its table, the fewer of those
+/// returned and those left out drawn; a small set's are read whole.
+const SET_RANDOM: &str = "O(M) where M is the number of members returned (or left out, when \
+     that is fewer), on a set of more than 512 members, which raft-kv keeps in a hash table; \
+     O(N+M) on a smaller one, where N is its size";
 
 /// What SMOVE costs: the member is removed from one set and added to the other, each O(1) in
 /// a big set's table and a rebuild of a small set's buffer.
@@ -731,7 +736,7 @@ pub const DOCS: &[Doc] = &[
     doc("lset", List, "1.0.0", LIST_INDEX, "key:key index:integer element",
         "Replaces the element at an index of a list; a missing key or an index past either end \
          is an error."),
-    doc("ltrim", List, "1.0.0", LIST_WRITE, "key:key start:integer stop:integer",
+    doc("ltrim", List, "1.0.0", LIST_TRIM, "key:key start:integer stop:integer",
         "Keeps only the elements of a list between two inclusive indexes, removing the key when \
          none remain."),
     doc("memory", Server, "4.0.0", "Depends on subcommand.",
@@ -1052,7 +1057,9 @@ pub const DOCS: &[Doc] = &[
         "Removes and returns the member with the lowest score, or a count of them from the \
          bottom up, each followed by its score; taking the last member removes the key."),
     doc("zrandmember", ZSet, "6.2.0",
-        "O(N+M) where N is the size of the sorted set and M the number of members returned",
+        "O(M) where M is the number of members returned (or left out, when that is fewer), on a \
+         sorted set of more than 128 members, which raft-kv indexes; O(N+M) on a smaller one, \
+         where N is its size",
         "key:key options=[count:integer [WITHSCORES]]",
         "Returns a member of a sorted set picked at random without removing it, or a count of \
          them (distinct when the count is positive, possibly repeated when negative), \
