@@ -140,6 +140,14 @@ impl Slot {
         }
     }
 
+    /// The value, packed for a snapshot (see [`Big::encode_for_snapshot`]).
+    pub(super) fn snapshot_value(&self) -> Cow<'_, [u8]> {
+        match &self.big {
+            Some(big) => Cow::Owned(big.encode_for_snapshot()),
+            None => Cow::Borrowed(&self.data[self.key_end()..]),
+        }
+    }
+
     /// Length of the packed value, without packing a big one.
     pub(super) fn value_len(&self) -> usize {
         match &self.big {
@@ -244,7 +252,7 @@ impl Frozen {
 fn saved_copy(slot: &mut Slot, take: bool) -> Slot {
     let (data, big) = match &slot.big {
         _ if take => (std::mem::take(&mut slot.data), slot.big.take()),
-        Some(big) => (concat(slot.key(), &big.encode()), None),
+        Some(big) => (concat(slot.key(), &big.encode_for_snapshot()), None),
         None => (slot.data.clone(), None),
     };
     Slot {

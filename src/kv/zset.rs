@@ -46,8 +46,8 @@ pub fn entries(buf: &[u8]) -> Vec<(f64, &[u8])> {
     out
 }
 
-/// Whether `buf` is a well-formed, non-empty sorted-set buffer: ordered, no NaN score, no
-/// member twice.
+/// Whether `buf` is a well-formed, non-empty sorted-set buffer: no NaN score, no member
+/// twice, and ordered unless it is big enough to be indexed.
 pub fn is_valid(buf: &[u8]) -> bool {
     if buf.first() != Some(&ZSET_TAG) {
         return false;
@@ -58,12 +58,16 @@ pub fn is_valid(buf: &[u8]) -> bool {
         .map(|(_, m)| 8 + packed::pack([*m]).len())
         .sum();
     let mut members = BTreeSet::new();
+    // A snapshot holds a sorted set big enough to be indexed in any order (see
+    // `Big::encode_for_snapshot`); a smaller one is stored as it comes, so must be in order.
+    let indexed = items.len() >= super::big::ZSET_MIN;
     !items.is_empty()
         && encoded == buf.len() - 1
         && items.iter().all(|(s, m)| !s.is_nan() && members.insert(*m))
-        && items
-            .windows(2)
-            .all(|w| order(&w[0], &w[1]) == Ordering::Less)
+        && (indexed
+            || items
+                .windows(2)
+                .all(|w| order(&w[0], &w[1]) == Ordering::Less))
 }
 
 /// Packs members with their scores (no member twice), sorting them; empty when there are none
