@@ -1,5 +1,5 @@
-//! Big collections: sets, hashes, sorted sets and lists past the size where a packed buffer stops
-//! being cheap, kept in an index so that a command touching one member costs O(1) or
+//! Big collections: sets, hashes, sorted sets and lists past the size where a packed buffer
+//! stops being cheap, kept in an index so that a command touching one member costs O(1) or
 //! O(log size), not O(size).
 //!
 //! Small collections stay packed in one buffer (see `kv::hash` and `kv::set`): compact, and
@@ -15,12 +15,14 @@
 //!
 //! Whether a value is big is a function of its size alone, checked after every change: a
 //! collection grows into the index at the threshold and shrinks back into a buffer below it.
-//! That keeps replicas alike whatever their history: a snapshot holds every value as its
-//! packed buffer (a big one in hash order), and restoring it picks the same form again.
+//! That keeps replicas alike whatever their history: a snapshot holds every value as a packed
+//! buffer (a big one's members in the order they lie in memory, see
+//! [`Big::encode_for_snapshot`]), and restoring it picks the same form again.
 //!
 //! Commands not written for the index still work: [`Big::packed`] builds the packed buffer of
 //! the value on first use and keeps it until the next change, so such a command costs O(size)
-//! as it always did. Snapshots and the digest use [`Big::encode`], which keeps nothing.
+//! as it always did. The digest uses [`Big::encode`] and snapshots
+//! [`Big::encode_for_snapshot`], which keep nothing.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeSet, VecDeque};
@@ -567,9 +569,10 @@ impl Scores {
         })
     }
 
-    /// What ZRANGE selects by rank or by score, in the order of the range, after LIMIT's
+    /// What ZRANGE selects by rank, score or name, in the order of the range, after LIMIT's
     /// offset and count (as `zset_selected` does for a packed sorted set); walks only what it
-    /// skips and returns. `None` for a range by member name, which this index cannot seek.
+    /// skips and returns. `None` for a range by name over members of different scores, which
+    /// this index cannot seek.
     pub(super) fn range(
         &self,
         range: &ZRange,
@@ -617,7 +620,44 @@ impl Scores {
                     .take(count)
                     .collect()
             }
-            ZRange::Lex(..) => return None,
+            ZRange::Lex(min, max) => {
+                // Redis assumes equal scores for a range by name; only then are the members
+                // in name order here, and the range one run to seek. Otherwise the caller
+                // filters every member, as for a packed sorted set.
+                let (first, last) = (self.by_score.first()?, self.by_score.last()?);
+                if first.score != last.score {
+                    return None;
+                }
+                let at = |bound: &zset::LexBound| match bound {
+                    zset::LexBound::Lowest => Ranked::below_all(first.score),
+                    zset::LexBound::Highest => Ranked::above_all(first.score),
+                    zset::LexBound::Inclusive(m) | zset::LexBound::Exclusive(m) => Ranked {
+                        score: first.score,
+                        above: false,
+                        member: m.as_slice().into(),
+                    },
+                };
+                let from: Box<dyn Iterator<Item = &Ranked>> = if rev {
+                    Box::new(self.by_score.range(..=at(max)).rev())
+                } else {
+                    Box::new(self.by_score.range(at(min)..))
+                };
+                let inside = |m: &[u8]| zset::in_lex_range(m, min, max);
+                // Past the far end of the range, in the direction of the walk.
+                let beyond = |m: &[u8]| {
+                    if rev {
+                        !zset::in_lex_range(m, min, &zset::LexBound::Highest)
+                    } else {
+                        !zset::in_lex_range(m, &zset::LexBound::Lowest, max)
+                    }
+                };
+                from.map(|r| (r.score, &r.member[..]))
+                    .skip_while(|(_, m)| !inside(m) && !beyond(m))
+                    .take_while(|(_, m)| inside(m))
+                    .skip(offset)
+                    .take(count)
+                    .collect()
+            }
         };
         Some(picked)
     }
@@ -706,6 +746,10 @@ impl Chunks {
                     chunk.buf.extend_from_slice(&one);
                 }
                 chunk.count += 1;
+                // A run that is full takes no more pushes: give back what its growth reserved.
+                if chunk.is_full(0) {
+                    chunk.buf.shrink_to_fit();
+                }
             }
             _ => {
                 let chunk = Chunk { buf: one, count: 1 };

@@ -4865,6 +4865,119 @@ mod tests {
         assert_eq!(a.digest_hex(), b.digest_hex());
     }
 
+    /// Ranges by name on a big sorted set whose scores are all equal seek the B-tree and
+    /// answer as a model does (ZRANGEBYLEX both ways with LIMIT, ZLEXCOUNT, ZREMRANGEBYLEX);
+    /// with mixed scores every member is filtered in `(score, member)` order, as for a packed
+    /// sorted set.
+    #[test]
+    fn lex_ranges_on_big_sorted_sets_follow_a_model() {
+        let mut rng = Rng(77);
+        let mut s = KvState::new();
+        s.apply(&hash_key_batch([3, 3], 1));
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        let name = |n: u64| format!("w{:03}", n);
+        let bound = |rng: &mut Rng| match rng.below(6) {
+            0 => "-".to_string(),
+            1 => "+".to_string(),
+            2 | 3 => format!("[{}", name(rng.below(420))),
+            _ => format!("({}", name(rng.below(420))),
+        };
+        let inside = |m: &str, min: &str, max: &str| {
+            let above = match min {
+                "-" => true,
+                "+" => false,
+                b if b.starts_with('[') => m >= &b[1..],
+                b => m > &b[1..],
+            };
+            let below = match max {
+                "-" => false,
+                "+" => true,
+                b if b.starts_with('[') => m <= &b[1..],
+                b => m < &b[1..],
+            };
+            above && below
+        };
+        let mut big_queries = 0;
+        for step in 0..4000 {
+            let grow = !(1500..=2500).contains(&step);
+            if s.table.get(b"lz").and_then(Slot::big).is_some() {
+                big_queries += 1;
+            }
+            let (min, max) = (bound(&mut rng), bound(&mut rng));
+            let (cmd, want) = match rng.below(6) {
+                0 | 1 if grow => {
+                    let m = name(rng.below(420));
+                    let added = i64::from(names.insert(m.clone()));
+                    (format!("zadd lz 0 {m}"), format!(":{added}"))
+                }
+                0 | 1 => {
+                    let m = name(rng.below(420));
+                    let gone = i64::from(names.remove(&m));
+                    (format!("zrem lz {m}"), format!(":{gone}"))
+                }
+                2 => {
+                    let (off, cnt) = (rng.below(4) as usize, rng.below(30) as i64 - 3);
+                    let picked: Vec<String> = names
+                        .iter()
+                        .filter(|m| inside(m, &min, &max))
+                        .skip(off)
+                        .take(usize::try_from(cnt).unwrap_or(usize::MAX))
+                        .map(|m| format!("\"{m}\""))
+                        .collect();
+                    let cmd = format!("zrangebylex lz {min} {max} limit {off} {cnt}");
+                    (cmd, format!("[{}]", picked.join(" ")))
+                }
+                3 => {
+                    let picked: Vec<String> = names
+                        .iter()
+                        .rev()
+                        .filter(|m| inside(m, &min, &max))
+                        .take(20)
+                        .map(|m| format!("\"{m}\""))
+                        .collect();
+                    let cmd = format!("zrevrangebylex lz {max} {min} limit 0 20");
+                    (cmd, format!("[{}]", picked.join(" ")))
+                }
+                4 => {
+                    let n = names.iter().filter(|m| inside(m, &min, &max)).count();
+                    (format!("zlexcount lz {min} {max}"), format!(":{n}"))
+                }
+                _ if rng.below(10) == 0 => {
+                    let doomed: Vec<String> = names
+                        .iter()
+                        .filter(|m| inside(m, &min, &max))
+                        .cloned()
+                        .collect();
+                    let cmd = format!("zremrangebylex lz {min} {max}");
+                    if doomed.len() > 20 {
+                        continue;
+                    }
+                    for m in &doomed {
+                        names.remove(m);
+                    }
+                    (cmd, format!(":{}", doomed.len()))
+                }
+                _ => ("zcard lz".into(), format!(":{}", names.len())),
+            };
+            assert_eq!(run(&mut s, 1, &[&cmd]), vec![want], "step {step}: {cmd}");
+        }
+        assert!(big_queries > 1000, "{big_queries}");
+        // Mixed scores: every member is filtered, in (score, member) order.
+        let members: String = (0..300).map(|i| format!("{} w{:03} ", i % 3, i)).collect();
+        run(&mut s, 1, &[&format!("zadd mixed {members}")]);
+        let mut ordered: Vec<(u64, String)> = (0..300).map(|i| (i % 3, name(i))).collect();
+        ordered.sort();
+        let want: Vec<String> = ordered
+            .iter()
+            .filter(|(_, m)| inside(m, "[w100", "(w110"))
+            .map(|(_, m)| format!("\"{m}\""))
+            .collect();
+        assert_eq!(
+            read(&s, 1, "zrangebylex mixed [w100 (w110"),
+            format!("[{}]", want.join(" "))
+        );
+    }
+
     #[test]
     fn hashes_survive_snapshots_and_keep_their_type() {
         let mut s = KvState::new();

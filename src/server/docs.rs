@@ -339,10 +339,11 @@ const ZSET_REMOVE_SCORE: &str = "O(log N + M log N) where N is the size of the s
      the number of members removed, on one of more than 128 members, which raft-kv keeps in a \
      hash table and a B-tree; O(N) on a smaller one, kept in one buffer that a write rebuilds";
 
-/// What ZREMRANGEBYLEX costs: the index cannot seek a member bound, so the sorted set is read
-/// whole and rebuilt without the members removed.
-const ZSET_REMOVE_LEX: &str =
-    "O(N) where N is the size of the sorted set, which the command rebuilds";
+/// What ZREMRANGEBYLEX costs: with equal scores a big sorted set's B-tree is in name order and
+/// is sought to the range; otherwise the sorted set is read whole and rebuilt.
+const ZSET_REMOVE_LEX: &str = "O(log N + M log N) where N is the size of the sorted set and M \
+     the number of members removed, on a sorted set of more than 128 members whose scores are \
+     all equal, which raft-kv keeps in a B-tree; O(N) otherwise, rebuilding it";
 
 /// What ZSCORE and ZMSCORE cost: each member is looked up in a big sorted set's table, or
 /// found by walking a small one's buffer.
@@ -366,8 +367,9 @@ const ZSET_RANK: &str = "O(log N + R) where N is the size of the sorted set and 
 /// the B-tree cannot seek) and any range of a small sorted set read it whole.
 const ZSET_RANGE: &str = "O(S+M) by rank, where S is the start offset and M the number of \
      members returned; O(log N + O + M) with BYSCORE, where N is the size of the sorted set and \
-     O the LIMIT offset; O(N) with BYLEX, and with any range on a sorted set of 128 members \
-     or fewer, which raft-kv keeps in one buffer rather than a B-tree";
+     O the LIMIT offset, and with BYLEX when all scores are equal; O(N) with BYLEX over \
+     different scores, and with any range on a sorted set of 128 members or fewer, which \
+     raft-kv keeps in one buffer rather than a B-tree";
 
 /// What ZREVRANGE costs: a big sorted set's B-tree is walked from the highest score.
 const ZSET_RANK_RANGE: &str = "O(S+M) where S is the start offset and M the number of members \
@@ -386,9 +388,11 @@ const ZSET_COUNT: &str = "O(log N + M) where N is the size of the sorted set and
      of members counted, on one of more than 128 members, which raft-kv keeps in a hash table \
      and a B-tree; O(N) on a smaller one, kept in one buffer";
 
-/// What the ranges by member bound and ZLEXCOUNT cost: the sorted set is read whole (a big
-/// one's members are packed into one buffer on first use, which is kept until the next write).
-const ZSET_SIZE: &str = "O(N) where N is the size of the sorted set";
+/// What the ranges by member bound and ZLEXCOUNT cost: a big sorted set whose scores are all
+/// equal is sought in its B-tree, which is then in name order; otherwise it is read whole.
+const ZSET_LEX: &str = "O(log N + O + M) where N is the size of the sorted set, O the LIMIT \
+     offset and M the number of members returned or counted, on a sorted set of more than 128 \
+     members whose scores are all equal, which raft-kv keeps in a B-tree; O(N) otherwise";
 
 /// What ZSCAN costs: a big sorted set's member table is walked a step at a time in hash order,
 /// from the cursor on; a small sorted set comes back whole in one call.
@@ -1039,7 +1043,7 @@ pub const DOCS: &[Doc] = &[
         "Stores at the destination the members found in all of the numkeys sorted sets (or \
          sets), scored as ZINTER scores them, replacing whatever it held (deleting it for an \
          empty result), and answers how many there are."),
-    doc("zlexcount", ZSet, "2.8.9", ZSET_SIZE, "key:key min max",
+    doc("zlexcount", ZSet, "2.8.9", ZSET_LEX, "key:key min max",
         "Counts the members between two member bounds, for a sorted set whose scores are all \
          equal."),
     doc("zmpop", ZSet, "7.0.0", ZSET_MULTI_POP,
@@ -1071,7 +1075,7 @@ pub const DOCS: &[Doc] = &[
          two member bounds with BYLEX, lowest first or with REV highest first, optionally \
          paged with LIMIT and followed by their scores.")
         .history(&[("6.2.0", "Gained REV, BYSCORE, BYLEX and LIMIT.")]),
-    doc("zrangebylex", ZSet, "2.8.9", ZSET_SIZE,
+    doc("zrangebylex", ZSet, "2.8.9", ZSET_LEX,
         "key:key min max [LIMIT offset:integer count:integer]",
         "Returns the members between two member bounds, in ascending order, for a sorted set \
          whose scores are all equal.")
@@ -1107,7 +1111,7 @@ pub const DOCS: &[Doc] = &[
         "Returns the members between two ranks counted from the highest score, optionally \
          followed by their scores.")
         .deprecated("6.2.0", "`ZRANGE` with the `REV` argument"),
-    doc("zrevrangebylex", ZSet, "2.8.9", ZSET_SIZE,
+    doc("zrevrangebylex", ZSet, "2.8.9", ZSET_LEX,
         "key:key max min [LIMIT offset:integer count:integer]",
         "Returns the members between two member bounds, the higher bound first, in descending \
          order, for a sorted set whose scores are all equal.")
