@@ -8,7 +8,8 @@ Usage (from the repository root):
     python3 benches/collections.py                 # 1M members per value (a few minutes)
     python3 benches/collections.py --members 100000
 
-For each type it fills one key with N members through redis-cli --pipe, then runs
+For each type it fills one key with N members through redis-cli --pipe (and, for reference,
+N plain string keys), then runs
 redis-benchmark (-c 20) on commands that touch one member of that key: against a 3-node
 raft-kv cluster (through the leader, every write fsync'd) and against redis-server without
 persistence, and prints ops/s with the ratio. Then it measures memory: how much one key of N
@@ -41,6 +42,11 @@ BINARY = os.path.join(ROOT, "target", "release", "raft-kv")
 # to time (`__rand_int__` is replaced by redis-benchmark with a random number below -r,
 # `{mid}` by half the member count).
 TYPES = {
+    # Not a collection: plain keys, the cluster's usual rate to compare the others with.
+    "string": (
+        lambda lo, hi: ["MSET"] + [x for j in range(lo, hi) for x in (f"s{j}", f"v{j}")],
+        ["SET s__rand_int__ v", "GET s__rand_int__"],
+    ),
     "hash": (
         lambda lo, hi: ["HSET", "k"] + [x for j in range(lo, hi) for x in (f"f{j}", f"v{j}")],
         ["HSET k f__rand_int__ v", "HGET k f__rand_int__", "HDEL k x__rand_int__"],
@@ -129,7 +135,6 @@ def fill(port: int, kind: str, members: int):
 
 
 def rate(port: int, command: str, members: int, requests: int) -> float:
-    command = command.replace("{mid}", str(members // 2))
     out = subprocess.run(
         ["redis-benchmark", "-p", str(port), "-n", str(requests), "-c", "20", "-r",
          str(members), "-q", *command.split()],
@@ -187,6 +192,7 @@ def main():
                 cli(port, "del", "k")
                 fill(port, kind, args.members)
             for command in commands:
+                command = command.replace("{mid}", str(args.members // 2))
                 raft = rate(raft_port, command, args.members, args.requests)
                 redis = rate(redis_port, command, args.members, args.requests)
                 rows.append((kind, command, raft, redis))

@@ -40,7 +40,9 @@ pub struct Config {
     #[arg(long, env = "RAFT_KV_WAIT_TIMEOUT_MS", default_value_t = 3000)]
     pub wait_timeout_ms: u64,
 
-    /// Take a snapshot and compact the log after this many applied entries.
+    /// Take a snapshot and compact the log after this many applied entries; once snapshots
+    /// exceed 8 MiB, also wait until the entries since the last hold half its size, so that
+    /// re-encoding a large state stays a small share of the work.
     #[arg(long, env = "RAFT_KV_SNAPSHOT_ENTRIES", default_value_t = 20_000)]
     pub snapshot_entries: u64,
 

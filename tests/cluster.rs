@@ -1564,3 +1564,90 @@ fn a_push_to_a_queue_with_many_idle_workers_costs_one_try() {
     assert_eq!(taken, expected, "each element to exactly one worker");
     cluster.finish();
 }
+
+/// Once a snapshot is large (past 8 MiB), the next waits until the entries since it hold half
+/// its size, however many entries `--snapshot-entries` says: a snapshot encodes the whole
+/// state, and taking one every few hundred small writes would spend most of a node's time
+/// re-encoding it. Small writes many times the entry count take at most one more (a node may
+/// have been close to the threshold already); bulky ones then take them again.
+#[test]
+fn large_snapshots_wait_for_a_log_of_half_their_size() {
+    let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "200"]);
+    let leader = cluster.leader();
+    let mut conn = cluster.client(leader);
+    // The sizes of the snapshots each node took.
+    let snapshots = |cluster: &TestCluster| -> Vec<Vec<u64>> {
+        cluster
+            .ids()
+            .iter()
+            .map(|&id| {
+                cluster
+                    .log_since_last_start(id)
+                    .lines()
+                    .filter(|l| l.contains("snapshot taken"))
+                    .filter_map(|l| l.split("bytes=").nth(1)?.split(' ').next()?.parse().ok())
+                    .collect()
+            })
+            .collect()
+    };
+    let value = "x".repeat(200);
+    let bulky = |conn: &mut common::Client, round: &str, entries: usize| {
+        for chunk in 0..entries {
+            let mut pipe = redis::cmd("MSET");
+            for i in 0..100 {
+                pipe.arg(format!("{round}:{chunk}:{i}")).arg(&value);
+            }
+            let _: () = pipe
+                .query(conn)
+                .unwrap_or_else(|e| panic!("MSET {round} {chunk}: {e}"));
+        }
+    };
+    // About 12.6 MB of state in 600 entries: every node takes snapshots past 8 MiB.
+    bulky(&mut conn, "first", 600);
+    wait_until(DEADLINE, "a snapshot past 8 MiB on every node", || {
+        let taken = snapshots(&cluster);
+        if taken.iter().all(|s| s.iter().any(|&b| b >= 8 << 20)) {
+            Ok(())
+        } else {
+            Err(format!("{taken:?}"))
+        }
+    });
+    let before: Vec<usize> = snapshots(&cluster).iter().map(Vec::len).collect();
+    // 1,500 small writes, one entry each: the entry count alone would take 7 snapshots.
+    for i in 0..1500 {
+        let _: () = redis::cmd("SET")
+            .arg(format!("small:{i}"))
+            .arg(i)
+            .query(&mut conn)
+            .unwrap_or_else(|e| panic!("SET {i}: {e}"));
+    }
+    // A read through every node orders it after those writes' application there.
+    for id in cluster.ids() {
+        let mut node = cluster.client(id);
+        let value: Option<String> = wait_until(DEADLINE, "the last small write", || {
+            redis::cmd("GET")
+                .arg("small:1499")
+                .query(&mut node)
+                .map_err(|e| e.to_string())
+        });
+        assert_eq!(value.as_deref(), Some("1499"), "node {id}");
+    }
+    let after: Vec<usize> = snapshots(&cluster).iter().map(Vec::len).collect();
+    for (now, then) in after.iter().zip(&before) {
+        assert!(
+            now - then <= 1,
+            "small writes took snapshots: {before:?} -> {after:?}"
+        );
+    }
+    // Bulky writes of more than half a snapshot: every node takes another.
+    bulky(&mut conn, "second", 500);
+    wait_until(DEADLINE, "another snapshot on every node", || {
+        let taken: Vec<usize> = snapshots(&cluster).iter().map(Vec::len).collect();
+        if taken.iter().zip(&after).all(|(now, then)| now > then) {
+            Ok(())
+        } else {
+            Err(format!("{taken:?} after {after:?}"))
+        }
+    });
+    cluster.finish();
+}
