@@ -1572,7 +1572,7 @@ fn a_push_to_a_queue_with_many_idle_workers_costs_one_try() {
 /// have been close to the threshold already); bulky ones then take them again.
 #[test]
 fn large_snapshots_wait_for_a_log_of_half_their_size() {
-    let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "200"]);
+    let cluster = TestCluster::start_with(3, &["--snapshot-entries", "200"]);
     let leader = cluster.leader();
     let mut conn = cluster.client(leader);
     // The sizes of the snapshots each node took.
