@@ -711,66 +711,6 @@ impl KvState {
         Ok(popped)
     }
 
-    /// ZADD (and ZINCRBY) on the big sorted set at `key` (live): the members in turn, as the
-    /// packed path does, then one change of the index.
-    fn zadd_big(
-        &mut self,
-        key: &[u8],
-        pairs: &[(f64, Bytes)],
-        flags: &command::ZAddFlags,
-        now: i64,
-    ) -> Result<pb::Reply, CommandError> {
-        let scores = self.live(key, now).and_then(Slot::big).and_then(Big::zset);
-        // What this command set so far, which later pairs see.
-        let mut set: std::collections::BTreeMap<&[u8], f64> = std::collections::BTreeMap::new();
-        let (mut added, mut updated, mut result) = (0, 0, None);
-        for (score, member) in pairs {
-            let current = set
-                .get(member.as_ref())
-                .copied()
-                .or_else(|| scores.and_then(|z| z.score(member)));
-            match current {
-                Some(_) if flags.nx => {}
-                Some(current) => {
-                    let new = if flags.incr { current + score } else { *score };
-                    if new.is_nan() {
-                        return Err(CommandError::Message(
-                            "resulting score is not a number (NaN)",
-                        ));
-                    }
-                    if (flags.lt && new >= current) || (flags.gt && new <= current) {
-                        continue;
-                    }
-                    result = Some(new);
-                    if new != current {
-                        set.insert(member, stored_score(new));
-                        updated += 1;
-                    }
-                }
-                None if flags.xx => {}
-                None => {
-                    set.insert(member, stored_score(*score));
-                    added += 1;
-                    result = Some(*score);
-                }
-            }
-        }
-        if !set.is_empty() {
-            self.change_big(key, now, |big| {
-                if let Some(z) = big.zset_mut() {
-                    for (member, score) in &set {
-                        z.insert(member, *score);
-                    }
-                }
-            });
-        }
-        Ok(if flags.incr {
-            result.map_or_else(reply::null, reply::double)
-        } else {
-            reply::integer(added + if flags.ch { updated } else { 0 })
-        })
-    }
-
     /// Removes `members` (each once, all present) from the big sorted set at `key`.
     fn zrem_big(&mut self, key: &[u8], members: &[&[u8]], now: i64) {
         if members.is_empty() {
@@ -1940,53 +1880,39 @@ impl KvState {
                         reply::integer(0)
                     });
                 }
-                if old.and_then(Slot::big).is_some() {
-                    return self.zadd_big(key, pairs, flags, now);
-                }
-                let mut items = old.map_or_else(Vec::new, |e| zset::entries(e.value()));
-                let mut index: std::collections::BTreeMap<&[u8], usize> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (_, m))| (*m, i))
-                    .collect();
-                let (mut added, mut updated, mut result) = (0, 0, None);
-                for (score, member) in pairs {
-                    match index.get(member.as_ref()) {
-                        Some(_) if flags.nx => {}
-                        Some(&i) => {
-                            let current = items[i].0;
-                            let new = if flags.incr { current + score } else { *score };
-                            if new.is_nan() {
-                                return Err(CommandError::Message(
-                                    "resulting score is not a number (NaN)",
-                                ));
-                            }
-                            if (flags.lt && new >= current) || (flags.gt && new <= current) {
-                                continue;
-                            }
-                            result = Some(new);
-                            if new != current {
-                                items[i].0 = stored_score(new);
-                                updated += 1;
-                            }
-                        }
-                        None if flags.xx => {}
-                        None => {
-                            index.insert(member, items.len());
-                            items.push((stored_score(*score), member));
-                            added += 1;
-                            result = Some(*score);
-                        }
+                // The pairs' effect is worked out first (a NaN changes nothing), then applied
+                // to the index of a big sorted set or packed again for a small one.
+                let (plan, parts) = match old.and_then(Slot::big).and_then(Big::zset) {
+                    Some(scores) => (zadd_plan(pairs, flags, |m| scores.score(m))?, None),
+                    None => {
+                        let items = old.map_or_else(Vec::new, |e| zset::entries(e.value()));
+                        let mut scores: std::collections::BTreeMap<&[u8], f64> =
+                            items.iter().map(|&(score, m)| (m, score)).collect();
+                        let plan = zadd_plan(pairs, flags, |m| scores.get(m).copied())?;
+                        let parts = (!plan.changes.is_empty()).then(|| {
+                            scores.extend(&plan.changes);
+                            zset::pack(scores.into_iter().map(|(m, score)| (score, m)).collect())
+                        });
+                        (plan, parts)
                     }
-                }
-                if added + updated > 0 {
-                    let parts = zset::pack(items);
-                    self.store_parts(key, &parts, ValueType::SortedSet, now);
+                };
+                match parts {
+                    Some(parts) => self.store_parts(key, &parts, ValueType::SortedSet, now),
+                    None if !plan.changes.is_empty() => {
+                        self.change_big(key, now, |big| {
+                            if let Some(z) = big.zset_mut() {
+                                for (member, score) in &plan.changes {
+                                    z.insert(member, *score);
+                                }
+                            }
+                        });
+                    }
+                    None => {}
                 }
                 Ok(if flags.incr {
-                    result.map_or_else(reply::null, reply::double)
+                    plan.result.map_or_else(reply::null, reply::double)
                 } else {
-                    reply::integer(added + if flags.ch { updated } else { 0 })
+                    reply::integer(plan.added + if flags.ch { plan.updated } else { 0 })
                 })
             }
             Command::ZRem(key, gone) => {
@@ -3020,6 +2946,66 @@ fn scan_reply(next: u64, items: Vec<pb::Reply>) -> pb::Reply {
         reply::bulk(Bytes::from(next.to_string())),
         reply::array(items),
     ])
+}
+
+/// What ZADD's (or ZINCRBY's) pairs do, in turn, to a sorted set.
+struct ZAddPlan<'a> {
+    /// The new score, as stored, of each member that changes.
+    changes: std::collections::BTreeMap<&'a [u8], f64>,
+    /// How many members are new.
+    added: i64,
+    /// How many members already there change score.
+    updated: i64,
+    /// The score the last pair that applied gave its member (INCR's reply).
+    result: Option<f64>,
+}
+
+/// Works out what `pairs` do under `flags` to a sorted set whose scores `stored` looks up,
+/// each pair seeing what the ones before it set; an error (a NaN score) changes nothing.
+fn zadd_plan<'a>(
+    pairs: &'a [(f64, Bytes)],
+    flags: &command::ZAddFlags,
+    stored: impl Fn(&[u8]) -> Option<f64>,
+) -> Result<ZAddPlan<'a>, CommandError> {
+    let mut plan = ZAddPlan {
+        changes: std::collections::BTreeMap::new(),
+        added: 0,
+        updated: 0,
+        result: None,
+    };
+    for (score, member) in pairs {
+        let current = plan
+            .changes
+            .get(member.as_ref())
+            .copied()
+            .or_else(|| stored(member));
+        match current {
+            Some(_) if flags.nx => {}
+            Some(current) => {
+                let new = if flags.incr { current + score } else { *score };
+                if new.is_nan() {
+                    return Err(CommandError::Message(
+                        "resulting score is not a number (NaN)",
+                    ));
+                }
+                if (flags.lt && new >= current) || (flags.gt && new <= current) {
+                    continue;
+                }
+                plan.result = Some(new);
+                if new != current {
+                    plan.changes.insert(member, stored_score(new));
+                    plan.updated += 1;
+                }
+            }
+            None if flags.xx => {}
+            None => {
+                plan.changes.insert(member, stored_score(*score));
+                plan.added += 1;
+                plan.result = Some(*score);
+            }
+        }
+    }
+    Ok(plan)
 }
 
 /// A score as a sorted set keeps it: -0 becomes 0, as Redis 7.0's listpack stores a whole
@@ -4169,6 +4155,57 @@ mod tests {
         assert_eq!(a.digest(), b.digest());
     }
 
+    /// How often a model test saw its key held big (see `kv::big`), and small again after.
+    #[derive(Debug, Default)]
+    struct Forms {
+        big: usize,
+        small_again: usize,
+    }
+
+    impl Forms {
+        /// Notes the form `key` is in now.
+        fn see(&mut self, s: &KvState, key: &[u8]) {
+            if s.table.get(key).and_then(Slot::big).is_some() {
+                self.big += 1;
+            } else if self.big > 0 {
+                self.small_again += 1;
+            }
+        }
+
+        /// Checks that the test spent a good while in both forms.
+        fn assert_both(&self, at_least: usize) {
+            assert!(
+                self.big > at_least && self.small_again > at_least,
+                "{self:?}"
+            );
+        }
+    }
+
+    /// Applies `cmd` to `s` and to every replica kept in step with it; returns the reply,
+    /// which every replica must have given too.
+    fn in_step(s: &mut KvState, replicas: &mut [KvState], cmd: &str) -> String {
+        let got = run(s, 1000, &[cmd]).remove(0);
+        for r in replicas {
+            assert_eq!(run(r, 1000, &[cmd]).remove(0), got, "a replica, on {cmd}");
+        }
+        got
+    }
+
+    /// A replica restored from a snapshot of `s` as it is now.
+    fn restored(s: &KvState) -> KvState {
+        let mut r = KvState::new();
+        r.restore(&s.snapshot()).unwrap();
+        assert_eq!(r.digest_hex(), s.digest_hex());
+        r
+    }
+
+    /// Checks that a snapshot of the replica `r` restores to the content of `s`. (Snapshots
+    /// hold big values in memory order, which differs from node to node; what they restore
+    /// to does not.)
+    fn assert_restores_alike(r: &KvState, s: &KvState) {
+        assert_eq!(restored(r).digest_hex(), s.digest_hex());
+    }
+
     /// Sets and hashes grow into the index past their threshold and shrink back out of it
     /// (see `kv::big`) without a client seeing a difference: a seeded run of adds, removes and
     /// reads that crosses both thresholds both ways answers as a model of the value does, and a
@@ -4185,9 +4222,7 @@ mod tests {
             let mut members: BTreeSet<String> = BTreeSet::new();
             let mut fields: BTreeMap<String, i64> = BTreeMap::new();
             let mut encoding = None;
-            // How often each value was seen big, and small after it had been big.
-            let mut big = [0; 2];
-            let mut small_again = [0; 2];
+            let (mut set_forms, mut hash_forms) = (Forms::default(), Forms::default());
             for step in 0..15_000u64 {
                 // Grow past the thresholds, shrink below them, grow again.
                 let grow = match step / 5000 {
@@ -4200,13 +4235,8 @@ mod tests {
                     op => op,
                 };
                 let n = rng.below(if (6..=11).contains(&op) { 200 } else { 900 });
-                for (i, key) in [&b"s"[..], b"h"].into_iter().enumerate() {
-                    if s.table.get(key).and_then(Slot::big).is_some() {
-                        big[i] += 1;
-                    } else if big[i] > 0 {
-                        small_again[i] += 1;
-                    }
-                }
+                set_forms.see(&s, b"s");
+                hash_forms.see(&s, b"h");
                 let (cmd, want) = match op {
                     0..=3 if grow => {
                         let added = i64::from(members.insert(format!("m{n}")));
@@ -4249,13 +4279,10 @@ mod tests {
                     12 => {
                         // A pop answers alike everywhere; the model learns what went.
                         let cmd = format!("__spop {} s", rng.below(1 << 40));
-                        let got = run(&mut s, 1000, &[&cmd]).remove(0);
+                        let got = in_step(&mut s, &mut replicas, &cmd);
                         let member = got.trim_matches('"').to_string();
                         assert_eq!(got == "nil", members.is_empty(), "seed {seed} step {step}");
                         members.remove(&member);
-                        for r in &mut replicas {
-                            assert_eq!(run(r, 1000, &[&cmd]), vec![got.clone()]);
-                        }
                         continue;
                     }
                     _ => {
@@ -4267,16 +4294,10 @@ mod tests {
                         (format!("smove s t m{n}"), format!(":{moved}"))
                     }
                 };
-                let got = run(&mut s, 1000, &[&cmd]);
-                assert_eq!(got, vec![want], "seed {seed} step {step}: {cmd}");
-                for r in &mut replicas {
-                    assert_eq!(run(r, 1000, &[&cmd]), got, "replica, step {step}: {cmd}");
-                }
+                let got = in_step(&mut s, &mut replicas, &cmd);
+                assert_eq!(got, want, "seed {seed} step {step}: {cmd}");
                 if step % 1500 == 250 {
-                    let mut r = KvState::new();
-                    r.restore(&s.snapshot()).unwrap();
-                    assert_eq!(r.digest_hex(), s.digest_hex());
-                    replicas.push(r);
+                    replicas.push(restored(&s));
                 }
                 // An encoding that runs while the sets change still yields the state at its
                 // start, big values included.
@@ -4290,10 +4311,8 @@ mod tests {
                     assert_eq!(encoder.into_bytes(), want);
                 }
             }
-            assert!(
-                big.iter().chain(&small_again).all(|&n| n > 100),
-                "{big:?} {small_again:?}"
-            );
+            set_forms.assert_both(100);
+            hash_forms.assert_both(100);
             let mut sorted: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
             let mut got = read(&s, 1000, "smembers s");
             got = got.trim_matches(|c| c == '[' || c == ']').to_string();
@@ -4304,11 +4323,7 @@ mod tests {
             assert_eq!(read(&s, 1000, "hlen h"), format!(":{}", fields.len()));
             for r in &replicas {
                 assert_eq!(r.digest_hex(), s.digest_hex());
-                // Snapshots hold big values in memory order, which differs from node to
-                // node; what they restore to does not.
-                let mut again = KvState::new();
-                again.restore(&r.snapshot()).unwrap();
-                assert_eq!(again.digest_hex(), s.digest_hex());
+                assert_restores_alike(r, &s);
                 assert_eq!(read(r, 1000, "smembers s"), read(&s, 1000, "smembers s"));
                 assert_eq!(read(r, 1000, "hgetall h"), read(&s, 1000, "hgetall h"));
             }
@@ -4347,17 +4362,13 @@ mod tests {
             s.apply(&hash_key_batch([seed + 3, 5], 1));
             let mut replicas: Vec<KvState> = Vec::new();
             let mut z: BTreeMap<String, i64> = BTreeMap::new();
-            let (mut big, mut small_again) = (0, 0);
+            let mut forms = Forms::default();
             for step in 0..12_000u64 {
                 let grow = match step / 4000 {
                     1 => rng.below(10) < 2,
                     _ => rng.below(10) < 8,
                 };
-                if s.table.get(b"z").and_then(Slot::big).is_some() {
-                    big += 1;
-                } else if big > 0 {
-                    small_again += 1;
-                }
+                forms.see(&s, b"z");
                 let m = format!("m{}", rng.below(260));
                 let score = rng.below(40) as i64 - 10;
                 let (a, b) = (rng.below(300) as i64 - 150, rng.below(300) as i64 - 150);
@@ -4483,23 +4494,15 @@ mod tests {
                     }
                     _ => ("zcard z".into(), format!(":{}", z.len())),
                 };
-                let got = run(&mut s, 1000, &[&cmd]);
-                assert_eq!(got, vec![want], "seed {seed} step {step}: {cmd}");
-                for r in &mut replicas {
-                    assert_eq!(run(r, 1000, &[&cmd]), got, "replica, step {step}: {cmd}");
-                }
+                let got = in_step(&mut s, &mut replicas, &cmd);
+                assert_eq!(got, want, "seed {seed} step {step}: {cmd}");
                 if step % 1500 == 700 {
-                    let mut r = KvState::new();
-                    r.restore(&s.snapshot()).unwrap();
-                    assert_eq!(r.digest_hex(), s.digest_hex());
-                    replicas.push(r);
+                    replicas.push(restored(&s));
                 }
             }
-            assert!(big > 1000 && small_again > 1000, "{big} {small_again}");
+            forms.assert_both(1000);
             for r in &replicas {
-                let mut again = KvState::new();
-                again.restore(&r.snapshot()).unwrap();
-                assert_eq!(again.digest_hex(), s.digest_hex());
+                assert_restores_alike(r, &s);
                 assert_eq!(
                     read(r, 1000, "zrange z 0 -1 withscores"),
                     read(&s, 1000, "zrange z 0 -1 withscores")
@@ -4526,17 +4529,13 @@ mod tests {
             let mut replicas: Vec<KvState> = Vec::new();
             let mut l: VecDeque<String> = VecDeque::new();
             let mut other: VecDeque<String> = VecDeque::new();
-            let (mut big, mut small_again) = (0, 0);
+            let mut forms = Forms::default();
             for step in 0..12_000u64 {
                 let grow = match step / 4000 {
                     1 => rng.below(10) < 3,
                     _ => rng.below(10) < 7,
                 };
-                if s.table.get(b"l").and_then(Slot::big).is_some() {
-                    big += 1;
-                } else if big > 0 {
-                    small_again += 1;
-                }
+                forms.see(&s, b"l");
                 let e = format!("e{}", rng.below(50));
                 let len = l.len() as i64;
                 let (a, b) = (
@@ -4679,19 +4678,13 @@ mod tests {
                         ("lmove o l left right".into(), want)
                     }
                 };
-                let got = run(&mut s, 1000, &[&cmd]);
-                assert_eq!(got, vec![want], "seed {seed} step {step}: {cmd}");
-                for r in &mut replicas {
-                    assert_eq!(run(r, 1000, &[&cmd]), got, "replica, step {step}: {cmd}");
-                }
+                let got = in_step(&mut s, &mut replicas, &cmd);
+                assert_eq!(got, want, "seed {seed} step {step}: {cmd}");
                 if step % 1500 == 700 {
-                    let mut r = KvState::new();
-                    r.restore(&s.snapshot()).unwrap();
-                    assert_eq!(r.digest_hex(), s.digest_hex());
-                    replicas.push(r);
+                    replicas.push(restored(&s));
                 }
             }
-            assert!(big > 1000 && small_again > 1000, "{big} {small_again}");
+            forms.assert_both(1000);
             assert_eq!(read(&s, 1000, "lrange l 0 -1"), shown(&l));
             for r in &replicas {
                 assert_eq!(r.snapshot(), s.snapshot());
