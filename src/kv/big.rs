@@ -21,7 +21,8 @@
 //!
 //! Commands not written for the index still work: [`Big::packed`] builds the packed buffer of
 //! the value on first use and keeps it until the next change, so such a command costs O(size)
-//! as it always did. The digest uses [`Big::encode`] and snapshots
+//! as it always did. Whole reads of sets, hashes and sorted sets walk the index instead (see
+//! `members_of` and its neighbours in `kv::state`), keeping no copy. The digest uses [`Big::encode`] and snapshots
 //! [`Big::encode_for_snapshot`], which keep nothing.
 
 use std::cmp::Ordering;

@@ -548,16 +548,14 @@ impl KvState {
     /// The members and scores of the sorted set at `key` (none for a missing key), in order;
     /// WRONGTYPE for another type.
     fn zset_entries(&self, key: &[u8], now: i64) -> Result<Vec<(f64, &[u8])>, CommandError> {
-        Ok(zset::entries(self.buffer(
-            key,
-            now,
-            ValueType::SortedSet,
-        )?))
+        let e = self.live_typed(key, now, ValueType::SortedSet)?;
+        Ok(e.map_or_else(Vec::new, scored_of))
     }
 
     /// The members of the set at `key` (none for a missing key); WRONGTYPE for another type.
     fn set_members(&self, key: &[u8], now: i64) -> Result<Vec<&[u8]>, CommandError> {
-        Ok(set::members(self.buffer(key, now, ValueType::Set)?))
+        let e = self.live_typed(key, now, ValueType::Set)?;
+        Ok(e.map_or_else(Vec::new, members_of))
     }
 
     /// The value of `field` in the hash at `key` (none for a missing key); WRONGTYPE for
@@ -1226,11 +1224,8 @@ impl KvState {
             return Ok(Vec::new());
         };
         match e.value_type() {
-            ValueType::SortedSet => Ok(zset::entries(e.value())),
-            ValueType::Set => Ok(set::members(e.value())
-                .into_iter()
-                .map(|m| (1.0, m))
-                .collect()),
+            ValueType::SortedSet => Ok(scored_of(e)),
+            ValueType::Set => Ok(members_of(e).into_iter().map(|m| (1.0, m)).collect()),
             _ => Err(CommandError::WrongType),
         }
     }
@@ -2461,19 +2456,20 @@ impl KvState {
                 None => 0,
             }),
             Command::HGetAll(key, part) => {
-                let fields = self.buffer(key, now, ValueType::Hash)?;
+                let fields = self.live_hash(key, now)?.map_or_else(Vec::new, fields_of);
                 let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
                 match part {
                     HashPart::Both => reply::map(
-                        hash::entries(fields)
+                        fields
+                            .into_iter()
                             .flat_map(|(f, v)| [copy(f), copy(v)])
                             .collect(),
                     ),
                     HashPart::Fields => {
-                        reply::array(hash::entries(fields).map(|(f, _)| copy(f)).collect())
+                        reply::array(fields.into_iter().map(|(f, _)| copy(f)).collect())
                     }
                     HashPart::Values => {
-                        reply::array(hash::entries(fields).map(|(_, v)| copy(v)).collect())
+                        reply::array(fields.into_iter().map(|(_, v)| copy(v)).collect())
                     }
                 }
             }
@@ -3158,6 +3154,31 @@ pub fn hash_key_batch(key: [u64; 2], now_ms: i64) -> pb::KvBatch {
 fn batch_hash_key(batch: &pb::KvBatch) -> Option<HashKey> {
     let key = [batch.hash_key0, batch.hash_key1];
     (batch.commands.is_empty() && key != [0, 0]).then_some(key)
+}
+
+/// The members of the set `e`, in its order: read from the index of a big one, which so
+/// keeps no packed copy (see `kv::big`).
+fn members_of(e: &Slot) -> Vec<&[u8]> {
+    match e.big().and_then(Big::set) {
+        Some(members) => members.iter().map(Slot::key).collect(),
+        None => set::members(e.value()),
+    }
+}
+
+/// The members and scores of the sorted set `e`, in order, as [`members_of`] reads them.
+fn scored_of(e: &Slot) -> Vec<(f64, &[u8])> {
+    match e.big().and_then(Big::zset) {
+        Some(scores) => scores.iter().collect(),
+        None => zset::entries(e.value()),
+    }
+}
+
+/// The fields and values of the hash `e`, in its order, as [`members_of`] reads them.
+fn fields_of(e: &Slot) -> Vec<(&[u8], &[u8])> {
+    match e.big().and_then(Big::hash) {
+        Some(fields) => fields.iter().map(|f| (f.key(), f.value())).collect(),
+        None => hash::entries(e.value()).collect(),
+    }
 }
 
 fn is_live(e: &Slot, now: i64) -> bool {
@@ -4968,6 +4989,69 @@ mod tests {
         assert_eq!(
             read(&s, 1, "zrangebylex mixed [w100 (w110"),
             format!("[{}]", want.join(" "))
+        );
+    }
+
+    /// Whole reads of a big hash, set or sorted set (HGETALL, SMEMBERS, ZRANGE, the set and
+    /// sorted-set algebra) walk its index and keep no packed copy: MEMORY USAGE, which counts
+    /// a kept copy, stays the same. A command that still reads the packed form (LPOS on a big
+    /// list) does keep one, until the next write.
+    #[test]
+    fn whole_reads_of_big_values_keep_no_packed_copy() {
+        let mut s = KvState::new();
+        s.apply(&hash_key_batch([5, 6], 1));
+        let setup = [
+            format!(
+                "hset h {}",
+                (0..300).map(|i| format!("f{i} v{i} ")).collect::<String>()
+            ),
+            format!(
+                "sadd s {}",
+                (0..600).map(|i| format!("m{i} ")).collect::<String>()
+            ),
+            format!(
+                "zadd z {}",
+                (0..300).map(|i| format!("{i} m{i} ")).collect::<String>()
+            ),
+            format!(
+                "rpush l {}",
+                (0..300).map(|i| format!("e{i} ")).collect::<String>()
+            ),
+        ];
+        let setup: Vec<&str> = setup.iter().map(String::as_str).collect();
+        run(&mut s, 1, &setup);
+        let usage = |s: &KvState| -> Vec<String> {
+            ["h", "s", "z", "l"]
+                .iter()
+                .map(|k| read(s, 1, &format!("memory usage {k}")))
+                .collect()
+        };
+        let before = usage(&s);
+        for cmd in [
+            "hgetall h",
+            "hkeys h",
+            "hvals h",
+            "smembers s",
+            "sunion s s",
+            "sintercard 1 s",
+            "zrange z 0 -1",
+            "zunion 1 z",
+            "zrangebylex z - +",
+        ] {
+            read(&s, 1, cmd);
+        }
+        assert_eq!(usage(&s), before);
+        read(&s, 1, "lpos l e5");
+        let after = usage(&s);
+        assert_ne!(after[3], before[3], "LPOS kept no packed copy of the list");
+        // A write drops it (the list's last run may keep some room from the push).
+        run(&mut s, 1, &["rpush l e300", "rpop l"]);
+        let written = usage(&s);
+        assert_eq!(written[..3], before[..3]);
+        let bytes = |v: &str| v.trim_start_matches(':').parse::<u64>().unwrap();
+        assert!(
+            bytes(&written[3]) < bytes(&after[3]),
+            "{written:?} {after:?}"
         );
     }
 
