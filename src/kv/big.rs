@@ -730,16 +730,38 @@ impl Chunks {
         self.chunks.iter().map(|c| c.buf.len()).sum()
     }
 
+    /// The run at the head, or the tail.
+    fn end(&mut self, head: bool) -> Option<&mut Chunk> {
+        if head {
+            self.chunks.front_mut()
+        } else {
+            self.chunks.back_mut()
+        }
+    }
+
+    /// Adds `chunk` as the run at the head, or the tail.
+    fn add_end(&mut self, chunk: Chunk, head: bool) {
+        if head {
+            self.chunks.push_front(chunk);
+        } else {
+            self.chunks.push_back(chunk);
+        }
+    }
+
+    /// Drops the run at the head, or the tail.
+    fn drop_end_run(&mut self, head: bool) {
+        if head {
+            self.chunks.pop_front();
+        } else {
+            self.chunks.pop_back();
+        }
+    }
+
     /// Pushes `element` at the head, or the tail.
     pub(super) fn push(&mut self, element: &[u8], head: bool) {
         let mut one = Vec::with_capacity(element.len() + 10);
         packed::put(&mut one, element);
-        let end = if head {
-            self.chunks.front_mut()
-        } else {
-            self.chunks.back_mut()
-        };
-        match end {
+        match self.end(head) {
             Some(chunk) if !chunk.is_full(one.len()) => {
                 if head {
                     chunk.buf.splice(0..0, one);
@@ -752,25 +774,14 @@ impl Chunks {
                     chunk.buf.shrink_to_fit();
                 }
             }
-            _ => {
-                let chunk = Chunk { buf: one, count: 1 };
-                if head {
-                    self.chunks.push_front(chunk);
-                } else {
-                    self.chunks.push_back(chunk);
-                }
-            }
+            _ => self.add_end(Chunk { buf: one, count: 1 }, head),
         }
         self.len += 1;
     }
 
     /// Pops the element at the head, or the tail.
     pub(super) fn pop(&mut self, head: bool) -> Option<Vec<u8>> {
-        let chunk = if head {
-            self.chunks.front_mut()?
-        } else {
-            self.chunks.back_mut()?
-        };
+        let chunk = self.end(head)?;
         let split = packed::skip(&chunk.buf, if head { 1 } else { chunk.count - 1 }).1;
         let taken: Vec<u8> = if head {
             chunk.buf.drain(..split).collect()
@@ -779,11 +790,7 @@ impl Chunks {
         };
         chunk.count -= 1;
         if chunk.count == 0 {
-            if head {
-                self.chunks.pop_front();
-            } else {
-                self.chunks.pop_back();
-            }
+            self.drop_end_run(head);
         }
         self.len -= 1;
         let (element, _) = packed::take(&taken)?;
@@ -795,21 +802,12 @@ impl Chunks {
         n = n.min(self.len);
         self.len -= n;
         while n > 0 {
-            let chunk = if head {
-                self.chunks.front_mut()
-            } else {
-                self.chunks.back_mut()
-            };
-            let Some(chunk) = chunk else {
+            let Some(chunk) = self.end(head) else {
                 return;
             };
             if n >= chunk.count {
                 n -= chunk.count;
-                if head {
-                    self.chunks.pop_front();
-                } else {
-                    self.chunks.pop_back();
-                }
+                self.drop_end_run(head);
                 continue;
             }
             if head {

@@ -561,13 +561,7 @@ impl KvState {
     /// The value of `field` in the hash at `key` (none for a missing key); WRONGTYPE for
     /// another type.
     fn hash_get(&self, key: &[u8], field: &[u8], now: i64) -> Result<Option<&[u8]>, CommandError> {
-        let Some(e) = self.live_hash(key, now)? else {
-            return Ok(None);
-        };
-        Ok(match e.big().and_then(Big::hash) {
-            Some(fields) => fields.get(field).map(Slot::value),
-            None => hash::get(e.value(), field),
-        })
+        Ok(self.live_hash(key, now)?.and_then(|e| field_of(e, field)))
     }
 
     /// Sets `pairs` in order in the hash at `key` (live or missing; the caller checked its
@@ -734,13 +728,8 @@ impl KvState {
     ) -> Option<R> {
         let value_type = self.live(key, now)?.big()?.value_type();
         let version = self.next_version();
-        let result = self.table.update_big(key, version, change)?;
-        if self
-            .table
-            .get(key)
-            .and_then(Slot::big)
-            .is_some_and(|b| b.len() == 0)
-        {
+        let (result, left) = self.table.update_big(key, version, change)?;
+        if left == 0 {
             self.delete(key, now);
         } else if self.track_stores && value_type != ValueType::Hash {
             self.stored.push(Bytes::copy_from_slice(key));
@@ -2436,13 +2425,14 @@ impl KvState {
                 reply::bulk_or_null(self.hash_get(key, field, now)?.map(Bytes::copy_from_slice))
             }
             Command::HMGet(key, wanted) => {
-                self.live_hash(key, now)?;
-                let mut values = Vec::with_capacity(wanted.len());
-                for f in wanted {
-                    let value = self.hash_get(key, f, now)?;
-                    values.push(reply::bulk_or_null(value.map(Bytes::copy_from_slice)));
-                }
-                reply::array(values)
+                let e = self.live_hash(key, now)?;
+                let value = |f: &Bytes| e.and_then(|e| field_of(e, f));
+                reply::array(
+                    wanted
+                        .iter()
+                        .map(|f| reply::bulk_or_null(value(f).map(Bytes::copy_from_slice)))
+                        .collect(),
+                )
             }
             Command::HExists(key, field) => {
                 reply::integer(i64::from(self.hash_get(key, field, now)?.is_some()))
@@ -3170,6 +3160,14 @@ fn scored_of(e: &Slot) -> Vec<(f64, &[u8])> {
     match e.big().and_then(Big::zset) {
         Some(scores) => scores.iter().collect(),
         None => zset::entries(e.value()),
+    }
+}
+
+/// The value of `field` in the hash `e`.
+fn field_of<'a>(e: &'a Slot, field: &[u8]) -> Option<&'a [u8]> {
+    match e.big().and_then(Big::hash) {
+        Some(fields) => fields.get(field).map(Slot::value),
+        None => hash::get(e.value(), field),
     }
 }
 

@@ -452,14 +452,15 @@ impl Table {
 
     /// Changes the big collection stored under `key` with `change`, giving it `version`, and
     /// packs it again if it is left small (see `kv::big`); an emptied value stays, for the
-    /// caller to remove. Returns `None`, changing nothing, if `key` holds no big value. A walk
-    /// of the frozen table still sees the value as it was.
+    /// caller to remove. Returns what `change` returned and how many members are left, or
+    /// `None`, changing nothing, if `key` holds no big value. A walk of the frozen table still
+    /// sees the value as it was.
     pub(super) fn update_big<R>(
         &mut self,
         key: &[u8],
         version: u64,
         change: impl FnOnce(&mut Big) -> R,
-    ) -> Option<R> {
+    ) -> Option<(R, usize)> {
         let hash = self.hash(key);
         let i = self.find(hash, key)?;
         self.slots[i].big.as_ref()?;
@@ -467,13 +468,14 @@ impl Table {
         let slot = &mut self.slots[i];
         let big = slot.big.as_deref_mut()?;
         let result = change(big);
-        if big.is_small() && big.len() > 0 {
+        let left = big.len();
+        if big.is_small() && left > 0 {
             let packed = big.encode();
             slot.data = concat(key, &packed);
             slot.big = None;
         }
         slot.version = version;
-        Some(result)
+        Some((result, left))
     }
 
     /// Stores the string `value` under `key`, replacing any stored value; returns the replaced
