@@ -26,7 +26,7 @@ impl Cluster {
             .map(|id| {
                 let config = Config {
                     id,
-                    voters: vec![1, 2, 3],
+                    bootstrap: raft_kv::raft::Membership::of_voters([1, 2, 3]),
                     election_ticks: 10,
                     heartbeat_ticks: 2,
                     max_append_bytes: 1 << 20,
@@ -118,6 +118,7 @@ fn wal(c: &mut Criterion) {
                         index: next + i,
                         term: 1,
                         data: Some(payload.clone()),
+                        membership: None,
                     })
                     .collect();
                 next += batch as u64;

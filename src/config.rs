@@ -24,6 +24,13 @@ pub struct Config {
     #[arg(long, env = "RAFT_KV_CLUSTER", value_delimiter = ',', required = true)]
     pub cluster: Vec<String>,
 
+    /// Join an existing cluster instead of forming a new one: the node starts with no
+    /// membership and waits for a leader to add it (`RAFT.NODE ADD <id> <addr>` on any
+    /// member). --cluster must list this node's address at position --id, and at least one
+    /// current member. Keep the flag on restarts until the node has been added.
+    #[arg(long, env = "RAFT_KV_JOIN")]
+    pub join: bool,
+
     /// Port of the Redis-protocol listener.
     #[arg(long, env = "RAFT_KV_PORT")]
     pub port: u16,

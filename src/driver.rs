@@ -358,8 +358,10 @@ pub struct Driver {
     inbox_rx: mpsc::Receiver<Input>,
     options: DriverOptions,
     id: raft::NodeId,
-    /// Number of voting nodes.
+    /// Number of voting nodes at start-up (at least 1).
     voters: u64,
+    /// The core's membership version the transport was last told of.
+    membership_seen: Option<u64>,
     /// A hard state that differs from the durable one only in its commit index, not yet written.
     unsynced_hard_state: Option<raft::HardState>,
     /// The hard state as last made durable.
@@ -451,7 +453,7 @@ impl Driver {
     /// A snapshot on disk that does not decode.
     pub fn new(
         id: raft::NodeId,
-        voters: Vec<raft::NodeId>,
+        bootstrap: raft::Membership,
         storage: Storage,
         recovered: crate::storage::Recovered,
         peers: Arc<Peers>,
@@ -481,10 +483,10 @@ impl Driver {
             }
         }
         let startup_last = recovered.entries.last().map(|e| e.index);
-        let voter_count = voters.len() as u64;
+        let voter_count = (bootstrap.voters.len() as u64).max(1);
         let config = raft::Config {
             id,
-            voters,
+            bootstrap,
             election_ticks: ELECTION_TICKS,
             heartbeat_ticks: HEARTBEAT_TICKS,
             max_append_bytes: MAX_APPEND_BYTES,
@@ -517,6 +519,7 @@ impl Driver {
             options,
             id,
             voters: voter_count,
+            membership_seen: None,
             unsynced_hard_state: None,
             durable_hard_state: recovered.hard_state,
             applied: snapshot_index,
@@ -563,6 +566,7 @@ impl Driver {
         let mut ticker = tokio::time::interval(TICK_INTERVAL);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut stop_by: Option<Instant> = None;
+        self.sync_peers();
         loop {
             let event = tokio::select! {
                 biased;
@@ -626,6 +630,7 @@ impl Driver {
                 self.handle_ready().await;
                 turns += 1;
             }
+            self.sync_peers();
             self.continue_snapshot();
             self.warn_if_slow(woke.elapsed());
             if let Some(stop_by) = stop_by
@@ -692,6 +697,16 @@ impl Driver {
             return;
         }
         let status = self.node.status();
+        if let Some(err) = not_a_member(&status) {
+            let _ = write.reply.send(WriteOutcome::Failed(err));
+            return;
+        }
+        if status.role == RoleKind::Leader
+            && let Some(change) = write.batch.membership_change.take()
+        {
+            self.propose_membership(change, write);
+            return;
+        }
         if status.role == RoleKind::Leader {
             if !self.propose_hash_key(status.term) {
                 self.parked_writes.push_back(write);
@@ -718,6 +733,44 @@ impl Driver {
             Some(leader) if self.peers.is_connected(leader) => self.forward(leader, write),
             _ => self.parked_writes.push_back(write),
         }
+    }
+
+    /// On the leader: appends a membership change (RAFT.NODE). It is answered when its entry
+    /// is applied; a change refused while another one is in progress waits for its turn.
+    fn propose_membership(&mut self, change: pb::MembershipChange, mut write: PendingWrite) {
+        let request = if change.remove {
+            raft::MembershipChange::Remove { id: change.id }
+        } else {
+            raft::MembershipChange::Add {
+                id: change.id,
+                addr: change.addr.clone(),
+            }
+        };
+        match self.node.propose_membership(request) {
+            Ok((index, term)) => {
+                self.proposed.insert(index, (term, write));
+            }
+            Err(raft::ChangeError::Invalid(why)) => {
+                let _ = write.reply.send(WriteOutcome::Applied(pb::Reply {
+                    kind: Some(pb::reply::Kind::Error(format!("ERR {why}"))),
+                }));
+            }
+            Err(err) => {
+                debug!(error = %err, "membership change parked");
+                write.batch.membership_change = Some(change);
+                self.parked_writes.push_back(write);
+            }
+        }
+    }
+
+    /// Tells the transport of members that came or went since it last heard.
+    fn sync_peers(&mut self) {
+        let version = self.node.membership_version();
+        if self.membership_seen == Some(version) {
+            return;
+        }
+        self.membership_seen = Some(version);
+        self.peers.set_members(self.node.membership());
     }
 
     /// On the leader, before the first write of its term: if the keyspace was never modified
@@ -830,6 +883,10 @@ impl Driver {
         }
         if Instant::now() >= read.deadline {
             let _ = read.reply.send(Err(ClusterError::no_leader()));
+            return;
+        }
+        if let Some(err) = not_a_member(&self.node.status()) {
+            let _ = read.reply.send(Err(err));
             return;
         }
         let id = self.next_request_id();
@@ -1238,6 +1295,24 @@ impl Driver {
     fn apply(&mut self, entry: raft::Entry) {
         self.applied = entry.index;
         self.applied_term = entry.term;
+        if let Some(membership) = &entry.membership {
+            info!(
+                index = entry.index,
+                voters = ?membership.voters,
+                learners = ?membership.learners,
+                "membership change committed"
+            );
+            if let Some((term, write)) = self.proposed.remove(&entry.index) {
+                if term == entry.term {
+                    let _ = write.reply.send(WriteOutcome::Applied(pb::Reply {
+                        kind: Some(pb::reply::Kind::Simple("OK".into())),
+                    }));
+                } else {
+                    self.parked_writes.push_back(write);
+                }
+            }
+            return;
+        }
         self.applied_bytes += entry.data.as_ref().map_or(0, |d| d.len() as u64);
         let reply = entry
             .data
@@ -1400,10 +1475,16 @@ impl Driver {
             return;
         };
         self.snapshot_encode_time = started.elapsed();
+        let Some(membership) = self.node.membership_at(index) else {
+            // The log moved past this snapshot (one from the leader was installed).
+            self.snapshot_writing = None;
+            return;
+        };
         let snapshot = Snapshot {
             index,
             term,
             data: encoder.into_bytes(),
+            membership: Some(membership),
         };
         let dir = self.options.data_dir.clone();
         let inbox = self.inbox_tx.clone();
@@ -1449,6 +1530,7 @@ impl Driver {
             index,
             term,
             data: Bytes::new(),
+            membership: None,
         });
     }
 
@@ -1475,6 +1557,20 @@ impl Driver {
             let _ = read.reply.send(Err(ClusterError::shutting_down()));
         }
     }
+}
+
+/// The error for a command on a node outside the cluster's membership: one that has not
+/// joined yet, or was removed. It could only wait for a leader that never contacts it.
+fn not_a_member(status: &raft::Status) -> Option<ClusterError> {
+    if status.membership.contains(status.id) {
+        return None;
+    }
+    let why = if status.membership.voters.is_empty() {
+        "this node has not joined a cluster yet: RAFT.NODE ADD on a member adds it"
+    } else {
+        "this node is not a member of the cluster: it was removed"
+    };
+    Some(ClusterError::ClusterDown(why.into()))
 }
 
 /// Waits for the background write, if any (never completes without one).

@@ -102,12 +102,26 @@ pub async fn run(config: Config) -> Result<(), Error> {
         transport::Peers::start(id, &addrs, transport_stop.clone())
             .map_err(|e| Error::Start(format!("bad peer address: {e}")))?,
     );
-    let voters = (1..=addrs.len() as u64).collect();
+    // A new cluster's first membership is every node of --cluster; a joining node starts
+    // with none and learns it from the leader. Either way the log and snapshots on disk,
+    // once there are any, say who the members are.
+    let bootstrap = if config.join {
+        raft::Membership::default()
+    } else {
+        raft::Membership {
+            voters: addrs
+                .iter()
+                .enumerate()
+                .map(|(i, addr)| (i as u64 + 1, addr.to_string()))
+                .collect(),
+            learners: std::collections::BTreeMap::new(),
+        }
+    };
     let pubsub = pubsub::PubSub::new();
     let waiters = blocking::Waiters::new();
     let driver = Driver::new(
         id,
-        voters,
+        bootstrap,
         storage,
         recovered,
         peers,

@@ -13,6 +13,7 @@ impl From<&raft::Entry> for Entry {
             index: e.index,
             term: e.term,
             data: e.data.clone(),
+            membership: e.membership.as_deref().map(Membership::from),
         }
     }
 }
@@ -23,6 +24,7 @@ impl From<Entry> for raft::Entry {
             index: e.index,
             term: e.term,
             data: e.data,
+            membership: e.membership.map(|m| Box::new(m.into())),
         }
     }
 }
@@ -53,6 +55,7 @@ impl From<&raft::Snapshot> for Snapshot {
             index: s.index,
             term: s.term,
             data: s.data.clone(),
+            membership: s.membership.as_ref().map(Membership::from),
         }
     }
 }
@@ -63,6 +66,34 @@ impl From<Snapshot> for raft::Snapshot {
             index: s.index,
             term: s.term,
             data: s.data,
+            membership: s.membership.map(raft::message::Membership::from),
+        }
+    }
+}
+
+impl From<&raft::message::Membership> for Membership {
+    fn from(m: &raft::message::Membership) -> Self {
+        let members = |map: &std::collections::BTreeMap<raft::NodeId, String>| {
+            map.iter()
+                .map(|(&id, addr)| Member {
+                    id,
+                    addr: addr.clone(),
+                })
+                .collect()
+        };
+        Membership {
+            voters: members(&m.voters),
+            learners: members(&m.learners),
+        }
+    }
+}
+
+impl From<Membership> for raft::message::Membership {
+    fn from(m: Membership) -> Self {
+        let members = |list: Vec<Member>| list.into_iter().map(|m| (m.id, m.addr)).collect();
+        raft::message::Membership {
+            voters: members(m.voters),
+            learners: members(m.learners),
         }
     }
 }

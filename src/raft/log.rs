@@ -384,6 +384,7 @@ mod tests {
             index,
             term,
             data: Some(Bytes::from(format!("{index}@{term}"))),
+            membership: None,
         }
     }
 
@@ -421,6 +422,7 @@ mod tests {
             index: 4,
             term: 2,
             data: Bytes::new(),
+            membership: None,
         };
         let log = RaftLog::restore(Some(snap), vec![entry(5, 2)], 1);
         assert_eq!(log.commit(), 4, "the snapshot is committed");
@@ -555,18 +557,21 @@ mod tests {
             index: 4,
             term: 2,
             data: Bytes::new(),
+            membership: None,
         };
         assert!(!log.compact(too_far), "cannot compact past applied");
         let wrong_term = Snapshot {
             index: 3,
             term: 1,
             data: Bytes::new(),
+            membership: None,
         };
         assert!(!log.compact(wrong_term));
         assert!(log.compact(Snapshot {
             index: 3,
             term: 2,
-            data: Bytes::from_static(b"s")
+            data: Bytes::from_static(b"s"),
+            membership: None,
         }));
         assert_eq!(log.snapshot_index(), 3);
         assert_eq!(log.term_at(2), None);
@@ -584,6 +589,7 @@ mod tests {
             index: 10,
             term: 3,
             data: Bytes::new(),
+            membership: None,
         });
         assert_eq!(log.last_index(), 10);
         assert_eq!(log.last_term(), 3);

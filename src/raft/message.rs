@@ -1,6 +1,8 @@
 //! The core's inputs and outputs: plain Rust types, free of any wire format.
 //! `transport` converts them to and from the protobuf messages in `proto/raft.proto`.
 
+use std::collections::BTreeMap;
+
 use bytes::Bytes;
 
 /// A node's identity: its 1-based position in the cluster list.
@@ -27,8 +29,87 @@ pub struct Entry {
     pub index: Index,
     /// Term of the leader that created the entry.
     pub term: Term,
-    /// The state-machine command; `None` for the no-op a leader appends at the start of its term.
+    /// The state-machine command; `None` for the no-op a leader appends at the start of its
+    /// term, and for a membership change.
     pub data: Option<Bytes>,
+    /// On a membership change only: the whole membership from this entry on. It takes effect
+    /// as soon as the entry is in a node's log, committed or not (thesis §4.1).
+    pub membership: Option<Box<Membership>>,
+}
+
+impl Entry {
+    /// An entry carrying a state-machine command, or a no-op when `data` is `None`.
+    pub fn new(index: Index, term: Term, data: Option<Bytes>) -> Entry {
+        Entry {
+            index,
+            term,
+            data,
+            membership: None,
+        }
+    }
+}
+
+/// Who takes part in the cluster as of some point of the log. Voters elect leaders and make
+/// up quorums; learners receive the log but neither vote nor count toward commitment. Each
+/// member comes with the address its peers reach it at, which the core only passes on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Membership {
+    /// The voting members and their addresses.
+    pub voters: BTreeMap<NodeId, String>,
+    /// The non-voting members and their addresses.
+    pub learners: BTreeMap<NodeId, String>,
+}
+
+impl Membership {
+    /// A membership of voters only, without addresses (tests and bootstrap).
+    pub fn of_voters(ids: impl IntoIterator<Item = NodeId>) -> Membership {
+        Membership {
+            voters: ids.into_iter().map(|id| (id, String::new())).collect(),
+            learners: BTreeMap::new(),
+        }
+    }
+
+    /// Whether `id` votes.
+    pub fn is_voter(&self, id: NodeId) -> bool {
+        self.voters.contains_key(&id)
+    }
+
+    /// Whether `id` is a voter or a learner.
+    pub fn contains(&self, id: NodeId) -> bool {
+        self.voters.contains_key(&id) || self.learners.contains_key(&id)
+    }
+
+    /// Votes (or acknowledgements) that make a majority of the voters.
+    pub fn quorum(&self) -> usize {
+        self.voters.len() / 2 + 1
+    }
+
+    /// Every member, voters and learners, with its address.
+    pub fn members(&self) -> impl Iterator<Item = (NodeId, &str)> {
+        self.voters
+            .iter()
+            .chain(self.learners.iter())
+            .map(|(&id, addr)| (id, addr.as_str()))
+    }
+}
+
+/// A change of membership an operator asks the leader for. One change at a time: a leader
+/// takes a new one only once the last is committed (single-server changes, thesis §4.1).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MembershipChange {
+    /// Adds a node as a learner; the leader makes it a voter once it has caught up.
+    Add {
+        /// The new node's id, not in use.
+        id: NodeId,
+        /// Where its peers reach it.
+        addr: String,
+    },
+    /// Removes a voter or a learner. A leader that removes itself leads until the change is
+    /// committed, then hands over to the most up-to-date voter.
+    Remove {
+        /// The member to remove.
+        id: NodeId,
+    },
 }
 
 /// The state Raft must make durable before it answers a message (Figure 2), plus the commit index.
@@ -51,6 +132,9 @@ pub struct Snapshot {
     pub term: Term,
     /// The encoded state machine; opaque to the core.
     pub data: Bytes,
+    /// The membership as of `index`. `None` only in snapshots written before membership
+    /// changes existed, whose cluster is the one the node was started with.
+    pub membership: Option<Membership>,
 }
 
 /// A message between two nodes, with the routing and term every Raft message carries.

@@ -142,8 +142,11 @@ mod scenarios;
 #[cfg(test)]
 mod testing;
 
-pub use message::{Entry, Envelope, HardState, Index, Message, NodeId, RequestId, Snapshot, Term};
+pub use message::{
+    Entry, Envelope, HardState, Index, Membership, MembershipChange, Message, NodeId, RequestId,
+    Snapshot, Term,
+};
 #[cfg(feature = "bug-injection")]
 pub use node::Bug;
-pub use node::{Config, Node, ProposeError, ReadError, Restored, RoleKind, Status};
+pub use node::{ChangeError, Config, Node, ProposeError, ReadError, Restored, RoleKind, Status};
 pub use ready::{ReadState, Ready};

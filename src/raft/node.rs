@@ -6,13 +6,15 @@
 //! replication state changes only through `Progress` methods.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use tracing::{debug, info};
 
 use super::log::RaftLog;
 use super::message::{
-    Entry, Envelope, HardState, Index, Message, NodeId, RequestId, Snapshot, Term,
+    Entry, Envelope, HardState, Index, Membership, MembershipChange, Message, NodeId, RequestId,
+    Snapshot, Term,
 };
 use super::progress::{Progress, ProgressState};
 use super::ready::{ReadState, Ready};
@@ -25,10 +27,12 @@ pub const SNAPSHOT_TIMEOUT_ELECTIONS: u64 = 2;
 /// Static configuration of a node.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// This node's id; must be in `voters`.
+    /// This node's id.
     pub id: NodeId,
-    /// Every voting member, this node included.
-    pub voters: Vec<NodeId>,
+    /// The membership the node starts with when its log and snapshot name none: every node of
+    /// a new cluster as a voter, this one included; empty for a node that joins an existing
+    /// cluster, which learns its membership from the leader.
+    pub bootstrap: Membership,
     /// Minimum election timeout in ticks; each timeout is drawn from `[election_ticks, 2 * election_ticks)`.
     pub election_ticks: u64,
     /// Ticks between a leader's heartbeats; less than `election_ticks`.
@@ -59,25 +63,18 @@ impl Config {
     /// Checks the configuration's own consistency.
     ///
     /// # Panics
-    /// If `id` is not a voter, a voter is listed twice or is 0, `heartbeat_ticks` is 0 or not
-    /// below `election_ticks`, or an inflight/uncommitted limit is 0.
+    /// If `id` is 0 or a non-empty bootstrap membership leaves it out, a member is 0,
+    /// `heartbeat_ticks` is 0 or not below `election_ticks`, or an inflight/uncommitted limit
+    /// is 0.
     fn validate(&self) {
+        assert!(self.id != 0, "node id 0 is reserved");
         assert!(
-            self.voters.contains(&self.id),
-            "node {} is not in voters {:?}",
+            self.bootstrap.voters.is_empty() || self.bootstrap.contains(self.id),
+            "node {} is not in its bootstrap membership {:?}",
             self.id,
-            self.voters
+            self.bootstrap
         );
-        let mut voters = self.voters.clone();
-        voters.sort_unstable();
-        voters.dedup();
-        assert_eq!(
-            voters.len(),
-            self.voters.len(),
-            "duplicate voters {:?}",
-            self.voters
-        );
-        assert!(!voters.contains(&0), "node id 0 is reserved");
+        assert!(!self.bootstrap.contains(0), "node id 0 is reserved");
         assert!(
             self.heartbeat_ticks > 0 && self.heartbeat_ticks < self.election_ticks,
             "need 0 < heartbeat_ticks < election_ticks"
@@ -136,6 +133,8 @@ pub struct Status {
     pub last_index: Index,
     /// Index of the last entry covered by its snapshot; 0 without one.
     pub snapshot_index: Index,
+    /// The membership in force.
+    pub membership: Arc<Membership>,
 }
 
 /// Why a proposal was refused. All are retryable by the client.
@@ -153,6 +152,24 @@ pub enum ProposeError {
     /// `max_uncommitted_entries` entries already wait for commitment.
     #[error("too many uncommitted entries")]
     Busy,
+}
+
+/// Why a membership change was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ChangeError {
+    /// This node is not the leader; `leader` is the one it knows, if any.
+    #[error("not the leader")]
+    NotLeader {
+        /// The known leader of the current term.
+        leader: Option<NodeId>,
+    },
+    /// The last change is not committed yet, the leader has not committed an entry of its
+    /// term, or it is handing over leadership. Retryable.
+    #[error("another membership change is in progress")]
+    Busy,
+    /// The change makes no sense for the current membership.
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// Why a read could not be started.
@@ -211,7 +228,7 @@ struct Transfer {
 /// State only a leader has.
 #[derive(Clone, Debug)]
 struct LeaderState {
-    /// Replication progress of every other voter.
+    /// Replication progress of every other member, voters and learners.
     progress: BTreeMap<NodeId, Progress>,
     /// Index of the no-op this leader appended; reads wait until it commits (thesis §6.4).
     noop_index: Index,
@@ -248,20 +265,28 @@ impl LeaderState {
     /// them every follower still probing, the target of a leadership transfer, and followers
     /// waiting for a read. A follower that falls behind is overtaken by one that caught up at
     /// a heartbeat, and drops out.
-    fn eager_peers(&self, quorum: usize) -> BTreeSet<NodeId> {
+    fn eager_peers(&self, quorum: usize, membership: &Membership) -> BTreeSet<NodeId> {
         let mut replicating: Vec<(NodeId, Index)> = Vec::new();
         let mut eager = self.readers.clone();
         eager.extend(self.transfer.map(|t| t.target));
         for (&id, pr) in &self.progress {
             match pr.state() {
-                ProgressState::Replicate => replicating.push((id, pr.match_index())),
+                // A learner is fed at once: it is catching up to become a voter.
+                ProgressState::Replicate if membership.is_voter(id) => {
+                    replicating.push((id, pr.match_index()))
+                }
                 _ => {
                     eager.insert(id);
                 }
             }
         }
         replicating.sort_by_key(|&(id, match_index)| (std::cmp::Reverse(match_index), id));
-        eager.extend(replicating.iter().take(quorum - 1).map(|&(id, _)| id));
+        eager.extend(
+            replicating
+                .iter()
+                .take(quorum.saturating_sub(1))
+                .map(|&(id, _)| id),
+        );
         eager
     }
 
@@ -271,11 +296,16 @@ impl LeaderState {
     /// others too, but only once every append they were sent before was answered: a follower
     /// that is down or slow costs one round of appends, not a pipeline per heartbeat, while
     /// one that keeps up can take any amount at each heartbeat.
-    fn flush_targets(&self, quorum: usize, lazy: bool) -> Vec<(NodeId, usize)> {
+    fn flush_targets(
+        &self,
+        quorum: usize,
+        lazy: bool,
+        membership: &Membership,
+    ) -> Vec<(NodeId, usize)> {
         if !lazy {
             return self.progress.keys().map(|&id| (id, usize::MAX)).collect();
         }
-        let eager = self.eager_peers(quorum);
+        let eager = self.eager_peers(quorum, membership);
         self.progress
             .iter()
             .filter(|(id, _)| self.flush_all || eager.contains(id))
@@ -332,8 +362,14 @@ enum Role {
 pub struct Node {
     /// This node's id.
     id: NodeId,
-    /// The other voters, ascending.
-    peers: Vec<NodeId>,
+    /// The membership in force: the latest in the log, committed or not (thesis §4.1).
+    membership: Arc<Membership>,
+    /// The membership as of the snapshot (the bootstrap one before any).
+    base_membership: Membership,
+    /// The membership changes in the log after the snapshot: index, term and membership.
+    membership_log: Vec<(Index, Term, Membership)>,
+    /// Counts changes of `membership`, so the driver can tell when to look again.
+    membership_version: u64,
     /// The static configuration.
     config: Config,
     /// Current term (§5.1).
@@ -375,6 +411,16 @@ impl Node {
     /// contiguous after the snapshot.
     pub fn new(config: Config, restored: Restored) -> Node {
         config.validate();
+        let base_membership = restored
+            .snapshot
+            .as_ref()
+            .and_then(|s| s.membership.clone())
+            .unwrap_or_else(|| config.bootstrap.clone());
+        let membership_log: Vec<(Index, Term, Membership)> = restored
+            .entries
+            .iter()
+            .filter_map(|e| Some((e.index, e.term, (**e.membership.as_ref()?).clone())))
+            .collect();
         let log = RaftLog::restore(
             restored.snapshot,
             restored.entries,
@@ -385,17 +431,19 @@ impl Node {
             vote: restored.hard_state.vote,
             commit: log.commit(),
         };
-        let mut peers: Vec<NodeId> = config
-            .voters
-            .iter()
-            .copied()
-            .filter(|&v| v != config.id)
-            .collect();
-        peers.sort_unstable();
+        let membership = Arc::new(
+            membership_log
+                .last()
+                .map_or(&base_membership, |(_, _, m)| m)
+                .clone(),
+        );
         let rng = Rng::new(config.seed ^ config.id.wrapping_mul(0xD1B5_4A32_D192_ED03));
         let mut node = Node {
             id: config.id,
-            peers,
+            membership,
+            base_membership,
+            membership_log,
+            membership_version: 0,
             config,
             term: hard_state.term,
             vote: hard_state.vote,
@@ -453,6 +501,18 @@ impl Node {
         self.expire_read_in_flight();
         self.election_elapsed += 1;
         if self.election_elapsed >= self.election_timeout {
+            if !self.membership.is_voter(self.id) {
+                // A learner, a node yet to join or one removed: it never campaigns. Forget
+                // the leader, so the lease lets others' elections through.
+                if let Role::Follower { leader, .. } = &mut self.role
+                    && leader.take().is_some()
+                {
+                    debug!(node = self.id, term = self.term, "leader silent");
+                    self.abort_reads();
+                }
+                self.reset_election_timer();
+                return;
+            }
             debug!(node = self.id, term = self.term, "election timeout");
             self.become_pre_candidate();
         }
@@ -501,15 +561,18 @@ impl Node {
     /// timeout steps down, so a partitioned leader stops serving reads and taking writes.
     fn check_quorum(&mut self) {
         let quorum = self.quorum();
+        let me = usize::from(self.membership.is_voter(self.id));
         let Role::Leader(lead) = &mut self.role else {
             return;
         };
-        let active = 1 + lead
-            .progress
-            .values_mut()
-            .map(|pr| pr.take_recent_active())
-            .filter(|&a| a)
-            .count();
+        let membership = &self.membership;
+        let active = me
+            + lead
+                .progress
+                .iter_mut()
+                .map(|(&id, pr)| pr.take_recent_active() && membership.is_voter(id))
+                .filter(|&a| a)
+                .count();
         if active < quorum {
             info!(
                 node = self.id,
@@ -521,8 +584,9 @@ impl Node {
         }
     }
 
-    /// Handles a message from a peer. Messages for another node, from a non-voter or from a
-    /// stale term are dropped (stale leaders and candidates are told the current term).
+    /// Handles a message from a peer. Messages for another node or from a stale term are
+    /// dropped (stale leaders and candidates are told the current term). Messages from nodes
+    /// outside the membership are taken: a node may learn of a change later than its peers.
     pub fn step(&mut self, envelope: Envelope) {
         let Envelope {
             from,
@@ -530,7 +594,7 @@ impl Node {
             term,
             message,
         } = envelope;
-        if to != self.id || !self.peers.contains(&from) {
+        if to != self.id || from == self.id || from == 0 {
             debug!(node = self.id, from, to, "dropping misaddressed message");
             return;
         }
@@ -648,7 +712,9 @@ impl Node {
             Message::ReadIndex { id } => self.handle_read_index(from, id),
             Message::ReadIndexResponse { id, index } => self.handle_read_index_response(id, index),
             Message::TimeoutNow => {
-                if matches!(self.role, Role::Follower { leader: Some(l), .. } if l == from) {
+                if matches!(self.role, Role::Follower { leader: Some(l), .. } if l == from)
+                    && self.membership.is_voter(self.id)
+                {
                     info!(
                         node = self.id,
                         term = self.term,
@@ -681,13 +747,56 @@ impl Node {
             return Err(ProposeError::Busy);
         }
         let index = self.log.last_index() + 1;
-        self.log.append(Entry {
-            index,
-            term: self.term,
-            data: Some(data),
-        });
+        self.log.append(Entry::new(index, self.term, Some(data)));
         debug!(node = self.id, term = self.term, index, "proposed");
         Ok((index, self.term))
+    }
+
+    /// On the leader: appends a membership change (one server at a time, thesis §4.1); it takes
+    /// effect at once and is done once committed. Returns the entry's index and term. An added
+    /// node starts as a learner; the leader makes it a voter in a change of its own once it has
+    /// caught up, so that adding it never leaves the cluster waiting for it to catch up.
+    ///
+    /// # Errors
+    /// `NotLeader` off the leader; `Busy` while the last change is uncommitted, before the
+    /// leader committed an entry of its term, or during a leadership transfer; `Invalid` for
+    /// an id in use, a non-member, or removing the last voter.
+    pub fn propose_membership(
+        &mut self,
+        change: MembershipChange,
+    ) -> Result<(Index, Term), ChangeError> {
+        if !matches!(self.role, Role::Leader(_)) {
+            return Err(ChangeError::NotLeader {
+                leader: self.leader(),
+            });
+        }
+        if !self.can_change_membership() {
+            return Err(ChangeError::Busy);
+        }
+        let mut next = (*self.membership).clone();
+        match change {
+            MembershipChange::Add { id, addr } => {
+                if id == 0 {
+                    return Err(ChangeError::Invalid("node id 0 is reserved".into()));
+                }
+                if next.contains(id) {
+                    return Err(ChangeError::Invalid(format!(
+                        "node {id} is already a member"
+                    )));
+                }
+                next.learners.insert(id, addr);
+            }
+            MembershipChange::Remove { id } => {
+                if !next.contains(id) {
+                    return Err(ChangeError::Invalid(format!("node {id} is not a member")));
+                }
+                next.learners.remove(&id);
+                if next.voters.remove(&id).is_some() && next.voters.is_empty() {
+                    return Err(ChangeError::Invalid("cannot remove the last voter".into()));
+                }
+            }
+        }
+        Ok(self.append_membership(next))
     }
 
     /// Starts a linearizable read (thesis §6.4); its outcome arrives as a `ReadState` in a
@@ -719,8 +828,16 @@ impl Node {
     /// Records a snapshot the driver took of its state machine (at most the applied index) and
     /// discards the log up to it. A snapshot that is not newer than the current one, covers
     /// unapplied entries or disagrees with the log is ignored.
-    pub fn compact(&mut self, snapshot: Snapshot) {
+    pub fn compact(&mut self, mut snapshot: Snapshot) {
         let (index, term) = (snapshot.index, snapshot.term);
+        let Some(membership) = self.membership_at(index) else {
+            debug!(
+                node = self.id,
+                index, "ignoring compaction below the snapshot"
+            );
+            return;
+        };
+        snapshot.membership = Some(membership.clone());
         // Followers fed lazily get the entries about to go while they are still here, or each
         // compaction would cost them a whole snapshot.
         if self.config.lazy_fan_out
@@ -731,6 +848,8 @@ impl Node {
         }
         if self.log.compact(snapshot) {
             debug!(node = self.id, index, term, "log compacted");
+            self.base_membership = membership;
+            self.membership_log.retain(|&(i, _, _)| i > index);
         } else {
             debug!(
                 node = self.id,
@@ -758,18 +877,22 @@ impl Node {
                 .progress
                 .iter()
                 .rev()
+                .filter(|(id, _)| self.membership.is_voter(**id))
                 .max_by_key(|(_, pr)| pr.match_index())
             {
                 Some((&id, _)) => id,
                 None => return,
             },
         };
-        let Some(pr) = lead.progress.get(&target) else {
-            debug!(
-                node = self.id,
-                target, "ignoring leadership transfer to a non-peer"
-            );
-            return;
+        let pr = match lead.progress.get(&target) {
+            Some(pr) if self.membership.is_voter(target) => pr,
+            _ => {
+                debug!(
+                    node = self.id,
+                    target, "ignoring leadership transfer to a non-voter"
+                );
+                return;
+            }
         };
         info!(
             node = self.id,
@@ -819,7 +942,7 @@ impl Node {
         if read_round_due(lead) {
             return true;
         }
-        let targets = lead.flush_targets(self.quorum(), self.config.lazy_fan_out);
+        let targets = lead.flush_targets(self.quorum(), self.config.lazy_fan_out, &self.membership);
         targets.iter().any(|&(peer, appends)| {
             let pr = &lead.progress[&peer];
             (appends > 0 && self.would_send(pr))
@@ -902,6 +1025,30 @@ impl Node {
         self.maybe_commit();
     }
 
+    /// The membership in force: the latest in the log, committed or not.
+    pub fn membership(&self) -> &Membership {
+        &self.membership
+    }
+
+    /// Counts the changes of [`Node::membership`] so far (not persisted: it starts at 0).
+    pub fn membership_version(&self) -> u64 {
+        self.membership_version
+    }
+
+    /// The membership as of `index`, for a snapshot taken there; `None` below the snapshot.
+    pub fn membership_at(&self, index: Index) -> Option<Membership> {
+        if index < self.log.snapshot_index() {
+            return None;
+        }
+        let found = self
+            .membership_log
+            .iter()
+            .rev()
+            .find(|&&(i, _, _)| i <= index)
+            .map_or(&self.base_membership, |(_, _, m)| m);
+        Some(found.clone())
+    }
+
     /// The node's current state.
     pub fn status(&self) -> Status {
         Status {
@@ -918,6 +1065,7 @@ impl Node {
             applied: self.log.applied(),
             last_index: self.log.last_index(),
             snapshot_index: self.log.snapshot_index(),
+            membership: self.membership.clone(),
         }
     }
 
@@ -973,7 +1121,7 @@ impl Node {
             pre_vote: true,
             transfer: false,
         };
-        for peer in self.peers.clone() {
+        for peer in self.voter_peers() {
             self.send_with_term(peer, self.term + 1, request.clone());
         }
         self.maybe_finish_election();
@@ -1001,7 +1149,7 @@ impl Node {
             pre_vote: false,
             transfer,
         };
-        for peer in self.peers.clone() {
+        for peer in self.voter_peers() {
             self.send(peer, request.clone());
         }
         self.maybe_finish_election();
@@ -1013,9 +1161,10 @@ impl Node {
         self.abort_reads();
         let next_index = self.log.last_index() + 1;
         let progress = self
-            .peers
-            .iter()
-            .map(|&p| (p, Progress::new(next_index)))
+            .membership
+            .members()
+            .filter(|&(p, _)| p != self.id)
+            .map(|(p, _)| (p, Progress::new(next_index)))
             .collect();
         self.role = Role::Leader(Box::new(LeaderState {
             progress,
@@ -1029,11 +1178,7 @@ impl Node {
             commit_due: false,
         }));
         self.election_elapsed = 0;
-        self.log.append(Entry {
-            index: next_index,
-            term: self.term,
-            data: None,
-        });
+        self.log.append(Entry::new(next_index, self.term, None));
         info!(
             node = self.id,
             term = self.term,
@@ -1174,6 +1319,7 @@ impl Node {
         }
         #[cfg(not(feature = "bug-injection"))]
         self.log.merge(&entries);
+        self.record_memberships(&entries);
         // Only entries known to match the leader's may be committed on its word.
         self.log
             .commit_to(leader_commit.min(last_new).min(self.log.last_index()));
@@ -1209,8 +1355,14 @@ impl Node {
                 "installing snapshot"
             );
             let index = snapshot.index;
+            self.base_membership = snapshot
+                .membership
+                .clone()
+                .unwrap_or_else(|| self.config.bootstrap.clone());
+            self.membership_log.clear();
             self.log.install_snapshot(snapshot.clone());
             self.snapshot_to_persist = Some(snapshot);
+            self.update_membership();
             index
         };
         let last_index = self.log.last_index();
@@ -1254,10 +1406,15 @@ impl Node {
             }
             let advanced = pr.on_append_success(match_index);
             let caught_up = pr.match_index() == last_index;
+            let promotable = self.membership.learners.contains_key(&from)
+                && pr.match_index() >= self.log.commit();
             if caught_up && lead.transfer.is_some_and(|t| t.target == from) {
                 self.send(from, Message::TimeoutNow);
             } else if !advanced && !caught_up {
                 self.maybe_nudge(from);
+            }
+            if promotable {
+                self.maybe_promote(from);
             }
         } else if hint_term == 0 && hint_index <= pr.match_index() {
             // A stale rejection: the follower's log has grown past this hint since.
@@ -1332,6 +1489,7 @@ impl Node {
 
     fn handle_vote_response(&mut self, from: NodeId, term: Term, granted: bool, pre_vote: bool) {
         match &mut self.role {
+            _ if !self.membership.is_voter(from) => return,
             Role::PreCandidate { votes } if pre_vote => {
                 // Grants come in our campaign term, refusals in the voter's (equal) term.
                 if (granted && term == self.term + 1) || (!granted && term == self.term) {
@@ -1499,11 +1657,16 @@ impl Node {
             _ => return,
         }
         // The confirmed round for reads made here, and for those each follower forwarded.
-        let local = confirmed_round(lead, quorum, None);
+        let voters = Voters {
+            membership: &self.membership,
+            leader: self.id,
+            quorum,
+        };
+        let local = confirmed_round(lead, &voters, None);
         let forwarded: BTreeMap<NodeId, u64> = lead
             .progress
             .keys()
-            .map(|&peer| (peer, confirmed_round(lead, quorum, Some(peer))))
+            .map(|&peer| (peer, confirmed_round(lead, &voters, Some(peer))))
             .collect();
         let confirmed = |read: &PendingRead| match read.from.and_then(|f| forwarded.get(&f)) {
             Some(&round) => round,
@@ -1567,10 +1730,19 @@ impl Node {
         let Role::Leader(lead) = &self.role else {
             return;
         };
-        let mut matched: Vec<Index> = lead.progress.values().map(|pr| pr.match_index()).collect();
-        matched.push(self.log.stable());
+        let mut matched: Vec<Index> = lead
+            .progress
+            .iter()
+            .filter(|(id, _)| self.membership.is_voter(**id))
+            .map(|(_, pr)| pr.match_index())
+            .collect();
+        if self.membership.is_voter(self.id) {
+            matched.push(self.log.stable());
+        }
         matched.sort_unstable_by(|a, b| b.cmp(a));
-        let index = matched[quorum - 1];
+        let Some(&index) = matched.get(quorum - 1) else {
+            return;
+        };
         if index <= self.log.commit() {
             return;
         }
@@ -1586,6 +1758,7 @@ impl Node {
                 "committed"
             );
             self.maybe_release_reads();
+            self.maybe_step_down_removed();
         }
     }
 
@@ -1629,16 +1802,26 @@ impl Node {
         let Role::Leader(lead) = &self.role else {
             return;
         };
+        let membership = &self.membership;
         let readers: BTreeSet<Option<NodeId>> = lead
             .reads
             .iter()
             .filter(|r| r.seq > lead.read_seq)
-            .map(|r| r.from.filter(|f| lead.progress.contains_key(f)))
+            .map(|r| r.from.filter(|f| membership.is_voter(*f)))
             .collect();
         let one_follower = readers.len() == 1 && readers.first().is_some_and(Option::is_some);
-        let wanted = self.quorum() - if one_follower { 2 } else { 1 };
+        // The leader acknowledges every round itself, unless it is removing itself.
+        let me = usize::from(membership.is_voter(self.id));
+        let wanted = (self.quorum() + 1)
+            .saturating_sub(me)
+            .saturating_sub(if one_follower { 2 } else { 1 });
         let latest = lead.read_seq;
-        let mut peers: Vec<NodeId> = lead.progress.keys().copied().collect();
+        let mut peers: Vec<NodeId> = lead
+            .progress
+            .keys()
+            .copied()
+            .filter(|&peer| membership.is_voter(peer))
+            .collect();
         // Stable: ties keep id order, so the same followers serve round after round.
         peers.sort_by_key(|peer| {
             (
@@ -1706,7 +1889,7 @@ impl Node {
         let lazy = self.config.lazy_fan_out;
         let targets = match &mut self.role {
             Role::Leader(lead) => {
-                let targets = lead.flush_targets(quorum, lazy);
+                let targets = lead.flush_targets(quorum, lazy, &self.membership);
                 lead.flush_all = false;
                 targets
             }
@@ -1806,7 +1989,157 @@ impl Node {
     }
 
     fn quorum(&self) -> usize {
-        self.config.voters.len() / 2 + 1
+        self.membership.quorum()
+    }
+
+    /// The voters other than this node, ascending.
+    fn voter_peers(&self) -> Vec<NodeId> {
+        self.membership
+            .voters
+            .keys()
+            .copied()
+            .filter(|&id| id != self.id)
+            .collect()
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Membership
+    // ---------------------------------------------------------------------------------------
+
+    /// Whether a leader may append a membership change now: it committed an entry of its own
+    /// term (so no change of an earlier leader is pending unseen), the last change is
+    /// committed, and no leadership transfer runs.
+    fn can_change_membership(&self) -> bool {
+        let Role::Leader(lead) = &self.role else {
+            return false;
+        };
+        let commit = self.log.commit();
+        lead.transfer.is_none()
+            && commit >= lead.noop_index
+            && self
+                .membership_log
+                .last()
+                .is_none_or(|&(i, _, _)| i <= commit)
+    }
+
+    /// Appends a membership entry on the leader and puts it in force at once.
+    fn append_membership(&mut self, membership: Membership) -> (Index, Term) {
+        let index = self.log.last_index() + 1;
+        info!(
+            node = self.id,
+            term = self.term,
+            index,
+            voters = ?membership.voters.keys().collect::<Vec<_>>(),
+            learners = ?membership.learners.keys().collect::<Vec<_>>(),
+            "membership change proposed"
+        );
+        self.log.append(Entry {
+            index,
+            term: self.term,
+            data: None,
+            membership: Some(Box::new(membership.clone())),
+        });
+        self.membership_log.push((index, self.term, membership));
+        self.update_membership();
+        (index, self.term)
+    }
+
+    /// On the leader: makes a learner that holds every committed entry a voter.
+    fn maybe_promote(&mut self, learner: NodeId) {
+        if !self.can_change_membership() {
+            return;
+        }
+        let mut next = (*self.membership).clone();
+        if let Some(addr) = next.learners.remove(&learner) {
+            next.voters.insert(learner, addr);
+            self.append_membership(next);
+        }
+    }
+
+    /// On a leader that removed itself: once the change is committed, hands leadership to the
+    /// most up-to-date voter and steps down (thesis §4.2.2).
+    fn maybe_step_down_removed(&mut self) {
+        if self.membership.is_voter(self.id)
+            || self
+                .membership_log
+                .last()
+                .is_some_and(|&(i, _, _)| i > self.log.commit())
+        {
+            return;
+        }
+        let last_index = self.log.last_index();
+        let Role::Leader(lead) = &self.role else {
+            return;
+        };
+        let successor = lead
+            .progress
+            .iter()
+            .filter(|(id, pr)| self.membership.is_voter(**id) && pr.match_index() == last_index)
+            .map(|(&id, _)| id)
+            .next();
+        info!(
+            node = self.id,
+            term = self.term,
+            successor,
+            "removed from the cluster, stepping down"
+        );
+        if let Some(successor) = successor {
+            self.send(successor, Message::TimeoutNow);
+        }
+        self.become_follower(self.term, None);
+    }
+
+    /// After a follower merged `entries` into its log: forgets the changes its log no longer
+    /// holds (a conflicting suffix was dropped) and records the new ones.
+    fn record_memberships(&mut self, entries: &[Entry]) {
+        let log = &self.log;
+        self.membership_log
+            .retain(|&(i, t, _)| log.term_at(i) == Some(t));
+        for entry in entries {
+            let Some(membership) = &entry.membership else {
+                continue;
+            };
+            let newer = self
+                .membership_log
+                .last()
+                .is_none_or(|&(i, _, _)| i < entry.index);
+            if newer
+                && entry.index > log.snapshot_index()
+                && log.term_at(entry.index) == Some(entry.term)
+            {
+                self.membership_log
+                    .push((entry.index, entry.term, (**membership).clone()));
+            }
+        }
+        self.update_membership();
+    }
+
+    /// Puts the latest membership of the log in force; on a leader, starts or stops tracking
+    /// the members that came or went.
+    fn update_membership(&mut self) {
+        let latest = self
+            .membership_log
+            .last()
+            .map_or(&self.base_membership, |(_, _, m)| m);
+        if *latest == *self.membership {
+            return;
+        }
+        self.membership = Arc::new(latest.clone());
+        self.membership_version += 1;
+        debug!(node = self.id, membership = ?self.membership, "membership in force");
+        let next = self.log.last_index() + 1;
+        if let Role::Leader(lead) = &mut self.role {
+            let membership = &self.membership;
+            lead.progress.retain(|&id, _| membership.contains(id));
+            for (id, _) in membership.members() {
+                if id != self.id {
+                    lead.progress
+                        .entry(id)
+                        .or_insert_with(|| Progress::new(next));
+                }
+            }
+            lead.readers.retain(|&id| membership.contains(id));
+        }
     }
 
     /// The leader this node knows for its current term (itself when leading).
@@ -1863,10 +2196,12 @@ impl Node {
 /// leader's term (the core drops messages of older terms), so it attests as well as a
 /// heartbeat answer would that no newer leader could have committed anything before the
 /// reads began.
-fn confirmed_round(lead: &LeaderState, quorum: usize, requester: Option<NodeId>) -> u64 {
+/// Only voters count: a learner's request or acknowledgement confirms nothing.
+fn confirmed_round(lead: &LeaderState, voters: &Voters, requester: Option<NodeId>) -> u64 {
     let mut acked: Vec<u64> = lead
         .progress
         .iter()
+        .filter(|(peer, _)| voters.membership.is_voter(**peer))
         .map(|(&peer, pr)| {
             if Some(peer) == requester {
                 u64::MAX
@@ -1875,9 +2210,18 @@ fn confirmed_round(lead: &LeaderState, quorum: usize, requester: Option<NodeId>)
             }
         })
         .collect();
-    acked.push(u64::MAX);
+    if voters.membership.is_voter(voters.leader) {
+        acked.push(u64::MAX);
+    }
     acked.sort_unstable_by(|a, b| b.cmp(a));
-    acked[quorum - 1]
+    acked.get(voters.quorum - 1).copied().unwrap_or(0)
+}
+
+/// What `confirmed_round` needs to know of the membership.
+struct Voters<'a> {
+    membership: &'a Membership,
+    leader: NodeId,
+    quorum: usize,
 }
 
 /// Whether `ready()` should start a read round: reads are waiting, and every one of them

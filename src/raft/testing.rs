@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use bytes::Bytes;
 
 use super::message::{
-    Entry, Envelope, HardState, Index, Message, NodeId, RequestId, Snapshot, Term,
+    Entry, Envelope, HardState, Index, Membership, Message, NodeId, RequestId, Snapshot, Term,
 };
 use super::node::{Config, Node, Restored, RoleKind, Status};
 use super::ready::ReadState;
@@ -153,7 +153,7 @@ impl Cluster {
         for &id in &voters {
             let mut config = Config {
                 id,
-                voters: voters.clone(),
+                bootstrap: Membership::of_voters(voters.iter().copied()),
                 election_ticks: ELECTION_TICKS,
                 heartbeat_ticks: HEARTBEAT_TICKS,
                 max_append_bytes: 1 << 20,
@@ -385,6 +385,7 @@ impl Cluster {
             index,
             term,
             data: machine.encode(),
+            membership: None,
         };
         self.disks
             .get_mut(&id)
@@ -604,5 +605,6 @@ pub fn entry(index: Index, term: Term, data: Option<&str>) -> Entry {
         index,
         term,
         data: data.map(|d| Bytes::from(d.to_owned())),
+        membership: None,
     }
 }

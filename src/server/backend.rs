@@ -100,6 +100,7 @@ pub mod local {
                 applied: 7,
                 last_index: 8,
                 snapshot_index: 0,
+                membership: std::sync::Arc::new(raft::Membership::of_voters([1])),
             })
         }
     }

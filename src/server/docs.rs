@@ -825,6 +825,17 @@ pub const DOCS: &[Doc] = &[
         "Stops receiving messages for the patterns given, or for every pattern."),
     doc("quit", Connection, "1.0.0", O1, "",
         "Answers OK and closes the connection."),
+    doc("raft.node", Cluster, "1.0.0", "Depends on subcommand.", "",
+        "Changes the Raft cluster's membership, one node at a time (a raft-kv command)."),
+    doc("raft.node|add", Cluster, "1.0.0", O1, "node-id:integer address",
+        "Adds a node, started with --join, at its peer address (ip:port). It joins as a \
+         learner that receives the log, and the leader makes it a voter once it has caught \
+         up. Answers OK once the addition is committed."),
+    doc("raft.node|help", Cluster, "1.0.0", O1, "",
+        "Lists the RAFT.NODE subcommands."),
+    doc("raft.node|remove", Cluster, "1.0.0", O1, "node-id:integer",
+        "Removes a voter or a learner. A leader that removes itself hands over to another \
+         voter once the removal is committed. Answers OK once it is committed."),
     doc("randomkey", Generic, "1.0.0", O1, "",
         "Returns a key of the database picked at random, or nil when there is none."),
     doc("readonly", Cluster, "3.0.0", O1, "",

@@ -97,6 +97,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
         -1,
         &["pubsub", "noscript", "loading", "stale"],
     ),
+    ("raft.node", -2, &["admin", "noscript", "stale"]),
     ("time", 1, &["loading", "stale", "fast"]),
     (
         "unsubscribe",
@@ -107,8 +108,9 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
 
-/// Subcommands of CLIENT, COMMAND and CONFIG: (`container|sub`, arity, flags) as COMMAND INFO
-/// shows them, sorted by name. As in Redis, the arity counts the container and the subcommand.
+/// Subcommands of CLIENT, COMMAND, CONFIG and RAFT.NODE: (`container|sub`, arity, flags) as
+/// COMMAND INFO shows them, sorted by name. As in Redis, the arity counts the container and
+/// the subcommand.
 const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("client|getname", 2, &["noscript", "loading", "stale"]),
     ("client|id", 2, &["noscript", "loading", "stale"]),
@@ -165,6 +167,9 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("pubsub|numsub", -2, &["pubsub", "loading", "stale"]),
     ("pubsub|shardchannels", -2, &["pubsub", "loading", "stale"]),
     ("pubsub|shardnumsub", -2, &["pubsub", "loading", "stale"]),
+    ("raft.node|add", 4, &["admin", "noscript", "stale"]),
+    ("raft.node|help", 2, &["loading", "stale"]),
+    ("raft.node|remove", 3, &["admin", "noscript", "stale"]),
 ];
 
 /// Read-only configuration parameters answered by CONFIG GET.
@@ -318,7 +323,62 @@ impl<B: Backend> Session<B> {
             "config" => self.config(a),
             "info" => self.info(a).await,
             "pubsub" => self.pubsub(a),
+            "raft.node" => self.raft_node(a).await,
             _ => error_frame(&command::unknown_command(args)),
+        }
+    }
+
+    /// RAFT.NODE ADD <id> <addr> | REMOVE <id>: a membership change, run by the leader (a
+    /// follower forwards it) and answered once committed.
+    async fn raft_node(&self, a: &[Bytes]) -> Out {
+        if a[0].eq_ignore_ascii_case(b"help") {
+            return Out::Array(
+                [
+                    "RAFT.NODE <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "ADD <id> <ip:port>",
+                    "    Add a node started with --join, as a learner made a voter once it has caught up.",
+                    "REMOVE <id>",
+                    "    Remove a voter or a learner.",
+                    "HELP",
+                    "    Print this help.",
+                ]
+                .into_iter()
+                .map(|line| Out::Simple(line.into()))
+                .collect(),
+            );
+        }
+        let id = match command::parse_i64_strict(&a[1]) {
+            Some(id) if id > 0 => id as u64,
+            _ => return Out::error("ERR node id must be a positive integer"),
+        };
+        let change = if a[0].eq_ignore_ascii_case(b"add") {
+            let addr = text(&a[2]);
+            if addr.parse::<std::net::SocketAddr>().is_err() {
+                return Out::error(format!(
+                    "ERR '{}' is not an ip:port address",
+                    command::lossy(&a[2], 128)
+                ));
+            }
+            pb::MembershipChange {
+                id,
+                addr,
+                remove: false,
+            }
+        } else {
+            pb::MembershipChange {
+                id,
+                addr: String::new(),
+                remove: true,
+            }
+        };
+        info!(id, remove = change.remove, "membership change requested");
+        let batch = pb::KvBatch {
+            membership_change: Some(change),
+            ..Default::default()
+        };
+        match self.shared.backend.write(batch).await {
+            Ok(reply) => reply.into(),
+            Err(e) => error_frame(&e),
         }
     }
 
@@ -963,7 +1023,7 @@ pub fn raft_section(s: &Status, io: &IoStats) -> String {
         "role:{role}\r\nnode_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
          last_applied:{}\r\nlast_log_index:{}\r\nsnapshot_index:{}\r\n\
          wal_fsyncs:{}\r\nwal_entries_written:{}\r\nappends_sent:{}\r\n\
-         append_entries_sent:{}\r\n",
+         append_entries_sent:{}\r\nvoters:{}\r\nlearners:{}\r\n",
         s.id,
         s.term,
         s.leader.unwrap_or(0),
@@ -975,7 +1035,21 @@ pub fn raft_section(s: &Status, io: &IoStats) -> String {
         io.entries_written,
         io.appends_sent,
         io.append_entries_sent,
+        members(&s.membership.voters),
+        members(&s.membership.learners),
     )
+}
+
+/// Members as `id=addr` pairs, comma-separated, for INFO.
+fn members(map: &std::collections::BTreeMap<crate::raft::NodeId, String>) -> String {
+    let mut out = String::new();
+    for (id, addr) in map {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        let _ = write!(out, "{id}={addr}");
+    }
+    out
 }
 
 fn section(out: &mut String, name: &str) {

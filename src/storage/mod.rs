@@ -967,6 +967,7 @@ mod tests {
             index,
             term,
             data: Some(Bytes::from(format!("value {index} of term {term}"))),
+            membership: None,
         }
     }
 
@@ -983,6 +984,7 @@ mod tests {
             index,
             term,
             data: Bytes::from(format!("state up to {index}")),
+            membership: None,
         }
     }
 
@@ -1104,11 +1106,13 @@ mod tests {
             index: 1,
             term: 4,
             data: None,
+            membership: None,
         };
         let empty = Entry {
             index: 2,
             term: 4,
             data: Some(Bytes::new()),
+            membership: None,
         };
         storage
             .persist(None, None, &[noop.clone(), empty.clone()])
@@ -1676,6 +1680,7 @@ mod tests {
                         index,
                         term: 1,
                         data: Some(payload.clone()),
+                        membership: None,
                     })
                     .collect();
                 next += 5;
@@ -1928,6 +1933,7 @@ mod tests {
                 index,
                 term: 1,
                 data: Some(payload.clone()),
+                membership: None,
             };
             let hs = hard_state(1, Some(1), index - 1);
             let start = std::time::Instant::now();

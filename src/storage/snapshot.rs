@@ -164,6 +164,7 @@ mod tests {
             index,
             term: index / 2 + 1,
             data: Bytes::from_static(data),
+            membership: None,
         }
     }
 

@@ -495,6 +495,7 @@ mod tests {
             index,
             term,
             data: data.map(Bytes::from_static),
+            membership: None,
         }
     }
 

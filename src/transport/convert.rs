@@ -156,6 +156,7 @@ mod tests {
     use bytes::Bytes;
 
     use super::*;
+    use crate::raft::Membership;
     use crate::raft::{Entry, Snapshot};
 
     fn round_trip(message: Message) {
@@ -180,16 +181,28 @@ mod tests {
                     index: 5,
                     term: 3,
                     data: None,
+                    membership: None,
                 },
                 Entry {
                     index: 6,
                     term: 3,
                     data: Some(Bytes::from_static(b"x")),
+                    membership: None,
                 },
                 Entry {
                     index: 7,
                     term: 3,
                     data: Some(Bytes::new()),
+                    membership: None,
+                },
+                Entry {
+                    index: 8,
+                    term: 3,
+                    data: None,
+                    membership: Some(Box::new(Membership {
+                        voters: [(1, "127.0.0.1:1".into()), (2, "127.0.0.1:2".into())].into(),
+                        learners: [(4, "127.0.0.1:4".into())].into(),
+                    })),
                 },
             ],
             commit: 4,
@@ -218,6 +231,7 @@ mod tests {
                 index: 10,
                 term: 4,
                 data: Bytes::from_static(b"state"),
+                membership: Some(Membership::of_voters([1, 2, 3])),
             },
         });
         round_trip(Message::ReadIndex { id });

@@ -11,8 +11,8 @@ mod convert;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
@@ -27,7 +27,7 @@ pub use convert::MalformedEnvelope;
 use crate::driver::DriverHandle;
 use crate::pb;
 use crate::pb::raft_client::RaftClient;
-use crate::raft::{Envelope, NodeId};
+use crate::raft::{Envelope, Membership, NodeId};
 
 /// Messages queued for one peer before new ones are dropped (Raft resends what matters).
 pub const PEER_OUTBOX_CAPACITY: usize = 4096;
@@ -62,6 +62,10 @@ fn client(channel: Channel) -> RaftClient<Channel> {
 struct Peer {
     /// The peer's id.
     id: NodeId,
+    /// Where it is reached.
+    addr: SocketAddr,
+    /// Stops its stream task when the peer leaves the cluster.
+    stop: CancellationToken,
     /// Envelopes waiting for the peer's stream task.
     outbox_tx: mpsc::Sender<pb::Envelope>,
     /// Whether the message stream to the peer is currently up.
@@ -74,11 +78,14 @@ struct Peer {
 
 /// The outgoing side: one stream task per peer.
 pub struct Peers {
-    peers: HashMap<NodeId, Peer>,
+    self_id: NodeId,
+    shutdown: CancellationToken,
+    peers: RwLock<HashMap<NodeId, Peer>>,
 }
 
 impl Peers {
-    /// Starts one stream task per peer (every address except `self_id`'s).
+    /// Starts one stream task per peer (every address except `self_id`'s): the nodes of
+    /// `--cluster`, by position. [`Peers::set_members`] later follows the membership.
     ///
     /// # Errors
     /// An address that does not form a valid URI.
@@ -93,33 +100,58 @@ impl Peers {
             if id == self_id {
                 continue;
             }
-            let endpoint = endpoint(*addr)?;
-            let (outbox_tx, outbox_rx) = mpsc::channel(PEER_OUTBOX_CAPACITY);
-            let connected = Arc::new(AtomicBool::new(false));
-            tokio::spawn(run_stream(
-                id,
-                endpoint.clone(),
-                outbox_rx,
-                connected.clone(),
-                shutdown.clone(),
-            ));
-            peers.insert(
-                id,
-                Peer {
-                    id,
-                    outbox_tx,
-                    connected,
-                    forward: endpoint.connect_lazy(),
-                    overflow_warned: AtomicBool::new(false),
-                },
-            );
+            peers.insert(id, start_peer(id, *addr, &shutdown)?);
         }
-        Ok(Peers { peers })
+        Ok(Peers {
+            self_id,
+            shutdown,
+            peers: RwLock::new(peers),
+        })
+    }
+
+    fn read(&self) -> RwLockReadGuard<'_, HashMap<NodeId, Peer>> {
+        self.peers
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Follows a membership: connects to members it does not know yet, or that moved to
+    /// another address. Streams to nodes that left stay open: a leader that removed itself
+    /// needs its followers' answers to commit that change, and a removed node still learns
+    /// of its removal through them. (A stream to a node that is gone costs a connection
+    /// attempt a second.)
+    pub fn set_members(&self, membership: &Membership) {
+        let mut peers = self.peers.write().unwrap_or_else(|p| p.into_inner());
+        for (id, addr) in membership.members() {
+            if id == self.self_id || addr.is_empty() {
+                continue;
+            }
+            let Ok(addr) = addr.parse::<SocketAddr>() else {
+                warn!(
+                    peer = id,
+                    addr, "member address is not ip:port; not connecting"
+                );
+                continue;
+            };
+            if peers.get(&id).is_some_and(|p| p.addr == addr) {
+                continue;
+            }
+            match start_peer(id, addr, &self.shutdown) {
+                Ok(peer) => {
+                    info!(peer = id, %addr, "peer joined the cluster");
+                    if let Some(old) = peers.insert(id, peer) {
+                        old.stop.cancel();
+                    }
+                }
+                Err(err) => warn!(peer = id, %addr, error = %err, "cannot reach member"),
+            }
+        }
     }
 
     /// Queues a message for its receiver; drops it when the receiver's outbox is full.
     pub fn send(&self, envelope: Envelope) {
-        let Some(peer) = self.peers.get(&envelope.to) else {
+        let peers = self.read();
+        let Some(peer) = peers.get(&envelope.to) else {
             debug!(to = envelope.to, "message to unknown peer dropped");
             return;
         };
@@ -135,15 +167,43 @@ impl Peers {
 
     /// Whether the message stream to `id` is up.
     pub fn is_connected(&self, id: NodeId) -> bool {
-        self.peers
+        self.read()
             .get(&id)
             .is_some_and(|p| p.connected.load(Ordering::Relaxed))
     }
 
     /// A client for forwarding writes to `id`.
     pub fn forward_client(&self, id: NodeId) -> Option<RaftClient<Channel>> {
-        self.peers.get(&id).map(|p| client(p.forward.clone()))
+        self.read().get(&id).map(|p| client(p.forward.clone()))
     }
+}
+
+/// Starts the stream task of one peer.
+fn start_peer(
+    id: NodeId,
+    addr: SocketAddr,
+    shutdown: &CancellationToken,
+) -> Result<Peer, tonic::transport::Error> {
+    let endpoint = endpoint(addr)?;
+    let (outbox_tx, outbox_rx) = mpsc::channel(PEER_OUTBOX_CAPACITY);
+    let connected = Arc::new(AtomicBool::new(false));
+    let stop = shutdown.child_token();
+    tokio::spawn(run_stream(
+        id,
+        endpoint.clone(),
+        outbox_rx,
+        connected.clone(),
+        stop.clone(),
+    ));
+    Ok(Peer {
+        id,
+        addr,
+        stop,
+        outbox_tx,
+        connected,
+        forward: endpoint.connect_lazy(),
+        overflow_warned: AtomicBool::new(false),
+    })
 }
 
 /// Keeps one client stream open to a peer and pumps the outbox into it, reconnecting with backoff.

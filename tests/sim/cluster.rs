@@ -260,7 +260,7 @@ impl Cluster {
     fn config(&mut self, id: NodeId) -> Config {
         Config {
             id,
-            voters: (1..=self.params.nodes as NodeId).collect(),
+            bootstrap: raft_kv::raft::Membership::of_voters(1..=self.params.nodes as NodeId),
             election_ticks: self.params.election_ticks,
             heartbeat_ticks: self.params.heartbeat_ticks,
             max_append_bytes: self.params.max_append_bytes,
@@ -893,6 +893,7 @@ impl Cluster {
                         index,
                         term,
                         data: Some(data),
+                        membership: None,
                     }),
                 })
             }

@@ -88,6 +88,7 @@ impl StateMachine {
             index: self.applied,
             term: self.applied_term,
             data: buf.freeze(),
+            membership: None,
         }
     }
 

@@ -61,6 +61,7 @@ impl Workload {
             index,
             term,
             data: Some(data),
+            membership: None,
         });
         self.pending[node as usize - 1].insert(
             index,
