@@ -1,17 +1,22 @@
 //! A randomized fault-injection test of the core over the `testing` harness: random
-//! delivery order, loss, duplication, partitions, crashes with restarts from disk, and
-//! compactions, with safety checked after every step and liveness checked at the end.
+//! delivery order, loss, duplication, partitions, crashes with restarts from disk,
+//! compactions and membership changes (a sixth node joins; members are removed and added
+//! back, down to three voters), with safety checked after every step and liveness checked at
+//! the end.
 //! (The full simulation lives outside the core; this one guards the core on its own.)
 //!
 //! `CHAOS_SEED=<n> cargo test --lib raft::chaos` replays one seed.
 
 use std::collections::BTreeMap;
 
-use super::message::{Index, NodeId, RequestId, Term};
+use super::message::{Index, MembershipChange, NodeId, RequestId, Term};
 use super::rng::Rng;
 use super::testing::{Cluster, ELECTION_TICKS};
 
+/// Nodes that start as the cluster's voters.
 const NODES: u64 = 5;
+/// Every node, the one that joins later included.
+const ALL: u64 = NODES + 1;
 const STEPS: usize = 10_000;
 const SEEDS: u64 = 40;
 
@@ -48,7 +53,7 @@ impl Checks {
                 );
             }
         }
-        for id in 1..=NODES {
+        for id in 1..=ALL {
             let reads = c.reads(id);
             let from = self.reads_checked.get(&id).copied().unwrap_or(0);
             for read in &reads[from..] {
@@ -74,13 +79,14 @@ fn run(seed: u64, setup: impl Fn(&mut Cluster)) {
         cfg.max_inflight_appends = 3;
     });
     setup(&mut c);
+    c.add_joiner(ALL);
     let mut checks = Checks::default();
     // Odd seeds are stormy: crashes and partitions ten times as often.
     let faults_every = if seed % 2 == 1 { 1 } else { 10 };
     let mut proposals = 0u64;
     for _ in 0..STEPS {
         let roll = rng.gen_range(0, 100);
-        let node = rng.gen_range(1, NODES + 1);
+        let node = rng.gen_range(1, ALL + 1);
         let queued = c.queue_len();
         let fault = rng.gen_range(0, faults_every) == 0;
         match roll {
@@ -88,9 +94,24 @@ fn run(seed: u64, setup: impl Fn(&mut Cluster)) {
             40..46 if queued > 0 => c.drop_at(rng.gen_range(0, queued as u64) as usize),
             46..49 if queued > 0 => c.duplicate_at(rng.gen_range(0, queued as u64) as usize),
             49..75 if c.is_up(node) => c.tick(node),
-            75..85 if c.is_up(node) => {
+            75..84 if c.is_up(node) => {
                 proposals += 1;
                 let _ = c.propose(node, &format!("p{proposals}"));
+            }
+            84..85 if c.is_up(node) => {
+                let membership = c.status(node).membership.clone();
+                let other = rng.gen_range(1, ALL + 1);
+                let change = if !membership.contains(other) {
+                    MembershipChange::Add {
+                        id: other,
+                        addr: String::new(),
+                    }
+                } else if membership.voters.len() > 3 || !membership.is_voter(other) {
+                    MembershipChange::Remove { id: other }
+                } else {
+                    continue;
+                };
+                let _ = c.change_membership(node, change);
             }
             85..89 if c.is_up(node) => {
                 let floor = c.max_applied();
@@ -99,14 +120,14 @@ fn run(seed: u64, setup: impl Fn(&mut Cluster)) {
                 }
             }
             89..91 if fault => {
-                let down = (1..=NODES).filter(|&id| !c.is_up(id)).count();
+                let down = (1..=ALL).filter(|&id| !c.is_up(id)).count();
                 if c.is_up(node) && down < 2 {
                     c.crash(node);
                 }
             }
             91..94 if !c.is_up(node) => c.restart(node),
             94..96 if fault => {
-                let group: Vec<NodeId> = (1..=NODES).filter(|_| rng.gen_range(0, 2) == 0).collect();
+                let group: Vec<NodeId> = (1..=ALL).filter(|_| rng.gen_range(0, 2) == 0).collect();
                 c.partition(&group);
             }
             96..98 if fault => c.heal(),
@@ -119,7 +140,7 @@ fn run(seed: u64, setup: impl Fn(&mut Cluster)) {
     // Liveness: with every node up and the network healed, the cluster elects a leader,
     // commits a new entry and every state machine converges.
     c.heal();
-    for id in 1..=NODES {
+    for id in 1..=ALL {
         if !c.is_up(id) {
             c.restart(id);
         }
@@ -128,7 +149,7 @@ fn run(seed: u64, setup: impl Fn(&mut Cluster)) {
     // Leadership may still change hands a few times while stale state drains; a proposal
     // lost that way is made again.
     let has_final =
-        |c: &Cluster| (1..=NODES).any(|id| c.machine(id).commands.iter().any(|cmd| cmd == "final"));
+        |c: &Cluster| (1..=ALL).any(|id| c.machine(id).commands.iter().any(|cmd| cmd == "final"));
     for tick in 0..40 * ELECTION_TICKS {
         if has_final(&c) {
             break;
@@ -146,25 +167,36 @@ fn run(seed: u64, setup: impl Fn(&mut Cluster)) {
     );
     c.run(2 * ELECTION_TICKS);
     checks.check(&c, seed);
-    let expected = c.machine(1).clone();
-    for id in 2..=NODES {
-        assert_eq!(
-            c.machine(id),
-            &expected,
-            "CHAOS_SEED={seed}: n{id} did not converge"
-        );
+    // Every member converges; a node removed for good stops somewhere along the way.
+    let leader = c.leader().expect("a leader after healing");
+    let membership = c.status(leader).membership.clone();
+    let expected = c.machine(leader).clone();
+    for id in 1..=ALL {
+        let machine = c.machine(id);
+        if membership.contains(id) {
+            assert_eq!(
+                machine, &expected,
+                "CHAOS_SEED={seed}: n{id} did not converge"
+            );
+        } else {
+            assert!(
+                expected.commands.starts_with(&machine.commands),
+                "CHAOS_SEED={seed}: removed n{id} applied something else"
+            );
+        }
     }
-    let reads: usize = (1..=NODES)
+    let reads: usize = (1..=ALL)
         .map(|id| c.reads(id).iter().filter(|r| r.index.is_some()).count())
         .sum();
-    let snapshots = (1..=NODES)
+    let snapshots = (1..=ALL)
         .filter(|&id| c.status(id).snapshot_index > 0)
         .count();
     if std::env::var("CHAOS_VERBOSE").is_ok() {
         eprintln!(
-            "seed {seed}: {} terms with leaders, {} applied, {reads} reads served, {snapshots} nodes with snapshots",
+            "seed {seed}: {} terms with leaders, {} applied, {reads} reads served, {snapshots} nodes with snapshots, members {:?}",
             checks.leaders.len(),
-            expected.applied
+            expected.applied,
+            membership
         );
     }
 }

@@ -939,7 +939,7 @@ impl Node {
             }
             _ => return false,
         };
-        if read_round_due(lead) {
+        if read_round_due(lead) && !self.read_round_peers().is_empty() {
             return true;
         }
         let targets = lead.flush_targets(self.quorum(), self.config.lazy_fan_out, &self.membership);
@@ -956,7 +956,10 @@ impl Node {
         self.forward_new_reads();
         if let Role::Leader(lead) = &self.role {
             if read_round_due(lead) {
-                self.start_read_round();
+                let peers = self.read_round_peers();
+                if !peers.is_empty() {
+                    self.heartbeat_round(peers);
+                }
             }
             self.flush_appends();
         }
@@ -1792,15 +1795,18 @@ impl Node {
         }
     }
 
-    /// Starts a read round with the fewest messages that can confirm it: a heartbeat carrying
-    /// the new `read_seq` to `quorum - 1` followers, or to `quorum - 2` when every waiting
-    /// read came from one follower (its request counts, see `confirmed_round`). Followers
-    /// that forwarded none of the reads go first, then those that acknowledged the latest
-    /// round. A follower that stopped answering therefore drops out of later rounds; a round
-    /// it was picked for is confirmed by the next periodic heartbeat, which goes to everyone.
-    fn start_read_round(&mut self) {
+    /// The followers of the next read round, which has the fewest messages that can confirm
+    /// it: a heartbeat carrying the new `read_seq` to `quorum - 1` voters, or to `quorum - 2`
+    /// when every waiting read came from one voter (its request counts, see
+    /// `confirmed_round`); one more when the leader is removing itself and does not count.
+    /// Followers that forwarded none of the reads go first, then those that acknowledged the
+    /// latest round. A follower that stopped answering therefore drops out of later rounds; a
+    /// round it was picked for is confirmed by the next periodic heartbeat, which goes to
+    /// everyone. None when the reads need no round: the leader and the requester make a
+    /// quorum (`maybe_release_reads` releases them once the no-op is committed).
+    fn read_round_peers(&self) -> Vec<NodeId> {
         let Role::Leader(lead) = &self.role else {
-            return;
+            return Vec::new();
         };
         let membership = &self.membership;
         let readers: BTreeSet<Option<NodeId>> = lead
@@ -1830,7 +1836,7 @@ impl Node {
             )
         });
         peers.truncate(wanted);
-        self.heartbeat_round(peers);
+        peers
     }
 
     /// Probes the tail of a follower in `Replicate` whose appends are all in flight yet
@@ -2175,6 +2181,23 @@ impl Node {
             term,
             message,
         });
+    }
+
+    #[cfg(test)]
+    pub(crate) fn debug_state(&self) -> String {
+        match &self.role {
+            Role::Leader(lead) => format!(
+                "leader membership={:?} progress={:?} reads={:?} read_seq={} readers={:?} commit={} last={}",
+                self.membership,
+                lead.progress,
+                lead.reads,
+                lead.read_seq,
+                lead.readers,
+                self.log.commit(),
+                self.log.last_index()
+            ),
+            other => format!("{other:?} membership={:?}", self.membership),
+        }
     }
 
     /// Checks the log's invariants; used by tests.

@@ -1489,3 +1489,234 @@ fn commit_with_appends_tells_a_reading_follower_at_once() {
         "n2, not reading, waits for a tick"
     );
 }
+
+// -------------------------------------------------------------------------------------------
+// Membership changes
+// -------------------------------------------------------------------------------------------
+
+use super::message::{Membership, MembershipChange};
+use super::node::ChangeError;
+
+fn add(id: NodeId) -> MembershipChange {
+    MembershipChange::Add {
+        id,
+        addr: format!("10.0.0.{id}:1"),
+    }
+}
+
+fn voters(c: &Cluster, id: NodeId) -> Vec<NodeId> {
+    c.status(id).membership.voters.keys().copied().collect()
+}
+
+/// An added node starts as a learner, which receives the log but is not needed for commits,
+/// and the leader makes it a voter by itself once it holds every committed entry.
+#[test]
+fn membership_added_node_learns_then_is_promoted() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    c.add_joiner(4);
+    assert_eq!(
+        *c.status(4).membership,
+        Membership::default(),
+        "a joiner knows no membership"
+    );
+    // Cut the learner off: the change commits without it, and so do writes.
+    c.partition(&[4]);
+    c.change_membership(leader, add(4)).expect("leader accepts");
+    c.stabilize();
+    let m = c.status(leader).membership.clone();
+    assert_eq!(m.learners.keys().copied().collect::<Vec<_>>(), [4]);
+    assert_eq!(voters(&c, leader), [1, 2, 3]);
+    c.propose(leader, "b").expect("leader accepts");
+    c.stabilize();
+    assert_eq!(commands(&c, leader), ["a", "b"], "learners do not count");
+    let next = (c.status(leader).last_index + 1, c.status(leader).term);
+    assert_eq!(
+        c.change_membership(leader, MembershipChange::Remove { id: 1 }),
+        Ok(next),
+        "a change waits only for the last to commit, not for the learner"
+    );
+    c.stabilize();
+    c.heal();
+    for _ in 0..4 * HEARTBEAT {
+        c.tick_all();
+        c.stabilize();
+    }
+    let leader = c.leader().expect("a leader");
+    for id in [2, 3, 4] {
+        assert_eq!(voters(&c, id), [2, 3, 4], "n{id}: the learner was promoted");
+        assert!(c.status(id).membership.learners.is_empty());
+        assert_eq!(commands(&c, id), ["a", "b"], "n{id} has the log");
+    }
+    assert_ne!(leader, 1);
+}
+
+/// One change at a time: a second change waits until the first is committed, and a leader
+/// takes none before committing an entry of its own term.
+#[test]
+fn membership_one_change_at_a_time() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.stabilize();
+    let follower = if leader == 1 { 2 } else { 1 };
+    assert_eq!(
+        c.change_membership(follower, add(4)),
+        Err(ChangeError::NotLeader {
+            leader: Some(leader)
+        })
+    );
+    // Nobody answers: the change stays uncommitted, and the next one must wait.
+    c.partition(&[leader]);
+    c.change_membership(leader, add(4)).expect("leader accepts");
+    assert_eq!(
+        c.change_membership(leader, add(5)),
+        Err(ChangeError::Busy),
+        "the first change is not committed"
+    );
+    assert!(matches!(
+        c.change_membership(leader, add(4)),
+        Err(ChangeError::Busy)
+    ));
+    c.heal();
+    c.tick(leader);
+    c.stabilize();
+    c.run(HEARTBEAT);
+    assert!(matches!(
+        c.change_membership(leader, add(4)),
+        Err(ChangeError::Invalid(_))
+    ));
+    assert!(matches!(
+        c.change_membership(leader, MembershipChange::Remove { id: 9 }),
+        Err(ChangeError::Invalid(_))
+    ));
+    c.change_membership(leader, add(5))
+        .expect("the first change is committed");
+}
+
+/// A membership takes effect when appended, so a follower that drops an uncommitted change
+/// from its log goes back to the membership before it.
+#[test]
+fn membership_dropped_with_a_conflicting_suffix() {
+    let mut c = Cluster::new(5);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.stabilize();
+    let others: Vec<NodeId> = (1..=5).filter(|&id| id != leader).collect();
+    let (a, b) = (others[0], others[1]);
+    // The change, which removes b, reaches a only and is never committed.
+    for &o in &others[1..] {
+        c.cut(leader, o);
+    }
+    c.change_membership(leader, MembershipChange::Remove { id: b })
+        .expect("leader accepts");
+    c.stabilize();
+    assert_eq!(voters(&c, a).len(), 4, "in force on a once appended");
+    // The leader is lost; b wins without a and overwrites the change.
+    c.crash(leader);
+    c.heal();
+    for &o in &others {
+        c.expire_lease(o);
+    }
+    c.elect(b);
+    c.stabilize();
+    assert_eq!(c.leader(), Some(b));
+    c.propose(b, "x").expect("new leader accepts");
+    c.stabilize();
+    assert_eq!(
+        voters(&c, a),
+        [1, 2, 3, 4, 5],
+        "the dropped change is no longer in force"
+    );
+    assert_eq!(commands(&c, a), ["x"]);
+}
+
+/// A leader that removes itself leads until the removal is committed (without counting
+/// itself), then hands over at once to an up-to-date voter and never campaigns again.
+#[test]
+fn membership_removed_leader_hands_over() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    c.change_membership(leader, MembershipChange::Remove { id: leader })
+        .expect("leader accepts");
+    c.stabilize();
+    let new_leader = c.leader().expect("handed over without an election timeout");
+    assert_ne!(new_leader, leader);
+    assert_eq!(c.status(leader).role, RoleKind::Follower);
+    c.propose(new_leader, "b").expect("new leader accepts");
+    c.stabilize();
+    for _ in 0..6 * ELECTION_TICKS {
+        c.tick_all();
+        c.stabilize();
+    }
+    assert_eq!(c.leader(), Some(new_leader), "the removed node stays quiet");
+    assert_eq!(c.status(leader).role, RoleKind::Follower);
+    // Two voters left: both are needed.
+    let last = (1..=3)
+        .find(|&id| id != leader && id != new_leader)
+        .expect("a third");
+    c.crash(last);
+    let before = c.status(new_leader).commit;
+    c.propose(new_leader, "c").expect("leader accepts");
+    c.stabilize();
+    assert_eq!(
+        c.status(new_leader).commit,
+        before,
+        "no quorum of 2 without n{last}"
+    );
+}
+
+/// A node added after the log was compacted gets a snapshot carrying the membership, and
+/// keeps the membership across restarts, from its snapshot as from its log.
+#[test]
+fn membership_travels_in_snapshots_and_survives_restarts() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    for cmd in ["a", "b", "c"] {
+        c.propose(leader, cmd).expect("leader accepts");
+    }
+    c.stabilize();
+    c.change_membership(leader, add(4)).expect("leader accepts");
+    c.stabilize();
+    c.propose(leader, "d").expect("leader accepts");
+    c.stabilize();
+    c.compact(leader);
+    c.add_joiner(5);
+    c.change_membership(leader, add(5))
+        .expect("the last change committed");
+    c.stabilize();
+    for _ in 0..4 * HEARTBEAT {
+        c.tick_all();
+        c.stabilize();
+    }
+    assert!(c.disk(5).snapshot.is_some(), "n5 caught up from a snapshot");
+    assert_eq!(commands(&c, 5), ["a", "b", "c", "d"]);
+    // n4 never existed as a process here; it was only named. n5 knows of it from the
+    // snapshot, and of itself as a voter from its log.
+    assert_eq!(voters(&c, 5), [1, 2, 3, 5]);
+    assert_eq!(
+        c.status(5)
+            .membership
+            .learners
+            .keys()
+            .copied()
+            .collect::<Vec<_>>(),
+        [4]
+    );
+    for id in [leader, 5] {
+        let before = c.status(id).membership.clone();
+        c.crash(id);
+        c.restart(id);
+        assert_eq!(
+            c.status(id).membership,
+            before,
+            "n{id} restored its membership"
+        );
+    }
+    c.compact(5);
+    c.crash(5);
+    c.restart(5);
+    assert_eq!(voters(&c, 5), [1, 2, 3, 5], "from the snapshot alone");
+}

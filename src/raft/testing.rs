@@ -290,6 +290,34 @@ impl Cluster {
         Ok(request)
     }
 
+    /// Asks `id` for a membership change and processes the result.
+    pub fn change_membership(
+        &mut self,
+        id: NodeId,
+        change: super::MembershipChange,
+    ) -> Result<(Index, Term), super::ChangeError> {
+        let result = self.node_mut(id).propose_membership(change);
+        self.process(id);
+        result
+    }
+
+    /// Starts a node `id` with an empty disk and no membership, as `--join` does: it waits
+    /// for a leader to add it. It shares the first node's settings.
+    pub fn add_joiner(&mut self, id: NodeId) {
+        assert!(!self.configs.contains_key(&id), "n{id} exists");
+        let mut config = self
+            .configs
+            .values()
+            .next()
+            .expect("a cluster has a node")
+            .clone();
+        config.id = id;
+        config.bootstrap = Membership::default();
+        self.configs.insert(id, config);
+        self.disks.insert(id, Disk::default());
+        self.start(id);
+    }
+
     /// Asks leader `id` to transfer leadership and processes the result.
     pub fn transfer_leadership(&mut self, id: NodeId, to: Option<NodeId>) {
         self.node_mut(id).transfer_leadership(to);
@@ -385,7 +413,7 @@ impl Cluster {
             index,
             term,
             data: machine.encode(),
-            membership: None,
+            membership: self.node(id).membership_at(index),
         };
         self.disks
             .get_mut(&id)
@@ -540,7 +568,8 @@ impl Cluster {
             let ready = node.ready();
             assert!(
                 !ready.is_empty(),
-                "n{id}: has_ready() but the Ready is empty"
+                "n{id}: has_ready() but the Ready is empty: {:?}",
+                self.nodes[&id].debug_state()
             );
             // Anything persisted must be consistent with what is already on disk.
             let disk = self.disks.get_mut(&id).expect("disk");
