@@ -225,6 +225,7 @@ fn chaos_catches_every_injected_bug() {
         Bug::NoConflictTruncation,
         Bug::ReadIndexWithoutQuorum,
         Bug::ForgetVoteOnRestart,
+        Bug::ConcurrentMembershipChanges,
     ] {
         // `ForgetVoteOnRestart` needs a crash between a vote and the next election: about 1
         // seed in 100 to 150 catches it, so the search goes well past the first catch.

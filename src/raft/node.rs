@@ -198,6 +198,9 @@ pub enum Bug {
     ReadIndexWithoutQuorum,
     /// `advance_unpersisted` counts the leader's entries as durable before their write is.
     CountUnpersistedEntries,
+    /// The leader takes a membership change while the last one is still uncommitted (two
+    /// single-server changes in flight can form majorities that do not overlap).
+    ConcurrentMembershipChanges,
 }
 
 /// A read waiting on the leader for its heartbeat round.
@@ -2020,6 +2023,10 @@ impl Node {
             return false;
         };
         let commit = self.log.commit();
+        #[cfg(feature = "bug-injection")]
+        if self.has_bug(Bug::ConcurrentMembershipChanges) {
+            return lead.transfer.is_none();
+        }
         lead.transfer.is_none()
             && commit >= lead.noop_index
             && self
