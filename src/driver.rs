@@ -690,13 +690,27 @@ impl Driver {
         if write.reply.is_closed() {
             return;
         }
+        let status = self.node.status();
         if Instant::now() >= write.deadline {
-            let _ = write
-                .reply
-                .send(WriteOutcome::Failed(ClusterError::no_leader()));
+            // A write that waited on the leader itself waited for room, not for a leader.
+            let leading = status.role == RoleKind::Leader;
+            let err = if leading && write.batch.membership_change.is_some() {
+                ClusterError::TryAgain(
+                    "another membership change is still in progress, retry once it is committed"
+                        .into(),
+                )
+            } else if leading {
+                ClusterError::TryAgain(
+                    "the leader could not take the write in time (leadership transfer or too \
+                     many uncommitted writes)"
+                        .into(),
+                )
+            } else {
+                ClusterError::no_leader()
+            };
+            let _ = write.reply.send(WriteOutcome::Failed(err));
             return;
         }
-        let status = self.node.status();
         if let Some(err) = not_a_member(&status) {
             let _ = write.reply.send(WriteOutcome::Failed(err));
             return;

@@ -19,7 +19,8 @@
 //! # Faults, and why partitions use a proxy
 //!
 //! Process faults use signals: SIGKILL then a restart on the same data directory, and
-//! SIGSTOP/SIGCONT held longer than an election timeout (on the leader too).
+//! SIGSTOP/SIGCONT held longer than an election timeout (on the leader too). Membership
+//! faults remove a node (or the leader) with `RAFT.NODE REMOVE` and add it back.
 //!
 //! Network faults act on peer traffic through a fault-injecting TCP proxy per directed link,
 //! run as tokio tasks inside the test (see `jepsen/net.rs`), rather than through network
@@ -40,10 +41,10 @@
 //!
 //! # Running
 //!
-//! `cargo test --release --test jepsen` runs the checker unit tests and five bounded scenarios
+//! `cargo test --release --test jepsen` runs the checker unit tests and six bounded scenarios
 //! (as many at once as libtest has threads) — partitions (5 nodes), crashes and pauses
-//! (3 nodes), mixed and overlapping faults (5 nodes), snapshot catch-up and isolated-leader
-//! truncation (3 nodes) — in about 70 s of wall time on two cores; a scenario that overruns its time budget fails (and keeps its
+//! (3 nodes), mixed and overlapping faults (5 nodes), membership changes among crashes, pauses
+//! and partitions (5 nodes), snapshot catch-up and isolated-leader truncation (3 nodes) — in about 70 s of wall time on two cores; a scenario that overruns its time budget fails (and keeps its
 //! directory). `cargo test --test jepsen checker` runs only the checker tests.
 //! `RAFT_KV_SOAK_SECS=3600` lengthens the fault phase of the nemesis scenarios to an
 //! hour; `JEPSEN_SEED=<n>` replays the same random choices (fault order, nodes, workload mix).
@@ -208,6 +209,33 @@ async fn jepsen_crashes_and_pauses() {
 async fn jepsen_mixed_faults() {
     let all: Vec<Fault> = [nemesis::PARTITIONS, nemesis::PROCESS_FAULTS].concat();
     nemesis_scenario("mixed-faults", 5, &all, 0.4, Duration::from_secs(30)).await;
+}
+
+/// Membership changes under load, with crashes in between: a random node or the leader is
+/// removed (through another node, which forwards the request) and added back once the
+/// change has committed; it rejoins from its own disk as a learner, catches up and is made a
+/// voter again. Clients keep using every node, the removed one included (which answers
+/// CLUSTERDOWN meanwhile). Five nodes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jepsen_membership_changes() {
+    let faults: Vec<Fault> = [
+        nemesis::MEMBERSHIP,
+        nemesis::MEMBERSHIP,
+        &[
+            Fault::KillRandom,
+            Fault::PauseLeader,
+            Fault::IsolateMinority,
+        ],
+    ]
+    .concat();
+    nemesis_scenario(
+        "membership-changes",
+        5,
+        &faults,
+        0.0,
+        Duration::from_secs(30),
+    )
+    .await;
 }
 
 /// Largest commit index any node reports.

@@ -62,10 +62,6 @@ fn client(channel: Channel) -> RaftClient<Channel> {
 struct Peer {
     /// The peer's id.
     id: NodeId,
-    /// Where it is reached.
-    addr: SocketAddr,
-    /// Stops its stream task when the peer leaves the cluster.
-    stop: CancellationToken,
     /// Envelopes waiting for the peer's stream task.
     outbox_tx: mpsc::Sender<pb::Envelope>,
     /// Whether the message stream to the peer is currently up.
@@ -115,33 +111,27 @@ impl Peers {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Follows a membership: connects to members it does not know yet, or that moved to
-    /// another address. Streams to nodes that left stay open: a leader that removed itself
-    /// needs its followers' answers to commit that change, and a removed node still learns
-    /// of its removal through them. (A stream to a node that is gone costs a connection
-    /// attempt a second.)
+    /// Follows a membership: connects to members it has no address for, at the address the
+    /// membership gives. The addresses `--cluster` gives take precedence: they are how this
+    /// node reaches its peers (through a proxy, say), while a membership's addresses are
+    /// those the leader that made it had. Streams to nodes that left stay open: a leader that
+    /// removed itself needs its followers' answers to commit that change, and a removed node
+    /// still learns of its removal through them. (A stream to a node that is gone costs a
+    /// connection attempt a second.)
     pub fn set_members(&self, membership: &Membership) {
         let mut peers = self.peers.write().unwrap_or_else(|p| p.into_inner());
         for (id, addr) in membership.members() {
-            if id == self.self_id || addr.is_empty() {
+            if id == self.self_id || addr.is_empty() || peers.contains_key(&id) {
                 continue;
             }
             let Ok(addr) = addr.parse::<SocketAddr>() else {
-                warn!(
-                    peer = id,
-                    addr, "member address is not ip:port; not connecting"
-                );
+                warn!(peer = id, addr, "member address is not ip:port; not connecting");
                 continue;
             };
-            if peers.get(&id).is_some_and(|p| p.addr == addr) {
-                continue;
-            }
             match start_peer(id, addr, &self.shutdown) {
                 Ok(peer) => {
                     info!(peer = id, %addr, "peer joined the cluster");
-                    if let Some(old) = peers.insert(id, peer) {
-                        old.stop.cancel();
-                    }
+                    peers.insert(id, peer);
                 }
                 Err(err) => warn!(peer = id, %addr, error = %err, "cannot reach member"),
             }
@@ -187,18 +177,15 @@ fn start_peer(
     let endpoint = endpoint(addr)?;
     let (outbox_tx, outbox_rx) = mpsc::channel(PEER_OUTBOX_CAPACITY);
     let connected = Arc::new(AtomicBool::new(false));
-    let stop = shutdown.child_token();
     tokio::spawn(run_stream(
         id,
         endpoint.clone(),
         outbox_rx,
         connected.clone(),
-        stop.clone(),
+        shutdown.clone(),
     ));
     Ok(Peer {
         id,
-        addr,
-        stop,
         outbox_tx,
         connected,
         forward: endpoint.connect_lazy(),

@@ -916,6 +916,80 @@ fn redirect_absolute_data_dir(mut args: Vec<String>, replacement: &Path) -> Vec<
     args
 }
 
+impl TestCluster {
+    /// Starts nodes `1..=n` as a new cluster on free ports, and prepares (without starting)
+    /// `joiners` more nodes, `n + 1..=n + joiners`, that run with `--join`.
+    ///
+    /// The first `n` nodes' `--cluster` lists only their own `n` addresses, so their first
+    /// membership is those `n` voters; a joiner's lists every address, its own at position
+    /// `--id`. `extra_args` is appended to every node's command line. Start a joiner with
+    /// [`TestCluster::restart`] (it answers PING before it is added).
+    pub fn start_with_joiners(n: usize, joiners: usize, extra_args: &[&str]) -> Self {
+        let guard = PortsGuard::Shared(PORTS_LOCK.read().unwrap_or_else(PoisonError::into_inner));
+        let dir = tempfile::tempdir().expect("create a temporary directory");
+        let peers: Vec<String> = (0..n + joiners)
+            .map(|_| format!("127.0.0.1:{}", free_port()))
+            .collect();
+        let nodes = (1..=(n + joiners) as u64)
+            .map(|id| {
+                let resp_port = free_port();
+                let data_dir = dir.path().join(format!("node-{id}"));
+                let listed = if id as usize <= n { n } else { n + joiners };
+                let mut args = vec![
+                    "--id".to_owned(),
+                    id.to_string(),
+                    format!("--cluster={}", peers[..listed].join(",")),
+                    "--port".to_owned(),
+                    resp_port.to_string(),
+                    "--data-dir".to_owned(),
+                    data_dir.display().to_string(),
+                ];
+                if id as usize > n {
+                    args.push("--join".to_owned());
+                }
+                args.extend(extra_args.iter().map(|a| (*a).to_owned()));
+                Node {
+                    id,
+                    args,
+                    envs: Vec::new(),
+                    resp_port,
+                    log_path: dir.path().join(format!("node-{id}.log")),
+                    child: None,
+                }
+            })
+            .collect();
+        let mut cluster = Self {
+            dir,
+            nodes,
+            _ports: guard,
+        };
+        for id in 1..=n as u64 {
+            cluster.spawn(id);
+        }
+        for id in 1..=n as u64 {
+            cluster.wait_ready(id);
+        }
+        cluster
+    }
+
+    /// Node `id`'s peer (gRPC) address: position `id` of its `--cluster` list.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the node's `--cluster` does not reach position `id`.
+    pub fn peer_addr(&self, id: u64) -> String {
+        let node = self.node(id);
+        arg_value(&node.args, "--cluster")
+            .and_then(|list| list.split(',').nth(id as usize - 1).map(str::to_owned))
+            .unwrap_or_else(|| panic!("node {id}'s --cluster has no position {id}"))
+    }
+
+    /// Drops every `arg` from node `id`'s command line for its later starts.
+    pub fn remove_arg(&mut self, id: u64, arg: &str) {
+        self.node_mut(id).args.retain(|a| a != arg);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,12 @@ pub enum Fault {
     LeaderCannotReceive,
     /// Lose the traffic of one random directed link.
     OneWayRandom,
+    /// Remove a random node from the membership (`RAFT.NODE REMOVE`, sent to another node),
+    /// then add it back (it rejoins from its own disk as a learner, and is promoted once it
+    /// has caught up).
+    RemoveRandom,
+    /// Remove the leader, which hands over, then add it back.
+    RemoveLeader,
 }
 
 /// The network faults.
@@ -46,6 +52,13 @@ pub const PARTITIONS: &[Fault] = &[
     Fault::LeaderCannotReceive,
     Fault::OneWayRandom,
 ];
+
+/// The membership changes.
+pub const MEMBERSHIP: &[Fault] = &[Fault::RemoveRandom, Fault::RemoveLeader];
+
+/// How long the nemesis keeps asking for one membership change, and then for the node it
+/// added back to be a voter again.
+const CHANGE_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// The process faults.
 pub const PROCESS_FAULTS: &[Fault] = &[
@@ -189,6 +202,7 @@ async fn inject(
         | Fault::IsolateLeader
         | Fault::LeaderCannotSend
         | Fault::LeaderCannotReceive
+        | Fault::RemoveLeader
         | Fault::IsolateMinority => cluster.leader().await,
         _ => None,
     };
@@ -199,6 +213,7 @@ async fn inject(
             | Fault::PauseRandom
             | Fault::SplitMajorityMinority
             | Fault::OneWayRandom
+            | Fault::RemoveRandom
     );
     if needs_leader && leader.is_none() {
         log.note(start, format!("{fault:?}: no leader found, skipped"));
@@ -280,6 +295,99 @@ async fn inject(
             cluster.network().heal();
             log.note(start, format!("{fault:?}: healed"));
         }
+        Fault::RemoveRandom | Fault::RemoveLeader => {
+            let id = leader.unwrap_or_else(|| random_node(rng));
+            let via = (id + rng.random_range(0..n - 1)) % n + 1;
+            let how = change(
+                cluster,
+                via,
+                &["REMOVE", &id.to_string()],
+                "is not a member",
+            )
+            .await?;
+            log.note(
+                start,
+                format!("{fault:?}: removed node {id} ({how}, asked node {via})"),
+            );
+            hold_for(hold, stop).await;
+            // Its own address, as the others' --cluster name their proxies of it.
+            let addr = cluster
+                .network()
+                .cluster_arg(id)
+                .split(',')
+                .nth(id - 1)
+                .map(str::to_owned)
+                .ok_or_else(|| format!("no address for node {id}"))?;
+            let how = change(
+                cluster,
+                via,
+                &["ADD", &id.to_string(), &addr],
+                "is already a member",
+            )
+            .await?;
+            log.note(start, format!("{fault:?}: added node {id} back ({how})"));
+            voter_again(cluster, id).await?;
+            log.note(start, format!("{fault:?}: node {id} is a voter again"));
+        }
     }
     Ok(())
+}
+
+/// Asks for a membership change through node `via` (or, while it cannot answer, any other
+/// node) until it is committed, or reported done already (`done_already`: an earlier attempt
+/// that timed out did commit). Returns how it ended.
+async fn change(
+    cluster: &Cluster,
+    via: usize,
+    args: &[&str],
+    done_already: &str,
+) -> Result<&'static str, String> {
+    let deadline = Instant::now() + CHANGE_TIMEOUT;
+    let mut last_error = String::new();
+    let mut target = via;
+    while Instant::now() < deadline {
+        let mut cmd = redis::cmd("RAFT.NODE");
+        for arg in args {
+            cmd.arg(*arg);
+        }
+        match crate::cluster::control(cluster.resp_port(target), cmd).await {
+            Ok(redis::Value::Okay) => return Ok("committed"),
+            Ok(other) => last_error = format!("{other:?}"),
+            Err(e) if e.contains(done_already) => return Ok("done already"),
+            Err(e) => last_error = e,
+        }
+        target = target % cluster.size() + 1;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Err(format!(
+        "RAFT.NODE {} did not commit within {CHANGE_TIMEOUT:?}: {last_error}",
+        args.join(" ")
+    ))
+}
+
+/// Waits until every node that answers lists `id` among the voters.
+async fn voter_again(cluster: &Cluster, id: usize) -> Result<(), String> {
+    let deadline = Instant::now() + CHANGE_TIMEOUT;
+    let needle = format!("{id}=");
+    loop {
+        let mut all = true;
+        for node in cluster.ids() {
+            if let Some(info) = cluster.raft_info(node).await
+                && !info
+                    .get("voters")
+                    .is_some_and(|v| v.split(',').any(|m| m.starts_with(&needle)))
+            {
+                all = false;
+            }
+        }
+        if all {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            return Err(format!(
+                "node {id} was not a voter again within {CHANGE_TIMEOUT:?}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
