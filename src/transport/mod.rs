@@ -125,7 +125,10 @@ impl Peers {
                 continue;
             }
             let Ok(addr) = addr.parse::<SocketAddr>() else {
-                warn!(peer = id, addr, "member address is not ip:port; not connecting");
+                warn!(
+                    peer = id,
+                    addr, "member address is not ip:port; not connecting"
+                );
                 continue;
             };
             match start_peer(id, addr, &self.shutdown) {
