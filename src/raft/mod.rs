@@ -92,6 +92,23 @@
 //! pre-vote, with `transfer` set so voters bypass their lease. The leader gives up after an
 //! election timeout.
 //!
+//! **Membership changes (thesis §4.1, §4.2).** One server at a time: a membership entry
+//! carries the whole new membership (voters and learners, with the addresses their peers
+//! reach them at, opaque to the core) and is in force on a node as soon as it is in its log,
+//! committed or not; a follower that drops it with a conflicting suffix goes back to the one
+//! before. A leader appends a change only once it has committed its no-op (so no change of
+//! an earlier term is pending unseen) and the previous change is committed, which keeps any
+//! two successive memberships' majorities overlapping. [`Node::propose_membership`] adds a
+//! node as a *learner*: it gets appends and snapshots but neither votes nor counts toward
+//! commits, reads or check-quorum, so a new node that is far behind (or down) costs nothing.
+//! The leader promotes it to voter with a change of its own once the learner holds every
+//! committed entry. Quorums count the current membership's voters; only voters campaign;
+//! every node answers messages from any node (a member may learn of a change after its
+//! peers do). A leader that removes itself leads until the removal is committed, without
+//! counting itself, then sends `TimeoutNow` to an up-to-date voter and steps down. Snapshots
+//! carry the membership as of their index ([`Node::membership_at`]); a node whose storage
+//! names none starts from [`Config::bootstrap`] (empty for a node joining a cluster).
+//!
 //! **Restart.** A node restarts from its last durable hard state, snapshot and entries
 //! ([`Restored`]); committed entries after the snapshot are handed out again for replay.
 //!
@@ -101,7 +118,8 @@
 //! `Bug`s: deliberately unsafe variants that the simulation's invariant checkers must catch
 //! (committing an old term's entry by counting replicas, forgetting the vote across a
 //! restart, accepting appends from a stale leader, not truncating a conflicting suffix,
-//! serving reads without confirming leadership). Without the feature neither the type nor
+//! serving reads without confirming leadership, taking a membership change while the last is
+//! uncommitted). Without the feature neither the type nor
 //! any check for it exists.
 //!
 //! # Tests
@@ -110,13 +128,17 @@
 //! cluster harness (message queue, cut links, crashes and restarts from exactly what each
 //! node made durable) that checks after every `Ready` that no two nodes apply different
 //! entries at an index. `scenarios.rs` tells the protocol's stories over it (split vote,
-//! Figure 8, partitions, divergent tails, snapshots, pre-vote, check-quorum, transfer, reads),
-//! and `chaos.rs` runs seeded random faults with safety, read-linearizability and
-//! leader-completeness checks (`CHAOS_SEED=<n>` replays one seed).
+//! Figure 8, partitions, divergent tails, snapshots, pre-vote, check-quorum, transfer, reads,
+//! membership changes), and `chaos.rs` runs seeded random faults and membership changes with
+//! safety, read-linearizability and leader-completeness checks (`CHAOS_SEED=<n>` replays one
+//! seed).
 //!
 //! # Caveats
 //!
-//! - No membership changes: the voter set is fixed by [`Config::voters`]; no learners.
+//! - Membership changes are single-server, not joint consensus: replacing a node takes two
+//!   changes. A learner is promoted on the leader's own judgement (caught up to the commit
+//!   index), not by an operator. A removed node is not told so; it learns it from its log if
+//!   the removal reached it, and otherwise falls silent (it gets no more appends).
 //! - A snapshot travels as one `InstallSnapshot` message (no chunking, no streaming), and is
 //!   kept in memory by the node so it can be resent.
 //! - A lost snapshot is detected only by a timeout (two election timeouts without an answer),

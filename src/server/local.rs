@@ -328,8 +328,8 @@ impl<B: Backend> Session<B> {
         }
     }
 
-    /// RAFT.NODE ADD <id> <addr> | REMOVE <id>: a membership change, run by the leader (a
-    /// follower forwards it) and answered once committed.
+    /// `RAFT.NODE ADD <id> <addr>` or `RAFT.NODE REMOVE <id>`: a membership change, run by
+    /// the leader (a follower forwards it) and answered once committed.
     async fn raft_node(&self, a: &[Bytes]) -> Out {
         if a[0].eq_ignore_ascii_case(b"help") {
             return Out::Array(
