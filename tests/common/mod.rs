@@ -326,43 +326,7 @@ impl TestCluster {
     /// Starts `n` nodes on free ports, appending `extra_args` to every node's command line,
     /// and waits until each answers PING.
     pub fn start_with(n: usize, extra_args: &[&str]) -> Self {
-        let guard = PortsGuard::Shared(PORTS_LOCK.read().unwrap_or_else(PoisonError::into_inner));
-        let dir = tempfile::tempdir().expect("create a temporary directory");
-        let peers: Vec<String> = (0..n)
-            .map(|_| format!("127.0.0.1:{}", free_port()))
-            .collect();
-        let cluster_arg = format!("--cluster={}", peers.join(","));
-        let nodes = (1..=n as u64)
-            .map(|id| {
-                let resp_port = free_port();
-                let data_dir = dir.path().join(format!("node-{id}"));
-                let mut args = vec![
-                    "--id".to_owned(),
-                    id.to_string(),
-                    cluster_arg.clone(),
-                    "--port".to_owned(),
-                    resp_port.to_string(),
-                    "--data-dir".to_owned(),
-                    data_dir.display().to_string(),
-                ];
-                args.extend(extra_args.iter().map(|a| (*a).to_owned()));
-                Node {
-                    id,
-                    args,
-                    envs: Vec::new(),
-                    resp_port,
-                    log_path: dir.path().join(format!("node-{id}.log")),
-                    child: None,
-                }
-            })
-            .collect();
-        let mut cluster = Self {
-            dir,
-            nodes,
-            _ports: guard,
-        };
-        cluster.start_all();
-        cluster
+        Self::start_with_joiners(n, 0, extra_args)
     }
 
     /// Starts the repository Procfile's commands (with this build's binary substituted for
