@@ -1,6 +1,8 @@
-//! Deterministic simulation of the Raft core: many seeded runs of 3- and 5-node clusters under
-//! message loss, delay, duplication, reordering, partitions, crashes and snapshots, checking
-//! Raft's safety properties after every step and liveness once faults stop (see `sim/mod.rs`).
+//! Deterministic simulation of the Raft core: many seeded runs of clusters of 1 to 7 nodes
+//! (3 or 5 voters on most seeds) under message loss, delay, duplication, reordering,
+//! partitions, crashes, snapshots and membership changes (nodes joining as learners and
+//! promoted, members removed and added back), checking Raft's safety properties after every
+//! step and liveness once faults stop (see `sim/mod.rs`).
 //!
 //! - `cargo test --release --test simulation` runs the regression seeds, then the CI budget.
 //! - `RAFT_SIM_SEEDS=<n>` runs `n` random seeds instead (from `RAFT_SIM_FIRST_SEED`, default 0);
@@ -17,7 +19,11 @@ use sim::{Options, run_batch, run_seed, threads};
 
 /// Seeds that once found bugs; they run first, every time:
 /// - 3: endless `Ready` loop heartbeating a follower whose match index was compacted.
-const REGRESSION_SEEDS: &[u64] = &[3];
+/// - 108: with `params::SHRINK_TO_ONE_VOTER` on, a leader of two voters removes itself, steps
+///   down before the change commits, and never campaigns again: no leader after the heal.
+/// - 2270: with `snapshot_membership::TOLERATE_EMPTY_BEFORE_FIRST_CHANGE` off, a joiner
+///   snapshots below the first membership change with an empty membership.
+const REGRESSION_SEEDS: &[u64] = &[3, 108, 2270];
 
 /// Random seeds per CI run (each a few thousand ticks); fewer in unoptimised builds, where a
 /// seed is many times slower (CI runs `--release`).
@@ -115,6 +121,7 @@ mod teeth {
             "NoConflictTruncation" => Bug::NoConflictTruncation,
             "ReadIndexWithoutQuorum" => Bug::ReadIndexWithoutQuorum,
             "CountUnpersistedEntries" => Bug::CountUnpersistedEntries,
+            "ConcurrentMembershipChanges" => Bug::ConcurrentMembershipChanges,
             other => panic!("RAFT_SIM_BUG={other:?} is not a known raft::Bug"),
         }
     }
@@ -194,5 +201,10 @@ mod teeth {
     #[test]
     fn teeth_count_unpersisted_entries() {
         detects(Bug::CountUnpersistedEntries);
+    }
+
+    #[test]
+    fn teeth_concurrent_membership_changes() {
+        detects(Bug::ConcurrentMembershipChanges);
     }
 }

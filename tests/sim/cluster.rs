@@ -13,12 +13,19 @@
 //!
 //! On half the seeds leaders use lazy fan-out, as the real driver does: new entries go at once
 //! only to the followers needed for a quorum, and to the rest with each heartbeat.
+//!
+//! On most seeds the membership changes: clients ask the leader they know to add a non-member
+//! (a joiner that has waited with an empty disk since the start, or a node removed earlier,
+//! with its old disk) or to remove a member, down to a minimum of voters; the leader promotes
+//! learners by itself. A snapshot is stored with the membership as of its index, as the real
+//! driver does.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use raft_kv::raft::{
-    Config, Entry, HardState, Index, Message, Node, NodeId, ReadState, Ready, RequestId, Restored,
-    RoleKind, Status, Term,
+    ChangeError, Config, Entry, Envelope, HardState, Index, Membership, MembershipChange, Message,
+    Node, NodeId, ReadState, Ready, RequestId, Restored, RoleKind, Status, Term,
 };
 
 use super::Options;
@@ -28,11 +35,14 @@ use super::invariants::election_safety::ElectionSafety;
 use super::invariants::liveness::{self, Probe, ProbeState};
 use super::invariants::log_matching::LogMatching;
 use super::invariants::read_linearizability::{self, PendingRead, Reads};
+use super::invariants::read_quorum;
+use super::invariants::single_server_change::{self, LeaderLog};
+use super::invariants::snapshot_membership::Memberships;
 use super::invariants::stale_term::{self, StaleRequest};
 use super::invariants::state_machine_safety::{self, AppliedHistory};
 use super::invariants::{
     Check, Violation, durable_state, leader_append_only, leader_commit_rule, leader_completeness,
-    monotonic_state, persist_before_send,
+    membership_in_force, monotonic_state, persist_before_send,
 };
 use super::network::{Faults, Network};
 use super::params::Params;
@@ -81,11 +91,19 @@ pub struct Report {
     pub max_term: u64,
     /// Ticks from the heal until a fresh write was applied everywhere.
     pub converge_ticks: u64,
+    /// Membership changes clients asked for that a leader accepted.
+    pub changes_requested: u64,
+    /// Membership changes committed (clients' and the leaders' promotions of learners).
+    pub changes_committed: u64,
+    /// Voters of the final leader's membership.
+    pub final_voters: u64,
 }
 
 /// One simulated node: the core (while it is up), its disk and its state machine.
 struct SimNode {
     id: NodeId,
+    /// The membership it starts with on an empty disk: the initial voters, or none (a joiner).
+    bootstrap: Membership,
     /// The running core; `None` while crashed.
     node: Option<Node>,
     /// What survives a crash.
@@ -102,6 +120,15 @@ struct SimNode {
     next_read_seq: u64,
     /// A leader's writes still on their way to the disk, oldest first; lost in a crash.
     background: VecDeque<BackgroundWrite>,
+    /// Per peer (`id - 1`): the term and event time of the last append acknowledgement or
+    /// read request that reached this node in its current term (see `read_quorum`).
+    heard: Vec<(Term, u64)>,
+    /// Counts the background writes carrying a membership change that came or went.
+    background_changes: u64,
+    /// What `membership_in_force` last checked for this incarnation: the core's membership
+    /// (by address: the previous status keeps that `Arc` alive), the disk's and the
+    /// background writes' membership versions. Comparing memberships at every step is costly.
+    membership_checked: Option<(*const Membership, u64, u64)>,
 }
 
 /// A leader's log write the sim has not yet made durable.
@@ -137,6 +164,14 @@ pub struct Cluster {
     commit_with_appends: bool,
     /// Decides when background writes land; its own stream, like `churn_rng`.
     disk_rng: Rng,
+    /// Drives the membership changes clients ask for; its own stream, like `churn_rng`.
+    member_rng: Rng,
+    /// Messages delivered and reads invoked so far: the clock of `read_quorum`.
+    events: u64,
+    /// (leader, forwarded read request) → when the request first reached the leader.
+    read_arrivals: HashMap<(NodeId, RequestId), u64>,
+    /// The committed membership history.
+    memberships: Memberships,
     net: Network,
     nodes: Vec<SimNode>,
     election: ElectionSafety,
@@ -160,20 +195,7 @@ impl Cluster {
     /// Builds the cluster for `seed`; nothing runs until [`Cluster::run`].
     pub fn new(seed: u64, options: &Options) -> Cluster {
         let mut rng = Rng::new(seed);
-        let params = Params::generate(&mut rng, options.fault_ticks);
-        let nodes = (1..=params.nodes as NodeId)
-            .map(|id| SimNode {
-                id,
-                node: None,
-                disk: Disk::default(),
-                sm: StateMachine::default(),
-                status: None,
-                restart_at: 0,
-                reads: Vec::new(),
-                next_read_seq: 1,
-                background: VecDeque::new(),
-            })
-            .collect();
+        let mut params = Params::generate(&mut rng, options.fault_ticks);
         let trace = Trace {
             enabled: options.trace,
         };
@@ -187,6 +209,30 @@ impl Cluster {
         let background_ppm = disk_rng.pick(&[0, 0, 100_000, 300_000, 700_000]);
         let lazy_fan_out = rng.fork().pick(&[false, true]);
         let commit_with_appends = rng.fork().pick(&[false, true]);
+        let mut member_rng = rng.fork();
+        params.generate_membership(&mut member_rng);
+        let bootstrap = Membership::of_voters(1..=params.voters as NodeId);
+        let nodes = (1..=params.nodes as NodeId)
+            .map(|id| SimNode {
+                id,
+                bootstrap: if bootstrap.contains(id) {
+                    bootstrap.clone()
+                } else {
+                    Membership::default()
+                },
+                node: None,
+                disk: Disk::default(),
+                sm: StateMachine::default(),
+                status: None,
+                restart_at: 0,
+                reads: Vec::new(),
+                next_read_seq: 1,
+                background: VecDeque::new(),
+                heard: vec![(0, 0); params.nodes],
+                background_changes: 0,
+                membership_checked: None,
+            })
+            .collect();
         trace.log(0, || {
             format!(
                 "seed {seed}: {params:?}, leader_churn_ppm: {leader_churn_ppm}, \
@@ -207,6 +253,10 @@ impl Cluster {
             lazy_fan_out,
             commit_with_appends,
             disk_rng,
+            member_rng,
+            events: 0,
+            read_arrivals: HashMap::new(),
+            memberships: Memberships::new(bootstrap),
             params,
             now: 0,
             faults_on: true,
@@ -249,6 +299,7 @@ impl Cluster {
         self.report.proposed = self.workload.proposed;
         self.report.acknowledged = self.workload.acknowledged;
         self.report.reads = self.reads.served;
+        self.report.changes_committed = self.memberships.committed();
         Ok(self.report)
     }
 
@@ -260,7 +311,7 @@ impl Cluster {
     fn config(&mut self, id: NodeId) -> Config {
         Config {
             id,
-            bootstrap: raft_kv::raft::Membership::of_voters(1..=self.params.nodes as NodeId),
+            bootstrap: self.nodes[id as usize - 1].bootstrap.clone(),
             election_ticks: self.params.election_ticks,
             heartbeat_ticks: self.params.heartbeat_ticks,
             max_append_bytes: self.params.max_append_bytes,
@@ -306,12 +357,16 @@ impl Cluster {
         );
         self.trace.log(self.now, || {
             format!(
-                "n{id} START term={} vote={:?} commit={} snapshot={snap} last={last}",
-                hs.term, hs.vote, hs.commit
+                "n{id} START term={} vote={:?} commit={} snapshot={snap} last={last} members={}",
+                hs.term,
+                hs.vote,
+                hs.commit,
+                trace::membership(&status.membership)
             )
         });
         n.node = Some(node);
         n.status = None;
+        n.membership_checked = None;
         self.after_input(i)
     }
 
@@ -482,6 +537,9 @@ impl Cluster {
         let Some(write) = n.background.pop_front() else {
             return Ok(());
         };
+        if write.entries.iter().any(|e| e.membership.is_some()) {
+            n.background_changes += 1;
+        }
         leader_append_only::check(n.id, write.term, &n.disk, &write.entries)?;
         if let Some(hard_state) = write.hard_state {
             durable_state::check(n.id, &n.disk.hard_state, &hard_state)?;
@@ -512,10 +570,14 @@ impl Cluster {
         for envelope in self.net.due(self.now, &mut self.net_rng) {
             let i = envelope.to as usize - 1;
             let receiver_term = self.term_of(i);
-            let Some(node) = self.nodes.get_mut(i).and_then(|n| n.node.as_mut()) else {
+            if self.nodes.get(i).is_none_or(|n| n.node.is_none()) {
                 self.trace.log(self.now, || {
                     format!("{} (lost: node down)", trace::envelope(&envelope))
                 });
+                continue;
+            }
+            self.record_delivery(i, receiver_term, &envelope);
+            let Some(node) = self.nodes[i].node.as_mut() else {
                 continue;
             };
             self.trace.log(self.now, || trace::envelope(&envelope));
@@ -535,6 +597,28 @@ impl Cluster {
             outcome?;
         }
         Ok(())
+    }
+
+    /// Notes what the election and read checks need to know of a message about to reach
+    /// node `i`, whose term is `receiver_term`.
+    fn record_delivery(&mut self, i: usize, receiver_term: Term, envelope: &Envelope) {
+        self.events += 1;
+        self.election.deliver(envelope);
+        if envelope.term != receiver_term {
+            return;
+        }
+        match envelope.message {
+            Message::AppendEntriesResponse { .. } => {}
+            Message::ReadIndex { id } => {
+                self.read_arrivals
+                    .entry((envelope.to, id))
+                    .or_insert(self.events);
+            }
+            _ => return,
+        }
+        if let Some(heard) = self.nodes[i].heard.get_mut(envelope.from as usize - 1) {
+            *heard = (envelope.term, self.events);
+        }
     }
 
     /// Handles every `Ready` node `i` has after an input, then checks its status.
@@ -573,6 +657,12 @@ impl Cluster {
         {
             stale_term::check(id, request, &self.nodes[i].disk.hard_state, &ready)?;
         }
+        if self.protocol_rules {
+            self.check_changes(i, &ready.entries)?;
+        }
+        if let Some(snapshot) = &ready.snapshot {
+            self.memberships.check_snapshot(id, snapshot, "received")?;
+        }
         if self.faults_on && self.fault_rng.chance(self.params.ready_crash_ppm) {
             self.crash(i, "before persisting a Ready (it is lost)");
             return Ok(false);
@@ -595,6 +685,9 @@ impl Cluster {
                 .is_none_or(|hs| (hs.term, hs.vote) == (durable.term, durable.vote));
         if background {
             if ready.hard_state.is_some() || !ready.entries.is_empty() {
+                if ready.entries.iter().any(|e| e.membership.is_some()) {
+                    self.nodes[i].background_changes += 1;
+                }
                 self.nodes[i].background.push_back(BackgroundWrite {
                     term: leading.unwrap_or_default(),
                     hard_state: ready.hard_state,
@@ -619,6 +712,14 @@ impl Cluster {
             }
             if self.protocol_rules {
                 persist_before_send::check(&self.nodes[i].disk, &envelope)?;
+                if let Message::ReadIndexResponse {
+                    id: request,
+                    index: Some(_),
+                } = envelope.message
+                    && let Some(&arrived) = self.read_arrivals.get(&(id, request))
+                {
+                    self.check_read_quorum(i, &trace::request_id(&request), arrived)?;
+                }
             }
             self.net.send(envelope, self.now, &mut self.net_rng);
         }
@@ -699,8 +800,11 @@ impl Cluster {
         let id = self.nodes[i].id;
         self.committed.record(id, entry)?;
         let first = self.history.apply(id, &mut self.nodes[i].sm, entry)?;
-        if first && let Some((key, value)) = entry.data.as_deref().and_then(decode_set) {
-            self.reads.record_write(entry.index, key, value);
+        if first {
+            self.memberships.record(entry);
+            if let Some((key, value)) = entry.data.as_deref().and_then(decode_set) {
+                self.reads.record_write(entry.index, key, value);
+            }
         }
         self.workload.applied(id, entry, &mut self.committed)
     }
@@ -728,6 +832,15 @@ impl Cluster {
             Some(index) => {
                 self.reads.check_read_index(id, &n.reads[pos], index)?;
                 n.reads[pos].read_index = Some(index);
+                let (leader_term, invoked_at) = (n.reads[pos].leader_term, n.reads[pos].invoked_at);
+                let leads = n
+                    .node
+                    .as_ref()
+                    .map(Node::status)
+                    .is_some_and(|s| s.role == RoleKind::Leader && Some(s.term) == leader_term);
+                if self.protocol_rules && leads {
+                    self.check_read_quorum(i, &trace::request_id(&read_state.id), invoked_at)?;
+                }
                 self.trace.log(self.now, || {
                     format!(
                         "n{id} read {} index={index}",
@@ -772,16 +885,115 @@ impl Cluster {
         // As the driver does: the log holds everything up to the snapshot before compacting.
         self.finish_background_writes(i)?;
         let n = &mut self.nodes[i];
-        let snapshot = n.sm.snapshot();
+        let mut snapshot = n.sm.snapshot();
+        let node = n.node.as_mut().expect("only a live node applies entries");
+        // As the driver does: the snapshot carries the membership as of its index, so that a
+        // restart, or a follower that installs it, comes back with the right membership.
+        let Some(membership) = node.membership_at(snapshot.index) else {
+            return Ok(());
+        };
+        snapshot.membership = Some(membership);
+        self.memberships.check_snapshot(n.id, &snapshot, "took")?;
         n.disk.compact(n.id, &snapshot)?;
         let (id, index, term) = (n.id, snapshot.index, snapshot.term);
-        n.node
-            .as_mut()
-            .expect("only a live node applies entries")
-            .compact(snapshot);
+        node.compact(snapshot);
         self.trace
             .log(self.now, || format!("n{id} COMPACT through {index}@{term}"));
         Ok(())
+    }
+
+    /// The latest membership in node `i`'s log: its durable log and the writes still on their
+    /// way to its disk, else its snapshot's, else the one it was bootstrapped with.
+    fn log_membership(&self, i: usize) -> &Membership {
+        let n = &self.nodes[i];
+        n.background
+            .iter()
+            .rev()
+            .flat_map(|w| w.entries.iter().rev())
+            .find_map(|e| e.membership.as_deref())
+            .or_else(|| n.disk.membership_at(Index::MAX))
+            .unwrap_or(&n.bootstrap)
+    }
+
+    /// The latest membership change before `index` in node `i`'s log, given the entries
+    /// `pending` it is about to write: its index (0 for the bootstrap membership, the
+    /// snapshot's index for a change compacted away) and its membership.
+    fn change_before<'a>(
+        &'a self,
+        i: usize,
+        pending: &'a [Entry],
+        index: Index,
+    ) -> (Index, &'a Membership) {
+        let n = &self.nodes[i];
+        let in_flight = n
+            .background
+            .iter()
+            .flat_map(|w| w.entries.iter())
+            .chain(pending)
+            .filter(|e| e.index < index)
+            .filter_map(|e| Some((e.index, e.membership.as_deref()?)))
+            .max_by_key(|&(i, _)| i);
+        in_flight
+            .or_else(|| n.disk.change_before(index))
+            .or_else(|| {
+                let snapshot = n.disk.snapshot.as_ref()?;
+                Some((snapshot.index, snapshot.membership.as_ref()?))
+            })
+            .unwrap_or((0, &n.bootstrap))
+    }
+
+    /// Checks the membership changes among `entries`, which node `i` is about to persist,
+    /// that it appended itself as leader (see `single_server_change`).
+    fn check_changes(&self, i: usize, entries: &[Entry]) -> Check {
+        let id = self.nodes[i].id;
+        let Some(node) = &self.nodes[i].node else {
+            return Ok(());
+        };
+        let mut status = None;
+        for entry in entries {
+            let Some(next) = &entry.membership else {
+                continue;
+            };
+            let status = status.get_or_insert_with(|| node.status());
+            // Entries of its own term on a leader are its own. (A node that led a term may
+            // later get entries of that term back from another leader, in another context.)
+            if status.role != RoleKind::Leader || status.term != entry.term {
+                continue;
+            }
+            let log = LeaderLog {
+                node: id,
+                term: entry.term,
+                commit: status.commit,
+                commit_term: node.term_at(status.commit),
+                previous: self.change_before(i, entries, entry.index),
+            };
+            single_server_change::check(&log, entry.index, next)?;
+        }
+        Ok(())
+    }
+
+    /// Checks that node `i`, answering a read that reached it at event time `arrived`, leads
+    /// and heard from a quorum of its voters since (see `read_quorum`).
+    fn check_read_quorum(&self, i: usize, read: &str, arrived: u64) -> Check {
+        let n = &self.nodes[i];
+        let Some(status) = n.node.as_ref().map(Node::status) else {
+            return Ok(());
+        };
+        if status.role != RoleKind::Leader {
+            return Ok(());
+        }
+        let before = n
+            .status
+            .as_ref()
+            .map_or(&status.membership, |p| &p.membership);
+        let answer = read_quorum::Answer {
+            node: n.id,
+            term: status.term,
+            heard: &n.heard,
+            before,
+            after: &status.membership,
+        };
+        read_quorum::check(&answer, read, arrived)
     }
 
     /// Checks node `i`'s status after a step: monotonicity, one leader per term, and the log of
@@ -792,10 +1004,39 @@ impl Cluster {
             return Ok(());
         };
         let status = node.status();
+        let checked = (
+            Arc::as_ptr(&status.membership),
+            n.disk.membership_version,
+            n.background_changes,
+        );
+        if n.membership_checked != Some(checked) {
+            membership_in_force::check(&status, self.log_membership(i))?;
+        }
+        if self.protocol_rules {
+            membership_in_force::check_campaign(n.status.as_ref(), &status)?;
+        }
         if let Some(prev) = &n.status {
             monotonic_state::check(prev, &status)?;
             if self.protocol_rules {
-                leader_commit_rule::check(prev, &status, node)?;
+                let disks = &self.nodes;
+                let holds = |id: NodeId| {
+                    disks.get(id as usize - 1).is_some_and(|d| {
+                        d.disk.snapshot_index() >= status.commit
+                            || d.disk
+                                .entry(status.commit)
+                                .is_some_and(|e| e.term == status.term)
+                    })
+                };
+                leader_commit_rule::check(prev, &status, node, holds)?;
+            }
+            if prev.membership != status.membership {
+                self.trace.log(self.now, || {
+                    format!(
+                        "n{} membership {}",
+                        status.id,
+                        trace::membership(&status.membership)
+                    )
+                });
             }
         }
         // Everything up to the commit index is committed: record it from the durable log.
@@ -815,14 +1056,15 @@ impl Cluster {
         if changed {
             self.trace.log(self.now, || {
                 format!(
-                    "n{} becomes {:?} term={} leader={:?} commit={} applied={} last={}",
+                    "n{} becomes {:?} term={} leader={:?} commit={} applied={} last={} members={}",
                     status.id,
                     status.role,
                     status.term,
                     status.leader,
                     status.commit,
                     status.applied,
-                    status.last_index
+                    status.last_index,
+                    trace::membership(&status.membership)
                 )
             });
         }
@@ -830,10 +1072,14 @@ impl Cluster {
             status.role == RoleKind::Leader && self.election.leader_of(status.term).is_none();
         self.election.observe(&status)?;
         if newly_leader {
+            if self.protocol_rules {
+                self.election.check_quorum(&status)?;
+            }
             leader_completeness::check(status.id, status.term, &n.disk, &self.committed)?;
         }
         self.report.max_term = self.report.max_term.max(status.term);
         self.nodes[i].status = Some(status);
+        self.nodes[i].membership_checked = Some(checked);
         Ok(())
     }
 
@@ -849,7 +1095,83 @@ impl Cluster {
         if self.client_rng.chance(self.params.transfer_ppm) {
             self.transfer()?;
         }
+        if self.params.change_ppm > 0 && self.member_rng.chance(self.params.change_ppm) {
+            self.change_membership()?;
+        }
         Ok(())
+    }
+
+    /// Asks a node that believes it leads (sometimes any node, which refuses) for a membership
+    /// change: to add a random node if it is not a member, else to remove it, keeping at
+    /// least `min_voters` voters. Now and then the request is nonsense (adding a member,
+    /// removing a non-member), which the leader must refuse.
+    fn change_membership(&mut self) -> Check {
+        let leaders = self.leaders();
+        let live = self.live();
+        let i = if !leaders.is_empty() && !self.member_rng.chance(100_000) {
+            self.member_rng.pick(&leaders)
+        } else if !live.is_empty() {
+            self.member_rng.pick(&live)
+        } else {
+            return Ok(());
+        };
+        let target = self.member_rng.range(1, self.params.nodes as u64 + 1);
+        let nonsense = self.member_rng.chance(50_000);
+        let n = &mut self.nodes[i];
+        let id = n.id;
+        let Some(node) = n.node.as_mut() else {
+            return Ok(());
+        };
+        let before = node.status();
+        let membership = &before.membership;
+        let member = membership.contains(target);
+        let removable =
+            !membership.is_voter(target) || membership.voters.len() > self.params.min_voters;
+        if member && !removable && !nonsense {
+            return Ok(());
+        }
+        let change = if member != nonsense {
+            MembershipChange::Remove { id: target }
+        } else {
+            MembershipChange::Add {
+                id: target,
+                addr: String::new(),
+            }
+        };
+        let what = match &change {
+            MembershipChange::Add { id, .. } => format!("add n{id}"),
+            MembershipChange::Remove { id } => format!("remove n{id}"),
+        };
+        let outcome = node.propose_membership(change);
+        let line = match &outcome {
+            Ok((index, term)) => format!("→ {index}@{term}"),
+            Err(e) => format!("refused: {e}"),
+        };
+        self.trace.log(self.now, || {
+            format!(
+                "client n{id} membership {what} (members {}) {line}",
+                trace::membership(membership)
+            )
+        });
+        if self.protocol_rules {
+            let invalid = matches!(outcome, Err(ChangeError::Invalid(_)));
+            single_server_change::check_answer(id, &what, !nonsense, outcome.is_ok(), invalid)?;
+        }
+        if let Ok((index, term)) = outcome {
+            self.report.changes_requested += 1;
+            if self.protocol_rules {
+                let next = node.status().membership;
+                let log = LeaderLog {
+                    node: id,
+                    term,
+                    commit: before.commit,
+                    commit_term: node.term_at(before.commit),
+                    previous: self.change_before(i, &[], index),
+                };
+                single_server_change::check(&log, index, &next)?;
+            }
+        }
+        self.after_input(i)
     }
 
     /// Proposes a fresh write, usually on a node that believes it leads (a stale leader
@@ -924,9 +1246,15 @@ impl Cluster {
         };
         n.next_read_seq += 1;
         let node = n.node.as_mut().expect("live() returns live nodes");
+        let status = node.status();
+        let leader_term = (status.role == RoleKind::Leader).then_some(status.term);
+        self.events += 1;
         match node.read(id) {
             Ok(()) => {
-                n.reads.push(self.reads.invoke(id, key, committed));
+                n.reads.push(
+                    self.reads
+                        .invoke(id, key, committed, self.events, leader_term),
+                );
                 self.trace.log(self.now, || {
                     format!(
                         "client n{} read {} r{key} (committed={committed})",
@@ -994,7 +1322,15 @@ impl Cluster {
         Ok(())
     }
 
-    /// Runs until a fresh write proposed on a leader is applied on every node.
+    /// The membership in force on the leader of the highest term, if a node leads.
+    fn leader_membership(&self) -> Option<(usize, Arc<Membership>)> {
+        let &i = self.leaders().first()?;
+        Some((i, self.nodes[i].status.as_ref()?.membership.clone()))
+    }
+
+    /// Runs until a fresh write proposed on a leader is applied on every member of the
+    /// current leader's membership (voters and learners); other nodes (joiners never added,
+    /// nodes removed) may stop anywhere along the committed log.
     fn converge(&mut self) -> Check {
         let healed_at = self.now;
         let mut progress =
@@ -1002,7 +1338,13 @@ impl Cluster {
         let mut probe: Option<Probe> = None;
         loop {
             if let Some(p) = probe {
-                let machines: Vec<&StateMachine> = self.nodes.iter().map(|n| &n.sm).collect();
+                let members = self.leader_membership().map(|(_, m)| m);
+                let machines: Vec<&StateMachine> = self
+                    .nodes
+                    .iter()
+                    .filter(|n| members.as_ref().is_none_or(|m| m.contains(n.id)))
+                    .map(|n| &n.sm)
+                    .collect();
                 match p.state(&self.history, &machines) {
                     ProbeState::Everywhere => break,
                     ProbeState::Lost => probe = None,
@@ -1046,7 +1388,8 @@ impl Cluster {
     }
 
     /// Lets the calm cluster work until every leader has applied all it accepted in its
-    /// current term.
+    /// current term, and the leader has settled its membership: every learner promoted, the
+    /// last change committed.
     fn drain(&mut self) -> Check {
         let mut progress =
             liveness::Progress::new(self.now, self.progress_mark(), self.params.election_ticks);
@@ -1060,11 +1403,46 @@ impl Cluster {
                     (!pending.is_empty()).then_some((status.id, status.term, pending))
                 })
                 .collect();
-            let Some((node, term, pending)) = pending.first() else {
-                return Ok(());
-            };
-            if let Err(why) = progress.check(self.now, self.progress_mark()) {
-                return Err(liveness::leader_not_applied(*node, *term, &why, pending));
+            if let Some((node, term, pending)) = pending.first() {
+                if let Err(why) = progress.check(self.now, self.progress_mark()) {
+                    return Err(liveness::leader_not_applied(*node, *term, &why, pending));
+                }
+                self.calm_tick()?;
+                continue;
+            }
+            let settled = self.leader_membership().and_then(|(i, membership)| {
+                let status = self.nodes[i].status.as_ref()?;
+                let node = self.nodes[i].node.as_ref()?;
+                let committed = node.membership_at(status.commit);
+                let settled =
+                    membership.learners.is_empty() && committed.as_ref() == Some(&*membership);
+                Some((status.id, status.term, membership, settled))
+            });
+            match settled {
+                Some((_, _, membership, true)) => {
+                    self.report.final_voters = membership.voters.len() as u64;
+                    return Ok(());
+                }
+                Some((node, term, membership, false)) => {
+                    if let Err(why) = progress.check(self.now, self.progress_mark()) {
+                        let membership = trace::membership(&membership);
+                        return Err(liveness::membership_not_settled(
+                            node,
+                            term,
+                            &why,
+                            &membership,
+                        ));
+                    }
+                }
+                None => {
+                    if let Err(why) = progress.check(self.now, self.progress_mark()) {
+                        let statuses = self.describe_statuses();
+                        return Err(Violation::new(
+                            liveness::NAME,
+                            format!("no leader after the heal and drain: {why}; nodes: {statuses}"),
+                        ));
+                    }
+                }
             }
             self.calm_tick()?;
         }
@@ -1075,8 +1453,15 @@ impl Cluster {
             .iter()
             .map(|n| match &n.status {
                 Some(s) => format!(
-                    "n{} {:?}@{} leader={:?} commit={} applied={} last={}",
-                    s.id, s.role, s.term, s.leader, s.commit, s.applied, s.last_index
+                    "n{} {:?}@{} leader={:?} commit={} applied={} last={} members={}",
+                    s.id,
+                    s.role,
+                    s.term,
+                    s.leader,
+                    s.commit,
+                    s.applied,
+                    s.last_index,
+                    trace::membership(&s.membership)
                 ),
                 None => format!("n{} down", n.id),
             })

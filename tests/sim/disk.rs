@@ -4,9 +4,10 @@
 //! the same semantics as `storage::Storage::persist`: a received snapshot first (the log then
 //! restarts after it), then the hard state, then the entries, truncating any durable suffix
 //! from the first entry's index. Each durable entry carries the chain hash of its log prefix so
-//! the log-matching checker can compare logs in O(1) per write.
+//! the log-matching checker can compare logs in O(1) per write; the disk also keeps the indexes
+//! of its membership changes, to tell which membership its log puts in force.
 
-use raft_kv::raft::{Entry, HardState, Index, NodeId, Snapshot};
+use raft_kv::raft::{Entry, HardState, Index, Membership, NodeId, Snapshot};
 
 use super::invariants::committed_entries::CommittedLog;
 use super::invariants::log_matching::{self, LogMatching};
@@ -26,6 +27,10 @@ pub struct Disk {
     snapshot_chain: u64,
     /// Durable entries after the snapshot, contiguous, each with the chain hash of its prefix.
     entries: Vec<(Entry, u64)>,
+    /// Indexes of the durable entries that carry a membership, ascending.
+    changes: Vec<Index>,
+    /// Counts the writes that may have changed the latest membership of the durable log.
+    pub membership_version: u64,
 }
 
 impl Disk {
@@ -49,6 +54,27 @@ impl Disk {
     /// The durable entries after the snapshot, for restarting a node.
     pub fn entries(&self) -> Vec<Entry> {
         self.entries.iter().map(|(e, _)| e.clone()).collect()
+    }
+
+    /// The membership of the durable log as of `index`: the latest change at or before it, else
+    /// the snapshot's. `None` when neither names one (the node's bootstrap membership holds).
+    pub fn membership_at(&self, index: Index) -> Option<&Membership> {
+        let at = self.changes.partition_point(|&i| i <= index);
+        match at.checked_sub(1) {
+            Some(p) => self.change(self.changes[p]),
+            None => self.snapshot.as_ref()?.membership.as_ref(),
+        }
+    }
+
+    /// The latest durable membership change before `index`, with its index.
+    pub fn change_before(&self, index: Index) -> Option<(Index, &Membership)> {
+        let at = self.changes.partition_point(|&i| i < index);
+        let i = self.changes[at.checked_sub(1)?];
+        Some((i, self.change(i)?))
+    }
+
+    fn change(&self, index: Index) -> Option<&Membership> {
+        self.entry(index)?.membership.as_deref()
     }
 
     /// Chain hash of the log prefix ending at `index`, if that prefix is known on this disk.
@@ -94,6 +120,8 @@ impl Disk {
         self.snapshot = Some(snapshot.clone());
         self.snapshot_chain = chain;
         self.entries.clear();
+        self.changes.clear();
+        self.membership_version += 1;
         Ok(())
     }
 
@@ -121,6 +149,8 @@ impl Disk {
             ));
         };
         self.entries.retain(|(e, _)| e.index > snapshot.index);
+        self.changes.retain(|&i| i > snapshot.index);
+        self.membership_version += 1;
         self.snapshot = Some(snapshot.clone());
         self.snapshot_chain = chain;
         Ok(())
@@ -166,6 +196,11 @@ impl Disk {
             }
         }
         self.entries.retain(|(e, _)| e.index < first.index);
+        let changes = self.changes.len();
+        self.changes.retain(|&i| i < first.index);
+        if self.changes.len() != changes || entries.iter().any(|e| e.membership.is_some()) {
+            self.membership_version += 1;
+        }
         let mut prev_index = first.index - 1;
         let mut chain = self
             .chain_at(prev_index)
@@ -192,6 +227,9 @@ impl Disk {
                 ));
             }
             chain = log.record(node, entry, chain)?;
+            if entry.membership.is_some() {
+                self.changes.push(entry.index);
+            }
             self.entries.push((entry.clone(), chain));
             prev_index = entry.index;
         }

@@ -3,7 +3,9 @@
 //! One `u64` seed decides everything: cluster size, core configuration, message delays,
 //! drops, duplicates and reordering, partitions (symmetric and one-way), crashes (including in
 //! the middle of handling a `Ready`), snapshots, and the client workload of writes, linearizable
-//! reads and leadership transfers. After a fault phase the network heals and the sim checks that
+//! reads, leadership transfers and membership changes (nodes added, as learners the leader
+//! promotes, and removed, the leader included; joiner nodes wait with an empty disk until a
+//! leader adds them, and removed nodes may be added back with their old disk). After a fault phase the network heals and the sim checks that
 //! the cluster makes progress again. Safety invariants are checked after every step, one file
 //! each under `invariants/`. A failure names the seed and the invariant; replaying the seed
 //! (`RAFT_SIM_SEED=<n>`) prints a trace of every message, role change, fault and client call.
@@ -153,6 +155,12 @@ pub struct Batch {
     pub reads: u64,
     /// Snapshots installed from leaders over all passing seeds.
     pub snapshots_installed: u64,
+    /// Membership changes clients asked for that a leader accepted, over all passing seeds.
+    pub changes_requested: u64,
+    /// Membership changes committed (promotions included) over all passing seeds.
+    pub changes_committed: u64,
+    /// Passing seeds whose membership changed at least once.
+    pub seeds_with_changes: u64,
     /// Longest time from heal to convergence, in ticks.
     pub max_converge_ticks: u64,
     /// Failures, each with the position of its seed in the input list, in that order.
@@ -174,6 +182,9 @@ impl Batch {
         self.acknowledged += report.acknowledged;
         self.reads += report.reads;
         self.snapshots_installed += report.snapshots_installed;
+        self.changes_requested += report.changes_requested;
+        self.changes_committed += report.changes_committed;
+        self.seeds_with_changes += u64::from(report.changes_committed > 0);
         self.max_converge_ticks = self.max_converge_ticks.max(report.converge_ticks);
     }
 }
@@ -183,7 +194,8 @@ impl fmt::Display for Batch {
         write!(
             f,
             "{} seeds in {:.1?}: {} ticks, {} messages, {} crashes, {} acknowledged writes, \
-             {} reads, {} snapshots installed, slowest convergence {} ticks, {} failures",
+             {} reads, {} snapshots installed, {} membership changes committed ({} accepted \
+             from clients) in {} seeds, slowest convergence {} ticks, {} failures",
             self.runs,
             self.elapsed,
             self.ticks,
@@ -192,6 +204,9 @@ impl fmt::Display for Batch {
             self.acknowledged,
             self.reads,
             self.snapshots_installed,
+            self.changes_committed,
+            self.changes_requested,
+            self.seeds_with_changes,
             self.max_converge_ticks,
             self.failures.len()
         )

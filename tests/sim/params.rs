@@ -1,7 +1,8 @@
 //! Per-seed parameters: cluster size, core configuration, fault rates and workload mix.
 //!
 //! Drawn from the seed, so seeds cover calm and hostile networks, small and large batches,
-//! frequent and rare snapshots, without anyone hand-picking a profile.
+//! frequent and rare snapshots, fixed and changing memberships, without anyone hand-picking a
+//! profile.
 
 use super::network::Faults;
 use super::rng::Rng;
@@ -9,11 +10,30 @@ use super::rng::Rng;
 /// Ticks of the fault phase for each seed unless overridden.
 pub const DEFAULT_FAULT_TICKS: u64 = 3_000;
 
+/// Whether clients of a cluster that started with fewer than 3 voters may remove voters down
+/// to one. Off because of a liveness bug in the core: a node whose latest (uncommitted) change
+/// removes it never campaigns, yet going from two voters to one, the remaining voter needs its
+/// vote, which it refuses for having the longer log; with every node up and the network whole
+/// no leader is ever elected again (thesis §4.2.2: such a node must still campaign until the
+/// change is committed). With this on, seed 108 shows it. Off, such clusters keep 2 voters.
+pub const SHRINK_TO_ONE_VOTER: bool = false;
+
 /// Everything a seed decides before the first tick.
 #[derive(Clone, Debug)]
 pub struct Params {
-    /// Cluster size: 3 or 5.
+    /// Voters the cluster is bootstrapped with (ids `1..=voters`): 3 or 5, or (on some seeds
+    /// with membership changes) 1 or 2, grown later by adding nodes.
+    pub voters: usize,
+    /// Node processes, ids `1..=nodes`: the initial voters, then joiners, which start with an
+    /// empty disk and no membership (as `--join` does) and wait for a leader to add them.
     pub nodes: usize,
+    /// Per-tick chance (ppm) that a client asks the leader it knows for a membership change:
+    /// add a non-member (a joiner, or a node removed earlier, with its old disk), or remove a
+    /// member. 0 on seeds whose membership never changes.
+    pub change_ppm: u64,
+    /// Voters a client removal leaves at least: 3, or fewer when the cluster started smaller
+    /// (1, or 2 while [`SHRINK_TO_ONE_VOTER`] is off).
+    pub min_voters: usize,
     /// `Config::election_ticks`.
     pub election_ticks: u64,
     /// `Config::heartbeat_ticks`.
@@ -55,8 +75,12 @@ impl Params {
     /// Draws a seed's parameters.
     pub fn generate(rng: &mut Rng, fault_ticks: u64) -> Params {
         let election_ticks = rng.range(8, 16);
+        let voters = rng.pick(&[3, 5]);
         Params {
-            nodes: rng.pick(&[3, 5]),
+            voters,
+            nodes: voters,
+            change_ppm: 0,
+            min_voters: 3,
             election_ticks,
             heartbeat_ticks: rng.range(2, 4),
             max_append_bytes: rng.pick(&[1, 128, 512, 2048]),
@@ -80,6 +104,27 @@ impl Params {
             max_pad: rng.pick(&[0, 16, 64]),
             snapshot_every: rng.range(20, 51),
             fault_ticks,
+        }
+    }
+
+    /// Draws whether and how the membership changes, from a stream of its own (so the seeds
+    /// that keep a fixed membership run exactly as they did before membership changes).
+    /// Three seeds in four change their membership; a sixth of those bootstrap one or two
+    /// voters and grow.
+    pub fn generate_membership(&mut self, rng: &mut Rng) {
+        self.change_ppm = rng.pick(&[0, 2_000, 5_000, 20_000]);
+        if self.change_ppm == 0 {
+            return;
+        }
+        let joiners: usize = rng.pick(&[0, 1, 1, 2]);
+        if rng.chance(166_667) {
+            let voters = rng.pick(&[1, 2]);
+            self.nodes = voters + joiners.max(2);
+            self.voters = voters;
+            self.min_voters = if SHRINK_TO_ONE_VOTER { 1 } else { 2 };
+        } else {
+            // Three voters and no spare node leave no change to make: removals stop at three.
+            self.nodes = self.voters + joiners.max(usize::from(self.voters == 3));
         }
     }
 }

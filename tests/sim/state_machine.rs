@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use bytes::{BufMut, Bytes, BytesMut};
-use raft_kv::raft::{Entry, Index, Snapshot, Term};
+use raft_kv::raft::{Entry, Index, Membership, Snapshot, Term};
 
 use super::rng::{hash_bytes, hash_combine};
 
@@ -35,13 +35,27 @@ pub fn decode_set(data: &[u8]) -> Option<(u8, u64)> {
     Some((data[1], value))
 }
 
-/// A hash of an entry's term and payload (a no-op hashes differently from any command).
+/// A hash of an entry's term and payload (a no-op hashes differently from any command, and a
+/// membership change by the membership it carries).
 pub fn entry_hash(entry: &Entry) -> u64 {
-    let data = match &entry.data {
-        Some(data) => hash_bytes(data),
-        None => 0x6E6F_6F70, // "noop"
+    let data = match (&entry.data, &entry.membership) {
+        (Some(data), _) => hash_bytes(data),
+        (None, None) => 0x6E6F_6F70, // "noop"
+        (None, Some(membership)) => membership_hash(membership),
     };
     hash_combine(entry.term, data)
+}
+
+/// A hash of a membership: its voters and learners with their addresses.
+pub fn membership_hash(membership: &Membership) -> u64 {
+    let mut h = 0x6D65_6D62; // "memb"
+    for (kind, members) in [(1, &membership.voters), (2, &membership.learners)] {
+        for (&id, addr) in members {
+            h = hash_combine(hash_combine(h, kind), id);
+            h = hash_combine(h, hash_bytes(addr.as_bytes()));
+        }
+    }
+    h
 }
 
 /// One replica's state machine.

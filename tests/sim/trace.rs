@@ -1,9 +1,9 @@
 //! The human-readable trace printed when a seed is replayed (`RAFT_SIM_SEED=<n>`): one line per
-//! delivered message, role change, crash, partition and client operation.
+//! delivered message, role change, membership change, crash, partition and client operation.
 //!
 //! Lines are only formatted when tracing is on, so batch runs pay nothing for them.
 
-use raft_kv::raft::{Entry, Envelope, Message, Ready, RequestId};
+use raft_kv::raft::{Entry, Envelope, Membership, Message, Ready, RequestId};
 
 /// Prints trace lines to stdout when enabled.
 #[derive(Clone, Copy, Debug, Default)]
@@ -30,10 +30,21 @@ fn request(id: &RequestId) -> String {
     format!("r{}.{}", id.node, id.seq)
 }
 
+/// Formats a membership as `{1 2 3 +4}`: the voters, then the learners marked `+`.
+pub fn membership(m: &Membership) -> String {
+    let voters = m.voters.keys().map(|id| id.to_string());
+    let learners = m.learners.keys().map(|id| format!("+{id}"));
+    format!(
+        "{{{}}}",
+        voters.chain(learners).collect::<Vec<_>>().join(" ")
+    )
+}
+
 fn entries(entries: &[Entry]) -> String {
-    let one = |e: &Entry| match e.data {
-        Some(_) => format!("{}@{}", e.index, e.term),
-        None => format!("{}@{}(noop)", e.index, e.term),
+    let one = |e: &Entry| match (&e.data, &e.membership) {
+        (Some(_), _) => format!("{}@{}", e.index, e.term),
+        (None, None) => format!("{}@{}(noop)", e.index, e.term),
+        (None, Some(m)) => format!("{}@{}(members {})", e.index, e.term, membership(m)),
     };
     match entries {
         [] => "[]".to_string(),
@@ -105,10 +116,14 @@ fn message(m: &Message) -> String {
             if *granted { "granted" } else { "rejected" }
         ),
         Message::InstallSnapshot { snapshot } => format!(
-            "InstallSnapshot {}@{} ({} bytes)",
+            "InstallSnapshot {}@{} ({} bytes, members {})",
             snapshot.index,
             snapshot.term,
-            snapshot.data.len()
+            snapshot.data.len(),
+            snapshot
+                .membership
+                .as_ref()
+                .map_or("none".to_string(), membership)
         ),
         Message::ReadIndex { id } => format!("ReadIndex {}", request(id)),
         Message::ReadIndexResponse { id, index } => match index {

@@ -1,26 +1,49 @@
-//! Election safety (Raft §5.2, Figure 3): at most one leader is elected in a given term.
+//! Election safety (Raft §5.2, Figure 3): at most one leader is elected in a given term, and
+//! each by a majority of the voters of its membership (thesis §4.1: the membership in force on
+//! the candidate, the latest in its log).
 //!
 //! Every status the sim observes is fed in; the first leader seen for a term is remembered
 //! for the rest of the run, so two leaders of one term are caught even if they never overlap.
+//! Every granted vote delivered to a candidate is recorded, and a node first seen leading a
+//! term must have received grants from a quorum of its voters (its own vote counts if it is
+//! one).
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
-use raft_kv::raft::{NodeId, RoleKind, Status, Term};
+use raft_kv::raft::{Envelope, Message, NodeId, RoleKind, Status, Term};
 
+use super::super::trace;
 use super::{Check, Violation};
 
 /// This invariant's name in failure reports.
 pub const NAME: &str = "election_safety";
 
-/// Remembers the leader of every term seen so far.
+/// Remembers the leader of every term seen so far, and the votes delivered to candidates.
 #[derive(Debug, Default)]
 pub struct ElectionSafety {
     /// Term → the node seen leading it.
     leaders: HashMap<Term, NodeId>,
+    /// (term, candidate) → the nodes whose granted vote reached it.
+    votes: HashMap<(Term, NodeId), BTreeSet<NodeId>>,
 }
 
 impl ElectionSafety {
-    /// Records `status` and fails if another node already led its term.
+    /// Records `envelope`, about to be delivered, if it grants a vote.
+    pub fn deliver(&mut self, envelope: &Envelope) {
+        if let Message::RequestVoteResponse {
+            granted: true,
+            pre_vote: false,
+        } = envelope.message
+        {
+            self.votes
+                .entry((envelope.term, envelope.to))
+                .or_default()
+                .insert(envelope.from);
+        }
+    }
+
+    /// Records `status` and fails if another node already led its term, or if a node newly
+    /// seen leading was not elected by a quorum of its voters.
     pub fn observe(&mut self, status: &Status) -> Check {
         if status.role != RoleKind::Leader {
             return Ok(());
@@ -32,6 +55,32 @@ impl ElectionSafety {
                 format!(
                     "n{} and n{} were both leader in term {}",
                     leader, status.id, status.term
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks that `status`, a node just seen leading its term for the first time, received
+    /// the votes of a quorum of the voters of its membership.
+    pub fn check_quorum(&self, status: &Status) -> Check {
+        let membership = &status.membership;
+        let votes = self.votes.get(&(status.term, status.id));
+        let granted: Vec<NodeId> = membership
+            .voters
+            .keys()
+            .copied()
+            .filter(|&id| id == status.id || votes.is_some_and(|v| v.contains(&id)))
+            .collect();
+        if granted.len() < membership.quorum() {
+            return Err(Violation::new(
+                NAME,
+                format!(
+                    "n{} became leader of term {} with votes from {granted:?} only, no quorum \
+                     of its voters {}",
+                    status.id,
+                    status.term,
+                    trace::membership(membership)
                 ),
             ));
         }

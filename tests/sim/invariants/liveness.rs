@@ -1,6 +1,9 @@
 //! Liveness after faults stop: once the network heals, crashed nodes restart and drops cease,
-//! a leader is elected and a fresh write is applied on every node within a bounded number of
-//! ticks; and a node still leading the term in which it accepted a proposal applies it.
+//! a leader is elected and a fresh write is applied on every member of its membership (voters
+//! and learners; a node removed for good only has to hold a prefix of the committed log, which
+//! state-machine safety checks) within a bounded number of ticks; a node still leading the
+//! term in which it accepted a proposal applies it; and the membership settles: the leader
+//! promotes every learner and commits its last change.
 //!
 //! Raft promises no liveness under arbitrary faults (FLP), so this is only checked in the calm
 //! tail of each seed, with client writes stopped (reads go on). The bounds are progress-based:
@@ -71,7 +74,7 @@ impl Progress {
     }
 }
 
-/// A fresh write proposed after the heal, which must reach every node.
+/// A fresh write proposed after the heal, which must reach every member.
 #[derive(Clone, Copy, Debug)]
 pub struct Probe {
     /// The leader that accepted it.
@@ -87,7 +90,7 @@ pub struct Probe {
 /// Where a probe stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ProbeState {
-    /// Applied at its index and term on every node.
+    /// Applied at its index and term on every member.
     Everywhere,
     /// Not yet applied everywhere.
     Waiting,
@@ -96,7 +99,7 @@ pub enum ProbeState {
 }
 
 impl Probe {
-    /// Checks the probe against the committed history and every node's state machine.
+    /// Checks the probe against the committed history and the state machines of the members.
     pub fn state(&self, history: &AppliedHistory, machines: &[&StateMachine]) -> ProbeState {
         match history.get(self.index) {
             Some(applied) if applied.entry != self.hash => ProbeState::Lost,
@@ -116,7 +119,7 @@ pub fn not_converged(
 ) -> Violation {
     let probe = match probe {
         Some(p) => format!(
-            "probe {}@{} on n{} not applied everywhere",
+            "probe {}@{} on n{} not applied on every member",
             p.index, p.term, p.node
         ),
         None => "no leader accepted a probe write".to_string(),
@@ -143,6 +146,23 @@ pub fn leader_not_applied(
              first {index}@{term} accepted at t={}; {why}",
             pending.len(),
             proposal.at
+        ),
+    )
+}
+
+/// The violation for a calm cluster whose membership does not settle: `leader` of `term` still
+/// has learners in `membership` (the one in force on it) or has not committed its last change.
+pub fn membership_not_settled(
+    leader: NodeId,
+    term: Term,
+    why: &str,
+    membership: &str,
+) -> Violation {
+    Violation::new(
+        NAME,
+        format!(
+            "n{leader}, leader of term {term}, has not settled its membership {membership} \
+             (a learner left unpromoted or the last change uncommitted); {why}"
         ),
     )
 }

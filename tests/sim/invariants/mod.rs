@@ -12,9 +12,13 @@ pub mod leader_commit_rule;
 pub mod leader_completeness;
 pub mod liveness;
 pub mod log_matching;
+pub mod membership_in_force;
 pub mod monotonic_state;
 pub mod persist_before_send;
 pub mod read_linearizability;
+pub mod read_quorum;
+pub mod single_server_change;
+pub mod snapshot_membership;
 pub mod stale_term;
 pub mod state_machine_safety;
 

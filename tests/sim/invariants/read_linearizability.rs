@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use raft_kv::raft::{Index, NodeId, RequestId};
+use raft_kv::raft::{Index, NodeId, RequestId, Term};
 
 use super::super::state_machine::{REGISTERS, StateMachine};
 use super::{Check, Violation};
@@ -31,6 +31,10 @@ pub struct PendingRead {
     pub observed_at_invoke: Index,
     /// The index from the node's `ReadState`, once it arrived.
     pub read_index: Option<Index>,
+    /// When the read was invoked, in the sim's event count (see `read_quorum`).
+    pub invoked_at: u64,
+    /// The term the node led when the read was invoked on it, if it led one.
+    pub leader_term: Option<Term>,
 }
 
 /// Global read history: the latest completed read and every write, per register.
@@ -55,15 +59,24 @@ impl Default for Reads {
 }
 
 impl Reads {
-    /// Starts tracking a read of register `key` invoked while `committed` was the highest
-    /// applied index anywhere.
-    pub fn invoke(&self, id: RequestId, key: u8, committed: Index) -> PendingRead {
+    /// Starts tracking a read of register `key` invoked at event `at` on a node leading
+    /// `leader_term` (if it led), while `committed` was the highest applied index anywhere.
+    pub fn invoke(
+        &self,
+        id: RequestId,
+        key: u8,
+        committed: Index,
+        at: u64,
+        leader_term: Option<Term>,
+    ) -> PendingRead {
         PendingRead {
             id,
             key,
             committed_at_invoke: committed,
             observed_at_invoke: self.max_observed,
             read_index: None,
+            invoked_at: at,
+            leader_term,
         }
     }
 
