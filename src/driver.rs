@@ -1466,6 +1466,10 @@ impl Driver {
         if !(bytes_due || (entries_due && amortized)) {
             return;
         }
+        if self.node.membership_at(self.applied).is_none() {
+            // A joiner that has not yet applied a membership: a snapshot here would name none.
+            return;
+        }
         self.stagger_next_snapshot = false;
         self.applied_bytes = 0;
         self.snapshot_writing = Some(self.applied);
@@ -1576,7 +1580,8 @@ impl Driver {
 /// The error for a command on a node outside the cluster's membership: one that has not
 /// joined yet, or was removed. It could only wait for a leader that never contacts it.
 fn not_a_member(status: &raft::Status) -> Option<ClusterError> {
-    if status.membership.contains(status.id) {
+    // A leader that removed itself serves until the removal is committed.
+    if status.membership.contains(status.id) || status.role == RoleKind::Leader {
         return None;
     }
     let why = if status.membership.voters.is_empty() {

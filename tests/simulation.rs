@@ -19,10 +19,11 @@ use sim::{Options, run_batch, run_seed, threads};
 
 /// Seeds that once found bugs; they run first, every time:
 /// - 3: endless `Ready` loop heartbeating a follower whose match index was compacted.
-/// - 108: with `params::SHRINK_TO_ONE_VOTER` on, a leader of two voters removes itself, steps
-///   down before the change commits, and never campaigns again: no leader after the heal.
-/// - 2270: with `snapshot_membership::TOLERATE_EMPTY_BEFORE_FIRST_CHANGE` off, a joiner
-///   snapshots below the first membership change with an empty membership.
+/// - 108: a leader of two voters removes itself and steps down before the change commits;
+///   it never campaigned again (no voter by its own log) while the other voter needed its
+///   vote: no leader after the heal (fixed: `Node::campaign_membership`).
+/// - 2270: a joiner snapshotted below the first membership change, with an empty membership
+///   (fixed: `Node::membership_at` knows none there, and no snapshot is taken).
 const REGRESSION_SEEDS: &[u64] = &[3, 108, 2270];
 
 /// Random seeds per CI run (each a few thousand ticks); fewer in unoptimised builds, where a

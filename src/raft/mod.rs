@@ -102,12 +102,19 @@
 //! node as a *learner*: it gets appends and snapshots but neither votes nor counts toward
 //! commits, reads or check-quorum, so a new node that is far behind (or down) costs nothing.
 //! The leader promotes it to voter with a change of its own once the learner holds every
-//! committed entry. Quorums count the current membership's voters; only voters campaign;
-//! every node answers messages from any node (a member may learn of a change after its
-//! peers do). A leader that removes itself leads until the removal is committed, without
-//! counting itself, then sends `TimeoutNow` to an up-to-date voter and steps down. Snapshots
-//! carry the membership as of their index ([`Node::membership_at`]); a node whose storage
-//! names none starts from [`Config::bootstrap`] (empty for a node joining a cluster).
+//! committed entry. Quorums count the current membership's voters; every node takes messages
+//! from any node (a member may learn of a change after its peers do), but grants votes only
+//! to voters of its own latest membership. Only voters campaign, with one exception: a node
+//! whose latest change removed it, while it does not know that change committed, campaigns in
+//! the membership before (see `Node::campaign_membership`: otherwise two voters, one holding
+//! the other's or its own uncommitted removal, can be left without a leader for good; the
+//! simulation found both). A leader that removes itself leads until the removal is committed,
+//! without counting itself, then sends `TimeoutNow` to an up-to-date voter and steps down
+//! (thesis §4.2.2); until a change is committed the leader also keeps sending the log to the
+//! nodes it removed, so that they usually learn of it and fall silent. Snapshots carry the
+//! membership as of their index ([`Node::membership_at`]); a node whose storage names none
+//! starts from [`Config::bootstrap`] (empty for a node joining a cluster), and takes no
+//! snapshot where it knows no membership.
 //!
 //! **Restart.** A node restarts from its last durable hard state, snapshot and entries
 //! ([`Restored`]); committed entries after the snapshot are handed out again for replay.

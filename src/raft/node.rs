@@ -504,8 +504,8 @@ impl Node {
         self.expire_read_in_flight();
         self.election_elapsed += 1;
         if self.election_elapsed >= self.election_timeout {
-            if !self.membership.is_voter(self.id) {
-                // A learner, a node yet to join or one removed: it never campaigns. Forget
+            if self.campaign_membership().is_none() {
+                // A learner, a node yet to join or one removed: it does not campaign. Forget
                 // the leader, so the lease lets others' elections through.
                 if let Role::Follower { leader, .. } = &mut self.role
                     && leader.take().is_some()
@@ -716,7 +716,7 @@ impl Node {
             Message::ReadIndexResponse { id, index } => self.handle_read_index_response(id, index),
             Message::TimeoutNow => {
                 if matches!(self.role, Role::Follower { leader: Some(l), .. } if l == from)
-                    && self.membership.is_voter(self.id)
+                    && self.campaign_membership().is_some()
                 {
                     info!(
                         node = self.id,
@@ -1041,7 +1041,9 @@ impl Node {
         self.membership_version
     }
 
-    /// The membership as of `index`, for a snapshot taken there; `None` below the snapshot.
+    /// The membership as of `index`, for a snapshot taken there. `None` below the snapshot,
+    /// and where this node does not know it: a node that joined and got the log from its
+    /// start knows no membership before the first change in it.
     pub fn membership_at(&self, index: Index) -> Option<Membership> {
         if index < self.log.snapshot_index() {
             return None;
@@ -1052,7 +1054,7 @@ impl Node {
             .rev()
             .find(|&&(i, _, _)| i <= index)
             .map_or(&self.base_membership, |(_, _, m)| m);
-        Some(found.clone())
+        (!found.voters.is_empty()).then(|| found.clone())
     }
 
     /// The node's current state.
@@ -1127,7 +1129,7 @@ impl Node {
             pre_vote: true,
             transfer: false,
         };
-        for peer in self.voter_peers() {
+        for peer in self.campaign_peers() {
             self.send_with_term(peer, self.term + 1, request.clone());
         }
         self.maybe_finish_election();
@@ -1155,7 +1157,7 @@ impl Node {
             pre_vote: false,
             transfer,
         };
-        for peer in self.voter_peers() {
+        for peer in self.campaign_peers() {
             self.send(peer, request.clone());
         }
         self.maybe_finish_election();
@@ -1458,7 +1460,10 @@ impl Node {
         let can_vote = self.vote == Some(from)
             || (self.vote.is_none() && self.leader().is_none())
             || (pre_vote && term > self.term);
-        let granted = can_vote && up_to_date;
+        // Only for a voter of our latest membership: a node that it removed, campaigning in
+        // the membership before (see `campaign_membership`), must not win once the removal
+        // is committed.
+        let granted = can_vote && up_to_date && self.membership.is_voter(from);
         debug!(
             node = self.id,
             term = self.term,
@@ -1494,8 +1499,10 @@ impl Node {
     }
 
     fn handle_vote_response(&mut self, from: NodeId, term: Term, granted: bool, pre_vote: bool) {
+        if !self.campaign_membership().is_some_and(|m| m.is_voter(from)) {
+            return;
+        }
         match &mut self.role {
-            _ if !self.membership.is_voter(from) => return,
             Role::PreCandidate { votes } if pre_vote => {
                 // Grants come in our campaign term, refusals in the voter's (equal) term.
                 if (granted && term == self.term + 1) || (!granted && term == self.term) {
@@ -1513,7 +1520,9 @@ impl Node {
     /// Counts the votes of a (pre-)candidate: a quorum of grants moves it on, a quorum of
     /// refusals sends it back to following.
     fn maybe_finish_election(&mut self) {
-        let quorum = self.quorum();
+        let Some(quorum) = self.campaign_membership().map(Membership::quorum) else {
+            return;
+        };
         let (votes, pre) = match &self.role {
             Role::PreCandidate { votes } => (votes, true),
             Role::Candidate { votes } => (votes, false),
@@ -1765,6 +1774,7 @@ impl Node {
             );
             self.maybe_release_reads();
             self.maybe_step_down_removed();
+            self.forget_departed();
         }
     }
 
@@ -2001,14 +2011,41 @@ impl Node {
         self.membership.quorum()
     }
 
-    /// The voters other than this node, ascending.
-    fn voter_peers(&self) -> Vec<NodeId> {
-        self.membership
-            .voters
-            .keys()
-            .copied()
-            .filter(|&id| id != self.id)
-            .collect()
+    /// The membership this node campaigns in, and counts votes of: its latest, where it is a
+    /// voter. When the latest is a change that removed it and that it does not know to be
+    /// committed, the one before it, where it was a voter: otherwise a node holding its own
+    /// uncommitted removal could never campaign again, and with two voters the other one,
+    /// whose log lacks the removal, needs its vote and is refused it (its log is shorter), so
+    /// no leader could ever be elected (the simulation found this). Such a candidate wins only
+    /// while the removal is not committed: voters grant votes only to candidates their own
+    /// latest membership names, and a committed removal is in the log of some voter of every
+    /// majority of the membership before it. `None`: it does not campaign.
+    fn campaign_membership(&self) -> Option<&Membership> {
+        if self.membership.is_voter(self.id) {
+            return Some(&self.membership);
+        }
+        let &(index, _, _) = self.membership_log.last()?;
+        if index <= self.log.commit() {
+            return None;
+        }
+        let previous = match self.membership_log.len() {
+            1 => &self.base_membership,
+            n => &self.membership_log[n - 2].2,
+        };
+        previous.is_voter(self.id).then_some(previous)
+    }
+
+    /// The voters of [`Node::campaign_membership`] other than this node, ascending.
+    fn campaign_peers(&self) -> Vec<NodeId> {
+        self.campaign_membership()
+            .map(|m| {
+                m.voters
+                    .keys()
+                    .copied()
+                    .filter(|&id| id != self.id)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     // ---------------------------------------------------------------------------------------
@@ -2127,8 +2164,9 @@ impl Node {
         self.update_membership();
     }
 
-    /// Puts the latest membership of the log in force; on a leader, starts or stops tracking
-    /// the members that came or went.
+    /// Puts the latest membership of the log in force; on a leader, starts tracking the members
+    /// that came (those that went are dropped once the change is committed, see
+    /// `forget_departed`).
     fn update_membership(&mut self) {
         let latest = self
             .membership_log
@@ -2143,7 +2181,6 @@ impl Node {
         let next = self.log.last_index() + 1;
         if let Role::Leader(lead) = &mut self.role {
             let membership = &self.membership;
-            lead.progress.retain(|&id, _| membership.contains(id));
             for (id, _) in membership.members() {
                 if id != self.id {
                     lead.progress
@@ -2151,6 +2188,26 @@ impl Node {
                         .or_insert_with(|| Progress::new(next));
                 }
             }
+        }
+        self.forget_departed();
+    }
+
+    /// On the leader, once the last membership change is committed: stops replicating to the
+    /// nodes it removed. Until then they get the log like learners (counting for nothing), so
+    /// that a removed node usually learns of its removal and falls silent, rather than
+    /// campaigning in vain and answering its clients that no leader can be found.
+    fn forget_departed(&mut self) {
+        let committed = self
+            .membership_log
+            .last()
+            .is_none_or(|&(i, _, _)| i <= self.log.commit());
+        if let Role::Leader(lead) = &mut self.role
+            && committed
+            && lead.progress.len() + 1
+                > self.membership.voters.len() + self.membership.learners.len()
+        {
+            let membership = &self.membership;
+            lead.progress.retain(|&id, _| membership.contains(id));
             lead.readers.retain(|&id| membership.contains(id));
         }
     }

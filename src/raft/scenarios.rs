@@ -1720,3 +1720,88 @@ fn membership_travels_in_snapshots_and_survives_restarts() {
     c.restart(5);
     assert_eq!(voters(&c, 5), [1, 2, 3, 5], "from the snapshot alone");
 }
+
+/// Two voters, and the leader removes itself while the other is down: the removal stays
+/// uncommitted and the leader loses its lead. It is no voter by its own log, yet it must
+/// campaign again, in the membership before the removal: the other voter, back, lacks the
+/// removal, needs its vote, and would be refused it (its log is shorter), leaving the pair
+/// without a leader for good (the simulation found this). It wins, commits its removal with
+/// the other's acknowledgement, and hands over.
+#[test]
+fn membership_two_voters_uncommitted_self_removal_keeps_a_leader() {
+    let mut c = Cluster::new(2);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let other = 3 - leader;
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    c.crash(other);
+    c.change_membership(leader, MembershipChange::Remove { id: leader })
+        .expect("leader accepts");
+    assert_eq!(voters(&c, leader), [other], "in force once appended");
+    for _ in 0..3 * ELECTION_TICKS {
+        c.tick_all();
+        c.stabilize();
+    }
+    assert_eq!(c.status(leader).role, RoleKind::Follower, "lost its quorum");
+    c.restart(other);
+    for _ in 0..20 * ELECTION_TICKS {
+        c.tick_all();
+        c.stabilize();
+        if c.leader() == Some(other) && voters(&c, other) == [other] {
+            break;
+        }
+    }
+    assert_eq!(
+        c.leader(),
+        Some(other),
+        "the removal committed and it handed over"
+    );
+    assert_eq!(voters(&c, other), [other]);
+    c.propose(other, "b").expect("sole voter accepts");
+    c.stabilize();
+    assert_eq!(commands(&c, other), ["a", "b"], "one voter commits alone");
+}
+
+/// A voter does not vote for a node its latest membership does not name, however
+/// up-to-date that node's log: a removed node campaigning in the membership before its removal
+/// (see `campaign_membership`) must not win once the removal is committed.
+#[test]
+fn membership_no_vote_for_a_non_member() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let gone = (1..=3).find(|&id| id != leader).expect("a follower");
+    let voter = (1..=3)
+        .find(|&id| id != leader && id != gone)
+        .expect("another");
+    c.change_membership(leader, MembershipChange::Remove { id: gone })
+        .expect("leader accepts");
+    c.stabilize();
+    c.crash(leader);
+    c.expire_lease(voter);
+    let term = c.status(voter).term;
+    let ask = |pre_vote: bool, term: u64| Envelope {
+        from: gone,
+        to: voter,
+        term,
+        message: Message::RequestVote {
+            last_index: 1_000,
+            last_term: term,
+            pre_vote,
+            transfer: false,
+        },
+    };
+    for (pre_vote, term) in [(true, term + 1), (false, term + 1)] {
+        c.send_raw(ask(pre_vote, term));
+        c.deliver_where(|e| e.to == voter);
+        let answers: Vec<bool> = c
+            .in_flight()
+            .filter_map(|e| match e.message {
+                Message::RequestVoteResponse { granted, .. } if e.to == gone => Some(granted),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(answers, [false], "pre_vote={pre_vote}: refused");
+        c.drop_where(|e| e.to == gone);
+    }
+    assert_eq!(c.disk(voter).hard_state.vote, None, "no vote recorded");
+}

@@ -1013,7 +1013,11 @@ impl Cluster {
             membership_in_force::check(&status, self.log_membership(i))?;
         }
         if self.protocol_rules {
-            membership_in_force::check_campaign(n.status.as_ref(), &status)?;
+            // A node whose latest change removed it, uncommitted as far as it knows, may
+            // campaign in the membership before.
+            let (latest, _) = self.change_before(i, &[], Index::MAX);
+            let previous = (latest > status.commit).then(|| self.change_before(i, &[], latest).1);
+            membership_in_force::check_campaign(n.status.as_ref(), &status, previous)?;
         }
         if let Some(prev) = &n.status {
             monotonic_state::check(prev, &status)?;
@@ -1073,7 +1077,12 @@ impl Cluster {
         self.election.observe(&status)?;
         if newly_leader {
             if self.protocol_rules {
-                self.election.check_quorum(&status)?;
+                // Elected in its latest membership, or (its latest change removed it and is
+                // not committed) in the one before.
+                let (latest, _) = self.change_before(i, &[], Index::MAX);
+                let previous =
+                    (latest > status.commit).then(|| self.change_before(i, &[], latest).1);
+                self.election.check_quorum(&status, previous)?;
             }
             leader_completeness::check(status.id, status.term, &n.disk, &self.committed)?;
         }

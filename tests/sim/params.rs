@@ -10,14 +10,6 @@ use super::rng::Rng;
 /// Ticks of the fault phase for each seed unless overridden.
 pub const DEFAULT_FAULT_TICKS: u64 = 3_000;
 
-/// Whether clients of a cluster that started with fewer than 3 voters may remove voters down
-/// to one. Off because of a liveness bug in the core: a node whose latest (uncommitted) change
-/// removes it never campaigns, yet going from two voters to one, the remaining voter needs its
-/// vote, which it refuses for having the longer log; with every node up and the network whole
-/// no leader is ever elected again (thesis §4.2.2: such a node must still campaign until the
-/// change is committed). With this on, seed 108 shows it. Off, such clusters keep 2 voters.
-pub const SHRINK_TO_ONE_VOTER: bool = false;
-
 /// Everything a seed decides before the first tick.
 #[derive(Clone, Debug)]
 pub struct Params {
@@ -31,8 +23,7 @@ pub struct Params {
     /// add a non-member (a joiner, or a node removed earlier, with its old disk), or remove a
     /// member. 0 on seeds whose membership never changes.
     pub change_ppm: u64,
-    /// Voters a client removal leaves at least: 3, or fewer when the cluster started smaller
-    /// (1, or 2 while [`SHRINK_TO_ONE_VOTER`] is off).
+    /// Voters a client removal leaves at least: 3, or 1 when the cluster started smaller.
     pub min_voters: usize,
     /// `Config::election_ticks`.
     pub election_ticks: u64,
@@ -121,7 +112,7 @@ impl Params {
             let voters = rng.pick(&[1, 2]);
             self.nodes = voters + joiners.max(2);
             self.voters = voters;
-            self.min_voters = if SHRINK_TO_ONE_VOTER { 1 } else { 2 };
+            self.min_voters = 1;
         } else {
             // Three voters and no spare node leave no change to make: removals stop at three.
             self.nodes = self.voters + joiners.max(usize::from(self.voters == 3));

@@ -1,6 +1,7 @@
 //! Election safety (Raft §5.2, Figure 3): at most one leader is elected in a given term, and
 //! each by a majority of the voters of its membership (thesis §4.1: the membership in force on
-//! the candidate, the latest in its log).
+//! the candidate, the latest in its log; or the one before, for a candidate that its latest
+//! change removed while that change is not committed as far as it knows).
 //!
 //! Every status the sim observes is fed in; the first leader seen for a term is remembered
 //! for the rest of the run, so two leaders of one term are caught even if they never overlap.
@@ -10,7 +11,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use raft_kv::raft::{Envelope, Message, NodeId, RoleKind, Status, Term};
+use raft_kv::raft::{Envelope, Membership, Message, NodeId, RoleKind, Status, Term};
 
 use super::super::trace;
 use super::{Check, Violation};
@@ -62,9 +63,13 @@ impl ElectionSafety {
     }
 
     /// Checks that `status`, a node just seen leading its term for the first time, received
-    /// the votes of a quorum of the voters of its membership.
-    pub fn check_quorum(&self, status: &Status) -> Check {
-        let membership = &status.membership;
+    /// the votes of a quorum of the voters of its membership; or, if it is no voter there and
+    /// `previous` is the membership before its latest (uncommitted) change, of that one's.
+    pub fn check_quorum(&self, status: &Status, previous: Option<&Membership>) -> Check {
+        let membership = match previous {
+            Some(previous) if !status.membership.is_voter(status.id) => previous,
+            _ => &*status.membership,
+        };
         let votes = self.votes.get(&(status.term, status.id));
         let granted: Vec<NodeId> = membership
             .voters

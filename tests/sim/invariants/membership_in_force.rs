@@ -2,7 +2,8 @@
 //! committed or not, and goes back to the one before when it drops an uncommitted change with
 //! a conflicting suffix; without a change in its log, the one in its snapshot, else the one it
 //! was bootstrapped with. Only a voter of that membership campaigns (learners, joiners waiting
-//! to be added and removed leaders stay quiet).
+//! to be added and removed nodes stay quiet), or a node that its latest change removed while
+//! that change is not committed as far as it knows, in the membership before.
 //!
 //! Checked on every status the sim observes, against the node's durable log plus the writes a
 //! leader still has in flight to its disk: after a restart, this is also what tells a driver
@@ -32,14 +33,17 @@ pub fn check(now: &Status, expected: &Membership) -> Check {
     Ok(())
 }
 
-/// Checks that a node that just started campaigning, or just won, is a voter.
-pub fn check_campaign(prev: Option<&Status>, now: &Status) -> Check {
+/// Checks that a node that just started campaigning, or just won, is a voter: of its latest
+/// membership, or of `previous`, the one before its latest change when that change (which
+/// removed it) is not committed as far as it knows.
+pub fn check_campaign(prev: Option<&Status>, now: &Status, previous: Option<&Membership>) -> Check {
     let campaigning = matches!(
         now.role,
         RoleKind::PreCandidate | RoleKind::Candidate | RoleKind::Leader
     );
     let started = prev.is_none_or(|p| p.role != now.role || p.term != now.term);
-    if campaigning && started && !now.membership.is_voter(now.id) {
+    let voter = now.membership.is_voter(now.id) || previous.is_some_and(|m| m.is_voter(now.id));
+    if campaigning && started && !voter {
         return Err(Violation::new(
             NAME,
             format!(

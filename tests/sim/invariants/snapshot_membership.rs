@@ -17,13 +17,6 @@ use super::{Check, Violation};
 /// This invariant's name in failure reports.
 pub const NAME: &str = "snapshot_membership";
 
-/// Whether to let pass a known core issue: the bootstrap membership is in no log entry, so a
-/// joiner that received the log from its start (not from a snapshot) takes its own empty
-/// bootstrap membership for the membership before the first change, and a snapshot it takes
-/// below that change carries an empty membership (seed 2270). A node restarted from it, or
-/// one that installs it, has no membership until it gets the entries after it.
-pub const TOLERATE_EMPTY_BEFORE_FIRST_CHANGE: bool = true;
-
 /// The committed membership history.
 #[derive(Debug)]
 pub struct Memberships {
@@ -65,10 +58,7 @@ impl Memberships {
     /// Checks the membership of a snapshot `node` makes durable (`how`: taken or received).
     pub fn check_snapshot(&self, node: NodeId, snapshot: &Snapshot, how: &str) -> Check {
         let expected = self.at(snapshot.index);
-        let known_issue = TOLERATE_EMPTY_BEFORE_FIRST_CHANGE
-            && self.changes.range(..=snapshot.index).next().is_none()
-            && snapshot.membership == Some(Membership::default());
-        if snapshot.membership.as_ref() != Some(expected) && !known_issue {
+        if snapshot.membership.as_ref() != Some(expected) {
             return Err(Violation::new(
                 NAME,
                 format!(
