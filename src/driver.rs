@@ -590,7 +590,7 @@ impl Driver {
             match event {
                 Event::Shutdown => {
                     stop_by = Some(Instant::now() + SHUTDOWN_TRANSFER_TIMEOUT);
-                    if self.node.status().role == RoleKind::Leader {
+                    if self.node.role() == RoleKind::Leader {
                         info!("transferring leadership before shutdown");
                         self.node.transfer_leadership(None);
                     }
@@ -634,7 +634,7 @@ impl Driver {
             self.continue_snapshot();
             self.warn_if_slow(woke.elapsed());
             if let Some(stop_by) = stop_by
-                && (self.node.status().role != RoleKind::Leader || Instant::now() >= stop_by)
+                && (self.node.role() != RoleKind::Leader || Instant::now() >= stop_by)
             {
                 break;
             }
@@ -690,10 +690,9 @@ impl Driver {
         if write.reply.is_closed() {
             return;
         }
-        let status = self.node.status();
+        let leading = self.node.role() == RoleKind::Leader;
         if Instant::now() >= write.deadline {
             // A write that waited on the leader itself waited for room, not for a leader.
-            let leading = status.role == RoleKind::Leader;
             let err = if leading && write.batch.membership_change.is_some() {
                 ClusterError::TryAgain(
                     "another membership change is still in progress, retry once it is committed"
@@ -711,18 +710,16 @@ impl Driver {
             let _ = write.reply.send(WriteOutcome::Failed(err));
             return;
         }
-        if let Some(err) = not_a_member(&status) {
+        if let Some(err) = self.not_a_member() {
             let _ = write.reply.send(WriteOutcome::Failed(err));
             return;
         }
-        if status.role == RoleKind::Leader
-            && let Some(change) = write.batch.membership_change.take()
-        {
+        if leading && let Some(change) = write.batch.membership_change.take() {
             self.propose_membership(change, write);
             return;
         }
-        if status.role == RoleKind::Leader {
-            if !self.propose_hash_key(status.term) {
+        if leading {
+            if !self.propose_hash_key(self.node.term()) {
                 self.parked_writes.push_back(write);
                 return;
             }
@@ -743,7 +740,7 @@ impl Driver {
             let _ = write.reply.send(WriteOutcome::NotLeader);
             return;
         }
-        match status.leader {
+        match self.node.known_leader() {
             Some(leader) if self.peers.is_connected(leader) => self.forward(leader, write),
             _ => self.parked_writes.push_back(write),
         }
@@ -775,6 +772,11 @@ impl Driver {
                 self.parked_writes.push_back(write);
             }
         }
+    }
+
+    /// The error for a command while this node is outside the membership, if it is.
+    fn not_a_member(&self) -> Option<ClusterError> {
+        not_a_member(&self.node, self.id)
     }
 
     /// Tells the transport of members that came or went since it last heard.
@@ -899,7 +901,7 @@ impl Driver {
             let _ = read.reply.send(Err(ClusterError::no_leader()));
             return;
         }
-        if let Some(err) = not_a_member(&self.node.status()) {
+        if let Some(err) = self.not_a_member() {
             let _ = read.reply.send(Err(err));
             return;
         }
@@ -963,7 +965,7 @@ impl Driver {
     /// On the leader, proposes the deletion of keys whose TTL passed, so that every replica
     /// reclaims their memory at the same log index. One purge is in flight at a time.
     fn maybe_purge_expired(&mut self) {
-        if self.purge_index > self.applied || self.node.status().role != RoleKind::Leader {
+        if self.purge_index > self.applied || self.node.role() != RoleKind::Leader {
             return;
         }
         let now = now_ms();
@@ -1043,7 +1045,7 @@ impl Driver {
         let vote_durable = hard_state.is_none_or(|hs| {
             (hs.term, hs.vote) == (self.durable_hard_state.term, self.durable_hard_state.vote)
         });
-        let leading = vote_durable && self.node.status().role == RoleKind::Leader;
+        let leading = vote_durable && self.node.role() == RoleKind::Leader;
         // The commit index is volatile in Raft (a restarted node learns it again), so a hard
         // state that only moved it is not worth an fsync of its own: it rides along with the
         // next write instead.
@@ -1224,7 +1226,7 @@ impl Driver {
         };
         let started = Instant::now();
         self.count_log_write(entries.len());
-        let joined = if self.node.status().role == RoleKind::Leader || snapshot.is_some() {
+        let joined = if self.node.role() == RoleKind::Leader || snapshot.is_some() {
             // The leader's appends are already on their way to the followers; its network
             // tasks keep running while a blocking thread writes its copy.
             tokio::task::spawn_blocking(move || {
@@ -1579,12 +1581,13 @@ impl Driver {
 
 /// The error for a command on a node outside the cluster's membership: one that has not
 /// joined yet, or was removed. It could only wait for a leader that never contacts it.
-fn not_a_member(status: &raft::Status) -> Option<ClusterError> {
+fn not_a_member(node: &Node, id: raft::NodeId) -> Option<ClusterError> {
+    let membership = node.membership();
     // A leader that removed itself serves until the removal is committed.
-    if status.membership.contains(status.id) || status.role == RoleKind::Leader {
+    if membership.contains(id) || node.role() == RoleKind::Leader {
         return None;
     }
-    let why = if status.membership.voters.is_empty() {
+    let why = if membership.voters.is_empty() {
         "this node has not joined a cluster yet: RAFT.NODE ADD on a member adds it"
     } else {
         "this node is not a member of the cluster: it was removed"

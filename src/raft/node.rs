@@ -1031,6 +1031,26 @@ impl Node {
         self.maybe_commit();
     }
 
+    /// The node's role (what [`Node::status`] reports, without building the whole status).
+    pub fn role(&self) -> RoleKind {
+        match self.role {
+            Role::Follower { .. } => RoleKind::Follower,
+            Role::PreCandidate { .. } => RoleKind::PreCandidate,
+            Role::Candidate { .. } => RoleKind::Candidate,
+            Role::Leader(_) => RoleKind::Leader,
+        }
+    }
+
+    /// The node's current term.
+    pub fn term(&self) -> Term {
+        self.term
+    }
+
+    /// The leader this node knows for its current term (itself when leading).
+    pub fn known_leader(&self) -> Option<NodeId> {
+        self.leader()
+    }
+
     /// The membership in force: the latest in the log, committed or not.
     pub fn membership(&self) -> &Membership {
         &self.membership
@@ -1061,12 +1081,7 @@ impl Node {
     pub fn status(&self) -> Status {
         Status {
             id: self.id,
-            role: match self.role {
-                Role::Follower { .. } => RoleKind::Follower,
-                Role::PreCandidate { .. } => RoleKind::PreCandidate,
-                Role::Candidate { .. } => RoleKind::Candidate,
-                Role::Leader(_) => RoleKind::Leader,
-            },
+            role: self.role(),
             term: self.term,
             leader: self.leader(),
             commit: self.log.commit(),
