@@ -779,7 +779,7 @@ impl Driver {
         not_a_member(&self.node, self.id)
     }
 
-    /// Tells the transport of members that came or went since it last heard.
+    /// Tells the transport of the membership when it changed, so it connects to new members.
     fn sync_peers(&mut self) {
         let version = self.node.membership_version();
         if self.membership_seen == Some(version) {
