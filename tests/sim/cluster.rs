@@ -1115,13 +1115,8 @@ impl Cluster {
     /// least `min_voters` voters. Now and then the request is nonsense (adding a member,
     /// removing a non-member), which the leader must refuse.
     fn change_membership(&mut self) -> Check {
-        let leaders = self.leaders();
-        let live = self.live();
-        let i = if !leaders.is_empty() && !self.member_rng.chance(100_000) {
-            self.member_rng.pick(&leaders)
-        } else if !live.is_empty() {
-            self.member_rng.pick(&live)
-        } else {
+        let (leaders, live) = (self.leaders(), self.live());
+        let Some(i) = pick_client_node(&mut self.member_rng, &leaders, &live) else {
             return Ok(());
         };
         let target = self.member_rng.range(1, self.params.nodes as u64 + 1);
@@ -1186,13 +1181,8 @@ impl Cluster {
     /// Proposes a fresh write, usually on a node that believes it leads (a stale leader
     /// included, as a real client might), sometimes on any node (which refuses).
     fn propose(&mut self) -> Check {
-        let leaders = self.leaders();
-        let live = self.live();
-        let i = if !leaders.is_empty() && !self.client_rng.chance(100_000) {
-            self.client_rng.pick(&leaders)
-        } else if !live.is_empty() {
-            self.client_rng.pick(&live)
-        } else {
+        let (leaders, live) = (self.leaders(), self.live());
+        let Some(i) = pick_client_node(&mut self.client_rng, &leaders, &live) else {
             return Ok(());
         };
         self.propose_on(i).map(|_| ())
@@ -1476,5 +1466,17 @@ impl Cluster {
             })
             .collect::<Vec<_>>()
             .join("; ")
+    }
+}
+
+/// The node a client talks to: one that believes it leads, or one time in ten any live node
+/// (which refuses, as a client with a stale view would see); `None` with no live node.
+fn pick_client_node(rng: &mut Rng, leaders: &[usize], live: &[usize]) -> Option<usize> {
+    if !leaders.is_empty() && !rng.chance(100_000) {
+        Some(rng.pick(leaders))
+    } else if !live.is_empty() {
+        Some(rng.pick(live))
+    } else {
+        None
     }
 }
