@@ -740,7 +740,7 @@ impl Driver {
             let _ = write.reply.send(WriteOutcome::NotLeader);
             return;
         }
-        match self.node.known_leader() {
+        match self.node.leader() {
             Some(leader) if self.peers.is_connected(leader) => self.forward(leader, write),
             _ => self.parked_writes.push_back(write),
         }

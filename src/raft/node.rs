@@ -1046,11 +1046,6 @@ impl Node {
         self.term
     }
 
-    /// The leader this node knows for its current term (itself when leading).
-    pub fn known_leader(&self) -> Option<NodeId> {
-        self.leader()
-    }
-
     /// The membership in force: the latest in the log, committed or not.
     pub fn membership(&self) -> &Membership {
         &self.membership
@@ -2158,8 +2153,10 @@ impl Node {
     /// holds (a conflicting suffix was dropped) and records the new ones.
     fn record_memberships(&mut self, entries: &[Entry]) {
         let log = &self.log;
+        let before = self.membership_log.len();
         self.membership_log
             .retain(|&(i, t, _)| log.term_at(i) == Some(t));
+        let mut changed = self.membership_log.len() != before;
         for entry in entries {
             let Some(membership) = &entry.membership else {
                 continue;
@@ -2174,9 +2171,13 @@ impl Node {
             {
                 self.membership_log
                     .push((entry.index, entry.term, (**membership).clone()));
+                changed = true;
             }
         }
-        self.update_membership();
+        // Most appends carry no change: no need to compare memberships for them.
+        if changed {
+            self.update_membership();
+        }
     }
 
     /// Puts the latest membership of the log in force; on a leader, starts tracking the members
@@ -2228,7 +2229,7 @@ impl Node {
     }
 
     /// The leader this node knows for its current term (itself when leading).
-    fn leader(&self) -> Option<NodeId> {
+    pub fn leader(&self) -> Option<NodeId> {
         match &self.role {
             Role::Follower { leader, .. } => *leader,
             Role::Leader(_) => Some(self.id),
