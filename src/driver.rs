@@ -13,6 +13,8 @@
 //! Clients never wait without a bound: a command that finds no leader is parked and retried on
 //! every tick until its deadline, and then answered `CLUSTERDOWN`.
 
+mod empty_disk;
+
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -25,6 +27,7 @@ use tokio::time::MissedTickBehavior;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, error, info, warn};
 
+use self::empty_disk::{EmptyDiskCheck, Verdict};
 use crate::blocking::Waiters;
 use crate::kv::KvState;
 use crate::pb;
@@ -54,6 +57,8 @@ const MAX_INFLIGHT_APPENDS: usize = 64;
 const MAX_UNCOMMITTED_ENTRIES: usize = 100_000;
 /// A read whose ReadIndex got no answer for this many ticks asks again (messages can be lost).
 const READ_RETRY_TICKS: u64 = 30;
+/// How long one empty-disk question to a peer may take.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
 /// Ticks between a leader's sweeps for expired keys (100 ms).
 const PURGE_INTERVAL_TICKS: u64 = 10;
 /// Expired keys deleted by one purge entry.
@@ -116,6 +121,18 @@ enum Input {
     Read(PendingRead),
     /// A snapshot of the core's status.
     Status(oneshot::Sender<raft::Status>),
+    /// The nodes this node's state machine has enrolled, for INFO.
+    Enrolled(oneshot::Sender<Vec<raft::NodeId>>),
+    /// A peer that started with an empty disk asks what this node knows of it.
+    Probe {
+        from: raft::NodeId,
+        reply: oneshot::Sender<pb::ProbeResponse>,
+    },
+    /// A peer's answer to this node's own empty-disk question, or why asking failed.
+    ProbeAnswer {
+        from: raft::NodeId,
+        answer: Result<pb::ProbeResponse, String>,
+    },
     /// A snapshot file finished writing on a blocking thread.
     SnapshotWritten {
         index: Index,
@@ -211,7 +228,6 @@ impl DriverHandle {
             .unwrap_or_else(|_| Err(ClusterError::shutting_down()))
     }
 
-    /// The node's Raft status, for INFO.
     /// The node's disk and replication totals.
     pub fn io_stats(&self) -> IoStats {
         self.io.snapshot()
@@ -268,6 +284,26 @@ impl DriverHandle {
         pb::ForwardResponse { results }
     }
 
+    /// The nodes enrolled as of what this node applied (not linearizable: for INFO).
+    pub async fn enrolled(&self) -> Result<Vec<raft::NodeId>, ClusterError> {
+        let (tx, rx) = oneshot::channel();
+        if self.inbox_tx.send(Input::Enrolled(tx)).await.is_err() {
+            return Err(ClusterError::shutting_down());
+        }
+        rx.await.map_err(|_| ClusterError::shutting_down())
+    }
+
+    /// What this node knows of peer `from`, which started with an empty disk (see
+    /// `empty_disk`); `None` when the node is shutting down.
+    pub(crate) async fn probe(&self, from: raft::NodeId) -> Option<pb::ProbeResponse> {
+        let (reply, rx) = oneshot::channel();
+        self.inbox_tx
+            .send(Input::Probe { from, reply })
+            .await
+            .ok()?;
+        rx.await.ok()
+    }
+
     /// Hands a peer message to the driver; fails, dropping it, when the inbox is full.
     pub(crate) fn deliver(&self, envelope: Envelope) -> Result<(), ()> {
         self.inbox_tx
@@ -307,6 +343,10 @@ pub struct DriverOptions {
     pub pubsub: Arc<PubSub>,
     /// This node's clients blocked on keys, woken when applied entries store to those keys.
     pub waiters: Arc<Waiters>,
+    /// Started with `--join`: a new member, added to a running cluster.
+    pub join: bool,
+    /// Nodes of `--cluster`: the peers a node that starts with an empty disk asks about itself.
+    pub cluster_size: usize,
 }
 
 /// A driver turn longer than this is logged with where its time went: a node that stops
@@ -376,6 +416,13 @@ pub struct Driver {
     forward_to: Option<raft::NodeId>,
     /// Index of the last purge of expired keys this node proposed.
     purge_index: Index,
+    /// Index of the last enrollment of members this node proposed (see `empty_disk`).
+    enroll_index: Index,
+    /// While this node, started on an empty disk, waits for its peers to say they do not
+    /// know it: it takes no part in elections or replication meanwhile.
+    empty_disk: Option<EmptyDiskCheck>,
+    /// Why this node must not start: a peer knows it, so its disk was lost.
+    refused: Option<String>,
     /// The term in which this node, as leader, proposed a key for the keyspace's hash.
     hash_key_term: Option<Term>,
     /// Sequence for this node's `RequestId`s.
@@ -483,6 +530,17 @@ impl Driver {
             }
         }
         let startup_last = recovered.entries.last().map(|e| e.index);
+        let empty = recovered.hard_state == raft::HardState::default()
+            && recovered.entries.is_empty()
+            && recovered.snapshot.is_none();
+        let empty_disk = if empty {
+            EmptyDiskCheck::new(id, options.join, options.cluster_size)
+        } else {
+            None
+        };
+        if empty_disk.is_some() {
+            info!("empty data directory: asking peers whether this node held the log before");
+        }
         let voter_count = (bootstrap.voters.len() as u64).max(1);
         let config = raft::Config {
             id,
@@ -528,6 +586,9 @@ impl Driver {
             forwards: Vec::new(),
             forward_to: None,
             purge_index: 0,
+            enroll_index: 0,
+            empty_disk,
+            refused: None,
             hash_key_term: None,
             next_seq: 0,
             ticks: 0,
@@ -562,7 +623,11 @@ impl Driver {
     }
 
     /// Runs until `shutdown` is cancelled; a leader first hands over its leadership.
-    pub async fn run(mut self, shutdown: CancellationToken) {
+    ///
+    /// # Errors
+    /// The node started with an empty disk, but a peer says it held the log before: its data
+    /// was lost (see `empty_disk`). It stops without taking part in the cluster.
+    pub async fn run(mut self, shutdown: CancellationToken) -> Result<(), String> {
         let mut ticker = tokio::time::interval(TICK_INTERVAL);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut stop_by: Option<Instant> = None;
@@ -610,6 +675,10 @@ impl Driver {
                 }
                 Event::Encode => {}
             }
+            if let Some(why) = self.refused.take() {
+                self.fail_everything();
+                return Err(why);
+            }
             self.flush_forwards();
             // Before the `Ready` below: a leader sends lazily fed followers the entries it
             // compacts away, and those messages go out in this turn.
@@ -642,6 +711,7 @@ impl Driver {
         self.finish_background_writes().await;
         self.fail_everything();
         info!("driver stopped");
+        Ok(())
     }
 
     /// Logs a turn that kept the node from its peers and clients for too long, with where the
@@ -666,7 +736,25 @@ impl Driver {
 
     fn handle_input(&mut self, input: Input) {
         match input {
+            // Until the empty-disk check passes, this node must not vote or acknowledge.
+            Input::Message(_) if self.empty_disk.is_some() => {}
             Input::Message(envelope) => self.node.step(envelope),
+            Input::Probe { from, reply } => {
+                let answer = if self.empty_disk.is_some() {
+                    // Its own state is not known yet: it knows nothing of anyone.
+                    pb::ProbeResponse::default()
+                } else {
+                    pb::ProbeResponse {
+                        enrolled: self.kv.is_enrolled(from),
+                        voter: self.node.membership().is_voter(from),
+                    }
+                };
+                let _ = reply.send(answer);
+            }
+            Input::ProbeAnswer { from, answer } => self.on_probe_answer(from, answer),
+            Input::Enrolled(reply) => {
+                let _ = reply.send(self.kv.enrolled());
+            }
             Input::Write(write) => self.handle_write(write),
             Input::Read(read) => self.handle_read(read),
             Input::Status(reply) => {
@@ -831,7 +919,7 @@ impl Driver {
         if writes.is_empty() {
             return;
         }
-        let Some(mut client) = self.peers.forward_client(leader) else {
+        let Some(mut client) = self.peers.unary_client(leader) else {
             self.parked_writes.extend(writes);
             return;
         };
@@ -931,7 +1019,12 @@ impl Driver {
             warn!(gap_ms = gap.as_millis() as u64, "ticks were late");
         }
         self.ticks += 1;
-        self.node.tick();
+        if self.empty_disk.is_some() {
+            self.ask_peers();
+        } else {
+            self.node.tick();
+            self.maybe_enroll();
+        }
         // Retry parked commands: a leader may have appeared.
         for _ in 0..self.parked_writes.len() {
             if let Some(write) = self.parked_writes.pop_front() {
@@ -977,6 +1070,82 @@ impl Driver {
         if let Ok((index, _)) = self.node.propose(Bytes::from(batch.encode_to_vec())) {
             debug!(index, "proposed purge of expired keys");
             self.purge_index = index;
+        }
+    }
+
+    /// On the leader, enrolls the members that hold part of its log and are not enrolled yet,
+    /// so that one of them that starts again on an empty disk is stopped (see `empty_disk`).
+    /// One enrollment is in flight at a time.
+    fn maybe_enroll(&mut self) {
+        if self.enroll_index > self.applied || self.node.role() != RoleKind::Leader {
+            return;
+        }
+        let mut ids = self.node.members_holding_log();
+        ids.retain(|&id| !self.kv.is_enrolled(id));
+        if ids.is_empty() {
+            return;
+        }
+        let batch = crate::kv::enroll_batch(ids.clone(), now_ms());
+        if let Ok((index, _)) = self.node.propose(Bytes::from(batch.encode_to_vec())) {
+            debug!(index, nodes = ?ids, "proposed enrolling members");
+            self.enroll_index = index;
+        }
+    }
+
+    /// While the empty-disk check runs: asks the peers that are due, each on a task of its
+    /// own that hands the answer back through the inbox.
+    fn ask_peers(&mut self) {
+        let Some(check) = &mut self.empty_disk else {
+            return;
+        };
+        if check.report_due(self.ticks) {
+            info!(
+                missing = check.missing(),
+                "still waiting for peers to answer whether this node held the log before"
+            );
+        }
+        for peer in check.due(self.ticks) {
+            let inbox_tx = self.inbox_tx.clone();
+            let client = self.peers.unary_client(peer);
+            let request = pb::ProbeRequest { id: self.id };
+            tokio::spawn(async move {
+                let answer = match client {
+                    Some(mut client) => {
+                        match tokio::time::timeout(PROBE_TIMEOUT, client.probe(request)).await {
+                            Ok(Ok(response)) => Ok(response.into_inner()),
+                            Ok(Err(status)) => Err(status.message().to_owned()),
+                            Err(_) => Err("timed out".to_owned()),
+                        }
+                    }
+                    None => Err("unknown peer".to_owned()),
+                };
+                let _ = inbox_tx
+                    .send(Input::ProbeAnswer { from: peer, answer })
+                    .await;
+            });
+        }
+    }
+
+    fn on_probe_answer(&mut self, from: raft::NodeId, answer: Result<pb::ProbeResponse, String>) {
+        let Some(check) = &mut self.empty_disk else {
+            return;
+        };
+        if self.refused.is_some() {
+            return;
+        }
+        if let Err(why) = &answer {
+            debug!(peer = from, error = %why, "empty-disk question unanswered");
+        }
+        match check.answered(from, answer, &self.options.data_dir) {
+            Verdict::Wait => {}
+            Verdict::Start => {
+                info!("no peer knows this node: starting with an empty log");
+                self.empty_disk = None;
+            }
+            Verdict::Refuse(why) => {
+                error!("{why}");
+                self.refused = Some(why);
+            }
         }
     }
 

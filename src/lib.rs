@@ -133,6 +133,8 @@ pub async fn run(config: Config) -> Result<(), Error> {
             data_dir: dir.clone(),
             pubsub: pubsub.clone(),
             waiters: waiters.clone(),
+            join: config.join,
+            cluster_size: addrs.len(),
         },
     )
     .map_err(|e| {
@@ -154,7 +156,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             .add_service(transport::RaftService::new(id, handle.clone()).into_server())
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
-    let driver_task = tokio::spawn(driver.run(shutdown.clone()));
+    let mut driver_task = tokio::spawn(driver.run(shutdown.clone()));
     let options = server_options(&config, pubsub, waiters);
     let shutdown_request = options.shutdown_request.clone();
     let server_task = tokio::spawn(server::run(
@@ -165,13 +167,21 @@ pub async fn run(config: Config) -> Result<(), Error> {
     ));
     info!("ready");
 
-    tokio::select! {
-        () = wait_for_signal() => {}
-        () = shutdown_request.cancelled() => {}
-    }
+    // The driver stops by itself only when it must not start (see `driver::empty_disk`).
+    let refused = tokio::select! {
+        () = wait_for_signal() => None,
+        () = shutdown_request.cancelled() => None,
+        stopped = &mut driver_task => Some(match stopped {
+            Ok(Err(why)) => why,
+            Ok(Ok(())) => "the driver stopped".to_owned(),
+            Err(e) => format!("the driver failed: {e}"),
+        }),
+    };
     info!("shutting down");
     shutdown.cancel();
-    let _ = driver_task.await;
+    if refused.is_none() {
+        let _ = driver_task.await;
+    }
     transport_stop.cancel();
     let _ = server_task.await;
     // Peers keep their streams to us open; a graceful gRPC drain would wait for them forever.
@@ -180,6 +190,9 @@ pub async fn run(config: Config) -> Result<(), Error> {
         .is_err()
     {
         debug!("peer streams still open at exit");
+    }
+    if let Some(why) = refused {
+        return Err(Error::Start(why));
     }
     info!("shutdown complete");
     Ok(())

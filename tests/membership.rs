@@ -611,3 +611,119 @@ fn a_change_while_another_is_uncommitted_is_retried_then_answers_tryagain() {
     eprintln!("test body took {:?}", started.elapsed());
     cluster.finish();
 }
+
+/// The `enrolled` field of node `id`'s `INFO raft`: the nodes its state machine records as
+/// having held the log.
+fn enrolled(cluster: &TestCluster, id: u64) -> Result<Vec<u64>, String> {
+    let fields = raft_fields(cluster, id)?;
+    let list = fields
+        .get("enrolled")
+        .ok_or_else(|| format!("no `enrolled` in {fields:?}"))?;
+    list.split(',')
+        .filter(|id| !id.is_empty())
+        .map(|id| id.parse().map_err(|e| format!("bad id in {list:?}: {e}")))
+        .collect()
+}
+
+/// Waits until every node of `nodes` reports exactly `ids` as enrolled.
+fn wait_for_enrolled(cluster: &TestCluster, nodes: &[u64], ids: &[u64]) {
+    wait_until(
+        DEADLINE,
+        &format!("nodes {nodes:?} to report {ids:?} enrolled"),
+        || {
+            for &id in nodes {
+                let got = enrolled(cluster, id)?;
+                if got != ids {
+                    return Err(format!("node {id} reports {got:?} enrolled"));
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+/// Starts node `id` again on an empty data directory, waits for it to exit by itself, and
+/// asserts it failed with a log line holding `why`.
+fn assert_refuses_empty_disk(cluster: &mut TestCluster, id: u64, why: &str) {
+    let data_dir = cluster.dir().join(format!("node-{id}"));
+    std::fs::remove_dir_all(&data_dir)
+        .unwrap_or_else(|e| panic!("remove {}: {e}", data_dir.display()));
+    cluster.spawn(id);
+    let status = cluster.wait_for_exit(id);
+    assert!(
+        !status.success(),
+        "node {id} on an empty disk exited with {status}"
+    );
+    let refusals = log_lines(cluster, &[id], why);
+    assert!(
+        !refusals.is_empty(),
+        "node {id} exited without saying {why:?}:\n{}",
+        cluster.log_since_last_start(id)
+    );
+    eprintln!("{}", refusals[0]);
+    assert!(
+        log_lines(cluster, &[id], "became").is_empty(),
+        "node {id} took part in an election before refusing"
+    );
+}
+
+/// A member whose data directory was lost refuses to start under its old id: its peers have
+/// it enrolled. Following its advice (remove it, add a new node under a new id) brings the
+/// cluster back to three voters with every write; that new node, wiped and started again with
+/// `--join` while still a voter, refuses too.
+#[test]
+fn a_node_restarted_on_an_empty_disk_refuses_to_start() {
+    let mut cluster = TestCluster::start_with_joiners(3, 1, &[]);
+    let leader = leader_among(&cluster, &[1, 2, 3]);
+    let mut conn = cluster.client(leader);
+    let keys = write_keys(&mut conn, leader, "before", 20);
+    wait_for_enrolled(&cluster, &[1, 2, 3], &[1, 2, 3]);
+
+    cluster.stop(3, Signal::Kill);
+    assert_refuses_empty_disk(
+        &mut cluster,
+        3,
+        "says node 3 already held this cluster's log",
+    );
+    // The other two never stopped taking writes.
+    let leader = leader_among(&cluster, &[1, 2]);
+    let mut conn = cluster.client(leader);
+    let more = write_keys(&mut conn, leader, "after", 20);
+
+    raft_node_ok(&cluster, 1, &["REMOVE", "3"]);
+    cluster.restart(4);
+    let addr = cluster.peer_addr(4);
+    raft_node_ok(&cluster, 2, &["ADD", "4", &addr]);
+    wait_for_membership(&cluster, &[1, 2, 4], &[1, 2, 4], &[]);
+    assert_keys(&cluster, 4, &keys);
+    assert_keys(&cluster, 4, &more);
+    // Node 3 stays enrolled: it held the log once, whatever the membership says now.
+    wait_for_enrolled(&cluster, &[1, 2, 4], &[1, 2, 3, 4]);
+
+    cluster.stop(4, Signal::Kill);
+    assert_refuses_empty_disk(&mut cluster, 4, "lists node 4 as a voter already");
+    cluster.finish();
+}
+
+/// A node of a new cluster that starts after the others already elected a leader and took
+/// writes is not mistaken for one that lost its disk: no peer has it enrolled, so it starts,
+/// catches up, and is enrolled in turn.
+#[test]
+fn a_node_that_starts_late_in_a_new_cluster_is_not_refused() {
+    let mut cluster = TestCluster::prepare_with_joiners(3, 0, &[]);
+    cluster.restart(1);
+    cluster.restart(2);
+    let leader = leader_among(&cluster, &[1, 2]);
+    let mut conn = cluster.client(leader);
+    let keys = write_keys(&mut conn, leader, "early", 20);
+    wait_for_enrolled(&cluster, &[1, 2], &[1, 2]);
+
+    cluster.restart(3);
+    assert_keys(&cluster, 3, &keys);
+    wait_for_enrolled(&cluster, &[1, 2, 3], &[1, 2, 3]);
+    assert!(
+        !log_lines(&cluster, &[3], "no peer knows this node").is_empty(),
+        "node 3 ran the empty-disk check"
+    );
+    cluster.finish();
+}

@@ -61,5 +61,7 @@ mod table;
 mod zset;
 
 pub use command::{Access, Command, CommandError, Spec};
-pub use state::{KvState, Published, SnapshotEncoder, SnapshotError, hash_key_batch, purge_batch};
+pub use state::{
+    KvState, Published, SnapshotEncoder, SnapshotError, enroll_batch, hash_key_batch, purge_batch,
+};
 pub use zset::format_score;

@@ -50,6 +50,7 @@ pub struct SnapshotEncoder {
     deleted_version: u64,
     hash_key: Option<HashKey>,
     deleted_buckets: Option<Box<[u64]>>,
+    enrolled: Vec<u64>,
     /// Whether the snapshot is complete.
     done: bool,
 }
@@ -74,6 +75,13 @@ impl SnapshotEncoder {
             encoding::encode_varint(8 * buckets.len() as u64, buf);
             for &version in buckets.iter() {
                 buf.put_u64_le(version);
+            }
+        }
+        if !self.enrolled.is_empty() {
+            encoding::encode_key(SNAPSHOT_ENROLLED_NODES, WireType::LengthDelimited, buf);
+            encoding::encode_varint(packed_varints_len(&self.enrolled) as u64, buf);
+            for &id in &self.enrolled {
+                encoding::encode_varint(id, buf);
             }
         }
         debug_assert_eq!(
@@ -113,6 +121,9 @@ pub struct KvState {
     /// buckets were kept (see [`hash_key_batch`]): there `deleted_version` is the WATCH version
     /// of every missing key. Every replica makes the same choice, at the same log index.
     deleted_buckets: Option<Box<[u64]>>,
+    /// The nodes enrolled in the cluster: those that held part of its log (see
+    /// [`enroll_batch`]). Not keys: no command sees them.
+    enrolled: BTreeSet<u64>,
     /// Messages PUBLISH and SPUBLISH applied since [`KvState::take_published`] last ran; not
     /// part of the state (snapshots and the digest leave them out).
     published: Vec<Published>,
@@ -143,6 +154,7 @@ impl Default for KvState {
             version_counter: 0,
             deleted_version: 0,
             deleted_buckets: None,
+            enrolled: BTreeSet::new(),
             published: Vec::new(),
             track_stores: false,
             stored: Vec::new(),
@@ -177,6 +189,16 @@ impl KvState {
         self.table.hash_key()
     }
 
+    /// Whether node `id` is enrolled: it held part of the cluster's log before.
+    pub fn is_enrolled(&self, id: u64) -> bool {
+        self.enrolled.contains(&id)
+    }
+
+    /// The enrolled nodes, ascending.
+    pub fn enrolled(&self) -> Vec<u64> {
+        self.enrolled.iter().copied().collect()
+    }
+
     /// Applies one committed batch. Deterministic: reads no clock, only `batch.now_ms`.
     ///
     /// A pipelined batch replies with an array holding one reply per command. A transaction
@@ -194,6 +216,10 @@ impl KvState {
                         Some(vec![self.deleted_version; DELETION_BUCKETS].into_boxed_slice());
                 }
             }
+            return reply::ok();
+        }
+        if batch.commands.is_empty() && !batch.enrolled_nodes.is_empty() {
+            self.enrolled.extend(&batch.enrolled_nodes);
             return reply::ok();
         }
         if batch.transaction
@@ -352,7 +378,15 @@ impl KvState {
                 encoding::key_len(SNAPSHOT_DELETED_BUCKETS)
                     + encoding::encoded_len_varint(len as u64)
                     + len
-            });
+            })
+            + if self.enrolled.is_empty() {
+                0
+            } else {
+                let len = packed_varints_len(self.enrolled.iter());
+                encoding::key_len(SNAPSHOT_ENROLLED_NODES)
+                    + encoding::encoded_len_varint(len as u64)
+                    + len
+            };
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
             now_ms: self.now_ms,
@@ -360,6 +394,7 @@ impl KvState {
             deleted_version: self.deleted_version,
             hash_key: self.table.hash_key(),
             deleted_buckets: self.deleted_buckets.clone(),
+            enrolled: self.enrolled.iter().copied().collect(),
             done: false,
         }
     }
@@ -468,6 +503,12 @@ impl KvState {
                     let buckets: Box<[u64]> =
                         (0..DELETION_BUCKETS).map(|_| packed.get_u64_le()).collect();
                     state.deleted_buckets = Some(buckets);
+                }
+                (SNAPSHOT_ENROLLED_NODES, WireType::LengthDelimited) => {
+                    let mut packed = take_delimited(&mut buf)?;
+                    while packed.has_remaining() {
+                        state.enrolled.insert(encoding::decode_varint(&mut packed)?);
+                    }
                 }
                 // Read by `scan_snapshot` before the entries.
                 (SNAPSHOT_HASH_KEY0 | SNAPSHOT_HASH_KEY1, WireType::SixtyFourBit) => {
@@ -3140,6 +3181,25 @@ pub fn hash_key_batch(key: [u64; 2], now_ms: i64) -> pb::KvBatch {
     }
 }
 
+/// Builds the internal batch that enrolls nodes `ids`: a leader proposes it for the members
+/// that hold part of its log, so that one of them that later starts on an empty disk learns
+/// from its peers that its data was lost (see `crate::driver`).
+pub fn enroll_batch(ids: Vec<u64>, now_ms: i64) -> pb::KvBatch {
+    pb::KvBatch {
+        now_ms,
+        enrolled_nodes: ids,
+        ..pb::KvBatch::default()
+    }
+}
+
+/// The bytes of `values` as packed varints.
+fn packed_varints_len<'a>(values: impl IntoIterator<Item = &'a u64>) -> usize {
+    values
+        .into_iter()
+        .map(|&v| encoding::encoded_len_varint(v))
+        .sum()
+}
+
 /// The hash key a batch carries: only a batch without commands carries one.
 fn batch_hash_key(batch: &pb::KvBatch) -> Option<HashKey> {
     let key = [batch.hash_key0, batch.hash_key1];
@@ -3315,6 +3375,7 @@ const SNAPSHOT_DELETED_VERSION: u32 = 4;
 const SNAPSHOT_HASH_KEY0: u32 = 5;
 const SNAPSHOT_HASH_KEY1: u32 = 6;
 const SNAPSHOT_DELETED_BUCKETS: u32 = 7;
+const SNAPSHOT_ENROLLED_NODES: u32 = 8;
 
 /// Buckets of keys that keep their own deletion version (a power of two): a deletion moves the
 /// WATCH version of the missing keys in one bucket. 8 KiB per state and per snapshot.
@@ -5485,6 +5546,35 @@ mod tests {
     }
 
     #[test]
+    fn enrolled_nodes_are_kept_apart_from_the_keyspace() {
+        let mut s = KvState::new();
+        assert_eq!(s.apply(&enroll_batch(vec![2, 1], 5)), reply::ok());
+        // Enrolling is not a modification: the keyspace can still take its hash key.
+        assert!(s.needs_hash_key());
+        s.apply(&hash_key_batch([4, 4], 6));
+        run(&mut s, 7, &["set a 1"]);
+        let counter = s.version_counter;
+        s.apply(&enroll_batch(vec![3, 2], 8));
+        assert_eq!(s.version_counter, counter);
+        assert_eq!(s.len(), 1);
+        assert!([1, 2, 3].iter().all(|&id| s.is_enrolled(id)));
+        assert!(!s.is_enrolled(4));
+        let mut restored = KvState::new();
+        restored.restore(&s.snapshot()).unwrap();
+        assert!([1, 2, 3].iter().all(|&id| restored.is_enrolled(id)));
+        assert!(!restored.is_enrolled(4));
+        assert_eq!(restored.digest_hex(), s.digest_hex());
+        // A snapshot from before enrollment existed restores with nobody enrolled.
+        let old = pb::KvSnapshot {
+            enrolled_nodes: Vec::new(),
+            ..prost_snapshot(&s)
+        };
+        let mut b = KvState::new();
+        b.restore(&prost::Message::encode_to_vec(&old)).unwrap();
+        assert!(!b.is_enrolled(1) && b.len() == 1);
+    }
+
+    #[test]
     fn restore_rejects_bad_deletion_buckets() {
         let mut s = KvState::new();
         s.apply(&hash_key_batch([7, 8], 1000));
@@ -6085,6 +6175,7 @@ mod tests {
             hash_key0: s.hash_key().map_or(0, |k| k[0]),
             hash_key1: s.hash_key().map_or(0, |k| k[1]),
             deleted_buckets: s.deleted_buckets.as_deref().unwrap_or_default().to_vec(),
+            enrolled_nodes: s.enrolled.iter().copied().collect(),
         }
     }
 
@@ -6110,6 +6201,8 @@ mod tests {
             -7,
             &["set neg v pxat 9223372036854775807", "setrange e 0 \"\""],
         );
+        // Ids of one and of several varint bytes.
+        a.apply(&enroll_batch(vec![1, 300, u64::MAX], 2));
         let snap = a.snapshot();
         assert_eq!(snap, Bytes::from(prost_snapshot(&a).encode_to_vec()));
         // Encoding in small steps gives the same bytes.

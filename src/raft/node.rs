@@ -1072,6 +1072,23 @@ impl Node {
         (!found.voters.is_empty()).then(|| found.clone())
     }
 
+    /// On a leader: itself and the members whose log matches part of its own (the leader
+    /// heard them acknowledge an entry), in ascending order. Empty on other roles.
+    pub fn members_holding_log(&self) -> Vec<NodeId> {
+        let Role::Leader(lead) = &self.role else {
+            return Vec::new();
+        };
+        let mut ids: Vec<NodeId> = lead
+            .progress
+            .iter()
+            .filter(|&(_, p)| p.match_index() > 0)
+            .map(|(&id, _)| id)
+            .chain(std::iter::once(self.id))
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// The node's current state.
     pub fn status(&self) -> Status {
         Status {

@@ -1805,3 +1805,26 @@ fn membership_no_vote_for_a_non_member() {
     }
     assert_eq!(c.disk(voter).hard_state.vote, None, "no vote recorded");
 }
+
+/// A leader names the members that hold part of its log (the driver enrolls them): a member
+/// that never acknowledged an append is left out until it does, and other roles name none.
+#[test]
+fn members_holding_log_are_those_that_acknowledged() {
+    let mut c = Cluster::new(3);
+    c.partition(&[3]);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    assert_ne!(leader, 3);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    let mut expected = vec![1, 2];
+    assert_eq!(c.node(leader).members_holding_log(), expected);
+    let follower = if leader == 1 { 2 } else { 1 };
+    assert!(c.node(follower).members_holding_log().is_empty());
+    c.heal();
+    for _ in 0..2 * HEARTBEAT {
+        c.tick_all();
+        c.stabilize();
+    }
+    expected.push(3);
+    assert_eq!(c.node(leader).members_holding_log(), expected);
+}

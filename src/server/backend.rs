@@ -26,6 +26,12 @@ pub trait Backend: Clone + Send + Sync + 'static {
     /// The node's Raft status, for INFO.
     fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send;
 
+    /// The nodes the state machine enrolled (see `driver::empty_disk`), for INFO; none where
+    /// nothing is replicated.
+    fn enrolled(&self) -> impl Future<Output = Result<Vec<raft::NodeId>, ClusterError>> + Send {
+        std::future::ready(Ok(Vec::new()))
+    }
+
     /// The node's disk and replication totals, for INFO; zero where nothing is replicated.
     fn io_stats(&self) -> IoStats {
         IoStats::default()
@@ -49,6 +55,10 @@ impl Backend for DriverHandle {
 
     fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send {
         DriverHandle::status(self)
+    }
+
+    fn enrolled(&self) -> impl Future<Output = Result<Vec<raft::NodeId>, ClusterError>> + Send {
+        DriverHandle::enrolled(self)
     }
 
     fn io_stats(&self) -> IoStats {

@@ -984,7 +984,8 @@ impl<B: Backend> Session<B> {
             && let Some(s) = &status
         {
             section(&mut out, "Raft");
-            out.push_str(&raft_section(s, &self.shared.backend.io_stats()));
+            let enrolled = self.shared.backend.enrolled().await.unwrap_or_default();
+            out.push_str(&raft_section(s, &self.shared.backend.io_stats(), &enrolled));
         }
         Out::bulk(out)
     }
@@ -1013,7 +1014,7 @@ impl<B: Backend> Session<B> {
 }
 
 /// The `# Raft` section's lines.
-pub fn raft_section(s: &Status, io: &IoStats) -> String {
+pub fn raft_section(s: &Status, io: &IoStats, enrolled: &[crate::raft::NodeId]) -> String {
     let role = match s.role {
         RoleKind::Leader => "leader",
         RoleKind::Follower => "follower",
@@ -1023,7 +1024,7 @@ pub fn raft_section(s: &Status, io: &IoStats) -> String {
         "role:{role}\r\nnode_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
          last_applied:{}\r\nlast_log_index:{}\r\nsnapshot_index:{}\r\n\
          wal_fsyncs:{}\r\nwal_entries_written:{}\r\nappends_sent:{}\r\n\
-         append_entries_sent:{}\r\nvoters:{}\r\nlearners:{}\r\n",
+         append_entries_sent:{}\r\nvoters:{}\r\nlearners:{}\r\nenrolled:{}\r\n",
         s.id,
         s.term,
         s.leader.unwrap_or(0),
@@ -1037,6 +1038,11 @@ pub fn raft_section(s: &Status, io: &IoStats) -> String {
         io.append_entries_sent,
         members(&s.membership.voters),
         members(&s.membership.learners),
+        enrolled
+            .iter()
+            .map(|id| id.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
     )
 }
 

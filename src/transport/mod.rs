@@ -66,8 +66,8 @@ struct Peer {
     outbox_tx: mpsc::Sender<pb::Envelope>,
     /// Whether the message stream to the peer is currently up.
     connected: Arc<AtomicBool>,
-    /// A lazily connected channel for forwarded writes.
-    forward: Channel,
+    /// A lazily connected channel for unary calls: forwarded writes, empty-disk questions.
+    unary: Channel,
     /// Whether we already warned that the outbox overflowed (reset when it drains).
     overflow_warned: AtomicBool,
 }
@@ -165,9 +165,9 @@ impl Peers {
             .is_some_and(|p| p.connected.load(Ordering::Relaxed))
     }
 
-    /// A client for forwarding writes to `id`.
-    pub fn forward_client(&self, id: NodeId) -> Option<RaftClient<Channel>> {
-        self.read().get(&id).map(|p| client(p.forward.clone()))
+    /// A client for unary calls to `id`: forwarded writes, empty-disk questions.
+    pub fn unary_client(&self, id: NodeId) -> Option<RaftClient<Channel>> {
+        self.read().get(&id).map(|p| client(p.unary.clone()))
     }
 }
 
@@ -191,7 +191,7 @@ fn start_peer(
         id,
         outbox_tx,
         connected,
-        forward: endpoint.connect_lazy(),
+        unary: endpoint.connect_lazy(),
         overflow_warned: AtomicBool::new(false),
     })
 }
@@ -318,5 +318,16 @@ impl pb::raft_server::Raft for RaftService {
     ) -> Result<Response<pb::ForwardResponse>, Status> {
         let batches = request.into_inner().batches;
         Ok(Response::new(self.handle.write_forwarded(batches).await))
+    }
+
+    async fn probe(
+        &self,
+        request: Request<pb::ProbeRequest>,
+    ) -> Result<Response<pb::ProbeResponse>, Status> {
+        let from = request.into_inner().id;
+        match self.handle.probe(from).await {
+            Some(answer) => Ok(Response::new(answer)),
+            None => Err(Status::unavailable("shutting down")),
+        }
     }
 }

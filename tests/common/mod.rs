@@ -889,6 +889,19 @@ impl TestCluster {
     /// `--id`. `extra_args` is appended to every node's command line. Start a joiner with
     /// [`TestCluster::restart`] (it answers PING before it is added).
     pub fn start_with_joiners(n: usize, joiners: usize, extra_args: &[&str]) -> Self {
+        let mut cluster = Self::prepare_with_joiners(n, joiners, extra_args);
+        for id in 1..=n as u64 {
+            cluster.spawn(id);
+        }
+        for id in 1..=n as u64 {
+            cluster.wait_ready(id);
+        }
+        cluster
+    }
+
+    /// Prepares the nodes of [`TestCluster::start_with_joiners`] without starting any: start
+    /// each with [`TestCluster::restart`].
+    pub fn prepare_with_joiners(n: usize, joiners: usize, extra_args: &[&str]) -> Self {
         let guard = PortsGuard::Shared(PORTS_LOCK.read().unwrap_or_else(PoisonError::into_inner));
         let dir = tempfile::tempdir().expect("create a temporary directory");
         let peers: Vec<String> = (0..n + joiners)
@@ -922,18 +935,11 @@ impl TestCluster {
                 }
             })
             .collect();
-        let mut cluster = Self {
+        Self {
             dir,
             nodes,
             _ports: guard,
-        };
-        for id in 1..=n as u64 {
-            cluster.spawn(id);
         }
-        for id in 1..=n as u64 {
-            cluster.wait_ready(id);
-        }
-        cluster
     }
 
     /// Node `id`'s peer (gRPC) address: position `id` of its `--cluster` list.
