@@ -1409,6 +1409,24 @@ fn blocking_commands_wake_time_out_and_unblock_across_nodes() {
         .query(&mut conn)
         .unwrap_or_else(|e| panic!("BRPOPLPUSH with a timeout: {e}"));
     assert_eq!(reply, redis::Value::Nil);
+    // What is pipelined after a blocking command runs once it is answered, in order.
+    let started = Instant::now();
+    let (popped, set, got): (redis::Value, String, String) = redis::pipe()
+        .cmd("BLPOP")
+        .arg("empty")
+        .arg(0.2)
+        .cmd("SET")
+        .arg("after-block")
+        .arg("v")
+        .cmd("GET")
+        .arg("after-block")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("BLPOP, SET, GET pipelined: {e}"));
+    assert_eq!(
+        (popped, set.as_str(), got.as_str()),
+        (redis::Value::Nil, "OK", "v")
+    );
+    assert!(started.elapsed() >= Duration::from_millis(200));
 
     // CLIENT UNBLOCK, with each reason.
     for (reason, expected) in [("TIMEOUT", "nil"), ("ERROR", "UNBLOCKED")] {

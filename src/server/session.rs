@@ -351,6 +351,12 @@ impl<B: Backend> Session<B> {
                         }
                     }
                     self.run_request(args, output).await;
+                    if self.blocked.is_some() {
+                        // As in Redis, what the client sent after a blocking command waits
+                        // until it is answered: parsed next time, from its start.
+                        self.need_bytes = 0;
+                        return;
+                    }
                 }
                 Ok(None) => break,
                 Err(e) => {
