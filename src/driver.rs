@@ -121,6 +121,8 @@ enum Input {
     Read(PendingRead),
     /// A snapshot of the core's status.
     Status(oneshot::Sender<raft::Status>),
+    /// WAIT: answered with the replicas that hold what was committed.
+    Wait(PendingWait),
     /// The nodes this node's state machine has enrolled, for INFO.
     Enrolled(oneshot::Sender<Vec<raft::NodeId>>),
     /// A peer that started with an empty disk asks what this node knows of it.
@@ -148,6 +150,34 @@ struct PendingWrite {
     deadline: Instant,
     /// Came from a follower: never forward again, answer `NotLeader` instead.
     forwarded: bool,
+}
+
+/// A WAIT command: for how many replicas (members other than the leader) to hold the
+/// leader's log up to its commit index as of the command, and until when.
+struct PendingWait {
+    replicas: u64,
+    /// When to answer with however many there are; `None` waits until they are there.
+    deadline: Option<Instant>,
+    /// When to give up waiting for a leader to ask.
+    leader_deadline: Instant,
+    reply: oneshot::Sender<WaitOutcome>,
+    /// Came from a follower: answer `NotLeader` instead of asking another node.
+    forwarded: bool,
+}
+
+/// How a WAIT ended.
+enum WaitOutcome {
+    Replicas(u64),
+    Failed(ClusterError),
+    /// Only for forwarded ones: this node is not the leader.
+    NotLeader,
+}
+
+/// A WAIT the leader holds: the index the replicas must reach, and the most that did so far.
+struct LeaderWait {
+    index: Index,
+    best: u64,
+    wait: PendingWait,
 }
 
 struct PendingRead {
@@ -282,6 +312,62 @@ impl DriverHandle {
             });
         }
         pb::ForwardResponse { results }
+    }
+
+    /// WAIT: waits until `replicas` members other than the leader hold every write committed
+    /// so far (the leader's commit index when it takes the command), or until `timeout`
+    /// passes (`None`: no limit), and answers how many do. A follower asks the leader.
+    pub async fn wait(
+        &self,
+        replicas: u64,
+        timeout: Option<Duration>,
+    ) -> Result<u64, ClusterError> {
+        match self.submit_wait(replicas, timeout, false).await {
+            WaitOutcome::Replicas(n) => Ok(n),
+            WaitOutcome::Failed(err) => Err(err),
+            WaitOutcome::NotLeader => Err(ClusterError::TryAgain("leader changed".into())),
+        }
+    }
+
+    /// A WAIT a follower forwarded to this node.
+    pub(crate) async fn wait_forwarded(
+        &self,
+        request: pb::WaitRequest,
+    ) -> Result<pb::WaitResponse, ClusterError> {
+        let timeout = (request.timeout_ms > 0).then(|| Duration::from_millis(request.timeout_ms));
+        match self.submit_wait(request.replicas, timeout, true).await {
+            WaitOutcome::Replicas(replicas) => Ok(pb::WaitResponse {
+                replicas,
+                not_leader: false,
+            }),
+            WaitOutcome::NotLeader => Ok(pb::WaitResponse {
+                replicas: 0,
+                not_leader: true,
+            }),
+            WaitOutcome::Failed(err) => Err(err),
+        }
+    }
+
+    async fn submit_wait(
+        &self,
+        replicas: u64,
+        timeout: Option<Duration>,
+        forwarded: bool,
+    ) -> WaitOutcome {
+        let now = Instant::now();
+        let (reply, rx) = oneshot::channel();
+        let wait = PendingWait {
+            replicas,
+            deadline: timeout.and_then(|t| now.checked_add(t)),
+            leader_deadline: now + self.wait,
+            reply,
+            forwarded,
+        };
+        if self.inbox_tx.send(Input::Wait(wait)).await.is_err() {
+            return WaitOutcome::Failed(ClusterError::shutting_down());
+        }
+        rx.await
+            .unwrap_or(WaitOutcome::Failed(ClusterError::shutting_down()))
     }
 
     /// The nodes enrolled as of what this node applied (not linearizable: for INFO).
@@ -430,6 +516,9 @@ pub struct Driver {
     ticks: u64,
     /// Commands waiting for a leader, retried every tick until their deadline.
     parked_writes: VecDeque<PendingWrite>,
+    parked_waits: VecDeque<PendingWait>,
+    /// On the leader: WAIT commands until their replicas are there.
+    waits: Vec<LeaderWait>,
     parked_reads: VecDeque<PendingRead>,
     /// Proposed writes by log index, with the term they were proposed in.
     proposed: HashMap<Index, (Term, PendingWrite)>,
@@ -593,6 +682,8 @@ impl Driver {
             next_seq: 0,
             ticks: 0,
             parked_writes: VecDeque::new(),
+            parked_waits: VecDeque::new(),
+            waits: Vec::new(),
             parked_reads: VecDeque::new(),
             proposed: HashMap::new(),
             reading: HashMap::new(),
@@ -700,6 +791,9 @@ impl Driver {
                 turns += 1;
             }
             self.sync_peers();
+            if !self.waits.is_empty() {
+                self.serve_waits();
+            }
             self.continue_snapshot();
             self.warn_if_slow(woke.elapsed());
             if let Some(stop_by) = stop_by
@@ -752,6 +846,7 @@ impl Driver {
                 let _ = reply.send(answer);
             }
             Input::ProbeAnswer { from, answer } => self.on_probe_answer(from, answer),
+            Input::Wait(wait) => self.handle_wait(wait),
             Input::Enrolled(reply) => {
                 let _ = reply.send(self.kv.enrolled());
             }
@@ -1002,6 +1097,95 @@ impl Driver {
         }
     }
 
+    /// WAIT: the leader holds it until its replicas are there; a follower asks the leader.
+    fn handle_wait(&mut self, wait: PendingWait) {
+        if wait.reply.is_closed() {
+            return;
+        }
+        if let Some(err) = self.not_a_member() {
+            let _ = wait.reply.send(WaitOutcome::Failed(err));
+            return;
+        }
+        let now = Instant::now();
+        if self.node.role() == RoleKind::Leader {
+            let index = self.node.commit_index();
+            let best = self.node.replicas_holding(index).unwrap_or(0) as u64;
+            if best >= wait.replicas || wait.deadline.is_some_and(|d| now >= d) {
+                let _ = wait.reply.send(WaitOutcome::Replicas(best));
+            } else {
+                self.waits.push(LeaderWait { index, best, wait });
+            }
+            return;
+        }
+        if wait.forwarded {
+            let _ = wait.reply.send(WaitOutcome::NotLeader);
+            return;
+        }
+        let leader = self.node.leader().filter(|&l| self.peers.is_connected(l));
+        let client = leader.and_then(|l| self.peers.unary_client(l));
+        let Some(mut client) = client else {
+            if now >= wait.leader_deadline {
+                let _ = wait
+                    .reply
+                    .send(WaitOutcome::Failed(ClusterError::no_leader()));
+            } else {
+                self.parked_waits.push_back(wait);
+            }
+            return;
+        };
+        let inbox_tx = self.inbox_tx.clone();
+        tokio::spawn(async move {
+            let timeout_ms = wait.deadline.map_or(0, |d| {
+                (d.saturating_duration_since(Instant::now()).as_millis() as u64).max(1)
+            });
+            let request = pb::WaitRequest {
+                replicas: wait.replicas,
+                timeout_ms,
+            };
+            let mut wait = wait;
+            let answer = tokio::select! {
+                // The client left: so does the question (the leader then drops its wait).
+                () = wait.reply.closed() => return,
+                answer = client.wait(request) => answer,
+            };
+            let outcome = match answer {
+                Ok(response) if response.get_ref().not_leader => {
+                    // Leadership moved: ask again once this node knows the new leader.
+                    let _ = inbox_tx.send(Input::Wait(wait)).await;
+                    return;
+                }
+                Ok(response) => WaitOutcome::Replicas(response.into_inner().replicas),
+                Err(status) => WaitOutcome::Failed(ClusterError::from_wire(status.message())),
+            };
+            let _ = wait.reply.send(outcome);
+        });
+    }
+
+    /// On the leader: answers the WAITs whose replicas are there or whose time is up, and
+    /// every WAIT once this node no longer leads (with the most replicas it saw).
+    fn serve_waits(&mut self) {
+        let now = Instant::now();
+        let mut kept = Vec::with_capacity(self.waits.len());
+        for mut w in std::mem::take(&mut self.waits) {
+            if w.wait.reply.is_closed() {
+                continue;
+            }
+            let done = match self.node.replicas_holding(w.index) {
+                None => true,
+                Some(count) => {
+                    w.best = w.best.max(count as u64);
+                    w.best >= w.wait.replicas || w.wait.deadline.is_some_and(|d| now >= d)
+                }
+            };
+            if done {
+                let _ = w.wait.reply.send(WaitOutcome::Replicas(w.best));
+            } else {
+                kept.push(w);
+            }
+        }
+        self.waits = kept;
+    }
+
     fn next_request_id(&mut self) -> RequestId {
         self.next_seq += 1;
         RequestId {
@@ -1030,6 +1214,14 @@ impl Driver {
             if let Some(write) = self.parked_writes.pop_front() {
                 self.handle_write(write);
             }
+        }
+        for _ in 0..self.parked_waits.len() {
+            if let Some(wait) = self.parked_waits.pop_front() {
+                self.handle_wait(wait);
+            }
+        }
+        if !self.waits.is_empty() {
+            self.serve_waits();
         }
         for _ in 0..self.parked_reads.len() {
             if let Some(read) = self.parked_reads.pop_front() {

@@ -1669,3 +1669,119 @@ fn large_snapshots_wait_for_a_log_of_half_their_size() {
     });
     cluster.finish();
 }
+
+/// `WAIT numreplicas timeout` on any node: the number of nodes besides the leader that hold
+/// every write acknowledged before it.
+fn wait_replicas(cluster: &TestCluster, id: u64, replicas: i64, timeout_ms: u64) -> i64 {
+    redis::cmd("WAIT")
+        .arg(replicas)
+        .arg(timeout_ms)
+        .query(&mut cluster.client(id))
+        .unwrap_or_else(|e| panic!("WAIT {replicas} {timeout_ms} on node {id}: {e}"))
+}
+
+/// The number of clients node `id` has connected.
+fn connected_clients(cluster: &TestCluster, id: u64) -> Result<u64, String> {
+    let text: String = redis::cmd("INFO")
+        .arg("clients")
+        .query(&mut cluster.try_client(id).map_err(|e| e.to_string())?)
+        .map_err(|e| e.to_string())?;
+    text.lines()
+        .find_map(|line| line.strip_prefix("connected_clients:"))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| format!("no connected_clients in {text:?}"))
+}
+
+/// WAIT counts the replicas that hold what was acknowledged: every other node of a healthy
+/// cluster, on the leader and on a follower alike; with a node down it waits out its timeout
+/// and answers the smaller count; the node back, a WAIT for every replica returns once it
+/// caught up. Bad arguments get Redis's errors, and a client that leaves while waiting is
+/// forgotten.
+#[test]
+fn wait_counts_the_replicas_that_hold_acknowledged_writes() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let followers: Vec<u64> = cluster
+        .ids()
+        .into_iter()
+        .filter(|&id| id != leader)
+        .collect();
+    let (near, far) = (followers[0], followers[1]);
+    set_retrying_on(&mut cluster.client(near), near, "w", "1");
+    assert_eq!(wait_replicas(&cluster, near, 2, 0), 2);
+    assert_eq!(wait_replicas(&cluster, leader, 2, 0), 2);
+
+    cluster.stop(far, Signal::Kill);
+    set_retrying_on(&mut cluster.client(leader), leader, "w", "2");
+    let started = Instant::now();
+    assert_eq!(
+        wait_replicas(&cluster, near, 2, 300),
+        1,
+        "one replica is down"
+    );
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(wait_replicas(&cluster, leader, 1, 0), 1);
+    // Acknowledged writes are on a majority already: the count never goes below it.
+    assert_eq!(wait_replicas(&cluster, leader, 0, 0), 1);
+
+    cluster.restart(far);
+    assert_eq!(
+        wait_replicas(&cluster, near, 2, 0),
+        2,
+        "the restarted node caught up"
+    );
+
+    let mut conn = cluster.client(near);
+    for (args, want) in [
+        (&["x", "1"][..], "value is not an integer or out of range"),
+        (&["1", "-1"][..], "timeout is negative"),
+        (
+            &["1", "soon"][..],
+            "timeout is not an integer or out of range",
+        ),
+        (&["1"][..], "wrong number of arguments for 'wait' command"),
+    ] {
+        let err = redis::cmd("WAIT")
+            .arg(args)
+            .query::<i64>(&mut conn)
+            .expect_err("a bad WAIT fails");
+        assert!(err.to_string().contains(want), "WAIT {args:?}: {err}");
+    }
+    let (queued, exec): (String, redis::RedisResult<redis::Value>) = (
+        redis::cmd("MULTI").query(&mut conn).expect("MULTI"),
+        redis::cmd("WAIT").arg(1).arg(0).query(&mut conn),
+    );
+    assert_eq!(queued, "OK");
+    let err = exec.expect_err("WAIT inside MULTI");
+    assert!(
+        err.to_string().contains("not allowed inside a transaction"),
+        "{err}"
+    );
+    let _: String = redis::cmd("DISCARD").query(&mut conn).expect("DISCARD");
+
+    // A WAIT that cannot be met (two replicas at most), left by its client.
+    let baseline = connected_clients(&cluster, near).expect("INFO clients");
+    let mut leaving = std::net::TcpStream::connect(("127.0.0.1", cluster.resp_port(near)))
+        .unwrap_or_else(|e| panic!("connect: {e}"));
+    leaving
+        .write_all(&redis::cmd("WAIT").arg(5).arg(0).get_packed_command())
+        .unwrap_or_else(|e| panic!("send WAIT: {e}"));
+    wait_until(
+        DEADLINE,
+        "the waiting client to be counted",
+        || match connected_clients(&cluster, near)? {
+            n if n > baseline => Ok(()),
+            n => Err(format!("{n} clients")),
+        },
+    );
+    drop(leaving);
+    wait_until(
+        DEADLINE,
+        "the departed client to be forgotten",
+        || match connected_clients(&cluster, near)? {
+            n if n <= baseline => Ok(()),
+            n => Err(format!("{n} clients")),
+        },
+    );
+    cluster.finish();
+}

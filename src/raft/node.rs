@@ -1089,6 +1089,25 @@ impl Node {
         ids
     }
 
+    /// On a leader: how many other members (voters and learners) hold its log up to `index`,
+    /// as far as their answers told it. `None` on other roles.
+    pub fn replicas_holding(&self, index: Index) -> Option<usize> {
+        let Role::Leader(lead) = &self.role else {
+            return None;
+        };
+        Some(
+            lead.progress
+                .values()
+                .filter(|p| p.match_index() >= index)
+                .count(),
+        )
+    }
+
+    /// The highest index this node knows to be committed.
+    pub fn commit_index(&self) -> Index {
+        self.log.commit()
+    }
+
     /// The node's current state.
     pub fn status(&self) -> Status {
         Status {

@@ -1828,3 +1828,30 @@ fn members_holding_log_are_those_that_acknowledged() {
     expected.push(3);
     assert_eq!(c.node(leader).members_holding_log(), expected);
 }
+
+/// A leader counts the other members that hold its log up to an index (WAIT's answer): a
+/// member cut off is not counted until it catches up, and a follower counts nothing.
+#[test]
+fn replicas_holding_counts_members_that_acknowledged() {
+    let mut c = Cluster::new(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let cut = if leader == 3 { 2 } else { 3 };
+    c.partition(&[cut]);
+    c.propose(leader, "a").expect("leader accepts");
+    c.stabilize();
+    let index = c.node(leader).commit_index();
+    assert_eq!(
+        c.status(leader).last_index,
+        index,
+        "a committed without {cut}"
+    );
+    assert_eq!(c.node(leader).replicas_holding(index), Some(1));
+    assert_eq!(c.node(leader).replicas_holding(index + 1), Some(0));
+    assert_eq!(c.node(cut).replicas_holding(index), None);
+    c.heal();
+    for _ in 0..2 * HEARTBEAT {
+        c.tick_all();
+        c.stabilize();
+    }
+    assert_eq!(c.node(leader).replicas_holding(index), Some(2));
+}

@@ -26,6 +26,18 @@ pub trait Backend: Clone + Send + Sync + 'static {
     /// The node's Raft status, for INFO.
     fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send;
 
+    /// WAIT: how many replicas hold every write acknowledged so far, waiting up to `timeout`
+    /// (`None`: no limit) for `replicas` of them (see [`DriverHandle::wait`]); none where
+    /// nothing is replicated.
+    fn wait(
+        &self,
+        replicas: u64,
+        timeout: Option<std::time::Duration>,
+    ) -> impl Future<Output = Result<u64, ClusterError>> + Send {
+        let _ = (replicas, timeout);
+        std::future::ready(Ok(0))
+    }
+
     /// The nodes the state machine enrolled (see `driver::empty_disk`), for INFO; none where
     /// nothing is replicated.
     fn enrolled(&self) -> impl Future<Output = Result<Vec<raft::NodeId>, ClusterError>> + Send {
@@ -59,6 +71,14 @@ impl Backend for DriverHandle {
 
     fn enrolled(&self) -> impl Future<Output = Result<Vec<raft::NodeId>, ClusterError>> + Send {
         DriverHandle::enrolled(self)
+    }
+
+    fn wait(
+        &self,
+        replicas: u64,
+        timeout: Option<std::time::Duration>,
+    ) -> impl Future<Output = Result<u64, ClusterError>> + Send {
+        DriverHandle::wait(self, replicas, timeout)
     }
 
     fn io_stats(&self) -> IoStats {

@@ -1008,6 +1008,9 @@ pub const DOCS: &[Doc] = &[
         "Stops receiving messages for the channels given, or for every channel."),
     doc("unwatch", Transactions, "2.2.0", O1, "",
         "Forgets every key this connection watches."),
+    doc("wait", Generic, "3.0.0", O1, "numreplicas:integer timeout:integer",
+        "Waits until that many nodes besides the leader hold every write acknowledged so far, \
+         or for the timeout in ms (0: no limit); answers how many do."),
     doc("watch", Transactions, "2.2.0", "O(1) per key", "key:key...",
         "Marks keys so that the next EXEC fails if any of them changes first."),
     doc("zadd", ZSet, "1.2.0", ZSET_ADD_REMOVE,

@@ -105,6 +105,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
         &["pubsub", "noscript", "loading", "stale"],
     ),
     ("unwatch", 1, &["noscript", "loading", "stale", "fast"]),
+    ("wait", 3, &["noscript"]),
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
 

@@ -120,6 +120,11 @@ pub(super) struct Session<B> {
     pub(super) kill: CancellationToken,
     /// The blocking command this client waits on, if any: nothing else it sent runs meanwhile.
     blocked: Option<Blocked>,
+    /// A WAIT in progress, on a task of its own (aborted if the client leaves first): it
+    /// blocks the client like `blocked`.
+    replica_wait: Option<tokio::task::JoinHandle<Out>>,
+    /// A WAIT's reply, once it came, to be written before anything else.
+    replica_waited: Option<Out>,
 }
 
 impl<B> Drop for Session<B> {
@@ -129,6 +134,9 @@ impl<B> Drop for Session<B> {
         }
         if self.blocked.is_some() {
             self.shared.options.waiters.unregister(self.id, false);
+        }
+        if let Some(wait) = &self.replica_wait {
+            wait.abort();
         }
     }
 }
@@ -265,6 +273,8 @@ impl<B: Backend> Session<B> {
             subs: Subscriptions::default(),
             kill: CancellationToken::new(),
             blocked: None,
+            replica_wait: None,
+            replica_waited: None,
         }
     }
 
@@ -320,6 +330,12 @@ impl<B: Backend> Session<B> {
     /// A command CLIENT PAUSE holds back stops the processing: earlier replies are appended,
     /// and the caller writes them and waits ([`Session::pause_ended`]) before calling again.
     pub(super) async fn process(&mut self, input: &mut BytesMut, output: &mut BytesMut) {
+        if let Some(out) = self.replica_waited.take() {
+            self.reply(&out, output);
+        }
+        if self.replica_wait.is_some() {
+            return;
+        }
         if self.blocked.is_some() {
             self.resume_blocked(output).await;
             if self.blocked.is_some() {
@@ -351,7 +367,7 @@ impl<B: Backend> Session<B> {
                         }
                     }
                     self.run_request(args, output).await;
-                    if self.blocked.is_some() {
+                    if self.is_blocked() {
                         // As in Redis, what the client sent after a blocking command waits
                         // until it is answered: parsed next time, from its start.
                         self.need_bytes = 0;
@@ -464,6 +480,12 @@ impl<B: Backend> Session<B> {
                 };
                 self.answer(out, output).await;
             }
+            "wait" => {
+                self.flush_run(output).await;
+                if let Some(out) = self.start_wait(&args) {
+                    self.reply(&out, output);
+                }
+            }
             name if super::local::is_local(name) => {
                 self.flush_run(output).await;
                 let out = self.local(name, &args).await;
@@ -526,9 +548,36 @@ impl<B: Backend> Session<B> {
         }
     }
 
+    /// `WAIT numreplicas timeout`: checks the arguments (answering the error, if any), then
+    /// blocks the client until the backend answers (see [`Session::wait_blocked`]).
+    fn start_wait(&mut self, args: &[Bytes]) -> Option<Out> {
+        if args.len() != 3 {
+            return Some(arity("wait"));
+        }
+        let Some(replicas) = command::parse_i64_strict(&args[1]) else {
+            return Some(Out::error("ERR value is not an integer or out of range"));
+        };
+        let Some(timeout) = command::parse_i64_strict(&args[2]) else {
+            return Some(Out::error("ERR timeout is not an integer or out of range"));
+        };
+        if timeout < 0 {
+            return Some(Out::error("ERR timeout is negative"));
+        }
+        let backend = self.shared.backend.clone();
+        let replicas = replicas.max(0) as u64;
+        let timeout = (timeout > 0).then(|| Duration::from_millis(timeout as u64));
+        self.replica_wait = Some(tokio::spawn(async move {
+            match backend.wait(replicas, timeout).await {
+                Ok(n) => Out::Integer(n as i64),
+                Err(e) => error_frame(&e),
+            }
+        }));
+        None
+    }
+
     /// Whether a blocking command waits for its keys.
     pub(super) fn is_blocked(&self) -> bool {
-        self.blocked.is_some()
+        self.blocked.is_some() || self.replica_wait.is_some()
     }
 
     /// Runs a blocking command: tries it once, and if every key it names is empty, blocks the
@@ -555,6 +604,15 @@ impl<B: Backend> Session<B> {
 
     /// Waits for a blocked command's next wake-up or its deadline.
     pub(super) async fn wait_blocked(&mut self) {
+        if let Some(wait) = &mut self.replica_wait {
+            // Cancel-safe: the task goes on until it is done.
+            let out = wait
+                .await
+                .unwrap_or_else(|_| Out::error("ERR WAIT was interrupted"));
+            self.replica_wait = None;
+            self.replica_waited = Some(out);
+            return;
+        }
         let Some(blocked) = &mut self.blocked else {
             return;
         };

@@ -1386,3 +1386,22 @@ async fn command_list_filters() {
         assert_eq!(reply, Reply::Error("ERR syntax error".into()), "{bad:?}");
     }
 }
+
+#[tokio::test]
+async fn wait_answers_in_order_within_a_pipeline() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let pipeline = [
+        cmd(&["SET", "a", "1"]),
+        cmd(&["WAIT", "0", "0"]),
+        cmd(&["GET", "a"]),
+        cmd(&["WAIT", "1", "-5"]),
+    ]
+    .concat();
+    expect(
+        &mut c,
+        &pipeline,
+        "+OK\r\n:0\r\n$1\r\n1\r\n-ERR timeout is negative\r\n",
+    )
+    .await;
+}

@@ -320,6 +320,17 @@ impl pb::raft_server::Raft for RaftService {
         Ok(Response::new(self.handle.write_forwarded(batches).await))
     }
 
+    async fn wait(
+        &self,
+        request: Request<pb::WaitRequest>,
+    ) -> Result<Response<pb::WaitResponse>, Status> {
+        self.handle
+            .wait_forwarded(request.into_inner())
+            .await
+            .map(Response::new)
+            .map_err(|e| Status::unavailable(e.to_string()))
+    }
+
     async fn probe(
         &self,
         request: Request<pb::ProbeRequest>,
