@@ -1759,7 +1759,37 @@ fn wait_counts_the_replicas_that_hold_acknowledged_writes() {
     );
     let _: String = redis::cmd("DISCARD").query(&mut conn).expect("DISCARD");
 
-    // A WAIT that cannot be met (two replicas at most), left by its client.
+    // CLIENT UNBLOCK ends a WAIT that cannot be met (two replicas at most): with the count
+    // as it is, or with an error.
+    for (reason, expected) in [("TIMEOUT", "int(2)"), ("ERROR", "UNBLOCKED")] {
+        let mut blocked = cluster.client(near);
+        let id: i64 = redis::cmd("CLIENT")
+            .arg("ID")
+            .query(&mut blocked)
+            .unwrap_or_else(|e| panic!("CLIENT ID: {e}"));
+        let waiting = std::thread::spawn(move || {
+            redis::cmd("WAIT")
+                .arg(5)
+                .arg(0)
+                .query::<redis::Value>(&mut blocked)
+        });
+        wait_blocked(&cluster, near, 1);
+        let unblocked: i64 = redis::cmd("CLIENT")
+            .arg("UNBLOCK")
+            .arg(id)
+            .arg(reason)
+            .query(&mut cluster.client(near))
+            .unwrap_or_else(|e| panic!("CLIENT UNBLOCK: {e}"));
+        assert_eq!(unblocked, 1);
+        let shown = match waiting.join().expect("waiting client thread") {
+            Ok(value) => format!("{value:?}"),
+            Err(e) => e.to_string(),
+        };
+        assert!(shown.contains(expected), "CLIENT UNBLOCK {reason}: {shown}");
+    }
+    wait_blocked(&cluster, near, 0);
+
+    // A WAIT that cannot be met, left by its client.
     let baseline = connected_clients(&cluster, near).expect("INFO clients");
     let mut leaving = std::net::TcpStream::connect(("127.0.0.1", cluster.resp_port(near)))
         .unwrap_or_else(|e| panic!("connect: {e}"));

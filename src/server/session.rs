@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, instrument};
 
@@ -74,6 +75,15 @@ struct Blocked {
     shown: bool,
 }
 
+/// A WAIT in progress.
+struct ReplicaWait {
+    /// The question to the backend, on a task of its own (aborted if the client leaves
+    /// first), so that the session goes on noticing a closed connection.
+    task: JoinHandle<Out>,
+    /// Woken by CLIENT UNBLOCK (WAIT registers on no key).
+    waiter: Arc<Waiter>,
+}
+
 /// Consecutive commands of one access kind waiting to be sent.
 #[derive(Default)]
 struct Run {
@@ -120,9 +130,8 @@ pub(super) struct Session<B> {
     pub(super) kill: CancellationToken,
     /// The blocking command this client waits on, if any: nothing else it sent runs meanwhile.
     blocked: Option<Blocked>,
-    /// A WAIT in progress, on a task of its own (aborted if the client leaves first): it
-    /// blocks the client like `blocked`.
-    replica_wait: Option<tokio::task::JoinHandle<Out>>,
+    /// A WAIT in progress: it blocks the client like `blocked`.
+    replica_wait: Option<ReplicaWait>,
     /// A WAIT's reply, once it came, to be written before anything else.
     replica_waited: Option<Out>,
 }
@@ -136,7 +145,8 @@ impl<B> Drop for Session<B> {
             self.shared.options.waiters.unregister(self.id, false);
         }
         if let Some(wait) = &self.replica_wait {
-            wait.abort();
+            wait.task.abort();
+            self.shared.options.waiters.unregister(self.id, false);
         }
     }
 }
@@ -563,16 +573,58 @@ impl<B: Backend> Session<B> {
         if timeout < 0 {
             return Some(Out::error("ERR timeout is negative"));
         }
-        let backend = self.shared.backend.clone();
         let replicas = replicas.max(0) as u64;
         let timeout = (timeout > 0).then(|| Duration::from_millis(timeout as u64));
-        self.replica_wait = Some(tokio::spawn(async move {
+        let waiter = self.shared.options.waiters.register(self.id, &[]);
+        self.shared.update_client(self.id, |c| c.blocked = true);
+        self.replica_wait = Some(ReplicaWait {
+            task: self.ask_replicas(replicas, timeout),
+            waiter,
+        });
+        None
+    }
+
+    /// Asks the backend for WAIT's answer on a task of its own.
+    fn ask_replicas(&self, replicas: u64, timeout: Option<Duration>) -> JoinHandle<Out> {
+        let backend = self.shared.backend.clone();
+        tokio::spawn(async move {
             match backend.wait(replicas, timeout).await {
                 Ok(n) => Out::Integer(n as i64),
                 Err(e) => error_frame(&e),
             }
-        }));
-        None
+        })
+    }
+
+    /// Waits for the WAIT in progress to be answered, or ended by CLIENT UNBLOCK: with the
+    /// count as it is (TIMEOUT) or an error (ERROR), as in Redis. Cancel-safe: the question
+    /// goes on in its task.
+    async fn wait_replicas(&mut self) {
+        let Some(wait) = &mut self.replica_wait else {
+            return;
+        };
+        let out = tokio::select! {
+            out = &mut wait.task => out.unwrap_or_else(|_| Out::error("ERR WAIT was interrupted")),
+            () = wait.waiter.woken() => match wait.waiter.unblocked() {
+                Some(Unblock::Error) => {
+                    wait.task.abort();
+                    Out::error("UNBLOCKED client unblocked via CLIENT UNBLOCK")
+                }
+                Some(Unblock::Timeout) => {
+                    // Ask again for the count as it is now, which the backend answers at once.
+                    wait.task.abort();
+                    let task = self.ask_replicas(0, None);
+                    if let Some(wait) = &mut self.replica_wait {
+                        wait.task = task;
+                    }
+                    return;
+                }
+                None => return,
+            },
+        };
+        self.replica_wait = None;
+        self.shared.options.waiters.unregister(self.id, false);
+        self.shared.update_client(self.id, |c| c.blocked = false);
+        self.replica_waited = Some(out);
     }
 
     /// Whether a blocking command waits for its keys.
@@ -604,14 +656,8 @@ impl<B: Backend> Session<B> {
 
     /// Waits for a blocked command's next wake-up or its deadline.
     pub(super) async fn wait_blocked(&mut self) {
-        if let Some(wait) = &mut self.replica_wait {
-            // Cancel-safe: the task goes on until it is done.
-            let out = wait
-                .await
-                .unwrap_or_else(|_| Out::error("ERR WAIT was interrupted"));
-            self.replica_wait = None;
-            self.replica_waited = Some(out);
-            return;
+        if self.replica_wait.is_some() {
+            return self.wait_replicas().await;
         }
         let Some(blocked) = &mut self.blocked else {
             return;
