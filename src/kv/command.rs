@@ -266,6 +266,10 @@ pub const COMMANDS: &[Spec] = &[
     spec("decr", 2, Write, (1, 1, 1)),
     spec("decrby", 3, Write, (1, 1, 1)),
     spec("del", -2, Write, (1, -1, 1)),
+    spec("eval", -3, Write, (0, 0, 0)),
+    spec("eval_ro", -3, Read, (0, 0, 0)),
+    spec("evalsha", -3, Write, (0, 0, 0)),
+    spec("evalsha_ro", -3, Read, (0, 0, 0)),
     spec("exists", -2, Read, (1, -1, 1)),
     spec("expire", -3, Write, (1, 1, 1)),
     spec("expireat", -3, Write, (1, 1, 1)),
@@ -336,6 +340,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("sadd", -3, Write, (1, 1, 1)),
     spec("scan", -2, Read, (0, 0, 0)),
     spec("scard", 2, Read, (1, 1, 1)),
+    spec("script", -2, Write, (0, 0, 0)),
     spec("sdiff", -2, Read, (1, -1, 1)),
     spec("sdiffstore", -3, Write, (1, -1, 1)),
     spec("set", -3, Write, (1, 1, 1)),
@@ -425,6 +430,57 @@ pub fn lookup_checked(args: &[Bytes]) -> Result<&'static Spec, CommandError> {
         return Err(CommandError::Arity(spec.name.to_string()));
     }
     Ok(spec)
+}
+
+/// `EVAL script numkeys key... arg...` and its forms (`a` without the name).
+fn parse_eval(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
+    let numkeys = parse_i64(&a[1])?;
+    if numkeys < 0 {
+        return Err(CommandError::Full("ERR Number of keys can't be negative"));
+    }
+    let rest = &a[2..];
+    if numkeys as u64 > rest.len() as u64 {
+        return Err(CommandError::Full(
+            "ERR Number of keys can't be greater than number of args",
+        ));
+    }
+    let (keys, argv) = rest.split_at(numkeys as usize);
+    let script = if name.starts_with("evalsha") {
+        ScriptRef::Sha(a[0].clone())
+    } else {
+        ScriptRef::Body(a[0].clone())
+    };
+    Ok(Command::Eval {
+        script,
+        keys: keys.to_vec(),
+        argv: argv.to_vec(),
+        read_only: name.ends_with("_ro"),
+    })
+}
+
+/// `SCRIPT LOAD|EXISTS|FLUSH|KILL|HELP` (`a` without the name).
+fn parse_script(a: &[Bytes]) -> Result<Command, CommandError> {
+    let sub = a[0].to_ascii_lowercase();
+    let arity = || CommandError::Arity(format!("script|{}", String::from_utf8_lossy(&sub)));
+    Ok(match (sub.as_slice(), &a[1..]) {
+        (b"load", [body]) => Command::ScriptLoad(body.clone()),
+        (b"exists", shas) if !shas.is_empty() => Command::ScriptExists(shas.to_vec()),
+        (b"flush", []) => Command::ScriptFlush,
+        (b"flush", [mode])
+            if mode.eq_ignore_ascii_case(b"async") || mode.eq_ignore_ascii_case(b"sync") =>
+        {
+            Command::ScriptFlush
+        }
+        (b"flush", [_]) => {
+            return Err(CommandError::Full(
+                "ERR SCRIPT FLUSH only support SYNC|ASYNC option",
+            ));
+        }
+        (b"kill", []) => Command::ScriptKill,
+        (b"help", []) => Command::ScriptHelp,
+        (b"load" | b"exists" | b"flush" | b"kill" | b"help", _) => return Err(arity()),
+        _ => return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128), "SCRIPT")),
+    })
 }
 
 /// Builds Redis's "unknown command" error for `args` (name first).
@@ -1181,6 +1237,31 @@ pub enum Command {
     RandomKey(u64),
     /// Internal write: deletes each key that has expired at the batch's time.
     Purge(Vec<Bytes>),
+    /// `EVAL`, `EVALSHA` and their `_RO` forms: a Lua script (see `kv::script`).
+    Eval {
+        script: ScriptRef,
+        keys: Vec<Bytes>,
+        argv: Vec<Bytes>,
+        /// `_RO`: the script may not write.
+        read_only: bool,
+    },
+    /// `SCRIPT LOAD body`: caches a script for EVALSHA on every node.
+    ScriptLoad(Bytes),
+    /// `SCRIPT EXISTS sha...`.
+    ScriptExists(Vec<Bytes>),
+    /// `SCRIPT FLUSH [ASYNC|SYNC]`.
+    ScriptFlush,
+    /// `SCRIPT KILL`: never a script to kill (none runs across commands).
+    ScriptKill,
+    /// `SCRIPT HELP`.
+    ScriptHelp,
+}
+
+/// The script an EVAL runs: its body, or the SHA-1 of a cached one (EVALSHA).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScriptRef {
+    Body(Bytes),
+    Sha(Bytes),
 }
 
 impl Command {
@@ -1351,6 +1432,8 @@ impl Command {
                     }
                 }
             }
+            "eval" | "eval_ro" | "evalsha" | "evalsha_ro" => parse_eval(spec.name, a)?,
+            "script" => parse_script(a)?,
             "__keyspace" => Command::Keyspace,
             "__version" => Command::Version(a.to_vec()),
             "randomkey" => Command::RandomKey(0),

@@ -55,6 +55,7 @@ mod list;
 pub mod longdouble;
 mod packed;
 pub mod reply;
+mod script;
 mod set;
 mod state;
 mod table;

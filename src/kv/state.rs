@@ -1,6 +1,6 @@
 //! `KvState`: the keyspace (strings and collections), its expiry index and WATCH versions.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 use prost::encoding::{self, WireType};
@@ -8,7 +8,8 @@ use prost::encoding::{self, WireType};
 use super::big::{self, Big, Scores};
 use super::command::{
     self, Access, Aggregate, BitOperation, BitRange, Command, CommandError, ExpireCondition,
-    GetExTtl, HashPart, ObjectQuery, SetCondition, SetTtl, SortOptions, TtlKind, ZRange,
+    GetExTtl, HashPart, ObjectQuery, ScriptRef, SetCondition, SetTtl, SortOptions, Spec, TtlKind,
+    ZRange,
 };
 use super::glob;
 use super::hash;
@@ -17,6 +18,7 @@ use super::list;
 use super::longdouble::LongDouble;
 use super::packed;
 use super::reply;
+use super::script;
 use super::set;
 use super::table::{Fnv, HashKey, Slot, Table, ValueType, Walked};
 use super::zset;
@@ -51,6 +53,7 @@ pub struct SnapshotEncoder {
     hash_key: Option<HashKey>,
     deleted_buckets: Option<Box<[u64]>>,
     enrolled: Vec<u64>,
+    scripts: Vec<Bytes>,
     /// Whether the snapshot is complete.
     done: bool,
 }
@@ -83,6 +86,9 @@ impl SnapshotEncoder {
             for &id in &self.enrolled {
                 encoding::encode_varint(id, buf);
             }
+        }
+        for body in &self.scripts {
+            encoding::bytes::encode(SNAPSHOT_SCRIPTS, body, buf);
         }
         debug_assert_eq!(
             buf.len(),
@@ -124,6 +130,9 @@ pub struct KvState {
     /// The nodes enrolled in the cluster: those that held part of its log (see
     /// [`enroll_batch`]). Not keys: no command sees them.
     enrolled: BTreeSet<u64>,
+    /// Scripts EVAL ran or SCRIPT LOAD loaded, by their SHA-1 in lowercase hex (EVALSHA's
+    /// cache), until SCRIPT FLUSH. Not keys either.
+    scripts: BTreeMap<String, Bytes>,
     /// Messages PUBLISH and SPUBLISH applied since [`KvState::take_published`] last ran; not
     /// part of the state (snapshots and the digest leave them out).
     published: Vec<Published>,
@@ -155,6 +164,7 @@ impl Default for KvState {
             deleted_version: 0,
             deleted_buckets: None,
             enrolled: BTreeSet::new(),
+            scripts: BTreeMap::new(),
             published: Vec::new(),
             track_stores: false,
             stored: Vec::new(),
@@ -386,7 +396,8 @@ impl KvState {
                 encoding::key_len(SNAPSHOT_ENROLLED_NODES)
                     + encoding::encoded_len_varint(len as u64)
                     + len
-            };
+            }
+            + encoding::bytes::encoded_len_repeated(SNAPSHOT_SCRIPTS, &self.script_bodies());
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
             now_ms: self.now_ms,
@@ -395,6 +406,7 @@ impl KvState {
             hash_key: self.table.hash_key(),
             deleted_buckets: self.deleted_buckets.clone(),
             enrolled: self.enrolled.iter().copied().collect(),
+            scripts: self.script_bodies(),
             done: false,
         }
     }
@@ -503,6 +515,10 @@ impl KvState {
                     let buckets: Box<[u64]> =
                         (0..DELETION_BUCKETS).map(|_| packed.get_u64_le()).collect();
                     state.deleted_buckets = Some(buckets);
+                }
+                (SNAPSHOT_SCRIPTS, WireType::LengthDelimited) => {
+                    let body = Bytes::copy_from_slice(take_delimited(&mut buf)?);
+                    state.scripts.insert(script::sha1_hex(&body), body);
                 }
                 (SNAPSHOT_ENROLLED_NODES, WireType::LengthDelimited) => {
                     let mut packed = take_delimited(&mut buf)?;
@@ -2246,8 +2262,126 @@ impl KvState {
                 }
                 Ok(reply::integer(n))
             }
+            Command::Eval {
+                script,
+                keys,
+                argv,
+                read_only: false,
+            } => {
+                let body = match script {
+                    ScriptRef::Body(body) => {
+                        self.scripts
+                            .entry(script::sha1_hex(body))
+                            .or_insert_with(|| body.clone());
+                        body.clone()
+                    }
+                    ScriptRef::Sha(sha) => self.cached_script(sha)?,
+                };
+                Ok(script::run(&body, keys, argv, &mut |args| {
+                    self.script_command(args, now)
+                }))
+            }
+            Command::ScriptLoad(body) => {
+                let sha = script::sha1_hex(body);
+                self.scripts.entry(sha.clone()).or_insert_with(|| body.clone());
+                Ok(reply::bulk(Bytes::from(sha)))
+            }
+            Command::ScriptExists(shas) => Ok(reply::array(
+                shas.iter()
+                    .map(|sha| {
+                        let known = self
+                            .scripts
+                            .contains_key(&String::from_utf8_lossy(sha).to_ascii_lowercase());
+                        reply::integer(i64::from(known))
+                    })
+                    .collect(),
+            )),
+            Command::ScriptFlush => {
+                self.scripts.clear();
+                Ok(reply::ok())
+            }
+            Command::ScriptKill => Err(CommandError::Full(
+                "NOTBUSY No scripts in execution right now.",
+            )),
+            Command::ScriptHelp => Ok(reply::array(
+                [
+                    "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "EXISTS <sha1> [<sha1> ...]",
+                    "    Return information about the existence of the scripts in the script cache.",
+                    "FLUSH [ASYNC|SYNC]",
+                    "    Flush the Lua scripts cache.",
+                    "KILL",
+                    "    Kill the currently executing Lua script.",
+                    "LOAD <script>",
+                    "    Load a script into the scripts cache without executing it.",
+                    "HELP",
+                    "    Print this help.",
+                ]
+                .into_iter()
+                .map(reply::simple)
+                .collect(),
+            )),
             read => self.query(read, now),
         }
+    }
+
+    /// The cached scripts' bodies, in the order of their SHA-1, for a snapshot.
+    fn script_bodies(&self) -> Vec<Bytes> {
+        self.scripts.values().cloned().collect()
+    }
+
+    /// The cached script named `sha` (EVALSHA).
+    fn cached_script(&self, sha: &[u8]) -> Result<Bytes, CommandError> {
+        self.scripts
+            .get(&String::from_utf8_lossy(sha).to_ascii_lowercase())
+            .cloned()
+            .ok_or(CommandError::Full(
+                "NOSCRIPT No matching script. Please use EVAL.",
+            ))
+    }
+
+    /// Parses one `redis.call` of a script, refusing what scripts may not run: internal
+    /// commands, and scripts within scripts.
+    fn script_parse(args: &[Bytes]) -> Result<(Command, &'static Spec), pb::Reply> {
+        if args[0].starts_with(b"__") {
+            return Err(reply::error(command::unknown_command(args).to_string()));
+        }
+        let (cmd, spec) = Command::parse(args).map_err(|e| reply::error(e.to_string()))?;
+        if matches!(
+            spec.name,
+            "eval" | "eval_ro" | "evalsha" | "evalsha_ro" | "script"
+        ) {
+            return Err(reply::error(
+                "ERR This Redis command is not allowed from script",
+            ));
+        }
+        Ok((cmd, spec))
+    }
+
+    /// Runs one `redis.call` of a writing script: as a client's command would be applied,
+    /// relative expiry times taken from the batch's clock.
+    fn script_command(&mut self, args: &[Bytes], now: i64) -> pb::Reply {
+        let (mut cmd, spec) = match Self::script_parse(args) {
+            Ok(parsed) => parsed,
+            Err(reply) => return reply,
+        };
+        let result = cmd
+            .to_absolute(now, spec.name)
+            .and_then(|_| self.execute(&cmd, now));
+        result.unwrap_or_else(|e| reply::error(e.to_string()))
+    }
+
+    /// Runs one `redis.call` of a read-only script (EVAL_RO, EVALSHA_RO).
+    fn script_query(&self, args: &[Bytes], now: i64) -> pb::Reply {
+        let (cmd, spec) = match Self::script_parse(args) {
+            Ok(parsed) => parsed,
+            Err(reply) => return reply,
+        };
+        if cmd.access(spec) == Access::Write {
+            return reply::error("ERR Write commands are not allowed from read-only scripts.");
+        }
+        self.query(&cmd, now)
+            .unwrap_or_else(|e| reply::error(e.to_string()))
     }
 
     /// The live string value (empty if missing) and expiry of `key`; WRONGTYPE if it holds
@@ -2262,6 +2396,20 @@ impl KvState {
     /// Executes a read-only command at time `now`.
     fn query(&self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         Ok(match cmd {
+            // A writing script that reached here was sent as a read: refuse it like the
+            // rest of the write commands below.
+            Command::Eval {
+                script,
+                keys,
+                argv,
+                read_only: true,
+            } => {
+                let body = match script {
+                    ScriptRef::Body(body) => body.clone(),
+                    ScriptRef::Sha(sha) => self.cached_script(sha)?,
+                };
+                script::run(&body, keys, argv, &mut |args| self.script_query(args, now))
+            }
             Command::Get(key) | Command::GetEx(key, GetExTtl::Unchanged) => {
                 reply::bulk_or_null(self.live_value(key, now)?)
             }
@@ -3376,6 +3524,7 @@ const SNAPSHOT_HASH_KEY0: u32 = 5;
 const SNAPSHOT_HASH_KEY1: u32 = 6;
 const SNAPSHOT_DELETED_BUCKETS: u32 = 7;
 const SNAPSHOT_ENROLLED_NODES: u32 = 8;
+const SNAPSHOT_SCRIPTS: u32 = 9;
 
 /// Buckets of keys that keep their own deletion version (a power of two): a deletion moves the
 /// WATCH version of the missing keys in one bucket. 8 KiB per state and per snapshot.
@@ -5545,6 +5694,126 @@ mod tests {
         }
     }
 
+    /// Applies one command given as separate arguments (a script holds spaces).
+    fn run_args(state: &mut KvState, now: i64, args: &[&str]) -> String {
+        let batch = pb::KvBatch {
+            commands: vec![pb::KvCommand {
+                args: args.iter().map(|a| Bytes::from(a.to_string())).collect(),
+            }],
+            now_ms: now,
+            ..pb::KvBatch::default()
+        };
+        match state.apply(&batch).kind {
+            Some(Kind::Array(mut a)) if a.items.len() == 1 => show(&a.items.remove(0)),
+            other => panic!("bad batch reply {other:?}"),
+        }
+    }
+
+    fn read_args(state: &KvState, now: i64, args: &[&str]) -> String {
+        let command = pb::KvCommand {
+            args: args.iter().map(|a| Bytes::from(a.to_string())).collect(),
+        };
+        show(&state.read(&command, now))
+    }
+
+    #[test]
+    fn scripts_run_against_the_state_and_are_cached() {
+        let mut s = KvState::new();
+        let incr =
+            "redis.call('SET', KEYS[1], ARGV[1], 'EX', 10) return redis.call('INCR', KEYS[1])";
+        assert_eq!(
+            run_args(&mut s, 1000, &["EVAL", incr, "1", "k", "41"]),
+            ":42"
+        );
+        // Relative expiry times are taken from the batch's clock, as for clients.
+        assert_eq!(run(&mut s, 1000, &["pttl k"]), [":10000"]);
+        assert_eq!(run(&mut s, 11_000, &["get k"]), ["nil"]);
+        let sha = script::sha1_hex(incr.as_bytes());
+        assert_eq!(
+            run_args(&mut s, 20_000, &["EVALSHA", &sha, "1", "j", "1"]),
+            ":2"
+        );
+        assert_eq!(
+            run_args(
+                &mut s,
+                20_000,
+                &["SCRIPT", "EXISTS", &sha.to_uppercase(), "ffff"]
+            ),
+            "[:1 :0]"
+        );
+        let loaded = run_args(&mut s, 20_000, &["SCRIPT", "LOAD", "return ARGV[1]"]);
+        assert_eq!(
+            loaded,
+            format!("\"{}\"", script::sha1_hex(b"return ARGV[1]"))
+        );
+        // The cache travels in snapshots.
+        let mut restored = KvState::new();
+        restored.restore(&s.snapshot()).unwrap();
+        assert_eq!(restored.snapshot(), s.snapshot());
+        assert_eq!(
+            run_args(&mut restored, 20_000, &["EVALSHA", &sha, "1", "i", "5"]),
+            ":6"
+        );
+        assert_eq!(run_args(&mut s, 20_000, &["SCRIPT", "FLUSH"]), "OK");
+        assert_eq!(
+            run_args(&mut s, 20_000, &["EVALSHA", &sha, "0"]),
+            "!NOSCRIPT No matching script. Please use EVAL."
+        );
+    }
+
+    #[test]
+    fn scripts_refuse_what_they_may_not_run() {
+        let mut s = KvState::new();
+        run(&mut s, 1000, &["set k v"]);
+        for (script, want) in [
+            (
+                "return redis.call('EVAL', 'return 1', 0)",
+                "not allowed from script",
+            ),
+            (
+                "return redis.call('SCRIPT', 'FLUSH')",
+                "not allowed from script",
+            ),
+            (
+                "return redis.call('__PURGE', 'k')",
+                "unknown command '__PURGE'",
+            ),
+            ("return redis.call('NOSUCH')", "unknown command 'NOSUCH'"),
+            ("return redis.call('LPUSH', 'k', 'x')", "WRONGTYPE"),
+        ] {
+            let got = run_args(&mut s, 1000, &["EVAL", script, "0"]);
+            assert!(
+                got.starts_with('!') && got.contains(want),
+                "{script}: {got}"
+            );
+        }
+        for (args, want) in [
+            (&["EVAL", "return 1", "-1"][..], "can't be negative"),
+            (
+                &["EVAL", "return 1", "2", "k"][..],
+                "greater than number of args",
+            ),
+            (&["EVAL", "return 1", "x"][..], "not an integer"),
+            (&["SCRIPT", "KILL"][..], "NOTBUSY"),
+            (&["SCRIPT", "NOPE"][..], "unknown subcommand 'NOPE'"),
+        ] {
+            let got = run_args(&mut s, 1000, args);
+            assert!(got.contains(want), "{args:?}: {got}");
+        }
+        // Read-only scripts read, and refuse writes.
+        assert_eq!(
+            read_args(
+                &s,
+                1000,
+                &["EVAL_RO", "return redis.call('GET', KEYS[1])", "1", "k"]
+            ),
+            "\"v\""
+        );
+        let got = read_args(&s, 1000, &["EVAL_RO", "return redis.call('DEL', 'k')", "0"]);
+        assert!(got.contains("not allowed from read-only scripts"), "{got}");
+        assert_eq!(run(&mut s, 1000, &["get k"]), ["\"v\""]);
+    }
+
     #[test]
     fn enrolled_nodes_are_kept_apart_from_the_keyspace() {
         let mut s = KvState::new();
@@ -6176,6 +6445,7 @@ mod tests {
             hash_key1: s.hash_key().map_or(0, |k| k[1]),
             deleted_buckets: s.deleted_buckets.as_deref().unwrap_or_default().to_vec(),
             enrolled_nodes: s.enrolled.iter().copied().collect(),
+            scripts: s.scripts.values().cloned().collect(),
         }
     }
 

@@ -93,6 +93,11 @@ pub fn is_listpack(items: &[(f64, &[u8])]) -> bool {
 /// A score as Redis 7.0 prints it: C's `%.17g` (integers without a fraction, 17 significant
 /// digits otherwise, an exponent outside 1e-4..1e17), `inf` and `-inf`.
 pub fn format_score(score: f64) -> String {
+    format_g(score, 17)
+}
+
+/// C's `%.<precision>g` of `score` (`precision` of 1 to 17), `inf`, `-inf` and `nan` aside.
+pub fn format_g(score: f64, precision: usize) -> String {
     if score.is_nan() {
         return "nan".into();
     }
@@ -102,13 +107,13 @@ pub fn format_score(score: f64) -> String {
     if score == 0.0 {
         return if score.is_sign_negative() { "-0" } else { "0" }.into();
     }
-    // 17 significant digits, correctly rounded: d.dddddddddddddddde±x.
-    let sci = format!("{:.16e}", score.abs());
+    // `precision` significant digits, correctly rounded: d.ddde±x.
+    let sci = format!("{:.*e}", precision.saturating_sub(1), score.abs());
     let (mantissa, exponent) = sci.split_once('e').unwrap_or((&sci, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let sign = if score < 0.0 { "-" } else { "" };
-    if !(-4..17).contains(&exponent) {
+    if !(-4..precision as i32).contains(&exponent) {
         let (first, rest) = digits.split_at(1);
         let rest = rest.trim_end_matches('0');
         let dot = if rest.is_empty() { "" } else { "." };

@@ -62,6 +62,8 @@ pub enum Group {
     SortedSet,
     /// HyperLogLog cardinality estimates: PFADD, PFCOUNT, PFMERGE.
     HyperLogLog,
+    /// Lua scripts: EVAL, EVALSHA, SCRIPT.
+    Scripting,
 }
 
 impl Group {
@@ -81,6 +83,7 @@ impl Group {
             Group::Set => "set",
             Group::SortedSet => "sorted-set",
             Group::HyperLogLog => "hyperloglog",
+            Group::Scripting => "scripting",
         }
     }
 }
@@ -152,8 +155,8 @@ const fn doc(
 }
 
 use Group::{
-    Bitmap, Cluster, Connection, Generic, Hash, HyperLogLog as Hll, List, PubSub, Server, Set,
-    SortedSet as ZSet, String as Str, Transactions,
+    Bitmap, Cluster, Connection, Generic, Hash, HyperLogLog as Hll, List, PubSub, Scripting,
+    Server, Set, SortedSet as ZSet, String as Str, Transactions,
 };
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
@@ -594,6 +597,19 @@ pub const DOCS: &[Doc] = &[
         "Drops the commands queued since MULTI and ends the transaction."),
     doc("echo", Connection, "1.0.0", O1, "message",
         "Answers with its argument unchanged."),
+    doc("eval", Scripting, "2.6.0", "Depends on the script that is executed.",
+        "script numkeys:integer [key:key...] [arg...]",
+        "Runs a Lua script as one atomic step on every node (bounded in instructions and \
+         memory), and caches it for EVALSHA."),
+    doc("eval_ro", Scripting, "7.0.0", "Depends on the script that is executed.",
+        "script numkeys:integer [key:key...] [arg...]",
+        "Runs a read-only Lua script on this node, linearizably; it may not write."),
+    doc("evalsha", Scripting, "2.6.0", "Depends on the script that is executed.",
+        "sha1 numkeys:integer [key:key...] [arg...]",
+        "Runs a cached Lua script, named by its SHA-1, like EVAL."),
+    doc("evalsha_ro", Scripting, "7.0.0", "Depends on the script that is executed.",
+        "sha1 numkeys:integer [key:key...] [arg...]",
+        "Runs a cached read-only Lua script, named by its SHA-1, like EVAL_RO."),
     doc("exec", Transactions, "1.2.0", "Depends on the queued commands", "",
         "Runs the commands queued since MULTI as one atomic step, unless a watched key changed."),
     doc("exists", Generic, "1.0.0", "O(N) where N is the number of keys checked", "key:key...",
@@ -876,6 +892,10 @@ pub const DOCS: &[Doc] = &[
         .history(&[("6.0.0", "Gained the TYPE filter.")]),
     doc("scard", Set, "1.0.0", SET_CARD, "key:key",
         "Returns how many members a set has, 0 when the key is missing."),
+    doc("script", Scripting, "2.6.0", "Depends on subcommand.",
+        "(LOAD script|EXISTS sha1...|FLUSH [ASYNC|SYNC]|KILL|HELP)",
+        "The script cache, which every node shares through the log: LOAD, EXISTS, FLUSH; KILL \
+         answers NOTBUSY, as scripts are bounded instead."),
     doc("sdiff", Set, "1.0.0", SET_COMBINE, "key:key...",
         "Returns the members of the first set that are in none of the others; a missing key \
          counts as an empty set."),

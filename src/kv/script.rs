@@ -1,0 +1,492 @@
+//! Lua scripts: `EVAL`, `EVALSHA` and their read-only forms.
+//!
+//! A script runs inside the state machine, once on every replica, when its entry is applied
+//! (or, read-only, where it is read). Every replica must reach the same state, so a script
+//! runs in a fresh Lua 5.1 interpreter (the version Redis embeds) with only what gives the
+//! same result everywhere:
+//! - the `table`, `string` and `math` libraries, with `math.random` replaced by a generator
+//!   seeded the same for every run (as Redis did before 7.0); no `os`, `io`, `debug`,
+//!   `load*` or `dofile`;
+//! - no global variables of its own (as in Redis);
+//! - a budget of [`MAX_INSTRUCTIONS`] Lua instructions and [`MAX_MEMORY`] bytes. Redis lets a
+//!   script run until `SCRIPT KILL`; here a runaway script would stall every node at the same
+//!   entry, so it is stopped, at the same instruction everywhere, and answers an error. What
+//!   it wrote before stays written, as with any script error in Redis.
+//!
+//! `redis.call` and `redis.pcall` hand each command to the caller's `call`, which runs it on
+//! the state (see `KvState`); replies convert between RESP and Lua as Redis converts them.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use bytes::Bytes;
+use mlua::{HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
+use sha1::{Digest as _, Sha1};
+
+use super::reply;
+use crate::pb;
+use crate::pb::reply::Kind;
+
+/// Lua instructions a script may run before it is stopped, each `redis.call` counted as
+/// [`CALL_COST`] of them: 50 ms of plain Lua here, or 200,000 calls.
+pub const MAX_INSTRUCTIONS: u64 = 20_000_000;
+/// What one `redis.call` or `redis.pcall` counts against [`MAX_INSTRUCTIONS`].
+pub const CALL_COST: u64 = 100;
+/// Bytes a script's interpreter may allocate.
+pub const MAX_MEMORY: usize = 64 << 20;
+/// Instructions between two looks at the budget.
+const HOOK_EVERY: u32 = 10_000;
+/// Depth of nested tables a script's reply may have.
+const MAX_REPLY_DEPTH: usize = 64;
+
+/// Sets up `redis`, the sandbox and the deterministic `math.random`, then seals the globals.
+/// Runs with the raw command function and `redis.sha1hex` as arguments.
+const PRELUDE: &str = r#"
+local raw, sha1hex, stopped = ...
+local redis = {}
+
+-- A script stopped for its budget stays stopped: pcall and xpcall do not catch that.
+local raw_pcall, raw_xpcall = pcall, xpcall
+local function unless_stopped(...)
+  local why = stopped()
+  if why then error(why, 0) end
+  return ...
+end
+pcall = function(...) return unless_stopped(raw_pcall(...)) end
+xpcall = function(...) return unless_stopped(raw_xpcall(...)) end
+redis.pcall = raw
+redis.call = function(...)
+  local reply = raw(...)
+  if type(reply) == "table" and reply.err ~= nil then
+    error(reply, 2)
+  end
+  return reply
+end
+redis.error_reply = function(e)
+  if type(e) ~= "string" then error("wrong number or type of arguments", 2) end
+  return {err = e}
+end
+redis.status_reply = function(s)
+  if type(s) ~= "string" then error("wrong number or type of arguments", 2) end
+  return {ok = s}
+end
+redis.sha1hex = sha1hex
+redis.log = function() end
+redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
+redis.setresp = function(v)
+  if v ~= 2 then error("raft-kv scripts speak RESP2 only", 2) end
+end
+_G.redis = redis
+
+-- The same sequence in every run, on every node (a 31-bit LCG, as Redis 6 used).
+local state = 0
+local function next_value()
+  state = (state * 1103515245 + 12345) % 2147483648
+  return state / 2147483648
+end
+math.random = function(m, n)
+  local r = next_value()
+  if m == nil then return r end
+  if n == nil then m, n = 1, m end
+  if m > n then error("bad argument to 'random' (interval is empty)", 2) end
+  return m + math.floor(r * (n - m + 1))
+end
+math.randomseed = function(seed) state = math.floor(seed or 0) % 2147483648 end
+
+dofile, loadfile, load, loadstring, print, getfenv, setfenv, module, require, newproxy, gcinfo, collectgarbage =
+  nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
+"#;
+
+/// Forbids new globals and reading undefined ones, as Redis does; runs after KEYS and ARGV.
+const SEAL: &str = r#"
+setmetatable(_G, {
+  __newindex = function(_, name)
+    error("Script attempted to create global variable '" .. tostring(name) .. "'", 2)
+  end,
+  __index = function(_, name)
+    error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
+  end,
+})
+"#;
+
+/// Why a script that ran out of instructions was stopped.
+fn stop_message() -> String {
+    format!(
+        "script stopped after {MAX_INSTRUCTIONS} instructions, a command counting as \
+         {CALL_COST} (raft-kv runs each script on every node, and bounds it)"
+    )
+}
+
+/// The SHA-1 of a script body as 40 lowercase hex digits: EVALSHA's name for it.
+pub fn sha1_hex(body: &[u8]) -> String {
+    Sha1::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Runs script `body` with `KEYS` and `ARGV`; `call` runs each `redis.call`/`redis.pcall`
+/// (its reply an error reply for a refused command) and the script's value becomes the reply.
+pub fn run(
+    body: &[u8],
+    keys: &[Bytes],
+    argv: &[Bytes],
+    call: &mut dyn FnMut(&[Bytes]) -> pb::Reply,
+) -> pb::Reply {
+    match run_lua(body, keys, argv, call) {
+        Ok(reply) => reply,
+        Err(err) => reply::error(format!("ERR {}", lua_message(&err))),
+    }
+}
+
+fn run_lua(
+    body: &[u8],
+    keys: &[Bytes],
+    argv: &[Bytes],
+    call: &mut dyn FnMut(&[Bytes]) -> pb::Reply,
+) -> mlua::Result<pb::Reply> {
+    let lua = Lua::new_with(
+        StdLib::TABLE | StdLib::STRING | StdLib::MATH,
+        LuaOptions::default(),
+    )?;
+    lua.set_memory_limit(MAX_MEMORY)?;
+    let used = Rc::new(Cell::new(0u64));
+    let counter = used.clone();
+    lua.set_hook(
+        HookTriggers::new().every_nth_instruction(HOOK_EVERY),
+        move |_, _| {
+            let n = counter.get() + u64::from(HOOK_EVERY);
+            counter.set(n);
+            if n > MAX_INSTRUCTIONS {
+                return Err(mlua::Error::runtime(stop_message()));
+            }
+            Ok(VmState::Continue)
+        },
+    )?;
+    // Strip a shebang line (`#!lua flags=...`); its flags mean nothing here.
+    let body = match body.strip_prefix(b"#!") {
+        Some(rest) => rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(&b""[..], |at| &rest[at..]),
+        None => body,
+    };
+    lua.scope(|scope| {
+        let charged = used.clone();
+        let raw = scope.create_function_mut(move |lua, args: MultiValue| {
+            charged.set(charged.get() + CALL_COST);
+            if charged.get() > MAX_INSTRUCTIONS {
+                return Err(mlua::Error::runtime(stop_message()));
+            }
+            let args = command_args(args)?;
+            reply_to_lua(lua, call(&args))
+        })?;
+        let sha1hex = lua.create_function(|lua, s: mlua::LuaString| {
+            lua.create_string(sha1_hex(&s.as_bytes()))
+        })?;
+        let stopped = lua
+            .create_function(move |_, ()| Ok((used.get() > MAX_INSTRUCTIONS).then(stop_message)))?;
+        let globals = lua.globals();
+        // The real pcall, for the script itself: the prelude wraps the one scripts see.
+        let pcall: mlua::Function = globals.get("pcall")?;
+        lua.load(PRELUDE)
+            .set_name("=prelude")
+            .call::<()>((raw, sha1hex, stopped))?;
+        globals.set(
+            "KEYS",
+            lua.create_sequence_from(
+                keys.iter()
+                    .map(|k| lua.create_string(k))
+                    .collect::<mlua::Result<Vec<_>>>()?,
+            )?,
+        )?;
+        globals.set(
+            "ARGV",
+            lua.create_sequence_from(
+                argv.iter()
+                    .map(|a| lua.create_string(a))
+                    .collect::<mlua::Result<Vec<_>>>()?,
+            )?,
+        )?;
+        lua.load(SEAL).set_name("=seal").exec()?;
+        let function = match lua.load(body).set_name("@user_script").into_function() {
+            Ok(function) => function,
+            Err(err) => {
+                return Ok(reply::error(format!(
+                    "ERR Error compiling script (new function): {}",
+                    lua_message(&err)
+                )));
+            }
+        };
+        let (ok, value): (bool, Value) = pcall.call(function)?;
+        Ok(if ok {
+            lua_to_reply(&value, 0)
+        } else {
+            error_value_to_reply(&value)
+        })
+    })
+}
+
+/// A failed script's error value as its reply: a `{err=...}` table (from `redis.call`) as
+/// that error, anything else as an `ERR`.
+fn error_value_to_reply(value: &Value) -> pb::Reply {
+    match value {
+        Value::Table(t) => match t.raw_get::<Option<mlua::LuaString>>("err") {
+            Ok(Some(err)) => reply::error(err.to_string_lossy()),
+            _ => reply::error("ERR Error running script: (an error object)"),
+        },
+        Value::String(s) => reply::error(format!("ERR {}", s.to_string_lossy())),
+        Value::Error(err) => reply::error(format!("ERR {}", lua_message(err))),
+        other => reply::error(format!("ERR Error running script: {}", other.type_name())),
+    }
+}
+
+/// An interpreter error's message, without mlua's traceback.
+fn lua_message(err: &mlua::Error) -> String {
+    match err {
+        mlua::Error::CallbackError { cause, .. } => lua_message(cause),
+        mlua::Error::RuntimeError(m) | mlua::Error::SyntaxError { message: m, .. } => m.clone(),
+        mlua::Error::MemoryError(_) => "script used more memory than allowed".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// `redis.call`'s arguments as a command: strings as they are, numbers as Lua prints them.
+fn command_args(args: MultiValue) -> mlua::Result<Vec<Bytes>> {
+    if args.is_empty() {
+        return Err(mlua::Error::runtime(
+            "Please specify at least one argument for this redis lib call",
+        ));
+    }
+    args.into_iter()
+        .map(|v| match v {
+            Value::String(s) => Ok(Bytes::copy_from_slice(&s.as_bytes())),
+            Value::Integer(i) => Ok(Bytes::from(i.to_string())),
+            Value::Number(n) => Ok(Bytes::from(lua_number(n))),
+            _ => Err(mlua::Error::runtime(
+                "Lua redis lib command arguments must be strings or integers",
+            )),
+        })
+        .collect()
+}
+
+/// A Lua number as Lua 5.1 prints it (`%.14g`).
+fn lua_number(n: f64) -> String {
+    super::zset::format_g(n, 14)
+}
+
+/// A command's reply as Lua sees it (RESP2 conversion, as in Redis).
+fn reply_to_lua(lua: &Lua, reply: pb::Reply) -> mlua::Result<Value> {
+    Ok(match reply.kind {
+        Some(Kind::Simple(s)) => {
+            let t = lua.create_table()?;
+            t.set("ok", s)?;
+            Value::Table(t)
+        }
+        Some(Kind::Error(e)) => {
+            let t = lua.create_table()?;
+            t.set("err", e)?;
+            Value::Table(t)
+        }
+        Some(Kind::Integer(i)) => Value::Number(i as f64),
+        Some(Kind::Bulk(b)) => Value::String(lua.create_string(&b)?),
+        Some(Kind::Double(d)) => Value::String(lua.create_string(super::zset::format_score(d))?),
+        Some(Kind::Array(a) | Kind::Map(a) | Kind::Set(a) | Kind::Pairs(a)) => {
+            let t = lua.create_table()?;
+            for (i, item) in a.items.into_iter().enumerate() {
+                t.raw_set(i + 1, reply_to_lua(lua, item)?)?;
+            }
+            Value::Table(t)
+        }
+        Some(Kind::Null(_) | Kind::NullArray(_)) | None => Value::Boolean(false),
+    })
+}
+
+/// A script's value as its reply (RESP2 conversion, as in Redis): numbers truncate to
+/// integers, `true` is 1, `false` and `nil` are null, a table is an array up to its first
+/// `nil`, or an error or status reply when it has an `err` or `ok` field.
+fn lua_to_reply(value: &Value, depth: usize) -> pb::Reply {
+    match value {
+        Value::Nil | Value::Boolean(false) => reply::null(),
+        Value::Boolean(true) => reply::integer(1),
+        Value::Integer(i) => reply::integer(*i),
+        Value::Number(n) => reply::integer(*n as i64),
+        Value::String(s) => reply::bulk(Bytes::copy_from_slice(&s.as_bytes())),
+        Value::Table(t) if depth >= MAX_REPLY_DEPTH => {
+            let _ = t;
+            reply::error("ERR reached the limit of nested tables in a script's reply")
+        }
+        Value::Table(t) => table_to_reply(t, depth),
+        Value::Error(err) => reply::error(format!("ERR {}", lua_message(err))),
+        _ => reply::null(),
+    }
+}
+
+fn table_to_reply(t: &Table, depth: usize) -> pb::Reply {
+    if let Ok(Some(err)) = t.raw_get::<Option<mlua::LuaString>>("err") {
+        return reply::error(err.to_string_lossy());
+    }
+    if let Ok(Some(ok)) = t.raw_get::<Option<mlua::LuaString>>("ok") {
+        return reply::simple(&ok.to_string_lossy());
+    }
+    let mut items = Vec::new();
+    for i in 1.. {
+        match t.raw_get::<Value>(i) {
+            Ok(Value::Nil) | Err(_) => break,
+            Ok(v) => items.push(lua_to_reply(&v, depth + 1)),
+        }
+    }
+    reply::array(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eval(body: &str, keys: &[&str], argv: &[&str]) -> pb::Reply {
+        let keys: Vec<Bytes> = keys.iter().map(|k| Bytes::from(k.to_string())).collect();
+        let argv: Vec<Bytes> = argv.iter().map(|a| Bytes::from(a.to_string())).collect();
+        run(body.as_bytes(), &keys, &argv, &mut |args| {
+            // Echoes the command back, or fails it when it is "fail".
+            if args[0].as_ref() == b"fail" {
+                return reply::error("WRONGTYPE failed");
+            }
+            reply::array(args.iter().cloned().map(reply::bulk).collect())
+        })
+    }
+
+    fn error_text(reply: &pb::Reply) -> String {
+        match &reply.kind {
+            Some(Kind::Error(e)) => e.clone(),
+            other => panic!("expected an error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn values_convert_as_in_redis() {
+        assert_eq!(eval("return 3.99", &[], &[]), reply::integer(3));
+        assert_eq!(eval("return true", &[], &[]), reply::integer(1));
+        assert_eq!(eval("return false", &[], &[]), reply::null());
+        assert_eq!(eval("return nil", &[], &[]), reply::null());
+        assert_eq!(
+            eval("return {1, 'a', {2}, nil, 5}", &[], &[]),
+            reply::array(vec![
+                reply::integer(1),
+                reply::bulk(Bytes::from("a")),
+                reply::array(vec![reply::integer(2)]),
+            ])
+        );
+        assert_eq!(eval("return {ok='FINE'}", &[], &[]), reply::simple("FINE"));
+        assert_eq!(
+            error_text(&eval("return redis.error_reply('MY bad')", &[], &[])),
+            "MY bad"
+        );
+        assert_eq!(
+            eval("return {KEYS[1], ARGV[2]}", &["k"], &["a", "b"]),
+            reply::array(vec![
+                reply::bulk(Bytes::from("k")),
+                reply::bulk(Bytes::from("b"))
+            ])
+        );
+    }
+
+    #[test]
+    fn calls_reach_the_state_and_errors_propagate() {
+        assert_eq!(
+            eval("return redis.call('get', KEYS[1], 7, 1.5)", &["k"], &[]),
+            reply::array(
+                ["get", "k", "7", "1.5"]
+                    .map(|s| reply::bulk(Bytes::from(s)))
+                    .to_vec()
+            )
+        );
+        assert_eq!(
+            error_text(&eval("return redis.call('fail')", &[], &[])),
+            "WRONGTYPE failed"
+        );
+        assert_eq!(
+            eval("local r = redis.pcall('fail') return r.err", &[], &[]),
+            reply::bulk(Bytes::from("WRONGTYPE failed"))
+        );
+        assert!(error_text(&eval("return redis.call()", &[], &[])).contains("at least one"));
+        assert!(
+            error_text(&eval("return redis.call({})", &[], &[])).contains("strings or integers")
+        );
+    }
+
+    #[test]
+    fn the_sandbox_holds() {
+        assert!(error_text(&eval("x = 1", &[], &[])).contains("create global variable 'x'"));
+        assert!(
+            error_text(&eval("return y", &[], &[])).contains("nonexistent global variable 'y'")
+        );
+        for banned in ["os", "io", "debug", "loadstring", "dofile", "require"] {
+            let text = error_text(&eval(&format!("return {banned}"), &[], &[]));
+            assert!(text.contains("nonexistent global"), "{banned}: {text}");
+        }
+        assert!(error_text(&eval("return +", &[], &[])).contains("Error compiling script"));
+        assert_eq!(
+            eval("#!lua flags=no-writes\nreturn 1", &[], &[]),
+            reply::integer(1)
+        );
+    }
+
+    #[test]
+    fn random_numbers_repeat_from_run_to_run() {
+        let script = "return {math.random(1000), math.random(1000), math.random(1000)}";
+        let first = eval(script, &[], &[]);
+        assert_eq!(eval(script, &[], &[]), first);
+        assert_ne!(
+            eval("return {math.random(1000), math.random(1000)}", &[], &[]),
+            reply::array(vec![reply::integer(1), reply::integer(1)])
+        );
+    }
+
+    #[test]
+    fn a_runaway_script_is_stopped_the_same_way_each_time() {
+        let mut calls = 0;
+        let reply = run(
+            b"while true do redis.call('incr', 'n') end",
+            &[],
+            &[],
+            &mut |_| {
+                calls += 1;
+                reply::integer(calls)
+            },
+        );
+        assert!(error_text(&reply).contains("stopped after"), "{reply:?}");
+        let mut again = 0;
+        run(
+            b"while true do redis.call('incr', 'n') end",
+            &[],
+            &[],
+            &mut |_| {
+                again += 1;
+                reply::integer(again)
+            },
+        );
+        assert_eq!(calls, again, "stopped at the same call");
+        // Catching the error does not keep it running.
+        let reply = eval(
+            "while true do pcall(function() while true do end end) end",
+            &[],
+            &[],
+        );
+        assert!(error_text(&reply).contains("stopped after"), "{reply:?}");
+        let reply = eval("local s = 'x' while true do s = s .. s end", &[], &[]);
+        assert!(error_text(&reply).contains("memory"), "{reply:?}");
+    }
+
+    #[test]
+    fn sha1_is_redis_script_name() {
+        // SCRIPT LOAD "return 1" in Redis.
+        assert_eq!(
+            sha1_hex(b"return 1"),
+            "e0e1f9fabfc9d4800c877a703b823ac0578ff8db"
+        );
+        assert_eq!(
+            eval("return redis.sha1hex('return 1')", &[], &[]),
+            reply::bulk(Bytes::from("e0e1f9fabfc9d4800c877a703b823ac0578ff8db"))
+        );
+    }
+}
