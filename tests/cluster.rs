@@ -1815,3 +1815,113 @@ fn wait_counts_the_replicas_that_hold_acknowledged_writes() {
     );
     cluster.finish();
 }
+
+/// Runs `EVAL`/`EVALSHA`-style `args` on node `id` and returns the reply.
+fn script_on(cluster: &TestCluster, id: u64, args: &[&str]) -> redis::RedisResult<redis::Value> {
+    let (name, rest) = args.split_first().expect("a command");
+    redis::cmd(name).arg(rest).query(&mut cluster.client(id))
+}
+
+/// Lua scripts run on every node at the same log entry: a script sent to a follower leaves
+/// the same state on all three, SCRIPT LOAD through one node serves EVALSHA on the others
+/// and on a node restarted from its disk, a client blocked on one node is woken by a
+/// script's push on another, and a runaway script is stopped with an error without costing
+/// the leader its leadership.
+#[test]
+fn scripts_run_alike_on_every_node() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let followers: Vec<u64> = cluster
+        .ids()
+        .into_iter()
+        .filter(|&id| id != leader)
+        .collect();
+    let (a, b) = (followers[0], followers[1]);
+
+    let body = "redis.call('RPUSH', KEYS[1], ARGV[1]) \
+                redis.call('HINCRBY', KEYS[2], 'n', 1) \
+                return {redis.call('LLEN', KEYS[1]), redis.call('HGET', KEYS[2], 'n')}";
+    let sha: String = redis::cmd("SCRIPT")
+        .arg("LOAD")
+        .arg(body)
+        .query(&mut cluster.client(a))
+        .unwrap_or_else(|e| panic!("SCRIPT LOAD on node {a}: {e}"));
+    for (i, id) in [leader, b, a].into_iter().enumerate() {
+        let reply = script_on(&cluster, id, &["EVALSHA", &sha, "2", "list", "hash", "x"])
+            .unwrap_or_else(|e| panic!("EVALSHA on node {id}: {e}"));
+        let n = i as i64 + 1;
+        assert_eq!(
+            reply,
+            redis::Value::Array(vec![
+                redis::Value::Int(n),
+                redis::Value::BulkString(n.to_string().into_bytes()),
+            ]),
+            "EVALSHA on node {id}"
+        );
+    }
+    let digests: Vec<String> = cluster
+        .ids()
+        .into_iter()
+        .map(|id| {
+            redis::cmd("DEBUG")
+                .arg("DIGEST")
+                .query(&mut cluster.client(id))
+                .unwrap_or_else(|e| panic!("DEBUG DIGEST on node {id}: {e}"))
+        })
+        .collect();
+    assert!(
+        digests.windows(2).all(|w| w[0] == w[1]),
+        "replicas differ: {digests:?}"
+    );
+
+    // A client blocked on one node, woken by a script that pushes through another.
+    let mut blocked = cluster.client(b);
+    let waiting = std::thread::spawn(move || {
+        redis::cmd("BLPOP")
+            .arg("jobs")
+            .arg(0)
+            .query::<Vec<String>>(&mut blocked)
+    });
+    wait_blocked(&cluster, b, 1);
+    script_on(
+        &cluster,
+        a,
+        &[
+            "EVAL",
+            "return redis.call('LPUSH', KEYS[1], 'job-1')",
+            "1",
+            "jobs",
+        ],
+    )
+    .unwrap_or_else(|e| panic!("EVAL LPUSH: {e}"));
+    let popped = waiting.join().expect("blocked client thread");
+    assert_eq!(popped.expect("BLPOP"), ["jobs", "job-1"]);
+
+    // A runaway script answers an error; the cluster keeps its leader.
+    let term = cluster.info(leader).expect("INFO").term;
+    let started = Instant::now();
+    let err = script_on(
+        &cluster,
+        a,
+        &["EVAL", "local n = 0 while true do n = n + 1 end", "0"],
+    )
+    .expect_err("a script that never ends");
+    assert!(err.to_string().contains("script stopped after"), "{err}");
+    eprintln!("runaway script stopped after {:?}", started.elapsed());
+    assert_eq!(cluster.leader(), leader, "the leader kept its leadership");
+    assert_eq!(cluster.info(leader).expect("INFO").term, term);
+
+    // The cache survives a restart from disk.
+    cluster.stop(b, Signal::Kill);
+    cluster.restart(b);
+    let reply = script_on(&cluster, b, &["EVALSHA", &sha, "2", "list", "hash", "y"])
+        .unwrap_or_else(|e| panic!("EVALSHA after a restart: {e}"));
+    assert_eq!(
+        reply,
+        redis::Value::Array(vec![
+            redis::Value::Int(4),
+            redis::Value::BulkString(b"4".to_vec()),
+        ])
+    );
+    cluster.finish();
+}
