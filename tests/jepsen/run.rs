@@ -228,7 +228,7 @@ impl Run {
             // Nothing was sent: it certainly did not happen.
             Err(e) => Outcome::Failed(format!("connect: {e}")),
             Ok(mut con) => {
-                execute(&mut con, key, &call, crate::run::OP_TIMEOUT)
+                execute(&mut con, key, &call, crate::run::OP_TIMEOUT, false)
                     .await
                     .0
             }
@@ -491,7 +491,7 @@ pub async fn node_contents(port: u16) -> Result<(i64, String), String> {
     keys.sort();
     let mut contents = String::new();
     for key in keys {
-        let (outcome, _) = execute(con, &key, &Call::Get, limit).await;
+        let (outcome, _) = execute(con, &key, &Call::Get, limit, false).await;
         match outcome {
             Outcome::Ok(v) => contents.push_str(&format!("{key}={v:?}\n")),
             other => return Err(format!("GET {key}: {other:?}")),

@@ -1,6 +1,8 @@
 //! The client workload: concurrent clients, each a tokio task with its own connection to a
 //! random node, issuing a mix of register (SET/GET), counter (INCR/GET) and list (APPEND/GET)
-//! operations and recording each one in the history with its times and outcome.
+//! operations and recording each one in the history with its times and outcome. A quarter of
+//! the operations go through a Lua script doing the same (EVAL, and EVAL_RO for reads), so that
+//! scripts meet the faults too.
 //!
 //! A client has one operation in flight. Any error or timeout makes the outcome unknown (a
 //! write may still take effect later), drops the connection and moves the client to another
@@ -78,18 +80,36 @@ pub async fn connect(port: u16) -> Result<redis::aio::MultiplexedConnection, Str
 }
 
 /// The outcome of one command sent on `con`, and a note if the reply is one no correct server
-/// gives.
+/// gives. `scripted` sends it as a Lua script that runs the command.
 pub async fn execute(
     con: &mut redis::aio::MultiplexedConnection,
     key: &str,
     call: &Call,
     limit: Duration,
+    scripted: bool,
 ) -> (Outcome, Option<String>) {
-    let mut cmd = match call {
-        Call::Get => redis::cmd("GET"),
-        Call::Set(_) => redis::cmd("SET"),
-        Call::Incr => redis::cmd("INCR"),
-        Call::Append(_) => redis::cmd("APPEND"),
+    let name = match call {
+        Call::Get => "GET",
+        Call::Set(_) => "SET",
+        Call::Incr => "INCR",
+        Call::Append(_) => "APPEND",
+    };
+    let mut cmd = if scripted {
+        let (eval, body) = match call {
+            Call::Get => ("EVAL_RO", "return redis.call('GET', KEYS[1])"),
+            Call::Incr => ("EVAL", "return redis.call('INCR', KEYS[1])"),
+            Call::Set(_) | Call::Append(_) => ("EVAL", ""),
+        };
+        let body = if body.is_empty() {
+            format!("return redis.call('{name}', KEYS[1], ARGV[1])")
+        } else {
+            body.to_owned()
+        };
+        let mut cmd = redis::cmd(eval);
+        cmd.arg(body).arg(1);
+        cmd
+    } else {
+        redis::cmd(name)
     };
     cmd.arg(key);
     if let Call::Set(v) | Call::Append(v) = call {
@@ -178,7 +198,9 @@ pub async fn run_client(
         let epoch = start.elapsed().as_nanos() as u64 / options.key_epoch.as_nanos() as u64;
         let (key, call) = choose(&mut rng, &options, epoch, client, seq);
         let invoke = Instant::now();
-        let (outcome, unexpected) = execute(connection, &key, &call, options.op_timeout).await;
+        let scripted = rng.random_bool(0.25);
+        let (outcome, unexpected) =
+            execute(connection, &key, &call, options.op_timeout, scripted).await;
         let complete = Instant::now();
         if !matches!(outcome, Outcome::Ok(_)) {
             con = None;
