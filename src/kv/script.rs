@@ -39,14 +39,12 @@ const HOOK_EVERY: u32 = 10_000;
 /// Depth of nested tables a script's reply may have.
 const MAX_REPLY_DEPTH: usize = 64;
 
-/// Sets up `redis`, the sandbox and the deterministic `math.random`, then seals the globals.
-/// Runs with the raw command function and `redis.sha1hex` as arguments.
+/// What is simplest in Lua: `redis.call`, which raises the error table `redis.pcall` returns;
+/// `pcall` and `xpcall` that do not catch a stop for the budget; and the sealed globals (no
+/// new ones, no undefined ones read, as in Redis). Runs with the raw command function, the
+/// stop check, the real `pcall` and `xpcall`, and the `redis` table as arguments.
 const PRELUDE: &str = r#"
-local raw, sha1hex, stopped = ...
-local redis = {}
-
--- A script stopped for its budget stays stopped: pcall and xpcall do not catch that.
-local raw_pcall, raw_xpcall = pcall, xpcall
+local raw, stopped, raw_pcall, raw_xpcall, redis = ...
 local function unless_stopped(...)
   local why = stopped()
   if why then error(why, 0) end
@@ -54,51 +52,11 @@ local function unless_stopped(...)
 end
 pcall = function(...) return unless_stopped(raw_pcall(...)) end
 xpcall = function(...) return unless_stopped(raw_xpcall(...)) end
-redis.pcall = raw
 redis.call = function(...)
   local reply = raw(...)
-  if type(reply) == "table" and reply.err ~= nil then
-    error(reply, 2)
-  end
+  if type(reply) == "table" and reply.err ~= nil then error(reply, 2) end
   return reply
 end
-redis.error_reply = function(e)
-  if type(e) ~= "string" then error("wrong number or type of arguments", 2) end
-  return {err = e}
-end
-redis.status_reply = function(s)
-  if type(s) ~= "string" then error("wrong number or type of arguments", 2) end
-  return {ok = s}
-end
-redis.sha1hex = sha1hex
-redis.log = function() end
-redis.LOG_DEBUG, redis.LOG_VERBOSE, redis.LOG_NOTICE, redis.LOG_WARNING = 0, 1, 2, 3
-redis.setresp = function(v)
-  if v ~= 2 then error("raft-kv scripts speak RESP2 only", 2) end
-end
-_G.redis = redis
-
--- The same sequence in every run, on every node (a 31-bit LCG, as Redis 6 used).
-local state = 0
-local function next_value()
-  state = (state * 1103515245 + 12345) % 2147483648
-  return state / 2147483648
-end
-math.random = function(m, n)
-  local r = next_value()
-  if m == nil then return r end
-  if n == nil then m, n = 1, m end
-  if m > n then error("bad argument to 'random' (interval is empty)", 2) end
-  return m + math.floor(r * (n - m + 1))
-end
-math.randomseed = function(seed) state = math.floor(seed or 0) % 2147483648 end
-
-dofile, loadfile, load, loadstring, print, getfenv, setfenv, module, require, newproxy, gcinfo, collectgarbage =
-  nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
-"#;
-
-/// Forbids new globals and reading undefined ones, as Redis does; runs after KEYS and ARGV.
-const SEAL: &str = r#"
 setmetatable(_G, {
   __newindex = function(_, name)
     error("Script attempted to create global variable '" .. tostring(name) .. "'", 2)
@@ -108,6 +66,63 @@ setmetatable(_G, {
   end,
 })
 "#;
+
+/// Base functions a script does not get: loading code, the environment, output, the
+/// collector.
+const REMOVED: [&str; 12] = [
+    "dofile",
+    "loadfile",
+    "load",
+    "loadstring",
+    "print",
+    "getfenv",
+    "setfenv",
+    "module",
+    "require",
+    "newproxy",
+    "gcinfo",
+    "collectgarbage",
+];
+
+/// `redis.error_reply` or `redis.status_reply`: a table with the string under `field`.
+fn reply_table(lua: &Lua, field: &'static str) -> mlua::Result<mlua::Function> {
+    lua.create_function(move |lua, value: Value| match value {
+        Value::String(s) => {
+            let t = lua.create_table()?;
+            t.raw_set(field, s)?;
+            Ok(t)
+        }
+        _ => Err(mlua::Error::runtime("wrong number or type of arguments")),
+    })
+}
+
+/// `math.random` and `math.randomseed` over a 31-bit LCG that starts from 0 in every run, on
+/// every node (Lua's own calls C's `rand`, whose state the process shares).
+fn random_functions(lua: &Lua) -> mlua::Result<(mlua::Function, mlua::Function)> {
+    let state = Rc::new(Cell::new(0u64));
+    let seeded = state.clone();
+    let random = lua.create_function(move |_, (m, n): (Option<f64>, Option<f64>)| {
+        let next = (state.get() * 1_103_515_245 + 12_345) % (1 << 31);
+        state.set(next);
+        let r = next as f64 / (1u64 << 31) as f64;
+        let (low, high) = match (m, n) {
+            (None, _) => return Ok(r),
+            (Some(m), None) => (1.0, m.floor()),
+            (Some(m), Some(n)) => (m.floor(), n.floor()),
+        };
+        if low > high {
+            return Err(mlua::Error::runtime(
+                "bad argument to 'random' (interval is empty)",
+            ));
+        }
+        Ok(low + (r * (high - low + 1.0)).floor())
+    })?;
+    let randomseed = lua.create_function(move |_, seed: Option<f64>| {
+        seeded.set((seed.unwrap_or(0.0).floor() as i64).rem_euclid(1 << 31) as u64);
+        Ok(())
+    })?;
+    Ok((random, randomseed))
+}
 
 /// Why a script that ran out of instructions was stopped.
 fn stop_message() -> String {
@@ -181,34 +196,64 @@ fn run_lua(
             let args = command_args(args)?;
             reply_to_lua(lua, call(&args))
         })?;
-        let sha1hex = lua.create_function(|lua, s: mlua::LuaString| {
-            lua.create_string(sha1_hex(&s.as_bytes()))
-        })?;
+        let globals = lua.globals();
+        for name in REMOVED {
+            globals.raw_set(name, Value::Nil)?;
+        }
+        let redis = lua.create_table()?;
+        redis.raw_set("pcall", raw.clone())?;
+        redis.raw_set(
+            "sha1hex",
+            lua.create_function(|lua, s: mlua::LuaString| {
+                lua.create_string(sha1_hex(&s.as_bytes()))
+            })?,
+        )?;
+        redis.raw_set("error_reply", reply_table(&lua, "err")?)?;
+        redis.raw_set("status_reply", reply_table(&lua, "ok")?)?;
+        redis.raw_set("log", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+        redis.raw_set(
+            "setresp",
+            lua.create_function(|_, version: i64| {
+                if version == 2 {
+                    Ok(())
+                } else {
+                    Err(mlua::Error::runtime("raft-kv scripts speak RESP2 only"))
+                }
+            })?,
+        )?;
+        for (i, level) in ["LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"]
+            .into_iter()
+            .enumerate()
+        {
+            redis.raw_set(level, i)?;
+        }
+        globals.raw_set("redis", &redis)?;
+        let math: Table = globals.get("math")?;
+        let (random, randomseed) = random_functions(&lua)?;
+        math.raw_set("random", random)?;
+        math.raw_set("randomseed", randomseed)?;
         let stopped = lua
             .create_function(move |_, ()| Ok((used.get() > MAX_INSTRUCTIONS).then(stop_message)))?;
-        let globals = lua.globals();
         // The real pcall, for the script itself: the prelude wraps the one scripts see.
         let pcall: mlua::Function = globals.get("pcall")?;
-        lua.load(PRELUDE)
-            .set_name("=prelude")
-            .call::<()>((raw, sha1hex, stopped))?;
-        globals.set(
-            "KEYS",
+        let xpcall: mlua::Function = globals.get("xpcall")?;
+        lua.load(PRELUDE).set_name("=prelude").call::<()>((
+            raw,
+            stopped,
+            pcall.clone(),
+            xpcall,
+            redis,
+        ))?;
+        let strings = |items: &[Bytes]| {
             lua.create_sequence_from(
-                keys.iter()
-                    .map(|k| lua.create_string(k))
+                items
+                    .iter()
+                    .map(|item| lua.create_string(item))
                     .collect::<mlua::Result<Vec<_>>>()?,
-            )?,
-        )?;
-        globals.set(
-            "ARGV",
-            lua.create_sequence_from(
-                argv.iter()
-                    .map(|a| lua.create_string(a))
-                    .collect::<mlua::Result<Vec<_>>>()?,
-            )?,
-        )?;
-        lua.load(SEAL).set_name("=seal").exec()?;
+            )
+        };
+        globals.raw_set("KEYS", strings(keys)?)?;
+        globals.raw_set("ARGV", strings(argv)?)?;
         let function = match lua.load(body).set_name("@user_script").into_function() {
             Ok(function) => function,
             Err(err) => {
