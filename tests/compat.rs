@@ -80,6 +80,7 @@ fn scripts_match_reference_redis() {
         ("zset-algebra", scripts::ZSET_ALGEBRA),
         ("hyperloglog", scripts::HYPERLOGLOG),
         ("sort", scripts::SORT),
+        ("scripting", scripts::SCRIPTING),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -168,6 +169,11 @@ fn hyperloglog_script() {
 #[test]
 fn sort_script() {
     run_on_cluster("sort", scripts::SORT);
+}
+
+#[test]
+fn scripting_commands() {
+    run_on_cluster("scripting", scripts::SCRIPTING);
 }
 
 #[test]

@@ -3560,3 +3560,278 @@ SORT => (error) ERR wrong number of arguments for 'sort' command
 EXEC => (error) EXECABORT Transaction discarded because of previous errors.
 EXISTS {p}txd2 => (integer) 0
 "##;
+
+/// Lua scripting: EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT. How Lua values become replies
+/// (numbers truncated to integers, tables cut at their first nil, `ok` and `err` tables),
+/// KEYS and ARGV, redis.call and redis.pcall and how their replies look from Lua, errors raised
+/// by commands, by error() and by the sandbox, read-only scripts, argument errors, and the
+/// script cache (redis.sha1hex, SCRIPT LOAD, EXISTS, FLUSH). Keys reach scripts through KEYS,
+/// so the script texts, and with them their SHA1 names, are the same for every prefix. When a
+/// script ends with an error raised inside it, Redis appends where that happened
+/// (`script: <sha>, on @user_script:<line>.`, after a space), which raft-kv leaves out; those
+/// expectations end in a `*` right where the suffix starts. SCRIPT FLUSH empties the cache of
+/// the whole server; no other script relies on the cache, and this one ends with it empty.
+pub const SCRIPTING: &str = r#"
+# Lua values become replies: a number is truncated to an integer (toward zero), a string is a
+# bulk string, true is 1, false and nil are nil; a table is an array that ends at its first
+# nil (false inside it is a nil element), nested tables nest, and a table with an `ok` or
+# `err` field is a status or an error reply.
+EVAL "return 42" 0 => (integer) 42
+EVAL "return -42" 0 => (integer) -42
+EVAL "return 3.99" 0 => (integer) 3
+EVAL "return -3.99" 0 => (integer) -3
+EVAL "return 0.5" 0 => (integer) 0
+EVAL "return 1e3" 0 => (integer) 1000
+EVAL "return 2^53" 0 => (integer) 9007199254740992
+EVAL "return 'hello'" 0 => "hello"
+EVAL "return '3.99'" 0 => "3.99"
+EVAL "return ''" 0 => ""
+EVAL "return 'a' .. 1" 0 => "a1"
+EVAL "return tostring(3.5)" 0 => "3.5"
+EVAL "return true" 0 => (integer) 1
+EVAL "return false" 0 => nil
+EVAL "return nil" 0 => nil
+EVAL "return" 0 => nil
+EVAL "" 0 => nil
+EVAL "return {}" 0 => []
+EVAL "return {1, 'a', true, false, 3.7}" 0 => [(integer) 1, "a", (integer) 1, nil, (integer) 3]
+EVAL "return {1.9, -1.9, 2.5}" 0 => [(integer) 1, (integer) -1, (integer) 2]
+EVAL "return {1, 2, {3, 'four', {5}}, {}}" 0 => [(integer) 1, (integer) 2, [(integer) 3, "four", [(integer) 5]], []]
+EVAL "return {1, 2, nil, 4}" 0 => [(integer) 1, (integer) 2]
+EVAL "return {1, 2, 3, nil, 5, 6}" 0 => [(integer) 1, (integer) 2, (integer) 3]
+EVAL "local t = {} t[1] = 'a' t[3] = 'c' return t" 0 => ["a"]
+EVAL "return {ok='FINE'}" 0 => FINE
+EVAL "return {ok='OK'}" 0 => OK
+EVAL "return {ok='X', 'ignored'}" 0 => X
+EVAL "return {err='MYERR boom'}" 0 => (error) MYERR boom
+EVAL "return {err='boom'}" 0 => (error) boom
+EVAL "return {err='ERR first', ok='second'}" 0 => (error) ERR first
+EVAL "return {'x', {ok='NESTED'}, {err='ERR nested'}}" 0 => ["x", NESTED, (error) ERR nested]
+EVAL "return redis.status_reply('DONE')" 0 => DONE
+EVAL "return redis.status_reply('OK')" 0 => OK
+EVAL "return redis.error_reply('MYERR custom')" 0 => (error) MYERR custom
+EVAL "return redis.error_reply('ERR x')" 0 => (error) ERR x
+EVAL "return redis.error_reply('MYERR custom').err" 0 => "MYERR custom"
+EVAL "return redis.status_reply('X').ok" 0 => "X"
+EVAL "return type(redis.status_reply('X'))" 0 => "table"
+EVAL "return redis.error_reply()" 0 => (error) ERR wrong number or type of arguments
+# KEYS and ARGV hold the arguments after numkeys, keys first, as strings (binary-safe).
+EVAL "return {KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3]}" 2 {p}a {p}b x y z => ["{p}a", "{p}b", "x", "y", "z"]
+EVAL "return KEYS" 2 {p}k1 {p}k2 a => ["{p}k1", "{p}k2"]
+EVAL "return ARGV" 0 a b c => ["a", "b", "c"]
+EVAL "return {#KEYS, #ARGV}" 0 => [(integer) 0, (integer) 0]
+EVAL "return #KEYS + #ARGV * 10" 1 {p}a x y => (integer) 21
+EVAL "return ARGV[1]" 0 "\x00\xffbin" => "\x00\xffbin"
+EVAL "return string.len(ARGV[1])" 0 "\x00\xffbin" => (integer) 5
+EVAL "return ARGV[1] + 1" 0 41 => (integer) 42
+evaL "return ARGV[1]" 0 lower => "lower"
+# The sandbox keeps Lua's string, table and math libraries (and the redis one).
+EVAL "return _VERSION" 0 => "Lua 5.1"
+EVAL "return string.format('%d-%s', 5, 'x')" 0 => "5-x"
+EVAL "return table.concat({'a', 'b'}, ',')" 0 => "a,b"
+EVAL "return tonumber('42') + 1" 0 => (integer) 43
+EVAL "return math.floor(7.9)" 0 => (integer) 7
+EVAL "return redis.LOG_WARNING" 0 => (integer) 3
+EVAL "redis.log(redis.LOG_WARNING, 'compat scripting test') return 1" 0 => (integer) 1
+EVAL "local t = {} t.x = 1 return t.x" 0 => (integer) 1
+# redis.call runs a command and hands its reply to Lua: an integer as a number, a bulk string
+# as a string, a nil bulk as false, an array as a table, a status as a table with an `ok`
+# field (returned as is, it is the status again), an error raised as a Lua error.
+EVAL "return redis.call('SET', KEYS[1], ARGV[1])" 1 {p}s hello => OK
+GET {p}s => "hello"
+EVAL "return redis.call('GET', KEYS[1])" 1 {p}s => "hello"
+EVAL "return redis.call('SET', KEYS[1], 'v')" 1 {p}s2 => OK
+EVAL "return type(redis.call('SET', KEYS[1], 'v'))" 1 {p}s2 => "table"
+EVAL "return redis.call('SET', KEYS[1], 'v').ok" 1 {p}s2 => "OK"
+EVAL "return redis.call('TYPE', KEYS[1])" 1 {p}s2 => string
+EVAL "return redis.call('TYPE', KEYS[1]).ok" 1 {p}s2 => "string"
+EVAL "return redis.call('GET', KEYS[1])" 1 {p}none => nil
+EVAL "return redis.call('GET', KEYS[1]) == false" 1 {p}none => (integer) 1
+EVAL "return type(redis.call('GET', KEYS[1]))" 1 {p}none => "boolean"
+EVAL "return redis.call('MGET', KEYS[1], KEYS[2], KEYS[3])" 3 {p}s {p}none {p}s2 => ["hello", nil, "v"]
+EVAL "local t = redis.call('MGET', KEYS[1], KEYS[2]) return {t[1], type(t[2])}" 2 {p}s {p}none => ["hello", "boolean"]
+EVAL "return redis.call('INCR', KEYS[1])" 1 {p}n => (integer) 1
+EVAL "return redis.call('INCRBY', KEYS[1], 10) + 1" 1 {p}n => (integer) 12
+EVAL "return type(redis.call('INCR', KEYS[1]))" 1 {p}n => "number"
+GET {p}n => "12"
+EVAL "return redis.call('INCRBYFLOAT', KEYS[1], '1.5')" 1 {p}f => "1.5"
+EVAL "return redis.call('SET', KEYS[1], 3.5)" 1 {p}num => OK
+GET {p}num => "3.5"
+EVAL "redis.call('SET', KEYS[1], 'a') redis.call('APPEND', KEYS[1], 'b') return redis.call('GET', KEYS[1])" 1 {p}seq => "ab"
+EVAL "return redis.call('EXISTS', KEYS[1], KEYS[2])" 2 {p}seq {p}none => (integer) 1
+EVAL "return redis.call('HSET', KEYS[1], 'f1', 'v1', 'f2', 'v2')" 1 {p}h => (integer) 2
+EVAL "return redis.call('HGETALL', KEYS[1])" 1 {p}h => ["f1", "v1", "f2", "v2"]
+EVAL "return redis.call('HGET', KEYS[1], 'f2')" 1 {p}h => "v2"
+EVAL "return redis.call('HGET', KEYS[1], 'missing')" 1 {p}h => nil
+EVAL "return redis.call('HGETALL', KEYS[1])" 1 {p}none => []
+EVAL "return type(redis.call('HGETALL', KEYS[1]))" 1 {p}none => "table"
+HGETALL {p}h => ["f1", "v1", "f2", "v2"]
+EVAL "return redis.call('LPUSH', KEYS[1], 'a', 'b', 'c')" 1 {p}l => (integer) 3
+EVAL "return redis.call('LRANGE', KEYS[1], 0, -1)" 1 {p}l => ["c", "b", "a"]
+EVAL "return #redis.call('LRANGE', KEYS[1], 0, -1)" 1 {p}l => (integer) 3
+EVAL "return redis.call('LRANGE', KEYS[1], 0, -1)" 1 {p}none => []
+EVAL "return redis.call('RPUSH', KEYS[1], 'x') + redis.call('RPUSH', KEYS[1], 'y')" 1 {p}l => (integer) 9
+EVAL "return redis.call('LPOP', KEYS[1], 2)" 1 {p}l => ["c", "b"]
+LRANGE {p}l 0 -1 => ["a", "x", "y"]
+EVAL "return redis.call('ZADD', KEYS[1], 1.5, 'a', 2, 'b', '-inf', 'c')" 1 {p}z => (integer) 3
+EVAL "return redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')" 1 {p}z => ["c", "-inf", "a", "1.5", "b", "2"]
+EVAL "return redis.call('ZSCORE', KEYS[1], 'a')" 1 {p}z => "1.5"
+EVAL "return redis.call('ZADD', KEYS[1], 'INCR', 2.5, 'a')" 1 {p}z => "4"
+EVAL "return redis.call('ZINCRBY', KEYS[1], 1, 'b')" 1 {p}z => "3"
+ZRANGE {p}z 0 -1 WITHSCORES => ["c", "-inf", "b", "3", "a", "4"]
+EVAL "redis.call('SADD', KEYS[1], 'only') return redis.call('SMEMBERS', KEYS[1])" 1 {p}set => ["only"]
+EVAL "return redis.call('SMEMBERS', KEYS[1])" 1 {p}none => []
+EVAL "return redis.call('DEL', unpack(KEYS))" 3 {p}seq {p}f {p}none => (integer) 2
+EVAL "local n = 0 for _, k in ipairs(KEYS) do n = n + redis.call('EXISTS', k) end return n" 3 {p}s {p}seq {p}h => (integer) 2
+EVAL "return redis.call('SET', KEYS[1], 'v', 'NX')" 1 {p}s => nil
+EVAL "return redis.call('SET', KEYS[1], 'v', 'XX')" 1 {p}absent => nil
+EXISTS {p}absent => (integer) 0
+# An expiry set inside a script is relative to when the script runs, and shows outside it.
+EVAL "return redis.call('SET', KEYS[1], 'v', 'EX', 100)" 1 {p}ex => OK
+TTL {p}ex => (integer) 99..100
+EVAL "return redis.call('TTL', KEYS[1])" 1 {p}ex => (integer) 99..100
+EVAL "return redis.call('SET', KEYS[1], 'w', 'PX', 50000, 'GET')" 1 {p}ex2 => nil
+PTTL {p}ex2 => (integer) 49000..50000
+EVAL "return redis.call('EXPIRE', KEYS[1], 200)" 1 {p}s => (integer) 1
+TTL {p}s => (integer) 199..200
+# redis.pcall hands an error to Lua as a table with an `err` field, and the script goes on;
+# returned as is, that table is the error reply, exactly as the command gave it.
+SET {p}str text => OK
+EVAL "return redis.pcall('INCR', KEYS[1])" 1 {p}h => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+EVAL "return redis.pcall('INCR', KEYS[1])" 1 {p}str => (error) ERR value is not an integer or out of range
+EVAL "return redis.pcall('HGET', KEYS[1], 'f1')" 1 {p}h => "v1"
+EVAL "local r = redis.pcall('INCR', KEYS[1]) return {type(r), r.err}" 1 {p}h => ["table", "WRONGTYPE Operation against a key holding the wrong kind of value"]
+EVAL "local r = redis.pcall('INCR', KEYS[1]) redis.call('SET', KEYS[2], 'after') return r" 2 {p}h {p}after => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GET {p}after => "after"
+EVAL "local r = redis.pcall('INCR', KEYS[1]) redis.call('SET', KEYS[2], 'continued') return {r.err, redis.call('GET', KEYS[2])}" 2 {p}h {p}cont => ["WRONGTYPE Operation against a key holding the wrong kind of value", "continued"]
+EVAL "return redis.pcall('ZADD', KEYS[1], 'x', 'a')" 1 {p}z => (error) ERR value is not a valid float
+# An error from redis.call ends the script with that error (Redis appends where it happened:
+# " script: <sha>, on @user_script:<line>."); what the script wrote before stays written.
+EVAL "return redis.call('INCR', KEYS[1])" 1 {p}h => (error) WRONGTYPE Operation against a key holding the wrong kind of value*
+EVAL "return redis.call('INCR', KEYS[1])" 1 {p}str => (error) ERR value is not an integer or out of range*
+EVAL "return redis.call('ZADD', KEYS[1], 'x', 'a')" 1 {p}z => (error) ERR value is not a valid float*
+EVAL "redis.call('SET', KEYS[2], 'before') redis.call('INCR', KEYS[1]) redis.call('SET', KEYS[2], 'after')" 2 {p}h {p}partial => (error) WRONGTYPE Operation against a key holding the wrong kind of value*
+GET {p}partial => "before"
+EVAL "local a = 1\nreturn redis.call('INCR', KEYS[1])" 1 {p}h => (error) WRONGTYPE Operation against a key holding the wrong kind of value*
+EVAL "return redis.call()" 0 => (error) ERR Please specify at least one argument for this redis lib call*
+EVAL "return redis.call('SET', KEYS[1], {})" 1 {p}bad => (error) ERR Lua redis lib command arguments must be strings or integers*
+EVAL "return redis.call('EVAL', 'return 1', 0)" 0 => (error) ERR This Redis command is not allowed from script*
+EVAL "return redis.call('SCRIPT', 'FLUSH')" 0 => (error) ERR This Redis command is not allowed from script*
+EXISTS {p}bad => (integer) 0
+# error() ends the script with an error too: a string gets the position and an ERR code, a
+# table with an `err` field is the error as it is.
+EVAL "error('boom')" 0 => (error) ERR user_script:1: boom*
+EVAL "error('boom', 0)" 0 => (error) ERR boom*
+EVAL "error({err='MY boom'})" 0 => (error) MY boom*
+EVAL "local ok, e = pcall(error, 'x') return {tostring(ok), e}" 0 => ["false", "x"]
+# Compile errors.
+EVAL "return +" 0 => (error) ERR Error compiling script (new function): user_script:1: unexpected symbol near '+'
+EVAL_RO "return +" 0 => (error) ERR Error compiling script (new function): user_script:1: unexpected symbol near '+'
+# Globals: reading one that does not exist is an error, also inside pcall.
+EVAL "return y" 0 => (error) ERR user_script:1: Script attempted to access nonexistent global variable 'y'*
+EVAL "return undefined_global" 0 => (error) ERR user_script:1: Script attempted to access nonexistent global variable 'undefined_global'*
+EVAL "local a = 1\nlocal b = 2\nreturn y" 0 => (error) ERR user_script:3: Script attempted to access nonexistent global variable 'y'*
+EVAL "return type(print)" 0 => (error) ERR user_script:1: Script attempted to access nonexistent global variable 'print'*
+EVAL "return type(os)" 0 => (error) ERR user_script:1: Script attempted to access nonexistent global variable 'os'*
+EVAL "local ok, e = pcall(function() return y end) return e" 0 => "user_script:1: Script attempted to access nonexistent global variable 'y'"
+EVAL "return rawget(_G, 'never_set')" 0 => nil
+# EVAL_RO runs read-only: reads work, a write is refused (redis.pcall gets the error as a
+# table) and leaves the data as it was.
+SET {p}ro v => OK
+EVAL_RO "return redis.call('GET', KEYS[1])" 1 {p}ro => "v"
+EVAL_RO "return {redis.call('EXISTS', KEYS[1]), redis.call('GET', KEYS[2])}" 2 {p}ro {p}none => [(integer) 1, nil]
+EVAL_RO "return redis.call('HGETALL', KEYS[1])" 1 {p}h => ["f1", "v1", "f2", "v2"]
+EVAL_RO "return 'x'" 0 => "x"
+EVAL_RO "return redis.call('SET', KEYS[1], 'x')" 1 {p}ro => (error) ERR Write commands are not allowed from read-only scripts.*
+EVAL_RO "return redis.call('DEL', KEYS[1])" 1 {p}ro => (error) ERR Write commands are not allowed from read-only scripts.*
+EVAL_RO "redis.call('GET', KEYS[1]) return redis.call('INCR', KEYS[2])" 2 {p}ro {p}n => (error) ERR Write commands are not allowed from read-only scripts.*
+EVAL_RO "return redis.pcall('SET', KEYS[1], 'x')" 1 {p}ro => (error) ERR Write commands are not allowed from read-only scripts.
+EVAL_RO "local r = redis.pcall('SET', KEYS[1], 'x') return r.err" 1 {p}ro => "ERR Write commands are not allowed from read-only scripts."
+GET {p}ro => "v"
+GET {p}n => "12"
+eval_ro "return redis.call('get', KEYS[1])" 1 {p}ro => "v"
+# Argument errors: numkeys negative, above the number of arguments, or not an integer; too
+# few arguments.
+EVAL "return 1" -1 => (error) ERR Number of keys can't be negative
+EVAL "return 1" 2 {p}a => (error) ERR Number of keys can't be greater than number of args
+EVAL "return 1" 1 => (error) ERR Number of keys can't be greater than number of args
+EVAL "return 1" x => (error) ERR value is not an integer or out of range
+EVAL "return 1" 1.5 {p}a => (error) ERR value is not an integer or out of range
+EVAL "return 1" "" => (error) ERR value is not an integer or out of range
+EVAL "return 1" 99999999999999999999 => (error) ERR value is not an integer or out of range
+EVAL "return 1" => (error) ERR wrong number of arguments for 'eval' command
+EVAL => (error) ERR wrong number of arguments for 'eval' command
+EVAL_RO "return 1" -1 => (error) ERR Number of keys can't be negative
+EVAL_RO "return 1" 3 {p}a => (error) ERR Number of keys can't be greater than number of args
+EVAL_RO "return 1" => (error) ERR wrong number of arguments for 'eval_ro' command
+EVALSHA 18385743f6ed1eeed9b51996824afcce8460e130 -1 => (error) ERR Number of keys can't be negative
+EVALSHA 18385743f6ed1eeed9b51996824afcce8460e130 5 => (error) ERR Number of keys can't be greater than number of args
+EVALSHA 18385743f6ed1eeed9b51996824afcce8460e130 x => (error) ERR value is not an integer or out of range
+EVALSHA 18385743f6ed1eeed9b51996824afcce8460e130 => (error) ERR wrong number of arguments for 'evalsha' command
+EVALSHA_RO 18385743f6ed1eeed9b51996824afcce8460e130 => (error) ERR wrong number of arguments for 'evalsha_ro' command
+EVALSHA => (error) ERR wrong number of arguments for 'evalsha' command
+# In MULTI, scripts are queued like any command and run at EXEC.
+MULTI => OK
+EVAL "return redis.call('INCR', KEYS[1])" 1 {p}m => QUEUED
+EVAL_RO "return redis.call('GET', KEYS[1])" 1 {p}m => QUEUED
+EVAL "return 1" -1 => QUEUED
+EXEC => [(integer) 1, "1", (error) ERR Number of keys can't be negative]
+# The script cache: redis.sha1hex gives the SHA1 of a string in lowercase hex, SCRIPT LOAD
+# caches a script under that name without running it, and EVALSHA or EVALSHA_RO (the name in
+# either case) runs it. EVAL caches the script it runs as well. An unknown name is NOSCRIPT.
+# SCRIPT FLUSH (which empties the cache of the whole server: no other script here relies on
+# it) forgets them all.
+EVAL "return redis.sha1hex('')" 0 => "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+EVAL "return redis.sha1hex('hello')" 0 => "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+EVAL "return redis.sha1hex(ARGV[1])" 0 "return 'loaded ' .. ARGV[1]" => "dac27443ce9630330038c9cef6028e16904c037f"
+EVAL "return redis.sha1hex(42)" 0 => "92cfceb39d57d914ed8b14d0e37643de0797ae56"
+SCRIPT EXISTS 18385743f6ed1eeed9b51996824afcce8460e130 => [(integer) 0]
+EVALSHA 18385743f6ed1eeed9b51996824afcce8460e130 0 => (error) NOSCRIPT No matching script. Please use EVAL.
+EVALSHA_RO 18385743f6ed1eeed9b51996824afcce8460e130 0 => (error) NOSCRIPT No matching script. Please use EVAL.
+EVALSHA nosuchsha 0 => (error) NOSCRIPT No matching script. Please use EVAL.
+EVALSHA "" 0 => (error) NOSCRIPT No matching script. Please use EVAL.
+SCRIPT LOAD "return 'loaded ' .. ARGV[1]" => "dac27443ce9630330038c9cef6028e16904c037f"
+SCRIPT LOAD "return 'loaded ' .. ARGV[1]" => "dac27443ce9630330038c9cef6028e16904c037f"
+EVALSHA dac27443ce9630330038c9cef6028e16904c037f 0 once => "loaded once"
+EVALSHA DAC27443CE9630330038C9CEF6028E16904C037F 0 twice => "loaded twice"
+evalsha dac27443ce9630330038c9cef6028e16904c037f 1 {p}k thrice => "loaded thrice"
+EVALSHA_RO dac27443ce9630330038c9cef6028e16904c037f 0 ro => "loaded ro"
+SCRIPT EXISTS dac27443ce9630330038c9cef6028e16904c037f 18385743f6ed1eeed9b51996824afcce8460e130 DAC27443CE9630330038C9CEF6028E16904C037F => [(integer) 1, (integer) 0, (integer) 1]
+SCRIPT EXISTS nope => [(integer) 0]
+SCRIPT LOAD "return redis.call('INCR',KEYS[1])" => "da8455f0535fd532821b3713a4eccd80fc4b8457"
+EVALSHA da8455f0535fd532821b3713a4eccd80fc4b8457 1 {p}cnt => (integer) 1
+EVALSHA da8455f0535fd532821b3713a4eccd80fc4b8457 1 {p}cnt => (integer) 2
+EVALSHA_RO da8455f0535fd532821b3713a4eccd80fc4b8457 1 {p}cnt => (error) ERR Write commands are not allowed from read-only scripts.*
+GET {p}cnt => "2"
+EVAL "return 'cached by eval'" 0 => "cached by eval"
+EVALSHA 14a0ec5969ac10dc856a79479466fd953463f052 0 => "cached by eval"
+SCRIPT EXISTS 14a0ec5969ac10dc856a79479466fd953463f052 => [(integer) 1]
+MULTI => OK
+SCRIPT LOAD "return 'in multi'" => QUEUED
+EVALSHA b9c81d25cab28c8a6bdc01f2d9d28d3a7d3267b4 0 => QUEUED
+EXEC => ["b9c81d25cab28c8a6bdc01f2d9d28d3a7d3267b4", "in multi"]
+# SCRIPT's other subcommands and its errors.
+SCRIPT KILL => (error) NOTBUSY No scripts in execution right now.
+SCRIPT LOAD => (error) ERR wrong number of arguments for 'script|load' command
+SCRIPT LOAD a b => (error) ERR wrong number of arguments for 'script|load' command
+SCRIPT EXISTS => (error) ERR wrong number of arguments for 'script|exists' command
+SCRIPT FLUSH bad => (error) ERR SCRIPT FLUSH only support SYNC|ASYNC option
+SCRIPT FOO => (error) ERR unknown subcommand 'FOO'. Try SCRIPT HELP.
+SCRIPT => (error) ERR wrong number of arguments for 'script' command
+SCRIPT EXISTS dac27443ce9630330038c9cef6028e16904c037f => [(integer) 1]
+# SCRIPT FLUSH, with or without SYNC or ASYNC, empties the cache; EVAL still runs, and
+# caches its script again. These come last, so the cache is empty when the script ends.
+SCRIPT FLUSH => OK
+SCRIPT EXISTS dac27443ce9630330038c9cef6028e16904c037f da8455f0535fd532821b3713a4eccd80fc4b8457 14a0ec5969ac10dc856a79479466fd953463f052 b9c81d25cab28c8a6bdc01f2d9d28d3a7d3267b4 => [(integer) 0, (integer) 0, (integer) 0, (integer) 0]
+EVALSHA dac27443ce9630330038c9cef6028e16904c037f 0 gone => (error) NOSCRIPT No matching script. Please use EVAL.
+EVALSHA_RO dac27443ce9630330038c9cef6028e16904c037f 0 gone => (error) NOSCRIPT No matching script. Please use EVAL.
+EVAL "return 'cached by eval'" 0 => "cached by eval"
+SCRIPT EXISTS 14a0ec5969ac10dc856a79479466fd953463f052 => [(integer) 1]
+SCRIPT FLUSH SYNC => OK
+SCRIPT EXISTS 14a0ec5969ac10dc856a79479466fd953463f052 => [(integer) 0]
+SCRIPT LOAD "return 'loaded ' .. ARGV[1]" => "dac27443ce9630330038c9cef6028e16904c037f"
+SCRIPT FLUSH ASYNC => OK
+EVALSHA dac27443ce9630330038c9cef6028e16904c037f 0 gone => (error) NOSCRIPT No matching script. Please use EVAL.
+script flush => OK
+SCRIPT EXISTS dac27443ce9630330038c9cef6028e16904c037f => [(integer) 0]
+"#;
