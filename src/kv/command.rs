@@ -471,14 +471,14 @@ fn parse_script(a: &[Bytes]) -> Result<Command, CommandError> {
         {
             Command::ScriptFlush
         }
-        (b"flush", [_]) => {
+        (b"flush", _) => {
             return Err(CommandError::Full(
                 "ERR SCRIPT FLUSH only support SYNC|ASYNC option",
             ));
         }
         (b"kill", []) => Command::ScriptKill,
         (b"help", []) => Command::ScriptHelp,
-        (b"load" | b"exists" | b"flush" | b"kill" | b"help", _) => return Err(arity()),
+        (b"load" | b"exists" | b"kill" | b"help", _) => return Err(arity()),
         _ => return Err(CommandError::UnknownSubcommand(lossy(&a[0], 128), "SCRIPT")),
     })
 }

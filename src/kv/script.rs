@@ -85,11 +85,24 @@ const REMOVED: [&str; 12] = [
 ];
 
 /// `redis.error_reply` or `redis.status_reply`: a table with the string under `field`.
+/// An error's text gets Redis's form: a leading `-` dropped, and `ERR ` before a message
+/// that has no code (no space).
 fn reply_table(lua: &Lua, field: &'static str) -> mlua::Result<mlua::Function> {
     lua.create_function(move |lua, value: Value| match value {
         Value::String(s) => {
             let t = lua.create_table()?;
-            t.raw_set(field, s)?;
+            if field == "err" {
+                let text = s.to_string_lossy();
+                let text = text.strip_prefix('-').unwrap_or(&text);
+                let text = text.trim_end_matches(['\r', '\n']);
+                if text.contains(' ') {
+                    t.raw_set(field, text)?;
+                } else {
+                    t.raw_set(field, format!("ERR {text}"))?;
+                }
+            } else {
+                t.raw_set(field, s)?;
+            }
             Ok(t)
         }
         _ => Err(mlua::Error::runtime("wrong number or type of arguments")),
@@ -178,14 +191,7 @@ fn run_lua(
             Ok(VmState::Continue)
         },
     )?;
-    // Strip a shebang line (`#!lua flags=...`); its flags mean nothing here.
-    let body = match body.strip_prefix(b"#!") {
-        Some(rest) => rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(&b""[..], |at| &rest[at..]),
-        None => body,
-    };
+    let body = strip_shebang(body);
     lua.scope(|scope| {
         let charged = used.clone();
         let raw = scope.create_function_mut(move |lua, args: MultiValue| {
@@ -221,6 +227,22 @@ fn run_lua(
                 }
             })?,
         )?;
+        // Scripts written for Redis 6 and earlier ask for effects replication; raft-kv
+        // replicates the script, deterministically, whatever they ask, as Redis 7 accepts.
+        redis.raw_set(
+            "replicate_commands",
+            lua.create_function(|_, _: MultiValue| Ok(true))?,
+        )?;
+        redis.raw_set("set_repl", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+        for (name, value) in [
+            ("REPL_NONE", 0),
+            ("REPL_AOF", 1),
+            ("REPL_SLAVE", 2),
+            ("REPL_REPLICA", 2),
+            ("REPL_ALL", 3),
+        ] {
+            redis.raw_set(name, value)?;
+        }
         for (i, level) in ["LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"]
             .into_iter()
             .enumerate()
@@ -256,12 +278,7 @@ fn run_lua(
         globals.raw_set("ARGV", strings(argv)?)?;
         let function = match lua.load(body).set_name("@user_script").into_function() {
             Ok(function) => function,
-            Err(err) => {
-                return Ok(reply::error(format!(
-                    "ERR Error compiling script (new function): {}",
-                    lua_message(&err)
-                )));
-            }
+            Err(err) => return Ok(compile_reply(&err)),
         };
         let (ok, value): (bool, Value) = pcall.call(function)?;
         Ok(if ok {
@@ -317,7 +334,56 @@ fn command_args(args: MultiValue) -> mlua::Result<Vec<Bytes>> {
 
 /// A Lua number as Lua 5.1 prints it (`%.14g`).
 fn lua_number(n: f64) -> String {
-    super::zset::format_g(n, 14)
+    super::zset::format_g(n, 17)
+}
+
+/// A Lua number as the integer Redis replies with: truncated, and, where C's conversion is
+/// undefined (infinite, NaN, out of range), the value x86 gives, the smallest integer.
+fn lua_integer(n: f64) -> i64 {
+    if n.is_finite() && n > -9_223_372_036_854_775_808.0 && n < 9_223_372_036_854_775_808.0 {
+        n as i64
+    } else {
+        i64::MIN
+    }
+}
+
+/// Whether `body` compiles as a script, and if not the error to answer (SCRIPT LOAD checks
+/// before caching).
+pub fn compile_error(body: &[u8]) -> Option<pb::Reply> {
+    let lua = match Lua::new_with(StdLib::NONE, LuaOptions::default()) {
+        Ok(lua) => lua,
+        Err(err) => return Some(reply::error(format!("ERR {}", lua_message(&err)))),
+    };
+    match lua
+        .load(strip_shebang(body))
+        .set_name("@user_script")
+        .into_function()
+    {
+        Ok(_) => None,
+        Err(err) => Some(compile_reply(&err)),
+    }
+}
+
+/// Whether a script's reply says it did not compile.
+pub fn is_compile_error(reply: &pb::Reply) -> bool {
+    matches!(&reply.kind, Some(Kind::Error(e)) if e.starts_with(COMPILE_ERROR))
+}
+
+const COMPILE_ERROR: &str = "ERR Error compiling script (new function): ";
+
+fn compile_reply(err: &mlua::Error) -> pb::Reply {
+    reply::error(format!("{COMPILE_ERROR}{}", lua_message(err)))
+}
+
+/// `body` without a shebang line (`#!lua flags=...`), whose flags mean nothing here.
+fn strip_shebang(body: &[u8]) -> &[u8] {
+    match body.strip_prefix(b"#!") {
+        Some(rest) => rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(&b""[..], |at| &rest[at..]),
+        None => body,
+    }
 }
 
 /// A command's reply as Lua sees it (RESP2 conversion, as in Redis).
@@ -355,7 +421,7 @@ fn lua_to_reply(value: &Value, depth: usize) -> pb::Reply {
         Value::Nil | Value::Boolean(false) => reply::null(),
         Value::Boolean(true) => reply::integer(1),
         Value::Integer(i) => reply::integer(*i),
-        Value::Number(n) => reply::integer(*n as i64),
+        Value::Number(n) => reply::integer(lua_integer(*n)),
         Value::String(s) => reply::bulk(Bytes::copy_from_slice(&s.as_bytes())),
         Value::Table(t) if depth >= MAX_REPLY_DEPTH => {
             let _ = t;

@@ -2269,19 +2269,26 @@ impl KvState {
                 read_only: false,
             } => {
                 let body = match script {
-                    ScriptRef::Body(body) => {
-                        self.scripts
-                            .entry(script::sha1_hex(body))
-                            .or_insert_with(|| body.clone());
-                        body.clone()
-                    }
+                    ScriptRef::Body(body) => body.clone(),
                     ScriptRef::Sha(sha) => self.cached_script(sha)?,
                 };
-                Ok(script::run(&body, keys, argv, &mut |args| {
+                let reply = script::run(&body, keys, argv, &mut |args| {
                     self.script_command(args, now)
-                }))
+                });
+                // EVAL caches what compiled, as in Redis.
+                if let ScriptRef::Body(body) = script
+                    && !script::is_compile_error(&reply)
+                {
+                    self.scripts
+                        .entry(script::sha1_hex(body))
+                        .or_insert_with(|| body.clone());
+                }
+                Ok(reply)
             }
             Command::ScriptLoad(body) => {
+                if let Some(error) = script::compile_error(body) {
+                    return Ok(error);
+                }
                 let sha = script::sha1_hex(body);
                 self.scripts.entry(sha.clone()).or_insert_with(|| body.clone());
                 Ok(reply::bulk(Bytes::from(sha)))
@@ -2343,10 +2350,30 @@ impl KvState {
     /// Parses one `redis.call` of a script, refusing what scripts may not run: internal
     /// commands, and scripts within scripts.
     fn script_parse(args: &[Bytes]) -> Result<(Command, &'static Spec), pb::Reply> {
-        if args[0].starts_with(b"__") {
-            return Err(reply::error(command::unknown_command(args).to_string()));
+        let name = args[0].to_ascii_lowercase();
+        if NOT_IN_SCRIPTS.contains(&name.as_slice()) {
+            return Err(reply::error(
+                "ERR This Redis command is not allowed from script",
+            ));
         }
-        let (cmd, spec) = Command::parse(args).map_err(|e| reply::error(e.to_string()))?;
+        // The connection commands a script may call, which the state machine does not serve.
+        match (name.as_slice(), &args[1..]) {
+            (b"ping", []) => return Err(reply::simple("PONG")),
+            (b"ping" | b"echo", [message]) => return Err(reply::bulk(message.clone())),
+            _ => {}
+        }
+        if name.starts_with(b"__") {
+            return Err(reply::error("ERR Unknown Redis command called from script"));
+        }
+        let (cmd, spec) = Command::parse(args).map_err(|e| match e {
+            CommandError::Unknown(_) => {
+                reply::error("ERR Unknown Redis command called from script")
+            }
+            CommandError::Arity(_) => {
+                reply::error("ERR Wrong number of args calling Redis command from script")
+            }
+            other => reply::error(other.to_string()),
+        })?;
         if matches!(
             spec.name,
             "eval" | "eval_ro" | "evalsha" | "evalsha_ro" | "script"
@@ -3525,6 +3552,31 @@ const SNAPSHOT_HASH_KEY1: u32 = 6;
 const SNAPSHOT_DELETED_BUCKETS: u32 = 7;
 const SNAPSHOT_ENROLLED_NODES: u32 = 8;
 const SNAPSHOT_SCRIPTS: u32 = 9;
+
+/// Commands a script may not call: the connection's and the server's own (Redis's
+/// `noscript` commands), besides scripts within scripts, which `KvState::script_parse`
+/// refuses by their spec.
+const NOT_IN_SCRIPTS: &[&[u8]] = &[
+    b"auth",
+    b"client",
+    b"discard",
+    b"exec",
+    b"hello",
+    b"multi",
+    b"psubscribe",
+    b"punsubscribe",
+    b"quit",
+    b"raft.node",
+    b"reset",
+    b"shutdown",
+    b"ssubscribe",
+    b"subscribe",
+    b"sunsubscribe",
+    b"unsubscribe",
+    b"unwatch",
+    b"wait",
+    b"watch",
+];
 
 /// Buckets of keys that keep their own deletion version (a power of two): a deletion moves the
 /// WATCH version of the missing keys in one bucket. 8 KiB per state and per snapshot.
@@ -5776,9 +5828,17 @@ mod tests {
             ),
             (
                 "return redis.call('__PURGE', 'k')",
-                "unknown command '__PURGE'",
+                "Unknown Redis command called from script",
             ),
-            ("return redis.call('NOSUCH')", "unknown command 'NOSUCH'"),
+            (
+                "return redis.call('NOSUCH')",
+                "Unknown Redis command called from script",
+            ),
+            (
+                "return redis.call('GET')",
+                "Wrong number of args calling Redis command",
+            ),
+            ("return redis.call('MULTI')", "not allowed from script"),
             ("return redis.call('LPUSH', 'k', 'x')", "WRONGTYPE"),
         ] {
             let got = run_args(&mut s, 1000, &["EVAL", script, "0"]);
@@ -5796,10 +5856,34 @@ mod tests {
             (&["EVAL", "return 1", "x"][..], "not an integer"),
             (&["SCRIPT", "KILL"][..], "NOTBUSY"),
             (&["SCRIPT", "NOPE"][..], "unknown subcommand 'NOPE'"),
+            (
+                &["SCRIPT", "LOAD", "return +"][..],
+                "Error compiling script",
+            ),
+            (
+                &["SCRIPT", "FLUSH", "SYNC", "ASYNC"][..],
+                "only support SYNC|ASYNC",
+            ),
         ] {
             let got = run_args(&mut s, 1000, args);
             assert!(got.contains(want), "{args:?}: {got}");
         }
+        // A script that does not compile is not cached.
+        run_args(&mut s, 1000, &["EVAL", "return +", "0"]);
+        let sha = script::sha1_hex(b"return +");
+        assert_eq!(run_args(&mut s, 1000, &["SCRIPT", "EXISTS", &sha]), "[:0]");
+        assert_eq!(
+            run_args(
+                &mut s,
+                1000,
+                &[
+                    "EVAL",
+                    "return {redis.call('PING'), redis.call('ECHO', 'e')}",
+                    "0"
+                ]
+            ),
+            "[PONG \"e\"]"
+        );
         // Read-only scripts read, and refuse writes.
         assert_eq!(
             read_args(

@@ -3834,4 +3834,23 @@ SCRIPT FLUSH ASYNC => OK
 EVALSHA dac27443ce9630330038c9cef6028e16904c037f 0 gone => (error) NOSCRIPT No matching script. Please use EVAL.
 script flush => OK
 SCRIPT EXISTS dac27443ce9630330038c9cef6028e16904c037f => [(integer) 0]
+# Redis's own forms: an error reply without a code gets ERR; infinite and NaN numbers become
+# the smallest integer; a Lua number passed to a command prints with 17 digits; PING and ECHO
+# work in scripts; unknown commands, wrong arities and connection commands get the scripting
+# errors; scripts written for Redis 6 may still ask for effects replication.
+EVAL "return redis.error_reply('custom')" 0 => (error) ERR custom
+EVAL "return redis.error_reply('custom').err" 0 => "ERR custom"
+EVAL "return redis.error_reply('-MYERR dashed')" 0 => (error) MYERR dashed
+EVAL "return 1/0" 0 => (integer) -9223372036854775808
+EVAL "return 0/0" 0 => (integer) -9223372036854775808
+EVAL "redis.call('SET', KEYS[1], 10/3) return redis.call('GET', KEYS[1])" 1 {p}third => "3.3333333333333335"
+EVAL "return redis.call('PING')" 0 => PONG
+EVAL "return redis.call('ECHO', 'hi')" 0 => "hi"
+EVAL "return redis.call('NOSUCH')" 0 => (error) ERR Unknown Redis command called from script*
+EVAL "return redis.call('GET')" 0 => (error) ERR Wrong number of args calling Redis command from script*
+EVAL "return redis.call('MULTI')" 0 => (error) ERR This Redis command is not allowed from script*
+EVAL "return redis.replicate_commands()" 0 => (integer) 1
+EVAL "return redis.REPL_ALL" 0 => (integer) 3
+SCRIPT LOAD "return +" => (error) ERR Error compiling script (new function): user_script:1: unexpected symbol near '+'*
+SCRIPT FLUSH SYNC ASYNC => (error) ERR SCRIPT FLUSH only support SYNC|ASYNC option
 "#;
