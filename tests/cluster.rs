@@ -1247,6 +1247,37 @@ fn wait_blocked(cluster: &TestCluster, id: u64, n: usize) {
     );
 }
 
+/// Blocks a new client of node `id` in `command`, checks that CLIENT LIST shows it blocked,
+/// ends the wait with `CLIENT UNBLOCK <id> <reason>`, and returns the client's reply (or
+/// error) as text.
+fn unblocked_reply(cluster: &TestCluster, id: u64, command: redis::Cmd, reason: &str) -> String {
+    let mut blocked = cluster.client(id);
+    let client: i64 = redis::cmd("CLIENT")
+        .arg("ID")
+        .query(&mut blocked)
+        .unwrap_or_else(|e| panic!("CLIENT ID: {e}"));
+    let waiting = std::thread::spawn(move || command.query::<redis::Value>(&mut blocked));
+    wait_blocked(cluster, id, 1);
+    let list: String = redis::cmd("CLIENT")
+        .arg("LIST")
+        .arg("ID")
+        .arg(client)
+        .query(&mut cluster.client(id))
+        .unwrap_or_else(|e| panic!("CLIENT LIST: {e}"));
+    assert!(list.contains(" flags=b "), "{list}");
+    let unblocked: i64 = redis::cmd("CLIENT")
+        .arg("UNBLOCK")
+        .arg(client)
+        .arg(reason)
+        .query(&mut cluster.client(id))
+        .unwrap_or_else(|e| panic!("CLIENT UNBLOCK: {e}"));
+    assert_eq!(unblocked, 1);
+    match waiting.join().expect("blocked client thread") {
+        Ok(value) => format!("{value:?}"),
+        Err(e) => e.to_string(),
+    }
+}
+
 /// A work queue across the cluster: consumers blocked in BLPOP on every node (followers and
 /// leader) share the elements pushed through every node; each element reaches exactly one
 /// consumer, none is lost, and the wait ends for each consumer at its end marker.
@@ -1430,36 +1461,9 @@ fn blocking_commands_wake_time_out_and_unblock_across_nodes() {
 
     // CLIENT UNBLOCK, with each reason.
     for (reason, expected) in [("TIMEOUT", "nil"), ("ERROR", "UNBLOCKED")] {
-        let mut blocked = cluster.client(follower);
-        let id: i64 = redis::cmd("CLIENT")
-            .arg("ID")
-            .query(&mut blocked)
-            .unwrap_or_else(|e| panic!("CLIENT ID: {e}"));
-        let waiting = std::thread::spawn(move || {
-            redis::cmd("BLPOP")
-                .arg("never")
-                .arg(0)
-                .query::<redis::Value>(&mut blocked)
-        });
-        wait_blocked(&cluster, follower, 1);
-        let list: String = redis::cmd("CLIENT")
-            .arg("LIST")
-            .arg("ID")
-            .arg(id)
-            .query(&mut cluster.client(follower))
-            .unwrap_or_else(|e| panic!("CLIENT LIST: {e}"));
-        assert!(list.contains(" flags=b "), "{list}");
-        let unblocked: i64 = redis::cmd("CLIENT")
-            .arg("UNBLOCK")
-            .arg(id)
-            .arg(reason)
-            .query(&mut cluster.client(follower))
-            .unwrap_or_else(|e| panic!("CLIENT UNBLOCK: {e}"));
-        assert_eq!(unblocked, 1);
-        let shown = match waiting.join().expect("blocked client thread") {
-            Ok(value) => format!("{value:?}"),
-            Err(e) => e.to_string(),
-        };
+        let mut blpop = redis::cmd("BLPOP");
+        blpop.arg("never").arg(0);
+        let shown = unblocked_reply(&cluster, follower, blpop, reason);
         assert!(shown.contains(expected), "CLIENT UNBLOCK {reason}: {shown}");
     }
 
@@ -1762,29 +1766,9 @@ fn wait_counts_the_replicas_that_hold_acknowledged_writes() {
     // CLIENT UNBLOCK ends a WAIT that cannot be met (two replicas at most): with the count
     // as it is, or with an error.
     for (reason, expected) in [("TIMEOUT", "int(2)"), ("ERROR", "UNBLOCKED")] {
-        let mut blocked = cluster.client(near);
-        let id: i64 = redis::cmd("CLIENT")
-            .arg("ID")
-            .query(&mut blocked)
-            .unwrap_or_else(|e| panic!("CLIENT ID: {e}"));
-        let waiting = std::thread::spawn(move || {
-            redis::cmd("WAIT")
-                .arg(5)
-                .arg(0)
-                .query::<redis::Value>(&mut blocked)
-        });
-        wait_blocked(&cluster, near, 1);
-        let unblocked: i64 = redis::cmd("CLIENT")
-            .arg("UNBLOCK")
-            .arg(id)
-            .arg(reason)
-            .query(&mut cluster.client(near))
-            .unwrap_or_else(|e| panic!("CLIENT UNBLOCK: {e}"));
-        assert_eq!(unblocked, 1);
-        let shown = match waiting.join().expect("waiting client thread") {
-            Ok(value) => format!("{value:?}"),
-            Err(e) => e.to_string(),
-        };
+        let mut wait = redis::cmd("WAIT");
+        wait.arg(5).arg(0);
+        let shown = unblocked_reply(&cluster, near, wait, reason);
         assert!(shown.contains(expected), "CLIENT UNBLOCK {reason}: {shown}");
     }
     wait_blocked(&cluster, near, 0);

@@ -2268,10 +2268,7 @@ impl KvState {
                 argv,
                 read_only: false,
             } => {
-                let body = match script {
-                    ScriptRef::Body(body) => body.clone(),
-                    ScriptRef::Sha(sha) => self.cached_script(sha)?,
-                };
+                let body = self.script_body(script)?;
                 let reply = script::run(&body, keys, argv, &mut |args| {
                     self.script_command(args, now)
                 });
@@ -2337,14 +2334,18 @@ impl KvState {
         self.scripts.values().cloned().collect()
     }
 
-    /// The cached script named `sha` (EVALSHA).
-    fn cached_script(&self, sha: &[u8]) -> Result<Bytes, CommandError> {
-        self.scripts
-            .get(&String::from_utf8_lossy(sha).to_ascii_lowercase())
-            .cloned()
-            .ok_or(CommandError::Full(
-                "NOSCRIPT No matching script. Please use EVAL.",
-            ))
+    /// The body of the script an EVAL names: its own, or the cached one of EVALSHA's SHA-1.
+    fn script_body(&self, script: &ScriptRef) -> Result<Bytes, CommandError> {
+        match script {
+            ScriptRef::Body(body) => Ok(body.clone()),
+            ScriptRef::Sha(sha) => self
+                .scripts
+                .get(&String::from_utf8_lossy(sha).to_ascii_lowercase())
+                .cloned()
+                .ok_or(CommandError::Full(
+                    "NOSCRIPT No matching script. Please use EVAL.",
+                )),
+        }
     }
 
     /// Parses one `redis.call` of a script, refusing what scripts may not run: internal
@@ -2423,18 +2424,14 @@ impl KvState {
     /// Executes a read-only command at time `now`.
     fn query(&self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         Ok(match cmd {
-            // A writing script that reached here was sent as a read: refuse it like the
-            // rest of the write commands below.
+            // EVAL_RO and EVALSHA_RO; writing scripts are applied in `execute`.
             Command::Eval {
                 script,
                 keys,
                 argv,
                 read_only: true,
             } => {
-                let body = match script {
-                    ScriptRef::Body(body) => body.clone(),
-                    ScriptRef::Sha(sha) => self.cached_script(sha)?,
-                };
+                let body = self.script_body(script)?;
                 script::run(&body, keys, argv, &mut |args| self.script_query(args, now))
             }
             Command::Get(key) | Command::GetEx(key, GetExTtl::Unchanged) => {
