@@ -500,11 +500,7 @@ fn redis_cli_sets_and_gets_across_nodes() {
     };
     let cluster = TestCluster::start(3);
     let leader = cluster.leader();
-    let followers: Vec<u64> = cluster
-        .ids()
-        .into_iter()
-        .filter(|&id| id != leader)
-        .collect();
+    let followers = cluster.others(leader);
     let cli = |id: u64, args: &[&str]| {
         let finished = run_to_exit(
             Command::new(&redis_cli)
@@ -1705,11 +1701,7 @@ fn connected_clients(cluster: &TestCluster, id: u64) -> Result<u64, String> {
 fn wait_counts_the_replicas_that_hold_acknowledged_writes() {
     let mut cluster = TestCluster::start(3);
     let leader = cluster.leader();
-    let followers: Vec<u64> = cluster
-        .ids()
-        .into_iter()
-        .filter(|&id| id != leader)
-        .collect();
+    let followers = cluster.others(leader);
     let (near, far) = (followers[0], followers[1]);
     set_retrying_on(&mut cluster.client(near), near, "w", "1");
     assert_eq!(wait_replicas(&cluster, near, 2, 0), 2);
@@ -1815,11 +1807,7 @@ fn script_on(cluster: &TestCluster, id: u64, args: &[&str]) -> redis::RedisResul
 fn scripts_run_alike_on_every_node() {
     let mut cluster = TestCluster::start(3);
     let leader = cluster.leader();
-    let followers: Vec<u64> = cluster
-        .ids()
-        .into_iter()
-        .filter(|&id| id != leader)
-        .collect();
+    let followers = cluster.others(leader);
     let (a, b) = (followers[0], followers[1]);
 
     let body = "redis.call('RPUSH', KEYS[1], ARGV[1]) \

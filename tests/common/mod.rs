@@ -413,6 +413,14 @@ impl TestCluster {
         self.nodes.iter().map(|n| n.id).collect()
     }
 
+    /// Returns every node id but `id` (the followers, given the leader).
+    pub fn others(&self, id: u64) -> Vec<u64> {
+        self.ids()
+            .into_iter()
+            .filter(|&other| other != id)
+            .collect()
+    }
+
     /// Returns the ids of the nodes whose process is running (started and not stopped).
     pub fn live(&self) -> Vec<u64> {
         self.nodes
