@@ -47,6 +47,7 @@
 //! commands in the log as unknown, so a cluster must not mix such binaries with newer ones.
 
 mod big;
+mod cjson;
 pub mod command;
 pub mod glob;
 mod hash;

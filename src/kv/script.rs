@@ -254,6 +254,7 @@ fn run_lua(
         let (random, randomseed) = random_functions(&lua)?;
         math.raw_set("random", random)?;
         math.raw_set("randomseed", randomseed)?;
+        super::cjson::install(&lua)?;
         let stopped = lua
             .create_function(move |_, ()| Ok((used.get() > MAX_INSTRUCTIONS).then(stop_message)))?;
         // The real pcall, for the script itself: the prelude wraps the one scripts see.
@@ -586,6 +587,54 @@ mod tests {
         assert!(error_text(&reply).contains("stopped after"), "{reply:?}");
         let reply = eval("local s = 'x' while true do s = s .. s end", &[], &[]);
         assert!(error_text(&reply).contains("memory"), "{reply:?}");
+    }
+
+    #[test]
+    fn cjson_encodes_and_decodes_as_redis_does() {
+        for (script, want) in [
+            (
+                "return cjson.encode({1, 2.5, 'a/b', true})",
+                "[1,2.5,\"a\\/b\",true]",
+            ),
+            ("return cjson.encode({})", "{}"),
+            ("return cjson.encode({[1] = 1, [3] = 3})", "[1,null,3]"),
+            ("return cjson.encode(2^53)", "9.007199254741e+15"),
+            (
+                "return cjson.encode({a = {b = cjson.null}})",
+                "{\"a\":{\"b\":null}}",
+            ),
+            (
+                "return cjson.encode(cjson.decode('{\"x\":[1,{\"y\":\"z\"}]}'))",
+                "{\"x\":[1,{\"y\":\"z\"}]}",
+            ),
+        ] {
+            assert_eq!(
+                eval(script, &[], &[]),
+                reply::bulk(Bytes::from(want)),
+                "{script}"
+            );
+        }
+        assert_eq!(
+            eval("return cjson.decode('null') == cjson.null", &[], &[]),
+            reply::integer(1)
+        );
+        for (script, want) in [
+            (
+                "return cjson.encode({[1] = 1, [30] = 3})",
+                "excessively sparse array",
+            ),
+            ("return cjson.encode(1/0)", "must not be NaN or Inf"),
+            ("return cjson.encode(print)", "nonexistent global"),
+            ("return cjson.encode(function() end)", "type not supported"),
+            ("return cjson.decode('[1,')", "Expected value"),
+            (
+                "local t = {} t[1] = t return cjson.encode(t)",
+                "excessive nesting",
+            ),
+        ] {
+            let text = error_text(&eval(script, &[], &[]));
+            assert!(text.contains(want), "{script}: {text}");
+        }
     }
 
     #[test]

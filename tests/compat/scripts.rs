@@ -3853,4 +3853,20 @@ EVAL "return redis.replicate_commands()" 0 => (integer) 1
 EVAL "return redis.REPL_ALL" 0 => (integer) 3
 SCRIPT LOAD "return +" => (error) ERR Error compiling script (new function): user_script:1: unexpected symbol near '+'*
 SCRIPT FLUSH SYNC ASYNC => (error) ERR SCRIPT FLUSH only support SYNC|ASYNC option
+# cjson: arrays for tables keyed 1..n (holes as null), objects otherwise, an empty table as
+# an object, numbers with 14 digits, '/' escaped; decoding keeps arrays, objects and null.
+EVAL "return cjson.encode({1, 2, 3})" 0 => "[1,2,3]"
+EVAL "return cjson.encode({a = 1})" 0 => "{\"a\":1}"
+EVAL "return cjson.encode({})" 0 => "{}"
+EVAL "return cjson.encode({1.5, 'x/y', true, false})" 0 => "[1.5,\"x\\/y\",true,false]"
+EVAL "return cjson.encode({[1] = 1, [3] = 3})" 0 => "[1,null,3]"
+EVAL "return cjson.encode(1/3)" 0 => "0.33333333333333"
+EVAL "return cjson.encode(2^53)" 0 => "9.007199254741e+15"
+EVAL "return cjson.encode({x = {y = {z = 1}}})" 0 => "{\"x\":{\"y\":{\"z\":1}}}"
+EVAL "return cjson.decode('[1,2,{\"a\":\"b\"}]')[3].a" 0 => "b"
+EVAL "return cjson.decode('{\"x\":[1,2,3]}').x" 0 => [(integer) 1, (integer) 2, (integer) 3]
+EVAL "return cjson.decode('null') == cjson.null" 0 => (integer) 1
+EVAL "return cjson.encode(cjson.decode('{\"a\":null,\"b\":[true,false]}'))" 0 => "{\"a\":null,\"b\":[true,false]}"
+EVAL "return cjson.encode({[1] = 1, [30] = 3})" 0 => (error) ERR *Cannot serialise table: excessively sparse array*
+EVAL "redis.call('SET', KEYS[1], cjson.encode({n = 1})) return cjson.decode(redis.call('GET', KEYS[1])).n" 1 {p}json => (integer) 1
 "#;
