@@ -54,6 +54,7 @@ mod hash;
 mod hll;
 mod list;
 pub mod longdouble;
+mod luabit;
 mod packed;
 pub mod reply;
 mod script;

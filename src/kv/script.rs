@@ -255,6 +255,7 @@ fn run_lua(
         math.raw_set("random", random)?;
         math.raw_set("randomseed", randomseed)?;
         super::cjson::install(&lua)?;
+        super::luabit::install(&lua)?;
         let stopped = lua
             .create_function(move |_, ()| Ok((used.get() > MAX_INSTRUCTIONS).then(stop_message)))?;
         // The real pcall, for the script itself: the prelude wraps the one scripts see.
@@ -635,6 +636,25 @@ mod tests {
             let text = error_text(&eval(script, &[], &[]));
             assert!(text.contains(want), "{script}: {text}");
         }
+    }
+
+    #[test]
+    fn bit_operates_on_32_bit_integers() {
+        for (script, want) in [
+            ("return bit.band(0xff, 0x0f, 0x3c)", 12),
+            ("return bit.lshift(1, 31)", -2_147_483_648),
+            ("return bit.rshift(-1, 28)", 15),
+            ("return bit.arshift(-256, 4)", -16),
+            ("return bit.tobit(2^32 + 5)", 5),
+            ("return bit.tobit(2.5)", 2),
+        ] {
+            assert_eq!(eval(script, &[], &[]), reply::integer(want), "{script}");
+        }
+        assert_eq!(
+            eval("return bit.tohex(-1, -4)", &[], &[]),
+            reply::bulk(Bytes::from("FFFF"))
+        );
+        assert!(error_text(&eval("return bit.band()", &[], &[])).contains("bad argument"));
     }
 
     #[test]

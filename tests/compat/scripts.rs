@@ -3869,4 +3869,19 @@ EVAL "return cjson.decode('null') == cjson.null" 0 => (integer) 1
 EVAL "return cjson.encode(cjson.decode('{\"a\":null,\"b\":[true,false]}'))" 0 => "{\"a\":null,\"b\":[true,false]}"
 EVAL "return cjson.encode({[1] = 1, [30] = 3})" 0 => (error) ERR *Cannot serialise table: excessively sparse array*
 EVAL "redis.call('SET', KEYS[1], cjson.encode({n = 1})) return cjson.decode(redis.call('GET', KEYS[1])).n" 1 {p}json => (integer) 1
+# bit (LuaBitOp): 32-bit operations whose results are signed numbers.
+EVAL "return bit.band(0xff, 0x0f)" 0 => (integer) 15
+EVAL "return bit.bor(1, 2, 4)" 0 => (integer) 7
+EVAL "return bit.bxor(0xf0, 0xff)" 0 => (integer) 15
+EVAL "return bit.bnot(0)" 0 => (integer) -1
+EVAL "return bit.lshift(1, 31)" 0 => (integer) -2147483648
+EVAL "return bit.rshift(-1, 28)" 0 => (integer) 15
+EVAL "return bit.arshift(-256, 4)" 0 => (integer) -16
+EVAL "return bit.rol(0x12345678, 8)" 0 => (integer) 878082066
+EVAL "return bit.ror(0x12345678, 8)" 0 => (integer) 2014458966
+EVAL "return bit.tohex(255)" 0 => "000000ff"
+EVAL "return bit.tohex(-1, -4)" 0 => "FFFF"
+EVAL "return bit.tobit(2^32 + 5)" 0 => (integer) 5
+EVAL "return bit.bswap(0x12345678)" 0 => (integer) 2018915346
+EVAL "return {bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-2.5)}" 0 => [(integer) 2, (integer) 2, (integer) -2]
 "#;
