@@ -504,6 +504,8 @@ pub struct Driver {
     purge_index: Index,
     /// Index of the last enrollment of members this node proposed (see `empty_disk`).
     enroll_index: Index,
+    /// The membership version whose members were all found enrolled.
+    all_enrolled: Option<u64>,
     /// While this node, started on an empty disk, waits for its peers to say they do not
     /// know it: it takes no part in elections or replication meanwhile.
     empty_disk: Option<EmptyDiskCheck>,
@@ -676,6 +678,7 @@ impl Driver {
             forward_to: None,
             purge_index: 0,
             enroll_index: 0,
+            all_enrolled: None,
             empty_disk,
             refused: None,
             hash_key_term: None,
@@ -1270,6 +1273,20 @@ impl Driver {
     /// One enrollment is in flight at a time.
     fn maybe_enroll(&mut self) {
         if self.enroll_index > self.applied || self.node.role() != RoleKind::Leader {
+            return;
+        }
+        // Once every member is enrolled, nothing is left to do until the membership changes.
+        let version = self.node.membership_version();
+        if self.all_enrolled == Some(version) {
+            return;
+        }
+        if self
+            .node
+            .membership()
+            .members()
+            .all(|(id, _)| self.kv.is_enrolled(id))
+        {
+            self.all_enrolled = Some(version);
             return;
         }
         let mut ids = self.node.members_holding_log();

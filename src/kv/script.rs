@@ -17,6 +17,7 @@
 //! the state (see `KvState`); replies convert between RESP and Lua as Redis converts them.
 
 use std::cell::Cell;
+use std::fmt::Write as _;
 use std::rc::Rc;
 
 use bytes::Bytes;
@@ -147,10 +148,19 @@ fn stop_message() -> String {
 
 /// The SHA-1 of a script body as 40 lowercase hex digits: EVALSHA's name for it.
 pub fn sha1_hex(body: &[u8]) -> String {
-    Sha1::digest(body)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = String::with_capacity(40);
+    for b in Sha1::digest(body) {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
+
+/// What running a script gave.
+pub struct Ran {
+    /// The script's reply.
+    pub reply: pb::Reply,
+    /// Whether the script compiled (EVAL caches only what did).
+    pub compiled: bool,
 }
 
 /// Runs script `body` with `KEYS` and `ARGV`; `call` runs each `redis.call`/`redis.pcall`
@@ -160,10 +170,13 @@ pub fn run(
     keys: &[Bytes],
     argv: &[Bytes],
     call: &mut dyn FnMut(&[Bytes]) -> pb::Reply,
-) -> pb::Reply {
+) -> Ran {
     match run_lua(body, keys, argv, call) {
-        Ok(reply) => reply,
-        Err(err) => reply::error(format!("ERR {}", lua_message(&err))),
+        Ok(ran) => ran,
+        Err(err) => Ran {
+            reply: reply::error(format!("ERR {}", lua_message(&err))),
+            compiled: false,
+        },
     }
 }
 
@@ -172,7 +185,7 @@ fn run_lua(
     keys: &[Bytes],
     argv: &[Bytes],
     call: &mut dyn FnMut(&[Bytes]) -> pb::Reply,
-) -> mlua::Result<pb::Reply> {
+) -> mlua::Result<Ran> {
     let lua = Lua::new_with(
         StdLib::TABLE | StdLib::STRING | StdLib::MATH,
         LuaOptions::default(),
@@ -280,13 +293,22 @@ fn run_lua(
         globals.raw_set("ARGV", strings(argv)?)?;
         let function = match lua.load(body).set_name("@user_script").into_function() {
             Ok(function) => function,
-            Err(err) => return Ok(compile_reply(&err)),
+            Err(err) => {
+                return Ok(Ran {
+                    reply: compile_reply(&err),
+                    compiled: false,
+                });
+            }
         };
         let (ok, value): (bool, Value) = pcall.call(function)?;
-        Ok(if ok {
+        let reply = if ok {
             lua_to_reply(&value, 0)
         } else {
             error_value_to_reply(&value)
+        };
+        Ok(Ran {
+            reply,
+            compiled: true,
         })
     })
 }
@@ -364,11 +386,6 @@ pub fn compile_error(body: &[u8]) -> Option<pb::Reply> {
         Ok(_) => None,
         Err(err) => Some(compile_reply(&err)),
     }
-}
-
-/// Whether a script's reply says it did not compile.
-pub fn is_compile_error(reply: &pb::Reply) -> bool {
-    matches!(&reply.kind, Some(Kind::Error(e)) if e.starts_with(COMPILE_ERROR))
 }
 
 const COMPILE_ERROR: &str = "ERR Error compiling script (new function): ";
@@ -459,13 +476,14 @@ mod tests {
     fn eval(body: &str, keys: &[&str], argv: &[&str]) -> pb::Reply {
         let keys: Vec<Bytes> = keys.iter().map(|k| Bytes::from(k.to_string())).collect();
         let argv: Vec<Bytes> = argv.iter().map(|a| Bytes::from(a.to_string())).collect();
-        run(body.as_bytes(), &keys, &argv, &mut |args| {
+        let ran = run(body.as_bytes(), &keys, &argv, &mut |args| {
             // Echoes the command back, or fails it when it is "fail".
             if args[0].as_ref() == b"fail" {
                 return reply::error("WRONGTYPE failed");
             }
             reply::array(args.iter().cloned().map(reply::bulk).collect())
-        })
+        });
+        ran.reply
     }
 
     fn error_text(reply: &pb::Reply) -> String {
@@ -566,7 +584,8 @@ mod tests {
                 calls += 1;
                 reply::integer(calls)
             },
-        );
+        )
+        .reply;
         assert!(error_text(&reply).contains("stopped after"), "{reply:?}");
         let mut again = 0;
         run(

@@ -2269,18 +2269,18 @@ impl KvState {
                 read_only: false,
             } => {
                 let body = self.script_body(script)?;
-                let reply = script::run(&body, keys, argv, &mut |args| {
+                let ran = script::run(&body, keys, argv, &mut |args| {
                     self.script_command(args, now)
                 });
                 // EVAL caches what compiled, as in Redis.
                 if let ScriptRef::Body(body) = script
-                    && !script::is_compile_error(&reply)
+                    && ran.compiled
                 {
                     self.scripts
                         .entry(script::sha1_hex(body))
                         .or_insert_with(|| body.clone());
                 }
-                Ok(reply)
+                Ok(ran.reply)
             }
             Command::ScriptLoad(body) => {
                 if let Some(error) = script::compile_error(body) {
@@ -2432,7 +2432,7 @@ impl KvState {
                 read_only: true,
             } => {
                 let body = self.script_body(script)?;
-                script::run(&body, keys, argv, &mut |args| self.script_query(args, now))
+                script::run(&body, keys, argv, &mut |args| self.script_query(args, now)).reply
             }
             Command::Get(key) | Command::GetEx(key, GetExTtl::Unchanged) => {
                 reply::bulk_or_null(self.live_value(key, now)?)
