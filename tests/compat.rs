@@ -81,6 +81,7 @@ fn scripts_match_reference_redis() {
         ("hyperloglog", scripts::HYPERLOGLOG),
         ("sort", scripts::SORT),
         ("scripting", scripts::SCRIPTING),
+        ("streams", scripts::STREAMS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -179,6 +180,11 @@ fn scripting_commands() {
 #[test]
 fn pubsub_commands() {
     run_on_cluster("pubsub", scripts::PUBSUB);
+}
+
+#[test]
+fn stream_commands() {
+    run_on_cluster("streams", scripts::STREAMS);
 }
 
 /// Random operands per [`incrbyfloat_matches_reference_redis_on_random_operands`] run, unless

@@ -32,6 +32,7 @@ use std::sync::OnceLock;
 use super::command::ZRange;
 use super::packed;
 use super::set;
+use super::stream::Stream;
 use super::table::{HashKey, Slot, Table, ValueType};
 use super::zset;
 
@@ -72,6 +73,8 @@ enum Kind {
     ZSet(Scores),
     /// A list.
     List(Chunks),
+    /// A stream, whatever its size.
+    Stream(Box<Stream>),
 }
 
 impl Big {
@@ -137,6 +140,7 @@ impl Big {
                 }
                 Kind::List(chunks)
             }
+            ValueType::Stream => Kind::Stream(Box::new(Stream::decode(value)?)),
             _ => return None,
         };
         Some(Big {
@@ -152,6 +156,7 @@ impl Big {
             Kind::Hash(_) => ValueType::Hash,
             Kind::ZSet(_) => ValueType::SortedSet,
             Kind::List(_) => ValueType::List,
+            Kind::Stream(_) => ValueType::Stream,
         }
     }
 
@@ -161,17 +166,22 @@ impl Big {
             Kind::Set(t) | Kind::Hash(t) => t.len(),
             Kind::ZSet(z) => z.len(),
             Kind::List(l) => l.len,
+            Kind::Stream(s) => s.len(),
         }
     }
 
     /// Whether the value is now small enough to be kept packed again.
     pub(super) fn is_small(&self) -> bool {
+        if let Kind::Stream(_) = self.kind {
+            return false;
+        }
         self.len()
             < match self.kind {
                 Kind::Set(_) => SET_MIN,
                 Kind::Hash(_) => HASH_MIN,
                 Kind::ZSet(_) => ZSET_MIN,
                 Kind::List(_) => LIST_MIN,
+                Kind::Stream(_) => 0,
             }
     }
 
@@ -243,6 +253,23 @@ impl Big {
         }
     }
 
+    /// The stream, if this is one.
+    pub(super) fn stream(&self) -> Option<&Stream> {
+        match &self.kind {
+            Kind::Stream(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The stream to change, if this is one.
+    pub(super) fn stream_mut(&mut self) -> Option<&mut Stream> {
+        self.packed.take();
+        match &mut self.kind {
+            Kind::Stream(s) => Some(s),
+            _ => None,
+        }
+    }
+
     /// The value's packed buffer (see `kv::set` and `kv::hash`), built on first use and kept
     /// until the next change.
     pub(super) fn packed(&self) -> &[u8] {
@@ -295,6 +322,7 @@ impl Big {
                     out.extend_from_slice(&chunk.buf);
                 }
             }
+            Kind::Stream(s) => return s.encode(),
             Kind::ZSet(z) => {
                 out.push(zset::ZSET_TAG);
                 let put = |out: &mut Vec<u8>, score: f64, member: &[u8]| {
@@ -334,6 +362,7 @@ impl Big {
                 .sum(),
             Kind::ZSet(z) => 1 + z.iter().map(|(_, m)| 8 + put_len(m.len())).sum::<usize>(),
             Kind::List(l) => l.bytes(),
+            Kind::Stream(s) => s.encode().len(),
         }
     }
 
@@ -362,6 +391,7 @@ impl Big {
                 .iter()
                 .map(|c| std::mem::size_of::<Chunk>() + heap(c.buf.capacity()))
                 .sum(),
+            Kind::Stream(s) => s.heap_bytes(),
         };
         members + self.packed.get().map_or(0, |p| p.len())
     }

@@ -151,6 +151,9 @@ pub enum CommandError {
     /// An HINCRBYFLOAT on a field whose value is not a float.
     #[error("ERR hash value is not a float")]
     HashNotFloat,
+    /// An error whose whole text, prefix included, is built from the arguments.
+    #[error("{0}")]
+    Raw(String),
     /// An integer argument that Redis reads as a C `int` is beyond one.
     #[error("ERR value is out of range, value must between -2147483648 and 2147483647")]
     NotInt32,
@@ -370,6 +373,21 @@ pub const COMMANDS: &[Spec] = &[
     spec("ttl", 2, Read, (1, 1, 1)),
     spec("type", 2, Read, (1, 1, 1)),
     spec("unlink", -2, Write, (1, -1, 1)),
+    spec("xack", -4, Write, (1, 1, 1)),
+    spec("xadd", -5, Write, (1, 1, 1)),
+    spec("xautoclaim", -6, Write, (1, 1, 1)),
+    spec("xclaim", -6, Write, (1, 1, 1)),
+    spec("xdel", -3, Write, (1, 1, 1)),
+    spec("xgroup", -2, Write, (2, 2, 1)),
+    spec("xinfo", -2, Read, (2, 2, 1)),
+    spec("xlen", 2, Read, (1, 1, 1)),
+    spec("xpending", -3, Read, (1, 1, 1)),
+    spec("xrange", -4, Read, (1, 1, 1)),
+    spec("xread", -4, Read, (0, 0, 0)),
+    spec("xreadgroup", -7, Write, (0, 0, 0)),
+    spec("xrevrange", -4, Read, (1, 1, 1)),
+    spec("xsetid", -3, Write, (1, 1, 1)),
+    spec("xtrim", -4, Write, (1, 1, 1)),
     spec("zadd", -4, Write, (1, 1, 1)),
     spec("zcard", 2, Read, (1, 1, 1)),
     spec("zcount", 4, Read, (1, 1, 1)),
@@ -430,6 +448,41 @@ pub fn lookup_checked(args: &[Bytes]) -> Result<&'static Spec, CommandError> {
         return Err(CommandError::Arity(spec.name.to_string()));
     }
     Ok(spec)
+}
+
+/// Checks the subcommand of XGROUP and XINFO (`a` without the name) and its arity, as
+/// Redis's command table does.
+fn check_stream_subcommand(name: &str, a: &[Bytes]) -> Result<(), CommandError> {
+    let (table, upper): (&[(&str, i32)], _) = match name {
+        "xgroup" => (
+            &[
+                ("create", -5),
+                ("createconsumer", 5),
+                ("delconsumer", 5),
+                ("destroy", 4),
+                ("help", 2),
+                ("setid", -5),
+            ],
+            "XGROUP",
+        ),
+        "xinfo" => (
+            &[("consumers", 4), ("groups", 3), ("help", 2), ("stream", -3)],
+            "XINFO",
+        ),
+        _ => return Ok(()),
+    };
+    let sub = lossy(&a[0], 128);
+    let Some(&(found, arity)) = table
+        .iter()
+        .find(|(n, _)| a[0].eq_ignore_ascii_case(n.as_bytes()))
+    else {
+        return Err(CommandError::UnknownSubcommand(sub, upper));
+    };
+    let n = a.len() as i32 + 1;
+    if (arity > 0 && n != arity) || (arity < 0 && n < -arity) {
+        return Err(CommandError::Arity(format!("{name}|{found}")));
+    }
+    Ok(())
 }
 
 /// `EVAL script numkeys key... arg...` and its forms (`a` without the name).
@@ -864,6 +917,14 @@ pub enum Command {
     },
     /// `LLEN key`.
     LLen(Bytes),
+    /// A stream command (`XADD`, `XREAD`, ...; see `kv::stream`), parsed as it runs so that its
+    /// errors come in Redis's order; `args` leave out the name.
+    Stream {
+        /// The command's lowercase name.
+        name: &'static str,
+        /// Its arguments.
+        args: Vec<Bytes>,
+    },
     /// `LRANGE key start stop`.
     LRange(Bytes, i64, i64),
     /// `LINDEX key index`; the index is parsed only once the key is found to hold a list, as
@@ -1604,6 +1665,13 @@ impl Command {
             "pfmerge" => Command::PfMerge(a[0].clone(), a[1..].to_vec()),
             "sort" | "sort_ro" => parse_sort(spec.name == "sort_ro", a)?,
             "llen" => Command::LLen(a[0].clone()),
+            name if super::stream::is_stream_command(name) => {
+                check_stream_subcommand(name, a)?;
+                Command::Stream {
+                    name: spec.name,
+                    args: a.to_vec(),
+                }
+            }
             "lrange" => Command::LRange(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
             "ltrim" => Command::LTrim(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
             "lindex" => Command::LIndex(a[0].clone(), a[1].clone()),
@@ -1713,6 +1781,10 @@ impl Command {
     /// `GETEX` without an option only reads, so it is served as a read.
     pub fn access(&self, spec: &Spec) -> Access {
         match self {
+            Command::Stream {
+                name: "xgroup",
+                args,
+            } if args.len() == 1 => Access::Read,
             Command::GetEx(_, GetExTtl::Unchanged) => Access::Read,
             Command::Sort { store: None, .. } => Access::Read,
             _ => spec.access,

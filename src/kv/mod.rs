@@ -60,6 +60,7 @@ pub mod reply;
 mod script;
 mod set;
 mod state;
+pub mod stream;
 mod table;
 mod zset;
 

@@ -60,6 +60,12 @@ pub fn pairs(items: Vec<pb::Reply>) -> pb::Reply {
     kind(Kind::Pairs(pb::ReplyArray { items }))
 }
 
+/// A map given as alternating keys and values: an array of two-element arrays in RESP2, a
+/// map in RESP3 (XREAD's streams).
+pub fn keyed(items: Vec<pb::Reply>) -> pb::Reply {
+    kind(Kind::Keyed(pb::ReplyArray { items }))
+}
+
 /// A double: a bulk string in Redis 7.0's `%.17g` form in RESP2, a RESP3 double.
 pub fn double(value: f64) -> pb::Reply {
     kind(Kind::Double(value))

@@ -428,6 +428,20 @@ fn reply_to_lua(lua: &Lua, reply: pb::Reply) -> mlua::Result<Value> {
             }
             Value::Table(t)
         }
+        Some(Kind::Keyed(k)) => {
+            // RESP2's form: an array of two-element arrays.
+            let t = lua.create_table()?;
+            let mut items = k.items.into_iter();
+            let mut i = 0;
+            while let (Some(key), Some(value)) = (items.next(), items.next()) {
+                let pair = lua.create_table()?;
+                pair.raw_set(1, reply_to_lua(lua, key)?)?;
+                pair.raw_set(2, reply_to_lua(lua, value)?)?;
+                i += 1;
+                t.raw_set(i, pair)?;
+            }
+            Value::Table(t)
+        }
         Some(Kind::Null(_) | Kind::NullArray(_)) | None => Value::Boolean(false),
     })
 }

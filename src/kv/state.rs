@@ -20,6 +20,7 @@ use super::packed;
 use super::reply;
 use super::script;
 use super::set;
+use super::stream::{self, Stream, Streams};
 use super::table::{Fnv, HashKey, Slot, Table, ValueType, Walked};
 use super::zset;
 use crate::pb;
@@ -481,6 +482,8 @@ impl KvState {
                         VALUE_TYPE_ZSET => {
                             return Err(SnapshotError("malformed sorted set".into()));
                         }
+                        VALUE_TYPE_STREAM if Stream::decode(e.value).is_some() => ValueType::Stream,
+                        VALUE_TYPE_STREAM => return Err(SnapshotError("malformed stream".into())),
                         other => return Err(SnapshotError(format!("unknown value type {other}"))),
                     };
                     if state
@@ -902,7 +905,7 @@ impl KvState {
         if self.track_stores
             && matches!(
                 value_type,
-                ValueType::List | ValueType::Set | ValueType::SortedSet
+                ValueType::List | ValueType::Set | ValueType::SortedSet | ValueType::Stream
             )
         {
             self.stored.push(Bytes::copy_from_slice(key));
@@ -1366,6 +1369,7 @@ impl KvState {
     /// Executes any command (reads included, for transactions) at time `now`.
     fn execute(&mut self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         match cmd {
+            Command::Stream { name, args } => stream::write(self, name, args, now),
             Command::Publish {
                 channel,
                 message,
@@ -2424,6 +2428,7 @@ impl KvState {
     /// Executes a read-only command at time `now`.
     fn query(&self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         Ok(match cmd {
+            Command::Stream { name, args } => stream::read(self, name, args, now)?,
             // EVAL_RO and EVALSHA_RO; writing scripts are applied in `execute`.
             Command::Eval {
                 script,
@@ -3592,11 +3597,51 @@ const VALUE_TYPE_HASH: u64 = 1;
 /// `KvSnapshotEntry.value_type` of a list.
 const VALUE_TYPE_LIST: u64 = 2;
 
+impl Streams for KvState {
+    fn stream(&self, key: &[u8], now: i64) -> Result<Option<&Stream>, CommandError> {
+        match self.live_typed(key, now, ValueType::Stream)? {
+            // A stream is always held in its index form; a slot that is not one is not a
+            // stream this state can serve.
+            Some(e) => e
+                .big()
+                .and_then(Big::stream)
+                .map(Some)
+                .ok_or(CommandError::WrongType),
+            None => Ok(None),
+        }
+    }
+
+    fn update_stream<R>(
+        &mut self,
+        key: &[u8],
+        now: i64,
+        change: impl FnOnce(&mut Stream) -> (R, bool),
+    ) -> Option<R> {
+        self.live(key, now)?;
+        let version = self.version_counter + 1;
+        let (result, changed) = self.table.update_stream(key, version, change)?;
+        if changed {
+            self.version_counter = version;
+            if self.track_stores {
+                self.stored.push(Bytes::copy_from_slice(key));
+            }
+        }
+        Some(result)
+    }
+
+    fn create_stream(&mut self, key: &[u8], stream: Stream, now: i64) {
+        self.store_typed(key, &stream.encode(), ValueType::Stream, None, now);
+    }
+}
+
 /// `KvSnapshotEntry.value_type` of a set.
 const VALUE_TYPE_SET: u64 = 3;
 
 /// `KvSnapshotEntry.value_type` of a sorted set.
 const VALUE_TYPE_ZSET: u64 = 4;
+
+/// `KvSnapshotEntry.value_type` of a stream.
+const VALUE_TYPE_STREAM: u64 = 5;
 
 /// The `value_type` a snapshot entry of this type carries.
 fn value_type_code(value_type: ValueType) -> u64 {
@@ -3606,6 +3651,7 @@ fn value_type_code(value_type: ValueType) -> u64 {
         ValueType::List => VALUE_TYPE_LIST,
         ValueType::Set => VALUE_TYPE_SET,
         ValueType::SortedSet => VALUE_TYPE_ZSET,
+        ValueType::Stream => VALUE_TYPE_STREAM,
     }
 }
 
@@ -3616,6 +3662,7 @@ fn collection_encoding(e: &Slot) -> Option<&'static str> {
         return Some(match big.value_type() {
             ValueType::SortedSet => "skiplist",
             ValueType::List => "quicklist",
+            ValueType::Stream => "stream",
             _ => "hashtable",
         });
     }
@@ -3629,6 +3676,7 @@ fn collection_encoding(e: &Slot) -> Option<&'static str> {
         ValueType::Set => "hashtable",
         ValueType::SortedSet if zset::is_listpack(&zset::entries(e.value())) => "listpack",
         ValueType::SortedSet => "skiplist",
+        ValueType::Stream => "stream",
     })
 }
 
@@ -3640,6 +3688,7 @@ fn type_name(value_type: ValueType) -> &'static str {
         ValueType::List => "list",
         ValueType::Set => "set",
         ValueType::SortedSet => "zset",
+        ValueType::Stream => "stream",
     }
 }
 
@@ -3853,7 +3902,7 @@ mod tests {
                 "[{}]",
                 a.items.iter().map(show).collect::<Vec<_>>().join(" ")
             ),
-            Some(Kind::Map(m)) => format!(
+            Some(Kind::Map(m) | Kind::Keyed(m)) => format!(
                 "{{{}}}",
                 m.items.iter().map(show).collect::<Vec<_>>().join(" ")
             ),

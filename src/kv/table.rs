@@ -78,6 +78,8 @@ pub enum ValueType {
     Set,
     /// A sorted set: members with scores.
     SortedSet,
+    /// A stream (always held in its index form, see `kv::stream`).
+    Stream,
 }
 
 impl ValueType {
@@ -88,7 +90,8 @@ impl ValueType {
             ValueType::List => 2 << TYPE_SHIFT,
             // Sets and sorted sets share the last two-bit code; the first byte of the value
             // tells them apart (see `kv::zset::ZSET_TAG`), keeping 30 bits for the key length.
-            ValueType::Set | ValueType::SortedSet => 3 << TYPE_SHIFT,
+            // Streams share it too, told apart the same way (`kv::stream::STREAM_TAG`).
+            ValueType::Set | ValueType::SortedSet | ValueType::Stream => 3 << TYPE_SHIFT,
         }
     }
 }
@@ -171,6 +174,7 @@ impl Slot {
             1 => ValueType::Hash,
             2 => ValueType::List,
             _ if self.value().first() == Some(&super::zset::ZSET_TAG) => ValueType::SortedSet,
+            _ if self.value().first() == Some(&super::stream::STREAM_TAG) => ValueType::Stream,
             _ => ValueType::Set,
         }
     }
@@ -476,6 +480,27 @@ impl Table {
         }
         slot.version = version;
         Some((result, left))
+    }
+
+    /// Runs `change` on the stream under `key`; the key's version becomes `version` only if
+    /// `change` says it changed something. `None`, changing nothing, if `key` holds no stream.
+    /// A walk of the frozen table still sees the stream as it was.
+    pub(super) fn update_stream<R>(
+        &mut self,
+        key: &[u8],
+        version: u64,
+        change: impl FnOnce(&mut super::stream::Stream) -> (R, bool),
+    ) -> Option<(R, bool)> {
+        let hash = self.hash(key);
+        let i = self.find(hash, key)?;
+        self.slots[i].big.as_ref()?.stream()?;
+        self.save(hash, key, Some(i), false);
+        let slot = &mut self.slots[i];
+        let (result, changed) = change(slot.big.as_deref_mut()?.stream_mut()?);
+        if changed {
+            slot.version = version;
+        }
+        Some((result, changed))
     }
 
     /// Stores the string `value` under `key`, replacing any stored value; returns the replaced

@@ -64,6 +64,8 @@ pub enum Group {
     HyperLogLog,
     /// Lua scripts: EVAL, EVALSHA, SCRIPT.
     Scripting,
+    /// Stream values: XADD, XRANGE, XREAD, XREADGROUP, ...
+    Stream,
 }
 
 impl Group {
@@ -84,6 +86,7 @@ impl Group {
             Group::SortedSet => "sorted-set",
             Group::HyperLogLog => "hyperloglog",
             Group::Scripting => "scripting",
+            Group::Stream => "stream",
         }
     }
 }
@@ -156,8 +159,13 @@ const fn doc(
 
 use Group::{
     Bitmap, Cluster, Connection, Generic, Hash, HyperLogLog as Hll, List, PubSub, Scripting,
-    Server, Set, SortedSet as ZSet, String as Str, Transactions,
+    Server, Set, SortedSet as ZSet, Stream as Xs, String as Str, Transactions,
 };
+
+/// What reading a stream's entries costs: finding the first in the B-tree of entries, then
+/// each one returned.
+const STREAM_RANGE: &str = "O(log N + M) where N is the number of entries in the stream and \
+     M the number returned";
 
 /// When EXPIRE, PEXPIRE, EXPIREAT and PEXPIREAT gained their conditions.
 const EXPIRE_HISTORY: &[(&str, &str)] = &[("7.0.0", "Gained the NX, XX, GT and LT conditions.")];
@@ -1033,6 +1041,91 @@ pub const DOCS: &[Doc] = &[
          or for the timeout in ms (0: no limit); answers how many do."),
     doc("watch", Transactions, "2.2.0", "O(1) per key", "key:key...",
         "Marks keys so that the next EXEC fails if any of them changes first."),
+    doc("xack", Xs, "5.0.0", "O(log N) for each ID, where N is the number of pending entries",
+        "key:key group id...",
+        "Acknowledges entries a consumer of the group has processed, removing them from its \
+         pending entries, and answers how many were pending."),
+    doc("xadd", Xs, "5.0.0", "O(log N) where N is the number of entries, plus the entries trimmed",
+        "key:key [NOMKSTREAM] trim=[strategy=(MAXLEN|MINID) [operator] threshold \
+         [LIMIT count:integer]] id_selector=(auto_id|id) data=(field value)...",
+        "Appends an entry to a stream under a new ID (* for one made of the leader's clock, or \
+         ms-* for a sequence of its own), creating the key unless NOMKSTREAM, trimming it \
+         afterwards as MAXLEN or MINID say (~ removes only whole nodes of 100 entries, as \
+         Redis does), and answers the ID.")
+        .history(&[
+            ("6.2.0", "Gained NOMKSTREAM, MINID and LIMIT."),
+            ("7.0.0", "Takes an ID of the form ms-*."),
+        ]),
+    doc("xautoclaim", Xs, "6.2.0", "O(log N + C) where C is COUNT",
+        "key:key group consumer min-idle-time:integer start [COUNT count:integer] [JUSTID]",
+        "Moves to a consumer the group's pending entries idle for at least min-idle-time \
+         milliseconds, from start on, and answers the cursor to go on from, the entries \
+         claimed and the IDs of pending entries no longer in the stream (which it forgets).")
+        .history(&[("7.0.0", "Answers the deleted IDs as a third element.")]),
+    doc("xclaim", Xs, "5.0.0", "O(log N) for each ID",
+        "key:key group consumer min-idle-time:integer id... [IDLE ms:integer] \
+         [TIME unix-time-milliseconds:unix-time] [RETRYCOUNT count:integer] [FORCE] [JUSTID] \
+         [LASTID lastid]",
+        "Takes pending entries of a group over for a consumer when they have been idle for at \
+         least min-idle-time milliseconds, and answers them (or only their IDs with JUSTID)."),
+    doc("xdel", Xs, "5.0.0", "O(log N) for each ID",
+        "key:key id...",
+        "Removes entries from a stream and answers how many existed."),
+    doc("xgroup", Xs, "5.0.0", "O(1) for each subcommand, but DELCONSUMER, which is O(M) \
+         for the M entries pending for the consumer",
+        "(CREATE key:key group id_selector=(id|new_id) [MKSTREAM] \
+         [ENTRIESREAD entries-read:integer]|SETID key:key group id_selector=(id|new_id) \
+         [ENTRIESREAD entries-read:integer]|DESTROY key:key group|\
+         CREATECONSUMER key:key group consumer|DELCONSUMER key:key group consumer|HELP)",
+        "Manages the consumer groups of a stream: creates one (from an ID, or $ for the last \
+         one), moves its last delivered ID, destroys it, and creates or deletes its \
+         consumers."),
+    doc("xinfo", Xs, "5.0.0", "O(1) for GROUPS and CONSUMERS per item answered; O(N) for \
+         STREAM FULL with N entries, groups and pending entries answered",
+        "(STREAM key:key [FULL] [COUNT count:integer]|GROUPS key:key|\
+         CONSUMERS key:key group|HELP)",
+        "Describes a stream, its groups or a group's consumers. STREAM's radix-tree-nodes is \
+         an estimate: raft-kv does not keep Redis's radix tree."),
+    doc("xlen", Xs, "5.0.0", O1, "key:key",
+        "Returns how many entries a stream holds, 0 when the key is missing."),
+    doc("xpending", Xs, "5.0.0", "O(log N + M) where M is the number of entries answered",
+        "key:key group [filters=[IDLE min-idle-time:integer] start end count:integer \
+         [consumer]]",
+        "Summarizes a group's pending entries (count, smallest and largest ID, count per \
+         consumer), or lists them in a range of IDs with their consumer, idle time and \
+         number of deliveries.")
+        .history(&[("6.2.0", "Gained IDLE and exclusive ranges.")]),
+    doc("xrange", Xs, "5.0.0", STREAM_RANGE,
+        "key:key start end [COUNT count:integer]",
+        "Returns the entries of a stream between two IDs (- and + for either end, ( before an \
+         ID to leave it out), oldest first, at most COUNT of them.")
+        .history(&[("6.2.0", "Takes exclusive ranges.")]),
+    doc("xread", Xs, "5.0.0", STREAM_RANGE,
+        "[COUNT count:integer] [BLOCK milliseconds:integer] STREAMS key:key... id...",
+        "Returns, for each stream, the entries after the ID given ($ for those added from \
+         now on); with BLOCK it waits up to that many milliseconds (0 for ever) for one, on \
+         any node, as a push applied there wakes it."),
+    doc("xreadgroup", Xs, "5.0.0", STREAM_RANGE,
+        "GROUP group consumer [COUNT count:integer] [BLOCK milliseconds:integer] [NOACK] \
+         STREAMS key:key... id...",
+        "Reads as a consumer of a group: > delivers entries the group has not seen yet and \
+         makes them pending for the consumer (unless NOACK), another ID re-reads the \
+         consumer's own pending entries after it; with BLOCK it waits for new entries."),
+    doc("xrevrange", Xs, "5.0.0", STREAM_RANGE,
+        "key:key end start [COUNT count:integer]",
+        "Returns the entries of a stream between two IDs, newest first.")
+        .history(&[("6.2.0", "Takes exclusive ranges.")]),
+    doc("xsetid", Xs, "5.0.0", O1,
+        "key:key last-id [ENTRIESADDED entries-added:integer] \
+         [MAXDELETEDID max-deleted-id]",
+        "Sets the last ID of a stream (and the count of entries ever added, and the largest \
+         deleted ID), which the next automatic ID must exceed.")
+        .history(&[("7.0.0", "Gained ENTRIESADDED and MAXDELETEDID.")]),
+    doc("xtrim", Xs, "5.0.0", "O(N) where N is the number of entries removed",
+        "key:key trim=(strategy=(MAXLEN|MINID) [operator] threshold [LIMIT count:integer])",
+        "Removes the oldest entries of a stream until at most MAXLEN are left, or every entry \
+         below MINID is gone, and answers how many went.")
+        .history(&[("6.2.0", "Gained MINID and LIMIT.")]),
     doc("zadd", ZSet, "1.2.0", ZSET_ADD_REMOVE,
         "key:key condition=[NX|XX] comparison=[GT|LT] change=[CH] increment=[INCR] \
          (score:double member)...",

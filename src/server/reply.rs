@@ -37,6 +37,8 @@ pub enum Out {
     Set(Vec<Out>),
     /// An array of two-element arrays in RESP3; one flat array in RESP2.
     Pairs(Vec<(Out, Out)>),
+    /// RESP3 `%n`; an array of two-element arrays in RESP2 (XREAD's streams).
+    Keyed(Vec<(Out, Out)>),
 }
 
 impl Out {
@@ -74,6 +76,7 @@ impl From<pb::Reply> for Out {
             Some(Kind::Array(a)) => Out::Array(a.items.into_iter().map(Out::from).collect()),
             Some(Kind::Map(m)) => Out::Map(paired(m.items)),
             Some(Kind::Pairs(p)) => Out::Pairs(paired(p.items)),
+            Some(Kind::Keyed(k)) => Out::Keyed(paired(k.items)),
             Some(Kind::Set(s)) => Out::Set(s.items.into_iter().map(Out::from).collect()),
             Some(Kind::Double(d)) => Out::Double(d),
             None => Out::error("ERR empty reply from the state machine"),
@@ -125,6 +128,16 @@ pub fn encode(out: &Out, resp3: bool, buf: &mut BytesMut) {
                 }
                 encode(a, resp3, buf);
                 encode(b, resp3, buf);
+            }
+        }
+        Out::Keyed(pairs) => {
+            header(buf, if resp3 { b'%' } else { b'*' }, pairs.len());
+            for (k, v) in pairs {
+                if !resp3 {
+                    header(buf, b'*', 2);
+                }
+                encode(k, resp3, buf);
+                encode(v, resp3, buf);
             }
         }
         // Redis 7.0 prints doubles with `%.17g`, in both protocols.

@@ -3885,3 +3885,381 @@ EVAL "return bit.tobit(2^32 + 5)" 0 => (integer) 5
 EVAL "return bit.bswap(0x12345678)" 0 => (integer) 2018915346
 EVAL "return {bit.tobit(1.5), bit.tobit(2.5), bit.tobit(-2.5)}" 0 => [(integer) 2, (integer) 2, (integer) -2]
 "#;
+
+/// Stream values: XADD's ID forms and trimming options, XLEN, XRANGE and XREVRANGE with
+/// partial and exclusive bounds, XDEL, XTRIM, XSETID, XREAD without blocking (or with BLOCK where
+/// data is already there), consumer groups (XGROUP, XREADGROUP, XACK, XPENDING, XCLAIM,
+/// XAUTOCLAIM) and XINFO, with their errors. IDs are explicit wherever the reply shows them; the
+/// one `*` ID, idle times, delivery times and the radix-tree counts of XINFO STREAM are
+/// wildcarded. Redis 7.0's replies: XAUTOCLAIM answers three elements, XINFO CONSUMERS has no
+/// `inactive` field, and `+` is not yet an XREAD ID.
+pub const STREAMS: &str = r#"
+# A missing key reads as an empty stream; nothing creates it.
+XLEN {p}s => (integer) 0
+XRANGE {p}s - + => []
+XREVRANGE {p}s + - => []
+XDEL {p}s 1-1 => (integer) 0
+XTRIM {p}s MAXLEN 0 => (integer) 0
+EXISTS {p}s => (integer) 0
+# XADD IDs: `ms-seq`; `ms` alone means `ms-0` (not an auto sequence); `ms-*` takes the next
+# sequence within that millisecond; each new ID must be above 0-0 and above the last ID ever
+# generated, even once that entry is deleted (the error still says "top item").
+XADD {p}s 1-1 f1 v1 => "1-1"
+XADD {p}s 1-2 f2 v2 f3 v3 => "1-2"
+XADD {p}s 1 f v => (error) ERR The ID specified in XADD is equal or smaller than the target stream top item
+XADD {p}s 2 f v => "2-0"
+XADD {p}s 2-* f v => "2-1"
+XADD {p}s 3-* f v => "3-0"
+XADD {p}s 2-* f v => (error) ERR The ID specified in XADD is equal or smaller than the target stream top item
+XADD {p}s 3-0 f v => (error) ERR The ID specified in XADD is equal or smaller than the target stream top item
+XADD {p}s 0-0 f v => (error) ERR The ID specified in XADD must be greater than 0-0
+XADD {p}s abc f v => (error) ERR Invalid stream ID specified as stream command argument
+XADD {p}s -1 f v => (error) ERR Invalid stream ID specified as stream command argument
+XADD {p}s 1- f v => (error) ERR Invalid stream ID specified as stream command argument
+XADD {p}s 18446744073709551616 f v => (error) ERR Invalid stream ID specified as stream command argument
+XADD {p}s FOO 4-0 f v => (error) ERR Invalid stream ID specified as stream command argument
+XADD {p}s 4-0 f => (error) ERR wrong number of arguments for 'xadd' command
+XADD {p}s 4-0 f v g => (error) ERR wrong number of arguments for 'xadd' command
+XADD {p}s 4-0 => (error) ERR wrong number of arguments for 'xadd' command
+XADD {p}s 4-0 "" "" => "4-0"
+XLEN {p}s => (integer) 6
+XADD {p}z 0-* f v => "0-1"
+XADD {p}z 0-* f v => "0-2"
+XADD {p}auto * f v => "*-0"
+XADD {p}auto 5-* f v => (error) ERR The ID specified in XADD is equal or smaller than the target stream top item
+XADD {p}new NOMKSTREAM 1-1 f v => nil
+EXISTS {p}new => (integer) 0
+XADD {p}s NOMKSTREAM 5-0 f v => "5-0"
+XDEL {p}s 5-0 => (integer) 1
+XADD {p}s 5-0 f v => (error) ERR The ID specified in XADD is equal or smaller than the target stream top item
+# Once the top ID is the largest possible, nothing more can be added, `*` or explicit.
+XADD {p}max 18446744073709551615-18446744073709551615 f v => "18446744073709551615-18446744073709551615"
+XADD {p}max * f v => (error) ERR The stream has exhausted the last possible ID, unable to add more items
+XADD {p}max 18446744073709551615-* f v => (error) ERR The stream has exhausted the last possible ID, unable to add more items
+XLEN {p}max => (integer) 1
+XADD {p}max2 18446744073709551615-* f v => "18446744073709551615-0"
+# The stream type, and the other types' commands on it and its commands on a string.
+TYPE {p}s => stream
+OBJECT ENCODING {p}s => "stream"
+EXISTS {p}s => (integer) 1
+GET {p}s => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+LPUSH {p}s x => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+SET {p}str x => OK
+XADD {p}str 1-1 f v => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XLEN {p}str => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XRANGE {p}str - + => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XTRIM {p}str MAXLEN 1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XSETID {p}str 1-0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XINFO STREAM {p}str => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# XRANGE: a partial start means `ms-0` and a partial end `ms-<max seq>`; `(` excludes a bound
+# (but not `-` or `+`). COUNT 0 or negative answers a nil array, not an empty one.
+XRANGE {p}s - + => [["1-1", ["f1", "v1"]], ["1-2", ["f2", "v2", "f3", "v3"]], ["2-0", ["f", "v"]], ["2-1", ["f", "v"]], ["3-0", ["f", "v"]], ["4-0", ["", ""]]]
+XRANGE {p}s - + COUNT 2 => [["1-1", ["f1", "v1"]], ["1-2", ["f2", "v2", "f3", "v3"]]]
+XRANGE {p}s 1 1 => [["1-1", ["f1", "v1"]], ["1-2", ["f2", "v2", "f3", "v3"]]]
+XRANGE {p}s 2 + => [["2-0", ["f", "v"]], ["2-1", ["f", "v"]], ["3-0", ["f", "v"]], ["4-0", ["", ""]]]
+XRANGE {p}s (1-1 (2-0 => [["1-2", ["f2", "v2", "f3", "v3"]]]
+XRANGE {p}s (1-2 (2-1 => [["2-0", ["f", "v"]]]
+XRANGE {p}s (0 1-1 => [["1-1", ["f1", "v1"]]]
+XRANGE {p}s 1-2 1-2 => [["1-2", ["f2", "v2", "f3", "v3"]]]
+XRANGE {p}s 3 1 => []
+XRANGE {p}s - + COUNT 0 => nil
+XRANGE {p}s - + COUNT -1 => nil
+XRANGE {p}s - + COUNT => (error) ERR syntax error
+XRANGE {p}s - + COUNT x => (error) ERR value is not an integer or out of range
+XRANGE {p}s - + FOO 1 => (error) ERR syntax error
+XRANGE {p}s (- + => (error) ERR Invalid stream ID specified as stream command argument
+XRANGE {p}s - (+ => (error) ERR Invalid stream ID specified as stream command argument
+XRANGE {p}s (18446744073709551615-18446744073709551615 + => (error) ERR invalid start ID for the interval
+XRANGE {p}s - (0-0 => (error) ERR invalid end ID for the interval
+XRANGE {p}s - => (error) ERR wrong number of arguments for 'xrange' command
+XREVRANGE {p}s + - COUNT 2 => [["4-0", ["", ""]], ["3-0", ["f", "v"]]]
+XREVRANGE {p}s 1 1 => [["1-2", ["f2", "v2", "f3", "v3"]], ["1-1", ["f1", "v1"]]]
+XREVRANGE {p}s (3-0 (1-3 => [["2-1", ["f", "v"]], ["2-0", ["f", "v"]]]
+XREVRANGE {p}s - + => []
+XREVRANGE {p}s (+ - => (error) ERR Invalid stream ID specified as stream command argument
+XREVRANGE {p}s + - COUNT 0 => nil
+# XDEL counts only the entries it found; a partial ID means `ms-0`.
+XDEL {p}s 1-2 9-9 => (integer) 1
+XDEL {p}s 1-2 => (integer) 0
+XDEL {p}s 1 => (integer) 0
+XDEL {p}s x => (error) ERR Invalid stream ID specified as stream command argument
+XDEL {p}s => (error) ERR wrong number of arguments for 'xdel' command
+XRANGE {p}s - (2-1 => [["1-1", ["f1", "v1"]], ["2-0", ["f", "v"]]]
+# Trimming. `=` (or nothing) trims exactly; `~` only drops whole radix-tree nodes (100 entries
+# each), so a small stream is one node, kept unless every entry in it is to go: MAXLEN ~ 0 and
+# a MINID ~ above every ID empty it (the entry XADD just added included). A trimmed-empty
+# stream still exists. Giving MAXLEN twice reports the MAXLEN/MINID conflict.
+XADD {p}t 1-0 a 1 => "1-0"
+XADD {p}t 2-0 a 2 => "2-0"
+XADD {p}t 3-0 a 3 => "3-0"
+XADD {p}t MAXLEN 3 4-0 a 4 => "4-0"
+XADD {p}t MAXLEN = 2 5-0 a 5 => "5-0"
+XRANGE {p}t - + => [["4-0", ["a", "4"]], ["5-0", ["a", "5"]]]
+XADD {p}t MAXLEN ~ 1 6-0 a 6 => "6-0"
+XLEN {p}t => (integer) 3
+XADD {p}t MINID 5 7-0 a 7 => "7-0"
+XRANGE {p}t - + => [["5-0", ["a", "5"]], ["6-0", ["a", "6"]], ["7-0", ["a", "7"]]]
+XADD {p}t MINID = 7-0 8-0 a 8 => "8-0"
+XLEN {p}t => (integer) 2
+XADD {p}t MINID ~ 100 9-0 a 9 => "9-0"
+XLEN {p}t => (integer) 0
+XADD {p}t MAXLEN ~ 1 LIMIT 10 10-0 a 10 => "10-0"
+XADD {p}t MAXLEN 1 LIMIT 10 11-0 a 11 => (error) ERR syntax error, LIMIT cannot be used without the special ~ option
+XADD {p}t MAXLEN = 1 LIMIT 10 11-0 a 11 => (error) ERR syntax error, LIMIT cannot be used without the special ~ option
+XADD {p}t MAXLEN ~ 1 LIMIT -1 11-0 a 11 => (error) ERR The LIMIT argument must be >= 0.
+XADD {p}t MAXLEN ~ 1 LIMIT x 11-0 a 11 => (error) ERR value is not an integer or out of range
+XADD {p}t MAXLEN -1 11-0 a 11 => (error) ERR The MAXLEN argument must be >= 0.
+XADD {p}t MAXLEN x 11-0 a 11 => (error) ERR value is not an integer or out of range
+XADD {p}t MAXLEN 11-0 a 11 => (error) ERR value is not an integer or out of range
+XADD {p}t MINID x 11-0 a 11 => (error) ERR Invalid stream ID specified as stream command argument
+XADD {p}t MAXLEN 1 MINID 1 11-0 a 11 => (error) ERR syntax error, MAXLEN and MINID options at the same time are not compatible
+XADD {p}t MAXLEN 1 MAXLEN 2 11-0 a 11 => (error) ERR syntax error, MAXLEN and MINID options at the same time are not compatible
+XADD {p}t MAXLEN 2 1-0 a 11 => (error) ERR The ID specified in XADD is equal or smaller than the target stream top item
+XADD {p}t NOMKSTREAM MAXLEN 2 NOMKSTREAM 11-0 a 11 => "11-0"
+XRANGE {p}t - + => [["10-0", ["a", "10"]], ["11-0", ["a", "11"]]]
+XADD {p}t0 MAXLEN 0 1-0 a 1 => "1-0"
+XLEN {p}t0 => (integer) 0
+EXISTS {p}t0 => (integer) 1
+XTRIM {p}t MAXLEN 1 => (integer) 1
+XTRIM {p}t MAXLEN 5 => (integer) 0
+XADD {p}t 12-0 a 12 => "12-0"
+XADD {p}t 13-0 a 13 => "13-0"
+XTRIM {p}t MINID = 13 => (integer) 2
+XTRIM {p}t MINID 13-0 => (integer) 0
+XTRIM {p}t MAXLEN ~ 1 LIMIT 5 => (integer) 0
+XTRIM {p}t MAXLEN ~ 0 => (integer) 1
+XLEN {p}t => (integer) 0
+EXISTS {p}t => (integer) 1
+XTRIM {p}t MAXLEN 0 LIMIT 1 => (error) ERR syntax error, LIMIT cannot be used without the special ~ option
+XTRIM {p}t => (error) ERR wrong number of arguments for 'xtrim' command
+XTRIM {p}t MAXLEN => (error) ERR wrong number of arguments for 'xtrim' command
+XTRIM {p}t FOO 1 => (error) ERR syntax error
+XTRIM {p}t MAXLEN -1 => (error) ERR The MAXLEN argument must be >= 0.
+XTRIM {p}t MINID x => (error) ERR Invalid stream ID specified as stream command argument
+XTRIM {p}none MAXLEN -1 => (error) ERR The MAXLEN argument must be >= 0.
+# XINFO STREAM (radix-tree-keys and -nodes are internal). XDEL raises max-deleted-entry-id,
+# trimming does not; recorded-first-entry-id follows the first entry, 0-0 when empty.
+XADD {p}x 1-1 a 1 => "1-1"
+XADD {p}x 2-1 b 2 => "2-1"
+XADD {p}x 3-1 c 3 => "3-1"
+XDEL {p}x 2-1 => (integer) 1
+XINFO STREAM {p}x => ["length", (integer) 2, "radix-tree-keys", (integer) *, "radix-tree-nodes", (integer) *, "last-generated-id", "3-1", "max-deleted-entry-id", "2-1", "entries-added", (integer) 3, "recorded-first-entry-id", "1-1", "groups", (integer) 0, "first-entry", ["1-1", ["a", "1"]], "last-entry", ["3-1", ["c", "3"]]]
+XDEL {p}x 1-1 => (integer) 1
+XTRIM {p}x MAXLEN 0 => (integer) 1
+XINFO STREAM {p}x => ["length", (integer) 0, "radix-tree-keys", (integer) *, "radix-tree-nodes", (integer) *, "last-generated-id", "3-1", "max-deleted-entry-id", "2-1", "entries-added", (integer) 3, "recorded-first-entry-id", "0-0", "groups", (integer) 0, "first-entry", nil, "last-entry", nil]
+XINFO STREAM {p}none => (error) ERR no such key
+XINFO STREAM => (error) ERR wrong number of arguments for 'xinfo|stream' command
+XINFO STREAM {p}x FOO => (error) ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP.
+XINFO FOO => (error) ERR unknown subcommand 'FOO'. Try XINFO HELP.
+# XSETID compares with the top entry, not the last generated ID, so it may move that ID back
+# down to the top entry (or anywhere on an empty stream). MAXDELETEDID 0-0 changes nothing.
+XADD {p}x 4-0 d 4 => "4-0"
+XSETID {p}x 6-0 => OK
+XADD {p}x 5-0 e 5 => (error) ERR The ID specified in XADD is equal or smaller than the target stream top item
+XADD {p}x 6-* f 6 => "6-1"
+XSETID {p}x 9-0 => OK
+XSETID {p}x 6-1 => OK
+XSETID {p}x 6-0 => (error) ERR The ID specified in XSETID is smaller than the target stream top item
+XSETID {p}x 7-0 ENTRIESADDED 10 MAXDELETEDID 5-0 => OK
+XSETID {p}x 7-0 MAXDELETEDID 0-0 => OK
+XINFO STREAM {p}x => ["length", (integer) 2, "radix-tree-keys", (integer) *, "radix-tree-nodes", (integer) *, "last-generated-id", "7-0", "max-deleted-entry-id", "5-0", "entries-added", (integer) 10, "recorded-first-entry-id", "4-0", "groups", (integer) 0, "first-entry", ["4-0", ["d", "4"]], "last-entry", ["6-1", ["f", "6"]]]
+XSETID {p}x 8-0 ENTRIESADDED 1 => (error) ERR The entries_added specified in XSETID is smaller than the target stream length
+XSETID {p}x 8-0 ENTRIESADDED -1 => (error) ERR entries_added must be positive
+XSETID {p}x 8-0 ENTRIESADDED x => (error) ERR value is not an integer or out of range
+XSETID {p}x 8-0 MAXDELETEDID 9-0 => (error) ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id
+XSETID {p}x 8-0 ENTRIESADDED => (error) ERR syntax error
+XSETID {p}x 8-0 FOO 1 => (error) ERR syntax error
+XSETID {p}x $ => (error) ERR Invalid stream ID specified as stream command argument
+XSETID {p}x => (error) ERR wrong number of arguments for 'xsetid' command
+XSETID {p}none 1-0 => (error) ERR no such key
+XSETID {p}t 0-0 => OK
+XINFO STREAM {p}t => ["length", (integer) 0, "radix-tree-keys", (integer) *, "radix-tree-nodes", (integer) *, "last-generated-id", "0-0", "max-deleted-entry-id", "0-0", "entries-added", (integer) 13, "recorded-first-entry-id", "0-0", "groups", (integer) 0, "first-entry", nil, "last-entry", nil]
+# XREAD returns entries above each given ID; nil when no stream has any (`$` without BLOCK,
+# missing keys). COUNT 0 or negative means no limit; a repeated option takes its last value.
+XADD {p}r 1-1 a 1 => "1-1"
+XADD {p}r 1-2 b 2 => "1-2"
+XADD {p}r 2-0 c 3 => "2-0"
+XADD {p}r2 5-0 d 4 => "5-0"
+XREAD STREAMS {p}r 0 => [["{p}r", [["1-1", ["a", "1"]], ["1-2", ["b", "2"]], ["2-0", ["c", "3"]]]]]
+XREAD STREAMS {p}r 1-1 => [["{p}r", [["1-2", ["b", "2"]], ["2-0", ["c", "3"]]]]]
+XREAD COUNT 1 STREAMS {p}r 0 => [["{p}r", [["1-1", ["a", "1"]]]]]
+XREAD COUNT 0 STREAMS {p}r 1-1 => [["{p}r", [["1-2", ["b", "2"]], ["2-0", ["c", "3"]]]]]
+XREAD COUNT -1 STREAMS {p}r 1-1 => [["{p}r", [["1-2", ["b", "2"]], ["2-0", ["c", "3"]]]]]
+XREAD COUNT 2 COUNT 1 STREAMS {p}r 0 => [["{p}r", [["1-1", ["a", "1"]]]]]
+XREAD COUNT 1 STREAMS {p}r {p}r2 0 0 => [["{p}r", [["1-1", ["a", "1"]]]], ["{p}r2", [["5-0", ["d", "4"]]]]]
+XREAD STREAMS {p}r {p}none {p}r2 1-2 0 5-0 => [["{p}r", [["2-0", ["c", "3"]]]]]
+XREAD STREAMS {p}r {p}r 1-2 1-1 => [["{p}r", [["2-0", ["c", "3"]]]], ["{p}r", [["1-2", ["b", "2"]], ["2-0", ["c", "3"]]]]]
+XREAD STREAMS {p}r {p}r2 2-0 5-0 => nil
+XREAD STREAMS {p}r $ => nil
+XREAD STREAMS {p}none 0 => nil
+XREAD STREAMS {p}r 18446744073709551615-18446744073709551615 => nil
+XREAD BLOCK 0 STREAMS {p}r 1-2 => [["{p}r", [["2-0", ["c", "3"]]]]]
+XREAD BLOCK 1000 COUNT 1 STREAMS {p}r {p}r2 1-1 0 => [["{p}r", [["1-2", ["b", "2"]]]], ["{p}r2", [["5-0", ["d", "4"]]]]]
+XREAD STREAMS {p}r {p}r2 0 => (error) ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.
+XREAD STREAMS {p}r => (error) ERR wrong number of arguments for 'xread' command
+XREAD COUNT 1 {p}r 0 => (error) ERR syntax error
+XREAD COUNT x STREAMS {p}r 0 => (error) ERR value is not an integer or out of range
+XREAD BLOCK -1 STREAMS {p}r 0 => (error) ERR timeout is negative
+XREAD BLOCK x STREAMS {p}r 0 => (error) ERR timeout is not an integer or out of range
+XREAD NOACK STREAMS {p}r 0 => (error) ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.
+XREAD STREAMS {p}r > => (error) ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.
+XREAD STREAMS {p}r + => (error) ERR Invalid stream ID specified as stream command argument
+XREAD STREAMS {p}none {p}str 0 0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# XGROUP CREATE needs the key unless MKSTREAM. A group whose entries-read is unknown (nil)
+# still gets an estimated lag: the whole stream when it starts before the first entry, 0 at
+# the last ID; nil past the top entry, and nil once an XDEL inside the stream (not trimming)
+# leaves a gap the estimate cannot see past (see XINFO GROUPS after the XCLAIMs below).
+XGROUP CREATE {p}g g1 $ => (error) ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.
+XGROUP CREATE {p}g g1 $ MKSTREAM => OK
+XGROUP CREATE {p}g g1 $ MKSTREAM => (error) BUSYGROUP Consumer Group name already exists
+XLEN {p}g => (integer) 0
+XGROUP CREATE {p}str g1 $ MKSTREAM => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XADD {p}g 1-0 a 1 => "1-0"
+XADD {p}g 2-0 b 2 => "2-0"
+XADD {p}g 3-0 c 3 => "3-0"
+XADD {p}g 4-0 d 4 => "4-0"
+XGROUP CREATE {p}g g0 0 => OK
+XGROUP CREATE {p}g g2 2-0 ENTRIESREAD 2 => OK
+XGROUP CREATE {p}g g3 0 ENTRIESREAD -5 => (error) ERR value for ENTRIESREAD must be positive or -1
+XGROUP CREATE {p}g g3 0 ENTRIESREAD x => (error) ERR value is not an integer or out of range
+XGROUP CREATE {p}g g3 $ ENTRIESREAD -1 => OK
+XGROUP CREATE {p}g g4 9-0 => OK
+XGROUP CREATE {p}g g5 x => (error) ERR Invalid stream ID specified as stream command argument
+XGROUP CREATE {p}g g5 0 FOO => (error) ERR unknown subcommand or wrong number of arguments for 'CREATE'. Try XGROUP HELP.
+XGROUP CREATE {p}g g5 => (error) ERR wrong number of arguments for 'xgroup|create' command
+XINFO GROUPS {p}g => [["name", "g0", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "0-0", "entries-read", nil, "lag", (integer) 4], ["name", "g1", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "0-0", "entries-read", nil, "lag", (integer) 4], ["name", "g2", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "2-0", "entries-read", (integer) 2, "lag", (integer) 2], ["name", "g3", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "4-0", "entries-read", nil, "lag", (integer) 0], ["name", "g4", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "9-0", "entries-read", nil, "lag", nil]]
+XGROUP DESTROY {p}g g4 => (integer) 1
+XGROUP DESTROY {p}g g4 => (integer) 0
+XGROUP DESTROY {p}none g4 => (error) ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.
+XGROUP DESTROY {p}g => (error) ERR wrong number of arguments for 'xgroup|destroy' command
+XGROUP SETID {p}g g2 1-0 => OK
+XGROUP SETID {p}g g2 $ ENTRIESREAD 4 => OK
+XGROUP SETID {p}g nog 0 => (error) NOGROUP No such consumer group 'nog' for key name '{p}g'
+XGROUP SETID {p}none g2 0 => (error) ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.
+XGROUP SETID {p}g g2 0 ENTRIESREAD -2 => (error) ERR value for ENTRIESREAD must be positive or -1
+XGROUP CREATECONSUMER {p}g g0 c1 => (integer) 1
+XGROUP CREATECONSUMER {p}g g0 c1 => (integer) 0
+XGROUP CREATECONSUMER {p}g nog c1 => (error) NOGROUP No such consumer group 'nog' for key name '{p}g'
+XGROUP CREATECONSUMER {p}none g0 c1 => (error) ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.
+XGROUP DELCONSUMER {p}g g0 nobody => (integer) 0
+XGROUP FOO {p}g => (error) ERR unknown subcommand 'FOO'. Try XGROUP HELP.
+# XREADGROUP: `>` delivers new entries and records them as pending; an ID re-reads the
+# consumer's own pending entries (an empty list, not nil, when it has none), adding one to
+# their delivery count. NOACK delivers without recording.
+XREADGROUP GROUP g0 c1 COUNT 2 STREAMS {p}g > => [["{p}g", [["1-0", ["a", "1"]], ["2-0", ["b", "2"]]]]]
+XREADGROUP GROUP g0 c2 STREAMS {p}g > => [["{p}g", [["3-0", ["c", "3"]], ["4-0", ["d", "4"]]]]]
+XREADGROUP GROUP g0 c2 STREAMS {p}g > => nil
+XREADGROUP GROUP g0 c1 STREAMS {p}g 0 => [["{p}g", [["1-0", ["a", "1"]], ["2-0", ["b", "2"]]]]]
+XREADGROUP GROUP g0 c1 COUNT 1 STREAMS {p}g 1-0 => [["{p}g", [["2-0", ["b", "2"]]]]]
+XREADGROUP GROUP g0 c3 BLOCK 100 STREAMS {p}g 0 => [["{p}g", []]]
+XREADGROUP GROUP nog c1 STREAMS {p}g > => (error) NOGROUP No such key '{p}g' or consumer group 'nog' in XREADGROUP with GROUP option
+XREADGROUP GROUP g0 c1 STREAMS {p}g {p}none > > => (error) NOGROUP No such key '{p}none' or consumer group 'g0' in XREADGROUP with GROUP option
+XREADGROUP GROUP g0 c1 STREAMS {p}str > => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XREADGROUP GROUP g0 c1 STREAMS {p}g $ => (error) ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.
+XREADGROUP GROUP g0 c1 STREAMS {p}g x => (error) ERR Invalid stream ID specified as stream command argument
+XREADGROUP GROUP g0 STREAMS {p}g > => (error) ERR wrong number of arguments for 'xreadgroup' command
+XREADGROUP COUNT 1 STREAMS {p}g {p}h > > => (error) ERR Missing GROUP option for XREADGROUP
+XREADGROUP GROUP g0 c1 STREAMS {p}g {p}g > => (error) ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.
+XREADGROUP GROUP g0 c1 FOO STREAMS {p}g > => (error) ERR syntax error
+XINFO GROUPS {p}g => [["name", "g0", "consumers", (integer) 3, "pending", (integer) 4, "last-delivered-id", "4-0", "entries-read", (integer) 4, "lag", (integer) 0], *]
+XINFO CONSUMERS {p}g g0 => [["name", "c1", "pending", (integer) 2, "idle", (integer) *], ["name", "c2", "pending", (integer) 2, "idle", (integer) *], ["name", "c3", "pending", (integer) 0, "idle", (integer) *]]
+XINFO CONSUMERS {p}none g0 => (error) ERR no such key
+XINFO CONSUMERS {p}g nog => (error) NOGROUP No such consumer group 'nog' for key name '{p}g'
+XINFO GROUPS {p}none => (error) ERR no such key
+# XPENDING: the summary counts per consumer as strings; the extended form gives each entry's
+# idle time (wildcarded) and delivery count. IDLE filters on idle time.
+XPENDING {p}g g0 => [(integer) 4, "1-0", "4-0", [["c1", "2"], ["c2", "2"]]]
+XPENDING {p}g g0 - + 10 => [["1-0", "c1", (integer) *, (integer) 2], ["2-0", "c1", (integer) *, (integer) 3], ["3-0", "c2", (integer) *, (integer) 1], ["4-0", "c2", (integer) *, (integer) 1]]
+XPENDING {p}g g0 - + 10 c2 => [["3-0", "c2", (integer) *, (integer) 1], ["4-0", "c2", (integer) *, (integer) 1]]
+XPENDING {p}g g0 (1-0 + 1 => [["2-0", "c1", (integer) *, (integer) 3]]
+XPENDING {p}g g0 IDLE 100000000 - + 10 => []
+XPENDING {p}g g0 - + 0 => []
+XPENDING {p}g g0 - + -1 => []
+XPENDING {p}g g2 => [(integer) 0, nil, nil, nil]
+XPENDING {p}g g0 - + => (error) ERR syntax error
+XPENDING {p}g g0 IDLE x - + 10 => (error) ERR value is not an integer or out of range
+XPENDING {p}g nog => (error) NOGROUP No such key '{p}g' or consumer group 'nog'
+XPENDING {p}none g0 => (error) NOGROUP No such key '{p}none' or consumer group 'g0'
+XPENDING {p}str g0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# A pending entry deleted from the stream re-reads as [id, nil]. XACK ignores unknown IDs,
+# groups and keys. DELCONSUMER answers how many entries the consumer had pending, and drops them.
+XADD {p}g 5-0 e 5 => "5-0"
+XADD {p}g 6-0 f 6 => "6-0"
+XREADGROUP GROUP g0 c4 NOACK COUNT 1 STREAMS {p}g > => [["{p}g", [["5-0", ["e", "5"]]]]]
+XREADGROUP GROUP g0 c4 BLOCK 1000 STREAMS {p}g > => [["{p}g", [["6-0", ["f", "6"]]]]]
+XDEL {p}g 2-0 => (integer) 1
+XREADGROUP GROUP g0 c1 STREAMS {p}g 0 => [["{p}g", [["1-0", ["a", "1"]], ["2-0", nil]]]]
+XACK {p}g g0 1-0 1-0 9-0 => (integer) 1
+XACK {p}g g0 1-0 => (integer) 0
+XACK {p}g nog 3-0 => (integer) 0
+XACK {p}none g0 3-0 => (integer) 0
+XACK {p}g g0 x => (error) ERR Invalid stream ID specified as stream command argument
+XACK {p}str g0 3-0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XACK {p}g g0 => (error) ERR wrong number of arguments for 'xack' command
+XPENDING {p}g g0 => [(integer) 4, "2-0", "6-0", [["c1", "1"], ["c2", "2"], ["c4", "1"]]]
+XGROUP DELCONSUMER {p}g g0 c4 => (integer) 1
+XGROUP DELCONSUMER {p}g g0 c3 => (integer) 0
+XGROUP DELCONSUMER {p}g nog c1 => (error) NOGROUP No such consumer group 'nog' for key name '{p}g'
+XPENDING {p}g g0 => [(integer) 3, "2-0", "4-0", [["c1", "1"], ["c2", "2"]]]
+# XCLAIM: a claimed entry gets one more delivery (not with JUSTID); an entry deleted from the
+# stream is dropped from the pending list instead; FORCE claims an entry nobody has pending,
+# if it exists. An invalid ID is taken for the first option.
+XCLAIM {p}g g0 c5 0 3-0 => [["3-0", ["c", "3"]]]
+XCLAIM {p}g g0 c5 0 3-0 4-0 JUSTID => ["3-0", "4-0"]
+XCLAIM {p}g g0 c5 100000000 3-0 => []
+XCLAIM {p}g g0 c5 0 2-0 => []
+XPENDING {p}g g0 - + 10 => [["3-0", "c5", (integer) *, (integer) 2], ["4-0", "c5", (integer) *, (integer) 1]]
+XCLAIM {p}g g0 c5 0 5-0 => []
+XCLAIM {p}g g0 c5 0 5-0 FORCE => [["5-0", ["e", "5"]]]
+XCLAIM {p}g g0 c5 0 9-0 FORCE => []
+XCLAIM {p}g g0 c6 0 5-0 RETRYCOUNT 7 JUSTID => ["5-0"]
+XCLAIM {p}g g0 c6 0 5-0 IDLE 100000000 JUSTID => ["5-0"]
+XPENDING {p}g g0 IDLE 90000000 - + 10 => [["5-0", "c6", (integer) 100*, (integer) 7]]
+XCLAIM {p}g g0 c6 0 3-0 LASTID 9-0 JUSTID => ["3-0"]
+XINFO GROUPS {p}g => [["name", "g0", "consumers", (integer) 4, "pending", (integer) 3, "last-delivered-id", "9-0", "entries-read", (integer) 6, "lag", (integer) 0], ["name", "g1", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "0-0", "entries-read", nil, "lag", nil], ["name", "g2", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "4-0", "entries-read", (integer) 4, "lag", (integer) 2], ["name", "g3", "consumers", (integer) 0, "pending", (integer) 0, "last-delivered-id", "4-0", "entries-read", nil, "lag", nil]]
+XCLAIM {p}g g0 c6 0 x => (error) ERR Unrecognized XCLAIM option 'x'
+XCLAIM {p}g g0 c6 0 3-0 FOO => (error) ERR Unrecognized XCLAIM option 'FOO'
+XCLAIM {p}g g0 c6 x 3-0 => (error) ERR Invalid min-idle-time argument for XCLAIM
+XCLAIM {p}g g0 c6 0 3-0 RETRYCOUNT x => (error) ERR Invalid RETRYCOUNT option argument for XCLAIM
+XCLAIM {p}g g0 c6 0 => (error) ERR wrong number of arguments for 'xclaim' command
+XCLAIM {p}g nog c6 0 3-0 => (error) NOGROUP No such key '{p}g' or consumer group 'nog'
+XCLAIM {p}none g0 c6 0 3-0 => (error) NOGROUP No such key '{p}none' or consumer group 'g0'
+XCLAIM {p}str g0 c6 0 3-0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# XAUTOCLAIM answers [next start ID (0-0 when the scan is done), claimed entries, IDs it dropped
+# from the pending list because they were deleted from the stream]. COUNT must be positive.
+XADD {p}ac 1-0 a 1 => "1-0"
+XADD {p}ac 2-0 b 2 => "2-0"
+XADD {p}ac 3-0 c 3 => "3-0"
+XGROUP CREATE {p}ac g 0 => OK
+XREADGROUP GROUP g c1 STREAMS {p}ac > => [["{p}ac", [["1-0", ["a", "1"]], ["2-0", ["b", "2"]], ["3-0", ["c", "3"]]]]]
+XDEL {p}ac 2-0 => (integer) 1
+XAUTOCLAIM {p}ac g c2 0 0-0 COUNT 1 => ["2-0", [["1-0", ["a", "1"]]], []]
+XAUTOCLAIM {p}ac g c2 0 2-0 COUNT 1 => ["3-0", [], ["2-0"]]
+XAUTOCLAIM {p}ac g c2 0 0-0 => ["0-0", [["1-0", ["a", "1"]], ["3-0", ["c", "3"]]], []]
+XAUTOCLAIM {p}ac g c3 0 (1-0 JUSTID => ["0-0", ["3-0"], []]
+XAUTOCLAIM {p}ac g c3 100000000 0 => ["0-0", [], []]
+XPENDING {p}ac g - + 10 => [["1-0", "c2", (integer) *, (integer) 3], ["3-0", "c3", (integer) *, (integer) 2]]
+XAUTOCLAIM {p}ac g c3 0 0-0 COUNT 0 => (error) ERR COUNT must be > 0
+XAUTOCLAIM {p}ac g c3 0 0-0 COUNT x => (error) ERR COUNT must be > 0
+XAUTOCLAIM {p}ac g c3 0 0-0 FOO => (error) ERR syntax error
+XAUTOCLAIM {p}ac g c3 0 x => (error) ERR Invalid stream ID specified as stream command argument
+XAUTOCLAIM {p}ac g c3 x 0-0 => (error) ERR Invalid min-idle-time argument for XAUTOCLAIM
+XAUTOCLAIM {p}ac nog c3 0 0-0 => (error) NOGROUP No such key '{p}ac' or consumer group 'nog'
+XAUTOCLAIM {p}str g c3 0 0-0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+XAUTOCLAIM {p}ac g c3 0 => (error) ERR wrong number of arguments for 'xautoclaim' command
+# XINFO STREAM counts groups; FULL lists entries and every group's pending entries and
+# consumers (times wildcarded).
+XINFO STREAM {p}ac => ["length", (integer) 2, "radix-tree-keys", (integer) *, "radix-tree-nodes", (integer) *, "last-generated-id", "3-0", "max-deleted-entry-id", "2-0", "entries-added", (integer) 3, "recorded-first-entry-id", "1-0", "groups", (integer) 1, "first-entry", ["1-0", ["a", "1"]], "last-entry", ["3-0", ["c", "3"]]]
+XINFO STREAM {p}ac FULL COUNT 1 => ["length", (integer) 2, "radix-tree-keys", (integer) *, "radix-tree-nodes", (integer) *, "last-generated-id", "3-0", "max-deleted-entry-id", "2-0", "entries-added", (integer) 3, "recorded-first-entry-id", "1-0", "entries", [["1-0", ["a", "1"]]], "groups", [["name", "g", "last-delivered-id", "3-0", "entries-read", (integer) 3, "lag", (integer) 0, "pel-count", (integer) 2, "pending", [["1-0", "c2", (integer) *, (integer) 3]], "consumers", [["name", "c1", "seen-time", (integer) *, "pel-count", (integer) 0, "pending", []], ["name", "c2", "seen-time", (integer) *, "pel-count", (integer) 1, "pending", [["1-0", (integer) *, (integer) 3]]], ["name", "c3", "seen-time", (integer) *, "pel-count", (integer) 1, "pending", [["3-0", (integer) *, (integer) 2]]]]]]]
+# Several streams in one XREADGROUP; DEL drops a stream with its groups.
+XGROUP CREATE {p}ac2 g $ MKSTREAM => OK
+XADD {p}ac2 1-0 z 1 => "1-0"
+XREADGROUP GROUP g c STREAMS {p}ac {p}ac2 > > => [["{p}ac2", [["1-0", ["z", "1"]]]]]
+XREADGROUP GROUP g c1 STREAMS {p}ac {p}ac2 0 0 => [["{p}ac", []], ["{p}ac2", []]]
+XADD {p}ac2 2-0 z 2 => "2-0"
+XINFO GROUPS {p}ac2 => [["name", "g", "consumers", (integer) 2, "pending", (integer) 1, "last-delivered-id", "1-0", "entries-read", (integer) 1, "lag", (integer) 1]]
+DEL {p}ac2 => (integer) 1
+EXISTS {p}ac2 => (integer) 0
+XADD {p}ac2 1-0 z 1 => "1-0"
+XINFO GROUPS {p}ac2 => []
+"#;
