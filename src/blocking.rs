@@ -72,6 +72,10 @@ struct Blocked {
     keys: Vec<Bytes>,
     /// Woken and not yet trying: a store to its keys wakes nobody else meanwhile.
     woken: bool,
+    /// A reader (XREAD, XREADGROUP): it takes nothing that another waiter could miss, and
+    /// one reader's try says nothing of another's (they may read other groups), so every
+    /// store wakes every reader on the key.
+    reader: bool,
 }
 
 #[derive(Default)]
@@ -83,22 +87,33 @@ struct Inner {
 }
 
 impl Inner {
-    /// Wakes the longest-waiting client on `key` that holds no wake-up, unless one already
-    /// holds one.
+    /// Wakes every reader on `key` that holds no wake-up, and the longest-waiting other
+    /// client that holds none, unless another client already holds one.
     fn wake_one(&mut self, key: &[u8]) {
-        let Some(ids) = self.by_key.get(key) else {
+        let Inner { by_key, by_client } = self;
+        let Some(ids) = by_key.get(key) else {
             return;
         };
-        if ids
-            .iter()
-            .any(|id| self.by_client.get(id).is_some_and(|b| b.woken))
-        {
+        let mut popper = None;
+        let mut popper_woken = false;
+        for id in ids {
+            let Some(b) = by_client.get_mut(id) else {
+                continue;
+            };
+            if b.reader {
+                if !b.woken {
+                    b.woken = true;
+                    b.waiter.notify.notify_one();
+                }
+            } else {
+                popper_woken |= b.woken;
+                popper = popper.or(Some(*id));
+            }
+        }
+        if popper_woken {
             return;
         }
-        let Some(id) = ids.first().copied() else {
-            return;
-        };
-        if let Some(b) = self.by_client.get_mut(&id) {
+        if let Some(b) = popper.and_then(|id| by_client.get_mut(&id)) {
             b.woken = true;
             b.waiter.notify.notify_one();
         }
@@ -153,6 +168,15 @@ impl Waiters {
     /// Blocks client `id` on `keys`, behind every client already waiting on them; replaces
     /// any earlier registration of it (without a hand-off).
     pub fn register(&self, id: u64, keys: &[Bytes]) -> Arc<Waiter> {
+        self.register_as(id, keys, false)
+    }
+
+    /// [`Waiters::register`] for a reader, which every store to its keys wakes.
+    pub fn register_reader(&self, id: u64, keys: &[Bytes]) -> Arc<Waiter> {
+        self.register_as(id, keys, true)
+    }
+
+    fn register_as(&self, id: u64, keys: &[Bytes], reader: bool) -> Arc<Waiter> {
         let waiter = Arc::new(Waiter::default());
         let mut inner = self.lock();
         inner.remove(id);
@@ -169,6 +193,7 @@ impl Waiters {
                 waiter: waiter.clone(),
                 keys: unique,
                 woken: false,
+                reader,
             },
         );
         self.count.store(inner.by_client.len(), Ordering::Release);
@@ -269,6 +294,27 @@ mod tests {
         assert!(!is_woken(&b).await);
         w.wake_all();
         assert!(is_woken(&b).await && is_woken(&c).await);
+    }
+
+    #[tokio::test]
+    async fn a_store_wakes_every_reader_and_one_popper() {
+        let w = Waiters::new();
+        let pop1 = w.register(1, &keys(&["s"]));
+        let read2 = w.register_reader(2, &keys(&["s"]));
+        let read3 = w.register_reader(3, &keys(&["s", "t"]));
+        let pop4 = w.register(4, &keys(&["s"]));
+        w.wake(&keys(&["s"]));
+        assert!(is_woken(&pop1).await);
+        assert!(is_woken(&read2).await && is_woken(&read3).await);
+        assert!(!is_woken(&pop4).await, "still one popper per store");
+        // A reader that has not tried yet is not woken twice, nor does it hold back others.
+        w.wake(&keys(&["s"]));
+        assert!(!is_woken(&read2).await && !is_woken(&pop4).await);
+        w.trying(2);
+        w.trying(3);
+        w.wake(&keys(&["t"]));
+        assert!(!is_woken(&read2).await);
+        assert!(is_woken(&read3).await);
     }
 
     #[tokio::test]

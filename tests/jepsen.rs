@@ -112,6 +112,7 @@ fn workload_options(clients: usize, seed: u64) -> WorkloadOptions {
         registers: 3,
         counters: 2,
         lists: 2,
+        streams: 1,
         key_epoch: Duration::from_secs(15),
         round: 0,
         op_timeout: OP_TIMEOUT,

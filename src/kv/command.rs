@@ -250,6 +250,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("__spop", -3, Write, (2, 2, 1)),
     spec("__srandmember", -3, Read, (2, 2, 1)),
     spec("__version", -2, Read, (1, -1, 1)),
+    spec("__xlastids", -2, Read, (1, -1, 1)),
     spec("__zrandmember", -3, Read, (2, 2, 1)),
     spec("append", 3, Write, (1, 1, 1)),
     spec("bitcount", -2, Read, (1, 1, 1)),

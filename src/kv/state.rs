@@ -6452,6 +6452,86 @@ mod tests {
         }
     }
 
+    /// Streams, their groups and pending entries live in snapshots (one-shot or encoded while
+    /// the state changes), COPY and RENAME; their replicas digest alike; and only a stream
+    /// command that changes something moves the key's WATCH version.
+    #[test]
+    fn streams_survive_snapshots_copies_and_keep_their_versions() {
+        let mut s = KvState::new();
+        let mut cmds: Vec<String> = (1..=250)
+            .map(|i| format!("xadd s {i}-1 f v{i} g {}", "x".repeat(i % 30)))
+            .collect();
+        cmds.extend([
+            "xgroup create s g 0".to_string(),
+            "xgroup create s h $ entriesread 250".to_string(),
+            "xreadgroup group g alice count 3 streams s >".to_string(),
+            "xreadgroup group g bob count 2 streams s >".to_string(),
+            "xack s g 2-1".to_string(),
+            "xdel s 4-1 100-1".to_string(),
+            "xtrim s maxlen ~ 120".to_string(),
+            "xgroup create e g $ mkstream".to_string(),
+        ]);
+        apply_all(&mut s, &cmds);
+        // 248 entries, of which the approximate trim removed whole nodes only.
+        let len: usize = read(&s, 2000, "xlen s")[1..].parse().unwrap();
+        assert!((120..248).contains(&len), "{len} entries left");
+        assert_eq!(read(&s, 2000, "type e"), "stream");
+        let r = restored(&s);
+        for cmd in [
+            "xrange s - + count 5",
+            "xpending s g - + 10",
+            "xinfo groups s",
+            "xinfo stream s full count 3",
+            "xinfo stream e",
+        ] {
+            assert_eq!(read(&r, 5000, cmd), read(&s, 5000, cmd), "{cmd}");
+        }
+        // A snapshot encoded while streams change is the state at its start.
+        let want = s.snapshot();
+        let mut encoder = s.snapshot_encoder();
+        let mut i = 300;
+        while !s.snapshot_step(&mut encoder, 1) {
+            i += 1;
+            apply_all(
+                &mut s,
+                &[format!("xadd s {i}-1 f v"), format!("xadd e {i}-1 f v")],
+            );
+        }
+        assert_eq!(encoder.into_bytes(), want);
+        assert_eq!(
+            run(
+                &mut s,
+                6000,
+                &["copy s s2", "rename e e2", "xlen s2", "xlen e2"]
+            ),
+            [
+                ":1",
+                "OK",
+                &read(&s, 6000, "xlen s"),
+                &read(&s, 6000, "xlen e2")
+            ]
+        );
+        assert_eq!(
+            read(&s, 6000, "xinfo groups s2"),
+            read(&s, 6000, "xinfo groups s")
+        );
+        let version = read(&s, 6000, "__version s");
+        run(
+            &mut s,
+            6000,
+            &[
+                "xadd s 1-1 f v",
+                "xdel s 1-0",
+                "xack s g 9-9",
+                "xtrim s minid 0",
+                "xgroup createconsumer s g alice",
+            ],
+        );
+        assert_eq!(read(&s, 6000, "__version s"), version, "nothing changed");
+        run(&mut s, 6000, &["xack s g 1-1"]);
+        assert_ne!(read(&s, 6000, "__version s"), version, "an acknowledgement");
+    }
+
     /// Abandoning an encoding frees what it saved, and a new one starts afresh.
     #[test]
     fn abandoned_snapshot_encoding_thaws_the_keyspace() {

@@ -728,24 +728,43 @@ pub fn is_stream_command(name: &str) -> bool {
             | "xclaim"
             | "xautoclaim"
             | "xinfo"
+            | "__xlastids"
     )
 }
 
-/// Whether `args` (name first) is an XGROUP or XINFO HELP, which reads nothing.
-pub fn is_help(args: &[Bytes]) -> bool {
-    args.len() == 2 && (is(&args[0], "xgroup") || is(&args[0], "xinfo")) && is(&args[1], "help")
+/// Name of the internal read that answers the last IDs of streams (`0-0` for a missing key),
+/// with which the server turns XREAD's `$` into IDs before it blocks.
+pub const LAST_IDS: &str = "__XLASTIDS";
+
+/// An XREAD or XREADGROUP with BLOCK, as the server needs it to wait.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Blocking {
+    /// The streams it reads.
+    pub keys: Vec<Bytes>,
+    /// Its timeout in ms; 0 waits for ever.
+    pub timeout_ms: u64,
+    /// Where the IDs start in `args` (one per key).
+    pub ids_at: usize,
+    /// XREAD, which only reads (XREADGROUP writes: it moves the group).
+    pub read_only: bool,
 }
 
-/// The keys and timeout (ms, 0 for none) of an XREAD or XREADGROUP with BLOCK, if `args`
-/// (name first) is one whose options parse; `None` for anything else.
-pub fn blocking(args: &[Bytes]) -> Option<(Vec<Bytes>, u64)> {
+/// What a blocking XREAD or XREADGROUP waits on, if `args` (name first) is one whose options
+/// parse; `None` for anything else, which then runs (and fails) as any command does.
+pub fn blocking(args: &[Bytes]) -> Option<Blocking> {
     let name = args.first()?;
-    if !is(name, "xread") && !is(name, "xreadgroup") {
+    let group_read = is(name, "xreadgroup");
+    if !is(name, "xread") && !group_read {
         return None;
     }
-    let opts = ReadOptions::parse(args, is(name, "xreadgroup")).ok()?;
-    let timeout = opts.block?;
-    Some((opts.keys.to_vec(), timeout))
+    let opts = ReadOptions::parse(args, group_read).ok()?;
+    let timeout_ms = opts.block?;
+    Some(Blocking {
+        keys: opts.keys.to_vec(),
+        timeout_ms,
+        ids_at: args.len() - opts.ids.len(),
+        read_only: !group_read,
+    })
 }
 
 /// XREAD's and XREADGROUP's options.
@@ -869,6 +888,16 @@ pub(super) fn read(
         "xpending" => xpending(db, args, now),
         "xinfo" => xinfo(db, args, now),
         "xgroup" => Ok(xgroup_help()),
+        "__xlastids" => args
+            .iter()
+            .map(|key| {
+                Ok(db
+                    .stream(key, now)?
+                    .map_or(StreamId::ZERO, |s| s.last_id)
+                    .reply())
+            })
+            .collect::<Result<Vec<_>, CommandError>>()
+            .map(reply::array),
         _ => Err(CommandError::NotAllowed("not a stream read")),
     }
 }
@@ -1270,7 +1299,11 @@ fn xreadgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
     for (key, read) in opts.keys.iter().zip(reads) {
         let served = db.update_stream(key, now, |s| {
             let served = read_group(s, group, consumer, read, opts.count, opts.noack, now);
-            (served, true)
+            // Serving nothing changes only the consumer's last-seen time, which is no change
+            // to WATCH, nor to blocked readers: telling them would wake them all to try again
+            // and again.
+            let changed = served.as_ref().is_some_and(|e| !e.is_empty());
+            (served, changed)
         });
         if let Some(Some(entries)) = served {
             out.push(reply::bulk(key.clone()));

@@ -24,6 +24,7 @@ use super::subscribe::{self, Subscriptions};
 use super::{Backend, ClientInfo, Shared, now_ms};
 use crate::blocking::{Unblock, Waiter};
 use crate::kv::command::{self, Access, Command, Spec};
+use crate::kv::stream;
 use crate::pb;
 use crate::pb::reply::Kind;
 
@@ -73,6 +74,8 @@ struct Blocked {
     woken: bool,
     /// Whether a try found every key empty, so CLIENT LIST and INFO show the client blocked.
     shown: bool,
+    /// Whether each try is a read (XREAD) rather than a write.
+    read_only: bool,
 }
 
 /// A WAIT in progress.
@@ -515,6 +518,10 @@ impl<B: Backend> Session<B> {
             self.flush_run(output).await;
             return self.block(args, output).await;
         }
+        if let Some(blocking) = stream::blocking(&args) {
+            self.flush_run(output).await;
+            return self.block_on_streams(args, blocking, output).await;
+        }
         let bytes: usize = args.iter().map(Bytes::len).sum();
         if self.run.access != Some(access)
             || self.run.commands.len() >= MAX_RUN_COMMANDS
@@ -650,6 +657,61 @@ impl<B: Backend> Session<B> {
             waiter,
             woken: true,
             shown: false,
+            read_only: false,
+        });
+        self.resume_blocked(output).await;
+    }
+
+    /// Runs an XREAD or XREADGROUP with BLOCK as [`Session::block`] runs a blocking pop, as a
+    /// reader that every store to its streams wakes. XREAD's `$` means entries added after
+    /// the command, so it is first turned into each stream's last ID, read linearizably: an
+    /// entry added later has a greater ID, and one added before is not wanted.
+    async fn block_on_streams(
+        &mut self,
+        mut args: Vec<Bytes>,
+        blocking: stream::Blocking,
+        output: &mut BytesMut,
+    ) {
+        let ids = blocking.ids_at..args.len();
+        if blocking.read_only && args[ids.clone()].iter().any(|id| id.as_ref() == b"$") {
+            let mut query = vec![Bytes::from_static(stream::LAST_IDS.as_bytes())];
+            query.extend(blocking.keys.iter().cloned());
+            let last = match self
+                .shared
+                .backend
+                .read(vec![pb::KvCommand { args: query }])
+                .await
+            {
+                Ok(mut replies) if replies.len() == 1 => Out::from(replies.remove(0)),
+                Ok(_) => Out::error("ERR internal error: wrong number of read replies"),
+                Err(e) => error_frame(&e),
+            };
+            let Out::Array(last) = last else {
+                return self.reply(&last, output);
+            };
+            for (arg, id) in args[ids].iter_mut().zip(last) {
+                if let (b"$", Out::Bulk(id)) = (arg.as_ref(), id) {
+                    *arg = id;
+                }
+            }
+        }
+        let deadline = (blocking.timeout_ms > 0)
+            .then(|| {
+                tokio::time::Instant::now().checked_add(Duration::from_millis(blocking.timeout_ms))
+            })
+            .flatten();
+        let waiter = self
+            .shared
+            .options
+            .waiters
+            .register_reader(self.id, &blocking.keys);
+        self.blocked = Some(Blocked {
+            args,
+            deadline,
+            waiter,
+            woken: true,
+            shown: false,
+            read_only: blocking.read_only,
         });
         self.resume_blocked(output).await;
     }
@@ -692,7 +754,11 @@ impl<B: Backend> Session<B> {
                 blocked.woken = false;
                 self.shared.options.waiters.trying(self.id);
                 let args = blocked.args.clone();
-                let reply = self.write_run(vec![pb::KvCommand { args }]).await;
+                let reply = if blocked.read_only {
+                    self.read_one(args).await
+                } else {
+                    self.write_run(vec![pb::KvCommand { args }]).await
+                };
                 match reply.into_iter().next() {
                     None | Some(Out::Null | Out::NullArray) => None,
                     out => out,
@@ -729,6 +795,14 @@ impl<B: Backend> Session<B> {
             self.shared.update_client(self.id, |c| c.blocked = false);
         }
         self.reply(&out, output);
+    }
+
+    /// Runs one read; its reply in a vector, as [`Session::write_run`] answers.
+    async fn read_one(&self, args: Vec<Bytes>) -> Vec<Out> {
+        match self.shared.backend.read(vec![pb::KvCommand { args }]).await {
+            Ok(replies) => replies.into_iter().map(Out::from).collect(),
+            Err(e) => vec![error_frame(&e)],
+        }
     }
 
     /// Replicates a run of writes as one batch (one log entry) and returns one reply per

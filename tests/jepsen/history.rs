@@ -10,6 +10,9 @@ pub const REGISTER_PREFIX: &str = "r:";
 pub const COUNTER_PREFIX: &str = "c:";
 /// Key prefix of append-only lists (APPEND/GET of `;`-terminated tokens).
 pub const LIST_PREFIX: &str = "l:";
+/// Key prefix of streams (XADD of one entry holding a unique token, XRANGE of the whole
+/// stream), checked as lists are.
+pub const STREAM_PREFIX: &str = "s:";
 /// Terminator of every token appended to a list key, so a read splits back into tokens.
 pub const TOKEN_END: char = ';';
 
@@ -22,6 +25,9 @@ pub enum KeyKind {
     Counter,
     /// A list: APPEND adds a unique token, GET reads all tokens in order.
     List,
+    /// A stream: XADD adds an entry holding a unique token, XRANGE reads all of them in order
+    /// (the workload turns both into the list's calls).
+    Stream,
 }
 
 impl KeyKind {
@@ -33,6 +39,8 @@ impl KeyKind {
             Some(Self::Counter)
         } else if key.starts_with(LIST_PREFIX) {
             Some(Self::List)
+        } else if key.starts_with(STREAM_PREFIX) {
+            Some(Self::Stream)
         } else {
             None
         }
@@ -211,6 +219,7 @@ mod tests {
         assert_eq!(KeyKind::of("r:0"), Some(KeyKind::Register));
         assert_eq!(KeyKind::of("c:0"), Some(KeyKind::Counter));
         assert_eq!(KeyKind::of("l:0"), Some(KeyKind::List));
+        assert_eq!(KeyKind::of("s:0"), Some(KeyKind::Stream));
         assert_eq!(KeyKind::of("x"), None);
     }
 }

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::checker;
 use crate::cluster::{Cluster, ClusterOptions, control};
-use crate::history::{Call, History, Op, Outcome};
+use crate::history::{self, Call, History, Op, Outcome};
 use crate::nemesis::NemesisLog;
 use crate::workload::{self, ClientLog, WorkloadOptions, connect, execute};
 
@@ -307,15 +307,18 @@ impl Run {
             );
         }
         // The checks must have had something to check.
-        for (what, call) in [
-            ("SET", Call::Set(String::new())),
-            ("INCR", Call::Incr),
-            ("APPEND", Call::Append(String::new())),
+        for (what, call, prefix) in [
+            ("SET", Call::Set(String::new()), history::REGISTER_PREFIX),
+            ("INCR", Call::Incr, history::COUNTER_PREFIX),
+            ("APPEND", Call::Append(String::new()), history::LIST_PREFIX),
+            ("XADD", Call::Append(String::new()), history::STREAM_PREFIX),
         ] {
             let acked = count(&|o| {
-                o.is_ok() && std::mem::discriminant(&o.call) == std::mem::discriminant(&call)
+                o.is_ok()
+                    && o.key.starts_with(prefix)
+                    && std::mem::discriminant(&o.call) == std::mem::discriminant(&call)
             });
-            if acked == 0 && self.keys.iter().any(|k| k.starts_with(prefix_of(&call))) {
+            if acked == 0 && self.keys.iter().any(|k| k.starts_with(prefix)) {
                 failures.push(format!("no {what} was ever acknowledged"));
             }
         }
@@ -427,14 +430,6 @@ impl Drop for Run {
             let kept = keep_dir(&self.dir, &self.name);
             eprintln!("jepsen {}: run aborted; kept {}", self.name, kept.display());
         }
-    }
-}
-
-fn prefix_of(call: &Call) -> &'static str {
-    match call {
-        Call::Set(_) | Call::Get => crate::history::REGISTER_PREFIX,
-        Call::Incr => crate::history::COUNTER_PREFIX,
-        Call::Append(_) => crate::history::LIST_PREFIX,
     }
 }
 

@@ -1,6 +1,9 @@
 //! The client workload: concurrent clients, each a tokio task with its own connection to a
-//! random node, issuing a mix of register (SET/GET), counter (INCR/GET) and list (APPEND/GET)
-//! operations and recording each one in the history with its times and outcome. A quarter of
+//! random node, issuing a mix of register (SET/GET), counter (INCR/GET), list (APPEND/GET) and
+//! stream (XADD/XRANGE) operations and recording each one in the history with its times and
+//! outcome. A stream's operations are recorded as a list's: XADD as the APPEND of its token
+//! (acknowledged without a length), XRANGE as the GET of its tokens in order, after checking
+//! that its IDs ascend and each entry holds one token. A quarter of
 //! the operations go through a Lua script doing the same (EVAL, and EVAL_RO for reads), so that
 //! scripts meet the faults too.
 //!
@@ -17,7 +20,8 @@ use rand::{RngExt, SeedableRng};
 use tokio_util::sync::CancellationToken;
 
 use crate::history::{
-    COUNTER_PREFIX, Call, LIST_PREFIX, Op, Outcome, REGISTER_PREFIX, TOKEN_END, Value,
+    COUNTER_PREFIX, Call, LIST_PREFIX, Op, Outcome, REGISTER_PREFIX, STREAM_PREFIX, TOKEN_END,
+    Value,
 };
 
 /// How long a client waits for a connection to a node.
@@ -34,6 +38,8 @@ pub struct WorkloadOptions {
     pub counters: usize,
     /// List keys per epoch.
     pub lists: usize,
+    /// Stream keys per epoch.
+    pub streams: usize,
     /// How long the keys of one epoch are used.
     pub key_epoch: Duration,
     /// Number of the checking round; part of every key, so rounds never share a key.
@@ -88,6 +94,9 @@ pub async fn execute(
     limit: Duration,
     scripted: bool,
 ) -> (Outcome, Option<String>) {
+    if key.starts_with(STREAM_PREFIX) {
+        return execute_stream(con, key, call, limit, scripted).await;
+    }
     let name = match call {
         Call::Get => "GET",
         Call::Set(_) => "SET",
@@ -152,6 +161,113 @@ pub async fn execute(
         }
     };
     (Outcome::Ok(value), None)
+}
+
+/// [`execute`] for a stream key: APPEND becomes `XADD key * t <token>`, GET becomes
+/// `XRANGE key - +` (through EVAL and EVAL_RO when `scripted`).
+async fn execute_stream(
+    con: &mut redis::aio::MultiplexedConnection,
+    key: &str,
+    call: &Call,
+    limit: Duration,
+    scripted: bool,
+) -> (Outcome, Option<String>) {
+    let cmd = match (call, scripted) {
+        (Call::Append(token), false) => {
+            let mut cmd = redis::cmd("XADD");
+            cmd.arg(key).arg("*").arg("t").arg(token);
+            cmd
+        }
+        (Call::Append(token), true) => {
+            let mut cmd = redis::cmd("EVAL");
+            cmd.arg("return redis.call('XADD', KEYS[1], '*', 't', ARGV[1])")
+                .arg(1)
+                .arg(key)
+                .arg(token);
+            cmd
+        }
+        (Call::Get, false) => {
+            let mut cmd = redis::cmd("XRANGE");
+            cmd.arg(key).arg("-").arg("+");
+            cmd
+        }
+        (Call::Get, true) => {
+            let mut cmd = redis::cmd("EVAL_RO");
+            cmd.arg("return redis.call('XRANGE', KEYS[1], '-', '+')")
+                .arg(1)
+                .arg(key);
+            cmd
+        }
+        (other, _) => {
+            return (
+                Outcome::Unknown("not a stream call".into()),
+                Some(format!("{key} {other:?}: not a stream call")),
+            );
+        }
+    };
+    let reply = match tokio::time::timeout(limit, cmd.query_async::<redis::Value>(con)).await {
+        Err(_) => return (Outcome::Unknown("timeout".into()), None),
+        Ok(Err(e)) => {
+            let text = e.to_string();
+            let note = match e.code() {
+                Some("TRYAGAIN" | "CLUSTERDOWN") | None => None,
+                Some(code) => Some(format!("{key} {call:?}: {code} error: {text}")),
+            };
+            return (Outcome::Unknown(text), note);
+        }
+        Ok(Ok(reply)) => reply,
+    };
+    let unexpected = |what: String| {
+        (
+            Outcome::Unknown("unexpected reply".into()),
+            Some(format!("{key} {call:?}: {what}")),
+        )
+    };
+    match (call, reply) {
+        (Call::Append(_), redis::Value::BulkString(_)) => (Outcome::Ok(Value::Done), None),
+        (Call::Get, redis::Value::Array(entries)) => {
+            let mut tokens = String::new();
+            let mut last: Option<(u64, u64)> = None;
+            for entry in entries {
+                let Some((id, token)) = stream_entry(&entry) else {
+                    return unexpected(format!("malformed entry {entry:?}"));
+                };
+                if last.is_some_and(|l| l >= id) {
+                    return unexpected(format!("IDs out of order: {last:?} then {id:?}"));
+                }
+                last = Some(id);
+                tokens.push_str(&token);
+            }
+            let value = if tokens.is_empty() {
+                Value::Nil
+            } else {
+                Value::Str(tokens)
+            };
+            (Outcome::Ok(value), None)
+        }
+        (_, other) => unexpected(format!("unexpected reply {other:?}")),
+    }
+}
+
+/// The ID and token of one XRANGE entry (`[id, ["t", token]]`).
+fn stream_entry(entry: &redis::Value) -> Option<((u64, u64), String)> {
+    let redis::Value::Array(parts) = entry else {
+        return None;
+    };
+    let [redis::Value::BulkString(id), redis::Value::Array(fields)] = parts.as_slice() else {
+        return None;
+    };
+    let (ms, seq) = std::str::from_utf8(id).ok()?.split_once('-')?;
+    let id = (ms.parse().ok()?, seq.parse().ok()?);
+    let [
+        redis::Value::BulkString(field),
+        redis::Value::BulkString(token),
+    ] = fields.as_slice()
+    else {
+        return None;
+    };
+    (field == b"t").then_some(())?;
+    Some((id, String::from_utf8(token.clone()).ok()?))
 }
 
 /// Runs client `client` against the nodes listening on `ports` (index `id - 1`) until `stop`
@@ -237,6 +353,7 @@ fn choose(
         (REGISTER_PREFIX, options.registers),
         (COUNTER_PREFIX, options.counters),
         (LIST_PREFIX, options.lists),
+        (STREAM_PREFIX, options.streams),
     ];
     let live: Vec<_> = kinds.iter().filter(|(_, n)| *n > 0).collect();
     let (prefix, count) = live[rng.random_range(0..live.len())];

@@ -45,7 +45,7 @@ pub fn check(history: &History) -> Vec<Anomaly> {
         match KeyKind::of(key) {
             Some(KeyKind::Register) => anomalies.extend(register::check(key, &ops)),
             Some(KeyKind::Counter) => anomalies.extend(counter::check(key, &ops)),
-            Some(KeyKind::List) => anomalies.extend(append::check(key, &ops)),
+            Some(KeyKind::List | KeyKind::Stream) => anomalies.extend(append::check(key, &ops)),
             None => anomalies.push(Anomaly::new(key, "key follows no known naming scheme")),
         }
     }
