@@ -1579,13 +1579,14 @@ fn xclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
         let Some(group) = groups.get_mut(group_name.as_ref()) else {
             return (Vec::new(), false);
         };
-        if last_id > group.last_id {
+        let mut changed = last_id > group.last_id;
+        if changed {
             group.last_id = last_id;
         }
         let mut out = Vec::new();
         for &id in &ids {
             let Some(fields) = entries.get(&id) else {
-                group.forget(id);
+                changed |= group.forget(id);
                 continue;
             };
             let created = force && !group.pel.contains_key(&id);
@@ -1621,7 +1622,8 @@ fn xclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
                 entry_reply(id, fields)
             });
         }
-        (out, true)
+        changed |= !out.is_empty();
+        (out, changed)
     });
     Ok(reply::array(claimed.unwrap_or_default()))
 }
@@ -1718,12 +1720,13 @@ fn xautoclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
                 break;
             }
         }
+        let changed = !claimed.is_empty() || !deleted.is_empty();
         let out = reply::array(vec![
             next.reply(),
             reply::array(claimed),
             reply::array(deleted),
         ]);
-        (out, true)
+        (out, changed)
     });
     Ok(result.unwrap_or_else(|| reply::array(Vec::new())))
 }
