@@ -41,10 +41,12 @@
 //!
 //! # Running
 //!
-//! `cargo test --release --test jepsen` runs the checker unit tests and six bounded scenarios
+//! `cargo test --release --test jepsen` runs the checker unit tests and seven bounded scenarios
 //! (as many at once as libtest has threads) — partitions (5 nodes), crashes and pauses
 //! (3 nodes), mixed and overlapping faults (5 nodes), membership changes among crashes, pauses
-//! and partitions (5 nodes), snapshot catch-up and isolated-leader truncation (3 nodes) — in about 70 s of wall time on two cores; a scenario that overruns its time budget fails (and keeps its
+//! and partitions (5 nodes), snapshot catch-up and isolated-leader truncation (3 nodes), and a
+//! stream consumed by a consumer group under crashes, pauses and partitions (3 nodes) — in
+//! about 70 s of wall time on two cores; a scenario that overruns its time budget fails (and keeps its
 //! directory). `cargo test --test jepsen checker` runs only the checker tests.
 //! `RAFT_KV_SOAK_SECS=3600` lengthens the fault phase of the nemesis scenarios to an
 //! hour; `JEPSEN_SEED=<n>` replays the same random choices (fault order, nodes, workload mix).
@@ -57,6 +59,8 @@
 mod checker;
 #[path = "jepsen/cluster.rs"]
 mod cluster;
+#[path = "jepsen/groups.rs"]
+mod groups;
 #[path = "jepsen/history.rs"]
 mod history;
 #[path = "jepsen/nemesis.rs"]
@@ -237,6 +241,122 @@ async fn jepsen_membership_changes() {
         Duration::from_secs(30),
     )
     .await;
+}
+
+/// A stream consumed by a consumer group while nodes crash, freeze and are cut off: three
+/// producers XADD unique tokens, four consumers on random nodes take entries with XREADGROUP,
+/// acknowledge them and claim those left pending; after the heal they drain the group. See
+/// `jepsen/groups.rs` for what is checked: nothing acknowledged is lost (entries, deliveries
+/// through `>`, XACKs), and the group ends with nothing pending. Three nodes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jepsen_stream_consumer_groups() {
+    bounded(Duration::from_secs(25), stream_consumer_groups()).await;
+}
+
+async fn stream_consumer_groups() {
+    const KEY: &str = "s:orders";
+    let seed = run::seed();
+    let run = Run::start("stream-groups", cluster_options(3, seed)).await;
+    let cluster = run.cluster().clone();
+    let ports: Vec<u16> = cluster.ids().map(|id| cluster.resp_port(id)).collect();
+    let mut failures = Vec::new();
+    let created = poll_until(RECOVERY_TIMEOUT, || async {
+        let mut cmd = redis::cmd("XGROUP");
+        cmd.arg("CREATE")
+            .arg(KEY)
+            .arg(groups::GROUP)
+            .arg("$")
+            .arg("MKSTREAM");
+        match cluster::control(ports[0], cmd).await {
+            Ok(_) => true,
+            Err(e) => e.contains("BUSYGROUP"),
+        }
+    })
+    .await;
+    if !created {
+        failures.push("the consumer group was never created".to_string());
+    }
+    let mut workers = groups::Groups::start(KEY, &ports, 3, 4, seed, run.start_time());
+    run.note("producers and consumers started");
+    let phase = run::fault_phase(Duration::from_secs(25));
+    let options = NemesisOptions {
+        faults: [nemesis::PROCESS_FAULTS, nemesis::PARTITIONS].concat(),
+        hold: (Duration::from_millis(1000), Duration::from_millis(3000)),
+        calm: (Duration::from_millis(500), Duration::from_millis(1500)),
+        overlap: 0.0,
+        seed,
+    };
+    let stop = CancellationToken::new();
+    let (nemesis, ()) = tokio::join!(
+        nemesis::run(
+            &cluster,
+            &options,
+            run.start_time(),
+            run.nemesis_log(),
+            stop.clone()
+        ),
+        async {
+            tokio::time::sleep(phase).await;
+            stop.cancel();
+        }
+    );
+    failures.extend(nemesis.err());
+    workers.stop_producing().await;
+    cluster.network().heal();
+    if let Err(e) = cluster.revive_all().await {
+        failures.push(format!("a node did not come back: {e}"));
+    }
+    run.note("healed; draining the group");
+    let drained = poll_until(RECOVERY_TIMEOUT, || async {
+        workers.all_delivered() && group_state(&ports, KEY).await.0 == 0
+    })
+    .await;
+    run.note(format!("drained: {drained}"));
+    let observed = workers.stop().await;
+    let (pending, lag) = group_state(&ports, KEY).await;
+    eprintln!(
+        "jepsen stream-groups: {} XADDs acknowledged, {} unknown, {} deliveries ({} claimed)",
+        observed.added.len(),
+        observed.maybe_added.len(),
+        observed.deliveries.len(),
+        observed.deliveries.iter().filter(|d| d.claimed).count()
+    );
+    failures.extend(groups::check(&observed, pending, lag));
+    run.finish(failures, |_| Vec::new()).await;
+}
+
+/// The group's pending count (-1 if no node answered) and lag, asked of the first node that
+/// answers.
+async fn group_state(ports: &[u16], key: &str) -> (i64, Option<i64>) {
+    for &port in ports {
+        let mut pending = redis::cmd("XPENDING");
+        pending.arg(key).arg(groups::GROUP);
+        let Ok(redis::Value::Array(summary)) = cluster::control(port, pending).await else {
+            continue;
+        };
+        let Some(redis::Value::Int(count)) = summary.first() else {
+            continue;
+        };
+        let mut info = redis::cmd("XINFO");
+        info.arg("GROUPS").arg(key);
+        let lag = match cluster::control(port, info).await {
+            Ok(redis::Value::Array(groups)) => groups.first().and_then(|g| {
+                let redis::Value::Array(fields) = g else {
+                    return None;
+                };
+                let at = fields
+                    .iter()
+                    .position(|f| matches!(f, redis::Value::BulkString(b) if b == b"lag"))?;
+                match fields.get(at + 1) {
+                    Some(redis::Value::Int(n)) => Some(*n),
+                    _ => None,
+                }
+            }),
+            _ => None,
+        };
+        return (*count, lag);
+    }
+    (-1, None)
 }
 
 /// Largest commit index any node reports.
