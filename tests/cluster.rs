@@ -1244,8 +1244,8 @@ fn wait_blocked(cluster: &TestCluster, id: u64, n: usize) {
 }
 
 /// Blocks a new client of node `id` in `command`, checks that CLIENT LIST shows it blocked,
-/// ends the wait with `CLIENT UNBLOCK <id> <reason>`, and returns the client's reply (or
-/// error) as text.
+/// ends the wait with `CLIENT UNBLOCK <id> <reason>` (`CLIENT UNBLOCK <id>` for an empty
+/// reason), and returns the client's reply (or error) as text.
 fn unblocked_reply(cluster: &TestCluster, id: u64, command: redis::Cmd, reason: &str) -> String {
     let mut blocked = cluster.client(id);
     let client: i64 = redis::cmd("CLIENT")
@@ -1261,10 +1261,12 @@ fn unblocked_reply(cluster: &TestCluster, id: u64, command: redis::Cmd, reason: 
         .query(&mut cluster.client(id))
         .unwrap_or_else(|e| panic!("CLIENT LIST: {e}"));
     assert!(list.contains(" flags=b "), "{list}");
-    let unblocked: i64 = redis::cmd("CLIENT")
-        .arg("UNBLOCK")
-        .arg(client)
-        .arg(reason)
+    let mut unblock = redis::cmd("CLIENT");
+    unblock.arg("UNBLOCK").arg(client);
+    if !reason.is_empty() {
+        unblock.arg(reason);
+    }
+    let unblocked: i64 = unblock
         .query(&mut cluster.client(id))
         .unwrap_or_else(|e| panic!("CLIENT UNBLOCK: {e}"));
     assert_eq!(unblocked, 1);
@@ -1896,4 +1898,764 @@ fn scripts_run_alike_on_every_node() {
         ])
     );
     cluster.finish();
+}
+
+/// `args` (a command's name first) as a command to send.
+fn command(args: &[&str]) -> redis::Cmd {
+    let (name, rest) = args.split_first().expect("a command");
+    let mut cmd = redis::cmd(name);
+    cmd.arg(rest);
+    cmd
+}
+
+/// Runs `args` on `conn` (a connection to node `id`), retrying `TRYAGAIN`/`CLUSTERDOWN`
+/// answers until [`DEADLINE`]; returns the first real answer.
+fn query_retrying(conn: &mut common::Client, id: u64, args: &[&str]) -> redis::Value {
+    wait_until(DEADLINE, &format!("{args:?} on node {id}"), || {
+        command(args).query(conn).map_err(|e| {
+            if is_retryable(&e) {
+                e.to_string()
+            } else {
+                panic!("{args:?} on node {id}: {e}")
+            }
+        })
+    })
+}
+
+/// `XADD key * field value` through `conn`; the new entry's ID.
+fn xadd(conn: &mut common::Client, key: &str, field: &str, value: &str) -> String {
+    redis::cmd("XADD")
+        .arg(key)
+        .arg("*")
+        .arg(field)
+        .arg(value)
+        .query(conn)
+        .unwrap_or_else(|e| panic!("XADD {key} * {field} {value}: {e}"))
+}
+
+/// A stream ID's two parts, to order IDs as a stream does.
+fn stream_id(id: &str) -> (u64, u64) {
+    let parse = |part: &str| {
+        part.parse()
+            .unwrap_or_else(|e| panic!("stream ID {id:?}: {e}"))
+    };
+    let (ms, seq) = id
+        .split_once('-')
+        .unwrap_or_else(|| panic!("stream ID {id:?} has no '-'"));
+    (parse(ms), parse(seq))
+}
+
+/// An XREAD or XREADGROUP reply in RESP2: each stream read, with its entries and their
+/// fields.
+type StreamsRead = Vec<(String, Vec<(String, Vec<String>)>)>;
+
+/// The entries of an XREAD or XREADGROUP reply, as (stream, ID, fields); none for nil.
+fn read_entries(reply: &redis::Value) -> Vec<(String, String, Vec<String>)> {
+    if *reply == redis::Value::Nil {
+        return Vec::new();
+    }
+    let streams: StreamsRead = redis::from_redis_value(reply.clone())
+        .unwrap_or_else(|e| panic!("not a stream read reply: {reply:?}: {e}"));
+    streams
+        .into_iter()
+        .flat_map(|(key, entries)| {
+            entries
+                .into_iter()
+                .map(move |(id, fields)| (key.clone(), id, fields))
+        })
+        .collect()
+}
+
+/// A RESP2 map (a flat array of names and values) without the named fields.
+fn without_fields(map: &redis::Value, names: &[&str]) -> redis::Value {
+    let redis::Value::Array(items) = map else {
+        panic!("not a map: {map:?}");
+    };
+    let kept = items
+        .chunks(2)
+        .filter(|pair| {
+            !names
+                .iter()
+                .any(|n| pair[0] == redis::Value::BulkString(n.as_bytes().to_vec()))
+        })
+        .flatten()
+        .cloned()
+        .collect();
+    redis::Value::Array(kept)
+}
+
+/// The value of field `name` in a RESP2 map.
+fn field<'a>(map: &'a redis::Value, name: &str) -> &'a redis::Value {
+    let redis::Value::Array(items) = map else {
+        panic!("not a map: {map:?}");
+    };
+    items
+        .chunks(2)
+        .find(|pair| pair[0] == redis::Value::BulkString(name.as_bytes().to_vec()))
+        .map(|pair| &pair[1])
+        .unwrap_or_else(|| panic!("no field {name:?} in {}", shown(map)))
+}
+
+/// Readers blocked in `XREAD BLOCK 0` on every node, followers and leader, each see every
+/// entry added after they blocked, whichever node it was added through: from `$` on a
+/// missing stream, from the ID of the entry they saw last, and from `$` on a stream that has
+/// entries already (which they must not see). A reader with a timeout answers nil once it
+/// passed.
+#[test]
+fn blocked_stream_readers_on_every_node_see_each_new_entry() {
+    const PER_NODE: usize = 2;
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+    }
+    let followers = cluster.others(leader);
+    let mut after = "$".to_owned();
+    for (round, writer) in [followers[0], leader, followers[1]].into_iter().enumerate() {
+        if round == 2 {
+            after = "$".to_owned();
+        }
+        let readers: Vec<_> = ids
+            .iter()
+            .flat_map(|&id| std::iter::repeat_n(id, PER_NODE))
+            .map(|id| {
+                let mut conn = cluster.client(id);
+                let after = after.clone();
+                let reader = std::thread::spawn(move || {
+                    redis::cmd("XREAD")
+                        .arg("BLOCK")
+                        .arg(0)
+                        .arg("STREAMS")
+                        .arg("s")
+                        .arg(&after)
+                        .query::<redis::Value>(&mut conn)
+                });
+                (id, reader)
+            })
+            .collect();
+        for &id in &ids {
+            wait_blocked(&cluster, id, PER_NODE);
+        }
+        let value = format!("round {round}");
+        let added = xadd(&mut cluster.client(writer), "s", "f", &value);
+        let expected = format!(r#"[["s", [["{added}", ["f", "{value}"]]]]]"#);
+        for (id, reader) in readers {
+            let reply = reader
+                .join()
+                .expect("reader thread")
+                .unwrap_or_else(|e| panic!("round {round}: XREAD on node {id}: {e}"));
+            assert_eq!(
+                shown(&reply),
+                expected,
+                "round {round}: XREAD BLOCK 0 STREAMS s {after} on node {id}, XADD through \
+                 node {writer}"
+            );
+        }
+        after = added;
+    }
+    for &id in &ids {
+        wait_blocked(&cluster, id, 0);
+    }
+
+    // No entry comes: nil, not before the timeout.
+    for id in [followers[0], leader] {
+        let mut conn = cluster.client(id);
+        let started = Instant::now();
+        let reply: redis::Value = redis::cmd("XREAD")
+            .arg("BLOCK")
+            .arg(200)
+            .arg("STREAMS")
+            .arg("s")
+            .arg("$")
+            .query(&mut conn)
+            .unwrap_or_else(|e| panic!("XREAD BLOCK 200 on node {id}: {e}"));
+        let waited = started.elapsed();
+        assert_eq!(reply, redis::Value::Nil, "XREAD BLOCK 200 on node {id}");
+        assert!(
+            waited >= Duration::from_millis(200) && waited < Duration::from_secs(5),
+            "XREAD BLOCK 200 on node {id} answered after {waited:?}"
+        );
+    }
+    let len: i64 = redis::cmd("XLEN")
+        .arg("s")
+        .query(&mut cluster.client(followers[1]))
+        .unwrap_or_else(|e| panic!("XLEN: {e}"));
+    assert_eq!(len, 3, "one entry per round");
+    cluster.finish();
+}
+
+/// A consumer group as a work queue across the cluster: consumers on every node loop on
+/// `XREADGROUP ... COUNT 1 BLOCK 2000 STREAMS s >` and acknowledge what they get while
+/// entries are added through every node. Each entry reaches exactly one consumer, each
+/// consumer gets its entries in the stream's order, and every node then reports nothing
+/// pending and the group at the stream's last entry.
+#[test]
+fn a_consumer_group_across_nodes_delivers_each_entry_once() {
+    const ENTRIES: usize = 200;
+    const PER_NODE: usize = 2;
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+    }
+    let created: String = redis::cmd("XGROUP")
+        .arg("CREATE")
+        .arg("s")
+        .arg("g")
+        .arg("$")
+        .arg("MKSTREAM")
+        .query(&mut cluster.client(leader))
+        .unwrap_or_else(|e| panic!("XGROUP CREATE: {e}"));
+    assert_eq!(created, "OK");
+
+    let delivered = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let give_up = Instant::now() + Duration::from_secs(120);
+    let consumers: Vec<_> = ids
+        .iter()
+        .flat_map(|&id| (0..PER_NODE).map(move |k| (id, format!("c{id}-{k}"))))
+        .map(|(id, name)| {
+            let mut conn = cluster.client(id);
+            let delivered = delivered.clone();
+            let consumer = name.clone();
+            let thread = std::thread::spawn(move || -> Result<Vec<(String, String)>, String> {
+                use std::sync::atomic::Ordering;
+                let mut got = Vec::new();
+                while delivered.load(Ordering::SeqCst) < ENTRIES && Instant::now() < give_up {
+                    let reply: redis::Value = redis::cmd("XREADGROUP")
+                        .arg("GROUP")
+                        .arg("g")
+                        .arg(&name)
+                        .arg("COUNT")
+                        .arg(1)
+                        .arg("BLOCK")
+                        .arg(2000)
+                        .arg("STREAMS")
+                        .arg("s")
+                        .arg(">")
+                        .query(&mut conn)
+                        .map_err(|e| format!("XREADGROUP as {name} on node {id}: {e}"))?;
+                    let entries = read_entries(&reply);
+                    if entries.len() > 1 {
+                        return Err(format!("COUNT 1 served {}", shown(&reply)));
+                    }
+                    for (key, entry, fields) in entries {
+                        let acked: i64 = redis::cmd("XACK")
+                            .arg(&key)
+                            .arg("g")
+                            .arg(&entry)
+                            .query(&mut conn)
+                            .map_err(|e| format!("XACK {entry} as {name} on node {id}: {e}"))?;
+                        if (key.as_str(), acked, fields.len()) != ("s", 1, 2) {
+                            return Err(format!(
+                                "{name} on node {id}: {}, XACK answered {acked}",
+                                shown(&reply)
+                            ));
+                        }
+                        got.push((entry, fields[1].clone()));
+                        delivered.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+                Ok(got)
+            });
+            (consumer, thread)
+        })
+        .collect();
+    for &id in &ids {
+        wait_blocked(&cluster, id, PER_NODE);
+    }
+
+    let mut producers: Vec<common::Client> = ids.iter().map(|&id| cluster.client(id)).collect();
+    let mut added = BTreeMap::new();
+    let mut last = String::new();
+    for i in 0..ENTRIES {
+        let node = i % ids.len();
+        last = xadd(&mut producers[node], "s", "n", &i.to_string());
+        added.insert(last.clone(), i.to_string());
+    }
+    let mut taken = BTreeMap::new();
+    let mut counts = Vec::new();
+    for (name, thread) in consumers {
+        let got = thread
+            .join()
+            .expect("consumer thread")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let ordered: Vec<(u64, u64)> = got.iter().map(|(id, _)| stream_id(id)).collect();
+        assert!(
+            ordered.windows(2).all(|w| w[0] < w[1]),
+            "{name} got entries out of order: {got:?}"
+        );
+        counts.push((name.clone(), got.len()));
+        for (entry, value) in got {
+            if let Some(other) = taken.insert(entry.clone(), (name.clone(), value)) {
+                panic!("{entry} delivered to {} and to {name}", other.0);
+            }
+        }
+    }
+    eprintln!("entries per consumer: {counts:?}");
+    let taken: BTreeMap<String, String> = taken.into_iter().map(|(k, (_, v))| (k, v)).collect();
+    assert_eq!(
+        taken, added,
+        "every entry delivered exactly once, with its fields"
+    );
+
+    let mut groups = Vec::new();
+    for &id in &ids {
+        let mut conn = cluster.client(id);
+        let pending = query_retrying(&mut conn, id, &["XPENDING", "s", "g"]);
+        assert_eq!(
+            shown(&pending),
+            "[0, nil, nil, nil]",
+            "XPENDING s g on node {id}"
+        );
+        let info = query_retrying(&mut conn, id, &["XINFO", "GROUPS", "s"]);
+        let redis::Value::Array(list) = &info else {
+            panic!("XINFO GROUPS on node {id}: {info:?}");
+        };
+        assert_eq!(list.len(), 1, "node {id}: {}", shown(&info));
+        let group = &list[0];
+        for (name, expected) in [
+            ("name", r#""g""#.to_owned()),
+            ("pending", "0".to_owned()),
+            ("last-delivered-id", format!("{last:?}")),
+            ("entries-read", ENTRIES.to_string()),
+            ("lag", "0".to_owned()),
+        ] {
+            assert_eq!(
+                shown(field(group, name)),
+                expected,
+                "XINFO GROUPS s on node {id}: {name} in {}",
+                shown(group)
+            );
+        }
+        groups.push(shown(&info));
+    }
+    assert!(
+        groups.windows(2).all(|w| w[0] == w[1]),
+        "nodes differ: {groups:#?}"
+    );
+    cluster.finish();
+}
+
+/// What node `id` answers about stream `s` and its group `g`, each read with its reply as
+/// text. Idle times are left out (they grow with the clock); the absolute times of XINFO
+/// STREAM FULL stay (they come from the log).
+fn stream_state(cluster: &TestCluster, id: u64) -> Vec<(String, String)> {
+    let mut conn = cluster.client(id);
+    let reads: [&[&str]; 10] = [
+        &["XLEN", "s"],
+        &["XRANGE", "s", "-", "+"],
+        &["XINFO", "STREAM", "s"],
+        &["XINFO", "STREAM", "s", "FULL"],
+        &["XINFO", "GROUPS", "s"],
+        &["XINFO", "CONSUMERS", "s", "g"],
+        &["XPENDING", "s", "g"],
+        &["XPENDING", "s", "g", "-", "+", "100"],
+        &["XPENDING", "s", "g", "-", "+", "100", "alice"],
+        &["DEBUG", "DIGEST"],
+    ];
+    reads
+        .iter()
+        .map(|args| {
+            let reply = query_retrying(&mut conn, id, args);
+            let reply = match (args[0], &reply) {
+                ("XPENDING", redis::Value::Array(items)) if args.len() > 3 => {
+                    // [id, consumer, idle, deliveries]: all but the idle time.
+                    let items = items
+                        .iter()
+                        .map(|item| match item {
+                            redis::Value::Array(parts) if parts.len() == 4 => {
+                                redis::Value::Array(vec![
+                                    parts[0].clone(),
+                                    parts[1].clone(),
+                                    parts[3].clone(),
+                                ])
+                            }
+                            other => panic!("XPENDING entry on node {id}: {other:?}"),
+                        })
+                        .collect();
+                    redis::Value::Array(items)
+                }
+                ("XINFO", redis::Value::Array(items)) if args[1] == "CONSUMERS" => {
+                    redis::Value::Array(
+                        items.iter().map(|c| without_fields(c, &["idle"])).collect(),
+                    )
+                }
+                _ => reply,
+            };
+            (args.join(" "), shown(&reply))
+        })
+        .collect()
+}
+
+/// A stream with two consumer groups, pending entries (some delivered twice, one claimed by
+/// another consumer, one deleted) and deleted entries (its last one among them) is answered
+/// about alike by a follower that caught up from the leader's snapshot, and by every node
+/// after all were killed and recovered from their snapshots and logs; the group then goes on
+/// where it was.
+#[test]
+fn streams_and_groups_survive_killing_all_nodes_and_a_snapshot() {
+    const ENTRIES: usize = 400;
+    let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "50"]);
+    let (leader, follower) = leader_and_warm_follower(&cluster);
+    let lagging = cluster
+        .others(leader)
+        .into_iter()
+        .find(|&id| id != follower)
+        .expect("a second follower");
+    cluster.stop(lagging, Signal::Kill);
+    // One log entry per XADD: the two others take snapshots and compact their logs past
+    // everything `lagging` holds.
+    let mut on_leader = cluster.client(leader);
+    let mut on_follower = cluster.client(follower);
+    let added: Vec<String> = (0..ENTRIES)
+        .map(|i| {
+            let conn = if i % 2 == 0 {
+                &mut on_leader
+            } else {
+                &mut on_follower
+            };
+            xadd(conn, "s", "n", &i.to_string())
+        })
+        .collect();
+    let run = |conn: &mut common::Client, args: &[&str]| -> redis::Value {
+        command(args)
+            .query(conn)
+            .unwrap_or_else(|e| panic!("{args:?}: {e}"))
+    };
+    let ids_of = |reply: &redis::Value| -> Vec<String> {
+        read_entries(reply)
+            .into_iter()
+            .map(|(_, id, _)| id)
+            .collect()
+    };
+    run(&mut on_leader, &["XGROUP", "CREATE", "s", "g", "0"]);
+    run(&mut on_follower, &["XGROUP", "CREATE", "s", "late", "$"]);
+    let read = run(
+        &mut on_follower,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "alice",
+            "COUNT",
+            "5",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+    );
+    assert_eq!(ids_of(&read), added[0..5], "alice's first read");
+    let read = run(
+        &mut on_leader,
+        &[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "bob",
+            "COUNT",
+            "3",
+            "STREAMS",
+            "s",
+            ">",
+        ],
+    );
+    assert_eq!(ids_of(&read), added[5..8], "bob's first read");
+    let acked = run(&mut on_follower, &["XACK", "s", "g", &added[5]]);
+    assert_eq!(acked, redis::Value::Int(1));
+    let claimed = run(&mut on_leader, &["XCLAIM", "s", "g", "bob", "0", &added[1]]);
+    assert_eq!(
+        shown(&claimed),
+        format!(r#"[["{}", ["n", "1"]]]"#, added[1])
+    );
+    // Alice's history: her pending entries again, each delivered a second time.
+    let read = run(
+        &mut on_follower,
+        &["XREADGROUP", "GROUP", "g", "alice", "STREAMS", "s", "0"],
+    );
+    assert_eq!(
+        ids_of(&read),
+        [0, 2, 3, 4].map(|i| added[i].clone()),
+        "alice's history"
+    );
+    let deleted = run(
+        &mut on_leader,
+        &["XDEL", "s", &added[2], &added[ENTRIES - 1]],
+    );
+    assert_eq!(deleted, redis::Value::Int(2));
+    drop((on_leader, on_follower));
+
+    let before = stream_state(&cluster, leader);
+    let pel = [(0, "alice", 2), (1, "bob", 2), (2, "alice", 2)]
+        .into_iter()
+        .chain([
+            (3, "alice", 2),
+            (4, "alice", 2),
+            (6, "bob", 1),
+            (7, "bob", 1),
+        ])
+        .map(|(i, consumer, n)| format!(r#"["{}", "{consumer}", {n}]"#, added[i]))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        before[7],
+        ("XPENDING s g - + 100".to_owned(), format!("[{pel}]")),
+        "the pending entries before the restarts"
+    );
+    assert_eq!(before[0].1, (ENTRIES - 2).to_string(), "XLEN");
+
+    cluster.restart(lagging);
+    wait_until(
+        DEADLINE,
+        &format!("node {lagging} to install the leader's snapshot"),
+        || {
+            let log = cluster.log_since_last_start(lagging);
+            match log
+                .lines()
+                .find(|l| l.contains("snapshot installed from leader"))
+            {
+                Some(_) => Ok(()),
+                None => Err(log.lines().last().unwrap_or_default().to_owned()),
+            }
+        },
+    );
+    let state = stream_state(&cluster, lagging);
+    assert_eq!(state, before, "node {lagging}, caught up from a snapshot");
+
+    cluster.kill_all();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.spawn(id);
+    }
+    for &id in &ids {
+        cluster.wait_ready(id);
+    }
+    for &id in &ids {
+        let log = cluster.log_since_last_start(id);
+        let recovered = log
+            .lines()
+            .find(|l| l.contains("recovered from disk"))
+            .unwrap_or_else(|| panic!("node {id} logged no recovery"));
+        assert!(
+            !recovered.contains("snapshot_index=0 "),
+            "node {id} recovered without a snapshot: {recovered}"
+        );
+    }
+    for &id in &ids {
+        let state = stream_state(&cluster, id);
+        assert_eq!(state, before, "node {id} after all nodes were killed");
+    }
+
+    // The group goes on after the last entry it delivered.
+    let leader = cluster.leader();
+    let read = command(&[
+        "XREADGROUP",
+        "GROUP",
+        "g",
+        "carol",
+        "COUNT",
+        "1",
+        "STREAMS",
+        "s",
+        ">",
+    ])
+    .query::<redis::Value>(&mut cluster.client(leader))
+    .unwrap_or_else(|e| panic!("XREADGROUP as carol: {e}"));
+    assert_eq!(
+        shown(&read),
+        format!(r#"[["s", [["{}", ["n", "8"]]]]]"#, added[8])
+    );
+    cluster.finish();
+}
+
+/// Inside MULTI, XREAD and XREADGROUP with BLOCK do not block: each answers what it finds
+/// at once, nil when there is nothing. A client blocked in either on a follower is ended by
+/// CLIENT UNBLOCK: with nil by default or with TIMEOUT, with an UNBLOCKED error with ERROR;
+/// the client is then forgotten, and an entry added later is delivered to nobody.
+#[test]
+fn xread_block_in_multi_and_client_unblock() {
+    let cluster = TestCluster::start(3);
+    let (leader, follower) = leader_and_warm_follower(&cluster);
+    let mut conn = cluster.client(follower);
+    let started = Instant::now();
+    let replies: Vec<redis::Value> = redis::pipe()
+        .cmd("MULTI")
+        .cmd("XREAD")
+        .arg(&["BLOCK", "0", "STREAMS", "s", "$"])
+        .cmd("XADD")
+        .arg(&["s", "1-1", "f", "v"])
+        .cmd("XREAD")
+        .arg(&["BLOCK", "0", "STREAMS", "s", "$"])
+        .cmd("XREAD")
+        .arg(&["BLOCK", "0", "STREAMS", "s", "0-0"])
+        .cmd("XGROUP")
+        .arg(&["CREATE", "s", "g", "$"])
+        .cmd("XREADGROUP")
+        .arg(&["GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"])
+        .cmd("EXEC")
+        .query(&mut conn)
+        .unwrap_or_else(|e| panic!("MULTI with blocking reads: {e}"));
+    let waited = started.elapsed();
+    assert_eq!(
+        replies.last().map(shown).as_deref(),
+        Some(r#"[nil, "1-1", nil, [["s", [["1-1", ["f", "v"]]]]], ok, nil]"#),
+        "EXEC after {}",
+        shown(&redis::Value::Array(replies[..replies.len() - 1].to_vec()))
+    );
+    assert!(
+        waited < Duration::from_secs(5),
+        "the transaction took {waited:?}"
+    );
+
+    let xread = || command(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]);
+    let xreadgroup = || {
+        command(&[
+            "XREADGROUP",
+            "GROUP",
+            "g",
+            "c2",
+            "BLOCK",
+            "0",
+            "STREAMS",
+            "s",
+            ">",
+        ])
+    };
+    for reason in ["", "TIMEOUT", "ERROR"] {
+        for (name, blocking) in [("XREAD", xread()), ("XREADGROUP", xreadgroup())] {
+            let shown = unblocked_reply(&cluster, follower, blocking, reason);
+            if reason == "ERROR" {
+                // The crate shows the error's code quoted, then its message.
+                assert!(
+                    shown.starts_with(r#""UNBLOCKED""#)
+                        && shown.ends_with("client unblocked via CLIENT UNBLOCK"),
+                    "{name} ended by CLIENT UNBLOCK {reason}: {shown}"
+                );
+            } else {
+                assert_eq!(shown, "nil", "{name} ended by CLIENT UNBLOCK {reason:?}");
+            }
+        }
+    }
+    wait_blocked(&cluster, follower, 0);
+    let later = xadd(&mut cluster.client(leader), "s", "f", "later");
+    let mut conn = cluster.client(follower);
+    let pending = query_retrying(&mut conn, follower, &["XPENDING", "s", "g"]);
+    assert_eq!(shown(&pending), "[0, nil, nil, nil]", "nobody took {later}");
+    let groups = query_retrying(&mut conn, follower, &["XINFO", "GROUPS", "s"]);
+    let redis::Value::Array(groups) = &groups else {
+        panic!("XINFO GROUPS: {groups:?}");
+    };
+    assert_eq!(shown(field(&groups[0], "last-delivered-id")), r#""1-1""#);
+    assert_eq!(shown(field(&groups[0], "lag")), "1");
+    cluster.finish();
+}
+
+/// Consumers blocked in XREADGROUP on a stream nothing is added to cost nothing. Each try
+/// is a write through the log, so a try that finds nothing must not wake the others (they
+/// would keep each other trying for ever): once every consumer has tried and blocked, the
+/// log does not grow while linearizable reads run through every node (reads add no entry,
+/// as a control without consumers checks). An entry then goes to exactly one consumer, for
+/// itself and at most two tries per consumer (each is woken by the entry, and may be woken
+/// again by the delivery to another).
+#[test]
+fn idle_group_consumers_add_nothing_to_the_log() {
+    const CONSUMERS: usize = 4;
+    let cluster = TestCluster::start(3);
+    let (leader, follower) = leader_and_warm_follower(&cluster);
+    let ids = cluster.ids();
+    let last_index = || {
+        cluster
+            .info(leader)
+            .unwrap_or_else(|e| panic!("INFO of the leader: {e}"))
+            .last_log_index
+    };
+    // Entries added to the log while 30 linearizable reads run through the nodes.
+    let added_during_reads = || {
+        let before = last_index();
+        for round in 0..10 {
+            for &id in &ids {
+                let value = get(&mut cluster.client(id), "warm")
+                    .unwrap_or_else(|e| panic!("GET warm on node {id}, round {round}: {e}"));
+                assert_eq!(value.as_deref(), Some("x"));
+            }
+        }
+        last_index() - before
+    };
+    run_ok(
+        &cluster,
+        leader,
+        &["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
+    );
+    assert_eq!(added_during_reads(), 0, "entries added by reads alone");
+
+    let consumers: Vec<_> = (0..CONSUMERS)
+        .map(|k| {
+            let mut conn = cluster.client(if k % 2 == 0 { follower } else { leader });
+            let name = format!("c{k}");
+            std::thread::spawn(move || {
+                command(&[
+                    "XREADGROUP",
+                    "GROUP",
+                    "g",
+                    &name,
+                    "BLOCK",
+                    "0",
+                    "STREAMS",
+                    "s",
+                    ">",
+                ])
+                .query::<redis::Value>(&mut conn)
+            })
+        })
+        .collect();
+    wait_blocked(&cluster, follower, CONSUMERS / 2);
+    wait_blocked(&cluster, leader, CONSUMERS / 2);
+    let idle = added_during_reads();
+    assert_eq!(
+        idle, 0,
+        "{idle} log entries while {CONSUMERS} consumers waited on an idle stream"
+    );
+
+    let before = last_index();
+    let first = xadd(&mut cluster.client(leader), "s", "n", "0");
+    wait_until(
+        DEADLINE,
+        "one consumer to take the entry",
+        || match consumers.iter().filter(|c| c.is_finished()).count() {
+            1 => Ok(()),
+            n => Err(format!("{n} consumers answered")),
+        },
+    );
+    cluster.set_retrying(leader, "marker", "x");
+    let added = last_index() - before;
+    assert!(
+        added <= 2 * CONSUMERS as u64 + 2,
+        "{added} entries for one entry and {CONSUMERS} consumers"
+    );
+    let mut expected = vec![first];
+    for i in 1..CONSUMERS {
+        expected.push(xadd(&mut cluster.client(leader), "s", "n", &i.to_string()));
+    }
+    let mut taken: Vec<String> = consumers
+        .into_iter()
+        .flat_map(|c| {
+            let reply = c
+                .join()
+                .expect("consumer thread")
+                .unwrap_or_else(|e| panic!("XREADGROUP: {e}"));
+            read_entries(&reply).into_iter().map(|(_, id, _)| id)
+        })
+        .collect();
+    taken.sort_by_key(|id| stream_id(id));
+    assert_eq!(taken, expected, "each entry to exactly one consumer");
+    cluster.finish();
+}
+
+/// Runs `args` on node `id` and checks it answers OK.
+fn run_ok(cluster: &TestCluster, id: u64, args: &[&str]) {
+    let reply: redis::Value = command(args)
+        .query(&mut cluster.client(id))
+        .unwrap_or_else(|e| panic!("{args:?} on node {id}: {e}"));
+    assert_eq!(reply, redis::Value::Okay, "{args:?} on node {id}");
 }
