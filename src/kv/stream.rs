@@ -431,24 +431,23 @@ impl Stream {
                 break;
             }
             let whole = match trim.strategy {
-                Strategy::MaxLen(max) => self.entries.len() as u64 - live >= max,
+                Strategy::MaxLen(max) => (self.entries.len() as u64).saturating_sub(live) >= max,
                 Strategy::MinId(min) => node.last < min,
             };
             let end = node.last;
             if whole {
-                let ids: Vec<StreamId> = self.entries.range(first..=end).map(|(i, _)| *i).collect();
-                for id in ids {
-                    self.entries.remove(&id);
+                let ids = self.ids_between(first, end);
+                for id in &ids {
+                    self.entries.remove(id);
                 }
                 self.nodes.remove(&first);
-                deleted += live;
+                deleted += ids.len() as u64;
                 continue;
             }
             if trim.approx {
                 break;
             }
-            let ids: Vec<StreamId> = self.entries.range(first..=end).map(|(i, _)| *i).collect();
-            for id in ids {
+            for id in self.ids_between(first, end) {
                 let stop = match trim.strategy {
                     Strategy::MaxLen(max) => self.entries.len() as u64 <= max,
                     Strategy::MinId(min) => id >= min,
@@ -458,7 +457,7 @@ impl Stream {
                 }
                 self.entries.remove(&id);
                 if let Some(node) = self.nodes.get_mut(&first) {
-                    node.live -= 1;
+                    node.live = node.live.saturating_sub(1);
                 }
                 deleted += 1;
             }
@@ -470,6 +469,14 @@ impl Stream {
             self.refresh_first();
         }
         deleted
+    }
+
+    /// The live IDs in `first..=last`, ascending.
+    fn ids_between(&self, first: StreamId, last: StreamId) -> Vec<StreamId> {
+        if first > last {
+            return Vec::new();
+        }
+        self.entries.range(first..=last).map(|(i, _)| *i).collect()
     }
 
     /// Whether a deleted entry may lie at or after `from` (Redis's `streamRangeHasTombstones`
@@ -584,6 +591,9 @@ impl Stream {
                 live: u32::try_from(r.varint()?).ok()?,
                 bytes: u32::try_from(r.varint()?).ok()?,
             };
+            if node.last < first || node.live > node.appended {
+                return None;
+            }
             s.nodes.insert(first, node);
         }
         for _ in 0..r.varint()? {
