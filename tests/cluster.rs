@@ -2659,3 +2659,82 @@ fn run_ok(cluster: &TestCluster, id: u64, args: &[&str]) {
         .unwrap_or_else(|e| panic!("{args:?} on node {id}: {e}"));
     assert_eq!(reply, redis::Value::Okay, "{args:?} on node {id}");
 }
+
+/// A blocked XREADGROUP ends with Redis's errors when what it waits on goes away through
+/// another node: DEL of the stream (and FLUSHALL) answers `UNBLOCKED the stream key no longer
+/// exists`, XGROUP DESTROY `NOGROUP the consumer group this client was blocked on no longer
+/// exists`; a blocked XREAD keeps waiting through a DEL of its stream and gets the next XADD.
+#[test]
+fn blocked_group_readers_hear_that_their_stream_or_group_is_gone() {
+    let cluster = TestCluster::start(3);
+    let (leader, follower) = leader_and_warm_follower(&cluster);
+    let mut admin = cluster.client(leader);
+    for (remove, want) in [
+        (
+            &["DEL", "s"][..],
+            "UNBLOCKED the stream key no longer exists",
+        ),
+        (
+            &["XGROUP", "DESTROY", "s", "g"][..],
+            "NOGROUP the consumer group this client was blocked on no longer exists",
+        ),
+        (
+            &["FLUSHALL"][..],
+            "UNBLOCKED the stream key no longer exists",
+        ),
+    ] {
+        query_retrying(
+            &mut admin,
+            leader,
+            &["XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"],
+        );
+        let mut reader = cluster.client(follower);
+        let waiting = std::thread::spawn(move || {
+            command(&[
+                "XREADGROUP",
+                "GROUP",
+                "g",
+                "c",
+                "BLOCK",
+                "0",
+                "STREAMS",
+                "s",
+                ">",
+            ])
+            .query::<redis::Value>(&mut reader)
+        });
+        wait_blocked(&cluster, follower, 1);
+        query_retrying(&mut admin, leader, remove);
+        let reply = waiting
+            .join()
+            .unwrap_or_else(|_| panic!("the reader thread panicked"));
+        let error = reply.expect_err("a blocked XREADGROUP ends with an error");
+        let text = format!(
+            "{} {}",
+            error.code().unwrap_or(""),
+            error.detail().unwrap_or("")
+        );
+        assert_eq!(text, want, "after {remove:?}");
+        wait_blocked(&cluster, follower, 0);
+    }
+    xadd(&mut admin, "s", "f", "before");
+    let mut reader = cluster.client(follower);
+    let waiting = std::thread::spawn(move || {
+        command(&["XREAD", "BLOCK", "0", "STREAMS", "s", "$"]).query::<redis::Value>(&mut reader)
+    });
+    wait_blocked(&cluster, follower, 1);
+    query_retrying(&mut admin, leader, &["DEL", "s"]);
+    // Once the follower shows the stream gone, the reader has seen the DEL too.
+    let mut check = cluster.client(follower);
+    let gone = query_retrying(&mut check, follower, &["EXISTS", "s"]);
+    assert_eq!(shown(&gone), "0");
+    xadd(&mut admin, "s", "f", "first");
+    let reply = waiting
+        .join()
+        .unwrap_or_else(|_| panic!("the reader thread panicked"))
+        .unwrap_or_else(|e| panic!("XREAD: {e}"));
+    let entries = read_entries(&reply);
+    assert_eq!(entries.len(), 1, "{}", shown(&reply));
+    assert_eq!(entries[0].2, ["f", "first"]);
+    cluster.finish();
+}

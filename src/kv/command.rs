@@ -251,6 +251,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("__srandmember", -3, Read, (2, 2, 1)),
     spec("__version", -2, Read, (1, -1, 1)),
     spec("__xlastids", -2, Read, (1, -1, 1)),
+    spec("__xreadgroup", -7, Write, (0, 0, 0)),
     spec("__zrandmember", -3, Read, (2, 2, 1)),
     spec("append", 3, Write, (1, 1, 1)),
     spec("bitcount", -2, Read, (1, 1, 1)),

@@ -858,6 +858,7 @@ impl KvState {
     /// that WATCHed the key while it was missing must see that it was created in between,
     /// even if it has expired and gone again by EXEC.
     fn remove(&mut self, key: &[u8], now: i64) -> Option<bool> {
+        self.note_stream_gone(key);
         let expire = self.table.remove(key)?;
         self.reindex_expiry(key, expire, None);
         self.deleted_version = self.next_version();
@@ -869,6 +870,19 @@ impl KvState {
             }
         }
         Some(expire.is_none_or(|at| at > now))
+    }
+
+    /// Notes `key` for blocked clients if it holds a stream about to go (deleted, expired or
+    /// overwritten): a blocked XREADGROUP then answers that it is gone, as in Redis.
+    fn note_stream_gone(&mut self, key: &[u8]) {
+        if self.track_stores
+            && self
+                .table
+                .get(key)
+                .is_some_and(|e| e.value_type() == ValueType::Stream)
+        {
+            self.stored.push(Bytes::copy_from_slice(key));
+        }
     }
 
     /// Removes `key` if it is stored but expired (lazy expiry); invisible to clients.
@@ -909,6 +923,8 @@ impl KvState {
             )
         {
             self.stored.push(Bytes::copy_from_slice(key));
+        } else {
+            self.note_stream_gone(key);
         }
         let version = self.next_version();
         // The table copies key and value, so a stored value never pins the log entry it was
@@ -2246,6 +2262,14 @@ impl KvState {
                 Ok(reply::integer(0))
             }
             Command::Flush => {
+                if self.track_stores {
+                    let streams = self
+                        .table
+                        .iter_unordered()
+                        .filter(|e| e.value_type() == ValueType::Stream)
+                        .map(|e| Bytes::copy_from_slice(e.key()));
+                    self.stored.extend(streams);
+                }
                 if !self.table.is_empty() {
                     self.table.clear();
                     self.expiries.clear();

@@ -739,8 +739,13 @@ pub fn is_stream_command(name: &str) -> bool {
             | "xautoclaim"
             | "xinfo"
             | "__xlastids"
+            | "__xreadgroup"
     )
 }
+
+/// Name of the internal write a blocked XREADGROUP is tried again as: the same command, but a
+/// stream or group gone since it blocked answers Redis's errors for a blocked client.
+pub const XREADGROUP_AGAIN: &str = "__XREADGROUP";
 
 /// Name of the internal read that answers the last IDs of streams (`0-0` for a missing key),
 /// with which the server turns XREAD's `$` into IDs before it blocks.
@@ -873,7 +878,8 @@ pub(super) fn write(
         "xdel" => xdel(db, args, now),
         "xsetid" => xsetid(db, args, now),
         "xgroup" => xgroup(db, args, now),
-        "xreadgroup" => xreadgroup(db, args, now),
+        "xreadgroup" => xreadgroup(db, args, now, false),
+        "__xreadgroup" => xreadgroup(db, args, now, true),
         "xack" => xack(db, args, now),
         "xclaim" => xclaim(db, args, now),
         "xautoclaim" => xautoclaim(db, args, now),
@@ -1279,7 +1285,12 @@ enum GroupRead {
     History(StreamId),
 }
 
-fn xreadgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, CommandError> {
+fn xreadgroup(
+    db: &mut impl Streams,
+    args: &[Bytes],
+    now: i64,
+    again: bool,
+) -> Result<pb::Reply, CommandError> {
     let mut full = Vec::with_capacity(args.len() + 1);
     full.push(Bytes::from_static(b"xreadgroup"));
     full.extend_from_slice(args);
@@ -1289,8 +1300,20 @@ fn xreadgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
     };
     let mut reads = Vec::with_capacity(opts.keys.len());
     for (key, id) in opts.keys.iter().zip(opts.ids) {
-        let found = db.stream(key, now)?;
+        let found = match db.stream(key, now) {
+            Ok(None) | Err(_) if again => {
+                return Err(CommandError::Full(
+                    "UNBLOCKED the stream key no longer exists",
+                ));
+            }
+            found => found?,
+        };
         if found.is_none_or(|s| !s.groups.contains_key(group.as_ref())) {
+            if again {
+                return Err(CommandError::Full(
+                    "NOGROUP the consumer group this client was blocked on no longer exists",
+                ));
+            }
             return Err(no_group(key, group, " in XREADGROUP with GROUP option"));
         }
         reads.push(match id.as_ref() {

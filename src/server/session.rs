@@ -759,10 +759,19 @@ impl<B: Backend> Session<B> {
                 } else {
                     self.write_run(vec![pb::KvCommand { args }]).await
                 };
-                match reply.into_iter().next() {
+                let out = match reply.into_iter().next() {
                     None | Some(Out::Null | Out::NullArray) => None,
                     out => out,
+                };
+                // A blocked XREADGROUP tries again as itself, but answering that its stream
+                // or group is gone if it is (see `stream::XREADGROUP_AGAIN`).
+                if out.is_none()
+                    && let Some(blocked) = &mut self.blocked
+                    && blocked.args[0].eq_ignore_ascii_case(b"xreadgroup")
+                {
+                    blocked.args[0] = Bytes::from_static(stream::XREADGROUP_AGAIN.as_bytes());
                 }
+                out
             }
             None => None,
         };
