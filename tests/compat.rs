@@ -82,6 +82,7 @@ fn scripts_match_reference_redis() {
         ("sort", scripts::SORT),
         ("scripting", scripts::SCRIPTING),
         ("streams", scripts::STREAMS),
+        ("geo", scripts::GEO),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -185,6 +186,11 @@ fn pubsub_commands() {
 #[test]
 fn stream_commands() {
     run_on_cluster("streams", scripts::STREAMS);
+}
+
+#[test]
+fn geo_commands() {
+    run_on_cluster("geo", scripts::GEO);
 }
 
 /// Random operands per [`incrbyfloat_matches_reference_redis_on_random_operands`] run, unless

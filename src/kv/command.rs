@@ -281,6 +281,16 @@ pub const COMMANDS: &[Spec] = &[
     spec("expiretime", 2, Read, (1, 1, 1)),
     spec("flushall", -1, Write, (0, 0, 0)),
     spec("flushdb", -1, Write, (0, 0, 0)),
+    spec("geoadd", -5, Write, (1, 1, 1)),
+    spec("geodist", -4, Read, (1, 1, 1)),
+    spec("geohash", -2, Read, (1, 1, 1)),
+    spec("geopos", -2, Read, (1, 1, 1)),
+    spec("georadius", -6, Write, (1, 1, 1)),
+    spec("georadius_ro", -6, Read, (1, 1, 1)),
+    spec("georadiusbymember", -5, Write, (1, 1, 1)),
+    spec("georadiusbymember_ro", -5, Read, (1, 1, 1)),
+    spec("geosearch", -7, Read, (1, 1, 1)),
+    spec("geosearchstore", -8, Write, (1, 2, 1)),
     spec("get", 2, Read, (1, 1, 1)),
     spec("getbit", 3, Read, (1, 1, 1)),
     spec("getdel", 2, Write, (1, 1, 1)),
@@ -424,9 +434,12 @@ pub const COMMANDS: &[Spec] = &[
     spec("zunionstore", -4, Write, (1, 1, 1)),
 ];
 
+/// Length of the longest command name (`georadiusbymember_ro`).
+const MAX_NAME_LEN: usize = 20;
+
 /// Finds a command by name, ignoring ASCII case.
 pub fn lookup(name: &[u8]) -> Option<&'static Spec> {
-    if name.len() > 16 {
+    if name.len() > MAX_NAME_LEN {
         return None;
     }
     let lower = name.to_ascii_lowercase();
@@ -925,6 +938,15 @@ pub enum Command {
         /// The command's lowercase name.
         name: &'static str,
         /// Its arguments.
+        args: Vec<Bytes>,
+    },
+    /// A geo command but GEOADD (GEOPOS, GEODIST, GEOHASH, GEORADIUS, GEOSEARCH, ...; see
+    /// `kv::geo`), parsed as it runs so that its errors come in Redis's order. GEOADD is a
+    /// [`Command::ZAdd`] of the positions' scores, as in Redis.
+    Geo {
+        /// The command's lowercase name.
+        name: &'static str,
+        /// The whole command, its name as sent first (some errors quote it).
         args: Vec<Bytes>,
     },
     /// `LRANGE key start stop`.
@@ -1674,6 +1696,11 @@ impl Command {
                     args: a.to_vec(),
                 }
             }
+            "geoadd" => super::geo::parse_add(a)?,
+            name if super::geo::is_geo_command(name) => Command::Geo {
+                name: spec.name,
+                args: args.to_vec(),
+            },
             "lrange" => Command::LRange(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
             "ltrim" => Command::LTrim(a[0].clone(), parse_i64(&a[1])?, parse_i64(&a[2])?),
             "lindex" => Command::LIndex(a[0].clone(), a[1].clone()),
@@ -1780,9 +1807,14 @@ impl Command {
 
     /// Whether the command changes the state (must go through the log).
     ///
-    /// `GETEX` without an option only reads, so it is served as a read.
+    /// `GETEX` without an option only reads, so it is served as a read; so are SORT, GEORADIUS
+    /// and GEORADIUSBYMEMBER without STORE.
     pub fn access(&self, spec: &Spec) -> Access {
         match self {
+            Command::Geo {
+                name: name @ ("georadius" | "georadiusbymember"),
+                args,
+            } if !super::geo::may_store(name, args) => Access::Read,
             Command::Stream {
                 name: "xgroup",
                 args,
@@ -3115,5 +3147,59 @@ mod tests {
         );
         let (cmd, _) = Command::parse(&args("get k")).unwrap();
         assert!(cmd.canonical_args().is_none());
+    }
+
+    #[test]
+    fn geo_commands_parse_and_classify() {
+        // GEOADD is a ZADD of the positions' geohashes.
+        assert_eq!(
+            parse("geoadd k ch 13.361389 38.115556 Palermo").unwrap(),
+            Command::ZAdd {
+                key: Bytes::from("k"),
+                pairs: vec![(3479099956230698.0, Bytes::from("Palermo"))],
+                flags: ZAddFlags {
+                    ch: true,
+                    ..ZAddFlags::default()
+                },
+            }
+        );
+        assert_eq!(err("geoadd k nx xx 1 2 m"), "ERR syntax error");
+        assert_eq!(err("geoadd k 1 2 m 3"), "ERR syntax error");
+        assert_eq!(err("geoadd k 1 x m"), "ERR value is not a valid float");
+        assert_eq!(
+            err("geoadd k 181 0 m"),
+            "ERR invalid longitude,latitude pair 181.000000,0.000000"
+        );
+        assert_eq!(
+            err("geoadd k 1 2"),
+            "ERR wrong number of arguments for 'geoadd' command"
+        );
+        // The longest names are found; the rest is parsed as the command runs.
+        assert_eq!(
+            lookup(b"GEORADIUSBYMEMBER_RO").map(|s| s.name),
+            Some("georadiusbymember_ro")
+        );
+        let access = |s: &str| {
+            let (cmd, spec) = Command::parse(&args(s)).unwrap();
+            cmd.access(spec)
+        };
+        assert_eq!(access("georadius k 1 2 3 km withdist"), Access::Read);
+        assert_eq!(access("georadius k 1 2 3 km store d"), Access::Write);
+        assert_eq!(access("georadius k 1 2 3 km STOREDIST d"), Access::Write);
+        assert_eq!(access("georadiusbymember k store 3 km"), Access::Read);
+        assert_eq!(
+            access("georadiusbymember k m 3 km count 1 store d"),
+            Access::Write
+        );
+        assert_eq!(access("georadius_ro k 1 2 3 km store d"), Access::Read);
+        assert_eq!(
+            access("geosearch k frommember m byradius 1 km"),
+            Access::Read
+        );
+        assert_eq!(
+            access("geosearchstore d k frommember m byradius 1 km"),
+            Access::Write
+        );
+        assert_eq!(access("geopos k m"), Access::Read);
     }
 }

@@ -37,6 +37,10 @@
 //! snapshots by `KvSnapshotEntry.value_type`, and a command that meets another type fails with
 //! WRONGTYPE before it changes anything.
 //!
+//! Geo: positions are sorted-set scores (52-bit geohashes; see `geo`). GEOADD is a ZADD, and
+//! searches walk the score ranges of the cells around their centre as Redis does, so that
+//! they answer the same members in the same order.
+//!
 //! Pub/sub: PUBLISH is applied like any write but changes nothing; the messages it carries
 //! are collected for the driver ([`KvState::take_published`]), which hands them to this
 //! node's subscribers.
@@ -49,6 +53,7 @@
 mod big;
 mod cjson;
 pub mod command;
+mod geo;
 pub mod glob;
 mod hash;
 mod hll;

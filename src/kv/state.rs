@@ -11,6 +11,7 @@ use super::command::{
     GetExTtl, HashPart, ObjectQuery, ScriptRef, SetCondition, SetTtl, SortOptions, Spec, TtlKind,
     ZRange,
 };
+use super::geo::{self, GeoSet, GeoSets, Outcome};
 use super::glob;
 use super::hash;
 use super::hll::{self, HllError, Registers};
@@ -1386,6 +1387,16 @@ impl KvState {
     fn execute(&mut self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         match cmd {
             Command::Stream { name, args } => stream::write(self, name, args, now),
+            Command::Geo { name, args } => match geo::run(self, name, args, now)? {
+                Outcome::Reply(reply) => Ok(reply),
+                Outcome::Store { dest, items } => {
+                    let n = items.len();
+                    let scored = items.iter().map(|(s, m)| (*s, m.as_ref())).collect();
+                    let parts = zset::pack(stored_scores(scored));
+                    self.store_result(&dest, &parts, ValueType::SortedSet, now);
+                    Ok(reply::integer(n as i64))
+                }
+            },
             Command::Publish {
                 channel,
                 message,
@@ -2433,7 +2444,9 @@ impl KvState {
             Ok(parsed) => parsed,
             Err(reply) => return reply,
         };
-        if cmd.access(spec) == Access::Write {
+        // Redis goes by its command table here: GEORADIUS is a write even without STORE.
+        let geo_write = matches!(cmd, Command::Geo { .. }) && spec.access == Access::Write;
+        if cmd.access(spec) == Access::Write || geo_write {
             return reply::error("ERR Write commands are not allowed from read-only scripts.");
         }
         self.query(&cmd, now)
@@ -2453,6 +2466,12 @@ impl KvState {
     fn query(&self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         Ok(match cmd {
             Command::Stream { name, args } => stream::read(self, name, args, now)?,
+            Command::Geo { name, args } => match geo::run(self, name, args, now)? {
+                Outcome::Reply(reply) => reply,
+                Outcome::Store { .. } => {
+                    return Err(CommandError::NotAllowed("write command sent as a read"));
+                }
+            },
             // EVAL_RO and EVALSHA_RO; writing scripts are applied in `execute`.
             Command::Eval {
                 script,
@@ -3658,6 +3677,17 @@ impl Streams for KvState {
     }
 }
 
+impl GeoSets for KvState {
+    fn geo_set(&self, key: &[u8], now: i64) -> Result<Option<GeoSet<'_>>, CommandError> {
+        Ok(self.live_typed(key, now, ValueType::SortedSet)?.map(|e| {
+            match e.big().and_then(Big::zset) {
+                Some(scores) => GeoSet::Indexed(scores),
+                None => GeoSet::Packed(zset::entries(e.value())),
+            }
+        }))
+    }
+}
+
 /// `KvSnapshotEntry.value_type` of a set.
 const VALUE_TYPE_SET: u64 = 3;
 
@@ -3957,6 +3987,68 @@ mod tests {
         for (cmd, want) in rows {
             assert_eq!(run(&mut s, 1000, &[cmd])[0], *want, "command {cmd:?}");
         }
+    }
+
+    #[test]
+    fn geo_searches_read_big_sorted_sets_through_their_index_and_store() {
+        let mut s = KvState::new();
+        // The compat script's grid: 150 members, more than a packed sorted set holds.
+        let mut add = String::from("geoadd grid");
+        for i in 0..15 {
+            for j in 0..10 {
+                let (lon, lat) = (10.0 + f64::from(i) * 0.01, 45.0 + f64::from(j) * 0.01);
+                add.push_str(&format!(" {lon:.2} {lat:.2} g{i}_{j}"));
+            }
+        }
+        assert_eq!(run(&mut s, 1000, &[&add]), [":150"]);
+        assert_eq!(read(&s, 1000, "object encoding grid"), "\"skiplist\"");
+        // Redis's replies to the same searches.
+        assert_eq!(
+            read(
+                &s,
+                1000,
+                "geosearch grid fromlonlat 10.07 45.05 byradius 1200 m"
+            ),
+            "[\"g7_5\" \"g8_5\" \"g7_6\" \"g7_4\" \"g6_5\"]"
+        );
+        assert_eq!(
+            read(&s, 1000, "georadius grid 10.005 45.005 800 m withdist"),
+            "[[\"g0_0\" \"680.9230\"] [\"g1_0\" \"681.0795\"] [\"g0_1\" \"681.0387\"] \
+             [\"g1_1\" \"681.1952\"]]"
+        );
+        // A search that stores is a write: refused as a read, applied through the log.
+        let store = "georadius grid 10.005 45.005 800 m storedist near";
+        assert_eq!(read(&s, 1000, store), "!ERR write command sent as a read");
+        assert_eq!(run(&mut s, 1000, &[store]), [":4"]);
+        assert_eq!(
+            run(
+                &mut s,
+                1000,
+                &["geosearchstore near grid frommember g0_0 bybox 1 1 km"]
+            ),
+            [":1"]
+        );
+        assert_eq!(read(&s, 1000, "zrange near 0 -1"), "[\"g0_0\"]");
+        assert_eq!(
+            run(
+                &mut s,
+                1000,
+                &["geosearchstore near nokey frommember g0_0 bybox 1 1 km"]
+            ),
+            [":0"]
+        );
+        assert_eq!(read(&s, 1000, "exists near"), ":0");
+        // Read-only scripts refuse GEORADIUS even without STORE, as Redis does.
+        let script = [
+            "eval_ro",
+            "return redis.call('georadius','grid',10,45,1,'km')",
+            "0",
+        ];
+        let script = pb::KvCommand {
+            args: script.into_iter().map(Bytes::from).collect(),
+        };
+        let reply = show(&s.read(&script, 1000));
+        assert!(reply.contains("Write commands are not allowed"), "{reply}");
     }
 
     #[test]

@@ -66,6 +66,8 @@ pub enum Group {
     Scripting,
     /// Stream values: XADD, XRANGE, XREAD, XREADGROUP, ...
     Stream,
+    /// Geospatial indexes kept in sorted sets: GEOADD, GEOSEARCH, GEODIST, ...
+    Geo,
 }
 
 impl Group {
@@ -87,6 +89,7 @@ impl Group {
             Group::HyperLogLog => "hyperloglog",
             Group::Scripting => "scripting",
             Group::Stream => "stream",
+            Group::Geo => "geo",
         }
     }
 }
@@ -158,7 +161,7 @@ const fn doc(
 }
 
 use Group::{
-    Bitmap, Cluster, Connection, Generic, Hash, HyperLogLog as Hll, List, PubSub, Scripting,
+    Bitmap, Cluster, Connection, Generic, Geo, Hash, HyperLogLog as Hll, List, PubSub, Scripting,
     Server, Set, SortedSet as ZSet, Stream as Xs, String as Str, Transactions,
 };
 
@@ -442,6 +445,20 @@ const HLL_MERGE: &str = "O(N) where N is the number of keys given, each a dense 
 const SORT_COST: &str = "O(N+M*log(M)) where N is the number of elements of the list, set or \
      sorted set and M those returned, plus one key lookup per element for each BY/GET pattern";
 
+/// What a geo search costs: the cells around the centre are ranges of scores, each sought in a
+/// big sorted set's B-tree and walked; a small sorted set's buffer is read whole. What is found
+/// is then sorted by distance unless no order is asked for.
+const GEO_SEARCH: &str = "O(N + log M) where N is the number of members in the cells around \
+     the centre that cover the area and M the size of the sorted set, on one of more than 128 \
+     members, which raft-kv keeps in a B-tree searched a range of scores at a time; O(M) on a \
+     smaller one, kept in one buffer; plus O(N log N) to sort what is found";
+
+/// When GEORADIUS and its relatives changed.
+const GEORADIUS_HISTORY: &[(&str, &str)] = &[
+    ("6.2.0", "Gained ANY for COUNT."),
+    ("7.0.0", "Takes unit names in upper case."),
+];
+
 /// What replaces the range commands that Redis 6.2 deprecated in favour of ZRANGE's arguments.
 const ZRANGE_BY_SCORE: &str = "`ZRANGE` with the `BYSCORE` argument";
 const ZREVRANGE_BY_SCORE: &str = "`ZRANGE` with the `REV` and `BYSCORE` arguments";
@@ -640,6 +657,71 @@ pub const DOCS: &[Doc] = &[
         "flush-type=[ASYNC|SYNC]",
         "Deletes every key of the database, through the replicated log.")
         .history(FLUSH_HISTORY),
+    doc("geoadd", Geo, "3.2.0", ZSET_ADD_REMOVE,
+        "key:key condition=[NX|XX] change=[CH] data=(longitude:double latitude:double member)...",
+        "Adds members at positions (longitude -180 to 180, latitude -85.05112878 to 85.05112878) \
+         to a sorted set, each scored with the 52-bit geohash of its position, or moves them; \
+         answers how many were added (or changed, with CH).")
+        .history(&[("6.2.0", "Gained CH, NX and XX.")]),
+    doc("geodist", Geo, "3.2.0", ZSET_SCORE,
+        "key:key member1 member2 unit=[M|KM|FT|MI]",
+        "Returns the distance between two members along the earth's surface (a sphere of \
+         6372797.560856 m), in meters or the unit given, with four decimals; nil when either \
+         is missing."),
+    doc("geohash", Geo, "3.2.0", ZSET_SCORE, "key:key [member...]",
+        "Returns the 11-character standard geohash of each member's position, nil for a \
+         missing member."),
+    doc("geopos", Geo, "3.2.0", ZSET_SCORE, "key:key [member...]",
+        "Returns the longitude and latitude of each member (the centre of its geohash cell), \
+         nil for a missing member. raft-kv sends the numbers as strings in RESP3 too."),
+    doc("georadius", Geo, "3.2.0", GEO_SEARCH,
+        "key:key longitude:double latitude:double radius:double unit=(M|KM|FT|MI) \
+         [WITHCOORD] [WITHDIST] [WITHHASH] count=[COUNT count:integer [ANY]] order=[ASC|DESC] \
+         store=[STORE storekey:key|STOREDIST storedistkey:key]",
+        "Returns the members within a radius of a position, or stores them (scored by geohash, \
+         or by distance with STOREDIST) and answers how many; without STORE it is served as a \
+         read.")
+        .deprecated("6.2.0", "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument")
+        .history(GEORADIUS_HISTORY),
+    doc("georadius_ro", Geo, "3.2.10", GEO_SEARCH,
+        "key:key longitude:double latitude:double radius:double unit=(M|KM|FT|MI) \
+         [WITHCOORD] [WITHDIST] [WITHHASH] count=[COUNT count:integer [ANY]] order=[ASC|DESC]",
+        "Returns the members within a radius of a position, like GEORADIUS without STORE.")
+        .deprecated("6.2.0", "`GEOSEARCH` with the `BYRADIUS` argument")
+        .history(&[("6.2.0", "Gained ANY for COUNT.")]),
+    doc("georadiusbymember", Geo, "3.2.0", GEO_SEARCH,
+        "key:key member radius:double unit=(M|KM|FT|MI) [WITHCOORD] [WITHDIST] [WITHHASH] \
+         count=[COUNT count:integer [ANY]] order=[ASC|DESC] \
+         store=[STORE storekey:key|STOREDIST storedistkey:key]",
+        "Returns the members within a radius of a member, or stores them like GEORADIUS; \
+         without STORE it is served as a read.")
+        .deprecated("6.2.0", "`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and \
+             `FROMMEMBER` arguments")
+        .history(&[("7.0.0", "Takes unit names in upper case.")]),
+    doc("georadiusbymember_ro", Geo, "3.2.10", GEO_SEARCH,
+        "key:key member radius:double unit=(M|KM|FT|MI) [WITHCOORD] [WITHDIST] [WITHHASH] \
+         count=[COUNT count:integer [ANY]] order=[ASC|DESC]",
+        "Returns the members within a radius of a member, like GEORADIUSBYMEMBER without \
+         STORE.")
+        .deprecated("6.2.0", "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments"),
+    doc("geosearch", Geo, "6.2.0", GEO_SEARCH,
+        "key:key from=(FROMMEMBER member|FROMLONLAT longitude:double latitude:double) \
+         by=(BYRADIUS radius:double unit=(M|KM|FT|MI)|BYBOX width:double height:double \
+         unit=(M|KM|FT|MI)) order=[ASC|DESC] count=[COUNT count:integer [ANY]] [WITHCOORD] \
+         [WITHDIST] [WITHHASH]",
+        "Returns the members within a radius, or an axis-aligned box, around a member or a \
+         position; without ASC or DESC in the order Redis finds them, COUNT taking the \
+         nearest (or with ANY the first found).")
+        .history(&[("7.0.0", "Takes unit names in upper case.")]),
+    doc("geosearchstore", Geo, "6.2.0", GEO_SEARCH,
+        "destination:key source:key from=(FROMMEMBER member|FROMLONLAT longitude:double \
+         latitude:double) by=(BYRADIUS radius:double unit=(M|KM|FT|MI)|BYBOX width:double \
+         height:double unit=(M|KM|FT|MI)) order=[ASC|DESC] count=[COUNT count:integer [ANY]] \
+         [STOREDIST]",
+        "Stores at the destination what GEOSEARCH finds, scored by geohash or with STOREDIST \
+         by distance, replacing whatever it held (deleting it for an empty result), and \
+         answers how many there are.")
+        .history(&[("7.0.0", "Takes unit names in upper case.")]),
     doc("get", Str, "1.0.0", O1, "key:key",
         "Returns the string stored at a key, or nil when the key is missing."),
     doc("getbit", Bitmap, "2.2.0", O1, "key:key offset:integer",

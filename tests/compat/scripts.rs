@@ -4263,3 +4263,197 @@ EXISTS {p}ac2 => (integer) 0
 XADD {p}ac2 1-0 z 1 => "1-0"
 XINFO GROUPS {p}ac2 => []
 "#;
+
+/// Geospatial commands on sorted sets: GEOADD and its options, GEOPOS, GEODIST in every unit,
+/// GEOHASH, GEORADIUS and GEORADIUSBYMEMBER (with STORE, STOREDIST and the `_RO` forms),
+/// GEOSEARCH and GEOSEARCHSTORE by radius and by box, with COUNT, ANY, ASC, DESC and the WITH
+/// options, every error in Redis's order, scores ZADD set that no GEOADD would, and a grid of
+/// 150 members (kept in the sorted-set index) whose members at equal distances come out in
+/// Redis's order, unsorted, fully sorted and partly sorted by COUNT.
+pub const GEO: &str = r#"
+# GEOADD stores the 52-bit geohash of each position as the member's score.
+GEOADD {p}Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania => (integer) 2
+TYPE {p}Sicily => zset
+ZSCORE {p}Sicily Palermo => "3479099956230698"
+ZRANGE {p}Sicily 0 -1 WITHSCORES => ["Palermo", "3479099956230698", "Catania", "3479447370796909"]
+GEOADD {p}Sicily 13.361389 38.115556 Palermo => (integer) 0
+GEOADD {p}Sicily CH 13.361389 38.115556 Palermo 13.4 38.2 Palermo => (integer) 1
+GEOADD {p}Sicily NX 13.361389 38.115556 Palermo 12.5 37.8 Marsala => (integer) 1
+GEOADD {p}Sicily XX CH 13.361389 38.115556 Palermo 14.5 38 Nowhere => (integer) 1
+GEOADD {p}Sicily xx nx 1 2 a => (error) ERR syntax error
+GEOADD {p}Sicily 1 2 => (error) ERR wrong number of arguments for 'geoadd' command
+GEOADD {p}Sicily 1 2 a 3 => (error) ERR syntax error
+GEOADD {p}Sicily NX CH XX => (error) ERR syntax error
+GEOADD {p}Sicily GT 1 2 a => (error) ERR syntax error
+GEOADD {p}Sicily INCR 1 2 => (error) ERR value is not a valid float
+GEOADD {p}Sicily abc 2 a => (error) ERR value is not a valid float
+GEOADD {p}Sicily 1 "" a => (error) ERR value is not a valid float
+GEOADD {p}Sicily " 1" 2 a => (error) ERR value is not a valid float
+GEOADD {p}Sicily 1 nan a => (error) ERR value is not a valid float
+GEOADD {p}Sicily 200 100 a => (error) ERR invalid longitude,latitude pair 200.000000,100.000000
+GEOADD {p}Sicily 1 2 ok -180.5 0 a => (error) ERR invalid longitude,latitude pair -180.500000,0.000000
+GEOADD {p}Sicily 0 85.06 a => (error) ERR invalid longitude,latitude pair 0.000000,85.060000
+GEOADD {p}Sicily inf 1 a => (error) ERR invalid longitude,latitude pair inf,1.000000
+GEOADD {p}Sicily 1e300 -0.0 a => (error) ERR invalid longitude,latitude pair 1000000000000000052504760255204420248704468581108159154915854115511802457988908195786371375080447864043704443832883878176942523235360430575644792184786706982848387200926575803737830233794788090059368953234970799945081119038967640880074652742780142494579258788820056842838115669472196386865459400540160.000000,-0.000000
+GEOADD {p}Sicily 1 2 a 1 3 b 4 x c => (error) ERR value is not a valid float
+ZCARD {p}Sicily => (integer) 3
+GEOADD {p}Sicily => (error) ERR wrong number of arguments for 'geoadd' command
+GEOADD {p}edge 180 85.05112878 ne -180 -85.05112878 sw 0x10 -0x1p3 hex 0 0 zero => (integer) 4
+GEOPOS {p}edge ne sw hex zero => [["180", "85.0511287799999991"], ["-179.99999731779098511", "-85.05112751263942528"], ["16.00000172853469849", "-7.99999947522560007"], ["0.00000268220901489", "0.00000126736058093"]]
+GEOHASH {p}edge ne sw hex zero => ["bp05b5048p0", "00bh0hbj200", "kqe6kpdueh0", "s0000000000"]
+SET {p}str x => OK
+GEOADD {p}str 1 2 a => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GEOADD {p}str 1 x a => (error) ERR value is not a valid float
+# GEOPOS: nil arrays for missing members and keys.
+GEOPOS {p}Sicily Palermo Catania NonExisting => [["13.36138933897018433", "38.11555639549629859"], ["15.08726745843887329", "37.50266842333162032"], nil]
+GEOPOS {p}Sicily => []
+GEOPOS {p}nokey a b => [nil, nil]
+GEOPOS {p}str a => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GEOPOS => (error) ERR wrong number of arguments for 'geopos' command
+# GEOHASH: 11 characters of the standard geohash; the last is always 0.
+GEOHASH {p}Sicily Palermo Catania Marsala NonExisting => ["sqc8b49rny0", "sqdtr74hyu0", "sq8zh3q0zn0", nil]
+GEOHASH {p}nokey a => [nil]
+GEOHASH {p}Sicily => []
+GEOHASH {p}str a => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# Any score decodes, as C converts it to an integer.
+ZADD {p}odd -1 neg 1e30 huge 2.5 frac 4503599627370496 top => (integer) 4
+GEOPOS {p}odd neg huge frac top => [["180", "85.0511287799999991"], ["-179.99999731779098511", "-85.05112751263942528"], ["-179.99999195337295532", "-85.05112751263942528"], ["-179.99999731779098511", "85.0511287799999991"]]
+GEOHASH {p}odd neg huge frac top => ["bp05b5048p0", "00bh0hbj200", "00bh0hbj200", "bp05b5048p0"]
+GEODIST {p}odd neg huge => "18919844.5891"
+# GEODIST: four decimals in the unit asked for; the unit is checked before the key.
+GEODIST {p}Sicily Palermo Catania => "166274.1516"
+GEODIST {p}Sicily Palermo Catania m => "166274.1516"
+GEODIST {p}Sicily Palermo Catania km => "166.2742"
+GEODIST {p}Sicily Palermo Catania MI => "103.3182"
+GEODIST {p}Sicily Palermo Catania ft => "545518.8700"
+GEODIST {p}Sicily Palermo Palermo => "0.0000"
+GEODIST {p}Sicily Palermo NonExisting => nil
+GEODIST {p}nokey Palermo Catania => nil
+GEODIST {p}Sicily Palermo Catania yd => (error) ERR unsupported unit provided. please use M, KM, FT, MI
+GEODIST {p}str Palermo Catania yd => (error) ERR unsupported unit provided. please use M, KM, FT, MI
+GEODIST {p}str Palermo Catania => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GEODIST {p}Sicily Palermo Catania km extra => (error) ERR syntax error
+GEODIST {p}Sicily Palermo => (error) ERR wrong number of arguments for 'geodist' command
+# GEORADIUS: without ASC/DESC the order is that of the cells walked.
+GEORADIUS {p}Sicily 15 37 200 km => ["Palermo", "Catania"]
+GEORADIUS {p}Sicily 15 37 200 km WITHDIST => [["Palermo", "190.4424"], ["Catania", "56.4413"]]
+GEORADIUS {p}Sicily 15 37 200 km WITHCOORD WITHDIST WITHHASH ASC => [["Catania", "56.4413", (integer) 3479447370796909, ["15.08726745843887329", "37.50266842333162032"]], ["Palermo", "190.4424", (integer) 3479099956230698, ["13.36138933897018433", "38.11555639549629859"]]]
+GEORADIUS {p}Sicily 15 37 200 km withhash desc => [["Palermo", (integer) 3479099956230698], ["Catania", (integer) 3479447370796909]]
+GEORADIUS {p}Sicily 15 37 200 km COUNT 1 => ["Catania"]
+GEORADIUS {p}Sicily 15 37 200 km COUNT 1 DESC WITHDIST => [["Palermo", "190.4424"]]
+GEORADIUS {p}Sicily 15 37 200 km COUNT 1 ANY => ["Palermo"]
+GEORADIUS {p}Sicily 15 37 200 km ANY => (error) ERR the ANY argument requires COUNT argument
+GEORADIUS {p}Sicily 15 37 200 km COUNT 0 => (error) ERR COUNT must be > 0
+GEORADIUS {p}Sicily 15 37 200 km COUNT -2 => (error) ERR COUNT must be > 0
+GEORADIUS {p}Sicily 15 37 200 km COUNT x => (error) ERR value is not an integer or out of range
+GEORADIUS {p}Sicily 15 37 200 km COUNT => (error) ERR syntax error
+GEORADIUS {p}Sicily 15 37 200 km BOGUS => (error) ERR syntax error
+GEORADIUS {p}Sicily 15 37 -1 km => (error) ERR radius cannot be negative
+GEORADIUS {p}Sicily 15 37 x km => (error) ERR need numeric radius
+GEORADIUS {p}Sicily 15 37 200 yd => (error) ERR unsupported unit provided. please use M, KM, FT, MI
+GEORADIUS {p}Sicily 15 100 200 km => (error) ERR invalid longitude,latitude pair 15.000000,100.000000
+GEORADIUS {p}Sicily x 37 200 km => (error) ERR value is not a valid float
+GEORADIUS {p}Sicily 15 37 0 km => []
+GEORADIUS {p}Sicily 15 37 1 m => []
+GEORADIUS {p}Sicily 15 37 inf km COUNT 2 => ["Catania", "Palermo"]
+GEORADIUS {p}nokey 15 37 200 km => []
+GEORADIUS {p}nokey 15 37 -1 km => (error) ERR radius cannot be negative
+GEORADIUS {p}str 15 37 -1 km => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GEORADIUS {p}Sicily 15 37 200 => (error) ERR wrong number of arguments for 'georadius' command
+# STORE and STOREDIST write a sorted set (geohashes or distances in the unit).
+GEORADIUS {p}Sicily 15 37 200 km STORE {p}near => (integer) 2
+ZRANGE {p}near 0 -1 WITHSCORES => ["Palermo", "3479099956230698", "Catania", "3479447370796909"]
+GEORADIUS {p}Sicily 15 37 200 km STOREDIST {p}near COUNT 1 => (integer) 1
+ZRANGE {p}near 0 -1 WITHSCORES => ["Catania", "56.441257870158204"]
+GEORADIUS {p}Sicily 15 37 200 km STORE {p}near WITHDIST => (error) ERR STORE option in GEORADIUS is not compatible with WITHDIST, WITHHASH and WITHCOORD options
+GEORADIUS {p}Sicily 15 37 1 m STORE {p}near => (integer) 0
+EXISTS {p}near => (integer) 0
+GEORADIUS {p}Sicily 15 37 200 km STOREDIST {p}near => (integer) 2
+GEORADIUS {p}nokey 15 37 200 km STORE {p}near => (integer) 0
+EXISTS {p}near => (integer) 0
+GEORADIUS {p}Sicily 15 37 200 km STORE => (error) ERR syntax error
+GEORADIUS_RO {p}Sicily 15 37 200 km WITHDIST ASC => [["Catania", "56.4413"], ["Palermo", "190.4424"]]
+GEORADIUS_RO {p}Sicily 15 37 200 km STORE {p}near => (error) ERR syntax error
+# GEORADIUSBYMEMBER: the member's own position is the centre.
+GEORADIUSBYMEMBER {p}Sicily Palermo 200 km WITHDIST => [["Marsala", "83.2973"], ["Palermo", "0.0000"], ["Catania", "166.2742"]]
+GEORADIUSBYMEMBER {p}Sicily Palermo 0 km => ["Palermo"]
+GEORADIUSBYMEMBER {p}Sicily NonExisting 200 km => (error) ERR could not decode requested zset member
+GEORADIUSBYMEMBER {p}Sicily NonExisting x km => (error) ERR could not decode requested zset member
+GEORADIUSBYMEMBER {p}Sicily Palermo x km => (error) ERR need numeric radius
+GEORADIUSBYMEMBER {p}nokey Palermo x yd => []
+GEORADIUSBYMEMBER {p}nokey Palermo 1 km STORE {p}dst => (integer) 0
+GEORADIUSBYMEMBER {p}nokey Palermo 1 km WITHDIST BOGUS => (error) ERR syntax error
+GEORADIUSBYMEMBER {p}Sicily Palermo 200 km STOREDIST {p}near ASC => (integer) 3
+ZRANGE {p}near 0 -1 WITHSCORES => ["Palermo", "0", "Marsala", "83.297322452927489", "Catania", "166.27415156960032"]
+GEORADIUSBYMEMBER_RO {p}Sicily Catania 100 km WITHCOORD => [["Catania", ["15.08726745843887329", "37.50266842333162032"]]]
+GEORADIUSBYMEMBER_RO {p}Sicily Catania 100 km STOREDIST {p}near => (error) ERR syntax error
+GEORADIUSBYMEMBER {p}str Palermo 200 km => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+# GEOSEARCH: FROMMEMBER or FROMLONLAT, BYRADIUS or BYBOX.
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km ASC => ["Catania", "Palermo"]
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYBOX 400 400 km ASC WITHCOORD WITHDIST => [["Catania", "56.4413", ["15.08726745843887329", "37.50266842333162032"]], ["Palermo", "190.4424", ["13.36138933897018433", "38.11555639549629859"]]]
+GEOSEARCH {p}Sicily FROMMEMBER Palermo BYBOX 100 100 km WITHHASH => [["Palermo", (integer) 3479099956230698]]
+GEOSEARCH {p}Sicily FROMMEMBER Palermo BYRADIUS 100 mi DESC COUNT 2 WITHDIST => [["Marsala", "51.7587"], ["Palermo", "0.0000"]]
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km COUNT 1 ANY WITHDIST => [["Palermo", "190.4424"]]
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYBOX 0 0 km => []
+GEOSEARCH {p}Sicily BYRADIUS 200 km FROMLONLAT 15 37 => ["Palermo", "Catania"]
+geosearch {p}Sicily BYRADIUS 200 km WITHDIST ASC => (error) ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearch
+GeoSearch {p}Sicily FROMLONLAT 15 37 WITHDIST ASC => (error) ERR exactly one of BYRADIUS and BYBOX can be specified for GeoSearch
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 FROMMEMBER Palermo BYRADIUS 1 km => (error) ERR syntax error
+GEOSEARCH {p}Sicily FROMMEMBER Palermo FROMLONLAT 15 37 BYRADIUS 1 km => (error) ERR syntax error
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 1 km BYBOX 1 1 km => (error) ERR syntax error
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 1 km BYRADIUS 200 km => ["Palermo", "Catania"]
+GEOSEARCH {p}Sicily FROMMEMBER NonExisting BYRADIUS 1 km => (error) ERR could not decode requested zset member
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYBOX -1 1 km => (error) ERR height or width cannot be negative
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYBOX x 1 km => (error) ERR need numeric width
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYBOX 1 x km => (error) ERR need numeric height
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYBOX 1 1 yd => (error) ERR unsupported unit provided. please use M, KM, FT, MI
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYBOX 1 1 => (error) ERR syntax error
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST => (error) ERR syntax error
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km STORE {p}x => (error) ERR syntax error
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km ANY => (error) ERR the ANY argument requires COUNT argument
+GEOSEARCH {p}nokey FROMMEMBER Palermo BYRADIUS 200 km => []
+GEOSEARCH {p}nokey FROMMEMBER Palermo BYRADIUS x km => (error) ERR need numeric radius
+GEOSEARCH {p}nokey FROMMEMBER Palermo BYBOX 1 1 km STOREDIST => (error) ERR syntax error
+GEOSEARCH {p}str FROMMEMBER Palermo BYRADIUS 200 km => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GEOSEARCH {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 => (error) ERR syntax error
+# GEOSEARCHSTORE: a write; STOREDIST stores the distances.
+GEOSEARCHSTORE {p}dst {p}Sicily FROMLONLAT 15 37 BYBOX 400 400 km ASC COUNT 3 => (integer) 2
+ZRANGE {p}dst 0 -1 WITHSCORES => ["Palermo", "3479099956230698", "Catania", "3479447370796909"]
+GEOSEARCHSTORE {p}dst {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km STOREDIST => (integer) 2
+ZRANGE {p}dst 0 -1 WITHSCORES => ["Catania", "56.441257870158204", "Palermo", "190.44242984775784"]
+GEOSEARCHSTORE {p}dst {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km WITHDIST => (error) ERR GEOSEARCHSTORE is not compatible with WITHDIST, WITHHASH and WITHCOORD options
+GEOSEARCHSTORE {p}dst {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km STORE {p}x => (error) ERR syntax error
+geosearchstore {p}dst {p}Sicily BYRADIUS 200 km ASC DESC => (error) ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for geosearchstore
+GEOSEARCHSTORE {p}dst {p}Sicily FROMLONLAT 15 37 BYRADIUS 1 m => (integer) 0
+EXISTS {p}dst => (integer) 0
+GEOSEARCHSTORE {p}dst {p}Sicily FROMLONLAT 15 37 BYRADIUS 200 km => (integer) 2
+GEOSEARCHSTORE {p}dst {p}nokey FROMMEMBER Palermo BYRADIUS 200 km => (integer) 0
+EXISTS {p}dst => (integer) 0
+GEOSEARCHSTORE {p}Sicily {p}Sicily FROMMEMBER Palermo BYRADIUS 10 km => (integer) 1
+ZRANGE {p}Sicily 0 -1 => ["Palermo"]
+GEOSEARCHSTORE {p}dst {p}str FROMMEMBER Palermo BYRADIUS 200 km => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+GEOSEARCHSTORE {p}dst {p}Sicily FROMLONLAT 15 37 => (error) ERR wrong number of arguments for 'geosearchstore' command
+# More than 128 members: searched through the sorted set's index. Grid points at equal
+# distances from the centre come out in Redis's order, sorted or not, all or COUNT of them.
+GEOADD {p}grid 10.00 45.00 g0_0 10.00 45.01 g0_1 10.00 45.02 g0_2 10.00 45.03 g0_3 10.00 45.04 g0_4 10.00 45.05 g0_5 10.00 45.06 g0_6 10.00 45.07 g0_7 10.00 45.08 g0_8 10.00 45.09 g0_9 10.01 45.00 g1_0 10.01 45.01 g1_1 10.01 45.02 g1_2 10.01 45.03 g1_3 10.01 45.04 g1_4 10.01 45.05 g1_5 10.01 45.06 g1_6 10.01 45.07 g1_7 10.01 45.08 g1_8 10.01 45.09 g1_9 10.02 45.00 g2_0 10.02 45.01 g2_1 10.02 45.02 g2_2 10.02 45.03 g2_3 10.02 45.04 g2_4 10.02 45.05 g2_5 10.02 45.06 g2_6 10.02 45.07 g2_7 10.02 45.08 g2_8 10.02 45.09 g2_9 10.03 45.00 g3_0 10.03 45.01 g3_1 10.03 45.02 g3_2 10.03 45.03 g3_3 10.03 45.04 g3_4 10.03 45.05 g3_5 10.03 45.06 g3_6 10.03 45.07 g3_7 10.03 45.08 g3_8 10.03 45.09 g3_9 10.04 45.00 g4_0 10.04 45.01 g4_1 10.04 45.02 g4_2 10.04 45.03 g4_3 10.04 45.04 g4_4 10.04 45.05 g4_5 10.04 45.06 g4_6 10.04 45.07 g4_7 10.04 45.08 g4_8 10.04 45.09 g4_9 10.05 45.00 g5_0 10.05 45.01 g5_1 10.05 45.02 g5_2 10.05 45.03 g5_3 10.05 45.04 g5_4 10.05 45.05 g5_5 10.05 45.06 g5_6 10.05 45.07 g5_7 10.05 45.08 g5_8 10.05 45.09 g5_9 10.06 45.00 g6_0 10.06 45.01 g6_1 10.06 45.02 g6_2 10.06 45.03 g6_3 10.06 45.04 g6_4 10.06 45.05 g6_5 10.06 45.06 g6_6 10.06 45.07 g6_7 10.06 45.08 g6_8 10.06 45.09 g6_9 10.07 45.00 g7_0 10.07 45.01 g7_1 10.07 45.02 g7_2 10.07 45.03 g7_3 10.07 45.04 g7_4 10.07 45.05 g7_5 10.07 45.06 g7_6 10.07 45.07 g7_7 10.07 45.08 g7_8 10.07 45.09 g7_9 10.08 45.00 g8_0 10.08 45.01 g8_1 10.08 45.02 g8_2 10.08 45.03 g8_3 10.08 45.04 g8_4 10.08 45.05 g8_5 10.08 45.06 g8_6 10.08 45.07 g8_7 10.08 45.08 g8_8 10.08 45.09 g8_9 10.09 45.00 g9_0 10.09 45.01 g9_1 10.09 45.02 g9_2 10.09 45.03 g9_3 10.09 45.04 g9_4 10.09 45.05 g9_5 10.09 45.06 g9_6 10.09 45.07 g9_7 10.09 45.08 g9_8 10.09 45.09 g9_9 10.10 45.00 g10_0 10.10 45.01 g10_1 10.10 45.02 g10_2 10.10 45.03 g10_3 10.10 45.04 g10_4 10.10 45.05 g10_5 10.10 45.06 g10_6 10.10 45.07 g10_7 10.10 45.08 g10_8 10.10 45.09 g10_9 10.11 45.00 g11_0 10.11 45.01 g11_1 10.11 45.02 g11_2 10.11 45.03 g11_3 10.11 45.04 g11_4 10.11 45.05 g11_5 10.11 45.06 g11_6 10.11 45.07 g11_7 10.11 45.08 g11_8 10.11 45.09 g11_9 10.12 45.00 g12_0 10.12 45.01 g12_1 10.12 45.02 g12_2 10.12 45.03 g12_3 10.12 45.04 g12_4 10.12 45.05 g12_5 10.12 45.06 g12_6 10.12 45.07 g12_7 10.12 45.08 g12_8 10.12 45.09 g12_9 10.13 45.00 g13_0 10.13 45.01 g13_1 10.13 45.02 g13_2 10.13 45.03 g13_3 10.13 45.04 g13_4 10.13 45.05 g13_5 10.13 45.06 g13_6 10.13 45.07 g13_7 10.13 45.08 g13_8 10.13 45.09 g13_9 10.14 45.00 g14_0 10.14 45.01 g14_1 10.14 45.02 g14_2 10.14 45.03 g14_3 10.14 45.04 g14_4 10.14 45.05 g14_5 10.14 45.06 g14_6 10.14 45.07 g14_7 10.14 45.08 g14_8 10.14 45.09 g14_9 => (integer) 150
+ZCARD {p}grid => (integer) 150
+OBJECT ENCODING {p}grid => "skiplist"
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 1200 m => ["g7_5", "g8_5", "g7_6", "g7_4", "g6_5"]
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 1200 m ASC WITHDIST => [["g7_5", "0.2129"], ["g8_5", "785.9319"], ["g6_5", "785.9799"], ["g7_6", "1112.3068"], ["g7_4", "1112.3844"]]
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 1200 m DESC => ["g7_4", "g7_6", "g6_5", "g8_5", "g7_5"]
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 5 km COUNT 9 => ["g7_5", "g8_5", "g6_5", "g7_6", "g7_4", "g8_6", "g6_6", "g8_4", "g6_4"]
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 5 km COUNT 12 DESC => ["g1_4", "g13_4", "g1_6", "g13_6", "g5_1", "g9_1", "g5_9", "g9_9", "g1_5", "g13_5", "g3_2", "g11_2"]
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 5 km COUNT 5 ANY => ["g3_2", "g4_2", "g2_3", "g3_3", "g4_3"]
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 5 km COUNT 5 ANY ASC WITHHASH => [["g4_3", (integer) 3662428163139887], ["g3_3", (integer) 3662428154872751], ["g4_2", (integer) 3662428147068014], ["g2_3", (integer) 3662428152095535], ["g3_2", (integer) 3662428138800878]]
+GEOSEARCH {p}grid FROMMEMBER g0_0 BYBOX 2.5 1.2 km WITHCOORD => [["g0_0", ["10.00000208616256714", "45.00000100864581043"]], ["g1_0", ["10.01000136137008667", "45.00000100864581043"]]]
+GEORADIUS {p}grid 10.005 45.005 800 m WITHDIST => [["g0_0", "680.9230"], ["g1_0", "681.0795"], ["g0_1", "681.0387"], ["g1_1", "681.1952"]]
+GEORADIUSBYMEMBER {p}grid g14_9 1500 m COUNT 4 => ["g14_9", "g13_9", "g14_8", "g13_8"]
+GEOSEARCHSTORE {p}gdst {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 100 km => (integer) 150
+ZCARD {p}gdst => (integer) 150
+OBJECT ENCODING {p}gdst => "skiplist"
+GEOSEARCHSTORE {p}gdst {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 100 km STOREDIST COUNT 3 DESC => (integer) 3
+ZRANGE {p}gdst 0 -1 WITHSCORES => ["g1_0", "7.2921086743592252", "g0_0", "7.8235779207877076", "g14_0", "7.8238408010863392"]
+GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 100 km COUNT 40 DESC => ["g14_0", "g0_0", "g1_0", "g13_0", "g14_1", "g0_1", "g14_9", "g0_9", "g2_0", "g12_0", "g1_1", "g13_1", "g1_9", "g13_9", "g14_2", "g0_2", "g14_8", "g0_8", "g3_0", "g11_0", "g4_0", "g10_0", "g2_1", "g12_1", "g2_9", "g12_9", "g14_3", "g0_3", "g14_7", "g0_7", "g5_0", "g9_0", "g1_2", "g13_2", "g1_8", "g13_8", "g6_0", "g8_0", "g14_4", "g0_4"]
+GEODIST {p}grid g0_0 g14_9 km => "14.8745"
+GEOHASH {p}grid g0_0 g14_9 => ["u0p0581b0b0", "u0p0w8rsr00"]
+"#;
