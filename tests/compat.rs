@@ -83,6 +83,8 @@ fn scripts_match_reference_redis() {
         ("scripting", scripts::SCRIPTING),
         ("streams", scripts::STREAMS),
         ("geo", scripts::GEO),
+        ("bitfield", scripts::BITFIELD),
+        ("lcs", scripts::LCS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -191,6 +193,16 @@ fn stream_commands() {
 #[test]
 fn geo_commands() {
     run_on_cluster("geo", scripts::GEO);
+}
+
+#[test]
+fn bitfield_commands() {
+    run_on_cluster("bitfield", scripts::BITFIELD);
+}
+
+#[test]
+fn lcs_command() {
+    run_on_cluster("lcs", scripts::LCS);
 }
 
 /// Random operands per [`incrbyfloat_matches_reference_redis_on_random_operands`] run, unless

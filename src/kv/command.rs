@@ -255,6 +255,8 @@ pub const COMMANDS: &[Spec] = &[
     spec("__zrandmember", -3, Read, (2, 2, 1)),
     spec("append", 3, Write, (1, 1, 1)),
     spec("bitcount", -2, Read, (1, 1, 1)),
+    spec("bitfield", -2, Write, (1, 1, 1)),
+    spec("bitfield_ro", -2, Read, (1, 1, 1)),
     spec("bitop", -4, Write, (2, -1, 1)),
     spec("bitpos", -3, Read, (1, 1, 1)),
     spec("blmove", 6, Write, (1, 2, 1)),
@@ -317,6 +319,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("incrby", 3, Write, (1, 1, 1)),
     spec("incrbyfloat", 3, Write, (1, 1, 1)),
     spec("keys", 2, Read, (0, 0, 0)),
+    spec("lcs", -3, Read, (1, 2, 1)),
     spec("lindex", 3, Read, (1, 1, 1)),
     spec("linsert", 5, Write, (1, 1, 1)),
     spec("llen", 2, Read, (1, 1, 1)),
@@ -932,6 +935,16 @@ pub enum Command {
     },
     /// `LLEN key`.
     LLen(Bytes),
+    /// `BITFIELD key op...` and `BITFIELD_RO key GET...` (see `kv::bitfield`).
+    BitField {
+        /// The string.
+        key: Bytes,
+        /// The operations, in order.
+        fields: Vec<super::bitfield::Field>,
+    },
+    /// `LCS key1 key2 [options]`: the keys, then the options, parsed once both keys are
+    /// found to hold strings, as Redis does.
+    Lcs(Vec<Bytes>),
     /// A stream command (`XADD`, `XREAD`, ...; see `kv::stream`), parsed as it runs so that its
     /// errors come in Redis's order; `args` leave out the name.
     Stream {
@@ -1437,6 +1450,11 @@ impl Command {
                 Command::SetBit(a[0].clone(), offset, bit)
             }
             "getbit" => Command::GetBit(a[0].clone(), parse_bit_offset(&a[1])?),
+            "bitfield" | "bitfield_ro" => Command::BitField {
+                key: a[0].clone(),
+                fields: super::bitfield::parse(&a[1..], spec.name == "bitfield_ro")?,
+            },
+            "lcs" => Command::Lcs(a.to_vec()),
             "bitcount" => Command::BitCount(a[0].clone(), a[1..].to_vec()),
             "bitpos" => {
                 let bit = match parse_i64(&a[1])? {
@@ -1820,6 +1838,7 @@ impl Command {
                 args,
             } if args.len() == 1 => Access::Read,
             Command::GetEx(_, GetExTtl::Unchanged) => Access::Read,
+            Command::BitField { fields, .. } if !super::bitfield::writes(fields) => Access::Read,
             Command::Sort { store: None, .. } => Access::Read,
             _ => spec.access,
         }

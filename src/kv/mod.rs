@@ -51,6 +51,7 @@
 //! commands in the log as unknown, so a cluster must not mix such binaries with newer ones.
 
 mod big;
+mod bitfield;
 mod cjson;
 pub mod command;
 mod geo;

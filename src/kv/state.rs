@@ -6,6 +6,7 @@ use bytes::{Buf, BufMut, Bytes, BytesMut};
 use prost::encoding::{self, WireType};
 
 use super::big::{self, Big, Scores};
+use super::bitfield;
 use super::command::{
     self, Access, Aggregate, BitOperation, BitRange, Command, CommandError, ExpireCondition,
     GetExTtl, HashPart, ObjectQuery, ScriptRef, SetCondition, SetTtl, SortOptions, Spec, TtlKind,
@@ -1386,6 +1387,27 @@ impl KvState {
     /// Executes any command (reads included, for transactions) at time `now`.
     fn execute(&mut self, cmd: &Command, now: i64) -> Result<pb::Reply, CommandError> {
         match cmd {
+            Command::BitField { key, fields } if bitfield::writes(fields) => {
+                let need = bitfield::needed_len(fields);
+                let found = self.live_string(key, now)?;
+                if found.is_some_and(|e| e.value().len() >= need) {
+                    // Every field lies inside the string: changed in place, as SETBIT does.
+                    let mut replies = Vec::new();
+                    let version = self.next_version();
+                    self.table.patch(key, version, |value| {
+                        replies = bitfield::run(value, fields);
+                    });
+                    return Ok(reply::array(replies));
+                }
+                let (mut value, expire) = match found {
+                    Some(e) => (e.value().to_vec(), e.expire_at_ms()),
+                    None => (Vec::new(), None),
+                };
+                value.resize(need, 0);
+                let replies = bitfield::run(&mut value, fields);
+                self.store(key, Bytes::from(value), expire, now);
+                Ok(reply::array(replies))
+            }
             Command::Stream { name, args } => stream::write(self, name, args, now),
             Command::Geo { name, args } => match geo::run(self, name, args, now)? {
                 Outcome::Reply(reply) => Ok(reply),
@@ -2508,6 +2530,23 @@ impl KvState {
                     .find(|e| is_live(e, now))
                     .map(|e| Bytes::copy_from_slice(e.key())),
             ),
+            Command::BitField { key, fields } => {
+                let found = self.live_string(key, now)?;
+                reply::array(bitfield::get_all(found.map_or(&[], Slot::value), fields))
+            }
+            Command::Lcs(args) => {
+                let not_strings =
+                    CommandError::Message("The specified keys must contain string values");
+                let a = self
+                    .live_string(&args[0], now)
+                    .map_err(|_| not_strings.clone())?;
+                let b = self.live_string(&args[1], now).map_err(|_| not_strings)?;
+                bitfield::lcs(
+                    a.map_or(&[], Slot::value),
+                    b.map_or(&[], Slot::value),
+                    &args[2..],
+                )?
+            }
             Command::GetBit(key, offset) => {
                 let byte = self
                     .live_string(key, now)?

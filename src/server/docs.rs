@@ -480,6 +480,16 @@ pub const DOCS: &[Doc] = &[
         "key:key range=[start:integer end:integer unit=[BYTE|BIT]]",
         "Counts the set bits of a string, or of a range of its bytes or bits.")
         .history(&[("7.0.0", "Gained the BYTE and BIT units.")]),
+    doc("bitfield", Bitmap, "3.2.0", "O(1) for each subcommand specified",
+        "key:key [operation=(GET encoding offset|write=([OVERFLOW (WRAP|SAT|FAIL)] \
+         write_operation=(SET encoding offset value:integer|\
+         INCRBY encoding offset increment:integer)))]...",
+        "Reads, sets and increments integers of 1 to 64 bits (i64, u63 at most) at any bit \
+         offset of a string (#n for the n-th field of that width), with OVERFLOW WRAP, SAT or \
+         FAIL for the writes after it; a write grows the string with zero bytes."),
+    doc("bitfield_ro", Bitmap, "6.0.0", "O(1) for each subcommand specified",
+        "key:key [GET encoding offset]...",
+        "BITFIELD with GET only, served as a read on any node."),
     doc("bitop", Bitmap, "2.6.0", "O(N)",
         "operation=(AND|OR|XOR|NOT) destkey:key key:key...",
         "Stores the bitwise AND, OR or XOR of strings, or the NOT of one, at a key; shorter \
@@ -803,6 +813,11 @@ pub const DOCS: &[Doc] = &[
         "Lists every key whose name matches a glob pattern; prefer SCAN on large databases."),
     doc("lastsave", Server, "1.0.0", O1, "",
         "Returns a Unix time in seconds; raft-kv syncs its log on every write, so it is now."),
+    doc("lcs", Str, "7.0.0", "O(N*M) where N and M are the lengths of the two strings",
+        "key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]",
+        "Finds the longest common subsequence of two strings: the subsequence, its length, or \
+         with IDX the ranges of the matches in each; the table it builds is limited to 512 MiB, \
+         as in Redis, and the node serves nothing else while it builds it."),
     doc("lindex", List, "1.0.0", LIST_INDEX, "key:key index:integer",
         "Returns the element at an index of a list, counting from 0 at the head or from -1 at \
          the tail; nil when the index or the key is missing."),

@@ -4457,3 +4457,238 @@ GEOSEARCH {p}grid FROMLONLAT 10.07 45.05 BYRADIUS 100 km COUNT 40 DESC => ["g14_
 GEODIST {p}grid g0_0 g14_9 km => "14.8745"
 GEOHASH {p}grid g0_0 g14_9 => ["u0p0581b0b0", "u0p0w8rsr00"]
 "#;
+
+/// BITFIELD and BITFIELD_RO: signed and unsigned fields from i1/u1 up to i64/u63 at bit and
+/// `#` offsets, growth and zero padding, the three OVERFLOW modes (FAIL answers nil for that
+/// operation, yet a failed write still creates the key), GET at the largest offset without
+/// allocating, and the errors (a bad argument rejects the whole command before anything runs).
+pub const BITFIELD: &str = r#"
+# Reads of a missing key answer zeros, even at the largest offset, and create nothing.
+BITFIELD {p}none GET u8 0 GET i16 100 GET u63 4294967232 GET i64 4294967295 => [(integer) 0, (integer) 0, (integer) 0, (integer) 0]
+BITFIELD {p}none GET u8 #536870911 GET u16 #268435455 => [(integer) 0, (integer) 0]
+BITFIELD {p}none => []
+BITFIELD {p}none OVERFLOW FAIL => []
+EXISTS {p}none => (integer) 0
+# SET creates the key, answers the old value and grows the string with zero bytes.
+BITFIELD {p}b SET u8 0 65 => [(integer) 0]
+BITFIELD {p}b SET u8 #2 67 SET u8 #1 66 => [(integer) 0, (integer) 0]
+GET {p}b => "ABC"
+BITFIELD {p}b GET u8 0 GET u8 8 GET u8 #2 GET u16 0 GET u4 0 GET u4 4 GET i4 4 GET u1 1 GET i1 1 => [(integer) 65, (integer) 66, (integer) 67, (integer) 16706, (integer) 4, (integer) 1, (integer) 1, (integer) 1, (integer) -1]
+BITFIELD {p}b SET i8 #4 -1 => [(integer) 0]
+GET {p}b => "ABC\x00\xff"
+BITFIELD {p}b GET i8 #4 GET u8 #4 GET i5 32 GET u5 32 GET i5 35 GET u3 37 GET i3 37 => [(integer) -1, (integer) 255, (integer) -1, (integer) 31, (integer) -1, (integer) 7, (integer) -1]
+BITFIELD {p}b SET u4 0 15 => [(integer) 4]
+GET {p}b => "\xf1BC\x00\xff"
+BITFIELD {p}b SET i8 #5 -128 SET i8 #5 127 GET i8 #5 => [(integer) 0, (integer) -128, (integer) 127]
+BITFIELD {p}b SET u1 47 1 SET u1 46 1 GET u8 #5 GET u2 46 GET i2 46 => [(integer) 1, (integer) 1, (integer) 127, (integer) 3, (integer) -1]
+# Reads past the end see zero padding and leave the string as it is.
+BITFIELD {p}b GET u16 #3 GET u32 40 GET u63 4294967233 GET u8 4294967295 => [(integer) 0, (integer) 2130706432, (integer) 0, (integer) 0]
+STRLEN {p}b => (integer) 6
+SET {p}a A => OK
+BITFIELD {p}a GET u16 0 GET i16 0 GET u12 4 => [(integer) 16640, (integer) 16640, (integer) 256]
+BITFIELD {p}g SET u8 #999 33 => [(integer) 0]
+STRLEN {p}g => (integer) 1000
+GETRANGE {p}g 996 -1 => "\x00\x00\x00!"
+# Fields need not be byte aligned; the string only grows to the last byte written.
+BITFIELD {p}s SET i16 4 -2 => [(integer) 0]
+GET {p}s => "\x0f\xff\xe0"
+BITFIELD {p}s SET i64 3 1234567890123456789 GET i64 3 GET u8 #0 GET i32 #0 => [(integer) 9223090561878065152, (integer) 1234567890123456789, (integer) 2, (integer) 35930654]
+GET {p}s => "\x02$B\x1e\x8f\xbd0\"\xa0"
+BITFIELD {p}p SET u8 #0 104 SET u8 #1 105 INCRBY u8 #1 1 INCRBY u8 #0 -7 => [(integer) 0, (integer) 0, (integer) 106, (integer) 97]
+GET {p}p => "aj"
+bitfield {p}p get u8 0 set u8 0 97 incrby u8 0 1 overflow fail => [(integer) 97, (integer) 97, (integer) 98]
+BITFIELD {p}p SET i8 4 -1 => [(integer) 38]
+GET {p}p => "o\xfa"
+# SET values out of range wrap by default; SAT clamps (a negative value for an unsigned
+# field clamps to the maximum); FAIL answers nil and leaves the field alone.
+BITFIELD {p}w SET u8 0 256 SET u8 8 257 SET u8 16 -1 SET i8 24 200 SET i8 32 -129 => [(integer) 0, (integer) 0, (integer) 0, (integer) 0, (integer) 0]
+BITFIELD {p}w GET u8 0 GET u8 8 GET u8 16 GET i8 24 GET i8 32 => [(integer) 0, (integer) 1, (integer) 255, (integer) -56, (integer) 127]
+BITFIELD {p}w OVERFLOW SAT SET u8 0 256 SET u8 8 -5 SET i8 16 200 SET i8 24 -200 => [(integer) 0, (integer) 1, (integer) -1, (integer) -56]
+BITFIELD {p}w GET u8 0 GET u8 8 GET i8 16 GET i8 24 => [(integer) 255, (integer) 255, (integer) 127, (integer) -128]
+BITFIELD {p}w OVERFLOW FAIL SET u8 0 256 SET u8 0 255 SET i8 8 -129 SET i8 8 -128 => [nil, (integer) 255, nil, (integer) -1]
+BITFIELD {p}w GET u8 0 GET i8 8 => [(integer) 255, (integer) -128]
+# A failed SET or INCRBY still creates (and grows) the string.
+BITFIELD {p}f OVERFLOW FAIL SET u8 8 300 => [nil]
+GET {p}f => "\x00\x00"
+BITFIELD {p}f OVERFLOW FAIL INCRBY u8 #3 300 => [nil]
+GET {p}f => "\x00\x00\x00\x00"
+# INCRBY answers the new value, under each overflow mode.
+BITFIELD {p}c INCRBY u8 0 200 INCRBY u8 0 100 => [(integer) 200, (integer) 44]
+BITFIELD {p}c OVERFLOW SAT INCRBY u8 0 250 INCRBY u8 0 -300 => [(integer) 255, (integer) 0]
+BITFIELD {p}c OVERFLOW FAIL INCRBY u8 0 255 INCRBY u8 0 1 INCRBY u8 0 -256 GET u8 0 => [(integer) 255, nil, nil, (integer) 255]
+BITFIELD {p}c INCRBY i8 8 127 INCRBY i8 8 1 INCRBY i8 8 -1 => [(integer) 127, (integer) -128, (integer) 127]
+BITFIELD {p}c OVERFLOW SAT INCRBY i8 8 -200 INCRBY i8 8 400 INCRBY i8 8 -1 => [(integer) -73, (integer) 127, (integer) 126]
+BITFIELD {p}c OVERFLOW FAIL INCRBY i8 8 1 INCRBY i8 8 -255 GET i8 8 => [(integer) 127, (integer) -128, (integer) -128]
+# OVERFLOW applies to the operations after it, until the next OVERFLOW; any case.
+BITFIELD {p}c OVERFLOW WRAP INCRBY i8 8 1 OVERFLOW SAT INCRBY i8 8 -300 OVERFLOW FAIL INCRBY i8 8 -1 INCRBY i8 8 1 => [(integer) -127, (integer) -128, nil, (integer) -127]
+BITFIELD {p}c INCRBY i8 8 -1 OVERFLOW sat INCRBY i8 8 -1000 overflow Wrap incrby i8 8 -1 => [(integer) -128, (integer) -128, (integer) 127]
+BITFIELD {p}c OVERFLOW FAIL GET u8 0 => [(integer) 255]
+BITFIELD {p}c INCRBY u1 100 1 INCRBY u1 100 1 INCRBY i1 101 1 INCRBY i1 101 1 INCRBY i1 101 -1 => [(integer) 1, (integer) 0, (integer) -1, (integer) 0, (integer) -1]
+BITFIELD {p}c OVERFLOW SAT INCRBY i1 102 -1 INCRBY i1 102 -1 INCRBY i1 102 1 INCRBY u1 103 5 => [(integer) -1, (integer) -1, (integer) 0, (integer) 1]
+STRLEN {p}c => (integer) 13
+# Wide fields: i64 and u63 are the widest.
+BITFIELD {p}wide SET i64 0 -1 GET i64 0 GET u63 0 GET u63 1 GET i63 1 GET u32 32 GET i32 32 => [(integer) 0, (integer) -1, (integer) 9223372036854775807, (integer) 9223372036854775807, (integer) -1, (integer) 4294967295, (integer) -1]
+BITFIELD {p}wide INCRBY i64 0 1 INCRBY i64 0 9223372036854775807 INCRBY i64 0 1 => [(integer) 0, (integer) 9223372036854775807, (integer) -9223372036854775808]
+BITFIELD {p}wide OVERFLOW SAT INCRBY i64 0 9223372036854775807 INCRBY i64 0 -9223372036854775808 INCRBY i64 0 -9223372036854775808 => [(integer) -1, (integer) -9223372036854775808, (integer) -9223372036854775808]
+BITFIELD {p}wide OVERFLOW FAIL INCRBY i64 0 -1 GET i64 0 => [nil, (integer) -9223372036854775808]
+BITFIELD {p}wide SET u63 64 9223372036854775807 INCRBY u63 64 1 => [(integer) 0, (integer) 0]
+BITFIELD {p}wide OVERFLOW SAT SET u63 64 -1 INCRBY u63 64 5 INCRBY u63 64 -9223372036854775808 => [(integer) 0, (integer) 9223372036854775807, (integer) 0]
+BITFIELD {p}wide SET i63 #2 4611686018427387903 INCRBY i63 #2 1 OVERFLOW FAIL INCRBY i63 #2 -1 => [(integer) 0, (integer) -4611686018427387904, nil]
+BITFIELD {p}wide SET u16 #10 65535 INCRBY u16 #10 1 SET i16 #11 -32768 INCRBY i16 #11 -1 => [(integer) 0, (integer) 0, (integer) 0, (integer) 32767]
+BITFIELD {p}wide SET u32 #10 4294967295 INCRBY u32 #10 2 SET i32 #11 2147483647 INCRBY i32 #11 1 => [(integer) 0, (integer) 1, (integer) 0, (integer) -2147483648]
+# Bad types, offsets and values reject the whole command before anything is written.
+BITFIELD {p}e GET u64 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET i65 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET u0 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET I8 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET x8 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET u 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET u8x 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e SET "" 0 5 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET u8 -1 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 #-1 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 -0 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 # => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 #x => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 +5 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 1.0 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 4294967296 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u8 #536870912 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e GET u16 #268435456 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e SET i64 0 9223372036854775808 => (error) ERR value is not an integer or out of range
+BITFIELD {p}e SET u8 0 -0 => (error) ERR value is not an integer or out of range
+BITFIELD {p}e SET u8 0 0x5 => (error) ERR value is not an integer or out of range
+BITFIELD {p}e SET i8 0 1.5 => (error) ERR value is not an integer or out of range
+BITFIELD {p}e INCRBY i8 0 x => (error) ERR value is not an integer or out of range
+BITFIELD {p}e OVERFLOW BOGUS GET u8 0 => (error) ERR Invalid OVERFLOW type specified
+BITFIELD {p}e GET u64 x => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e GET u8 x SET u64 0 1 => (error) ERR bit offset is not an integer or out of range
+BITFIELD {p}e SET u8 0 1 GET u64 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD {p}e SET u8 0 x GET u64 0 => (error) ERR value is not an integer or out of range
+BITFIELD {p}e OVERFLOW => (error) ERR syntax error
+BITFIELD {p}e GET => (error) ERR syntax error
+BITFIELD {p}e GET u8 => (error) ERR syntax error
+BITFIELD {p}e SET u8 0 => (error) ERR syntax error
+BITFIELD {p}e INCRBY u8 0 => (error) ERR syntax error
+BITFIELD {p}e FOO => (error) ERR syntax error
+BITFIELD {p}e GET u8 0 FOO => (error) ERR syntax error
+BITFIELD => (error) ERR wrong number of arguments for 'bitfield' command
+EXISTS {p}e => (integer) 0
+# BITFIELD_RO takes GET and OVERFLOW, nothing that writes.
+BITFIELD_RO {p}wide GET u8 0 GET i64 0 => [(integer) 128, (integer) -9223372036854775808]
+BITFIELD_RO {p}wide OVERFLOW SAT GET u8 0 => [(integer) 128]
+BITFIELD_RO {p}wide => []
+BITFIELD_RO {p}none GET u8 0 GET i64 4294967295 => [(integer) 0, (integer) 0]
+BITFIELD_RO {p}wide SET u8 0 1 => (error) ERR BITFIELD_RO only supports the GET subcommand
+BITFIELD_RO {p}wide INCRBY u8 0 1 => (error) ERR BITFIELD_RO only supports the GET subcommand
+BITFIELD_RO {p}wide GET u8 0 SET u8 0 1 => (error) ERR BITFIELD_RO only supports the GET subcommand
+BITFIELD_RO {p}wide OVERFLOW BOGUS GET u8 0 => (error) ERR Invalid OVERFLOW type specified
+BITFIELD_RO {p}wide GET u64 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD_RO {p}wide GET u8 => (error) ERR syntax error
+BITFIELD_RO {p}wide GET u8 0 OVERFLOW => (error) ERR syntax error
+BITFIELD_RO {p}wide FOO => (error) ERR syntax error
+BITFIELD_RO => (error) ERR wrong number of arguments for 'bitfield_ro' command
+# Other types: WRONGTYPE, but only once the arguments parse.
+RPUSH {p}list a => (integer) 1
+BITFIELD {p}list GET u8 0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BITFIELD {p}list SET u8 0 1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BITFIELD {p}list => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BITFIELD_RO {p}list GET u8 0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+BITFIELD {p}list GET u64 0 => (error) ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.
+BITFIELD_RO {p}list GET u8 x => (error) ERR bit offset is not an integer or out of range
+# Integer-encoded strings are read and written as their digits.
+SET {p}int 12345 => OK
+BITFIELD {p}int GET u8 0 GET u8 #4 SET u8 #0 50 => [(integer) 49, (integer) 53, (integer) 49]
+GET {p}int => "22345"
+"#;
+
+/// LCS: the string, LEN, IDX with MINMATCHLEN and WITHMATCHLEN, missing and empty keys, the
+/// tie-breaking of the walk back through the table, binary strings, and the errors (another
+/// type answers ERR, not WRONGTYPE).
+pub const LCS: &str = r#"
+# The example from the Redis docs.
+MSET {p}key1 ohmytext {p}key2 mynewtext => OK
+LCS {p}key1 {p}key2 => "mytext"
+LCS {p}key1 {p}key2 LEN => (integer) 6
+LCS {p}key1 {p}key2 IDX => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8]], [[(integer) 2, (integer) 3], [(integer) 0, (integer) 1]]], "len", (integer) 6]
+LCS {p}key1 {p}key2 IDX MINMATCHLEN 4 => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8]]], "len", (integer) 6]
+LCS {p}key1 {p}key2 IDX MINMATCHLEN 4 WITHMATCHLEN => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8], (integer) 4]], "len", (integer) 6]
+LCS {p}key1 {p}key2 IDX WITHMATCHLEN => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8], (integer) 4], [[(integer) 2, (integer) 3], [(integer) 0, (integer) 1], (integer) 2]], "len", (integer) 6]
+LCS {p}key2 {p}key1 => "mytext"
+LCS {p}key2 {p}key1 IDX WITHMATCHLEN => ["matches", [[[(integer) 5, (integer) 8], [(integer) 4, (integer) 7], (integer) 4], [[(integer) 0, (integer) 1], [(integer) 2, (integer) 3], (integer) 2]], "len", (integer) 6]
+# Options in any order and any case, repeated; the last MINMATCHLEN wins, a negative one
+# counts as 0, and MINMATCHLEN and WITHMATCHLEN are ignored without IDX.
+LCS {p}key1 {p}key2 WITHMATCHLEN IDX MINMATCHLEN 2 => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8], (integer) 4], [[(integer) 2, (integer) 3], [(integer) 0, (integer) 1], (integer) 2]], "len", (integer) 6]
+LCS {p}key1 {p}key2 idx minmatchlen 0 withmatchlen => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8], (integer) 4], [[(integer) 2, (integer) 3], [(integer) 0, (integer) 1], (integer) 2]], "len", (integer) 6]
+LCS {p}key1 {p}key2 IDX MINMATCHLEN -5 => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8]], [[(integer) 2, (integer) 3], [(integer) 0, (integer) 1]]], "len", (integer) 6]
+LCS {p}key1 {p}key2 MINMATCHLEN 2 MINMATCHLEN 4 IDX => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8]]], "len", (integer) 6]
+LCS {p}key1 {p}key2 IDX MINMATCHLEN 100 WITHMATCHLEN => ["matches", [], "len", (integer) 6]
+LCS {p}key1 {p}key2 MINMATCHLEN 4 => "mytext"
+LCS {p}key1 {p}key2 WITHMATCHLEN => "mytext"
+LCS {p}key1 {p}key2 LEN MINMATCHLEN 4 WITHMATCHLEN => (integer) 6
+LCS {p}key1 {p}key2 LEN LEN => (integer) 6
+LCS {p}key1 {p}key2 IDX IDX => ["matches", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8]], [[(integer) 2, (integer) 3], [(integer) 0, (integer) 1]]], "len", (integer) 6]
+# Errors.
+LCS {p}key1 {p}key2 LEN IDX => (error) ERR If you want both the length and indexes, please just use IDX.
+LCS {p}key1 {p}key2 IDX LEN => (error) ERR If you want both the length and indexes, please just use IDX.
+LCS {p}key1 {p}key2 IDX MINMATCHLEN => (error) ERR syntax error
+LCS {p}key1 {p}key2 IDX MINMATCHLEN x => (error) ERR value is not an integer or out of range
+LCS {p}key1 {p}key2 IDX MINMATCHLEN 1.5 => (error) ERR value is not an integer or out of range
+LCS {p}key1 {p}key2 IDX MINMATCHLEN 9223372036854775808 => (error) ERR value is not an integer or out of range
+LCS {p}key1 {p}key2 FOO => (error) ERR syntax error
+LCS {p}key1 {p}key2 {p}key3 => (error) ERR syntax error
+LCS {p}key1 => (error) ERR wrong number of arguments for 'lcs' command
+LCS => (error) ERR wrong number of arguments for 'lcs' command
+# Missing keys count as empty strings.
+LCS {p}none {p}key1 => ""
+LCS {p}key1 {p}none => ""
+LCS {p}none {p}none2 LEN => (integer) 0
+LCS {p}none {p}key1 IDX => ["matches", [], "len", (integer) 0]
+LCS {p}none {p}key1 IDX WITHMATCHLEN => ["matches", [], "len", (integer) 0]
+LCS {p}none {p}none2 LEN IDX => (error) ERR If you want both the length and indexes, please just use IDX.
+EXISTS {p}none => (integer) 0
+# Identical, disjoint and empty strings.
+LCS {p}key1 {p}key1 => "ohmytext"
+LCS {p}key1 {p}key1 IDX WITHMATCHLEN => ["matches", [[[(integer) 0, (integer) 7], [(integer) 0, (integer) 7], (integer) 8]], "len", (integer) 8]
+SET {p}x abc => OK
+SET {p}y xyz => OK
+LCS {p}x {p}y => ""
+LCS {p}x {p}y LEN => (integer) 0
+LCS {p}x {p}y IDX WITHMATCHLEN => ["matches", [], "len", (integer) 0]
+SET {p}e "" => OK
+LCS {p}e {p}x => ""
+LCS {p}e {p}e IDX => ["matches", [], "len", (integer) 0]
+# Ties: the walk back from the end of both strings prefers to step back in the second one.
+SET {p}r1 ABCBDAB => OK
+SET {p}r2 BDCABA => OK
+LCS {p}r1 {p}r2 => "BDAB"
+LCS {p}r2 {p}r1 => "BCBA"
+LCS {p}r1 {p}r2 IDX WITHMATCHLEN => ["matches", [[[(integer) 5, (integer) 6], [(integer) 3, (integer) 4], (integer) 2], [[(integer) 3, (integer) 4], [(integer) 0, (integer) 1], (integer) 2]], "len", (integer) 4]
+LCS {p}r2 {p}r1 IDX => ["matches", [[[(integer) 5, (integer) 5], [(integer) 5, (integer) 5]], [[(integer) 4, (integer) 4], [(integer) 3, (integer) 3]], [[(integer) 2, (integer) 2], [(integer) 2, (integer) 2]], [[(integer) 0, (integer) 0], [(integer) 1, (integer) 1]]], "len", (integer) 4]
+SET {p}a4 aaaa => OK
+SET {p}a2 aa => OK
+LCS {p}a4 {p}a2 IDX WITHMATCHLEN => ["matches", [[[(integer) 2, (integer) 3], [(integer) 0, (integer) 1], (integer) 2]], "len", (integer) 2]
+LCS {p}a2 {p}a4 IDX WITHMATCHLEN => ["matches", [[[(integer) 0, (integer) 1], [(integer) 2, (integer) 3], (integer) 2]], "len", (integer) 2]
+SET {p}g1 "the quick brown fox" => OK
+SET {p}g2 "a quick brown dog jumps" => OK
+LCS {p}g1 {p}g2 => " quick brown o"
+LCS {p}g1 {p}g2 IDX MINMATCHLEN 3 WITHMATCHLEN => ["matches", [[[(integer) 3, (integer) 15], [(integer) 1, (integer) 13], (integer) 13]], "len", (integer) 14]
+LCS {p}g1 {p}g2 IDX => ["matches", [[[(integer) 17, (integer) 17], [(integer) 15, (integer) 15]], [[(integer) 3, (integer) 15], [(integer) 1, (integer) 13]]], "len", (integer) 14]
+# Binary-safe, and integer-encoded strings compare as their digits.
+SET {p}b1 "a\x00b\xffc\r\nd" => OK
+SET {p}b2 "\x00\xff\r\nX\x00b" => OK
+LCS {p}b1 {p}b2 => "\x00\xff\r\n"
+LCS {p}b1 {p}b2 IDX WITHMATCHLEN => ["matches", [[[(integer) 5, (integer) 6], [(integer) 2, (integer) 3], (integer) 2], [[(integer) 3, (integer) 3], [(integer) 1, (integer) 1], (integer) 1], [[(integer) 1, (integer) 1], [(integer) 0, (integer) 0], (integer) 1]], "len", (integer) 4]
+SET {p}int 12345 => OK
+SET {p}int2 92349 => OK
+LCS {p}int {p}int2 => "234"
+LCS {p}int {p}int2 IDX WITHMATCHLEN => ["matches", [[[(integer) 1, (integer) 3], [(integer) 1, (integer) 3], (integer) 3]], "len", (integer) 3]
+# A key of another type is an ERR, not WRONGTYPE, checked before the options parse.
+RPUSH {p}list a => (integer) 1
+LCS {p}list {p}key1 => (error) ERR The specified keys must contain string values
+LCS {p}key1 {p}list => (error) ERR The specified keys must contain string values
+LCS {p}none {p}list LEN => (error) ERR The specified keys must contain string values
+LCS {p}key1 {p}list LEN IDX => (error) ERR The specified keys must contain string values
+LCS {p}key1 {p}list FOO => (error) ERR The specified keys must contain string values
+LCS {p}none {p}none2 FOO => (error) ERR syntax error
+"#;
