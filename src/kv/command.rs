@@ -39,6 +39,9 @@ pub const KEYSPACE: &str = "__KEYSPACE";
 /// Name of the internal read that returns the WATCH versions of keys.
 pub const VERSION: &str = "__VERSION";
 
+/// Name of the internal read of LCS's two strings.
+pub const LCS_VALUES: &str = "__LCSVALUES";
+
 /// Name of the internal read that RANDOMKEY becomes, with a seed the server draws: the state
 /// machine itself never draws random numbers.
 pub const RANDOM_KEY: &str = "__RANDOMKEY";
@@ -245,6 +248,7 @@ use Access::{Read, Write};
 pub const COMMANDS: &[Spec] = &[
     spec("__hrandfield", -3, Read, (2, 2, 1)),
     spec("__keyspace", 1, Read, (0, 0, 0)),
+    spec("__lcsvalues", 3, Read, (1, 2, 1)),
     spec("__purge", -1, Write, (1, -1, 1)),
     spec("__randomkey", 2, Read, (0, 0, 0)),
     spec("__spop", -3, Write, (2, 2, 1)),
@@ -945,6 +949,9 @@ pub enum Command {
     /// `LCS key1 key2 [options]`: the keys, then the options, parsed once both keys are
     /// found to hold strings, as Redis does.
     Lcs(Vec<Bytes>),
+    /// The internal read of LCS's two strings (the server builds the table itself, off the
+    /// node's Raft turn); WRONGTYPE-like error as LCS answers it.
+    LcsValues(Bytes, Bytes),
     /// A stream command (`XADD`, `XREAD`, ...; see `kv::stream`), parsed as it runs so that its
     /// errors come in Redis's order; `args` leave out the name.
     Stream {
@@ -1455,6 +1462,7 @@ impl Command {
                 fields: super::bitfield::parse(&a[1..], spec.name == "bitfield_ro")?,
             },
             "lcs" => Command::Lcs(a.to_vec()),
+            "__lcsvalues" => Command::LcsValues(a[0].clone(), a[1].clone()),
             "bitcount" => Command::BitCount(a[0].clone(), a[1..].to_vec()),
             "bitpos" => {
                 let bit = match parse_i64(&a[1])? {

@@ -70,6 +70,7 @@ pub mod stream;
 mod table;
 mod zset;
 
+pub use bitfield::lcs;
 pub use command::{Access, Command, CommandError, Spec};
 pub use state::{
     KvState, Published, SnapshotEncoder, SnapshotError, enroll_batch, hash_key_batch, purge_batch,

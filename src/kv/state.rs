@@ -874,6 +874,16 @@ impl KvState {
         Some(expire.is_none_or(|at| at > now))
     }
 
+    /// The strings LCS compares (empty for a missing key), or its error if either key holds
+    /// another type.
+    fn lcs_values(&self, a: &[u8], b: &[u8], now: i64) -> Result<(Bytes, Bytes), CommandError> {
+        let not_strings = CommandError::Message("The specified keys must contain string values");
+        let a = self.live_string(a, now).map_err(|_| not_strings.clone())?;
+        let b = self.live_string(b, now).map_err(|_| not_strings)?;
+        let copy = |e: Option<&Slot>| Bytes::copy_from_slice(e.map_or(&[], Slot::value));
+        Ok((copy(a), copy(b)))
+    }
+
     /// Notes `key` for blocked clients if it holds a stream about to go (deleted, expired or
     /// overwritten): a blocked XREADGROUP then answers that it is gone, as in Redis.
     fn note_stream_gone(&mut self, key: &[u8]) {
@@ -2535,17 +2545,12 @@ impl KvState {
                 reply::array(bitfield::get_all(found.map_or(&[], Slot::value), fields))
             }
             Command::Lcs(args) => {
-                let not_strings =
-                    CommandError::Message("The specified keys must contain string values");
-                let a = self
-                    .live_string(&args[0], now)
-                    .map_err(|_| not_strings.clone())?;
-                let b = self.live_string(&args[1], now).map_err(|_| not_strings)?;
-                bitfield::lcs(
-                    a.map_or(&[], Slot::value),
-                    b.map_or(&[], Slot::value),
-                    &args[2..],
-                )?
+                let (a, b) = self.lcs_values(&args[0], &args[1], now)?;
+                bitfield::lcs(&a, &b, &args[2..])?
+            }
+            Command::LcsValues(a, b) => {
+                let (a, b) = self.lcs_values(a, b, now)?;
+                reply::array(vec![reply::bulk(a), reply::bulk(b)])
             }
             Command::GetBit(key, offset) => {
                 let byte = self

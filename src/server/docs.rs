@@ -817,7 +817,7 @@ pub const DOCS: &[Doc] = &[
         "key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]",
         "Finds the longest common subsequence of two strings: the subsequence, its length, or \
          with IDX the ranges of the matches in each; the table it builds is limited to 512 MiB, \
-         as in Redis, and the node serves nothing else while it builds it."),
+         as in Redis, and is built off the node's Raft turn."),
     doc("lindex", List, "1.0.0", LIST_INDEX, "key:key index:integer",
         "Returns the element at an index of a list, counting from 0 at the head or from -1 at \
          the tail; nil when the index or the key is missing."),

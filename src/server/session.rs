@@ -518,6 +518,11 @@ impl<B: Backend> Session<B> {
             self.flush_run(output).await;
             return self.block(args, output).await;
         }
+        if spec.name == "lcs" {
+            self.flush_run(output).await;
+            let out = self.lcs(args).await;
+            return self.reply(&out, output);
+        }
         if let Some(blocking) = stream::blocking(&args) {
             self.flush_run(output).await;
             return self.block_on_streams(args, blocking, output).await;
@@ -804,6 +809,30 @@ impl<B: Backend> Session<B> {
             self.shared.update_client(self.id, |c| c.blocked = false);
         }
         self.reply(&out, output);
+    }
+
+    /// LCS: the two strings are read like any read, then the table, which may take seconds
+    /// and half a gigabyte, is built on a blocking thread, not in this node's Raft turn.
+    async fn lcs(&self, args: Vec<Bytes>) -> Out {
+        let query = vec![
+            Bytes::from_static(command::LCS_VALUES.as_bytes()),
+            args[1].clone(),
+            args[2].clone(),
+        ];
+        let values = match self.read_one(query).await.pop() {
+            Some(Out::Array(values)) => values,
+            Some(other) => return other,
+            None => return Out::error("ERR internal error: no read reply"),
+        };
+        let Ok([Out::Bulk(a), Out::Bulk(b)]) = <[Out; 2]>::try_from(values) else {
+            return Out::error("ERR internal error: malformed LCS read");
+        };
+        let options = args[3..].to_vec();
+        match tokio::task::spawn_blocking(move || crate::kv::lcs(&a, &b, &options)).await {
+            Ok(Ok(reply)) => Out::from(reply),
+            Ok(Err(e)) => Out::error(e.to_string()),
+            Err(_) => Out::error("ERR LCS was interrupted"),
+        }
     }
 
     /// Runs one read; its reply in a vector, as [`Session::write_run`] answers.
