@@ -2233,6 +2233,23 @@ mod tests {
         assert_eq!(s.len(), 131);
     }
 
+    /// A group at `last` whose `consumer` (seen at `time`) has `pending` pending, delivered
+    /// twice, last at `time`.
+    fn group_with(last: StreamId, consumer: &[u8], pending: StreamId, time: i64) -> Group {
+        let mut g = Group::new(last, last.ms as i64);
+        g.consumer(consumer, time);
+        g.pel.insert(
+            pending,
+            Nack {
+                consumer: Box::from(consumer),
+                delivery_time: time,
+                delivery_count: 2,
+            },
+        );
+        g.assign(pending, consumer);
+        g
+    }
+
     /// What must hold of a stream after any command: every live entry lies in exactly one
     /// node, the nodes count their live entries right, and the first ID is recorded.
     fn check_nodes(s: &Stream) {
@@ -2337,18 +2354,10 @@ mod tests {
         for i in 1..=150 {
             s.append(id(i, 0), &fields(1));
         }
-        let mut g = Group::new(id(3, 0), 3);
-        g.consumer(b"c", 1);
-        g.pel.insert(
-            id(2, 0),
-            Nack {
-                consumer: Box::from(&b"c"[..]),
-                delivery_time: 1,
-                delivery_count: 1,
-            },
+        s.groups.insert(
+            Box::from(&b"g"[..]),
+            group_with(id(3, 0), b"c", id(2, 0), 1),
         );
-        g.assign(id(2, 0), b"c");
-        s.groups.insert(Box::from(&b"g"[..]), g);
         let packed = s.encode();
         let mut rng: u64 = 7;
         for _ in 0..5000 {
@@ -2379,18 +2388,10 @@ mod tests {
         }
         s.remove_entry(id(3, 3));
         s.max_deleted = id(3, 3);
-        let mut g = Group::new(id(5, 5), 5);
-        g.consumer(b"alice", 17);
-        g.pel.insert(
-            id(4, 4),
-            Nack {
-                consumer: Box::from(&b"alice"[..]),
-                delivery_time: 20,
-                delivery_count: 2,
-            },
+        s.groups.insert(
+            Box::from(&b"g"[..]),
+            group_with(id(5, 5), b"alice", id(4, 4), 20),
         );
-        g.assign(id(4, 4), b"alice");
-        s.groups.insert(Box::from(&b"g"[..]), g);
         s.groups.insert(
             Box::from(&b"h"[..]),
             Group::new(StreamId::ZERO, UNKNOWN_READ),

@@ -652,17 +652,31 @@ impl<B: Backend> Session<B> {
             .map(|(cmd, _)| cmd.blocking_keys())
             .unwrap_or_default();
         let timeout = command::blocking_timeout_ms(&args).unwrap_or(0);
-        let deadline = (timeout > 0)
-            .then(|| tokio::time::Instant::now().checked_add(Duration::from_millis(timeout)))
-            .flatten();
         let waiter = self.shared.options.waiters.register(self.id, &keys);
+        self.start_blocked(args, timeout, waiter, false, output)
+            .await;
+    }
+
+    /// Blocks the session in `args` (registered as `waiter`) for up to `timeout_ms` (0 for
+    /// ever), after a first try.
+    async fn start_blocked(
+        &mut self,
+        args: Vec<Bytes>,
+        timeout_ms: u64,
+        waiter: Arc<Waiter>,
+        read_only: bool,
+        output: &mut BytesMut,
+    ) {
+        let deadline = (timeout_ms > 0)
+            .then(|| tokio::time::Instant::now().checked_add(Duration::from_millis(timeout_ms)))
+            .flatten();
         self.blocked = Some(Blocked {
             args,
             deadline,
             waiter,
             woken: true,
             shown: false,
-            read_only: false,
+            read_only,
         });
         self.resume_blocked(output).await;
     }
@@ -681,18 +695,12 @@ impl<B: Backend> Session<B> {
         if blocking.read_only && args[ids.clone()].iter().any(|id| id.as_ref() == b"$") {
             let mut query = vec![Bytes::from_static(stream::LAST_IDS.as_bytes())];
             query.extend(blocking.keys.iter().cloned());
-            let last = match self
-                .shared
-                .backend
-                .read(vec![pb::KvCommand { args: query }])
-                .await
-            {
-                Ok(mut replies) if replies.len() == 1 => Out::from(replies.remove(0)),
-                Ok(_) => Out::error("ERR internal error: wrong number of read replies"),
-                Err(e) => error_frame(&e),
-            };
-            let Out::Array(last) = last else {
-                return self.reply(&last, output);
+            let last = match self.read_one(query).await.pop() {
+                Some(Out::Array(last)) => last,
+                Some(other) => return self.reply(&other, output),
+                None => {
+                    return self.reply(&Out::error("ERR internal error: no read reply"), output);
+                }
             };
             for (arg, id) in args[ids].iter_mut().zip(last) {
                 if let (b"$", Out::Bulk(id)) = (arg.as_ref(), id) {
@@ -700,25 +708,19 @@ impl<B: Backend> Session<B> {
                 }
             }
         }
-        let deadline = (blocking.timeout_ms > 0)
-            .then(|| {
-                tokio::time::Instant::now().checked_add(Duration::from_millis(blocking.timeout_ms))
-            })
-            .flatten();
         let waiter = self
             .shared
             .options
             .waiters
             .register_reader(self.id, &blocking.keys);
-        self.blocked = Some(Blocked {
+        self.start_blocked(
             args,
-            deadline,
+            blocking.timeout_ms,
             waiter,
-            woken: true,
-            shown: false,
-            read_only: blocking.read_only,
-        });
-        self.resume_blocked(output).await;
+            blocking.read_only,
+            output,
+        )
+        .await;
     }
 
     /// Waits for a blocked command's next wake-up or its deadline.

@@ -148,13 +148,54 @@ impl Groups {
     }
 }
 
-/// Picks a node other than `avoid` when there is a choice.
-fn pick(rng: &mut StdRng, n: usize, avoid: Option<usize>) -> usize {
-    let mut i = rng.random_range(0..n);
-    if avoid == Some(i) && n > 1 {
-        i = (i + 1) % n;
+/// A client's connection to a random node, replaced by one to another node after a failure.
+struct Link {
+    ports: Vec<u16>,
+    rng: StdRng,
+    con: Option<redis::aio::MultiplexedConnection>,
+    /// The node last connected to.
+    node: usize,
+    /// The node of the last failure, avoided by the next connection when there is a choice.
+    avoid: Option<usize>,
+}
+
+impl Link {
+    fn new(ports: Vec<u16>, seed: u64) -> Link {
+        Link {
+            ports,
+            rng: StdRng::seed_from_u64(seed),
+            con: None,
+            node: 0,
+            avoid: None,
+        }
     }
-    i
+
+    /// The connection, opening one if there is none; `None` (after a pause) if that failed.
+    async fn get(&mut self) -> Option<&mut redis::aio::MultiplexedConnection> {
+        if self.con.is_none() {
+            let n = self.ports.len();
+            let mut node = self.rng.random_range(0..n);
+            if self.avoid == Some(node) && n > 1 {
+                node = (node + 1) % n;
+            }
+            self.node = node;
+            match connect(self.ports[node]).await {
+                Ok(c) => self.con = Some(c),
+                Err(_) => {
+                    self.avoid = Some(node);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    return None;
+                }
+            }
+        }
+        self.con.as_mut()
+    }
+
+    /// Drops the connection after a failure on it.
+    fn failed(&mut self) {
+        self.con = None;
+        self.avoid = Some(self.node);
+    }
 }
 
 async fn produce(
@@ -165,22 +206,11 @@ async fn produce(
     observed: Arc<Mutex<Observed>>,
     stop: CancellationToken,
 ) {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut con = None;
-    let mut avoid = None;
+    let mut link = Link::new(ports, seed);
     let mut seq = 0u64;
     while !stop.is_cancelled() {
-        let node = pick(&mut rng, ports.len(), avoid);
-        let c = match con.as_mut() {
-            Some(c) => c,
-            None => match connect(ports[node]).await {
-                Ok(c) => con.insert(c),
-                Err(_) => {
-                    avoid = Some(node);
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+        let Some(c) = link.get().await else {
+            continue;
         };
         seq += 1;
         let token = format!("p{producer}-{seq}");
@@ -208,10 +238,9 @@ async fn produce(
             }
         };
         if lost {
-            con = None;
-            avoid = Some(node);
+            link.failed();
         }
-        let think = rng.random_range(0..20);
+        let think = link.rng.random_range(0..20);
         tokio::select! {
             () = stop.cancelled() => break,
             () = tokio::time::sleep(Duration::from_millis(think)) => {}
@@ -256,24 +285,13 @@ async fn consume(
     observed: Arc<Mutex<Observed>>,
     stop: CancellationToken,
 ) {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut con = None;
-    let mut avoid = None;
+    let mut link = Link::new(ports, seed);
     let mut last_claim = Instant::now();
     let limit = crate::run::OP_TIMEOUT + Duration::from_millis(BLOCK_MS);
     let since = |t: Instant| t.duration_since(start).as_nanos() as u64;
     while !stop.is_cancelled() {
-        let node = pick(&mut rng, ports.len(), avoid);
-        let c = match con.as_mut() {
-            Some(c) => c,
-            None => match connect(ports[node]).await {
-                Ok(c) => con.insert(c),
-                Err(_) => {
-                    avoid = Some(node);
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+        let Some(c) = link.get().await else {
+            continue;
         };
         let claim = last_claim.elapsed() > Duration::from_millis(CLAIM_IDLE_MS / 2);
         let invoke = Instant::now();
@@ -348,8 +366,7 @@ async fn consume(
                 Vec::new()
             }
             _ => {
-                con = None;
-                avoid = Some(node);
+                link.failed();
                 continue;
             }
         };
@@ -368,7 +385,7 @@ async fn consume(
                 });
             }
         }
-        let Some(c) = con.as_mut() else {
+        let Some(c) = link.con.as_mut() else {
             continue;
         };
         let mut ack = redis::cmd("XACK");
@@ -387,10 +404,7 @@ async fn consume(
             // Fewer acknowledged: another consumer claimed some meanwhile; which ones is
             // unknown, so none counts as acknowledged here.
             Ok(Ok(_)) => {}
-            _ => {
-                con = None;
-                avoid = Some(node);
-            }
+            _ => link.failed(),
         }
     }
 }
