@@ -37,9 +37,8 @@
 //!
 //! Caveats: replicas built against different math libraries could, in rare last-bit cases,
 //! store different STOREDIST scores or decide differently about a member exactly on a search's
-//! border. In RESP3 Redis sends coordinates as doubles (`,13.36138933897018433`); raft-kv sends
-//! the same text as bulk strings, as in RESP2, since its replies carry no double with Redis's
-//! long-double text.
+//! border. Coordinates are a reply of their own kind (`reply::double_text`): Redis's
+//! long-double text, as a bulk string in RESP2 and a double (`,13.36138933897018433`) in RESP3.
 
 use bytes::Bytes;
 
@@ -782,8 +781,8 @@ fn format_coordinate(x: f64) -> String {
 /// A position as GEOPOS and WITHCOORD answer it.
 fn coordinates_reply([lon, lat]: [f64; 2]) -> pb::Reply {
     reply::array(vec![
-        reply::bulk(Bytes::from(format_coordinate(lon))),
-        reply::bulk(Bytes::from(format_coordinate(lat))),
+        reply::double_text(format_coordinate(lon)),
+        reply::double_text(format_coordinate(lat)),
     ])
 }
 

@@ -71,6 +71,11 @@ pub fn double(value: f64) -> pb::Reply {
     kind(Kind::Double(value))
 }
 
+/// A double printed as `text`: a bulk string in RESP2, a RESP3 double with that text.
+pub fn double_text(text: String) -> pb::Reply {
+    kind(Kind::DoubleText(text))
+}
+
 /// A bulk string, or null when `value` is `None`.
 pub fn bulk_or_null(value: Option<Bytes>) -> pb::Reply {
     value.map_or_else(null, bulk)

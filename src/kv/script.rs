@@ -421,6 +421,7 @@ fn reply_to_lua(lua: &Lua, reply: pb::Reply) -> mlua::Result<Value> {
         Some(Kind::Integer(i)) => Value::Number(i as f64),
         Some(Kind::Bulk(b)) => Value::String(lua.create_string(&b)?),
         Some(Kind::Double(d)) => Value::String(lua.create_string(super::zset::format_score(d))?),
+        Some(Kind::DoubleText(t)) => Value::String(lua.create_string(&t)?),
         Some(Kind::Array(a) | Kind::Map(a) | Kind::Set(a) | Kind::Pairs(a)) => {
             let t = lua.create_table()?;
             for (i, item) in a.items.into_iter().enumerate() {

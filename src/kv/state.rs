@@ -3992,6 +3992,7 @@ mod tests {
             Some(Kind::NullArray(_)) => "nilarray".into(),
             // As RESP2 shows them.
             Some(Kind::Double(d)) => format!("\"{}\"", zset::format_score(*d)),
+            Some(Kind::DoubleText(t)) => format!("\"{t}\""),
             Some(Kind::Set(a) | Kind::Pairs(a)) => format!(
                 "[{}]",
                 a.items.iter().map(show).collect::<Vec<_>>().join(" ")

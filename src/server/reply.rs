@@ -39,6 +39,9 @@ pub enum Out {
     Pairs(Vec<(Out, Out)>),
     /// RESP3 `%n`; an array of two-element arrays in RESP2 (XREAD's streams).
     Keyed(Vec<(Out, Out)>),
+    /// RESP3 `,text`; a bulk string in RESP2: a double Redis prints with more digits than
+    /// [`Out::Double`] does (GEOPOS's coordinates).
+    DoubleText(String),
 }
 
 impl Out {
@@ -79,6 +82,7 @@ impl From<pb::Reply> for Out {
             Some(Kind::Keyed(k)) => Out::Keyed(paired(k.items)),
             Some(Kind::Set(s)) => Out::Set(s.items.into_iter().map(Out::from).collect()),
             Some(Kind::Double(d)) => Out::Double(d),
+            Some(Kind::DoubleText(t)) => Out::DoubleText(t),
             None => Out::error("ERR empty reply from the state machine"),
         }
     }
@@ -148,6 +152,16 @@ pub fn encode(out: &Out, resp3: bool, buf: &mut BytesMut) {
         }
         Out::Double(d) => {
             let text = crate::kv::format_score(*d);
+            header(buf, b'$', text.len());
+            buf.put_slice(text.as_bytes());
+            buf.put_slice(b"\r\n");
+        }
+        Out::DoubleText(text) if resp3 => {
+            buf.put_u8(b',');
+            buf.put_slice(text.as_bytes());
+            buf.put_slice(b"\r\n");
+        }
+        Out::DoubleText(text) => {
             header(buf, b'$', text.len());
             buf.put_slice(text.as_bytes());
             buf.put_slice(b"\r\n");
@@ -246,6 +260,9 @@ mod tests {
         assert_eq!(enc(&Out::Double(1.5), true), ",1.5\r\n");
         assert_eq!(enc(&Out::Double(0.1), true), ",0.10000000000000001\r\n");
         assert_eq!(enc(&Out::Double(f64::INFINITY), false), "$3\r\ninf\r\n");
+        let coordinate = Out::DoubleText("13.36138933897018433".into());
+        assert_eq!(enc(&coordinate, false), "$20\r\n13.36138933897018433\r\n");
+        assert_eq!(enc(&coordinate, true), ",13.36138933897018433\r\n");
         let set = Out::Set(vec![Out::bulk("a")]);
         assert_eq!(enc(&set, false), "*1\r\n$1\r\na\r\n");
         assert_eq!(enc(&set, true), "~1\r\n$1\r\na\r\n");
