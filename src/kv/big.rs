@@ -362,7 +362,7 @@ impl Big {
                 .sum(),
             Kind::ZSet(z) => 1 + z.iter().map(|(_, m)| 8 + put_len(m.len())).sum::<usize>(),
             Kind::List(l) => l.bytes(),
-            Kind::Stream(s) => s.encode().len(),
+            Kind::Stream(s) => s.encoded_len(),
         }
     }
 

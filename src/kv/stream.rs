@@ -24,6 +24,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::ops::Bound;
 
 use bytes::Bytes;
 
@@ -573,6 +574,51 @@ impl Stream {
         out
     }
 
+    /// The length of [`Stream::encode`]'s form, computed without building it (a snapshot
+    /// sizes each value before it writes it).
+    pub(super) fn encoded_len(&self) -> usize {
+        let id = |id: &StreamId| varint_len(id.ms) + varint_len(id.seq);
+        let bytes = |b: &[u8]| varint_len(b.len() as u64) + b.len();
+        let count = |n: usize| varint_len(n as u64);
+        let mut n = 1 + id(&self.last_id) + id(&self.first_id) + id(&self.max_deleted);
+        n += varint_len(self.entries_added) + count(self.nodes.len());
+        for (first, node) in &self.nodes {
+            n += id(first) + id(&node.last);
+            n += [node.appended, node.live, node.bytes]
+                .iter()
+                .map(|&v| varint_len(v.into()))
+                .sum::<usize>();
+        }
+        n += count(self.entries.len());
+        n += self
+            .entries
+            .iter()
+            .map(|(e, fields)| id(e) + bytes(fields))
+            .sum::<usize>();
+        n += count(self.groups.len());
+        for (name, group) in &self.groups {
+            n += bytes(name) + id(&group.last_id) + varint_len((group.entries_read + 1) as u64);
+            n += count(group.consumers.len());
+            n += group
+                .consumers
+                .iter()
+                .map(|(name, c)| bytes(name) + varint_len(c.seen_time as u64))
+                .sum::<usize>();
+            n += count(group.pel.len());
+            n += group
+                .pel
+                .iter()
+                .map(|(p, nack)| {
+                    id(p)
+                        + bytes(&nack.consumer)
+                        + varint_len(nack.delivery_time as u64)
+                        + varint_len(nack.delivery_count)
+                })
+                .sum::<usize>();
+        }
+        n
+    }
+
     /// Reads [`Stream::encode`]'s form; `None` if `buf` is not one.
     pub(super) fn decode(buf: &[u8]) -> Option<Stream> {
         let mut r = Reader(buf.strip_prefix(&[STREAM_TAG])?);
@@ -652,6 +698,11 @@ impl Stream {
             .sum();
         entries + 40 * self.nodes.len() + groups
     }
+}
+
+/// Bytes [`put_varint`] writes for `n`.
+fn varint_len(n: u64) -> usize {
+    (64 - (n | 1).leading_zeros() as usize).div_ceil(7)
 }
 
 fn put_varint(out: &mut Vec<u8>, mut n: u64) {
@@ -772,7 +823,7 @@ pub fn blocking(args: &[Bytes]) -> Option<Blocking> {
     if !is(name, "xread") && !group_read {
         return None;
     }
-    let opts = ReadOptions::parse(args, group_read).ok()?;
+    let opts = ReadOptions::parse(&args[1..], group_read).ok()?;
     let timeout_ms = opts.block?;
     Some(Blocking {
         keys: opts.keys.to_vec(),
@@ -793,6 +844,7 @@ struct ReadOptions<'a> {
 }
 
 impl<'a> ReadOptions<'a> {
+    /// Parses the options (`args` after the command's name).
     fn parse(args: &'a [Bytes], group_read: bool) -> Result<ReadOptions<'a>, CommandError> {
         let mut opts = ReadOptions {
             count: 0,
@@ -803,7 +855,7 @@ impl<'a> ReadOptions<'a> {
             ids: &[],
         };
         let mut streams = None;
-        let mut i = 1;
+        let mut i = 0;
         while i < args.len() {
             let more = args.len() - i - 1;
             let a = &args[i];
@@ -1223,10 +1275,7 @@ fn streams_reply(items: Vec<pb::Reply>) -> pb::Reply {
 }
 
 fn xread(db: &impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, CommandError> {
-    let mut full = Vec::with_capacity(args.len() + 1);
-    full.push(Bytes::from_static(b"xread"));
-    full.extend_from_slice(args);
-    let opts = ReadOptions::parse(&full, false)?;
+    let opts = ReadOptions::parse(args, false)?;
     let mut after = Vec::with_capacity(opts.keys.len());
     for (key, id) in opts.keys.iter().zip(opts.ids) {
         let s = db.stream(key, now)?;
@@ -1291,10 +1340,7 @@ fn xreadgroup(
     now: i64,
     again: bool,
 ) -> Result<pb::Reply, CommandError> {
-    let mut full = Vec::with_capacity(args.len() + 1);
-    full.push(Bytes::from_static(b"xreadgroup"));
-    full.extend_from_slice(args);
-    let opts = ReadOptions::parse(&full, true)?;
+    let opts = ReadOptions::parse(args, true)?;
     let Some((group, consumer)) = opts.group else {
         return Err(CommandError::Syntax);
     };
@@ -1704,25 +1750,25 @@ fn xautoclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
         let mut count = count;
         let mut claimed = Vec::new();
         let mut deleted = Vec::new();
-        let mut cursor = start;
+        // The pending entries from `start` on, each looked up after the one before.
+        let mut from = Bound::Included(start);
         let mut next = StreamId::ZERO;
-        while let Some(id) = group.pel.range(cursor..).next().map(|(id, _)| *id) {
+        while let Some(id) = group
+            .pel
+            .range((from, Bound::Unbounded))
+            .next()
+            .map(|(id, _)| *id)
+        {
             if attempts == 0 || count == 0 {
                 next = id;
                 break;
             }
             attempts -= 1;
-            cursor = match id.incr() {
-                Some(c) => c,
-                None => StreamId::MAX,
-            };
+            from = Bound::Excluded(id);
             let Some(fields) = entries.get(&id) else {
                 group.forget(id);
                 deleted.push(id.reply());
                 count -= 1;
-                if id == StreamId::MAX {
-                    break;
-                }
                 continue;
             };
             let idle = group
@@ -1730,9 +1776,6 @@ fn xautoclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
                 .get(&id)
                 .map_or(0, |n| now.saturating_sub(n.delivery_time));
             if min_idle != 0 && idle < min_idle {
-                if id == StreamId::MAX {
-                    break;
-                }
                 continue;
             }
             group.consumer(consumer, now);
@@ -1749,9 +1792,6 @@ fn xautoclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
                 entry_reply(id, fields)
             });
             count -= 1;
-            if id == StreamId::MAX {
-                break;
-            }
         }
         let changed = !claimed.is_empty() || !deleted.is_empty();
         let out = reply::array(vec![
@@ -2344,6 +2384,7 @@ mod tests {
                 Some(&s),
                 "seed {seed}"
             );
+            assert_eq!(s.encoded_len(), s.encode().len(), "seed {seed}");
         }
     }
 
@@ -2397,6 +2438,7 @@ mod tests {
             Group::new(StreamId::ZERO, UNKNOWN_READ),
         );
         let packed = s.encode();
+        assert_eq!(s.encoded_len(), packed.len());
         assert_eq!(Stream::decode(&packed), Some(s));
         assert_eq!(Stream::decode(&packed[..packed.len() - 1]), None);
         assert_eq!(Stream::decode(&[STREAM_TAG]), None);
