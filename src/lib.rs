@@ -37,6 +37,11 @@ use tracing::{debug, info};
 use config::Config;
 use driver::{Driver, DriverOptions};
 
+/// The Redis version we report, so clients enable the features they expect.
+pub const REDIS_VERSION: &str = "7.2.0";
+/// [`REDIS_VERSION`] as scripts see it in `redis.REDIS_VERSION_NUM`: `0x00MMmmpp`.
+pub const REDIS_VERSION_NUM: i64 = 0x07_02_00;
+
 /// How long shutdown waits for the gRPC server to drain its connections.
 const GRPC_DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(300);
 

@@ -2738,3 +2738,128 @@ fn blocked_group_readers_hear_that_their_stream_or_group_is_gone() {
     assert_eq!(entries[0].2, ["f", "first"]);
     cluster.finish();
 }
+
+/// What node `id` holds of the function library and the restored key of
+/// [`function_libraries_and_restored_keys_survive_snapshots_and_crashes`].
+fn library_state(cluster: &TestCluster, id: u64) -> Vec<String> {
+    let mut conn = cluster.client(id);
+    [
+        &["FCALL_RO", "peek", "1", "hits"][..],
+        &["FUNCTION", "LIST", "WITHCODE"],
+        &["LRANGE", "restored", "0", "-1"],
+        &["DUMP", "restored"],
+    ]
+    .iter()
+    .map(|args| {
+        let reply = command(args)
+            .query::<redis::Value>(&mut conn)
+            .unwrap_or_else(|e| panic!("{args:?} on node {id}: {e}"));
+        format!("{args:?} => {}", shown(&reply))
+    })
+    .collect()
+}
+
+/// A function library loaded through a follower, and a key created by RESTORE, are part of
+/// the replicated state: FCALL through any node runs the library everywhere, a node that was
+/// down while the logs were compacted gets both from the leader's snapshot, and every node
+/// killed at once recovers both from its own disk.
+#[test]
+fn function_libraries_and_restored_keys_survive_snapshots_and_crashes() {
+    const CALLS: i64 = 120;
+    let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "30"]);
+    let (leader, follower) = leader_and_warm_follower(&cluster);
+    let lagging = cluster
+        .others(leader)
+        .into_iter()
+        .find(|&id| id != follower)
+        .expect("a second follower");
+    cluster.stop(lagging, Signal::Kill);
+
+    let library = "#!lua name=counters\n\
+        redis.register_function('bump', function(keys, args)\n\
+          return redis.call('INCRBY', keys[1], args[1])\n\
+        end)\n\
+        redis.register_function{function_name='peek', flags={'no-writes'},\n\
+          callback=function(keys) return redis.call('GET', keys[1]) end}";
+    let loaded: String = command(&["FUNCTION", "LOAD", library])
+        .query(&mut cluster.client(follower))
+        .unwrap_or_else(|e| panic!("FUNCTION LOAD through node {follower}: {e}"));
+    assert_eq!(loaded, "counters");
+    let (mut on_leader, mut on_follower) = (cluster.client(leader), cluster.client(follower));
+    for i in 1..=CALLS {
+        let conn = if i % 2 == 0 {
+            &mut on_leader
+        } else {
+            &mut on_follower
+        };
+        let n: i64 = command(&["FCALL", "bump", "1", "hits", "1"])
+            .query(conn)
+            .unwrap_or_else(|e| panic!("FCALL bump #{i}: {e}"));
+        assert_eq!(n, i, "FCALL bump #{i}");
+    }
+    // A list DUMPed on the leader, RESTOREd through the follower under another name.
+    command(&["RPUSH", "source", "a", "b", "17"])
+        .query::<i64>(&mut on_leader)
+        .unwrap_or_else(|e| panic!("RPUSH: {e}"));
+    let payload: Vec<u8> = command(&["DUMP", "source"])
+        .query(&mut on_leader)
+        .unwrap_or_else(|e| panic!("DUMP: {e}"));
+    redis::cmd("RESTORE")
+        .arg("restored")
+        .arg(0)
+        .arg(payload)
+        .query::<()>(&mut on_follower)
+        .unwrap_or_else(|e| panic!("RESTORE through node {follower}: {e}"));
+    let before = library_state(&cluster, leader);
+    assert_eq!(
+        before[0],
+        format!(r#"["FCALL_RO", "peek", "1", "hits"] => "{CALLS}""#)
+    );
+    assert_eq!(
+        before[2],
+        r#"["LRANGE", "restored", "0", "-1"] => ["a", "b", "17"]"#
+    );
+    assert_eq!(library_state(&cluster, follower), before);
+
+    cluster.restart(lagging);
+    wait_until(
+        DEADLINE,
+        &format!("node {lagging} to install the leader's snapshot"),
+        || {
+            let log = cluster.log_since_last_start(lagging);
+            match log
+                .lines()
+                .find(|l| l.contains("snapshot installed from leader"))
+            {
+                Some(_) => Ok(()),
+                None => Err(log.lines().last().unwrap_or_default().to_owned()),
+            }
+        },
+    );
+    assert_eq!(
+        library_state(&cluster, lagging),
+        before,
+        "node {lagging}, caught up from a snapshot"
+    );
+
+    cluster.kill_all();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.spawn(id);
+    }
+    for &id in &ids {
+        cluster.wait_ready(id);
+    }
+    for &id in &ids {
+        assert_eq!(
+            library_state(&cluster, id),
+            before,
+            "node {id} after all nodes were killed"
+        );
+    }
+    let n: i64 = command(&["FCALL", "BUMP", "1", "hits", "5"])
+        .query(&mut cluster.client(lagging))
+        .unwrap_or_else(|e| panic!("FCALL after the restarts: {e}"));
+    assert_eq!(n, CALLS + 5);
+    cluster.finish();
+}

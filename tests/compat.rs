@@ -29,6 +29,8 @@ mod client;
 mod cluster;
 #[path = "compat/docs.rs"]
 mod docs;
+#[path = "compat/dump.rs"]
+mod dump;
 #[path = "compat/script.rs"]
 mod script;
 #[path = "compat/scripts.rs"]
@@ -85,6 +87,7 @@ fn scripts_match_reference_redis() {
         ("geo", scripts::GEO),
         ("bitfield", scripts::BITFIELD),
         ("lcs", scripts::LCS),
+        ("functions", scripts::FUNCTIONS),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -203,6 +206,11 @@ fn bitfield_commands() {
 #[test]
 fn lcs_command() {
     run_on_cluster("lcs", scripts::LCS);
+}
+
+#[test]
+fn function_commands() {
+    run_on_cluster("functions", scripts::FUNCTIONS);
 }
 
 /// Random operands per [`incrbyfloat_matches_reference_redis_on_random_operands`] run, unless

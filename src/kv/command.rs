@@ -277,6 +277,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("decr", 2, Write, (1, 1, 1)),
     spec("decrby", 3, Write, (1, 1, 1)),
     spec("del", -2, Write, (1, -1, 1)),
+    spec("dump", 2, Read, (1, 1, 1)),
     spec("eval", -3, Write, (0, 0, 0)),
     spec("eval_ro", -3, Read, (0, 0, 0)),
     spec("evalsha", -3, Write, (0, 0, 0)),
@@ -285,8 +286,11 @@ pub const COMMANDS: &[Spec] = &[
     spec("expire", -3, Write, (1, 1, 1)),
     spec("expireat", -3, Write, (1, 1, 1)),
     spec("expiretime", 2, Read, (1, 1, 1)),
+    spec("fcall", -3, Write, (0, 0, 0)),
+    spec("fcall_ro", -3, Read, (0, 0, 0)),
     spec("flushall", -1, Write, (0, 0, 0)),
     spec("flushdb", -1, Write, (0, 0, 0)),
+    spec("function", -2, Write, (0, 0, 0)),
     spec("geoadd", -5, Write, (1, 1, 1)),
     spec("geodist", -4, Read, (1, 1, 1)),
     spec("geohash", -2, Read, (1, 1, 1)),
@@ -339,6 +343,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("ltrim", 4, Write, (1, 1, 1)),
     spec("memory", -2, Read, (0, 0, 0)),
     spec("mget", -2, Read, (1, -1, 1)),
+    spec("migrate", -6, Write, (3, 3, 1)),
     spec("mset", -3, Write, (1, -1, 2)),
     spec("msetnx", -3, Write, (1, -1, 2)),
     spec("object", -2, Read, (0, 0, 0)),
@@ -355,6 +360,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("randomkey", 1, Read, (0, 0, 0)),
     spec("rename", 3, Write, (1, 2, 1)),
     spec("renamenx", 3, Write, (1, 2, 1)),
+    spec("restore", -4, Write, (1, 1, 1)),
     spec("rpop", -2, Write, (1, 1, 1)),
     spec("rpoplpush", 3, Write, (1, 2, 1)),
     spec("rpush", -3, Write, (1, 1, 1)),
@@ -472,8 +478,8 @@ pub fn lookup_checked(args: &[Bytes]) -> Result<&'static Spec, CommandError> {
     Ok(spec)
 }
 
-/// Checks the subcommand of XGROUP and XINFO (`a` without the name) and its arity, as
-/// Redis's command table does.
+/// Checks the subcommand of XGROUP, XINFO and FUNCTION (`a` without the name) and its arity,
+/// as Redis's command table does.
 fn check_stream_subcommand(name: &str, a: &[Bytes]) -> Result<(), CommandError> {
     let (table, upper): (&[(&str, i32)], _) = match name {
         "xgroup" => (
@@ -490,6 +496,20 @@ fn check_stream_subcommand(name: &str, a: &[Bytes]) -> Result<(), CommandError> 
         "xinfo" => (
             &[("consumers", 4), ("groups", 3), ("help", 2), ("stream", -3)],
             "XINFO",
+        ),
+        "function" => (
+            &[
+                ("delete", 3),
+                ("dump", 2),
+                ("flush", -2),
+                ("help", 2),
+                ("kill", 2),
+                ("list", -2),
+                ("load", -3),
+                ("restore", -3),
+                ("stats", 2),
+            ],
+            "FUNCTION",
         ),
         _ => return Ok(()),
     };
@@ -531,6 +551,169 @@ fn parse_eval(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
         argv: argv.to_vec(),
         read_only: name.ends_with("_ro"),
     })
+}
+
+/// `RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]` (`a`
+/// without the name), options checked in Redis's order: each in turn, IDLETIME and FREQ
+/// excluding each other.
+fn parse_restore(a: &[Bytes]) -> Result<Command, CommandError> {
+    let (mut replace, mut absolute, mut idle, mut freq) = (false, false, false, false);
+    let mut options = a[3..].iter();
+    while let Some(option) = options.next() {
+        let has_value = options.len() >= 1;
+        if option.eq_ignore_ascii_case(b"replace") {
+            replace = true;
+        } else if option.eq_ignore_ascii_case(b"absttl") {
+            absolute = true;
+        } else if option.eq_ignore_ascii_case(b"idletime") && has_value && !freq {
+            let seconds = options.next().map(|v| parse_i64(v)).transpose()?;
+            if seconds.is_some_and(|s| s < 0) {
+                return Err(CommandError::Full(
+                    "ERR Invalid IDLETIME value, must be >= 0",
+                ));
+            }
+            idle = true;
+        } else if option.eq_ignore_ascii_case(b"freq") && has_value && !idle {
+            let frequency = options.next().map(|v| parse_i64(v)).transpose()?;
+            if frequency.is_some_and(|f| !(0..=255).contains(&f)) {
+                return Err(CommandError::Full(
+                    "ERR Invalid FREQ value, must be >= 0 and <= 255",
+                ));
+            }
+            freq = true;
+        } else {
+            return Err(CommandError::Syntax);
+        }
+    }
+    let ttl = match parse_i64(&a[1]) {
+        Err(e) => RestoreTtl::Invalid(e),
+        Ok(ms) if ms < 0 => {
+            RestoreTtl::Invalid(CommandError::Full("ERR Invalid TTL value, must be >= 0"))
+        }
+        Ok(0) => RestoreTtl::Never,
+        Ok(ms) if absolute => RestoreTtl::At(Expiry::AtMs(ms)),
+        Ok(ms) => RestoreTtl::At(Expiry::RelativeMs(ms)),
+    };
+    Ok(Command::Restore {
+        key: a[0].clone(),
+        ttl,
+        payload: a[2].clone(),
+        replace,
+    })
+}
+
+/// `FCALL function numkeys key... arg...` and `FCALL_RO` (`a` without the name). A bad
+/// `numkeys` is answered only once the function is found, as Redis checks in that order.
+fn parse_fcall(read_only: bool, a: &[Bytes]) -> Result<Command, CommandError> {
+    let rest = &a[2..];
+    let numkeys = match parse_i64(&a[1]) {
+        Err(_) => Err("ERR Bad number of keys provided"),
+        Ok(n) if n < 0 => Err("ERR Number of keys can't be negative"),
+        Ok(n) if n as u64 > rest.len() as u64 => {
+            Err("ERR Number of keys can't be greater than number of args")
+        }
+        Ok(n) => Ok(n as usize),
+    };
+    let (keys, args) = rest.split_at(*numkeys.as_ref().unwrap_or(&0));
+    Ok(Command::FCall {
+        function: a[0].clone(),
+        keys: keys.to_vec(),
+        args: args.to_vec(),
+        read_only,
+        bad_numkeys: numkeys.err(),
+    })
+}
+
+/// A `FUNCTION` subcommand (`a` without the name; its arity already checked).
+fn parse_function(a: &[Bytes]) -> Result<FunctionCommand, CommandError> {
+    let sub = a[0].to_ascii_lowercase();
+    let rest = &a[1..];
+    Ok(match sub.as_slice() {
+        b"load" => {
+            let (code, options) = rest.split_last().ok_or(CommandError::Syntax)?;
+            let mut replace = false;
+            for option in options {
+                if option.eq_ignore_ascii_case(b"replace") {
+                    replace = true;
+                } else {
+                    return Err(CommandError::Raw(format!(
+                        "ERR Unknown option given: {}",
+                        lossy(option, 128)
+                    )));
+                }
+            }
+            FunctionCommand::Load {
+                code: code.clone(),
+                replace,
+            }
+        }
+        b"delete" => FunctionCommand::Delete(rest[0].clone()),
+        b"flush" => match rest {
+            [] => FunctionCommand::Flush,
+            [mode] if mode.eq_ignore_ascii_case(b"async") || mode.eq_ignore_ascii_case(b"sync") => {
+                FunctionCommand::Flush
+            }
+            [_] => {
+                return Err(CommandError::Full(
+                    "ERR FUNCTION FLUSH only supports SYNC|ASYNC option",
+                ));
+            }
+            _ => return Err(function_arity(&a[0])),
+        },
+        b"list" => {
+            let (mut pattern, mut with_code) = (None, false);
+            let mut options = rest.iter();
+            while let Some(option) = options.next() {
+                if option.eq_ignore_ascii_case(b"withcode") && !with_code {
+                    with_code = true;
+                } else if option.eq_ignore_ascii_case(b"libraryname") && pattern.is_none() {
+                    let name = options.next().ok_or(CommandError::Full(
+                        "ERR library name argument was not given",
+                    ))?;
+                    pattern = Some(name.clone());
+                } else {
+                    return Err(CommandError::Raw(format!(
+                        "ERR Unknown argument {}",
+                        lossy(option, 128)
+                    )));
+                }
+            }
+            FunctionCommand::List { pattern, with_code }
+        }
+        b"stats" => FunctionCommand::Stats,
+        b"kill" => FunctionCommand::Kill,
+        b"dump" => FunctionCommand::Dump,
+        b"help" => FunctionCommand::Help,
+        _ => {
+            // RESTORE, the one subcommand left (the table check let nothing else through).
+            let policy = match rest {
+                [_] => RestorePolicy::Append,
+                [_, policy] if policy.eq_ignore_ascii_case(b"append") => RestorePolicy::Append,
+                [_, policy] if policy.eq_ignore_ascii_case(b"replace") => RestorePolicy::Replace,
+                [_, policy] if policy.eq_ignore_ascii_case(b"flush") => RestorePolicy::Flush,
+                [_, _] => {
+                    return Err(CommandError::Full(
+                        "ERR Wrong restore policy given, value should be either FLUSH, APPEND or \
+                         REPLACE.",
+                    ));
+                }
+                _ => return Err(function_arity(&a[0])),
+            };
+            FunctionCommand::Restore {
+                payload: rest[0].clone(),
+                policy,
+            }
+        }
+    })
+}
+
+/// What Redis answers for a FUNCTION subcommand whose own check of its arguments fails,
+/// naming the subcommand as it was typed.
+fn function_arity(sub: &[u8]) -> CommandError {
+    CommandError::Raw(format!(
+        "ERR unknown subcommand or wrong number of arguments for '{}'. Try FUNCTION HELP.",
+        lossy(sub, 128)
+    ))
 }
 
 /// `SCRIPT LOAD|EXISTS|FLUSH|KILL|HELP` (`a` without the name).
@@ -1360,6 +1543,82 @@ pub enum Command {
     ScriptKill,
     /// `SCRIPT HELP`.
     ScriptHelp,
+    /// `FCALL` and `FCALL_RO`: calls a function of a loaded library (see `kv::function`).
+    FCall {
+        function: Bytes,
+        keys: Vec<Bytes>,
+        args: Vec<Bytes>,
+        /// `FCALL_RO`: the function must be flagged `no-writes`.
+        read_only: bool,
+        /// Why `numkeys` is refused, if it is.
+        bad_numkeys: Option<&'static str>,
+    },
+    /// `FUNCTION` and its subcommands.
+    Function(FunctionCommand),
+    /// `MIGRATE`, which each connection runs itself (see `server::migrate`); it reaches the
+    /// state machine only from MULTI or a script, where it is refused.
+    Migrate,
+    /// `DUMP key`: the value in Redis's serialization (see `kv::rdb`).
+    Dump(Bytes),
+    /// `RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]`. IDLETIME and FREQ
+    /// are checked and dropped: no access times or frequencies are kept.
+    Restore {
+        key: Bytes,
+        ttl: RestoreTtl,
+        payload: Bytes,
+        replace: bool,
+    },
+}
+
+/// RESTORE's TTL.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RestoreTtl {
+    /// 0: the key does not expire.
+    Never,
+    /// When the key expires.
+    At(Expiry),
+    /// A TTL Redis refuses; reported only after the check for an existing key, as Redis does.
+    Invalid(CommandError),
+}
+
+/// What `FUNCTION RESTORE` does with the libraries already loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestorePolicy {
+    /// Add the payload's libraries; fail on any collision (the default).
+    Append,
+    /// Add them, replacing libraries of the same name.
+    Replace,
+    /// Delete every library first.
+    Flush,
+}
+
+/// A `FUNCTION` subcommand.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FunctionCommand {
+    /// `LOAD [REPLACE] code`.
+    Load { code: Bytes, replace: bool },
+    /// `DELETE library`.
+    Delete(Bytes),
+    /// `FLUSH [ASYNC|SYNC]`.
+    Flush,
+    /// `LIST [LIBRARYNAME pattern] [WITHCODE]`.
+    List {
+        pattern: Option<Bytes>,
+        with_code: bool,
+    },
+    /// `STATS`.
+    Stats,
+    /// `KILL`: never a function to kill (none runs across commands).
+    Kill,
+    /// `DUMP`.
+    Dump,
+    /// `RESTORE payload [FLUSH|APPEND|REPLACE]`.
+    Restore {
+        payload: Bytes,
+        policy: RestorePolicy,
+    },
+    /// `HELP`.
+    Help,
 }
 
 /// The script an EVAL runs: its body, or the SHA-1 of a cached one (EVALSHA).
@@ -1545,6 +1804,14 @@ impl Command {
             }
             "eval" | "eval_ro" | "evalsha" | "evalsha_ro" => parse_eval(spec.name, a)?,
             "script" => parse_script(a)?,
+            "fcall" | "fcall_ro" => parse_fcall(spec.name == "fcall_ro", a)?,
+            "dump" => Command::Dump(a[0].clone()),
+            "migrate" => Command::Migrate,
+            "restore" => parse_restore(a)?,
+            "function" => {
+                check_stream_subcommand("function", a)?;
+                Command::Function(parse_function(a)?)
+            }
             "__keyspace" => Command::Keyspace,
             "__version" => Command::Version(a.to_vec()),
             "randomkey" => Command::RandomKey(0),
@@ -1846,6 +2113,13 @@ impl Command {
                 args,
             } if args.len() == 1 => Access::Read,
             Command::GetEx(_, GetExTtl::Unchanged) => Access::Read,
+            Command::Function(
+                FunctionCommand::List { .. }
+                | FunctionCommand::Stats
+                | FunctionCommand::Kill
+                | FunctionCommand::Dump
+                | FunctionCommand::Help,
+            ) => Access::Read,
             Command::BitField { fields, .. } if !super::bitfield::writes(fields) => Access::Read,
             Command::Sort { store: None, .. } => Access::Read,
             _ => spec.access,
@@ -1864,6 +2138,10 @@ impl Command {
             } => e,
             Command::GetEx(_, GetExTtl::At(e)) => e,
             Command::Expire { at, .. } => at,
+            Command::Restore {
+                ttl: RestoreTtl::At(e),
+                ..
+            } => e,
             _ => return Ok(false),
         };
         match *slot {

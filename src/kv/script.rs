@@ -186,6 +186,68 @@ fn run_lua(
     argv: &[Bytes],
     call: &mut dyn FnMut(&[Bytes]) -> pb::Reply,
 ) -> mlua::Result<Ran> {
+    let body = strip_shebang(body);
+    in_sandbox(call, |lua, sandbox| {
+        let globals = lua.globals();
+        globals.raw_set("KEYS", strings(lua, keys)?)?;
+        globals.raw_set("ARGV", strings(lua, argv)?)?;
+        let function = match lua.load(body).set_name("@user_script").into_function() {
+            Ok(function) => function,
+            Err(err) => {
+                return Ok(Ran {
+                    reply: compile_reply(&err),
+                    compiled: false,
+                });
+            }
+        };
+        Ok(Ran {
+            reply: sandbox.reply_of(sandbox.pcall.call(function)?),
+            compiled: true,
+        })
+    })
+}
+
+/// A Lua array of `items`, as strings.
+pub(super) fn strings(lua: &Lua, items: &[Bytes]) -> mlua::Result<Table> {
+    lua.create_sequence_from(
+        items
+            .iter()
+            .map(|item| lua.create_string(item))
+            .collect::<mlua::Result<Vec<_>>>()?,
+    )
+}
+
+/// What code running in a sandbox (see [`in_sandbox`]) may need besides its globals.
+pub(super) struct Sandbox {
+    /// Lua's own `pcall`, which a stop for the budget does not pass through unnoticed: a
+    /// script's value and whether it ended without an error.
+    pub(super) pcall: mlua::Function,
+    /// Instructions used so far, calls included (see [`MAX_INSTRUCTIONS`]).
+    used: Rc<Cell<u64>>,
+}
+
+impl Sandbox {
+    /// The reply for what `pcall` returned: the value, or the error it ended with.
+    pub(super) fn reply_of(&self, (ok, value): (bool, Value)) -> pb::Reply {
+        if ok {
+            lua_to_reply(&value, 0)
+        } else {
+            error_value_to_reply(&value)
+        }
+    }
+
+    /// Whether the instruction budget ran out.
+    pub(super) fn exhausted(&self) -> bool {
+        self.used.get() > MAX_INSTRUCTIONS
+    }
+}
+
+/// Runs `f` in a fresh interpreter set up as Redis sets up one for scripts (see the module's
+/// documentation), whose `redis.call` and `redis.pcall` go to `call`.
+pub(super) fn in_sandbox<R>(
+    call: &mut dyn FnMut(&[Bytes]) -> pb::Reply,
+    f: impl FnOnce(&Lua, &Sandbox) -> mlua::Result<R>,
+) -> mlua::Result<R> {
     let lua = Lua::new_with(
         StdLib::TABLE | StdLib::STRING | StdLib::MATH,
         LuaOptions::default(),
@@ -204,7 +266,6 @@ fn run_lua(
             Ok(VmState::Continue)
         },
     )?;
-    let body = strip_shebang(body);
     lua.scope(|scope| {
         let charged = used.clone();
         let raw = scope.create_function_mut(move |lua, args: MultiValue| {
@@ -229,7 +290,6 @@ fn run_lua(
         )?;
         redis.raw_set("error_reply", reply_table(&lua, "err")?)?;
         redis.raw_set("status_reply", reply_table(&lua, "ok")?)?;
-        redis.raw_set("log", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
         redis.raw_set(
             "setresp",
             lua.create_function(|_, version: i64| {
@@ -256,12 +316,7 @@ fn run_lua(
         ] {
             redis.raw_set(name, value)?;
         }
-        for (i, level) in ["LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"]
-            .into_iter()
-            .enumerate()
-        {
-            redis.raw_set(level, i)?;
-        }
+        add_common_api(&lua, &redis)?;
         globals.raw_set("redis", &redis)?;
         let math: Table = globals.get("math")?;
         let (random, randomseed) = random_functions(&lua)?;
@@ -269,8 +324,10 @@ fn run_lua(
         math.raw_set("randomseed", randomseed)?;
         super::cjson::install(&lua)?;
         super::luabit::install(&lua)?;
-        let stopped = lua
-            .create_function(move |_, ()| Ok((used.get() > MAX_INSTRUCTIONS).then(stop_message)))?;
+        let stop_check = used.clone();
+        let stopped = lua.create_function(move |_, ()| {
+            Ok((stop_check.get() > MAX_INSTRUCTIONS).then(stop_message))
+        })?;
         // The real pcall, for the script itself: the prelude wraps the one scripts see.
         let pcall: mlua::Function = globals.get("pcall")?;
         let xpcall: mlua::Function = globals.get("xpcall")?;
@@ -281,36 +338,23 @@ fn run_lua(
             xpcall,
             redis,
         ))?;
-        let strings = |items: &[Bytes]| {
-            lua.create_sequence_from(
-                items
-                    .iter()
-                    .map(|item| lua.create_string(item))
-                    .collect::<mlua::Result<Vec<_>>>()?,
-            )
-        };
-        globals.raw_set("KEYS", strings(keys)?)?;
-        globals.raw_set("ARGV", strings(argv)?)?;
-        let function = match lua.load(body).set_name("@user_script").into_function() {
-            Ok(function) => function,
-            Err(err) => {
-                return Ok(Ran {
-                    reply: compile_reply(&err),
-                    compiled: false,
-                });
-            }
-        };
-        let (ok, value): (bool, Value) = pcall.call(function)?;
-        let reply = if ok {
-            lua_to_reply(&value, 0)
-        } else {
-            error_value_to_reply(&value)
-        };
-        Ok(Ran {
-            reply,
-            compiled: true,
-        })
+        f(&lua, &Sandbox { pcall, used })
     })
+}
+
+/// What the `redis` table has both for scripts and while a function library loads:
+/// `redis.log` (which logs nothing here), its levels, and the version raft-kv answers for.
+pub(super) fn add_common_api(lua: &Lua, redis: &Table) -> mlua::Result<()> {
+    redis.raw_set("log", lua.create_function(|_, _: MultiValue| Ok(()))?)?;
+    for (i, level) in ["LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING"]
+        .into_iter()
+        .enumerate()
+    {
+        redis.raw_set(level, i)?;
+    }
+    redis.raw_set("REDIS_VERSION", crate::REDIS_VERSION)?;
+    redis.raw_set("REDIS_VERSION_NUM", crate::REDIS_VERSION_NUM)?;
+    Ok(())
 }
 
 /// A failed script's error value as its reply: a `{err=...}` table (from `redis.call`) as
@@ -328,7 +372,7 @@ fn error_value_to_reply(value: &Value) -> pb::Reply {
 }
 
 /// An interpreter error's message, without mlua's traceback.
-fn lua_message(err: &mlua::Error) -> String {
+pub(super) fn lua_message(err: &mlua::Error) -> String {
     match err {
         mlua::Error::CallbackError { cause, .. } => lua_message(cause),
         mlua::Error::RuntimeError(m) | mlua::Error::SyntaxError { message: m, .. } => m.clone(),
@@ -395,7 +439,7 @@ fn compile_reply(err: &mlua::Error) -> pb::Reply {
 }
 
 /// `body` without a shebang line (`#!lua flags=...`), whose flags mean nothing here.
-fn strip_shebang(body: &[u8]) -> &[u8] {
+pub(super) fn strip_shebang(body: &[u8]) -> &[u8] {
     match body.strip_prefix(b"#!") {
         Some(rest) => rest
             .iter()

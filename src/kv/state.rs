@@ -9,9 +9,10 @@ use super::big::{self, Big, Scores};
 use super::bitfield;
 use super::command::{
     self, Access, Aggregate, BitOperation, BitRange, Command, CommandError, ExpireCondition,
-    GetExTtl, HashPart, ObjectQuery, ScriptRef, SetCondition, SetTtl, SortOptions, Spec, TtlKind,
-    ZRange,
+    FunctionCommand, GetExTtl, HashPart, ObjectQuery, RestoreTtl, ScriptRef, SetCondition, SetTtl,
+    SortOptions, Spec, TtlKind, ZRange,
 };
+use super::function::{self, Libraries};
 use super::geo::{self, GeoSet, GeoSets, Outcome};
 use super::glob;
 use super::hash;
@@ -19,6 +20,7 @@ use super::hll::{self, HllError, Registers};
 use super::list;
 use super::longdouble::LongDouble;
 use super::packed;
+use super::rdb;
 use super::reply;
 use super::script;
 use super::set;
@@ -57,6 +59,8 @@ pub struct SnapshotEncoder {
     deleted_buckets: Option<Box<[u64]>>,
     enrolled: Vec<u64>,
     scripts: Vec<Bytes>,
+    /// The function libraries' codes.
+    libraries: Vec<Bytes>,
     /// Whether the snapshot is complete.
     done: bool,
 }
@@ -92,6 +96,9 @@ impl SnapshotEncoder {
         }
         for body in &self.scripts {
             encoding::bytes::encode(SNAPSHOT_SCRIPTS, body, buf);
+        }
+        for code in &self.libraries {
+            encoding::bytes::encode(SNAPSHOT_LIBRARIES, code, buf);
         }
         debug_assert_eq!(
             buf.len(),
@@ -136,6 +143,8 @@ pub struct KvState {
     /// Scripts EVAL ran or SCRIPT LOAD loaded, by their SHA-1 in lowercase hex (EVALSHA's
     /// cache), until SCRIPT FLUSH. Not keys either.
     scripts: BTreeMap<String, Bytes>,
+    /// The function libraries FUNCTION LOAD loaded (see `kv::function`). Not keys either.
+    libraries: Libraries,
     /// Messages PUBLISH and SPUBLISH applied since [`KvState::take_published`] last ran; not
     /// part of the state (snapshots and the digest leave them out).
     published: Vec<Published>,
@@ -168,6 +177,7 @@ impl Default for KvState {
             deleted_buckets: None,
             enrolled: BTreeSet::new(),
             scripts: BTreeMap::new(),
+            libraries: Libraries::default(),
             published: Vec::new(),
             track_stores: false,
             stored: Vec::new(),
@@ -400,7 +410,8 @@ impl KvState {
                     + encoding::encoded_len_varint(len as u64)
                     + len
             }
-            + encoding::bytes::encoded_len_repeated(SNAPSHOT_SCRIPTS, &self.script_bodies());
+            + encoding::bytes::encoded_len_repeated(SNAPSHOT_SCRIPTS, &self.script_bodies())
+            + encoding::bytes::encoded_len_repeated(SNAPSHOT_LIBRARIES, &self.libraries.codes());
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
             now_ms: self.now_ms,
@@ -410,6 +421,7 @@ impl KvState {
             deleted_buckets: self.deleted_buckets.clone(),
             enrolled: self.enrolled.iter().copied().collect(),
             scripts: self.script_bodies(),
+            libraries: self.libraries.codes(),
             done: false,
         }
     }
@@ -524,6 +536,16 @@ impl KvState {
                 (SNAPSHOT_SCRIPTS, WireType::LengthDelimited) => {
                     let body = Bytes::copy_from_slice(take_delimited(&mut buf)?);
                     state.scripts.insert(script::sha1_hex(&body), body);
+                }
+                (SNAPSHOT_LIBRARIES, WireType::LengthDelimited) => {
+                    // Loaded again, as on every replica when FUNCTION LOAD was applied.
+                    let code = Bytes::copy_from_slice(take_delimited(&mut buf)?);
+                    let library = function::load(&code)
+                        .map_err(|e| SnapshotError(format!("function library: {e}")))?;
+                    state
+                        .libraries
+                        .insert(library, false, true)
+                        .map_err(|e| SnapshotError(format!("function library: {e}")))?;
                 }
                 (SNAPSHOT_ENROLLED_NODES, WireType::LengthDelimited) => {
                     let mut packed = take_delimited(&mut buf)?;
@@ -2378,6 +2400,78 @@ impl KvState {
             Command::ScriptKill => Err(CommandError::Full(
                 "NOTBUSY No scripts in execution right now.",
             )),
+            Command::FCall {
+                function,
+                keys,
+                args,
+                read_only: false,
+                bad_numkeys,
+            } => {
+                let (code, name, writes) = self.function_to_call(function, false, *bad_numkeys)?;
+                Ok(if writes {
+                    function::call(&code, &name, keys, args, &mut |a| {
+                        self.script_command(a, now)
+                    })
+                } else {
+                    function::call(&code, &name, keys, args, &mut |a| {
+                        self.script_query(a, now)
+                    })
+                })
+            }
+            Command::Migrate => Err(CommandError::Full(
+                "ERR MIGRATE is not allowed in a transaction or a script here",
+            )),
+            Command::Restore {
+                key,
+                ttl,
+                payload,
+                replace,
+            } => {
+                if !replace && self.live(key, now).is_some() {
+                    return Err(CommandError::Full(
+                        "BUSYKEY Target key name already exists.",
+                    ));
+                }
+                let expire = match ttl {
+                    RestoreTtl::Invalid(e) => return Err(e.clone()),
+                    RestoreTtl::Never => None,
+                    RestoreTtl::At(at) => Some(
+                        at.resolve(now)
+                            .ok_or_else(|| CommandError::InvalidExpire("restore".into()))?,
+                    ),
+                };
+                let (value_type, value) =
+                    rdb::restore(payload).map_err(|e| CommandError::Full(e.message()))?;
+                // An expiry already past deletes the key (when REPLACE found one), as in Redis.
+                self.store_typed(key, &value, value_type, expire, now);
+                Ok(reply::ok())
+            }
+            Command::Function(FunctionCommand::Load { code, replace }) => {
+                let library = function::load(code).map_err(CommandError::Raw)?;
+                let name = Bytes::from(library.name.clone());
+                self.libraries
+                    .insert(library, *replace, true)
+                    .map_err(CommandError::Raw)?;
+                Ok(reply::bulk(name))
+            }
+            Command::Function(FunctionCommand::Delete(name)) => {
+                if self.libraries.delete(&String::from_utf8_lossy(name)) {
+                    Ok(reply::ok())
+                } else {
+                    Err(CommandError::Full("ERR Library not found"))
+                }
+            }
+            Command::Function(FunctionCommand::Flush) => {
+                self.libraries.flush();
+                Ok(reply::ok())
+            }
+            Command::Function(FunctionCommand::Restore { payload, policy }) => {
+                let codes = function::payload_codes(payload).map_err(CommandError::Raw)?;
+                self.libraries
+                    .restore(codes, *policy)
+                    .map_err(CommandError::Raw)?;
+                Ok(reply::ok())
+            }
             Command::ScriptHelp => Ok(reply::array(
                 [
                     "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -2398,6 +2492,30 @@ impl KvState {
             )),
             read => self.query(read, now),
         }
+    }
+
+    /// The code and registered name of the function `FCALL` (or, `read_only`, `FCALL_RO`) names,
+    /// and whether it may write; checked in Redis's order: the function, the command's
+    /// `numkeys`, then the function's flags.
+    fn function_to_call(
+        &self,
+        function: &[u8],
+        read_only: bool,
+        bad_numkeys: Option<&'static str>,
+    ) -> Result<(Bytes, String, bool), CommandError> {
+        let (library, info) = self
+            .libraries
+            .function(function)
+            .ok_or(CommandError::Full("ERR Function not found"))?;
+        if let Some(error) = bad_numkeys {
+            return Err(CommandError::Full(error));
+        }
+        if read_only && !info.read_only() {
+            return Err(CommandError::Full(
+                "ERR Can not execute a script with write flag using *_ro command.",
+            ));
+        }
+        Ok((library.code.clone(), info.name.clone(), !info.read_only()))
     }
 
     /// The cached scripts' bodies, in the order of their SHA-1, for a snapshot.
@@ -2448,7 +2566,14 @@ impl KvState {
         })?;
         if matches!(
             spec.name,
-            "eval" | "eval_ro" | "evalsha" | "evalsha_ro" | "script"
+            "eval"
+                | "eval_ro"
+                | "evalsha"
+                | "evalsha_ro"
+                | "script"
+                | "fcall"
+                | "fcall_ro"
+                | "function"
         ) {
             return Err(reply::error(
                 "ERR This Redis command is not allowed from script",
@@ -2514,6 +2639,38 @@ impl KvState {
                 let body = self.script_body(script)?;
                 script::run(&body, keys, argv, &mut |args| self.script_query(args, now)).reply
             }
+            Command::FCall {
+                function,
+                keys,
+                args,
+                read_only: true,
+                bad_numkeys,
+            } => {
+                let (code, name, _) = self.function_to_call(function, true, *bad_numkeys)?;
+                function::call(&code, &name, keys, args, &mut |a| self.script_query(a, now))
+            }
+            Command::Function(FunctionCommand::List { pattern, with_code }) => {
+                self.libraries.list(pattern.as_deref(), *with_code)
+            }
+            Command::Function(FunctionCommand::Stats) => self.libraries.stats(),
+            Command::Dump(key) => match self.live(key, now) {
+                Some(e) => reply::bulk(Bytes::from(rdb::dump(e.value_type(), &e.encoded_value()))),
+                None => reply::null(),
+            },
+            Command::Function(FunctionCommand::Kill) => {
+                return Err(CommandError::Full(
+                    "NOTBUSY No scripts in execution right now.",
+                ));
+            }
+            Command::Function(FunctionCommand::Dump) => {
+                reply::bulk(Bytes::from(function::dump_payload(&self.libraries.codes())))
+            }
+            Command::Function(FunctionCommand::Help) => reply::array(
+                function::HELP
+                    .iter()
+                    .map(|line| reply::simple(line))
+                    .collect(),
+            ),
             Command::Get(key) | Command::GetEx(key, GetExTtl::Unchanged) => {
                 reply::bulk_or_null(self.live_value(key, now)?)
             }
@@ -3641,6 +3798,7 @@ const SNAPSHOT_HASH_KEY1: u32 = 6;
 const SNAPSHOT_DELETED_BUCKETS: u32 = 7;
 const SNAPSHOT_ENROLLED_NODES: u32 = 8;
 const SNAPSHOT_SCRIPTS: u32 = 9;
+const SNAPSHOT_LIBRARIES: u32 = 10;
 
 /// Commands a script may not call: the connection's and the server's own (Redis's
 /// `noscript` commands), besides scripts within scripts, which `KvState::script_parse`
@@ -6018,6 +6176,80 @@ mod tests {
             run_args(&mut s, 20_000, &["EVALSHA", &sha, "0"]),
             "!NOSCRIPT No matching script. Please use EVAL."
         );
+    }
+
+    /// A library loads on every replica through the log, its functions write through FCALL
+    /// and read through FCALL_RO, and it travels in snapshots (loaded again on restore).
+    #[test]
+    fn function_libraries_load_call_and_survive_snapshots() {
+        let library = "#!lua name=counters\n\
+            redis.register_function('bump', function(keys, args)\n\
+              return redis.call('INCRBY', keys[1], args[1])\n\
+            end)\n\
+            redis.register_function{function_name='peek', flags={'no-writes'},\n\
+              callback=function(keys) return redis.call('GET', keys[1]) end}";
+        let mut s = KvState::new();
+        let mut replica = KvState::new();
+        for state in [&mut s, &mut replica] {
+            assert_eq!(
+                run_args(state, 1000, &["FUNCTION", "LOAD", library]),
+                "\"counters\""
+            );
+            assert_eq!(
+                run_args(state, 1000, &["FCALL", "bump", "1", "c", "5"]),
+                ":5"
+            );
+        }
+        assert_eq!(s.digest_hex(), replica.digest_hex());
+        assert_eq!(
+            read_args(&s, 1000, &["FCALL_RO", "PEEK", "1", "c"]),
+            "\"5\""
+        );
+        assert_eq!(
+            read_args(&s, 1000, &["FCALL_RO", "bump", "1", "c", "1"]),
+            "!ERR Can not execute a script with write flag using *_ro command."
+        );
+        // A no-writes function may not write, even through FCALL.
+        let sneaky = "#!lua name=sneaky\n\
+            redis.register_function{function_name='sneak', flags={'no-writes'},\n\
+              callback=function(keys) return redis.call('SET', keys[1], 'x') end}";
+        run_args(&mut s, 1000, &["FUNCTION", "LOAD", sneaky]);
+        assert_eq!(
+            run_args(&mut s, 1000, &["FCALL", "sneak", "1", "c"]),
+            "!ERR Write commands are not allowed from read-only scripts."
+        );
+        // The libraries travel in snapshots.
+        let mut restored = KvState::new();
+        restored.restore(&s.snapshot()).unwrap();
+        assert_eq!(restored.snapshot(), s.snapshot());
+        assert_eq!(
+            run_args(&mut restored, 1000, &["FCALL", "bump", "1", "c", "2"]),
+            ":7"
+        );
+        assert_eq!(
+            read_args(&restored, 1000, &["FUNCTION", "STATS"]),
+            r#"{"running_script" nil "engines" {"LUA" {"libraries_count" :2 "functions_count" :3}}}"#
+        );
+        // Another library may not take a function's name, in any case.
+        let clash = "#!lua name=other\nredis.register_function('BUMP', function() return 1 end)";
+        assert_eq!(
+            run_args(&mut s, 1000, &["FUNCTION", "LOAD", clash]),
+            "!ERR Function BUMP already exists"
+        );
+        assert_eq!(
+            run_args(&mut s, 1000, &["FUNCTION", "DELETE", "counters"]),
+            "OK"
+        );
+        assert_eq!(
+            run_args(&mut s, 1000, &["FCALL", "bump", "1", "c", "1"]),
+            "!ERR Function not found"
+        );
+        assert_eq!(
+            run_args(&mut s, 1000, &["FUNCTION", "LOAD", clash]),
+            "\"other\""
+        );
+        assert_eq!(run_args(&mut s, 1000, &["FUNCTION", "FLUSH"]), "OK");
+        assert_eq!(read_args(&s, 1000, &["FUNCTION", "LIST"]), "[]");
     }
 
     #[test]

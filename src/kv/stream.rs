@@ -43,7 +43,7 @@ const NODE_MAX_ENTRIES: u32 = 100;
 const NODE_MAX_BYTES: u32 = 4096;
 
 /// Estimated bytes of a node before its first entry (listpack header and master entry).
-const NODE_HEADER_BYTES: u32 = 24;
+pub(super) const NODE_HEADER_BYTES: u32 = 24;
 
 /// What an approximate trim without LIMIT removes at most: 100 nodes' worth.
 const DEFAULT_TRIM_LIMIT: u64 = 100 * NODE_MAX_ENTRIES as u64;
@@ -52,7 +52,7 @@ const DEFAULT_TRIM_LIMIT: u64 = 100 * NODE_MAX_ENTRIES as u64;
 const AUTOCLAIM_ATTEMPTS_FACTOR: u64 = 10;
 
 /// A group's `entries-read` when it is unknown.
-const UNKNOWN_READ: i64 = -1;
+pub(super) const UNKNOWN_READ: i64 = -1;
 
 const INVALID_ID: CommandError =
     CommandError::Message("Invalid stream ID specified as stream command argument");
@@ -201,46 +201,46 @@ fn is(arg: &[u8], word: &str) -> bool {
 
 /// One listpack of Redis's: a run of consecutive entries (see the module's notes).
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Node {
+pub(super) struct Node {
     /// The ID of the last entry appended to it, deleted or not.
-    last: StreamId,
+    pub(super) last: StreamId,
     /// Entries appended to it, deleted ones included.
-    appended: u32,
+    pub(super) appended: u32,
     /// Entries in it not deleted.
-    live: u32,
+    pub(super) live: u32,
     /// Its estimated size.
-    bytes: u32,
+    pub(super) bytes: u32,
 }
 
 /// A pending entry of a group: delivered to a consumer, not acknowledged yet.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Nack {
-    consumer: Box<[u8]>,
+pub(super) struct Nack {
+    pub(super) consumer: Box<[u8]>,
     /// Unix ms of the last delivery.
-    delivery_time: i64,
-    delivery_count: u64,
+    pub(super) delivery_time: i64,
+    pub(super) delivery_count: u64,
 }
 
 /// A consumer of a group.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Consumer {
+pub(super) struct Consumer {
     /// Unix ms it was last seen (read, claimed or was created).
-    seen_time: i64,
+    pub(super) seen_time: i64,
     /// Its pending entries.
-    pel: BTreeSet<StreamId>,
+    pub(super) pel: BTreeSet<StreamId>,
 }
 
 /// A consumer group.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct Group {
+pub(super) struct Group {
     /// The last ID delivered to one of its consumers.
-    last_id: StreamId,
+    pub(super) last_id: StreamId,
     /// How many of the stream's entries it has read, or [`UNKNOWN_READ`].
-    entries_read: i64,
+    pub(super) entries_read: i64,
     /// Its pending entries, by ID.
-    pel: BTreeMap<StreamId, Nack>,
+    pub(super) pel: BTreeMap<StreamId, Nack>,
     /// Its consumers, by name.
-    consumers: BTreeMap<Box<[u8]>, Consumer>,
+    pub(super) consumers: BTreeMap<Box<[u8]>, Consumer>,
 }
 
 impl Group {
@@ -292,19 +292,19 @@ impl Group {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Stream {
     /// Live entries: their fields and values packed (see `kv::packed`).
-    entries: BTreeMap<StreamId, Box<[u8]>>,
+    pub(super) entries: BTreeMap<StreamId, Box<[u8]>>,
     /// The nodes, by the ID of the first entry appended to each.
-    nodes: BTreeMap<StreamId, Node>,
+    pub(super) nodes: BTreeMap<StreamId, Node>,
     /// The largest ID ever added (or set by XSETID).
-    last_id: StreamId,
+    pub(super) last_id: StreamId,
     /// The first live entry's ID as Redis records it (0-0 when empty).
-    first_id: StreamId,
+    pub(super) first_id: StreamId,
     /// The largest ID XDEL deleted.
-    max_deleted: StreamId,
+    pub(super) max_deleted: StreamId,
     /// Entries ever added.
-    entries_added: u64,
+    pub(super) entries_added: u64,
     /// Consumer groups, by name.
-    groups: BTreeMap<Box<[u8]>, Group>,
+    pub(super) groups: BTreeMap<Box<[u8]>, Group>,
 }
 
 /// How XADD and XTRIM trim.
@@ -494,7 +494,7 @@ impl Stream {
 
     /// Redis's `streamEstimateDistanceFromFirstEverEntry`: how many entries were added up to
     /// `id`, when that can be known.
-    fn entries_up_to(&self, id: StreamId) -> i64 {
+    pub(super) fn entries_up_to(&self, id: StreamId) -> i64 {
         let added = self.entries_added as i64;
         if self.entries_added == 0 {
             return 0;

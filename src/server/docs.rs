@@ -630,6 +630,12 @@ pub const DOCS: &[Doc] = &[
         "Removes keys and answers how many of them existed."),
     doc("discard", Transactions, "2.0.0", "O(N) where N is the number of queued commands", "",
         "Drops the commands queued since MULTI and ends the transaction."),
+    doc("dump", Generic, "2.6.0",
+        "O(1) to access the key and additional O(N*M) to serialize it, where N is the number \
+         of Redis objects composing the value and M their average size.",
+        "key:key",
+        "Serializes a key's value as Redis 7.0 does (RDB version 10), for RESTORE here or on a \
+         redis-server; nil when the key is missing."),
     doc("echo", Connection, "1.0.0", O1, "message",
         "Answers with its argument unchanged."),
     doc("eval", Scripting, "2.6.0", "Depends on the script that is executed.",
@@ -659,6 +665,13 @@ pub const DOCS: &[Doc] = &[
         .history(EXPIRE_HISTORY),
     doc("expiretime", Generic, "7.0.0", O1, "key:key",
         "Tells when a key expires, as Unix seconds; -1 without expiry, -2 without the key."),
+    doc("fcall", Scripting, "7.0.0", "Depends on the function that is executed.",
+        "function numkeys:integer [key:key...] [arg...]",
+        "Calls a function of a loaded library as one atomic step on every node, with its keys \
+         and arguments as the function's two parameters."),
+    doc("fcall_ro", Scripting, "7.0.0", "Depends on the function that is executed.",
+        "function numkeys:integer [key:key...] [arg...]",
+        "Calls a function flagged no-writes on this node, linearizably."),
     doc("flushall", Server, "1.0.0", "O(N) where N is the number of keys",
         "flush-type=[ASYNC|SYNC]",
         "Deletes every key; raft-kv has a single database, so this equals FLUSHDB.")
@@ -667,6 +680,12 @@ pub const DOCS: &[Doc] = &[
         "flush-type=[ASYNC|SYNC]",
         "Deletes every key of the database, through the replicated log.")
         .history(FLUSH_HISTORY),
+    doc("function", Scripting, "7.0.0", "Depends on subcommand.",
+        "(LOAD [REPLACE] code|DELETE library-name|FLUSH [ASYNC|SYNC]|LIST [LIBRARYNAME \
+         pattern] [WITHCODE]|STATS|DUMP|RESTORE payload [FLUSH|APPEND|REPLACE]|KILL|HELP)",
+        "Function libraries, which every node shares through the log: LOAD, DELETE, FLUSH and \
+         RESTORE change them, LIST, STATS and DUMP read them; KILL answers NOTBUSY, as \
+         functions are bounded instead."),
     doc("geoadd", Geo, "3.2.0", ZSET_ADD_REMOVE,
         "key:key condition=[NX|XX] change=[CH] data=(longitude:double latitude:double member)...",
         "Adds members at positions (longitude -180 to 180, latitude -85.05112878 to 85.05112878) \
@@ -870,6 +889,18 @@ pub const DOCS: &[Doc] = &[
          estimates them (slot, key and value, expiry index), and HELP."),
     doc("mget", Str, "1.0.0", "O(N) where N is the number of keys", "key:key...",
         "Returns the strings stored at several keys, nil for each missing one."),
+    doc("migrate", Generic, "2.6.0",
+        "This command actually executes a DUMP+DEL in the source instance, and a RESTORE in \
+         the target instance.",
+        "host port key-selector=(key:key|\"\") destination-db:integer timeout:integer \
+         copy=[COPY] replace=[REPLACE] [AUTH password|AUTH2 username password] \
+         [KEYS key:key...]",
+        "Moves keys to another server with DUMP and RESTORE, deleting them here unless COPY; \
+         a key changed meanwhile is kept here.")
+        .history(&[("3.0.0", "Added the COPY and REPLACE options."),
+                   ("3.0.6", "Added the KEYS option."),
+                   ("4.0.7", "Added the AUTH option."),
+                   ("6.0.0", "Added the AUTH2 option.")]),
     doc("mset", Str, "1.0.1", "O(N) where N is the number of keys to set", "(key:key value)...",
         "Sets several keys to string values in one atomic step."),
     doc("msetnx", Str, "1.0.1", "O(N) where N is the number of keys to set",
@@ -970,6 +1001,14 @@ pub const DOCS: &[Doc] = &[
         .history(&[("3.2.0", "Renaming a key to itself answers 0 instead of an error.")]),
     doc("reset", Connection, "6.2.0", O1, "",
         "Returns the connection to its first state: no transaction, no name, RESP2."),
+    doc("restore", Generic, "2.6.0",
+        "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value.",
+        "key:key ttl:integer serialized-value replace=[REPLACE] absttl=[ABSTTL] \
+         [IDLETIME seconds:integer] [FREQ frequency:integer]",
+        "Creates a key from a DUMP payload of raft-kv or of redis-server (RDB version 10 or \
+         older); IDLETIME and FREQ are checked and ignored.")
+        .history(&[("3.0.0", "Added the REPLACE modifier."),
+                   ("5.0.0", "Added the ABSTTL, IDLETIME and FREQ modifiers.")]),
     doc("rpop", List, "1.0.0", LIST_PUSH_POP, "key:key [count:integer]",
         "Removes and returns the last element of a list, or an array of up to a count of them \
          from the tail; taking the last element removes the key.")

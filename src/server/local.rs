@@ -25,8 +25,7 @@ use crate::raft::{RoleKind, Status};
 /// A pause longer than this is a pause for good.
 const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
-/// The Redis version we report, so clients enable the features they expect.
-pub const REDIS_VERSION: &str = "7.2.0";
+pub use crate::REDIS_VERSION;
 
 /// Connection-level commands: (name, arity, flags) as COMMAND INFO shows them.
 const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[

@@ -15,6 +15,7 @@ mod backend;
 mod docs;
 pub mod frame;
 mod local;
+mod migrate;
 pub mod reply;
 mod session;
 mod subscribe;

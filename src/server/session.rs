@@ -523,6 +523,11 @@ impl<B: Backend> Session<B> {
             let out = self.lcs(args).await;
             return self.reply(&out, output);
         }
+        if spec.name == "migrate" {
+            self.flush_run(output).await;
+            let out = super::migrate::migrate(&self.shared.backend, &args).await;
+            return self.reply(&out, output);
+        }
         if let Some(blocking) = stream::blocking(&args) {
             self.flush_run(output).await;
             return self.block_on_streams(args, blocking, output).await;
