@@ -232,7 +232,7 @@ pub(super) fn records(opcode: u8, strings: &[Bytes]) -> Vec<u8> {
 
 /// One string from the front of `buf`, in any of the encodings DUMP writes strings in.
 pub(super) fn take_string(buf: &mut &[u8]) -> Option<Vec<u8>> {
-    let mut r = Reader { buf };
+    let mut r = Reader { buf, inflated: 0 };
     let s = r.string()?.into_owned();
     *buf = r.buf;
     Some(s)
@@ -251,7 +251,10 @@ fn seal(mut body: Vec<u8>) -> Vec<u8> {
 /// `Stream::decode`), in the form the keyspace would have built.
 pub(super) fn restore(payload: &[u8]) -> Result<(ValueType, Vec<u8>), RestoreError> {
     let object = verify(payload).ok_or(RestoreError::VersionOrChecksum)?;
-    let mut r = Reader { buf: object };
+    let mut r = Reader {
+        buf: object,
+        inflated: 0,
+    };
     let value = read_value(&mut r).ok_or(RestoreError::BadFormat)?;
     if !r.buf.is_empty() {
         return Err(RestoreError::BadFormat);
@@ -1022,7 +1025,15 @@ fn zipmap_pairs(blob: &[u8]) -> Option<Vec<(&[u8], &[u8])>> {
 struct Reader<'a> {
     /// What is left to read.
     buf: &'a [u8],
+    /// Bytes LZF-compressed strings decompressed to so far, at most [`MAX_INFLATED`]: a
+    /// payload of highly compressed strings must not grow a hundredfold in memory (on every
+    /// replica, as RESTORE is applied everywhere).
+    inflated: usize,
 }
+
+/// What one payload's compressed strings may decompress to in all: the largest string a
+/// client may send (Redis's `proto-max-bulk-len`). A larger value is refused as bad data.
+const MAX_INFLATED: usize = super::command::MAX_STRING_BYTES;
 
 /// A length field: a length, or the marker of a special string encoding.
 enum Length {
@@ -1095,6 +1106,10 @@ impl<'a> Reader<'a> {
                 let compressed_len = usize::try_from(self.length()?).ok()?;
                 let len = usize::try_from(self.length()?).ok()?;
                 let compressed = self.bytes(compressed_len)?;
+                self.inflated = self.inflated.checked_add(len)?;
+                if self.inflated > MAX_INFLATED {
+                    return None;
+                }
                 Some(Cow::Owned(lzf_decompress(compressed, len)?))
             }
             Length::Encoded(_) => None,

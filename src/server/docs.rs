@@ -892,7 +892,7 @@ pub const DOCS: &[Doc] = &[
     doc("migrate", Generic, "2.6.0",
         "This command actually executes a DUMP+DEL in the source instance, and a RESTORE in \
          the target instance.",
-        "host port key-selector=(key:key|\"\") destination-db:integer timeout:integer \
+        "host port key:key destination-db:integer timeout:integer \
          copy=[COPY] replace=[REPLACE] [AUTH password|AUTH2 username password] \
          [KEYS key:key...]",
         "Moves keys to another server with DUMP and RESTORE, deleting them here unless COPY; \

@@ -20,7 +20,7 @@ use crate::checker;
 use crate::cluster::{Cluster, ClusterOptions, control};
 use crate::history::{self, Call, History, Op, Outcome};
 use crate::nemesis::NemesisLog;
-use crate::workload::{self, ClientLog, WorkloadOptions, connect, execute};
+use crate::workload::{self, ClientLog, Via, WorkloadOptions, connect, execute};
 
 /// How long the cluster may take, after the last heal, to elect a leader, answer the final
 /// reads and converge.
@@ -228,7 +228,7 @@ impl Run {
             // Nothing was sent: it certainly did not happen.
             Err(e) => Outcome::Failed(format!("connect: {e}")),
             Ok(mut con) => {
-                execute(&mut con, key, &call, crate::run::OP_TIMEOUT, false)
+                execute(&mut con, key, &call, crate::run::OP_TIMEOUT, Via::Command)
                     .await
                     .0
             }
@@ -486,7 +486,7 @@ pub async fn node_contents(port: u16) -> Result<(i64, String), String> {
     keys.sort();
     let mut contents = String::new();
     for key in keys {
-        let (outcome, _) = execute(con, &key, &Call::Get, limit, false).await;
+        let (outcome, _) = execute(con, &key, &Call::Get, limit, Via::Command).await;
         match outcome {
             Outcome::Ok(v) => contents.push_str(&format!("{key}={v:?}\n")),
             other => return Err(format!("GET {key}: {other:?}")),

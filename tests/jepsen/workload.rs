@@ -3,9 +3,11 @@
 //! stream (XADD/XRANGE) operations and recording each one in the history with its times and
 //! outcome. A stream's operations are recorded as a list's: XADD as the APPEND of its token
 //! (acknowledged without a length), XRANGE as the GET of its tokens in order, after checking
-//! that its IDs ascend and each entry holds one token. A quarter of
-//! the operations go through a Lua script doing the same (EVAL, and EVAL_RO for reads), so that
-//! scripts meet the faults too.
+//! that its IDs ascend and each entry holds one token. A fifth of
+//! the operations go through a Lua script doing the same (EVAL, and EVAL_RO for reads), and
+//! another fifth through a function of the library [`LIBRARY`] (FCALL, and FCALL_RO for reads),
+//! which each client loads before its first operation, so that scripts and functions meet the
+//! faults too.
 //!
 //! A client has one operation in flight. Any error or timeout makes the outcome unknown (a
 //! write may still take effect later), drops the connection and moves the client to another
@@ -23,6 +25,32 @@ use crate::history::{
     COUNTER_PREFIX, Call, LIST_PREFIX, Op, Outcome, REGISTER_PREFIX, STREAM_PREFIX, TOKEN_END,
     Value,
 };
+
+/// How an operation reaches the key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// The command itself.
+    Command,
+    /// A Lua script running it (EVAL, EVAL_RO).
+    Script,
+    /// A function of [`LIBRARY`] running it (FCALL, FCALL_RO).
+    Function,
+}
+
+/// The function library the workload calls: one function per operation, reads flagged
+/// `no-writes` so that FCALL_RO serves them.
+pub const LIBRARY: &str = "#!lua name=jepsen\n\
+    redis.register_function{function_name='jget', flags={'no-writes'},\n\
+      callback=function(keys) return redis.call('GET', keys[1]) end}\n\
+    redis.register_function('jset', function(keys, args)\n\
+      return redis.call('SET', keys[1], args[1]) end)\n\
+    redis.register_function('jincr', function(keys) return redis.call('INCR', keys[1]) end)\n\
+    redis.register_function('jappend', function(keys, args)\n\
+      return redis.call('APPEND', keys[1], args[1]) end)\n\
+    redis.register_function('jxadd', function(keys, args)\n\
+      return redis.call('XADD', keys[1], '*', 't', args[1]) end)\n\
+    redis.register_function{function_name='jxrange', flags={'no-writes'},\n\
+      callback=function(keys) return redis.call('XRANGE', keys[1], '-', '+') end}";
 
 /// How long a client waits for a connection to a node.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
@@ -86,16 +114,16 @@ pub async fn connect(port: u16) -> Result<redis::aio::MultiplexedConnection, Str
 }
 
 /// The outcome of one command sent on `con`, and a note if the reply is one no correct server
-/// gives. `scripted` sends it as a Lua script that runs the command.
+/// gives. `via` says whether it goes as the command, a script or a function.
 pub async fn execute(
     con: &mut redis::aio::MultiplexedConnection,
     key: &str,
     call: &Call,
     limit: Duration,
-    scripted: bool,
+    via: Via,
 ) -> (Outcome, Option<String>) {
     if key.starts_with(STREAM_PREFIX) {
-        return execute_stream(con, key, call, limit, scripted).await;
+        return execute_stream(con, key, call, limit, via).await;
     }
     let name = match call {
         Call::Get => "GET",
@@ -103,7 +131,17 @@ pub async fn execute(
         Call::Incr => "INCR",
         Call::Append(_) => "APPEND",
     };
-    let mut cmd = if scripted {
+    let mut cmd = if via == Via::Function {
+        let (fcall, function) = match call {
+            Call::Get => ("FCALL_RO", "jget"),
+            Call::Set(_) => ("FCALL", "jset"),
+            Call::Incr => ("FCALL", "jincr"),
+            Call::Append(_) => ("FCALL", "jappend"),
+        };
+        let mut cmd = redis::cmd(fcall);
+        cmd.arg(function).arg(1);
+        cmd
+    } else if via == Via::Script {
         let (eval, body) = match call {
             Call::Get => ("EVAL_RO", "return redis.call('GET', KEYS[1])"),
             Call::Incr => ("EVAL", "return redis.call('INCR', KEYS[1])"),
@@ -164,21 +202,31 @@ pub async fn execute(
 }
 
 /// [`execute`] for a stream key: APPEND becomes `XADD key * t <token>`, GET becomes
-/// `XRANGE key - +` (through EVAL and EVAL_RO when `scripted`).
+/// `XRANGE key - +` (through EVAL and EVAL_RO, or FCALL and FCALL_RO, as `via` says).
 async fn execute_stream(
     con: &mut redis::aio::MultiplexedConnection,
     key: &str,
     call: &Call,
     limit: Duration,
-    scripted: bool,
+    via: Via,
 ) -> (Outcome, Option<String>) {
-    let cmd = match (call, scripted) {
-        (Call::Append(token), false) => {
+    let cmd = match (call, via) {
+        (Call::Append(token), Via::Function) => {
+            let mut cmd = redis::cmd("FCALL");
+            cmd.arg("jxadd").arg(1).arg(key).arg(token);
+            cmd
+        }
+        (Call::Get, Via::Function) => {
+            let mut cmd = redis::cmd("FCALL_RO");
+            cmd.arg("jxrange").arg(1).arg(key);
+            cmd
+        }
+        (Call::Append(token), Via::Command) => {
             let mut cmd = redis::cmd("XADD");
             cmd.arg(key).arg("*").arg("t").arg(token);
             cmd
         }
-        (Call::Append(token), true) => {
+        (Call::Append(token), Via::Script) => {
             let mut cmd = redis::cmd("EVAL");
             cmd.arg("return redis.call('XADD', KEYS[1], '*', 't', ARGV[1])")
                 .arg(1)
@@ -186,12 +234,12 @@ async fn execute_stream(
                 .arg(token);
             cmd
         }
-        (Call::Get, false) => {
+        (Call::Get, Via::Command) => {
             let mut cmd = redis::cmd("XRANGE");
             cmd.arg(key).arg("-").arg("+");
             cmd
         }
-        (Call::Get, true) => {
+        (Call::Get, Via::Script) => {
             let mut cmd = redis::cmd("EVAL_RO");
             cmd.arg("return redis.call('XRANGE', KEYS[1], '-', '+')")
                 .arg(1)
@@ -283,6 +331,7 @@ pub async fn run_client(
     let mut log = ClientLog::default();
     let mut con: Option<(usize, redis::aio::MultiplexedConnection)> = None;
     let mut seq = 0u64;
+    let mut library_loaded = false;
     // The node of the last failure, avoided by the next connection when there is a choice.
     let mut avoid: Option<usize> = None;
     let since = |t: Instant| t.duration_since(start).as_nanos() as u64;
@@ -310,13 +359,35 @@ pub async fn run_client(
                 }
             }
         };
+        if !library_loaded {
+            // Before the first operation: FUNCTION LOAD REPLACE, which every client sends
+            // (they load the same code, so the order does not matter).
+            let mut load = redis::cmd("FUNCTION");
+            load.arg("LOAD").arg("REPLACE").arg(LIBRARY);
+            match tokio::time::timeout(options.op_timeout, load.query_async::<String>(connection))
+                .await
+            {
+                Ok(Ok(name)) if name == "jepsen" => library_loaded = true,
+                Ok(Ok(other)) => log
+                    .unexpected
+                    .push(format!("FUNCTION LOAD answered {other}")),
+                _ => {
+                    con = None;
+                    avoid = Some(node);
+                }
+            }
+            continue;
+        }
         seq += 1;
         let epoch = start.elapsed().as_nanos() as u64 / options.key_epoch.as_nanos() as u64;
         let (key, call) = choose(&mut rng, &options, epoch, client, seq);
         let invoke = Instant::now();
-        let scripted = rng.random_bool(0.25);
-        let (outcome, unexpected) =
-            execute(connection, &key, &call, options.op_timeout, scripted).await;
+        let via = match rng.random_range(0..5) {
+            0 => Via::Script,
+            1 => Via::Function,
+            _ => Via::Command,
+        };
+        let (outcome, unexpected) = execute(connection, &key, &call, options.op_timeout, via).await;
         let complete = Instant::now();
         if !matches!(outcome, Outcome::Ok(_)) {
             con = None;
