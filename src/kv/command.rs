@@ -602,6 +602,15 @@ fn parse_restore(a: &[Bytes]) -> Result<Command, CommandError> {
     })
 }
 
+/// The keys of `MIGRATE host port key db timeout [option...] [KEYS key...]` (`a` without
+/// the name): those after KEYS when it is given, the third argument otherwise.
+fn migrate_keys(a: &[Bytes]) -> Vec<Bytes> {
+    match a[5..].iter().position(|o| o.eq_ignore_ascii_case(b"keys")) {
+        Some(at) if a[2].is_empty() => a[5 + at + 1..].to_vec(),
+        _ => vec![a[2].clone()],
+    }
+}
+
 /// `FCALL function numkeys key... arg...` and `FCALL_RO` (`a` without the name). A bad
 /// `numkeys` is answered only once the function is found, as Redis checks in that order.
 fn parse_fcall(read_only: bool, a: &[Bytes]) -> Result<Command, CommandError> {
@@ -1556,8 +1565,9 @@ pub enum Command {
     /// `FUNCTION` and its subcommands.
     Function(FunctionCommand),
     /// `MIGRATE`, which each connection runs itself (see `server::migrate`); it reaches the
-    /// state machine only from MULTI or a script, where it is refused.
-    Migrate,
+    /// state machine only from MULTI or a script, where it is refused. Holds its keys, for
+    /// `COMMAND GETKEYS`.
+    Migrate(Vec<Bytes>),
     /// `DUMP key`: the value in Redis's serialization (see `kv::rdb`).
     Dump(Bytes),
     /// `RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]`. IDLETIME and FREQ
@@ -1806,7 +1816,7 @@ impl Command {
             "script" => parse_script(a)?,
             "fcall" | "fcall_ro" => parse_fcall(spec.name == "fcall_ro", a)?,
             "dump" => Command::Dump(a[0].clone()),
-            "migrate" => Command::Migrate,
+            "migrate" => Command::Migrate(migrate_keys(a)),
             "restore" => parse_restore(a)?,
             "function" => {
                 check_stream_subcommand("function", a)?;
@@ -2096,6 +2106,23 @@ impl Command {
             _ => return Err(unknown_command(args)),
         };
         Ok((cmd, spec))
+    }
+
+    /// The keys of a command whose keys are not where its [`Spec`] says (those after a
+    /// `numkeys`, MIGRATE's after KEYS), for `COMMAND GETKEYS`; `None` for the others.
+    pub fn movable_keys(&self) -> Option<Vec<Bytes>> {
+        match self {
+            Command::Eval { keys, .. }
+            | Command::FCall { keys, .. }
+            | Command::MPop { keys, .. }
+            | Command::ZMPop { keys, .. }
+            | Command::SInterCard { keys, .. }
+            | Command::Migrate(keys) => Some(keys.clone()),
+            Command::ZCombine { keys, store, .. } => {
+                Some(store.iter().chain(keys).cloned().collect())
+            }
+            _ => None,
+        }
     }
 
     /// Whether the command changes the state (must go through the log).

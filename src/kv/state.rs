@@ -2418,7 +2418,7 @@ impl KvState {
                     })
                 })
             }
-            Command::Migrate => Err(CommandError::Full(
+            Command::Migrate(_) => Err(CommandError::Full(
                 "ERR MIGRATE is not allowed in a transaction or a script here",
             )),
             Command::Restore {

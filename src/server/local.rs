@@ -810,21 +810,24 @@ impl<B: Backend> Session<B> {
                 )
             }
             b"getkeys" if a.len() >= 2 => match command::Command::parse(&a[1..]) {
-                Ok((_, spec)) if spec.first_key > 0 => {
-                    let args = &a[1..];
-                    let last = if spec.last_key < 0 {
-                        args.len() as i32 + spec.last_key
-                    } else {
-                        spec.last_key
-                    };
-                    let keys = (spec.first_key..=last)
-                        .step_by(spec.step.max(1) as usize)
-                        .filter_map(|i| args.get(i as usize).cloned())
-                        .map(Out::Bulk)
-                        .collect();
-                    Out::Array(keys)
-                }
-                Ok(_) => Out::error("ERR The command has no key arguments"),
+                Ok((cmd, spec)) => match cmd.movable_keys() {
+                    Some(keys) => Out::Array(keys.into_iter().map(Out::Bulk).collect()),
+                    None if spec.first_key > 0 => {
+                        let args = &a[1..];
+                        let last = if spec.last_key < 0 {
+                            args.len() as i32 + spec.last_key
+                        } else {
+                            spec.last_key
+                        };
+                        let keys = (spec.first_key..=last)
+                            .step_by(spec.step.max(1) as usize)
+                            .filter_map(|i| args.get(i as usize).cloned())
+                            .map(Out::Bulk)
+                            .collect();
+                        Out::Array(keys)
+                    }
+                    None => Out::error("ERR The command has no key arguments"),
+                },
                 Err(e) => error_frame(&e),
             },
             b"count" | b"getkeys" => arity(&format!("command|{}", text(&sub))),

@@ -579,6 +579,29 @@ async fn client_and_command_introspection() {
         "*2\r\n$1\r\na\r\n$1\r\nb\r\n",
     )
     .await;
+    // Keys after a numkeys, and MIGRATE's after KEYS, as redis-server 7.0.15 finds them.
+    for (command, keys) in [
+        (
+            &["EVAL", "return 1", "2", "a", "b", "c"][..],
+            &["a", "b"][..],
+        ),
+        (&["FCALL", "f", "1", "a", "x"], &["a"]),
+        (&["ZUNIONSTORE", "d", "2", "a", "b"], &["d", "a", "b"]),
+        (&["LMPOP", "2", "a", "b", "LEFT"], &["a", "b"]),
+        (
+            &["MIGRATE", "h", "1", "", "0", "10", "KEYS", "a", "b"],
+            &["a", "b"],
+        ),
+        (&["MIGRATE", "h", "1", "k", "0", "10"], &["k"]),
+    ] {
+        let mut request = vec!["COMMAND", "GETKEYS"];
+        request.extend_from_slice(command);
+        let mut expected = format!("*{}\r\n", keys.len());
+        for key in keys {
+            expected.push_str(&format!("${}\r\n{key}\r\n", key.len()));
+        }
+        expect(&mut c, &cmd(&request), &expected).await;
+    }
     let count = super::local::tests_command_count();
     expect(
         &mut c,
