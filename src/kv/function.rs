@@ -349,9 +349,7 @@ fn run_library(
     )?;
     let (env, unlock): (Table, mlua::Function) =
         lua.load(LOADER).set_name("=loader").call(record)?;
-    let chunk = match lua
-        .load(script::strip_shebang(code))
-        .set_name("@user_function")
+    let chunk = match script::user_chunk(lua, script::strip_shebang(code), "@user_function")
         .set_environment(env)
         .into_function()
     {

@@ -191,7 +191,7 @@ fn run_lua(
         let globals = lua.globals();
         globals.raw_set("KEYS", strings(lua, keys)?)?;
         globals.raw_set("ARGV", strings(lua, argv)?)?;
-        let function = match lua.load(body).set_name("@user_script").into_function() {
+        let function = match user_chunk(lua, body, "@user_script").into_function() {
             Ok(function) => function,
             Err(err) => {
                 return Ok(Ran {
@@ -415,6 +415,16 @@ fn lua_integer(n: f64) -> i64 {
     }
 }
 
+/// A client's code as a chunk to compile: always as Lua source. Lua 5.1 would also take
+/// precompiled bytecode (a chunk starting with `\x1bLua`), which it runs unverified: crafted
+/// bytecode reads and writes memory at will, on every node (Redis refuses it too, since
+/// CVE-2015-4335). As source, such a chunk fails to compile, with Redis's message.
+pub(super) fn user_chunk<'a>(lua: &'a Lua, code: &'a [u8], name: &str) -> mlua::chunk::Chunk<'a> {
+    lua.load(code)
+        .set_name(name)
+        .set_mode(mlua::chunk::ChunkMode::Text)
+}
+
 /// Whether `body` compiles as a script, and if not the error to answer (SCRIPT LOAD checks
 /// before caching).
 pub fn compile_error(body: &[u8]) -> Option<pb::Reply> {
@@ -422,11 +432,7 @@ pub fn compile_error(body: &[u8]) -> Option<pb::Reply> {
         Ok(lua) => lua,
         Err(err) => return Some(reply::error(format!("ERR {}", lua_message(&err)))),
     };
-    match lua
-        .load(strip_shebang(body))
-        .set_name("@user_script")
-        .into_function()
-    {
+    match user_chunk(&lua, strip_shebang(body), "@user_script").into_function() {
         Ok(_) => None,
         Err(err) => Some(compile_reply(&err)),
     }
@@ -435,7 +441,14 @@ pub fn compile_error(body: &[u8]) -> Option<pb::Reply> {
 const COMPILE_ERROR: &str = "ERR Error compiling script (new function): ";
 
 fn compile_reply(err: &mlua::Error) -> pb::Reply {
-    reply::error(format!("{COMPILE_ERROR}{}", lua_message(err)))
+    let message = lua_message(err);
+    // Bytecode refused by `user_chunk`, worded as Redis's parser words it.
+    let message = if message.starts_with("attempt to load a binary chunk") {
+        "user_script:1: unexpected symbol near 'char(27)'".to_owned()
+    } else {
+        message
+    };
+    reply::error(format!("{COMPILE_ERROR}{message}"))
 }
 
 /// `body` without a shebang line (`#!lua flags=...`), whose flags mean nothing here.
@@ -550,6 +563,35 @@ mod tests {
             Some(Kind::Error(e)) => e.clone(),
             other => panic!("expected an error, got {other:?}"),
         }
+    }
+
+    /// Precompiled Lua bytecode is never loaded, whatever it does: as a script, through
+    /// SCRIPT LOAD, or after a library's shebang. Redis 7.0.15 answers the same errors.
+    #[test]
+    fn bytecode_is_refused_as_redis_refuses_it() {
+        let lua = Lua::new();
+        let compiled = lua
+            .load("return 'ran from bytecode'")
+            .into_function()
+            .map(|f| f.dump(false))
+            .unwrap();
+        assert!(compiled.starts_with(b"\x1bLua"));
+        let refused = "ERR Error compiling script (new function): user_script:1: unexpected \
+                       symbol near 'char(27)'";
+        assert_eq!(
+            error_text(&run(&compiled, &[], &[], &mut |_| reply::null()).reply),
+            refused
+        );
+        assert_eq!(
+            compile_error(&compiled).map(|r| error_text(&r)),
+            Some(refused.into())
+        );
+        let mut library = b"#!lua name=x\n".to_vec();
+        library.extend_from_slice(&compiled);
+        assert_eq!(
+            super::super::function::load(&Bytes::from(library)).unwrap_err(),
+            "ERR Error compiling function: user_function:2: unexpected symbol near 'char(27)'"
+        );
     }
 
     #[test]
