@@ -1130,14 +1130,7 @@ fn collections_survive_killing_all_nodes() {
             .unwrap_or_else(|e| panic!("writes {chunk:?}: {e}"));
     }
     drop(conn);
-    cluster.kill_all();
-    let ids = cluster.ids();
-    for &id in &ids {
-        cluster.spawn(id);
-    }
-    for &id in &ids {
-        cluster.wait_ready(id);
-    }
+    let ids = kill_and_restart_all(&mut cluster);
     let snapshotted = ids.iter().any(|&id| {
         cluster
             .log_since_last_start(id)
@@ -2289,6 +2282,52 @@ fn stream_state(cluster: &TestCluster, id: u64) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The leader, a follower that has caught up, and the third node, stopped (SIGKILL) so that
+/// it misses what comes next.
+fn leader_follower_and_a_stopped_one(cluster: &mut TestCluster) -> (u64, u64, u64) {
+    let (leader, follower) = leader_and_warm_follower(cluster);
+    let lagging = cluster
+        .others(leader)
+        .into_iter()
+        .find(|&id| id != follower)
+        .expect("a second follower");
+    cluster.stop(lagging, Signal::Kill);
+    (leader, follower, lagging)
+}
+
+/// Restarts node `id` and waits until it has installed the leader's snapshot.
+fn restart_from_leaders_snapshot(cluster: &mut TestCluster, id: u64) {
+    cluster.restart(id);
+    wait_until(
+        DEADLINE,
+        &format!("node {id} to install the leader's snapshot"),
+        || {
+            let log = cluster.log_since_last_start(id);
+            match log
+                .lines()
+                .find(|l| l.contains("snapshot installed from leader"))
+            {
+                Some(_) => Ok(()),
+                None => Err(log.lines().last().unwrap_or_default().to_owned()),
+            }
+        },
+    );
+}
+
+/// Kills every node at once, starts them all again and waits until each answers; returns
+/// their ids.
+fn kill_and_restart_all(cluster: &mut TestCluster) -> Vec<u64> {
+    cluster.kill_all();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.spawn(id);
+    }
+    for &id in &ids {
+        cluster.wait_ready(id);
+    }
+    ids
+}
+
 /// A stream with two consumer groups, pending entries (some delivered twice, one claimed by
 /// another consumer, one deleted) and deleted entries (its last one among them) is answered
 /// about alike by a follower that caught up from the leader's snapshot, and by every node
@@ -2298,13 +2337,7 @@ fn stream_state(cluster: &TestCluster, id: u64) -> Vec<(String, String)> {
 fn streams_and_groups_survive_killing_all_nodes_and_a_snapshot() {
     const ENTRIES: usize = 400;
     let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "50"]);
-    let (leader, follower) = leader_and_warm_follower(&cluster);
-    let lagging = cluster
-        .others(leader)
-        .into_iter()
-        .find(|&id| id != follower)
-        .expect("a second follower");
-    cluster.stop(lagging, Signal::Kill);
+    let (leader, follower, lagging) = leader_follower_and_a_stopped_one(&mut cluster);
     // One log entry per XADD: the two others take snapshots and compact their logs past
     // everything `lagging` holds.
     let mut on_leader = cluster.client(leader);
@@ -2405,32 +2438,11 @@ fn streams_and_groups_survive_killing_all_nodes_and_a_snapshot() {
     );
     assert_eq!(before[0].1, (ENTRIES - 2).to_string(), "XLEN");
 
-    cluster.restart(lagging);
-    wait_until(
-        DEADLINE,
-        &format!("node {lagging} to install the leader's snapshot"),
-        || {
-            let log = cluster.log_since_last_start(lagging);
-            match log
-                .lines()
-                .find(|l| l.contains("snapshot installed from leader"))
-            {
-                Some(_) => Ok(()),
-                None => Err(log.lines().last().unwrap_or_default().to_owned()),
-            }
-        },
-    );
+    restart_from_leaders_snapshot(&mut cluster, lagging);
     let state = stream_state(&cluster, lagging);
     assert_eq!(state, before, "node {lagging}, caught up from a snapshot");
 
-    cluster.kill_all();
-    let ids = cluster.ids();
-    for &id in &ids {
-        cluster.spawn(id);
-    }
-    for &id in &ids {
-        cluster.wait_ready(id);
-    }
+    let ids = kill_and_restart_all(&mut cluster);
     for &id in &ids {
         let log = cluster.log_since_last_start(id);
         let recovered = log
@@ -2767,13 +2779,7 @@ fn library_state(cluster: &TestCluster, id: u64) -> Vec<String> {
 fn function_libraries_and_restored_keys_survive_snapshots_and_crashes() {
     const CALLS: i64 = 120;
     let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "30"]);
-    let (leader, follower) = leader_and_warm_follower(&cluster);
-    let lagging = cluster
-        .others(leader)
-        .into_iter()
-        .find(|&id| id != follower)
-        .expect("a second follower");
-    cluster.stop(lagging, Signal::Kill);
+    let (leader, follower, lagging) = leader_follower_and_a_stopped_one(&mut cluster);
 
     let library = "#!lua name=counters\n\
         redis.register_function('bump', function(keys, args)\n\
@@ -2821,35 +2827,14 @@ fn function_libraries_and_restored_keys_survive_snapshots_and_crashes() {
     );
     assert_eq!(library_state(&cluster, follower), before);
 
-    cluster.restart(lagging);
-    wait_until(
-        DEADLINE,
-        &format!("node {lagging} to install the leader's snapshot"),
-        || {
-            let log = cluster.log_since_last_start(lagging);
-            match log
-                .lines()
-                .find(|l| l.contains("snapshot installed from leader"))
-            {
-                Some(_) => Ok(()),
-                None => Err(log.lines().last().unwrap_or_default().to_owned()),
-            }
-        },
-    );
+    restart_from_leaders_snapshot(&mut cluster, lagging);
     assert_eq!(
         library_state(&cluster, lagging),
         before,
         "node {lagging}, caught up from a snapshot"
     );
 
-    cluster.kill_all();
-    let ids = cluster.ids();
-    for &id in &ids {
-        cluster.spawn(id);
-    }
-    for &id in &ids {
-        cluster.wait_ready(id);
-    }
+    let ids = kill_and_restart_all(&mut cluster);
     for &id in &ids {
         assert_eq!(
             library_state(&cluster, id),

@@ -643,12 +643,20 @@ fn dump_stream(w: &mut Writer, s: &Stream) {
     w.id(s.first_id);
     w.id(s.max_deleted);
     w.length(s.entries_added);
+    write_groups(w, s, true);
+}
+
+/// A stream's consumer groups, each with its PEL and consumers; `entries_read`: with each
+/// group's entries-read counter (`STREAM_LISTPACKS_2`, not the older form).
+fn write_groups(w: &mut Writer, s: &Stream, entries_read: bool) {
     w.count(s.groups.len());
     for (name, group) in &s.groups {
         w.string(name);
         w.id(group.last_id);
-        // Redis writes its signed counter as an unsigned length: -1 (unknown) is 2^64 - 1.
-        w.length(group.entries_read as u64);
+        if entries_read {
+            // Redis writes its signed counter as an unsigned length: -1 (unknown) is 2^64 - 1.
+            w.length(group.entries_read as u64);
+        }
         w.count(group.pel.len());
         for (&id, nack) in &group.pel {
             w.raw(&raw_id(id));
@@ -2576,26 +2584,7 @@ mod tests {
         }
         w.count(s.entries.len());
         w.id(s.last_id);
-        w.count(s.groups.len());
-        for (name, group) in &s.groups {
-            w.string(name);
-            w.id(group.last_id);
-            w.count(group.pel.len());
-            for (&pid, nack) in &group.pel {
-                w.raw(&raw_id(pid));
-                w.raw(&nack.delivery_time.to_le_bytes());
-                w.length(nack.delivery_count);
-            }
-            w.count(group.consumers.len());
-            for (cname, c) in &group.consumers {
-                w.string(cname);
-                w.raw(&c.seen_time.to_le_bytes());
-                w.count(c.pel.len());
-                for &pid in &c.pel {
-                    w.raw(&raw_id(pid));
-                }
-            }
-        }
+        write_groups(&mut w, s, false);
         w.out
     }
 
