@@ -631,7 +631,17 @@ fn stream_listpack(master: StreamId, entries: &[(StreamId, &[u8])]) -> Vec<u8> {
 /// A stream: its nodes keyed by master ID, then length, last ID, first ID, largest deleted
 /// ID and entries added, then each group with its PEL and consumers (`rdbSaveObject`).
 fn dump_stream(w: &mut Writer, s: &Stream) {
-    w.byte(TYPE_STREAM_LISTPACKS_2);
+    write_stream_entries(w, s, TYPE_STREAM_LISTPACKS_2);
+    w.id(s.first_id);
+    w.id(s.max_deleted);
+    w.length(s.entries_added);
+    write_groups(w, s, true);
+}
+
+/// What both stream types start with: the type byte, the nodes keyed by master ID, the
+/// length and the last ID.
+fn write_stream_entries(w: &mut Writer, s: &Stream, type_byte: u8) {
+    w.byte(type_byte);
     let runs = stream_runs(s);
     w.count(runs.len());
     for (master, entries) in &runs {
@@ -640,10 +650,6 @@ fn dump_stream(w: &mut Writer, s: &Stream) {
     }
     w.count(s.entries.len());
     w.id(s.last_id);
-    w.id(s.first_id);
-    w.id(s.max_deleted);
-    w.length(s.entries_added);
-    write_groups(w, s, true);
 }
 
 /// A stream's consumer groups, each with its PEL and consumers; `entries_read`: with each
@@ -2575,15 +2581,7 @@ mod tests {
     /// deleted-entry ID or counters, and groups without an entries-read counter.
     fn stream_v1(s: &Stream) -> Vec<u8> {
         let mut w = Writer::default();
-        w.byte(TYPE_STREAM_LISTPACKS);
-        let runs = stream_runs(s);
-        w.count(runs.len());
-        for (master, entries) in &runs {
-            w.string(&raw_id(*master));
-            w.string(&stream_listpack(*master, entries));
-        }
-        w.count(s.entries.len());
-        w.id(s.last_id);
+        write_stream_entries(&mut w, s, TYPE_STREAM_LISTPACKS);
         write_groups(&mut w, s, false);
         w.out
     }
