@@ -166,7 +166,9 @@ async fn read_keys<B: Backend>(backend: &B, keys: &[Bytes]) -> Result<Vec<Found>
             Some(Kind::Bulk(payload)) => found.push(Found {
                 key: key.clone(),
                 payload,
-                ttl_ms: ttl_ms.max(0),
+                // PTTL's -1 is no TTL (0 for RESTORE); a TTL about to run out is sent as
+                // 1 ms, as Redis sends it, never as 0, which would make the copy persist.
+                ttl_ms: if ttl_ms == -1 { 0 } else { ttl_ms.max(1) },
                 // The version is a u64 carried in RESP's signed integer.
                 version: version as u64,
             }),

@@ -326,6 +326,24 @@ fn migrate_from_raft_kv_moves_keys_to_redis_server() {
         let value: String = redis::cmd("GET").arg(key).query(conn).expect("GET");
         assert_eq!(value, "newer");
     }
+    // A key's TTL goes with it.
+    let expiring = format!("{prefix}expiring");
+    redis::cmd("SET")
+        .arg(&expiring)
+        .arg("soon")
+        .arg("PX")
+        .arg(600_000)
+        .query::<()>(&mut leader)
+        .expect("SET PX");
+    assert_eq!(
+        migrate(&mut leader, &expiring, &[], &[]).expect("MIGRATE"),
+        Value::Okay
+    );
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg(&expiring)
+        .query(&mut redis_server)
+        .expect("PTTL");
+    assert!((1..=600_000).contains(&ttl), "PTTL {ttl} after MIGRATE");
     let none = migrate(&mut leader, &format!("{prefix}missing"), &[], &[]).expect("MIGRATE");
     assert_eq!(none, Value::SimpleString("NOKEY".into()));
 }
