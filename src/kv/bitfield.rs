@@ -461,11 +461,7 @@ pub fn lcs(a: &[u8], b: &[u8], options: &[Bytes]) -> Result<pb::Reply, CommandEr
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<Bytes> {
-        s.split_whitespace()
-            .map(|a| Bytes::from(a.to_string()))
-            .collect()
-    }
+    use crate::kv::test_args as args;
 
     fn ints(replies: &[pb::Reply]) -> Vec<Option<i64>> {
         replies

@@ -3138,11 +3138,7 @@ pub fn parse_float(s: &[u8]) -> Result<LongDouble, CommandError> {
 mod tests {
     use super::*;
 
-    fn args(s: &str) -> Vec<Bytes> {
-        s.split_whitespace()
-            .map(|a| Bytes::from(a.to_string()))
-            .collect()
-    }
+    use crate::kv::test_args as args;
 
     fn parse(s: &str) -> Result<Command, String> {
         Command::parse(&args(s))

@@ -78,3 +78,11 @@ pub use state::{
     KvState, Published, SnapshotEncoder, SnapshotError, enroll_batch, hash_key_batch, purge_batch,
 };
 pub use zset::format_score;
+
+/// A command line split on whitespace into arguments, for the tests of this module's parts.
+#[cfg(test)]
+fn test_args(s: &str) -> Vec<bytes::Bytes> {
+    s.split_whitespace()
+        .map(|a| bytes::Bytes::from(a.to_string()))
+        .collect()
+}

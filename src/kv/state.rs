@@ -4120,11 +4120,7 @@ mod tests {
     use super::*;
     use crate::pb::reply::Kind;
 
-    fn args(s: &str) -> Vec<Bytes> {
-        s.split_whitespace()
-            .map(|a| Bytes::from(a.to_string()))
-            .collect()
-    }
+    use crate::kv::test_args as args;
 
     fn batch(cmds: &[&str], now_ms: i64) -> pb::KvBatch {
         pb::KvBatch {
