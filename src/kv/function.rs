@@ -121,6 +121,8 @@ local env = setmetatable({}, {
 })
 return env, function() current = globals end
 "#;
+/// [`LOADER`], compiled (see `script::own_chunk`).
+static LOADER_CODE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
 
 /// `FUNCTION HELP`, as Redis 7.0 words it.
 pub(super) const HELP: &[&str] = &[
@@ -348,10 +350,9 @@ fn run_library(
         },
     )?;
     let (env, unlock): (Table, mlua::Function) =
-        lua.load(LOADER).set_name("=loader").call(record)?;
+        script::own_chunk(lua, LOADER, "=loader", &LOADER_CODE)?.call(record)?;
     let chunk = match script::user_chunk(lua, script::strip_shebang(code), "@user_function")
-        .set_environment(env)
-        .into_function()
+        .and_then(|chunk| chunk.set_environment(env).into_function())
     {
         Ok(chunk) => chunk,
         Err(err) => {

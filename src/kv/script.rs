@@ -16,9 +16,11 @@
 //! `redis.call` and `redis.pcall` hand each command to the caller's `call`, which runs it on
 //! the state (see `KvState`); replies convert between RESP and Lua as Redis converts them.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use bytes::Bytes;
 use mlua::{HookTriggers, Lua, LuaOptions, MultiValue, StdLib, Table, Value, VmState};
@@ -191,7 +193,7 @@ fn run_lua(
         let globals = lua.globals();
         globals.raw_set("KEYS", strings(lua, keys)?)?;
         globals.raw_set("ARGV", strings(lua, argv)?)?;
-        let function = match user_chunk(lua, body, "@user_script").into_function() {
+        let function = match user_chunk(lua, body, "@user_script").and_then(|c| c.into_function()) {
             Ok(function) => function,
             Err(err) => {
                 return Ok(Ran {
@@ -248,11 +250,11 @@ pub(super) fn in_sandbox<R>(
     call: &mut dyn FnMut(&[Bytes]) -> pb::Reply,
     f: impl FnOnce(&Lua, &Sandbox) -> mlua::Result<R>,
 ) -> mlua::Result<R> {
-    let lua = Lua::new_with(
-        StdLib::TABLE | StdLib::STRING | StdLib::MATH,
-        LuaOptions::default(),
-    )?;
-    lua.set_memory_limit(MAX_MEMORY)?;
+    // Setting up is the same on every run: the collector and the memory budget (under which
+    // every step of mlua's is a protected call) start only when the caller's code does.
+    let lua = Lua::new_with(StdLib::NONE, LuaOptions::default())?;
+    lua.gc_stop();
+    lua.load_std_libs(StdLib::TABLE | StdLib::STRING | StdLib::MATH)?;
     let used = Rc::new(Cell::new(0u64));
     let counter = used.clone();
     lua.set_hook(
@@ -331,13 +333,16 @@ pub(super) fn in_sandbox<R>(
         // The real pcall, for the script itself: the prelude wraps the one scripts see.
         let pcall: mlua::Function = globals.get("pcall")?;
         let xpcall: mlua::Function = globals.get("xpcall")?;
-        lua.load(PRELUDE).set_name("=prelude").call::<()>((
+        static PRELUDE_CODE: OnceLock<Vec<u8>> = OnceLock::new();
+        own_chunk(&lua, PRELUDE, "=prelude", &PRELUDE_CODE)?.call::<()>((
             raw,
             stopped,
             pcall.clone(),
             xpcall,
             redis,
         ))?;
+        lua.gc_restart();
+        lua.set_memory_limit(MAX_MEMORY)?;
         f(&lua, &Sandbox { pcall, used })
     })
 }
@@ -415,27 +420,112 @@ fn lua_integer(n: f64) -> i64 {
     }
 }
 
-/// A client's code as a chunk to compile: always as Lua source. Lua 5.1 would also take
-/// precompiled bytecode (a chunk starting with `\x1bLua`), which it runs unverified: crafted
-/// bytecode reads and writes memory at will, on every node (Redis refuses it too, since
-/// CVE-2015-4335). As source, such a chunk fails to compile, with Redis's message.
-pub(super) fn user_chunk<'a>(lua: &'a Lua, code: &'a [u8], name: &str) -> mlua::chunk::Chunk<'a> {
-    lua.load(code)
+/// One of raft-kv's own Lua sources (`source`, named `name`) as a chunk of bytecode,
+/// compiled once per process into `compiled` (see [`compile`]). Parsing it again for every
+/// script would cost more than running most scripts.
+pub(super) fn own_chunk<'a>(
+    lua: &'a Lua,
+    source: &'static str,
+    name: &'static str,
+    compiled: &'static OnceLock<Vec<u8>>,
+) -> mlua::Result<mlua::chunk::Chunk<'a>> {
+    let code = match compiled.get() {
+        Some(code) => code,
+        None => {
+            let code = compile(source.as_bytes(), name)?;
+            compiled.get_or_init(|| code)
+        }
+    };
+    Ok(bytecode_chunk(lua, code))
+}
+
+/// `source` compiled to bytecode, in an interpreter of its own. A sandbox only ever loads
+/// bytecode made here from source, never parses, so that whether the code was compiled
+/// before in this process changes nothing in the sandbox, not even the memory it holds:
+/// a script's memory budget runs out at the same point on every node.
+fn compile(source: &[u8], name: &str) -> mlua::Result<Vec<u8>> {
+    let lua = Lua::new_with(StdLib::NONE, LuaOptions::default())?;
+    lua.set_memory_limit(MAX_MEMORY)?;
+    let function = lua
+        .load(source)
         .set_name(name)
         .set_mode(mlua::chunk::ChunkMode::Text)
+        .into_function()?;
+    Ok(function.dump(false))
+}
+
+/// Bytecode made by [`compile`], as a chunk to run in `lua`.
+fn bytecode_chunk<'a>(lua: &'a Lua, code: &[u8]) -> mlua::chunk::Chunk<'a> {
+    lua.load(code.to_vec())
+        .set_mode(mlua::chunk::ChunkMode::Binary)
+}
+
+/// Bytes of clients' code whose bytecode [`user_chunk`] keeps; past that it starts over.
+const COMPILED_BYTES: usize = 32 << 20;
+
+/// Clients' code compiled by [`user_chunk`], by chunk name and source.
+#[derive(Default)]
+struct Compiled {
+    by_source: HashMap<&'static str, HashMap<Vec<u8>, Rc<[u8]>>>,
+    /// Bytes of source and bytecode held.
+    bytes: usize,
+}
+
+thread_local! {
+    static COMPILED: RefCell<Compiled> = RefCell::default();
+}
+
+/// A client's code (a script, or a library's), named `name`, as a chunk to run in `lua`: the
+/// source compiled to bytecode (once, then kept while the code keeps coming), or the
+/// compile error. It is always compiled as source: Lua 5.1 would also take precompiled
+/// bytecode (a chunk starting with `\x1bLua`), which it runs unverified, and crafted bytecode
+/// reads and writes memory at will, on every node (Redis refuses it too, since
+/// CVE-2015-4335). As source, such a chunk fails to compile, with Redis's message.
+pub(super) fn user_chunk<'a>(
+    lua: &'a Lua,
+    code: &[u8],
+    name: &'static str,
+) -> mlua::Result<mlua::chunk::Chunk<'a>> {
+    Ok(bytecode_chunk(lua, &compiled_user_code(code, name)?))
+}
+
+/// A client's code compiled (see [`user_chunk`]), from the cache when it is there.
+fn compiled_user_code(code: &[u8], name: &'static str) -> mlua::Result<Rc<[u8]>> {
+    let cached = COMPILED.with(|c| {
+        let c = c.borrow();
+        c.by_source
+            .get(name)
+            .and_then(|by_source| by_source.get(code))
+            .cloned()
+    });
+    let bytecode = match cached {
+        Some(bytecode) => bytecode,
+        None => {
+            let bytecode: Rc<[u8]> = compile(code, name)?.into();
+            COMPILED.with(|c| {
+                let mut c = c.borrow_mut();
+                let size = code.len() + bytecode.len();
+                if c.bytes + size > COMPILED_BYTES {
+                    *c = Compiled::default();
+                }
+                c.bytes += size;
+                c.by_source
+                    .entry(name)
+                    .or_default()
+                    .insert(code.to_vec(), bytecode.clone());
+            });
+            bytecode
+        }
+    };
+    Ok(bytecode)
 }
 
 /// Whether `body` compiles as a script, and if not the error to answer (SCRIPT LOAD checks
 /// before caching).
 pub fn compile_error(body: &[u8]) -> Option<pb::Reply> {
-    let lua = match Lua::new_with(StdLib::NONE, LuaOptions::default()) {
-        Ok(lua) => lua,
-        Err(err) => return Some(reply::error(format!("ERR {}", lua_message(&err)))),
-    };
-    match user_chunk(&lua, strip_shebang(body), "@user_script").into_function() {
-        Ok(_) => None,
-        Err(err) => Some(compile_reply(&err)),
-    }
+    compiled_user_code(strip_shebang(body), "@user_script")
+        .err()
+        .map(|err| compile_reply(&err))
 }
 
 const COMPILE_ERROR: &str = "ERR Error compiling script (new function): ";
@@ -563,6 +653,28 @@ mod tests {
             Some(Kind::Error(e)) => e.clone(),
             other => panic!("expected an error, got {other:?}"),
         }
+    }
+
+    /// Whether a script's code was compiled before in this process (and so comes from the
+    /// cache of compiled code) changes nothing in the interpreter the script runs in, not even
+    /// the memory in use: its memory budget must run out at the same point on every node,
+    /// whatever scripts each node ran before.
+    #[test]
+    fn a_script_starts_from_the_same_memory_whether_compiled_before_or_not() {
+        let body = b"-- a_script_starts_from_the_same_memory\n\
+                     local t = {} for i = 1, 100 do t[i] = tostring(i) end return #t";
+        let used = || {
+            in_sandbox(&mut |_| reply::null(), |lua, _| {
+                let function = user_chunk(lua, body, "@user_script")?.into_function()?;
+                let before = lua.used_memory();
+                assert_eq!(function.call::<i64>(())?, 100);
+                Ok(before)
+            })
+            .unwrap()
+        };
+        let first = used();
+        assert_eq!(used(), first);
+        assert_eq!(used(), first);
     }
 
     /// Precompiled Lua bytecode is never loaded, whatever it does: as a script, through
