@@ -460,7 +460,8 @@ fn bytecode_chunk<'a>(lua: &'a Lua, code: &[u8]) -> mlua::chunk::Chunk<'a> {
         .set_mode(mlua::chunk::ChunkMode::Binary)
 }
 
-/// Bytes of clients' code whose bytecode [`user_chunk`] keeps; past that it starts over.
+/// Bytes of clients' code whose bytecode [`user_chunk`] keeps (source and bytecode); past
+/// that it starts over, and code larger than that is compiled on every run.
 const COMPILED_BYTES: usize = 32 << 20;
 
 /// Clients' code compiled by [`user_chunk`], by chunk name and source.
@@ -505,6 +506,9 @@ fn compiled_user_code(code: &[u8], name: &'static str) -> mlua::Result<Rc<[u8]>>
             COMPILED.with(|c| {
                 let mut c = c.borrow_mut();
                 let size = code.len() + bytecode.len();
+                if size > COMPILED_BYTES {
+                    return;
+                }
                 if c.bytes + size > COMPILED_BYTES {
                     *c = Compiled::default();
                 }
