@@ -53,6 +53,7 @@
 mod big;
 mod bitfield;
 mod cjson;
+mod cmsgpack;
 pub mod command;
 mod function;
 mod geo;
@@ -62,6 +63,7 @@ mod hll;
 mod list;
 pub mod longdouble;
 mod luabit;
+mod luastruct;
 mod packed;
 mod rdb;
 pub mod reply;
