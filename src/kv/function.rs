@@ -43,10 +43,11 @@ const FLAGS: [&str; 5] = [
 
 /// Sets up loading: the `redis` table a library sees while it loads, the environment of its
 /// code (whose globals are that table while loading, and the scripts' globals afterwards),
-/// and `register_function`. Runs with the Rust function that records a registration, and
-/// returns the environment and the function that switches it to the scripts' globals.
+/// and `register_function`. Runs with the Rust function that records a registration and the
+/// sandbox's installer of libraries (see `script::Sandbox::library`), and returns the
+/// environment and the function that switches it to the scripts' globals.
 const LOADER: &str = r#"
-local record = ...
+local record, library = ...
 local function fail(message) error(message, 0) end
 local function missing(_, name)
   error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
@@ -111,6 +112,7 @@ local current = loading
 local env = setmetatable({}, {
   __index = function(_, name)
     local value = rawget(current, name)
+    if value == nil and current == globals then value = library(name) end
     if value == nil then
       error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
     end
@@ -350,7 +352,8 @@ fn run_library(
         },
     )?;
     let (env, unlock): (Table, mlua::Function) =
-        script::own_chunk(lua, LOADER, "=loader", &LOADER_CODE)?.call(record)?;
+        script::own_chunk(lua, LOADER, "=loader", &LOADER_CODE)?
+            .call((record, sandbox.library.clone()))?;
     let chunk = match script::user_chunk(lua, script::strip_shebang(code), "@user_function")
         .and_then(|chunk| chunk.set_environment(env).into_function())
     {

@@ -6,7 +6,7 @@
 //! same result everywhere:
 //! - the `table`, `string` and `math` libraries, with `math.random` replaced by a generator
 //!   seeded the same for every run (as Redis did before 7.0); no `os`, `io`, `debug`,
-//!   `load*` or `dofile`;
+//!   `load*` or `dofile`; Redis's `cjson`, `bit`, `cmsgpack` and `struct` libraries;
 //! - no global variables of its own (as in Redis);
 //! - a budget of [`MAX_INSTRUCTIONS`] Lua instructions and [`MAX_MEMORY`] bytes. Redis lets a
 //!   script run until `SCRIPT KILL`; here a runaway script would stall every node at the same
@@ -45,9 +45,10 @@ const MAX_REPLY_DEPTH: usize = 64;
 /// What is simplest in Lua: `redis.call`, which raises the error table `redis.pcall` returns;
 /// `pcall` and `xpcall` that do not catch a stop for the budget; and the sealed globals (no
 /// new ones, no undefined ones read, as in Redis). Runs with the raw command function, the
-/// stop check, the real `pcall` and `xpcall`, and the `redis` table as arguments.
+/// stop check, the real `pcall` and `xpcall`, the `redis` table, and the function that
+/// installs a library of [`LIBRARIES`] on first use as arguments.
 const PRELUDE: &str = r#"
-local raw, stopped, raw_pcall, raw_xpcall, redis = ...
+local raw, stopped, raw_pcall, raw_xpcall, redis, library = ...
 local function unless_stopped(...)
   local why = stopped()
   if why then error(why, 0) end
@@ -65,10 +66,26 @@ setmetatable(_G, {
     error("Script attempted to create global variable '" .. tostring(name) .. "'", 2)
   end,
   __index = function(_, name)
+    local lib = library(name)
+    if lib ~= nil then return lib end
     error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2)
   end,
 })
 "#;
+
+/// The libraries of Redis's scripts written in Rust, each with the function that adds it to
+/// the globals. A sandbox installs one the first time a script reads its name, as most
+/// scripts use none and building them all would cost a fifth of a short script's run; the
+/// point is the same on every node, as the script is.
+const LIBRARIES: [(&str, Install); 4] = [
+    ("bit", super::luabit::install),
+    ("cjson", super::cjson::install),
+    ("cmsgpack", super::cmsgpack::install),
+    ("struct", super::luastruct::install),
+];
+
+/// A function that adds one library to an interpreter's globals.
+type Install = fn(&Lua) -> mlua::Result<()>;
 
 /// Base functions a script does not get: loading code, the environment, output, the
 /// collector.
@@ -226,6 +243,10 @@ pub(super) struct Sandbox {
     pub(super) pcall: mlua::Function,
     /// Instructions used so far, calls included (see [`MAX_INSTRUCTIONS`]).
     used: Rc<Cell<u64>>,
+    /// Installs the library of [`LIBRARIES`] named by its argument in the globals and
+    /// returns it, or returns `nil` for any other name: code that reads the globals other
+    /// than through them (a function library's environment) calls it for a name they lack.
+    pub(super) library: mlua::Function,
 }
 
 impl Sandbox {
@@ -324,8 +345,16 @@ pub(super) fn in_sandbox<R>(
         let (random, randomseed) = random_functions(&lua)?;
         math.raw_set("random", random)?;
         math.raw_set("randomseed", randomseed)?;
-        super::cjson::install(&lua)?;
-        super::luabit::install(&lua)?;
+        let library = lua.create_function(|lua, name: Value| {
+            let Value::String(name) = name else {
+                return Ok(Value::Nil);
+            };
+            let Some((name, install)) = LIBRARIES.iter().find(|(n, _)| name == *n) else {
+                return Ok(Value::Nil);
+            };
+            install(lua)?;
+            lua.globals().raw_get(*name)
+        })?;
         let stop_check = used.clone();
         let stopped = lua.create_function(move |_, ()| {
             Ok((stop_check.get() > MAX_INSTRUCTIONS).then(stop_message))
@@ -340,10 +369,18 @@ pub(super) fn in_sandbox<R>(
             pcall.clone(),
             xpcall,
             redis,
+            library.clone(),
         ))?;
         lua.gc_restart();
         lua.set_memory_limit(MAX_MEMORY)?;
-        f(&lua, &Sandbox { pcall, used })
+        f(
+            &lua,
+            &Sandbox {
+                pcall,
+                used,
+                library,
+            },
+        )
     })
 }
 

@@ -3853,6 +3853,26 @@ EVAL "return redis.replicate_commands()" 0 => (integer) 1
 EVAL "return redis.REPL_ALL" 0 => (integer) 3
 SCRIPT LOAD "return +" => (error) ERR Error compiling script (new function): user_script:1: unexpected symbol near '+'*
 SCRIPT FLUSH SYNC ASYNC => (error) ERR SCRIPT FLUSH only support SYNC|ASYNC option
+# cmsgpack: integers in their smallest format, floats as float 32 when exact, tables keyed
+# 1..n as arrays, other tables as maps; several values one after the other; unpack_one and
+# unpack_limit answer the next offset (-1 at the end) before the values. Errors leave out the
+# position Redis puts before them.
+EVAL "local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end return hex(cmsgpack.pack({1, 2, 3}, {a = 1}, 'x', 1.5, -33, 300, 70000, 5000000000, true, false))" 0 => "9301020381a16101a178ca3fc00000d0dfcd012cce00011170cf000000012a05f200c3c2"
+EVAL "local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end return hex(cmsgpack.pack(nil, 0.1, -2^31 - 1, 2^64, string.rep('z', 40)))" 0 => "c0cb3fb999999999999ad3ffffffff7fffffffca5f800000d9287a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a7a"
+EVAL "return cmsgpack.unpack(cmsgpack.pack({1, 'a', {b = 2}}))[3].b" 0 => (integer) 2
+EVAL "return {cmsgpack.unpack(cmsgpack.pack(1, 'two', 3.5, {}))}" 0 => [(integer) 1, "two", (integer) 3, []]
+EVAL "return {cmsgpack.unpack_one(cmsgpack.pack(10, 20))}" 0 => [(integer) 1, (integer) 10]
+EVAL "return {cmsgpack.unpack_one(cmsgpack.pack(10, 20), 1)}" 0 => [(integer) -1, (integer) 20]
+EVAL "return {cmsgpack.unpack_limit(cmsgpack.pack(10, 20, 30), 2)}" 0 => [(integer) 2, (integer) 10, (integer) 20]
+EVAL "return cmsgpack.unpack(string.char(0xdb, 0xff, 0xff, 0xff, 0xff))" 0 => (error) ERR *Missing bytes in input.*
+EVAL "return cmsgpack.pack()" 0 => (error) ERR *bad argument #0 to 'pack' (MessagePack pack needs input.)*
+# struct: big- and little-endian integers, sizes, the position after what was read.
+EVAL "local function hex(s) return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end)) end return hex(struct.pack('>I2i4', 258, -2))" 0 => "0102fffffffe"
+EVAL "return {struct.unpack('<i4', struct.pack('<i4', -2))}" 0 => [(integer) -2, (integer) 5]
+EVAL "return struct.size('>i4d')" 0 => (integer) 12
+EVAL "return struct.pack('>q', 1)" 0 => (error) ERR *bad argument #1 to 'pack' (invalid format option 'q')*
+EVAL "return {struct.unpack('>I2', 'a')}" 0 => (error) ERR *bad argument #2 to 'unpack' (data string too short)*
+EVAL "return {struct.unpack('c2c0', 'ab')}" 0 => (error) ERR *format 'c0' needs a previous size*
 # cjson: arrays for tables keyed 1..n (holes as null), objects otherwise, an empty table as
 # an object, numbers with 14 digits, '/' escaped; decoding keeps arrays, objects and null.
 EVAL "return cjson.encode({1, 2, 3})" 0 => "[1,2,3]"
@@ -4895,6 +4915,10 @@ FUNCTION RESTORE "\xf5@O#!lua name=rlib\nredis.register_function('rf', function(
 FUNCTION RESTORE "\xf5@O#!lua name=rlib\nredis.register_function('rf', function() return 'restored' end)\xf5@G#!lua name=rlib3\nredis.register_function('RF', function() return 1 end)\n\x00-\xadD\xb4\x1f\xaeV\x1c" FLUSH => (error) ERR Function RF already exists
 FUNCTION RESTORE x FOO => (error) ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.
 FCALL zf 0 => "compressed, compressed, compressed"
+# A function sees the scripts' libraries when it runs, a library's code not while it loads.
+FUNCTION LOAD "#!lua name=libs\nredis.register_function('libs', function() return cjson.encode({cmsgpack.unpack(cmsgpack.pack(1, 'a'))}) .. bit.tohex(255) .. struct.size('>i4') end)" => "libs"
+FCALL libs 0 => "[1,\"a\"]000000ff4"
+FUNCTION LOAD "#!lua name=early\nlocal x = cjson.encode({1})\nredis.register_function('early', function() return x end)" => (error) ERR Error registering functions: ERR user_function:2: Script attempted to access nonexistent global variable 'cjson'
 FUNCTION FLUSH SYNC => OK
 FUNCTION LIST => []
 "##;
