@@ -37,6 +37,11 @@ use std::sync::OnceLock;
 
 use mlua::{Function, Lua, LuaString, Table, Value};
 
+use super::luaargs::{
+    arg_error, c_integer, check_integer, check_number, check_string, f32_to_f64, f64_to_f32,
+    output_budget,
+};
+
 /// Slots of the Lua stack a C function may use (Lua 5.1's `LUAI_MAXCSTACK`): `unpack` keeps
 /// its arguments and results there and checks for 2 more before each option.
 const STACK_SLOTS: usize = 8000;
@@ -311,23 +316,6 @@ impl Output {
     }
 }
 
-/// The bytes a result may still take: what the interpreter's memory limit leaves, as the
-/// result must become a Lua string. Packing stops there, so that a format repeating `c0` on
-/// the same big string many times cannot make it allocate without bound.
-fn output_budget(lua: &Lua) -> mlua::Result<usize> {
-    // mlua tells the limit only by answering the one a new limit replaces.
-    let limit = match lua.set_memory_limit(0) {
-        Ok(limit) => limit,
-        Err(mlua::Error::MemoryControlNotAvailable) => return Ok(usize::MAX),
-        Err(e) => return Err(e),
-    };
-    if limit == 0 {
-        return Ok(usize::MAX);
-    }
-    lua.set_memory_limit(limit)?;
-    Ok(limit.saturating_sub(lua.used_memory()))
-}
-
 /// `struct.unpack`: the values `fmt` reads from `s` from position `pos` (1 by default),
 /// then the position after them, in a table with their count.
 fn unpack(
@@ -506,190 +494,18 @@ fn c_unsigned(n: f64) -> u64 {
     }
 }
 
-/// A number as C converts it to a signed 64-bit integer on x86: truncated, and the smallest
-/// integer where that is undefined (NaN, infinities, out of range).
-fn c_integer(n: f64) -> i64 {
-    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&n) {
-        n as i64
-    } else {
-        i64::MIN
-    }
-}
-
-/// A double as a float, as x86 converts it: rounded to nearest, and a NaN keeping its sign
-/// and the top of its payload (made quiet).
-fn f64_to_f32(n: f64) -> f32 {
-    if !n.is_nan() {
-        return n as f32;
-    }
-    let bits = n.to_bits();
-    let sign = ((bits >> 63) as u32) << 31;
-    let payload = ((bits >> 29) as u32) & 0x003f_ffff;
-    f32::from_bits(sign | 0x7fc0_0000 | payload)
-}
-
-/// A float as a double, as x86 converts it: exactly, and a NaN keeping its sign and payload
-/// (made quiet).
-fn f32_to_f64(bits: u32) -> f64 {
-    let single = f32::from_bits(bits);
-    if !single.is_nan() {
-        return f64::from(single);
-    }
-    let sign = u64::from(bits >> 31) << 63;
-    let payload = u64::from(bits & 0x007f_ffff) << 29;
-    f64::from_bits(sign | 0x7ff8_0000_0000_0000 | payload)
-}
-
-/// Lua's error for a bad argument of the function `name`.
-fn arg_error(name: &str, index: usize, message: &str) -> mlua::Error {
-    mlua::Error::runtime(format!("bad argument #{index} to '{name}' ({message})"))
-}
-
-/// The type of argument `index` of `nargs`, as Lua names it in errors.
-fn type_name(nargs: usize, index: usize, value: &Value) -> &'static str {
-    if index > nargs {
-        return "no value";
-    }
-    match value {
-        Value::Nil => "nil",
-        Value::Boolean(_) => "boolean",
-        Value::Integer(_) | Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Table(_) => "table",
-        Value::Function(_) => "function",
-        Value::Thread(_) => "thread",
-        _ => "userdata",
-    }
-}
-
-/// Argument `index` as a string, as `luaL_checklstring` takes it: a number becomes one.
-fn check_string(
-    lua: &Lua,
-    name: &str,
-    nargs: usize,
-    index: usize,
-    value: Value,
-) -> mlua::Result<LuaString> {
-    let got = type_name(nargs, index, &value);
-    if index <= nargs {
-        match value {
-            Value::String(s) => return Ok(s),
-            Value::Integer(_) | Value::Number(_) => {
-                if let Some(s) = lua.coerce_string(value)? {
-                    return Ok(s);
-                }
-            }
-            _ => {}
-        }
-    }
-    Err(arg_error(
-        name,
-        index,
-        &format!("string expected, got {got}"),
-    ))
-}
-
-/// Argument `index` as a number, as `luaL_checknumber` takes it: a numeric string converts.
-fn check_number(
-    lua: &Lua,
-    name: &str,
-    nargs: usize,
-    index: usize,
-    value: Value,
-) -> mlua::Result<f64> {
-    let got = type_name(nargs, index, &value);
-    let number = match value {
-        _ if index > nargs => None,
-        Value::Integer(i) => Some(i as f64),
-        Value::Number(n) => Some(n),
-        Value::String(_) => lua.coerce_number(value)?,
-        _ => None,
-    };
-    number.ok_or_else(|| arg_error(name, index, &format!("number expected, got {got}")))
-}
-
-/// Argument `index` as an integer, as `luaL_checkinteger` takes it: the number truncated as
-/// C converts it.
-fn check_integer(
-    lua: &Lua,
-    name: &str,
-    nargs: usize,
-    index: usize,
-    value: Value,
-) -> mlua::Result<i64> {
-    check_number(lua, name, nargs, index, value).map(c_integer)
-}
-
 #[cfg(test)]
 mod tests {
     use mlua::Lua;
 
-    /// What the cases use: `hex` and `unhex` to write bytes, `dump` and `dumpall` to print
-    /// values (numbers exactly, binary strings in hex, tables with their keys sorted).
-    const PRELUDE: &str = r#"
-local function hex(s) return (string.gsub(s, '.', function(c) return string.format('%02x', string.byte(c)) end)) end
-local function unhex(h) return (string.gsub(h, '..', function(x) return string.char(tonumber(x, 16)) end)) end
-local function dump(v)
-  local t = type(v)
-  if t == 'number' then
-    if v ~= v then return 'nan' end
-    if v == 1/0 then return 'inf' end
-    if v == -1/0 then return '-inf' end
-    if v == 0 and 1/v < 0 then return '-0' end
-    if v == math.floor(v) and math.abs(v) < 1e15 then return string.format('%d', v) end
-    return string.format('%.17g', v)
-  elseif t == 'string' then
-    if string.find(v, '[^%w%p ]') then return 'x"' .. hex(v) .. '"' end
-    return '"' .. v .. '"'
-  elseif t == 'table' then
-    local keys = {}
-    for k in pairs(v) do keys[#keys + 1] = k end
-    table.sort(keys, function(a, b) return dump(a) < dump(b) end)
-    local parts = {}
-    for _, k in ipairs(keys) do parts[#parts + 1] = '[' .. dump(k) .. ']=' .. dump(v[k]) end
-    return '{' .. table.concat(parts, ',') .. '}'
-  else
-    return t
-  end
-end
-local function dumpall(...)
-  local parts = {}
-  for i = 1, select('#', ...) do parts[i] = dump((select(i, ...))) end
-  return table.concat(parts, ' ')
-end
-"#;
+    use super::super::lua_cases::{self, run};
 
     fn interpreter() -> Lua {
-        let lua = Lua::new();
-        super::install(&lua).expect("install");
-        lua
+        lua_cases::interpreter(super::install)
     }
 
-    /// The error's message, without mlua's wrapping.
-    fn message(e: &mlua::Error) -> String {
-        match e {
-            mlua::Error::CallbackError { cause, .. } => message(cause),
-            mlua::Error::RuntimeError(m) | mlua::Error::MemoryError(m) => m.clone(),
-            other => other.to_string(),
-        }
-    }
-
-    /// What `code` returns (a string), or `ERR: ` and the message it fails with.
-    fn run(lua: &Lua, code: &str) -> String {
-        match lua.load(format!("{PRELUDE}{code}")).eval::<String>() {
-            Ok(s) => s,
-            Err(e) => format!("ERR: {}", message(&e)),
-        }
-    }
-
-    /// Runs each case's code, which must answer what redis-server 7.0.15 answered for it
-    /// (recorded from it: the string the script returned, or the error's message without
-    /// Redis's `user_script:N: ` and ` script: ...` around it).
     fn check(cases: &[(&str, &str)]) {
-        let lua = interpreter();
-        for (code, expected) in cases {
-            assert_eq!(run(&lua, code), *expected, "{code}");
-        }
+        lua_cases::check(super::install, cases)
     }
 
     /// Packing every option, at every size, endianness and alignment, and numbers out of range.

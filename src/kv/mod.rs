@@ -62,6 +62,9 @@ mod hash;
 mod hll;
 mod list;
 pub mod longdouble;
+#[cfg(test)]
+mod lua_cases;
+mod luaargs;
 mod luabit;
 mod luastruct;
 mod packed;

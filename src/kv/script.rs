@@ -447,16 +447,6 @@ fn lua_number(n: f64) -> String {
     super::zset::format_g(n, 17)
 }
 
-/// A Lua number as the integer Redis replies with: truncated, and, where C's conversion is
-/// undefined (infinite, NaN, out of range), the value x86 gives, the smallest integer.
-fn lua_integer(n: f64) -> i64 {
-    if n.is_finite() && n > -9_223_372_036_854_775_808.0 && n < 9_223_372_036_854_775_808.0 {
-        n as i64
-    } else {
-        i64::MIN
-    }
-}
-
 /// One of raft-kv's own Lua sources (`source`, named `name`) as a chunk of bytecode,
 /// compiled once per process into `compiled` (see [`compile`]). Parsing it again for every
 /// script would cost more than running most scripts.
@@ -643,7 +633,9 @@ fn lua_to_reply(value: &Value, depth: usize) -> pb::Reply {
         Value::Nil | Value::Boolean(false) => reply::null(),
         Value::Boolean(true) => reply::integer(1),
         Value::Integer(i) => reply::integer(*i),
-        Value::Number(n) => reply::integer(lua_integer(*n)),
+        // Truncated, or where C's conversion is undefined (infinite, NaN, out of range) the
+        // value x86 gives, as Redis replies.
+        Value::Number(n) => reply::integer(super::luaargs::c_integer(*n)),
         Value::String(s) => reply::bulk(Bytes::copy_from_slice(&s.as_bytes())),
         Value::Table(t) if depth >= MAX_REPLY_DEPTH => {
             let _ = t;
