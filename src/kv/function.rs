@@ -123,6 +123,7 @@ local env = setmetatable({}, {
 })
 return env, function() current = globals end
 "#;
+
 /// [`LOADER`], compiled (see `script::own_chunk`).
 static LOADER_CODE: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
 
