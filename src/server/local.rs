@@ -223,6 +223,32 @@ pub fn is_local(name: &str) -> bool {
     LOCAL_COMMANDS.iter().any(|(n, ..)| *n == name)
 }
 
+/// The error a connection-level command `name` with `args` (name included) fails with before
+/// it runs: a wrong argument count, or a subcommand that does not exist. MULTI asks this when
+/// it queues the command, as Redis does.
+pub fn check_local(name: &str, args: &[Bytes]) -> Option<Out> {
+    if let Some((_, arity_spec, _)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name)
+        && !arity_ok(*arity_spec, args.len())
+    {
+        return Some(arity(name));
+    }
+    // SUBCOMMANDS decides which subcommands exist, so COMMAND DOCS/INFO/LIST describe
+    // exactly what is served.
+    if let Some(sub) = args.get(1)
+        && !subcommands(name).is_empty()
+    {
+        let full = format!("{name}|{}", text(sub).to_ascii_lowercase());
+        match SUBCOMMANDS.iter().find(|(n, ..)| *n == full) {
+            None => return Some(unknown_subcommand(sub, &name.to_ascii_uppercase())),
+            Some((_, arity_spec, _)) if !arity_ok(*arity_spec, args.len()) => {
+                return Some(arity(&full));
+            }
+            Some(_) => {}
+        }
+    }
+    None
+}
+
 /// Whether `argc` arguments (name included) satisfy a Redis arity.
 fn arity_ok(arity: i32, argc: usize) -> bool {
     let n = i32::try_from(argc).unwrap_or(i32::MAX);
@@ -248,24 +274,8 @@ impl<B: Backend> Session<B> {
     /// Executes the connection-level command `name` (lowercase).
     pub(super) async fn local(&mut self, name: &str, args: &[Bytes]) -> Out {
         let a = &args[1..];
-        if let Some((_, arity_spec, _)) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name)
-            && !arity_ok(*arity_spec, args.len())
-        {
-            return arity(name);
-        }
-        // SUBCOMMANDS decides which subcommands exist, so COMMAND DOCS/INFO/LIST describe
-        // exactly what is served.
-        if let Some(sub) = a.first()
-            && !subcommands(name).is_empty()
-        {
-            let full = format!("{name}|{}", text(sub).to_ascii_lowercase());
-            match SUBCOMMANDS.iter().find(|(n, ..)| *n == full) {
-                None => return unknown_subcommand(sub, &name.to_ascii_uppercase()),
-                Some((_, arity_spec, _)) if !arity_ok(*arity_spec, args.len()) => {
-                    return arity(&full);
-                }
-                Some(_) => {}
-            }
+        if let Some(refused) = check_local(name, args) {
+            return refused;
         }
         match name {
             // A RESP2 subscriber gets PING's answer in the shape of a message.

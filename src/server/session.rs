@@ -40,17 +40,57 @@ const READ_CHUNK_BYTES: usize = 16 * 1024;
 /// Largest read buffer: a request that needs more is refused and the connection closed.
 const MAX_QUERY_BUFFER_BYTES: usize = 1024 * 1024 * 1024;
 
-/// Commands that run in a transaction without going through the log; their reply is computed
-/// when they are queued.
-const LOCAL_IN_MULTI: &[&str] = &["ping", "echo", "time"];
+/// Connection-level commands refused inside MULTI: SHUTDOWN (`no_multi`, as in Redis), the
+/// subscription commands (Redis 7.0 queues them; see the README) and RAFT.NODE.
+const REFUSED_IN_MULTI: &[&str] = &[
+    "psubscribe",
+    "punsubscribe",
+    "raft.node",
+    "shutdown",
+    "ssubscribe",
+    "subscribe",
+    "sunsubscribe",
+    "unsubscribe",
+];
 
 /// One queued MULTI entry.
 enum Queued {
     /// A validated key-value command.
     Kv(Command, &'static Spec, Vec<Bytes>),
-    /// A reply decided while queueing: a connection-level command's answer, or the argument
-    /// error a key-value command fails with at EXEC.
-    Local(Out),
+    /// A connection-level command (CLIENT, INFO, CONFIG, ...), run at EXEC after the
+    /// transaction's writes.
+    Local(String, Vec<Bytes>),
+    /// A reply decided while queueing: the argument error a key-value command fails with at
+    /// EXEC.
+    Decided(Out),
+}
+
+/// WAIT's arguments: how many replicas, and how long to wait for them (`None`: no limit).
+fn parse_wait(args: &[Bytes]) -> Result<(u64, Option<Duration>), Out> {
+    if args.len() != 3 {
+        return Err(arity("wait"));
+    }
+    let Some(replicas) = command::parse_i64_strict(&args[1]) else {
+        return Err(Out::error("ERR value is not an integer or out of range"));
+    };
+    let Some(timeout) = command::parse_i64_strict(&args[2]) else {
+        return Err(Out::error("ERR timeout is not an integer or out of range"));
+    };
+    if timeout < 0 {
+        return Err(Out::error("ERR timeout is negative"));
+    }
+    let timeout = (timeout > 0).then(|| Duration::from_millis(timeout as u64));
+    Ok((replicas.max(0) as u64, timeout))
+}
+
+/// One reply of EXEC, by where it comes from.
+enum Slot {
+    /// Decided when the command was queued.
+    Answered(Out),
+    /// The next reply of the transaction's batch.
+    Batch,
+    /// A connection-level command, run once the batch is done.
+    Local(String, Vec<Bytes>),
 }
 
 /// An open MULTI block.
@@ -578,20 +618,10 @@ impl<B: Backend> Session<B> {
     /// `WAIT numreplicas timeout`: checks the arguments (answering the error, if any), then
     /// blocks the client until the backend answers (see [`Session::wait_blocked`]).
     fn start_wait(&mut self, args: &[Bytes]) -> Option<Out> {
-        if args.len() != 3 {
-            return Some(arity("wait"));
-        }
-        let Some(replicas) = command::parse_i64_strict(&args[1]) else {
-            return Some(Out::error("ERR value is not an integer or out of range"));
+        let (replicas, timeout) = match parse_wait(args) {
+            Ok(parsed) => parsed,
+            Err(out) => return Some(out),
         };
-        let Some(timeout) = command::parse_i64_strict(&args[2]) else {
-            return Some(Out::error("ERR timeout is not an integer or out of range"));
-        };
-        if timeout < 0 {
-            return Some(Out::error("ERR timeout is negative"));
-        }
-        let replicas = replicas.max(0) as u64;
-        let timeout = (timeout > 0).then(|| Duration::from_millis(timeout as u64));
         let waiter = self.shared.options.waiters.register(self.id, &[]);
         self.shared.update_client(self.id, |c| c.blocked = true);
         self.replica_wait = Some(ReplicaWait {
@@ -870,18 +900,22 @@ impl<B: Backend> Session<B> {
 
     /// Queues a command inside MULTI; returns `+QUEUED` or the error that dooms the EXEC.
     async fn queue(&mut self, name: &str, args: Vec<Bytes>) -> Out {
+        // Like Redis, only an unknown name, a wrong argument count or an unknown subcommand
+        // dooms the EXEC; any other argument error is decided now and becomes that slot's
+        // reply.
         let entry = if super::local::is_local(name) {
-            if LOCAL_IN_MULTI.contains(&name) {
-                Ok(Queued::Local(self.local(name, &args).await))
-            } else {
+            if REFUSED_IN_MULTI.contains(&name) {
                 Err(Out::error("ERR Command not allowed inside a transaction"))
+            } else {
+                match super::local::check_local(name, &args) {
+                    Some(out) => Err(out),
+                    None => Ok(Queued::Local(name.to_owned(), args)),
+                }
             }
         } else {
-            // Like Redis, only an unknown name or a wrong argument count dooms the EXEC; any
-            // other argument error is decided now and becomes that slot's reply.
             check_queueable(&args).map(|()| match parse_client_command(&args) {
                 Ok((cmd, spec)) => Queued::Kv(cmd, spec, args),
-                Err(out) => Queued::Local(out),
+                Err(out) => Queued::Decided(out),
             })
         };
         let Some(multi) = &mut self.multi else {
@@ -914,23 +948,23 @@ impl<B: Backend> Session<B> {
             return Out::error("EXECABORT Transaction discarded because of previous errors.");
         }
         let now = now_ms();
-        // Slots: Ok(reply) for answered entries, Err(()) for those the batch answers.
-        let mut slots: Vec<Result<Out, ()>> = Vec::with_capacity(multi.queued.len());
+        let mut slots: Vec<Slot> = Vec::with_capacity(multi.queued.len());
         let mut commands = Vec::new();
         for entry in multi.queued {
             match entry {
-                Queued::Local(out) => slots.push(Ok(out)),
+                Queued::Decided(out) => slots.push(Slot::Answered(out)),
+                Queued::Local(name, args) => slots.push(Slot::Local(name, args)),
                 Queued::Kv(mut cmd, spec, args) => match normalize(&mut cmd, spec, args, now) {
                     Ok(args) => {
                         commands.push(pb::KvCommand { args });
-                        slots.push(Err(()));
+                        slots.push(Slot::Batch);
                     }
-                    Err(out) => slots.push(Ok(out)),
+                    Err(out) => slots.push(Slot::Answered(out)),
                 },
             }
         }
         if commands.is_empty() && watched.is_empty() {
-            return Out::Array(slots.into_iter().map(|s| s.unwrap_or(Out::Null)).collect());
+            return self.answer_slots(slots, Vec::new()).await;
         }
         let n = commands.len();
         let publishes = subscribe::publishes(&commands);
@@ -953,16 +987,37 @@ impl<B: Backend> Session<B> {
         };
         let mut items: Vec<Out> = items.into_iter().map(Out::from).collect();
         self.count_receivers(&publishes, &mut items);
+        self.answer_slots(slots, items).await
+    }
+
+    /// EXEC's reply: the batch's replies in their slots, and the connection-level commands
+    /// run now, in their order.
+    async fn answer_slots(&mut self, slots: Vec<Slot>, items: Vec<Out>) -> Out {
         let mut items = items.into_iter();
-        Out::Array(
-            slots
-                .into_iter()
-                .map(|s| match s {
-                    Ok(out) => out,
-                    Err(()) => items.next().unwrap_or(Out::Null),
-                })
-                .collect(),
-        )
+        let mut replies = Vec::with_capacity(slots.len());
+        for slot in slots {
+            replies.push(match slot {
+                Slot::Answered(out) => out,
+                Slot::Batch => items.next().unwrap_or(Out::Null),
+                Slot::Local(name, args) if name == "wait" => self.wait_now(&args).await,
+                // EXEC has already dropped the watches.
+                Slot::Local(name, _) if name == "unwatch" => Out::ok(),
+                Slot::Local(name, args) => self.local(&name, &args).await,
+            });
+        }
+        Out::Array(replies)
+    }
+
+    /// WAIT inside a transaction: like Redis, it does not block and answers how many replicas
+    /// hold the client's writes now.
+    async fn wait_now(&self, args: &[Bytes]) -> Out {
+        if let Err(out) = parse_wait(args) {
+            return out;
+        }
+        match self.shared.backend.wait(0, None).await {
+            Ok(n) => Out::Integer(n as i64),
+            Err(e) => error_frame(&e),
+        }
     }
 
     async fn watch(&mut self, args: &[Bytes]) -> Out {

@@ -331,6 +331,19 @@ MULTI => OK
 INCR {p}t => QUEUED
 EXEC => nil
 GET {p}t => "10"
+MULTI => OK
+ECHO hi => QUEUED
+CLIENT NOPE => (error) ERR unknown subcommand 'NOPE'. Try CLIENT HELP.
+CLIENT SETNAME => (error) ERR wrong number of arguments for 'client|setname' command
+EXEC => (error) EXECABORT Transaction discarded because of previous errors.
+MULTI => OK
+CLIENT SETNAME {p}n => QUEUED
+INCR {p}t => QUEUED
+CLIENT GETNAME => QUEUED
+CONFIG GET maxmemory => QUEUED
+UNWATCH => QUEUED
+ECHO hi => QUEUED
+EXEC => [OK, (integer) 11, "{p}n", ["maxmemory", "0"], OK, "hi"]
 "#;
 
 /// Errors Redis only finds when EXEC runs a queued command: an invalid expire time passes the
@@ -453,9 +466,9 @@ GET {p}huge => "1e4932"
 
 /// Publish/subscribe on one RESP2 connection: confirmations, the commands a subscriber may
 /// still run, and PUBSUB. (Redis 7.0 also queues SUBSCRIBE inside MULTI and answers it inside
-/// EXEC's array; raft-kv refuses it there, as it refuses every connection-level command that
-/// changes the connection's state.) Channels carry the `{p}` prefix; PUBSUB CHANNELS is asked only for
-/// them, since other tests may subscribe at the same time.
+/// EXEC's array; raft-kv refuses the subscription commands there.) Channels carry the `{p}`
+/// prefix; PUBSUB CHANNELS is asked only for them, since other tests may subscribe at the same
+/// time.
 pub const PUBSUB: &str = r#"
 PUBLISH {p}c hello => (integer) 0
 SPUBLISH {p}s hello => (integer) 0
