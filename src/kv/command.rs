@@ -981,6 +981,29 @@ pub enum GetExTtl {
     Persist,
     /// `EX`, `PX`, `EXAT` or `PXAT`.
     At(Expiry),
+    /// `EX`, `PX`, `EXAT` or `PXAT` with a time Redis refuses. As in Redis, the error comes
+    /// only after the key was found (a missing key answers nil) and is a string; such a GETEX
+    /// changes nothing, so it is a read.
+    Refused(ExpireRefusal),
+}
+
+/// Why GETEX refuses its time: the error it then answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExpireRefusal {
+    /// Not an integer.
+    NotInteger,
+    /// Zero, negative, or too large.
+    Invalid,
+}
+
+impl ExpireRefusal {
+    /// The error GETEX answers for an existing string key.
+    pub fn error(self) -> CommandError {
+        match self {
+            ExpireRefusal::NotInteger => CommandError::NotInteger,
+            ExpireRefusal::Invalid => CommandError::InvalidExpire("getex".into()),
+        }
+    }
 }
 
 /// An `EXPIRE` condition flag.
@@ -1441,7 +1464,7 @@ pub enum Command {
     /// `INCR`, `DECR`, `INCRBY`, `DECRBY` as one signed increment.
     IncrBy(Bytes, i64),
     /// `INCRBYFLOAT key increment`.
-    IncrByFloat(Bytes, LongDouble),
+    IncrByFloat(Bytes, Option<LongDouble>),
     /// `DEL` and `UNLINK`.
     Del(Vec<Bytes>),
     /// `EXISTS key...`, and `TOUCH key...` (no access times are kept, so it only counts).
@@ -1707,7 +1730,9 @@ impl Command {
                 let by = by.checked_neg().ok_or(CommandError::DecrementOverflow)?;
                 Command::IncrBy(a[0].clone(), by)
             }
-            "incrbyfloat" => Command::IncrByFloat(a[0].clone(), parse_float(&a[1])?),
+            // Redis looks at the key's type before the increment, so an increment that is not
+            // a number is kept as `None` and refused when the command runs.
+            "incrbyfloat" => Command::IncrByFloat(a[0].clone(), parse_float(&a[1]).ok()),
             "del" | "unlink" => Command::Del(a.to_vec()),
             "exists" | "touch" => Command::Exists(a.to_vec()),
             "publish" | "spublish" => Command::Publish {
@@ -2139,7 +2164,7 @@ impl Command {
                 name: "xgroup",
                 args,
             } if args.len() == 1 => Access::Read,
-            Command::GetEx(_, GetExTtl::Unchanged) => Access::Read,
+            Command::GetEx(_, GetExTtl::Unchanged | GetExTtl::Refused(_)) => Access::Read,
             Command::Function(
                 FunctionCommand::List { .. }
                 | FunctionCommand::Stats
@@ -2224,7 +2249,8 @@ impl Command {
             Command::GetEx(key, ttl) => {
                 let mut args = vec![Bytes::from_static(b"GETEX"), key.clone()];
                 match ttl {
-                    GetExTtl::Unchanged => {}
+                    // A refused time is kept as it came (never normalized: a read).
+                    GetExTtl::Unchanged | GetExTtl::Refused(_) => return None,
                     GetExTtl::Persist => args.push(Bytes::from_static(b"PERSIST")),
                     GetExTtl::At(e) => {
                         args.push(flag(e));
@@ -2296,21 +2322,46 @@ fn parse_set(a: &[Bytes]) -> Result<Command, CommandError> {
 
 fn parse_getex(a: &[Bytes]) -> Result<Command, CommandError> {
     let key = a[0].clone();
-    let ttl = match &a[1..] {
-        [] => GetExTtl::Unchanged,
-        [opt] if opt.eq_ignore_ascii_case(b"persist") => GetExTtl::Persist,
-        [opt, amount] => {
-            let opt = opt.to_ascii_uppercase();
-            let amount = parse_i64(amount)?;
-            GetExTtl::At(match opt.as_slice() {
-                b"EX" => relative_expiry(amount, true, "getex")?,
-                b"PX" => relative_expiry(amount, false, "getex")?,
-                b"EXAT" => absolute_expiry(amount, true, "getex")?,
-                b"PXAT" => absolute_expiry(amount, false, "getex")?,
-                _ => return Err(CommandError::Syntax),
-            })
+    // As Redis parses it: PERSIST only without a time, a time option only without PERSIST or
+    // another time option (the same one may repeat, the last one counts).
+    let mut persist = false;
+    let mut time: Option<(Vec<u8>, &Bytes)> = None;
+    let mut i = 1;
+    while i < a.len() {
+        let opt = a[i].to_ascii_uppercase();
+        match (opt.as_slice(), a.get(i + 1)) {
+            (b"PERSIST", _) if time.is_none() => persist = true,
+            (b"EX" | b"PX" | b"EXAT" | b"PXAT", Some(amount))
+                if !persist && time.as_ref().is_none_or(|(o, _)| *o == opt) =>
+            {
+                time = Some((opt, amount));
+                i += 1;
+            }
+            _ => return Err(CommandError::Syntax),
         }
-        _ => return Err(CommandError::Syntax),
+        i += 1;
+    }
+    let ttl = match time {
+        None if persist => GetExTtl::Persist,
+        None => GetExTtl::Unchanged,
+        Some((opt, amount)) => {
+            let Some(amount) = parse_i64_strict(amount) else {
+                return Ok(Command::GetEx(
+                    key,
+                    GetExTtl::Refused(ExpireRefusal::NotInteger),
+                ));
+            };
+            let expiry = match opt.as_slice() {
+                b"EX" => relative_expiry(amount, true, "getex"),
+                b"PX" => relative_expiry(amount, false, "getex"),
+                b"EXAT" => absolute_expiry(amount, true, "getex"),
+                _ => absolute_expiry(amount, false, "getex"),
+            };
+            match expiry {
+                Ok(e) => GetExTtl::At(e),
+                Err(_) => GetExTtl::Refused(ExpireRefusal::Invalid),
+            }
+        }
     };
     Ok(Command::GetEx(key, ttl))
 }
@@ -2408,9 +2459,17 @@ fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
 fn parse_lpos(a: &[Bytes]) -> Result<Command, CommandError> {
     let (mut rank, mut count, mut max_len) = (1i64, None, 0usize);
     let mut rest = &a[2..];
+    // Like Redis, each option name is checked before its value, and a value that is not a
+    // number fails with the option's own message (COUNT, MAXLEN) or the generic one (RANK).
     while let [opt, value, tail @ ..] = rest {
-        let n = parse_i64(value)?;
+        let positive = |message: &'static str| {
+            parse_i64(value)
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+                .ok_or(CommandError::Message(message))
+        };
         if opt.eq_ignore_ascii_case(b"rank") {
+            let n = parse_i64(value)?;
             if n == 0 {
                 return Err(CommandError::Message(
                     "RANK can't be zero: use 1 to start from the first match, 2 from the \
@@ -2425,12 +2484,9 @@ fn parse_lpos(a: &[Bytes]) -> Result<Command, CommandError> {
             }
             rank = n;
         } else if opt.eq_ignore_ascii_case(b"count") {
-            count = Some(
-                usize::try_from(n).map_err(|_| CommandError::Message("COUNT can't be negative"))?,
-            );
+            count = Some(positive("COUNT can't be negative")?);
         } else if opt.eq_ignore_ascii_case(b"maxlen") {
-            max_len = usize::try_from(n)
-                .map_err(|_| CommandError::Message("MAXLEN can't be negative"))?;
+            max_len = positive("MAXLEN can't be negative")?;
         } else {
             return Err(CommandError::Syntax);
         }
@@ -3019,14 +3075,7 @@ fn parse_hrandfield_with(seed: u64, a: &[Bytes], option: &[u8]) -> Result<Comman
 }
 
 fn parse_expire(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
-    let amount = parse_i64(&a[1])?;
-    let invalid = || CommandError::InvalidExpire(name.to_string());
-    let at = match name {
-        "expire" => Expiry::RelativeMs(amount.checked_mul(1000).ok_or_else(invalid)?),
-        "pexpire" => Expiry::RelativeMs(amount),
-        "expireat" => Expiry::AtMs(amount.checked_mul(1000).ok_or_else(invalid)?),
-        _ => Expiry::AtMs(amount),
-    };
+    // Redis checks the flags before the time.
     let (mut nx, mut xx, mut gt, mut lt) = (false, false, false, false);
     for opt in &a[2..] {
         let upper = opt.to_ascii_uppercase();
@@ -3048,6 +3097,14 @@ fn parse_expire(name: &str, a: &[Bytes]) -> Result<Command, CommandError> {
             "GT and LT options at the same time are not compatible",
         ));
     }
+    let amount = parse_i64(&a[1])?;
+    let invalid = || CommandError::InvalidExpire(name.to_string());
+    let at = match name {
+        "expire" => Expiry::RelativeMs(amount.checked_mul(1000).ok_or_else(invalid)?),
+        "pexpire" => Expiry::RelativeMs(amount),
+        "expireat" => Expiry::AtMs(amount.checked_mul(1000).ok_or_else(invalid)?),
+        _ => Expiry::AtMs(amount),
+    };
     // GT already fails on a key without TTL, so XX only changes LT.
     let condition = match (nx, xx, gt, lt) {
         (true, ..) => ExpireCondition::IfNoTtl,
@@ -3284,10 +3341,24 @@ mod tests {
             parse("getex k PX 5").unwrap(),
             Command::GetEx("k".into(), GetExTtl::At(Expiry::RelativeMs(5)))
         );
+        // A refused time parses: the error comes once the key is found (nil when missing).
         assert_eq!(
-            err("getex k ex 0"),
-            "ERR invalid expire time in 'getex' command"
+            parse("getex k ex 0").unwrap(),
+            Command::GetEx("k".into(), GetExTtl::Refused(ExpireRefusal::Invalid))
         );
+        assert_eq!(
+            parse("getex k pxat x").unwrap(),
+            Command::GetEx("k".into(), GetExTtl::Refused(ExpireRefusal::NotInteger))
+        );
+        assert_eq!(
+            parse("getex k persist persist").unwrap(),
+            Command::GetEx("k".into(), GetExTtl::Persist)
+        );
+        assert_eq!(
+            parse("getex k ex 1 ex 2").unwrap(),
+            Command::GetEx("k".into(), GetExTtl::At(Expiry::RelativeMs(2000)))
+        );
+        assert_eq!(err("getex k persist ex 1"), "ERR syntax error");
         assert_eq!(err("getex k foo 1"), "ERR syntax error");
         assert_eq!(err("getex k ex 1 px 1"), "ERR syntax error");
         assert_eq!(err("getex k ex"), "ERR syntax error");
@@ -3345,10 +3416,14 @@ mod tests {
                 "{bad:?}"
             );
         }
-        assert_eq!(err("incrbyfloat k x"), "ERR value is not a valid float");
+        // INCRBYFLOAT's increment is refused when the command runs, after the type check.
         assert_eq!(
-            err("incrbyfloat k 1e-5000"),
-            "ERR value is not a valid float"
+            parse("incrbyfloat k x").unwrap(),
+            Command::IncrByFloat("k".into(), None)
+        );
+        assert_eq!(
+            parse("incrbyfloat k 1e-5000").unwrap(),
+            Command::IncrByFloat("k".into(), None)
         );
     }
 

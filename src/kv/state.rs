@@ -1529,6 +1529,7 @@ impl KvState {
                 };
                 match ttl {
                     GetExTtl::Unchanged => {}
+                    GetExTtl::Refused(why) => return Err(why.error()),
                     GetExTtl::Persist => {
                         if self
                             .live(key, now)
@@ -1621,7 +1622,8 @@ impl KvState {
                 } else {
                     super::longdouble::LongDouble::ZERO
                 };
-                let new = current.checked_add(*by).ok_or(CommandError::NotFinite)?;
+                let by = by.ok_or(CommandError::NotFloat)?;
+                let new = current.checked_add(by).ok_or(CommandError::NotFinite)?;
                 let text = Bytes::from(new.to_redis_string());
                 self.store(key, text.clone(), expire, now);
                 Ok(reply::bulk(text))
@@ -2674,6 +2676,10 @@ impl KvState {
             Command::Get(key) | Command::GetEx(key, GetExTtl::Unchanged) => {
                 reply::bulk_or_null(self.live_value(key, now)?)
             }
+            Command::GetEx(key, GetExTtl::Refused(why)) => match self.live_value(key, now)? {
+                None => reply::null(),
+                Some(_) => return Err(why.error()),
+            },
             // As in Redis, a key of another type reads as missing here.
             Command::MGet(keys) => reply::array(
                 keys.iter()
@@ -5757,6 +5763,29 @@ mod tests {
             ),
             ("set s 1.5.5", "OK"),
             ("incrbyfloat s 1", "!ERR value is not a valid float"),
+            // As in Redis, the key's type is checked before the increment.
+            ("incrbyfloat f x", "!ERR value is not a valid float"),
+            ("incrbyfloat nope x", "!ERR value is not a valid float"),
+            ("rpush l a", ":1"),
+            (
+                "incrbyfloat l x",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            // GETEX: a missing key answers nil before its time is looked at.
+            ("getex nope ex 0", "nil"),
+            ("getex nope ex x", "nil"),
+            (
+                "getex f ex 0",
+                "!ERR invalid expire time in 'getex' command",
+            ),
+            (
+                "getex f ex x",
+                "!ERR value is not an integer or out of range",
+            ),
+            (
+                "getex l ex 0",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
         ]);
     }
 

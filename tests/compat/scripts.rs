@@ -109,7 +109,14 @@ EXPIRETIME {p}gx => (integer) 4000000000
 GETEX {p}gx FOO => (error) ERR syntax error
 GETEX {p}gx EX 10 PX 10 => (error) ERR syntax error
 GETEX {p}gx EX 0 => (error) ERR invalid expire time in 'getex' command
+GETEX {p}gx EX abc => (error) ERR value is not an integer or out of range
+GETEX {p}gx PERSIST EX 10 => (error) ERR syntax error
+GETEX {p}gx PERSIST PERSIST => "v"
+GETEX {p}gx EX 10 EX 20 => "v"
+TTL {p}gx => (integer) 20
 GETEX {p}none EX 10 => nil
+GETEX {p}none EX 0 => nil
+GETEX {p}none PXAT abc => nil
 MSET {p}a 1 {p}b 2 => OK
 MGET {p}a {p}b {p}none => ["1", "2", nil]
 MSET {p}a => (error) ERR wrong number of arguments for 'mset' command
@@ -218,6 +225,8 @@ EXPIRE {p}e 100 NX XX => (error) ERR NX and XX, GT or LT options at the same tim
 EXPIRE {p}e 100 GT LT => (error) ERR GT and LT options at the same time are not compatible
 EXPIRE {p}e 100 FOO => (error) ERR Unsupported option FOO
 EXPIRE {p}e abc => (error) ERR value is not an integer or out of range
+EXPIRE {p}e abc FOO => (error) ERR Unsupported option FOO
+PEXPIRE {p}e abc NX XX => (error) ERR NX and XX, GT or LT options at the same time are not compatible
 EXPIRE {p}e => (error) ERR wrong number of arguments for 'expire' command
 PERSIST {p}e => (integer) 1
 PERSIST {p}e => (integer) 0
@@ -462,6 +471,10 @@ GET {p}wide => "1234567890123456788999898750329779388416"
 SET {p}huge 1e4932 => OK
 INCRBYFLOAT {p}huge 1e4932 => (error) ERR increment would produce NaN or Infinity
 GET {p}huge => "1e4932"
+INCRBYFLOAT {p}huge abc => (error) ERR value is not a valid float
+INCRBYFLOAT {p}nofloat abc => (error) ERR value is not a valid float
+HSET {p}hf f 1 => (integer) 1
+INCRBYFLOAT {p}hf abc => (error) WRONGTYPE Operation against a key holding the wrong kind of value
 "#;
 
 /// Publish/subscribe on one RESP2 connection: confirmations, the commands a subscriber may
@@ -814,6 +827,13 @@ LREM {p}l 0 a => (integer) 0
 LTRIM {p}l 0 -1 => OK
 LPOS {p}l a => nil
 LPOS {p}l a COUNT 0 => []
+# Each option's name is checked before its value; a value that is not a number gets the
+# option's own message (COUNT, MAXLEN) or the generic one (RANK).
+LPOS {p}l a FOO COUNT 0 => (error) ERR syntax error
+LPOS {p}l a COUNT abc => (error) ERR COUNT can't be negative
+LPOS {p}l a MAXLEN abc => (error) ERR MAXLEN can't be negative
+LPOS {p}l a RANK abc => (error) ERR value is not an integer or out of range
+LPOS {p}l a RANK 1 COUNT => (error) ERR syntax error
 TYPE {p}l => none
 EXISTS {p}l => (integer) 0
 # RPUSH appends, LPUSH prepends one element at a time, so several come out reversed.
