@@ -30,7 +30,7 @@ use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use redis::{ConnectionLike, Value};
 
-use common::{Client, DEADLINE, POLL_INTERVAL, Signal, TestCluster};
+use common::{Client, DEADLINE, POLL_INTERVAL, Signal, TestCluster, wait_until};
 
 /// Seeds CI runs, each with [`CI_COMMANDS`] commands.
 const CI_SEEDS: &[u64] = &[1, 2, 3];
@@ -67,6 +67,19 @@ const EXCLUDED: &[&str] = &[
     "unsubscribe",
 ];
 
+/// Commands that take a time to live (see [`Generator::differential`]).
+const TIMED: &[&str] = &[
+    "expire",
+    "expireat",
+    "getex",
+    "pexpire",
+    "pexpireat",
+    "psetex",
+    "restore",
+    "set",
+    "setex",
+];
+
 /// Keys shared by every type, so that types clash; each type also has keys of its own
 /// (see [`Spec::keys`]).
 const KEYS: &[&str] = &["k0", "k1", "k2"];
@@ -84,7 +97,7 @@ const INTEGERS: &[&str] = &[
     "-2",
     "-100",
     "65536",
-    "2147483648",
+    "2147483647",
     "4294967296",
     "9223372036854775807",
     "-9223372036854775808",
@@ -299,7 +312,8 @@ fn collect_spec(name: &str, doc: &Value, blocking: &BTreeSet<String>, specs: &mu
         match field.as_str() {
             "group" => {
                 keys = match text(value).as_deref() {
-                    Some("string" | "bitmap" | "hyperloglog") => "s",
+                    Some("string" | "bitmap") => "s",
+                    Some("hyperloglog") => "p",
                     Some("list") => "l",
                     Some("set") => "t",
                     Some("sorted-set" | "geo") => "z",
@@ -347,6 +361,10 @@ fn weight(spec: &Spec) -> u32 {
 /// What one seed draws its values from; DUMP payloads are added as the run produces them.
 struct Generator {
     rng: StdRng,
+    /// Draws for the comparison with redis-server: times to live either past or far away (a
+    /// key never expires during the run, where the two servers' clocks would tell), commands
+    /// with a time never mangled, and HyperLogLogs on keys of their own.
+    differential: bool,
     /// The key prefix of the command being built.
     keys: &'static str,
     specs: Vec<Spec>,
@@ -372,6 +390,7 @@ impl Generator {
         }
         Generator {
             rng: StdRng::seed_from_u64(seed),
+            differential: false,
             keys: "k",
             specs,
             tokens: tokens.into_iter().collect(),
@@ -403,7 +422,9 @@ impl Generator {
             self.arg(arg, false, &mut args);
         }
         // A blocking command keeps its shape: a mangled one could block with no timeout.
-        if !spec.blocking && self.rng.random_bool(0.15) {
+        let keep_time = self.differential && TIMED.contains(&spec.words[0].as_str());
+        let mangle = !spec.blocking && !keep_time;
+        if mangle && self.rng.random_bool(0.15) {
             self.mangle(&mut args);
         }
         words.extend(args);
@@ -457,13 +478,34 @@ impl Generator {
         // Whatever blocks does so briefly.
         match name {
             "timeout" => return self.pick(&["0.01", "0.02", "0.05"]).into(),
+            "seconds" | "milliseconds" | "unix-time-seconds" | "unix-time-milliseconds"
+                if self.differential && self.keys != "x" =>
+            {
+                return self.pick(&["-5", "0", "1000000000000", "abc"]).into();
+            }
             "milliseconds" => return self.pick(&["1", "10", "20"]).into(),
             "numreplicas" => return self.pick(&["0", "1", "2"]).into(),
             _ => {}
         }
+        let mut bytes = self.drawn(kind, name);
+        // Redis prints some arguments into its errors as C strings, cut at the first NUL;
+        // raft-kv prints them whole. The comparison leaves NUL out.
+        if self.differential {
+            bytes.iter_mut().filter(|b| **b == 0).for_each(|b| *b = 1);
+            // Redis keeps a score of -0 as "-0" only in a sorted set past its small encoding,
+            // where raft-kv answers "0".
+            if bytes == b"-0" {
+                bytes = b"0".to_vec();
+            }
+        }
+        bytes
+    }
+
+    fn drawn(&mut self, kind: &str, name: &str) -> Vec<u8> {
         let bytes: Vec<u8> = match (kind, name) {
             ("key", _) => {
-                if self.keys == "k" || self.rng.random_bool(0.2) {
+                let shared = !(self.differential && self.keys == "p") && self.rng.random_bool(0.2);
+                if self.keys == "k" || shared {
                     self.pick(KEYS).into()
                 } else {
                     format!("{}{}", self.keys, self.rng.random_range(0..3)).into()
@@ -581,11 +623,18 @@ impl Generator {
             }
             2 if !args.is_empty() => {
                 let i = self.rng.random_range(0..args.len());
-                args[i] = if self.rng.random_bool(0.5) {
-                    self.pick(INTEGERS).into()
+                let pool = if self.rng.random_bool(0.5) {
+                    INTEGERS
                 } else {
-                    self.pick(STRINGS).into()
+                    STRINGS
                 };
+                let value = self.pick(pool);
+                args[i] = match value {
+                    "-0" if self.differential => "0",
+                    "\u{0}\u{ff}" if self.differential => "\u{1}\u{ff}",
+                    _ => value,
+                }
+                .into();
             }
             _ if !self.tokens.is_empty() => {
                 let token = self.tokens[self.rng.random_range(0..self.tokens.len())].clone();
@@ -907,5 +956,254 @@ fn random_commands_keep_replicas_identical_and_nodes_up() {
             "fuzz seed {seed}: {commands} commands in {:.1?}",
             started.elapsed()
         );
+    }
+}
+
+/// Commands the comparison with redis-server sends to neither server: they draw at random
+/// (SPOP, scripts that may), read clocks (XADD's `*` IDs are handled apart), reach other
+/// databases, or differ by design (HyperLogLogs are always dense here; see the README).
+const NOT_SENT: &[&str] = &[
+    "eval",
+    "eval_ro",
+    "evalsha",
+    "evalsha_ro",
+    "fcall",
+    "fcall_ro",
+    "flushall",
+    "function",
+    "multi",
+    "pfadd",
+    "pfmerge",
+    "restore",
+    "script",
+    "select",
+    "spop",
+    "wait",
+];
+
+/// Commands sent to both whose replies are not compared: they describe the server, the
+/// connection or the clock, pick at random, or show an encoding or a cursor that is
+/// raft-kv's own.
+const NOT_COMPARED: &[&str] = &[
+    "client",
+    "command",
+    "config",
+    "debug",
+    "dump",
+    "expiretime",
+    "hello",
+    "hrandfield",
+    "hscan",
+    "info",
+    "lastsave",
+    "memory",
+    "object",
+    "pexpiretime",
+    "pttl",
+    "pubsub",
+    "randomkey",
+    "raft.node",
+    "readonly",
+    "readwrite",
+    "scan",
+    "srandmember",
+    "sscan",
+    "time",
+    "ttl",
+    "xautoclaim",
+    "xclaim",
+    "xinfo",
+    "xpending",
+    "zrandmember",
+    "zscan",
+];
+
+/// Replies compared as sets: Redis 7.0 answers these in the order of its hash table for a set
+/// or a hash past its small encoding, an order no client can rely on.
+const UNORDERED: &[&str] = &[
+    "hgetall", "hkeys", "hvals", "keys", "sdiff", "sinter", "smembers", "sunion",
+];
+
+/// Error replies where raft-kv knowingly differs from Redis 7.0.15: LPOS with RANK
+/// -9223372036854775808 overflows in Redis 7.0 (later versions refuse it, as raft-kv does).
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
+    "lpos",
+    "value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+)];
+
+/// A reply as text, with the replies of [`UNORDERED`] commands sorted (HGETALL by pair).
+fn comparable(name: &str, reply: &redis::RedisResult<Value>) -> String {
+    match reply {
+        Ok(Value::Array(items)) if UNORDERED.contains(&name) => {
+            let mut shown: Vec<String> = if name == "hgetall" {
+                items.chunks(2).map(|pair| format!("{pair:?}")).collect()
+            } else {
+                items.iter().map(|item| format!("{item:?}")).collect()
+            };
+            shown.sort();
+            format!("{shown:?}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The same random commands, one at a time, to a raft-kv node and to redis-server 7.x: every
+/// reply compared must be the same. Skipped (with a notice) without redis-server 7.x.
+#[test]
+fn random_commands_answer_as_redis_server_does() {
+    let Some(version) = std::process::Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .filter(|v| v.contains(" v=7."))
+    else {
+        eprintln!("SKIP: the comparison needs redis-server 7.x");
+        return;
+    };
+    eprintln!("comparing with {}", version.trim());
+    let commands = env_u64("RAFT_KV_FUZZ_COMMANDS").map_or(CI_COMMANDS, |n| n as usize);
+    let seeds: Vec<u64> = match env_u64("RAFT_KV_FUZZ_SEED") {
+        Some(first) => (first..first + env_u64("RAFT_KV_FUZZ_SEEDS").unwrap_or(1)).collect(),
+        None => CI_SEEDS.to_vec(),
+    };
+    for seed in seeds {
+        compare_seed(seed, commands);
+    }
+}
+
+fn compare_seed(seed: u64, commands: usize) {
+    let dir = tempfile::tempdir().expect("create a directory for redis-server");
+    let port = common::free_port();
+    let _server = Reference(
+        std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+            ])
+            .args(["--appendonly", "no", "--enable-debug-command", "yes"])
+            // A corrupt DUMP payload must be refused, not crash the reference.
+            .args(["--sanitize-dump-payload", "yes"])
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("start redis-server"),
+    );
+    let connect_reference = || {
+        wait_until(DEADLINE, "redis-server to answer PING", || {
+            let mut c = common::connect(port).map_err(|e| e.to_string())?;
+            match c.req_command(&redis::cmd("PING")) {
+                Ok(_) => Ok(c),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+    };
+    let mut reference = connect_reference();
+    let cluster = TestCluster::start(1);
+    let mut ours = cluster.client(1);
+    let mut generator = Generator::new(seed, read_specs(&mut ours));
+    generator.differential = true;
+    let mut history: VecDeque<String> = VecDeque::new();
+    for _ in 0..commands {
+        let (words, _) = generator.command();
+        let name = String::from_utf8_lossy(&words[0]).to_lowercase();
+        let has = |word: &[u8]| words.iter().any(|w| w.eq_ignore_ascii_case(word));
+        let auto_id = name == "xadd" && has(b"*");
+        let other_db = name == "copy" && has(b"db");
+        // Redis leaves these unspecified: a lex range over members of different scores, and
+        // the order of elements SORT ... BY finds equal (it depends on a set's hash order).
+        let unspecified = (name.starts_with('z') && (name.contains("lex") || has(b"bylex")))
+            || (name.starts_with("sort") && has(b"by"));
+        if NOT_SENT.contains(&name.as_str()) || auto_id || other_db || unspecified {
+            continue;
+        }
+        let mut cmd = redis::Cmd::new();
+        for word in &words {
+            cmd.arg(word.as_slice());
+        }
+        let mine = ours.req_command(&cmd);
+        let theirs = reference.req_command(&cmd);
+        if history.len() == HISTORY {
+            history.pop_front();
+        }
+        history.push_back(format!(
+            "{} => {}",
+            show(&words),
+            brief(&mine.clone().unwrap_or(Value::Nil))
+        ));
+        let fail = |what: String| -> ! {
+            panic!(
+                "seed {seed}: {what}\nlast commands (raft-kv's reply):\n  {}",
+                history
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
+            );
+        };
+        let mine = match mine {
+            Ok(reply) => Ok(reply),
+            Err(e) => fail(format!("raft-kv gave no reply to {}: {e}", show(&words))),
+        };
+        if theirs.is_err() {
+            // The `redis` crate cannot parse an error reply holding bytes that are not
+            // UTF-8 (Redis quotes some arguments raw); nothing to compare, reconnect.
+            reference = connect_reference();
+            continue;
+        }
+        if NOT_COMPARED.contains(&name.as_str()) {
+            continue;
+        }
+        if let Ok(Value::ServerError(err)) = &mine
+            && KNOWN_DIFFERENCES
+                .iter()
+                .any(|&(command, detail)| command == name && err.details() == Some(detail))
+        {
+            continue;
+        }
+        let (a, b) = (comparable(&name, &mine), comparable(&name, &theirs));
+        if a != b {
+            fail(format!(
+                "{} answered differently\n  raft-kv:      {}\n  redis-server: {}",
+                show(&words),
+                around_difference(&a, &b),
+                around_difference(&b, &a)
+            ));
+        }
+    }
+    cluster.finish();
+}
+
+/// `text` from a little before where it first differs from `other`, cut short.
+fn around_difference(text: &str, other: &str) -> String {
+    let first = text
+        .bytes()
+        .zip(other.bytes())
+        .position(|(a, b)| a != b)
+        .unwrap_or(text.len().min(other.len()));
+    let mut start = first.saturating_sub(200);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (first + 300).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let cut = if start > 0 { "..." } else { "" };
+    format!("{cut}{}", &text[start..end])
+}
+
+/// A redis-server process, killed when dropped.
+struct Reference(std::process::Child);
+
+impl Drop for Reference {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }

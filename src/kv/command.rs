@@ -1717,9 +1717,7 @@ impl Command {
                     return Err(CommandError::OffsetOutOfRange);
                 }
                 let offset = usize::try_from(offset).map_err(|_| CommandError::TooLarge)?;
-                if !a[2].is_empty() && offset.saturating_add(a[2].len()) > MAX_STRING_BYTES {
-                    return Err(CommandError::TooLarge);
-                }
+                // The size limit is checked when it runs, after the key's type, as in Redis.
                 Command::SetRange(a[0].clone(), offset, a[2].clone())
             }
             "incr" => Command::IncrBy(a[0].clone(), 1),
@@ -2611,16 +2609,20 @@ fn parse_zrange_for(name: &str, a: &[Bytes], store: bool) -> Result<Command, Com
     }
     let by = by.unwrap_or("rank");
     let rev = rev.unwrap_or(false);
+    // As in Redis: a LIMIT count of -1 means no limit, so it is no conflict; LIMIT's conflict
+    // is reported before WITHSCORES'.
+    if limit.is_some_and(|(_, count)| count != -1) && by == "rank" {
+        return Err(CommandError::Message(
+            "syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+        ));
+    }
     if with_scores && by == "lex" {
         return Err(CommandError::Message(
             "syntax error, WITHSCORES not supported in combination with BYLEX",
         ));
     }
-    if limit.is_some() && by == "rank" {
-        return Err(CommandError::Message(
-            "syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
-        ));
-    }
+    // A rank range ignores a LIMIT that passed the check above (count -1).
+    let limit = if by == "rank" { None } else { limit };
     // A reversed score or name range names its upper end first.
     let (low, high) = if rev && by != "rank" {
         (&a[2], &a[1])
@@ -3512,10 +3514,8 @@ mod tests {
     #[test]
     fn misc_validation() {
         assert_eq!(err("setrange k -1 v"), "ERR offset is out of range");
-        assert_eq!(
-            err("setrange k 536870912 v"),
-            "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
-        );
+        // The size limit is checked when the command runs (after the key's type).
+        assert!(parse("setrange k 536870912 v").is_ok());
         assert!(parse("setrange k 536870912 ").is_err());
         assert_eq!(err("flushall foo"), "ERR syntax error");
         assert!(parse("flushdb async").is_ok());

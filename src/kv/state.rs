@@ -2486,7 +2486,7 @@ impl KvState {
                     "LOAD <script>",
                     "    Load a script into the scripts cache without executing it.",
                     "HELP",
-                    "    Print this help.",
+                    "    Prints this help.",
                 ]
                 .into_iter()
                 .map(reply::simple)
@@ -2871,7 +2871,7 @@ impl KvState {
                     "REFCOUNT <key>",
                     "    Return the number of references to the value of a <key>.",
                     "HELP",
-                    "    Print this help.",
+                    "    Prints this help.",
                 ]
                 .into_iter()
                 .map(reply::simple)
@@ -2883,7 +2883,7 @@ impl KvState {
                     "USAGE <key> [SAMPLES <count>]",
                     "    Return the bytes <key> and its value take on this node, estimated.",
                     "HELP",
-                    "    Print this help.",
+                    "    Prints this help.",
                 ]
                 .into_iter()
                 .map(reply::simple)
@@ -5769,6 +5769,15 @@ mod tests {
             ("rpush l a", ":1"),
             (
                 "incrbyfloat l x",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            // SETRANGE checks the type before the size limit.
+            (
+                "setrange nope 536870912 v",
+                "!ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+            ),
+            (
+                "setrange l 536870912 v",
                 "!WRONGTYPE Operation against a key holding the wrong kind of value",
             ),
             // GETEX: a missing key answers nil before its time is looked at.

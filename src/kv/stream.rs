@@ -956,16 +956,16 @@ pub(super) fn read(
         "xpending" => xpending(db, args, now),
         "xinfo" => xinfo(db, args, now),
         "xgroup" => Ok(xgroup_help()),
-        "__xlastids" => args
-            .iter()
-            .map(|key| {
-                Ok(db
-                    .stream(key, now)?
-                    .map_or(StreamId::ZERO, |s| s.last_id)
-                    .reply())
-            })
-            .collect::<Result<Vec<_>, CommandError>>()
-            .map(reply::array),
+        // A key of another type answers nil: its `$` stays, and XREAD itself then refuses
+        // it in its turn, after the IDs of the streams before it, as Redis does.
+        "__xlastids" => Ok(reply::array(
+            args.iter()
+                .map(|key| match db.stream(key, now) {
+                    Ok(s) => s.map_or(StreamId::ZERO, |s| s.last_id).reply(),
+                    Err(_) => reply::null(),
+                })
+                .collect(),
+        )),
         _ => Err(CommandError::NotAllowed("not a stream read")),
     }
 }
@@ -1018,6 +1018,8 @@ fn parse_trim(args: &[Bytes], xadd: bool) -> Result<(Option<Trim>, bool, usize),
         } else if xadd && is(a, "nomkstream") {
             nomkstream = true;
         } else if xadd {
+            // Anything else is the ID, which Redis parses here, before the checks below.
+            parse_id(a, IdForm::AutoSeq, 0)?;
             break;
         } else {
             return Err(CommandError::Syntax);
@@ -1252,12 +1254,13 @@ fn xrange(
             return Err(CommandError::Syntax);
         }
     }
-    if count == Some(0) {
-        return Ok(reply::null_array());
-    }
+    // As in Redis, a missing key answers an empty array even with COUNT 0.
     let Some(s) = db.stream(&args[0], now)? else {
         return Ok(reply::array(Vec::new()));
     };
+    if count == Some(0) {
+        return Ok(reply::null_array());
+    }
     let items = s
         .range(start, end, rev)
         .take(count.unwrap_or(usize::MAX))
@@ -1847,7 +1850,7 @@ fn help_reply(command: &str, lines: &[&str]) -> pb::Reply {
     ))];
     out.extend(lines.iter().map(|l| reply::simple(l)));
     out.push(reply::simple("HELP"));
-    out.push(reply::simple("    Print this help."));
+    out.push(reply::simple("    Prints this help."));
     reply::array(out)
 }
 
@@ -1889,6 +1892,14 @@ fn xgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
             } else {
                 return Err(unknown_subcommand(sub, "XGROUP"));
             }
+        }
+    }
+    // SETID's option, like CREATE's, is checked before the key, as Redis does.
+    if is(sub, "setid") && args.len() > 4 {
+        if is(&args[4], "entriesread") && args.len() > 5 {
+            entries_read = check_read(integer(&args[5], None)?)?;
+        } else {
+            return Err(unknown_subcommand(sub, "XGROUP"));
         }
     }
     let (key, group) = (&args[1], &args[2]);
@@ -1934,13 +1945,6 @@ fn xgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
             b"$" => last_id,
             id => parse_id(id, IdForm::Bounds, 0)?.0,
         };
-        if args.len() == 6 {
-            if !is(&args[4], "entriesread") {
-                return Err(CommandError::Syntax);
-            }
-            let n = integer(&args[5], None).map_err(|_| CommandError::Syntax)?;
-            entries_read = check_read(n)?;
-        }
         db.update_stream(key, now, |s| {
             if let Some(g) = s.groups.get_mut(&name) {
                 g.last_id = id;

@@ -350,7 +350,7 @@ impl<B: Backend> Session<B> {
                     "REMOVE <id>",
                     "    Remove a voter or a learner.",
                     "HELP",
-                    "    Print this help.",
+                    "    Prints this help.",
                 ]
                 .into_iter()
                 .map(|line| Out::Simple(line.into()))

@@ -935,10 +935,13 @@ impl<B: Backend> Session<B> {
 
     async fn exec(&mut self, args: &[Bytes]) -> Out {
         if args.len() != 1 {
-            if let Some(multi) = &mut self.multi {
-                multi.dirty = true;
-            }
-            return arity("exec");
+            // As in Redis, a rejected EXEC discards the transaction (if any) and its watches.
+            self.multi = None;
+            self.watched.clear();
+            return Out::error(
+                "EXECABORT Transaction discarded because of: wrong number of arguments for \
+                 'exec' command",
+            );
         }
         let Some(multi) = self.multi.take() else {
             return Out::error("ERR EXEC without MULTI");

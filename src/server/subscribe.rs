@@ -347,7 +347,7 @@ fn help() -> Out {
         "SHARDNUMSUB [<shardchannel> ...]",
         "    Count each shard channel's subscribers on this node.",
         "HELP",
-        "    Print this help.",
+        "    Prints this help.",
     ];
     Out::Array(lines.iter().map(|l| Out::Simple((*l).into())).collect())
 }
