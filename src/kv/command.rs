@@ -2132,7 +2132,8 @@ impl Command {
     }
 
     /// The keys of a command whose keys are not where its [`Spec`] says (those after a
-    /// `numkeys`, MIGRATE's after KEYS), for `COMMAND GETKEYS`; `None` for the others.
+    /// `numkeys`, MIGRATE's after KEYS, XREAD's after STREAMS, OBJECT's, SORT's STORE), for
+    /// `COMMAND GETKEYS`; `None` for the others.
     pub fn movable_keys(&self) -> Option<Vec<Bytes>> {
         match self {
             Command::Eval { keys, .. }
@@ -2144,6 +2145,16 @@ impl Command {
             Command::ZCombine { keys, store, .. } => {
                 Some(store.iter().chain(keys).cloned().collect())
             }
+            Command::Object(_, key) => Some(vec![key.clone()]),
+            Command::Sort {
+                key,
+                store: Some(store),
+                ..
+            } => Some(vec![key.clone(), store.clone()]),
+            Command::Stream {
+                name: name @ ("xread" | "xreadgroup"),
+                args,
+            } => super::stream::read_keys(name, args),
             _ => None,
         }
     }

@@ -106,12 +106,29 @@ impl fmt::Display for StreamId {
     }
 }
 
-/// An unsigned 64-bit number as Redis's `string2ull` reads one: digits only.
+/// An unsigned 64-bit number as Redis's `string2ull` reads one: a strict integer that is not
+/// negative or, failing that, whatever C's `strtoull` takes whole (leading white space, a
+/// sign, leading zeros; a minus sign wraps around, as in C). So ` 1`, `+1` and `01` are 1.
 fn parse_u64(s: &[u8]) -> Option<u64> {
-    if s.is_empty() || s.len() > 20 || !s.iter().all(u8::is_ascii_digit) {
+    if let Some(n) = parse_i64_strict(s) {
+        return u64::try_from(n).ok();
+    }
+    let start = s
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))?;
+    let (negative, digits) = match &s[start..] {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        rest => (false, rest),
+    };
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    std::str::from_utf8(s).ok()?.parse().ok()
+    let mut n: u64 = 0;
+    for &d in digits {
+        n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    Some(if negative { n.wrapping_neg() } else { n })
 }
 
 /// How an ID argument may be written.
@@ -831,6 +848,13 @@ pub fn blocking(args: &[Bytes]) -> Option<Blocking> {
         ids_at: args.len() - opts.ids.len(),
         read_only: !group_read,
     })
+}
+
+/// The keys of XREAD or XREADGROUP (`name`), from `args` after the name; `None` when their
+/// options do not parse.
+pub fn read_keys(name: &str, args: &[Bytes]) -> Option<Vec<Bytes>> {
+    let opts = ReadOptions::parse(args, name == "xreadgroup").ok()?;
+    Some(opts.keys.to_vec())
 }
 
 /// XREAD's and XREADGROUP's options.

@@ -593,6 +593,14 @@ async fn client_and_command_introspection() {
             &["a", "b"],
         ),
         (&["MIGRATE", "h", "1", "k", "0", "10"], &["k"]),
+        (&["OBJECT", "ENCODING", "k"], &["k"]),
+        (
+            &["XREAD", "COUNT", "1", "STREAMS", "a", "b", "0", "0"],
+            &["a", "b"],
+        ),
+        (&["SORT", "k", "STORE", "d"], &["k", "d"]),
+        (&["SET", "a", "b", "FOO"], &["a"]),
+        (&["EVAL", "return 1", "5", "a"], &[]),
     ] {
         let mut request = vec!["COMMAND", "GETKEYS"];
         request.extend_from_slice(command);
@@ -601,6 +609,23 @@ async fn client_and_command_introspection() {
             expected.push_str(&format!("${}\r\n{key}\r\n", key.len()));
         }
         expect(&mut c, &cmd(&request), &expected).await;
+    }
+    // The errors redis-server 7.0.15 gives for commands it cannot answer about.
+    for (command, error) in [
+        (&["NOSUCH", "x"][..], "Invalid command specified"),
+        (&["PING", "x"], "The command has no key arguments"),
+        (
+            &["GET", "a", "b"],
+            "Invalid number of arguments specified for command",
+        ),
+        (
+            &["ZUNIONSTORE", "d", "2", "a"],
+            "Invalid arguments specified for command",
+        ),
+    ] {
+        let mut request = vec!["COMMAND", "GETKEYS"];
+        request.extend_from_slice(command);
+        expect(&mut c, &cmd(&request), &format!("-ERR {error}\r\n")).await;
     }
     let count = super::local::tests_command_count();
     expect(

@@ -3973,6 +3973,12 @@ XADD {p}s 18446744073709551616 f v => (error) ERR Invalid stream ID specified as
 XADD {p}s FOO 4-0 f v => (error) ERR Invalid stream ID specified as stream command argument
 XADD {p}s 4-0 f => (error) ERR wrong number of arguments for 'xadd' command
 XADD {p}s 4-0 f v g => (error) ERR wrong number of arguments for 'xadd' command
+# Redis reads an ID's numbers with string2ull, which falls back to C's strtoull: a sign and
+# leading zeros pass.
+XADD {p}lenient +5 f v => "5-0"
+XADD {p}lenient 06-07 f v => "6-7"
+XRANGE {p}lenient +6 + => [["6-7", ["f", "v"]]]
+DEL {p}lenient => (integer) 1
 XADD {p}s 4-0 => (error) ERR wrong number of arguments for 'xadd' command
 XADD {p}s 4-0 "" "" => "4-0"
 XLEN {p}s => (integer) 6
