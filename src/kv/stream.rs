@@ -1920,9 +1920,12 @@ fn xgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
     }
     // SETID's option, like CREATE's, is checked before the key, as Redis does.
     if is(sub, "setid") && args.len() > 4 {
-        if is(&args[4], "entriesread") && args.len() == 6 {
+        let mut i = 4;
+        if is(&args[4], "entriesread") && args.len() > 5 {
             entries_read = check_read(integer(&args[5], None)?)?;
-        } else {
+            i = 6;
+        }
+        if i < args.len() {
             return Err(unknown_subcommand(sub, "XGROUP"));
         }
     }

@@ -4198,6 +4198,7 @@ XGROUP SETID {p}none g2 0 => (error) ERR The XGROUP subcommand requires the key 
 XGROUP SETID {p}g g2 0 ENTRIESREAD -2 => (error) ERR value for ENTRIESREAD must be positive or -1
 XGROUP SETID {p}none g2 0 ENTRIESREAD x => (error) ERR value is not an integer or out of range
 XGROUP SETID {p}none g2 0 ENTRIESREAD 1 x => (error) ERR unknown subcommand or wrong number of arguments for 'SETID'. Try XGROUP HELP.
+XGROUP SETID {p}none g2 0 ENTRIESREAD x 1 => (error) ERR value is not an integer or out of range
 XGROUP SETID {p}none g2 0 FOO 1 => (error) ERR unknown subcommand or wrong number of arguments for 'SETID'. Try XGROUP HELP.
 XGROUP CREATECONSUMER {p}g g0 c1 => (integer) 1
 XGROUP CREATECONSUMER {p}g g0 c1 => (integer) 0
