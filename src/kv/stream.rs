@@ -994,13 +994,18 @@ pub(super) fn read(
     }
 }
 
-/// Parses XADD's and XTRIM's options from `args[1..]`; returns the trim (if any), whether
-/// NOMKSTREAM was given, and where the ID is (XADD) or the options ended (XTRIM).
-fn parse_trim(args: &[Bytes], xadd: bool) -> Result<(Option<Trim>, bool, usize), CommandError> {
+/// XADD's and XTRIM's options: the trim (if any), whether NOMKSTREAM was given, where the ID
+/// is (XADD) or the options ended (XTRIM), and XADD's ID with whether its sequence was given
+/// (`None` for `*` or no ID).
+type TrimArgs = (Option<Trim>, bool, usize, Option<(StreamId, bool)>);
+
+/// Parses XADD's and XTRIM's options from `args[1..]`.
+fn parse_trim(args: &[Bytes], xadd: bool) -> Result<TrimArgs, CommandError> {
     let mut strategy = None;
     let mut approx = false;
     let mut limit: Option<u64> = None;
     let mut nomkstream = false;
+    let mut given = None;
     let mut i = 1;
     while i < args.len() {
         let more = args.len() - 1 - i;
@@ -1043,7 +1048,7 @@ fn parse_trim(args: &[Bytes], xadd: bool) -> Result<(Option<Trim>, bool, usize),
             nomkstream = true;
         } else if xadd {
             // Anything else is the ID, which Redis parses here, before the checks below.
-            parse_id(a, IdForm::AutoSeq, 0)?;
+            given = Some(parse_id(a, IdForm::AutoSeq, 0)?);
             break;
         } else {
             return Err(CommandError::Syntax);
@@ -1075,19 +1080,16 @@ fn parse_trim(args: &[Bytes], xadd: bool) -> Result<(Option<Trim>, bool, usize),
         approx,
         limit,
     });
-    Ok((trim, nomkstream, i))
+    Ok((trim, nomkstream, i, given))
 }
 
 fn xadd(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, CommandError> {
     let key = &args[0];
-    let (trim, nomkstream, at) = parse_trim(args, true)?;
     // `at` is past the end when the options ran out before an ID.
-    let (given, seq_given) = match args.get(at).map(Bytes::as_ref) {
-        Some(b"*") | None => (None, true),
-        Some(id) => {
-            let (id, seq_given) = parse_id(id, IdForm::AutoSeq, 0)?;
-            (Some(id), seq_given)
-        }
+    let (trim, nomkstream, at, parsed) = parse_trim(args, true)?;
+    let (given, seq_given) = match parsed {
+        Some((id, seq_given)) => (Some(id), seq_given),
+        None => (None, true),
     };
     let fields = args.get(at + 1..).unwrap_or_default();
     if fields.len() < 2 || !fields.len().is_multiple_of(2) {
@@ -1151,7 +1153,7 @@ fn xadd(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, Co
 }
 
 fn xtrim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, CommandError> {
-    let (trim, _, _) = parse_trim(args, false)?;
+    let (trim, ..) = parse_trim(args, false)?;
     let Some(trim) = trim else {
         return Err(CommandError::Syntax);
     };
