@@ -227,6 +227,7 @@ pub struct DriverHandle {
     inbox_tx: mpsc::Sender<Input>,
     wait: Duration,
     io: Arc<IoCounters>,
+    cluster_id: Arc<crate::transport::ClusterId>,
 }
 
 impl DriverHandle {
@@ -370,6 +371,11 @@ impl DriverHandle {
             .unwrap_or(WaitOutcome::Failed(ClusterError::shutting_down()))
     }
 
+    /// The id of the cluster as of what this node applied; 0 while it has none (for INFO).
+    pub fn cluster_id(&self) -> u64 {
+        self.cluster_id.get()
+    }
+
     /// The nodes enrolled as of what this node applied (not linearizable: for INFO).
     pub async fn enrolled(&self) -> Result<Vec<raft::NodeId>, ClusterError> {
         let (tx, rx) = oneshot::channel();
@@ -504,6 +510,8 @@ pub struct Driver {
     purge_index: Index,
     /// Index of the last enrollment of members this node proposed (see `empty_disk`).
     enroll_index: Index,
+    /// Index of the last entry naming the cluster this node proposed (see `transport::ClusterId`).
+    name_index: Index,
     /// The membership version whose members were all found enrolled.
     all_enrolled: Option<u64>,
     /// While this node, started on an empty disk, waits for its peers to say they do not
@@ -605,6 +613,9 @@ impl Driver {
             }
             None => (0, 0, 0),
         };
+        if let Some(cluster_id) = kv.cluster_id() {
+            peers.cluster_id().set(cluster_id);
+        }
         let last_index = recovered.entries.last().map_or(snapshot_index, |e| e.index);
         info!(
             term = recovered.hard_state.term,
@@ -678,6 +689,7 @@ impl Driver {
             forward_to: None,
             purge_index: 0,
             enroll_index: 0,
+            name_index: 0,
             all_enrolled: None,
             empty_disk,
             refused: None,
@@ -713,6 +725,7 @@ impl Driver {
             inbox_tx: self.inbox_tx.clone(),
             wait: self.options.wait,
             io: self.io.clone(),
+            cluster_id: self.peers.cluster_id().clone(),
         }
     }
 
@@ -1022,10 +1035,12 @@ impl Driver {
             return;
         };
         let inbox_tx = self.inbox_tx.clone();
+        let cluster_id = self.peers.cluster_id().get();
         debug!(leader, writes = writes.len(), "forwarding writes to leader");
         tokio::spawn(async move {
             let request = pb::ForwardRequest {
                 batches: writes.iter().map(|w| w.batch.clone()).collect(),
+                cluster_id,
             };
             // The earliest deadline bounds the request; later ones would only wait longer.
             let deadline = writes
@@ -1137,6 +1152,7 @@ impl Driver {
             return;
         };
         let inbox_tx = self.inbox_tx.clone();
+        let cluster_id = self.peers.cluster_id().get();
         tokio::spawn(async move {
             let timeout_ms = wait.deadline.map_or(0, |d| {
                 (d.saturating_duration_since(Instant::now()).as_millis() as u64).max(1)
@@ -1144,6 +1160,7 @@ impl Driver {
             let request = pb::WaitRequest {
                 replicas: wait.replicas,
                 timeout_ms,
+                cluster_id,
             };
             let mut wait = wait;
             let answer = tokio::select! {
@@ -1210,6 +1227,7 @@ impl Driver {
             self.ask_peers();
         } else {
             self.node.tick();
+            self.maybe_name_cluster();
             self.maybe_enroll();
         }
         // Retry parked commands: a leader may have appeared.
@@ -1298,6 +1316,35 @@ impl Driver {
         if let Ok((index, _)) = self.node.propose(Bytes::from(batch.encode_to_vec())) {
             debug!(index, nodes = ?ids, "proposed enrolling members");
             self.enroll_index = index;
+        }
+    }
+
+    /// On the leader of a cluster that has no id yet (a new one, or one whose data predates
+    /// cluster ids): proposes a random one. One proposal is in flight at a time; the first
+    /// applied names the cluster.
+    fn maybe_name_cluster(&mut self) {
+        if self.kv.cluster_id().is_some()
+            || self.name_index > self.applied
+            || self.node.role() != RoleKind::Leader
+        {
+            return;
+        }
+        let batch = crate::kv::cluster_id_batch(rand::random(), now_ms());
+        if let Ok((index, _)) = self.node.propose(Bytes::from(batch.encode_to_vec())) {
+            debug!(index, "proposed an id for the cluster");
+            self.name_index = index;
+        }
+    }
+
+    /// Hands the cluster id the state machine holds to the transport, once it changed.
+    fn learn_cluster_id(&self) {
+        let Some(id) = self.kv.cluster_id() else {
+            return;
+        };
+        let known = self.peers.cluster_id();
+        if known.get() != id {
+            info!(cluster_id = format!("{id:016x}"), "cluster id learned");
+            known.set(id);
         }
     }
 
@@ -1661,6 +1708,7 @@ impl Driver {
             term = snapshot.term,
             "snapshot installed from leader"
         );
+        self.learn_cluster_id();
         self.options.waiters.wake_all();
         self.applied = snapshot.index;
         self.applied_term = snapshot.term;
@@ -1716,6 +1764,9 @@ impl Driver {
                     let waiting = self.options.waiters.any();
                     self.kv.track_stores(waiting);
                     let reply = self.kv.apply(&batch);
+                    if batch.cluster_id != 0 {
+                        self.learn_cluster_id();
+                    }
                     self.deliver_published(entry.index, entry.term);
                     if waiting {
                         self.options.waiters.wake(&self.kv.take_stored());

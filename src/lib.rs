@@ -103,8 +103,9 @@ pub async fn run(config: Config) -> Result<(), Error> {
     // hand over leadership.
     let shutdown = CancellationToken::new();
     let transport_stop = CancellationToken::new();
+    let cluster_id = Arc::new(transport::ClusterId::default());
     let peers = Arc::new(
-        transport::Peers::start(id, &addrs, transport_stop.clone())
+        transport::Peers::start(id, &addrs, cluster_id.clone(), transport_stop.clone())
             .map_err(|e| Error::Start(format!("bad peer address: {e}")))?,
     );
     // A new cluster's first membership is every node of --cluster; a joining node starts
@@ -158,7 +159,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
     let grpc_stop = transport_stop.clone();
     let grpc = tokio::spawn(
         tonic::transport::Server::builder()
-            .add_service(transport::RaftService::new(id, handle.clone()).into_server())
+            .add_service(transport::RaftService::new(id, handle.clone(), cluster_id).into_server())
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let mut driver_task = tokio::spawn(driver.run(shutdown.clone()));

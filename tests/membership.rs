@@ -727,3 +727,135 @@ fn a_node_that_starts_late_in_a_new_cluster_is_not_refused() {
     );
     cluster.finish();
 }
+
+/// Node `id`'s `cluster_id` field: empty until it applied its cluster's id.
+fn cluster_id(cluster: &TestCluster, id: u64) -> Result<String, String> {
+    let fields = raft_fields(cluster, id)?;
+    fields
+        .get("cluster_id")
+        .cloned()
+        .ok_or_else(|| format!("no `cluster_id` in {fields:?}"))
+}
+
+/// Waits until the nodes `ids` report one and the same cluster id, and returns it.
+fn wait_for_cluster_id(cluster: &TestCluster, ids: &[u64]) -> String {
+    wait_until(
+        DEADLINE,
+        &format!("nodes {ids:?} to agree on a cluster id"),
+        || {
+            let seen = ids
+                .iter()
+                .map(|&id| cluster_id(cluster, id))
+                .collect::<Result<Vec<_>, _>>()?;
+            match &seen[..] {
+                [first, ..] if first.len() == 16 && seen.iter().all(|s| s == first) => {
+                    Ok(first.clone())
+                }
+                _ => Err(format!("cluster ids {seen:?}")),
+            }
+        },
+    )
+}
+
+/// A node started on another cluster's data directory (a wrong `--data-dir`, a backup of the
+/// wrong machine) is refused by its peers, and refuses them: each cluster stamps its messages
+/// with the id its first leader drew. Without that, this node, holding a longer log of higher
+/// terms than the cluster it was pointed at, would force that cluster's leader to step down
+/// and then win its election, replacing acknowledged writes with the other cluster's log. Put
+/// back where they belong, both nodes catch up with their own clusters.
+#[test]
+fn a_node_of_another_cluster_is_refused() {
+    let mut a = TestCluster::start(3);
+    let mut b = TestCluster::start(3);
+    let a_leader = leader_among(&a, &[1, 2, 3]);
+    let mut a_keys = write_keys(&mut a.client(a_leader), a_leader, "a", 20);
+    let a_id = wait_for_cluster_id(&a, &[1, 2, 3]);
+
+    // Cluster b gets a longer log and higher terms: its leader is killed until its term is
+    // past a's.
+    let a_term = number(
+        &raft_fields(&a, a_leader).expect("INFO of a's leader"),
+        "term",
+    )
+    .expect("a's term");
+    let mut b_keys = Vec::new();
+    for round in 0.. {
+        let leader = leader_among(&b, &[1, 2, 3]);
+        b_keys.extend(write_keys(
+            &mut b.client(leader),
+            leader,
+            &format!("b{round}"),
+            30,
+        ));
+        let term = number(
+            &raft_fields(&b, leader).expect("INFO of b's leader"),
+            "term",
+        )
+        .expect("b's term");
+        if term > a_term + 1 {
+            break;
+        }
+        b.stop(leader, Signal::Kill);
+        b.restart(leader);
+    }
+    let b_id = wait_for_cluster_id(&b, &[1, 2, 3]);
+    assert_ne!(a_id, b_id, "two clusters drew the same id");
+    // Node 3 of b holds every write of b.
+    assert_keys(&b, 3, &b_keys);
+
+    // Node 3 of a starts on node 3 of b's data directory.
+    a.stop(3, Signal::Kill);
+    b.stop(3, Signal::Kill);
+    let a_dir = a.dir().join("node-3");
+    let b_dir = b.dir().join("node-3");
+    let saved = a.dir().join("node-3-saved");
+    let rename = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::rename(from, to)
+            .unwrap_or_else(|e| panic!("rename {} to {}: {e}", from.display(), to.display()))
+    };
+    rename(&a_dir, &saved);
+    rename(&b_dir, &a_dir);
+    a.restart(3);
+    wait_until(
+        DEADLINE,
+        "a's nodes and the stranger to refuse each other",
+        || {
+            let refused = log_lines(&a, &[1, 2], "refused a node of another cluster");
+            let refusing = log_lines(&a, &[3], "peer refuses this node's messages");
+            if refused.is_empty() || refusing.is_empty() {
+                return Err(format!("refused: {refused:?}, refusing: {refusing:?}"));
+            }
+            eprintln!("{}\n{}", refused[0], refusing[0]);
+            Ok(())
+        },
+    );
+    // The stranger, hearing from no leader of its own cluster, campaigns; nobody answers.
+    wait_until(DEADLINE, "the stranger to campaign", || {
+        let fields = raft_fields(&a, 3)?;
+        match fields.get("role").map(String::as_str) {
+            Some("candidate") => Ok(()),
+            role => Err(format!("node 3 is {role:?}")),
+        }
+    });
+    let leader = leader_among(&a, &[1, 2]);
+    a_keys.extend(write_keys(&mut a.client(leader), leader, "a-more", 20));
+    assert_keys(&a, leader, &a_keys);
+    let mut conn = a.client(leader);
+    for key in &b_keys {
+        assert_eq!(get(&mut conn, key).ok().flatten(), None, "b's {key} in a");
+    }
+    assert_eq!(cluster_id(&a, 3).as_deref(), Ok(b_id.as_str()));
+    assert_eq!(wait_for_cluster_id(&a, &[1, 2]), a_id);
+
+    // Put back, each node catches up with its own cluster.
+    a.stop(3, Signal::Kill);
+    rename(&a_dir, &b_dir);
+    rename(&saved, &a_dir);
+    a.restart(3);
+    b.restart(3);
+    assert_keys(&a, 3, &a_keys);
+    assert_keys(&b, 3, &b_keys);
+    assert!(log_lines(&a, &[3], "another cluster").is_empty());
+    a.finish();
+    b.finish();
+}

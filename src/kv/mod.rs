@@ -80,7 +80,8 @@ mod zset;
 pub use bitfield::lcs;
 pub use command::{Access, Command, CommandError, Spec};
 pub use state::{
-    KvState, Published, SnapshotEncoder, SnapshotError, enroll_batch, hash_key_batch, purge_batch,
+    KvState, Published, SnapshotEncoder, SnapshotError, cluster_id_batch, enroll_batch,
+    hash_key_batch, purge_batch,
 };
 pub use zset::format_score;
 

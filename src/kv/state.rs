@@ -58,6 +58,7 @@ pub struct SnapshotEncoder {
     hash_key: Option<HashKey>,
     deleted_buckets: Option<Box<[u64]>>,
     enrolled: Vec<u64>,
+    cluster_id: Option<u64>,
     scripts: Vec<Bytes>,
     /// The function libraries' codes.
     libraries: Vec<Bytes>,
@@ -100,6 +101,9 @@ impl SnapshotEncoder {
         for code in &self.libraries {
             encoding::bytes::encode(SNAPSHOT_LIBRARIES, code, buf);
         }
+        if let Some(id) = self.cluster_id {
+            put_fixed64(SNAPSHOT_CLUSTER_ID, id, buf);
+        }
         debug_assert_eq!(
             buf.len(),
             buf.capacity(),
@@ -140,6 +144,9 @@ pub struct KvState {
     /// The nodes enrolled in the cluster: those that held part of its log (see
     /// [`enroll_batch`]). Not keys: no command sees them.
     enrolled: BTreeSet<u64>,
+    /// The cluster's id (see [`cluster_id_batch`]): the first one applied, for good. Not a
+    /// key either.
+    cluster_id: Option<u64>,
     /// Scripts EVAL ran or SCRIPT LOAD loaded, by their SHA-1 in lowercase hex (EVALSHA's
     /// cache), until SCRIPT FLUSH. Not keys either.
     scripts: BTreeMap<String, Bytes>,
@@ -176,6 +183,7 @@ impl Default for KvState {
             deleted_version: 0,
             deleted_buckets: None,
             enrolled: BTreeSet::new(),
+            cluster_id: None,
             scripts: BTreeMap::new(),
             libraries: Libraries::default(),
             published: Vec::new(),
@@ -222,6 +230,11 @@ impl KvState {
         self.enrolled.iter().copied().collect()
     }
 
+    /// The cluster's id, once a [`cluster_id_batch`] was applied.
+    pub fn cluster_id(&self) -> Option<u64> {
+        self.cluster_id
+    }
+
     /// Applies one committed batch. Deterministic: reads no clock, only `batch.now_ms`.
     ///
     /// A pipelined batch replies with an array holding one reply per command. A transaction
@@ -239,6 +252,12 @@ impl KvState {
                         Some(vec![self.deleted_version; DELETION_BUCKETS].into_boxed_slice());
                 }
             }
+            return reply::ok();
+        }
+        if batch.commands.is_empty() && batch.cluster_id != 0 {
+            // The first id applied names the cluster; a later one (two leaders each drew one
+            // before either applied) changes nothing, on every replica alike.
+            self.cluster_id.get_or_insert(batch.cluster_id);
             return reply::ok();
         }
         if batch.commands.is_empty() && !batch.enrolled_nodes.is_empty() {
@@ -411,7 +430,10 @@ impl KvState {
                     + len
             }
             + encoding::bytes::encoded_len_repeated(SNAPSHOT_SCRIPTS, &self.script_bodies())
-            + encoding::bytes::encoded_len_repeated(SNAPSHOT_LIBRARIES, &self.libraries.codes());
+            + encoding::bytes::encoded_len_repeated(SNAPSHOT_LIBRARIES, &self.libraries.codes())
+            + self
+                .cluster_id
+                .map_or(0, |id| fixed64_len(SNAPSHOT_CLUSTER_ID, id));
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
             now_ms: self.now_ms,
@@ -420,6 +442,7 @@ impl KvState {
             hash_key: self.table.hash_key(),
             deleted_buckets: self.deleted_buckets.clone(),
             enrolled: self.enrolled.iter().copied().collect(),
+            cluster_id: self.cluster_id,
             scripts: self.script_bodies(),
             libraries: self.libraries.codes(),
             done: false,
@@ -552,6 +575,12 @@ impl KvState {
                     while packed.has_remaining() {
                         state.enrolled.insert(encoding::decode_varint(&mut packed)?);
                     }
+                }
+                (SNAPSHOT_CLUSTER_ID, WireType::SixtyFourBit) => {
+                    if buf.remaining() < 8 {
+                        return Err(SnapshotError("truncated cluster id".into()));
+                    }
+                    state.cluster_id = Some(buf.get_u64_le()).filter(|&id| id != 0);
                 }
                 // Read by `scan_snapshot` before the entries.
                 (SNAPSHOT_HASH_KEY0 | SNAPSHOT_HASH_KEY1, WireType::SixtyFourBit) => {
@@ -3619,6 +3648,17 @@ pub fn enroll_batch(ids: Vec<u64>, now_ms: i64) -> pb::KvBatch {
     }
 }
 
+/// Builds the internal batch that names the cluster `id` (see [`KvState::cluster_id`]): a
+/// leader whose state has no id draws one at random. A zero id, which would mean "none", is
+/// replaced by 1.
+pub fn cluster_id_batch(id: u64, now_ms: i64) -> pb::KvBatch {
+    pb::KvBatch {
+        now_ms,
+        cluster_id: id.max(1),
+        ..pb::KvBatch::default()
+    }
+}
+
 /// The bytes of `values` as packed varints.
 fn packed_varints_len<'a>(values: impl IntoIterator<Item = &'a u64>) -> usize {
     values
@@ -3805,6 +3845,7 @@ const SNAPSHOT_DELETED_BUCKETS: u32 = 7;
 const SNAPSHOT_ENROLLED_NODES: u32 = 8;
 const SNAPSHOT_SCRIPTS: u32 = 9;
 const SNAPSHOT_LIBRARIES: u32 = 10;
+const SNAPSHOT_CLUSTER_ID: u32 = 11;
 
 /// Commands a script may not call: the connection's and the server's own (Redis's
 /// `noscript` commands), besides scripts within scripts, which `KvState::script_parse`
@@ -6401,6 +6442,34 @@ mod tests {
     }
 
     #[test]
+    fn the_first_cluster_id_applied_names_the_cluster_for_good() {
+        let mut s = KvState::new();
+        assert_eq!(s.cluster_id(), None);
+        assert_eq!(s.apply(&cluster_id_batch(0xfeed, 5)), reply::ok());
+        // Naming the cluster is not a modification: the keyspace can still take its hash key.
+        assert!(s.needs_hash_key());
+        // A second leader's id, proposed before the first was applied, changes nothing.
+        s.apply(&cluster_id_batch(0xbeef, 6));
+        assert_eq!(s.cluster_id(), Some(0xfeed));
+        assert_eq!(s.digest_hex(), KvState::new().digest_hex());
+        run(&mut s, 7, &["set a 1"]);
+        let mut restored = KvState::new();
+        restored.restore(&s.snapshot()).unwrap();
+        assert_eq!(restored.cluster_id(), Some(0xfeed));
+        assert_eq!(restored.digest_hex(), s.digest_hex());
+        // A snapshot from before cluster ids existed restores without one.
+        let old = pb::KvSnapshot {
+            cluster_id: 0,
+            ..prost_snapshot(&s)
+        };
+        let mut b = KvState::new();
+        b.restore(&prost::Message::encode_to_vec(&old)).unwrap();
+        assert_eq!((b.cluster_id(), b.len()), (None, 1));
+        // A zero id would mean none: the batch never carries it.
+        assert_ne!(cluster_id_batch(0, 1).cluster_id, 0);
+    }
+
+    #[test]
     fn restore_rejects_bad_deletion_buckets() {
         let mut s = KvState::new();
         s.apply(&hash_key_batch([7, 8], 1000));
@@ -7083,6 +7152,8 @@ mod tests {
             deleted_buckets: s.deleted_buckets.as_deref().unwrap_or_default().to_vec(),
             enrolled_nodes: s.enrolled.iter().copied().collect(),
             scripts: s.scripts.values().cloned().collect(),
+            libraries: s.libraries.codes(),
+            cluster_id: s.cluster_id.unwrap_or(0),
         }
     }
 
@@ -7092,6 +7163,7 @@ mod tests {
         let mut a = KvState::new();
         // Half the key zero: proto3 leaves that half out, as prost does.
         a.apply(&hash_key_batch([0, 9], 1));
+        a.apply(&cluster_id_batch(u64::MAX, 1));
         let cmds: Vec<String> = (0..5000)
             .map(|i| match i % 5 {
                 0 => format!("set key:{i} {}", "x".repeat(i % 300)),

@@ -48,6 +48,12 @@ pub trait Backend: Clone + Send + Sync + 'static {
     fn io_stats(&self) -> IoStats {
         IoStats::default()
     }
+
+    /// The id of the node's cluster (see `transport::ClusterId`), for INFO; 0 while it has
+    /// none, and where nothing is replicated.
+    fn cluster_id(&self) -> u64 {
+        0
+    }
 }
 
 impl Backend for DriverHandle {
@@ -83,6 +89,10 @@ impl Backend for DriverHandle {
 
     fn io_stats(&self) -> IoStats {
         DriverHandle::io_stats(self)
+    }
+
+    fn cluster_id(&self) -> u64 {
+        DriverHandle::cluster_id(self)
     }
 }
 

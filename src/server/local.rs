@@ -1052,7 +1052,13 @@ impl<B: Backend> Session<B> {
         {
             section(&mut out, "Raft");
             let enrolled = self.shared.backend.enrolled().await.unwrap_or_default();
-            out.push_str(&raft_section(s, &self.shared.backend.io_stats(), &enrolled));
+            let backend = &self.shared.backend;
+            out.push_str(&raft_section(
+                s,
+                backend.cluster_id(),
+                &backend.io_stats(),
+                &enrolled,
+            ));
         }
         Out::bulk(out)
     }
@@ -1081,18 +1087,29 @@ impl<B: Backend> Session<B> {
 }
 
 /// The `# Raft` section's lines.
-pub fn raft_section(s: &Status, io: &IoStats, enrolled: &[crate::raft::NodeId]) -> String {
+/// `cluster_id` is empty while the node knows none.
+pub fn raft_section(
+    s: &Status,
+    cluster_id: u64,
+    io: &IoStats,
+    enrolled: &[crate::raft::NodeId],
+) -> String {
     let role = match s.role {
         RoleKind::Leader => "leader",
         RoleKind::Follower => "follower",
         RoleKind::Candidate | RoleKind::PreCandidate => "candidate",
     };
     format!(
-        "role:{role}\r\nnode_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
+        "role:{role}\r\nnode_id:{}\r\ncluster_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
          last_applied:{}\r\nlast_log_index:{}\r\nsnapshot_index:{}\r\n\
          wal_fsyncs:{}\r\nwal_entries_written:{}\r\nappends_sent:{}\r\n\
          append_entries_sent:{}\r\nvoters:{}\r\nlearners:{}\r\nenrolled:{}\r\n",
         s.id,
+        if cluster_id == 0 {
+            String::new()
+        } else {
+            format!("{cluster_id:016x}")
+        },
         s.term,
         s.leader.unwrap_or(0),
         s.commit,

@@ -503,7 +503,7 @@ async fn info_has_raft_section() {
     let mut c = connect(&server).await;
     expect(&mut c, &cmd(&["SET", "a", "1", "EX", "100"]), "+OK\r\n").await;
     expect(&mut c, &cmd(&["SET", "b", "1"]), "+OK\r\n").await;
-    let raft = "# Raft\r\nrole:leader\r\nnode_id:1\r\nterm:3\r\nleader_id:1\r\n\
+    let raft = "# Raft\r\nrole:leader\r\nnode_id:1\r\ncluster_id:\r\nterm:3\r\nleader_id:1\r\n\
                 commit_index:7\r\nlast_applied:7\r\nlast_log_index:8\r\nsnapshot_index:0\r\n\
                 wal_fsyncs:0\r\nwal_entries_written:0\r\nappends_sent:0\r\n\
                 append_entries_sent:0\r\nvoters:1=\r\nlearners:\r\nenrolled:\r\n";

@@ -92,6 +92,8 @@ impl From<Envelope> for pb::Envelope {
             from: env.from,
             to: env.to,
             term: env.term,
+            // Stamped by `Peers::send`.
+            cluster_id: 0,
             message: Some(message),
         }
     }
@@ -249,6 +251,7 @@ mod tests {
             from: 1,
             to: 2,
             term: 1,
+            cluster_id: 0,
             message: None,
         };
         assert!(Envelope::try_from(empty).is_err());
@@ -256,6 +259,7 @@ mod tests {
             from: 1,
             to: 2,
             term: 1,
+            cluster_id: 0,
             message: Some(PbMessage::ReadIndex(pb::ReadIndex { id: None })),
         };
         assert!(Envelope::try_from(no_id).is_err());

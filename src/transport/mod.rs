@@ -6,21 +6,28 @@
 //!
 //! Raft tolerates message loss, so nothing here retries or blocks the driver: a full outbox or
 //! a broken stream drops messages, and the core resends what matters.
+//!
+//! Every message and request carries the sender's [`ClusterId`]. A node that knows its
+//! cluster's id refuses whatever names another: a node of another cluster whose `--cluster`
+//! points here by mistake would otherwise vote in this cluster's elections and acknowledge
+//! its entries, or, holding a longer log of higher terms, win an election and overwrite
+//! committed entries. Raft's safety assumes every message comes from a member.
 
 mod convert;
 
 use std::collections::HashMap;
+use std::collections::HashSet;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
 use tonic::transport::{Channel, Endpoint};
-use tonic::{Request, Response, Status, Streaming};
-use tracing::{debug, info, warn};
+use tonic::{Code, Request, Response, Status, Streaming};
+use tracing::{debug, error, info, warn};
 
 pub use convert::MalformedEnvelope;
 
@@ -58,6 +65,42 @@ fn client(channel: Channel) -> RaftClient<Channel> {
         .max_encoding_message_size(MAX_MESSAGE_BYTES)
 }
 
+/// The id of the cluster this node belongs to: 0 until the node applied the entry that named
+/// its cluster (`kv::cluster_id_batch`), then that id for good. The driver sets it; the
+/// transport stamps it on every message and request it sends, and checks it on every one it
+/// receives.
+#[derive(Debug, Default)]
+pub struct ClusterId(AtomicU64);
+
+impl ClusterId {
+    /// The id; 0 while unknown.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    /// Records the id the node's state machine holds.
+    pub fn set(&self, id: u64) {
+        self.0.store(id, Ordering::Relaxed);
+    }
+
+    /// Refuses what a peer that names cluster `theirs` sent, when both sides know their
+    /// cluster and the two differ. A side that does not know its id yet (a new cluster before
+    /// its first leader named it, a node that joins with an empty disk, a node whose data
+    /// predates cluster ids) is heard, as before.
+    /// `from` names the sender in the error, when the request says who it is.
+    pub fn check(&self, theirs: u64, from: Option<NodeId>) -> Result<(), Status> {
+        let mine = self.get();
+        if mine == 0 || theirs == 0 || mine == theirs {
+            return Ok(());
+        }
+        let who = from.map_or_else(|| "the sender".to_owned(), |id| format!("node {id}"));
+        Err(Status::failed_precondition(format!(
+            "cluster id mismatch: {who} belongs to cluster {theirs:016x}, this node to \
+             {mine:016x}; check --cluster"
+        )))
+    }
+}
+
 /// One peer as seen from this node.
 struct Peer {
     /// The peer's id.
@@ -75,6 +118,7 @@ struct Peer {
 /// The outgoing side: one stream task per peer.
 pub struct Peers {
     self_id: NodeId,
+    cluster_id: Arc<ClusterId>,
     shutdown: CancellationToken,
     peers: RwLock<HashMap<NodeId, Peer>>,
 }
@@ -88,6 +132,7 @@ impl Peers {
     pub fn start(
         self_id: NodeId,
         addrs: &[SocketAddr],
+        cluster_id: Arc<ClusterId>,
         shutdown: CancellationToken,
     ) -> Result<Peers, tonic::transport::Error> {
         let mut peers = HashMap::new();
@@ -100,6 +145,7 @@ impl Peers {
         }
         Ok(Peers {
             self_id,
+            cluster_id,
             shutdown,
             peers: RwLock::new(peers),
         })
@@ -141,6 +187,11 @@ impl Peers {
         }
     }
 
+    /// The cluster id this node stamps on what it sends.
+    pub fn cluster_id(&self) -> &Arc<ClusterId> {
+        &self.cluster_id
+    }
+
     /// Queues a message for its receiver; drops it when the receiver's outbox is full.
     pub fn send(&self, envelope: Envelope) {
         let peers = self.read();
@@ -148,7 +199,9 @@ impl Peers {
             debug!(to = envelope.to, "message to unknown peer dropped");
             return;
         };
-        match peer.outbox_tx.try_send(envelope.into()) {
+        let mut envelope = pb::Envelope::from(envelope);
+        envelope.cluster_id = self.cluster_id.get();
+        match peer.outbox_tx.try_send(envelope) {
             Ok(()) => peer.overflow_warned.store(false, Ordering::Relaxed),
             Err(_) => {
                 if !peer.overflow_warned.swap(true, Ordering::Relaxed) {
@@ -207,6 +260,8 @@ async fn run_stream(
     let mut backoff = RECONNECT_MIN;
     // `None` until the first attempt, so the first failure is reported once, as a change.
     let mut reachable: Option<bool> = None;
+    // Whether the peer refused our stream as coming from another cluster (reported once).
+    let mut refused = false;
     loop {
         let channel = tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -251,7 +306,22 @@ async fn run_stream(
             }
         };
         connected.store(false, Ordering::Relaxed);
-        debug!(peer, error = ?ended.map(|s| s.message().to_owned()), "peer stream closed");
+        match ended {
+            Some(status) if status.code() == Code::FailedPrecondition => {
+                if !refused {
+                    error!(
+                        peer,
+                        reason = status.message(),
+                        "peer refuses this node's messages"
+                    );
+                    refused = true;
+                }
+            }
+            ended => {
+                refused = false;
+                debug!(peer, error = ?ended.map(|s| s.message().to_owned()), "peer stream closed");
+            }
+        }
         // A stream that dies at once (something accepts TCP but not our stream) must not turn
         // into a hot reconnect loop: back off unless the stream lived for a while.
         if opened.elapsed() >= STABLE_STREAM {
@@ -270,12 +340,36 @@ async fn run_stream(
 pub struct RaftService {
     id: NodeId,
     handle: DriverHandle,
+    cluster_id: Arc<ClusterId>,
+    /// The (node, cluster) pairs of other clusters already reported (node 0: a request that
+    /// does not say who sent it), so that a misconfigured node that keeps reconnecting is
+    /// logged once.
+    reported: Mutex<HashSet<(NodeId, u64)>>,
 }
 
 impl RaftService {
-    /// A service delivering messages addressed to `id` into the driver behind `handle`.
-    pub fn new(id: NodeId, handle: DriverHandle) -> Self {
-        RaftService { id, handle }
+    /// A service delivering messages addressed to `id` into the driver behind `handle`, from
+    /// peers of cluster `cluster_id`.
+    pub fn new(id: NodeId, handle: DriverHandle, cluster_id: Arc<ClusterId>) -> Self {
+        RaftService {
+            id,
+            handle,
+            cluster_id,
+            reported: Mutex::new(HashSet::new()),
+        }
+    }
+
+    /// [`ClusterId::check`], logging each stranger once.
+    fn check(&self, theirs: u64, from: Option<NodeId>) -> Result<(), Status> {
+        self.cluster_id.check(theirs, from).inspect_err(|status| {
+            let mut reported = self.reported.lock().unwrap_or_else(|p| p.into_inner());
+            if reported.insert((from.unwrap_or(0), theirs)) {
+                error!(
+                    reason = status.message(),
+                    "refused a node of another cluster"
+                );
+            }
+        })
     }
 
     /// The tonic server wrapper with our message size limits.
@@ -294,6 +388,9 @@ impl pb::raft_server::Raft for RaftService {
     ) -> Result<Response<pb::Empty>, Status> {
         let mut stream = request.into_inner();
         while let Some(envelope) = stream.message().await? {
+            // Ending the stream tells the sender why; it logs it once and keeps retrying, so
+            // the pair recovers by itself once the configuration is fixed.
+            self.check(envelope.cluster_id, Some(envelope.from))?;
             let envelope = match Envelope::try_from(envelope) {
                 Ok(envelope) if envelope.to == self.id => envelope,
                 Ok(envelope) => {
@@ -316,16 +413,21 @@ impl pb::raft_server::Raft for RaftService {
         &self,
         request: Request<pb::ForwardRequest>,
     ) -> Result<Response<pb::ForwardResponse>, Status> {
-        let batches = request.into_inner().batches;
-        Ok(Response::new(self.handle.write_forwarded(batches).await))
+        let request = request.into_inner();
+        self.check(request.cluster_id, None)?;
+        Ok(Response::new(
+            self.handle.write_forwarded(request.batches).await,
+        ))
     }
 
     async fn wait(
         &self,
         request: Request<pb::WaitRequest>,
     ) -> Result<Response<pb::WaitResponse>, Status> {
+        let request = request.into_inner();
+        self.check(request.cluster_id, None)?;
         self.handle
-            .wait_forwarded(request.into_inner())
+            .wait_forwarded(request)
             .await
             .map(Response::new)
             .map_err(|e| Status::unavailable(e.to_string()))
