@@ -1318,21 +1318,24 @@ impl KvState {
         let Some(e) = self.live_string(key, now)? else {
             return Ok(None);
         };
-        match Registers::decode(e.value()) {
-            Ok(regs) => Ok(Some(regs)),
-            Err(HllError::NotHll) => Err(CommandError::Full(
-                "WRONGTYPE Key is not a valid HyperLogLog string value.",
-            )),
-            Err(HllError::Corrupt) => Err(CommandError::Full(
-                "INVALIDOBJ Corrupted HLL object detected",
-            )),
-        }
+        Registers::decode(e.value()).map(Some).map_err(hll_error)
     }
 
-    /// Stores `regs` at `key` as a dense HLL string, keeping the key's expiry.
-    fn store_hll(&mut self, key: &[u8], regs: &Registers, now: i64) {
+    /// The HyperLogLog string at `key` for changing in place, `None` if there is none;
+    /// WRONGTYPE as [`KvState::hll`], but a sparse HLL's runs are only checked as they are
+    /// walked (as Redis does).
+    fn hll_value(&self, key: &[u8], now: i64) -> Result<Option<Vec<u8>>, CommandError> {
+        let Some(e) = self.live_string(key, now)? else {
+            return Ok(None);
+        };
+        hll::check(e.value()).map_err(hll_error)?;
+        Ok(Some(e.value().to_vec()))
+    }
+
+    /// Stores the HLL string `value` at `key`, keeping the key's expiry.
+    fn store_hll(&mut self, key: &[u8], value: &[u8], now: i64) {
         let expire = self.live(key, now).and_then(Slot::expire_at_ms);
-        self.store_typed(key, &regs.encode(), ValueType::String, expire, now);
+        self.store_typed(key, value, ValueType::String, expire, now);
     }
 
     /// Replaces `dest` with the collection `parts` of `value_type` (deleting it when empty),
@@ -2137,17 +2140,17 @@ impl KvState {
                 Ok(reply::integer(n as i64))
             }
             Command::PfAdd(key, elements) => {
-                let existing = self.hll(key, now)?;
-                let created = existing.is_none();
-                let mut regs = existing.unwrap_or_default();
-                let mut changed = false;
+                let existing = self.hll_value(key, now)?;
+                let mut changed = existing.is_none();
+                let mut value = existing.unwrap_or_else(hll::new_sparse);
                 for element in elements {
-                    changed |= regs.add(element);
+                    changed |= hll::add(&mut value, element).map_err(hll_error)?;
                 }
-                if created || changed {
-                    self.store_hll(key, &regs, now);
+                if changed {
+                    hll::invalidate_cache(&mut value);
+                    self.store_hll(key, &value, now);
                 }
-                Ok(reply::integer(i64::from(created || changed)))
+                Ok(reply::integer(i64::from(changed)))
             }
             Command::Sort {
                 key,
@@ -2161,13 +2164,23 @@ impl KvState {
                 Ok(reply::integer(elements.len() as i64))
             }
             Command::PfMerge(dest, sources) => {
-                let mut merged = self.hll(dest, now)?.unwrap_or_default();
-                for key in sources {
-                    if let Some(regs) = self.hll(key, now)? {
-                        merged.merge(&regs);
+                // The union of every HLL named (the destination first); the destination is
+                // dense if any of them is, as in Redis.
+                let mut union = Registers::default();
+                let mut dense = false;
+                for key in std::iter::once(dest).chain(sources) {
+                    if let Some(value) = self.hll_value(key, now)? {
+                        dense |= hll::is_dense(&value);
+                        union.merge(&Registers::decode(&value).map_err(hll_error)?);
                     }
                 }
-                self.store_hll(dest, &merged, now);
+                let mut value = self.hll_value(dest, now)?.unwrap_or_else(hll::new_sparse);
+                if dense {
+                    hll::to_dense(&mut value).map_err(hll_error)?;
+                }
+                hll::raise_to(&mut value, &union).map_err(hll_error)?;
+                hll::invalidate_cache(&mut value);
+                self.store_hll(dest, &value, now);
                 Ok(reply::ok())
             }
             Command::ZPop { key, max, count } => {
@@ -3645,6 +3658,16 @@ pub fn enroll_batch(ids: Vec<u64>, now_ms: i64) -> pb::KvBatch {
         now_ms,
         enrolled_nodes: ids,
         ..pb::KvBatch::default()
+    }
+}
+
+/// Redis's reply to a string that is not an HLL, or a damaged one.
+fn hll_error(err: HllError) -> CommandError {
+    match err {
+        HllError::NotHll => {
+            CommandError::Full("WRONGTYPE Key is not a valid HyperLogLog string value.")
+        }
+        HllError::Corrupt => CommandError::Full("INVALIDOBJ Corrupted HLL object detected"),
     }
 }
 
