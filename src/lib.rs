@@ -104,9 +104,16 @@ pub async fn run(config: Config) -> Result<(), Error> {
     let shutdown = CancellationToken::new();
     let transport_stop = CancellationToken::new();
     let cluster_id = Arc::new(transport::ClusterId::default());
+    let peer_token = transport::PeerToken::new(config.requirepass.as_deref());
     let peers = Arc::new(
-        transport::Peers::start(id, &addrs, cluster_id.clone(), transport_stop.clone())
-            .map_err(|e| Error::Start(format!("bad peer address: {e}")))?,
+        transport::Peers::start(
+            id,
+            &addrs,
+            cluster_id.clone(),
+            peer_token.clone(),
+            transport_stop.clone(),
+        )
+        .map_err(|e| Error::Start(format!("bad peer address: {e}")))?,
     );
     // A new cluster's first membership is every node of --cluster; a joining node starts
     // with none and learns it from the leader. Either way the log and snapshots on disk,
@@ -159,7 +166,9 @@ pub async fn run(config: Config) -> Result<(), Error> {
     let grpc_stop = transport_stop.clone();
     let grpc = tokio::spawn(
         tonic::transport::Server::builder()
-            .add_service(transport::RaftService::new(id, handle.clone(), cluster_id).into_server())
+            .add_service(
+                transport::RaftService::new(id, handle.clone(), cluster_id).into_server(peer_token),
+            )
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let mut driver_task = tokio::spawn(driver.run(shutdown.clone()));

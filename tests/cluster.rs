@@ -2843,3 +2843,146 @@ fn function_libraries_and_restored_keys_survive_snapshots_and_crashes() {
     assert_eq!(n, CALLS + 5);
     cluster.finish();
 }
+
+/// A gRPC client of node `id`'s peer port, whose calls carry `token`.
+async fn peer_client(
+    cluster: &TestCluster,
+    id: u64,
+    token: raft_kv::transport::PeerToken,
+) -> raft_kv::transport::PeerClient {
+    let channel =
+        tonic::transport::Endpoint::from_shared(format!("http://{}", cluster.peer_addr(id)))
+            .expect("a peer URI")
+            .connect()
+            .await
+            .unwrap_or_else(|e| panic!("connect to node {id}'s peer port: {e}"));
+    raft_kv::pb::raft_client::RaftClient::with_interceptor(channel, token)
+}
+
+/// A forwarded write of `SET key value`, as a follower sends it to the leader.
+fn forwarded_set(key: &str, value: &str) -> raft_kv::pb::ForwardRequest {
+    let args = ["SET", key, value]
+        .iter()
+        .map(|a| bytes::Bytes::copy_from_slice(a.as_bytes()))
+        .collect();
+    raft_kv::pb::ForwardRequest {
+        batches: vec![raft_kv::pb::KvBatch {
+            commands: vec![raft_kv::pb::KvCommand { args }],
+            now_ms: raft_kv::driver::now_ms(),
+            ..Default::default()
+        }],
+        cluster_id: 0,
+    }
+}
+
+/// With `--requirepass`, the peer port is closed to callers without the password, as the
+/// client port is: a write sent straight to the leader's gRPC service is refused and never
+/// applied (the same call with the password's token is applied, so the refusal is what stops
+/// it), an append from a would-be leader of a far higher term moves no node's term, and a node
+/// started with another password is refused by its peers (both sides log it) until it is
+/// started again with the cluster's, when it catches up.
+#[test]
+fn the_peer_port_needs_the_password_too() {
+    use raft_kv::transport::PeerToken;
+    const PASSWORD: &str = "s3cret";
+    let mut cluster = TestCluster::start_with(3, &["--requirepass", PASSWORD]);
+    let leader = cluster.leader();
+    let follower = cluster.others(leader)[0];
+    // A write through a follower is forwarded, with the token, and applied.
+    cluster.set_retrying(follower, "through-follower", "1");
+    let term = cluster.info(leader).expect("INFO of the leader").term;
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    runtime.block_on(async {
+        let mut stranger = peer_client(&cluster, leader, PeerToken::new(None)).await;
+        let refused = stranger
+            .forward(forwarded_set("rogue", "1"))
+            .await
+            .expect_err("a forward without the token");
+        assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+        let mut wrong = peer_client(&cluster, leader, PeerToken::new(Some("guess"))).await;
+        let refused = wrong
+            .forward(forwarded_set("rogue", "2"))
+            .await
+            .expect_err("a forward with another password's token");
+        assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+
+        let append = raft_kv::pb::Envelope {
+            from: leader,
+            to: follower,
+            term: term + 1000,
+            cluster_id: 0,
+            message: Some(raft_kv::pb::envelope::Message::AppendEntries(
+                raft_kv::pb::AppendEntries::default(),
+            )),
+        };
+        let mut stranger = peer_client(&cluster, follower, PeerToken::new(None)).await;
+        let refused = stranger
+            .stream(tokio_stream::iter(vec![append]))
+            .await
+            .expect_err("a stream without the token");
+        assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
+
+        let mut member = peer_client(&cluster, leader, PeerToken::new(Some(PASSWORD))).await;
+        let answer = member
+            .forward(forwarded_set("with-token", "1"))
+            .await
+            .expect("a forward with the token");
+        assert_eq!(answer.get_ref().results.len(), 1, "{answer:?}");
+    });
+    let mut conn = cluster.client(leader);
+    assert_eq!(get(&mut conn, "rogue").expect("GET rogue"), None);
+    assert_eq!(
+        get(&mut conn, "with-token").expect("GET with-token"),
+        Some("1".to_owned())
+    );
+    for id in cluster.ids() {
+        let info = cluster.info(id).expect("INFO");
+        assert_eq!(
+            info.term, term,
+            "node {id}'s term after the stranger's append"
+        );
+    }
+
+    // A node started with another password is kept out, and keeps itself out.
+    cluster.stop(3, Signal::Term);
+    cluster.set_arg(3, "--requirepass", "other");
+    cluster.restart(3);
+    let leader = cluster.leader_among(&[1, 2]);
+    cluster.set_retrying(leader, "while-3-is-out", "1");
+    wait_until(
+        DEADLINE,
+        "node 3 and its peers to refuse each other",
+        || {
+            let refused: Vec<u64> = [1, 2]
+                .into_iter()
+                .filter(|&id| {
+                    cluster
+                        .log_since_last_start(id)
+                        .contains("refused a peer call without this node's --requirepass")
+                })
+                .collect();
+            let refusing = cluster
+                .log_since_last_start(3)
+                .contains("peer refuses this node's messages");
+            if refused.is_empty() || !refusing {
+                return Err(format!("refused by {refused:?}, node 3 told: {refusing}"));
+            }
+            Ok(())
+        },
+    );
+    // It never heard from the leader.
+    assert_eq!(cluster.info(3).expect("INFO of node 3").leader_id, 0);
+
+    cluster.stop(3, Signal::Term);
+    cluster.set_arg(3, "--requirepass", PASSWORD);
+    cluster.restart(3);
+    assert_eq!(
+        get_retrying_on(&mut cluster.client(3), 3, "while-3-is-out"),
+        Some("1".to_owned())
+    );
+    cluster.finish();
+}

@@ -7,6 +7,10 @@
 //! Raft tolerates message loss, so nothing here retries or blocks the driver: a full outbox or
 //! a broken stream drops messages, and the core resends what matters.
 //!
+//! With `--requirepass`, every call also carries a [`PeerToken`] derived from the password,
+//! and a node refuses calls without it: otherwise anyone reaching the peer port could write
+//! (a forwarded write is applied as the leader's own) or pose as a leader, around AUTH.
+//!
 //! Every message and request carries the sender's [`ClusterId`]. A node that knows its
 //! cluster's id refuses whatever names another: a node of another cluster whose `--cluster`
 //! points here by mistake would otherwise vote in this cluster's elections and acknowledge
@@ -17,6 +21,7 @@ mod convert;
 
 use std::collections::HashMap;
 use std::collections::HashSet;
+use std::net::IpAddr;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
@@ -25,6 +30,9 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_util::sync::CancellationToken;
+use tonic::metadata::{Ascii, MetadataValue};
+use tonic::service::Interceptor;
+use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint};
 use tonic::{Code, Request, Response, Status, Streaming};
 use tracing::{debug, error, info, warn};
@@ -59,10 +67,100 @@ fn endpoint(addr: SocketAddr) -> Result<Endpoint, tonic::transport::Error> {
         .keep_alive_while_idle(true))
 }
 
-fn client(channel: Channel) -> RaftClient<Channel> {
-    RaftClient::new(channel)
+/// A client of a peer's service, its calls stamped with this node's [`PeerToken`].
+pub type PeerClient = RaftClient<InterceptedService<Channel, PeerToken>>;
+
+fn client(channel: Channel, token: PeerToken) -> PeerClient {
+    RaftClient::with_interceptor(channel, token)
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES)
+}
+
+/// The metadata key that carries a [`PeerToken`].
+const PEER_TOKEN_KEY: &str = "raft-kv-peer-token";
+
+/// What a node shows its peers with every call when clients need a password: the SHA-1 of a
+/// fixed prefix and the password, so the password itself does not travel. Without
+/// `--requirepass` there is none and peers accept any call, as Redis accepts any client.
+#[derive(Clone, Debug, Default)]
+pub struct PeerToken(Option<MetadataValue<Ascii>>);
+
+impl PeerToken {
+    /// The token of `password`; none without one.
+    pub fn new(password: Option<&str>) -> PeerToken {
+        PeerToken(password.and_then(|p| {
+            let digest =
+                crate::kv::sha1_hex(&[&b"raft-kv peer token\0"[..], p.as_bytes()].concat());
+            MetadataValue::try_from(digest).ok()
+        }))
+    }
+
+    /// Whether `request` carries this token (any request does when there is none).
+    fn admits<T>(&self, request: &Request<T>) -> bool {
+        let Some(token) = &self.0 else {
+            return true;
+        };
+        let shown = request
+            .metadata()
+            .get(PEER_TOKEN_KEY)
+            .map_or(&b""[..], MetadataValue::as_bytes);
+        // Compared in time independent of where the first difference lies.
+        shown.len() == token.len()
+            && shown
+                .iter()
+                .zip(token.as_bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+impl Interceptor for PeerToken {
+    fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
+        if let Some(token) = &self.0 {
+            request.metadata_mut().insert(PEER_TOKEN_KEY, token.clone());
+        }
+        Ok(request)
+    }
+}
+
+/// The incoming side's check of [`PeerToken`]s, logging each refused address once.
+#[derive(Clone)]
+pub struct PeerGate {
+    token: PeerToken,
+    reported: Arc<Mutex<HashSet<Option<IpAddr>>>>,
+}
+
+impl PeerGate {
+    /// A gate that lets in calls carrying `token`.
+    pub fn new(token: PeerToken) -> PeerGate {
+        PeerGate {
+            token,
+            reported: Arc::default(),
+        }
+    }
+}
+
+impl Interceptor for PeerGate {
+    fn call(&mut self, request: Request<()>) -> Result<Request<()>, Status> {
+        if self.token.admits(&request) {
+            return Ok(request);
+        }
+        let from = request.remote_addr();
+        let first = self
+            .reported
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(from.map(|a| a.ip()));
+        if first {
+            error!(
+                from = ?from,
+                "refused a peer call without this node's --requirepass"
+            );
+        }
+        Err(Status::unauthenticated(
+            "peer authentication failed: peers must be started with this node's --requirepass",
+        ))
+    }
 }
 
 /// The id of the cluster this node belongs to: 0 until the node applied the entry that named
@@ -119,6 +217,7 @@ struct Peer {
 pub struct Peers {
     self_id: NodeId,
     cluster_id: Arc<ClusterId>,
+    token: PeerToken,
     shutdown: CancellationToken,
     peers: RwLock<HashMap<NodeId, Peer>>,
 }
@@ -133,6 +232,7 @@ impl Peers {
         self_id: NodeId,
         addrs: &[SocketAddr],
         cluster_id: Arc<ClusterId>,
+        token: PeerToken,
         shutdown: CancellationToken,
     ) -> Result<Peers, tonic::transport::Error> {
         let mut peers = HashMap::new();
@@ -141,11 +241,12 @@ impl Peers {
             if id == self_id {
                 continue;
             }
-            peers.insert(id, start_peer(id, *addr, &shutdown)?);
+            peers.insert(id, start_peer(id, *addr, &token, &shutdown)?);
         }
         Ok(Peers {
             self_id,
             cluster_id,
+            token,
             shutdown,
             peers: RwLock::new(peers),
         })
@@ -177,7 +278,7 @@ impl Peers {
                 );
                 continue;
             };
-            match start_peer(id, addr, &self.shutdown) {
+            match start_peer(id, addr, &self.token, &self.shutdown) {
                 Ok(peer) => {
                     info!(peer = id, %addr, "peer joined the cluster");
                     peers.insert(id, peer);
@@ -219,8 +320,10 @@ impl Peers {
     }
 
     /// A client for unary calls to `id`: forwarded writes, empty-disk questions.
-    pub fn unary_client(&self, id: NodeId) -> Option<RaftClient<Channel>> {
-        self.read().get(&id).map(|p| client(p.unary.clone()))
+    pub fn unary_client(&self, id: NodeId) -> Option<PeerClient> {
+        self.read()
+            .get(&id)
+            .map(|p| client(p.unary.clone(), self.token.clone()))
     }
 }
 
@@ -228,6 +331,7 @@ impl Peers {
 fn start_peer(
     id: NodeId,
     addr: SocketAddr,
+    token: &PeerToken,
     shutdown: &CancellationToken,
 ) -> Result<Peer, tonic::transport::Error> {
     let endpoint = endpoint(addr)?;
@@ -236,6 +340,7 @@ fn start_peer(
     tokio::spawn(run_stream(
         id,
         endpoint.clone(),
+        token.clone(),
         outbox_rx,
         connected.clone(),
         shutdown.clone(),
@@ -253,6 +358,7 @@ fn start_peer(
 async fn run_stream(
     peer: NodeId,
     endpoint: Endpoint,
+    token: PeerToken,
     mut outbox_rx: mpsc::Receiver<pb::Envelope>,
     connected: Arc<AtomicBool>,
     shutdown: CancellationToken,
@@ -260,7 +366,8 @@ async fn run_stream(
     let mut backoff = RECONNECT_MIN;
     // `None` until the first attempt, so the first failure is reported once, as a change.
     let mut reachable: Option<bool> = None;
-    // Whether the peer refused our stream as coming from another cluster (reported once).
+    // Whether the peer refused our stream, as coming from another cluster or without its
+    // password (reported once).
     let mut refused = false;
     loop {
         let channel = tokio::select! {
@@ -285,7 +392,7 @@ async fn run_stream(
             }
         };
         let (stream_tx, stream_rx) = mpsc::channel(STREAM_BUFFER);
-        let mut raft = client(channel);
+        let mut raft = client(channel, token.clone());
         let call = raft.stream(ReceiverStream::new(stream_rx));
         tokio::pin!(call);
         connected.store(true, Ordering::Relaxed);
@@ -307,7 +414,12 @@ async fn run_stream(
         };
         connected.store(false, Ordering::Relaxed);
         match ended {
-            Some(status) if status.code() == Code::FailedPrecondition => {
+            Some(status)
+                if matches!(
+                    status.code(),
+                    Code::FailedPrecondition | Code::Unauthenticated
+                ) =>
+            {
                 if !refused {
                     error!(
                         peer,
@@ -372,11 +484,18 @@ impl RaftService {
         })
     }
 
-    /// The tonic server wrapper with our message size limits.
-    pub fn into_server(self) -> pb::raft_server::RaftServer<RaftService> {
-        pb::raft_server::RaftServer::new(self)
-            .max_decoding_message_size(MAX_MESSAGE_BYTES)
-            .max_encoding_message_size(MAX_MESSAGE_BYTES)
+    /// The tonic server wrapper with our message size limits, letting in only calls that
+    /// carry `token`.
+    pub fn into_server(
+        self,
+        token: PeerToken,
+    ) -> InterceptedService<pb::raft_server::RaftServer<RaftService>, PeerGate> {
+        InterceptedService::new(
+            pb::raft_server::RaftServer::new(self)
+                .max_decoding_message_size(MAX_MESSAGE_BYTES)
+                .max_encoding_message_size(MAX_MESSAGE_BYTES),
+            PeerGate::new(token),
+        )
     }
 }
 
@@ -442,5 +561,49 @@ impl pb::raft_server::Raft for RaftService {
             Some(answer) => Ok(Response::new(answer)),
             None => Err(Status::unavailable("shutting down")),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request_with(token: &PeerToken) -> Request<()> {
+        let mut token = token.clone();
+        token.call(Request::new(())).expect("stamping never fails")
+    }
+
+    #[test]
+    fn a_peer_token_admits_only_calls_stamped_with_it() {
+        let open = PeerToken::new(None);
+        let secret = PeerToken::new(Some("s3cret"));
+        let other = PeerToken::new(Some("s3creT"));
+        assert!(open.admits(&Request::new(())));
+        assert!(open.admits(&request_with(&secret)));
+        assert!(secret.admits(&request_with(&secret)));
+        assert!(!secret.admits(&request_with(&open)));
+        assert!(!secret.admits(&request_with(&other)));
+        // The password itself does not travel.
+        let stamped = request_with(&secret);
+        let shown = stamped.metadata().get(PEER_TOKEN_KEY).expect("stamped");
+        assert_eq!(shown.len(), 40);
+        assert!(!shown.to_str().unwrap_or_default().contains("s3cret"));
+    }
+
+    #[test]
+    fn cluster_ids_refuse_only_when_both_sides_know_different_ones() {
+        let ids = ClusterId::default();
+        assert!(ids.check(7, Some(2)).is_ok(), "this node knows none yet");
+        ids.set(5);
+        assert!(ids.check(0, Some(2)).is_ok(), "the sender knows none yet");
+        assert!(ids.check(5, Some(2)).is_ok());
+        let refused = ids.check(7, Some(2)).expect_err("another cluster");
+        assert_eq!(refused.code(), Code::FailedPrecondition);
+        assert!(
+            refused.message().contains("node 2"),
+            "{}",
+            refused.message()
+        );
+        assert!(ids.check(7, None).is_err());
     }
 }

@@ -508,7 +508,8 @@ impl TestCluster {
             if let Some(status) = self.try_reap(id) {
                 panic!("node {id} exited with {status} before answering PING");
             }
-            match ping(port) {
+            let password = self.password(id);
+            match ping(port, password.as_deref()) {
                 Ok(()) => return,
                 Err(reason) if start.elapsed() >= DEADLINE => {
                     panic!("node {id} did not answer PING within {DEADLINE:?}: {reason}")
@@ -593,7 +594,25 @@ impl TestCluster {
     ///
     /// Returns the connection error.
     pub fn try_client(&self, id: u64) -> redis::RedisResult<Client> {
-        connect(self.resp_port(id))
+        let mut conn = connect(self.resp_port(id))?;
+        if let Some(password) = self.password(id) {
+            redis::cmd("AUTH").arg(password).query::<()>(&mut conn)?;
+        }
+        Ok(conn)
+    }
+
+    /// Node `id`'s `--requirepass`, which [`TestCluster::try_client`] authenticates with.
+    pub fn password(&self, id: u64) -> Option<String> {
+        arg_value(&self.node(id).args, "--requirepass")
+    }
+
+    /// Sets node `id`'s `flag` to `value` for its later starts (appending it if missing).
+    pub fn set_arg(&mut self, id: u64, flag: &str, value: &str) {
+        let args = &mut self.node_mut(id).args;
+        match args.iter().position(|a| a == flag) {
+            Some(i) if i + 1 < args.len() => args[i + 1] = value.to_owned(),
+            _ => args.extend([flag.to_owned(), value.to_owned()]),
+        }
     }
 
     /// Opens a client connection to node `id`, with [`CLIENT_TIMEOUT`] on reads and writes.
@@ -626,10 +645,14 @@ impl TestCluster {
     /// Waits until every running node answers INFO, exactly one of them is leader, and all
     /// agree on its id and term; returns the leader's id.
     pub fn leader(&self) -> u64 {
-        let live = self.live();
+        self.leader_among(&self.live())
+    }
+
+    /// Like [`TestCluster::leader`], asking only the nodes `live`.
+    pub fn leader_among(&self, live: &[u64]) -> u64 {
         wait_until(
             DEADLINE,
-            "one leader agreed on by every running node",
+            &format!("one leader agreed on by nodes {live:?}"),
             || {
                 let infos = live
                     .iter()
@@ -792,8 +815,14 @@ pub fn get_retrying_on(conn: &mut Client, id: u64, key: &str) -> Option<String> 
     })
 }
 
-fn ping(port: u16) -> Result<(), String> {
+fn ping(port: u16, password: Option<&str>) -> Result<(), String> {
     let mut conn = connect(port).map_err(|e| e.to_string())?;
+    if let Some(password) = password {
+        redis::cmd("AUTH")
+            .arg(password)
+            .query::<()>(&mut conn)
+            .map_err(|e| e.to_string())?;
+    }
     let reply: String = redis::cmd("PING")
         .query(&mut conn)
         .map_err(|e| e.to_string())?;
