@@ -47,6 +47,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ),
     ("info", -1, &["loading", "stale"]),
     ("lastsave", 1, &["loading", "stale", "fast"]),
+    ("monitor", 1, &["admin", "noscript", "loading", "stale"]),
     ("multi", 1, &["noscript", "loading", "stale", "fast"]),
     ("ping", -1, &["fast"]),
     (
@@ -223,6 +224,16 @@ pub fn is_local(name: &str) -> bool {
     LOCAL_COMMANDS.iter().any(|(n, ..)| *n == name)
 }
 
+/// Whether the connection-level command or subcommand `full_name` (`container|sub` for a
+/// subcommand) is flagged `admin`: MONITOR does not show it.
+pub fn is_admin(full_name: &str) -> bool {
+    LOCAL_COMMANDS
+        .iter()
+        .chain(SUBCOMMANDS)
+        .find(|(n, ..)| *n == full_name)
+        .is_some_and(|(_, _, flags)| flags.contains(&"admin"))
+}
+
 /// The error a connection-level command `name` with `args` (name included) fails with before
 /// it runs: a wrong argument count, or a subcommand that does not exist. MULTI asks this when
 /// it queues the command, as Redis does.
@@ -363,11 +374,21 @@ impl<B: Backend> Session<B> {
                 _ => arity("ping"),
             },
             "echo" => Out::Bulk(a[0].clone()),
+            "monitor" => {
+                if self.monitor.is_none() {
+                    let kill = self.kill.clone();
+                    self.monitor = Some(self.shared.monitors.add(self.id, kill));
+                }
+                Out::ok()
+            }
             "quit" => {
                 self.closing = true;
                 Out::ok()
             }
             "reset" => {
+                if self.monitor.take().is_some() {
+                    self.shared.monitors.remove(self.id);
+                }
                 self.reset_transaction();
                 self.unsubscribe_all();
                 self.resp3 = false;

@@ -16,6 +16,7 @@ mod docs;
 pub mod frame;
 mod local;
 mod migrate;
+mod monitor;
 pub mod reply;
 mod session;
 mod subscribe;
@@ -179,6 +180,8 @@ struct Shared<B> {
     pause: Mutex<Option<Pause>>,
     /// Woken by CLIENT UNPAUSE.
     unpaused: Notify,
+    /// The connections in MONITOR mode.
+    monitors: monitor::Monitors,
 }
 
 /// A CLIENT PAUSE: commands of this node's clients wait until `until` (or CLIENT UNPAUSE);
@@ -203,6 +206,7 @@ impl<B> Shared<B> {
             paused: AtomicBool::new(false),
             pause: Mutex::new(None),
             unpaused: Notify::new(),
+            monitors: monitor::Monitors::default(),
         }
     }
 

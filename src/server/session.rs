@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, instrument};
@@ -40,9 +41,13 @@ const READ_CHUNK_BYTES: usize = 16 * 1024;
 /// Largest read buffer: a request that needs more is refused and the connection closed.
 const MAX_QUERY_BUFFER_BYTES: usize = 1024 * 1024 * 1024;
 
-/// Connection-level commands refused inside MULTI: SHUTDOWN (`no_multi`, as in Redis), the
-/// subscription commands (Redis 7.0 queues them; see the README) and RAFT.NODE.
+/// Bytes of MONITOR lines written per turn of a connection's loop at most.
+const MONITOR_BYTES_PER_TURN: usize = 256 * 1024;
+
+/// Connection-level commands refused inside MULTI: SHUTDOWN and MONITOR (`no_multi`, as in
+/// Redis), the subscription commands (Redis 7.0 queues them; see the README) and RAFT.NODE.
 const REFUSED_IN_MULTI: &[&str] = &[
+    "monitor",
     "psubscribe",
     "punsubscribe",
     "raft.node",
@@ -177,6 +182,10 @@ pub(super) struct Session<B> {
     replica_wait: Option<ReplicaWait>,
     /// A WAIT's reply, once it came, to be written before anything else.
     replica_waited: Option<Out>,
+    /// The client's address, as MONITOR shows it.
+    pub(super) peer: String,
+    /// Where MONITOR's lines arrive, once the client asked for them.
+    pub(super) monitor: Option<mpsc::Receiver<Bytes>>,
 }
 
 impl<B> Drop for Session<B> {
@@ -190,6 +199,9 @@ impl<B> Drop for Session<B> {
         if let Some(wait) = &self.replica_wait {
             wait.task.abort();
             self.shared.options.waiters.unregister(self.id, false);
+        }
+        if self.monitor.is_some() {
+            self.shared.monitors.remove(self.id);
         }
     }
 }
@@ -210,6 +222,7 @@ pub(super) async fn serve_connection<B: Backend>(
         .fetch_add(1, Ordering::Relaxed);
     let now = Instant::now();
     let mut session = Session::new(shared.clone(), id);
+    session.peer = addr.to_string();
     let kill = session.kill.clone();
     if let Ok(mut clients) = shared.clients.lock() {
         clients.insert(
@@ -272,6 +285,16 @@ pub(super) async fn serve_connection<B: Backend>(
                     session.write_message(message, &mut output);
                     None
                 }
+                Some(line) = next_monitor_line(&mut session.monitor) => {
+                    output.extend_from_slice(&line);
+                    // Whatever else waits goes out in the same write, up to a turn's worth.
+                    while output.len() < MONITOR_BYTES_PER_TURN
+                        && let Some(Ok(line)) = session.monitor.as_mut().map(|m| m.try_recv())
+                    {
+                        output.extend_from_slice(&line);
+                    }
+                    None
+                }
             };
             if let Some(Ok(0) | Err(_)) = read {
                 break;
@@ -295,6 +318,14 @@ pub(super) async fn serve_connection<B: Backend>(
     }
     shared.stats.connected.fetch_sub(1, Ordering::Relaxed);
     debug!(id, "connection closed");
+}
+
+/// The next MONITOR line for a client; pending while it does not monitor.
+async fn next_monitor_line(monitor: &mut Option<mpsc::Receiver<Bytes>>) -> Option<Bytes> {
+    match monitor {
+        Some(lines) => lines.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 fn max_frame<B>(session: &Session<B>) -> usize {
@@ -328,6 +359,8 @@ impl<B: Backend> Session<B> {
             blocked: None,
             replica_wait: None,
             replica_waited: None,
+            peer: String::new(),
+            monitor: None,
         }
     }
 
@@ -469,6 +502,9 @@ impl<B: Backend> Session<B> {
             }
             let out = Out::error("NOAUTH Authentication required.");
             return self.answer(out, output).await;
+        }
+        if self.shared.monitors.any() {
+            self.shared.monitors.feed(&self.peer, &args);
         }
         if self.subs.any()
             && let Some(full_name) = super::local::checked_name(&args)

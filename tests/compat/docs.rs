@@ -125,6 +125,11 @@ fn check_docs(who: &str, conn: &mut dyn redis::ConnectionLike) {
     for (name, doc) in pairs(&docs) {
         let name = text(name);
         for key in ["summary", "since", "group", "complexity"] {
+            // Redis's docs give MONITOR no complexity, and its reply leaves the field out.
+            if key == "complexity" && name == "monitor" {
+                assert!(field(doc, key).is_none(), "{who}: {doc:?}");
+                continue;
+            }
             let value = field(doc, key).map(text).unwrap_or_default();
             assert!(!value.is_empty(), "{who}: {name} has no {key}: {doc:?}");
         }

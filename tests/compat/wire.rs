@@ -340,3 +340,134 @@ fn check_bulk_limit(target: &Target) {
         .expect("GET");
     assert_eq!(value, None, "{who}: the refused bulk was not stored");
 }
+
+/// Reads from `stream` until `buffer` holds a line that ends with `needle` (and `\r\n`);
+/// returns every complete line read, the prefix `+<time> [0 <addr>] ` of each monitor line
+/// cut off (and checked: seconds, six digits of microseconds, database 0, `addr`).
+fn monitor_lines_until(stream: &mut TcpStream, addr: &str, needle: &str) -> Vec<String> {
+    let start = Instant::now();
+    let mut text = String::new();
+    let mut buf = [0; 4096];
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .expect("a non-zero timeout");
+    while !text.lines().any(|l| l.ends_with(needle)) {
+        assert!(
+            start.elapsed() < CLOSE_DEADLINE,
+            "no monitor line ending with {needle:?} in {text:?}"
+        );
+        match stream.read(&mut buf) {
+            Ok(0) => panic!("the monitor connection closed: {text:?}"),
+            Ok(n) => text.push_str(&String::from_utf8_lossy(&buf[..n])),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("read monitor lines: {e}"),
+        }
+    }
+    text.split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (time, rest) = l
+                .strip_prefix('+')
+                .and_then(|l| l.split_once(' '))
+                .unwrap_or_else(|| panic!("not a monitor line: {l:?}"));
+            let (secs, micros) = time.split_once('.').unwrap_or(("", ""));
+            assert!(
+                secs.parse::<u64>().is_ok() && micros.len() == 6 && micros.parse::<u32>().is_ok(),
+                "time of {l:?}"
+            );
+            rest.strip_prefix(&format!("[0 {addr}] "))
+                .unwrap_or_else(|| panic!("{l:?} does not name db 0 and {addr}"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// Sends one raw request on `stream` and reads its reply of `len` bytes.
+fn request(stream: &mut TcpStream, payload: &[u8], len: usize) -> String {
+    stream.write_all(payload).expect("write a request");
+    let mut reply = vec![0; len];
+    stream
+        .set_read_timeout(Some(CLOSE_DEADLINE))
+        .expect("a non-zero timeout");
+    let mut got = 0;
+    while got < len {
+        match stream.read(&mut reply[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // Short: the comparison shows what came.
+            Err(_) => break,
+        }
+    }
+    String::from_utf8_lossy(&reply[..got]).into_owned()
+}
+
+/// MONITOR on `port`: what another client sends shows, quoted and with credentials redacted,
+/// in the order sent; unknown, malformed and administrative commands do not; RESET ends it.
+/// Returns the lines seen, without their time and address.
+fn check_monitor(port: u16) -> Vec<String> {
+    let connect = || {
+        TcpStream::connect(("127.0.0.1", port)).unwrap_or_else(|e| panic!("connect to {port}: {e}"))
+    };
+    let mut monitor = connect();
+    assert_eq!(request(&mut monitor, b"MONITOR\r\n", 5), "+OK\r\n");
+    let mut client = connect();
+    let addr = client.local_addr().expect("a local address").to_string();
+    let sent: &[(&[u8], &str)] = &[
+        (
+            b"*3\r\n$3\r\nSET\r\n$5\r\nmon:k\r\n$6\r\na \"b\n\x01\r\n",
+            "+OK\r\n",
+        ),
+        (b"get mon:k\r\n", "$6\r\na \"b\n\x01\r\n"),
+        (
+            b"GET\r\n",
+            "-ERR wrong number of arguments for 'get' command\r\n",
+        ),
+        (
+            b"NOSUCH x\r\n",
+            "-ERR unknown command 'NOSUCH', with args beginning with: 'x' \r\n",
+        ),
+        (
+            b"CONFIG GET maxclients\r\n",
+            "*2\r\n$10\r\nmaxclients\r\n$5\r\n10000\r\n",
+        ),
+        (
+            b"AUTH user pass\r\n",
+            "-WRONGPASS invalid username-password pair or user is disabled.\r\n",
+        ),
+        (b"ECHO \"\\t\"\r\n", "$1\r\n\t\r\n"),
+        (b"PING\r\n", "+PONG\r\n"),
+    ];
+    for (payload, reply) in sent {
+        let got = request(&mut client, payload, reply.len());
+        assert_eq!(&got, reply, "{payload:?}");
+    }
+    let lines = monitor_lines_until(&mut monitor, &addr, "\"PING\"");
+    // RESET ends monitoring: a PING sent after it gets no line ahead of the RESET's reply.
+    assert_eq!(request(&mut monitor, b"RESET\r\n", 8), "+RESET\r\n");
+    assert_eq!(request(&mut client, b"PING\r\n", 7), "+PONG\r\n");
+    assert_eq!(request(&mut monitor, b"PING\r\n", 7), "+PONG\r\n");
+    lines
+}
+
+#[test]
+fn monitor_shows_what_clients_send() {
+    let expected = [
+        r#""SET" "mon:k" "a \"b\n\x01""#,
+        r#""get" "mon:k""#,
+        r#""AUTH" "(redacted)" "(redacted)""#,
+        r#""ECHO" "\t""#,
+        r#""PING""#,
+    ];
+    if let Some(reference) = cluster::reference() {
+        assert_eq!(check_monitor(reference.ports[0]), expected, "redis-server");
+    }
+    for target in targets() {
+        assert_eq!(check_monitor(target.port), expected, "{}", target.role);
+    }
+}
