@@ -76,6 +76,19 @@ fn client(channel: Channel, token: PeerToken) -> PeerClient {
         .max_encoding_message_size(MAX_MESSAGE_BYTES)
 }
 
+/// Strangers remembered as already logged, at most: past it the memory starts afresh, so a
+/// flood of them costs a log line now and then, not memory without bound.
+const REPORTED_MAX: usize = 1024;
+
+/// Whether `key` is new to `reported` (which is cleared once it holds [`REPORTED_MAX`]).
+fn first_report<K: std::hash::Hash + Eq>(reported: &Mutex<HashSet<K>>, key: K) -> bool {
+    let mut reported = reported.lock().unwrap_or_else(|p| p.into_inner());
+    if reported.len() >= REPORTED_MAX {
+        reported.clear();
+    }
+    reported.insert(key)
+}
+
 /// The metadata key that carries a [`PeerToken`].
 const PEER_TOKEN_KEY: &str = "raft-kv-peer-token";
 
@@ -146,12 +159,7 @@ impl Interceptor for PeerGate {
             return Ok(request);
         }
         let from = request.remote_addr();
-        let first = self
-            .reported
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(from.map(|a| a.ip()));
-        if first {
+        if first_report(&self.reported, from.map(|a| a.ip())) {
             error!(
                 from = ?from,
                 "refused a peer call without this node's --requirepass"
@@ -474,8 +482,7 @@ impl RaftService {
     /// [`ClusterId::check`], logging each stranger once.
     fn check(&self, theirs: u64, from: Option<NodeId>) -> Result<(), Status> {
         self.cluster_id.check(theirs, from).inspect_err(|status| {
-            let mut reported = self.reported.lock().unwrap_or_else(|p| p.into_inner());
-            if reported.insert((from.unwrap_or(0), theirs)) {
+            if first_report(&self.reported, (from.unwrap_or(0), theirs)) {
                 error!(
                     reason = status.message(),
                     "refused a node of another cluster"
@@ -588,6 +595,17 @@ mod tests {
         let shown = stamped.metadata().get(PEER_TOKEN_KEY).expect("stamped");
         assert_eq!(shown.len(), 40);
         assert!(!shown.to_str().unwrap_or_default().contains("s3cret"));
+    }
+
+    #[test]
+    fn strangers_are_logged_once_in_bounded_memory() {
+        let reported = Mutex::new(HashSet::new());
+        assert!(first_report(&reported, 1));
+        assert!(!first_report(&reported, 1));
+        for k in 2..=REPORTED_MAX as u64 + 10 {
+            first_report(&reported, k);
+        }
+        assert!(reported.lock().map_or(0, |r| r.len()) <= REPORTED_MAX);
     }
 
     #[test]
