@@ -378,6 +378,7 @@ impl<B: Backend> Session<B> {
                 if self.monitor.is_none() {
                     let kill = self.kill.clone();
                     self.monitor = Some(self.shared.monitors.add(self.id, kill));
+                    self.shared.update_client(self.id, |c| c.monitor = true);
                 }
                 Out::ok()
             }
@@ -388,6 +389,7 @@ impl<B: Backend> Session<B> {
             "reset" => {
                 if self.monitor.take().is_some() {
                     self.shared.monitors.remove(self.id);
+                    self.shared.update_client(self.id, |c| c.monitor = false);
                 }
                 self.reset_transaction();
                 self.unsubscribe_all();
@@ -1241,7 +1243,9 @@ fn client_line(id: u64, c: &ClientInfo) -> String {
         c.name,
         now.duration_since(c.created).as_secs(),
         now.duration_since(c.last_active).as_secs(),
-        if c.subscriptions.iter().any(|&n| n > 0) {
+        if c.monitor {
+            "O"
+        } else if c.subscriptions.iter().any(|&n| n > 0) {
             "P"
         } else if c.blocked {
             "b"

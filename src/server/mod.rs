@@ -148,6 +148,8 @@ struct ClientInfo {
     subscriptions: [usize; 3],
     /// Whether a blocking command waits (CLIENT LIST's `b` flag).
     blocked: bool,
+    /// Whether the connection is in MONITOR mode (CLIENT LIST's `O` flag).
+    monitor: bool,
     /// Cancelled by CLIENT KILL: the connection closes once its current request is answered.
     kill: CancellationToken,
 }

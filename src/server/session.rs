@@ -240,6 +240,7 @@ pub(super) async fn serve_connection<B: Backend>(
                 multi: -1,
                 subscriptions: [0; 3],
                 blocked: false,
+                monitor: false,
                 kill: kill.clone(),
             },
         );

@@ -448,6 +448,17 @@ fn check_monitor(port: u16) -> Vec<String> {
         assert_eq!(&got, reply, "{payload:?}");
     }
     let lines = monitor_lines_until(&mut monitor, &addr, "\"PING\"");
+    // CLIENT LIST (administrative: no line) flags the monitor `O`.
+    let monitor_addr = monitor.local_addr().expect("a local address").to_string();
+    client
+        .write_all(b"CLIENT LIST\r\n")
+        .expect("write CLIENT LIST");
+    let list = read_reply(&mut client, 1).reply;
+    let line = list
+        .lines()
+        .find(|l| l.contains(&format!("addr={monitor_addr} ")))
+        .unwrap_or_else(|| panic!("no {monitor_addr} in {list:?}"));
+    assert!(line.contains(" flags=O "), "{line}");
     // RESET ends monitoring: a PING sent after it gets no line ahead of the RESET's reply.
     assert_eq!(request(&mut monitor, b"RESET\r\n", 8), "+RESET\r\n");
     assert_eq!(request(&mut client, b"PING\r\n", 7), "+PONG\r\n");
