@@ -2877,8 +2877,10 @@ impl KvState {
                 let int = command::parse_i64_strict(e.value()).filter(|_| e.value().len() <= 20);
                 match query {
                     // What Redis would have chosen when the value was stored as it is now.
+                    // An HLL (PFADD and PFMERGE write it in place) is `raw` however short.
                     ObjectQuery::Encoding => reply::bulk(Bytes::from_static(match int {
                         Some(_) => b"int",
+                        None if hll::check(e.value()).is_ok() => b"raw",
                         None if e.value().len() <= EMBSTR_MAX_BYTES => b"embstr",
                         None => b"raw",
                     })),
