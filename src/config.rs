@@ -58,7 +58,8 @@ pub struct Config {
     #[arg(long, env = "RAFT_KV_SNAPSHOT_BYTES", default_value_t = 32 << 20)]
     pub snapshot_bytes: u64,
 
-    /// Require clients to AUTH with this password.
+    /// Require clients to AUTH with this password; peers must then show a token derived from
+    /// it, so give every node of the cluster the same one.
     #[arg(long, env = "RAFT_KV_REQUIREPASS")]
     pub requirepass: Option<String>,
 
