@@ -11,12 +11,13 @@
 //! shows when it is queued.
 //!
 //! A monitor that reads more slowly than lines come is disconnected once
-//! [`MONITOR_BACKLOG`] lines wait for it, as Redis drops a monitor past its output buffer
-//! limit, so it cannot make the node hold an unbounded backlog.
+//! [`MONITOR_BACKLOG_BYTES`] of lines wait for it, as Redis drops a monitor past its output
+//! buffer limit, so it cannot make the node hold an unbounded backlog (a line holds a
+//! command's whole arguments, so counting lines would not bound it).
 
 use std::fmt::Write as _;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -26,8 +27,9 @@ use tracing::debug;
 
 use crate::kv::command;
 
-/// Lines that may wait for one monitor before it is disconnected.
-pub(super) const MONITOR_BACKLOG: usize = 65_536;
+/// Bytes of lines that may wait for one monitor before it is disconnected: Redis's hard
+/// output limit for replicas and monitors.
+pub(super) const MONITOR_BACKLOG_BYTES: usize = 256 * 1024 * 1024;
 
 /// Connection-level commands Redis keeps out of MONITOR (its `admin` ones), besides the
 /// subcommands flagged so (see [`super::local::is_admin`]).
@@ -41,12 +43,36 @@ pub(super) struct Monitors {
     sinks: Mutex<Vec<Sink>>,
 }
 
-/// One monitoring connection.
+/// One monitoring connection, as the commands' side sees it.
 struct Sink {
     id: u64,
-    lines: mpsc::Sender<Bytes>,
+    lines: mpsc::UnboundedSender<Bytes>,
+    /// Bytes sent and not yet taken by the connection.
+    queued: Arc<AtomicUsize>,
     /// Cancelled to disconnect it when it falls too far behind.
     kill: CancellationToken,
+}
+
+/// Where a monitoring connection takes its lines from.
+pub(super) struct Feed {
+    lines: mpsc::UnboundedReceiver<Bytes>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Feed {
+    /// The next line, once there is one.
+    pub(super) async fn next(&mut self) -> Option<Bytes> {
+        let line = self.lines.recv().await?;
+        self.queued.fetch_sub(line.len(), Ordering::Relaxed);
+        Some(line)
+    }
+
+    /// The next line if one waits.
+    pub(super) fn try_next(&mut self) -> Option<Bytes> {
+        let line = self.lines.try_recv().ok()?;
+        self.queued.fetch_sub(line.len(), Ordering::Relaxed);
+        Some(line)
+    }
 }
 
 impl Monitors {
@@ -56,13 +82,19 @@ impl Monitors {
     }
 
     /// Registers connection `id`; `kill` disconnects it. Returns where its lines arrive.
-    pub(super) fn add(&self, id: u64, kill: CancellationToken) -> mpsc::Receiver<Bytes> {
-        let (lines, rx) = mpsc::channel(MONITOR_BACKLOG);
+    pub(super) fn add(&self, id: u64, kill: CancellationToken) -> Feed {
+        let (lines, rx) = mpsc::unbounded_channel();
+        let queued = Arc::new(AtomicUsize::new(0));
         let mut sinks = self.sinks.lock().unwrap_or_else(|p| p.into_inner());
         sinks.retain(|s| s.id != id);
-        sinks.push(Sink { id, lines, kill });
+        sinks.push(Sink {
+            id,
+            lines,
+            queued: queued.clone(),
+            kill,
+        });
         self.count.store(sinks.len(), Ordering::Relaxed);
-        rx
+        Feed { lines: rx, queued }
     }
 
     /// Unregisters connection `id`, if it monitors.
@@ -79,14 +111,17 @@ impl Monitors {
         }
         let line = line(SystemTime::now(), addr, args);
         let mut sinks = self.sinks.lock().unwrap_or_else(|p| p.into_inner());
-        sinks.retain(|sink| match sink.lines.try_send(line.clone()) {
-            Ok(()) => true,
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                debug!(client = sink.id, "monitor fell behind: disconnecting it");
+        sinks.retain(|sink| {
+            let queued = sink.queued.fetch_add(line.len(), Ordering::Relaxed) + line.len();
+            if queued > MONITOR_BACKLOG_BYTES {
+                debug!(
+                    client = sink.id,
+                    queued, "monitor fell behind: disconnecting it"
+                );
                 sink.kill.cancel();
-                false
+                return false;
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => false,
+            sink.lines.send(line.clone()).is_ok()
         });
         self.count.store(sinks.len(), Ordering::Relaxed);
     }
@@ -230,16 +265,25 @@ mod tests {
     async fn a_monitor_that_falls_behind_is_disconnected() {
         let monitors = Monitors::default();
         let kill = CancellationToken::new();
-        let mut rx = monitors.add(7, kill.clone());
+        let mut feed = monitors.add(7, kill.clone());
         assert!(monitors.any());
         monitors.feed("a", &args(&[b"PING"]));
         assert!(
-            rx.recv()
+            feed.next()
                 .await
                 .is_some_and(|l| l.ends_with(b"\"PING\"\r\n"))
         );
-        for _ in 0..=MONITOR_BACKLOG {
-            monitors.feed("a", &args(&[b"PING"]));
+        // Lines taken no longer count: a monitor that keeps up stays.
+        let big = Bytes::from(vec![b'x'; MONITOR_BACKLOG_BYTES / 4]);
+        let set = vec![Bytes::from_static(b"SET"), Bytes::from_static(b"k"), big];
+        for _ in 0..8 {
+            monitors.feed("a", &set);
+            assert!(feed.try_next().is_some());
+        }
+        assert!(!kill.is_cancelled());
+        // One that does not is dropped once a backlog of that many bytes waits.
+        for _ in 0..4 {
+            monitors.feed("a", &set);
         }
         assert!(kill.is_cancelled());
         assert!(!monitors.any());

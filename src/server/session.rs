@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, instrument};
@@ -185,7 +184,7 @@ pub(super) struct Session<B> {
     /// The client's address, as MONITOR shows it.
     pub(super) peer: String,
     /// Where MONITOR's lines arrive, once the client asked for them.
-    pub(super) monitor: Option<mpsc::Receiver<Bytes>>,
+    pub(super) monitor: Option<super::monitor::Feed>,
 }
 
 impl<B> Drop for Session<B> {
@@ -290,7 +289,7 @@ pub(super) async fn serve_connection<B: Backend>(
                     output.extend_from_slice(&line);
                     // Whatever else waits goes out in the same write, up to a turn's worth.
                     while output.len() < MONITOR_BYTES_PER_TURN
-                        && let Some(Ok(line)) = session.monitor.as_mut().map(|m| m.try_recv())
+                        && let Some(line) = session.monitor.as_mut().and_then(|m| m.try_next())
                     {
                         output.extend_from_slice(&line);
                     }
@@ -322,9 +321,9 @@ pub(super) async fn serve_connection<B: Backend>(
 }
 
 /// The next MONITOR line for a client; pending while it does not monitor.
-async fn next_monitor_line(monitor: &mut Option<mpsc::Receiver<Bytes>>) -> Option<Bytes> {
+async fn next_monitor_line(monitor: &mut Option<super::monitor::Feed>) -> Option<Bytes> {
     match monitor {
-        Some(lines) => lines.recv().await,
+        Some(feed) => feed.next().await,
         None => std::future::pending().await,
     }
 }
