@@ -1085,21 +1085,12 @@ fn random_commands_answer_as_redis_server_does() {
 fn compare_seed(seed: u64, commands: usize) {
     let dir = tempfile::tempdir().expect("create a directory for redis-server");
     let port = common::free_port();
+    let command = common::redis_server_command(port, dir.path());
     let _server = Reference(
-        std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-            ])
-            .args(["--appendonly", "no", "--enable-debug-command", "yes"])
+        std::process::Command::new(&command[0])
+            .args(&command[1..])
             // A corrupt DUMP payload must be refused, not crash the reference.
             .args(["--sanitize-dump-payload", "yes"])
-            .arg("--dir")
-            .arg(dir.path())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("start redis-server"),

@@ -2169,9 +2169,9 @@ impl KvState {
                 let mut union = Registers::default();
                 let mut dense = false;
                 for key in std::iter::once(dest).chain(sources) {
-                    if let Some(value) = self.hll_value(key, now)? {
-                        dense |= hll::is_dense(&value);
-                        union.merge(&Registers::decode(&value).map_err(hll_error)?);
+                    if let Some(e) = self.live_string(key, now)? {
+                        union.merge(&Registers::decode(e.value()).map_err(hll_error)?);
+                        dense |= hll::is_dense(e.value());
                     }
                 }
                 let mut value = self.hll_value(dest, now)?.unwrap_or_else(hll::new_sparse);

@@ -88,6 +88,28 @@ pub fn wait_until<T>(
     }
 }
 
+/// The command line of a reference `redis-server` on loopback `port`, keeping its files in
+/// `dir`: no persistence, DEBUG allowed (for DEBUG DIGEST and the like).
+pub fn redis_server_command(port: u16, dir: &Path) -> Vec<String> {
+    [
+        "redis-server",
+        "--port",
+        &port.to_string(),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--enable-debug-command",
+        "yes",
+        "--dir",
+        &dir.display().to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
 /// Returns a loopback TCP port that was free a moment ago and that this process has not
 /// handed out before.
 pub fn free_port() -> u16 {

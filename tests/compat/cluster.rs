@@ -278,23 +278,7 @@ pub fn reference() -> Option<&'static Watched> {
         let dir = tempfile::tempdir()
             .expect("create a temporary directory")
             .keep();
-        let args = [
-            "redis-server",
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--enable-debug-command",
-            "yes",
-            "--dir",
-            &dir.display().to_string(),
-        ]
-        .map(str::to_owned)
-        .to_vec();
+        let args = common::redis_server_command(port, &dir);
         Some(Watched::start(dir, vec![port], vec![args]))
     });
     if reference.is_none() {
