@@ -29,6 +29,7 @@ use tracing::{debug, error, info, warn};
 
 use self::empty_disk::{EmptyDiskCheck, Verdict};
 use crate::blocking::Waiters;
+use crate::cmdstats::{Caller, CommandStats};
 use crate::kv::KvState;
 use crate::pb;
 use crate::pubsub::PubSub;
@@ -147,6 +148,8 @@ enum Input {
 struct PendingWrite {
     batch: pb::KvBatch,
     reply: oneshot::Sender<WriteOutcome>,
+    /// The client that sent it, for the slow log; `None` for a forwarded write.
+    caller: Option<Arc<Caller>>,
     deadline: Instant,
     /// Came from a follower: never forward again, answer `NotLeader` instead.
     forwarded: bool,
@@ -182,6 +185,8 @@ struct LeaderWait {
 
 struct PendingRead {
     commands: Vec<pb::KvCommand>,
+    /// The client that sent them, for the slow log.
+    caller: Option<Arc<Caller>>,
     reply: oneshot::Sender<Result<Vec<pb::Reply>, ClusterError>>,
     deadline: Instant,
 }
@@ -235,8 +240,13 @@ impl DriverHandle {
     /// it is committed and applied: for a pipelined run of writes (`transaction == false`) an
     /// array with one reply per command; for MULTI/EXEC the EXEC reply. Forwards to the leader
     /// from a follower. Waits at most the configured bound for a leader.
-    pub async fn write(&self, batch: pb::KvBatch) -> Result<pb::Reply, ClusterError> {
-        match self.submit_write(batch, false).await {
+    /// `caller` is who sent it, for the slow log.
+    pub async fn write(
+        &self,
+        batch: pb::KvBatch,
+        caller: Option<Arc<Caller>>,
+    ) -> Result<pb::Reply, ClusterError> {
+        match self.submit_write(batch, caller).await {
             WriteOutcome::Applied(reply) => Ok(reply),
             WriteOutcome::Failed(err) => Err(err),
             WriteOutcome::NotLeader => Err(ClusterError::TryAgain("leader changed".into())),
@@ -244,11 +254,16 @@ impl DriverHandle {
     }
 
     /// Serves read-only commands linearizably (one ReadIndex round for all of them), on any
-    /// node; replies come back in order.
-    pub async fn read(&self, commands: Vec<pb::KvCommand>) -> Result<Vec<pb::Reply>, ClusterError> {
+    /// node; replies come back in order. `caller` is who sent them, for the slow log.
+    pub async fn read(
+        &self,
+        commands: Vec<pb::KvCommand>,
+        caller: Option<Arc<Caller>>,
+    ) -> Result<Vec<pb::Reply>, ClusterError> {
         let (reply, rx) = oneshot::channel();
         let read = PendingRead {
             commands,
+            caller,
             reply,
             deadline: Instant::now() + self.wait,
         };
@@ -284,6 +299,7 @@ impl DriverHandle {
             let write = PendingWrite {
                 batch,
                 reply,
+                caller: None,
                 deadline,
                 forwarded: true,
             };
@@ -403,13 +419,14 @@ impl DriverHandle {
             .map_err(|_| ())
     }
 
-    async fn submit_write(&self, batch: pb::KvBatch, forwarded: bool) -> WriteOutcome {
+    async fn submit_write(&self, batch: pb::KvBatch, caller: Option<Arc<Caller>>) -> WriteOutcome {
         let (reply, rx) = oneshot::channel();
         let write = PendingWrite {
             batch,
             reply,
+            caller,
             deadline: Instant::now() + self.wait,
-            forwarded,
+            forwarded: false,
         };
         if self.inbox_tx.send(Input::Write(write)).await.is_err() {
             return WriteOutcome::Failed(ClusterError::shutting_down());
@@ -439,6 +456,9 @@ pub struct DriverOptions {
     pub join: bool,
     /// Nodes of `--cluster`: the peers a node that starts with an empty disk asks about itself.
     pub cluster_size: usize,
+    /// This node's command totals and slow log, to which applied writes and served reads
+    /// are added.
+    pub commands: Arc<CommandStats>,
 }
 
 /// A driver turn longer than this is logged with where its time went: a node that stops
@@ -1763,7 +1783,19 @@ impl Driver {
                 Ok(batch) => {
                     let waiting = self.options.waiters.any();
                     self.kv.track_stores(waiting);
-                    let reply = self.kv.apply(&batch);
+                    let caller = self
+                        .proposed
+                        .get(&entry.index)
+                        .filter(|(term, _)| *term == entry.term)
+                        .and_then(|(_, write)| write.caller.clone());
+                    let mut recorder = self.options.commands.recorder();
+                    let mut started = Instant::now();
+                    let reply = self.kv.apply_observed(&batch, |args, reply| {
+                        let done = Instant::now();
+                        recorder.record(args, done - started, is_error(reply), caller.as_deref());
+                        started = done;
+                    });
+                    drop(recorder);
                     if batch.cluster_id != 0 {
                         self.learn_cluster_id();
                     }
@@ -1854,8 +1886,21 @@ impl Driver {
         let pending = self.confirmed.split_off(&(self.applied + 1));
         let ready = std::mem::replace(&mut self.confirmed, pending);
         let now = now_ms();
+        let mut recorder = self.options.commands.recorder();
         for read in ready.into_values().flatten() {
-            let replies = read.commands.iter().map(|c| self.kv.read(c, now)).collect();
+            let mut started = Instant::now();
+            let replies = read
+                .commands
+                .iter()
+                .map(|c| {
+                    let reply = self.kv.read(c, now);
+                    let done = Instant::now();
+                    let caller = read.caller.as_deref();
+                    recorder.record(&c.args, done - started, is_error(&reply), caller);
+                    started = done;
+                    reply
+                })
+                .collect();
             let _ = read.reply.send(Ok(replies));
         }
     }
@@ -2041,6 +2086,11 @@ fn without_data(snapshot: Snapshot) -> Snapshot {
 }
 
 /// Unix time in milliseconds: the "now" a leader stamps on the batches it proposes.
+/// Whether a state machine reply is an error (counted as a failed call).
+fn is_error(reply: &pb::Reply) -> bool {
+    matches!(reply.kind, Some(pb::reply::Kind::Error(_)))
+}
+
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -16,6 +16,7 @@
 //! registry to the connections that subscribed on this node.
 
 pub mod blocking;
+pub mod cmdstats;
 pub mod config;
 pub mod driver;
 pub mod kv;
@@ -132,6 +133,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
     };
     let pubsub = pubsub::PubSub::new();
     let waiters = blocking::Waiters::new();
+    let commands = cmdstats::CommandStats::new();
     let driver = Driver::new(
         id,
         bootstrap,
@@ -148,6 +150,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             waiters: waiters.clone(),
             join: config.join,
             cluster_size: addrs.len(),
+            commands: commands.clone(),
         },
     )
     .map_err(|e| {
@@ -172,7 +175,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let mut driver_task = tokio::spawn(driver.run(shutdown.clone()));
-    let options = server_options(&config, pubsub, waiters);
+    let options = server_options(&config, pubsub, waiters, commands);
     let shutdown_request = options.shutdown_request.clone();
     let server_task = tokio::spawn(server::run(
         resp_listener,
@@ -217,6 +220,7 @@ fn server_options(
     config: &Config,
     pubsub: Arc<pubsub::PubSub>,
     waiters: Arc<blocking::Waiters>,
+    commands: Arc<cmdstats::CommandStats>,
 ) -> server::Options {
     server::Options {
         node_id: config.id,
@@ -227,6 +231,7 @@ fn server_options(
         shutdown_request: CancellationToken::new(),
         pubsub,
         waiters,
+        commands,
     }
 }
 

@@ -240,6 +240,17 @@ impl KvState {
     /// A pipelined batch replies with an array holding one reply per command. A transaction
     /// replies with a null array and changes nothing when a watched key's version moved.
     pub fn apply(&mut self, batch: &pb::KvBatch) -> pb::Reply {
+        self.apply_observed(batch, |_, _| {})
+    }
+
+    /// [`KvState::apply`], calling `after_each` with each client command and its reply as
+    /// soon as it ran (internal batches call it for nothing): the driver times commands
+    /// this way for `INFO commandstats` and the slow log.
+    pub fn apply_observed(
+        &mut self,
+        batch: &pb::KvBatch,
+        mut after_each: impl FnMut(&[Bytes], &pb::Reply),
+    ) -> pb::Reply {
         let now = batch.now_ms.max(self.now_ms);
         self.now_ms = now;
         if let Some(hash_key) = batch_hash_key(batch) {
@@ -275,7 +286,11 @@ impl KvState {
         let replies = batch
             .commands
             .iter()
-            .map(|c| self.apply_command(&c.args, now))
+            .map(|c| {
+                let reply = self.apply_command(&c.args, now);
+                after_each(&c.args, &reply);
+                reply
+            })
             .collect();
         reply::array(replies)
     }

@@ -4,23 +4,29 @@
 //! `KvState` without a Raft cluster; production uses the [`DriverHandle`] implementation.
 
 use std::future::Future;
+use std::sync::Arc;
 
+use crate::cmdstats::Caller;
 use crate::driver::{ClusterError, DriverHandle, IoStats};
 use crate::pb;
 use crate::raft;
 
 /// Executes key-value commands and reports the node's Raft status.
 pub trait Backend: Clone + Send + Sync + 'static {
-    /// Replicates and applies a batch of writes (see [`DriverHandle::write`]).
+    /// Replicates and applies a batch of writes (see [`DriverHandle::write`]); `caller` is
+    /// who sent them, for the slow log.
     fn write(
         &self,
         batch: pb::KvBatch,
+        caller: Option<Arc<Caller>>,
     ) -> impl Future<Output = Result<pb::Reply, ClusterError>> + Send;
 
-    /// Serves read-only commands linearizably, one reply per command, in order.
+    /// Serves read-only commands linearizably, one reply per command, in order; `caller` is
+    /// who sent them, for the slow log.
     fn read(
         &self,
         commands: Vec<pb::KvCommand>,
+        caller: Option<Arc<Caller>>,
     ) -> impl Future<Output = Result<Vec<pb::Reply>, ClusterError>> + Send;
 
     /// The node's Raft status, for INFO.
@@ -60,15 +66,17 @@ impl Backend for DriverHandle {
     fn write(
         &self,
         batch: pb::KvBatch,
+        caller: Option<Arc<Caller>>,
     ) -> impl Future<Output = Result<pb::Reply, ClusterError>> + Send {
-        DriverHandle::write(self, batch)
+        DriverHandle::write(self, batch, caller)
     }
 
     fn read(
         &self,
         commands: Vec<pb::KvCommand>,
+        caller: Option<Arc<Caller>>,
     ) -> impl Future<Output = Result<Vec<pb::Reply>, ClusterError>> + Send {
-        DriverHandle::read(self, commands)
+        DriverHandle::read(self, commands, caller)
     }
 
     fn status(&self) -> impl Future<Output = Result<raft::Status, ClusterError>> + Send {
@@ -117,13 +125,21 @@ pub mod local {
     }
 
     impl Backend for LocalBackend {
-        async fn write(&self, batch: pb::KvBatch) -> Result<pb::Reply, ClusterError> {
+        async fn write(
+            &self,
+            batch: pb::KvBatch,
+            _caller: Option<Arc<Caller>>,
+        ) -> Result<pb::Reply, ClusterError> {
             let reply = self.state.lock().expect("lock").apply(&batch);
             self.batches.lock().expect("lock").push(batch);
             Ok(reply)
         }
 
-        async fn read(&self, commands: Vec<pb::KvCommand>) -> Result<Vec<pb::Reply>, ClusterError> {
+        async fn read(
+            &self,
+            commands: Vec<pb::KvCommand>,
+            _caller: Option<Arc<Caller>>,
+        ) -> Result<Vec<pb::Reply>, ClusterError> {
             *self.reads.lock().expect("lock") += 1;
             let now = super::super::now_ms();
             let state = self.state.lock().expect("lock");

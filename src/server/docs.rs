@@ -600,17 +600,20 @@ pub const DOCS: &[Doc] = &[
         "Lists the names of every command and subcommand, or those matching a filter; \
          raft-kv has no modules and gives no command an ACL category."),
     doc("config", Server, "2.0.0", "Depends on subcommand.", "",
-        "Reads the server's configuration, which is fixed at start-up."),
+        "Reads the server's configuration, which is fixed at start-up apart from the slow \
+         log's."),
     doc("config|get", Server, "2.0.0", "O(N) where N is the number of parameters requested",
         "parameter...",
         "Returns the configuration parameters whose names match any of the glob patterns.")
         .history(&[("7.0.0", "Takes several patterns.")]),
     doc("config|resetstat", Server, "2.0.0", O1, "",
-        "Accepted for compatibility; the INFO counters keep running."),
+        "Resets this node's command totals (INFO commandstats) and its connection and \
+         command counters (INFO stats); the slow log stays."),
     doc("config|set", Server, "2.0.0", "O(N) where N is the number of parameters",
         "(parameter value)...",
-        "Accepts only the values already in force: raft-kv takes its configuration from flags \
-         at start, and refuses any change while it runs, naming the parameter.")
+        "Changes the slow log's parameters (slowlog-log-slower-than, slowlog-max-len) on this \
+         node; for every other parameter accepts only the value already in force, as raft-kv \
+         takes its configuration from flags at start, and refuses a change, naming it.")
         .history(&[("7.0.0", "Takes several parameter-value pairs.")]),
     doc("copy", Generic, "6.2.0", "O(N) where N is the length of the value",
         "source:key destination:key [DB destination-db:integer] [REPLACE]",
@@ -825,7 +828,8 @@ pub const DOCS: &[Doc] = &[
     doc("incrbyfloat", Str, "2.6.0", O1, "key:key increment:double",
         "Adds a decimal amount to the number stored at a key, starting from zero."),
     doc("info", Server, "1.0.0", O1, "[section...]",
-        "Reports server, client, memory, keyspace and Raft state as text sections.")
+        "Reports server, client, memory, keyspace and Raft state as text sections, and \
+         per-command totals (commandstats) when asked by name or with all.")
         .history(&[("7.0.0", "Takes several section names.")]),
     doc("keys", Generic, "1.0.0", "O(N) where N is the number of keys in the database",
         "pattern:pattern",
@@ -1091,6 +1095,19 @@ pub const DOCS: &[Doc] = &[
     doc("sismember", Set, "1.0.0", SET_MEMBER_READ, "key:key member",
         "Tells whether a value belongs to a set: 1 when it does, 0 when it or the key is \
          missing."),
+    doc("slowlog", Server, "2.2.12", "Depends on subcommand.", "",
+        "Reads or empties this node's log of commands that took long to execute."),
+    doc("slowlog|get", Server, "2.2.12", "O(N) where N is the number of entries returned",
+        "[count:integer]",
+        "Returns the newest entries of this node's slow log, 10 unless a count is given (-1 \
+         for all): id, Unix time, execution time in microseconds, arguments, client address \
+         and client name.")
+        .history(&[("4.0.0", "Added client address and name to the entries.")]),
+    doc("slowlog|help", Server, "6.2.0", O1, "", "Describes the SLOWLOG subcommands."),
+    doc("slowlog|len", Server, "2.2.12", O1, "",
+        "Returns how many entries this node's slow log holds."),
+    doc("slowlog|reset", Server, "2.2.12", "O(N) where N is the number of entries in the slowlog",
+        "", "Empties this node's slow log."),
     doc("smembers", Set, "1.0.0", SET_SIZE, "key:key",
         "Returns every member of a set, in ascending order when all are integers, otherwise, \
          where Redis promises no order, in the order raft-kv added them, or past 512 members \

@@ -86,6 +86,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
             "allow_busy",
         ],
     ),
+    ("slowlog", -2, &[]),
     (
         "ssubscribe",
         -2,
@@ -109,7 +110,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
 
-/// Subcommands of CLIENT, COMMAND, CONFIG and RAFT.NODE: (`container|sub`, arity, flags) as
+/// Subcommands of CLIENT, COMMAND, CONFIG, PUBSUB, RAFT.NODE and SLOWLOG: (`container|sub`, arity, flags) as
 /// COMMAND INFO shows them, sorted by name. As in Redis, the arity counts the container and
 /// the subcommand.
 const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
@@ -171,6 +172,10 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("raft.node|add", 4, &["admin", "noscript", "stale"]),
     ("raft.node|help", 2, &["loading", "stale"]),
     ("raft.node|remove", 3, &["admin", "noscript", "stale"]),
+    ("slowlog|get", -2, &["admin", "loading", "stale"]),
+    ("slowlog|help", 2, &["loading", "stale"]),
+    ("slowlog|len", 2, &["admin", "loading", "stale"]),
+    ("slowlog|reset", 2, &["admin", "loading", "stale"]),
 ];
 
 /// Read-only configuration parameters answered by CONFIG GET.
@@ -187,8 +192,31 @@ fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
         ("proto-max-bulk-len", o.max_bulk_len.to_string()),
         ("requirepass", o.requirepass.clone().unwrap_or_default()),
         ("save", String::new()),
+        (
+            "slowlog-log-slower-than",
+            o.commands.slower_than_us().to_string(),
+        ),
+        ("slowlog-max-len", o.commands.max_len().to_string()),
         ("timeout", "0".into()),
     ]
+}
+
+/// The name a connection-level command is counted under in `INFO commandstats`
+/// (`client|list` for a subcommand); `None` for a name this server does not answer itself.
+pub fn local_stat_name(args: &[Bytes]) -> Option<String> {
+    let name = text(args.first()?).to_ascii_lowercase();
+    let (name, ..) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name)?;
+    match args.get(1) {
+        Some(sub) if !subcommands(name).is_empty() => {
+            let full = crate::cmdstats::subcommand_name(name, sub);
+            Some(if is_known(&full) {
+                full
+            } else {
+                name.to_string()
+            })
+        }
+        _ => Some(name.to_string()),
+    }
 }
 
 /// The name Redis gives `args`'s command in errors (`get`, `pubsub|numsub`) when the command
@@ -431,6 +459,7 @@ impl<B: Backend> Session<B> {
             "info" => self.info(a).await,
             "pubsub" => self.pubsub(a),
             "raft.node" => self.raft_node(a).await,
+            "slowlog" => self.slowlog(a),
             _ => error_frame(&command::unknown_command(args)),
         }
     }
@@ -483,7 +512,12 @@ impl<B: Backend> Session<B> {
             membership_change: Some(change),
             ..Default::default()
         };
-        match self.shared.backend.write(batch).await {
+        match self
+            .shared
+            .backend
+            .write(batch, Some(self.caller.clone()))
+            .await
+        {
             Ok(reply) => reply.into(),
             Err(e) => error_frame(&e),
         }
@@ -581,10 +615,17 @@ impl<B: Backend> Session<B> {
         ])
     }
 
-    /// Copies name and protocol into this connection's CLIENT LIST record.
-    fn sync_client(&self) {
+    /// Copies name and protocol into this connection's CLIENT LIST record, and the name
+    /// into what the slow log shows.
+    fn sync_client(&mut self) {
         let name = self.name.as_deref().map(text).unwrap_or_default();
         let resp = if self.resp3 { 3 } else { 2 };
+        if self.caller.name != name {
+            self.caller = std::sync::Arc::new(crate::cmdstats::Caller {
+                addr: self.caller.addr.clone(),
+                name: name.clone(),
+            });
+        }
         self.shared.update_client(self.id, |c| {
             c.name = name;
             c.resp = resp;
@@ -942,18 +983,34 @@ impl<B: Backend> Session<B> {
                 1 => self.config_set(&a[1..]),
                 _ => error_frame(&CommandError::Syntax),
             },
-            b"resetstat" if a.len() == 1 => Out::ok(),
+            b"resetstat" if a.len() == 1 => {
+                self.shared.options.commands.reset_totals();
+                let stats = &self.shared.stats;
+                for counter in [
+                    &stats.total_connections,
+                    &stats.total_commands,
+                    &stats.rejected_connections,
+                ] {
+                    counter.store(0, Ordering::Relaxed);
+                }
+                Out::ok()
+            }
             b"get" | b"set" | b"resetstat" => arity(&format!("config|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CONFIG"),
         }
     }
 
-    /// CONFIG SET name value [name value ...]: the configuration comes from flags at start
-    /// and cannot change while the node runs, so a value equal to the current one is accepted
-    /// (scripts that set `save ""` work) and any other change is refused, naming the parameter.
+    /// CONFIG SET name value [name value ...]. Most of the configuration comes from flags at
+    /// start and cannot change while the node runs, so a value equal to the current one is
+    /// accepted (scripts that set `save ""` work) and any other change is refused, naming the
+    /// parameter. The slow log's two parameters change, on this node only, as in Redis. Either
+    /// every pair is taken or none is.
     fn config_set(&self, pairs: &[Bytes]) -> Out {
         let params = config_params(self);
+        let stats = &self.shared.options.commands;
         let mut seen: Vec<String> = Vec::new();
+        let mut slower_than = None;
+        let mut max_len = None;
         for pair in pairs.chunks_exact(2) {
             let name = text(&pair[0]).to_ascii_lowercase();
             let Some((_, current)) = params.iter().find(|(n, _)| *n == name) else {
@@ -970,15 +1027,99 @@ impl<B: Backend> Session<B> {
             if seen.contains(&name) {
                 return failed("duplicate parameter");
             }
-            if !pair[1].eq_ignore_ascii_case(current.as_bytes()) {
-                return failed(
-                    "raft-kv takes its configuration from flags at start and cannot change \
-                     it while running",
-                );
+            let in_range = |min: i64, max: i64| match command::parse_i64_strict(&pair[1]) {
+                Some(v) if (min..=max).contains(&v) => Ok(v),
+                Some(_) => Err(failed(&format!(
+                    "argument must be between {min} and {max} inclusive"
+                ))),
+                None => Err(failed("argument couldn't be parsed into an integer")),
+            };
+            match name.as_str() {
+                "slowlog-log-slower-than" => match in_range(-1, i64::MAX) {
+                    Ok(v) => slower_than = Some(v),
+                    Err(out) => return out,
+                },
+                "slowlog-max-len" => match in_range(0, crate::cmdstats::MAX_MAX_LEN as i64) {
+                    Ok(v) => max_len = Some(v as usize),
+                    Err(out) => return out,
+                },
+                _ if !pair[1].eq_ignore_ascii_case(current.as_bytes()) => {
+                    return failed(
+                        "raft-kv takes its configuration from flags at start and cannot \
+                         change it while running",
+                    );
+                }
+                _ => {}
             }
             seen.push(name);
         }
+        if let Some(micros) = slower_than {
+            stats.set_slower_than_us(micros);
+        }
+        if let Some(len) = max_len {
+            stats.set_max_len(len);
+        }
         Out::ok()
+    }
+
+    /// `SLOWLOG GET [count]`, `LEN`, `RESET` and `HELP` (arity and subcommand already
+    /// checked): this node's slow log (see `cmdstats`).
+    fn slowlog(&self, a: &[Bytes]) -> Out {
+        let stats = &self.shared.options.commands;
+        match a[0].to_ascii_lowercase().as_slice() {
+            b"get" if a.len() > 2 => Out::error(
+                "ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.",
+            ),
+            b"get" => {
+                let count = match a.get(1).map(|c| command::parse_i64_strict(c)) {
+                    None => Some(10),
+                    Some(Some(-1)) => None,
+                    Some(Some(n)) if n >= 0 => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+                    Some(_) => {
+                        return Out::error("ERR count should be greater than or equal to -1");
+                    }
+                };
+                let entries = stats.slow_entries(count);
+                Out::Array(
+                    entries
+                        .into_iter()
+                        .map(|e| {
+                            Out::Array(vec![
+                                Out::Integer(e.id as i64),
+                                Out::Integer(e.unix_secs),
+                                Out::Integer(i64::try_from(e.micros).unwrap_or(i64::MAX)),
+                                Out::Array(e.args.into_iter().map(Out::Bulk).collect()),
+                                Out::bulk(e.caller.addr),
+                                Out::bulk(e.caller.name),
+                            ])
+                        })
+                        .collect(),
+                )
+            }
+            b"len" => Out::Integer(stats.slow_len() as i64),
+            b"reset" => {
+                stats.slow_reset();
+                Out::ok()
+            }
+            _ => Out::Array(
+                [
+                    "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "GET [<count>]",
+                    "    The newest <count> entries of this node's slow log (10 by default, -1 for",
+                    "    all). An entry holds: id, Unix time, execution time in microseconds,",
+                    "    the command's arguments, the client's address and the client's name.",
+                    "LEN",
+                    "    How many entries the slow log holds.",
+                    "RESET",
+                    "    Empties the slow log.",
+                    "HELP",
+                    "    Prints this help.",
+                ]
+                .into_iter()
+                .map(|line| Out::Simple(line.into()))
+                .collect(),
+            ),
+        }
     }
 
     async fn info(&self, a: &[Bytes]) -> Out {
@@ -988,6 +1129,12 @@ impl<B: Backend> Session<B> {
                 .iter()
                 .any(|s| matches!(s.as_str(), "all" | "everything" | "default"));
         let wants = |section: &str| all || requested.iter().any(|s| s == section);
+        // As in Redis, only asked for by name or by `all`/`everything`, not by default.
+        let wants_extra = |section: &str| {
+            requested
+                .iter()
+                .any(|s| s == section || s == "all" || s == "everything")
+        };
         let status = if wants("replication") || wants("raft") {
             match self.shared.backend.status().await {
                 Ok(status) => Some(status),
@@ -1062,6 +1209,22 @@ impl<B: Backend> Session<B> {
             };
             let _ = write!(out, "role:{role}\r\nconnected_slaves:0\r\n");
         }
+        if wants_extra("commandstats") {
+            section(&mut out, "Commandstats");
+            for (name, c) in self.shared.options.commands.totals() {
+                let per_call = if c.calls == 0 {
+                    0.0
+                } else {
+                    c.usec as f64 / c.calls as f64
+                };
+                let _ = write!(
+                    out,
+                    "cmdstat_{name}:calls={},usec={},usec_per_call={per_call:.2},\
+                     rejected_calls={},failed_calls={}\r\n",
+                    c.calls, c.usec, c.rejected, c.failed
+                );
+            }
+        }
         if wants("keyspace") {
             section(&mut out, "Keyspace");
             if let Some((keys, expires)) = self.keyspace().await
@@ -1091,7 +1254,7 @@ impl<B: Backend> Session<B> {
         let query = pb::KvCommand {
             args: vec![Bytes::from_static(command::KEYSPACE.as_bytes())],
         };
-        let mut replies = self.shared.backend.read(vec![query]).await.ok()?;
+        let mut replies = self.shared.backend.read(vec![query], None).await.ok()?;
         let Some(Kind::Array(a)) = replies.pop()?.kind else {
             return None;
         };

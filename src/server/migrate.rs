@@ -145,7 +145,10 @@ async fn read_keys<B: Backend>(backend: &B, keys: &[Bytes]) -> Result<Vec<Found>
             });
         }
     }
-    let replies = backend.read(commands).await.map_err(|e| error_frame(&e))?;
+    let replies = backend
+        .read(commands, None)
+        .await
+        .map_err(|e| error_frame(&e))?;
     let bad = || Out::error("ERR internal error: malformed MIGRATE read");
     let mut replies = replies.into_iter();
     let versions = match replies.next().and_then(|r| r.kind) {
@@ -321,7 +324,7 @@ async fn delete_moved<B: Backend>(backend: &B, found: &[Found], accepted: &[bool
             .collect(),
         ..pb::KvBatch::default()
     };
-    match backend.write(batch).await {
+    match backend.write(batch, None).await {
         Ok(pb::Reply {
             kind: Some(Kind::NullArray(_)),
         }) => Some(Out::error(

@@ -36,9 +36,12 @@ use tracing::{debug, info, warn};
 
 pub use backend::Backend;
 pub use frame::FrameError;
+pub(crate) use local::local_stat_name;
+pub(crate) use monitor::secret_args;
 pub use reply::{Out, error_frame};
 
 use crate::blocking::Waiters;
+use crate::cmdstats::CommandStats;
 use crate::driver::DriverHandle;
 use crate::pubsub::PubSub;
 
@@ -76,6 +79,9 @@ pub struct Options {
     /// This node's clients blocked on keys: blocking commands register here, and the driver
     /// wakes them as it applies stores to those keys.
     pub waiters: Arc<Waiters>,
+    /// This node's command totals and slow log: sessions add what they run themselves and
+    /// what they refuse, the driver what it executes.
+    pub commands: Arc<CommandStats>,
 }
 
 impl Default for Options {
@@ -89,6 +95,7 @@ impl Default for Options {
             shutdown_request: CancellationToken::new(),
             pubsub: PubSub::new(),
             waiters: Waiters::new(),
+            commands: CommandStats::new(),
         }
     }
 }

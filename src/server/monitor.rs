@@ -162,12 +162,18 @@ fn line(at: SystemTime, addr: &str, args: &[Bytes]) -> Bytes {
 }
 
 /// The positions of `args` that hold credentials: AUTH's arguments, HELLO's after AUTH, and
-/// MIGRATE's after AUTH (one) or AUTH2 (two).
-fn secret_args(args: &[Bytes]) -> Vec<usize> {
+/// MIGRATE's after AUTH (one) or AUTH2 (two), and the value of `CONFIG SET requirepass`.
+pub(crate) fn secret_args(args: &[Bytes]) -> Vec<usize> {
     let upper = |i: usize| args.get(i).map(|a| a.to_ascii_uppercase());
     let name = upper(0).unwrap_or_default();
     match name.as_slice() {
         b"AUTH" => (1..args.len()).collect(),
+        b"CONFIG" if upper(1).as_deref() == Some(b"SET") => (2..args.len())
+            .step_by(2)
+            .filter(|&i| upper(i).as_deref() == Some(b"REQUIREPASS"))
+            .map(|i| i + 1)
+            .filter(|&i| i < args.len())
+            .collect(),
         b"HELLO" | b"MIGRATE" => {
             let mut secret = Vec::new();
             let mut i = 1;

@@ -23,6 +23,7 @@ use super::reply::{Out, encode, error_frame};
 use super::subscribe::{self, Subscriptions};
 use super::{Backend, ClientInfo, Shared, now_ms};
 use crate::blocking::{Unblock, Waiter};
+use crate::cmdstats::Caller;
 use crate::kv::command::{self, Access, Command, Spec};
 use crate::kv::stream;
 use crate::pb;
@@ -185,6 +186,8 @@ pub(super) struct Session<B> {
     pub(super) peer: String,
     /// Where MONITOR's lines arrive, once the client asked for them.
     pub(super) monitor: Option<super::monitor::Feed>,
+    /// Address and name, as the slow log shows them; renewed when the name changes.
+    pub(super) caller: Arc<Caller>,
 }
 
 impl<B> Drop for Session<B> {
@@ -222,6 +225,10 @@ pub(super) async fn serve_connection<B: Backend>(
     let now = Instant::now();
     let mut session = Session::new(shared.clone(), id);
     session.peer = addr.to_string();
+    session.caller = Arc::new(Caller {
+        addr: session.peer.clone(),
+        name: String::new(),
+    });
     let kill = session.kill.clone();
     if let Ok(mut clients) = shared.clients.lock() {
         clients.insert(
@@ -361,6 +368,7 @@ impl<B: Backend> Session<B> {
             replica_waited: None,
             peer: String::new(),
             monitor: None,
+            caller: Arc::default(),
         }
     }
 
@@ -500,6 +508,7 @@ impl<B: Backend> Session<B> {
             if let Some(multi) = &mut self.multi {
                 multi.dirty = true;
             }
+            self.shared.options.commands.reject(&args);
             let out = Out::error("NOAUTH Authentication required.");
             return self.answer(out, output).await;
         }
@@ -577,10 +586,35 @@ impl<B: Backend> Session<B> {
             }
             name if super::local::is_local(name) => {
                 self.flush_run(output).await;
+                if let Some(refused) = super::local::check_local(name, &args) {
+                    self.shared.options.commands.reject(&args);
+                    return self.reply(&refused, output);
+                }
+                let started = Instant::now();
                 let out = self.local(name, &args).await;
+                self.count(&args, started, &out);
                 self.reply(&out, output);
             }
             _ => self.kv(args, output).await,
+        }
+    }
+
+    /// Adds a command this session ran itself, started at `started`, to the node's totals
+    /// and slow log.
+    fn count(&self, args: &[Bytes], started: Instant, out: &Out) {
+        let took = started.elapsed();
+        let caller = Some(&*self.caller);
+        (self.shared.options.commands).record(args, took, out.is_error(), caller);
+    }
+
+    /// Counts a key-value command refused before it was proposed: as Redis counts it, a
+    /// wrong argument count is a rejected call and any other argument error a failed one.
+    fn refused(&self, args: &[Bytes], rejected: bool) {
+        let stats = &self.shared.options.commands;
+        if rejected {
+            stats.reject(args);
+        } else {
+            stats.record(args, Duration::ZERO, true, Some(&*self.caller));
         }
     }
 
@@ -588,7 +622,10 @@ impl<B: Backend> Session<B> {
     async fn kv(&mut self, args: Vec<Bytes>, output: &mut BytesMut) {
         let (access, spec, args) = match validate(args) {
             Ok(ok) => ok,
-            Err(out) => return self.answer(out, output).await,
+            Err((out, args, rejected)) => {
+                self.refused(&args, rejected);
+                return self.answer(out, output).await;
+            }
         };
         if access == Access::Write && command::is_blocking(spec.name) {
             self.flush_run(output).await;
@@ -634,7 +671,12 @@ impl<B: Backend> Session<B> {
         };
         let mut replies: Vec<Out> = match access {
             Access::Write => self.write_run(commands).await,
-            Access::Read => match self.shared.backend.read(commands).await {
+            Access::Read => match self
+                .shared
+                .backend
+                .read(commands, Some(self.caller.clone()))
+                .await
+            {
                 Ok(replies) if replies.len() == n => replies.into_iter().map(Out::from).collect(),
                 Ok(_) => vec![Out::error("ERR internal error: wrong number of read replies"); n],
                 Err(e) => vec![error_frame(&e); n],
@@ -910,7 +952,12 @@ impl<B: Backend> Session<B> {
 
     /// Runs one read; its reply in a vector, as [`Session::write_run`] answers.
     async fn read_one(&self, args: Vec<Bytes>) -> Vec<Out> {
-        match self.shared.backend.read(vec![pb::KvCommand { args }]).await {
+        match self
+            .shared
+            .backend
+            .read(vec![pb::KvCommand { args }], Some(self.caller.clone()))
+            .await
+        {
             Ok(replies) => replies.into_iter().map(Out::from).collect(),
             Err(e) => vec![error_frame(&e)],
         }
@@ -925,7 +972,12 @@ impl<B: Backend> Session<B> {
             now_ms: now_ms(),
             ..pb::KvBatch::default()
         };
-        match self.shared.backend.write(batch).await {
+        match self
+            .shared
+            .backend
+            .write(batch, Some(self.caller.clone()))
+            .await
+        {
             Ok(pb::Reply {
                 kind: Some(Kind::Array(a)),
             }) if a.items.len() == n => a.items.into_iter().map(Out::from).collect(),
@@ -1014,7 +1066,12 @@ impl<B: Backend> Session<B> {
             watched,
             ..pb::KvBatch::default()
         };
-        let items = match self.shared.backend.write(batch).await {
+        let items = match self
+            .shared
+            .backend
+            .write(batch, Some(self.caller.clone()))
+            .await
+        {
             Ok(pb::Reply {
                 kind: Some(Kind::Array(a)),
             }) if a.items.len() == n => a.items,
@@ -1079,7 +1136,7 @@ impl<B: Backend> Session<B> {
         let versions = match self
             .shared
             .backend
-            .read(vec![pb::KvCommand { args: query }])
+            .read(vec![pb::KvCommand { args: query }], None)
             .await
         {
             Ok(mut replies) if replies.len() == 1 => match replies.remove(0).kind {
@@ -1129,15 +1186,30 @@ fn check_queueable(args: &[Bytes]) -> Result<(), Out> {
         .map_err(|e| error_frame(&e))
 }
 
+/// A command refused before it was proposed: the error, the name and arguments as far as
+/// known, and whether it failed the command table's checks (name, argument count) rather than
+/// its own.
+type Refused = (Out, Vec<Bytes>, bool);
+
 /// Validates a key-value command and returns its access kind, its spec and the arguments to
 /// send, with relative expiry times already made absolute for writes.
-fn validate(args: Vec<Bytes>) -> Result<(Access, &'static Spec, Vec<Bytes>), Out> {
-    let (mut cmd, spec) = parse_client_command(&args)?;
+fn validate(args: Vec<Bytes>) -> Result<(Access, &'static Spec, Vec<Bytes>), Refused> {
+    let (mut cmd, spec) = match parse_client_command(&args) {
+        Ok(parsed) => parsed,
+        Err(out) => {
+            let rejected = command::lookup_checked(&args).is_err();
+            return Err((out, args, rejected));
+        }
+    };
     let access = cmd.access(spec);
     if access == Access::Read {
         return Ok((access, spec, seed_random_key(spec, args)));
     }
-    Ok((access, spec, normalize(&mut cmd, spec, args, now_ms())?))
+    let first = args[0].clone();
+    match normalize(&mut cmd, spec, args, now_ms()) {
+        Ok(args) => Ok((access, spec, args)),
+        Err(out) => Err((out, vec![first], false)),
+    }
 }
 
 fn normalize(

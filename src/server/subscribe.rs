@@ -228,7 +228,7 @@ impl<B: Backend> Session<B> {
             let out = Out::error(e.to_string());
             return self.reply(&out, output);
         }
-        if subscribe && let Err(error) = self.shared.backend.read(Vec::new()).await {
+        if subscribe && let Err(error) = self.shared.backend.read(Vec::new(), None).await {
             tracing::debug!(%error, "subscribing without a read barrier");
         }
         // Messages that arrived before this command go out before its confirmations.

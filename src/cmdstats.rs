@@ -1,0 +1,486 @@
+//! What the commands this node ran cost: per-command totals for `INFO commandstats`, and the
+//! slow log for `SLOWLOG`.
+//!
+//! As in Redis, a command's time is the time it took to execute, not the time it waited: a
+//! read is timed while the driver runs it against the state machine, a write while the driver
+//! applies it, and a command the server answers itself (PING, CLIENT, CONFIG, ...) while its
+//! session runs it. Every node applies every write, so every node counts every write, the
+//! way a Redis replica counts what its master sends it. A slow-log entry names the client
+//! when this node knows it: the client of a read, of a command the server answers itself, or
+//! of a write this node proposed as leader; a write that came through the log from another
+//! node's client carries an empty address and name.
+//!
+//! One mutex guards the totals and the log; it is held only to update or copy them, never
+//! across an await. The driver takes it once per applied entry or served read, not once per
+//! command.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+
+use crate::kv::command;
+
+/// `slowlog-log-slower-than`'s default, in microseconds (Redis's).
+pub const DEFAULT_SLOWER_THAN_US: i64 = 10_000;
+
+/// `slowlog-max-len`'s default (Redis's).
+pub const DEFAULT_MAX_LEN: usize = 128;
+
+/// The largest `slowlog-max-len` CONFIG SET accepts. An entry keeps at most
+/// [`MAX_ARGS`] arguments of [`MAX_ARG_BYTES`] bytes, about 4.5 KiB, so the log stays under
+/// 300 MiB however it is configured (Redis accepts any length).
+pub const MAX_MAX_LEN: usize = 65_536;
+
+/// Arguments an entry keeps; the last one kept says how many more there were (Redis's
+/// `SLOWLOG_ENTRY_MAX_ARGC`).
+const MAX_ARGS: usize = 32;
+
+/// Bytes an argument keeps; a longer one says how many more it had (Redis's
+/// `SLOWLOG_ENTRY_MAX_STRING`).
+const MAX_ARG_BYTES: usize = 128;
+
+/// Distinct names counted at most. Names come from the command table, so this is never
+/// reached; it bounds the map should a subcommand ever be counted from a client's bytes.
+const MAX_NAMES: usize = 1024;
+
+/// Who sent a command, as the slow log shows it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// The client's `ip:port`.
+    pub addr: String,
+    /// CLIENT SETNAME's name, empty without one.
+    pub name: String,
+}
+
+/// One command's totals (`cmdstat_<name>`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Calls {
+    /// Executions, failed ones included.
+    pub calls: u64,
+    /// Microseconds spent executing them.
+    pub usec: u64,
+    /// Refused before executing: a wrong argument count, an unknown subcommand, NOAUTH.
+    pub rejected: u64,
+    /// Executed and answered with an error.
+    pub failed: u64,
+}
+
+/// One slow-log entry, as `SLOWLOG GET` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlowEntry {
+    /// Unique and increasing on this node since it started.
+    pub id: u64,
+    /// When the command ran, in Unix seconds.
+    pub unix_secs: i64,
+    /// How long it took to execute.
+    pub micros: u64,
+    /// The command, shortened as Redis shortens it, credentials redacted.
+    pub args: Vec<Bytes>,
+    /// Who sent it; empty fields when this node does not know.
+    pub caller: Caller,
+}
+
+#[derive(Default)]
+struct Inner {
+    calls: HashMap<Box<str>, Calls>,
+    slow: VecDeque<SlowEntry>,
+    next_id: u64,
+}
+
+/// This node's command totals and slow log.
+pub struct CommandStats {
+    inner: Mutex<Inner>,
+    /// `slowlog-log-slower-than` in microseconds: negative logs nothing, 0 logs everything.
+    slower_than_us: AtomicI64,
+    /// `slowlog-max-len`: the oldest entries go past this many.
+    max_len: AtomicUsize,
+}
+
+impl std::fmt::Debug for CommandStats {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommandStats").finish_non_exhaustive()
+    }
+}
+
+impl CommandStats {
+    /// Empty totals and log, with Redis's default settings.
+    pub fn new() -> Arc<Self> {
+        Arc::new(CommandStats {
+            inner: Mutex::new(Inner::default()),
+            slower_than_us: AtomicI64::new(DEFAULT_SLOWER_THAN_US),
+            max_len: AtomicUsize::new(DEFAULT_MAX_LEN),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // The guarded data is plain counters: a panic elsewhere cannot leave it inconsistent.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Starts recording a series of executions under one lock.
+    pub fn recorder(&self) -> Recorder<'_> {
+        Recorder {
+            inner: self.lock(),
+            slower_than_us: self.slower_than_us.load(Ordering::Relaxed),
+            max_len: self.max_len.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Records one execution of `args` (see [`Recorder::record`]).
+    pub fn record(&self, args: &[Bytes], took: Duration, failed: bool, caller: Option<&Caller>) {
+        self.recorder().record(args, took, failed, caller);
+    }
+
+    /// Counts a command refused before it ran; an unknown command is not counted.
+    pub fn reject(&self, args: &[Bytes]) {
+        let Some(name) = stat_name(args) else {
+            return;
+        };
+        if let Some(calls) = entry(&mut self.lock(), &name) {
+            calls.rejected += 1;
+        }
+    }
+
+    /// Every command's totals, by name.
+    pub fn totals(&self) -> Vec<(String, Calls)> {
+        let mut all: Vec<(String, Calls)> = self
+            .lock()
+            .calls
+            .iter()
+            .map(|(name, calls)| (name.to_string(), *calls))
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
+    /// CONFIG RESETSTAT: forgets the totals (the slow log stays, as in Redis).
+    pub fn reset_totals(&self) {
+        self.lock().calls.clear();
+    }
+
+    /// SLOWLOG GET: up to `count` entries (all of them for `None`), newest first.
+    pub fn slow_entries(&self, count: Option<usize>) -> Vec<SlowEntry> {
+        let inner = self.lock();
+        let count = count.unwrap_or(usize::MAX);
+        inner.slow.iter().take(count).cloned().collect()
+    }
+
+    /// SLOWLOG LEN.
+    pub fn slow_len(&self) -> usize {
+        self.lock().slow.len()
+    }
+
+    /// SLOWLOG RESET. Ids go on from where they were.
+    pub fn slow_reset(&self) {
+        self.lock().slow.clear();
+    }
+
+    /// `slowlog-log-slower-than`.
+    pub fn slower_than_us(&self) -> i64 {
+        self.slower_than_us.load(Ordering::Relaxed)
+    }
+
+    /// `slowlog-max-len`.
+    pub fn max_len(&self) -> usize {
+        self.max_len.load(Ordering::Relaxed)
+    }
+
+    /// CONFIG SET slowlog-log-slower-than.
+    pub fn set_slower_than_us(&self, micros: i64) {
+        self.slower_than_us.store(micros, Ordering::Relaxed);
+    }
+
+    /// CONFIG SET slowlog-max-len: a shorter length drops the oldest entries now.
+    pub fn set_max_len(&self, len: usize) {
+        let len = len.min(MAX_MAX_LEN);
+        self.max_len.store(len, Ordering::Relaxed);
+        self.lock().slow.truncate(len);
+    }
+}
+
+/// Records executions while holding the lock once.
+pub struct Recorder<'a> {
+    inner: MutexGuard<'a, Inner>,
+    slower_than_us: i64,
+    max_len: usize,
+}
+
+impl Recorder<'_> {
+    /// Records one execution of `args` that took `took` and answered an error if `failed`,
+    /// sent by `caller` when known. Names outside the command table and internal commands
+    /// (`__...`) are not counted.
+    pub fn record(
+        &mut self,
+        args: &[Bytes],
+        took: Duration,
+        failed: bool,
+        caller: Option<&Caller>,
+    ) {
+        let Some(name) = stat_name(args) else {
+            return;
+        };
+        let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        if let Some(calls) = entry(&mut self.inner, &name) {
+            calls.calls += 1;
+            calls.usec = calls.usec.saturating_add(micros);
+            if failed {
+                calls.failed += 1;
+            }
+        }
+        let slow = self.slower_than_us >= 0 && micros >= self.slower_than_us as u64;
+        if slow && self.max_len > 0 && name != "exec" {
+            let inner = &mut *self.inner;
+            inner.next_id += 1;
+            inner.slow.push_front(SlowEntry {
+                id: inner.next_id - 1,
+                unix_secs: SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs() as i64),
+                micros,
+                args: shortened(args),
+                caller: caller.cloned().unwrap_or_default(),
+            });
+            inner.slow.truncate(self.max_len);
+        }
+    }
+}
+
+/// The totals of `name`, created if there is room for one more name.
+fn entry<'a>(inner: &'a mut Inner, name: &str) -> Option<&'a mut Calls> {
+    if !inner.calls.contains_key(name) {
+        if inner.calls.len() >= MAX_NAMES {
+            return None;
+        }
+        inner.calls.insert(name.into(), Calls::default());
+    }
+    inner.calls.get_mut(name)
+}
+
+/// The name `args` is counted under, as Redis names it in `INFO commandstats`: the command's
+/// name, with the subcommand (`client|list`) for the commands that have them. `None` for a
+/// name outside the command table and for internal commands.
+pub fn stat_name(args: &[Bytes]) -> Option<String> {
+    let first = args.first()?;
+    if first.starts_with(b"__") {
+        return seeded_name(first).map(str::to_string);
+    }
+    if let Some(spec) = command::lookup(first) {
+        return Some(match args.get(1) {
+            Some(sub)
+                if matches!(
+                    spec.name,
+                    "debug" | "memory" | "object" | "xinfo" | "xgroup"
+                ) =>
+            {
+                subcommand_name(spec.name, sub)
+            }
+            Some(sub) if matches!(spec.name, "function" | "script") => {
+                subcommand_name(spec.name, sub)
+            }
+            _ => spec.name.to_string(),
+        });
+    }
+    crate::server::local_stat_name(args)
+}
+
+/// The client's name for an internal command that carries a seed drawn by the node the
+/// client sent it to (`__SPOP <seed> key` is the client's `SPOP key`); `None` for other
+/// internal commands, which no client sent.
+fn seeded_name(first: &[u8]) -> Option<&'static str> {
+    [
+        (command::HRANDFIELD, "hrandfield"),
+        (command::RANDOM_KEY, "randomkey"),
+        (command::SPOP, "spop"),
+        (command::SRANDMEMBER, "srandmember"),
+        (command::ZRANDMEMBER, "zrandmember"),
+    ]
+    .into_iter()
+    .find(|(internal, _)| internal.as_bytes() == first)
+    .map(|(_, name)| name)
+}
+
+/// `container|sub`, the subcommand lowercased; just the container for a subcommand too long
+/// or too odd to be one (unknown ones are refused by the command anyway).
+pub fn subcommand_name(container: &str, sub: &[u8]) -> String {
+    if sub.len() <= 32 && sub.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-') {
+        format!(
+            "{container}|{}",
+            String::from_utf8_lossy(sub).to_ascii_lowercase()
+        )
+    } else {
+        container.to_string()
+    }
+}
+
+/// `args` as the slow log keeps them: at most [`MAX_ARGS`] arguments of at most
+/// [`MAX_ARG_BYTES`] bytes, credentials replaced by `(redacted)`.
+fn shortened(args: &[Bytes]) -> Vec<Bytes> {
+    let unseeded;
+    let args = match args.first().and_then(|first| seeded_name(first)) {
+        Some(name) => {
+            unseeded = std::iter::once(Bytes::from(name.to_ascii_uppercase()))
+                .chain(args.iter().skip(2).cloned())
+                .collect::<Vec<_>>();
+            &unseeded[..]
+        }
+        None => args,
+    };
+    let secret = crate::server::secret_args(args);
+    let kept = args.len().min(MAX_ARGS);
+    let mut out = Vec::with_capacity(kept);
+    for (i, arg) in args.iter().take(kept).enumerate() {
+        if kept < args.len() && i == kept - 1 {
+            out.push(Bytes::from(format!(
+                "... ({} more arguments)",
+                args.len() - kept + 1
+            )));
+        } else if secret.contains(&i) {
+            out.push(Bytes::from_static(b"(redacted)"));
+        } else if arg.len() > MAX_ARG_BYTES {
+            let mut s = arg[..MAX_ARG_BYTES].to_vec();
+            s.extend_from_slice(
+                format!("... ({} more bytes)", arg.len() - MAX_ARG_BYTES).as_bytes(),
+            );
+            out.push(Bytes::from(s));
+        } else {
+            out.push(arg.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<Bytes> {
+        list.iter().map(|a| Bytes::from(a.to_string())).collect()
+    }
+
+    #[test]
+    fn totals_count_calls_time_failures_and_rejections() {
+        let stats = CommandStats::new();
+        stats.record(
+            &args(&["SET", "k", "v"]),
+            Duration::from_micros(5),
+            false,
+            None,
+        );
+        stats.record(&args(&["set", "k"]), Duration::from_micros(7), true, None);
+        stats.reject(&args(&["set", "k"]));
+        stats.record(&args(&["nosuch"]), Duration::from_micros(7), false, None);
+        stats.record(
+            &args(&["__purge", "k"]),
+            Duration::from_micros(7),
+            false,
+            None,
+        );
+        stats.record(
+            &args(&["object", "ENCODING", "k"]),
+            Duration::ZERO,
+            false,
+            None,
+        );
+        let totals = stats.totals();
+        assert_eq!(
+            totals,
+            vec![
+                (
+                    "object|encoding".to_string(),
+                    Calls {
+                        calls: 1,
+                        ..Calls::default()
+                    }
+                ),
+                (
+                    "set".to_string(),
+                    Calls {
+                        calls: 2,
+                        usec: 12,
+                        rejected: 1,
+                        failed: 1
+                    }
+                ),
+            ]
+        );
+        stats.reset_totals();
+        assert!(stats.totals().is_empty());
+    }
+
+    #[test]
+    fn the_slow_log_keeps_the_newest_entries_shortened_as_redis_does() {
+        let stats = CommandStats::new();
+        stats.set_slower_than_us(100);
+        stats.set_max_len(2);
+        let caller = Caller {
+            addr: "127.0.0.1:5000".into(),
+            name: "worker".into(),
+        };
+        stats.record(
+            &args(&["get", "fast"]),
+            Duration::from_micros(99),
+            false,
+            None,
+        );
+        stats.record(
+            &args(&["get", "a"]),
+            Duration::from_micros(100),
+            false,
+            Some(&caller),
+        );
+        stats.record(
+            &args(&["get", "b"]),
+            Duration::from_micros(150),
+            false,
+            None,
+        );
+        let long = "x".repeat(200);
+        let mut many = vec!["del".to_string(), long.clone()];
+        many.extend((0..40).map(|i| i.to_string()));
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        stats.record(&args(&many), Duration::from_millis(3), false, None);
+        let entries = stats.slow_entries(None);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].id, 2);
+        assert_eq!(entries[0].micros, 3000);
+        assert_eq!(entries[0].args.len(), 32);
+        assert_eq!(
+            entries[0].args[1],
+            format!("{}... (72 more bytes)", &long[..128])
+        );
+        assert_eq!(entries[0].args[31], "... (11 more arguments)");
+        assert_eq!(entries[1].args, args(&["get", "b"]));
+        assert_eq!(stats.slow_entries(Some(1)).len(), 1);
+
+        stats.set_max_len(5);
+        stats.record(
+            &args(&["auth", "secret"]),
+            Duration::from_millis(1),
+            false,
+            None,
+        );
+        stats.record(
+            &args(&["get", "a"]),
+            Duration::from_millis(1),
+            false,
+            Some(&caller),
+        );
+        let entries = stats.slow_entries(None);
+        assert_eq!(entries[0].caller, caller);
+        assert_eq!(entries[1].args, args(&["auth", "(redacted)"]));
+
+        stats.set_max_len(1);
+        assert_eq!(stats.slow_len(), 1);
+        stats.slow_reset();
+        assert_eq!(stats.slow_len(), 0);
+        stats.set_slower_than_us(-1);
+        stats.record(&args(&["get", "a"]), Duration::from_secs(1), false, None);
+        assert_eq!(stats.slow_len(), 0);
+        stats.set_slower_than_us(0);
+        stats.record(&args(&["get", "a"]), Duration::ZERO, false, None);
+        assert_eq!(stats.slow_entries(None)[0].id, 5);
+    }
+}
