@@ -2986,3 +2986,172 @@ fn the_peer_port_needs_the_password_too() {
     );
     cluster.finish();
 }
+
+/// One SLOWLOG entry: (arguments, client address, client name).
+fn slow_entries(conn: &mut common::Client) -> Vec<(Vec<String>, String, String)> {
+    let entries: redis::Value = command(&["SLOWLOG", "GET", "-1"])
+        .query(conn)
+        .expect("SLOWLOG GET");
+    let redis::Value::Array(entries) = entries else {
+        panic!("SLOWLOG GET answered {entries:?}");
+    };
+    entries
+        .iter()
+        .map(|entry| match entry {
+            redis::Value::Array(fields) if fields.len() == 6 => {
+                let text =
+                    |v: &redis::Value| strings(&redis::Value::Array(vec![v.clone()])).join("");
+                (strings(&fields[3]), text(&fields[4]), text(&fields[5]))
+            }
+            other => panic!("a SLOWLOG entry {other:?}"),
+        })
+        .collect()
+}
+
+/// `cmdstat_<name>`'s fields in INFO commandstats, `None` without the line.
+fn command_totals(conn: &mut common::Client, name: &str) -> Option<BTreeMap<String, u64>> {
+    let info: String = command(&["INFO", "commandstats"])
+        .query(conn)
+        .expect("INFO commandstats");
+    let line = info
+        .lines()
+        .find_map(|l| l.strip_prefix(&format!("cmdstat_{name}:")))?;
+    Some(
+        line.split(',')
+            .filter_map(|pair| pair.split_once('='))
+            .filter_map(|(k, v)| Some((k.to_string(), v.parse().ok()?)))
+            .collect(),
+    )
+}
+
+/// This client's address as the node sees it (CLIENT INFO's `addr`).
+fn client_addr(conn: &mut common::Client) -> String {
+    let info: String = command(&["CLIENT", "INFO"])
+        .query(conn)
+        .expect("CLIENT INFO");
+    info.split(' ')
+        .find_map(|f| f.strip_prefix("addr="))
+        .expect("addr= in CLIENT INFO")
+        .to_string()
+}
+
+/// SLOWLOG and INFO commandstats on a cluster: each node times what it executes. A read shows
+/// on the node that served it with its client's address and name; a write on every node that
+/// applied it, named on the leader whose client sent it and anonymous elsewhere. Refused and
+/// failed commands are counted apart, and the settings are each node's own.
+#[test]
+fn each_node_logs_and_counts_the_commands_it_executes() {
+    let cluster = TestCluster::start(3);
+    let (leader, follower) = leader_and_warm_follower(&cluster);
+    let mut admin = BTreeMap::new();
+    for id in [leader, follower] {
+        let mut conn = cluster.client(id);
+        for args in [
+            &["CONFIG", "SET", "slowlog-log-slower-than", "0"][..],
+            &["CONFIG", "RESETSTAT"],
+            &["SLOWLOG", "RESET"],
+        ] {
+            let ok: String = command(args).query(&mut conn).expect("setting up");
+            assert_eq!(ok, "OK");
+        }
+        admin.insert(id, conn);
+    }
+    let mut writer = cluster.client(leader);
+    let _: String = command(&["CLIENT", "SETNAME", "writer"])
+        .query(&mut writer)
+        .expect("SETNAME");
+    let writer_addr = client_addr(&mut writer);
+    let _: String = command(&["SET", "slow-key", "v1"])
+        .query(&mut writer)
+        .expect("SET on the leader");
+    let mut reader = cluster.client(follower);
+    let _: String = command(&["CLIENT", "SETNAME", "reader"])
+        .query(&mut reader)
+        .expect("SETNAME");
+    let reader_addr = client_addr(&mut reader);
+    // A linearizable read: once it answers, the follower has applied the SET too.
+    let got: String = command(&["GET", "slow-key"])
+        .query(&mut reader)
+        .expect("GET on the follower");
+    assert_eq!(got, "v1");
+
+    let set = |addr: &str, name: &str| {
+        (
+            vec!["SET".to_string(), "slow-key".into(), "v1".into()],
+            addr.to_string(),
+            name.to_string(),
+        )
+    };
+    let on_leader = slow_entries(admin.get_mut(&leader).expect("leader"));
+    assert!(
+        on_leader.contains(&set(&writer_addr, "writer")),
+        "{on_leader:?}"
+    );
+    let on_follower = slow_entries(admin.get_mut(&follower).expect("follower"));
+    assert!(on_follower.contains(&set("", "")), "{on_follower:?}");
+    let get = (
+        vec!["GET".to_string(), "slow-key".into()],
+        reader_addr,
+        "reader".to_string(),
+    );
+    assert!(on_follower.contains(&get), "{on_follower:?}");
+    assert!(
+        !on_leader.iter().any(|(args, ..)| args[0] == "GET"),
+        "{on_leader:?}"
+    );
+
+    // A wrong argument count is refused before it runs; a syntax error runs and fails. (The
+    // follower applied every write so far before its GET answered, so none lands later.)
+    let _: String = command(&["CONFIG", "RESETSTAT"])
+        .query(&mut reader)
+        .expect("CONFIG RESETSTAT");
+    let got: String = command(&["GET", "slow-key"])
+        .query(&mut reader)
+        .expect("GET on the follower");
+    assert_eq!(got, "v1");
+    let refused = command(&["SET", "slow-key"]).query::<String>(&mut reader);
+    assert!(refused.is_err(), "{refused:?}");
+    let failed = command(&["SET", "slow-key", "v", "XX", "NX"]).query::<String>(&mut reader);
+    assert!(failed.is_err(), "{failed:?}");
+    let totals = command_totals(&mut reader, "set").expect("cmdstat_set on the follower");
+    assert_eq!(
+        (
+            totals["calls"],
+            totals["rejected_calls"],
+            totals["failed_calls"]
+        ),
+        (1, 1, 1),
+        "the failed SET: {totals:?}"
+    );
+    let totals = command_totals(&mut reader, "get").expect("cmdstat_get on the follower");
+    assert_eq!(totals["calls"], 1, "{totals:?}");
+    assert_eq!(command_totals(&mut writer, "get"), None);
+    let plain: String = command(&["INFO"]).query(&mut reader).expect("INFO");
+    assert!(
+        !plain.contains("# Commandstats"),
+        "only asked for by name or all"
+    );
+
+    // Settings are per node: the leader logs nothing more, the follower keeps one entry.
+    let mut leader_conn = admin.remove(&leader).expect("leader");
+    let _: String = command(&["CONFIG", "SET", "slowlog-log-slower-than", "-1"])
+        .query(&mut leader_conn)
+        .expect("CONFIG SET");
+    let _: String = command(&["SLOWLOG", "RESET"])
+        .query(&mut leader_conn)
+        .expect("SLOWLOG RESET");
+    let _: String = command(&["SET", "slow-key", "v2"])
+        .query(&mut writer)
+        .expect("SET on the leader");
+    let len: i64 = command(&["SLOWLOG", "LEN"])
+        .query(&mut leader_conn)
+        .expect("SLOWLOG LEN");
+    assert_eq!(len, 0);
+    let mut follower_conn = admin.remove(&follower).expect("follower");
+    let _: String = command(&["CONFIG", "SET", "slowlog-max-len", "1"])
+        .query(&mut follower_conn)
+        .expect("CONFIG SET");
+    let newest = slow_entries(&mut follower_conn);
+    assert_eq!(newest.len(), 1, "{newest:?}");
+    cluster.finish();
+}

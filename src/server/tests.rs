@@ -786,6 +786,98 @@ async fn config_set_accepts_only_the_values_in_force() {
     }
 }
 
+/// The slow log's parameters change at run time, all pairs of a CONFIG SET or none; SLOWLOG
+/// answers Redis's errors; what the server runs itself is logged with the client's address
+/// and name, credentials redacted.
+#[tokio::test]
+async fn slowlog_settings_change_and_the_log_names_the_client() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let local = c.local_addr().unwrap().to_string();
+    for (args, reply) in [
+        (
+            &[
+                "CONFIG",
+                "SET",
+                "slowlog-max-len",
+                "3",
+                "slowlog-log-slower-than",
+                "x",
+            ][..],
+            "-ERR CONFIG SET failed (possibly related to argument 'slowlog-log-slower-than') - \
+             argument couldn't be parsed into an integer\r\n",
+        ),
+        (
+            &["CONFIG", "SET", "slowlog-max-len", "65537"],
+            "-ERR CONFIG SET failed (possibly related to argument 'slowlog-max-len') - argument \
+             must be between 0 and 65536 inclusive\r\n",
+        ),
+        (
+            &["CONFIG", "GET", "slowlog-max-len"],
+            "*2\r\n$15\r\nslowlog-max-len\r\n$3\r\n128\r\n",
+        ),
+        (
+            &["SLOWLOG", "GET", "-2"],
+            "-ERR count should be greater than or equal to -1\r\n",
+        ),
+        (
+            &["SLOWLOG", "GET", "1", "2"],
+            "-ERR unknown subcommand or wrong number of arguments for 'get'. Try SLOWLOG HELP.\r\n",
+        ),
+        (
+            &["SLOWLOG", "LEN", "x"],
+            "-ERR wrong number of arguments for 'slowlog|len' command\r\n",
+        ),
+        (
+            &["SLOWLOG", "NOPE"],
+            "-ERR unknown subcommand 'NOPE'. Try SLOWLOG HELP.\r\n",
+        ),
+        (
+            &[
+                "CONFIG",
+                "SET",
+                "slowlog-max-len",
+                "3",
+                "slowlog-log-slower-than",
+                "0",
+            ],
+            "+OK\r\n",
+        ),
+        (&["CLIENT", "SETNAME", "admin"], "+OK\r\n"),
+        (
+            &["AUTH", "hunter2"],
+            "-ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?\r\n",
+        ),
+        // CONFIG SET, CLIENT SETNAME and AUTH; SLOWLOG LEN is logged after it answers.
+        (&["SLOWLOG", "LEN"], ":3\r\n"),
+    ] {
+        expect(&mut c, &cmd(args), reply).await;
+    }
+    // The three newest: SLOWLOG LEN, AUTH (its password redacted) and CLIENT SETNAME, each
+    // with this client's address and name. The id, time and duration vary.
+    c.write_all(cmd(&["SLOWLOG", "GET"]).as_bytes())
+        .await
+        .unwrap();
+    let mut got = Vec::new();
+    let tail = format!(
+        "$4\r\nAUTH\r\n$10\r\n(redacted)\r\n${}\r\n{local}\r\n$5\r\nadmin\r\n",
+        local.len()
+    );
+    tokio::time::timeout(REPLY_DEADLINE, async {
+        let mut buf = [0u8; 4096];
+        while !String::from_utf8_lossy(&got).contains("SETNAME") {
+            let n = c.read(&mut buf).await.unwrap();
+            assert!(n > 0, "closed");
+            got.extend_from_slice(&buf[..n]);
+        }
+    })
+    .await
+    .expect("SLOWLOG GET in time");
+    let got = String::from_utf8_lossy(&got);
+    assert!(got.starts_with("*3\r\n*6\r\n"), "{got:?}");
+    assert!(got.contains(&tail), "{got:?}");
+}
+
 /// CLIENT PAUSE WRITE holds back writes (and EXECs of writes) but not reads: replies to the
 /// commands before a held write arrive, the write is not applied (another client reads the
 /// old value), and UNPAUSE lets it run. CLIENT PAUSE ALL holds back everything, the pausing
