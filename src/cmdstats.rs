@@ -1,5 +1,5 @@
-//! What the commands this node ran cost: per-command totals for `INFO commandstats`, and the
-//! slow log for `SLOWLOG`.
+//! What the commands this node ran cost: per-command totals for `INFO commandstats`, the
+//! slow log for `SLOWLOG`, and the error replies by kind for `INFO errorstats`.
 //!
 //! As in Redis, a command's time is the time it took to execute, not the time it waited: a
 //! read is timed while the driver runs it against the state machine, a write while the driver
@@ -46,6 +46,10 @@ const MAX_ARG_BYTES: usize = 128;
 /// reached; it bounds the map should a subcommand ever be counted from a client's bytes.
 const MAX_NAMES: usize = 1024;
 
+/// Kinds of error reply counted apart at most (Redis's `ERROR_STATS_NUMBER`): past them, a new
+/// kind counts only in the total, so a client cannot grow the map with made-up error codes.
+const MAX_ERROR_KINDS: usize = 128;
+
 /// Who sent a command, as the slow log shows it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Caller {
@@ -85,9 +89,17 @@ pub struct SlowEntry {
 
 #[derive(Default)]
 struct Inner {
-    calls: HashMap<Box<str>, Calls>,
+    /// Totals of the key-value commands, by position in `command::COMMANDS` (found without
+    /// hashing: the driver counts every command it executes).
+    table: Vec<Calls>,
+    /// Totals of subcommands and of the commands the server answers itself, by name.
+    named: HashMap<Box<str>, Calls>,
     slow: VecDeque<SlowEntry>,
     next_id: u64,
+    /// Error replies by their first word (`ERR`, `WRONGTYPE`, ...).
+    errors: HashMap<Box<str>, u64>,
+    /// Every error reply, counted apart or not.
+    total_errors: u64,
 }
 
 /// This node's command totals and slow log.
@@ -136,29 +148,61 @@ impl CommandStats {
 
     /// Counts a command refused before it ran; an unknown command is not counted.
     pub fn reject(&self, args: &[Bytes]) {
-        let Some(name) = stat_name(args) else {
+        let Some(key) = stat_key(args) else {
             return;
         };
-        if let Some(calls) = entry(&mut self.lock(), &name) {
+        if let Some(calls) = entry(&mut self.lock(), &key) {
             calls.rejected += 1;
         }
     }
 
     /// Every command's totals, by name.
     pub fn totals(&self) -> Vec<(String, Calls)> {
-        let mut all: Vec<(String, Calls)> = self
-            .lock()
-            .calls
+        let inner = self.lock();
+        let table = inner
+            .table
             .iter()
-            .map(|(name, calls)| (name.to_string(), *calls))
-            .collect();
+            .enumerate()
+            .filter(|(_, calls)| **calls != Calls::default())
+            .map(|(i, calls)| (command::COMMANDS[i].name.to_string(), *calls));
+        let named = (inner.named.iter()).map(|(name, calls)| (name.to_string(), *calls));
+        let mut all: Vec<(String, Calls)> = table.chain(named).collect();
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         all
     }
 
-    /// CONFIG RESETSTAT: forgets the totals (the slow log stays, as in Redis).
+    /// CONFIG RESETSTAT: forgets the totals and the error counts (the slow log stays, as in
+    /// Redis).
     pub fn reset_totals(&self) {
-        self.lock().calls.clear();
+        let mut inner = self.lock();
+        inner.table.clear();
+        inner.named.clear();
+        inner.errors.clear();
+        inner.total_errors = 0;
+    }
+
+    /// Counts an error reply sent to a client, by its first word.
+    pub fn count_error(&self, text: &str) {
+        let kind = text.split(' ').next().unwrap_or_default();
+        let mut inner = self.lock();
+        inner.total_errors += 1;
+        if let Some(count) = inner.errors.get_mut(kind) {
+            *count += 1;
+        } else if inner.errors.len() < MAX_ERROR_KINDS {
+            inner.errors.insert(kind.into(), 1);
+        }
+    }
+
+    /// Error replies by kind, sorted, and the total (`total_error_replies`).
+    pub fn errors(&self) -> (Vec<(String, u64)>, u64) {
+        let inner = self.lock();
+        let mut kinds: Vec<(String, u64)> = inner
+            .errors
+            .iter()
+            .map(|(kind, count)| (kind.to_string(), *count))
+            .collect();
+        kinds.sort_unstable();
+        (kinds, inner.total_errors)
     }
 
     /// SLOWLOG GET: up to `count` entries (all of them for `None`), newest first.
@@ -219,11 +263,11 @@ impl Recorder<'_> {
         failed: bool,
         caller: Option<&Caller>,
     ) {
-        let Some(name) = stat_name(args) else {
+        let Some(key) = stat_key(args) else {
             return;
         };
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
-        if let Some(calls) = entry(&mut self.inner, &name) {
+        if let Some(calls) = entry(&mut self.inner, &key) {
             calls.calls += 1;
             calls.usec = calls.usec.saturating_add(micros);
             if failed {
@@ -231,7 +275,7 @@ impl Recorder<'_> {
             }
         }
         let slow = self.slower_than_us >= 0 && micros >= self.slower_than_us as u64;
-        if slow && self.max_len > 0 && name != "exec" {
+        if slow && self.max_len > 0 && !matches!(&key, Key::Named(name) if name == "exec") {
             let inner = &mut *self.inner;
             inner.next_id += 1;
             inner.slow.push_front(SlowEntry {
@@ -248,43 +292,95 @@ impl Recorder<'_> {
     }
 }
 
-/// The totals of `name`, created if there is room for one more name.
-fn entry<'a>(inner: &'a mut Inner, name: &str) -> Option<&'a mut Calls> {
-    if !inner.calls.contains_key(name) {
-        if inner.calls.len() >= MAX_NAMES {
-            return None;
-        }
-        inner.calls.insert(name.into(), Calls::default());
-    }
-    inner.calls.get_mut(name)
+/// Where a command's totals are kept.
+#[derive(Debug, PartialEq, Eq)]
+enum Key {
+    /// A key-value command, by its position in `command::COMMANDS`.
+    Table(usize),
+    /// A subcommand (`object|encoding`) or a command the server answers itself.
+    Named(String),
 }
 
-/// The name `args` is counted under, as Redis names it in `INFO commandstats`: the command's
-/// name, with the subcommand (`client|list`) for the commands that have them. `None` for a
-/// name outside the command table and for internal commands.
-pub fn stat_name(args: &[Bytes]) -> Option<String> {
+/// The totals kept under `key`, created if there is room for one more name.
+fn entry<'a>(inner: &'a mut Inner, key: &Key) -> Option<&'a mut Calls> {
+    match key {
+        Key::Table(i) => {
+            if inner.table.len() <= *i {
+                inner
+                    .table
+                    .resize(command::COMMANDS.len(), Calls::default());
+            }
+            inner.table.get_mut(*i)
+        }
+        Key::Named(name) => {
+            if !inner.named.contains_key(name.as_str()) {
+                if inner.named.len() >= MAX_NAMES {
+                    return None;
+                }
+                inner.named.insert(name.as_str().into(), Calls::default());
+            }
+            inner.named.get_mut(name.as_str())
+        }
+    }
+}
+
+/// Where `args` is counted, under the name Redis gives it in `INFO commandstats`: the
+/// command's name, with the subcommand (`client|list`) for the commands that have them.
+/// `None` for a name outside the command table and for internal commands.
+fn stat_key(args: &[Bytes]) -> Option<Key> {
     let first = args.first()?;
     if first.starts_with(b"__") {
-        return seeded_name(first).map(str::to_string);
+        let name = seeded_name(first)?;
+        return command::lookup_index(name.as_bytes()).map(Key::Table);
     }
-    if let Some(spec) = command::lookup(first) {
-        return Some(match args.get(1) {
-            Some(sub)
-                if matches!(
-                    spec.name,
-                    "debug" | "memory" | "object" | "xinfo" | "xgroup"
-                ) =>
-            {
-                subcommand_name(spec.name, sub)
-            }
-            Some(sub) if matches!(spec.name, "function" | "script") => {
-                subcommand_name(spec.name, sub)
-            }
-            _ => spec.name.to_string(),
-        });
+    if let Some(i) = command::lookup_index(first) {
+        let name = command::COMMANDS[i].name;
+        let Some((_, subs)) = CONTAINERS.iter().find(|(c, _)| *c == name) else {
+            return Some(Key::Table(i));
+        };
+        // As in Redis, a subcommand that does not exist is counted nowhere.
+        let sub = args.get(1)?.to_ascii_lowercase();
+        return subs
+            .iter()
+            .find(|s| s.as_bytes() == sub.as_slice())
+            .map(|s| Key::Named(format!("{name}|{s}")));
     }
-    crate::server::local_stat_name(args)
+    crate::server::local_stat_name(args).map(Key::Named)
 }
+
+/// Key-value commands counted per subcommand, as Redis counts them, with Redis's subcommands.
+const CONTAINERS: &[(&str, &[&str])] = &[
+    (
+        "function",
+        &[
+            "delete", "dump", "flush", "help", "kill", "list", "load", "restore", "stats",
+        ],
+    ),
+    (
+        "memory",
+        &["doctor", "help", "malloc-stats", "purge", "stats", "usage"],
+    ),
+    (
+        "object",
+        &["encoding", "freq", "help", "idletime", "refcount"],
+    ),
+    (
+        "script",
+        &["debug", "exists", "flush", "help", "kill", "load"],
+    ),
+    (
+        "xgroup",
+        &[
+            "create",
+            "createconsumer",
+            "delconsumer",
+            "destroy",
+            "help",
+            "setid",
+        ],
+    ),
+    ("xinfo", &["consumers", "groups", "help", "stream"]),
+];
 
 /// The client's name for an internal command that carries a seed drawn by the node the
 /// client sent it to (`__SPOP <seed> key` is the client's `SPOP key`); `None` for other
@@ -300,19 +396,6 @@ fn seeded_name(first: &[u8]) -> Option<&'static str> {
     .into_iter()
     .find(|(internal, _)| internal.as_bytes() == first)
     .map(|(_, name)| name)
-}
-
-/// `container|sub`, the subcommand lowercased; just the container for a subcommand too long
-/// or too odd to be one (unknown ones are refused by the command anyway).
-pub fn subcommand_name(container: &str, sub: &[u8]) -> String {
-    if sub.len() <= 32 && sub.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-') {
-        format!(
-            "{container}|{}",
-            String::from_utf8_lossy(sub).to_ascii_lowercase()
-        )
-    } else {
-        container.to_string()
-    }
 }
 
 /// `args` as the slow log keeps them: at most [`MAX_ARGS`] arguments of at most
@@ -406,8 +489,20 @@ mod tests {
                 ),
             ]
         );
+        stats.count_error("WRONGTYPE Operation against a key holding the wrong kind of value");
+        stats.count_error("ERR syntax error");
+        stats.count_error("ERR value is not an integer or out of range");
+        for i in 0..MAX_ERROR_KINDS {
+            stats.count_error(&format!("E{i} made up"));
+        }
+        let (kinds, total) = stats.errors();
+        assert_eq!(total, 3 + MAX_ERROR_KINDS as u64);
+        assert_eq!(kinds.len(), MAX_ERROR_KINDS);
+        assert!(kinds.contains(&("ERR".to_string(), 2)), "{kinds:?}");
+        assert!(kinds.contains(&("WRONGTYPE".to_string(), 1)), "{kinds:?}");
         stats.reset_totals();
         assert!(stats.totals().is_empty());
+        assert_eq!(stats.errors(), (Vec::new(), 0));
     }
 
     #[test]

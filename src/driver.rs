@@ -1787,12 +1787,12 @@ impl Driver {
                         .proposed
                         .get(&entry.index)
                         .filter(|(term, _)| *term == entry.term)
-                        .and_then(|(_, write)| write.caller.clone());
+                        .and_then(|(_, write)| write.caller.as_deref());
                     let mut recorder = self.options.commands.recorder();
                     let mut started = Instant::now();
                     let reply = self.kv.apply_observed(&batch, |args, reply| {
                         let done = Instant::now();
-                        recorder.record(args, done - started, is_error(reply), caller.as_deref());
+                        recorder.record(args, done - started, is_error(reply), caller);
                         started = done;
                     });
                     drop(recorder);

@@ -452,14 +452,18 @@ const MAX_NAME_LEN: usize = 20;
 
 /// Finds a command by name, ignoring ASCII case.
 pub fn lookup(name: &[u8]) -> Option<&'static Spec> {
+    lookup_index(name).map(|i| &COMMANDS[i])
+}
+
+/// The position of `name`'s spec (any case) in [`COMMANDS`], found without allocating.
+pub fn lookup_index(name: &[u8]) -> Option<usize> {
     if name.len() > MAX_NAME_LEN {
         return None;
     }
-    let lower = name.to_ascii_lowercase();
+    let lower = name.iter().map(u8::to_ascii_lowercase);
     COMMANDS
-        .binary_search_by(|s| s.name.as_bytes().cmp(&lower))
+        .binary_search_by(|s| s.name.bytes().cmp(lower.clone()))
         .ok()
-        .map(|i| &COMMANDS[i])
 }
 
 /// Finds the spec of `args[0]` and checks the argument count against the command table.

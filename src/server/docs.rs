@@ -828,8 +828,8 @@ pub const DOCS: &[Doc] = &[
     doc("incrbyfloat", Str, "2.6.0", O1, "key:key increment:double",
         "Adds a decimal amount to the number stored at a key, starting from zero."),
     doc("info", Server, "1.0.0", O1, "[section...]",
-        "Reports server, client, memory, keyspace and Raft state as text sections, and \
-         per-command totals (commandstats) when asked by name or with all.")
+        "Reports server, client, memory, CPU, error, keyspace and Raft state as text \
+         sections, and per-command totals (commandstats) when asked by name or with all.")
         .history(&[("7.0.0", "Takes several section names.")]),
     doc("keys", Generic, "1.0.0", "O(N) where N is the number of keys in the database",
         "pattern:pattern",

@@ -207,13 +207,10 @@ pub fn local_stat_name(args: &[Bytes]) -> Option<String> {
     let name = text(args.first()?).to_ascii_lowercase();
     let (name, ..) = LOCAL_COMMANDS.iter().find(|(n, ..)| *n == name)?;
     match args.get(1) {
+        // As in Redis, a subcommand that does not exist is counted nowhere.
         Some(sub) if !subcommands(name).is_empty() => {
-            let full = crate::cmdstats::subcommand_name(name, sub);
-            Some(if is_known(&full) {
-                full
-            } else {
-                name.to_string()
-            })
+            let full = format!("{name}|{}", text(sub).to_ascii_lowercase());
+            is_known(&full).then_some(full)
         }
         _ => Some(name.to_string()),
     }
@@ -1189,13 +1186,14 @@ impl<B: Backend> Session<B> {
                 out,
                 "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
                  rejected_connections:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n\
-                 pubsub_shardchannels:{}\r\n",
+                 pubsub_shardchannels:{}\r\ntotal_error_replies:{}\r\n",
                 shared.stats.total_connections.load(Ordering::Relaxed),
                 shared.stats.total_commands.load(Ordering::Relaxed),
                 shared.stats.rejected_connections.load(Ordering::Relaxed),
                 shared.options.pubsub.count(PubSubKind::Channel),
                 shared.options.pubsub.count(PubSubKind::Pattern),
                 shared.options.pubsub.count(PubSubKind::Shard),
+                shared.options.commands.errors().1,
             );
         }
         if wants("replication")
@@ -1208,6 +1206,15 @@ impl<B: Backend> Session<B> {
                 "slave"
             };
             let _ = write!(out, "role:{role}\r\nconnected_slaves:0\r\n");
+        }
+        if wants("cpu") {
+            let (user, system) = cpu_seconds();
+            section(&mut out, "CPU");
+            let _ = write!(
+                out,
+                "used_cpu_sys:{system:.6}\r\nused_cpu_user:{user:.6}\r\n\
+                 used_cpu_sys_children:0.000000\r\nused_cpu_user_children:0.000000\r\n"
+            );
         }
         if wants_extra("commandstats") {
             section(&mut out, "Commandstats");
@@ -1223,6 +1230,12 @@ impl<B: Backend> Session<B> {
                      rejected_calls={},failed_calls={}\r\n",
                     c.calls, c.usec, c.rejected, c.failed
                 );
+            }
+        }
+        if wants("errorstats") {
+            section(&mut out, "Errorstats");
+            for (kind, count) in self.shared.options.commands.errors().0 {
+                let _ = write!(out, "errorstat_{kind}:count={count}\r\n");
             }
         }
         if wants("keyspace") {
@@ -1341,6 +1354,30 @@ fn resident_bytes() -> u64 {
         .ok()
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
         .map_or(0, |pages| pages * 4096)
+}
+
+/// The CPU time this process used so far, in seconds: (user, system). Linux counts it in
+/// clock ticks of 10 ms (`USER_HZ` is 100 on every Linux ABI); (0, 0) if `/proc` cannot tell.
+fn cpu_seconds() -> (f64, f64) {
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return (0.0, 0.0);
+    };
+    // The process name, in parentheses, may hold spaces; the fields after it do not.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return (0.0, 0.0);
+    };
+    // After the name: state (field 3), ... utime (field 14) and stime (field 15).
+    let mut fields = rest.split_whitespace().skip(11);
+    let mut next = || {
+        fields
+            .next()
+            .and_then(|f| f.parse::<u64>().ok())
+            .map_or(0.0, |ticks| ticks as f64 / TICKS_PER_SECOND)
+    };
+    let user = next();
+    let system = next();
+    (user, system)
 }
 
 fn valid_client_name(name: &[u8]) -> Result<(), Out> {

@@ -481,7 +481,12 @@ impl<B: Backend> Session<B> {
     }
 
     /// Appends one reply in the connection's protocol.
+    /// Error replies count in INFO errorstats even when CLIENT REPLY keeps them back, as in
+    /// Redis.
     pub(super) fn reply(&mut self, out: &Out, output: &mut BytesMut) {
+        if let Out::Error(text) = out {
+            self.shared.options.commands.count_error(text);
+        }
         if self.replies_to_skip > 0 {
             self.replies_to_skip -= 1;
             return;

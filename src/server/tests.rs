@@ -540,6 +540,70 @@ async fn info_has_raft_section() {
     assert!(text.contains("db0:keys=2,expires=1,"), "{text}");
 }
 
+/// INFO errorstats counts error replies by their first word, INFO stats their total, INFO
+/// commandstats the calls, rejections and failures per command; CONFIG RESETSTAT empties all
+/// three. INFO cpu reports this process's CPU time.
+#[tokio::test]
+async fn error_replies_and_commands_are_counted() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let mut pending = bytes::BytesMut::new();
+    let mut info = async |c: &mut TcpStream, section: &str| {
+        c.write_all(cmd(&["INFO", section]).as_bytes())
+            .await
+            .unwrap();
+        read_reply(c, &mut pending).await
+    };
+    expect(&mut c, &cmd(&["SET", "k", "v"]), "+OK\r\n").await;
+    for (args, kind) in [
+        (&["LPUSH", "k", "x"][..], "-WRONGTYPE"),
+        (&["SET", "k"], "-ERR wrong number"),
+        (&["SET", "k", "v", "NX", "XX"], "-ERR syntax"),
+        (&["CLIENT", "NOPE"], "-ERR unknown subcommand"),
+    ] {
+        c.write_all(cmd(args).as_bytes()).await.unwrap();
+        let mut got = vec![0u8; kind.len()];
+        tokio::time::timeout(REPLY_DEADLINE, c.read_exact(&mut got))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&got), kind);
+        let mut rest = Vec::new();
+        while !rest.ends_with(b"\r\n") {
+            let mut byte = [0u8; 1];
+            c.read_exact(&mut byte).await.unwrap();
+            rest.push(byte[0]);
+        }
+    }
+    let errors = info(&mut c, "errorstats").await;
+    assert!(errors.contains("errorstat_ERR:count=3\r\n"), "{errors}");
+    assert!(
+        errors.contains("errorstat_WRONGTYPE:count=1\r\n"),
+        "{errors}"
+    );
+    let stats = info(&mut c, "stats").await;
+    assert!(stats.contains("total_error_replies:4\r\n"), "{stats}");
+    let commands = info(&mut c, "commandstats").await;
+    assert!(
+        commands.contains(",rejected_calls=1,failed_calls=1\r\n"),
+        "SET's arity error is a rejection, its syntax error a failure: {commands}"
+    );
+    assert!(
+        !commands.contains("cmdstat_client"),
+        "as in Redis, an unknown subcommand is counted nowhere: {commands}"
+    );
+    let cpu = info(&mut c, "cpu").await;
+    assert!(
+        cpu.contains("used_cpu_user:") && cpu.contains("used_cpu_sys:"),
+        "{cpu}"
+    );
+    expect(&mut c, &cmd(&["CONFIG", "RESETSTAT"]), "+OK\r\n").await;
+    let errors = info(&mut c, "errorstats").await;
+    assert!(!errors.contains("errorstat_"), "{errors}");
+    let commands = info(&mut c, "commandstats").await;
+    assert!(!commands.contains("cmdstat_set"), "{commands}");
+}
+
 #[tokio::test]
 async fn client_and_command_introspection() {
     let server = start(Options::default()).await;
