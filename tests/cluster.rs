@@ -3125,6 +3125,16 @@ fn each_node_logs_and_counts_the_commands_it_executes() {
     );
     let totals = command_totals(&mut reader, "get").expect("cmdstat_get on the follower");
     assert_eq!(totals["calls"], 1, "{totals:?}");
+    // The GET's latency, in one bucket.
+    let histogram: redis::Value = command(&["LATENCY", "HISTOGRAM", "get"])
+        .query(&mut reader)
+        .expect("LATENCY HISTOGRAM");
+    let shown = shown(&histogram);
+    assert!(
+        shown.starts_with(r#"["get", ["calls", 1, "histogram_usec", ["#),
+        "{shown}"
+    );
+    assert!(shown.ends_with(", 1]]]"), "{shown}");
     assert_eq!(command_totals(&mut writer, "get"), None);
     let plain: String = command(&["INFO"]).query(&mut reader).expect("INFO");
     assert!(

@@ -836,6 +836,14 @@ pub const DOCS: &[Doc] = &[
         "Lists every key whose name matches a glob pattern; prefer SCAN on large databases."),
     doc("lastsave", Server, "1.0.0", O1, "",
         "Returns a Unix time in seconds; raft-kv syncs its log on every write, so it is now."),
+    doc("latency", Server, "2.8.13", "Depends on subcommand.", "",
+        "Reports the latencies of the commands this node executed."),
+    doc("latency|help", Server, "2.8.13", O1, "", "Describes the LATENCY subcommands."),
+    doc("latency|histogram", Server, "7.0.0", "O(N) where N is the number of commands with latency information being retrieved",
+        "[command...]",
+        "Returns, for each command this node executed (or those named; a command with \
+         subcommands stands for all of them), how many executions were timed and how many \
+         took at most 1, 2, 4, 8, ... microseconds."),
     doc("lcs", Str, "7.0.0", "O(N*M) where N and M are the lengths of the two strings",
         "key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]",
         "Finds the longest common subsequence of two strings: the subsequence, its length, or \

@@ -47,6 +47,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ),
     ("info", -1, &["loading", "stale"]),
     ("lastsave", 1, &["loading", "stale", "fast"]),
+    ("latency", -2, &[]),
     ("monitor", 1, &["admin", "noscript", "loading", "stale"]),
     ("multi", 1, &["noscript", "loading", "stale", "fast"]),
     ("ping", -1, &["fast"]),
@@ -110,7 +111,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
 
-/// Subcommands of CLIENT, COMMAND, CONFIG, PUBSUB, RAFT.NODE and SLOWLOG: (`container|sub`, arity, flags) as
+/// Subcommands of CLIENT, COMMAND, CONFIG, LATENCY, PUBSUB, RAFT.NODE and SLOWLOG: (`container|sub`, arity, flags) as
 /// COMMAND INFO shows them, sorted by name. As in Redis, the arity counts the container and
 /// the subcommand.
 const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
@@ -163,6 +164,12 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
         &["admin", "noscript", "loading", "stale"],
     ),
     ("config|set", -4, &["admin", "noscript", "loading", "stale"]),
+    ("latency|help", 2, &["loading", "stale"]),
+    (
+        "latency|histogram",
+        -2,
+        &["admin", "noscript", "loading", "stale"],
+    ),
     ("pubsub|channels", -2, &["pubsub", "loading", "stale"]),
     ("pubsub|help", 2, &["loading", "stale"]),
     ("pubsub|numpat", 2, &["pubsub", "loading", "stale"]),
@@ -185,6 +192,24 @@ fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
         ("appendonly", "yes".into()),
         ("bind", "* -::*".into()),
         ("databases", "1".into()),
+        (
+            "latency-tracking",
+            if o.commands.latency_tracking() {
+                "yes"
+            } else {
+                "no"
+            }
+            .into(),
+        ),
+        (
+            "latency-tracking-info-percentiles",
+            o.commands
+                .percentiles()
+                .iter()
+                .map(f64::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
         ("maxclients", o.max_clients.to_string()),
         ("maxmemory", "0".into()),
         ("maxmemory-policy", "noeviction".into()),
@@ -457,6 +482,7 @@ impl<B: Backend> Session<B> {
             "pubsub" => self.pubsub(a),
             "raft.node" => self.raft_node(a).await,
             "slowlog" => self.slowlog(a),
+            "latency" => self.latency(a),
             _ => error_frame(&command::unknown_command(args)),
         }
     }
@@ -1008,6 +1034,8 @@ impl<B: Backend> Session<B> {
         let mut seen: Vec<String> = Vec::new();
         let mut slower_than = None;
         let mut max_len = None;
+        let mut tracking = None;
+        let mut percentiles = None;
         for pair in pairs.chunks_exact(2) {
             let name = text(&pair[0]).to_ascii_lowercase();
             let Some((_, current)) = params.iter().find(|(n, _)| *n == name) else {
@@ -1036,6 +1064,15 @@ impl<B: Backend> Session<B> {
                     Ok(v) => slower_than = Some(v),
                     Err(out) => return out,
                 },
+                "latency-tracking" => match pair[1].to_ascii_lowercase().as_slice() {
+                    b"yes" => tracking = Some(true),
+                    b"no" => tracking = Some(false),
+                    _ => return failed("argument must be 'yes' or 'no'"),
+                },
+                "latency-tracking-info-percentiles" => match parse_percentiles(&pair[1]) {
+                    Ok(list) => percentiles = Some(list),
+                    Err(why) => return failed(why),
+                },
                 "slowlog-max-len" => match in_range(0, crate::cmdstats::MAX_MAX_LEN as i64) {
                     Ok(v) => max_len = Some(v as usize),
                     Err(out) => return out,
@@ -1056,7 +1093,71 @@ impl<B: Backend> Session<B> {
         if let Some(len) = max_len {
             stats.set_max_len(len);
         }
+        if let Some(on) = tracking {
+            stats.set_latency_tracking(on);
+        }
+        if let Some(list) = percentiles {
+            stats.set_percentiles(list);
+        }
         Out::ok()
+    }
+
+    /// `LATENCY HISTOGRAM [command ...]` and `LATENCY HELP` (arity and subcommand already
+    /// checked): this node's per-command latencies (see `cmdstats`).
+    fn latency(&self, a: &[Bytes]) -> Out {
+        if a[0].eq_ignore_ascii_case(b"help") {
+            return Out::Array(
+                [
+                    "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "HISTOGRAM [<command> ...]",
+                    "    For each command this node executed (or each one named; a command with",
+                    "    subcommands stands for all of them): how many executions were timed,",
+                    "    and how many took at most 1, 2, 4, 8, ... microseconds.",
+                    "HELP",
+                    "    Prints this help.",
+                ]
+                .into_iter()
+                .map(|line| Out::Simple(line.into()))
+                .collect(),
+            );
+        }
+        let named: Vec<String> = a[1..]
+            .iter()
+            .map(|n| text(n).to_ascii_lowercase())
+            .collect();
+        let wanted = |name: &str| {
+            named.is_empty()
+                || named.iter().any(|n| {
+                    name == n
+                        || name
+                            .strip_prefix(n.as_str())
+                            .is_some_and(|r| r.starts_with('|'))
+                })
+        };
+        let histograms = self.shared.options.commands.histograms(wanted);
+        Out::Map(
+            histograms
+                .into_iter()
+                .map(|latencies| {
+                    let crate::cmdstats::Latencies {
+                        name,
+                        calls,
+                        buckets,
+                    } = latencies;
+                    let buckets = buckets
+                        .into_iter()
+                        .map(|(micros, count)| {
+                            (Out::Integer(micros as i64), Out::Integer(count as i64))
+                        })
+                        .collect();
+                    let fields = vec![
+                        (Out::bulk("calls"), Out::Integer(calls as i64)),
+                        (Out::bulk("histogram_usec"), Out::Map(buckets)),
+                    ];
+                    (Out::bulk(name), Out::Map(fields))
+                })
+                .collect(),
+        )
     }
 
     /// `SLOWLOG GET [count]`, `LEN`, `RESET` and `HELP` (arity and subcommand already
@@ -1232,6 +1333,20 @@ impl<B: Backend> Session<B> {
                 );
             }
         }
+        if wants_extra("latencystats") {
+            section(&mut out, "Latencystats");
+            for (name, values) in self.shared.options.commands.latency_percentiles() {
+                let values: Vec<String> = values
+                    .iter()
+                    .map(|(p, usec)| format!("p{p}={usec:.3}"))
+                    .collect();
+                let _ = write!(
+                    out,
+                    "latency_percentiles_usec_{name}:{}\r\n",
+                    values.join(",")
+                );
+            }
+        }
         if wants("errorstats") {
             section(&mut out, "Errorstats");
             for (kind, count) in self.shared.options.commands.errors().0 {
@@ -1354,6 +1469,24 @@ fn resident_bytes() -> u64 {
         .ok()
         .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
         .map_or(0, |pages| pages * 4096)
+}
+
+/// `latency-tracking-info-percentiles`: numbers from 0 to 100 separated by spaces (none is
+/// allowed), or the reason they are refused, in Redis's words.
+fn parse_percentiles(value: &[u8]) -> Result<Vec<f64>, &'static str> {
+    const MOST: usize = 32;
+    let list: Vec<f64> = text(value)
+        .split_whitespace()
+        .map(|p| p.parse::<f64>().ok().filter(|p| p.is_finite()))
+        .collect::<Option<_>>()
+        .ok_or("Invalid latency-tracking-info-percentiles parameters")?;
+    if list.len() > MOST {
+        return Err("Invalid latency-tracking-info-percentiles parameters");
+    }
+    if list.iter().any(|p| !(0.0..=100.0).contains(p)) {
+        return Err("latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+    }
+    Ok(list)
 }
 
 /// The CPU time this process used so far, in seconds: (user, system). Linux counts it in

@@ -541,8 +541,9 @@ async fn info_has_raft_section() {
 }
 
 /// INFO errorstats counts error replies by their first word, INFO stats their total, INFO
-/// commandstats the calls, rejections and failures per command; CONFIG RESETSTAT empties all
-/// three. INFO cpu reports this process's CPU time.
+/// commandstats the calls, rejections and failures per command, LATENCY HISTOGRAM and INFO
+/// latencystats their latencies; CONFIG RESETSTAT empties them all. INFO cpu reports this
+/// process's CPU time.
 #[tokio::test]
 async fn error_replies_and_commands_are_counted() {
     let server = start(Options::default()).await;
@@ -592,6 +593,33 @@ async fn error_replies_and_commands_are_counted() {
         !commands.contains("cmdstat_client"),
         "as in Redis, an unknown subcommand is counted nowhere: {commands}"
     );
+    // Latencies: one bucket of one CLIENT SETNAME; the percentiles INFO reports change.
+    expect(&mut c, &cmd(&["CLIENT", "SETNAME", "timed"]), "+OK\r\n").await;
+    c.write_all(cmd(&["LATENCY", "HISTOGRAM", "CLIENT", "nosuch"]).as_bytes())
+        .await
+        .unwrap();
+    let histogram = read_reply(&mut c, &mut bytes::BytesMut::new()).await;
+    let head = "*2\r\n$14\r\nclient|setname\r\n*4\r\n$5\r\ncalls\r\n:1\r\n\
+                $14\r\nhistogram_usec\r\n*2\r\n:";
+    assert!(histogram.starts_with(head), "{histogram:?}");
+    assert!(histogram.ends_with("\r\n:1\r\n"), "{histogram:?}");
+    expect(
+        &mut c,
+        &cmd(&[
+            "CONFIG",
+            "SET",
+            "latency-tracking-info-percentiles",
+            "0 100",
+        ]),
+        "+OK\r\n",
+    )
+    .await;
+    let latencies = info(&mut c, "latencystats").await;
+    assert!(
+        latencies.contains("latency_percentiles_usec_client|setname:p0="),
+        "{latencies}"
+    );
+    assert!(latencies.contains(",p100="), "{latencies}");
     let cpu = info(&mut c, "cpu").await;
     assert!(
         cpu.contains("used_cpu_user:") && cpu.contains("used_cpu_sys:"),
@@ -602,6 +630,8 @@ async fn error_replies_and_commands_are_counted() {
     assert!(!errors.contains("errorstat_"), "{errors}");
     let commands = info(&mut c, "commandstats").await;
     assert!(!commands.contains("cmdstat_set"), "{commands}");
+    let latencies = info(&mut c, "latencystats").await;
+    assert!(!latencies.contains("client|setname"), "{latencies}");
 }
 
 #[tokio::test]

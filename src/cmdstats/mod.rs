@@ -1,5 +1,6 @@
-//! What the commands this node ran cost: per-command totals for `INFO commandstats`, the
-//! slow log for `SLOWLOG`, and the error replies by kind for `INFO errorstats`.
+//! What the commands this node ran cost: per-command totals for `INFO commandstats`, latency
+//! histograms for `LATENCY HISTOGRAM` and `INFO latencystats`, the slow log for `SLOWLOG`,
+//! and the error replies by kind for `INFO errorstats`.
 //!
 //! As in Redis, a command's time is the time it took to execute, not the time it waited: a
 //! read is timed while the driver runs it against the state machine, a write while the driver
@@ -15,13 +16,17 @@
 //! command.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 
 use crate::kv::command;
+
+mod histogram;
+
+pub use histogram::Histogram;
 
 /// `slowlog-log-slower-than`'s default, in microseconds (Redis's).
 pub const DEFAULT_SLOWER_THAN_US: i64 = 10_000;
@@ -33,6 +38,9 @@ pub const DEFAULT_MAX_LEN: usize = 128;
 /// [`MAX_ARGS`] arguments of [`MAX_ARG_BYTES`] bytes, about 4.5 KiB, so the log stays under
 /// 300 MiB however it is configured (Redis accepts any length).
 pub const MAX_MAX_LEN: usize = 65_536;
+
+/// `latency-tracking-info-percentiles`'s default (Redis's).
+const DEFAULT_PERCENTILES: [f64; 3] = [50.0, 99.0, 99.9];
 
 /// Arguments an entry keeps; the last one kept says how many more there were (Redis's
 /// `SLOWLOG_ENTRY_MAX_ARGC`).
@@ -72,6 +80,17 @@ pub struct Calls {
     pub failed: u64,
 }
 
+/// One command's latencies, as `LATENCY HISTOGRAM` shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Latencies {
+    /// The command's name (`get`, `client|list`).
+    pub name: String,
+    /// How many executions were timed.
+    pub calls: u64,
+    /// (microseconds, executions that took at most that long), ascending.
+    pub buckets: Vec<(u64, u64)>,
+}
+
 /// One slow-log entry, as `SLOWLOG GET` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlowEntry {
@@ -87,13 +106,20 @@ pub struct SlowEntry {
     pub caller: Caller,
 }
 
+/// One command's totals and, once it ran with latency tracking on, its latencies.
+#[derive(Default)]
+struct Entry {
+    calls: Calls,
+    latency: Option<Box<Histogram>>,
+}
+
 #[derive(Default)]
 struct Inner {
     /// Totals of the key-value commands, by position in `command::COMMANDS` (found without
     /// hashing: the driver counts every command it executes).
-    table: Vec<Calls>,
+    table: Vec<Entry>,
     /// Totals of subcommands and of the commands the server answers itself, by name.
-    named: HashMap<Box<str>, Calls>,
+    named: HashMap<Box<str>, Entry>,
     slow: VecDeque<SlowEntry>,
     next_id: u64,
     /// Error replies by their first word (`ERR`, `WRONGTYPE`, ...).
@@ -109,6 +135,10 @@ pub struct CommandStats {
     slower_than_us: AtomicI64,
     /// `slowlog-max-len`: the oldest entries go past this many.
     max_len: AtomicUsize,
+    /// `latency-tracking`: whether executions go into the latency histograms.
+    latency_tracking: AtomicBool,
+    /// `latency-tracking-info-percentiles`: the percentiles INFO latencystats reports.
+    percentiles: Mutex<Vec<f64>>,
 }
 
 impl std::fmt::Debug for CommandStats {
@@ -124,6 +154,8 @@ impl CommandStats {
             inner: Mutex::new(Inner::default()),
             slower_than_us: AtomicI64::new(DEFAULT_SLOWER_THAN_US),
             max_len: AtomicUsize::new(DEFAULT_MAX_LEN),
+            latency_tracking: AtomicBool::new(true),
+            percentiles: Mutex::new(DEFAULT_PERCENTILES.to_vec()),
         })
     }
 
@@ -135,6 +167,7 @@ impl CommandStats {
     /// Starts recording a series of executions under one lock.
     pub fn recorder(&self) -> Recorder<'_> {
         Recorder {
+            tracking: self.latency_tracking.load(Ordering::Relaxed),
             inner: self.lock(),
             slower_than_us: self.slower_than_us.load(Ordering::Relaxed),
             max_len: self.max_len.load(Ordering::Relaxed),
@@ -151,24 +184,83 @@ impl CommandStats {
         let Some(key) = stat_key(args) else {
             return;
         };
-        if let Some(calls) = entry(&mut self.lock(), &key) {
-            calls.rejected += 1;
+        if let Some(entry) = entry(&mut self.lock(), &key) {
+            entry.calls.rejected += 1;
         }
     }
 
     /// Every command's totals, by name.
     pub fn totals(&self) -> Vec<(String, Calls)> {
         let inner = self.lock();
-        let table = inner
-            .table
-            .iter()
-            .enumerate()
-            .filter(|(_, calls)| **calls != Calls::default())
-            .map(|(i, calls)| (command::COMMANDS[i].name.to_string(), *calls));
-        let named = (inner.named.iter()).map(|(name, calls)| (name.to_string(), *calls));
-        let mut all: Vec<(String, Calls)> = table.chain(named).collect();
+        let mut all: Vec<(String, Calls)> = entries(&inner)
+            .filter(|(_, e)| e.calls != Calls::default())
+            .map(|(name, e)| (name.to_string(), e.calls))
+            .collect();
         all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         all
+    }
+
+    /// INFO latencystats: for each command with latencies, by name, each configured
+    /// percentile and its latency in microseconds.
+    pub fn latency_percentiles(&self) -> Vec<(String, Vec<(f64, f64)>)> {
+        let percentiles = self.percentiles();
+        let inner = self.lock();
+        let mut all: Vec<(String, Vec<(f64, f64)>)> = entries(&inner)
+            .filter_map(|(name, e)| {
+                let h = e.latency.as_ref()?;
+                let values = percentiles
+                    .iter()
+                    .map(|&p| (p, h.value_at_percentile(p) as f64 / 1000.0))
+                    .collect();
+                Some((name.to_string(), values))
+            })
+            .collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+
+    /// LATENCY HISTOGRAM: for each command with latencies whose name `wanted` accepts, by
+    /// name, how many latencies it holds and its cumulative buckets (see
+    /// [`Histogram::cumulative`]).
+    pub fn histograms(&self, wanted: impl Fn(&str) -> bool) -> Vec<Latencies> {
+        let inner = self.lock();
+        let mut all: Vec<Latencies> = entries(&inner)
+            .filter(|(name, _)| wanted(name))
+            .filter_map(|(name, e)| {
+                let h = e.latency.as_ref()?;
+                Some(Latencies {
+                    name: name.to_string(),
+                    calls: h.total(),
+                    buckets: h.cumulative(),
+                })
+            })
+            .collect();
+        all.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+        all
+    }
+
+    /// `latency-tracking`.
+    pub fn latency_tracking(&self) -> bool {
+        self.latency_tracking.load(Ordering::Relaxed)
+    }
+
+    /// CONFIG SET latency-tracking. Turning it off keeps the histograms as they are.
+    pub fn set_latency_tracking(&self, on: bool) {
+        self.latency_tracking.store(on, Ordering::Relaxed);
+    }
+
+    /// `latency-tracking-info-percentiles`.
+    pub fn percentiles(&self) -> Vec<f64> {
+        self.percentiles
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// CONFIG SET latency-tracking-info-percentiles (each from 0 to 100, checked by the
+    /// caller).
+    pub fn set_percentiles(&self, percentiles: Vec<f64>) {
+        *self.percentiles.lock().unwrap_or_else(|e| e.into_inner()) = percentiles;
     }
 
     /// CONFIG RESETSTAT: forgets the totals and the error counts (the slow log stays, as in
@@ -248,6 +340,7 @@ impl CommandStats {
 /// Records executions while holding the lock once.
 pub struct Recorder<'a> {
     inner: MutexGuard<'a, Inner>,
+    tracking: bool,
     slower_than_us: i64,
     max_len: usize,
 }
@@ -267,11 +360,18 @@ impl Recorder<'_> {
             return;
         };
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
-        if let Some(calls) = entry(&mut self.inner, &key) {
+        if let Some(entry) = entry(&mut self.inner, &key) {
+            let calls = &mut entry.calls;
             calls.calls += 1;
             calls.usec = calls.usec.saturating_add(micros);
             if failed {
                 calls.failed += 1;
+            }
+            if self.tracking {
+                entry
+                    .latency
+                    .get_or_insert_with(Histogram::new)
+                    .record(took);
             }
         }
         let slow = self.slower_than_us >= 0 && micros >= self.slower_than_us as u64;
@@ -301,14 +401,20 @@ enum Key {
     Named(String),
 }
 
-/// The totals kept under `key`, created if there is room for one more name.
-fn entry<'a>(inner: &'a mut Inner, key: &Key) -> Option<&'a mut Calls> {
+/// Every command's entry, with its name.
+fn entries(inner: &Inner) -> impl Iterator<Item = (&str, &Entry)> {
+    let table = (inner.table.iter().enumerate()).map(|(i, e)| (command::COMMANDS[i].name, e));
+    table.chain(inner.named.iter().map(|(name, e)| (&**name, e)))
+}
+
+/// The entry kept under `key`, created if there is room for one more name.
+fn entry<'a>(inner: &'a mut Inner, key: &Key) -> Option<&'a mut Entry> {
     match key {
         Key::Table(i) => {
             if inner.table.len() <= *i {
                 inner
                     .table
-                    .resize(command::COMMANDS.len(), Calls::default());
+                    .resize_with(command::COMMANDS.len(), Entry::default);
             }
             inner.table.get_mut(*i)
         }
@@ -317,7 +423,7 @@ fn entry<'a>(inner: &'a mut Inner, key: &Key) -> Option<&'a mut Calls> {
                 if inner.named.len() >= MAX_NAMES {
                     return None;
                 }
-                inner.named.insert(name.as_str().into(), Calls::default());
+                inner.named.insert(name.as_str().into(), Entry::default());
             }
             inner.named.get_mut(name.as_str())
         }
