@@ -17,7 +17,7 @@ mod empty_disk;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
@@ -199,6 +199,10 @@ pub struct IoCounters {
     entries_written: AtomicU64,
     appends_sent: AtomicU64,
     append_entries_sent: AtomicU64,
+    /// Whether a snapshot is being encoded or written (INFO's `rdb_bgsave_in_progress`).
+    snapshotting: AtomicBool,
+    /// Unix seconds of the last snapshot taken or installed, or of the start.
+    last_snapshot_unix: AtomicI64,
 }
 
 /// A copy of [`IoCounters`] at one moment.
@@ -212,6 +216,10 @@ pub struct IoStats {
     pub appends_sent: u64,
     /// Entries carried by those messages, all followers counted.
     pub append_entries_sent: u64,
+    /// Whether a snapshot is being encoded or written.
+    pub snapshotting: bool,
+    /// Unix seconds of the last snapshot taken or installed since the start, or of the start.
+    pub last_snapshot_unix: i64,
 }
 
 impl IoCounters {
@@ -222,8 +230,26 @@ impl IoCounters {
             entries_written: self.entries_written.load(Ordering::Relaxed),
             appends_sent: self.appends_sent.load(Ordering::Relaxed),
             append_entries_sent: self.append_entries_sent.load(Ordering::Relaxed),
+            snapshotting: self.snapshotting.load(Ordering::Relaxed),
+            last_snapshot_unix: self.last_snapshot_unix.load(Ordering::Relaxed),
         }
     }
+
+    fn snapshotting(&self, on: bool) {
+        self.snapshotting.store(on, Ordering::Relaxed);
+    }
+
+    /// Notes that a snapshot was taken or installed now.
+    fn snapshot_done(&self) {
+        self.snapshotting(false);
+        self.last_snapshot_unix
+            .store(unix_secs(), Ordering::Relaxed);
+    }
+}
+
+/// The wall clock in Unix seconds.
+fn unix_secs() -> i64 {
+    now_ms() / 1000
 }
 
 /// A cheap, cloneable handle to the raft actor, used by the RESP server and the gRPC service.
@@ -724,7 +750,10 @@ impl Driver {
             reading: HashMap::new(),
             confirmed: BTreeMap::new(),
             catch_up: CatchUp::Waiting(None),
-            io: Arc::default(),
+            io: Arc::new(IoCounters {
+                last_snapshot_unix: AtomicI64::new(unix_secs()),
+                ..IoCounters::default()
+            }),
             snapshot_writing: None,
             applied_bytes: 0,
             last_snapshot_bytes: snapshot_bytes,
@@ -1723,6 +1752,7 @@ impl Driver {
                 snapshot.index
             ));
         }
+        self.io.snapshot_done();
         info!(
             index = snapshot.index,
             term = snapshot.term,
@@ -1949,6 +1979,7 @@ impl Driver {
         self.stagger_next_snapshot = false;
         self.applied_bytes = 0;
         self.snapshot_writing = Some(self.applied);
+        self.io.snapshotting(true);
         let encoder = self.kv.snapshot_encoder();
         self.encoding = Some((self.applied, self.applied_term, encoder, Instant::now()));
     }
@@ -1972,6 +2003,7 @@ impl Driver {
         let Some(membership) = self.node.membership_at(index) else {
             // The log moved past this snapshot (one from the leader was installed).
             self.snapshot_writing = None;
+            self.io.snapshotting(false);
             return;
         };
         let snapshot = Snapshot {
@@ -2008,6 +2040,7 @@ impl Driver {
         })
         .await;
         self.take_back_storage(joined, "compacting the log");
+        self.io.snapshot_done();
         if index <= self.snapshot_index {
             // A newer snapshot from the leader was installed while this one was written.
             return;

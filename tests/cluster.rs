@@ -3165,3 +3165,80 @@ fn each_node_logs_and_counts_the_commands_it_executes() {
     assert_eq!(newest.len(), 1, "{newest:?}");
     cluster.finish();
 }
+
+/// INFO's sections as `name:value` fields (one INFO call, so they agree with each other).
+fn info_fields(conn: &mut common::Client, sections: &[&str]) -> BTreeMap<String, String> {
+    let mut args = vec!["INFO"];
+    args.extend(sections);
+    let info: String = command(&args).query(conn).expect("INFO");
+    info.lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn field_number(fields: &BTreeMap<String, String>, name: &str) -> u64 {
+    fields
+        .get(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("{name} in {fields:?}"))
+}
+
+/// INFO persistence reads a snapshot as Redis's RDB save: the log entries applied since the
+/// last snapshot are the changes since the last save, and taking one moves the save time.
+/// INFO stats counts the bytes clients sent.
+#[test]
+fn info_reports_snapshots_as_saves_and_counts_client_bytes() {
+    let cluster = TestCluster::start_with(3, &["--snapshot-entries", "50"]);
+    let leader = cluster.leader();
+    let mut conn = cluster.client(leader);
+    let before = info_fields(&mut conn, &["persistence", "stats"]);
+    let started = field_number(&before, "rdb_last_save_time");
+    assert_eq!(before["aof_enabled"], "1");
+    // A save after this one must show a later second.
+    wait_until(
+        DEADLINE,
+        "the wall clock to pass the start's second",
+        || {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_err(|e| e.to_string())?
+                .as_secs();
+            if now > started {
+                Ok(())
+            } else {
+                Err(format!("now {now}, start {started}"))
+            }
+        },
+    );
+    let mut sent = 0;
+    for i in 0..200 {
+        let key = format!("saved-{i}");
+        let args = ["SET", key.as_str(), "value"];
+        sent += format!(
+            "*3\r\n$3\r\nSET\r\n${}\r\n{key}\r\n$5\r\nvalue\r\n",
+            key.len()
+        )
+        .len();
+        let _: String = command(&args).query(&mut conn).expect("SET");
+    }
+    let after = wait_until(DEADLINE, "a snapshot of the writes", || {
+        let fields = info_fields(&mut conn, &["persistence", "raft", "stats"]);
+        if field_number(&fields, "snapshot_index") < 50
+            || field_number(&fields, "rdb_last_save_time") <= started
+        {
+            return Err(format!("{fields:?}"));
+        }
+        Ok(fields)
+    });
+    assert_eq!(
+        field_number(&after, "rdb_changes_since_last_save"),
+        field_number(&after, "last_applied") - field_number(&after, "snapshot_index"),
+        "{after:?}"
+    );
+    let input = field_number(&after, "total_net_input_bytes")
+        - field_number(&before, "total_net_input_bytes");
+    assert!(input >= sent as u64, "{input} bytes counted, {sent} sent");
+    assert!(field_number(&after, "total_net_output_bytes") > 0);
+    cluster.finish();
+}

@@ -1233,7 +1233,7 @@ impl<B: Backend> Session<B> {
                 .iter()
                 .any(|s| s == section || s == "all" || s == "everything")
         };
-        let status = if wants("replication") || wants("raft") {
+        let status = if wants("replication") || wants("raft") || wants("persistence") {
             match self.shared.backend.status().await {
                 Ok(status) => Some(status),
                 Err(e) => return error_frame(&e),
@@ -1249,13 +1249,22 @@ impl<B: Backend> Session<B> {
             let _ = write!(
                 out,
                 "redis_version:{REDIS_VERSION}\r\nredis_mode:standalone\r\nos:{}\r\n\
-                 arch_bits:{}\r\nprocess_id:{}\r\ntcp_port:{}\r\nuptime_in_seconds:{uptime}\r\n\
-                 uptime_in_days:{}\r\nraft_kv_version:{}\r\n",
+                 arch_bits:{}\r\nmultiplexing_api:epoll\r\nprocess_id:{}\r\nrun_id:{}\r\n\
+                 tcp_port:{}\r\nserver_time_usec:{}\r\nuptime_in_seconds:{uptime}\r\n\
+                 uptime_in_days:{}\r\nexecutable:{}\r\nconfig_file:\r\n\
+                 raft_kv_version:{}\r\n",
                 std::env::consts::OS,
                 usize::BITS,
                 std::process::id(),
+                shared.run_id,
                 shared.options.port,
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_micros()),
                 uptime / 86_400,
+                std::env::current_exe()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
                 env!("CARGO_PKG_VERSION"),
             );
         }
@@ -1273,23 +1282,59 @@ impl<B: Backend> Session<B> {
             );
         }
         if wants("memory") {
+            // Without the allocator's own count, the memory in use is the resident set.
             let rss = resident_bytes();
+            let peak = peak_resident_bytes().max(rss);
+            let system = system_memory_bytes();
             section(&mut out, "Memory");
             let _ = write!(
                 out,
-                "used_memory:{rss}\r\nused_memory_rss:{rss}\r\nmaxmemory:0\r\n\
-                 maxmemory_policy:noeviction\r\n"
+                "used_memory:{rss}\r\nused_memory_human:{}\r\nused_memory_rss:{rss}\r\n\
+                 used_memory_rss_human:{}\r\nused_memory_peak:{peak}\r\n\
+                 used_memory_peak_human:{}\r\ntotal_system_memory:{system}\r\n\
+                 total_system_memory_human:{}\r\nmaxmemory:0\r\nmaxmemory_human:0B\r\n\
+                 maxmemory_policy:noeviction\r\nmem_fragmentation_ratio:1.00\r\n\
+                 mem_allocator:libc\r\n",
+                human_bytes(rss),
+                human_bytes(rss),
+                human_bytes(peak),
+                human_bytes(system),
+            );
+        }
+        if wants("persistence")
+            && let Some(s) = &status
+        {
+            let io = self.shared.backend.io_stats();
+            section(&mut out, "Persistence");
+            let _ = write!(
+                out,
+                "loading:0\r\nasync_loading:0\r\nrdb_changes_since_last_save:{}\r\n\
+                 rdb_bgsave_in_progress:{}\r\nrdb_last_save_time:{}\r\n\
+                 rdb_last_bgsave_status:ok\r\naof_enabled:1\r\n\
+                 aof_rewrite_in_progress:0\r\naof_last_write_status:ok\r\n",
+                s.applied.saturating_sub(s.snapshot_index),
+                u8::from(io.snapshotting),
+                io.last_snapshot_unix,
             );
         }
         if wants("stats") {
+            let [ops_per_sec, input_per_sec, output_per_sec] = shared.rates.per_second();
             section(&mut out, "Stats");
             let _ = write!(
                 out,
                 "total_connections_received:{}\r\ntotal_commands_processed:{}\r\n\
+                 instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\n\
+                 total_net_output_bytes:{}\r\ninstantaneous_input_kbps:{:.2}\r\n\
+                 instantaneous_output_kbps:{:.2}\r\n\
                  rejected_connections:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n\
                  pubsub_shardchannels:{}\r\ntotal_error_replies:{}\r\n",
                 shared.stats.total_connections.load(Ordering::Relaxed),
                 shared.stats.total_commands.load(Ordering::Relaxed),
+                ops_per_sec.round() as u64,
+                shared.stats.net_input.load(Ordering::Relaxed),
+                shared.stats.net_output.load(Ordering::Relaxed),
+                input_per_sec / 1024.0,
+                output_per_sec / 1024.0,
                 shared.stats.rejected_connections.load(Ordering::Relaxed),
                 shared.options.pubsub.count(PubSubKind::Channel),
                 shared.options.pubsub.count(PubSubKind::Pattern),
@@ -1333,6 +1378,12 @@ impl<B: Backend> Session<B> {
                 );
             }
         }
+        if wants("errorstats") {
+            section(&mut out, "Errorstats");
+            for (kind, count) in self.shared.options.commands.errors().0 {
+                let _ = write!(out, "errorstat_{kind}:count={count}\r\n");
+            }
+        }
         if wants_extra("latencystats") {
             section(&mut out, "Latencystats");
             for (name, values) in self.shared.options.commands.latency_percentiles() {
@@ -1345,12 +1396,6 @@ impl<B: Backend> Session<B> {
                     "latency_percentiles_usec_{name}:{}\r\n",
                     values.join(",")
                 );
-            }
-        }
-        if wants("errorstats") {
-            section(&mut out, "Errorstats");
-            for (kind, count) in self.shared.options.commands.errors().0 {
-                let _ = write!(out, "errorstat_{kind}:count={count}\r\n");
             }
         }
         if wants("keyspace") {
@@ -1464,6 +1509,53 @@ fn section(out: &mut String, name: &str) {
 }
 
 /// Resident set size from `/proc/self/statm` (Linux), 0 elsewhere.
+/// `n` bytes as Redis's `bytesToHuman` writes them: `512B`, `1.50K`, `2.25M`, `1.00G`.
+fn human_bytes(n: u64) -> String {
+    const UNITS: [(f64, &str); 5] = [
+        (1024.0, "K"),
+        (1024.0 * 1024.0, "M"),
+        (1024.0 * 1024.0 * 1024.0, "G"),
+        (1024.0 * 1024.0 * 1024.0 * 1024.0, "T"),
+        (1024.0 * 1024.0 * 1024.0 * 1024.0 * 1024.0, "P"),
+    ];
+    let bytes = n as f64;
+    if bytes < 1024.0 {
+        return format!("{n}B");
+    }
+    let (unit, suffix) = UNITS
+        .iter()
+        .rev()
+        .find(|(unit, _)| bytes >= *unit)
+        .copied()
+        .unwrap_or(UNITS[0]);
+    format!("{:.2}{suffix}", bytes / unit)
+}
+
+/// The most memory this process has held resident (`VmHWM`), in bytes; 0 if unknown.
+fn peak_resident_bytes() -> u64 {
+    kib_field("/proc/self/status", "VmHWM:")
+}
+
+/// The machine's memory (`MemTotal`), in bytes; 0 if unknown.
+fn system_memory_bytes() -> u64 {
+    kib_field("/proc/meminfo", "MemTotal:")
+}
+
+/// A `name   1234 kB` line's value of a `/proc` file, in bytes; 0 if missing.
+fn kib_field(path: &str, name: &str) -> u64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| {
+            let line = text.lines().find(|l| l.starts_with(name))?;
+            line[name.len()..]
+                .split_whitespace()
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
+        .map_or(0, |kib| kib * 1024)
+}
+
 fn resident_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/statm")
         .ok()
@@ -1666,4 +1758,27 @@ fn command_info(name: &str) -> Out {
 #[cfg(test)]
 pub fn tests_command_count() -> usize {
     all_command_names().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_redis_writes_them() {
+        assert_eq!(human_bytes(0), "0B");
+        assert_eq!(human_bytes(1023), "1023B");
+        assert_eq!(human_bytes(1536), "1.50K");
+        assert_eq!(human_bytes(17_522_688), "16.71M");
+        assert_eq!(human_bytes(25_276_182_528), "23.54G");
+    }
+
+    #[test]
+    fn percentiles_are_numbers_from_0_to_100() {
+        assert_eq!(parse_percentiles(b"50 99 99.9"), Ok(vec![50.0, 99.0, 99.9]));
+        assert_eq!(parse_percentiles(b""), Ok(Vec::new()));
+        assert!(parse_percentiles(b"50 101").is_err());
+        assert!(parse_percentiles(b"50 x").is_err());
+        assert!(parse_percentiles(b"nan").is_err());
+    }
 }

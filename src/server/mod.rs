@@ -17,6 +17,7 @@ pub mod frame;
 mod local;
 mod migrate;
 mod monitor;
+mod rates;
 pub mod reply;
 mod session;
 mod subscribe;
@@ -126,6 +127,10 @@ struct Stats {
     rejected_connections: AtomicU64,
     /// Commands received since start.
     total_commands: AtomicU64,
+    /// Bytes read from clients.
+    net_input: AtomicU64,
+    /// Bytes written to clients.
+    net_output: AtomicU64,
 }
 
 /// What CLIENT LIST shows about one connection.
@@ -191,6 +196,10 @@ struct Shared<B> {
     unpaused: Notify,
     /// The connections in MONITOR mode.
     monitors: monitor::Monitors,
+    /// Recent samples of the totals, for INFO's `instantaneous_*` rates.
+    rates: rates::Rates,
+    /// INFO's `run_id`: 40 random hex digits drawn at start, as Redis draws them.
+    run_id: String,
 }
 
 /// A CLIENT PAUSE: commands of this node's clients wait until `until` (or CLIENT UNPAUSE);
@@ -216,7 +225,21 @@ impl<B> Shared<B> {
             pause: Mutex::new(None),
             unpaused: Notify::new(),
             monitors: monitor::Monitors::default(),
+            rates: rates::Rates::default(),
+            run_id: (0..5)
+                .map(|_| format!("{:08x}", rand::random::<u32>()))
+                .collect(),
         }
+    }
+
+    /// Samples the totals behind INFO's `instantaneous_*` rates.
+    fn sample_rates(&self) {
+        let totals = [
+            self.stats.total_commands.load(Ordering::Relaxed),
+            self.stats.net_input.load(Ordering::Relaxed),
+            self.stats.net_output.load(Ordering::Relaxed),
+        ];
+        self.rates.sample(Instant::now(), totals);
     }
 
     /// Whether a CLIENT PAUSE may be in force (cheap; [`Shared::pause_holding`] decides).
@@ -306,6 +329,17 @@ pub async fn serve<B: Backend>(
     let limit = Arc::new(Semaphore::new(options.max_clients));
     let shared = Arc::new(Shared::new(backend, options));
     let tracker = TaskTracker::new();
+    let sampled = shared.clone();
+    let stop_sampling = shutdown.clone();
+    tracker.spawn(async move {
+        let mut every = tokio::time::interval(rates::SAMPLE_EVERY);
+        loop {
+            tokio::select! {
+                _ = stop_sampling.cancelled() => break,
+                _ = every.tick() => sampled.sample_rates(),
+            }
+        }
+    });
     loop {
         let accepted = tokio::select! {
             _ = shutdown.cancelled() => break,

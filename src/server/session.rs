@@ -274,8 +274,9 @@ pub(super) async fn serve_connection<B: Backend>(
                 _ = kill.cancelled() => break,
                 () = session.wait_blocked() => {}
                 read = socket.read_buf(&mut input) => {
-                    if let Ok(0) | Err(_) = read {
-                        break;
+                    match read {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => count_bytes(&shared.stats.net_input, n),
                     }
                 }
             }
@@ -303,8 +304,10 @@ pub(super) async fn serve_connection<B: Backend>(
                     None
                 }
             };
-            if let Some(Ok(0) | Err(_)) = read {
-                break;
+            match read {
+                Some(Ok(0) | Err(_)) => break,
+                Some(Ok(n)) => count_bytes(&shared.stats.net_input, n),
+                None => {}
             }
         }
         session.process(&mut input, &mut output).await;
@@ -317,6 +320,7 @@ pub(super) async fn serve_connection<B: Backend>(
         if socket.write_all(&output).await.is_err() {
             break;
         }
+        count_bytes(&shared.stats.net_output, output.len());
         output.clear();
     }
     let _ = socket.shutdown().await;
@@ -325,6 +329,11 @@ pub(super) async fn serve_connection<B: Backend>(
     }
     shared.stats.connected.fetch_sub(1, Ordering::Relaxed);
     debug!(id, "connection closed");
+}
+
+/// Adds `n` bytes to one of INFO's network totals.
+fn count_bytes(total: &std::sync::atomic::AtomicU64, n: usize) {
+    total.fetch_add(n as u64, Ordering::Relaxed);
 }
 
 /// The next MONITOR line for a client; pending while it does not monitor.

@@ -529,12 +529,33 @@ async fn info_has_raft_section() {
         "# Server",
         "# Clients",
         "# Memory",
+        "# Persistence",
         "# Stats",
         "# Replication",
+        "# CPU",
+        "# Errorstats",
         "# Keyspace",
     ] {
         assert!(text.contains(section), "{section} missing in {text}");
     }
+    for field in [
+        "used_memory_human:",
+        "used_memory_peak:",
+        "instantaneous_ops_per_sec:",
+        "total_net_input_bytes:",
+        "aof_enabled:1\r\n",
+    ] {
+        assert!(text.contains(field), "{field} missing in {text}");
+    }
+    let run_id = text
+        .lines()
+        .find_map(|l| l.strip_prefix("run_id:"))
+        .expect("run_id");
+    assert!(
+        run_id.len() == 40 && run_id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{run_id}"
+    );
+    assert!(!text.contains("# Commandstats"), "not a default section");
     assert!(text.contains("redis_version:7.2.0"));
     assert!(text.contains("role:master"));
     assert!(text.contains("db0:keys=2,expires=1,"), "{text}");
