@@ -1121,18 +1121,14 @@ impl<B: Backend> Session<B> {
                 .collect(),
             );
         }
-        let named: Vec<String> = a[1..]
+        // A set, so that many names cost one lookup per command each.
+        let named: std::collections::HashSet<String> = a[1..]
             .iter()
             .map(|n| text(n).to_ascii_lowercase())
             .collect();
         let wanted = |name: &str| {
-            named.is_empty()
-                || named.iter().any(|n| {
-                    name == n
-                        || name
-                            .strip_prefix(n.as_str())
-                            .is_some_and(|r| r.starts_with('|'))
-                })
+            let container = name.split_once('|').map(|(c, _)| c);
+            named.is_empty() || named.contains(name) || container.is_some_and(|c| named.contains(c))
         };
         let histograms = self.shared.options.commands.histograms(wanted);
         Out::Map(
