@@ -860,7 +860,9 @@ impl Driver {
                 self.serve_waits();
             }
             self.continue_snapshot();
-            self.warn_if_slow(woke.elapsed());
+            let took = woke.elapsed();
+            self.options.commands.events.add("driver-turn", took);
+            self.warn_if_slow(took);
             if let Some(stop_by) = stop_by
                 && (self.node.role() != RoleKind::Leader || Instant::now() >= stop_by)
             {
@@ -1595,8 +1597,11 @@ impl Driver {
             upto,
         } = std::mem::take(&mut self.queued);
         self.count_log_write(entries.len());
+        let stats = self.options.commands.clone();
         let task = tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
             let result = storage.persist(hard_state.as_ref(), None, &entries);
+            stats.events.add("wal-fsync", started.elapsed());
             (storage, result)
         });
         self.writing = Some(BackgroundWrite {
@@ -1715,6 +1720,10 @@ impl Driver {
             let result = storage.persist(hard_state.as_ref(), snapshot.as_ref(), &entries);
             Ok((storage, result))
         };
+        self.options
+            .commands
+            .events
+            .add("wal-fsync", started.elapsed());
         self.take_back_storage(joined, "persisting the raft log");
         if let Some(hs) = hard_state {
             self.durable_hard_state = hs;
@@ -2014,8 +2023,11 @@ impl Driver {
         };
         let dir = self.options.data_dir.clone();
         let inbox = self.inbox_tx.clone();
+        let stats = self.options.commands.clone();
         tokio::task::spawn_blocking(move || {
+            let started = Instant::now();
             let result = crate::storage::write_snapshot(&dir, &snapshot).map_err(|e| e.to_string());
+            stats.events.add("snapshot-write", started.elapsed());
             // The driver is gone if this fails, and with it any use for the result.
             let _ = inbox.blocking_send(Input::SnapshotWritten {
                 index: snapshot.index,

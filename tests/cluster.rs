@@ -3035,10 +3035,11 @@ fn client_addr(conn: &mut common::Client) -> String {
         .to_string()
 }
 
-/// SLOWLOG and INFO commandstats on a cluster: each node times what it executes. A read shows
-/// on the node that served it with its client's address and name; a write on every node that
-/// applied it, named on the leader whose client sent it and anonymous elsewhere. Refused and
-/// failed commands are counted apart, and the settings are each node's own.
+/// SLOWLOG, INFO commandstats and the LATENCY commands on a cluster: each node times what it
+/// executes. A read shows on the node that served it with its client's address and name; a
+/// write on every node that applied it, named on the leader whose client sent it and anonymous
+/// elsewhere. Refused and failed commands are counted apart, and the settings are each node's
+/// own.
 #[test]
 fn each_node_logs_and_counts_the_commands_it_executes() {
     let cluster = TestCluster::start(3);
@@ -3129,18 +3130,54 @@ fn each_node_logs_and_counts_the_commands_it_executes() {
     let histogram: redis::Value = command(&["LATENCY", "HISTOGRAM", "get"])
         .query(&mut reader)
         .expect("LATENCY HISTOGRAM");
-    let shown = shown(&histogram);
+    let histogram = shown(&histogram);
     assert!(
-        shown.starts_with(r#"["get", ["calls", 1, "histogram_usec", ["#),
-        "{shown}"
+        histogram.starts_with(r#"["get", ["calls", 1, "histogram_usec", ["#),
+        "{histogram}"
     );
-    assert!(shown.ends_with(", 1]]]"), "{shown}");
+    assert!(histogram.ends_with(", 1]]]"), "{histogram}");
     assert_eq!(command_totals(&mut writer, "get"), None);
     let plain: String = command(&["INFO"]).query(&mut reader).expect("INFO");
     assert!(
         !plain.contains("# Commandstats"),
         "only asked for by name or all"
     );
+
+    // The latency monitor, turned on on the follower only, keeps a script that ran long
+    // there (about 30 ms here; the threshold is 1 ms) as a `command` event.
+    let _: String = command(&["CONFIG", "SET", "latency-monitor-threshold", "1"])
+        .query(&mut reader)
+        .expect("CONFIG SET");
+    let spin = "local i = 0 while i < 3000000 do i = i + 1 end return i";
+    let spun: i64 = command(&["EVAL", spin, "0"])
+        .query(&mut writer)
+        .expect("EVAL on the leader");
+    assert_eq!(spun, 3_000_000);
+    let got: String = command(&["GET", "slow-key"])
+        .query(&mut reader)
+        .expect("GET on the follower, after the script");
+    assert_eq!(got, "v1");
+    let latest: redis::Value = command(&["LATENCY", "LATEST"])
+        .query(&mut reader)
+        .expect("LATENCY LATEST");
+    let latest = shown(&latest);
+    assert!(latest.contains(r#"["command", "#), "{latest}");
+    let doctor: String = command(&["LATENCY", "DOCTOR"])
+        .query(&mut reader)
+        .expect("LATENCY DOCTOR");
+    assert!(doctor.contains(". command: "), "{doctor}");
+    let graph: String = command(&["LATENCY", "GRAPH", "command"])
+        .query(&mut reader)
+        .expect("LATENCY GRAPH");
+    assert!(graph.starts_with("command - high "), "{graph}");
+    let on_leader: redis::Value = command(&["LATENCY", "LATEST"])
+        .query(&mut writer)
+        .expect("LATENCY LATEST on the leader");
+    assert_eq!(shown(&on_leader), "[]", "the leader's monitor is off");
+    let reset: i64 = command(&["LATENCY", "RESET", "command"])
+        .query(&mut reader)
+        .expect("LATENCY RESET");
+    assert_eq!(reset, 1);
 
     // Settings are per node: the leader logs nothing more, the follower keeps one entry.
     let mut leader_conn = admin.remove(&leader).expect("leader");

@@ -24,8 +24,10 @@ use bytes::Bytes;
 
 use crate::kv::command;
 
+pub mod events;
 mod histogram;
 
+pub use events::Events;
 pub use histogram::Histogram;
 
 /// `slowlog-log-slower-than`'s default, in microseconds (Redis's).
@@ -139,6 +141,8 @@ pub struct CommandStats {
     latency_tracking: AtomicBool,
     /// `latency-tracking-info-percentiles`: the percentiles INFO latencystats reports.
     percentiles: Mutex<Vec<f64>>,
+    /// The latency monitor (LATENCY LATEST, ...).
+    pub events: Events,
 }
 
 impl std::fmt::Debug for CommandStats {
@@ -156,6 +160,7 @@ impl CommandStats {
             max_len: AtomicUsize::new(DEFAULT_MAX_LEN),
             latency_tracking: AtomicBool::new(true),
             percentiles: Mutex::new(DEFAULT_PERCENTILES.to_vec()),
+            events: Events::default(),
         })
     }
 
@@ -168,6 +173,7 @@ impl CommandStats {
     pub fn recorder(&self) -> Recorder<'_> {
         Recorder {
             tracking: self.latency_tracking.load(Ordering::Relaxed),
+            events: &self.events,
             inner: self.lock(),
             slower_than_us: self.slower_than_us.load(Ordering::Relaxed),
             max_len: self.max_len.load(Ordering::Relaxed),
@@ -341,6 +347,7 @@ impl CommandStats {
 pub struct Recorder<'a> {
     inner: MutexGuard<'a, Inner>,
     tracking: bool,
+    events: &'a Events,
     slower_than_us: i64,
     max_len: usize,
 }
@@ -360,6 +367,10 @@ impl Recorder<'_> {
             return;
         };
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+        let exec = matches!(&key, Key::Named(name) if name == "exec");
+        if !exec {
+            self.events.add("command", took);
+        }
         if let Some(entry) = entry(&mut self.inner, &key) {
             let calls = &mut entry.calls;
             calls.calls += 1;
@@ -375,7 +386,7 @@ impl Recorder<'_> {
             }
         }
         let slow = self.slower_than_us >= 0 && micros >= self.slower_than_us as u64;
-        if slow && self.max_len > 0 && !matches!(&key, Key::Named(name) if name == "exec") {
+        if slow && self.max_len > 0 && !exec {
             let inner = &mut *self.inner;
             inner.next_id += 1;
             inner.slow.push_front(SlowEntry {

@@ -837,13 +837,29 @@ pub const DOCS: &[Doc] = &[
     doc("lastsave", Server, "1.0.0", O1, "",
         "Returns a Unix time in seconds; raft-kv syncs its log on every write, so it is now."),
     doc("latency", Server, "2.8.13", "Depends on subcommand.", "",
-        "Reports the latencies of the commands this node executed."),
+        "Reports the latencies of the commands this node executed, and the events its latency \
+         monitor kept."),
+    doc("latency|doctor", Server, "2.8.13", O1, "",
+        "Describes in words the events the latency monitor kept, and what each kind means."),
+    doc("latency|graph", Server, "2.8.13", O1, "event",
+        "Draws the latest events of one kind as bars, with their ages."),
     doc("latency|help", Server, "2.8.13", O1, "", "Describes the LATENCY subcommands."),
     doc("latency|histogram", Server, "7.0.0", "O(N) where N is the number of commands with latency information being retrieved",
         "[command...]",
         "Returns, for each command this node executed (or those named; a command with \
          subcommands stands for all of them), how many executions were timed and how many \
          took at most 1, 2, 4, 8, ... microseconds."),
+    doc("latency|history", Server, "2.8.13", O1, "event",
+        "Returns the worst latency, in milliseconds, of each second with events of one kind \
+         (command, driver-turn, wal-fsync, snapshot-write), oldest first, for the last 160 \
+         such seconds."),
+    doc("latency|latest", Server, "2.8.13", O1, "",
+        "Returns, for each kind of event the latency monitor kept, the time and latency of \
+         the latest and the worst latency ever; the monitor keeps events that took \
+         latency-monitor-threshold milliseconds or more, none while it is 0."),
+    doc("latency|reset", Server, "2.8.13", O1, "[event...]",
+        "Forgets the events of the kinds named, or of every kind, and answers how many kinds \
+         were forgotten."),
     doc("lcs", Str, "7.0.0", "O(N*M) where N and M are the lengths of the two strings",
         "key1:key key2:key [LEN] [IDX] [MINMATCHLEN min-match-len:integer] [WITHMATCHLEN]",
         "Finds the longest common subsequence of two strings: the subsequence, its length, or \

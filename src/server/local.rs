@@ -164,9 +164,34 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
         &["admin", "noscript", "loading", "stale"],
     ),
     ("config|set", -4, &["admin", "noscript", "loading", "stale"]),
+    (
+        "latency|doctor",
+        2,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    (
+        "latency|graph",
+        3,
+        &["admin", "noscript", "loading", "stale"],
+    ),
     ("latency|help", 2, &["loading", "stale"]),
     (
         "latency|histogram",
+        -2,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    (
+        "latency|history",
+        3,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    (
+        "latency|latest",
+        2,
+        &["admin", "noscript", "loading", "stale"],
+    ),
+    (
+        "latency|reset",
         -2,
         &["admin", "noscript", "loading", "stale"],
     ),
@@ -192,6 +217,10 @@ fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
         ("appendonly", "yes".into()),
         ("bind", "* -::*".into()),
         ("databases", "1".into()),
+        (
+            "latency-monitor-threshold",
+            o.commands.events.threshold_ms().to_string(),
+        ),
         (
             "latency-tracking",
             if o.commands.latency_tracking() {
@@ -1036,6 +1065,7 @@ impl<B: Backend> Session<B> {
         let mut max_len = None;
         let mut tracking = None;
         let mut percentiles = None;
+        let mut monitor_threshold = None;
         for pair in pairs.chunks_exact(2) {
             let name = text(&pair[0]).to_ascii_lowercase();
             let Some((_, current)) = params.iter().find(|(n, _)| *n == name) else {
@@ -1062,6 +1092,10 @@ impl<B: Backend> Session<B> {
             match name.as_str() {
                 "slowlog-log-slower-than" => match in_range(-1, i64::MAX) {
                     Ok(v) => slower_than = Some(v),
+                    Err(out) => return out,
+                },
+                "latency-monitor-threshold" => match in_range(0, i64::MAX) {
+                    Ok(ms) => monitor_threshold = Some(ms as u64),
                     Err(out) => return out,
                 },
                 "latency-tracking" => match pair[1].to_ascii_lowercase().as_slice() {
@@ -1099,27 +1133,96 @@ impl<B: Backend> Session<B> {
         if let Some(list) = percentiles {
             stats.set_percentiles(list);
         }
+        if let Some(ms) = monitor_threshold {
+            stats.events.set_threshold_ms(ms);
+        }
         Out::ok()
     }
 
-    /// `LATENCY HISTOGRAM [command ...]` and `LATENCY HELP` (arity and subcommand already
-    /// checked): this node's per-command latencies (see `cmdstats`).
+    /// LATENCY's subcommands (arity and subcommand already checked): this node's
+    /// per-command latencies and its latency monitor (see `cmdstats`).
     fn latency(&self, a: &[Bytes]) -> Out {
-        if a[0].eq_ignore_ascii_case(b"help") {
-            return Out::Array(
-                [
-                    "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                    "HISTOGRAM [<command> ...]",
-                    "    For each command this node executed (or each one named; a command with",
-                    "    subcommands stands for all of them): how many executions were timed,",
-                    "    and how many took at most 1, 2, 4, 8, ... microseconds.",
-                    "HELP",
-                    "    Prints this help.",
-                ]
-                .into_iter()
-                .map(|line| Out::Simple(line.into()))
-                .collect(),
-            );
+        use crate::cmdstats::events;
+        let monitor = &self.shared.options.commands.events;
+        let unix_now = || {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        };
+        match a[0].to_ascii_lowercase().as_slice() {
+            b"help" => {
+                return Out::Array(
+                    [
+                        "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                        "LATEST",
+                        "    For each kind of event: the time and latency (ms) of the latest, and the",
+                        "    worst ever. Kinds: command, driver-turn, wal-fsync, snapshot-write; kept",
+                        "    once they take latency-monitor-threshold ms or more (0, the default, keeps none).",
+                        "HISTORY <event>",
+                        "    The worst latency (ms) of each second with events of that kind, oldest first.",
+                        "RESET [<event> ...]",
+                        "    Forgets the events of the kinds named, or of every kind.",
+                        "GRAPH <event>",
+                        "    The latest events of that kind as bars.",
+                        "DOCTOR",
+                        "    What the events mean, in words.",
+                        "HISTOGRAM [<command> ...]",
+                        "    For each command this node executed (or each one named; a command with",
+                        "    subcommands stands for all of them): how many executions were timed,",
+                        "    and how many took at most 1, 2, 4, 8, ... microseconds.",
+                        "HELP",
+                        "    Prints this help.",
+                    ]
+                    .into_iter()
+                    .map(|line| Out::Simple(line.into()))
+                    .collect(),
+                );
+            }
+            b"latest" => {
+                return Out::Array(
+                    monitor
+                        .all()
+                        .into_iter()
+                        .filter_map(|(event, series)| {
+                            let (at, ms) = *series.samples.back()?;
+                            Some(Out::Array(vec![
+                                Out::bulk(event),
+                                Out::Integer(at),
+                                Out::Integer(ms as i64),
+                                Out::Integer(series.max_ms as i64),
+                            ]))
+                        })
+                        .collect(),
+                );
+            }
+            b"history" => {
+                let samples = monitor
+                    .get(&text(&a[1]))
+                    .map(|s| s.samples)
+                    .unwrap_or_default();
+                return Out::Array(
+                    samples
+                        .into_iter()
+                        .map(|(at, ms)| Out::Array(vec![Out::Integer(at), Out::Integer(ms as i64)]))
+                        .collect(),
+                );
+            }
+            b"reset" => {
+                let named: Vec<String> = a[1..].iter().map(|e| text(e)).collect();
+                return Out::Integer(monitor.reset(&named) as i64);
+            }
+            b"graph" => {
+                let event = text(&a[1]);
+                return match monitor.get(&event) {
+                    Some(series) => Out::bulk(events::graph(&event, &series, unix_now())),
+                    None => Out::error(format!(
+                        "ERR No samples available for event '{}'",
+                        command::lossy(&a[1], 128)
+                    )),
+                };
+            }
+            b"doctor" => return Out::bulk(events::doctor(monitor.threshold_ms(), &monitor.all())),
+            _ => {}
         }
         // A set, so that many names cost one lookup per command each.
         let named: std::collections::HashSet<String> = a[1..]
