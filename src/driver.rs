@@ -860,6 +860,9 @@ impl Driver {
                 self.serve_waits();
             }
             self.continue_snapshot();
+            let (hits, misses) = self.kv.keyspace_lookups();
+            let expired = self.kv.expired_total();
+            self.options.commands.set_keyspace([hits, misses, expired]);
             let took = woke.elapsed();
             self.options.commands.events.add("driver-turn", took);
             self.warn_if_slow(took);
@@ -2130,12 +2133,12 @@ fn without_data(snapshot: Snapshot) -> Snapshot {
     }
 }
 
-/// Unix time in milliseconds: the "now" a leader stamps on the batches it proposes.
 /// Whether a state machine reply is an error (counted as a failed call).
 fn is_error(reply: &pb::Reply) -> bool {
     matches!(reply.kind, Some(pb::reply::Kind::Error(_)))
 }
 
+/// Unix time in milliseconds: the "now" a leader stamps on the batches it proposes.
 pub fn now_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -3223,7 +3223,7 @@ fn field_number(fields: &BTreeMap<String, String>, name: &str) -> u64 {
 
 /// INFO persistence reads a snapshot as Redis's RDB save: the log entries applied since the
 /// last snapshot are the changes since the last save, and taking one moves the save time.
-/// INFO stats counts the bytes clients sent.
+/// INFO stats counts the bytes clients sent, reads' key lookups and purged keys.
 #[test]
 fn info_reports_snapshots_as_saves_and_counts_client_bytes() {
     let cluster = TestCluster::start_with(3, &["--snapshot-entries", "50"]);
@@ -3277,5 +3277,30 @@ fn info_reports_snapshots_as_saves_and_counts_client_bytes() {
         - field_number(&before, "total_net_input_bytes");
     assert!(input >= sent as u64, "{input} bytes counted, {sent} sent");
     assert!(field_number(&after, "total_net_output_bytes") > 0);
+
+    // Reads count hits and misses; the purge of an expired key counts it.
+    let _: String = command(&["CONFIG", "RESETSTAT"])
+        .query(&mut conn)
+        .expect("CONFIG RESETSTAT");
+    let _: String = command(&["SET", "short-lived", "x", "PX", "50"])
+        .query(&mut conn)
+        .expect("SET PX");
+    let found: Option<String> = command(&["GET", "saved-0"]).query(&mut conn).expect("GET");
+    assert_eq!(found.as_deref(), Some("value"));
+    let missing: Option<String> = command(&["GET", "nosuch"]).query(&mut conn).expect("GET");
+    assert_eq!(missing, None);
+    wait_until(DEADLINE, "the lookups and the purge in INFO stats", || {
+        let fields = info_fields(&mut conn, &["stats"]);
+        let counts = (
+            field_number(&fields, "keyspace_hits"),
+            field_number(&fields, "keyspace_misses"),
+            field_number(&fields, "expired_keys"),
+        );
+        if counts == (1, 1, 1) {
+            Ok(())
+        } else {
+            Err(format!("hits, misses, expired: {counts:?}"))
+        }
+    });
     cluster.finish();
 }

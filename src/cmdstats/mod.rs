@@ -1,6 +1,7 @@
 //! What the commands this node ran cost: per-command totals for `INFO commandstats`, latency
 //! histograms for `LATENCY HISTOGRAM` and `INFO latencystats`, the slow log for `SLOWLOG`,
-//! and the error replies by kind for `INFO errorstats`.
+//! and the error replies by kind for `INFO errorstats`. [`events`] is the latency monitor
+//! (`LATENCY LATEST` and the rest).
 //!
 //! As in Redis, a command's time is the time it took to execute, not the time it waited: a
 //! read is timed while the driver runs it against the state machine, a write while the driver
@@ -16,7 +17,7 @@
 //! command.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -37,8 +38,9 @@ pub const DEFAULT_SLOWER_THAN_US: i64 = 10_000;
 pub const DEFAULT_MAX_LEN: usize = 128;
 
 /// The largest `slowlog-max-len` CONFIG SET accepts. An entry keeps at most
-/// [`MAX_ARGS`] arguments of [`MAX_ARG_BYTES`] bytes, about 4.5 KiB, so the log stays under
-/// 300 MiB however it is configured (Redis accepts any length).
+/// [`MAX_ARGS`] arguments of [`MAX_ARG_BYTES`] bytes (and a note of what was cut), about
+/// 5 KiB, so the log stays near 300 MiB at most however it is configured (Redis accepts any
+/// length).
 pub const MAX_MAX_LEN: usize = 65_536;
 
 /// `latency-tracking-info-percentiles`'s default (Redis's).
@@ -143,6 +145,11 @@ pub struct CommandStats {
     percentiles: Mutex<Vec<f64>>,
     /// The latency monitor (LATENCY LATEST, ...).
     pub events: Events,
+    /// The state machine's totals since the start, as the driver last copied them: key
+    /// lookups by reads that hit and that missed, and expired keys removed.
+    keyspace: [AtomicU64; 3],
+    /// The same totals when CONFIG RESETSTAT last ran.
+    keyspace_reset: Mutex<[u64; 3]>,
 }
 
 impl std::fmt::Debug for CommandStats {
@@ -161,6 +168,8 @@ impl CommandStats {
             latency_tracking: AtomicBool::new(true),
             percentiles: Mutex::new(DEFAULT_PERCENTILES.to_vec()),
             events: Events::default(),
+            keyspace: Default::default(),
+            keyspace_reset: Mutex::new([0; 3]),
         })
     }
 
@@ -269,9 +278,36 @@ impl CommandStats {
         *self.percentiles.lock().unwrap_or_else(|e| e.into_inner()) = percentiles;
     }
 
+    /// The driver's copy of the state machine's totals: (keyspace hits, keyspace misses,
+    /// expired keys) since the start.
+    pub fn set_keyspace(&self, totals: [u64; 3]) {
+        for (counter, value) in self.keyspace.iter().zip(totals) {
+            counter.store(value, Ordering::Relaxed);
+        }
+    }
+
+    /// INFO's `keyspace_hits`, `keyspace_misses` and `expired_keys`: the state machine's
+    /// totals since the start or the last CONFIG RESETSTAT.
+    pub fn keyspace(&self) -> [u64; 3] {
+        let reset = *self
+            .keyspace_reset
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        std::array::from_fn(|i| {
+            self.keyspace[i]
+                .load(Ordering::Relaxed)
+                .saturating_sub(reset[i])
+        })
+    }
+
     /// CONFIG RESETSTAT: forgets the totals and the error counts (the slow log stays, as in
     /// Redis).
     pub fn reset_totals(&self) {
+        *self
+            .keyspace_reset
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) =
+            std::array::from_fn(|i| self.keyspace[i].load(Ordering::Relaxed));
         let mut inner = self.lock();
         inner.table.clear();
         inner.named.clear();

@@ -1,5 +1,6 @@
 //! `KvState`: the keyspace (strings and collections), its expiry index and WATCH versions.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
@@ -160,6 +161,13 @@ pub struct KvState {
     track_stores: bool,
     /// Keys noted since [`KvState::take_stored`] last ran; not part of the state either.
     stored: Vec<Bytes>,
+    /// Whether key lookups count in `lookups`: on while a read runs (see [`KvState::read`]).
+    counting_lookups: Cell<bool>,
+    /// Key lookups by reads that found a live key and that did not (INFO's `keyspace_hits`
+    /// and `keyspace_misses`); this node's statistics, not part of the state.
+    lookups: Cell<[u64; 2]>,
+    /// Expired keys removed, by purges (INFO's `expired_keys`); not part of the state.
+    expired: u64,
 }
 
 /// A message a PUBLISH or SPUBLISH entry carried, for the node's own subscribers.
@@ -189,6 +197,9 @@ impl Default for KvState {
             published: Vec::new(),
             track_stores: false,
             stored: Vec::new(),
+            counting_lookups: Cell::new(false),
+            lookups: Cell::new([0; 2]),
+            expired: 0,
         }
     }
 }
@@ -323,7 +334,15 @@ impl KvState {
             if cmd.access(spec) == Access::Write {
                 return Err(CommandError::NotAllowed("write command sent as a read"));
             }
-            self.query(&cmd, now)
+            // The node's own queries (WATCH's versions, INFO's key count) are not clients'.
+            let own = [command::VERSION, command::KEYSPACE]
+                .iter()
+                .any(|name| command.args[0].eq_ignore_ascii_case(name.as_bytes()));
+            let client = !own;
+            self.counting_lookups.set(client);
+            let reply = self.query(&cmd, now);
+            self.counting_lookups.set(false);
+            reply
         });
         result.unwrap_or_else(|e| reply::error(e.to_string()))
     }
@@ -617,6 +636,8 @@ impl KvState {
                 "bucket deletion version above the latest".into(),
             ));
         }
+        state.lookups = self.lookups.clone();
+        state.expired = self.expired;
         *self = state;
         Ok(())
     }
@@ -647,7 +668,29 @@ impl KvState {
     }
 
     fn live(&self, key: &[u8], now: i64) -> Option<&Slot> {
-        self.table.get(key).filter(|e| is_live(e, now))
+        let found = self.table.get(key).filter(|e| is_live(e, now));
+        if self.counting_lookups.get() {
+            let [mut hits, mut misses] = self.lookups.get();
+            if found.is_some() {
+                hits += 1;
+            } else {
+                misses += 1;
+            }
+            self.lookups.set([hits, misses]);
+        }
+        found
+    }
+
+    /// Key lookups by reads since the start: (found a live key, did not), as Redis counts
+    /// `keyspace_hits` and `keyspace_misses` (writes' lookups do not count).
+    pub fn keyspace_lookups(&self) -> (u64, u64) {
+        let [hits, misses] = self.lookups.get();
+        (hits, misses)
+    }
+
+    /// Expired keys the purges removed since the start (INFO's `expired_keys`).
+    pub fn expired_total(&self) -> u64 {
+        self.expired
     }
 
     /// The live slot of `key` if it holds a string; WRONGTYPE if it holds something else.
@@ -2412,6 +2455,7 @@ impl KvState {
                         n += 1;
                     }
                 }
+                self.expired += n as u64;
                 Ok(reply::integer(n))
             }
             Command::Eval {
@@ -4273,6 +4317,31 @@ mod tests {
         for (cmd, want) in rows {
             assert_eq!(run(&mut s, 1000, &[cmd])[0], *want, "command {cmd:?}");
         }
+    }
+
+    /// Reads count their key lookups as hits or misses (a key that expired is a miss);
+    /// writes and the node's own queries do not count; purges count the keys they remove.
+    /// A restored snapshot keeps the counts.
+    #[test]
+    fn reads_count_hits_and_misses_and_purges_count_expired_keys() {
+        let mut s = KvState::new();
+        run(&mut s, 1000, &["set a 1", "set gone 1 px 10", "incr a"]);
+        assert_eq!(s.keyspace_lookups(), (0, 0));
+        assert_eq!(read(&s, 1000, "get a"), "\"2\"");
+        assert_eq!(read(&s, 1500, "mget a nosuch gone"), "[\"2\" nil nil]");
+        assert_eq!(s.keyspace_lookups(), (2, 2));
+        let version = pb::KvCommand {
+            args: vec![Bytes::from(command::VERSION), Bytes::from("a")],
+        };
+        s.read(&version, 1000);
+        assert_eq!(s.keyspace_lookups(), (2, 2));
+        assert_eq!(s.expired_total(), 0);
+        let purge = purge_batch(vec![Bytes::from("gone"), Bytes::from("a")], 2000);
+        s.apply(&purge);
+        assert_eq!(s.expired_total(), 1);
+        let data = s.snapshot();
+        s.restore(&data).expect("restore");
+        assert_eq!((s.keyspace_lookups(), s.expired_total()), ((2, 2), 1));
     }
 
     #[test]

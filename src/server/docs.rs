@@ -601,19 +601,23 @@ pub const DOCS: &[Doc] = &[
          raft-kv has no modules and gives no command an ACL category."),
     doc("config", Server, "2.0.0", "Depends on subcommand.", "",
         "Reads the server's configuration, which is fixed at start-up apart from the slow \
-         log's."),
+         log's and the latency measurements'."),
     doc("config|get", Server, "2.0.0", "O(N) where N is the number of parameters requested",
         "parameter...",
         "Returns the configuration parameters whose names match any of the glob patterns.")
         .history(&[("7.0.0", "Takes several patterns.")]),
     doc("config|resetstat", Server, "2.0.0", O1, "",
-        "Resets this node's command totals (INFO commandstats) and its connection and \
-         command counters (INFO stats); the slow log stays."),
+        "Resets this node's command totals and latencies (INFO commandstats and \
+         latencystats, LATENCY HISTOGRAM), its error counts (INFO errorstats) and its \
+         connection, command and network counters (INFO stats); the slow log and the latency \
+         monitor stay."),
     doc("config|set", Server, "2.0.0", "O(N) where N is the number of parameters",
         "(parameter value)...",
-        "Changes the slow log's parameters (slowlog-log-slower-than, slowlog-max-len) on this \
-         node; for every other parameter accepts only the value already in force, as raft-kv \
-         takes its configuration from flags at start, and refuses a change, naming it.")
+        "Changes, on this node, the slow log's parameters (slowlog-log-slower-than, \
+         slowlog-max-len) and the latency measurements' (latency-monitor-threshold, \
+         latency-tracking, latency-tracking-info-percentiles); for every other parameter \
+         accepts only the value already in force, as raft-kv takes its configuration from \
+         flags at start, and refuses a change, naming it.")
         .history(&[("7.0.0", "Takes several parameter-value pairs.")]),
     doc("copy", Generic, "6.2.0", "O(N) where N is the length of the value",
         "source:key destination:key [DB destination-db:integer] [REPLACE]",

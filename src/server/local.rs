@@ -111,9 +111,9 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
 
-/// Subcommands of CLIENT, COMMAND, CONFIG, LATENCY, PUBSUB, RAFT.NODE and SLOWLOG: (`container|sub`, arity, flags) as
-/// COMMAND INFO shows them, sorted by name. As in Redis, the arity counts the container and
-/// the subcommand.
+/// Subcommands of CLIENT, COMMAND, CONFIG, LATENCY, PUBSUB, RAFT.NODE and SLOWLOG:
+/// (`container|sub`, arity, flags) as COMMAND INFO shows them, sorted by name. As in Redis,
+/// the arity counts the container and the subcommand.
 const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("client|getname", 2, &["noscript", "loading", "stale"]),
     ("client|id", 2, &["noscript", "loading", "stale"]),
@@ -1042,6 +1042,8 @@ impl<B: Backend> Session<B> {
                     &stats.total_connections,
                     &stats.total_commands,
                     &stats.rejected_connections,
+                    &stats.net_input,
+                    &stats.net_output,
                 ] {
                     counter.store(0, Ordering::Relaxed);
                 }
@@ -1418,6 +1420,7 @@ impl<B: Backend> Session<B> {
         }
         if wants("stats") {
             let [ops_per_sec, input_per_sec, output_per_sec] = shared.rates.per_second();
+            let [hits, misses, expired] = shared.options.commands.keyspace();
             section(&mut out, "Stats");
             let _ = write!(
                 out,
@@ -1425,7 +1428,9 @@ impl<B: Backend> Session<B> {
                  instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\n\
                  total_net_output_bytes:{}\r\ninstantaneous_input_kbps:{:.2}\r\n\
                  instantaneous_output_kbps:{:.2}\r\n\
-                 rejected_connections:{}\r\npubsub_channels:{}\r\npubsub_patterns:{}\r\n\
+                 rejected_connections:{}\r\nexpired_keys:{expired}\r\nevicted_keys:0\r\n\
+                 keyspace_hits:{hits}\r\nkeyspace_misses:{misses}\r\n\
+                 pubsub_channels:{}\r\npubsub_patterns:{}\r\n\
                  pubsub_shardchannels:{}\r\ntotal_error_replies:{}\r\n",
                 shared.stats.total_connections.load(Ordering::Relaxed),
                 shared.stats.total_commands.load(Ordering::Relaxed),
