@@ -1830,14 +1830,13 @@ impl Driver {
                         .get(&entry.index)
                         .filter(|(term, _)| *term == entry.term)
                         .and_then(|(_, write)| write.caller.as_deref());
-                    let mut recorder = self.options.commands.recorder();
+                    let recorder = self.options.commands.recorder();
                     let mut started = Instant::now();
                     let reply = self.kv.apply_observed(&batch, |args, reply| {
                         let done = Instant::now();
                         recorder.record(args, done - started, is_error(reply), caller);
                         started = done;
                     });
-                    drop(recorder);
                     if batch.cluster_id != 0 {
                         self.learn_cluster_id();
                     }
@@ -1928,7 +1927,7 @@ impl Driver {
         let pending = self.confirmed.split_off(&(self.applied + 1));
         let ready = std::mem::replace(&mut self.confirmed, pending);
         let now = now_ms();
-        let mut recorder = self.options.commands.recorder();
+        let recorder = self.options.commands.recorder();
         for read in ready.into_values().flatten() {
             let mut started = Instant::now();
             let replies = read

@@ -13,8 +13,7 @@
 //! node's client carries an empty address and name.
 //!
 //! One mutex guards the totals and the log; it is held only to update or copy them, never
-//! across an await. The driver takes it once per applied entry or served read, not once per
-//! command.
+//! across an await and never while a command runs (a script may run for seconds).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicUsize, Ordering};
@@ -178,12 +177,11 @@ impl CommandStats {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts recording a series of executions under one lock.
+    /// Starts recording a series of executions (the settings are read once).
     pub fn recorder(&self) -> Recorder<'_> {
         Recorder {
+            stats: self,
             tracking: self.latency_tracking.load(Ordering::Relaxed),
-            events: &self.events,
-            inner: self.lock(),
             slower_than_us: self.slower_than_us.load(Ordering::Relaxed),
             max_len: self.max_len.load(Ordering::Relaxed),
         }
@@ -379,11 +377,10 @@ impl CommandStats {
     }
 }
 
-/// Records executions while holding the lock once.
+/// Records a series of executions, with the settings as they were when it started.
 pub struct Recorder<'a> {
-    inner: MutexGuard<'a, Inner>,
+    stats: &'a CommandStats,
     tracking: bool,
-    events: &'a Events,
     slower_than_us: i64,
     max_len: usize,
 }
@@ -392,22 +389,17 @@ impl Recorder<'_> {
     /// Records one execution of `args` that took `took` and answered an error if `failed`,
     /// sent by `caller` when known. Names outside the command table and internal commands
     /// (`__...`) are not counted.
-    pub fn record(
-        &mut self,
-        args: &[Bytes],
-        took: Duration,
-        failed: bool,
-        caller: Option<&Caller>,
-    ) {
+    pub fn record(&self, args: &[Bytes], took: Duration, failed: bool, caller: Option<&Caller>) {
         let Some(key) = stat_key(args) else {
             return;
         };
         let micros = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
         let exec = matches!(&key, Key::Named(name) if name == "exec");
         if !exec {
-            self.events.add("command", took);
+            self.stats.events.add("command", took);
         }
-        if let Some(entry) = entry(&mut self.inner, &key) {
+        let mut inner = self.stats.lock();
+        if let Some(entry) = entry(&mut inner, &key) {
             let calls = &mut entry.calls;
             calls.calls += 1;
             calls.usec = calls.usec.saturating_add(micros);
@@ -423,7 +415,7 @@ impl Recorder<'_> {
         }
         let slow = self.slower_than_us >= 0 && micros >= self.slower_than_us as u64;
         if slow && self.max_len > 0 && !exec {
-            let inner = &mut *self.inner;
+            let inner = &mut *inner;
             inner.next_id += 1;
             inner.slow.push_front(SlowEntry {
                 id: inner.next_id - 1,
