@@ -659,24 +659,12 @@ mod tests {
             addr: "127.0.0.1:5000".into(),
             name: "worker".into(),
         };
-        stats.record(
-            &args(&["get", "fast"]),
-            Duration::from_micros(99),
-            false,
-            None,
-        );
-        stats.record(
-            &args(&["get", "a"]),
-            Duration::from_micros(100),
-            false,
-            Some(&caller),
-        );
-        stats.record(
-            &args(&["get", "b"]),
-            Duration::from_micros(150),
-            false,
-            None,
-        );
+        let slow = |list: &[&str], micros: u64, caller: Option<&Caller>| {
+            stats.record(&args(list), Duration::from_micros(micros), false, caller);
+        };
+        slow(&["get", "fast"], 99, None);
+        slow(&["get", "a"], 100, Some(&caller));
+        slow(&["get", "b"], 150, None);
         let long = "x".repeat(200);
         let mut many = vec!["del".to_string(), long.clone()];
         many.extend((0..40).map(|i| i.to_string()));
@@ -696,18 +684,8 @@ mod tests {
         assert_eq!(stats.slow_entries(Some(1)).len(), 1);
 
         stats.set_max_len(5);
-        stats.record(
-            &args(&["auth", "secret"]),
-            Duration::from_millis(1),
-            false,
-            None,
-        );
-        stats.record(
-            &args(&["get", "a"]),
-            Duration::from_millis(1),
-            false,
-            Some(&caller),
-        );
+        slow(&["auth", "secret"], 1000, None);
+        slow(&["get", "a"], 1000, Some(&caller));
         let entries = stats.slow_entries(None);
         assert_eq!(entries[0].caller, caller);
         assert_eq!(entries[1].args, args(&["auth", "(redacted)"]));
