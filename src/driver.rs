@@ -923,7 +923,13 @@ impl Driver {
             Input::Write(write) => self.handle_write(write),
             Input::Read(read) => self.handle_read(read),
             Input::Status(reply) => {
-                let _ = reply.send(self.node.status());
+                let mut status = self.node.status();
+                status.connected = (status.membership.voters.keys())
+                    .chain(status.membership.learners.keys())
+                    .copied()
+                    .filter(|&id| id != self.id && self.peers.is_connected(id))
+                    .collect();
+                let _ = reply.send(status);
             }
             Input::SnapshotWritten {
                 index,

@@ -3304,3 +3304,66 @@ fn info_reports_snapshots_as_saves_and_counts_client_bytes() {
     });
     cluster.finish();
 }
+
+/// INFO replication in Redis's terms: the leader counts the members it has a stream to as
+/// its connected replicas, a follower's link to its master is up while its stream to the
+/// leader is, and the offsets are log indexes.
+#[test]
+fn info_replication_shows_links_to_the_leader_and_its_replicas() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    cluster.set_retrying(leader, "replicated", "1");
+    let followers = cluster.others(leader);
+    let replication =
+        |cluster: &TestCluster, id: u64| info_fields(&mut cluster.client(id), &["replication"]);
+    // Both sections in one INFO, so that the offsets and the indexes agree (both name a
+    // `role`; the one kept is Raft's).
+    let with_raft = |cluster: &TestCluster, id: u64| {
+        info_fields(&mut cluster.client(id), &["replication", "raft"])
+    };
+    wait_until(DEADLINE, "both followers linked to the leader", || {
+        let on_leader = replication(&cluster, leader);
+        let linked: Vec<String> = followers
+            .iter()
+            .map(|&id| replication(&cluster, id)["master_link_status"].clone())
+            .collect();
+        if on_leader["connected_slaves"] == "2" && linked == ["up", "up"] {
+            Ok(())
+        } else {
+            Err(format!("leader {on_leader:?}, followers {linked:?}"))
+        }
+    });
+    assert_eq!(replication(&cluster, leader)["role"], "master");
+    assert_eq!(replication(&cluster, followers[0])["role"], "slave");
+    let on_leader = with_raft(&cluster, leader);
+    assert_eq!(on_leader["master_repl_offset"], on_leader["commit_index"]);
+    let on_follower = with_raft(&cluster, followers[0]);
+    assert_eq!(
+        on_follower["slave_repl_offset"],
+        on_follower["last_applied"]
+    );
+    assert_eq!(
+        on_follower["master_repl_offset"],
+        on_follower["commit_index"]
+    );
+
+    // One follower stops: the leader has one replica left. Then the leader stops too: the
+    // last node has no master to be linked to.
+    cluster.stop(followers[1], Signal::Term);
+    wait_until(DEADLINE, "the leader to count one replica", || {
+        let on_leader = replication(&cluster, leader);
+        match on_leader["connected_slaves"].as_str() {
+            "1" => Ok(()),
+            other => Err(format!("connected_slaves:{other}")),
+        }
+    });
+    cluster.stop(leader, Signal::Term);
+    wait_until(DEADLINE, "the last node's link to be down", || {
+        let on_follower = replication(&cluster, followers[0]);
+        match on_follower["master_link_status"].as_str() {
+            "down" => Ok(()),
+            other => Err(format!("master_link_status:{other}")),
+        }
+    });
+    cluster.finish();
+}

@@ -1450,12 +1450,7 @@ impl<B: Backend> Session<B> {
             && let Some(s) = &status
         {
             section(&mut out, "Replication");
-            let role = if s.role == RoleKind::Leader {
-                "master"
-            } else {
-                "slave"
-            };
-            let _ = write!(out, "role:{role}\r\nconnected_slaves:0\r\n");
+            out.push_str(&replication_section(s));
         }
         if wants("cpu") {
             let (user, system) = cpu_seconds();
@@ -1547,6 +1542,35 @@ impl<B: Backend> Session<B> {
             _ => None,
         }
     }
+}
+
+/// The `# Replication` section's lines, in Redis's terms: the leader is the master, with the
+/// other members it has a stream to as its connected replicas; a follower's link to its
+/// master is up while it knows the leader and its stream to it is up. Offsets are log
+/// indexes: the commit index, and on a follower the index it applied. Raft replicas are
+/// not listed one by one (`slave0:ip=...,port=...`): a node knows its peers' Raft
+/// addresses, not their client ports.
+fn replication_section(s: &Status) -> String {
+    let mut out = String::new();
+    if s.role == RoleKind::Leader {
+        let _ = write!(
+            out,
+            "role:master\r\nconnected_slaves:{}\r\nmaster_repl_offset:{}\r\n",
+            s.connected.len(),
+            s.commit,
+        );
+    } else {
+        let up = s.leader.is_some_and(|l| s.connected.contains(&l));
+        let _ = write!(
+            out,
+            "role:slave\r\nmaster_link_status:{}\r\nslave_read_only:0\r\n\
+             master_repl_offset:{}\r\nslave_repl_offset:{}\r\nconnected_slaves:0\r\n",
+            if up { "up" } else { "down" },
+            s.commit,
+            s.applied,
+        );
+    }
+    out
 }
 
 /// The `# Raft` section's lines.
