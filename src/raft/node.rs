@@ -135,9 +135,6 @@ pub struct Status {
     pub snapshot_index: Index,
     /// The membership in force.
     pub membership: Arc<Membership>,
-    /// On a leader: each other member and the highest index it is known to hold (its match
-    /// index), by id; empty on other roles.
-    pub replicas: Vec<(NodeId, Index)>,
     /// Members whose message stream from this node is up. The core cannot know: it leaves
     /// this empty, and the driver fills it in from the transport.
     pub connected: Vec<NodeId>,
@@ -1126,18 +1123,6 @@ impl Node {
             last_index: self.log.last_index(),
             snapshot_index: self.log.snapshot_index(),
             membership: self.membership.clone(),
-            replicas: match &self.role {
-                Role::Leader(lead) => {
-                    let mut replicas: Vec<(NodeId, Index)> = lead
-                        .progress
-                        .iter()
-                        .map(|(&id, p)| (id, p.match_index()))
-                        .collect();
-                    replicas.sort_unstable();
-                    replicas
-                }
-                _ => Vec::new(),
-            },
             connected: Vec::new(),
         }
     }

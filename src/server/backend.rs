@@ -157,7 +157,6 @@ pub mod local {
                 last_index: 8,
                 snapshot_index: 0,
                 membership: std::sync::Arc::new(raft::Membership::of_voters([1])),
-                replicas: Vec::new(),
                 connected: Vec::new(),
             })
         }
