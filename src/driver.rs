@@ -29,7 +29,7 @@ use tracing::{debug, error, info, warn};
 
 use self::empty_disk::{EmptyDiskCheck, Verdict};
 use crate::blocking::Waiters;
-use crate::cmdstats::{Caller, CommandStats};
+use crate::cmdstats::{Caller, CommandStats, unix_secs};
 use crate::kv::KvState;
 use crate::pb;
 use crate::pubsub::PubSub;
@@ -245,11 +245,6 @@ impl IoCounters {
         self.last_snapshot_unix
             .store(unix_secs(), Ordering::Relaxed);
     }
-}
-
-/// The wall clock in Unix seconds.
-fn unix_secs() -> i64 {
-    now_ms() / 1000
 }
 
 /// A cheap, cloneable handle to the raft actor, used by the RESP server and the gRPC service.

@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Samples kept per kind of event (Redis's `LATENCY_TS_LEN`).
 pub const HISTORY: usize = 160;
@@ -61,10 +61,7 @@ impl Events {
         if threshold == 0 || ms < threshold {
             return;
         }
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
-        self.add_at(event, now, ms);
+        self.add_at(event, super::unix_secs(), ms);
     }
 
     fn add_at(&self, event: &'static str, unix_secs: i64, ms: u64) {

@@ -419,9 +419,7 @@ impl Recorder<'_> {
             inner.next_id += 1;
             inner.slow.push_front(SlowEntry {
                 id: inner.next_id - 1,
-                unix_secs: SystemTime::now()
-                    .duration_since(UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs() as i64),
+                unix_secs: unix_secs(),
                 micros,
                 args: shortened(args),
                 caller: caller.cloned().unwrap_or_default(),
@@ -429,6 +427,13 @@ impl Recorder<'_> {
             inner.slow.truncate(self.max_len);
         }
     }
+}
+
+/// The wall clock in Unix seconds (0 before 1970).
+pub fn unix_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Where a command's totals are kept.

@@ -1146,91 +1146,89 @@ impl<B: Backend> Session<B> {
     fn latency(&self, a: &[Bytes]) -> Out {
         use crate::cmdstats::events;
         let monitor = &self.shared.options.commands.events;
-        let unix_now = || {
-            SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
-        };
         match a[0].to_ascii_lowercase().as_slice() {
-            b"help" => {
-                return Out::Array(
-                    [
-                        "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-                        "LATEST",
-                        "    For each kind of event: the time and latency (ms) of the latest, and the",
-                        "    worst ever. Kinds: command, driver-turn, wal-fsync, snapshot-write; kept",
-                        "    once they take latency-monitor-threshold ms or more (0, the default, keeps none).",
-                        "HISTORY <event>",
-                        "    The worst latency (ms) of each second with events of that kind, oldest first.",
-                        "RESET [<event> ...]",
-                        "    Forgets the events of the kinds named, or of every kind.",
-                        "GRAPH <event>",
-                        "    The latest events of that kind as bars.",
-                        "DOCTOR",
-                        "    What the events mean, in words.",
-                        "HISTOGRAM [<command> ...]",
-                        "    For each command this node executed (or each one named; a command with",
-                        "    subcommands stands for all of them): how many executions were timed,",
-                        "    and how many took at most 1, 2, 4, 8, ... microseconds.",
-                        "HELP",
-                        "    Prints this help.",
-                    ]
+            b"help" => Out::Array(
+                [
+                    "LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+                    "LATEST",
+                    "    For each kind of event: the time and latency (ms) of the latest, and the",
+                    "    worst ever. Kinds: command, driver-turn, wal-fsync, snapshot-write; kept",
+                    "    once they take latency-monitor-threshold ms or more (0, the default,",
+                    "    keeps none).",
+                    "HISTORY <event>",
+                    "    The worst latency (ms) of each second with events of that kind, oldest",
+                    "    first.",
+                    "RESET [<event> ...]",
+                    "    Forgets the events of the kinds named, or of every kind.",
+                    "GRAPH <event>",
+                    "    The latest events of that kind as bars.",
+                    "DOCTOR",
+                    "    What the events mean, in words.",
+                    "HISTOGRAM [<command> ...]",
+                    "    For each command this node executed (or each one named; a command with",
+                    "    subcommands stands for all of them): how many executions were timed,",
+                    "    and how many took at most 1, 2, 4, 8, ... microseconds.",
+                    "HELP",
+                    "    Prints this help.",
+                ]
+                .into_iter()
+                .map(|line| Out::Simple(line.into()))
+                .collect(),
+            ),
+            b"latest" => Out::Array(
+                monitor
+                    .all()
                     .into_iter()
-                    .map(|line| Out::Simple(line.into()))
+                    .filter_map(|(event, series)| {
+                        let (at, ms) = *series.samples.back()?;
+                        Some(Out::Array(vec![
+                            Out::bulk(event),
+                            Out::Integer(at),
+                            Out::Integer(ms as i64),
+                            Out::Integer(series.max_ms as i64),
+                        ]))
+                    })
                     .collect(),
-                );
-            }
-            b"latest" => {
-                return Out::Array(
-                    monitor
-                        .all()
-                        .into_iter()
-                        .filter_map(|(event, series)| {
-                            let (at, ms) = *series.samples.back()?;
-                            Some(Out::Array(vec![
-                                Out::bulk(event),
-                                Out::Integer(at),
-                                Out::Integer(ms as i64),
-                                Out::Integer(series.max_ms as i64),
-                            ]))
-                        })
-                        .collect(),
-                );
-            }
+            ),
             b"history" => {
                 let samples = monitor
                     .get(&text(&a[1]))
                     .map(|s| s.samples)
                     .unwrap_or_default();
-                return Out::Array(
+                Out::Array(
                     samples
                         .into_iter()
                         .map(|(at, ms)| Out::Array(vec![Out::Integer(at), Out::Integer(ms as i64)]))
                         .collect(),
-                );
+                )
             }
             b"reset" => {
                 let named: Vec<String> = a[1..].iter().map(|e| text(e)).collect();
-                return Out::Integer(monitor.reset(&named) as i64);
+                Out::Integer(monitor.reset(&named) as i64)
             }
             b"graph" => {
                 let event = text(&a[1]);
-                return match monitor.get(&event) {
-                    Some(series) => Out::bulk(events::graph(&event, &series, unix_now())),
+                match monitor.get(&event) {
+                    Some(series) => {
+                        Out::bulk(events::graph(&event, &series, crate::cmdstats::unix_secs()))
+                    }
                     None => Out::error(format!(
                         "ERR No samples available for event '{}'",
                         command::lossy(&a[1], 128)
                     )),
-                };
+                }
             }
-            b"doctor" => return Out::bulk(events::doctor(monitor.threshold_ms(), &monitor.all())),
-            _ => {}
+            b"doctor" => Out::bulk(events::doctor(monitor.threshold_ms(), &monitor.all())),
+            _ => self.latency_histogram(&a[1..]),
         }
+    }
+
+    /// `LATENCY HISTOGRAM [command ...]`: the latencies of the commands named (a command with
+    /// subcommands stands for all of them), or of every command.
+    fn latency_histogram(&self, names: &[Bytes]) -> Out {
         // A set, so that many names cost one lookup per command each.
-        let named: std::collections::HashSet<String> = a[1..]
-            .iter()
-            .map(|n| text(n).to_ascii_lowercase())
-            .collect();
+        let named: std::collections::HashSet<String> =
+            names.iter().map(|n| text(n).to_ascii_lowercase()).collect();
         let wanted = |name: &str| {
             let container = name.split_once('|').map(|(c, _)| c);
             named.is_empty() || named.contains(name) || container.is_some_and(|c| named.contains(c))
