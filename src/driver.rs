@@ -30,11 +30,12 @@ use tracing::{debug, error, info, warn};
 use self::empty_disk::{EmptyDiskCheck, Verdict};
 use crate::blocking::Waiters;
 use crate::cmdstats::{Caller, CommandStats, unix_secs};
-use crate::kv::KvState;
+use crate::kv::{KvState, command};
 use crate::pb;
 use crate::pubsub::PubSub;
 use crate::raft::{self, Envelope, Index, Message, Node, RequestId, RoleKind, Snapshot, Term};
 use crate::storage::Storage;
+use crate::tracking::Tracking;
 use crate::transport::Peers;
 
 /// Wall-clock length of one core tick. Only the driver knows it.
@@ -480,6 +481,9 @@ pub struct DriverOptions {
     /// This node's command totals and slow log, to which applied writes and served reads
     /// are added.
     pub commands: Arc<CommandStats>,
+    /// This node's CLIENT TRACKING table: told of the keys tracking clients read and of the
+    /// keys applied entries change.
+    pub tracking: Arc<Tracking>,
 }
 
 /// A driver turn longer than this is logged with where its time went: a node that stops
@@ -1773,6 +1777,8 @@ impl Driver {
         );
         self.learn_cluster_id();
         self.options.waiters.wake_all();
+        // Any key may have changed: tracking clients drop their whole cache, as after a flush.
+        self.options.tracking.invalidate(Vec::new(), true, None);
         self.applied = snapshot.index;
         self.applied_term = snapshot.term;
         self.snapshot_index = snapshot.index;
@@ -1826,6 +1832,8 @@ impl Driver {
                 Ok(batch) => {
                     let waiting = self.options.waiters.any();
                     self.kv.track_stores(waiting);
+                    let tracking = self.options.tracking.active();
+                    self.kv.track_modified(tracking);
                     let caller = self
                         .proposed
                         .get(&entry.index)
@@ -1840,6 +1848,9 @@ impl Driver {
                     });
                     if batch.cluster_id != 0 {
                         self.learn_cluster_id();
+                    }
+                    if tracking {
+                        self.tell_trackers(&batch);
                     }
                     self.deliver_published(entry.index, entry.term);
                     if waiting {
@@ -1861,6 +1872,27 @@ impl Driver {
             // Another leader's entry took this index: ours was never applied, so retry it.
             _ => self.parked_writes.push_back(write),
         }
+    }
+
+    /// CLIENT TRACKING after applying `batch`: remembers what a tracking client of this node
+    /// read in it (a transaction), then tells tracking clients of the keys it changed, in
+    /// that order, so that a transaction that reads a key and then changes it leaves the
+    /// client told.
+    fn tell_trackers(&mut self, batch: &pb::KvBatch) {
+        let tracking = &self.options.tracking;
+        let origin = (batch.origin_node == self.id && batch.origin_client != 0)
+            .then_some(batch.origin_client);
+        if batch.track_reads
+            && let Some(client) = origin
+        {
+            for command in &batch.commands {
+                if let Some(keys) = command::read_keys(&command.args) {
+                    tracking.remember(client, keys);
+                }
+            }
+        }
+        let (keys, flushed) = self.kv.take_modified();
+        tracking.invalidate(keys, flushed, origin);
     }
 
     /// Hands what the entry at `index` published to this node's subscribers. Entries that
@@ -1939,6 +1971,12 @@ impl Driver {
                     let done = Instant::now();
                     let caller = read.caller.as_deref();
                     recorder.record(&c.args, done - started, is_error(&reply), caller);
+                    if let Some(caller) = caller.filter(|c| c.track_reads) {
+                        // Remembered before any later entry applies: a change after this
+                        // read cannot go untold.
+                        let keys = command::command_keys(&c.args);
+                        self.options.tracking.remember(caller.id, keys);
+                    }
                     started = done;
                     reply
                 })

@@ -13,7 +13,8 @@
 //! reads, persists what the core hands it, sends messages through `transport`, applies
 //! committed entries and answers the waiting clients. Data flows one way: edge → driver → core →
 //! driver → edge. Applied PUBLISH entries leave the driver the same way, through the `pubsub`
-//! registry to the connections that subscribed on this node.
+//! registry to the connections that subscribed on this node, and so do the keys applied
+//! entries changed, through `tracking` to the connections that cache them (CLIENT TRACKING).
 
 pub mod blocking;
 pub mod cmdstats;
@@ -25,6 +26,7 @@ pub mod pubsub;
 pub mod raft;
 pub mod server;
 pub mod storage;
+pub mod tracking;
 pub mod transport;
 
 use std::sync::Arc;
@@ -134,6 +136,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
     let pubsub = pubsub::PubSub::new();
     let waiters = blocking::Waiters::new();
     let commands = cmdstats::CommandStats::new();
+    let tracking = tracking::Tracking::new(pubsub.clone());
     let driver = Driver::new(
         id,
         bootstrap,
@@ -151,6 +154,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             join: config.join,
             cluster_size: addrs.len(),
             commands: commands.clone(),
+            tracking: tracking.clone(),
         },
     )
     .map_err(|e| {
@@ -175,7 +179,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let mut driver_task = tokio::spawn(driver.run(shutdown.clone()));
-    let options = server_options(&config, pubsub, waiters, commands);
+    let options = server_options(&config, pubsub, waiters, commands, tracking);
     let shutdown_request = options.shutdown_request.clone();
     let server_task = tokio::spawn(server::run(
         resp_listener,
@@ -221,6 +225,7 @@ fn server_options(
     pubsub: Arc<pubsub::PubSub>,
     waiters: Arc<blocking::Waiters>,
     commands: Arc<cmdstats::CommandStats>,
+    tracking: Arc<tracking::Tracking>,
 ) -> server::Options {
     server::Options {
         node_id: config.id,
@@ -232,6 +237,7 @@ fn server_options(
         pubsub,
         waiters,
         commands,
+        tracking,
     }
 }
 

@@ -80,6 +80,17 @@ pub enum Message {
         /// What was published.
         payload: Bytes,
     },
+    /// CLIENT TRACKING: keys this node changed that the client may hold in its cache, or
+    /// (`None`) every key, after a flush (see `crate::tracking`).
+    Invalidate {
+        /// The keys; `None` for all of them.
+        keys: Option<Vec<Bytes>>,
+        /// Sent on behalf of another client that redirects its messages here (REDIRECT):
+        /// a RESP2 connection receives it as a message on `__redis__:invalidate`.
+        redirected: bool,
+    },
+    /// CLIENT TRACKING: the client this connection redirects its messages to is gone.
+    RedirectBroken(u64),
 }
 
 impl Message {
@@ -87,6 +98,12 @@ impl Message {
     fn size(&self) -> usize {
         MESSAGE_OVERHEAD_BYTES
             + match self {
+                Message::Invalidate { keys, .. } => keys
+                    .iter()
+                    .flatten()
+                    .map(|k| k.len() + MESSAGE_OVERHEAD_BYTES / 4)
+                    .sum(),
+                Message::RedirectBroken(_) => 0,
                 Message::Channel { channel, payload } | Message::Shard { channel, payload } => {
                     channel.len() + payload.len()
                 }
@@ -201,6 +218,17 @@ impl PubSub {
         };
         self.registry().mailboxes.insert(id, mailbox);
         Inbox { rx, queued }
+    }
+
+    /// Queues `message` for client `id`; false when this node has no such client.
+    pub fn deliver(&self, id: u64, message: Message) -> bool {
+        match self.registry().mailboxes.get(&id) {
+            Some(mailbox) => {
+                mailbox.deliver(id, message);
+                true
+            }
+            None => false,
+        }
     }
 
     /// Subscribes client `id` to `name`; false when it already was.

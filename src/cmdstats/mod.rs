@@ -68,6 +68,11 @@ pub struct Caller {
     pub addr: String,
     /// CLIENT SETNAME's name, empty without one.
     pub name: String,
+    /// The client's CLIENT ID on this node.
+    pub id: u64,
+    /// Whether the keys of the reads sent with this caller are remembered for CLIENT
+    /// TRACKING: the driver remembers them as it serves the reads.
+    pub track_reads: bool,
 }
 
 /// One command's totals (`cmdstat_<name>`).
@@ -663,6 +668,7 @@ mod tests {
         let caller = Caller {
             addr: "127.0.0.1:5000".into(),
             name: "worker".into(),
+            ..Caller::default()
         };
         let slow = |list: &[&str], micros: u64, caller: Option<&Caller>| {
             stats.record(&args(list), Duration::from_micros(micros), false, caller);

@@ -466,6 +466,48 @@ pub fn lookup_index(name: &[u8]) -> Option<usize> {
         .ok()
 }
 
+/// The keys a command names where its table entry places them (first, last, step); none
+/// for a command that takes no key.
+pub fn positional_keys(spec: &Spec, args: &[Bytes]) -> Vec<Bytes> {
+    if spec.first_key <= 0 {
+        return Vec::new();
+    }
+    let last = if spec.last_key < 0 {
+        i32::try_from(args.len()).unwrap_or(i32::MAX) + spec.last_key
+    } else {
+        spec.last_key
+    };
+    (spec.first_key..=last)
+        .step_by(spec.step.max(1) as usize)
+        .filter_map(|i| args.get(i as usize).cloned())
+        .collect()
+}
+
+/// The keys the key-value command `args` reads, if it only reads (SORT without STORE, say):
+/// what CLIENT TRACKING remembers of a command in a transaction. `None` for a write.
+pub fn read_keys(args: &[Bytes]) -> Option<Vec<Bytes>> {
+    let (cmd, spec) = Command::parse(args).ok()?;
+    if cmd.access(spec) != Access::Read {
+        return None;
+    }
+    Some(
+        cmd.movable_keys()
+            .unwrap_or_else(|| positional_keys(spec, args)),
+    )
+}
+
+/// The keys of the key-value command `args`: those its options name (after a `numkeys`,
+/// XREAD's after STREAMS, ...) or those its table entry places. None for a command that does
+/// not parse. What CLIENT TRACKING remembers a read by.
+pub fn command_keys(args: &[Bytes]) -> Vec<Bytes> {
+    match Command::parse(args) {
+        Ok((cmd, spec)) => cmd
+            .movable_keys()
+            .unwrap_or_else(|| positional_keys(spec, args)),
+        Err(_) => Vec::new(),
+    }
+}
+
 /// Finds the spec of `args[0]` and checks the argument count against the command table.
 ///
 /// These are the only checks Redis makes while queueing inside MULTI; every other argument

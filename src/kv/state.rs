@@ -168,6 +168,14 @@ pub struct KvState {
     lookups: Cell<[u64; 2]>,
     /// Expired keys removed, by purges (INFO's `expired_keys`); not part of the state.
     expired: u64,
+    /// Whether to note in `modified` every key a command changes: on while clients track
+    /// keys (CLIENT TRACKING, see `crate::tracking`).
+    track_modified: bool,
+    /// Keys changed since [`KvState::take_modified`] last ran, while `track_modified` was
+    /// on; a key changed twice is noted twice. Not part of the state.
+    modified: Vec<Bytes>,
+    /// Whether a FLUSHALL or FLUSHDB ran meanwhile: every key changed.
+    flushed: bool,
 }
 
 /// A message a PUBLISH or SPUBLISH entry carried, for the node's own subscribers.
@@ -200,6 +208,9 @@ impl Default for KvState {
             counting_lookups: Cell::new(false),
             lookups: Cell::new([0; 2]),
             expired: 0,
+            track_modified: false,
+            modified: Vec::new(),
+            flushed: false,
         }
     }
 }
@@ -325,6 +336,33 @@ impl KvState {
     /// [`KvState::track_stores`] was on: what clients blocked on keys may now find.
     pub fn take_stored(&mut self) -> Vec<Bytes> {
         std::mem::take(&mut self.stored)
+    }
+
+    /// Starts or stops noting the keys commands change, for [`KvState::take_modified`];
+    /// stopping forgets what was noted.
+    pub fn track_modified(&mut self, on: bool) {
+        self.track_modified = on;
+        if !on {
+            self.modified.clear();
+            self.flushed = false;
+        }
+    }
+
+    /// The keys changed since the last call while [`KvState::track_modified`] was on (in
+    /// the order they changed, repeats included), and whether a flush emptied the keyspace
+    /// meanwhile (then every key changed, the listed ones too).
+    pub fn take_modified(&mut self) -> (Vec<Bytes>, bool) {
+        (
+            std::mem::take(&mut self.modified),
+            std::mem::replace(&mut self.flushed, false),
+        )
+    }
+
+    /// Notes that `key` changed, while [`KvState::track_modified`] is on.
+    fn note_modified(&mut self, key: &[u8]) {
+        if self.track_modified {
+            self.modified.push(Bytes::copy_from_slice(key));
+        }
     }
 
     /// Executes a read-only command against the current state; `now_ms` hides expired keys.
@@ -900,6 +938,7 @@ impl KvState {
         let value_type = self.live(key, now)?.big()?.value_type();
         let version = self.next_version();
         let (result, left) = self.table.update_big(key, version, change)?;
+        self.note_modified(key);
         if left == 0 {
             self.delete(key, now);
         } else if self.track_stores && value_type != ValueType::Hash {
@@ -971,6 +1010,7 @@ impl KvState {
     fn remove(&mut self, key: &[u8], now: i64) -> Option<bool> {
         self.note_stream_gone(key);
         let expire = self.table.remove(key)?;
+        self.note_modified(key);
         self.reindex_expiry(key, expire, None);
         self.deleted_version = self.next_version();
         // The key is hashed only in a keyspace that keeps buckets.
@@ -1047,6 +1087,7 @@ impl KvState {
         } else {
             self.note_stream_gone(key);
         }
+        self.note_modified(key);
         let version = self.next_version();
         // The table copies key and value, so a stored value never pins the log entry it was
         // decoded from.
@@ -1184,6 +1225,7 @@ impl KvState {
         if self.track_stores {
             self.stored.push(Bytes::copy_from_slice(key));
         }
+        self.note_modified(key);
         let version = self.next_version();
         self.table.splice(key, version, prefix, keep, suffix);
     }
@@ -1502,6 +1544,7 @@ impl KvState {
     fn set_expire(&mut self, key: &[u8], expire: Option<i64>) {
         let version = self.next_version();
         if let Some(old) = self.table.set_expire(key, expire, version) {
+            self.note_modified(key);
             self.reindex_expiry(key, old, expire);
         }
     }
@@ -1515,6 +1558,7 @@ impl KvState {
                 if found.is_some_and(|e| e.value().len() >= need) {
                     // Every field lies inside the string: changed in place, as SETBIT does.
                     let mut replies = Vec::new();
+                    self.note_modified(key);
                     let version = self.next_version();
                     self.table.patch(key, version, |value| {
                         replies = bitfield::run(value, fields);
@@ -1671,6 +1715,7 @@ impl KvState {
                         .filter(|&len| len >= end)
                 {
                     // Inside the string: changed in place instead of copied.
+                    self.note_modified(key);
                     let version = self.next_version();
                     self.table.patch(key, version, |value| {
                         value[*offset..end].copy_from_slice(patch)
@@ -2311,6 +2356,7 @@ impl KvState {
                     // The common case of a bitmap: the bit is inside the string, which is
                     // changed in place instead of copied.
                     let mut was = false;
+                    self.note_modified(key);
                     let version = self.next_version();
                     self.table.patch(key, version, |value| {
                         was = value[byte] & mask != 0;
@@ -2429,6 +2475,9 @@ impl KvState {
                 Ok(reply::integer(0))
             }
             Command::Flush => {
+                // As in Redis, a flush tells tracking clients that every key changed, even
+                // when the keyspace was empty.
+                self.flushed |= self.track_modified;
                 if self.track_stores {
                     let streams = self
                         .table
@@ -3998,6 +4047,7 @@ impl Streams for KvState {
         let (result, changed) = self.table.update_stream(key, version, change)?;
         if changed {
             self.version_counter = version;
+            self.note_modified(key);
             if self.track_stores {
                 self.stored.push(Bytes::copy_from_slice(key));
             }

@@ -537,8 +537,14 @@ pub const DOCS: &[Doc] = &[
         .history(TIMEOUT_HISTORY),
     doc("client", Connection, "2.4.0", "Depends on subcommand.", "",
         "Inspects and configures client connections."),
+    doc("client|caching", Connection, "6.0.0", O1, "mode=(YES|NO)",
+        "In CLIENT TRACKING's OPTIN (YES) or OPTOUT (NO) mode, decides whether the keys the \
+         next command reads (a whole transaction's, inside MULTI) are tracked."),
     doc("client|getname", Connection, "2.6.9", O1, "",
         "Returns the name this connection was given, or nil."),
+    doc("client|getredir", Connection, "6.0.0", O1, "",
+        "Returns the client that receives this connection's invalidation messages: 0 for \
+         itself, -1 when tracking is off."),
     doc("client|id", Connection, "5.0.0", O1, "",
         "Returns the number that identifies this connection."),
     doc("client|info", Connection, "6.2.0", O1, "",
@@ -575,6 +581,15 @@ pub const DOCS: &[Doc] = &[
         "Records the client library's name or version, which CLIENT LIST then shows."),
     doc("client|setname", Connection, "2.6.9", O1, "connection-name",
         "Gives this connection a name; an empty name removes it."),
+    doc("client|tracking", Connection, "6.0.0", "O(1). Some options may introduce additional \
+         complexity.",
+        "status=(ON|OFF) [REDIRECT client-id:integer] [PREFIX prefix]... [BCAST] [OPTIN] \
+         [OPTOUT] [NOLOOP]",
+        "Turns client-side caching on or off: this node then tells the connection (or the \
+         REDIRECT target) when a key it read, or with BCAST any key under its prefixes, is \
+         changed by a write this node applies."),
+    doc("client|trackinginfo", Connection, "6.2.0", O1, "",
+        "Describes this connection's CLIENT TRACKING settings: flags, redirect and prefixes."),
     doc("client|unblock", Connection, "5.0.0", O1, "client-id:integer [TIMEOUT|ERROR]",
         "Wakes another connection that waits in a blocking command, as if its timeout had \
          passed or, with ERROR, with an UNBLOCKED error; answers 1 if it was waiting, else 0."),

@@ -115,7 +115,9 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
 /// (`container|sub`, arity, flags) as COMMAND INFO shows them, sorted by name. As in Redis,
 /// the arity counts the container and the subcommand.
 const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
+    ("client|caching", 3, &["noscript", "loading", "stale"]),
     ("client|getname", 2, &["noscript", "loading", "stale"]),
+    ("client|getredir", 2, &["noscript", "loading", "stale"]),
     ("client|id", 2, &["noscript", "loading", "stale"]),
     ("client|info", 2, &["noscript", "loading", "stale"]),
     (
@@ -142,6 +144,8 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("client|reply", 3, &["noscript", "loading", "stale"]),
     ("client|setinfo", 4, &["noscript", "loading", "stale"]),
     ("client|setname", 3, &["noscript", "loading", "stale"]),
+    ("client|tracking", -3, &["noscript", "loading", "stale"]),
+    ("client|trackinginfo", 2, &["noscript", "loading", "stale"]),
     (
         "client|unblock",
         -3,
@@ -252,6 +256,7 @@ fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
         ),
         ("slowlog-max-len", o.commands.max_len().to_string()),
         ("timeout", "0".into()),
+        ("tracking-table-max-keys", o.tracking.max_keys().to_string()),
     ]
 }
 
@@ -399,15 +404,9 @@ fn getkeys(args: &[Bytes]) -> Out {
     if spec.first_key <= 0 {
         return Out::error("ERR The command has no key arguments");
     }
-    let last = if spec.last_key < 0 {
-        args.len() as i32 + spec.last_key
-    } else {
-        spec.last_key
-    };
     Out::Array(
-        (spec.first_key..=last)
-            .step_by(spec.step.max(1) as usize)
-            .filter_map(|i| args.get(i as usize).cloned())
+        command::positional_keys(spec, args)
+            .into_iter()
             .map(Out::Bulk)
             .collect(),
     )
@@ -472,6 +471,7 @@ impl<B: Backend> Session<B> {
                 }
                 self.reset_transaction();
                 self.unsubscribe_all();
+                self.stop_tracking();
                 self.resp3 = false;
                 self.name = None;
                 self.authenticated = self.shared.options.requirepass.is_none();
@@ -674,8 +674,8 @@ impl<B: Backend> Session<B> {
         let resp = if self.resp3 { 3 } else { 2 };
         if self.caller.name != name {
             self.caller = std::sync::Arc::new(crate::cmdstats::Caller {
-                addr: self.caller.addr.clone(),
                 name: name.clone(),
+                ..(*self.caller).clone()
             });
         }
         self.shared.update_client(self.id, |c| {
@@ -770,6 +770,10 @@ impl<B: Backend> Session<B> {
                 Out::bulk(out)
             }
             (b"kill", _) => self.client_kill(rest),
+            (b"tracking", [switch, options @ ..]) => self.client_tracking(switch, options),
+            (b"caching", [choice]) => self.client_caching(choice),
+            (b"getredir", []) => self.client_getredir(),
+            (b"trackinginfo", []) => self.client_trackinginfo(),
             (b"pause", [timeout, mode @ ..]) if mode.len() <= 1 => {
                 let Some(ms) = command::parse_i64_strict(timeout) else {
                     return Out::error("ERR timeout is not an integer or out of range");
@@ -837,7 +841,8 @@ impl<B: Backend> Session<B> {
                 Out::ok()
             }
             (
-                b"id" | b"getname" | b"setname" | b"setinfo" | b"info" | b"no-evict" | b"no-touch",
+                b"id" | b"getname" | b"setname" | b"setinfo" | b"info" | b"no-evict" | b"no-touch"
+                | b"tracking" | b"caching" | b"getredir" | b"trackinginfo",
                 _,
             ) => arity(&format!("client|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CLIENT"),
@@ -1065,6 +1070,7 @@ impl<B: Backend> Session<B> {
         let mut seen: Vec<String> = Vec::new();
         let mut slower_than = None;
         let mut max_len = None;
+        let mut tracking_keys = None;
         let mut tracking = None;
         let mut percentiles = None;
         let mut monitor_threshold = None;
@@ -1113,6 +1119,10 @@ impl<B: Backend> Session<B> {
                     Ok(v) => max_len = Some(v as usize),
                     Err(out) => return out,
                 },
+                "tracking-table-max-keys" => match in_range(0, i64::MAX) {
+                    Ok(v) => tracking_keys = Some(usize::try_from(v).unwrap_or(usize::MAX)),
+                    Err(out) => return out,
+                },
                 _ if !pair[1].eq_ignore_ascii_case(current.as_bytes()) => {
                     return failed(
                         "raft-kv takes its configuration from flags at start and cannot \
@@ -1137,6 +1147,9 @@ impl<B: Backend> Session<B> {
         }
         if let Some(ms) = monitor_threshold {
             stats.events.set_threshold_ms(ms);
+        }
+        if let Some(max) = tracking_keys {
+            self.shared.options.tracking.set_max_keys(max);
         }
         Out::ok()
     }
@@ -1371,13 +1384,15 @@ impl<B: Backend> Session<B> {
             section(&mut out, "Clients");
             let _ = write!(
                 out,
-                "connected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{}\r\n",
+                "connected_clients:{}\r\nmaxclients:{}\r\nblocked_clients:{}\r\n\
+                 tracking_clients:{}\r\n",
                 shared.stats.connected.load(Ordering::Relaxed),
                 shared.options.max_clients,
                 shared
                     .clients
                     .lock()
                     .map_or(0, |clients| clients.values().filter(|c| c.blocked).count()),
+                shared.options.tracking.totals().clients,
             );
         }
         if wants("memory") {
@@ -1419,6 +1434,7 @@ impl<B: Backend> Session<B> {
         if wants("stats") {
             let [ops_per_sec, input_per_sec, output_per_sec] = shared.rates.per_second();
             let [hits, misses, expired] = shared.options.commands.keyspace();
+            let tracking = shared.options.tracking.totals();
             section(&mut out, "Stats");
             let _ = write!(
                 out,
@@ -1429,7 +1445,9 @@ impl<B: Backend> Session<B> {
                  rejected_connections:{}\r\nexpired_keys:{expired}\r\nevicted_keys:0\r\n\
                  keyspace_hits:{hits}\r\nkeyspace_misses:{misses}\r\n\
                  pubsub_channels:{}\r\npubsub_patterns:{}\r\n\
-                 pubsub_shardchannels:{}\r\ntotal_error_replies:{}\r\n",
+                 pubsub_shardchannels:{}\r\ntracking_total_keys:{}\r\n\
+                 tracking_total_items:{}\r\ntracking_total_prefixes:{}\r\n\
+                 total_error_replies:{}\r\n",
                 shared.stats.total_connections.load(Ordering::Relaxed),
                 shared.stats.total_commands.load(Ordering::Relaxed),
                 ops_per_sec.round() as u64,
@@ -1441,6 +1459,9 @@ impl<B: Backend> Session<B> {
                 shared.options.pubsub.count(PubSubKind::Channel),
                 shared.options.pubsub.count(PubSubKind::Pattern),
                 shared.options.pubsub.count(PubSubKind::Shard),
+                tracking.keys,
+                tracking.items,
+                tracking.prefixes,
                 shared.options.commands.errors().1,
             );
         }
@@ -1785,29 +1806,38 @@ impl KillFilter {
 
 fn client_line(id: u64, c: &ClientInfo) -> String {
     let now = Instant::now();
+    let mut flags = String::new();
+    if c.monitor {
+        flags.push('O');
+    } else if c.subscriptions.iter().any(|&n| n > 0) {
+        flags.push('P');
+    } else if c.blocked {
+        flags.push('b');
+    }
+    if c.tracking >= 0 {
+        flags.push('t');
+    }
+    if c.tracking_bcast {
+        flags.push('B');
+    }
+    if flags.is_empty() {
+        flags.push('N');
+    }
     format!(
-        "id={id} addr={} laddr={} fd=0 name={} age={} idle={} flags={} db=0 sub={} psub={} \
+        "id={id} addr={} laddr={} fd=0 name={} age={} idle={} flags={flags} db=0 sub={} psub={} \
          ssub={} multi={} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 obl=0 oll=0 omem=0 \
-         tot-mem=0 events=r cmd={} user=default redir=-1 resp={} lib-name={} lib-ver={}",
+         tot-mem=0 events=r cmd={} user=default redir={} resp={} lib-name={} lib-ver={}",
         c.addr,
         c.local_addr.map(|a| a.to_string()).unwrap_or_default(),
         c.name,
         now.duration_since(c.created).as_secs(),
         now.duration_since(c.last_active).as_secs(),
-        if c.monitor {
-            "O"
-        } else if c.subscriptions.iter().any(|&n| n > 0) {
-            "P"
-        } else if c.blocked {
-            "b"
-        } else {
-            "N"
-        },
         c.subscriptions[0],
         c.subscriptions[1],
         c.subscriptions[2],
         c.multi,
         c.last_command,
+        c.tracking,
         c.resp,
         c.lib_name,
         c.lib_ver,

@@ -21,6 +21,7 @@ mod rates;
 pub mod reply;
 mod session;
 mod subscribe;
+mod tracking;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -45,6 +46,7 @@ use crate::blocking::Waiters;
 use crate::cmdstats::CommandStats;
 use crate::driver::DriverHandle;
 use crate::pubsub::PubSub;
+use crate::tracking::Tracking;
 
 /// Default largest bulk string a client may send, like Redis's `proto-max-bulk-len` (512 MiB).
 pub const DEFAULT_MAX_BULK_LEN: usize = 512 * 1024 * 1024;
@@ -83,10 +85,15 @@ pub struct Options {
     /// This node's command totals and slow log: sessions add what they run themselves and
     /// what they refuse, the driver what it executes.
     pub commands: Arc<CommandStats>,
+    /// This node's CLIENT TRACKING table: sessions turn tracking on and off here, the driver
+    /// remembers the keys tracking clients read and tells them when those keys change.
+    /// Delivers through `pubsub`'s mailboxes.
+    pub tracking: Arc<Tracking>,
 }
 
 impl Default for Options {
     fn default() -> Self {
+        let pubsub = PubSub::new();
         Options {
             node_id: 0,
             port: 6379,
@@ -94,7 +101,8 @@ impl Default for Options {
             max_bulk_len: DEFAULT_MAX_BULK_LEN,
             max_clients: DEFAULT_MAX_CLIENTS,
             shutdown_request: CancellationToken::new(),
-            pubsub: PubSub::new(),
+            tracking: Tracking::new(pubsub.clone()),
+            pubsub,
             waiters: Waiters::new(),
             commands: CommandStats::new(),
         }
@@ -162,6 +170,11 @@ struct ClientInfo {
     blocked: bool,
     /// Whether the connection is in MONITOR mode (CLIENT LIST's `O` flag).
     monitor: bool,
+    /// CLIENT TRACKING: -1 when off, else the redirect target (0 for none): CLIENT LIST's
+    /// `redir` and `t` flag.
+    tracking: i64,
+    /// CLIENT TRACKING BCAST (CLIENT LIST's `B` flag).
+    tracking_bcast: bool,
     /// Cancelled by CLIENT KILL: the connection closes once its current request is answered.
     kill: CancellationToken,
 }

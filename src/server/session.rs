@@ -141,6 +141,8 @@ struct Run {
     commands: Vec<pb::KvCommand>,
     /// Total argument bytes.
     bytes: usize,
+    /// Reads whose keys the node remembers for CLIENT TRACKING.
+    tracked: bool,
 }
 
 /// A connection's protocol state.
@@ -188,6 +190,10 @@ pub(super) struct Session<B> {
     pub(super) monitor: Option<super::monitor::Feed>,
     /// Address and name, as the slow log shows them; renewed when the name changes.
     pub(super) caller: Arc<Caller>,
+    /// CLIENT TRACKING's settings, while tracking is on.
+    pub(super) tracking: Option<super::tracking::ClientTracking>,
+    /// CLIENT CACHING was given: it decides about the next command's reads.
+    pub(super) caching: bool,
 }
 
 impl<B> Drop for Session<B> {
@@ -204,6 +210,9 @@ impl<B> Drop for Session<B> {
         }
         if self.monitor.is_some() {
             self.shared.monitors.remove(self.id);
+        }
+        if self.tracking.is_some() {
+            self.shared.options.tracking.disable(self.id);
         }
     }
 }
@@ -227,9 +236,13 @@ pub(super) async fn serve_connection<B: Backend>(
     session.peer = addr.to_string();
     session.caller = Arc::new(Caller {
         addr: session.peer.clone(),
-        name: String::new(),
+        id,
+        ..Caller::default()
     });
     let kill = session.kill.clone();
+    // Every connection has a mailbox from the start: CLIENT TRACKING's messages reach it,
+    // its own or another connection's (REDIRECT), subscribed or not.
+    session.open_mailbox();
     if let Ok(mut clients) = shared.clients.lock() {
         clients.insert(
             id,
@@ -247,6 +260,8 @@ pub(super) async fn serve_connection<B: Backend>(
                 subscriptions: [0; 3],
                 blocked: false,
                 monitor: false,
+                tracking: -1,
+                tracking_bcast: false,
                 kill: kill.clone(),
             },
         );
@@ -378,6 +393,8 @@ impl<B: Backend> Session<B> {
             peer: String::new(),
             monitor: None,
             caller: Arc::default(),
+            tracking: None,
+            caching: false,
         }
     }
 
@@ -426,7 +443,13 @@ impl<B: Backend> Session<B> {
             c.last_command = name;
             c.multi = multi;
         });
+        let client = args[0].eq_ignore_ascii_case(b"client");
         self.handle(args, output).await;
+        if self.caching && !client && self.multi.is_none() {
+            // CLIENT CACHING decided about this command only (a transaction's, for all of
+            // it), as in Redis.
+            self.caching = false;
+        }
     }
 
     /// Handles every complete request in `input`, appending the replies to `output`.
@@ -660,13 +683,16 @@ impl<B: Backend> Session<B> {
             return self.block_on_streams(args, blocking, output).await;
         }
         let bytes: usize = args.iter().map(Bytes::len).sum();
+        let tracked = access == Access::Read && self.tracks_reads();
         if self.run.access != Some(access)
+            || self.run.tracked != tracked
             || self.run.commands.len() >= MAX_RUN_COMMANDS
             || self.run.bytes + bytes > MAX_RUN_BYTES
         {
             self.flush_run(output).await;
         }
         self.run.access = Some(access);
+        self.run.tracked = tracked;
         self.run.bytes += bytes;
         self.run.commands.push(pb::KvCommand { args });
     }
@@ -688,7 +714,7 @@ impl<B: Backend> Session<B> {
             Access::Read => match self
                 .shared
                 .backend
-                .read(commands, Some(self.caller.clone()))
+                .read(commands, Some(self.read_caller(self.run.tracked)))
                 .await
             {
                 Ok(replies) if replies.len() == n => replies.into_iter().map(Out::from).collect(),
@@ -981,11 +1007,12 @@ impl<B: Backend> Session<B> {
     /// command, in order.
     async fn write_run(&self, commands: Vec<pb::KvCommand>) -> Vec<Out> {
         let n = commands.len();
-        let batch = pb::KvBatch {
+        let mut batch = pb::KvBatch {
             commands,
             now_ms: now_ms(),
             ..pb::KvBatch::default()
         };
+        self.mark_origin(&mut batch, false);
         match self
             .shared
             .backend
@@ -1073,13 +1100,21 @@ impl<B: Backend> Session<B> {
         }
         let n = commands.len();
         let publishes = subscribe::publishes(&commands);
-        let batch = pb::KvBatch {
+        let mut batch = pb::KvBatch {
             commands,
             now_ms: now,
             transaction: true,
             watched,
             ..pb::KvBatch::default()
         };
+        // CLIENT CACHING may be queued in the transaction itself (as some clients send it):
+        // it then decides about the whole transaction, as one given before MULTI does.
+        let caching_queued = slots.iter().any(|s| {
+            matches!(s, Slot::Local(name, args) if name == "client"
+                && args.first().is_some_and(|a| a.eq_ignore_ascii_case(b"caching")))
+        });
+        let track_reads = self.tracks_transaction_reads(caching_queued);
+        self.mark_origin(&mut batch, track_reads);
         let items = match self
             .shared
             .backend

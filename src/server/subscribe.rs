@@ -117,6 +117,8 @@ fn message_push(message: Message) -> Out {
         Message::Shard { channel, payload } => {
             vec![word("smessage"), Out::Bulk(channel), Out::Bulk(payload)]
         }
+        // Written by `Session::tracking_message`.
+        Message::Invalidate { .. } | Message::RedirectBroken(_) => Vec::new(),
     })
 }
 
@@ -188,23 +190,41 @@ impl<B: Backend> Session<B> {
         )))
     }
 
+    /// Gives the connection its mailbox in the node's registry.
+    pub(super) fn open_mailbox(&mut self) {
+        let hub = &self.shared.options.pubsub;
+        self.subs.inbox = Some(hub.register(self.id, self.kill.clone()));
+    }
+
     /// Writes the messages waiting for this connection (at most [`MAX_MESSAGES_PER_TURN`]).
     /// Messages are pushed even under CLIENT REPLY OFF, which silences replies only.
     pub(super) fn write_waiting_messages(&mut self, output: &mut BytesMut) {
-        let Some(inbox) = &mut self.subs.inbox else {
-            return;
-        };
         for _ in 0..MAX_MESSAGES_PER_TURN {
-            let Some(message) = inbox.try_recv() else {
+            let Some(message) = self.subs.inbox.as_mut().and_then(Inbox::try_recv) else {
                 break;
             };
-            encode(&message_push(message), self.resp3, output);
+            if let Some(out) = self.message_out(message) {
+                encode(&out, self.resp3, output);
+            }
         }
     }
 
     /// Writes one message the connection's loop received.
     pub(super) fn write_message(&mut self, message: Message, output: &mut BytesMut) {
-        encode(&message_push(message), self.resp3, output);
+        if let Some(out) = self.message_out(message) {
+            encode(&out, self.resp3, output);
+        }
+    }
+
+    /// How this connection receives `message`, if at all (an invalidation may have no form
+    /// in RESP2).
+    fn message_out(&self, message: Message) -> Option<Out> {
+        match message {
+            Message::Invalidate { .. } | Message::RedirectBroken(_) => {
+                self.tracking_message(message)
+            }
+            message => Some(message_push(message)),
+        }
     }
 
     /// (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: one confirmation per name, as a push.
