@@ -179,7 +179,7 @@ impl Tracking {
             return;
         }
         let mut table = self.table();
-        if !table.clients.get(&id).is_some_and(|c| !c.mode.bcast) {
+        if table.clients.get(&id).is_none_or(|c| c.mode.bcast) {
             return;
         }
         for key in keys {

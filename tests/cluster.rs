@@ -3367,3 +3367,209 @@ fn info_replication_shows_links_to_the_leader_and_its_replicas() {
     });
     cluster.finish();
 }
+
+/// A frame as a short string: `push:Invalidate [[k1]]`, `[a b]`, `nil`, `OK`.
+fn frame_text(frame: &redis::Value) -> String {
+    use redis::Value;
+    let list = |items: &[Value]| {
+        let shown: Vec<String> = items.iter().map(frame_text).collect();
+        format!("[{}]", shown.join(" "))
+    };
+    match frame {
+        Value::Nil => "nil".into(),
+        Value::Okay => "OK".into(),
+        Value::SimpleString(s) => s.clone(),
+        Value::Int(n) => n.to_string(),
+        Value::BulkString(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Array(items) | Value::Set(items) => list(items),
+        Value::Push { kind, data } => format!("push:{kind:?} {}", list(data)),
+        Value::ServerError(e) => format!("-{e:?}"),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Sends `args` on `conn` and returns the next frame, whatever it is (a push included).
+#[track_caller]
+fn send_frame(conn: &mut common::Client, args: &[&str]) -> String {
+    if let Err(e) = conn.send_command(args) {
+        panic!("send {args:?}: {e}");
+    }
+    next_text(conn)
+}
+
+/// The next frame on `conn`, as [`frame_text`] shows it.
+#[track_caller]
+fn next_text(conn: &mut common::Client) -> String {
+    match conn.next_frame() {
+        Ok(frame) => frame_text(&frame),
+        Err(e) => panic!("waiting for a frame: {e}"),
+    }
+}
+
+/// A connection to node `id` that speaks RESP3.
+fn resp3_client(cluster: &TestCluster, id: u64) -> common::Client {
+    let mut conn = cluster.client(id);
+    let hello = send_frame(&mut conn, &["HELLO", "3"]);
+    assert!(hello.contains("proto"), "HELLO 3 on node {id}: {hello}");
+    conn
+}
+
+/// CLIENT TRACKING on a cluster: a client is told of changes to the keys it read, made by
+/// any client through any node, once its own node applies them; each mode does what Redis
+/// does: once per read in the default mode, every matching key with BCAST, not its own
+/// changes with NOLOOP, only after CLIENT CACHING YES with OPTIN (in a transaction too, the
+/// way some clients send it), through another connection with REDIRECT (a RESP2 subscriber
+/// of `__redis__:invalidate`), and everything after FLUSHALL.
+#[test]
+fn tracking_clients_are_told_of_changes_applied_on_their_node() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    // Every node forwards writes before the test's, so none needs a retry (a retried write
+    // could tell a BCAST client twice).
+    for id in cluster.ids() {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+    }
+    let others = cluster.others(leader);
+    let (follower, third) = (others[0], others[1]);
+    let mut writer = cluster.client(leader);
+    let mut write = |args: &[&str]| {
+        let reply = send_frame(&mut writer, args);
+        assert!(
+            reply == "OK" || reply.parse::<i64>().is_ok(),
+            "{args:?}: {reply}"
+        );
+    };
+
+    // Default mode, on a follower: told once per read of the key.
+    let mut plain = resp3_client(&cluster, follower);
+    assert_eq!(send_frame(&mut plain, &["CLIENT", "TRACKING", "ON"]), "OK");
+    assert_eq!(send_frame(&mut plain, &["GET", "k1"]), "nil");
+    write(&["SET", "k1", "x"]);
+    assert_eq!(next_text(&mut plain), "push:Invalidate [[k1]]");
+    write(&["SET", "k1", "y"]);
+    // Not read again, so not told again. A read on the follower waits until it applied the
+    // second SET, and a message for it would come before the PONG.
+    assert_eq!(send_frame(&mut plain, &["GET", "k2"]), "nil");
+    assert_eq!(send_frame(&mut plain, &["PING"]), "PONG");
+
+    // BCAST with NOLOOP, on another node: every key under the prefix, but not its own.
+    let mut bcast = resp3_client(&cluster, third);
+    let on = [
+        "CLIENT", "TRACKING", "ON", "BCAST", "NOLOOP", "PREFIX", "user:",
+    ];
+    assert_eq!(send_frame(&mut bcast, &on), "OK");
+    assert_eq!(send_frame(&mut bcast, &["SET", "user:own", "1"]), "OK");
+    write(&["SET", "other:1", "1"]);
+    write(&["SET", "user:2", "1"]);
+    assert_eq!(next_text(&mut bcast), "push:Invalidate [[user:2]]");
+
+    // OPTIN: only what is read right after CLIENT CACHING YES, alone or in a transaction.
+    let mut optin = resp3_client(&cluster, follower);
+    assert_eq!(
+        send_frame(&mut optin, &["CLIENT", "TRACKING", "ON", "OPTIN"]),
+        "OK"
+    );
+    assert_eq!(send_frame(&mut optin, &["GET", "o1"]), "nil");
+    assert_eq!(send_frame(&mut optin, &["CLIENT", "CACHING", "YES"]), "OK");
+    assert_eq!(send_frame(&mut optin, &["GET", "o2"]), "nil");
+    write(&["SET", "o1", "1"]);
+    write(&["SET", "o2", "1"]);
+    assert_eq!(next_text(&mut optin), "push:Invalidate [[o2]]");
+    assert_eq!(send_frame(&mut optin, &["MULTI"]), "OK");
+    assert_eq!(
+        send_frame(&mut optin, &["CLIENT", "CACHING", "YES"]),
+        "QUEUED"
+    );
+    assert_eq!(send_frame(&mut optin, &["PTTL", "t1"]), "QUEUED");
+    assert_eq!(send_frame(&mut optin, &["GET", "t1"]), "QUEUED");
+    assert_eq!(send_frame(&mut optin, &["EXEC"]), "[OK -2 nil]");
+    write(&["SET", "t1", "1"]);
+    assert_eq!(next_text(&mut optin), "push:Invalidate [[t1]]");
+
+    // REDIRECT to a RESP2 connection that subscribes to __redis__:invalidate.
+    let mut target = cluster.client(follower);
+    let target_id = send_frame(&mut target, &["CLIENT", "ID"]);
+    assert_eq!(
+        send_frame(&mut target, &["SUBSCRIBE", "__redis__:invalidate"]),
+        "[subscribe __redis__:invalidate 1]"
+    );
+    let mut redirected = cluster.client(follower);
+    let on = ["CLIENT", "TRACKING", "ON", "REDIRECT", &target_id];
+    assert_eq!(send_frame(&mut redirected, &on), "OK");
+    assert_eq!(
+        send_frame(&mut redirected, &["CLIENT", "GETREDIR"]),
+        target_id
+    );
+    assert_eq!(send_frame(&mut redirected, &["GET", "r"]), "nil");
+    write(&["SET", "r", "1"]);
+    assert_eq!(next_text(&mut target), "[message __redis__:invalidate [r]]");
+
+    let info: String = redis::cmd("INFO")
+        .arg("clients")
+        .query(&mut cluster.client(follower))
+        .unwrap_or_else(|e| panic!("INFO on node {follower}: {e}"));
+    assert!(info.contains("tracking_clients:3\r\n"), "{info}");
+
+    // FLUSHALL: every tracking client is told, with a null, whatever it read.
+    write(&["FLUSHALL"]);
+    assert_eq!(next_text(&mut plain), "push:Invalidate [nil]");
+    assert_eq!(next_text(&mut bcast), "push:Invalidate [nil]");
+    assert_eq!(next_text(&mut target), "[message __redis__:invalidate nil]");
+    cluster.finish();
+}
+
+/// The `redis` crate's own client-side cache (RESP3, CLIENT TRACKING) against a follower:
+/// a repeated GET is served from the cache, and a write made through the leader reaches it
+/// as an invalidation, after which GET answers the new value.
+#[test]
+fn redis_rs_client_side_cache_sees_writes_made_through_other_nodes() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let follower = cluster.others(leader)[0];
+    cluster.set_retrying(leader, "cached", "v1");
+    let port = cluster.resp_port(follower);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap_or_else(|e| panic!("tokio runtime: {e}"));
+    let set_v2 = || cluster.set_retrying(leader, "cached", "v2");
+    runtime.block_on(async {
+        let url = format!("redis://127.0.0.1:{port}/?protocol=resp3");
+        let client = redis::Client::open(url).unwrap_or_else(|e| panic!("client: {e}"));
+        let config = redis::AsyncConnectionConfig::new()
+            .set_cache_config(redis::caching::CacheConfig::new())
+            .set_response_timeout(Some(Duration::from_secs(10)));
+        let mut conn = client
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+            .unwrap_or_else(|e| panic!("connect to node {follower}: {e}"));
+        for _ in 0..3 {
+            let value: Option<String> = redis::cmd("GET")
+                .arg("cached")
+                .query_async(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("GET through the cache: {e}"));
+            assert_eq!(value.as_deref(), Some("v1"));
+        }
+        let stats = conn.get_cache_statistics().unwrap_or_default();
+        assert_eq!((stats.miss, stats.hit), (1, 2), "{stats:?}");
+        set_v2();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let value: Option<String> = redis::cmd("GET")
+                .arg("cached")
+                .query_async(&mut conn)
+                .await
+                .unwrap_or_else(|e| panic!("GET through the cache: {e}"));
+            if value.as_deref() == Some("v2") {
+                break;
+            }
+            assert_eq!(value.as_deref(), Some("v1"));
+            assert!(Instant::now() < deadline, "the cache kept v1 for 10 s");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let stats = conn.get_cache_statistics().unwrap_or_default();
+        assert!(stats.invalidate >= 1, "{stats:?}");
+    });
+    cluster.finish();
+}

@@ -4357,6 +4357,97 @@ mod tests {
             .collect()
     }
 
+    /// While tracking is on, every command that changes a key names it, whatever path the
+    /// change takes (stored whole, patched in place, a big value changed in its chunks, an
+    /// expiry set, a removal); reads and refused commands name none; a flush says so.
+    #[test]
+    fn changed_keys_are_noted_for_client_tracking() {
+        let big_list = format!(
+            "RPUSH bl {}",
+            (0..200)
+                .map(|i| format!("e{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let big_set = format!(
+            "SADD bs {}",
+            (0..600)
+                .map(|i| format!("m{i}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let setup = [
+            "SET s 0123456789",
+            "SET n 1",
+            "RPUSH l a b c",
+            "HSET h f v",
+            "ZADD z 1 a",
+            "XADD x 1-1 f v",
+            "SET gone v",
+            big_list.as_str(),
+            big_set.as_str(),
+        ];
+        let rows: &[(&str, &[&str])] = &[
+            ("SET k v", &["k"]),
+            ("MSET a 1 b 2", &["a", "b"]),
+            ("GET s", &[]),
+            ("LPUSH s x", &[]),
+            ("DEL missing", &[]),
+            ("DEL s n", &["s", "n"]),
+            ("INCR n", &["n"]),
+            ("APPEND s x", &["s"]),
+            ("SETRANGE s 2 ab", &["s"]),
+            ("SETBIT s 3 1", &["s"]),
+            ("BITFIELD s SET u8 0 65", &["s"]),
+            ("EXPIRE s 100", &["s"]),
+            ("PERSIST s", &[]),
+            ("RPOP l", &["l"]),
+            ("LSET l 0 z", &["l"]),
+            ("HSET h f w", &["h"]),
+            ("HDEL h f", &["h"]),
+            ("ZINCRBY z 2 a", &["z"]),
+            ("XADD x 2-1 f v", &["x"]),
+            ("XDEL x 9-9", &[]),
+            ("RENAME s t", &["s", "t"]),
+            ("LPOP bl", &["bl"]),
+            ("LTRIM bl 5 -5", &["bl"]),
+            ("SREM bs m1", &["bs"]),
+            ("SREM bs nobody", &[]),
+        ];
+        for (command, want) in rows {
+            let mut s = KvState::new();
+            s.apply(&hash_key_batch([3, 4], 1));
+            run(&mut s, 10, &setup);
+            s.track_modified(true);
+            run(&mut s, 20, &[command]);
+            let (keys, flushed) = s.take_modified();
+            let mut keys: Vec<String> = keys
+                .iter()
+                .map(|k| String::from_utf8_lossy(k).into_owned())
+                .collect();
+            keys.dedup();
+            assert_eq!(keys, *want, "{command}");
+            assert!(!flushed, "{command}");
+        }
+        let mut s = KvState::new();
+        run(&mut s, 10, &["SET a 1"]);
+        // Nothing is noted while tracking is off.
+        assert_eq!(s.take_modified(), (Vec::new(), false));
+        s.track_modified(true);
+        run(&mut s, 20, &["SET a 2", "FLUSHALL", "SET b 1"]);
+        let (keys, flushed) = s.take_modified();
+        assert_eq!(keys, [Bytes::from("a"), Bytes::from("b")]);
+        assert!(flushed);
+        // A purge of expired keys names them too.
+        run(&mut s, 20, &["SET e v PX 5"]);
+        s.take_modified();
+        s.apply(&purge_batch(vec![Bytes::from("e")], 100));
+        assert_eq!(s.take_modified(), (vec![Bytes::from("e")], false));
+        s.track_modified(false);
+        run(&mut s, 200, &["SET c 1"]);
+        assert_eq!(s.take_modified(), (Vec::new(), false));
+    }
+
     fn read(state: &KvState, now: i64, cmd: &str) -> String {
         show(&state.read(&pb::KvCommand { args: args(cmd) }, now))
     }

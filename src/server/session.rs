@@ -1111,7 +1111,7 @@ impl<B: Backend> Session<B> {
         // it then decides about the whole transaction, as one given before MULTI does.
         let caching_queued = slots.iter().any(|s| {
             matches!(s, Slot::Local(name, args) if name == "client"
-                && args.first().is_some_and(|a| a.eq_ignore_ascii_case(b"caching")))
+                && args.get(1).is_some_and(|a| a.eq_ignore_ascii_case(b"caching")))
         });
         let track_reads = self.tracks_transaction_reads(caching_queued);
         self.mark_origin(&mut batch, track_reads);

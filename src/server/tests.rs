@@ -1660,3 +1660,178 @@ async fn wait_answers_in_order_within_a_pipeline() {
     )
     .await;
 }
+
+/// CLIENT TRACKING's options, checks and errors are Redis's; TRACKINGINFO, GETREDIR and
+/// CLIENT LIST describe the settings; RESET and OFF turn tracking off. (Invalidations need
+/// the driver: `tests/cluster.rs` checks them on a real cluster.)
+#[tokio::test]
+async fn client_tracking_settings_and_errors_follow_redis() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    let mut other = connect(&server).await;
+    expect(&mut other, &cmd(&["CLIENT", "ID"]), ":2\r\n").await;
+    let off = "*6\r\n$5\r\nflags\r\n*1\r\n$3\r\noff\r\n$8\r\nredirect\r\n:-1\r\n\
+               $8\r\nprefixes\r\n*0\r\n";
+    expect(&mut c, &cmd(&["CLIENT", "TRACKINGINFO"]), off).await;
+    expect(&mut c, &cmd(&["CLIENT", "GETREDIR"]), ":-1\r\n").await;
+    let errors: &[(&[&str], &str)] = &[
+        (
+            &["CLIENT", "TRACKING"],
+            "-ERR wrong number of arguments for 'client|tracking' command\r\n",
+        ),
+        (&["CLIENT", "TRACKING", "maybe"], "-ERR syntax error\r\n"),
+        (
+            &["CLIENT", "TRACKING", "on", "BOGUS"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["CLIENT", "TRACKING", "on", "PREFIX"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["CLIENT", "TRACKING", "on", "REDIRECT", "abc"],
+            "-ERR value is not an integer or out of range\r\n",
+        ),
+        (
+            &["CLIENT", "TRACKING", "on", "REDIRECT", "99"],
+            "-ERR The client ID you want redirect to does not exist\r\n",
+        ),
+        (
+            &["CLIENT", "TRACKING", "on", "REDIRECT", "2", "REDIRECT", "2"],
+            "-ERR A client can only redirect to a single other client\r\n",
+        ),
+        (
+            &["CLIENT", "TRACKING", "on", "PREFIX", "a"],
+            "-ERR PREFIX option requires BCAST mode to be enabled\r\n",
+        ),
+        (
+            &["CLIENT", "TRACKING", "on", "BCAST", "OPTIN"],
+            "-ERR OPTIN and OPTOUT are not compatible with BCAST\r\n",
+        ),
+        (
+            &["CLIENT", "TRACKING", "on", "OPTIN", "OPTOUT"],
+            "-ERR You can't specify both OPTIN mode and OPTOUT mode\r\n",
+        ),
+        (
+            &[
+                "CLIENT", "TRACKING", "on", "BCAST", "PREFIX", "user:", "PREFIX", "us",
+            ],
+            "-ERR Prefix 'user:' overlaps with another provided prefix 'us'. Prefixes for a \
+             single client must not overlap.\r\n",
+        ),
+        (
+            &["CLIENT", "CACHING", "yes"],
+            "-ERR CLIENT CACHING can be called only when the client is in tracking mode with \
+             OPTIN or OPTOUT mode enabled\r\n",
+        ),
+    ];
+    for (request, want) in errors {
+        expect(&mut c, &cmd(request), want).await;
+    }
+
+    // OPTIN with a redirect: CACHING YES is accepted, NO is not; the mode cannot flip.
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "TRACKING", "on", "OPTIN", "REDIRECT", "2"]),
+        "+OK\r\n",
+    )
+    .await;
+    expect(&mut c, &cmd(&["CLIENT", "GETREDIR"]), ":2\r\n").await;
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "CACHING", "no"]),
+        "-ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "CACHING", "maybe"]),
+        "-ERR syntax error\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "TRACKING", "on", "OPTOUT"]),
+        "-ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, \
+         and then re-enabling it with a different mode.\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["CLIENT", "TRACKING", "on", "BCAST"]),
+        "-ERR You can't switch BCAST mode on/off before disabling tracking for this client, \
+         and then re-enabling it with a different mode.\r\n",
+    )
+    .await;
+    expect(&mut c, &cmd(&["CLIENT", "CACHING", "yes"]), "+OK\r\n").await;
+    // CLIENT commands leave CACHING YES in force for the next command.
+    let info = "*6\r\n$5\r\nflags\r\n*3\r\n$2\r\non\r\n$5\r\noptin\r\n$11\r\ncaching-yes\r\n\
+                $8\r\nredirect\r\n:2\r\n$8\r\nprefixes\r\n*0\r\n";
+    expect(&mut c, &cmd(&["CLIENT", "TRACKINGINFO"]), info).await;
+    expect(&mut c, &cmd(&["GET", "k"]), "$-1\r\n").await;
+    let info = "*6\r\n$5\r\nflags\r\n*2\r\n$2\r\non\r\n$5\r\noptin\r\n\
+                $8\r\nredirect\r\n:2\r\n$8\r\nprefixes\r\n*0\r\n";
+    expect(&mut c, &cmd(&["CLIENT", "TRACKINGINFO"]), info).await;
+    expect(&mut c, &cmd(&["CLIENT", "TRACKING", "off"]), "+OK\r\n").await;
+
+    // BCAST: prefixes accumulate over ON calls and may not overlap; a bare BCAST adds "".
+    let on = |prefixes: &[&'static str]| {
+        let mut args = vec!["CLIENT", "TRACKING", "on", "BCAST", "NOLOOP"];
+        for p in prefixes {
+            args.extend(["PREFIX", p]);
+        }
+        cmd(&args)
+    };
+    expect(&mut c, &on(&["user:", "cart:"]), "+OK\r\n").await;
+    expect(
+        &mut c,
+        &on(&["user:1"]),
+        "-ERR Prefix 'user:1' overlaps with an existing prefix 'user:'. Prefixes for a single \
+         client must not overlap.\r\n",
+    )
+    .await;
+    expect(&mut c, &on(&["order:"]), "+OK\r\n").await;
+    let info = "*6\r\n$5\r\nflags\r\n*3\r\n$2\r\non\r\n$5\r\nbcast\r\n$6\r\nnoloop\r\n\
+                $8\r\nredirect\r\n:0\r\n$8\r\nprefixes\r\n*3\r\n$5\r\ncart:\r\n\
+                $6\r\norder:\r\n$5\r\nuser:\r\n";
+    expect(&mut c, &cmd(&["CLIENT", "TRACKINGINFO"]), info).await;
+    let list = exchange(&mut c, cmd(&["CLIENT", "INFO"]).as_bytes(), "$").await;
+    assert_eq!(list, "$");
+    let mut rest = vec![0u8; 512];
+    let n = tokio::time::timeout(REPLY_DEADLINE, c.read(&mut rest))
+        .await
+        .unwrap()
+        .unwrap();
+    let line = String::from_utf8_lossy(&rest[..n]).into_owned();
+    assert!(
+        line.contains(" flags=tB ") && line.contains(" redir=0 "),
+        "{line}"
+    );
+    expect(&mut c, &cmd(&["INFO", "clients"]), "$").await;
+    let n = tokio::time::timeout(REPLY_DEADLINE, c.read(&mut rest))
+        .await
+        .unwrap()
+        .unwrap();
+    let info = String::from_utf8_lossy(&rest[..n]).into_owned();
+    assert!(info.contains("tracking_clients:1\r\n"), "{info}");
+    expect(&mut c, &cmd(&["RESET"]), "+RESET\r\n").await;
+    expect(&mut c, &cmd(&["CLIENT", "GETREDIR"]), ":-1\r\n").await;
+    expect(
+        &mut c,
+        &cmd(&["CONFIG", "GET", "tracking-table-max-keys"]),
+        "*2\r\n$23\r\ntracking-table-max-keys\r\n$7\r\n1000000\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["CONFIG", "SET", "tracking-table-max-keys", "10"]),
+        "+OK\r\n",
+    )
+    .await;
+    expect(
+        &mut c,
+        &cmd(&["CONFIG", "GET", "tracking-table-max-keys"]),
+        "*2\r\n$23\r\ntracking-table-max-keys\r\n$2\r\n10\r\n",
+    )
+    .await;
+}

@@ -78,6 +78,20 @@ impl Client {
         self.receive()
     }
 
+    /// Sends one command without reading anything: its reply, and any push before or after
+    /// it, are then read with [`Client::next_frame`].
+    ///
+    /// # Errors
+    ///
+    /// Returns the write error.
+    pub fn send_command(&mut self, args: &[&str]) -> RedisResult<()> {
+        let mut cmd = redis::cmd(args[0]);
+        for arg in &args[1..] {
+            cmd.arg(*arg);
+        }
+        self.send(&cmd.get_packed_command())
+    }
+
     /// Reads replies until one that is not a RESP3 push.
     fn reply(&mut self) -> RedisResult<Value> {
         loop {
