@@ -3573,3 +3573,115 @@ fn redis_rs_client_side_cache_sees_writes_made_through_other_nodes() {
     });
     cluster.finish();
 }
+
+/// A client-side cache kept by CLIENT TRACKING on a follower, while three clients write
+/// through every node, never ends up holding a value the cluster no longer has: no change
+/// slips between a read and the node's memory of it, and no message overtakes the reply it
+/// concerns. Once the writers stop and the cache has heard of a last write (messages come in
+/// the order the node applied the writes), every cached value equals the key's value.
+#[test]
+fn a_tracked_cache_never_keeps_a_stale_value_under_concurrent_writes() {
+    const KEYS: u64 = 16;
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    for id in cluster.ids() {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+    }
+    let follower = cluster.others(leader)[0];
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let key = |n: u64| format!("cache:{}", n % KEYS);
+    // xorshift64: reproducible picks without a dependency.
+    let next = |state: &mut u64| {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        *state
+    };
+
+    let mut reader = resp3_client(&cluster, follower);
+    assert_eq!(send_frame(&mut reader, &["CLIENT", "TRACKING", "ON"]), "OK");
+    let mut cache: BTreeMap<String, String> = BTreeMap::new();
+    let (mut hits, mut invalidated) = (0u64, 0u64);
+    // Reads the reply to the command just sent, applying the pushes read meanwhile.
+    let mut reply = |conn: &mut common::Client, cache: &mut BTreeMap<String, String>| loop {
+        match conn.next_frame() {
+            Ok(redis::Value::Push { data, .. }) => match data.first() {
+                Some(redis::Value::Array(keys)) => {
+                    for k in keys {
+                        cache.remove(&frame_text(k));
+                        invalidated += 1;
+                    }
+                }
+                other => panic!("unexpected push {other:?}"),
+            },
+            Ok(frame) => return frame_text(&frame),
+            Err(e) => panic!("reading the reader's connection: {e}"),
+        }
+    };
+
+    std::thread::scope(|scope| {
+        for (w, id) in cluster.ids().into_iter().enumerate() {
+            let (stop, cluster) = (&stop, &cluster);
+            scope.spawn(move || {
+                let mut conn = cluster.client(id);
+                let mut state = 0x9e37_79b9_7f4a_7c15 ^ (w as u64 + 1);
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    n += 1;
+                    let k = key(next(&mut state));
+                    common::set_retrying_on(&mut conn, id, &k, &format!("w{w}-{n}"));
+                }
+            });
+        }
+        let mut state = 0x2545_f491_4f6c_dd1d;
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            let k = key(next(&mut state));
+            if cache.contains_key(&k) {
+                // Served from the cache; a PING lets the pushes in, as a client library
+                // reads them in the background.
+                hits += 1;
+                reader
+                    .send_command(&["PING"])
+                    .unwrap_or_else(|e| panic!("PING: {e}"));
+                assert_eq!(reply(&mut reader, &mut cache), "PONG");
+                continue;
+            }
+            reader
+                .send_command(&["GET", &k])
+                .unwrap_or_else(|e| panic!("GET {k}: {e}"));
+            let value = reply(&mut reader, &mut cache);
+            cache.insert(k, value);
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    });
+
+    // A last write the reader is told of: every message before it has been read by then.
+    reader
+        .send_command(&["GET", "cache:last"])
+        .unwrap_or_else(|e| panic!("GET cache:last: {e}"));
+    assert_eq!(reply(&mut reader, &mut cache), "nil");
+    cache.insert("cache:last".into(), "nil".into());
+    cluster.set_retrying(leader, "cache:last", "1");
+    common::wait_until(Duration::from_secs(10), "the last write's message", || {
+        reader
+            .send_command(&["PING"])
+            .unwrap_or_else(|e| panic!("PING: {e}"));
+        assert_eq!(reply(&mut reader, &mut cache), "PONG");
+        if cache.contains_key("cache:last") {
+            Err("not told yet".to_string())
+        } else {
+            Ok(())
+        }
+    });
+    let mut truth = cluster.client(leader);
+    for (k, cached) in &cache {
+        let now = common::get_retrying_on(&mut truth, leader, k).unwrap_or_else(|| "nil".into());
+        assert_eq!(*cached, now, "the cache holds a stale {k}");
+    }
+    assert!(
+        hits > 100 && invalidated > 100,
+        "{hits} hits, {invalidated} invalidations"
+    );
+    cluster.finish();
+}
