@@ -3574,114 +3574,187 @@ fn redis_rs_client_side_cache_sees_writes_made_through_other_nodes() {
     cluster.finish();
 }
 
-/// A client-side cache kept by CLIENT TRACKING on a follower, while three clients write
-/// through every node, never ends up holding a value the cluster no longer has: no change
-/// slips between a read and the node's memory of it, and no message overtakes the reply it
-/// concerns. Once the writers stop and the cache has heard of a last write (messages come in
-/// the order the node applied the writes), every cached value equals the key's value.
+/// A connection with client-side caching on, and the cache it keeps: values by key, dropped
+/// when the node says they changed.
+struct TrackedCache {
+    conn: common::Client,
+    values: BTreeMap<String, i64>,
+    invalidated: u64,
+}
+
+impl TrackedCache {
+    /// Sends `args` and reads its reply, applying the pushes read meanwhile.
+    fn call(&mut self, args: &[&str]) -> String {
+        if let Err(e) = self.conn.send_command(args) {
+            panic!("{args:?}: {e}");
+        }
+        loop {
+            match self.conn.next_frame() {
+                Ok(redis::Value::Push { data, .. }) => match data.first() {
+                    Some(redis::Value::Array(keys)) => {
+                        for k in keys {
+                            self.values.remove(&frame_text(k));
+                            self.invalidated += 1;
+                        }
+                    }
+                    other => panic!("unexpected push {other:?}"),
+                },
+                Ok(frame) => return frame_text(&frame),
+                Err(e) => panic!("{args:?} on the caching connection: {e}"),
+            }
+        }
+    }
+
+    /// Reads `key` into the cache.
+    fn read(&mut self, key: &str) {
+        let reply = self.call(&["GET", key]);
+        let value = if reply == "nil" {
+            0
+        } else {
+            reply.parse().unwrap_or(-1)
+        };
+        self.values.insert(key.to_owned(), value);
+    }
+}
+
+/// A client-side cache kept by CLIENT TRACKING on a follower, while three clients INCR keys
+/// through every node, never holds a value older than one acknowledged before its last
+/// check: no change slips between a read and the node's memory of it, and no message
+/// overtakes the reply it concerns. A check writes a barrier key the cache holds, through
+/// the leader, and waits for its message: messages come in the order the node applied the
+/// writes, so by then the cache has heard of every write acknowledged before the barrier.
 #[test]
 fn a_tracked_cache_never_keeps_a_stale_value_under_concurrent_writes() {
-    const KEYS: u64 = 16;
+    use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+    const KEYS: usize = 32;
     let cluster = TestCluster::start(3);
     let leader = cluster.leader();
     for id in cluster.ids() {
         cluster.set_retrying(id, &format!("warm:{id}"), "x");
     }
     let follower = cluster.others(leader)[0];
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    let key = |n: u64| format!("cache:{}", n % KEYS);
+    let stop = AtomicBool::new(false);
+    // The highest value an INCR of each key answered.
+    let acked: Vec<AtomicI64> = (0..KEYS).map(|_| AtomicI64::new(0)).collect();
     // xorshift64: reproducible picks without a dependency.
     let next = |state: &mut u64| {
         *state ^= *state << 13;
         *state ^= *state >> 7;
         *state ^= *state << 17;
-        *state
+        (*state % KEYS as u64) as usize
     };
-
-    let mut reader = resp3_client(&cluster, follower);
-    assert_eq!(send_frame(&mut reader, &["CLIENT", "TRACKING", "ON"]), "OK");
-    let mut cache: BTreeMap<String, String> = BTreeMap::new();
-    let (mut hits, mut invalidated) = (0u64, 0u64);
-    // Reads the reply to the command just sent, applying the pushes read meanwhile.
-    let mut reply = |conn: &mut common::Client, cache: &mut BTreeMap<String, String>| loop {
-        match conn.next_frame() {
-            Ok(redis::Value::Push { data, .. }) => match data.first() {
-                Some(redis::Value::Array(keys)) => {
-                    for k in keys {
-                        cache.remove(&frame_text(k));
-                        invalidated += 1;
-                    }
-                }
-                other => panic!("unexpected push {other:?}"),
-            },
-            Ok(frame) => return frame_text(&frame),
-            Err(e) => panic!("reading the reader's connection: {e}"),
+    let mut cache = TrackedCache {
+        conn: resp3_client(&cluster, follower),
+        values: BTreeMap::new(),
+        invalidated: 0,
+    };
+    assert_eq!(cache.call(&["CLIENT", "TRACKING", "ON"]), "OK");
+    let mut barrier_writer = cluster.client(leader);
+    // Every value acknowledged before the barrier write started is in the cache or gone
+    // from it once the barrier's message has come.
+    let mut check = |cache: &mut TrackedCache| {
+        let floor: Vec<i64> = acked.iter().map(|a| a.load(Ordering::SeqCst)).collect();
+        cache.read("barrier");
+        let n: i64 = redis::cmd("INCR")
+            .arg("barrier")
+            .query(&mut barrier_writer)
+            .unwrap_or_else(|e| panic!("INCR barrier: {e}"));
+        assert!(n > 0);
+        // A PING each time: the message comes within a round trip or two.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while cache.values.contains_key("barrier") {
+            assert!(
+                Instant::now() < deadline,
+                "no message for the barrier in 10 s"
+            );
+            assert_eq!(cache.call(&["PING"]), "PONG");
+        }
+        for (i, floor) in floor.iter().enumerate() {
+            if let Some(cached) = cache.values.get(&format!("cache:{i}")) {
+                assert!(
+                    cached >= floor,
+                    "cache:{i} holds {cached}, {floor} was acknowledged"
+                );
+            }
         }
     };
 
+    /// Stops the writers however the reader's part ends, a failed assertion included:
+    /// otherwise the scope would wait for them for ever.
+    struct StopOnDrop<'a>(&'a AtomicBool);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+
+    let (mut hits, mut checks) = (0u64, 0u64);
     std::thread::scope(|scope| {
         for (w, id) in cluster.ids().into_iter().enumerate() {
-            let (stop, cluster) = (&stop, &cluster);
+            let (stop, cluster, acked) = (&stop, &cluster, &acked);
             scope.spawn(move || {
                 let mut conn = cluster.client(id);
                 let mut state = 0x9e37_79b9_7f4a_7c15 ^ (w as u64 + 1);
-                let mut n = 0;
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    n += 1;
-                    let k = key(next(&mut state));
-                    common::set_retrying_on(&mut conn, id, &k, &format!("w{w}-{n}"));
+                while !stop.load(Ordering::Relaxed) {
+                    let k = next(&mut state);
+                    let n: i64 = common::wait_until(DEADLINE, "INCR", || {
+                        redis::cmd("INCR")
+                            .arg(format!("cache:{k}"))
+                            .query(&mut conn)
+                            .map_err(|e| e.to_string())
+                    });
+                    acked[k].fetch_max(n, Ordering::SeqCst);
                 }
             });
         }
+        let _stop = StopOnDrop(&stop);
         let mut state = 0x2545_f491_4f6c_dd1d;
         let deadline = Instant::now() + Duration::from_secs(3);
+        let mut round = 0u64;
         while Instant::now() < deadline {
-            let k = key(next(&mut state));
-            if cache.contains_key(&k) {
+            round += 1;
+            let k = format!("cache:{}", next(&mut state));
+            if cache.values.contains_key(&k) {
                 // Served from the cache; a PING lets the pushes in, as a client library
                 // reads them in the background.
                 hits += 1;
-                reader
-                    .send_command(&["PING"])
-                    .unwrap_or_else(|e| panic!("PING: {e}"));
-                assert_eq!(reply(&mut reader, &mut cache), "PONG");
-                continue;
+                assert_eq!(cache.call(&["PING"]), "PONG");
+            } else {
+                cache.read(&k);
             }
-            reader
-                .send_command(&["GET", &k])
-                .unwrap_or_else(|e| panic!("GET {k}: {e}"));
-            let value = reply(&mut reader, &mut cache);
-            cache.insert(k, value);
+            if round.is_multiple_of(25) {
+                check(&mut cache);
+                checks += 1;
+            }
         }
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
     });
+    check(&mut cache);
 
-    // A last write the reader is told of: every message before it has been read by then.
-    reader
-        .send_command(&["GET", "cache:last"])
-        .unwrap_or_else(|e| panic!("GET cache:last: {e}"));
-    assert_eq!(reply(&mut reader, &mut cache), "nil");
-    cache.insert("cache:last".into(), "nil".into());
-    cluster.set_retrying(leader, "cache:last", "1");
-    common::wait_until(Duration::from_secs(10), "the last write's message", || {
-        reader
-            .send_command(&["PING"])
-            .unwrap_or_else(|e| panic!("PING: {e}"));
-        assert_eq!(reply(&mut reader, &mut cache), "PONG");
-        if cache.contains_key("cache:last") {
-            Err("not told yet".to_string())
-        } else {
-            Ok(())
+    // Races aimed at the gap between a read and the node's memory of it: another client of
+    // the same node changes a key while the cache reads it, and nothing changes it again, so
+    // a change left untold would leave the old value cached for good.
+    let mut racer = cluster.client(follower);
+    let mut stale = Vec::new();
+    for i in 0..200 {
+        let key = format!("race:{i}");
+        if let Err(e) = racer.send_command(&["INCR", &key]) {
+            panic!("INCR {key}: {e}");
         }
-    });
-    let mut truth = cluster.client(leader);
-    for (k, cached) in &cache {
-        let now = common::get_retrying_on(&mut truth, leader, k).unwrap_or_else(|| "nil".into());
-        assert_eq!(*cached, now, "the cache holds a stale {k}");
+        cache.read(&key);
+        let acked: i64 = match racer.next_frame() {
+            Ok(redis::Value::Int(n)) => n,
+            other => panic!("INCR {key}: {other:?}"),
+        };
+        check(&mut cache);
+        if cache.values.get(&key).is_some_and(|&cached| cached < acked) {
+            stale.push(key);
+        }
     }
+    assert!(stale.is_empty(), "stale after a race: {stale:?}");
     assert!(
-        hits > 100 && invalidated > 100,
-        "{hits} hits, {invalidated} invalidations"
+        hits > 100 && cache.invalidated > 100 && checks > 10,
+        "{hits} hits, {} invalidations, {checks} checks",
+        cache.invalidated
     );
     cluster.finish();
 }
