@@ -35,7 +35,7 @@ use crate::pb;
 use crate::pubsub::PubSub;
 use crate::raft::{self, Envelope, Index, Message, Node, RequestId, RoleKind, Snapshot, Term};
 use crate::storage::Storage;
-use crate::tracking::Tracking;
+use crate::tracking::{Change, Tracking};
 use crate::transport::Peers;
 
 /// Wall-clock length of one core tick. Only the driver knows it.
@@ -575,6 +575,9 @@ pub struct Driver {
     /// On the leader: WAIT commands until their replicas are there.
     waits: Vec<LeaderWait>,
     parked_reads: VecDeque<PendingRead>,
+    /// Keys applied entries changed this turn, for CLIENT TRACKING (see
+    /// [`Driver::note_tracked_changes`]).
+    tracked_changes: Vec<Change>,
     /// Proposed writes by log index, with the term they were proposed in.
     proposed: HashMap<Index, (Term, PendingWrite)>,
     /// Reads waiting for their ReadIndex, with the tick they asked at.
@@ -731,6 +734,7 @@ impl Driver {
             applied_term: snapshot_term,
             snapshot_index,
             forwards: Vec::new(),
+            tracked_changes: Vec::new(),
             forward_to: None,
             purge_index: 0,
             enroll_index: 0,
@@ -1655,6 +1659,8 @@ impl Driver {
         for entry in committed_entries {
             self.apply(entry);
         }
+        // Before any read is served and remembered: those reads see these changes.
+        self.tell_trackers();
         for state in read_states {
             self.on_read_state(state);
         }
@@ -1778,6 +1784,7 @@ impl Driver {
         self.learn_cluster_id();
         self.options.waiters.wake_all();
         // Any key may have changed: tracking clients drop their whole cache, as after a flush.
+        self.tell_trackers();
         self.options.tracking.invalidate(Vec::new(), true, None);
         self.applied = snapshot.index;
         self.applied_term = snapshot.term;
@@ -1850,7 +1857,7 @@ impl Driver {
                         self.learn_cluster_id();
                     }
                     if tracking {
-                        self.tell_trackers(&batch);
+                        self.note_tracked_changes(&batch);
                     }
                     self.deliver_published(entry.index, entry.term);
                     if waiting {
@@ -1874,25 +1881,41 @@ impl Driver {
         }
     }
 
-    /// CLIENT TRACKING after applying `batch`: remembers what a tracking client of this node
-    /// read in it (a transaction), then tells tracking clients of the keys it changed, in
-    /// that order, so that a transaction that reads a key and then changes it leaves the
-    /// client told.
-    fn tell_trackers(&mut self, batch: &pb::KvBatch) {
-        let tracking = &self.options.tracking;
+    /// CLIENT TRACKING after applying `batch`: notes the keys it changed, to tell tracking
+    /// clients once the turn's entries are applied (one message per client for them all),
+    /// and remembers what a tracking client of this node read in it (a transaction). The
+    /// changes of earlier entries are told first, so that none of them hits what this batch
+    /// read after them, and this batch's own after, so that a transaction that reads a key
+    /// and then changes it leaves the client told.
+    fn note_tracked_changes(&mut self, batch: &pb::KvBatch) {
         let origin = (batch.origin_node == self.id && batch.origin_client != 0)
             .then_some(batch.origin_client);
         if batch.track_reads
             && let Some(client) = origin
         {
+            self.tell_trackers();
             for command in &batch.commands {
                 if let Some(keys) = command::read_keys(&command.args) {
-                    tracking.remember(client, keys);
+                    self.options.tracking.remember(client, keys);
                 }
             }
         }
         let (keys, flushed) = self.kv.take_modified();
-        tracking.invalidate(keys, flushed, origin);
+        if !keys.is_empty() || flushed {
+            self.tracked_changes.push(Change {
+                keys,
+                flushed,
+                origin,
+            });
+        }
+    }
+
+    /// Tells tracking clients of the changes noted since the last call.
+    fn tell_trackers(&mut self) {
+        if !self.tracked_changes.is_empty() {
+            let changes = std::mem::take(&mut self.tracked_changes);
+            self.options.tracking.invalidate_all(changes);
+        }
     }
 
     /// Hands what the entry at `index` published to this node's subscribers. Entries that

@@ -69,6 +69,17 @@ struct Table {
     prefixes: BTreeMap<Bytes, BTreeSet<u64>>,
 }
 
+/// The keys one applied batch changed, for [`Tracking::invalidate_all`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    /// The keys, in the order they changed (repeats allowed).
+    pub keys: Vec<Bytes>,
+    /// A flush emptied the keyspace: every key changed.
+    pub flushed: bool,
+    /// The client of this node whose command it was, if any (for NOLOOP).
+    pub origin: Option<u64>,
+}
+
 /// The sizes INFO reports.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -204,31 +215,45 @@ impl Tracking {
     /// `origin` is the client of this node whose command changed them, if any: NOLOOP
     /// clients are not told of their own changes.
     pub fn invalidate(&self, keys: Vec<Bytes>, flushed: bool, origin: Option<u64>) {
-        if keys.is_empty() && !flushed {
+        self.invalidate_all(vec![Change {
+            keys,
+            flushed,
+            origin,
+        }]);
+    }
+
+    /// [`Tracking::invalidate`] for several batches' changes at once, in the order they were
+    /// applied: each client gets one message for all of them (and one more after a flush).
+    pub fn invalidate_all(&self, changes: Vec<Change>) {
+        if changes.iter().all(|c| c.keys.is_empty() && !c.flushed) {
             return;
         }
         let mut table = self.table();
         let mut messages = Messages::default();
-        for key in &keys {
-            table.forget_key(key, origin, &mut messages);
-            for (prefix, ids) in &table.prefixes {
-                if !key.starts_with(prefix) {
-                    continue;
-                }
-                for &id in ids {
-                    let noloop = table.clients.get(&id).is_some_and(|c| c.mode.noloop);
-                    if !(noloop && origin == Some(id)) {
-                        messages.add(id, key);
+        for change in changes {
+            let origin = change.origin;
+            for key in &change.keys {
+                table.forget_key(key, origin, &mut messages);
+                for (prefix, ids) in &table.prefixes {
+                    if !key.starts_with(prefix) {
+                        continue;
+                    }
+                    for &id in ids {
+                        let noloop = table.clients.get(&id).is_some_and(|c| c.mode.noloop);
+                        if !(noloop && origin == Some(id)) {
+                            messages.add(id, key);
+                        }
                     }
                 }
             }
-        }
-        if flushed {
-            // As in Redis: one message with a null instead of keys, to every tracking
-            // client, and nothing remembered any longer.
-            table.keys.clear();
-            table.items = 0;
-            messages.flushed = table.clients.keys().copied().collect();
+            if change.flushed {
+                // As in Redis: one message with a null instead of keys, to every tracking
+                // client, and nothing remembered any longer. The null goes after the keys,
+                // and covers those changed after the flush too.
+                table.keys.clear();
+                table.items = 0;
+                messages.flushed = table.clients.keys().copied().collect();
+            }
         }
         self.send(&mut table, messages);
     }
@@ -250,7 +275,12 @@ impl Tracking {
         let Messages { keys, flushed } = messages;
         let batches = keys
             .into_iter()
-            .map(|(id, keys)| (id, Some(keys)))
+            .map(|(id, mut keys)| {
+                // A key changed twice is named once (in byte order, as it happens).
+                keys.sort_unstable();
+                keys.dedup();
+                (id, Some(keys))
+            })
             .chain(flushed.into_iter().map(|id| (id, None)));
         for (id, keys) in batches {
             let Some(client) = table.clients.get_mut(&id) else {
@@ -319,11 +349,7 @@ struct Messages {
 
 impl Messages {
     fn add(&mut self, id: u64, key: &Bytes) {
-        let keys = self.keys.entry(id).or_default();
-        // A key changed twice in one batch is named once.
-        if !keys.contains(key) {
-            keys.push(key.clone());
-        }
+        self.keys.entry(id).or_default().push(key.clone());
     }
 }
 
@@ -444,8 +470,8 @@ mod tests {
         assert_eq!(t.totals().keys, 0);
         assert_eq!(t.totals().prefixes, 3);
         t.invalidate(keys(&["user:1", "other", "cart:9"]), false, None);
-        assert_eq!(drain(&mut inbox[0]), ["user:1,cart:9"]);
-        assert_eq!(drain(&mut inbox[1]), ["user:1,other,cart:9"]);
+        assert_eq!(drain(&mut inbox[0]), ["cart:9,user:1"]);
+        assert_eq!(drain(&mut inbox[1]), ["cart:9,other,user:1"]);
         assert!(drain(&mut inbox[2]).is_empty());
         // Changing the mode replaces the prefixes.
         t.enable(1, bcast(&["other"]));
@@ -454,6 +480,33 @@ mod tests {
         t.disable(2);
         t.disable(1);
         assert_eq!(t.totals().prefixes, 0);
+    }
+
+    #[test]
+    fn a_turns_changes_reach_each_client_in_one_message() {
+        let (t, mut inbox) = setup(&[1, 2]);
+        let bcast = Mode {
+            bcast: true,
+            noloop: true,
+            prefixes: [b("")].into(),
+            ..Mode::default()
+        };
+        t.enable(1, bcast);
+        t.enable(2, Mode::default());
+        t.remember(2, keys(&["b"]));
+        let change = |list: &[&str], origin| Change {
+            keys: keys(list),
+            flushed: false,
+            origin,
+        };
+        t.invalidate_all(vec![
+            change(&["b", "a"], None),
+            change(&["c"], Some(1)),
+            change(&["a", "d"], Some(2)),
+        ]);
+        // NOLOOP holds per change: client 1 made "c" only.
+        assert_eq!(drain(&mut inbox[0]), ["a,b,d"]);
+        assert_eq!(drain(&mut inbox[1]), ["b"]);
     }
 
     #[test]
