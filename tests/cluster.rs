@@ -3419,7 +3419,8 @@ fn resp3_client(cluster: &TestCluster, id: u64) -> common::Client {
 /// does: once per read in the default mode, every matching key with BCAST, not its own
 /// changes with NOLOOP, only after CLIENT CACHING YES with OPTIN (in a transaction too, the
 /// way some clients send it), through another connection with REDIRECT (a RESP2 subscriber
-/// of `__redis__:invalidate`), and everything after FLUSHALL.
+/// of `__redis__:invalidate`), and everything after FLUSHALL; a blocked client is told
+/// while it waits.
 #[test]
 fn tracking_clients_are_told_of_changes_applied_on_their_node() {
     let cluster = TestCluster::start(3);
@@ -3509,6 +3510,16 @@ fn tracking_clients_are_told_of_changes_applied_on_their_node() {
         .query(&mut cluster.client(follower))
         .unwrap_or_else(|e| panic!("INFO on node {follower}: {e}"));
     assert!(info.contains("tracking_clients:3\r\n"), "{info}");
+
+    // A client blocked in BLPOP is told meanwhile, as in Redis.
+    assert_eq!(send_frame(&mut plain, &["GET", "k3"]), "nil");
+    if let Err(e) = plain.send_command(&["BLPOP", "queue", "10"]) {
+        panic!("BLPOP: {e}");
+    }
+    write(&["SET", "k3", "1"]);
+    assert_eq!(next_text(&mut plain), "push:Invalidate [[k3]]");
+    write(&["RPUSH", "queue", "job"]);
+    assert_eq!(next_text(&mut plain), "[queue job]");
 
     // FLUSHALL: every tracking client is told, with a null, whatever it read.
     write(&["FLUSHALL"]);

@@ -282,18 +282,24 @@ pub(super) async fn serve_connection<B: Backend>(
             }
         } else if session.is_blocked() {
             // Requests that arrive meanwhile are read (so a closed connection is noticed and
-            // the query buffer limit holds) but run only once the wait ends.
-            tokio::select! {
+            // the query buffer limit holds) but run only once the wait ends. Messages (a
+            // RESP3 subscriber's, invalidations) go out meanwhile, as in Redis: the inbox is
+            // taken out of the session for the wait, which borrows the session.
+            let mut inbox = session.subs.take_inbox();
+            let event = tokio::select! {
                 biased;
-                _ = shutdown.cancelled() => break,
-                _ = kill.cancelled() => break,
-                () = session.wait_blocked() => {}
-                read = socket.read_buf(&mut input) => {
-                    match read {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => count_bytes(&shared.stats.net_input, n),
-                    }
-                }
+                _ = shutdown.cancelled() => WhileBlocked::Stop,
+                _ = kill.cancelled() => WhileBlocked::Stop,
+                () = session.wait_blocked() => WhileBlocked::Woken,
+                Some(message) = next_message(&mut inbox) => WhileBlocked::Message(message),
+                read = socket.read_buf(&mut input) => WhileBlocked::Read(read),
+            };
+            session.subs.put_inbox(inbox);
+            match event {
+                WhileBlocked::Stop | WhileBlocked::Read(Ok(0) | Err(_)) => break,
+                WhileBlocked::Read(Ok(n)) => count_bytes(&shared.stats.net_input, n),
+                WhileBlocked::Message(message) => session.write_message(message, &mut output),
+                WhileBlocked::Woken => {}
             }
         } else {
             let read = tokio::select! {
@@ -349,6 +355,26 @@ pub(super) async fn serve_connection<B: Backend>(
 /// Adds `n` bytes to one of INFO's network totals.
 fn count_bytes(total: &std::sync::atomic::AtomicU64, n: usize) {
     total.fetch_add(n as u64, Ordering::Relaxed);
+}
+
+/// What ended one wait of a blocked client's loop.
+enum WhileBlocked {
+    /// Shutdown or CLIENT KILL.
+    Stop,
+    /// The blocking command may have its answer.
+    Woken,
+    /// A message to write meanwhile.
+    Message(crate::pubsub::Message),
+    /// Bytes the client sent (kept until the wait ends), or the connection's end.
+    Read(std::io::Result<usize>),
+}
+
+/// The next message in `inbox`; pending without one.
+async fn next_message(inbox: &mut Option<crate::pubsub::Inbox>) -> Option<crate::pubsub::Message> {
+    match inbox {
+        Some(inbox) => inbox.recv().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// The next MONITOR line for a client; pending while it does not monitor.

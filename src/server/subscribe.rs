@@ -83,6 +83,17 @@ impl Subscriptions {
         all
     }
 
+    /// The inbox, taken out for a wait that borrows the session; put it back with
+    /// [`Subscriptions::put_inbox`].
+    pub(super) fn take_inbox(&mut self) -> Option<Inbox> {
+        self.inbox.take()
+    }
+
+    /// Puts back what [`Subscriptions::take_inbox`] took.
+    pub(super) fn put_inbox(&mut self, inbox: Option<Inbox>) {
+        self.inbox = inbox;
+    }
+
     /// Whether a mailbox was made, i.e. the registry knows this connection.
     pub(super) fn registered(&self) -> bool {
         self.inbox.is_some()
