@@ -1883,7 +1883,8 @@ impl Driver {
 
     /// CLIENT TRACKING after applying `batch`: notes the keys it changed, to tell tracking
     /// clients once the turn's entries are applied (one message per client for them all),
-    /// and remembers what a tracking client of this node read in it (a transaction). The
+    /// and remembers what a tracking client of this node read in it (a transaction, a
+    /// script). The
     /// changes of earlier entries are told first, so that none of them hits what this batch
     /// read after them, and this batch's own after, so that a transaction that reads a key
     /// and then changes it leaves the client told.
@@ -1895,7 +1896,7 @@ impl Driver {
         {
             self.tell_trackers();
             for command in &batch.commands {
-                if let Some(keys) = command::read_keys(&command.args) {
+                if let Some(keys) = command::tracked_keys(&command.args) {
                     self.options.tracking.remember(client, keys);
                 }
             }

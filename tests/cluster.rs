@@ -3419,8 +3419,8 @@ fn resp3_client(cluster: &TestCluster, id: u64) -> common::Client {
 /// does: once per read in the default mode, every matching key with BCAST, not its own
 /// changes with NOLOOP, only after CLIENT CACHING YES with OPTIN (in a transaction too, the
 /// way some clients send it), through another connection with REDIRECT (a RESP2 subscriber
-/// of `__redis__:invalidate`), and everything after FLUSHALL; a blocked client is told
-/// while it waits.
+/// of `__redis__:invalidate`), and everything after FLUSHALL; a script's declared keys count
+/// as read, and a blocked client is told while it waits.
 #[test]
 fn tracking_clients_are_told_of_changes_applied_on_their_node() {
     let cluster = TestCluster::start(3);
@@ -3510,6 +3510,12 @@ fn tracking_clients_are_told_of_changes_applied_on_their_node() {
         .query(&mut cluster.client(follower))
         .unwrap_or_else(|e| panic!("INFO on node {follower}: {e}"));
     assert!(info.contains("tracking_clients:3\r\n"), "{info}");
+
+    // A script's declared keys are remembered for its caller, like a read's.
+    let eval = ["EVAL", "return redis.call('GET', KEYS[1])", "1", "s1"];
+    assert_eq!(send_frame(&mut plain, &eval), "nil");
+    write(&["SET", "s1", "1"]);
+    assert_eq!(next_text(&mut plain), "push:Invalidate [[s1]]");
 
     // A client blocked in BLPOP is told meanwhile, as in Redis.
     assert_eq!(send_frame(&mut plain, &["GET", "k3"]), "nil");

@@ -483,17 +483,35 @@ pub fn positional_keys(spec: &Spec, args: &[Bytes]) -> Vec<Bytes> {
         .collect()
 }
 
-/// The keys the key-value command `args` reads, if it only reads (SORT without STORE, say):
-/// what CLIENT TRACKING remembers of a command in a transaction. `None` for a write.
-pub fn read_keys(args: &[Bytes]) -> Option<Vec<Bytes>> {
+/// The keys CLIENT TRACKING remembers of the key-value command `args` when it runs as part
+/// of a write batch (a transaction, a script): all its keys if it only reads (SORT without
+/// STORE, say), the keys a script or function declares (those it may read), none for any
+/// other write.
+pub fn tracked_keys(args: &[Bytes]) -> Option<Vec<Bytes>> {
     let (cmd, spec) = Command::parse(args).ok()?;
-    if cmd.access(spec) != Access::Read {
-        return None;
+    match &cmd {
+        Command::Eval { keys, .. } | Command::FCall { keys, .. } => Some(keys.clone()),
+        _ if cmd.access(spec) == Access::Read => Some(
+            cmd.movable_keys()
+                .unwrap_or_else(|| positional_keys(spec, args)),
+        ),
+        _ => None,
     }
-    Some(
-        cmd.movable_keys()
-            .unwrap_or_else(|| positional_keys(spec, args)),
-    )
+}
+
+/// Whether `name` runs a script or a function (EVAL, EVALSHA, FCALL and their `_RO` forms),
+/// whose declared keys CLIENT TRACKING remembers.
+pub fn runs_script(name: &[u8]) -> bool {
+    [
+        "eval",
+        "eval_ro",
+        "evalsha",
+        "evalsha_ro",
+        "fcall",
+        "fcall_ro",
+    ]
+    .iter()
+    .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
 }
 
 /// The keys of the key-value command `args`: those its options name (after a `numkeys`,

@@ -1033,12 +1033,19 @@ impl<B: Backend> Session<B> {
     /// command, in order.
     async fn write_run(&self, commands: Vec<pb::KvCommand>) -> Vec<Out> {
         let n = commands.len();
+        // A script's declared keys are remembered for a tracking client, as Redis remembers
+        // what a script reads for its caller.
+        let scripts = commands.iter().any(|c| {
+            c.args
+                .first()
+                .is_some_and(|name| command::runs_script(name))
+        });
         let mut batch = pb::KvBatch {
             commands,
             now_ms: now_ms(),
             ..pb::KvBatch::default()
         };
-        self.mark_origin(&mut batch, false);
+        self.mark_origin(&mut batch, scripts && self.tracks_reads());
         match self
             .shared
             .backend
