@@ -499,19 +499,23 @@ pub fn tracked_keys(args: &[Bytes]) -> Option<Vec<Bytes>> {
     }
 }
 
-/// Whether `name` runs a script or a function (EVAL, EVALSHA, FCALL and their `_RO` forms),
-/// whose declared keys CLIENT TRACKING remembers.
+/// The commands that run a script or a function: EVAL, EVALSHA, FCALL and their `_RO`
+/// forms. They may name no key (Redis's `no-mandatory-keys`).
+pub const SCRIPT_COMMANDS: &[&str] = &[
+    "eval",
+    "eval_ro",
+    "evalsha",
+    "evalsha_ro",
+    "fcall",
+    "fcall_ro",
+];
+
+/// Whether `name` is one of [`SCRIPT_COMMANDS`], whose declared keys CLIENT TRACKING
+/// remembers.
 pub fn runs_script(name: &[u8]) -> bool {
-    [
-        "eval",
-        "eval_ro",
-        "evalsha",
-        "evalsha_ro",
-        "fcall",
-        "fcall_ro",
-    ]
-    .iter()
-    .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
+    SCRIPT_COMMANDS
+        .iter()
+        .any(|n| name.eq_ignore_ascii_case(n.as_bytes()))
 }
 
 /// The keys of the key-value command `args`: those its options name (after a `numkeys`,

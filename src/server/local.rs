@@ -361,15 +361,8 @@ const MOVABLE_KEYS: &[&str] = &[
     "zunionstore",
 ];
 
-/// Commands that may name no key at all (Redis's `no-mandatory-keys`).
-const NO_MANDATORY_KEYS: &[&str] = &[
-    "eval",
-    "eval_ro",
-    "evalsha",
-    "evalsha_ro",
-    "fcall",
-    "fcall_ro",
-];
+/// Commands that may name no key at all (Redis's `no-mandatory-keys`): the scripts'.
+const NO_MANDATORY_KEYS: &[&str] = command::SCRIPT_COMMANDS;
 
 /// COMMAND GETKEYS: the keys of the command `args`, with Redis's errors for a command it
 /// cannot answer about. A command whose options do not parse still has the keys its table
