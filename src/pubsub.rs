@@ -11,9 +11,10 @@
 //! is disconnected once [`OUTPUT_LIMIT_BYTES`] of them wait for it (Redis's default
 //! `client-output-buffer-limit pubsub 32mb`).
 //!
-//! Sessions register a mailbox when they first subscribe ([`PubSub::register`]) and remove it
-//! when they close; the registry is one mutex, held only to look up or update names, never
-//! across an await.
+//! Every session registers a mailbox when its connection opens ([`PubSub::register`]) and
+//! removes it when it closes; CLIENT TRACKING's invalidations reach it the same way
+//! ([`PubSub::deliver`], see `crate::tracking`). The registry is one mutex, held only to look
+//! up or update names, never across an await.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};

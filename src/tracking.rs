@@ -7,9 +7,11 @@
 //! microseconds after the write was acknowledged (a Redis replica's tracking clients wait for
 //! replication the same way).
 //!
-//! The driver feeds the table: it remembers the keys of a tracking client's read when it
-//! serves the read, and passes on the keys each applied batch changed. Both happen between
-//! the same two applies, so no change can slip between a read and the memory of it. In the
+//! The driver feeds the table. It remembers the keys of a tracking client's read in the turn
+//! that serves the read (after that turn's entries were applied and their changes told), and
+//! it passes on the keys later batches change once their turn applied them: a read is
+//! remembered before any change it did not see is told, so no change can slip between a read
+//! and the memory of it. In the
 //! default mode a key is remembered for a client until it changes once (the client is then
 //! told and must read it again to be told again); in broadcast mode (BCAST) a client hears
 //! of every changed key that starts with one of its prefixes, and nothing is remembered.

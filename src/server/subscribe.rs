@@ -36,7 +36,8 @@ const ALLOWED_WHILE_SUBSCRIBED: &[&str] = &[
 /// A connection's subscriptions.
 #[derive(Default)]
 pub(super) struct Subscriptions {
-    /// Where this node delivers the connection's messages; made at its first subscription.
+    /// Where this node delivers the connection's messages; made when the connection opens
+    /// (`Session::open_mailbox`).
     inbox: Option<Inbox>,
     /// SUBSCRIBE's channels.
     channels: BTreeSet<Bytes>,
@@ -99,7 +100,7 @@ impl Subscriptions {
         self.inbox.is_some()
     }
 
-    /// The next message for this connection; pending forever before the first subscription.
+    /// The next message for this connection; pending forever without a mailbox.
     pub(super) async fn next(&mut self) -> Option<Message> {
         match &mut self.inbox {
             Some(inbox) => inbox.recv().await,
