@@ -88,6 +88,7 @@ fn scripts_match_reference_redis() {
         ("bitfield", scripts::BITFIELD),
         ("lcs", scripts::LCS),
         ("functions", scripts::FUNCTIONS),
+        ("tracking", scripts::TRACKING),
     ] {
         let mut conn = target.client();
         let prefix = format!("{name}:{}:", std::process::id());
@@ -186,6 +187,11 @@ fn scripting_commands() {
 #[test]
 fn pubsub_commands() {
     run_on_cluster("pubsub", scripts::PUBSUB);
+}
+
+#[test]
+fn client_tracking_settings() {
+    run_on_cluster("tracking", scripts::TRACKING);
 }
 
 #[test]

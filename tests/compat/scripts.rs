@@ -4998,3 +4998,43 @@ FUNCTION LOAD "#!lua name=early\nlocal x = cjson.encode({1})\nredis.register_fun
 FUNCTION FLUSH SYNC => OK
 FUNCTION LIST => []
 "##;
+
+/// CLIENT TRACKING's settings and errors on a RESP2 connection (invalidations themselves need
+/// RESP3 or a second connection: `tests/cluster.rs` checks them).
+pub const TRACKING: &str = r#"
+CLIENT TRACKINGINFO => ["flags", ["off"], "redirect", (integer) -1, "prefixes", []]
+CLIENT GETREDIR => (integer) -1
+CLIENT TRACKING => (error) ERR wrong number of arguments for 'client|tracking' command
+CLIENT TRACKING maybe => (error) ERR syntax error
+CLIENT TRACKING on BOGUS => (error) ERR syntax error
+CLIENT TRACKING on PREFIX => (error) ERR syntax error
+CLIENT TRACKING on REDIRECT abc => (error) ERR value is not an integer or out of range
+CLIENT TRACKING on REDIRECT 999999999 => (error) ERR The client ID you want redirect to does not exist
+CLIENT TRACKING on PREFIX {p}a => (error) ERR PREFIX option requires BCAST mode to be enabled
+CLIENT TRACKING on BCAST OPTIN => (error) ERR OPTIN and OPTOUT are not compatible with BCAST
+CLIENT TRACKING on OPTIN OPTOUT => (error) ERR You can't specify both OPTIN mode and OPTOUT mode
+CLIENT TRACKING on BCAST PREFIX {p}a PREFIX {p}ab => (error) ERR Prefix '{p}a' overlaps with another provided prefix '{p}ab'. Prefixes for a single client must not overlap.
+CLIENT CACHING yes => (error) ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled
+CLIENT TRACKINGINFO => ["flags", ["off"], "redirect", (integer) -1, "prefixes", []]
+CLIENT TRACKING on OPTOUT NOLOOP => OK
+CLIENT GETREDIR => (integer) 0
+CLIENT CACHING yes => (error) ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.
+CLIENT CACHING maybe => (error) ERR syntax error
+CLIENT CACHING no => OK
+CLIENT TRACKINGINFO => ["flags", ["on", "optout", "caching-no", "noloop"], "redirect", (integer) 0, "prefixes", []]
+GET {p}k => nil
+CLIENT TRACKINGINFO => ["flags", ["on", "optout", "noloop"], "redirect", (integer) 0, "prefixes", []]
+CLIENT TRACKING on OPTIN => (error) ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.
+CLIENT TRACKING on BCAST => (error) ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.
+CLIENT TRACKING off => OK
+CLIENT TRACKING on OPTIN => OK
+CLIENT CACHING yes => OK
+CLIENT TRACKINGINFO => ["flags", ["on", "optin", "caching-yes"], "redirect", (integer) 0, "prefixes", []]
+CLIENT TRACKING off => OK
+CLIENT TRACKING on BCAST PREFIX {p}a => OK
+CLIENT TRACKING on BCAST PREFIX {p}ab => (error) ERR Prefix '{p}ab' overlaps with an existing prefix '{p}a'. Prefixes for a single client must not overlap.
+CLIENT TRACKING on BCAST PREFIX {p}b => OK
+CLIENT TRACKINGINFO => ["flags", ["on", "bcast"], "redirect", (integer) 0, "prefixes", ["{p}a", "{p}b"]]
+CLIENT TRACKING off => OK
+CLIENT TRACKINGINFO => ["flags", ["off"], "redirect", (integer) -1, "prefixes", []]
+"#;
