@@ -3368,26 +3368,6 @@ fn info_replication_shows_links_to_the_leader_and_its_replicas() {
     cluster.finish();
 }
 
-/// A frame as a short string: `push:Invalidate [[k1]]`, `[a b]`, `nil`, `OK`.
-fn frame_text(frame: &redis::Value) -> String {
-    use redis::Value;
-    let list = |items: &[Value]| {
-        let shown: Vec<String> = items.iter().map(frame_text).collect();
-        format!("[{}]", shown.join(" "))
-    };
-    match frame {
-        Value::Nil => "nil".into(),
-        Value::Okay => "OK".into(),
-        Value::SimpleString(s) => s.clone(),
-        Value::Int(n) => n.to_string(),
-        Value::BulkString(b) => String::from_utf8_lossy(b).into_owned(),
-        Value::Array(items) | Value::Set(items) => list(items),
-        Value::Push { kind, data } => format!("push:{kind:?} {}", list(data)),
-        Value::ServerError(e) => format!("-{e:?}"),
-        other => format!("{other:?}"),
-    }
-}
-
 /// Sends `args` on `conn` and returns the next frame, whatever it is (a push included).
 #[track_caller]
 fn send_frame(conn: &mut common::Client, args: &[&str]) -> String {
@@ -3397,11 +3377,11 @@ fn send_frame(conn: &mut common::Client, args: &[&str]) -> String {
     next_text(conn)
 }
 
-/// The next frame on `conn`, as [`frame_text`] shows it.
+/// The next frame on `conn`, as [`common::frame_text`] shows it.
 #[track_caller]
 fn next_text(conn: &mut common::Client) -> String {
     match conn.next_frame() {
-        Ok(frame) => frame_text(&frame),
+        Ok(frame) => common::frame_text(&frame),
         Err(e) => panic!("waiting for a frame: {e}"),
     }
 }
@@ -3610,13 +3590,13 @@ impl TrackedCache {
                 Ok(redis::Value::Push { data, .. }) => match data.first() {
                     Some(redis::Value::Array(keys)) => {
                         for k in keys {
-                            self.values.remove(&frame_text(k));
+                            self.values.remove(&common::frame_text(k));
                             self.invalidated += 1;
                         }
                     }
                     other => panic!("unexpected push {other:?}"),
                 },
-                Ok(frame) => return frame_text(&frame),
+                Ok(frame) => return common::frame_text(&frame),
                 Err(e) => panic!("{args:?} on the caching connection: {e}"),
             }
         }

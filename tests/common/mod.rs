@@ -1019,6 +1019,26 @@ impl TestCluster {
     }
 }
 
+/// A frame as a short string: `push:Invalidate [[k1]]`, `[a b]`, `nil`, `OK`.
+pub fn frame_text(frame: &redis::Value) -> String {
+    use redis::Value;
+    let list = |items: &[Value]| {
+        let shown: Vec<String> = items.iter().map(frame_text).collect();
+        format!("[{}]", shown.join(" "))
+    };
+    match frame {
+        Value::Nil => "nil".into(),
+        Value::Okay => "OK".into(),
+        Value::SimpleString(s) => s.clone(),
+        Value::Int(n) => n.to_string(),
+        Value::BulkString(b) => String::from_utf8_lossy(b).into_owned(),
+        Value::Array(items) | Value::Set(items) => list(items),
+        Value::Push { kind, data } => format!("push:{kind:?} {}", list(data)),
+        Value::ServerError(e) => format!("-{e:?}"),
+        other => format!("{other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
