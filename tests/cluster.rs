@@ -3368,28 +3368,10 @@ fn info_replication_shows_links_to_the_leader_and_its_replicas() {
     cluster.finish();
 }
 
-/// Sends `args` on `conn` and returns the next frame, whatever it is (a push included).
-#[track_caller]
-fn send_frame(conn: &mut common::Client, args: &[&str]) -> String {
-    if let Err(e) = conn.send_command(args) {
-        panic!("send {args:?}: {e}");
-    }
-    next_text(conn)
-}
-
-/// The next frame on `conn`, as [`common::frame_text`] shows it.
-#[track_caller]
-fn next_text(conn: &mut common::Client) -> String {
-    match conn.next_frame() {
-        Ok(frame) => common::frame_text(&frame),
-        Err(e) => panic!("waiting for a frame: {e}"),
-    }
-}
-
 /// A connection to node `id` that speaks RESP3.
 fn resp3_client(cluster: &TestCluster, id: u64) -> common::Client {
     let mut conn = cluster.client(id);
-    let hello = send_frame(&mut conn, &["HELLO", "3"]);
+    let hello = common::send_frame(&mut conn, &["HELLO", "3"]);
     assert!(hello.contains("proto"), "HELLO 3 on node {id}: {hello}");
     conn
 }
@@ -3414,7 +3396,7 @@ fn tracking_clients_are_told_of_changes_applied_on_their_node() {
     let (follower, third) = (others[0], others[1]);
     let mut writer = cluster.client(leader);
     let mut write = |args: &[&str]| {
-        let reply = send_frame(&mut writer, args);
+        let reply = common::send_frame(&mut writer, args);
         assert!(
             reply == "OK" || reply.parse::<i64>().is_ok(),
             "{args:?}: {reply}"
@@ -3423,67 +3405,79 @@ fn tracking_clients_are_told_of_changes_applied_on_their_node() {
 
     // Default mode, on a follower: told once per read of the key.
     let mut plain = resp3_client(&cluster, follower);
-    assert_eq!(send_frame(&mut plain, &["CLIENT", "TRACKING", "ON"]), "OK");
-    assert_eq!(send_frame(&mut plain, &["GET", "k1"]), "nil");
+    assert_eq!(
+        common::send_frame(&mut plain, &["CLIENT", "TRACKING", "ON"]),
+        "OK"
+    );
+    assert_eq!(common::send_frame(&mut plain, &["GET", "k1"]), "nil");
     write(&["SET", "k1", "x"]);
-    assert_eq!(next_text(&mut plain), "push:Invalidate [[k1]]");
+    assert_eq!(common::next_text(&mut plain), "push:Invalidate [[k1]]");
     write(&["SET", "k1", "y"]);
     // Not read again, so not told again. A read on the follower waits until it applied the
     // second SET, and a message for it would come before the PONG.
-    assert_eq!(send_frame(&mut plain, &["GET", "k2"]), "nil");
-    assert_eq!(send_frame(&mut plain, &["PING"]), "PONG");
+    assert_eq!(common::send_frame(&mut plain, &["GET", "k2"]), "nil");
+    assert_eq!(common::send_frame(&mut plain, &["PING"]), "PONG");
 
     // BCAST with NOLOOP, on another node: every key under the prefix, but not its own.
     let mut bcast = resp3_client(&cluster, third);
     let on = [
         "CLIENT", "TRACKING", "ON", "BCAST", "NOLOOP", "PREFIX", "user:",
     ];
-    assert_eq!(send_frame(&mut bcast, &on), "OK");
-    assert_eq!(send_frame(&mut bcast, &["SET", "user:own", "1"]), "OK");
+    assert_eq!(common::send_frame(&mut bcast, &on), "OK");
+    assert_eq!(
+        common::send_frame(&mut bcast, &["SET", "user:own", "1"]),
+        "OK"
+    );
     write(&["SET", "other:1", "1"]);
     write(&["SET", "user:2", "1"]);
-    assert_eq!(next_text(&mut bcast), "push:Invalidate [[user:2]]");
+    assert_eq!(common::next_text(&mut bcast), "push:Invalidate [[user:2]]");
 
     // OPTIN: only what is read right after CLIENT CACHING YES, alone or in a transaction.
     let mut optin = resp3_client(&cluster, follower);
     assert_eq!(
-        send_frame(&mut optin, &["CLIENT", "TRACKING", "ON", "OPTIN"]),
+        common::send_frame(&mut optin, &["CLIENT", "TRACKING", "ON", "OPTIN"]),
         "OK"
     );
-    assert_eq!(send_frame(&mut optin, &["GET", "o1"]), "nil");
-    assert_eq!(send_frame(&mut optin, &["CLIENT", "CACHING", "YES"]), "OK");
-    assert_eq!(send_frame(&mut optin, &["GET", "o2"]), "nil");
+    assert_eq!(common::send_frame(&mut optin, &["GET", "o1"]), "nil");
+    assert_eq!(
+        common::send_frame(&mut optin, &["CLIENT", "CACHING", "YES"]),
+        "OK"
+    );
+    assert_eq!(common::send_frame(&mut optin, &["GET", "o2"]), "nil");
     write(&["SET", "o1", "1"]);
     write(&["SET", "o2", "1"]);
-    assert_eq!(next_text(&mut optin), "push:Invalidate [[o2]]");
-    assert_eq!(send_frame(&mut optin, &["MULTI"]), "OK");
+    assert_eq!(common::next_text(&mut optin), "push:Invalidate [[o2]]");
+    assert_eq!(common::send_frame(&mut optin, &["MULTI"]), "OK");
     assert_eq!(
-        send_frame(&mut optin, &["CLIENT", "CACHING", "YES"]),
+        common::send_frame(&mut optin, &["CLIENT", "CACHING", "YES"]),
         "QUEUED"
     );
-    assert_eq!(send_frame(&mut optin, &["PTTL", "t1"]), "QUEUED");
-    assert_eq!(send_frame(&mut optin, &["GET", "t1"]), "QUEUED");
-    assert_eq!(send_frame(&mut optin, &["EXEC"]), "[OK -2 nil]");
+    assert_eq!(common::send_frame(&mut optin, &["PTTL", "t1"]), "QUEUED");
+    assert_eq!(common::send_frame(&mut optin, &["GET", "t1"]), "QUEUED");
+    assert_eq!(common::send_frame(&mut optin, &["EXEC"]), "[OK -2 nil]");
     write(&["SET", "t1", "1"]);
-    assert_eq!(next_text(&mut optin), "push:Invalidate [[t1]]");
+    assert_eq!(common::next_text(&mut optin), "push:Invalidate [[t1]]");
 
     // REDIRECT to a RESP2 connection that subscribes to __redis__:invalidate.
     let mut target = cluster.client(follower);
-    let target_id = send_frame(&mut target, &["CLIENT", "ID"]);
+    let target_id = common::send_frame(&mut target, &["CLIENT", "ID"]);
     assert_eq!(
-        send_frame(&mut target, &["SUBSCRIBE", "__redis__:invalidate"]),
+        common::send_frame(&mut target, &["SUBSCRIBE", "__redis__:invalidate"]),
         "[subscribe __redis__:invalidate 1]"
     );
     let mut redirected = cluster.client(follower);
     let on = ["CLIENT", "TRACKING", "ON", "REDIRECT", &target_id];
-    assert_eq!(send_frame(&mut redirected, &on), "OK");
+    assert_eq!(common::send_frame(&mut redirected, &on), "OK");
     assert_eq!(
-        send_frame(&mut redirected, &["CLIENT", "GETREDIR"]),
+        common::send_frame(&mut redirected, &["CLIENT", "GETREDIR"]),
         target_id
     );
-    assert_eq!(send_frame(&mut redirected, &["GET", "r"]), "nil");
+    assert_eq!(common::send_frame(&mut redirected, &["GET", "r"]), "nil");
     write(&["SET", "r", "1"]);
-    assert_eq!(next_text(&mut target), "[message __redis__:invalidate [r]]");
+    assert_eq!(
+        common::next_text(&mut target),
+        "[message __redis__:invalidate [r]]"
+    );
 
     let info: String = redis::cmd("INFO")
         .arg("clients")
@@ -3493,25 +3487,28 @@ fn tracking_clients_are_told_of_changes_applied_on_their_node() {
 
     // A script's declared keys are remembered for its caller, like a read's.
     let eval = ["EVAL", "return redis.call('GET', KEYS[1])", "1", "s1"];
-    assert_eq!(send_frame(&mut plain, &eval), "nil");
+    assert_eq!(common::send_frame(&mut plain, &eval), "nil");
     write(&["SET", "s1", "1"]);
-    assert_eq!(next_text(&mut plain), "push:Invalidate [[s1]]");
+    assert_eq!(common::next_text(&mut plain), "push:Invalidate [[s1]]");
 
     // A client blocked in BLPOP is told meanwhile, as in Redis.
-    assert_eq!(send_frame(&mut plain, &["GET", "k3"]), "nil");
+    assert_eq!(common::send_frame(&mut plain, &["GET", "k3"]), "nil");
     if let Err(e) = plain.send_command(&["BLPOP", "queue", "10"]) {
         panic!("BLPOP: {e}");
     }
     write(&["SET", "k3", "1"]);
-    assert_eq!(next_text(&mut plain), "push:Invalidate [[k3]]");
+    assert_eq!(common::next_text(&mut plain), "push:Invalidate [[k3]]");
     write(&["RPUSH", "queue", "job"]);
-    assert_eq!(next_text(&mut plain), "[queue job]");
+    assert_eq!(common::next_text(&mut plain), "[queue job]");
 
     // FLUSHALL: every tracking client is told, with a null, whatever it read.
     write(&["FLUSHALL"]);
-    assert_eq!(next_text(&mut plain), "push:Invalidate [nil]");
-    assert_eq!(next_text(&mut bcast), "push:Invalidate [nil]");
-    assert_eq!(next_text(&mut target), "[message __redis__:invalidate nil]");
+    assert_eq!(common::next_text(&mut plain), "push:Invalidate [nil]");
+    assert_eq!(common::next_text(&mut bcast), "push:Invalidate [nil]");
+    assert_eq!(
+        common::next_text(&mut target),
+        "[message __redis__:invalidate nil]"
+    );
     cluster.finish();
 }
 

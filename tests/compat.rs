@@ -1493,23 +1493,6 @@ fn resp3_replies_carry_redis_types() {
     }
 }
 
-/// Sends `args` on `conn` and returns the next frame as [`common::frame_text`] shows it (a
-/// push included).
-fn exchange(conn: &mut common::Client, args: &[&str]) -> String {
-    if let Err(e) = conn.send_command(args) {
-        panic!("send {args:?}: {e}");
-    }
-    next_frame(conn)
-}
-
-/// The next frame on `conn`, as [`common::frame_text`] shows it.
-fn next_frame(conn: &mut common::Client) -> String {
-    match conn.next_frame() {
-        Ok(frame) => common::frame_text(&frame),
-        Err(e) => panic!("waiting for a frame: {e}"),
-    }
-}
-
 /// Every frame a scenario of CLIENT TRACKING produces on the server at `port`, with the key
 /// prefix `p` shown as `{p}` and client ids as `<id>`: replies and invalidation messages, to
 /// a RESP3 connection in each mode and through REDIRECT to a RESP2 subscriber, and the
@@ -1520,15 +1503,15 @@ fn tracking_transcript(port: u16, p: &str) -> Vec<String> {
     let mut log: Vec<String> = Vec::new();
     let k = |name: &str| format!("{p}{name}");
     // HELLO's reply names the server: left out.
-    exchange(&mut reader, &["HELLO", "3"]);
+    common::send_frame(&mut reader, &["HELLO", "3"]);
     let say = |log: &mut Vec<String>, conn: &mut common::Client, args: &[&str]| {
-        log.push(format!("{args:?} -> {}", exchange(conn, args)));
+        log.push(format!("{args:?} -> {}", common::send_frame(conn, args)));
     };
     // Default mode: told once per read of the key.
     say(&mut log, &mut reader, &["CLIENT", "TRACKING", "ON"]);
     say(&mut log, &mut reader, &["GET", &k("k1")]);
     say(&mut log, &mut writer, &["SET", &k("k1"), "1"]);
-    log.push(next_frame(&mut reader));
+    log.push(common::next_text(&mut reader));
     say(&mut log, &mut writer, &["SET", &k("k1"), "2"]);
     say(&mut log, &mut reader, &["PING"]);
     // BCAST with NOLOOP: keys under the prefix, not the client's own changes.
@@ -1546,7 +1529,7 @@ fn tracking_transcript(port: u16, p: &str) -> Vec<String> {
     say(&mut log, &mut reader, &["SET", &k("u1"), "x"]);
     say(&mut log, &mut writer, &["SET", &k("o"), "1"]);
     say(&mut log, &mut writer, &["SET", &k("u2"), "1"]);
-    log.push(next_frame(&mut reader));
+    log.push(common::next_text(&mut reader));
     // OPTIN: only reads right after CLIENT CACHING YES.
     say(&mut log, &mut reader, &["CLIENT", "TRACKING", "OFF"]);
     say(
@@ -1559,10 +1542,10 @@ fn tracking_transcript(port: u16, p: &str) -> Vec<String> {
     say(&mut log, &mut reader, &["GET", &k("o2")]);
     say(&mut log, &mut writer, &["SET", &k("o1"), "1"]);
     say(&mut log, &mut writer, &["SET", &k("o2"), "1"]);
-    log.push(next_frame(&mut reader));
+    log.push(common::next_text(&mut reader));
     // REDIRECT to a RESP2 subscriber of __redis__:invalidate.
     let (mut target, mut tracker) = (connect(), connect());
-    let target_id = exchange(&mut target, &["CLIENT", "ID"]);
+    let target_id = common::send_frame(&mut target, &["CLIENT", "ID"]);
     say(
         &mut log,
         &mut target,
@@ -1575,10 +1558,10 @@ fn tracking_transcript(port: u16, p: &str) -> Vec<String> {
     );
     say(&mut log, &mut tracker, &["GET", &k("r")]);
     say(&mut log, &mut writer, &["SET", &k("r"), "1"]);
-    log.push(next_frame(&mut target));
+    log.push(common::next_text(&mut target));
     // The redirect target leaves: a RESP3 client hears that its messages have nowhere to go.
     let mut gone = connect();
-    let gone_id = exchange(&mut gone, &["CLIENT", "ID"]);
+    let gone_id = common::send_frame(&mut gone, &["CLIENT", "ID"]);
     say(&mut log, &mut reader, &["CLIENT", "TRACKING", "OFF"]);
     say(
         &mut log,
@@ -1587,16 +1570,14 @@ fn tracking_transcript(port: u16, p: &str) -> Vec<String> {
     );
     say(&mut log, &mut reader, &["GET", &k("rb")]);
     drop(gone);
-    common::wait_until(
-        common::DEADLINE,
-        "the redirect target to be gone",
-        || match exchange(&mut writer, &["CLIENT", "LIST", "ID", &gone_id]).as_str() {
+    common::wait_until(common::DEADLINE, "the redirect target to be gone", || {
+        match common::send_frame(&mut writer, &["CLIENT", "LIST", "ID", &gone_id]).as_str() {
             "" => Ok(()),
             other => Err(other.to_owned()),
-        },
-    );
+        }
+    });
     say(&mut log, &mut writer, &["SET", &k("rb"), "1"]);
-    log.push(next_frame(&mut reader));
+    log.push(common::next_text(&mut reader));
     say(&mut log, &mut reader, &["CLIENT", "TRACKING", "OFF"]);
     log.iter()
         .map(|line| {

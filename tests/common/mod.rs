@@ -1039,6 +1039,33 @@ pub fn frame_text(frame: &redis::Value) -> String {
     }
 }
 
+/// Sends `args` on `conn` and returns the next frame as [`frame_text`] shows it, whatever
+/// it is (a push included).
+///
+/// # Panics
+///
+/// Panics if the command cannot be sent or no frame comes.
+#[track_caller]
+pub fn send_frame(conn: &mut Client, args: &[&str]) -> String {
+    if let Err(e) = conn.send_command(args) {
+        panic!("send {args:?}: {e}");
+    }
+    next_text(conn)
+}
+
+/// The next frame on `conn`, as [`frame_text`] shows it.
+///
+/// # Panics
+///
+/// Panics if no frame comes.
+#[track_caller]
+pub fn next_text(conn: &mut Client) -> String {
+    match conn.next_frame() {
+        Ok(frame) => frame_text(&frame),
+        Err(e) => panic!("waiting for a frame: {e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
