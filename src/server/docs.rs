@@ -545,6 +545,7 @@ pub const DOCS: &[Doc] = &[
     doc("client|getredir", Connection, "6.0.0", O1, "",
         "Returns the client that receives this connection's invalidation messages: 0 for \
          itself, -1 when tracking is off."),
+    doc("client|help", Connection, "5.0.0", O1, "", "Describes the CLIENT subcommands."),
     doc("client|id", Connection, "5.0.0", O1, "",
         "Returns the number that identifies this connection."),
     doc("client|info", Connection, "6.2.0", O1, "",
@@ -606,6 +607,7 @@ pub const DOCS: &[Doc] = &[
     doc("command|getkeys", Server, "2.8.13", "O(N) where N is the number of arguments",
         "command [arg...]",
         "Lists which of a full command's arguments are keys."),
+    doc("command|help", Server, "5.0.0", O1, "", "Describes the COMMAND subcommands."),
     doc("command|info", Server, "2.8.13", "O(N) where N is the number of commands looked up",
         "[command-name...]",
         "Returns arity, flags and key positions of the named commands, or of all of them.")
@@ -621,6 +623,7 @@ pub const DOCS: &[Doc] = &[
         "parameter...",
         "Returns the configuration parameters whose names match any of the glob patterns.")
         .history(&[("7.0.0", "Takes several patterns.")]),
+    doc("config|help", Server, "5.0.0", O1, "", "Describes the CONFIG subcommands."),
     doc("config|resetstat", Server, "2.0.0", O1, "",
         "Resets this node's command totals and latencies (INFO commandstats and \
          latencystats, LATENCY HISTOGRAM), its error counts (INFO errorstats) and its \
@@ -629,8 +632,9 @@ pub const DOCS: &[Doc] = &[
     doc("config|set", Server, "2.0.0", "O(N) where N is the number of parameters",
         "(parameter value)...",
         "Changes, on this node, the slow log's parameters (slowlog-log-slower-than, \
-         slowlog-max-len) and the latency measurements' (latency-monitor-threshold, \
-         latency-tracking, latency-tracking-info-percentiles); for every other parameter \
+         slowlog-max-len), the latency measurements' (latency-monitor-threshold, \
+         latency-tracking, latency-tracking-info-percentiles) and client-side caching's \
+         (tracking-table-max-keys); for every other parameter \
          accepts only the value already in force, as raft-kv takes its configuration from \
          flags at start, and refuses a change, naming it.")
         .history(&[("7.0.0", "Takes several parameter-value pairs.")]),

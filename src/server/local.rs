@@ -118,6 +118,7 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("client|caching", 3, &["noscript", "loading", "stale"]),
     ("client|getname", 2, &["noscript", "loading", "stale"]),
     ("client|getredir", 2, &["noscript", "loading", "stale"]),
+    ("client|help", 2, &["loading", "stale"]),
     ("client|id", 2, &["noscript", "loading", "stale"]),
     ("client|info", 2, &["noscript", "loading", "stale"]),
     (
@@ -159,9 +160,11 @@ const SUBCOMMANDS: &[(&str, i32, &[&str])] = &[
     ("command|count", 2, &["loading", "stale"]),
     ("command|docs", -2, &["loading", "stale"]),
     ("command|getkeys", -4, &["loading", "stale"]),
+    ("command|help", 2, &["loading", "stale"]),
     ("command|info", -2, &["loading", "stale"]),
     ("command|list", -2, &["loading", "stale"]),
     ("config|get", -3, &["admin", "noscript", "loading", "stale"]),
+    ("config|help", 2, &["loading", "stale"]),
     (
         "config|resetstat",
         2,
@@ -681,6 +684,7 @@ impl<B: Backend> Session<B> {
         let sub = a[0].to_ascii_lowercase();
         let rest = &a[1..];
         match (sub.as_slice(), rest) {
+            (b"help", []) => container_help("client"),
             (b"id", []) => Out::Integer(self.id as i64),
             (b"getname", []) => self.name.clone().map_or(Out::Null, Out::Bulk),
             (b"setname", [name]) => match valid_client_name(name) {
@@ -956,6 +960,7 @@ impl<B: Backend> Session<B> {
         };
         let sub = sub.to_ascii_lowercase();
         match sub.as_slice() {
+            b"help" if a.len() == 1 => container_help("command"),
             b"count" if a.len() == 1 => Out::Integer(all_command_names().count() as i64),
             b"list" => {
                 let names = all_command_names().chain(SUBCOMMANDS.iter().map(|(n, ..)| *n));
@@ -1016,6 +1021,7 @@ impl<B: Backend> Session<B> {
     fn config(&self, a: &[Bytes]) -> Out {
         let sub = a[0].to_ascii_lowercase();
         match sub.as_slice() {
+            b"help" if a.len() == 1 => container_help("config"),
             b"get" if a.len() >= 2 => {
                 let params = config_params(self);
                 let mut pairs = Vec::new();
@@ -1855,6 +1861,64 @@ fn subcommands(container: &str) -> Vec<&'static str> {
         .collect()
 }
 
+/// `<CONTAINER> HELP`, in Redis's layout, from the subcommands' documentation: each
+/// subcommand with its arguments, then what it does.
+fn container_help(container: &str) -> Out {
+    let upper = container.to_ascii_uppercase();
+    let mut lines = vec![format!(
+        "{upper} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:"
+    )];
+    for name in subcommands(container) {
+        let Some((_, sub)) = name.split_once('|') else {
+            continue;
+        };
+        if sub == "help" {
+            continue;
+        }
+        let (syntax, summary) = super::docs::find(name).map_or(("", ""), |d| (d.syntax, d.summary));
+        let usage = format!("{} {}", sub.to_ascii_uppercase(), plain_syntax(syntax));
+        lines.push(usage.trim_end().to_owned());
+        lines.push(format!("    {summary}"));
+    }
+    lines.push("HELP".into());
+    lines.push("    Prints this help.".into());
+    Out::Array(lines.into_iter().map(Out::Simple).collect())
+}
+
+/// A syntax in `docs`' notation as a person reads it: without group labels (`mode=`) and
+/// argument types (`:integer`).
+fn plain_syntax(syntax: &str) -> String {
+    let mut out = String::with_capacity(syntax.len());
+    let mut rest = syntax;
+    while let Some(c) = rest.chars().next() {
+        let word_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        if word_len > 0 {
+            let (word, after) = rest.split_at(word_len);
+            if let Some(after) = after.strip_prefix('=') {
+                // A group's label.
+                rest = after;
+            } else {
+                out.push_str(word);
+                rest = after;
+            }
+            continue;
+        }
+        if c == ':' {
+            // An argument's type.
+            let skip = rest[1..]
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+                .map_or(rest.len(), |i| i + 1);
+            rest = &rest[skip..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 /// Whether `name` (lowercase) is a command or a `container|sub` subcommand the server accepts.
 fn is_known(name: &str) -> bool {
     all_command_names().any(|c| c == name) || SUBCOMMANDS.iter().any(|(n, ..)| *n == name)
@@ -1912,6 +1976,45 @@ pub fn tests_command_count() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_lists_every_subcommand_with_plain_arguments() {
+        for container in ["client", "command", "config"] {
+            let Out::Array(lines) = container_help(container) else {
+                panic!("{container} HELP is not an array");
+            };
+            let lines: Vec<String> = lines
+                .into_iter()
+                .map(|l| match l {
+                    Out::Simple(s) => s,
+                    other => panic!("{other:?}"),
+                })
+                .collect();
+            let upper = container.to_ascii_uppercase();
+            assert!(
+                lines[0].starts_with(&format!("{upper} <subcommand>")),
+                "{lines:?}"
+            );
+            for name in subcommands(container) {
+                let sub = name
+                    .split_once('|')
+                    .map_or("", |(_, s)| s)
+                    .to_ascii_uppercase();
+                let found = lines
+                    .iter()
+                    .position(|l| l.split(' ').next() == Some(sub.as_str()));
+                let Some(at) = found else {
+                    panic!("{upper} HELP lacks {sub}: {lines:?}");
+                };
+                assert!(lines[at + 1].starts_with("    "), "{upper} {sub}");
+            }
+        }
+        assert_eq!(
+            plain_syntax("status=(ON|OFF) [REDIRECT client-id:integer] [PREFIX prefix]..."),
+            "(ON|OFF) [REDIRECT client-id] [PREFIX prefix]..."
+        );
+        assert_eq!(plain_syntax("timeout:double"), "timeout");
+    }
 
     #[test]
     fn sizes_read_as_redis_writes_them() {
