@@ -122,7 +122,13 @@ pub mod local {
         pub batches: Arc<Mutex<Vec<pb::KvBatch>>>,
         /// Number of `read` calls.
         pub reads: Arc<Mutex<usize>>,
+        /// Runs after each `read` executed its commands and before it returns: what happens
+        /// on a node between serving a read and the session receiving its replies.
+        pub after_read: Arc<Mutex<Option<AfterRead>>>,
     }
+
+    /// A [`LocalBackend::after_read`] hook.
+    pub type AfterRead = Box<dyn Fn() + Send>;
 
     impl Backend for LocalBackend {
         async fn write(
@@ -142,8 +148,14 @@ pub mod local {
         ) -> Result<Vec<pb::Reply>, ClusterError> {
             *self.reads.lock().expect("lock") += 1;
             let now = super::super::now_ms();
-            let state = self.state.lock().expect("lock");
-            Ok(commands.iter().map(|c| state.read(c, now)).collect())
+            let replies = {
+                let state = self.state.lock().expect("lock");
+                commands.iter().map(|c| state.read(c, now)).collect()
+            };
+            if let Some(hook) = &*self.after_read.lock().expect("lock") {
+                hook();
+            }
+            Ok(replies)
         }
 
         async fn status(&self) -> Result<raft::Status, ClusterError> {

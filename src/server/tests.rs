@@ -1835,3 +1835,32 @@ async fn client_tracking_settings_and_errors_follow_redis() {
     )
     .await;
 }
+
+/// A message that arrives while a read's replies are on their way to the session (a change
+/// applied right after the read was served) is written after those replies, never before:
+/// a client that read an invalidation and then the older value would cache that value for
+/// good.
+#[tokio::test]
+async fn a_message_never_overtakes_the_read_reply_it_follows() {
+    let options = Options::default();
+    let pubsub = options.pubsub.clone();
+    let server = start(options).await;
+    *server.backend.after_read.lock().unwrap() = Some(Box::new(move || {
+        let keys = Some(vec![Bytes::from_static(b"k")]);
+        let message = crate::pubsub::Message::Invalidate {
+            keys,
+            redirected: false,
+        };
+        pubsub.deliver(1, message);
+    }));
+    let mut c = connect(&server).await;
+    let hello = "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.0\r\n\
+                 $5\r\nproto\r\n:3\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n\
+                 $4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
+    expect(&mut c, &cmd(&["HELLO", "3"]), hello).await;
+    let push = ">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\nk\r\n";
+    expect(&mut c, &cmd(&["GET", "k"]), &format!("_\r\n{push}")).await;
+    // In a pipeline too: every reply of the run first.
+    let pipeline = format!("{}{}", cmd(&["GET", "a"]), cmd(&["GET", "b"]));
+    expect(&mut c, &pipeline, &format!("_\r\n_\r\n{push}")).await;
+}
