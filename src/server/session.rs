@@ -1034,18 +1034,20 @@ impl<B: Backend> Session<B> {
     async fn write_run(&self, commands: Vec<pb::KvCommand>) -> Vec<Out> {
         let n = commands.len();
         // A script's declared keys are remembered for a tracking client, as Redis remembers
-        // what a script reads for its caller.
-        let scripts = commands.iter().any(|c| {
-            c.args
-                .first()
-                .is_some_and(|name| command::runs_script(name))
-        });
+        // what a script reads for its caller; looked for only on such a connection, as every
+        // write passes here.
+        let scripts = self.tracks_reads()
+            && commands.iter().any(|c| {
+                c.args
+                    .first()
+                    .is_some_and(|name| command::runs_script(name))
+            });
         let mut batch = pb::KvBatch {
             commands,
             now_ms: now_ms(),
             ..pb::KvBatch::default()
         };
-        self.mark_origin(&mut batch, scripts && self.tracks_reads());
+        self.mark_origin(&mut batch, scripts);
         match self
             .shared
             .backend
@@ -1142,10 +1144,11 @@ impl<B: Backend> Session<B> {
         };
         // CLIENT CACHING may be queued in the transaction itself (as some clients send it):
         // it then decides about the whole transaction, as one given before MULTI does.
-        let caching_queued = slots.iter().any(|s| {
-            matches!(s, Slot::Local(name, args) if name == "client"
+        let caching_queued = self.tracking.is_some()
+            && slots.iter().any(|s| {
+                matches!(s, Slot::Local(name, args) if name == "client"
                 && args.get(1).is_some_and(|a| a.eq_ignore_ascii_case(b"caching")))
-        });
+            });
         let track_reads = self.tracks_transaction_reads(caching_queued);
         self.mark_origin(&mut batch, track_reads);
         let items = match self
