@@ -9,6 +9,7 @@
 
 use bytes::Bytes;
 
+use super::fieldttl;
 use super::longdouble::LongDouble;
 pub use super::set::SetOp;
 use super::zset::{self, LexBound, ScoreBound};
@@ -309,6 +310,9 @@ pub const COMMANDS: &[Spec] = &[
     spec("getset", 3, Write, (1, 1, 1)),
     spec("hdel", -3, Write, (1, 1, 1)),
     spec("hexists", 3, Read, (1, 1, 1)),
+    spec("hexpire", -6, Write, (1, 1, 1)),
+    spec("hexpireat", -6, Write, (1, 1, 1)),
+    spec("hexpiretime", -5, Read, (1, 1, 1)),
     spec("hget", 3, Read, (1, 1, 1)),
     spec("hgetall", 2, Read, (1, 1, 1)),
     spec("hincrby", 4, Write, (1, 1, 1)),
@@ -317,11 +321,17 @@ pub const COMMANDS: &[Spec] = &[
     spec("hlen", 2, Read, (1, 1, 1)),
     spec("hmget", -3, Read, (1, 1, 1)),
     spec("hmset", -4, Write, (1, 1, 1)),
+    spec("hpersist", -5, Write, (1, 1, 1)),
+    spec("hpexpire", -6, Write, (1, 1, 1)),
+    spec("hpexpireat", -6, Write, (1, 1, 1)),
+    spec("hpexpiretime", -5, Read, (1, 1, 1)),
+    spec("hpttl", -5, Read, (1, 1, 1)),
     spec("hrandfield", -2, Read, (1, 1, 1)),
     spec("hscan", -3, Read, (1, 1, 1)),
     spec("hset", -4, Write, (1, 1, 1)),
     spec("hsetnx", 4, Write, (1, 1, 1)),
     spec("hstrlen", 3, Read, (1, 1, 1)),
+    spec("httl", -5, Read, (1, 1, 1)),
     spec("hvals", 2, Read, (1, 1, 1)),
     spec("incr", 2, Write, (1, 1, 1)),
     spec("incrby", 3, Write, (1, 1, 1)),
@@ -1091,6 +1101,45 @@ pub enum ExpireCondition {
     IfTtlAndLess,
 }
 
+/// A condition flag of `HEXPIRE` and its family, for each field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldCondition {
+    /// No flag.
+    Always,
+    /// `NX`: only when the field has no TTL.
+    IfNoTtl,
+    /// `XX`: only when the field has a TTL.
+    IfTtl,
+    /// `GT`: only when the new expiry is later (a field without TTL counts as infinite).
+    IfGreater,
+    /// `LT`: only when the new expiry is earlier (a field without TTL counts as infinite).
+    IfLess,
+}
+
+impl FieldCondition {
+    /// The flag's name, as `HPEXPIREAT` takes it.
+    fn flag(self) -> Option<&'static [u8]> {
+        match self {
+            FieldCondition::Always => None,
+            FieldCondition::IfNoTtl => Some(b"NX"),
+            FieldCondition::IfTtl => Some(b"XX"),
+            FieldCondition::IfGreater => Some(b"GT"),
+            FieldCondition::IfLess => Some(b"LT"),
+        }
+    }
+
+    /// Whether a field whose expiry is `current` may get the expiry `at`.
+    pub fn allows(self, current: Option<i64>, at: i64) -> bool {
+        match (self, current) {
+            (FieldCondition::Always, _) => true,
+            (FieldCondition::IfNoTtl, current) => current.is_none(),
+            (FieldCondition::IfTtl, current) => current.is_some(),
+            (FieldCondition::IfGreater, current) => current.is_some_and(|c| at > c),
+            (FieldCondition::IfLess, current) => current.is_none_or(|c| at < c),
+        }
+    }
+}
+
 /// How `TTL`-family commands report time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TtlKind {
@@ -1156,6 +1205,8 @@ pub enum Command {
         count: usize,
         /// Fields whose name matches this glob, if given.
         pattern: Option<Bytes>,
+        /// `NOVALUES`: fields only.
+        no_values: bool,
         /// What is wrong with the options, if anything: as in Redis, reported only when the
         /// key holds a hash (a missing key scans as empty, another type is WRONGTYPE).
         options_error: Option<CommandError>,
@@ -1171,6 +1222,41 @@ pub enum Command {
         count: Option<i64>,
         /// WITHVALUES.
         with_values: bool,
+    },
+    /// `HEXPIRE`, `HPEXPIRE`, `HEXPIREAT` and `HPEXPIREAT key time [NX|XX|GT|LT] FIELDS
+    /// numfields field...`: gives fields of a hash an expiry time.
+    HExpire {
+        /// The hash.
+        key: Bytes,
+        /// The expiry (relative until the server that took the command made it absolute).
+        at: Expiry,
+        /// The condition flag.
+        condition: FieldCondition,
+        /// The fields.
+        fields: Vec<Bytes>,
+        /// What is wrong with the arguments, if anything: as in Redis, reported only when the
+        /// key does not hold another type (which is WRONGTYPE).
+        error: Option<CommandError>,
+    },
+    /// `HTTL`, `HPTTL`, `HEXPIRETIME` and `HPEXPIRETIME key FIELDS numfields field...`.
+    HTtl {
+        /// The hash.
+        key: Bytes,
+        /// What to report for each field.
+        kind: TtlKind,
+        /// The fields.
+        fields: Vec<Bytes>,
+        /// What is wrong with the arguments (after WRONGTYPE, as for `HExpire`).
+        error: Option<CommandError>,
+    },
+    /// `HPERSIST key FIELDS numfields field...`: removes fields' expiry times.
+    HPersist {
+        /// The hash.
+        key: Bytes,
+        /// The fields.
+        fields: Vec<Bytes>,
+        /// What is wrong with the arguments (after WRONGTYPE, as for `HExpire`).
+        error: Option<CommandError>,
     },
     /// `LPUSH`, `RPUSH`, `LPUSHX` and `RPUSHX key element...`.
     Push {
@@ -1996,11 +2082,13 @@ impl Command {
                     cursor,
                     count,
                     pattern,
+                    no_values,
                     options_error,
                 } = parse_hscan(a)?
                 else {
                     return Err(CommandError::Syntax);
                 };
+                let options_error = options_error.or(no_values.then_some(NOVALUES_HSCAN_ONLY));
                 Command::ZScan {
                     key,
                     cursor,
@@ -2044,11 +2132,13 @@ impl Command {
                     cursor,
                     count,
                     pattern,
+                    no_values,
                     options_error,
                 } = parse_hscan(a)?
                 else {
                     return Err(CommandError::Syntax);
                 };
+                let options_error = options_error.or(no_values.then_some(NOVALUES_HSCAN_ONLY));
                 Command::SScan {
                     key,
                     cursor,
@@ -2192,6 +2282,36 @@ impl Command {
             "hkeys" => Command::HGetAll(a[0].clone(), HashPart::Fields),
             "hvals" => Command::HGetAll(a[0].clone(), HashPart::Values),
             "hscan" => parse_hscan(a)?,
+            "hexpire" | "hpexpire" | "hexpireat" | "hpexpireat" => parse_hexpire(spec.name, a),
+            "httl" | "hpttl" | "hexpiretime" | "hpexpiretime" => {
+                let kind = match spec.name {
+                    "httl" => TtlKind::RemainingSeconds,
+                    "hpttl" => TtlKind::RemainingMs,
+                    "hexpiretime" => TtlKind::AtSeconds,
+                    _ => TtlKind::AtMs,
+                };
+                let (fields, error) = match parse_fields_clause(&a[1..], POSITIVE_FIELDS) {
+                    Ok(fields) => (fields, None),
+                    Err(e) => (Vec::new(), Some(e)),
+                };
+                Command::HTtl {
+                    key: a[0].clone(),
+                    kind,
+                    fields,
+                    error,
+                }
+            }
+            "hpersist" => {
+                let (fields, error) = match parse_fields_clause(&a[1..], POSITIVE_FIELDS) {
+                    Ok(fields) => (fields, None),
+                    Err(e) => (Vec::new(), Some(e)),
+                };
+                Command::HPersist {
+                    key: a[0].clone(),
+                    fields,
+                    error,
+                }
+            }
             "hrandfield" => parse_hrandfield(0, a)?,
             "__hrandfield" => parse_hrandfield(parse_seed(&a[0])?, &a[1..])?,
             _ => return Err(unknown_command(args)),
@@ -2267,6 +2387,20 @@ impl Command {
             } => e,
             Command::GetEx(_, GetExTtl::At(e)) => e,
             Command::Expire { at, .. } => at,
+            Command::HExpire {
+                at, error: None, ..
+            } => {
+                let Expiry::RelativeMs(delta) = *at else {
+                    return Ok(false);
+                };
+                // Redis's ceiling for field TTLs, as it checks it against the clock.
+                let resolved = now_ms
+                    .checked_add(delta)
+                    .filter(|at| *at <= super::fieldttl::MAX_AT_MS)
+                    .ok_or_else(|| CommandError::InvalidExpire(name.to_string()))?;
+                *at = Expiry::AtMs(resolved);
+                return Ok(true);
+            }
             Command::Restore {
                 ttl: RestoreTtl::At(e),
                 ..
@@ -2354,6 +2488,24 @@ impl Command {
                     args.push(Bytes::from_static(b"XX"));
                 }
                 args.extend(flag.map(Bytes::from_static));
+                Some(args)
+            }
+            Command::HExpire {
+                key,
+                at,
+                condition,
+                fields,
+                error: None,
+            } => {
+                let name: &'static [u8] = match at {
+                    Expiry::AtMs(_) => b"HPEXPIREAT",
+                    Expiry::RelativeMs(_) => b"HPEXPIRE",
+                };
+                let mut args = vec![Bytes::from_static(name), key.clone(), at_ms(at)];
+                args.extend(condition.flag().map(Bytes::from_static));
+                args.push(Bytes::from_static(b"FIELDS"));
+                args.push(Bytes::from(fields.len().to_string()));
+                args.extend(fields.iter().cloned());
                 Some(args)
             }
             _ => None,
@@ -2496,13 +2648,117 @@ pub fn parse_cursor(b: &[u8]) -> Option<u64> {
 /// `HSCAN key cursor [MATCH pattern] [COUNT count]` (and SSCAN's and ZSCAN's): the cursor
 /// and count are checked as Redis checks them. A small value is returned whole whatever they
 /// say (see `kv::hash`), a big one a step at a time (see `kv::big`).
+/// HTTL's and HPERSIST's error for a field count that is not a positive integer.
+const POSITIVE_FIELDS: &str = "Number of fields must be a positive integer";
+
+/// `FIELDS numfields field...` at the start of `a`, as Redis checks it: the keyword, then
+/// the count (refused with `count_error` unless a positive integer), then that the count
+/// matches the fields given.
+fn parse_fields_clause(a: &[Bytes], count_error: &'static str) -> Result<Vec<Bytes>, CommandError> {
+    if !a.first().is_some_and(|k| k.eq_ignore_ascii_case(b"fields")) {
+        return Err(CommandError::Message(
+            "Mandatory argument FIELDS is missing or not at the right position",
+        ));
+    }
+    let count = a
+        .get(1)
+        .and_then(|n| parse_i64(n).ok())
+        .filter(|n| *n >= 1)
+        .ok_or(CommandError::Message(count_error))?;
+    let fields = &a[2.min(a.len())..];
+    if usize::try_from(count).ok() != Some(fields.len()) {
+        return Err(CommandError::Message(
+            "The `numfields` parameter must match the number of arguments",
+        ));
+    }
+    Ok(fields.to_vec())
+}
+
+/// `HEXPIRE`, `HPEXPIRE`, `HEXPIREAT` or `HPEXPIREAT` (`name`) `key time [NX|XX|GT|LT]
+/// FIELDS numfields field...`; what is wrong is kept in the command, to be answered after
+/// the key's type is checked, as Redis does.
+fn parse_hexpire(name: &str, a: &[Bytes]) -> Command {
+    let seconds = matches!(name, "hexpire" | "hexpireat");
+    let absolute = name.ends_with("at");
+    let mut command = Command::HExpire {
+        key: a[0].clone(),
+        at: Expiry::AtMs(0),
+        condition: FieldCondition::Always,
+        fields: Vec::new(),
+        error: None,
+    };
+    let parsed = (|| {
+        let amount = parse_i64(&a[1])?;
+        if amount < 0 {
+            return Err(CommandError::Message("invalid expire time, must be >= 0"));
+        }
+        let invalid = || CommandError::InvalidExpire(name.to_string());
+        let max = fieldttl::MAX_AT_MS;
+        let ms = if seconds {
+            if amount > max / 1000 {
+                return Err(invalid());
+            }
+            amount * 1000
+        } else {
+            amount
+        };
+        let at = if absolute {
+            if ms > max {
+                return Err(invalid());
+            }
+            Expiry::AtMs(ms)
+        } else {
+            Expiry::RelativeMs(ms)
+        };
+        let flag = a[2].to_ascii_uppercase();
+        let (condition, rest) = match flag.as_slice() {
+            b"NX" => (FieldCondition::IfNoTtl, &a[3..]),
+            b"XX" => (FieldCondition::IfTtl, &a[3..]),
+            b"GT" => (FieldCondition::IfGreater, &a[3..]),
+            b"LT" => (FieldCondition::IfLess, &a[3..]),
+            _ => (FieldCondition::Always, &a[2..]),
+        };
+        let fields = parse_fields_clause(rest, "Parameter `numFields` should be greater than 0")?;
+        Ok((at, condition, fields))
+    })();
+    if let Command::HExpire {
+        at,
+        condition,
+        fields,
+        error,
+        ..
+    } = &mut command
+    {
+        match parsed {
+            Ok(parsed) => (*at, *condition, *fields) = parsed,
+            Err(e) => *error = Some(e),
+        }
+    }
+    command
+}
+
+/// What SSCAN and ZSCAN answer to NOVALUES.
+const NOVALUES_HSCAN_ONLY: CommandError =
+    CommandError::Message("NOVALUES option can only be used in HSCAN");
+
 fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
     let cursor = parse_cursor(&a[1]).ok_or(CommandError::InvalidCursor)?;
     let mut pattern = None;
     let mut count = 10;
-    let options = |pattern: &mut Option<Bytes>, count: &mut usize| {
+    let mut no_values = false;
+    let options = |pattern: &mut Option<Bytes>, count: &mut usize, no_values: &mut bool| {
         let mut rest = &a[2..];
-        while let [opt, value, tail @ ..] = rest {
+        loop {
+            if let [opt, tail @ ..] = rest
+                && opt.eq_ignore_ascii_case(b"novalues")
+            {
+                *no_values = true;
+                rest = tail;
+                continue;
+            }
+            let [opt, value, tail @ ..] = rest else {
+                break;
+            };
             if opt.eq_ignore_ascii_case(b"match") {
                 *pattern = Some(value.clone());
             } else if opt.eq_ignore_ascii_case(b"count") {
@@ -2522,12 +2778,13 @@ fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
             Err(CommandError::Syntax)
         }
     };
-    let options_error = options(&mut pattern, &mut count).err();
+    let options_error = options(&mut pattern, &mut count, &mut no_values).err();
     Ok(Command::HScan {
         key: a[0].clone(),
         cursor,
         count,
         pattern,
+        no_values,
         options_error,
     })
 }

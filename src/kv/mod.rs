@@ -55,6 +55,7 @@ mod bitfield;
 mod cjson;
 mod cmsgpack;
 pub mod command;
+mod fieldttl;
 mod function;
 mod geo;
 pub mod glob;

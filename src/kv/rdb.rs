@@ -72,8 +72,13 @@ use super::stream::{Consumer, Group, NODE_HEADER_BYTES, Nack, Node, Stream, Stre
 use super::table::ValueType;
 use super::{hash, set, zset};
 
-/// The RDB version written after the object, and the newest one read (Redis 7.0's).
+/// The RDB version written after the object (Redis 7.0's, so that 7.0 and later restore it),
+/// except after a hash with field TTLs.
 const RDB_VERSION: u16 = 10;
+
+/// The RDB version written after a hash with field TTLs, which Redis 7.4 introduced, and the
+/// newest one read.
+const RDB_VERSION_HFE: u16 = 12;
 
 /// Bytes after the object: the version and the CRC64.
 const FOOTER_LEN: usize = 10;
@@ -114,6 +119,12 @@ const TYPE_ZSET_LISTPACK: u8 = 17;
 const TYPE_LIST_QUICKLIST_2: u8 = 18;
 /// A stream, as Redis 7.0 writes it.
 const TYPE_STREAM_LISTPACKS_2: u8 = 19;
+/// A set as a listpack (Redis 7.2).
+const TYPE_SET_LISTPACK: u8 = 20;
+/// A hash with field TTLs, as a count of fields each with its TTL (Redis 7.4).
+const TYPE_HASH_METADATA: u8 = 24;
+/// A hash with field TTLs as a listpack of field, value and expiry (Redis 7.4).
+const TYPE_HASH_LISTPACK_EX: u8 = 25;
 
 /// Length prefix: a 32-bit big-endian length follows.
 const LEN_32: u8 = 0x80;
@@ -230,6 +241,38 @@ pub(super) fn records(opcode: u8, strings: &[Bytes]) -> Vec<u8> {
     seal(w.out)
 }
 
+/// The DUMP payload of a hash with field TTLs, as Redis 7.4 writes one: `fields` are the
+/// live fields, in order, each with its value and expiry. A hash Redis would keep as a
+/// listpack is a `HASH_LISTPACK_EX` of field, value and expiry (0 for none); a bigger one is
+/// a `HASH_METADATA`, each field's expiry relative to the soonest (plus one; 0 for none).
+/// Both start with the soonest expiry and end with RDB version 12.
+pub(super) fn dump_hash_ttls(fields: &[(&[u8], &[u8], Option<i64>)]) -> Vec<u8> {
+    let soonest = fields.iter().filter_map(|f| f.2).min().unwrap_or(0);
+    let pairs: Vec<(&[u8], &[u8])> = fields.iter().map(|(f, v, _)| (*f, *v)).collect();
+    let mut w = Writer::default();
+    if hash::is_listpack(&hash::encode(&pairs)) {
+        let mut lp = Listpack::new();
+        for (field, value, at) in fields {
+            lp.push(field);
+            lp.push(value);
+            lp.int(at.unwrap_or(0));
+        }
+        w.byte(TYPE_HASH_LISTPACK_EX);
+        w.raw(&soonest.to_le_bytes());
+        w.string(&lp.finish());
+    } else {
+        w.byte(TYPE_HASH_METADATA);
+        w.raw(&soonest.to_le_bytes());
+        w.count(fields.len());
+        for (field, value, at) in fields {
+            w.length(at.map_or(0, |at| at.abs_diff(soonest) + 1));
+            w.string(field);
+            w.string(value);
+        }
+    }
+    seal_version(w.out, RDB_VERSION_HFE)
+}
+
 /// One string from the front of `buf`, in any of the encodings DUMP writes strings in.
 pub(super) fn take_string(buf: &mut &[u8]) -> Option<Vec<u8>> {
     let mut r = Reader { buf, inflated: 0 };
@@ -239,8 +282,13 @@ pub(super) fn take_string(buf: &mut &[u8]) -> Option<Vec<u8>> {
 }
 
 /// `body` followed by the footer: RDB version 10 and the CRC64 of both.
-fn seal(mut body: Vec<u8>) -> Vec<u8> {
-    body.extend_from_slice(&RDB_VERSION.to_le_bytes());
+fn seal(body: Vec<u8>) -> Vec<u8> {
+    seal_version(body, RDB_VERSION)
+}
+
+/// `body` followed by the footer: `version` and the CRC64 of both.
+fn seal_version(mut body: Vec<u8>, version: u16) -> Vec<u8> {
+    body.extend_from_slice(&version.to_le_bytes());
     let crc = crc64(&body);
     body.extend_from_slice(&crc.to_le_bytes());
     body
@@ -249,7 +297,7 @@ fn seal(mut body: Vec<u8>) -> Vec<u8> {
 /// Decodes a RESTORE payload into a value type and the packed bytes the keyspace stores
 /// (accepted by `hash::is_valid`, `list::is_valid`, `set::is_valid`, `zset::is_valid` or
 /// `Stream::decode`), in the form the keyspace would have built.
-pub(super) fn restore(payload: &[u8]) -> Result<(ValueType, Vec<u8>), RestoreError> {
+pub(super) fn restore_value(payload: &[u8]) -> Result<Restored, RestoreError> {
     let object = verify(payload).ok_or(RestoreError::VersionOrChecksum)?;
     let mut r = Reader {
         buf: object,
@@ -262,12 +310,18 @@ pub(super) fn restore(payload: &[u8]) -> Result<(ValueType, Vec<u8>), RestoreErr
     Ok(value)
 }
 
+/// [`restore_value`] of a value without field TTLs: its type and packed form.
+#[cfg(test)]
+fn restore(payload: &[u8]) -> Result<(ValueType, Vec<u8>), RestoreError> {
+    restore_value(payload).map(|r| (r.value_type, r.value))
+}
+
 /// The object of a payload whose footer checks out (Redis's `verifyDumpPayload`).
 pub(super) fn verify(payload: &[u8]) -> Option<&[u8]> {
     let object_len = payload.len().checked_sub(FOOTER_LEN)?;
     let (object, footer) = payload.split_at(object_len);
     let version = u16::from_le_bytes([footer[0], footer[1]]);
-    if version > RDB_VERSION {
+    if version > RDB_VERSION_HFE {
         return None;
     }
     let crc = u64::from_le_bytes(footer[2..].try_into().ok()?);
@@ -1177,14 +1231,22 @@ fn id_from_raw(raw: &[u8]) -> Option<StreamId> {
 }
 
 /// The value of one object.
-fn read_value(r: &mut Reader<'_>) -> Option<(ValueType, Vec<u8>)> {
+fn read_value(r: &mut Reader<'_>) -> Option<Restored> {
     let kind = r.byte()?;
+    if let TYPE_HASH_METADATA | TYPE_HASH_LISTPACK_EX = kind {
+        let (value, field_ttls) = read_hash_ttls(r, kind)?;
+        return Some(Restored {
+            value_type: ValueType::Hash,
+            value,
+            field_ttls,
+        });
+    }
     let value_type = match kind {
         TYPE_STRING => ValueType::String,
         TYPE_LIST | TYPE_LIST_ZIPLIST | TYPE_LIST_QUICKLIST | TYPE_LIST_QUICKLIST_2 => {
             ValueType::List
         }
-        TYPE_SET | TYPE_SET_INTSET => ValueType::Set,
+        TYPE_SET | TYPE_SET_INTSET | TYPE_SET_LISTPACK => ValueType::Set,
         TYPE_ZSET | TYPE_ZSET_2 | TYPE_ZSET_ZIPLIST | TYPE_ZSET_LISTPACK => ValueType::SortedSet,
         TYPE_HASH | TYPE_HASH_ZIPMAP | TYPE_HASH_ZIPLIST | TYPE_HASH_LISTPACK => ValueType::Hash,
         TYPE_STREAM_LISTPACKS | TYPE_STREAM_LISTPACKS_2 => ValueType::Stream,
@@ -1199,7 +1261,63 @@ fn read_value(r: &mut Reader<'_>) -> Option<(ValueType, Vec<u8>)> {
         ValueType::Hash => read_hash(r, kind)?,
         ValueType::Stream => read_stream(r, kind == TYPE_STREAM_LISTPACKS_2)?.encode(),
     };
-    Some((value_type, value))
+    Some(Restored {
+        value_type,
+        value,
+        field_ttls: Vec::new(),
+    })
+}
+
+/// A value RESTORE gives back.
+#[derive(Debug, PartialEq)]
+pub(super) struct Restored {
+    /// Its type.
+    pub value_type: ValueType,
+    /// Its packed form, as the keyspace stores it.
+    pub value: Vec<u8>,
+    /// For a hash, the fields that have a TTL, each with its expiry in Unix ms (some may be
+    /// past already).
+    pub field_ttls: Vec<(Vec<u8>, i64)>,
+}
+
+/// A hash with field TTLs, of either type: its packed form and its fields' expiries.
+fn read_hash_ttls(r: &mut Reader<'_>, kind: u8) -> Option<(Vec<u8>, Vec<(Vec<u8>, i64)>)> {
+    let soonest = r.millis()?;
+    let valid = |at: i64| (1..=super::fieldttl::MAX_AT_MS).contains(&at).then_some(at);
+    let mut pairs = Vec::new();
+    let mut ttls = Vec::new();
+    if kind == TYPE_HASH_LISTPACK_EX {
+        // Each entry's expiry is absolute there; the soonest one is not needed.
+        let blob = r.string()?;
+        let elems = listpack(&blob)?;
+        if !elems.len().is_multiple_of(3) {
+            return None;
+        }
+        for triple in elems.chunks_exact(3) {
+            let at = triple[2].int()?;
+            if at != 0 {
+                ttls.push((triple[0].bytes().into_owned(), valid(at)?));
+            }
+            pairs.push((
+                Cow::Owned(triple[0].bytes().into_owned()),
+                Cow::Owned(triple[1].bytes().into_owned()),
+            ));
+        }
+    } else {
+        for _ in 0..r.count()? {
+            let relative = r.length()?;
+            let field = r.string()?;
+            let value = r.string()?;
+            if relative != 0 {
+                let at = i64::try_from(relative - 1)
+                    .ok()
+                    .and_then(|d| soonest.checked_add(d))?;
+                ttls.push((field.clone().into_owned(), valid(at)?));
+            }
+            pairs.push((field, value));
+        }
+    }
+    Some((hash_value(pairs)?, ttls))
 }
 
 /// A list of any of the list types.
@@ -1219,6 +1337,11 @@ fn read_list(r: &mut Reader<'_>, kind: u8) -> Option<Vec<u8>> {
 
 /// A set of either set type.
 fn read_set(r: &mut Reader<'_>, kind: u8) -> Option<Vec<u8>> {
+    if kind == TYPE_SET_LISTPACK {
+        let blob = r.string()?;
+        let elems = listpack(&blob)?;
+        return set_value(elems.into_iter().map(Elem::bytes).collect());
+    }
     if kind == TYPE_SET_INTSET {
         let members = intset_members(&r.string()?)?;
         return set_value(members.into_iter().map(int_text).collect());
@@ -3095,8 +3218,16 @@ mod tests {
     fn footers_are_checked_first() {
         let good = dump(ValueType::String, b"hello");
         assert!(restore(&good).is_ok());
+        // Versions up to Redis 7.4's (12) are read.
+        for version in [11u16, 12] {
+            let mut payload = good[..good.len() - 10].to_vec();
+            payload.extend_from_slice(&version.to_le_bytes());
+            let crc = crc64(&payload);
+            payload.extend_from_slice(&crc.to_le_bytes());
+            assert_eq!(restore(&payload), Ok(string(b"hello")));
+        }
         let mut newer = good[..good.len() - 10].to_vec();
-        newer.extend_from_slice(&11u16.to_le_bytes());
+        newer.extend_from_slice(&13u16.to_le_bytes());
         let crc = crc64(&newer);
         newer.extend_from_slice(&crc.to_le_bytes());
         assert_eq!(restore(&newer), Err(RestoreError::VersionOrChecksum));

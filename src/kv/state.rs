@@ -13,6 +13,7 @@ use super::command::{
     FunctionCommand, GetExTtl, HashPart, ObjectQuery, RestoreTtl, ScriptRef, SetCondition, SetTtl,
     SortOptions, Spec, TtlKind, ZRange,
 };
+use super::fieldttl::{FieldTtls, HashFieldTtls};
 use super::function::{self, Libraries};
 use super::geo::{self, GeoSet, GeoSets, Outcome};
 use super::glob;
@@ -63,6 +64,8 @@ pub struct SnapshotEncoder {
     scripts: Vec<Bytes>,
     /// The function libraries' codes.
     libraries: Vec<Bytes>,
+    /// The hashes' field TTLs at the start.
+    field_ttls: HashFieldTtls,
     /// Whether the snapshot is complete.
     done: bool,
 }
@@ -104,6 +107,13 @@ impl SnapshotEncoder {
         }
         if let Some(id) = self.cluster_id {
             put_fixed64(SNAPSHOT_CLUSTER_ID, id, buf);
+        }
+        for (key, ttls) in self.field_ttls.iter() {
+            let packed = ttls.encode();
+            encoding::encode_key(SNAPSHOT_FIELD_TTLS, WireType::LengthDelimited, buf);
+            encoding::encode_varint(field_ttls_message_len(key, &packed) as u64, buf);
+            encoding::bytes::encode(1, key, buf);
+            encoding::bytes::encode(2, &packed, buf);
         }
         debug_assert_eq!(
             buf.len(),
@@ -176,6 +186,11 @@ pub struct KvState {
     modified: Vec<Bytes>,
     /// Whether a FLUSHALL or FLUSHDB ran meanwhile: every key changed.
     flushed: bool,
+    /// The field TTLs of hashes (HEXPIRE and its family; see `kv::fieldttl`).
+    field_ttls: HashFieldTtls,
+    /// Expired hash fields removed, by purges and writes (INFO's `expired_subkeys`); not part
+    /// of the state.
+    expired_fields: u64,
 }
 
 /// A message a PUBLISH or SPUBLISH entry carried, for the node's own subscribers.
@@ -211,6 +226,8 @@ impl Default for KvState {
             track_modified: false,
             modified: Vec::new(),
             flushed: false,
+            field_ttls: HashFieldTtls::default(),
+            expired_fields: 0,
         }
     }
 }
@@ -388,12 +405,28 @@ impl KvState {
     /// Up to `max` keys whose expiry time is at or before `now_ms`, soonest first; the leader
     /// proposes them in a [`purge_batch`].
     pub fn expired_keys(&self, now_ms: i64, max: usize) -> Vec<Bytes> {
-        self.expiries
+        let mut keys: Vec<Bytes> = self
+            .expiries
             .iter()
             .take_while(|(at, _)| *at <= now_ms)
             .take(max)
             .map(|(_, key)| key.clone())
-            .collect()
+            .collect();
+        // And hashes with expired fields, which a purge cleans (see `settle_fields`).
+        let room = max - keys.len();
+        keys.extend(self.field_ttls.due(now_ms).take(room).cloned());
+        keys
+    }
+
+    /// Expired hash fields removed since the start (INFO's `expired_subkeys`).
+    pub fn expired_fields_total(&self) -> u64 {
+        self.expired_fields
+    }
+
+    /// How many hashes have field TTLs, and how many fields have one (INFO's keyspace line
+    /// counts the first, as Redis's `subexpiry`).
+    pub fn field_ttl_counts(&self) -> (usize, usize) {
+        (self.field_ttls.len(), self.field_ttls.fields())
     }
 
     /// A deterministic hash of the content (keys, values, expiry times), equal on replicas that
@@ -440,6 +473,19 @@ impl KvState {
                 // Strings keep the digest they always had; other types are told apart.
                 if e.value_type() != ValueType::String {
                     h.write(&value_type_code(e.value_type()).to_le_bytes());
+                }
+            }
+        }
+        // Field TTLs, after every key (so a state without any keeps its digest).
+        for (key, ttls) in self.field_ttls.iter() {
+            for h in &mut lanes {
+                h.write(b"field ttls");
+                h.write(&(key.len() as u64).to_le_bytes());
+                h.write(key);
+                for (field, at) in ttls.iter() {
+                    h.write(&(field.len() as u64).to_le_bytes());
+                    h.write(field);
+                    h.write(&at.to_le_bytes());
                 }
             }
         }
@@ -505,7 +551,22 @@ impl KvState {
             + encoding::bytes::encoded_len_repeated(SNAPSHOT_LIBRARIES, &self.libraries.codes())
             + self
                 .cluster_id
-                .map_or(0, |id| fixed64_len(SNAPSHOT_CLUSTER_ID, id));
+                .map_or(0, |id| fixed64_len(SNAPSHOT_CLUSTER_ID, id))
+            + self
+                .field_ttls
+                .iter()
+                .map(|(key, ttls)| {
+                    let len = encoding::key_len(1)
+                        + encoding::encoded_len_varint(key.len() as u64)
+                        + key.len()
+                        + encoding::key_len(2)
+                        + encoding::encoded_len_varint(ttls.encoded_len() as u64)
+                        + ttls.encoded_len();
+                    encoding::key_len(SNAPSHOT_FIELD_TTLS)
+                        + encoding::encoded_len_varint(len as u64)
+                        + len
+                })
+                .sum::<usize>();
         SnapshotEncoder {
             buf: Vec::with_capacity(entries + header),
             now_ms: self.now_ms,
@@ -517,6 +578,7 @@ impl KvState {
             cluster_id: self.cluster_id,
             scripts: self.script_bodies(),
             libraries: self.libraries.codes(),
+            field_ttls: self.field_ttls.clone(),
             done: false,
         }
     }
@@ -563,6 +625,7 @@ impl KvState {
         };
         // Versions are checked against the counter, which is encoded after the entries.
         let mut max_version = 0;
+        let mut field_ttls: Vec<(Bytes, FieldTtls)> = Vec::new();
         let mut buf = data;
         while buf.has_remaining() {
             let (tag, wire_type) = encoding::decode_key(&mut buf)?;
@@ -654,12 +717,34 @@ impl KvState {
                     }
                     state.cluster_id = Some(buf.get_u64_le()).filter(|&id| id != 0);
                 }
+                (SNAPSHOT_FIELD_TTLS, WireType::LengthDelimited) => {
+                    let message = <pb::HashFieldTtls as prost::Message>::decode(take_delimited(&mut buf)?)?;
+                    let ttls = FieldTtls::decode(&message.ttls)
+                        .filter(|t| !t.is_empty())
+                        .ok_or_else(|| SnapshotError("malformed field TTLs".into()))?;
+                    field_ttls.push((message.key, ttls));
+                }
                 // Read by `scan_snapshot` before the entries.
                 (SNAPSHOT_HASH_KEY0 | SNAPSHOT_HASH_KEY1, WireType::SixtyFourBit) => {
                     buf.advance(8);
                 }
                 _ => encoding::skip_field(wire_type, tag, &mut buf, Default::default())?,
             }
+        }
+        // Field TTLs come after the entries; each must name fields of a stored hash.
+        for (key, ttls) in field_ttls {
+            let Some(e) = state.table.get(&key) else {
+                return Err(SnapshotError("field TTLs of a missing key".into()));
+            };
+            if e.value_type() != ValueType::Hash
+                || ttls.iter().any(|(f, _)| field_of(e, f).is_none())
+            {
+                return Err(SnapshotError("field TTLs of missing fields".into()));
+            }
+            if state.field_ttls.get(&key).is_some() {
+                return Err(SnapshotError("field TTLs of a hash twice".into()));
+            }
+            state.field_ttls.insert(&key, std::sync::Arc::new(ttls));
         }
         if max_version > state.version_counter {
             return Err(SnapshotError("entry version above the counter".into()));
@@ -706,7 +791,10 @@ impl KvState {
     }
 
     fn live(&self, key: &[u8], now: i64) -> Option<&Slot> {
-        let found = self.table.get(key).filter(|e| is_live(e, now));
+        let found = self
+            .table
+            .get(key)
+            .filter(|e| is_live(e, now) && !self.all_fields_expired(e, now));
         if self.counting_lookups.get() {
             let [mut hits, mut misses] = self.lookups.get();
             if found.is_some() {
@@ -770,7 +858,93 @@ impl KvState {
     /// The value of `field` in the hash at `key` (none for a missing key); WRONGTYPE for
     /// another type.
     fn hash_get(&self, key: &[u8], field: &[u8], now: i64) -> Result<Option<&[u8]>, CommandError> {
-        Ok(self.live_hash(key, now)?.and_then(|e| field_of(e, field)))
+        Ok(self
+            .live_hash(key, now)?
+            .and_then(|e| field_of(e, field))
+            .filter(|_| !self.field_expired(key, field, now)))
+    }
+
+    /// Whether `field` of the hash at `key` has a TTL that ran out at `now` (a read hides it
+    /// until a write or a purge removes it).
+    fn field_expired(&self, key: &[u8], field: &[u8], now: i64) -> bool {
+        self.field_ttls
+            .get(key)
+            .is_some_and(|t| t.is_expired(field, now))
+    }
+
+    /// The field TTLs of the hash at `key` if any field expired at `now`: what reads must
+    /// filter out.
+    fn expired_fields_of(&self, key: &[u8], now: i64) -> Option<&FieldTtls> {
+        self.field_ttls
+            .get(key)
+            .filter(|t| t.soonest().is_some_and(|at| at <= now))
+    }
+
+    /// Whether `e` is a hash every field of which expired at `now`: it reads as missing.
+    fn all_fields_expired(&self, e: &Slot, now: i64) -> bool {
+        self.expired_fields_of(e.key(), now)
+            .is_some_and(|t| t.expired_count(now) >= hash_len(e))
+    }
+
+    /// The number of fields of the hash `e` that are live at `now`.
+    fn live_hash_len(&self, e: &Slot, now: i64) -> usize {
+        let expired = self
+            .expired_fields_of(e.key(), now)
+            .map_or(0, |t| t.expired_count(now));
+        hash_len(e) - expired
+    }
+
+    /// The fields and values of the hash `e`, in order, without those expired at `now`.
+    fn live_fields_of<'a>(&self, e: &'a Slot, now: i64) -> Vec<(&'a [u8], &'a [u8])> {
+        let mut fields = fields_of(e);
+        if let Some(ttls) = self.expired_fields_of(e.key(), now) {
+            fields.retain(|(f, _)| !ttls.is_expired(f, now));
+        }
+        fields
+    }
+
+    /// Removes the fields of the hash at `key` that expired at `now`, and the key if none is
+    /// left: what a write to a hash does first, and what a purge does to a hash with expired
+    /// fields, so that no write sees an expired field. Every replica does it at the same
+    /// batch time.
+    fn settle_fields(&mut self, key: &[u8], now: i64) {
+        let Some(ttls) = self.expired_fields_of(key, now) else {
+            return;
+        };
+        let gone: Vec<Bytes> = ttls.expired(now).cloned().collect();
+        let remove: Vec<&[u8]> = gone.iter().map(Bytes::as_ref).collect();
+        let packed_rest = match self.table.get(key) {
+            // An expired key goes whole, with its purge.
+            Some(e) if !is_live(e, now) => return,
+            Some(e) if e.value_type() == ValueType::Hash => match e.big() {
+                Some(_) => None,
+                None => Some(hash::without(e.value(), &remove).0),
+            },
+            _ => {
+                // Not a hash any more: its TTLs should have gone with it.
+                self.field_ttls.remove(key);
+                return;
+            }
+        };
+        self.expired_fields += gone.len() as u64;
+        self.field_ttls.update(key, |t| {
+            for f in &remove {
+                t.remove(f);
+            }
+        });
+        match packed_rest {
+            Some(rest) => self.store_hash(key, &rest, now),
+            None => {
+                // `change_big` deletes the key once it is empty.
+                self.change_big(key, now, |big| {
+                    if let Some(stored) = big.hash_mut() {
+                        for f in &remove {
+                            stored.remove(f);
+                        }
+                    }
+                });
+            }
+        }
     }
 
     /// Sets `pairs` in order in the hash at `key` (live or missing; the caller checked its
@@ -796,6 +970,61 @@ impl KvState {
         let (fields, added) = hash::with_set(old, pairs);
         self.store_hash(key, &fields, now);
         added
+    }
+
+    /// Removes `fields` from the hash at `key` (live, or missing), and the key once it is
+    /// empty; returns how many were there.
+    fn hash_remove(&mut self, key: &[u8], fields: &[&[u8]], now: i64) -> usize {
+        let Some(e) = self.live(key, now) else {
+            return 0;
+        };
+        let removed = if let Some(stored) = e.big().and_then(Big::hash) {
+            let mut seen = BTreeSet::new();
+            let todo: Vec<&[u8]> = fields
+                .iter()
+                .copied()
+                .filter(|f| stored.get(f).is_some() && seen.insert(*f))
+                .collect();
+            if !todo.is_empty() {
+                self.change_big(key, now, |big| {
+                    if let Some(stored) = big.hash_mut() {
+                        for f in &todo {
+                            stored.remove(f);
+                        }
+                    }
+                });
+            }
+            todo.len()
+        } else {
+            let (rest, removed) = hash::without(e.value(), fields);
+            if removed > 0 {
+                self.store_hash(key, &rest, now);
+            }
+            removed
+        };
+        self.forget_field_ttls(key, fields.iter().copied());
+        removed
+    }
+
+    /// Drops the TTLs of `fields` of the hash at `key`, if they have any.
+    fn forget_field_ttls<'a>(&mut self, key: &[u8], fields: impl Iterator<Item = &'a [u8]>) {
+        if self.field_ttls.get(key).is_some() {
+            self.field_ttls.update(key, |t| {
+                for f in fields {
+                    t.remove(f);
+                }
+            });
+        }
+    }
+
+    /// Marks the stored `key` as modified without changing its value (a field TTL changed):
+    /// a new WATCH version, and tracking clients told.
+    fn touch(&mut self, key: &[u8]) {
+        let version = self.next_version();
+        let expire = self.table.get(key).and_then(Slot::expire_at_ms);
+        if self.table.set_expire(key, expire, version).is_some() {
+            self.note_modified(key);
+        }
     }
 
     /// Whether the set at `key` (a live one) holds `member`.
@@ -1012,6 +1241,7 @@ impl KvState {
         let expire = self.table.remove(key)?;
         self.note_modified(key);
         self.reindex_expiry(key, expire, None);
+        self.field_ttls.remove(key);
         self.deleted_version = self.next_version();
         // The key is hashed only in a keyspace that keeps buckets.
         if self.deleted_buckets.is_some() {
@@ -1096,12 +1326,23 @@ impl KvState {
             .insert_typed(key, value, value_type, expire, version)
             .flatten();
         self.reindex_expiry(key, old, expire);
+        // A new value: no field TTLs carry over (a hash's own writes keep them, see
+        // `store_hash`).
+        self.field_ttls.remove(key);
     }
 
     /// Replaces the fields of the hash at `key` with the buffer `fields` (see `kv::hash`),
     /// keeping its expiry; an empty buffer deletes the key, as Redis never keeps an empty hash.
     fn store_hash(&mut self, key: &[u8], fields: &[u8], now: i64) {
+        let kept = self.field_ttls.remove(key);
         self.store_parts(key, fields, ValueType::Hash, now);
+        if let Some(mut ttls) = kept
+            && !fields.is_empty()
+        {
+            let present: BTreeSet<&[u8]> = hash::entries(fields).map(|(f, _)| f).collect();
+            std::sync::Arc::make_mut(&mut ttls).retain(|f| present.contains(f));
+            self.field_ttls.insert(key, ttls);
+        }
     }
 
     /// Replaces the value at `key` with the packed buffer `parts` of a hash or list, keeping
@@ -1406,7 +1647,9 @@ impl KvState {
         key.extend_from_slice(suffix);
         let e = self.live(&key, now)?;
         match (field, e.value_type()) {
-            (Some(field), ValueType::Hash) => hash::get(e.value(), field),
+            (Some(field), ValueType::Hash) => {
+                field_of(e, field).filter(|_| !self.field_expired(&key, field, now))
+            }
             (None, ValueType::String) => Some(e.value()),
             _ => None,
         }
@@ -1773,7 +2016,10 @@ impl KvState {
                     .map(|(f, v)| (f.as_ref(), v.as_ref()))
                     .collect();
                 self.live_hash(key, now)?;
+                self.settle_fields(key, now);
                 let added = self.hash_set(key, &sets, now);
+                // A value set anew loses its TTL, as in Redis.
+                self.forget_field_ttls(key, sets.iter().map(|(f, _)| *f));
                 Ok(if *ok_reply {
                     reply::ok()
                 } else {
@@ -1781,6 +2027,8 @@ impl KvState {
                 })
             }
             Command::HSetNx(key, field, value) => {
+                self.live_hash(key, now)?;
+                self.settle_fields(key, now);
                 if self.hash_get(key, field, now)?.is_some() {
                     return Ok(reply::integer(0));
                 }
@@ -1788,34 +2036,87 @@ impl KvState {
                 Ok(reply::integer(1))
             }
             Command::HDel(key, fields) => {
-                let Some(e) = self.live_hash(key, now)? else {
+                if self.live_hash(key, now)?.is_none() {
                     return Ok(reply::integer(0));
-                };
+                }
+                self.settle_fields(key, now);
                 let remove: Vec<&[u8]> = fields.iter().map(Bytes::as_ref).collect();
-                if let Some(stored) = e.big().and_then(Big::hash) {
-                    let mut seen = BTreeSet::new();
-                    let todo: Vec<&[u8]> = remove
-                        .into_iter()
-                        .filter(|f| stored.get(f).is_some() && seen.insert(*f))
-                        .collect();
-                    if !todo.is_empty() {
-                        self.change_big(key, now, |big| {
-                            if let Some(stored) = big.hash_mut() {
-                                for f in &todo {
-                                    stored.remove(f);
-                                }
-                            }
-                        });
+                Ok(reply::integer(self.hash_remove(key, &remove, now) as i64))
+            }
+            Command::HExpire {
+                key,
+                at,
+                condition,
+                fields,
+                error,
+            } => {
+                self.live_hash(key, now)?;
+                if let Some(error) = error {
+                    return Err(error.clone());
+                }
+                let at = at
+                    .resolve(now)
+                    .ok_or_else(|| CommandError::InvalidExpire("hexpire".into()))?;
+                self.settle_fields(key, now);
+                let mut results = Vec::with_capacity(fields.len());
+                let mut updated = false;
+                for field in fields {
+                    let present = self
+                        .live_hash(key, now)?
+                        .is_some_and(|e| field_of(e, field).is_some());
+                    if !present {
+                        results.push(reply::integer(-2));
+                        continue;
                     }
-                    return Ok(reply::integer(todo.len() as i64));
+                    let current = self.field_ttls.get(key).and_then(|t| t.get(field));
+                    if !condition.allows(current, at) {
+                        results.push(reply::integer(0));
+                    } else if at <= now {
+                        self.hash_remove(key, &[field], now);
+                        results.push(reply::integer(2));
+                    } else {
+                        self.field_ttls.update(key, |t| t.set(field, at));
+                        updated = true;
+                        results.push(reply::integer(1));
+                    }
                 }
-                let (rest, removed) = hash::without(e.value(), &remove);
-                if removed > 0 {
-                    self.store_hash(key, &rest, now);
+                if updated {
+                    self.touch(key);
                 }
-                Ok(reply::integer(removed as i64))
+                Ok(reply::array(results))
+            }
+            Command::HPersist { key, fields, error } => {
+                self.live_hash(key, now)?;
+                if let Some(error) = error {
+                    return Err(error.clone());
+                }
+                self.settle_fields(key, now);
+                let Some(e) = self.live_hash(key, now)? else {
+                    return Ok(reply::array(vec![reply::integer(-2); fields.len()]));
+                };
+                let present: Vec<bool> = fields.iter().map(|f| field_of(e, f).is_some()).collect();
+                let mut results = Vec::with_capacity(fields.len());
+                let mut changed = false;
+                for (field, present) in fields.iter().zip(present) {
+                    let code = if !present {
+                        -2
+                    } else if self.field_ttls.get(key).and_then(|t| t.get(field)).is_none() {
+                        -1
+                    } else {
+                        self.field_ttls.update(key, |t| t.remove(field));
+                        changed = true;
+                        1
+                    };
+                    results.push(reply::integer(code));
+                }
+                if changed {
+                    self.touch(key);
+                }
+                Ok(reply::array(results))
             }
             Command::HIncrBy(key, field, by) => {
+                self.live_hash(key, now)?;
+                self.settle_fields(key, now);
                 let current = match self.hash_get(key, field, now)? {
                     Some(v) => command::parse_i64_strict(v).ok_or(CommandError::HashNotInteger)?,
                     None => 0,
@@ -1826,6 +2127,8 @@ impl KvState {
                 Ok(reply::integer(new))
             }
             Command::HIncrByFloat(key, field, by) => {
+                self.live_hash(key, now)?;
+                self.settle_fields(key, now);
                 let current = match self.hash_get(key, field, now)? {
                     Some(v) => command::parse_float(v).map_err(|_| CommandError::HashNotFloat)?,
                     None => LongDouble::ZERO,
@@ -2345,7 +2648,13 @@ impl KvState {
                 if !replace && self.live(to, now).is_some() {
                     return Ok(reply::integer(0));
                 }
+                let ttls = self.field_ttls.get(from).cloned();
                 self.store_typed(to, &value, value_type, expire, now);
+                // The copy keeps its fields' TTLs (expired ones too: reads hide them, and a
+                // purge or a write removes them).
+                if let Some(ttls) = ttls {
+                    self.field_ttls.insert(to, std::sync::Arc::new(ttls));
+                }
                 Ok(reply::integer(1))
             }
             Command::SetBit(key, offset, bit) => {
@@ -2435,8 +2744,12 @@ impl KvState {
                 if *nx && self.live(to, now).is_some() {
                     return Ok(reply::integer(0));
                 }
+                let ttls = self.field_ttls.remove(from);
                 self.delete(from, now);
                 self.store_typed(to, &value, value_type, expire, now);
+                if let Some(ttls) = ttls {
+                    self.field_ttls.insert(to, ttls);
+                }
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
             Command::Expire { key, at, condition } => {
@@ -2489,6 +2802,7 @@ impl KvState {
                 if !self.table.is_empty() {
                     self.table.clear();
                     self.expiries.clear();
+                    self.field_ttls.clear();
                     self.deleted_version = self.next_version();
                     if let Some(buckets) = &mut self.deleted_buckets {
                         buckets.fill(self.deleted_version);
@@ -2502,6 +2816,8 @@ impl KvState {
                     if self.table.get(key).is_some_and(|e| !is_live(e, now)) {
                         self.remove(key, now);
                         n += 1;
+                    } else {
+                        self.settle_fields(key, now);
                     }
                 }
                 self.expired += n as u64;
@@ -2592,10 +2908,32 @@ impl KvState {
                             .ok_or_else(|| CommandError::InvalidExpire("restore".into()))?,
                     ),
                 };
-                let (value_type, value) =
-                    rdb::restore(payload).map_err(|e| CommandError::Full(e.message()))?;
+                let restored =
+                    rdb::restore_value(payload).map_err(|e| CommandError::Full(e.message()))?;
+                let mut value = restored.value;
+                let mut ttls = FieldTtls::default();
+                let mut expired = Vec::new();
+                for (field, at) in &restored.field_ttls {
+                    if *at <= now {
+                        expired.push(field.as_slice());
+                    } else {
+                        ttls.set(field, *at);
+                    }
+                }
+                // Fields already expired are dropped, as Redis drops them when it loads them;
+                // a hash left without fields is not stored.
+                if !expired.is_empty() {
+                    value = hash::without(&value, &expired).0;
+                    if value.is_empty() {
+                        self.delete(key, now);
+                        return Ok(reply::ok());
+                    }
+                }
                 // An expiry already past deletes the key (when REPLACE found one), as in Redis.
-                self.store_typed(key, &value, value_type, expire, now);
+                self.store_typed(key, &value, restored.value_type, expire, now);
+                if !ttls.is_empty() && self.table.get(key).is_some() {
+                    self.field_ttls.insert(key, std::sync::Arc::new(ttls));
+                }
                 Ok(reply::ok())
             }
             Command::Function(FunctionCommand::Load { code, replace }) => {
@@ -2806,6 +3144,15 @@ impl KvState {
             }
             Command::Function(FunctionCommand::Stats) => self.libraries.stats(),
             Command::Dump(key) => match self.live(key, now) {
+                Some(e) if self.field_ttls.get(key).is_some() => {
+                    let ttls = self.field_ttls.get(key);
+                    let fields: Vec<(&[u8], &[u8], Option<i64>)> = self
+                        .live_fields_of(e, now)
+                        .into_iter()
+                        .map(|(f, v)| (f, v, ttls.and_then(|t| t.get(f))))
+                        .collect();
+                    reply::bulk(Bytes::from(rdb::dump_hash_ttls(&fields)))
+                }
                 Some(e) => reply::bulk(Bytes::from(rdb::dump(e.value_type(), &e.encoded_value()))),
                 None => reply::null(),
             },
@@ -3046,7 +3393,10 @@ impl KvState {
             }
             Command::HMGet(key, wanted) => {
                 let e = self.live_hash(key, now)?;
-                let value = |f: &Bytes| e.and_then(|e| field_of(e, f));
+                let value = |f: &Bytes| {
+                    e.and_then(|e| field_of(e, f))
+                        .filter(|_| !self.field_expired(key, f, now))
+                };
                 reply::array(
                     wanted
                         .iter()
@@ -3062,11 +3412,43 @@ impl KvState {
                     .map_or(0, |v| v.len() as i64),
             ),
             Command::HLen(key) => reply::integer(match self.live_hash(key, now)? {
-                Some(e) => e.big().map_or_else(|| hash::len(e.value()), Big::len) as i64,
+                Some(e) => self.live_hash_len(e, now) as i64,
                 None => 0,
             }),
+            Command::HTtl {
+                key,
+                kind,
+                fields,
+                error,
+            } => {
+                let e = self.live_hash(key, now)?;
+                if let Some(error) = error {
+                    return Err(error.clone());
+                }
+                let ttls = self.field_ttls.get(key);
+                let report = |field: &Bytes| -> i64 {
+                    if e.and_then(|e| field_of(e, field)).is_none() {
+                        return -2;
+                    }
+                    match ttls.and_then(|t| t.get(field)) {
+                        None => -1,
+                        Some(at) if at <= now => -2,
+                        // Seconds round up, as in Redis.
+                        Some(at) => match kind {
+                            TtlKind::RemainingSeconds => (at + 999 - now) / 1000,
+                            TtlKind::RemainingMs => at - now,
+                            TtlKind::AtSeconds => (at + 999) / 1000,
+                            TtlKind::AtMs => at,
+                        },
+                    }
+                };
+                reply::array(fields.iter().map(|f| reply::integer(report(f))).collect())
+            }
             Command::HGetAll(key, part) => {
-                let fields = self.live_hash(key, now)?.map_or_else(Vec::new, fields_of);
+                let fields = match self.live_hash(key, now)? {
+                    Some(e) => self.live_fields_of(e, now),
+                    None => Vec::new(),
+                };
                 let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
                 match part {
                     HashPart::Both => reply::map(
@@ -3088,26 +3470,37 @@ impl KvState {
                 cursor,
                 count,
                 pattern,
+                no_values,
                 options_error,
             } => {
                 let Some(e) = self.scanned(key, now, ValueType::Hash, options_error)? else {
                     return Ok(whole_scan(Vec::new()));
                 };
+                let expired = self.expired_fields_of(key, now);
+                let wanted = |f: &[u8]| {
+                    pattern.as_ref().is_none_or(|p| glob::matches(p, f))
+                        && !expired.is_some_and(|t| t.is_expired(f, now))
+                };
                 let copy = |b: &[u8]| reply::bulk(Bytes::copy_from_slice(b));
-                let matches = |b: &[u8]| pattern.as_ref().is_none_or(|p| glob::matches(p, b));
+                let item = |(f, v): (&[u8], &[u8])| {
+                    let mut pair = vec![copy(f)];
+                    if !no_values {
+                        pair.push(copy(v));
+                    }
+                    pair
+                };
                 if let Some(fields) = e.big().and_then(Big::hash) {
                     let (found, next) = fields.scan_step(*cursor, *count);
                     let items = found
                         .into_iter()
-                        .filter(|f| matches(f.key()))
-                        .flat_map(|f| [copy(f.key()), copy(f.value())])
+                        .filter(|f| wanted(f.key()))
+                        .flat_map(|f| item((f.key(), f.value())))
                         .collect();
                     return Ok(scan_reply(next, items));
                 }
-                let fields = e.value();
-                let found = hash::entries(fields)
-                    .filter(|(f, _)| pattern.as_ref().is_none_or(|p| glob::matches(p, f)))
-                    .flat_map(|(f, v)| [copy(f), copy(v)])
+                let found = hash::entries(e.value())
+                    .filter(|(f, _)| wanted(f))
+                    .flat_map(item)
                     .collect();
                 whole_scan(found)
             }
@@ -3118,6 +3511,13 @@ impl KvState {
                 with_values,
             } => {
                 let e = self.live_hash(key, now)?;
+                if let Some(e) = e
+                    && self.expired_fields_of(key, now).is_some()
+                {
+                    // Picked among the live fields only, from a packed copy of them.
+                    let live = hash::encode(&self.live_fields_of(e, now));
+                    return Ok(random_fields(&live, *seed, *count, *with_values));
+                }
                 if let Some(table) = e.and_then(Slot::big).and_then(Big::hash) {
                     let picked = big::picks(table, *seed, count.unwrap_or(1));
                     let pairs = picked.iter().map(|e| (e.key(), e.value())).collect();
@@ -3831,6 +4231,11 @@ fn field_of<'a>(e: &'a Slot, field: &[u8]) -> Option<&'a [u8]> {
     }
 }
 
+/// The number of fields of the hash `e`, expired ones included.
+fn hash_len(e: &Slot) -> usize {
+    e.big().map_or_else(|| hash::len(e.value()), Big::len)
+}
+
 /// The fields and values of the hash `e`, in its order, as [`members_of`] reads them.
 fn fields_of(e: &Slot) -> Vec<(&[u8], &[u8])> {
     match e.big().and_then(Big::hash) {
@@ -3979,6 +4384,13 @@ const SNAPSHOT_ENROLLED_NODES: u32 = 8;
 const SNAPSHOT_SCRIPTS: u32 = 9;
 const SNAPSHOT_LIBRARIES: u32 = 10;
 const SNAPSHOT_CLUSTER_ID: u32 = 11;
+const SNAPSHOT_FIELD_TTLS: u32 = 12;
+
+/// The encoded length of a `HashFieldTtls` message body.
+fn field_ttls_message_len(key: &[u8], packed: &[u8]) -> usize {
+    encoding::bytes::encoded_len(1, &Bytes::copy_from_slice(key))
+        + encoding::bytes::encoded_len(2, &Bytes::copy_from_slice(packed))
+}
 
 /// Commands a script may not call: the connection's and the server's own (Redis's
 /// `noscript` commands), besides scripts within scripts, which `KvState::script_parse`
@@ -6195,6 +6607,216 @@ mod tests {
     }
 
     #[test]
+    fn hash_fields_expire_one_by_one() {
+        let mut s = KvState::new();
+        let at = |s: &mut KvState, now: i64, cmd: &str| run(s, now, &[cmd]).remove(0);
+        run(&mut s, 1000, &["hset h a 1 b 2 c 3 d 4"]);
+        assert_eq!(at(&mut s, 1000, "hexpire h 10 fields 2 a b"), "[:1 :1]");
+        // NX, GT and LT against the TTL a field has, and one it has not (LT counts it as
+        // infinite, GT and XX refuse it).
+        assert_eq!(at(&mut s, 1000, "hpexpire h 500 nx fields 1 a"), "[:0]");
+        assert_eq!(at(&mut s, 1000, "hpexpire h 500 gt fields 1 a"), "[:0]");
+        assert_eq!(at(&mut s, 1000, "hpexpire h 500 lt fields 2 a c"), "[:1 :1]");
+        assert_eq!(at(&mut s, 1000, "hpexpire h 900 xx fields 2 d zz"), "[:0 :-2]");
+        assert_eq!(at(&mut s, 1000, "hpexpire h 900 gt fields 1 d"), "[:0]");
+        assert_eq!(at(&mut s, 1000, "hpersist h fields 1 c"), "[:1]");
+        assert_eq!(
+            read(&s, 1000, "httl h fields 5 a b c d zz"),
+            "[:1 :10 :-1 :-1 :-2]"
+        );
+        assert_eq!(read(&s, 1001, "hpttl h fields 1 a"), "[:499]");
+        assert_eq!(
+            read(&s, 1000, "hpexpiretime h fields 2 a b"),
+            "[:1500 :11000]"
+        );
+        assert_eq!(read(&s, 1000, "hexpiretime h fields 1 a"), "[:2]");
+        // At 1500 `a` has expired for every read, though still stored.
+        assert_eq!(read(&s, 1499, "hget h a"), "\"1\"");
+        for (cmd, want) in [
+            ("hget h a", "nil"),
+            ("hexists h a", ":0"),
+            ("hstrlen h a", ":0"),
+            ("hmget h a b", "[nil \"2\"]"),
+            ("hlen h", ":3"),
+            ("hkeys h", "[\"b\" \"c\" \"d\"]"),
+            ("hgetall h", "{\"b\" \"2\" \"c\" \"3\" \"d\" \"4\"}"),
+            ("hscan h 0", "[\"0\" [\"b\" \"2\" \"c\" \"3\" \"d\" \"4\"]]"),
+            ("hscan h 0 novalues", "[\"0\" [\"b\" \"c\" \"d\"]]"),
+            ("httl h fields 1 a", "[:-2]"),
+            ("sort l by nosort get h->*", "[]"),
+        ] {
+            assert_eq!(read(&s, 1500, cmd), want, "{cmd}");
+        }
+        let picks = read(&s, 1500, "__hrandfield 7 h -50");
+        assert!(!picks.contains("\"a\""), "{picks}");
+        // A purge removes the field from the keyspace; writes first remove expired fields.
+        assert_eq!(s.expired_keys(1500, 10), vec![Bytes::from("h")]);
+        s.apply(&purge_batch(vec![Bytes::from("h")], 1500));
+        assert_eq!(s.expired_fields_total(), 1);
+        assert_eq!(s.field_ttl_counts(), (1, 1));
+        assert_eq!(read(&s, 0, "hgetall h").matches('"').count(), 12);
+        // HSET clears the TTL of the field it sets, HINCRBY keeps it.
+        run(&mut s, 1600, &["hexpire h 100 fields 2 c d", "hset h c 30", "hincrby h d 1"]);
+        assert_eq!(read(&s, 1600, "httl h fields 2 c d"), "[:-1 :100]");
+        // A time not after now deletes the field.
+        assert_eq!(at(&mut s, 1600, "hexpire h 0 fields 1 c"), "[:2]");
+        assert_eq!(at(&mut s, 1600, "hpexpireat h 1600 fields 1 b"), "[:2]");
+        assert_eq!(read(&s, 1600, "hkeys h"), "[\"d\"]");
+        // The last field gone deletes the key.
+        assert_eq!(at(&mut s, 1600, "hexpireat h 1 fields 1 d"), "[:2]");
+        assert_eq!(read(&s, 1600, "exists h"), ":0");
+        assert_eq!(s.field_ttl_counts(), (0, 0));
+        assert_eq!(at(&mut s, 1600, "hexpire h 5 fields 2 x y"), "[:-2 :-2]");
+    }
+
+    #[test]
+    fn a_hash_whose_every_field_expired_reads_as_missing() {
+        let mut s = KvState::new();
+        run(&mut s, 1000, &["hset g x 1 y 2", "hpexpire g 100 fields 2 x y"]);
+        for (cmd, want) in [
+            ("exists g", ":0"),
+            ("type g", "none"),
+            ("hlen g", ":0"),
+            ("hgetall g", "{}"),
+            ("dump g", "nil"),
+        ] {
+            assert_eq!(read(&s, 1100, cmd), want, "{cmd}");
+        }
+        // A write to it starts a new hash: the old fields do not come back.
+        run(&mut s, 1100, &["hset g y 3"]);
+        assert_eq!(read(&s, 1100, "hgetall g"), "{\"y\" \"3\"}");
+        assert_eq!(read(&s, 1100, "httl g fields 1 y"), "[:-1]");
+        assert_eq!(s.field_ttl_counts(), (0, 0));
+        // So does a write of another type.
+        run(&mut s, 1100, &["hpexpire g 10 fields 1 y"]);
+        run(&mut s, 1110, &["lpush g a"]);
+        assert_eq!(read(&s, 1110, "type g"), "list");
+        assert_eq!(s.field_ttl_counts(), (0, 0));
+    }
+
+    #[test]
+    fn hash_field_ttl_errors_come_after_the_key_type_as_in_redis() {
+        table(&[
+            ("set s v", "OK"),
+            ("hset h f v", ":1"),
+            ("hexpire s abc fields 1 f", "!WRONGTYPE Operation against a key holding the wrong kind of value"),
+            ("httl s x", "!ERR wrong number of arguments for 'httl' command"),
+            ("httl s fields 1 f", "!WRONGTYPE Operation against a key holding the wrong kind of value"),
+            ("hexpire h abc fields 1 f", "!ERR value is not an integer or out of range"),
+            ("hexpire h -1 fields 1 f", "!ERR invalid expire time, must be >= 0"),
+            ("hexpire h 70368744177664 fields 1 f", "!ERR invalid expire time in 'hexpire' command"),
+            ("hpexpireat h 70368744177664 fields 1 f", "!ERR invalid expire time in 'hpexpireat' command"),
+            ("hexpire h 10 nx nx fields 1 f", "!ERR Mandatory argument FIELDS is missing or not at the right position"),
+            ("hexpire h 10 fields 0 f", "!ERR Parameter `numFields` should be greater than 0"),
+            ("hexpire h 10 fields x f", "!ERR Parameter `numFields` should be greater than 0"),
+            ("hexpire h 10 fields 2 f", "!ERR The `numfields` parameter must match the number of arguments"),
+            ("hexpire h 10 fields 1 f g", "!ERR The `numfields` parameter must match the number of arguments"),
+            ("hexpire missing 10 fields 1 f", "[:-2]"),
+            ("httl h fields 0 f", "!ERR Number of fields must be a positive integer"),
+            ("httl h field 1 f", "!ERR Mandatory argument FIELDS is missing or not at the right position"),
+            ("hpersist h fields -1 f", "!ERR Number of fields must be a positive integer"),
+            ("hpersist missing fields 2 f g", "[:-2 :-2]"),
+            ("httl missing fields 1 f", "[:-2]"),
+            ("hexpire h 10 fields 1 fields", "[:-2]"),
+            ("hscan h 0 novalues count 5", "[\"0\" [\"f\"]]"),
+            ("sadd st m", ":1"),
+            ("sscan st 0 novalues", "!ERR NOVALUES option can only be used in HSCAN"),
+            ("sscan nokey 0 novalues", "[\"0\" []]"),
+        ]);
+    }
+
+    #[test]
+    fn field_ttls_survive_snapshots_renames_copies_and_dumps() {
+        let mut s = KvState::new();
+        let mut big = String::from("hset big");
+        for i in 0..200 {
+            big.push_str(&format!(" f{i} v{i}"));
+        }
+        run(
+            &mut s,
+            1000,
+            &[
+                "hset h a 1 b 2 c 3",
+                "hpexpire h 5000 fields 2 a b",
+                big.as_str(),
+                "hpexpire big 100 fields 3 f1 f2 f3",
+                "hpexpire big 9000 fields 1 f4",
+            ],
+        );
+        // Snapshots carry them, and the digest tells a state with them from one without.
+        let mut restored = KvState::new();
+        restored.restore(&s.snapshot()).expect("restore");
+        assert_eq!(restored.digest_hex(), s.digest_hex());
+        assert_eq!(
+            read(&restored, 1000, "hpexpiretime h fields 3 a b c"),
+            "[:6000 :6000 :-1]"
+        );
+        let mut without = KvState::new();
+        without.restore(&s.snapshot()).expect("restore");
+        run(&mut without, 1000, &["hpersist h fields 1 a"]);
+        assert_ne!(without.digest_hex(), s.digest_hex());
+        // A snapshot taken in steps is the state at its start, whatever changed meanwhile.
+        let mut encoder = s.snapshot_encoder();
+        run(&mut s, 1000, &["hpersist h fields 1 b", "hpexpire big 50 fields 1 f9"]);
+        while !s.snapshot_step(&mut encoder, 1) {}
+        let mut stepped = KvState::new();
+        stepped.restore(&encoder.into_bytes()).expect("restore");
+        assert_eq!(stepped.digest_hex(), restored.digest_hex());
+        // A purge of the big hash removes its expired fields from its index.
+        assert_eq!(read(&s, 1100, "hlen big"), ":196");
+        s.apply(&purge_batch(s.expired_keys(1100, 10), 1100));
+        assert_eq!(read(&s, 0, "hlen big"), ":196");
+        assert_eq!(s.expired_fields_total(), 4);
+        // RENAME moves them, COPY copies them, DEL and SET drop them.
+        run(&mut s, 1100, &["rename h r", "copy r c"]);
+        assert_eq!(read(&s, 1100, "hpexpiretime r fields 1 a"), "[:6000]");
+        assert_eq!(read(&s, 1100, "hpexpiretime c fields 1 a"), "[:6000]");
+        assert_eq!(read(&s, 1100, "hpexpiretime h fields 1 a"), "[:-2]");
+        run(&mut s, 1100, &["del c", "set r x"]);
+        assert_eq!(s.field_ttl_counts(), (1, 1));
+        run(&mut s, 1100, &["del r", "hset r a 1"]);
+        assert_eq!(read(&s, 1100, "httl r fields 1 a"), "[:-1]");
+        // DUMP writes Redis 7.4's types (listpack with expiries, or fields with relative
+        // ones past 128 fields) and RESTORE reads them back; fields past their time by then
+        // are dropped.
+        for key in ["big", "small"] {
+            run(&mut s, 1100, &["hset small x 1 y 2", "hpexpire small 2000 fields 1 y"]);
+            let dump = s.read(&pb::KvCommand { args: args(&format!("dump {key}")) }, 1100);
+            let Some(Kind::Bulk(payload)) = dump.kind else {
+                panic!("dump {key}: {dump:?}");
+            };
+            let kind = payload[0];
+            assert_eq!(kind, if key == "big" { 24 } else { 25 });
+            assert_eq!(&payload[payload.len() - 10..payload.len() - 8], &[12, 0]);
+            let mut restore = args("restore copy 0");
+            restore.push(Bytes::from(payload.clone()));
+            restore.push(Bytes::from("replace"));
+            let mut t = KvState::new();
+            t.apply(&pb::KvBatch {
+                commands: vec![pb::KvCommand { args: restore.clone() }],
+                now_ms: 1100,
+                ..Default::default()
+            });
+            let source = read(&s, 1100, &format!("hgetall {key}"));
+            assert_eq!(read(&t, 1100, "hgetall copy"), source);
+            let fields = if key == "big" { "f4 f5" } else { "x y" };
+            assert_eq!(
+                read(&t, 1100, &format!("hpexpiretime copy fields 2 {fields}")),
+                read(&s, 1100, &format!("hpexpiretime {key} fields 2 {fields}"))
+            );
+            // Restored later, the fields that expired meanwhile are gone.
+            let mut late = KvState::new();
+            late.apply(&pb::KvBatch {
+                commands: vec![pb::KvCommand { args: restore }],
+                now_ms: 10_000,
+                ..Default::default()
+            });
+            let left = if key == "big" { ":195" } else { ":1" };
+            assert_eq!(read(&late, 10_000, "hlen copy"), left);
+        }
+    }
+
+    #[test]
     fn replicas_converge() {
         let cmds = [
             "set a 1 px 50",
@@ -6996,6 +7618,13 @@ mod tests {
             "hscan",
             "hrandfield",
             "__hrandfield",
+            "hexpire",
+            "hpexpireat",
+            "httl",
+            "hpexpiretime",
+            "hpersist",
+            "fields",
+            "novalues",
             "withvalues",
             "copy",
             "append",
@@ -7404,6 +8033,14 @@ mod tests {
             scripts: s.scripts.values().cloned().collect(),
             libraries: s.libraries.codes(),
             cluster_id: s.cluster_id.unwrap_or(0),
+            field_ttls: s
+                .field_ttls
+                .iter()
+                .map(|(key, ttls)| pb::HashFieldTtls {
+                    key: key.clone(),
+                    ttls: Bytes::from(ttls.encode()),
+                })
+                .collect(),
         }
     }
 
@@ -7421,6 +8058,8 @@ mod tests {
                 2 => format!("del key:{}", i - 2),
                 3 if i % 2 == 0 => format!("hset key:{i} f {i} g {}", "y".repeat(i % 200)),
                 3 => format!("rpush key:{i} {i} {}", "y".repeat(i % 200)),
+                // Field TTLs on some hashes (keys `i % 5 == 3`, even).
+                4 if i % 20 == 4 => format!("hpexpire key:{} {} fields 2 f g", i - 1, i * 50),
                 _ => format!("set key:{i} -"),
             })
             .collect();

@@ -206,6 +206,11 @@ const HASH_FIELD_READ: &str = "O(1) for each field given, on a hash of more than
      which raft-kv keeps in a hash table; O(N) for each on a smaller one, kept in one buffer, \
      where N is the size of the hash";
 
+/// What the hash field expiry commands cost: each field is looked up as a read of it is.
+const FIELD_TTL: &str = "O(N) where N is the number of fields given, on a hash of more than \
+     128 fields, which raft-kv keeps in a hash table; O(N*M) on a smaller one, kept in one \
+     buffer, where M is the size of the hash";
+
 /// What HLEN costs: a big hash's table knows its size; a small hash's buffer is counted.
 const HASH_LEN: &str = "O(1) on a hash of more than 128 fields, which raft-kv keeps in a hash \
      table; O(N) where N is the size of a smaller one, kept in one buffer whose fields are \
@@ -805,6 +810,17 @@ pub const DOCS: &[Doc] = &[
         .history(&[("6.2.0", "The protocol version became optional.")]),
     doc("hexists", Hash, "2.0.0", HASH_FIELD_READ, "key:key field",
         "Tells whether a hash has a field: 1 when it does, 0 when it or the key is missing."),
+    doc("hexpire", Hash, "7.4.0", FIELD_TTL, "key:key seconds:integer \
+         condition=[NX|XX|GT|LT] fields=(FIELDS numfields:integer field...)",
+        "Makes fields of a hash expire after a number of seconds; for each field answers 1 \
+         when set, 0 when the condition refused it, 2 when the time was not in the future \
+         (the field is deleted), -2 when the field or the key is missing."),
+    doc("hexpireat", Hash, "7.4.0", FIELD_TTL, "key:key unix-time-seconds:unix-time \
+         condition=[NX|XX|GT|LT] fields=(FIELDS numfields:integer field...)",
+        "Makes fields of a hash expire at a Unix time given in seconds; answers as HEXPIRE."),
+    doc("hexpiretime", Hash, "7.4.0", FIELD_TTL, "key:key fields=(FIELDS numfields:integer field...)",
+        "Tells when fields of a hash expire, as Unix seconds; -1 for a field without expiry, \
+         -2 for a missing field or key."),
     doc("hget", Hash, "2.0.0", HASH_FIELD_READ, "key:key field",
         "Returns the value of one field of a hash, or nil when the field or the key is missing."),
     doc("hgetall", Hash, "2.0.0", HASH_SIZE, "key:key",
@@ -824,15 +840,33 @@ pub const DOCS: &[Doc] = &[
     doc("hmset", Hash, "2.0.0", HASH_WRITE, "key:key (field value)...",
         "Sets fields of a hash to values and answers OK, where HSET would count the new fields.")
         .deprecated("4.0.0", "`HSET` with multiple field-value pairs"),
+    doc("hpersist", Hash, "7.4.0", FIELD_TTL, "key:key fields=(FIELDS numfields:integer field...)",
+        "Removes the expiry of fields of a hash; for each field answers 1 when it had one, \
+         -1 when it had none, -2 when the field or the key is missing."),
+    doc("hpexpire", Hash, "7.4.0", FIELD_TTL, "key:key milliseconds:integer \
+         condition=[NX|XX|GT|LT] fields=(FIELDS numfields:integer field...)",
+        "Makes fields of a hash expire after a number of milliseconds; answers as HEXPIRE."),
+    doc("hpexpireat", Hash, "7.4.0", FIELD_TTL, "key:key unix-time-milliseconds:unix-time \
+         condition=[NX|XX|GT|LT] fields=(FIELDS numfields:integer field...)",
+        "Makes fields of a hash expire at a Unix time given in milliseconds; answers as \
+         HEXPIRE."),
+    doc("hpexpiretime", Hash, "7.4.0", FIELD_TTL, "key:key fields=(FIELDS numfields:integer field...)",
+        "Tells when fields of a hash expire, as Unix milliseconds; -1 for a field without \
+         expiry, -2 for a missing field or key."),
+    doc("hpttl", Hash, "7.4.0", FIELD_TTL, "key:key fields=(FIELDS numfields:integer field...)",
+        "Tells how many milliseconds fields of a hash have left; -1 for a field without \
+         expiry, -2 for a missing field or key."),
     doc("hrandfield", Hash, "6.2.0", "O(N) where N is the number of fields returned",
         "key:key options=[count:integer [WITHVALUES]]",
         "Returns a field of a hash picked at random, or a count of them (distinct when the \
          count is positive, possibly repeated when negative), optionally with their values."),
     doc("hscan", Hash, "2.8.0", HASH_SCAN,
-        "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
-        "Returns the fields of a hash, optionally those matching a pattern, with their values, \
-         a few at a time from the cursor of the last call; as Redis does for a small hash, \
-         raft-kv returns one of up to 128 fields whole in one call, with cursor 0."),
+        "key:key cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [NOVALUES]",
+        "Returns the fields of a hash, optionally those matching a pattern, with their values \
+         unless NOVALUES, a few at a time from the cursor of the last call; as Redis does for \
+         a small hash, raft-kv returns one of up to 128 fields whole in one call, with \
+         cursor 0.")
+        .history(&[("7.4.0", "Added the `NOVALUES` option.")]),
     doc("hset", Hash, "2.0.0", HASH_WRITE, "key:key (field value)...",
         "Sets fields of a hash to values, creating the key when it is missing, and answers how \
          many of the fields were new.")
@@ -841,6 +875,9 @@ pub const DOCS: &[Doc] = &[
         "Sets a field of a hash only when the field does not exist yet."),
     doc("hstrlen", Hash, "3.2.0", HASH_FIELD_READ, "key:key field",
         "Returns the length in bytes of a field's value, 0 when the field or the key is missing."),
+    doc("httl", Hash, "7.4.0", FIELD_TTL, "key:key fields=(FIELDS numfields:integer field...)",
+        "Tells how many seconds fields of a hash have left (rounded up); -1 for a field \
+         without expiry, -2 for a missing field or key."),
     doc("hvals", Hash, "2.0.0", HASH_SIZE, "key:key",
         "Returns the value of every field of a hash, in the order the fields were first \
          added, or past 128 fields in raft-kv's hash order."),
@@ -2078,7 +2115,18 @@ mod tests {
         assert_eq!(
             show_doc("hscan"),
             "key:key key=0, cursor:integer, pattern:pattern token=MATCH optional, \
-             count:integer token=COUNT optional"
+             count:integer token=COUNT optional, novalues:pure-token token=NOVALUES optional"
+        );
+        // As Redis 7.4 documents them: the fields in a block after the FIELDS token.
+        assert_eq!(
+            show_doc("hexpire"),
+            "key:key key=0, seconds:integer, condition:oneof optional {nx:pure-token token=NX, \
+             xx:pure-token token=XX, gt:pure-token token=GT, lt:pure-token token=LT}, \
+             fields:block token=FIELDS {numfields:integer, field:string multiple}"
+        );
+        assert_eq!(
+            show_doc("httl"),
+            "key:key key=0, fields:block token=FIELDS {numfields:integer, field:string multiple}"
         );
         let hmset = find("hmset").unwrap();
         assert_eq!(hmset.doc_flags, ["deprecated"]);

@@ -1626,7 +1626,8 @@ async fn command_list_filters() {
     .await;
     assert_eq!(
         matched.render(),
-        "[expire, expireat, expiretime, pexpire, pexpireat, pexpiretime]"
+        "[expire, expireat, expiretime, hexpire, hexpireat, hexpiretime, hpexpire, \
+         hpexpireat, hpexpiretime, pexpire, pexpireat, pexpiretime]"
     );
     for kind in ["MODULE", "ACLCAT"] {
         let none = request(&mut c, &["COMMAND", "LIST", "FILTERBY", kind, "string"]).await;
