@@ -865,7 +865,10 @@ impl Driver {
             self.continue_snapshot();
             let (hits, misses) = self.kv.keyspace_lookups();
             let expired = self.kv.expired_total();
-            self.options.commands.set_keyspace([hits, misses, expired]);
+            let expired_fields = self.kv.expired_fields_total();
+            self.options
+                .commands
+                .set_keyspace([hits, misses, expired, expired_fields]);
             let took = woke.elapsed();
             self.options.commands.events.add("driver-turn", took);
             self.warn_if_slow(took);

@@ -3752,3 +3752,107 @@ fn a_tracked_cache_never_keeps_a_stale_value_under_concurrent_writes() {
     );
     cluster.finish();
 }
+
+/// The fields of `h` with their expiry times (HPEXPIRETIME) on node `id`, sorted.
+fn field_expiries(cluster: &TestCluster, id: u64, fields: &[String]) -> Vec<(String, i64)> {
+    let mut conn = cluster.client(id);
+    let mut args = vec!["HPEXPIRETIME", "h", "FIELDS"];
+    let count = fields.len().to_string();
+    args.push(&count);
+    args.extend(fields.iter().map(String::as_str));
+    let times: Vec<i64> = wait_until(DEADLINE, "HPEXPIRETIME after a restart", || {
+        command(&args).query(&mut conn).map_err(|e| {
+            if is_retryable(&e) {
+                e.to_string()
+            } else {
+                panic!("node {id}: {e}")
+            }
+        })
+    });
+    fields.iter().cloned().zip(times).collect()
+}
+
+/// Hash fields given TTLs through a follower expire on every node, a purge removes them from
+/// every replica alike, and the TTLs of the others survive a snapshot installed by a lagging
+/// node and every node being killed and recovering from its disk.
+#[test]
+fn hash_field_ttls_expire_everywhere_and_survive_snapshots_and_crashes() {
+    let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "50"]);
+    let (leader, follower, lagging) = leader_follower_and_a_stopped_one(&mut cluster);
+    let mut conn = cluster.client(follower);
+    let fields: Vec<String> = (0..20).map(|i| format!("f{i}")).collect();
+    let mut hset = redis::cmd("HSET");
+    hset.arg("h");
+    for f in &fields {
+        hset.arg(f).arg(format!("v-{f}"));
+    }
+    let added: i64 = hset.query(&mut conn).expect("HSET");
+    assert_eq!(added, 20);
+    let set: Vec<i64> = command(&["HEXPIRE", "h", "3600", "FIELDS", "3", "f0", "f1", "f2"])
+        .query(&mut conn)
+        .expect("HEXPIRE");
+    assert_eq!(set, [1, 1, 1]);
+    let set: Vec<i64> = command(&["HPEXPIRE", "h", "300", "FIELDS", "2", "f3", "nope"])
+        .query(&mut conn)
+        .expect("HPEXPIRE");
+    assert_eq!(set, [1, -2]);
+    // Enough writes for the two running nodes to compact their logs past `lagging`'s.
+    for i in 0..200 {
+        let _: () = command(&["SET", &format!("k{i}"), "v"])
+            .query(&mut conn)
+            .expect("SET");
+    }
+    // f3 expires on every node (a follower's reads are linearizable, and hide it from its
+    // deadline on), and the leader's purge removes it from every replica.
+    for id in [leader, follower] {
+        let mut c = cluster.client(id);
+        wait_until(DEADLINE, "f3 to expire", || {
+            let value: Option<String> = command(&["HGET", "h", "f3"])
+                .query(&mut c)
+                .map_err(|e| e.to_string())?;
+            match value {
+                None => Ok(()),
+                Some(v) => Err(format!("node {id}: f3 is still {v}")),
+            }
+        });
+        wait_until(DEADLINE, "the purge of f3", || {
+            let info = info_fields(&mut c, &["stats"]);
+            match field_number(&info, "expired_subkeys") {
+                1 => Ok(()),
+                n => Err(format!("node {id}: {n} expired fields")),
+            }
+        });
+        let len: i64 = command(&["HLEN", "h"]).query(&mut c).expect("HLEN");
+        assert_eq!(len, 19, "node {id}");
+    }
+    let before = field_expiries(&cluster, leader, &fields);
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    for (field, at) in &before {
+        match field.as_str() {
+            "f0" | "f1" | "f2" => assert!(
+                (now_ms..=now_ms + 3_600_000).contains(at),
+                "{field} expires at {at}, now is {now_ms}"
+            ),
+            "f3" => assert_eq!(*at, -2, "f3"),
+            _ => assert_eq!(*at, -1, "{field}"),
+        }
+    }
+    drop(conn);
+    restart_from_leaders_snapshot(&mut cluster, lagging);
+    assert_eq!(field_expiries(&cluster, lagging, &fields), before, "from the snapshot");
+
+    let ids = kill_and_restart_all(&mut cluster);
+    let mut digests = Vec::new();
+    for &id in &ids {
+        assert_eq!(field_expiries(&cluster, id, &fields), before, "node {id}");
+        let mut c = cluster.client(id);
+        let digest: String = command(&["DEBUG", "DIGEST"])
+            .query(&mut c)
+            .expect("DEBUG DIGEST");
+        digests.push(digest);
+    }
+    assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
+    cluster.finish();
+}

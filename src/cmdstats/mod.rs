@@ -150,10 +150,11 @@ pub struct CommandStats {
     /// The latency monitor (LATENCY LATEST, ...).
     pub events: Events,
     /// The state machine's totals since the start, as the driver last copied them: key
-    /// lookups by reads that hit and that missed, and expired keys removed.
-    keyspace: [AtomicU64; 3],
+    /// lookups by reads that hit and that missed, expired keys removed, and expired hash
+    /// fields removed.
+    keyspace: [AtomicU64; 4],
     /// The same totals when CONFIG RESETSTAT last ran.
-    keyspace_reset: Mutex<[u64; 3]>,
+    keyspace_reset: Mutex<[u64; 4]>,
 }
 
 impl std::fmt::Debug for CommandStats {
@@ -173,7 +174,7 @@ impl CommandStats {
             percentiles: Mutex::new(DEFAULT_PERCENTILES.to_vec()),
             events: Events::default(),
             keyspace: Default::default(),
-            keyspace_reset: Mutex::new([0; 3]),
+            keyspace_reset: Mutex::new([0; 4]),
         })
     }
 
@@ -282,16 +283,17 @@ impl CommandStats {
     }
 
     /// The driver's copy of the state machine's totals: (keyspace hits, keyspace misses,
-    /// expired keys) since the start.
-    pub fn set_keyspace(&self, totals: [u64; 3]) {
+    /// expired keys, expired hash fields) since the start.
+    pub fn set_keyspace(&self, totals: [u64; 4]) {
         for (counter, value) in self.keyspace.iter().zip(totals) {
             counter.store(value, Ordering::Relaxed);
         }
     }
 
-    /// INFO's `keyspace_hits`, `keyspace_misses` and `expired_keys`: the state machine's
+    /// INFO's `keyspace_hits`, `keyspace_misses`, `expired_keys` and `expired_subkeys`: the
+    /// state machine's
     /// totals since the start or the last CONFIG RESETSTAT.
-    pub fn keyspace(&self) -> [u64; 3] {
+    pub fn keyspace(&self) -> [u64; 4] {
         let reset = *self
             .keyspace_reset
             .lock()

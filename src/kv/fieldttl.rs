@@ -100,12 +100,7 @@ impl FieldTtls {
 
     /// Keeps only the TTLs of fields for which `keep` holds.
     pub(super) fn retain(&mut self, mut keep: impl FnMut(&[u8]) -> bool) {
-        let gone: Vec<Bytes> = self
-            .by_field
-            .keys()
-            .filter(|f| !keep(f))
-            .cloned()
-            .collect();
+        let gone: Vec<Bytes> = self.by_field.keys().filter(|f| !keep(f)).cloned().collect();
         for field in gone {
             self.remove(&field);
         }
@@ -136,7 +131,9 @@ impl FieldTtls {
         while !buf.is_empty() {
             let (field, rest) = take(buf)?;
             let (at, rest) = take_varint(rest)?;
-            let at = i64::try_from(at).ok().filter(|at| (1..=MAX_AT_MS).contains(at))?;
+            let at = i64::try_from(at)
+                .ok()
+                .filter(|at| (1..=MAX_AT_MS).contains(at))?;
             if ttls.get(field).is_some() {
                 return None;
             }

@@ -1277,11 +1277,14 @@ pub(super) struct Restored {
     pub value: Vec<u8>,
     /// For a hash, the fields that have a TTL, each with its expiry in Unix ms (some may be
     /// past already).
-    pub field_ttls: Vec<(Vec<u8>, i64)>,
+    pub field_ttls: FieldTimes,
 }
 
+/// Fields with their expiry times in Unix ms.
+pub(super) type FieldTimes = Vec<(Vec<u8>, i64)>;
+
 /// A hash with field TTLs, of either type: its packed form and its fields' expiries.
-fn read_hash_ttls(r: &mut Reader<'_>, kind: u8) -> Option<(Vec<u8>, Vec<(Vec<u8>, i64)>)> {
+fn read_hash_ttls(r: &mut Reader<'_>, kind: u8) -> Option<(Vec<u8>, FieldTimes)> {
     let soonest = r.millis()?;
     let valid = |at: i64| (1..=super::fieldttl::MAX_AT_MS).contains(&at).then_some(at);
     let mut pairs = Vec::new();

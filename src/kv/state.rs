@@ -718,7 +718,8 @@ impl KvState {
                     state.cluster_id = Some(buf.get_u64_le()).filter(|&id| id != 0);
                 }
                 (SNAPSHOT_FIELD_TTLS, WireType::LengthDelimited) => {
-                    let message = <pb::HashFieldTtls as prost::Message>::decode(take_delimited(&mut buf)?)?;
+                    let message =
+                        <pb::HashFieldTtls as prost::Message>::decode(take_delimited(&mut buf)?)?;
                     let ttls = FieldTtls::decode(&message.ttls)
                         .filter(|t| !t.is_empty())
                         .ok_or_else(|| SnapshotError("malformed field TTLs".into()))?;
@@ -3309,6 +3310,8 @@ impl KvState {
                 reply::array(vec![
                     reply::integer((self.table.len() - expired) as i64),
                     reply::integer((self.expiries.len() - expired) as i64),
+                    // Hashes with field TTLs (Redis 7.4's `subexpiry`).
+                    reply::integer(self.field_ttls.len() as i64),
                 ])
             }
             Command::Digest => reply::bulk(Bytes::from(self.digest_hex())),
@@ -3320,7 +3323,10 @@ impl KvState {
                 let Some(e) = self.live(key, now) else {
                     return Ok(reply::null());
                 };
-                if let Some(encoding) = collection_encoding(e) {
+                if let Some(mut encoding) = collection_encoding(e) {
+                    if encoding == "listpack" && self.field_ttls.get(key).is_some() {
+                        encoding = "listpackex";
+                    }
                     match query {
                         ObjectQuery::Encoding => {
                             return Ok(reply::bulk(Bytes::from_static(encoding.as_bytes())));
@@ -4517,6 +4523,8 @@ fn collection_encoding(e: &Slot) -> Option<&'static str> {
     }
     Some(match e.value_type() {
         ValueType::String => return None,
+        // Redis 7.4 calls a small hash with field TTLs `listpackex` (OBJECT's caller knows
+        // the TTLs).
         ValueType::Hash if hash::is_listpack(e.value()) => "listpack",
         ValueType::Hash => "hashtable",
         // Redis 7.0 keeps every list as a quicklist.
@@ -6589,7 +6597,7 @@ mod tests {
         assert_eq!(read(&a, 1099, "get k"), "\"v\"");
         assert_eq!(read(&a, 1100, "get k"), "nil");
         assert_eq!(read(&a, 1100, "dbsize"), ":2");
-        assert_eq!(read(&a, 1100, "__keyspace"), "[:2 :1]");
+        assert_eq!(read(&a, 1100, "__keyspace"), "[:2 :1 :0]");
         assert_eq!(read(&a, 1100, "keys *").len(), "[\"keep\" \"l\"]".len());
         // Apply uses the batch clock, not the caller's: INCR on an expired key starts at 0.
         assert_eq!(run(&mut a, 1200, &["incr k"]), [":1"]);
@@ -6616,8 +6624,14 @@ mod tests {
         // infinite, GT and XX refuse it).
         assert_eq!(at(&mut s, 1000, "hpexpire h 500 nx fields 1 a"), "[:0]");
         assert_eq!(at(&mut s, 1000, "hpexpire h 500 gt fields 1 a"), "[:0]");
-        assert_eq!(at(&mut s, 1000, "hpexpire h 500 lt fields 2 a c"), "[:1 :1]");
-        assert_eq!(at(&mut s, 1000, "hpexpire h 900 xx fields 2 d zz"), "[:0 :-2]");
+        assert_eq!(
+            at(&mut s, 1000, "hpexpire h 500 lt fields 2 a c"),
+            "[:1 :1]"
+        );
+        assert_eq!(
+            at(&mut s, 1000, "hpexpire h 900 xx fields 2 d zz"),
+            "[:0 :-2]"
+        );
         assert_eq!(at(&mut s, 1000, "hpexpire h 900 gt fields 1 d"), "[:0]");
         assert_eq!(at(&mut s, 1000, "hpersist h fields 1 c"), "[:1]");
         assert_eq!(
@@ -6656,12 +6670,18 @@ mod tests {
         assert_eq!(s.field_ttl_counts(), (1, 1));
         assert_eq!(read(&s, 0, "hgetall h").matches('"').count(), 12);
         // HSET clears the TTL of the field it sets, HINCRBY keeps it.
-        run(&mut s, 1600, &["hexpire h 100 fields 2 c d", "hset h c 30", "hincrby h d 1"]);
+        run(
+            &mut s,
+            1600,
+            &["hexpire h 100 fields 2 c d", "hset h c 30", "hincrby h d 1"],
+        );
         assert_eq!(read(&s, 1600, "httl h fields 2 c d"), "[:-1 :100]");
         // A time not after now deletes the field.
         assert_eq!(at(&mut s, 1600, "hexpire h 0 fields 1 c"), "[:2]");
         assert_eq!(at(&mut s, 1600, "hpexpireat h 1600 fields 1 b"), "[:2]");
         assert_eq!(read(&s, 1600, "hkeys h"), "[\"d\"]");
+        assert_eq!(read(&s, 1600, "object encoding h"), "\"listpackex\"");
+        assert_eq!(read(&s, 1600, "__keyspace"), "[:1 :0 :1]");
         // The last field gone deletes the key.
         assert_eq!(at(&mut s, 1600, "hexpireat h 1 fields 1 d"), "[:2]");
         assert_eq!(read(&s, 1600, "exists h"), ":0");
@@ -6672,7 +6692,11 @@ mod tests {
     #[test]
     fn a_hash_whose_every_field_expired_reads_as_missing() {
         let mut s = KvState::new();
-        run(&mut s, 1000, &["hset g x 1 y 2", "hpexpire g 100 fields 2 x y"]);
+        run(
+            &mut s,
+            1000,
+            &["hset g x 1 y 2", "hpexpire g 100 fields 2 x y"],
+        );
         for (cmd, want) in [
             ("exists g", ":0"),
             ("type g", "none"),
@@ -6699,28 +6723,76 @@ mod tests {
         table(&[
             ("set s v", "OK"),
             ("hset h f v", ":1"),
-            ("hexpire s abc fields 1 f", "!WRONGTYPE Operation against a key holding the wrong kind of value"),
-            ("httl s x", "!ERR wrong number of arguments for 'httl' command"),
-            ("httl s fields 1 f", "!WRONGTYPE Operation against a key holding the wrong kind of value"),
-            ("hexpire h abc fields 1 f", "!ERR value is not an integer or out of range"),
-            ("hexpire h -1 fields 1 f", "!ERR invalid expire time, must be >= 0"),
-            ("hexpire h 70368744177664 fields 1 f", "!ERR invalid expire time in 'hexpire' command"),
-            ("hpexpireat h 70368744177664 fields 1 f", "!ERR invalid expire time in 'hpexpireat' command"),
-            ("hexpire h 10 nx nx fields 1 f", "!ERR Mandatory argument FIELDS is missing or not at the right position"),
-            ("hexpire h 10 fields 0 f", "!ERR Parameter `numFields` should be greater than 0"),
-            ("hexpire h 10 fields x f", "!ERR Parameter `numFields` should be greater than 0"),
-            ("hexpire h 10 fields 2 f", "!ERR The `numfields` parameter must match the number of arguments"),
-            ("hexpire h 10 fields 1 f g", "!ERR The `numfields` parameter must match the number of arguments"),
+            (
+                "hexpire s abc fields 1 f",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "httl s x",
+                "!ERR wrong number of arguments for 'httl' command",
+            ),
+            (
+                "httl s fields 1 f",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "hexpire h abc fields 1 f",
+                "!ERR value is not an integer or out of range",
+            ),
+            (
+                "hexpire h -1 fields 1 f",
+                "!ERR invalid expire time, must be >= 0",
+            ),
+            (
+                "hexpire h 70368744177664 fields 1 f",
+                "!ERR invalid expire time in 'hexpire' command",
+            ),
+            (
+                "hpexpireat h 70368744177664 fields 1 f",
+                "!ERR invalid expire time in 'hpexpireat' command",
+            ),
+            (
+                "hexpire h 10 nx nx fields 1 f",
+                "!ERR Mandatory argument FIELDS is missing or not at the right position",
+            ),
+            (
+                "hexpire h 10 fields 0 f",
+                "!ERR Parameter `numFields` should be greater than 0",
+            ),
+            (
+                "hexpire h 10 fields x f",
+                "!ERR Parameter `numFields` should be greater than 0",
+            ),
+            (
+                "hexpire h 10 fields 2 f",
+                "!ERR The `numfields` parameter must match the number of arguments",
+            ),
+            (
+                "hexpire h 10 fields 1 f g",
+                "!ERR The `numfields` parameter must match the number of arguments",
+            ),
             ("hexpire missing 10 fields 1 f", "[:-2]"),
-            ("httl h fields 0 f", "!ERR Number of fields must be a positive integer"),
-            ("httl h field 1 f", "!ERR Mandatory argument FIELDS is missing or not at the right position"),
-            ("hpersist h fields -1 f", "!ERR Number of fields must be a positive integer"),
+            (
+                "httl h fields 0 f",
+                "!ERR Number of fields must be a positive integer",
+            ),
+            (
+                "httl h field 1 f",
+                "!ERR Mandatory argument FIELDS is missing or not at the right position",
+            ),
+            (
+                "hpersist h fields -1 f",
+                "!ERR Number of fields must be a positive integer",
+            ),
             ("hpersist missing fields 2 f g", "[:-2 :-2]"),
             ("httl missing fields 1 f", "[:-2]"),
             ("hexpire h 10 fields 1 fields", "[:-2]"),
             ("hscan h 0 novalues count 5", "[\"0\" [\"f\"]]"),
             ("sadd st m", ":1"),
-            ("sscan st 0 novalues", "!ERR NOVALUES option can only be used in HSCAN"),
+            (
+                "sscan st 0 novalues",
+                "!ERR NOVALUES option can only be used in HSCAN",
+            ),
             ("sscan nokey 0 novalues", "[\"0\" []]"),
         ]);
     }
@@ -6757,7 +6829,11 @@ mod tests {
         assert_ne!(without.digest_hex(), s.digest_hex());
         // A snapshot taken in steps is the state at its start, whatever changed meanwhile.
         let mut encoder = s.snapshot_encoder();
-        run(&mut s, 1000, &["hpersist h fields 1 b", "hpexpire big 50 fields 1 f9"]);
+        run(
+            &mut s,
+            1000,
+            &["hpersist h fields 1 b", "hpexpire big 50 fields 1 f9"],
+        );
         while !s.snapshot_step(&mut encoder, 1) {}
         let mut stepped = KvState::new();
         stepped.restore(&encoder.into_bytes()).expect("restore");
@@ -6780,8 +6856,17 @@ mod tests {
         // ones past 128 fields) and RESTORE reads them back; fields past their time by then
         // are dropped.
         for key in ["big", "small"] {
-            run(&mut s, 1100, &["hset small x 1 y 2", "hpexpire small 2000 fields 1 y"]);
-            let dump = s.read(&pb::KvCommand { args: args(&format!("dump {key}")) }, 1100);
+            run(
+                &mut s,
+                1100,
+                &["hset small x 1 y 2", "hpexpire small 2000 fields 1 y"],
+            );
+            let dump = s.read(
+                &pb::KvCommand {
+                    args: args(&format!("dump {key}")),
+                },
+                1100,
+            );
             let Some(Kind::Bulk(payload)) = dump.kind else {
                 panic!("dump {key}: {dump:?}");
             };
@@ -6789,11 +6874,13 @@ mod tests {
             assert_eq!(kind, if key == "big" { 24 } else { 25 });
             assert_eq!(&payload[payload.len() - 10..payload.len() - 8], &[12, 0]);
             let mut restore = args("restore copy 0");
-            restore.push(Bytes::from(payload.clone()));
+            restore.push(payload.clone());
             restore.push(Bytes::from("replace"));
             let mut t = KvState::new();
             t.apply(&pb::KvBatch {
-                commands: vec![pb::KvCommand { args: restore.clone() }],
+                commands: vec![pb::KvCommand {
+                    args: restore.clone(),
+                }],
                 now_ms: 1100,
                 ..Default::default()
             });

@@ -1432,7 +1432,7 @@ impl<B: Backend> Session<B> {
         }
         if wants("stats") {
             let [ops_per_sec, input_per_sec, output_per_sec] = shared.rates.per_second();
-            let [hits, misses, expired] = shared.options.commands.keyspace();
+            let [hits, misses, expired, expired_fields] = shared.options.commands.keyspace();
             let tracking = shared.options.tracking.totals();
             section(&mut out, "Stats");
             let _ = write!(
@@ -1441,7 +1441,8 @@ impl<B: Backend> Session<B> {
                  instantaneous_ops_per_sec:{}\r\ntotal_net_input_bytes:{}\r\n\
                  total_net_output_bytes:{}\r\ninstantaneous_input_kbps:{:.2}\r\n\
                  instantaneous_output_kbps:{:.2}\r\n\
-                 rejected_connections:{}\r\nexpired_keys:{expired}\r\nevicted_keys:0\r\n\
+                 rejected_connections:{}\r\nexpired_keys:{expired}\r\n\
+                 expired_subkeys:{expired_fields}\r\nevicted_keys:0\r\n\
                  keyspace_hits:{hits}\r\nkeyspace_misses:{misses}\r\n\
                  pubsub_channels:{}\r\npubsub_patterns:{}\r\n\
                  pubsub_shardchannels:{}\r\ntracking_total_keys:{}\r\n\
@@ -1517,10 +1518,13 @@ impl<B: Backend> Session<B> {
         }
         if wants("keyspace") {
             section(&mut out, "Keyspace");
-            if let Some((keys, expires)) = self.keyspace().await
+            if let Some((keys, expires, subexpiry)) = self.keyspace().await
                 && keys > 0
             {
-                let _ = write!(out, "db0:keys={keys},expires={expires},avg_ttl=0\r\n");
+                let _ = write!(
+                    out,
+                    "db0:keys={keys},expires={expires},avg_ttl=0,subexpiry={subexpiry}\r\n"
+                );
             }
         }
         if wants("raft")
@@ -1540,7 +1544,7 @@ impl<B: Backend> Session<B> {
     }
 
     /// Live keys and live keys with a TTL, or `None` when the read fails.
-    async fn keyspace(&self) -> Option<(i64, i64)> {
+    async fn keyspace(&self) -> Option<(i64, i64, i64)> {
         let query = pb::KvCommand {
             args: vec![Bytes::from_static(command::KEYSPACE.as_bytes())],
         };
@@ -1556,7 +1560,10 @@ impl<B: Backend> Session<B> {
                 pb::Reply {
                     kind: Some(Kind::Integer(expires)),
                 },
-            ] => Some((*keys, *expires)),
+                pb::Reply {
+                    kind: Some(Kind::Integer(subexpiry)),
+                },
+            ] => Some((*keys, *expires, *subexpiry)),
             _ => None,
         }
     }
