@@ -3841,7 +3841,11 @@ fn hash_field_ttls_expire_everywhere_and_survive_snapshots_and_crashes() {
     }
     drop(conn);
     restart_from_leaders_snapshot(&mut cluster, lagging);
-    assert_eq!(field_expiries(&cluster, lagging, &fields), before, "from the snapshot");
+    assert_eq!(
+        field_expiries(&cluster, lagging, &fields),
+        before,
+        "from the snapshot"
+    );
 
     let ids = kill_and_restart_all(&mut cluster);
     let mut digests = Vec::new();

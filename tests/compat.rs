@@ -99,6 +99,12 @@ fn scripts_match_reference_redis() {
     }
 }
 
+/// Not checked against a reference: see [`scripts::HASH_FIELD_EXPIRY`].
+#[test]
+fn hash_field_expiry_commands() {
+    run_on_cluster("hash-field-expiry", scripts::HASH_FIELD_EXPIRY);
+}
+
 #[test]
 fn connection_commands() {
     run_on_cluster("connection", scripts::CONNECTION);

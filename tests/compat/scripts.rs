@@ -5038,3 +5038,64 @@ CLIENT TRACKINGINFO => ["flags", ["on", "bcast"], "redirect", (integer) 0, "pref
 CLIENT TRACKING off => OK
 CLIENT TRACKINGINFO => ["flags", ["off"], "redirect", (integer) -1, "prefixes", []]
 "#;
+
+/// Hash field expiry (Redis 7.4): HEXPIRE and its family, HSCAN NOVALUES. No redis-server
+/// here has these commands (the Debian package is 7.0), so unlike the scripts above these
+/// expectations were not recorded from one: they follow Redis 7.4's `t_hash.c` (reply codes,
+/// error texts, and WRONGTYPE before any argument error) and its documentation. The
+/// `hash_field_expiry_commands` test runs it on raft-kv only.
+pub const HASH_FIELD_EXPIRY: &str = r#"
+HSET {p}h a 1 b 2 c 3 d 4 => (integer) 4
+HEXPIRE {p}h 100 FIELDS 2 a b => [(integer) 1, (integer) 1]
+HTTL {p}h FIELDS 4 a b c nope => [(integer) 100, (integer) 100, (integer) -1, (integer) -2]
+HEXPIRE {p}h 100 NX FIELDS 2 a c => [(integer) 0, (integer) 1]
+HEXPIRE {p}h 50 XX FIELDS 2 a d => [(integer) 1, (integer) 0]
+HEXPIRE {p}h 80 GT FIELDS 2 a d => [(integer) 1, (integer) 0]
+HEXPIRE {p}h 60 LT FIELDS 2 a d => [(integer) 1, (integer) 1]
+HTTL {p}h FIELDS 4 a b c d => [(integer) 60, (integer) 100, (integer) 100, (integer) 60]
+HPERSIST {p}h FIELDS 3 d d nope => [(integer) 1, (integer) -1, (integer) -2]
+HPTTL {p}h FIELDS 1 d => [(integer) -1]
+HPEXPIREAT {p}h 4102444800000 FIELDS 1 d => [(integer) 1]
+HPEXPIRETIME {p}h FIELDS 1 d => [(integer) 4102444800000]
+HEXPIRETIME {p}h FIELDS 1 d => [(integer) 4102444800]
+HEXPIREAT {p}h 4102444801 FIELDS 1 c => [(integer) 1]
+HEXPIRETIME {p}h FIELDS 1 c => [(integer) 4102444801]
+OBJECT ENCODING {p}h => "listpackex"
+# HSET gives a field a new value without a TTL; HINCRBY keeps the TTL.
+HSET {p}h a 10 => (integer) 0
+HTTL {p}h FIELDS 1 a => [(integer) -1]
+HINCRBY {p}h b 5 => (integer) 7
+HTTL {p}h FIELDS 1 b => [(integer) 100]
+# A time not in the future deletes the field, and the last one the key.
+HEXPIRE {p}h 0 FIELDS 1 a => [(integer) 2]
+HPEXPIREAT {p}h 1 FIELDS 1 b => [(integer) 2]
+HKEYS {p}h => ["c", "d"]
+HEXPIREAT {p}h 1 FIELDS 2 c d => [(integer) 2, (integer) 2]
+EXISTS {p}h => (integer) 0
+HEXPIRE {p}h 10 FIELDS 1 a => [(integer) -2]
+HTTL {p}h FIELDS 2 a b => [(integer) -2, (integer) -2]
+HPERSIST {p}h FIELDS 1 a => [(integer) -2]
+# Errors: the key's type first, then the arguments in order.
+SET {p}s v => OK
+HEXPIRE {p}s abc FIELDS 1 a => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+HTTL {p}s FIELDS 0 a => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+HSET {p}h a 1 => (integer) 1
+HEXPIRE {p}h abc FIELDS 1 a => (error) ERR value is not an integer or out of range
+HEXPIRE {p}h -1 FIELDS 1 a => (error) ERR invalid expire time, must be >= 0
+HEXPIRE {p}h 99999999999999 FIELDS 1 a => (error) ERR invalid expire time in 'hexpire' command
+HPEXPIREAT {p}h 99999999999999 FIELDS 1 a => (error) ERR invalid expire time in 'hpexpireat' command
+HEXPIRE {p}h 10 NX XX FIELDS 1 a => (error) ERR Mandatory argument FIELDS is missing or not at the right position
+HEXPIRE {p}h 10 FIELDS 0 a => (error) ERR Parameter `numFields` should be greater than 0
+HEXPIRE {p}h 10 FIELDS 2 a => (error) ERR The `numfields` parameter must match the number of arguments
+HEXPIRE {p}h 10 FIELDS 1 => (error) ERR wrong number of arguments for 'hexpire' command
+HTTL {p}h FIELD 1 a => (error) ERR Mandatory argument FIELDS is missing or not at the right position
+HTTL {p}h FIELDS x a => (error) ERR Number of fields must be a positive integer
+HPERSIST {p}h FIELDS 1 a b => (error) ERR The `numfields` parameter must match the number of arguments
+HPEXPIRETIME {p}h FIELDS 1 => (error) ERR wrong number of arguments for 'hpexpiretime' command
+# HSCAN NOVALUES (7.4): the fields alone; SSCAN refuses it.
+HSET {p}h b 2 => (integer) 1
+HSCAN {p}h 0 NOVALUES => ["0", ["a", "b"]]
+HSCAN {p}h 0 MATCH b NOVALUES => ["0", ["b"]]
+SADD {p}set m => (integer) 1
+SSCAN {p}set 0 NOVALUES => (error) ERR NOVALUES option can only be used in HSCAN
+"#;
