@@ -3860,3 +3860,57 @@ fn hash_field_ttls_expire_everywhere_and_survive_snapshots_and_crashes() {
     assert!(digests.windows(2).all(|w| w[0] == w[1]), "{digests:?}");
     cluster.finish();
 }
+
+/// XREAD's `+` (Redis 7.4) on every node: a reader blocked on an empty stream gets the next
+/// entry added through any node, and on a stream with entries answers its last one at once.
+#[test]
+fn xread_plus_waits_for_the_next_entry_or_reads_the_last() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    for &id in &ids {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+    }
+    let read_plus = |id: u64| {
+        let mut conn = cluster.client(id);
+        std::thread::spawn(move || {
+            redis::cmd("XREAD")
+                .arg("BLOCK")
+                .arg(0)
+                .arg("STREAMS")
+                .arg("p")
+                .arg("+")
+                .query::<redis::Value>(&mut conn)
+        })
+    };
+    let readers: Vec<_> = ids.iter().map(|&id| (id, read_plus(id))).collect();
+    for &id in &ids {
+        wait_blocked(&cluster, id, 1);
+    }
+    let first = xadd(&mut cluster.client(leader), "p", "f", "first");
+    for (id, reader) in readers {
+        let reply = reader
+            .join()
+            .expect("reader thread")
+            .unwrap_or_else(|e| panic!("XREAD + on node {id}: {e}"));
+        assert_eq!(
+            shown(&reply),
+            format!(r#"[["p", [["{first}", ["f", "first"]]]]]"#),
+            "node {id}"
+        );
+    }
+    let writer = cluster.others(leader)[0];
+    let second = xadd(&mut cluster.client(writer), "p", "f", "second");
+    for &id in &ids {
+        let reply = read_plus(id)
+            .join()
+            .expect("reader thread")
+            .unwrap_or_else(|e| panic!("XREAD + on node {id}: {e}"));
+        assert_eq!(
+            shown(&reply),
+            format!(r#"[["p", [["{second}", ["f", "second"]]]]]"#),
+            "node {id}"
+        );
+    }
+    cluster.finish();
+}

@@ -99,10 +99,10 @@ fn scripts_match_reference_redis() {
     }
 }
 
-/// Not checked against a reference: see [`scripts::HASH_FIELD_EXPIRY`].
+/// Not checked against a reference: see [`scripts::REDIS_7_4`].
 #[test]
-fn hash_field_expiry_commands() {
-    run_on_cluster("hash-field-expiry", scripts::HASH_FIELD_EXPIRY);
+fn redis_7_4_additions() {
+    run_on_cluster("redis-7.4", scripts::REDIS_7_4);
 }
 
 #[test]

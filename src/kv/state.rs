@@ -6689,6 +6689,23 @@ mod tests {
         assert_eq!(at(&mut s, 1600, "hexpire h 5 fields 2 x y"), "[:-2 :-2]");
     }
 
+    /// XREAD's `+` reads the last entry the stream holds, also when the one with its last ID
+    /// was deleted (raft-kv's choice; Redis then reads nothing), and nothing from a stream
+    /// emptied by XDEL.
+    #[test]
+    fn xread_plus_reads_the_last_entry_held() {
+        table(&[
+            ("xadd s 1-1 a 1", "\"1-1\""),
+            ("xadd s 2-1 b 2", "\"2-1\""),
+            ("xread streams s +", "{\"s\" [[\"2-1\" [\"b\" \"2\"]]]}"),
+            ("xdel s 2-1", ":1"),
+            ("xread streams s +", "{\"s\" [[\"1-1\" [\"a\" \"1\"]]]}"),
+            ("xdel s 1-1", ":1"),
+            ("xread streams s +", "nilarray"),
+            ("__xlastids s none", "[[\"2-1\" \"2-1\"] [\"0-0\" \"0-0\"]]"),
+        ]);
+    }
+
     #[test]
     fn a_hash_whose_every_field_expired_reads_as_missing() {
         let mut s = KvState::new();

@@ -815,8 +815,9 @@ pub fn is_stream_command(name: &str) -> bool {
 /// stream or group gone since it blocked answers Redis's errors for a blocked client.
 pub const XREADGROUP_AGAIN: &str = "__XREADGROUP";
 
-/// Name of the internal read that answers the last IDs of streams (`0-0` for a missing key),
-/// with which the server turns XREAD's `$` into IDs before it blocks.
+/// Name of the internal read that answers, for each stream, its last ID (`0-0` for a missing
+/// key) and the ID XREAD's `+` reads after (see [`before_last`]), with which the server turns
+/// `$` and `+` into IDs before it blocks.
 pub const LAST_IDS: &str = "__XLASTIDS";
 
 /// An XREAD or XREADGROUP with BLOCK, as the server needs it to wait.
@@ -985,7 +986,10 @@ pub(super) fn read(
         "__xlastids" => Ok(reply::array(
             args.iter()
                 .map(|key| match db.stream(key, now) {
-                    Ok(s) => s.map_or(StreamId::ZERO, |s| s.last_id).reply(),
+                    Ok(s) => reply::array(vec![
+                        s.map_or(StreamId::ZERO, |s| s.last_id).reply(),
+                        before_last(s).reply(),
+                    ]),
                     Err(_) => reply::null(),
                 })
                 .collect(),
@@ -1303,6 +1307,16 @@ fn streams_reply(items: Vec<pb::Reply>) -> pb::Reply {
     reply::keyed(items)
 }
 
+/// What XREAD's `+` (Redis 7.4) reads after: the ID just before the stream's last entry, so
+/// that the read returns that entry; for an empty or missing stream, its last ID (`0-0` when
+/// missing), so that only entries added later are read.
+fn before_last(s: Option<&Stream>) -> StreamId {
+    match s {
+        Some(s) => s.last_valid().and_then(StreamId::decr).unwrap_or(s.last_id),
+        None => StreamId::ZERO,
+    }
+}
+
 fn xread(db: &impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, CommandError> {
     let opts = ReadOptions::parse(args, false)?;
     let mut after = Vec::with_capacity(opts.keys.len());
@@ -1310,6 +1324,7 @@ fn xread(db: &impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, Comma
         let s = db.stream(key, now)?;
         after.push(match id.as_ref() {
             b"$" => s.map_or(StreamId::ZERO, |s| s.last_id),
+            b"+" => before_last(s),
             b">" => {
                 return Err(CommandError::Message(
                     "The > ID can be specified only when calling XREADGROUP using the GROUP \
@@ -1397,6 +1412,13 @@ fn xreadgroup(
                     "The $ ID is meaningless in the context of XREADGROUP: you want to read the \
                      history of this consumer by specifying a proper ID, or use the > ID to get \
                      new messages. The $ ID would just return an empty result set.",
+                ));
+            }
+            b"+" => {
+                return Err(CommandError::Message(
+                    "The + ID is meaningless in the context of XREADGROUP: you want to read the \
+                     history of this consumer by specifying a proper ID, or use the > ID to get \
+                     new messages. The + ID would just return an empty result set.",
                 ));
             }
             b">" => GroupRead::New,

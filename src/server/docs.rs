@@ -558,12 +558,13 @@ pub const DOCS: &[Doc] = &[
     doc("client|kill", Connection, "2.4.0", "O(N) where N is the number of client connections",
         "filter=(old-format|new-format=([ID client-id:integer]|\
          [TYPE client-type=(NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)]|[USER username]|[ADDR addr]|\
-         [LADDR laddr]|[SKIPME skipme=(YES|NO)])...)",
+         [LADDR laddr]|[SKIPME skipme=(YES|NO)]|[MAXAGE maxage:integer])...)",
         "Closes connections to this node: the one at ip:port, or every one that matches all the \
          filters (except the caller, unless SKIPME NO), replying with how many.")
         .history(&[
             ("2.8.12", "Gained the filter form and the ID filter."),
             ("6.2.0", "Gained the LADDR filter."),
+            ("7.4.0", "Gained the MAXAGE filter."),
         ]),
     doc("client|list", Connection, "2.4.0", "O(N) where N is the number of client connections",
         "[TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id:integer...]",

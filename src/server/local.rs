@@ -922,6 +922,10 @@ impl<B: Backend> Session<B> {
                 }
                 b"addr" => filter.addr = Some(text(value)),
                 b"laddr" => filter.laddr = Some(text(value)),
+                b"maxage" => match command::parse_i64_strict(value) {
+                    Some(seconds) => filter.max_age = Some(seconds),
+                    None => return error_frame(&CommandError::NotInteger),
+                },
                 b"skipme" if value.eq_ignore_ascii_case(b"yes") => skip_me = true,
                 b"skipme" if value.eq_ignore_ascii_case(b"no") => skip_me = false,
                 _ => return error_frame(&CommandError::Syntax),
@@ -1776,6 +1780,8 @@ struct KillFilter {
     addr: Option<String>,
     /// `LADDR`: our end.
     laddr: Option<String>,
+    /// `MAXAGE` (Redis 7.4): only connections open longer than this many seconds.
+    max_age: Option<i64>,
     /// A `TYPE` no connection has.
     none: bool,
     /// `TYPE pubsub` (true) or `TYPE normal` (false).
@@ -1807,6 +1813,9 @@ impl KillFilter {
                 .laddr
                 .as_ref()
                 .is_none_or(|a| c.local_addr.is_some_and(|l| *a == l.to_string()))
+            && self.max_age.is_none_or(|max| {
+                i64::try_from(c.created.elapsed().as_secs()).unwrap_or(i64::MAX) > max
+            })
     }
 }
 

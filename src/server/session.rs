@@ -863,7 +863,9 @@ impl<B: Backend> Session<B> {
     /// Runs an XREAD or XREADGROUP with BLOCK as [`Session::block`] runs a blocking pop, as a
     /// reader that every store to its streams wakes. XREAD's `$` means entries added after
     /// the command, so it is first turned into each stream's last ID, read linearizably: an
-    /// entry added later has a greater ID, and one added before is not wanted.
+    /// entry added later has a greater ID, and one added before is not wanted. `+` (the last
+    /// entry) is turned into the ID just before that entry, or for an empty stream into its
+    /// last ID, so that the reader waits for the next entry, as `$` would.
     async fn block_on_streams(
         &mut self,
         mut args: Vec<Bytes>,
@@ -871,7 +873,11 @@ impl<B: Backend> Session<B> {
         output: &mut BytesMut,
     ) {
         let ids = blocking.ids_at..args.len();
-        if blocking.read_only && args[ids.clone()].iter().any(|id| id.as_ref() == b"$") {
+        if blocking.read_only
+            && args[ids.clone()]
+                .iter()
+                .any(|id| matches!(id.as_ref(), b"$" | b"+"))
+        {
             let mut query = vec![Bytes::from_static(stream::LAST_IDS.as_bytes())];
             query.extend(blocking.keys.iter().cloned());
             let last = match self.read_one(query).await.pop() {
@@ -881,9 +887,17 @@ impl<B: Backend> Session<B> {
                     return self.reply(&Out::error("ERR internal error: no read reply"), output);
                 }
             };
-            for (arg, id) in args[ids].iter_mut().zip(last) {
-                if let (b"$", Out::Bulk(id)) = (arg.as_ref(), id) {
-                    *arg = id;
+            for (arg, found) in args[ids].iter_mut().zip(last) {
+                let Out::Array(found) = found else {
+                    continue;
+                };
+                let Ok([Out::Bulk(last), Out::Bulk(plus)]) = <[Out; 2]>::try_from(found) else {
+                    continue;
+                };
+                match arg.as_ref() {
+                    b"$" => *arg = last,
+                    b"+" => *arg = plus,
+                    _ => {}
                 }
             }
         }

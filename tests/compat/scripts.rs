@@ -5039,12 +5039,13 @@ CLIENT TRACKING off => OK
 CLIENT TRACKINGINFO => ["flags", ["off"], "redirect", (integer) -1, "prefixes", []]
 "#;
 
-/// Hash field expiry (Redis 7.4): HEXPIRE and its family, HSCAN NOVALUES. No redis-server
-/// here has these commands (the Debian package is 7.0), so unlike the scripts above these
-/// expectations were not recorded from one: they follow Redis 7.4's `t_hash.c` (reply codes,
-/// error texts, and WRONGTYPE before any argument error) and its documentation. The
-/// `hash_field_expiry_commands` test runs it on raft-kv only.
-pub const HASH_FIELD_EXPIRY: &str = r#"
+/// What Redis 7.4 added: hash field expiry (HEXPIRE and its family), HSCAN NOVALUES, XREAD's
+/// `+` and CLIENT KILL MAXAGE. No redis-server here has these (the Debian package is 7.0), so
+/// unlike the scripts above these expectations were not recorded from one: they follow Redis
+/// 7.4's sources (`t_hash.c`'s reply codes, error texts, and WRONGTYPE before any argument
+/// error; `t_stream.c` and `networking.c`) and its documentation. The
+/// `redis_7_4_additions` test runs it on raft-kv only.
+pub const REDIS_7_4: &str = r#"
 HSET {p}h a 1 b 2 c 3 d 4 => (integer) 4
 HEXPIRE {p}h 100 FIELDS 2 a b => [(integer) 1, (integer) 1]
 HTTL {p}h FIELDS 4 a b c nope => [(integer) 100, (integer) 100, (integer) -1, (integer) -2]
@@ -5098,4 +5099,16 @@ HSCAN {p}h 0 NOVALUES => ["0", ["a", "b"]]
 HSCAN {p}h 0 MATCH b NOVALUES => ["0", ["b"]]
 SADD {p}set m => (integer) 1
 SSCAN {p}set 0 NOVALUES => (error) ERR NOVALUES option can only be used in HSCAN
+# XREAD's + reads each stream's last entry; a missing or empty stream has none.
+XADD {p}st 1-1 a 1 => "1-1"
+XADD {p}st 2-1 b 2 => "2-1"
+XREAD STREAMS {p}st + => [["{p}st", [["2-1", ["b", "2"]]]]]
+XREAD COUNT 5 STREAMS {p}none {p}st + + => [["{p}st", [["2-1", ["b", "2"]]]]]
+XREAD STREAMS {p}none + => nil
+XREAD BLOCK 1 STREAMS {p}none + => nil
+XGROUP CREATE {p}st g 0 => OK
+XREADGROUP GROUP g c STREAMS {p}st + => (error) ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would just return an empty result set.
+# CLIENT KILL's MAXAGE: only connections open longer than that many seconds.
+CLIENT KILL MAXAGE 100000 SKIPME no => (integer) 0
+CLIENT KILL MAXAGE x => (error) ERR value is not an integer or out of range
 "#;
