@@ -40,10 +40,14 @@ use tracing::{debug, info};
 use config::Config;
 use driver::{Driver, DriverOptions};
 
-/// The Redis version we report, so clients enable the features they expect.
-pub const REDIS_VERSION: &str = "7.2.0";
+/// The Redis version we report, so clients enable the features they expect: 7.4 since hash
+/// field expiry, XREAD's `+`, HSCAN NOVALUES and CLIENT KILL MAXAGE are served (clients such
+/// as redis-py enable client-side caching only from 7.4 on). Scripts have no `os.clock()`,
+/// which 7.4 added: every replica runs a writing script again, and a clock would let their
+/// writes differ.
+pub const REDIS_VERSION: &str = "7.4.0";
 /// [`REDIS_VERSION`] as scripts see it in `redis.REDIS_VERSION_NUM`: `0x00MMmmpp`.
-pub const REDIS_VERSION_NUM: i64 = 0x07_02_00;
+pub const REDIS_VERSION_NUM: i64 = 0x07_04_00;
 
 /// How long shutdown waits for the gRPC server to drain its connections.
 const GRPC_DRAIN_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(300);

@@ -479,7 +479,7 @@ async fn hello_switches_to_resp3() {
         "-NOPROTO unsupported protocol version\r\n",
     )
     .await;
-    let want = "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.0\r\n\
+    let want = "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.4.0\r\n\
                 $5\r\nproto\r\n:3\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n\
                 $4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
     expect(&mut c, &cmd(&["HELLO", "3"]), want).await;
@@ -556,7 +556,7 @@ async fn info_has_raft_section() {
         "{run_id}"
     );
     assert!(!text.contains("# Commandstats"), "not a default section");
-    assert!(text.contains("redis_version:7.2.0"));
+    assert!(text.contains("redis_version:7.4.0"));
     assert!(text.contains("role:master"));
     assert!(text.contains("db0:keys=2,expires=1,"), "{text}");
 }
@@ -1855,7 +1855,7 @@ async fn a_message_never_overtakes_the_read_reply_it_follows() {
         pubsub.deliver(1, message);
     }));
     let mut c = connect(&server).await;
-    let hello = "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.2.0\r\n\
+    let hello = "%7\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.4.0\r\n\
                  $5\r\nproto\r\n:3\r\n$2\r\nid\r\n:1\r\n$4\r\nmode\r\n$10\r\nstandalone\r\n\
                  $4\r\nrole\r\n$6\r\nmaster\r\n$7\r\nmodules\r\n*0\r\n";
     expect(&mut c, &cmd(&["HELLO", "3"]), hello).await;
