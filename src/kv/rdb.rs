@@ -1,6 +1,6 @@
 //! DUMP and RESTORE payloads in Redis's RDB serialization, as redis-server 7.0.15 writes and
-//! reads them, so that values move between this server and Redis with DUMP and RESTORE (and
-//! MIGRATE-style tools built on them).
+//! reads them (and a hash with field TTLs as 7.4 writes it), so that values move between this
+//! server and Redis with DUMP and RESTORE (and MIGRATE-style tools built on them).
 //!
 //! A payload is one RDB object (type byte and body), the RDB version as two little-endian
 //! bytes, and the CRC64 (Jones polynomial, reflected, as Redis's `crc64.c`) of everything
@@ -42,7 +42,10 @@
 //! LZF), `LIST`, `LIST_ZIPLIST`, `LIST_QUICKLIST`, `LIST_QUICKLIST_2` (plain and packed
 //! nodes), `SET`, `SET_INTSET`, `ZSET` (text scores), `ZSET_2`, `ZSET_ZIPLIST`,
 //! `ZSET_LISTPACK`, `HASH`, `HASH_ZIPMAP`, `HASH_ZIPLIST`, `HASH_LISTPACK`,
-//! `STREAM_LISTPACKS` and `STREAM_LISTPACKS_2`, with any RDB version up to 10. Values are
+//! `STREAM_LISTPACKS` and `STREAM_LISTPACKS_2`; and of what Redis 7.2 and 7.4 added,
+//! `SET_LISTPACK`, `STREAM_LISTPACKS_3` (its consumers' active times are dropped: raft-kv
+//! keeps none) and the hashes with field TTLs, `HASH_METADATA` and `HASH_LISTPACK_EX`
+//! (not their 7.4 release-candidate forms); with any RDB version up to 12. Values are
 //! rebuilt as the keyspace builds them: a set of at most 512 integers becomes an intset
 //! (ascending), other sets keep the payload's order, hashes keep it too, sorted sets are put
 //! in (score, member) order, and a stream keeps the payload's node partition (deleted
@@ -121,6 +124,8 @@ const TYPE_LIST_QUICKLIST_2: u8 = 18;
 const TYPE_STREAM_LISTPACKS_2: u8 = 19;
 /// A set as a listpack (Redis 7.2).
 const TYPE_SET_LISTPACK: u8 = 20;
+/// A stream whose consumers also have their last active time (Redis 7.2).
+const TYPE_STREAM_LISTPACKS_3: u8 = 21;
 /// A hash with field TTLs, as a count of fields each with its TTL (Redis 7.4).
 const TYPE_HASH_METADATA: u8 = 24;
 /// A hash with field TTLs as a listpack of field, value and expiry (Redis 7.4).
@@ -689,7 +694,7 @@ fn dump_stream(w: &mut Writer, s: &Stream) {
     w.id(s.first_id);
     w.id(s.max_deleted);
     w.length(s.entries_added);
-    write_groups(w, s, true);
+    write_groups(w, s, true, false);
 }
 
 /// What both stream types start with: the type byte, the nodes keyed by master ID, the
@@ -707,8 +712,10 @@ fn write_stream_entries(w: &mut Writer, s: &Stream, type_byte: u8) {
 }
 
 /// A stream's consumer groups, each with its PEL and consumers; `entries_read`: with each
-/// group's entries-read counter (`STREAM_LISTPACKS_2`, not the older form).
-fn write_groups(w: &mut Writer, s: &Stream, entries_read: bool) {
+/// group's entries-read counter (`STREAM_LISTPACKS_2`, not the older form); `active_times`:
+/// with each consumer's active time after its seen time (`STREAM_LISTPACKS_3`, which raft-kv
+/// reads but does not write: it keeps no active times).
+fn write_groups(w: &mut Writer, s: &Stream, entries_read: bool, active_times: bool) {
     w.count(s.groups.len());
     for (name, group) in &s.groups {
         w.string(name);
@@ -727,6 +734,9 @@ fn write_groups(w: &mut Writer, s: &Stream, entries_read: bool) {
         for (consumer_name, consumer) in &group.consumers {
             w.string(consumer_name);
             w.raw(&consumer.seen_time.to_le_bytes());
+            if active_times {
+                w.raw(&consumer.seen_time.to_le_bytes());
+            }
             w.count(consumer.pel.len());
             for &id in &consumer.pel {
                 w.raw(&raw_id(id));
@@ -1249,7 +1259,9 @@ fn read_value(r: &mut Reader<'_>) -> Option<Restored> {
         TYPE_SET | TYPE_SET_INTSET | TYPE_SET_LISTPACK => ValueType::Set,
         TYPE_ZSET | TYPE_ZSET_2 | TYPE_ZSET_ZIPLIST | TYPE_ZSET_LISTPACK => ValueType::SortedSet,
         TYPE_HASH | TYPE_HASH_ZIPMAP | TYPE_HASH_ZIPLIST | TYPE_HASH_LISTPACK => ValueType::Hash,
-        TYPE_STREAM_LISTPACKS | TYPE_STREAM_LISTPACKS_2 => ValueType::Stream,
+        TYPE_STREAM_LISTPACKS | TYPE_STREAM_LISTPACKS_2 | TYPE_STREAM_LISTPACKS_3 => {
+            ValueType::Stream
+        }
         // Modules (6, 7) and types this version of the format does not have.
         _ => return None,
     };
@@ -1259,7 +1271,7 @@ fn read_value(r: &mut Reader<'_>) -> Option<Restored> {
         ValueType::Set => read_set(r, kind)?,
         ValueType::SortedSet => read_zset(r, kind)?,
         ValueType::Hash => read_hash(r, kind)?,
-        ValueType::Stream => read_stream(r, kind == TYPE_STREAM_LISTPACKS_2)?.encode(),
+        ValueType::Stream => read_stream(r, kind)?.encode(),
     };
     Some(Restored {
         value_type,
@@ -1618,7 +1630,8 @@ fn stream_node_summary(entries: &[NodeEntry]) -> Option<Node> {
 /// A stream: its nodes (listpacks keyed by master ID, in ID order), length, IDs, counters
 /// (`STREAM_LISTPACKS_2` only; derived as Redis derives them for the older type) and
 /// consumer groups.
-fn read_stream(r: &mut Reader<'_>, v2: bool) -> Option<Stream> {
+fn read_stream(r: &mut Reader<'_>, kind: u8) -> Option<Stream> {
+    let v2 = kind != TYPE_STREAM_LISTPACKS;
     let mut s = Stream::default();
     let mut newest: Option<StreamId> = None;
     for _ in 0..r.count()? {
@@ -1668,7 +1681,7 @@ fn read_stream(r: &mut Reader<'_>, v2: bool) -> Option<Stream> {
         s.entries_added = s.entries.len() as u64;
     }
     for _ in 0..r.count()? {
-        let (name, group) = read_group(r, &s, v2)?;
+        let (name, group) = read_group(r, &s, kind)?;
         if s.groups.insert(name, group).is_some() {
             return None;
         }
@@ -1678,7 +1691,8 @@ fn read_stream(r: &mut Reader<'_>, v2: bool) -> Option<Stream> {
 
 /// A consumer group: name, last delivered ID, entries read (estimated for the older type as
 /// Redis estimates it), its pending entries, then its consumers with the IDs each owns.
-fn read_group(r: &mut Reader<'_>, s: &Stream, v2: bool) -> Option<(Box<[u8]>, Group)> {
+fn read_group(r: &mut Reader<'_>, s: &Stream, kind: u8) -> Option<(Box<[u8]>, Group)> {
+    let v2 = kind != TYPE_STREAM_LISTPACKS;
     let name: Box<[u8]> = r.string()?.into();
     let last_id = r.id()?;
     let entries_read = if v2 {
@@ -1692,7 +1706,7 @@ fn read_group(r: &mut Reader<'_>, s: &Stream, v2: bool) -> Option<(Box<[u8]>, Gr
         return None;
     }
     let mut pending = read_pending(r)?;
-    let consumers = read_consumers(r, &mut pending)?;
+    let consumers = read_consumers(r, &mut pending, kind == TYPE_STREAM_LISTPACKS_3)?;
     let pel = pending
         .into_iter()
         .map(|(id, p)| {
@@ -1747,11 +1761,16 @@ fn read_pending(r: &mut Reader<'_>) -> Option<BTreeMap<StreamId, Pending>> {
 fn read_consumers(
     r: &mut Reader<'_>,
     pending: &mut BTreeMap<StreamId, Pending>,
+    active_times: bool,
 ) -> Option<BTreeMap<Box<[u8]>, Consumer>> {
     let mut consumers = BTreeMap::new();
     for _ in 0..r.count()? {
         let name: Box<[u8]> = r.string()?.into();
         let seen_time = r.millis()?;
+        if active_times {
+            // Redis 7.2's last successful read by the consumer, which raft-kv does not keep.
+            r.millis()?;
+        }
         let mut pel = BTreeSet::new();
         for _ in 0..r.count()? {
             let id = r.raw_id()?;
@@ -2708,8 +2727,83 @@ mod tests {
     fn stream_v1(s: &Stream) -> Vec<u8> {
         let mut w = Writer::default();
         write_stream_entries(&mut w, s, TYPE_STREAM_LISTPACKS);
-        write_groups(&mut w, s, false);
+        write_groups(&mut w, s, false, false);
         w.out
+    }
+
+    /// The groups stream in Redis 7.2's `STREAM_LISTPACKS_3` form: each consumer's active
+    /// time follows its seen time.
+    fn stream_v3(s: &Stream) -> Vec<u8> {
+        let mut w = Writer::default();
+        write_stream_entries(&mut w, s, TYPE_STREAM_LISTPACKS_3);
+        w.id(s.first_id);
+        w.id(s.max_deleted);
+        w.length(s.entries_added);
+        write_groups(&mut w, s, true, true);
+        w.out
+    }
+
+    /// Objects only Redis 7.2 and 7.4 write (RDB 11 and 12), built here by the format of
+    /// their `rdb.c`, restore as the values they hold.
+    #[test]
+    fn newer_encodings_restore() {
+        let groups = groups_stream(false);
+        let v12 = |object: &[u8]| seal_version(object.to_vec(), RDB_VERSION_HFE);
+        assert_eq!(
+            restore(&v12(&stream_v3(&groups))),
+            Ok((ValueType::Stream, groups.encode()))
+        );
+        let set = cat(&[&[TYPE_SET_LISTPACK], &enc_str(&listpack_of(&[b"a", b"17"]))]);
+        let members = vec![Cow::Borrowed(&b"a"[..]), Cow::Borrowed(&b"17"[..])];
+        assert_eq!(
+            restore(&v12(&set)),
+            Ok((ValueType::Set, set_value(members).unwrap_or_default()))
+        );
+        let pairs = hash::encode(&[(b"f", b"v"), (b"g", b"w")]);
+        // Fields with relative expiries after the soonest one (0: none; else at - soonest + 1).
+        let metadata = cat(&[
+            &[TYPE_HASH_METADATA],
+            &1000i64.to_le_bytes(),
+            &len_bytes(2),
+            &len_bytes(0),
+            &raw_str(b"f"),
+            &raw_str(b"v"),
+            &len_bytes(6),
+            &raw_str(b"g"),
+            &raw_str(b"w"),
+        ]);
+        // Triples of field, value and absolute expiry (0: none).
+        let listpack_ex = cat(&[
+            &[TYPE_HASH_LISTPACK_EX],
+            &1005i64.to_le_bytes(),
+            &enc_str(&listpack_of(&[b"f", b"v", b"0", b"g", b"w", b"1005"])),
+        ]);
+        for object in [metadata, listpack_ex] {
+            assert_eq!(
+                restore_value(&v12(&object)),
+                Ok(Restored {
+                    value_type: ValueType::Hash,
+                    value: pairs.clone(),
+                    field_ttls: vec![(b"g".to_vec(), 1005)],
+                })
+            );
+            // Not with a footer of RDB 13 and later.
+            let newer = seal_version(object.to_vec(), RDB_VERSION_HFE + 1);
+            assert_eq!(restore(&newer), Err(RestoreError::VersionOrChecksum));
+        }
+        // An expiry past Redis's ceiling, or a listpack entry that is not a time, is refused.
+        let far = cat(&[
+            &[TYPE_HASH_LISTPACK_EX],
+            &0i64.to_le_bytes(),
+            &enc_str(&listpack_of(&[b"f", b"v", b"70368744177664"])),
+        ]);
+        assert_eq!(restore(&v12(&far)), Err(RestoreError::BadFormat));
+        let text = cat(&[
+            &[TYPE_HASH_LISTPACK_EX],
+            &0i64.to_le_bytes(),
+            &enc_str(&listpack_of(&[b"f", b"v", b"soon"])),
+        ]);
+        assert_eq!(restore(&v12(&text)), Err(RestoreError::BadFormat));
     }
 
     /// Objects in the encodings Redis 7.0 still loads but no longer writes, built here (and
