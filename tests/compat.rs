@@ -99,10 +99,10 @@ fn scripts_match_reference_redis() {
     }
 }
 
-/// Not checked against a reference: see [`scripts::REDIS_7_4`].
+/// Not checked against a reference: see [`scripts::NEWER_REDIS`].
 #[test]
-fn redis_7_4_additions() {
-    run_on_cluster("redis-7.4", scripts::REDIS_7_4);
+fn additions_of_redis_7_4_and_8_0() {
+    run_on_cluster("newer-redis", scripts::NEWER_REDIS);
 }
 
 #[test]

@@ -315,6 +315,8 @@ pub const COMMANDS: &[Spec] = &[
     spec("hexpiretime", -5, Read, (1, 1, 1)),
     spec("hget", 3, Read, (1, 1, 1)),
     spec("hgetall", 2, Read, (1, 1, 1)),
+    spec("hgetdel", -5, Write, (1, 1, 1)),
+    spec("hgetex", -5, Write, (1, 1, 1)),
     spec("hincrby", 4, Write, (1, 1, 1)),
     spec("hincrbyfloat", 4, Write, (1, 1, 1)),
     spec("hkeys", 2, Read, (1, 1, 1)),
@@ -329,6 +331,7 @@ pub const COMMANDS: &[Spec] = &[
     spec("hrandfield", -2, Read, (1, 1, 1)),
     spec("hscan", -3, Read, (1, 1, 1)),
     spec("hset", -4, Write, (1, 1, 1)),
+    spec("hsetex", -6, Write, (1, 1, 1)),
     spec("hsetnx", 4, Write, (1, 1, 1)),
     spec("hstrlen", 3, Read, (1, 1, 1)),
     spec("httl", -5, Read, (1, 1, 1)),
@@ -1101,6 +1104,21 @@ pub enum ExpireCondition {
     IfTtlAndLess,
 }
 
+/// What HGETEX and HSETEX do to the TTL of the fields they touch.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FieldTtlChange {
+    /// HGETEX without an option: nothing. HSETEX without one: the TTL is removed, as HSET
+    /// removes it.
+    Default,
+    /// HGETEX's `PERSIST`: the TTL is removed.
+    Persist,
+    /// HSETEX's `KEEPTTL`: the TTL stays.
+    Keep,
+    /// `EX`, `PX`, `EXAT` or `PXAT`: the fields expire then (a time not in the future
+    /// deletes them).
+    At(Expiry),
+}
+
 /// A condition flag of `HEXPIRE` and its family, for each field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FieldCondition {
@@ -1257,6 +1275,40 @@ pub enum Command {
         fields: Vec<Bytes>,
         /// What is wrong with the arguments (after WRONGTYPE, as for `HExpire`).
         error: Option<CommandError>,
+    },
+    /// `HGETDEL key FIELDS numfields field...` (Redis 8.0): the fields' values, and the
+    /// fields deleted.
+    HGetDel {
+        /// The hash.
+        key: Bytes,
+        /// The fields.
+        fields: Vec<Bytes>,
+        /// What is wrong with the arguments (after WRONGTYPE, as for `HExpire`).
+        error: Option<CommandError>,
+    },
+    /// `HGETEX key [EX|PX|EXAT|PXAT time|PERSIST] FIELDS numfields field...` (Redis 8.0):
+    /// the fields' values, and their expiry changed.
+    HGetEx {
+        /// The hash.
+        key: Bytes,
+        /// What happens to the TTL of each field found.
+        ttl: FieldTtlChange,
+        /// The fields.
+        fields: Vec<Bytes>,
+        /// What is wrong with the arguments (after WRONGTYPE, as for `HExpire`).
+        error: Option<CommandError>,
+    },
+    /// `HSETEX key [FNX|FXX] [EX|PX|EXAT|PXAT time|KEEPTTL] FIELDS numfields field value...`
+    /// (Redis 8.0): sets fields, optionally with an expiry.
+    HSetEx {
+        /// The hash.
+        key: Bytes,
+        /// FNX: only if none of the fields exists; FXX: only if all do.
+        condition: SetCondition,
+        /// What happens to the TTL of each field set.
+        ttl: FieldTtlChange,
+        /// Fields and values, in the order given.
+        pairs: Vec<(Bytes, Bytes)>,
     },
     /// `LPUSH`, `RPUSH`, `LPUSHX` and `RPUSHX key element...`.
     Push {
@@ -2301,6 +2353,19 @@ impl Command {
                     error,
                 }
             }
+            "hgetdel" => {
+                let (fields, error) = match parse_fields_clause(&a[1..], POSITIVE_FIELDS) {
+                    Ok(fields) => (fields, None),
+                    Err(e) => (Vec::new(), Some(e)),
+                };
+                Command::HGetDel {
+                    key: a[0].clone(),
+                    fields,
+                    error,
+                }
+            }
+            "hgetex" => parse_hgetex(a),
+            "hsetex" => parse_hsetex(a)?,
             "hpersist" => {
                 let (fields, error) = match parse_fields_clause(&a[1..], POSITIVE_FIELDS) {
                     Ok(fields) => (fields, None),
@@ -2405,6 +2470,25 @@ impl Command {
                 ttl: RestoreTtl::At(e),
                 ..
             } => e,
+            Command::HGetEx {
+                ttl: FieldTtlChange::At(e),
+                error: None,
+                ..
+            }
+            | Command::HSetEx {
+                ttl: FieldTtlChange::At(e),
+                ..
+            } => {
+                let Expiry::RelativeMs(delta) = *e else {
+                    return Ok(false);
+                };
+                let resolved = now_ms
+                    .checked_add(delta)
+                    .filter(|at| *at <= super::fieldttl::MAX_AT_MS)
+                    .ok_or_else(|| CommandError::InvalidExpire(name.to_string()))?;
+                *e = Expiry::AtMs(resolved);
+                return Ok(true);
+            }
             _ => return Ok(false),
         };
         match *slot {
@@ -2506,6 +2590,41 @@ impl Command {
                 args.push(Bytes::from_static(b"FIELDS"));
                 args.push(Bytes::from(fields.len().to_string()));
                 args.extend(fields.iter().cloned());
+                Some(args)
+            }
+            Command::HGetEx {
+                key,
+                ttl: FieldTtlChange::At(e),
+                fields,
+                error: None,
+            } => {
+                let mut args = vec![Bytes::from_static(b"HGETEX"), key.clone(), flag(e)];
+                args.push(at_ms(e));
+                args.push(Bytes::from_static(b"FIELDS"));
+                args.push(Bytes::from(fields.len().to_string()));
+                args.extend(fields.iter().cloned());
+                Some(args)
+            }
+            Command::HSetEx {
+                key,
+                condition,
+                ttl: FieldTtlChange::At(e),
+                pairs,
+            } => {
+                let mut args = vec![Bytes::from_static(b"HSETEX"), key.clone()];
+                match condition {
+                    SetCondition::Always => {}
+                    SetCondition::IfMissing => args.push(Bytes::from_static(b"FNX")),
+                    SetCondition::IfExists => args.push(Bytes::from_static(b"FXX")),
+                }
+                args.push(flag(e));
+                args.push(at_ms(e));
+                args.push(Bytes::from_static(b"FIELDS"));
+                args.push(Bytes::from(pairs.len().to_string()));
+                for (f, v) in pairs {
+                    args.push(f.clone());
+                    args.push(v.clone());
+                }
                 Some(args)
             }
             _ => None,
@@ -2740,6 +2859,143 @@ fn parse_hexpire(name: &str, a: &[Bytes]) -> Command {
 /// What SSCAN and ZSCAN answer to NOVALUES.
 const NOVALUES_HSCAN_ONLY: CommandError =
     CommandError::Message("NOVALUES option can only be used in HSCAN");
+
+/// The time of a field expiry option: the amount in `arg`, in seconds or milliseconds,
+/// relative or absolute; refused as Redis's `parseExpireTime` refuses it (`name` for the
+/// error).
+fn field_expiry(
+    arg: &[u8],
+    seconds: bool,
+    absolute: bool,
+    name: &str,
+) -> Result<Expiry, CommandError> {
+    let amount = parse_i64(arg)?;
+    if amount < 0 {
+        return Err(CommandError::Message("invalid expire time, must be >= 0"));
+    }
+    let invalid = || CommandError::InvalidExpire(name.to_string());
+    let max = fieldttl::MAX_AT_MS;
+    let ms = if seconds {
+        if amount > max / 1000 {
+            return Err(invalid());
+        }
+        amount * 1000
+    } else {
+        amount
+    };
+    if ms > max {
+        return Err(invalid());
+    }
+    Ok(if absolute {
+        Expiry::AtMs(ms)
+    } else {
+        Expiry::RelativeMs(ms)
+    })
+}
+
+/// `HGETEX key [EX|PX|EXAT|PXAT time|PERSIST] FIELDS numfields field...`; as for HEXPIRE,
+/// what is wrong is answered after the key's type.
+fn parse_hgetex(a: &[Bytes]) -> Command {
+    let parsed = (|| {
+        let option = a[1].to_ascii_uppercase();
+        let (ttl, rest) = match option.as_slice() {
+            b"EX" | b"PX" | b"EXAT" | b"PXAT" => {
+                let seconds = matches!(option.as_slice(), b"EX" | b"EXAT");
+                let absolute = option.ends_with(b"AT");
+                let at = field_expiry(&a[2], seconds, absolute, "hgetex")?;
+                (FieldTtlChange::At(at), &a[3..])
+            }
+            b"PERSIST" => (FieldTtlChange::Persist, &a[2..]),
+            _ => (FieldTtlChange::Default, &a[1..]),
+        };
+        Ok((ttl, parse_fields_clause(rest, POSITIVE_FIELDS)?))
+    })();
+    let (ttl, fields, error) = match parsed {
+        Ok((ttl, fields)) => (ttl, fields, None),
+        Err(e) => (FieldTtlChange::Default, Vec::new(), Some(e)),
+    };
+    Command::HGetEx {
+        key: a[0].clone(),
+        ttl,
+        fields,
+        error,
+    }
+}
+
+/// `HSETEX key [FNX|FXX] [EX|PX|EXAT|PXAT time|KEEPTTL] FIELDS numfields field value...`,
+/// the options in any order before FIELDS; refused before the key's type is looked at, as
+/// Redis does.
+fn parse_hsetex(a: &[Bytes]) -> Result<Command, CommandError> {
+    let mut condition = SetCondition::Always;
+    let mut ttl = FieldTtlChange::Default;
+    let mut i = 1;
+    while i < a.len() {
+        let option = a[i].to_ascii_uppercase();
+        match option.as_slice() {
+            b"FIELDS" => {
+                if i + 3 >= a.len() {
+                    return Err(CommandError::Arity("hsetex".into()));
+                }
+                let count = parse_i64(&a[i + 1])
+                    .ok()
+                    .filter(|n| (1..=i64::from(i32::MAX)).contains(n))
+                    .ok_or(CommandError::Message("invalid number of fields"))?;
+                let rest = &a[i + 2..];
+                if !rest.len().is_multiple_of(2) || usize::try_from(count) != Ok(rest.len() / 2) {
+                    return Err(CommandError::Arity("hsetex".into()));
+                }
+                let pairs = rest
+                    .chunks_exact(2)
+                    .map(|p| (p[0].clone(), p[1].clone()))
+                    .collect();
+                return Ok(Command::HSetEx {
+                    key: a[0].clone(),
+                    condition,
+                    ttl,
+                    pairs,
+                });
+            }
+            b"EX" | b"PX" | b"EXAT" | b"PXAT" | b"KEEPTTL" => {
+                if ttl != FieldTtlChange::Default {
+                    return Err(CommandError::Message(
+                        "Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified",
+                    ));
+                }
+                if option.as_slice() == b"KEEPTTL" {
+                    ttl = FieldTtlChange::Keep;
+                } else {
+                    let Some(time) = a.get(i + 1) else {
+                        return Err(CommandError::Message("missing expire time"));
+                    };
+                    let seconds = matches!(option.as_slice(), b"EX" | b"EXAT");
+                    let absolute = option.ends_with(b"AT");
+                    ttl = FieldTtlChange::At(field_expiry(time, seconds, absolute, "hsetex")?);
+                    i += 1;
+                }
+            }
+            b"FNX" | b"FXX" => {
+                if condition != SetCondition::Always {
+                    return Err(CommandError::Message(
+                        "Only one of FXX or FNX arguments can be specified",
+                    ));
+                }
+                condition = if option.as_slice() == b"FNX" {
+                    SetCondition::IfMissing
+                } else {
+                    SetCondition::IfExists
+                };
+            }
+            _ => {
+                return Err(CommandError::Raw(format!(
+                    "ERR unknown argument: {}",
+                    lossy(&a[i], 128)
+                )));
+            }
+        }
+        i += 1;
+    }
+    Err(CommandError::Message("missing FIELDS argument"))
+}
 
 fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
     let cursor = parse_cursor(&a[1]).ok_or(CommandError::InvalidCursor)?;

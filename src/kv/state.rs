@@ -10,8 +10,8 @@ use super::big::{self, Big, Scores};
 use super::bitfield;
 use super::command::{
     self, Access, Aggregate, BitOperation, BitRange, Command, CommandError, ExpireCondition,
-    FunctionCommand, GetExTtl, HashPart, ObjectQuery, RestoreTtl, ScriptRef, SetCondition, SetTtl,
-    SortOptions, Spec, TtlKind, ZRange,
+    FieldTtlChange, FunctionCommand, GetExTtl, HashPart, ObjectQuery, RestoreTtl, ScriptRef,
+    SetCondition, SetTtl, SortOptions, Spec, TtlKind, ZRange,
 };
 use super::fieldttl::{FieldTtls, HashFieldTtls};
 use super::function::{self, Libraries};
@@ -2085,6 +2085,128 @@ impl KvState {
                     self.touch(key);
                 }
                 Ok(reply::array(results))
+            }
+            Command::HGetDel { key, fields, error } => {
+                self.live_hash(key, now)?;
+                if let Some(error) = error {
+                    return Err(error.clone());
+                }
+                self.settle_fields(key, now);
+                let mut values = Vec::with_capacity(fields.len());
+                for field in fields {
+                    let value = self
+                        .live_hash(key, now)?
+                        .and_then(|e| field_of(e, field))
+                        .map(Bytes::copy_from_slice);
+                    if value.is_some() {
+                        self.hash_remove(key, &[field], now);
+                    }
+                    values.push(reply::bulk_or_null(value));
+                }
+                Ok(reply::array(values))
+            }
+            Command::HGetEx {
+                key,
+                ttl,
+                fields,
+                error,
+            } => {
+                self.live_hash(key, now)?;
+                if let Some(error) = error {
+                    return Err(error.clone());
+                }
+                let at = match ttl {
+                    FieldTtlChange::At(at) => Some(
+                        at.resolve(now)
+                            .ok_or_else(|| CommandError::InvalidExpire("hgetex".into()))?,
+                    ),
+                    _ => None,
+                };
+                self.settle_fields(key, now);
+                let mut values = Vec::with_capacity(fields.len());
+                let mut changed = false;
+                for field in fields {
+                    let value = self
+                        .live_hash(key, now)?
+                        .and_then(|e| field_of(e, field))
+                        .map(Bytes::copy_from_slice);
+                    if value.is_some() {
+                        match (ttl, at) {
+                            (_, Some(at)) if at <= now => {
+                                self.hash_remove(key, &[field], now);
+                            }
+                            (_, Some(at)) => {
+                                self.field_ttls.update(key, |t| t.set(field, at));
+                                changed = true;
+                            }
+                            (FieldTtlChange::Persist, _) => {
+                                changed |= self
+                                    .field_ttls
+                                    .get(key)
+                                    .is_some_and(|t| t.get(field).is_some());
+                                self.forget_field_ttls(key, [field.as_ref()].into_iter());
+                            }
+                            _ => {}
+                        }
+                    }
+                    values.push(reply::bulk_or_null(value));
+                }
+                if changed {
+                    self.touch(key);
+                }
+                Ok(reply::array(values))
+            }
+            Command::HSetEx {
+                key,
+                condition,
+                ttl,
+                pairs,
+            } => {
+                let exists = self.live_hash(key, now)?.is_some();
+                self.settle_fields(key, now);
+                if *condition != SetCondition::Always {
+                    let e = self.live_hash(key, now)?;
+                    let found = pairs
+                        .iter()
+                        .filter(|(f, _)| e.and_then(|e| field_of(e, f)).is_some())
+                        .count();
+                    let allowed = match condition {
+                        SetCondition::IfMissing => found == 0,
+                        _ => exists && found == pairs.len(),
+                    };
+                    if !allowed {
+                        return Ok(reply::integer(0));
+                    }
+                }
+                let at = match ttl {
+                    FieldTtlChange::At(at) => Some(
+                        at.resolve(now)
+                            .ok_or_else(|| CommandError::InvalidExpire("hsetex".into()))?,
+                    ),
+                    _ => None,
+                };
+                let sets: Vec<(&[u8], &[u8])> = pairs
+                    .iter()
+                    .map(|(f, v)| (f.as_ref(), v.as_ref()))
+                    .collect();
+                self.hash_set(key, &sets, now);
+                let fields = sets.iter().map(|(f, _)| *f);
+                match (ttl, at) {
+                    (_, Some(at)) if at <= now => {
+                        let gone: Vec<&[u8]> = fields.collect();
+                        self.hash_remove(key, &gone, now);
+                    }
+                    (_, Some(at)) => {
+                        self.field_ttls.update(key, |t| {
+                            for f in fields {
+                                t.set(f, at);
+                            }
+                        });
+                    }
+                    (FieldTtlChange::Keep, _) => {}
+                    _ => self.forget_field_ttls(key, fields),
+                }
+                Ok(reply::integer(1))
             }
             Command::HPersist { key, fields, error } => {
                 self.live_hash(key, now)?;
@@ -6706,6 +6828,96 @@ mod tests {
         ]);
     }
 
+    /// HGETDEL, HGETEX and HSETEX (Redis 8.0), as Redis's `t_hash.c` has them.
+    #[test]
+    fn fields_are_read_and_deleted_or_given_ttls_in_one_command() {
+        let mut s = KvState::new();
+        let at = |s: &mut KvState, cmd: &str| run(s, 1000, &[cmd]).remove(0);
+        run(&mut s, 1000, &["hset h a 1 b 2 c 3"]);
+        assert_eq!(at(&mut s, "hgetdel h fields 3 a nope a"), "[\"1\" nil nil]");
+        assert_eq!(at(&mut s, "hgetex h ex 100 fields 2 b nope"), "[\"2\" nil]");
+        assert_eq!(read(&s, 1000, "httl h fields 2 b c"), "[:100 :-1]");
+        assert_eq!(at(&mut s, "hgetex h persist fields 1 b"), "[\"2\"]");
+        assert_eq!(read(&s, 1000, "httl h fields 1 b"), "[:-1]");
+        assert_eq!(at(&mut s, "hgetex h fields 1 c"), "[\"3\"]");
+        // A time not in the future deletes what was read.
+        assert_eq!(at(&mut s, "hgetex h pxat 1000 fields 1 c"), "[\"3\"]");
+        assert_eq!(read(&s, 1000, "hkeys h"), "[\"b\"]");
+        assert_eq!(at(&mut s, "hgetdel h fields 1 b"), "[\"2\"]");
+        assert_eq!(read(&s, 1000, "exists h"), ":0");
+        assert_eq!(at(&mut s, "hgetex h ex 5 fields 1 b"), "[nil]");
+        // HSETEX: FNX only when none of the fields exists, FXX only when all do.
+        assert_eq!(at(&mut s, "hsetex h fxx fields 1 a 1"), ":0");
+        assert_eq!(at(&mut s, "hsetex h fnx ex 50 fields 2 a 1 b 2"), ":1");
+        assert_eq!(read(&s, 1000, "httl h fields 2 a b"), "[:50 :50]");
+        assert_eq!(at(&mut s, "hsetex h fnx fields 2 b 0 c 3"), ":0");
+        assert_eq!(at(&mut s, "hsetex h fxx keepttl fields 1 a 10"), ":1");
+        assert_eq!(read(&s, 1000, "httl h fields 1 a"), "[:50]");
+        assert_eq!(at(&mut s, "hsetex h fields 1 a 11"), ":1");
+        assert_eq!(read(&s, 1000, "httl h fields 1 a"), "[:-1]");
+        assert_eq!(at(&mut s, "hsetex h pxat 999 fields 2 a 1 b 2"), ":1");
+        assert_eq!(read(&s, 1000, "exists h"), ":0");
+        // HSETEX's arguments are checked before the key's type; HGETEX's and HGETDEL's after.
+        run(&mut s, 1000, &["set str v"]);
+        for (cmd, want) in [
+            (
+                "hsetex str fields 1 a",
+                "!ERR wrong number of arguments for 'hsetex' command",
+            ),
+            (
+                "hsetex str ex 10 px 10 fields 1 a 1",
+                "!ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified",
+            ),
+            (
+                "hsetex str fnx fxx fields 1 a 1",
+                "!ERR Only one of FXX or FNX arguments can be specified",
+            ),
+            ("hsetex str fields 0 a 1", "!ERR invalid number of fields"),
+            (
+                "hsetex str fields 2 a 1",
+                "!ERR wrong number of arguments for 'hsetex' command",
+            ),
+            (
+                "hsetex str nope fields 1 a 1",
+                "!ERR unknown argument: nope",
+            ),
+            (
+                "hsetex str ex -1 fields 1 a 1",
+                "!ERR invalid expire time, must be >= 0",
+            ),
+            (
+                "hsetex str fields 1 a 1",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "hgetex str ex x fields 1 a",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "hgetex h ex x fields 1 a",
+                "!ERR value is not an integer or out of range",
+            ),
+            (
+                "hgetex h persist 1 a",
+                "!ERR Mandatory argument FIELDS is missing or not at the right position",
+            ),
+            (
+                "hgetex h fields 2 a",
+                "!ERR The `numfields` parameter must match the number of arguments",
+            ),
+            (
+                "hgetdel str fields 1 a",
+                "!WRONGTYPE Operation against a key holding the wrong kind of value",
+            ),
+            (
+                "hgetdel h fields 0 a",
+                "!ERR Number of fields must be a positive integer",
+            ),
+        ] {
+            assert_eq!(at(&mut s, cmd), want, "{cmd}");
+        }
+    }
+
     #[test]
     fn a_hash_whose_every_field_expired_reads_as_missing() {
         let mut s = KvState::new();
@@ -7727,6 +7939,11 @@ mod tests {
             "httl",
             "hpexpiretime",
             "hpersist",
+            "hgetdel",
+            "hgetex",
+            "hsetex",
+            "fnx",
+            "fxx",
             "fields",
             "novalues",
             "withvalues",

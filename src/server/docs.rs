@@ -827,6 +827,15 @@ pub const DOCS: &[Doc] = &[
     doc("hgetall", Hash, "2.0.0", HASH_SIZE, "key:key",
         "Returns every field of a hash followed by its value, in the order the fields were \
          first added, or past 128 fields in raft-kv's hash order."),
+    doc("hgetdel", Hash, "8.0.0", FIELD_TTL, "key:key fields=(FIELDS numfields:integer field...)",
+        "Returns the values of fields of a hash (nil for a missing one) and deletes the fields, \
+         and the key with its last field."),
+    doc("hgetex", Hash, "8.0.0", FIELD_TTL,
+        "key:key expiration=[EX seconds:integer|PX milliseconds:integer|\
+         EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST] \
+         fields=(FIELDS numfields:integer field...)",
+        "Returns the values of fields of a hash (nil for a missing one) and sets or removes \
+         the expiry of those found; a time not in the future deletes them."),
     doc("hincrby", Hash, "2.0.0", HASH_WRITE, "key:key field increment:integer",
         "Adds an amount to the integer stored in a field of a hash, starting from zero."),
     doc("hincrbyfloat", Hash, "2.6.0", HASH_WRITE, "key:key field increment:double",
@@ -872,6 +881,13 @@ pub const DOCS: &[Doc] = &[
         "Sets fields of a hash to values, creating the key when it is missing, and answers how \
          many of the fields were new.")
         .history(&[("4.0.0", "Takes several field-value pairs.")]),
+    doc("hsetex", Hash, "8.0.0", FIELD_TTL,
+        "key:key condition=[FNX|FXX] expiration=[EX seconds:integer|PX milliseconds:integer|\
+         EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL] \
+         fields=(FIELDS numfields:integer (field value)...)",
+        "Sets fields of a hash (FNX: only if none exists, FXX: only if all do) and answers 1, \
+         or 0 when the condition refused them; gives them an expiry, keeps theirs (KEEPTTL), \
+         or without either removes it, as HSET does."),
     doc("hsetnx", Hash, "2.0.0", HASH_WRITE, "key:key field value",
         "Sets a field of a hash only when the field does not exist yet."),
     doc("hstrlen", Hash, "3.2.0", HASH_FIELD_READ, "key:key field",

@@ -5040,12 +5040,12 @@ CLIENT TRACKINGINFO => ["flags", ["off"], "redirect", (integer) -1, "prefixes", 
 "#;
 
 /// What Redis 7.4 added: hash field expiry (HEXPIRE and its family), HSCAN NOVALUES, XREAD's
-/// `+` and CLIENT KILL MAXAGE. No redis-server here has these (the Debian package is 7.0), so
-/// unlike the scripts above these expectations were not recorded from one: they follow Redis
-/// 7.4's sources (`t_hash.c`'s reply codes, error texts, and WRONGTYPE before any argument
-/// error; `t_stream.c` and `networking.c`) and its documentation. The
-/// `redis_7_4_additions` test runs it on raft-kv only.
-pub const REDIS_7_4: &str = r#"
+/// `+` and CLIENT KILL MAXAGE; and Redis 8.0's HGETDEL, HGETEX and HSETEX. No redis-server
+/// here has these (the Debian package is 7.0), so unlike the scripts above these expectations
+/// were not recorded from one: they follow Redis's sources (`t_hash.c`'s reply codes, error
+/// texts, and which errors come before WRONGTYPE; `t_stream.c` and `networking.c`) and its
+/// documentation. The `additions_of_redis_7_4_and_8_0` test runs it on raft-kv only.
+pub const NEWER_REDIS: &str = r#"
 HSET {p}h a 1 b 2 c 3 d 4 => (integer) 4
 HEXPIRE {p}h 100 FIELDS 2 a b => [(integer) 1, (integer) 1]
 HTTL {p}h FIELDS 4 a b c nope => [(integer) 100, (integer) 100, (integer) -1, (integer) -2]
@@ -5111,4 +5111,24 @@ XREADGROUP GROUP g c STREAMS {p}st + => (error) ERR The + ID is meaningless in t
 # CLIENT KILL's MAXAGE: only connections open longer than that many seconds.
 CLIENT KILL MAXAGE 100000 SKIPME no => (integer) 0
 CLIENT KILL MAXAGE x => (error) ERR value is not an integer or out of range
+# Redis 8.0's HGETDEL, HGETEX and HSETEX.
+HSET {p}h8 a 1 b 2 c 3 => (integer) 3
+HGETDEL {p}h8 FIELDS 2 a nope => ["1", nil]
+HGETEX {p}h8 EX 100 FIELDS 2 b c => ["2", "3"]
+HTTL {p}h8 FIELDS 3 a b c => [(integer) -2, (integer) 100, (integer) 100]
+HGETEX {p}h8 PERSIST FIELDS 1 b => ["2"]
+HTTL {p}h8 FIELDS 1 b => [(integer) -1]
+HSETEX {p}h8 FNX EX 100 FIELDS 1 b 20 => (integer) 0
+HSETEX {p}h8 FXX KEEPTTL FIELDS 2 b 20 c 30 => (integer) 1
+HTTL {p}h8 FIELDS 2 b c => [(integer) -1, (integer) 100]
+HSETEX {p}h8 FIELDS 1 c 31 => (integer) 1
+HTTL {p}h8 FIELDS 1 c => [(integer) -1]
+HGETALL {p}h8 => ["b", "20", "c", "31"]
+HSETEX {p}h8 EX 10 PX 10 FIELDS 1 a 1 => (error) ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified
+HSETEX {p}h8 FNX FXX FIELDS 1 a 1 => (error) ERR Only one of FXX or FNX arguments can be specified
+HSETEX {p}h8 FIELDS 0 a 1 => (error) ERR invalid number of fields
+HSETEX {p}h8 FIELDS 2 a 1 => (error) ERR wrong number of arguments for 'hsetex' command
+HSETEX {p}s FIELDS 1 a 1 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
+HGETDEL {p}h8 FIELDS 2 b c => ["20", "31"]
+EXISTS {p}h8 => (integer) 0
 "#;
