@@ -4195,7 +4195,7 @@ XREAD BLOCK -1 STREAMS {p}r 0 => (error) ERR timeout is negative
 XREAD BLOCK x STREAMS {p}r 0 => (error) ERR timeout is not an integer or out of range
 XREAD NOACK STREAMS {p}r 0 => (error) ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.
 XREAD STREAMS {p}r > => (error) ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.
-XREAD STREAMS {p}r + => (error) ERR Invalid stream ID specified as stream command argument
+XREAD STREAMS {p}r ++ => (error) ERR Invalid stream ID specified as stream command argument
 XREAD STREAMS {p}none {p}str 0 0 => (error) WRONGTYPE Operation against a key holding the wrong kind of value
 # XGROUP CREATE needs the key unless MKSTREAM. A group whose entries-read is unknown (nil)
 # still gets an estimated lag: the whole stream when it starts before the first entry, 0 at
@@ -4980,7 +4980,7 @@ FUNCTION LIST LIBRARYNAME zlib WITHCODE => [["library_name", "zlib", "engine", "
 # Broken payloads, and payloads with a library that does not load or two that collide,
 # change nothing.
 FUNCTION RESTORE "\xf5@O#!lua name=rlib\nredis.register_function('rf', function() return 'restored' end)\n\x00\xdf\x05!\xa5\x1aSwx" => (error) ERR DUMP payload version or checksum are wrong
-FUNCTION RESTORE "\xf5@O#!lua name=rlib\nredis.register_function('rf', function() return 'restored' end)\x0b\x00\xb6\xda\x9c\xd6\xe7\xcc\x9e\xe6" => (error) ERR DUMP payload version or checksum are wrong
+FUNCTION RESTORE "\xf5@O#!lua name=rlib\nredis.register_function('rf', function() return 'restored' end)\x0d\x00}\xac\xa8\x16\x1d\xe6\x00\xaf" => (error) ERR DUMP payload version or checksum are wrong
 FUNCTION RESTORE x => (error) ERR DUMP payload version or checksum are wrong
 FUNCTION RESTORE "\x00\x05hello\n\x00cr\xdfve4 \n" => (error) ERR given type is not a function
 FUNCTION RESTORE "\xf5\x10abc\n\x00\xec\x1d\xcaI\xe6b+\x8c" FLUSH => (error) ERR Failed loading library payload
