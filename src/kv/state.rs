@@ -762,6 +762,7 @@ impl KvState {
         }
         state.lookups = self.lookups.clone();
         state.expired = self.expired;
+        state.expired_fields = self.expired_fields;
         *self = state;
         Ok(())
     }
@@ -3438,7 +3439,10 @@ impl KvState {
             }
             Command::Digest => reply::bulk(Bytes::from(self.digest_hex())),
             Command::MemoryUsage(key) => match self.live(key, now) {
-                Some(e) => reply::integer(memory_usage(e) as i64),
+                Some(e) => {
+                    let ttls = self.field_ttls.get(key).map_or(0, field_ttls_usage);
+                    reply::integer((memory_usage(e) + ttls) as i64)
+                }
                 None => reply::null(),
             },
             Command::Object(query, key) => {
@@ -4394,6 +4398,18 @@ fn memory_usage(e: &Slot) -> u64 {
         None => heap(e.key().len() + e.value().len()),
     };
     slot + value + expiry
+}
+
+/// The bytes a hash's field TTLs take on this node, for `MEMORY USAGE`: the hash's entry in
+/// the map and in the index (each with its share of the B-tree and a copy of the key), and for
+/// each field an entry by name and one by time, sharing one copy of the name.
+fn field_ttls_usage(ttls: &FieldTtls) -> u64 {
+    let heap = |n: usize| (n + 8).div_ceil(16).max(2) as u64 * 16;
+    2 * EXPIRY_ENTRY_BYTES
+        + ttls
+            .iter()
+            .map(|(field, _)| 2 * EXPIRY_ENTRY_BYTES + heap(field.len()))
+            .sum::<u64>()
 }
 
 /// The longest string Redis stores as `embstr`.
@@ -6803,6 +6819,11 @@ mod tests {
         assert_eq!(at(&mut s, 1600, "hpexpireat h 1600 fields 1 b"), "[:2]");
         assert_eq!(read(&s, 1600, "hkeys h"), "[\"d\"]");
         assert_eq!(read(&s, 1600, "object encoding h"), "\"listpackex\"");
+        let with_ttl = read(&s, 1600, "memory usage h");
+        run(&mut s, 1600, &["hpersist h fields 1 d"]);
+        let without: i64 = read(&s, 1600, "memory usage h")[1..].parse().unwrap_or(0);
+        assert_eq!(with_ttl, format!(":{}", without + 2 * 64 + 2 * 64 + 32));
+        run(&mut s, 1600, &["hexpire h 100 fields 1 d"]);
         assert_eq!(read(&s, 1600, "__keyspace"), "[:1 :0 :1]");
         // The last field gone deletes the key.
         assert_eq!(at(&mut s, 1600, "hexpireat h 1 fields 1 d"), "[:2]");
