@@ -973,8 +973,9 @@ fn random_commands_keep_replicas_identical_and_nodes_up() {
 
 /// Commands the comparison with redis-server sends to neither server: they draw at random
 /// (SPOP, scripts that may), read clocks (XADD's `*` IDs are handled apart), reach other
-/// databases, or differ by design (PFCOUNT writes its count into the HyperLogLog in Redis,
-/// where it is a read here; see the README).
+/// databases, differ by design (PFCOUNT writes its count into the HyperLogLog in Redis,
+/// where it is a read here; see the README), or are newer than the reference's 7.0 (the hash
+/// field expiry commands of 7.4 and 8.0; `tests/compat/scripts.rs` checks them apart).
 const NOT_SENT: &[&str] = &[
     "eval",
     "eval_ro",
@@ -984,6 +985,18 @@ const NOT_SENT: &[&str] = &[
     "fcall_ro",
     "flushall",
     "function",
+    "hexpire",
+    "hexpireat",
+    "hexpiretime",
+    "hgetdel",
+    "hgetex",
+    "hpersist",
+    "hpexpire",
+    "hpexpireat",
+    "hpexpiretime",
+    "hpttl",
+    "hsetex",
+    "httl",
     "multi",
     "pfcount",
     "restore",
@@ -1164,6 +1177,10 @@ fn compare_seed(seed: u64, commands: usize) {
                 .get(1)
                 .is_some_and(|w| w.eq_ignore_ascii_case(b"getkeys"));
         if NOT_COMPARED.contains(&name.as_str()) && !getkeys {
+            continue;
+        }
+        // XREAD's `+` (the last entry) is newer than the reference's 7.0, which refuses it.
+        if name.starts_with("xread") && words.iter().any(|w| w.as_slice() == b"+") {
             continue;
         }
         if let Ok(Value::ServerError(err)) = &mine
