@@ -71,6 +71,11 @@ impl FieldTtls {
         self.by_time.first().map(|(at, _)| *at)
     }
 
+    /// The latest expiry.
+    pub(super) fn latest(&self) -> Option<i64> {
+        self.by_time.last().map(|(at, _)| *at)
+    }
+
     /// The fields expired at `now`, soonest first.
     pub(super) fn expired(&self, now: i64) -> impl Iterator<Item = &Bytes> {
         self.by_time
