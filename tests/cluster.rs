@@ -2007,20 +2007,7 @@ fn blocked_stream_readers_on_every_node_see_each_new_entry() {
         let readers: Vec<_> = ids
             .iter()
             .flat_map(|&id| std::iter::repeat_n(id, PER_NODE))
-            .map(|id| {
-                let mut conn = cluster.client(id);
-                let after = after.clone();
-                let reader = std::thread::spawn(move || {
-                    redis::cmd("XREAD")
-                        .arg("BLOCK")
-                        .arg(0)
-                        .arg("STREAMS")
-                        .arg("s")
-                        .arg(&after)
-                        .query::<redis::Value>(&mut conn)
-                });
-                (id, reader)
-            })
+            .map(|id| (id, blocked_xread(&cluster, id, "s", &after)))
             .collect();
         for &id in &ids {
             wait_blocked(&cluster, id, PER_NODE);
@@ -2071,6 +2058,19 @@ fn blocked_stream_readers_on_every_node_see_each_new_entry() {
         .unwrap_or_else(|e| panic!("XLEN: {e}"));
     assert_eq!(len, 3, "one entry per round");
     cluster.finish();
+}
+
+/// Runs `XREAD BLOCK 0 STREAMS key after` on node `id` in a thread of its own.
+fn blocked_xread(
+    cluster: &TestCluster,
+    id: u64,
+    key: &str,
+    after: &str,
+) -> std::thread::JoinHandle<redis::RedisResult<redis::Value>> {
+    let mut conn = cluster.client(id);
+    let mut xread = redis::cmd("XREAD");
+    xread.arg("BLOCK").arg(0).arg("STREAMS").arg(key).arg(after);
+    std::thread::spawn(move || xread.query::<redis::Value>(&mut conn))
 }
 
 /// A consumer group as a work queue across the cluster: consumers on every node loop on
@@ -3871,18 +3871,7 @@ fn xread_plus_waits_for_the_next_entry_or_reads_the_last() {
     for &id in &ids {
         cluster.set_retrying(id, &format!("warm:{id}"), "x");
     }
-    let read_plus = |id: u64| {
-        let mut conn = cluster.client(id);
-        std::thread::spawn(move || {
-            redis::cmd("XREAD")
-                .arg("BLOCK")
-                .arg(0)
-                .arg("STREAMS")
-                .arg("p")
-                .arg("+")
-                .query::<redis::Value>(&mut conn)
-        })
-    };
+    let read_plus = |id: u64| blocked_xread(&cluster, id, "p", "+");
     let readers: Vec<_> = ids.iter().map(|&id| (id, read_plus(id))).collect();
     for &id in &ids {
         wait_blocked(&cluster, id, 1);

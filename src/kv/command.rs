@@ -2799,36 +2799,8 @@ fn parse_fields_clause(a: &[Bytes], count_error: &'static str) -> Result<Vec<Byt
 fn parse_hexpire(name: &str, a: &[Bytes]) -> Command {
     let seconds = matches!(name, "hexpire" | "hexpireat");
     let absolute = name.ends_with("at");
-    let mut command = Command::HExpire {
-        key: a[0].clone(),
-        at: Expiry::AtMs(0),
-        condition: FieldCondition::Always,
-        fields: Vec::new(),
-        error: None,
-    };
     let parsed = (|| {
-        let amount = parse_i64(&a[1])?;
-        if amount < 0 {
-            return Err(CommandError::Message("invalid expire time, must be >= 0"));
-        }
-        let invalid = || CommandError::InvalidExpire(name.to_string());
-        let max = fieldttl::MAX_AT_MS;
-        let ms = if seconds {
-            if amount > max / 1000 {
-                return Err(invalid());
-            }
-            amount * 1000
-        } else {
-            amount
-        };
-        let at = if absolute {
-            if ms > max {
-                return Err(invalid());
-            }
-            Expiry::AtMs(ms)
-        } else {
-            Expiry::RelativeMs(ms)
-        };
+        let at = field_expiry(&a[1], seconds, absolute, name)?;
         let flag = a[2].to_ascii_uppercase();
         let (condition, rest) = match flag.as_slice() {
             b"NX" => (FieldCondition::IfNoTtl, &a[3..]),
@@ -2840,20 +2812,17 @@ fn parse_hexpire(name: &str, a: &[Bytes]) -> Command {
         let fields = parse_fields_clause(rest, "Parameter `numFields` should be greater than 0")?;
         Ok((at, condition, fields))
     })();
-    if let Command::HExpire {
+    let (at, condition, fields, error) = match parsed {
+        Ok((at, condition, fields)) => (at, condition, fields, None),
+        Err(e) => (Expiry::AtMs(0), FieldCondition::Always, Vec::new(), Some(e)),
+    };
+    Command::HExpire {
+        key: a[0].clone(),
         at,
         condition,
         fields,
         error,
-        ..
-    } = &mut command
-    {
-        match parsed {
-            Ok(parsed) => (*at, *condition, *fields) = parsed,
-            Err(e) => *error = Some(e),
-        }
     }
-    command
 }
 
 /// What SSCAN and ZSCAN answer to NOVALUES.
