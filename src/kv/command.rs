@@ -2452,25 +2452,14 @@ impl Command {
             } => e,
             Command::GetEx(_, GetExTtl::At(e)) => e,
             Command::Expire { at, .. } => at,
-            Command::HExpire {
-                at, error: None, ..
-            } => {
-                let Expiry::RelativeMs(delta) = *at else {
-                    return Ok(false);
-                };
-                // Redis's ceiling for field TTLs, as it checks it against the clock.
-                let resolved = now_ms
-                    .checked_add(delta)
-                    .filter(|at| *at <= super::fieldttl::MAX_AT_MS)
-                    .ok_or_else(|| CommandError::InvalidExpire(name.to_string()))?;
-                *at = Expiry::AtMs(resolved);
-                return Ok(true);
-            }
             Command::Restore {
                 ttl: RestoreTtl::At(e),
                 ..
             } => e,
-            Command::HGetEx {
+            Command::HExpire {
+                at: e, error: None, ..
+            }
+            | Command::HGetEx {
                 ttl: FieldTtlChange::At(e),
                 error: None,
                 ..
@@ -2482,6 +2471,7 @@ impl Command {
                 let Expiry::RelativeMs(delta) = *e else {
                     return Ok(false);
                 };
+                // Redis's ceiling for field TTLs, as it checks it against the clock.
                 let resolved = now_ms
                     .checked_add(delta)
                     .filter(|at| *at <= super::fieldttl::MAX_AT_MS)
