@@ -18,7 +18,7 @@ mod empty_disk;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use prost::Message as _;
@@ -31,6 +31,7 @@ use self::empty_disk::{EmptyDiskCheck, Verdict};
 use crate::blocking::Waiters;
 use crate::cmdstats::{Caller, CommandStats, unix_secs};
 use crate::kv::{KvState, command};
+use crate::now_ms;
 use crate::pb;
 use crate::pubsub::PubSub;
 use crate::raft::{self, Envelope, Index, Message, Node, RequestId, RoleKind, Snapshot, Term};
@@ -2201,13 +2202,6 @@ fn without_data(snapshot: Snapshot) -> Snapshot {
 /// Whether a state machine reply is an error (counted as a failed call).
 fn is_error(reply: &pb::Reply) -> bool {
     matches!(reply.kind, Some(pb::reply::Kind::Error(_)))
-}
-
-/// Unix time in milliseconds: the "now" a leader stamps on the batches it proposes.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// A local durability failure: the node cannot keep its promises, so it stops (STYLE §6.4).

@@ -40,6 +40,14 @@ use tracing::{debug, info};
 use config::Config;
 use driver::{Driver, DriverOptions};
 
+/// The wall clock in Unix milliseconds: the "now" a node stamps on the batches it proposes,
+/// and with which it turns relative TTLs into absolute times.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// The Redis version we report, so clients enable the features they expect: 7.4 since hash
 /// field expiry, XREAD's `+`, HSCAN NOVALUES and CLIENT KILL MAXAGE are served (clients such
 /// as redis-py enable client-side caching only from 7.4 on). Scripts have no `os.clock()`,

@@ -2868,7 +2868,7 @@ fn forwarded_set(key: &str, value: &str) -> raft_kv::pb::ForwardRequest {
     raft_kv::pb::ForwardRequest {
         batches: vec![raft_kv::pb::KvBatch {
             commands: vec![raft_kv::pb::KvCommand { args }],
-            now_ms: raft_kv::driver::now_ms(),
+            now_ms: raft_kv::now_ms(),
             ..Default::default()
         }],
         cluster_id: 0,

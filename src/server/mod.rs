@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpListener;
@@ -45,6 +45,7 @@ pub use reply::{Out, error_frame};
 use crate::blocking::Waiters;
 use crate::cmdstats::CommandStats;
 use crate::driver::DriverHandle;
+use crate::now_ms;
 use crate::pubsub::PubSub;
 use crate::tracking::Tracking;
 
@@ -308,14 +309,6 @@ impl<B> Shared<B> {
             f(info);
         }
     }
-}
-
-/// The wall clock in Unix milliseconds: the "now" stamped on proposed batches and used to turn
-/// relative TTLs into absolute times.
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Serves clients on `listener` until `shutdown` is cancelled.
