@@ -3903,3 +3903,35 @@ fn xread_plus_waits_for_the_next_entry_or_reads_the_last() {
     }
     cluster.finish();
 }
+
+/// A tracking client's blocking read (XREAD BLOCK) is remembered when it is answered after a
+/// wait, as Redis remembers it: the next change to the stream is told.
+#[test]
+fn a_tracking_client_is_told_of_changes_to_what_a_blocked_read_returned() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    for id in cluster.ids() {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+    }
+    let follower = cluster.others(leader)[0];
+    let mut reader = resp3_client(&cluster, follower);
+    assert_eq!(
+        common::send_frame(&mut reader, &["CLIENT", "TRACKING", "ON"]),
+        "OK"
+    );
+    let xread = ["XREAD", "BLOCK", "0", "STREAMS", "bs", "$"];
+    if let Err(e) = reader.send_command(&xread) {
+        panic!("XREAD BLOCK: {e}");
+    }
+    wait_blocked(&cluster, follower, 1);
+    let mut writer = cluster.client(leader);
+    let first = xadd(&mut writer, "bs", "f", "1");
+    let answer = common::next_text(&mut reader);
+    assert!(
+        answer.contains(&first) && !answer.starts_with("push"),
+        "XREAD's answer: {answer}"
+    );
+    xadd(&mut writer, "bs", "f", "2");
+    assert_eq!(common::next_text(&mut reader), "push:Invalidate [[bs]]");
+    cluster.finish();
+}

@@ -121,6 +121,9 @@ struct Blocked {
     shown: bool,
     /// Whether each try is a read (XREAD) rather than a write.
     read_only: bool,
+    /// Whether the read's keys are remembered for this client's tracking (CLIENT TRACKING),
+    /// as decided when the command came: at the try that answers it.
+    tracked: bool,
 }
 
 /// A WAIT in progress.
@@ -849,6 +852,7 @@ impl<B: Backend> Session<B> {
         let deadline = (timeout_ms > 0)
             .then(|| tokio::time::Instant::now().checked_add(Duration::from_millis(timeout_ms)))
             .flatten();
+        let tracked = read_only && self.tracks_reads();
         self.blocked = Some(Blocked {
             args,
             deadline,
@@ -856,6 +860,7 @@ impl<B: Backend> Session<B> {
             woken: true,
             shown: false,
             read_only,
+            tracked,
         });
         self.resume_blocked(output).await;
     }
@@ -954,8 +959,12 @@ impl<B: Backend> Session<B> {
                 blocked.woken = false;
                 self.shared.options.waiters.trying(self.id);
                 let args = blocked.args.clone();
+                let tracked = blocked.tracked;
                 let reply = if blocked.read_only {
-                    self.read_one(args).await
+                    // The driver remembers the keys of a tracked read as it serves it, so
+                    // that a change after it is told.
+                    let caller = self.read_caller(tracked);
+                    self.read_one_as(args, caller).await
                 } else {
                     self.write_run(vec![pb::KvCommand { args }]).await
                 };
@@ -1032,10 +1041,15 @@ impl<B: Backend> Session<B> {
 
     /// Runs one read; its reply in a vector, as [`Session::write_run`] answers.
     async fn read_one(&self, args: Vec<Bytes>) -> Vec<Out> {
+        self.read_one_as(args, self.caller.clone()).await
+    }
+
+    /// [`Session::read_one`] on behalf of `caller`.
+    async fn read_one_as(&self, args: Vec<Bytes>, caller: Arc<Caller>) -> Vec<Out> {
         match self
             .shared
             .backend
-            .read(vec![pb::KvCommand { args }], Some(self.caller.clone()))
+            .read(vec![pb::KvCommand { args }], Some(caller))
             .await
         {
             Ok(replies) => replies.into_iter().map(Out::from).collect(),
