@@ -1852,11 +1852,15 @@ impl Driver {
                         .and_then(|(_, write)| write.caller.as_deref());
                     let recorder = self.options.commands.recorder();
                     let mut started = Instant::now();
+                    self.kv.count_script_calls(true);
                     let reply = self.kv.apply_observed(&batch, |args, reply| {
                         let done = Instant::now();
                         recorder.record(args, done - started, is_error(reply), caller);
                         started = done;
                     });
+                    for call in self.kv.take_script_calls() {
+                        (self.options.commands).record_script_call(&call.args, call.failed);
+                    }
                     if batch.cluster_id != 0 {
                         self.learn_cluster_id();
                     }
@@ -1988,6 +1992,7 @@ impl Driver {
         let pending = self.confirmed.split_off(&(self.applied + 1));
         let ready = std::mem::replace(&mut self.confirmed, pending);
         let now = now_ms();
+        self.kv.count_script_calls(true);
         let recorder = self.options.commands.recorder();
         for read in ready.into_values().flatten() {
             let mut started = Instant::now();
@@ -1999,6 +2004,9 @@ impl Driver {
                     let done = Instant::now();
                     let caller = read.caller.as_deref();
                     recorder.record(&c.args, done - started, is_error(&reply), caller);
+                    for call in self.kv.take_script_calls() {
+                        (self.options.commands).record_script_call(&call.args, call.failed);
+                    }
                     if let Some(caller) = caller.filter(|c| c.track_reads) {
                         // Remembered before any later entry applies: a change after this
                         // read cannot go untold.

@@ -3935,3 +3935,51 @@ fn a_tracking_client_is_told_of_changes_to_what_a_blocked_read_returned() {
     assert_eq!(common::next_text(&mut reader), "push:Invalidate [[bs]]");
     cluster.finish();
 }
+
+/// The commands a script runs count in INFO commandstats as calls (and failed calls), as in
+/// Redis: a writing script's on every node that applies it, a read-only script's on the node
+/// that serves it.
+#[test]
+fn commands_run_by_scripts_count_in_commandstats() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let follower = cluster.others(leader)[0];
+    let script = "redis.call('set', KEYS[1], 'v') redis.call('hset', KEYS[2], 'f', 1) \
+                  return redis.pcall('incr', KEYS[1])";
+    let reply = script_on(&cluster, follower, &["EVAL", script, "2", "sk", "sh"]);
+    assert!(
+        matches!(reply, Err(ref e) if e.to_string().contains("not an integer")),
+        "{reply:?}"
+    );
+    for id in cluster.ids() {
+        let mut conn = cluster.client(id);
+        wait_until(DEADLINE, "the script's commands counted", || {
+            let mut counted = |name: &str| {
+                let totals = command_totals(&mut conn, name).unwrap_or_default();
+                (
+                    totals.get("calls").copied(),
+                    totals.get("failed_calls").copied(),
+                )
+            };
+            let seen = [counted("set"), counted("hset"), counted("incr")];
+            if seen == [(Some(1), Some(0)), (Some(1), Some(0)), (Some(1), Some(1))] {
+                Ok(())
+            } else {
+                Err(format!("node {id}: {seen:?}"))
+            }
+        });
+    }
+    let read = script_on(
+        &cluster,
+        leader,
+        &["EVAL_RO", "return redis.call('get', KEYS[1])", "1", "sk"],
+    );
+    assert_eq!(read.ok(), Some(redis::Value::BulkString(b"v".to_vec())));
+    for id in cluster.ids() {
+        let gets =
+            command_totals(&mut cluster.client(id), "get").and_then(|t| t.get("calls").copied());
+        let want = if id == leader { Some(1) } else { None };
+        assert_eq!(gets, want, "GET calls on node {id}");
+    }
+    cluster.finish();
+}

@@ -198,6 +198,21 @@ impl CommandStats {
         self.recorder().record(args, took, failed, caller);
     }
 
+    /// Counts one command a script ran (`redis.call` or `redis.pcall`), as a call and, if it
+    /// answered an error, a failed one. Its time is its script's: the command is not timed,
+    /// so it adds nothing to the time totals, the latency histograms or the slow log.
+    pub fn record_script_call(&self, args: &[Bytes], failed: bool) {
+        let Some(key) = stat_key(args) else {
+            return;
+        };
+        if let Some(entry) = entry(&mut self.lock(), &key) {
+            entry.calls.calls += 1;
+            if failed {
+                entry.calls.failed += 1;
+            }
+        }
+    }
+
     /// Counts a command refused before it ran; an unknown command is not counted.
     pub fn reject(&self, args: &[Bytes]) {
         let Some(key) = stat_key(args) else {

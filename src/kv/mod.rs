@@ -82,7 +82,7 @@ pub use bitfield::lcs;
 pub use command::{Access, Command, CommandError, Spec};
 pub use script::sha1_hex;
 pub use state::{
-    KvState, Published, SnapshotEncoder, SnapshotError, cluster_id_batch, enroll_batch,
+    KvState, Published, ScriptCall, SnapshotEncoder, SnapshotError, cluster_id_batch, enroll_batch,
     hash_key_batch, purge_batch,
 };
 pub use zset::format_score;

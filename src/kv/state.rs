@@ -1,6 +1,6 @@
 //! `KvState`: the keyspace (strings and collections), its expiry index and WATCH versions.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
@@ -191,6 +191,21 @@ pub struct KvState {
     /// Expired hash fields removed, by purges and writes (INFO's `expired_subkeys`); not part
     /// of the state.
     expired_fields: u64,
+    /// Whether to note in `script_calls` the commands scripts run: on in a node, whose
+    /// command statistics count them.
+    counting_script_calls: bool,
+    /// The commands scripts ran since [`KvState::take_script_calls`] last ran (each by its
+    /// name and subcommand, and whether it failed); not part of the state.
+    script_calls: RefCell<Vec<ScriptCall>>,
+}
+
+/// A command a script ran, for the node's command statistics.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptCall {
+    /// The command's name, and its subcommand if it has one.
+    pub args: Vec<Bytes>,
+    /// Whether it answered an error.
+    pub failed: bool,
 }
 
 /// A message a PUBLISH or SPUBLISH entry carried, for the node's own subscribers.
@@ -228,6 +243,8 @@ impl Default for KvState {
             flushed: false,
             field_ttls: HashFieldTtls::default(),
             expired_fields: 0,
+            counting_script_calls: false,
+            script_calls: RefCell::new(Vec::new()),
         }
     }
 }
@@ -332,6 +349,31 @@ impl KvState {
             })
             .collect();
         reply::array(replies)
+    }
+
+    /// Starts or stops noting the commands scripts run, for [`KvState::take_script_calls`];
+    /// stopping forgets what was noted.
+    pub fn count_script_calls(&mut self, on: bool) {
+        self.counting_script_calls = on;
+        if !on {
+            self.script_calls.get_mut().clear();
+        }
+    }
+
+    /// The commands scripts ran (applied or read) since the last call, while
+    /// [`KvState::count_script_calls`] was on.
+    pub fn take_script_calls(&self) -> Vec<ScriptCall> {
+        self.script_calls.take()
+    }
+
+    /// Notes a command a script ran, if counting.
+    fn note_script_call(&self, args: &[Bytes], reply: &pb::Reply) {
+        if self.counting_script_calls {
+            self.script_calls.borrow_mut().push(ScriptCall {
+                args: args.iter().take(2).cloned().collect(),
+                failed: matches!(reply.kind, Some(pb::reply::Kind::Error(_))),
+            });
+        }
     }
 
     /// The messages published by the batches applied since the last call, in log order. The
@@ -763,6 +805,7 @@ impl KvState {
         state.lookups = self.lookups.clone();
         state.expired = self.expired;
         state.expired_fields = self.expired_fields;
+        state.counting_script_calls = self.counting_script_calls;
         *self = state;
         Ok(())
     }
@@ -3217,7 +3260,9 @@ impl KvState {
         let result = cmd
             .to_absolute(now, spec.name)
             .and_then(|_| self.execute(&cmd, now));
-        result.unwrap_or_else(|e| reply::error(e.to_string()))
+        let reply = result.unwrap_or_else(|e| reply::error(e.to_string()));
+        self.note_script_call(args, &reply);
+        reply
     }
 
     /// Runs one `redis.call` of a read-only script (EVAL_RO, EVALSHA_RO).
@@ -3231,8 +3276,11 @@ impl KvState {
         if cmd.access(spec) == Access::Write || geo_write {
             return reply::error("ERR Write commands are not allowed from read-only scripts.");
         }
-        self.query(&cmd, now)
-            .unwrap_or_else(|e| reply::error(e.to_string()))
+        let reply = self
+            .query(&cmd, now)
+            .unwrap_or_else(|e| reply::error(e.to_string()));
+        self.note_script_call(args, &reply);
+        reply
     }
 
     /// The live string value (empty if missing) and expiry of `key`; WRONGTYPE if it holds
