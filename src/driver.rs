@@ -655,6 +655,8 @@ impl Driver {
         options: DriverOptions,
     ) -> Result<Driver, crate::kv::SnapshotError> {
         let mut kv = KvState::new();
+        // The node's command statistics count what scripts run; a restore keeps this on.
+        kv.count_script_calls(true);
         let (snapshot_index, snapshot_term, snapshot_bytes) = match &recovered.snapshot {
             Some(snapshot) => {
                 kv.restore(&snapshot.data)?;
@@ -1852,7 +1854,6 @@ impl Driver {
                         .and_then(|(_, write)| write.caller.as_deref());
                     let recorder = self.options.commands.recorder();
                     let mut started = Instant::now();
-                    self.kv.count_script_calls(true);
                     let reply = self.kv.apply_observed(&batch, |args, reply| {
                         let done = Instant::now();
                         recorder.record(args, done - started, is_error(reply), caller);
@@ -1992,7 +1993,6 @@ impl Driver {
         let pending = self.confirmed.split_off(&(self.applied + 1));
         let ready = std::mem::replace(&mut self.confirmed, pending);
         let now = now_ms();
-        self.kv.count_script_calls(true);
         let recorder = self.options.commands.recorder();
         for read in ready.into_values().flatten() {
             let mut started = Instant::now();
