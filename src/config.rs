@@ -71,6 +71,11 @@ pub struct Config {
     #[arg(long, default_value_t = 10_000)]
     pub max_clients: usize,
 
+    /// Keyspace notifications to publish, as Redis's `notify-keyspace-events` (e.g. `KEA`;
+    /// empty, the default, publishes none). CONFIG SET changes it on one node at run time.
+    #[arg(long, env = "RAFT_KV_NOTIFY_KEYSPACE_EVENTS", default_value = "", value_parser = parse_notify_flags)]
+    pub notify_keyspace_events: u32,
+
     /// Seed for election timeouts [default: random, logged at start-up].
     #[arg(long)]
     pub seed: Option<u64>,
@@ -80,6 +85,12 @@ pub struct Config {
     /// thread.
     #[arg(long, env = "RAFT_KV_THREADS", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: u16,
+}
+
+/// `--notify-keyspace-events`'s classes.
+fn parse_notify_flags(text: &str) -> Result<u32, String> {
+    crate::kv::notify::parse_flags(text.as_bytes())
+        .ok_or_else(|| "invalid event class character; use 'Ag$lshzxeKEtmdn'".into())
 }
 
 /// A configuration that cannot work; the message is printed as one line.

@@ -1847,6 +1847,8 @@ impl Driver {
                     self.kv.track_stores(waiting);
                     let tracking = self.options.tracking.active();
                     self.kv.track_modified(tracking);
+                    self.kv
+                        .notify_keyspace_events(self.options.pubsub.keyspace_events());
                     let caller = self
                         .proposed
                         .get(&entry.index)
@@ -1994,6 +1996,8 @@ impl Driver {
         let ready = std::mem::replace(&mut self.confirmed, pending);
         let now = now_ms();
         let recorder = self.options.commands.recorder();
+        self.kv
+            .notify_keyspace_events(self.options.pubsub.keyspace_events());
         for read in ready.into_values().flatten() {
             let mut started = Instant::now();
             let replies = read
@@ -2006,6 +2010,11 @@ impl Driver {
                     recorder.record(&c.args, done - started, is_error(&reply), caller);
                     for call in self.kv.take_script_calls() {
                         (self.options.commands).record_script_call(&call.args, call.failed);
+                    }
+                    for miss in self.kv.take_key_misses() {
+                        self.options
+                            .pubsub
+                            .publish(false, &miss.channel, &miss.message);
                     }
                     if let Some(caller) = caller.filter(|c| c.track_reads) {
                         // Remembered before any later entry applies: a change after this

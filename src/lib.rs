@@ -146,6 +146,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
         }
     };
     let pubsub = pubsub::PubSub::new();
+    pubsub.set_keyspace_events(config.notify_keyspace_events);
     let waiters = blocking::Waiters::new();
     let commands = cmdstats::CommandStats::new();
     let tracking = tracking::Tracking::new(pubsub.clone());

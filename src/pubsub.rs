@@ -17,7 +17,7 @@
 //! up or update names, never across an await.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use bytes::Bytes;
@@ -186,6 +186,9 @@ struct Registry {
 #[derive(Default)]
 pub struct PubSub {
     registry: Mutex<Registry>,
+    /// The keyspace notifications this node publishes (`notify-keyspace-events`, see
+    /// `kv::notify`); the driver hands them to the state before each batch and read.
+    keyspace_events: AtomicU32,
 }
 
 impl std::fmt::Debug for PubSub {
@@ -198,6 +201,17 @@ impl PubSub {
     /// An empty registry.
     pub fn new() -> Arc<PubSub> {
         Arc::new(PubSub::default())
+    }
+
+    /// The classes of keyspace notifications this node publishes (see `kv::notify`).
+    pub fn keyspace_events(&self) -> u32 {
+        self.keyspace_events.load(Ordering::Relaxed)
+    }
+
+    /// Sets the classes of keyspace notifications this node publishes, from the next write
+    /// or read the driver runs.
+    pub fn set_keyspace_events(&self, flags: u32) {
+        self.keyspace_events.store(flags, Ordering::Relaxed);
     }
 
     fn registry(&self) -> MutexGuard<'_, Registry> {

@@ -68,6 +68,7 @@ mod lua_cases;
 mod luaargs;
 mod luabit;
 mod luastruct;
+pub mod notify;
 mod packed;
 mod rdb;
 pub mod reply;

@@ -21,6 +21,7 @@ use super::hash;
 use super::hll::{self, HllError, Registers};
 use super::list;
 use super::longdouble::LongDouble;
+use super::notify;
 use super::packed;
 use super::rdb;
 use super::reply;
@@ -197,6 +198,16 @@ pub struct KvState {
     /// The commands scripts ran since [`KvState::take_script_calls`] last ran (each by its
     /// name and subcommand, and whether it failed); not part of the state.
     script_calls: RefCell<Vec<ScriptCall>>,
+    /// The `notify-keyspace-events` classes this node publishes (see `kv::notify`): events
+    /// of these classes go into `published` as the commands run. Zero while off, which
+    /// costs a command nothing.
+    notify_flags: u32,
+    /// Keys the running command emptied and removed (a list popped to nothing, ...): their
+    /// `del` event follows the command's own event on the key, or ends the command.
+    emptied: Vec<Bytes>,
+    /// Keys reads looked up and did not find, while `notify_flags` asks for `keymiss`
+    /// events; not part of the state.
+    missed: RefCell<Vec<Bytes>>,
 }
 
 /// A command a script ran, for the node's command statistics.
@@ -245,6 +256,9 @@ impl Default for KvState {
             expired_fields: 0,
             counting_script_calls: false,
             script_calls: RefCell::new(Vec::new()),
+            notify_flags: 0,
+            emptied: Vec::new(),
+            missed: RefCell::new(Vec::new()),
         }
     }
 }
@@ -376,10 +390,80 @@ impl KvState {
         }
     }
 
-    /// The messages published by the batches applied since the last call, in log order. The
-    /// caller hands them to subscribers; they pile up until it does.
+    /// The messages published by the batches applied since the last call, in log order, and
+    /// the keyspace notifications of the classes [`KvState::notify_keyspace_events`] asked
+    /// for, in the order the commands caused them. The caller hands them to subscribers;
+    /// they pile up until it does.
     pub fn take_published(&mut self) -> Vec<Published> {
         std::mem::take(&mut self.published)
+    }
+
+    /// Sets the classes of keyspace notifications to publish from now on (see `kv::notify`).
+    pub fn notify_keyspace_events(&mut self, flags: u32) {
+        self.notify_flags = flags;
+        if flags & notify::KEY_MISS == 0 {
+            self.missed.get_mut().clear();
+        }
+    }
+
+    /// The `keymiss` notifications of the reads served since the last call.
+    pub fn take_key_misses(&self) -> Vec<Published> {
+        let mut out = Vec::new();
+        for key in self.missed.take() {
+            self.event_messages(notify::KEY_MISS, "keymiss", &key, &mut out);
+        }
+        out
+    }
+
+    /// Publishes the event `event` about `key` if its class is on, and the `del` of `key` if
+    /// this command emptied it (a container's last element went with this event).
+    fn notify(&mut self, class: u32, event: &'static str, key: &[u8]) {
+        if self.notify_flags == 0 {
+            return;
+        }
+        let mut out = std::mem::take(&mut self.published);
+        self.event_messages(class, event, key, &mut out);
+        if let Some(i) = self.emptied.iter().position(|k| k == key) {
+            self.emptied.remove(i);
+            self.event_messages(notify::GENERIC, "del", key, &mut out);
+        }
+        self.published = out;
+    }
+
+    /// Publishes the `del` events of the keys this command emptied that no event named.
+    fn notify_emptied(&mut self) {
+        for key in std::mem::take(&mut self.emptied) {
+            self.notify(notify::GENERIC, "del", &key);
+        }
+    }
+
+    /// Appends the messages of an event to `out`, as the classes on ask: the key-space one,
+    /// then the key-event one.
+    fn event_messages(
+        &self,
+        class: u32,
+        event: &'static str,
+        key: &[u8],
+        out: &mut Vec<Published>,
+    ) {
+        let flags = self.notify_flags;
+        if flags & class == 0 {
+            return;
+        }
+        if flags & notify::KEYSPACE != 0 {
+            out.push(Published {
+                shard: false,
+                channel: notify::keyspace_channel(key),
+                message: Bytes::from_static(event.as_bytes()),
+            });
+        }
+        if flags & notify::KEYEVENT != 0 {
+            out.push(Published {
+                shard: false,
+                channel: notify::keyevent_channel(event),
+                message: Bytes::copy_from_slice(key),
+            });
+        }
     }
 
     /// Starts or stops noting the keys that lists, sets and sorted sets are stored under, for
@@ -832,6 +916,7 @@ impl KvState {
 
     fn apply_command(&mut self, args: &[Bytes], now: i64) -> pb::Reply {
         let result = Command::parse(args).and_then(|(cmd, _)| self.execute(&cmd, now));
+        self.notify_emptied();
         result.unwrap_or_else(|e| reply::error(e.to_string()))
     }
 
@@ -848,6 +933,9 @@ impl KvState {
                 misses += 1;
             }
             self.lookups.set([hits, misses]);
+            if found.is_none() && self.notify_flags & notify::KEY_MISS != 0 {
+                self.missed.borrow_mut().push(Bytes::copy_from_slice(key));
+            }
         }
         found
     }
@@ -999,6 +1087,8 @@ impl KvState {
                 });
             }
         }
+        // With the key's `del` after it if they were its last fields (see `notify`).
+        self.notify(notify::HASH, "hexpired", key);
         gone.len()
     }
 
@@ -1224,7 +1314,7 @@ impl KvState {
         let (result, left) = self.table.update_big(key, version, change)?;
         self.note_modified(key);
         if left == 0 {
-            self.delete(key, now);
+            self.remove_emptied(key, now);
         } else if self.track_stores && value_type != ValueType::Hash {
             self.stored.push(Bytes::copy_from_slice(key));
         }
@@ -1335,12 +1425,21 @@ impl KvState {
     fn expire_if_needed(&mut self, key: &[u8], now: i64) {
         if self.table.get(key).is_some_and(|e| !is_live(e, now)) {
             self.remove(key, now);
+            self.notify(notify::EXPIRED, "expired", key);
         }
     }
 
     /// Deletes `key`; returns whether it was live.
     fn delete(&mut self, key: &[u8], now: i64) -> bool {
         self.remove(key, now) == Some(true)
+    }
+
+    /// Deletes `key`, a container the running command emptied; its `del` event follows the
+    /// command's event on it (see [`KvState::notify`]).
+    fn remove_emptied(&mut self, key: &[u8], now: i64) {
+        if self.delete(key, now) && self.notify_flags != 0 {
+            self.emptied.push(Bytes::copy_from_slice(key));
+        }
     }
 
     /// Stores `value` under `key` with the given expiry, or deletes the key when that expiry
@@ -1358,6 +1457,17 @@ impl KvState {
         expire: Option<i64>,
         now: i64,
     ) {
+        // Redis's `new` event: the key is created (an expired one goes first).
+        if self.notify_flags != 0 {
+            match self.table.get(key).map(|e| is_live(e, now)) {
+                Some(true) => {}
+                Some(false) => {
+                    self.notify(notify::EXPIRED, "expired", key);
+                    self.notify(notify::NEW, "new", key);
+                }
+                None => self.notify(notify::NEW, "new", key),
+            }
+        }
         if expire.is_some_and(|at| at <= now) {
             self.delete(key, now);
             return;
@@ -1404,7 +1514,7 @@ impl KvState {
     /// the key's expiry; an empty buffer deletes the key (Redis keeps no empty hash or list).
     fn store_parts(&mut self, key: &[u8], parts: &[u8], value_type: ValueType, now: i64) {
         if parts.is_empty() {
-            self.delete(key, now);
+            self.remove_emptied(key, now);
             return;
         }
         let expire = self.live(key, now).and_then(Slot::expire_at_ms);
@@ -1515,7 +1625,7 @@ impl KvState {
         now: i64,
     ) {
         if prefix.is_empty() && keep.is_empty() && suffix.is_empty() {
-            self.delete(key, now);
+            self.remove_emptied(key, now);
             return;
         }
         if self.track_stores {
@@ -1738,11 +1848,23 @@ impl KvState {
 
     /// Replaces `dest` with the collection `parts` of `value_type` (deleting it when empty),
     /// dropping any TTL, as Redis's *STORE commands (and SORT's STORE) do whatever `dest` held.
-    fn store_result(&mut self, dest: &[u8], parts: &[u8], value_type: ValueType, now: i64) {
+    /// Publishes `event` for `dest` when it was stored, or `del` when an empty result deleted
+    /// it (nothing when it was missing and stays so), as Redis does.
+    fn store_result(
+        &mut self,
+        dest: &[u8],
+        parts: &[u8],
+        value_type: ValueType,
+        (class, event): (u32, &'static str),
+        now: i64,
+    ) {
         if parts.is_empty() {
-            self.delete(dest, now);
+            if self.delete(dest, now) {
+                self.notify(notify::GENERIC, "del", dest);
+            }
         } else {
             self.store_typed(dest, parts, value_type, None, now);
+            self.notify(class, event, dest);
         }
     }
 
@@ -1861,6 +1983,7 @@ impl KvState {
                     self.table.patch(key, version, |value| {
                         replies = bitfield::run(value, fields);
                     });
+                    self.notify(notify::STRING, "setbit", key);
                     return Ok(reply::array(replies));
                 }
                 let (mut value, expire) = match found {
@@ -1870,6 +1993,7 @@ impl KvState {
                 value.resize(need, 0);
                 let replies = bitfield::run(&mut value, fields);
                 self.store(key, Bytes::from(value), expire, now);
+                self.notify(notify::STRING, "setbit", key);
                 Ok(reply::array(replies))
             }
             Command::Stream { name, args } => stream::write(self, name, args, now),
@@ -1879,7 +2003,11 @@ impl KvState {
                     let n = items.len();
                     let scored = items.iter().map(|(s, m)| (*s, m.as_ref())).collect();
                     let parts = zset::pack(stored_scores(scored));
-                    self.store_result(&dest, &parts, ValueType::SortedSet, now);
+                    let event = match *name {
+                        "geosearchstore" => "geosearchstore",
+                        _ => "georadiusstore",
+                    };
+                    self.store_result(&dest, &parts, ValueType::SortedSet, (notify::ZSET, event), now);
                     Ok(reply::integer(n as i64))
                 }
             },
@@ -1936,6 +2064,14 @@ impl KvState {
                     ),
                 };
                 self.store(key, value.clone(), expire, now);
+                self.notify(notify::STRING, "set", key);
+                if let Some(at) = expire.filter(|_| matches!(ttl, SetTtl::At(_))) {
+                    self.notify(notify::GENERIC, "expire", key);
+                    if at <= now {
+                        // Stored already expired: gone at once.
+                        self.notify(notify::EXPIRED, "expired", key);
+                    }
+                }
                 Ok(answer(true))
             }
             Command::SetNx(key, value) => {
@@ -1943,16 +2079,20 @@ impl KvState {
                     return Ok(reply::integer(0));
                 }
                 self.store(key, value.clone(), None, now);
+                self.notify(notify::STRING, "set", key);
                 Ok(reply::integer(1))
             }
             Command::GetSet(key, value) => {
                 let old = self.live_value(key, now)?;
                 self.store(key, value.clone(), None, now);
+                self.notify(notify::STRING, "set", key);
                 Ok(reply::bulk_or_null(old))
             }
             Command::GetDel(key) => {
                 let old = self.live_value(key, now)?;
-                self.delete(key, now);
+                if self.delete(key, now) {
+                    self.notify(notify::GENERIC, "del", key);
+                }
                 Ok(reply::bulk_or_null(old))
             }
             Command::GetEx(key, ttl) => {
@@ -1968,6 +2108,7 @@ impl KvState {
                             .is_some_and(|e| e.expire_at_ms().is_some())
                         {
                             self.set_expire(key, None);
+                            self.notify(notify::GENERIC, "persist", key);
                         }
                     }
                     GetExTtl::At(e) => {
@@ -1976,8 +2117,10 @@ impl KvState {
                             .ok_or_else(|| CommandError::InvalidExpire("getex".into()))?;
                         if at <= now {
                             self.delete(key, now);
+                            self.notify(notify::GENERIC, "del", key);
                         } else {
                             self.set_expire(key, Some(at));
+                            self.notify(notify::GENERIC, "expire", key);
                         }
                     }
                 }
@@ -1989,6 +2132,7 @@ impl KvState {
                 }
                 for (k, v) in pairs {
                     self.store(k, v.clone(), None, now);
+                    self.notify(notify::STRING, "set", k);
                 }
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
@@ -2002,6 +2146,7 @@ impl KvState {
                 value.extend_from_slice(suffix);
                 let len = value.len();
                 self.store(key, value.freeze(), expire, now);
+                self.notify(notify::STRING, "append", key);
                 Ok(reply::integer(len as i64))
             }
             Command::SetRange(key, offset, patch) => {
@@ -2018,6 +2163,7 @@ impl KvState {
                     self.table.patch(key, version, |value| {
                         value[*offset..end].copy_from_slice(patch)
                     });
+                    self.notify(notify::STRING, "setrange", key);
                     return Ok(reply::integer(len as i64));
                 }
                 let (old, expire) = self.value_and_expire(key, now)?;
@@ -2035,6 +2181,7 @@ impl KvState {
                 value[*offset..end].copy_from_slice(patch);
                 let len = value.len();
                 self.store(key, value.freeze(), expire, now);
+                self.notify(notify::STRING, "setrange", key);
                 Ok(reply::integer(len as i64))
             }
             Command::IncrBy(key, by) => {
@@ -2046,6 +2193,7 @@ impl KvState {
                 };
                 let new = current.checked_add(*by).ok_or(CommandError::Overflow)?;
                 self.store(key, Bytes::from(new.to_string()), expire, now);
+                self.notify(notify::STRING, "incrby", key);
                 Ok(reply::integer(new))
             }
             Command::IncrByFloat(key, by) => {
@@ -2059,6 +2207,7 @@ impl KvState {
                 let new = current.checked_add(by).ok_or(CommandError::NotFinite)?;
                 let text = Bytes::from(new.to_redis_string());
                 self.store(key, text.clone(), expire, now);
+                self.notify(notify::STRING, "incrbyfloat", key);
                 Ok(reply::bulk(text))
             }
             Command::HSet {
@@ -2075,6 +2224,7 @@ impl KvState {
                 let added = self.hash_set(key, &sets, now);
                 // A value set anew loses its TTL, as in Redis.
                 self.forget_field_ttls(key, sets.iter().map(|(f, _)| *f));
+                self.notify(notify::HASH, "hset", key);
                 Ok(if *ok_reply {
                     reply::ok()
                 } else {
@@ -2088,6 +2238,7 @@ impl KvState {
                     return Ok(reply::integer(0));
                 }
                 self.hash_set(key, &[(field, value)], now);
+                self.notify(notify::HASH, "hset", key);
                 Ok(reply::integer(1))
             }
             Command::HDel(key, fields) => {
@@ -2096,7 +2247,11 @@ impl KvState {
                 }
                 self.settle_fields(key, now);
                 let remove: Vec<&[u8]> = fields.iter().map(Bytes::as_ref).collect();
-                Ok(reply::integer(self.hash_remove(key, &remove, now) as i64))
+                let removed = self.hash_remove(key, &remove, now);
+                if removed > 0 {
+                    self.notify(notify::HASH, "hdel", key);
+                }
+                Ok(reply::integer(removed as i64))
             }
             Command::HExpire {
                 key,
@@ -2115,6 +2270,7 @@ impl KvState {
                 self.settle_fields(key, now);
                 let mut results = Vec::with_capacity(fields.len());
                 let mut updated = false;
+                let mut deleted = false;
                 for field in fields {
                     let present = self
                         .live_hash(key, now)?
@@ -2128,6 +2284,7 @@ impl KvState {
                         results.push(reply::integer(0));
                     } else if at <= now {
                         self.hash_remove(key, &[field], now);
+                        deleted = true;
                         results.push(reply::integer(2));
                     } else {
                         self.field_ttls.update(key, |t| t.set(field, at));
@@ -2138,6 +2295,12 @@ impl KvState {
                 if updated {
                     self.touch(key);
                 }
+                // One event, as in Redis: fields deleted outweigh TTLs set.
+                if deleted {
+                    self.notify(notify::HASH, "hdel", key);
+                } else if updated {
+                    self.notify(notify::HASH, "hexpire", key);
+                }
                 Ok(reply::array(results))
             }
             Command::HGetDel { key, fields, error } => {
@@ -2147,6 +2310,7 @@ impl KvState {
                 }
                 self.settle_fields(key, now);
                 let mut values = Vec::with_capacity(fields.len());
+                let mut deleted = false;
                 for field in fields {
                     let value = self
                         .live_hash(key, now)?
@@ -2154,8 +2318,12 @@ impl KvState {
                         .map(Bytes::copy_from_slice);
                     if value.is_some() {
                         self.hash_remove(key, &[field], now);
+                        deleted = true;
                     }
                     values.push(reply::bulk_or_null(value));
+                }
+                if deleted {
+                    self.notify(notify::HASH, "hdel", key);
                 }
                 Ok(reply::array(values))
             }
@@ -2179,6 +2347,7 @@ impl KvState {
                 self.settle_fields(key, now);
                 let mut values = Vec::with_capacity(fields.len());
                 let mut changed = false;
+                let mut deleted = false;
                 for field in fields {
                     let value = self
                         .live_hash(key, now)?
@@ -2188,6 +2357,7 @@ impl KvState {
                         match (ttl, at) {
                             (_, Some(at)) if at <= now => {
                                 self.hash_remove(key, &[field], now);
+                                deleted = true;
                             }
                             (_, Some(at)) => {
                                 self.field_ttls.update(key, |t| t.set(field, at));
@@ -2207,6 +2377,13 @@ impl KvState {
                 }
                 if changed {
                     self.touch(key);
+                    let event = match ttl {
+                        FieldTtlChange::Persist => "hpersist",
+                        _ => "hexpire",
+                    };
+                    self.notify(notify::HASH, event, key);
+                } else if deleted {
+                    self.notify(notify::HASH, "hdel", key);
                 }
                 Ok(reply::array(values))
             }
@@ -2244,11 +2421,13 @@ impl KvState {
                     .map(|(f, v)| (f.as_ref(), v.as_ref()))
                     .collect();
                 self.hash_set(key, &sets, now);
+                self.notify(notify::HASH, "hset", key);
                 let fields = sets.iter().map(|(f, _)| *f);
                 match (ttl, at) {
                     (_, Some(at)) if at <= now => {
                         let gone: Vec<&[u8]> = fields.collect();
                         self.hash_remove(key, &gone, now);
+                        self.notify(notify::HASH, "hdel", key);
                     }
                     (_, Some(at)) => {
                         self.field_ttls.update(key, |t| {
@@ -2256,6 +2435,7 @@ impl KvState {
                                 t.set(f, at);
                             }
                         });
+                        self.notify(notify::HASH, "hexpire", key);
                     }
                     (FieldTtlChange::Keep, _) => {}
                     _ => self.forget_field_ttls(key, fields),
@@ -2288,6 +2468,7 @@ impl KvState {
                 }
                 if changed {
                     self.touch(key);
+                    self.notify(notify::HASH, "hpersist", key);
                 }
                 Ok(reply::array(results))
             }
@@ -2301,6 +2482,7 @@ impl KvState {
                 let new = current.checked_add(*by).ok_or(CommandError::Overflow)?;
                 let text = new.to_string();
                 self.hash_set(key, &[(field, text.as_bytes())], now);
+                self.notify(notify::HASH, "hincrby", key);
                 Ok(reply::integer(new))
             }
             Command::HIncrByFloat(key, field, by) => {
@@ -2313,6 +2495,7 @@ impl KvState {
                 let new = current.checked_add(*by).ok_or(CommandError::NotFinite)?;
                 let text = Bytes::from(new.to_redis_string());
                 self.hash_set(key, &[(field, &text)], now);
+                self.notify(notify::HASH, "hincrbyfloat", key);
                 Ok(reply::bulk(text))
             }
             Command::Push {
@@ -2327,6 +2510,7 @@ impl KvState {
                 }
                 let new: Vec<&[u8]> = elements.iter().map(Bytes::as_ref).collect();
                 let len = self.push_list(key, &new, *head, now);
+                self.notify(notify::LIST, push_event(*head), key);
                 Ok(reply::integer(len as i64))
             }
             Command::Pop { key, head, count } => {
@@ -2336,6 +2520,7 @@ impl KvState {
                         None => reply::null(),
                     });
                 };
+                self.notify(notify::LIST, pop_event(*head), key);
                 Ok(match count {
                     Some(_) => reply::array(taken.into_iter().map(reply::bulk).collect()),
                     None => reply::bulk_or_null(taken.pop()),
@@ -2352,6 +2537,7 @@ impl KvState {
                     self.change_big(key, now, |big| {
                         big.list_mut().map(|elements| elements.set(at, element))
                     });
+                    self.notify(notify::LIST, "lset", key);
                     return Ok(reply::ok());
                 }
                 let mut items = list::elements(e.value());
@@ -2359,6 +2545,7 @@ impl KvState {
                 items[at] = element;
                 let parts = list::pack(&items);
                 self.store_parts(key, &parts, ValueType::List, now);
+                self.notify(notify::LIST, "lset", key);
                 Ok(reply::ok())
             }
             Command::LRem(key, count, element) => {
@@ -2369,6 +2556,7 @@ impl KvState {
                 if gone > 0 {
                     let parts = list::pack(&rest);
                     self.store_parts(key, &parts, ValueType::List, now);
+                    self.notify(notify::LIST, "lrem", key);
                 }
                 Ok(reply::integer(gone as i64))
             }
@@ -2388,6 +2576,8 @@ impl KvState {
                             }
                         });
                     }
+                    // Even when nothing went, as in Redis.
+                    self.notify(notify::LIST, "ltrim", key);
                     return Ok(reply::ok());
                 }
                 let items = list::elements(e.value());
@@ -2399,6 +2589,7 @@ impl KvState {
                     let parts = list::pack(kept);
                     self.store_parts(key, &parts, ValueType::List, now);
                 }
+                self.notify(notify::LIST, "ltrim", key);
                 Ok(reply::ok())
             }
             Command::LInsert {
@@ -2418,6 +2609,7 @@ impl KvState {
                 let len = items.len();
                 let parts = list::pack(&items);
                 self.store_parts(key, &parts, ValueType::List, now);
+                self.notify(notify::LIST, "linsert", key);
                 Ok(reply::integer(len as i64))
             }
             Command::MPop {
@@ -2430,6 +2622,7 @@ impl KvState {
                     let Some(mut taken) = self.pop_list(key, *head, *count, now)? else {
                         continue;
                     };
+                    self.notify(notify::LIST, pop_event(*head), key);
                     let popped = if *single {
                         reply::bulk_or_null(taken.pop())
                     } else {
@@ -2450,6 +2643,7 @@ impl KvState {
                     if items.is_empty() {
                         continue;
                     }
+                    self.notify(notify::ZSET, zpop_event(*max), key);
                     let member = |(score, member): &(f64, Bytes)| {
                         [reply::bulk(member.clone()), reply::double(*score)]
                     };
@@ -2487,6 +2681,8 @@ impl KvState {
                             elements.push(&moved, *to_head);
                             Some(moved)
                         });
+                        self.notify(notify::LIST, push_event(*to_head), to);
+                        self.notify(notify::LIST, pop_event(*from_head), from);
                         return Ok(reply::bulk_or_null(moved.flatten().map(Bytes::from)));
                     }
                     let buf = source.value();
@@ -2506,6 +2702,8 @@ impl KvState {
                         (&[], &element)
                     };
                     self.splice_list(from, prefix, keep, suffix, now);
+                    self.notify(notify::LIST, push_event(*to_head), to);
+                    self.notify(notify::LIST, pop_event(*from_head), from);
                     return Ok(reply::bulk(moved));
                 }
                 // The destination's type is checked before anything moves.
@@ -2517,12 +2715,19 @@ impl KvState {
                     return Ok(reply::null());
                 };
                 self.push_list(to, &[&moved], *to_head, now);
+                // The destination's event first, then the source's (and its `del`), as in
+                // Redis.
+                self.notify(notify::LIST, push_event(*to_head), to);
+                self.notify(notify::LIST, pop_event(*from_head), from);
                 Ok(reply::bulk(moved))
             }
             Command::SAdd(key, given) | Command::SRem(key, given) => {
                 let given: Vec<&[u8]> = given.iter().map(Bytes::as_ref).collect();
                 let add = matches!(cmd, Command::SAdd(..));
                 let changed = self.set_change(key, &given, add, now)?;
+                if changed > 0 {
+                    self.notify(notify::SET, if add { "sadd" } else { "srem" }, key);
+                }
                 Ok(reply::integer(changed as i64))
             }
             Command::SPop { key, seed, count } => {
@@ -2556,6 +2761,9 @@ impl KvState {
                         .into_iter()
                         .map(reply::bulk)
                         .collect();
+                    if !popped.is_empty() {
+                        self.notify(notify::SET, "spop", key);
+                    }
                     return Ok(match count {
                         Some(_) => reply::set(popped),
                         None => popped.pop().unwrap_or_else(reply::null),
@@ -2579,6 +2787,7 @@ impl KvState {
                 if !picks.is_empty() {
                     let parts = set::pack_after(e.value(), members);
                     self.store_parts(key, &parts, ValueType::Set, now);
+                    self.notify(notify::SET, "spop", key);
                 }
                 Ok(match count {
                     Some(_) => reply::set(popped),
@@ -2596,7 +2805,9 @@ impl KvState {
                     return Ok(reply::integer(i64::from(present)));
                 }
                 self.set_change(from, &[member], false, now)?;
+                self.notify(notify::SET, "srem", from);
                 self.set_change(to, &[member], true, now)?;
+                self.notify(notify::SET, "sadd", to);
                 Ok(reply::integer(1))
             }
             Command::SetOp {
@@ -2611,7 +2822,12 @@ impl KvState {
                 let result = set::combine(*op, &sets);
                 let n = result.len();
                 let parts = set::pack(result);
-                self.store_result(dest, &parts, ValueType::Set, now);
+                let event = match op {
+                    set::SetOp::Inter => "sinterstore",
+                    set::SetOp::Union => "sunionstore",
+                    set::SetOp::Diff => "sdiffstore",
+                };
+                self.store_result(dest, &parts, ValueType::Set, (notify::SET, event), now);
                 Ok(reply::integer(n as i64))
             }
             Command::ZAdd { key, pairs, flags } => {
@@ -2652,6 +2868,9 @@ impl KvState {
                     }
                     None => {}
                 }
+                if !plan.changes.is_empty() {
+                    self.notify(notify::ZSET, if flags.incr { "zincr" } else { "zadd" }, key);
+                }
                 Ok(if flags.incr {
                     plan.result.map_or_else(reply::null, reply::double)
                 } else {
@@ -2671,6 +2890,9 @@ impl KvState {
                         .filter(|m| scores.score(m).is_some() && seen.insert(*m))
                         .collect();
                     self.zrem_big(key, &todo, now);
+                    if !todo.is_empty() {
+                        self.notify(notify::ZSET, "zrem", key);
+                    }
                     return Ok(reply::integer(todo.len() as i64));
                 }
                 let items = self.zset_entries(key, now)?;
@@ -2684,6 +2906,7 @@ impl KvState {
                 if removed > 0 {
                     let parts = zset::pack(kept);
                     self.store_parts(key, &parts, ValueType::SortedSet, now);
+                    self.notify(notify::ZSET, "zrem", key);
                 }
                 Ok(reply::integer(removed as i64))
             }
@@ -2702,7 +2925,12 @@ impl KvState {
                 }
                 let n = result.len();
                 let parts = zset::pack(stored_scores(result));
-                self.store_result(dest, &parts, ValueType::SortedSet, now);
+                let event = match op {
+                    set::SetOp::Inter => "zinterstore",
+                    set::SetOp::Union => "zunionstore",
+                    set::SetOp::Diff => "zdiffstore",
+                };
+                self.store_result(dest, &parts, ValueType::SortedSet, (notify::ZSET, event), now);
                 Ok(reply::integer(n as i64))
             }
             Command::ZRangeStore { dest, query } => {
@@ -2719,7 +2947,8 @@ impl KvState {
                 let picked = self.zrange_picked(key, range, *rev, *limit, now)?;
                 let n = picked.len();
                 let parts = zset::pack(stored_scores(picked));
-                self.store_result(dest, &parts, ValueType::SortedSet, now);
+                let event = (notify::ZSET, "zrangestore");
+                self.store_result(dest, &parts, ValueType::SortedSet, event, now);
                 Ok(reply::integer(n as i64))
             }
             Command::PfAdd(key, elements) => {
@@ -2732,6 +2961,7 @@ impl KvState {
                 if changed {
                     hll::invalidate_cache(&mut value);
                     self.store_hll(key, &value, now);
+                    self.notify(notify::STRING, "pfadd", key);
                 }
                 Ok(reply::integer(i64::from(changed)))
             }
@@ -2743,7 +2973,9 @@ impl KvState {
                 let values = self.sort_values(key, options, true, now)?;
                 let elements: Vec<&[u8]> =
                     values.iter().map(|v| v.as_deref().unwrap_or(b"")).collect();
-                self.store_result(dest, &list::pack(&elements), ValueType::List, now);
+                let packed = list::pack(&elements);
+                let event = (notify::LIST, "sortstore");
+                self.store_result(dest, &packed, ValueType::List, event, now);
                 Ok(reply::integer(elements.len() as i64))
             }
             Command::PfMerge(dest, sources) => {
@@ -2764,10 +2996,14 @@ impl KvState {
                 hll::raise_to(&mut value, &union).map_err(hll_error)?;
                 hll::invalidate_cache(&mut value);
                 self.store_hll(dest, &value, now);
+                self.notify(notify::STRING, "pfadd", dest);
                 Ok(reply::ok())
             }
             Command::ZPop { key, max, count } => {
                 let items = self.zpop(key, *max, count.unwrap_or(1), now)?;
+                if !items.is_empty() {
+                    self.notify(notify::ZSET, zpop_event(*max), key);
+                }
                 // Without a count, one member and its score, flat; with one, pairs.
                 Ok(match (count, items.first()) {
                     (None, Some((score, member))) => {
@@ -2793,6 +3029,9 @@ impl KvState {
                         .collect();
                     let doomed: Vec<&[u8]> = doomed.iter().map(Bytes::as_ref).collect();
                     self.zrem_big(key, &doomed, now);
+                    if !doomed.is_empty() {
+                        self.notify(notify::ZSET, zremrange_event(range), key);
+                    }
                     return Ok(reply::integer(doomed.len() as i64));
                 }
                 let items = self.zset_entries(key, now)?;
@@ -2809,11 +3048,18 @@ impl KvState {
                     .collect();
                 let parts = zset::pack(kept);
                 self.store_parts(key, &parts, ValueType::SortedSet, now);
+                self.notify(notify::ZSET, zremrange_event(range), key);
                 Ok(reply::integer(doomed.len() as i64))
             }
             Command::Del(keys) => {
-                let n = keys.iter().filter(|k| self.delete(k, now)).count();
-                Ok(reply::integer(n as i64))
+                let mut n = 0;
+                for key in keys {
+                    if self.delete(key, now) {
+                        self.notify(notify::GENERIC, "del", key);
+                        n += 1;
+                    }
+                }
+                Ok(reply::integer(n))
             }
             Command::Copy { from, to, replace } => {
                 let Some((value, value_type, expire)) = self.live(from, now).map(|e| {
@@ -2826,7 +3072,12 @@ impl KvState {
                     return Ok(reply::integer(0));
                 }
                 let ttls = self.field_ttls.get(from).cloned();
+                if self.live(to, now).is_some() {
+                    // Redis deletes the old value first, so the copy is a new key.
+                    self.notify(notify::NEW, "new", to);
+                }
                 self.store_typed(to, &value, value_type, expire, now);
+                self.notify(notify::GENERIC, "copy_to", to);
                 // The copy keeps its fields' TTLs (expired ones too: reads hide them, and a
                 // purge or a write removes them).
                 if let Some(ttls) = ttls {
@@ -2852,6 +3103,10 @@ impl KvState {
                             value[byte] &= !mask;
                         }
                     });
+                    // Redis tells of a bit that changed, or a string created or grown.
+                    if was != *bit {
+                        self.notify(notify::STRING, "setbit", key);
+                    }
                     return Ok(reply::integer(i64::from(was)));
                 }
                 let (mut value, expire) = match self.live(key, now) {
@@ -2872,6 +3127,7 @@ impl KvState {
                     value[byte] &= !mask;
                 }
                 self.store(key, value.freeze(), expire, now);
+                self.notify(notify::STRING, "setbit", key);
                 Ok(reply::integer(i64::from(was)))
             }
             Command::BitOp { op, dest, sources } => {
@@ -2881,7 +3137,9 @@ impl KvState {
                     .collect::<Result<_, CommandError>>()?;
                 let len = values.iter().map(Bytes::len).max().unwrap_or(0);
                 if len == 0 {
-                    self.delete(dest, now);
+                    if self.delete(dest, now) {
+                        self.notify(notify::GENERIC, "del", dest);
+                    }
                     return Ok(reply::integer(0));
                 }
                 let mut out = BytesMut::zeroed(len);
@@ -2906,6 +3164,7 @@ impl KvState {
                     }
                 }
                 self.store(dest, out.freeze(), None, now);
+                self.notify(notify::STRING, "set", dest);
                 Ok(reply::integer(len as i64))
             }
             Command::Rename { from, to, nx } => {
@@ -2922,11 +3181,17 @@ impl KvState {
                     return Ok(reply::integer(0));
                 }
                 let ttls = self.field_ttls.remove(from);
+                if self.live(to, now).is_some() {
+                    // Redis deletes the old value first, so the key is a new one.
+                    self.notify(notify::NEW, "new", to);
+                }
                 self.delete(from, now);
                 self.store_typed(to, &value, value_type, expire, now);
                 if let Some(ttls) = ttls {
                     self.field_ttls.insert(to, ttls);
                 }
+                self.notify(notify::GENERIC, "rename_from", from);
+                self.notify(notify::GENERIC, "rename_to", to);
                 Ok(if *nx { reply::integer(1) } else { reply::ok() })
             }
             Command::Expire { key, at, condition } => {
@@ -2949,8 +3214,10 @@ impl KvState {
                 }
                 if at <= now {
                     self.delete(key, now);
+                    self.notify(notify::GENERIC, "del", key);
                 } else {
                     self.set_expire(key, Some(at));
+                    self.notify(notify::GENERIC, "expire", key);
                 }
                 Ok(reply::integer(1))
             }
@@ -2960,6 +3227,7 @@ impl KvState {
                     .is_some_and(|e| e.expire_at_ms().is_some())
                 {
                     self.set_expire(key, None);
+                    self.notify(notify::GENERIC, "persist", key);
                     return Ok(reply::integer(1));
                 }
                 Ok(reply::integer(0))
@@ -2993,6 +3261,7 @@ impl KvState {
                 for key in keys {
                     if self.table.get(key).is_some_and(|e| !is_live(e, now)) {
                         self.remove(key, now);
+                        self.notify(notify::EXPIRED, "expired", key);
                         n += 1;
                     } else if fields_left > 0 {
                         fields_left -= self.settle_fields_upto(key, now, fields_left);
@@ -3102,16 +3371,24 @@ impl KvState {
                 // a hash left without fields is not stored.
                 if !expired.is_empty() {
                     value = hash::without(&value, &expired).0;
-                    if value.is_empty() {
-                        self.delete(key, now);
-                        return Ok(reply::ok());
-                    }
                 }
-                // An expiry already past deletes the key (when REPLACE found one), as in Redis.
+                // An expiry already past deletes the key (when REPLACE found one), as in Redis;
+                // so does a hash whose every field expired.
+                if value.is_empty() || expire.is_some_and(|at| at <= now) {
+                    if self.delete(key, now) {
+                        self.notify(notify::GENERIC, "del", key);
+                    }
+                    return Ok(reply::ok());
+                }
+                if self.live(key, now).is_some() {
+                    // Redis deletes the old value first, so the key is a new one.
+                    self.notify(notify::NEW, "new", key);
+                }
                 self.store_typed(key, &value, restored.value_type, expire, now);
-                if !ttls.is_empty() && self.table.get(key).is_some() {
+                if !ttls.is_empty() {
                     self.field_ttls.insert(key, std::sync::Arc::new(ttls));
                 }
+                self.notify(notify::GENERIC, "restore", key);
                 Ok(reply::ok())
             }
             Command::Function(FunctionCommand::Load { code, replace }) => {
@@ -3260,6 +3537,7 @@ impl KvState {
         let result = cmd
             .to_absolute(now, spec.name)
             .and_then(|_| self.execute(&cmd, now));
+        self.notify_emptied();
         let reply = result.unwrap_or_else(|e| reply::error(e.to_string()));
         self.note_script_call(args, &reply);
         reply
@@ -4292,6 +4570,30 @@ fn bulk_array(items: &[&[u8]]) -> pb::Reply {
 /// Positions picked from `len` items with `seed`, by the rule of SRANDMEMBER's and SPOP's
 /// count: distinct positions (all of them, in order, when `count` reaches `len`) for a
 /// non-negative count, `-count` positions with repeats for a negative one.
+/// The keyspace event of a push at the head or the tail of a list.
+fn push_event(head: bool) -> &'static str {
+    if head { "lpush" } else { "rpush" }
+}
+
+/// The keyspace event of a pop from the head or the tail of a list.
+fn pop_event(head: bool) -> &'static str {
+    if head { "lpop" } else { "rpop" }
+}
+
+/// The keyspace event of a pop of a sorted set's highest or lowest members.
+fn zpop_event(max: bool) -> &'static str {
+    if max { "zpopmax" } else { "zpopmin" }
+}
+
+/// The keyspace event of a ZREMRANGEBY... command.
+fn zremrange_event(range: &ZRange) -> &'static str {
+    match range {
+        ZRange::Rank(..) => "zremrangebyrank",
+        ZRange::Score(..) => "zremrangebyscore",
+        ZRange::Lex(..) => "zremrangebylex",
+    }
+}
+
 fn random_picks(len: usize, seed: u64, count: i64) -> Vec<usize> {
     if len == 0 {
         return Vec::new();
@@ -4676,6 +4978,10 @@ impl Streams for KvState {
 
     fn create_stream(&mut self, key: &[u8], stream: Stream, now: i64) {
         self.store_typed(key, &stream.encode(), ValueType::Stream, None, now);
+    }
+
+    fn stream_event(&mut self, event: &'static str, key: &[u8]) {
+        self.notify(notify::STREAM, event, key);
     }
 }
 

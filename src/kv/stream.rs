@@ -785,6 +785,18 @@ pub(super) trait Streams {
 
     /// Stores the new stream `stream` under the missing key `key`.
     fn create_stream(&mut self, key: &[u8], stream: Stream, now: i64);
+
+    /// Publishes the stream event `event` about `key` (a keyspace notification, class `t`).
+    fn stream_event(&mut self, event: &'static str, key: &[u8]);
+}
+
+/// Whether the stream at `key` has the consumer `consumer` in its group `group`.
+fn has_consumer(db: &impl Streams, key: &[u8], group: &[u8], consumer: &[u8], now: i64) -> bool {
+    db.stream(key, now)
+        .ok()
+        .flatten()
+        .and_then(|s| s.groups.get(group))
+        .is_some_and(|g| g.consumers.contains_key(consumer))
 }
 
 /// Whether a command of this name (lowercase) is one of the stream commands below.
@@ -1104,7 +1116,7 @@ fn xadd(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, Co
             "The ID specified in XADD must be greater than 0-0",
         ));
     }
-    let add = |s: &mut Stream| -> Result<StreamId, CommandError> {
+    let add = |s: &mut Stream| -> Result<(StreamId, u64), CommandError> {
         if s.last_id == StreamId::MAX {
             return Err(CommandError::Message(
                 "The stream has exhausted the last possible ID, unable to add more items",
@@ -1133,12 +1145,10 @@ fn xadd(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, Co
             return Err(smaller);
         }
         s.append(id, fields);
-        if let Some(trim) = trim {
-            s.trim(trim);
-        }
-        Ok(id)
+        let trimmed = trim.map_or(0, |trim| s.trim(trim));
+        Ok((id, trimmed))
     };
-    let id = if db.stream(key, now)?.is_some() {
+    let (id, trimmed) = if db.stream(key, now)?.is_some() {
         db.update_stream(key, now, |s| {
             let result = add(s);
             let changed = result.is_ok();
@@ -1149,10 +1159,14 @@ fn xadd(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, Co
         return Ok(reply::null());
     } else {
         let mut s = Stream::default();
-        let id = add(&mut s)?;
+        let added = add(&mut s)?;
         db.create_stream(key, s, now);
-        id
+        added
     };
+    db.stream_event("xadd", key);
+    if trimmed > 0 {
+        db.stream_event("xtrim", key);
+    }
     Ok(id.reply())
 }
 
@@ -1170,6 +1184,9 @@ fn xtrim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, C
             (n, n > 0)
         })
         .unwrap_or(0);
+    if deleted > 0 {
+        db.stream_event("xtrim", &args[0]);
+    }
     Ok(reply::integer(deleted as i64))
 }
 
@@ -1200,6 +1217,9 @@ fn xdel(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, Co
             (deleted, deleted > 0)
         })
         .unwrap_or(0);
+    if deleted > 0 {
+        db.stream_event("xdel", &args[0]);
+    }
     Ok(reply::integer(deleted))
 }
 
@@ -1258,6 +1278,7 @@ fn xsetid(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
         }
         ((), true)
     });
+    db.stream_event("xsetid", &args[0]);
     Ok(reply::ok())
 }
 
@@ -1427,6 +1448,7 @@ fn xreadgroup(
     }
     let mut out = Vec::new();
     for (key, read) in opts.keys.iter().zip(reads) {
+        let had = has_consumer(db, key, group, consumer, now);
         let served = db.update_stream(key, now, |s| {
             let served = read_group(s, group, consumer, read, opts.count, opts.noack, now);
             // Serving nothing changes only the consumer's last-seen time, which is no change
@@ -1435,6 +1457,9 @@ fn xreadgroup(
             let changed = served.as_ref().is_some_and(|e| !e.is_empty());
             (served, changed)
         });
+        if !had && has_consumer(db, key, group, consumer, now) {
+            db.stream_event("xgroup-createconsumer", key);
+        }
         if let Some(Some(entries)) = served {
             out.push(reply::bulk(key.clone()));
             out.push(reply::array(entries));
@@ -1650,6 +1675,7 @@ fn xclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
     if !has_group {
         return Err(no_group(key, group_name, ""));
     }
+    let had = has_consumer(db, key, group_name, consumer, now);
     let min_idle = integer(&args[3], Some("Invalid min-idle-time argument for XCLAIM"))?.max(0);
     let mut ids = Vec::new();
     let mut j = 4;
@@ -1755,6 +1781,9 @@ fn xclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
         changed |= !out.is_empty();
         (out, changed)
     });
+    if !had && has_consumer(db, key, group_name, consumer, now) {
+        db.stream_event("xgroup-createconsumer", key);
+    }
     Ok(reply::array(claimed.unwrap_or_default()))
 }
 
@@ -1790,6 +1819,7 @@ fn xautoclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
     if !has_group {
         return Err(no_group(key, group_name, ""));
     }
+    let had = has_consumer(db, key, group_name, consumer, now);
     let result = db.update_stream(key, now, |s| {
         let Stream {
             entries, groups, ..
@@ -1852,6 +1882,9 @@ fn xautoclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
         ]);
         (out, changed)
     });
+    if !had && has_consumer(db, key, group_name, consumer, now) {
+        db.stream_event("xgroup-createconsumer", key);
+    }
     Ok(result.unwrap_or_else(|| reply::array(Vec::new())))
 }
 
@@ -1989,6 +2022,7 @@ fn xgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
             s.groups.insert(name, new);
             db.create_stream(key, s, now);
         }
+        db.stream_event("xgroup-create", key);
         return Ok(reply::ok());
     }
     if is(sub, "setid") && (args.len() == 4 || args.len() == 6) {
@@ -2003,6 +2037,7 @@ fn xgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
             }
             ((), true)
         });
+        db.stream_event("xgroup-setid", key);
         return Ok(reply::ok());
     }
     if is(sub, "destroy") && args.len() == 3 {
@@ -2010,6 +2045,7 @@ fn xgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
             return Ok(reply::integer(0));
         }
         db.update_stream(key, now, |s| (s.groups.remove(&name), true));
+        db.stream_event("xgroup-destroy", key);
         return Ok(reply::integer(1));
     }
     if is(sub, "createconsumer") && args.len() == 4 {
@@ -2025,24 +2061,30 @@ fn xgroup(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, 
                 (true, true)
             })
             .unwrap_or(false);
+        if created {
+            db.stream_event("xgroup-createconsumer", key);
+        }
         return Ok(reply::integer(i64::from(created)));
     }
     if is(sub, "delconsumer") && args.len() == 4 {
         let pending = db
             .update_stream(key, now, |s| {
                 let Some(g) = s.groups.get_mut(&name) else {
-                    return (0, false);
+                    return (None, false);
                 };
                 let Some(c) = g.consumers.remove(args[3].as_ref()) else {
-                    return (0, false);
+                    return (None, false);
                 };
                 for id in &c.pel {
                     g.pel.remove(id);
                 }
-                (c.pel.len(), true)
+                (Some(c.pel.len()), true)
             })
-            .unwrap_or(0);
-        return Ok(reply::integer(pending as i64));
+            .flatten();
+        if pending.is_some() {
+            db.stream_event("xgroup-delconsumer", key);
+        }
+        return Ok(reply::integer(pending.unwrap_or(0) as i64));
     }
     Err(unknown_subcommand(sub, "XGROUP"))
 }

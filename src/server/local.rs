@@ -249,6 +249,10 @@ fn config_params<B>(session: &Session<B>) -> Vec<(&'static str, String)> {
         ("maxclients", o.max_clients.to_string()),
         ("maxmemory", "0".into()),
         ("maxmemory-policy", "noeviction".into()),
+        (
+            "notify-keyspace-events",
+            crate::kv::notify::flags_text(o.pubsub.keyspace_events()),
+        ),
         ("port", o.port.to_string()),
         ("proto-max-bulk-len", o.max_bulk_len.to_string()),
         ("requirepass", o.requirepass.clone().unwrap_or_default()),
@@ -1065,8 +1069,9 @@ impl<B: Backend> Session<B> {
     /// CONFIG SET name value [name value ...]. Most of the configuration comes from flags at
     /// start and cannot change while the node runs, so a value equal to the current one is
     /// accepted (scripts that set `save ""` work) and any other change is refused, naming the
-    /// parameter. The slow log's two parameters change, on this node only, as in Redis. Either
-    /// every pair is taken or none is.
+    /// parameter. The slow log's and the latency monitor's parameters, the tracking table's
+    /// size and `notify-keyspace-events` change, on this node only, as in Redis. Either every
+    /// pair is taken or none is.
     fn config_set(&self, pairs: &[Bytes]) -> Out {
         let params = config_params(self);
         let stats = &self.shared.options.commands;
@@ -1077,6 +1082,7 @@ impl<B: Backend> Session<B> {
         let mut tracking = None;
         let mut percentiles = None;
         let mut monitor_threshold = None;
+        let mut keyspace_events = None;
         for pair in pairs.chunks_exact(2) {
             let name = text(&pair[0]).to_ascii_lowercase();
             let Some((_, current)) = params.iter().find(|(n, _)| *n == name) else {
@@ -1122,6 +1128,12 @@ impl<B: Backend> Session<B> {
                     Ok(v) => max_len = Some(v as usize),
                     Err(out) => return out,
                 },
+                "notify-keyspace-events" => match crate::kv::notify::parse_flags(&pair[1]) {
+                    Some(flags) => keyspace_events = Some(flags),
+                    None => {
+                        return failed("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+                    }
+                },
                 "tracking-table-max-keys" => match in_range(0, i64::MAX) {
                     Ok(v) => tracking_keys = Some(usize::try_from(v).unwrap_or(usize::MAX)),
                     Err(out) => return out,
@@ -1153,6 +1165,9 @@ impl<B: Backend> Session<B> {
         }
         if let Some(max) = tracking_keys {
             self.shared.options.tracking.set_max_keys(max);
+        }
+        if let Some(flags) = keyspace_events {
+            self.shared.options.pubsub.set_keyspace_events(flags);
         }
         Out::ok()
     }
