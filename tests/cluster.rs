@@ -1065,6 +1065,126 @@ fn restarted_node_does_not_replay_old_messages_to_new_subscribers() {
     cluster.finish();
 }
 
+/// Keyspace notifications are each node's own setting (CONFIG SET), and every node that asks
+/// publishes the events of every write it applies, whichever node the write came through,
+/// expiry included: keys and hash fields removed by the leader's purges are `expired` and
+/// `hexpired` everywhere. A node that did not ask publishes nothing, and `keymiss` comes
+/// only from the node that served the read.
+#[test]
+fn keyspace_notifications_reach_every_node_that_asks_for_them() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let ids = cluster.ids();
+    let quiet = cluster.others(leader)[0];
+    for &id in &ids {
+        cluster.set_retrying(id, &format!("warm:{id}"), "x");
+        if id != quiet {
+            let mut conn = cluster.client(id);
+            let _: () = redis::cmd("CONFIG")
+                .arg("SET")
+                .arg("notify-keyspace-events")
+                .arg("Egxhm")
+                .query(&mut conn)
+                .unwrap_or_else(|e| panic!("CONFIG SET on node {id}: {e}"));
+            let got: Vec<String> = redis::cmd("CONFIG")
+                .arg("GET")
+                .arg("notify-keyspace-events")
+                .query(&mut conn)
+                .unwrap_or_else(|e| panic!("CONFIG GET on node {id}: {e}"));
+            assert_eq!(got, ["notify-keyspace-events", "ghxEm"], "node {id}");
+        }
+    }
+    let mut subscribers: Vec<(u64, common::Client)> = ids
+        .iter()
+        .map(|&id| {
+            (
+                id,
+                subscriber(&cluster, id, "PSUBSCRIBE", "__keyevent@0__:*"),
+            )
+        })
+        .collect();
+    let mut conn = cluster.client(quiet);
+    let _: () = redis::cmd("SET")
+        .arg("session")
+        .arg("v")
+        .arg("PX")
+        .arg(300)
+        .query(&mut conn)
+        .expect("SET with a TTL through the quiet follower");
+    let _: () = redis::cmd("HSET")
+        .arg("profile")
+        .arg("token")
+        .arg("t")
+        .query(&mut conn)
+        .expect("HSET");
+    let _: Vec<i64> = redis::cmd("HPEXPIRE")
+        .arg("profile")
+        .arg(300)
+        .arg("FIELDS")
+        .arg(1)
+        .arg("token")
+        .query(&mut conn)
+        .expect("HPEXPIRE");
+    for (id, sub) in &mut subscribers {
+        if *id == quiet {
+            continue;
+        }
+        // SET's `set` is not of the classes asked for, its `expire` is, and so are HSET's
+        // and HPEXPIRE's events; then the purges remove the key and the field, in either
+        // order.
+        let mut got = Vec::new();
+        while got.len() < 6 {
+            let frame = sub
+                .next_frame()
+                .unwrap_or_else(|e| panic!("node {id}'s subscriber after {got:?}: {e}"));
+            got.push(message_parts(&frame)[2..].join(" "));
+        }
+        got[3..].sort();
+        assert_eq!(
+            got,
+            [
+                "__keyevent@0__:expire session",
+                "__keyevent@0__:hset profile",
+                "__keyevent@0__:hexpire profile",
+                "__keyevent@0__:del profile",
+                "__keyevent@0__:expired session",
+                "__keyevent@0__:hexpired profile"
+            ],
+            "node {id}"
+        );
+    }
+    // A read of a missing key tells of the miss on the node that served it, and only there.
+    let reader = cluster
+        .others(leader)
+        .into_iter()
+        .find(|&id| id != quiet)
+        .unwrap_or(leader);
+    let mut read_conn = cluster.client(reader);
+    let missing: Option<String> = redis::cmd("GET")
+        .arg("nothing-here")
+        .query(&mut read_conn)
+        .expect("GET of a missing key");
+    assert_eq!(missing, None);
+    let (_, sub) = subscribers
+        .iter_mut()
+        .find(|(id, _)| *id == reader)
+        .expect("the reader's subscriber");
+    let frame = sub.next_frame().expect("the reader's keymiss");
+    assert_eq!(
+        message_parts(&frame)[2..],
+        ["__keyevent@0__:keymiss", "nothing-here"],
+        "node {reader}"
+    );
+    // Nothing else arrived anywhere: each subscriber's next frame answers its PING.
+    for (id, sub) in &mut subscribers {
+        let pong: redis::Value = redis::cmd("PING")
+            .query(sub)
+            .unwrap_or_else(|e| panic!("PING node {id}'s subscriber: {e}"));
+        assert_eq!(message_parts(&pong), ["pong", ""], "node {id}");
+    }
+    cluster.finish();
+}
+
 /// A subscriber gets what is published after its SUBSCRIBE, never what was acknowledged
 /// before it, even on a follower, which applies each PUBLISH a little after the leader
 /// acknowledged it: SUBSCRIBE waits for a ReadIndex round first.

@@ -31,6 +31,8 @@ mod cluster;
 mod docs;
 #[path = "compat/dump.rs"]
 mod dump;
+#[path = "compat/events.rs"]
+mod events;
 #[path = "compat/script.rs"]
 mod script;
 #[path = "compat/scripts.rs"]
@@ -97,6 +99,36 @@ fn scripts_match_reference_redis() {
             script::run(&mut conn, text, &prefix),
         );
     }
+}
+
+/// Keyspace notifications, command by command, on a cluster started with
+/// `--notify-keyspace-events AKEn`: commands through the leader with the events read on a
+/// follower, then through a follower with the events read on the leader.
+#[test]
+fn keyspace_events_of_every_command() {
+    let cluster = cluster::start_cluster(&["--notify-keyspace-events", "AKEn"], None);
+    let (leader, follower) = cluster::roles(&cluster.ports);
+    cluster.check(
+        "keyspace events, commands through the leader, events on a follower",
+        events::run(leader, follower),
+    );
+    let mut conn = common::connect(leader).expect("connect to the leader");
+    redis::cmd("FLUSHALL")
+        .query::<()>(&mut conn)
+        .expect("FLUSHALL between the runs");
+    cluster.check(
+        "keyspace events, commands through a follower, events on the leader",
+        events::run(follower, leader),
+    );
+}
+
+#[test]
+fn keyspace_events_match_reference_redis() {
+    let Some(reference) = cluster::private_reference(&["--notify-keyspace-events", "AKEn"]) else {
+        return;
+    };
+    let port = reference.ports[0];
+    reference.check("keyspace events on redis-server", events::run(port, port));
 }
 
 /// Not checked against a reference: see [`scripts::NEWER_REDIS`].

@@ -7218,6 +7218,160 @@ mod tests {
         ]);
     }
 
+    /// The messages published since the last call, as `channel message` lines.
+    fn published(s: &mut KvState) -> Vec<String> {
+        s.take_published()
+            .iter()
+            .map(|p| {
+                let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+                format!("{} {}", text(&p.channel), text(&p.message))
+            })
+            .collect()
+    }
+
+    /// The key-space events published since the last call, as `key:event`.
+    fn key_events(s: &mut KvState) -> Vec<String> {
+        published(s)
+            .iter()
+            .filter_map(|line| line.strip_prefix("__keyspace@0__:"))
+            .map(|rest| rest.replacen(' ', ":", 1))
+            .collect()
+    }
+
+    fn flags(text: &str) -> u32 {
+        notify::parse_flags(text.as_bytes()).unwrap_or_else(|| panic!("flags {text:?}"))
+    }
+
+    /// A state publishes keyspace events only of the classes asked for, on the channels
+    /// asked for (key-space, then key-event), and nothing while none is asked for.
+    #[test]
+    fn keyspace_events_are_published_for_the_classes_asked_for() {
+        let mut s = KvState::new();
+        run(&mut s, 1000, &["set a 1", "lpush l x", "del a"]);
+        assert!(s.take_published().is_empty());
+        s.notify_keyspace_events(flags("Kl"));
+        run(&mut s, 1000, &["set a 2", "lpush l y", "del a"]);
+        assert_eq!(published(&mut s), ["__keyspace@0__:l lpush"]);
+        s.notify_keyspace_events(flags("KEg$n"));
+        run(&mut s, 1000, &["set b 1 ex 10", "set b 2"]);
+        assert_eq!(
+            published(&mut s),
+            [
+                "__keyspace@0__:b new",
+                "__keyevent@0__:new b",
+                "__keyspace@0__:b set",
+                "__keyevent@0__:set b",
+                "__keyspace@0__:b expire",
+                "__keyevent@0__:expire b",
+                "__keyspace@0__:b set",
+                "__keyevent@0__:set b",
+            ]
+        );
+        // Classes without a channel, or a channel without classes: nothing.
+        for text in ["A", "KE"] {
+            s.notify_keyspace_events(flags(text));
+            run(&mut s, 1000, &["set b 3", "del b", "lpush l z"]);
+            assert!(s.take_published().is_empty(), "{text}");
+        }
+        // PUBLISH's messages and the events keep the order the commands ran in.
+        s.notify_keyspace_events(flags("K$"));
+        s.apply(&batch(&["set c 1", "publish ch m", "set c 2"], 1000));
+        assert_eq!(
+            published(&mut s),
+            ["__keyspace@0__:c set", "ch m", "__keyspace@0__:c set"]
+        );
+    }
+
+    /// A container a command empties is deleted, and its `del` follows the command's event
+    /// on it, whatever comes after: LMOVE's destination first, SMOVE's source first, as in
+    /// Redis; in a script too.
+    #[test]
+    fn an_emptied_container_tells_of_its_del_after_the_event_that_emptied_it() {
+        let mut s = KvState::new();
+        s.notify_keyspace_events(flags("KAn"));
+        run(&mut s, 1000, &["rpush src a", "sadd s1 m"]);
+        key_events(&mut s);
+        run(&mut s, 1000, &["lmove src dst left right"]);
+        assert_eq!(
+            key_events(&mut s),
+            ["dst:new", "dst:rpush", "src:lpop", "src:del"]
+        );
+        run(&mut s, 1000, &["smove s1 s2 m"]);
+        assert_eq!(
+            key_events(&mut s),
+            ["s1:srem", "s1:del", "s2:new", "s2:sadd"]
+        );
+        run(&mut s, 1000, &["hsetex h pxat 999 fields 1 f v"]);
+        assert_eq!(key_events(&mut s), ["h:new", "h:hset", "h:hdel", "h:del"]);
+        let script = "redis.call('lpop', KEYS[1]); redis.call('set', KEYS[2], 'v')";
+        run_args(&mut s, 1000, &["EVAL", script, "2", "dst", "k"]);
+        assert_eq!(
+            key_events(&mut s),
+            ["dst:lpop", "dst:del", "k:new", "k:set"]
+        );
+        // A *STORE whose result is empty deletes its destination: `del`, or nothing when
+        // there was none.
+        run(
+            &mut s,
+            1000,
+            &[
+                "sinterstore k2 nothing",
+                "sadd s3 x",
+                "sinterstore s3 nothing",
+            ],
+        );
+        assert_eq!(key_events(&mut s), ["s3:new", "s3:sadd", "s3:del"]);
+    }
+
+    /// Keys and hash fields that expire are told when a purge or a write removes them
+    /// (`expired`, `hexpired` and the hash's `del`), on every replica alike.
+    #[test]
+    fn expired_keys_and_fields_are_told_when_removed() {
+        let mut s = KvState::new();
+        s.notify_keyspace_events(flags("KA"));
+        run(
+            &mut s,
+            1000,
+            &[
+                "set k v px 100",
+                "set j v px 100",
+                "hset h f v g w",
+                "hpexpire h 100 fields 2 f g",
+            ],
+        );
+        key_events(&mut s);
+        s.apply(&purge_batch(vec![Bytes::from("k"), Bytes::from("h")], 2000));
+        assert_eq!(key_events(&mut s), ["k:expired", "h:hexpired", "h:del"]);
+        // A write meets an expired key before the purge does.
+        run(&mut s, 2000, &["set j w"]);
+        assert_eq!(key_events(&mut s), ["j:expired", "j:set"]);
+    }
+
+    /// Reads tell of the keys they miss while `m` is on; writes' lookups never do.
+    #[test]
+    fn reads_of_missing_keys_tell_of_misses_when_asked() {
+        let mut s = KvState::new();
+        run(&mut s, 1000, &["set here v"]);
+        read(&s, 1000, "get nothing");
+        assert!(s.take_key_misses().is_empty());
+        s.notify_keyspace_events(flags("Em"));
+        read(&s, 1000, "mget nothing here");
+        run(&mut s, 1000, &["lpush nothing2 x"]);
+        let misses: Vec<String> = s
+            .take_key_misses()
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}",
+                    String::from_utf8_lossy(&p.channel),
+                    String::from_utf8_lossy(&p.message)
+                )
+            })
+            .collect();
+        assert_eq!(misses, ["__keyevent@0__:keymiss nothing"]);
+        assert!(s.take_published().is_empty());
+    }
+
     /// HGETDEL, HGETEX and HSETEX (Redis 8.0), as Redis's `t_hash.c` has them.
     #[test]
     fn fields_are_read_and_deleted_or_given_ttls_in_one_command() {

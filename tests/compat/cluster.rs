@@ -264,27 +264,28 @@ pub fn targets() -> [Target; 2] {
 /// when none is installed.
 pub fn reference() -> Option<&'static Watched> {
     static REFERENCE: OnceLock<Option<Watched>> = OnceLock::new();
-    let reference = REFERENCE.get_or_init(|| {
-        let version = Command::new("redis-server")
-            .arg("--version")
-            .output()
-            .ok()?;
-        let version = String::from_utf8_lossy(&version.stdout).into_owned();
-        if !version.contains(" v=7.") {
-            eprintln!("SKIP: no redis-server 7.x installed ({version:?})");
-            return None;
-        }
-        let port = common::free_port();
-        let dir = tempfile::tempdir()
-            .expect("create a temporary directory")
-            .keep();
-        let args = common::redis_server_command(port, &dir);
-        Some(Watched::start(dir, vec![port], vec![args]))
-    });
-    if reference.is_none() {
-        eprintln!("SKIP: reference comparison needs redis-server 7.x");
+    REFERENCE.get_or_init(|| private_reference(&[])).as_ref()
+}
+
+/// Starts a `redis-server` 7.x of this test's own, with `extra_args`, or returns `None` (with
+/// a SKIP notice) when none is installed. Dropping it stops it.
+pub fn private_reference(extra_args: &[&str]) -> Option<Watched> {
+    let version = Command::new("redis-server")
+        .arg("--version")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+        .unwrap_or_default();
+    if !version.contains(" v=7.") {
+        eprintln!("SKIP: reference comparison needs redis-server 7.x ({version:?})");
+        return None;
     }
-    reference.as_ref()
+    let port = common::free_port();
+    let dir = tempfile::tempdir()
+        .expect("create a temporary directory")
+        .keep();
+    let mut args = common::redis_server_command(port, &dir);
+    args.extend(extra_args.iter().map(|a| (*a).to_owned()));
+    Some(Watched::start(dir, vec![port], vec![args]))
 }
 
 /// Quotes `text` for `sh` with single quotes.
