@@ -43,7 +43,8 @@
 //!
 //! Pub/sub: PUBLISH is applied like any write but changes nothing; the messages it carries
 //! are collected for the driver ([`KvState::take_published`]), which hands them to this
-//! node's subscribers.
+//! node's subscribers. Keyspace notifications join them there, in the order the commands
+//! caused them, for the classes the node asked for (see `notify`).
 //!
 //! Caveats: a WATCH on a missing key aborts when another key of its bucket is removed (1 in
 //! 1024), a spurious abort that clients retry, never a missed change. A binary from before
