@@ -1429,9 +1429,17 @@ impl KvState {
         }
     }
 
-    /// Deletes `key`; returns whether it was live.
+    /// Deletes `key`; returns whether it was live. One stored but expired is told as
+    /// `expired`, as Redis's lookup before a deletion does.
     fn delete(&mut self, key: &[u8], now: i64) -> bool {
-        self.remove(key, now) == Some(true)
+        match self.remove(key, now) {
+            Some(true) => true,
+            Some(false) => {
+                self.notify(notify::EXPIRED, "expired", key);
+                false
+            }
+            None => false,
+        }
     }
 
     /// Deletes `key`, a container the running command emptied; its `del` event follows the
@@ -1469,7 +1477,8 @@ impl KvState {
             }
         }
         if expire.is_some_and(|at| at <= now) {
-            self.delete(key, now);
+            // Its events are told above.
+            self.remove(key, now);
             return;
         }
         if self.track_stores
@@ -7343,8 +7352,13 @@ mod tests {
         s.apply(&purge_batch(vec![Bytes::from("k"), Bytes::from("h")], 2000));
         assert_eq!(key_events(&mut s), ["k:expired", "h:hexpired", "h:del"]);
         // A write meets an expired key before the purge does.
-        run(&mut s, 2000, &["set j w"]);
-        assert_eq!(key_events(&mut s), ["j:expired", "j:set"]);
+        run(&mut s, 2000, &["set j w", "set i v px 100"]);
+        assert_eq!(
+            key_events(&mut s),
+            ["j:expired", "j:set", "i:set", "i:expire"]
+        );
+        run(&mut s, 3000, &["del i"]);
+        assert_eq!(key_events(&mut s), ["i:expired"]);
     }
 
     /// Reads tell of the keys they miss while `m` is on; writes' lookups never do.
