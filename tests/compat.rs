@@ -102,11 +102,11 @@ fn scripts_match_reference_redis() {
 }
 
 /// Keyspace notifications, command by command, on a cluster started with
-/// `--notify-keyspace-events AKEn`: commands through the leader with the events read on a
+/// `--notify-keyspace-events AKEnm`: commands through the leader with the events read on a
 /// follower, then through a follower with the events read on the leader.
 #[test]
 fn keyspace_events_of_every_command() {
-    let cluster = cluster::start_cluster(&["--notify-keyspace-events", "AKEn"], None);
+    let cluster = cluster::start_cluster(&["--notify-keyspace-events", "AKEnm"], None);
     let (leader, follower) = cluster::roles(&cluster.ports);
     cluster.check(
         "keyspace events, commands through the leader, events on a follower",
@@ -124,7 +124,7 @@ fn keyspace_events_of_every_command() {
 
 #[test]
 fn keyspace_events_match_reference_redis() {
-    let Some(reference) = cluster::private_reference(&["--notify-keyspace-events", "AKEn"]) else {
+    let Some(reference) = cluster::private_reference(&["--notify-keyspace-events", "AKEnm"]) else {
         return;
     };
     let port = reference.ports[0];

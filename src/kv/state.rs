@@ -208,6 +208,9 @@ pub struct KvState {
     /// Keys reads looked up and did not find, while `notify_flags` asks for `keymiss`
     /// events; not part of the state.
     missed: RefCell<Vec<Bytes>>,
+    /// Whether lookups note misses in `missed` although no client read runs: while a write
+    /// runs a read (in a transaction, a script, BITFIELD's GETs) and `keymiss` is on.
+    noting_misses: Cell<bool>,
 }
 
 /// A command a script ran, for the node's command statistics.
@@ -259,6 +262,7 @@ impl Default for KvState {
             notify_flags: 0,
             emptied: Vec::new(),
             missed: RefCell::new(Vec::new()),
+            noting_misses: Cell::new(false),
         }
     }
 }
@@ -428,6 +432,14 @@ impl KvState {
             self.event_messages(notify::GENERIC, "del", key, &mut out);
         }
         self.published = out;
+    }
+
+    /// Publishes `keymiss` for `key` if it is missing and `m` is on: a write command looked
+    /// it up to read it (Redis's read lookups, such as SET ... GET's or a *STORE's sources).
+    fn note_miss(&mut self, key: &[u8], now: i64) {
+        if self.notify_flags & notify::KEY_MISS != 0 && self.live(key, now).is_none() {
+            self.notify(notify::KEY_MISS, "keymiss", key);
+        }
     }
 
     /// Publishes the `del` events of the keys this command emptied that no event named.
@@ -933,9 +945,12 @@ impl KvState {
                 misses += 1;
             }
             self.lookups.set([hits, misses]);
-            if found.is_none() && self.notify_flags & notify::KEY_MISS != 0 {
-                self.missed.borrow_mut().push(Bytes::copy_from_slice(key));
-            }
+        }
+        if found.is_none()
+            && self.notify_flags & notify::KEY_MISS != 0
+            && (self.counting_lookups.get() || self.noting_misses.get())
+        {
+            self.missed.borrow_mut().push(Bytes::copy_from_slice(key));
         }
         found
     }
@@ -2006,20 +2021,29 @@ impl KvState {
                 Ok(reply::array(replies))
             }
             Command::Stream { name, args } => stream::write(self, name, args, now),
-            Command::Geo { name, args } => match geo::run(self, name, args, now)? {
-                Outcome::Reply(reply) => Ok(reply),
-                Outcome::Store { dest, items } => {
-                    let n = items.len();
-                    let scored = items.iter().map(|(s, m)| (*s, m.as_ref())).collect();
-                    let parts = zset::pack(stored_scores(scored));
-                    let event = match *name {
-                        "geosearchstore" => "geosearchstore",
-                        _ => "georadiusstore",
-                    };
-                    self.store_result(&dest, &parts, ValueType::SortedSet, (notify::ZSET, event), now);
-                    Ok(reply::integer(n as i64))
+            Command::Geo { name, args } => {
+                // The searches read their source (GEOSEARCHSTORE's second key) as Redis's
+                // read lookups do.
+                let source = args.get(if *name == "geosearchstore" { 2 } else { 1 });
+                if let Some(source) = source.cloned() {
+                    self.note_miss(&source, now);
                 }
-            },
+                match geo::run(self, name, args, now)? {
+                    Outcome::Reply(reply) => Ok(reply),
+                    Outcome::Store { dest, items } => {
+                        let n = items.len();
+                        let scored = items.iter().map(|(s, m)| (*s, m.as_ref())).collect();
+                        let parts = zset::pack(stored_scores(scored));
+                        let event = match *name {
+                            "geosearchstore" => "geosearchstore",
+                            _ => "georadiusstore",
+                        };
+                        let event = (notify::ZSET, event);
+                        self.store_result(&dest, &parts, ValueType::SortedSet, event, now);
+                        Ok(reply::integer(n as i64))
+                    }
+                }
+            }
             Command::Publish {
                 channel,
                 message,
@@ -2041,6 +2065,9 @@ impl KvState {
                 ttl,
             } => {
                 self.expire_if_needed(key, now);
+                if *get {
+                    self.note_miss(key, now);
+                }
                 let old = self.table.get(key);
                 if *get && old.is_some_and(|e| e.value_type() != ValueType::String) {
                     return Err(CommandError::WrongType);
@@ -2092,12 +2119,14 @@ impl KvState {
                 Ok(reply::integer(1))
             }
             Command::GetSet(key, value) => {
+                self.note_miss(key, now);
                 let old = self.live_value(key, now)?;
                 self.store(key, value.clone(), None, now);
                 self.notify(notify::STRING, "set", key);
                 Ok(reply::bulk_or_null(old))
             }
             Command::GetDel(key) => {
+                self.note_miss(key, now);
                 let old = self.live_value(key, now)?;
                 if self.delete(key, now) {
                     self.notify(notify::GENERIC, "del", key);
@@ -2105,6 +2134,7 @@ impl KvState {
                 Ok(reply::bulk_or_null(old))
             }
             Command::GetEx(key, ttl) => {
+                self.note_miss(key, now);
                 let Some(old) = self.live_value(key, now)? else {
                     return Ok(reply::null());
                 };
@@ -2824,6 +2854,9 @@ impl KvState {
                 keys,
                 store: Some(dest),
             } => {
+                for key in keys {
+                    self.note_miss(key, now);
+                }
                 let sets = keys
                     .iter()
                     .map(|k| self.set_members(k, now))
@@ -2928,6 +2961,9 @@ impl KvState {
                 options_error,
                 ..
             } => {
+                for key in keys {
+                    self.note_miss(key, now);
+                }
                 let result = self.zcombine(*op, keys, weights, *aggregate, now)?;
                 if let Some(e) = options_error {
                     return Err(e.clone());
@@ -2953,6 +2989,7 @@ impl KvState {
                 else {
                     return Err(CommandError::Syntax);
                 };
+                self.note_miss(key, now);
                 let picked = self.zrange_picked(key, range, *rev, *limit, now)?;
                 let n = picked.len();
                 let parts = zset::pack(stored_scores(picked));
@@ -2979,6 +3016,7 @@ impl KvState {
                 options,
                 store: Some(dest),
             } => {
+                self.note_miss(key, now);
                 let values = self.sort_values(key, options, true, now)?;
                 let elements: Vec<&[u8]> =
                     values.iter().map(|v| v.as_deref().unwrap_or(b"")).collect();
@@ -2988,6 +3026,9 @@ impl KvState {
                 Ok(reply::integer(elements.len() as i64))
             }
             Command::PfMerge(dest, sources) => {
+                for key in std::iter::once(dest).chain(sources) {
+                    self.note_miss(key, now);
+                }
                 // The union of every HLL named (the destination first); the destination is
                 // dense if any of them is, as in Redis.
                 let mut union = Registers::default();
@@ -3071,6 +3112,7 @@ impl KvState {
                 Ok(reply::integer(n))
             }
             Command::Copy { from, to, replace } => {
+                self.note_miss(from, now);
                 let Some((value, value_type, expire)) = self.live(from, now).map(|e| {
                     let value = Bytes::copy_from_slice(e.value());
                     (value, e.value_type(), e.expire_at_ms())
@@ -3140,6 +3182,9 @@ impl KvState {
                 Ok(reply::integer(i64::from(was)))
             }
             Command::BitOp { op, dest, sources } => {
+                for key in sources {
+                    self.note_miss(key, now);
+                }
                 let values: Vec<Bytes> = sources
                     .iter()
                     .map(|k| Ok(self.live_value(k, now)?.unwrap_or_default()))
@@ -3378,12 +3423,13 @@ impl KvState {
                 }
                 // Fields already expired are dropped, as Redis drops them when it loads them;
                 // a hash left without fields is not stored.
-                if !expired.is_empty() {
+                let all_fields_expired = !expired.is_empty() && {
                     value = hash::without(&value, &expired).0;
-                }
+                    value.is_empty()
+                };
                 // An expiry already past deletes the key (when REPLACE found one), as in Redis;
-                // so does a hash whose every field expired.
-                if value.is_empty() || expire.is_some_and(|at| at <= now) {
+                // so does a hash whose every field expired. (An empty string is a value.)
+                if all_fields_expired || expire.is_some_and(|at| at <= now) {
                     if self.delete(key, now) {
                         self.notify(notify::GENERIC, "del", key);
                     }
@@ -3444,7 +3490,18 @@ impl KvState {
                 .map(reply::simple)
                 .collect(),
             )),
-            read => self.query(read, now),
+            read if self.notify_flags & notify::KEY_MISS == 0 => self.query(read, now),
+            read => {
+                // A read applied as a write (in a transaction or a script) tells of its
+                // misses in the order it ran, on every node, like a write's events.
+                self.noting_misses.set(true);
+                let result = self.query(read, now);
+                self.noting_misses.set(false);
+                for key in self.missed.take() {
+                    self.notify(notify::KEY_MISS, "keymiss", &key);
+                }
+                result
+            }
         }
     }
 
@@ -4991,6 +5048,10 @@ impl Streams for KvState {
 
     fn stream_event(&mut self, event: &'static str, key: &[u8]) {
         self.notify(notify::STREAM, event, key);
+    }
+
+    fn stream_read(&mut self, key: &[u8], now: i64) {
+        self.note_miss(key, now);
     }
 }
 
@@ -7361,7 +7422,8 @@ mod tests {
         assert_eq!(key_events(&mut s), ["i:expired"]);
     }
 
-    /// Reads tell of the keys they miss while `m` is on; writes' lookups never do.
+    /// Reads tell of the keys they miss while `m` is on, on the node that serves them; writes
+    /// tell of the misses of their read lookups only, on every node, as they run.
     #[test]
     fn reads_of_missing_keys_tell_of_misses_when_asked() {
         let mut s = KvState::new();
@@ -7384,6 +7446,26 @@ mod tests {
             .collect();
         assert_eq!(misses, ["__keyevent@0__:keymiss nothing"]);
         assert!(s.take_published().is_empty());
+        // A write's read lookups (SET ... GET, a *STORE's sources) and reads applied in a
+        // transaction tell of their misses as they run, like the write's other events.
+        s.notify_keyspace_events(flags("KEAm"));
+        run(&mut s, 1000, &["set here v2 get", "set gone v get"]);
+        s.apply(&batch(
+            &["get nowhere", "sunionstore dest here nowhere2"],
+            1000,
+        ));
+        let events = key_events(&mut s);
+        assert_eq!(
+            events,
+            [
+                "here:set",
+                "gone:keymiss",
+                "gone:set",
+                "nowhere:keymiss",
+                "nowhere2:keymiss"
+            ]
+        );
+        assert!(s.take_key_misses().is_empty());
     }
 
     /// HGETDEL, HGETEX and HSETEX (Redis 8.0), as Redis's `t_hash.c` has them.

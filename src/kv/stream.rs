@@ -788,6 +788,10 @@ pub(super) trait Streams {
 
     /// Publishes the stream event `event` about `key` (a keyspace notification, class `t`).
     fn stream_event(&mut self, event: &'static str, key: &[u8]);
+
+    /// Notes that a write (XACK, XCLAIM, ...) looks `key` up to read it: a miss is told as
+    /// `keymiss`, as Redis's read lookups do.
+    fn stream_read(&mut self, key: &[u8], now: i64);
 }
 
 /// Whether the stream at `key` has the consumer `consumer` in its group `group`.
@@ -1411,6 +1415,7 @@ fn xreadgroup(
     };
     let mut reads = Vec::with_capacity(opts.keys.len());
     for (key, id) in opts.keys.iter().zip(opts.ids) {
+        db.stream_read(key, now);
         let found = match db.stream(key, now) {
             Ok(None) | Err(_) if again => {
                 return Err(CommandError::Full(
@@ -1559,6 +1564,7 @@ fn read_group(
 }
 
 fn xack(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, CommandError> {
+    db.stream_read(&args[0], now);
     let has_group = db
         .stream(&args[0], now)?
         .is_some_and(|s| s.groups.contains_key(args[1].as_ref()));
@@ -1669,6 +1675,7 @@ fn xpending(db: &impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, Co
 
 fn xclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Reply, CommandError> {
     let (key, group_name, consumer) = (&args[0], &args[1], &args[2]);
+    db.stream_read(key, now);
     let has_group = db
         .stream(key, now)?
         .is_some_and(|s| s.groups.contains_key(group_name.as_ref()));
@@ -1813,6 +1820,7 @@ fn xautoclaim(db: &mut impl Streams, args: &[Bytes], now: i64) -> Result<pb::Rep
         }
         j += 1;
     }
+    db.stream_read(key, now);
     let has_group = db
         .stream(key, now)?
         .is_some_and(|s| s.groups.contains_key(group_name.as_ref()));

@@ -1,6 +1,10 @@
 //! Keyspace notifications checked event by event: a script of commands, each with the
 //! key-space events a real `redis-server` 7 publishes for it (recorded with
-//! `notify-keyspace-events AKEn`, and re-checked against one when it is installed).
+//! `notify-keyspace-events AKEnm`, and re-checked against one when it is installed).
+//!
+//! Reads tell of their misses only on the node that served them, so the script has none
+//! (nor GETEX without options, nor BITFIELD with only GETs, which are served as reads); the
+//! `keymiss` events in it come from writes, which every node applies.
 //!
 //! A script line reads `command args... => key:event key:event ...` (`-` for none), as in
 //! `script.rs` but with events instead of a reply. The runner subscribes to
@@ -22,14 +26,14 @@ set s2 v EX 100 => s2:new s2:set s2:expire
 set s2 v KEEPTTL => s2:set
 set s2 v NX => -
 set s3 v XX => -
-set s3 v GET => s3:new s3:set
+set s3 v GET => s3:keymiss s3:new s3:set
 setex s4 100 v => s4:new s4:set s4:expire
 psetex s5 100000 v => s5:new s5:set s5:expire
 setnx s6 v => s6:new s6:set
 setnx s6 v => -
 getset s6 w => s6:set
 getdel s6 => s6:del
-getdel s6 => -
+getdel s6 => s6:keymiss
 getex s1 EX 100 => s1:expire
 getex s1 PERSIST => s1:persist
 getex s1 => -
@@ -52,7 +56,7 @@ setbit b1 3 1 => -
 bitfield b2 SET u8 0 1 => b2:new b2:setbit
 bitfield b2 GET u8 0 => -
 bitop AND b3 b1 b2 => b3:new b3:set
-bitop AND b3 nokey1 nokey2 => b3:del
+bitop AND b3 nokey1 nokey2 => nokey1:keymiss nokey2:keymiss b3:del
 del s1 nokey s2 => s2:del
 unlink s3 s4 => s3:del s4:del
 expire m1 100 => m1:expire
@@ -73,7 +77,7 @@ copy m7 m8 REPLACE => m8:new m8:copy_to
 pfadd h1 a b => h1:new h1:pfadd
 pfadd h1 a => -
 pfadd h2 => h2:new h2:pfadd
-pfmerge h3 h1 h2 => h3:new h3:pfadd
+pfmerge h3 h1 h2 => h3:keymiss h3:new h3:pfadd
 lpush l1 a b c => l1:new l1:lpush
 rpush l1 d => l1:rpush
 lpushx l1 e => l1:lpush
@@ -112,7 +116,7 @@ smove st2 st3 b => st2:srem st2:del st3:sadd
 smove st3 st3 a => -
 sadd st4 a b => st4:new st4:sadd
 sinterstore st5 st4 st3 => st5:new st5:sinterstore
-sinterstore st5 st4 nope => st5:del
+sinterstore st5 st4 nope => nope:keymiss st5:del
 sunionstore st6 st4 => st6:new st6:sunionstore
 sdiffstore st6 st4 st4 => st6:del
 hset hh a 1 b 2 => hh:new hh:hset
@@ -149,7 +153,7 @@ zmpop 1 z5 MIN COUNT 1 => z5:zpopmin
 bzmpop 0.1 1 z5 MAX => z5:zpopmax z5:del
 zadd z6 1 a 2 b => z6:new z6:zadd
 zunionstore z7 1 z6 => z7:new z7:zunionstore
-zinterstore z7 2 z6 nope => z7:del
+zinterstore z7 2 z6 nope => nope:keymiss z7:del
 zdiffstore z8 1 z6 => z8:new z8:zdiffstore
 zrangestore z9 z6 0 -1 => z9:new z9:zrangestore
 zrangestore z9 z6 5 10 => z9:del
@@ -202,17 +206,73 @@ set e4 v => e4:new e4:set
 rename e4 e3 => e3:new e4:rename_from e3:rename_to
 set e5 v => e5:new e5:set
 copy e5 e3 REPLACE => e3:new e3:copy_to
-get nokey => -
-mget nokey e3 => -
-exists nokey => -
-hget nohash f => -
-hget e3 f => -
-type nokey => -
 eval "redis.call('set', KEYS[1], 'x'); redis.call('del', KEYS[1])" 1 ev1 => ev1:new ev1:set ev1:del
 multi => -
 set mu1 a => -
 incr mu2 => -
 exec => mu1:new mu1:set mu2:new mu2:incrby
+set q1 v GET => q1:keymiss q1:new q1:set
+getset q2 v => q2:keymiss q2:new q2:set
+getdel q3 => q3:keymiss
+getex m4b EX 10 => m4b:keymiss
+append q5 x => q5:new q5:append
+incr q6 => q6:new q6:incrby
+setrange q7 0 x => q7:new q7:setrange
+msetnx q8 a q9 b => q8:new q8:set q9:new q9:set
+bitop OR qd1 q10 q11 => q10:keymiss q11:keymiss
+setbit q12 1 1 => q12:new q12:setbit
+bitfield m13b SET u8 0 1 => m13b:new m13b:setbit
+pfadd q14 a => q14:new q14:pfadd
+pfmerge q15 q16 => q15:keymiss q16:keymiss q15:new q15:pfadd
+sinterstore qd2 q17 q18 => q17:keymiss q18:keymiss
+sunionstore qd3 q19 => q19:keymiss
+sdiffstore qd4 q20 q21 => q20:keymiss q21:keymiss
+smove q22 q23 x => -
+spop q24 => -
+srem q25 x => -
+zunionstore qd5 2 q26 q27 => q26:keymiss q27:keymiss
+zinterstore qd6 1 q28 => q28:keymiss
+zdiffstore qd7 1 q29 => q29:keymiss
+zrangestore qd8 q30 0 -1 => q30:keymiss
+zadd q31 1 a => q31:new q31:zadd
+zrem q32 a => -
+zpopmin q33 => -
+sort q34 STORE qd9 => q34:keymiss
+georadius q35 0 0 1 km STORE qd10 => q35:keymiss
+geosearchstore qd11 q36 FROMLONLAT 0 0 BYRADIUS 1 km => q36:keymiss
+copy q37 qd12 => q37:keymiss
+rename q38 qd13 => -
+lmove q39 qd14 LEFT LEFT => -
+lpop q40 => -
+rpush q41 a => q41:new q41:rpush
+linsert q42 BEFORE a b => -
+lrem q43 1 a => -
+ltrim q44 0 1 => -
+lmpop 1 q45 LEFT => -
+expire q46 10 => -
+persist q47 => -
+del q48 => -
+unlink q49 => -
+hset q50 a 1 => q50:new q50:hset
+hdel q51 a => -
+hincrby q52 a 1 => q52:new q52:hincrby
+xadd q53 NOMKSTREAM * a 1 => -
+xtrim q54 MAXLEN 1 => -
+xdel q55 1-0 => -
+xack q56 g 1-0 => q56:keymiss
+xclaim q57 g c 0 1-0 => q57:keymiss
+xautoclaim q58 g c 0 0 => q58:keymiss
+xreadgroup GROUP g c STREAMS q59 > => q59:keymiss
+xgroup create q60 g $ => -
+xsetid q61 1-0 => -
+eval "return redis.call('get', KEYS[1])" 1 q63 => q63:keymiss
+eval "return redis.call('lpush', KEYS[1], 'a')" 1 q64 => q64:new q64:lpush
+restore rs1 0 "\x00\x05\x68\x65\x6c\x6c\x6f\x0a\x00\x63\x72\xdf\x76\x65\x34\x20\x0a" => rs1:new rs1:restore
+restore rs1 0 "\x00\x05\x68\x65\x6c\x6c\x6f\x0a\x00\x63\x72\xdf\x76\x65\x34\x20\x0a" REPLACE => rs1:new rs1:restore
+restore rs1 0 "\x00\x05\x68\x65\x6c\x6c\x6f\x0a\x00\x63\x72\xdf\x76\x65\x34\x20\x0a" => -
+restore rs2 1 "\x00\x05\x68\x65\x6c\x6c\x6f\x0a\x00\x63\x72\xdf\x76\x65\x34\x20\x0a" ABSTTL => -
+set rs3 v => rs3:new rs3:set
+restore rs3 1 "\x00\x05\x68\x65\x6c\x6c\x6f\x0a\x00\x63\x72\xdf\x76\x65\x34\x20\x0a" ABSTTL REPLACE => rs3:del
 "#;
 
 /// The key the runner sets after each command.
@@ -220,7 +280,7 @@ const MARK: &str = "~mark";
 
 /// Runs [`KEYSPACE_EVENTS`] with commands sent to `command_port` and events read from a
 /// subscriber on `events_port`, on a server whose keyspace starts empty and which publishes
-/// the classes `AKEn`.
+/// the classes `AKEnm`.
 ///
 /// # Errors
 ///
