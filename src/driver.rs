@@ -126,6 +126,14 @@ enum Input {
     Status(oneshot::Sender<raft::Status>),
     /// WAIT: answered with the replicas that hold what was committed.
     Wait(PendingWait),
+    /// SAVE, BGSAVE, BGREWRITEAOF: a snapshot of this node's state, taken now.
+    Save {
+        /// SAVE: answer once the snapshot is durable and the log compacted.
+        wait: bool,
+        /// BGSAVE SCHEDULE: if one is in progress, take another after it.
+        schedule: bool,
+        reply: oneshot::Sender<SaveOutcome>,
+    },
     /// The nodes this node's state machine has enrolled, for INFO.
     Enrolled(oneshot::Sender<Vec<raft::NodeId>>),
     /// A peer that started with an empty disk asks what this node knows of it.
@@ -168,6 +176,22 @@ struct PendingWait {
     reply: oneshot::Sender<WaitOutcome>,
     /// Came from a follower: answer `NotLeader` instead of asking another node.
     forwarded: bool,
+}
+
+/// What became of a SAVE or BGSAVE (see [`DriverHandle::save`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// The snapshot is durable and the log compacted to it (SAVE), or there was nothing to
+    /// add to the last one.
+    Saved,
+    /// A snapshot is being taken (BGSAVE).
+    Started,
+    /// One was in progress; another follows it (BGSAVE SCHEDULE).
+    Scheduled,
+    /// One is in progress already.
+    InProgress,
+    /// None can be taken (a node that has not joined yet); why.
+    Refused(String),
 }
 
 /// How a WAIT ended.
@@ -367,6 +391,21 @@ impl DriverHandle {
             WaitOutcome::Failed(err) => Err(err),
             WaitOutcome::NotLeader => Err(ClusterError::TryAgain("leader changed".into())),
         }
+    }
+
+    /// SAVE (`wait`), BGSAVE and BGREWRITEAOF: takes a snapshot of this node's state now and
+    /// compacts its log to it (see `Driver::handle_save`).
+    pub async fn save(&self, wait: bool, schedule: bool) -> Result<SaveOutcome, ClusterError> {
+        let (reply, rx) = oneshot::channel();
+        let save = Input::Save {
+            wait,
+            schedule,
+            reply,
+        };
+        if self.inbox_tx.send(save).await.is_err() {
+            return Err(ClusterError::shutting_down());
+        }
+        rx.await.map_err(|_| ClusterError::shutting_down())
     }
 
     /// A WAIT a follower forwarded to this node.
@@ -603,6 +642,10 @@ pub struct Driver {
     encoding: Option<(Index, Term, crate::kv::SnapshotEncoder, Instant)>,
     /// A snapshot written to disk that the log still has to be compacted to.
     snapshot_written: Option<(Index, Term, usize)>,
+    /// SAVEs waiting for the snapshot in progress to be durable and the log compacted.
+    save_waiters: Vec<oneshot::Sender<SaveOutcome>>,
+    /// A BGSAVE SCHEDULE came while a snapshot was in progress: take another after it.
+    save_scheduled: bool,
     /// When the last tick was handled.
     last_tick: Instant,
     /// Where the current driver turn spent its time, for the slow-turn warning.
@@ -769,6 +812,8 @@ impl Driver {
             snapshot_encode_time: Duration::ZERO,
             encoding: None,
             snapshot_written: None,
+            save_waiters: Vec::new(),
+            save_scheduled: false,
             writing: None,
             queued: QueuedWrite::default(),
         })
@@ -940,6 +985,11 @@ impl Driver {
                     .collect();
                 let _ = reply.send(status);
             }
+            Input::Save {
+                wait,
+                schedule,
+                reply,
+            } => self.handle_save(wait, schedule, reply),
             Input::SnapshotWritten {
                 index,
                 term,
@@ -2067,9 +2117,14 @@ impl Driver {
         if !(bytes_due || (entries_due && amortized)) {
             return;
         }
+        self.start_snapshot();
+    }
+
+    /// Starts encoding a snapshot of the state as applied now; false (nothing started) on a
+    /// joiner that has not yet applied a membership: a snapshot there would name none.
+    fn start_snapshot(&mut self) -> bool {
         if self.node.membership_at(self.applied).is_none() {
-            // A joiner that has not yet applied a membership: a snapshot here would name none.
-            return;
+            return false;
         }
         self.stagger_next_snapshot = false;
         self.applied_bytes = 0;
@@ -2077,6 +2132,56 @@ impl Driver {
         self.io.snapshotting(true);
         let encoder = self.kv.snapshot_encoder();
         self.encoding = Some((self.applied, self.applied_term, encoder, Instant::now()));
+        true
+    }
+
+    /// SAVE, BGSAVE (`wait` false) and BGREWRITEAOF: a snapshot now, whatever the interval.
+    /// Every acknowledged write is already in the fsynced log; a snapshot compacts the log to
+    /// it, as Redis's RDB and AOF rewrite do.
+    fn handle_save(&mut self, wait: bool, schedule: bool, reply: oneshot::Sender<SaveOutcome>) {
+        if self.snapshot_writing.is_some() || self.encoding.is_some() {
+            let outcome = if schedule {
+                self.save_scheduled = true;
+                SaveOutcome::Scheduled
+            } else {
+                SaveOutcome::InProgress
+            };
+            let _ = reply.send(outcome);
+            return;
+        }
+        if self.applied <= self.snapshot_index {
+            // The last snapshot holds everything applied: nothing to add.
+            self.io.snapshot_done();
+            let _ = reply.send(SaveOutcome::Saved);
+            return;
+        }
+        if !self.start_snapshot() {
+            let _ = reply.send(SaveOutcome::Refused(
+                "ERR this node has not joined a cluster yet: nothing to save".into(),
+            ));
+            return;
+        }
+        info!(index = self.applied, "snapshot asked for by a client");
+        if wait {
+            self.save_waiters.push(reply);
+        } else {
+            let _ = reply.send(SaveOutcome::Started);
+        }
+    }
+
+    /// Answers the SAVEs waiting on the snapshot that just ended (taken, or overtaken by one
+    /// installed from the leader), and starts the one a BGSAVE SCHEDULE asked for.
+    fn snapshot_ended(&mut self) {
+        for waiter in self.save_waiters.drain(..) {
+            let _ = waiter.send(SaveOutcome::Saved);
+        }
+        if std::mem::take(&mut self.save_scheduled)
+            && self.applied > self.snapshot_index
+            && self.snapshot_writing.is_none()
+            && self.encoding.is_none()
+        {
+            self.start_snapshot();
+        }
     }
 
     /// Encodes the next part of a snapshot in progress. Once complete, the file is written and
@@ -2099,6 +2204,7 @@ impl Driver {
             // The log moved past this snapshot (one from the leader was installed).
             self.snapshot_writing = None;
             self.io.snapshotting(false);
+            self.snapshot_ended();
             return;
         };
         let snapshot = Snapshot {
@@ -2141,6 +2247,7 @@ impl Driver {
         self.io.snapshot_done();
         if index <= self.snapshot_index {
             // A newer snapshot from the leader was installed while this one was written.
+            self.snapshot_ended();
             return;
         }
         info!(
@@ -2157,6 +2264,7 @@ impl Driver {
             data: Bytes::new(),
             membership: None,
         });
+        self.snapshot_ended();
     }
 
     /// Answers every waiting command when the driver stops.

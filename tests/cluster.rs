@@ -3323,6 +3323,86 @@ fn each_node_logs_and_counts_the_commands_it_executes() {
     cluster.finish();
 }
 
+/// SAVE snapshots the node it reaches and compacts its log before it answers; BGSAVE does
+/// so in the background, and BGSAVE SCHEDULE queues one behind it; a node killed after a
+/// SAVE recovers from that snapshot and its log tail, with every write.
+#[test]
+fn save_and_bgsave_snapshot_the_node_they_reach() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let follower = cluster.others(leader)[0];
+    for i in 0..100 {
+        cluster.set_retrying(leader, &format!("k{i}"), &i.to_string());
+    }
+    let mut conn = cluster.client(follower);
+    // A linearizable read through the follower: it has applied the writes.
+    assert_eq!(
+        get(&mut conn, "k99").expect("GET k99").as_deref(),
+        Some("99")
+    );
+    let before = info_fields(&mut conn, &["raft"]);
+    assert_eq!(field_number(&before, "snapshot_index"), 0, "{before:?}");
+    let reply: String = command(&["SAVE"]).query(&mut conn).expect("SAVE");
+    assert_eq!(reply, "OK");
+    let after = info_fields(&mut conn, &["raft", "persistence"]);
+    assert!(
+        field_number(&after, "snapshot_index") >= field_number(&before, "last_applied"),
+        "{after:?}"
+    );
+    assert_eq!(after["rdb_bgsave_in_progress"], "0");
+    let saved = field_number(&after, "snapshot_index");
+
+    let mut leader_conn = cluster.client(leader);
+    let applied = field_number(&info_fields(&mut leader_conn, &["raft"]), "last_applied");
+    let reply: String = command(&["BGSAVE"])
+        .query(&mut leader_conn)
+        .expect("BGSAVE");
+    assert_eq!(reply, "Background saving started");
+    let reply: String = command(&["BGSAVE", "SCHEDULE"])
+        .query(&mut leader_conn)
+        .expect("BGSAVE SCHEDULE");
+    assert!(
+        ["Background saving started", "Background saving scheduled"].contains(&reply.as_str()),
+        "{reply}"
+    );
+    wait_until(DEADLINE, "the leader's background snapshot", || {
+        let fields = info_fields(&mut leader_conn, &["raft", "persistence"]);
+        if field_number(&fields, "snapshot_index") >= applied
+            && fields["rdb_bgsave_in_progress"] == "0"
+        {
+            Ok(())
+        } else {
+            Err(format!("{fields:?}"))
+        }
+    });
+
+    drop(conn);
+    cluster.stop(follower, Signal::Kill);
+    for i in 100..150 {
+        cluster.set_retrying(leader, &format!("k{i}"), &i.to_string());
+    }
+    cluster.restart(follower);
+    let log = cluster.log_since_last_start(follower);
+    let recovered = log
+        .lines()
+        .find(|l| l.contains("recovered from disk"))
+        .unwrap_or_else(|| panic!("no recovery line in {log}"));
+    assert!(
+        recovered.contains(&format!("snapshot_index={saved}")),
+        "{recovered}"
+    );
+    let mut conn = cluster.client(follower);
+    for i in 0..150 {
+        let key = format!("k{i}");
+        assert_eq!(
+            get_retrying_on(&mut conn, follower, &key).as_deref(),
+            Some(i.to_string().as_str()),
+            "{key}"
+        );
+    }
+    cluster.finish();
+}
+
 /// INFO's sections as `name:value` fields (one INFO call, so they agree with each other).
 fn info_fields(conn: &mut common::Client, sections: &[&str]) -> BTreeMap<String, String> {
     let mut args = vec!["INFO"];

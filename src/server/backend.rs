@@ -7,7 +7,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::cmdstats::Caller;
-use crate::driver::{ClusterError, DriverHandle, IoStats};
+use crate::driver::{ClusterError, DriverHandle, IoStats, SaveOutcome};
 use crate::pb;
 use crate::raft;
 
@@ -42,6 +42,17 @@ pub trait Backend: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<u64, ClusterError>> + Send {
         let _ = (replicas, timeout);
         std::future::ready(Ok(0))
+    }
+
+    /// SAVE (`wait`), BGSAVE and BGREWRITEAOF (see [`DriverHandle::save`]); already saved
+    /// where nothing is persisted.
+    fn save(
+        &self,
+        wait: bool,
+        schedule: bool,
+    ) -> impl Future<Output = Result<SaveOutcome, ClusterError>> + Send {
+        let _ = (wait, schedule);
+        std::future::ready(Ok(SaveOutcome::Saved))
     }
 
     /// The nodes the state machine enrolled (see `driver::empty_disk`), for INFO; none where
@@ -97,6 +108,14 @@ impl Backend for DriverHandle {
 
     fn io_stats(&self) -> IoStats {
         DriverHandle::io_stats(self)
+    }
+
+    fn save(
+        &self,
+        wait: bool,
+        schedule: bool,
+    ) -> impl Future<Output = Result<SaveOutcome, ClusterError>> + Send {
+        DriverHandle::save(self, wait, schedule)
     }
 
     fn cluster_id(&self) -> u64 {

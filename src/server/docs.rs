@@ -481,6 +481,13 @@ pub const DOCS: &[Doc] = &[
         "[username] password",
         "Authenticates the connection as the default user.")
         .history(&[("6.0.0", "Accepts a user name before the password.")]),
+    doc("bgrewriteaof", Server, "1.0.0", O1, "",
+        "Takes a snapshot of this node's state and compacts its log to it, as BGSAVE does; \
+         raft-kv's log is its append-only file."),
+    doc("bgsave", Server, "1.0.0", O1, "[SCHEDULE]",
+        "Takes a snapshot of this node's state in the background and compacts its log to \
+         it; with SCHEDULE, after the one in progress.")
+        .history(&[("3.2.2", "Gained the SCHEDULE option.")]),
     doc("bitcount", Bitmap, "2.6.0", "O(N)",
         "key:key range=[start:integer end:integer unit=[BYTE|BIT]]",
         "Counts the set bits of a string, or of a range of its bytes or bits.")
@@ -1137,6 +1144,9 @@ pub const DOCS: &[Doc] = &[
         "Adds members to a set, creating the key when it is missing, and answers how many of \
          them were new.")
         .history(&[("2.4.0", "Takes several members.")]),
+    doc("save", Server, "1.0.0", "O(N) where N is the number of keys", "",
+        "Takes a snapshot of this node's state, compacts its log to it, and answers once it \
+         is durable; the node keeps serving meanwhile."),
     doc("scan", Generic, "2.8.0",
         "O(1) per call; O(N) for a whole iteration, where N is the number of keys",
         "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",

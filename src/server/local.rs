@@ -14,7 +14,7 @@ use super::reply::{Out, error_frame};
 use super::session::Session;
 use super::{Backend, ClientInfo};
 use crate::blocking::Unblock;
-use crate::driver::IoStats;
+use crate::driver::{IoStats, SaveOutcome};
 use crate::kv::command::{self, Access, CommandError};
 use crate::kv::glob;
 use crate::pb;
@@ -34,6 +34,12 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
         -2,
         &["noscript", "loading", "stale", "fast", "no_auth"],
     ),
+    (
+        "bgrewriteaof",
+        1,
+        &["admin", "noscript", "no_async_loading"],
+    ),
+    ("bgsave", -1, &["admin", "noscript", "no_async_loading"]),
     ("client", -2, &["noscript", "loading", "stale"]),
     ("command", -1, &["loading", "stale"]),
     ("config", -2, &["admin", "noscript", "loading", "stale"]),
@@ -73,6 +79,11 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
         "reset",
         1,
         &["noscript", "loading", "stale", "fast", "no_auth"],
+    ),
+    (
+        "save",
+        1,
+        &["admin", "noscript", "no_async_loading", "no_multi"],
     ),
     ("select", 2, &["loading", "stale", "fast"]),
     (
@@ -503,6 +514,7 @@ impl<B: Backend> Session<B> {
                 Out::Integer(now.as_secs() as i64)
             }
             "readonly" | "readwrite" => Out::ok(),
+            "save" | "bgsave" | "bgrewriteaof" => self.save(name, a).await,
             "shutdown" => self.shutdown(a),
             "client" => self.client(a),
             "command" => self.command(a),
@@ -1063,6 +1075,37 @@ impl<B: Backend> Session<B> {
             }
             b"get" | b"set" | b"resetstat" => arity(&format!("config|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CONFIG"),
+        }
+    }
+
+    /// SAVE, BGSAVE [SCHEDULE] and BGREWRITEAOF: a snapshot of this node's state now, its log
+    /// compacted to it (Redis's RDB file and AOF rewrite in one). SAVE answers once the
+    /// snapshot is durable; the node keeps serving meanwhile, unlike Redis.
+    async fn save(&self, name: &str, a: &[Bytes]) -> Out {
+        let schedule = match a {
+            [] => name == "bgrewriteaof",
+            [option] if name == "bgsave" && option.eq_ignore_ascii_case(b"schedule") => true,
+            _ => return Out::error("ERR syntax error"),
+        };
+        let outcome = match self.shared.backend.save(name == "save", schedule).await {
+            Ok(outcome) => outcome,
+            Err(e) => return error_frame(&e),
+        };
+        let aof = name == "bgrewriteaof";
+        match outcome {
+            SaveOutcome::Saved if name == "save" => Out::ok(),
+            SaveOutcome::Saved | SaveOutcome::Started if aof => {
+                Out::Simple("Background append only file rewriting started".into())
+            }
+            SaveOutcome::Saved | SaveOutcome::Started => {
+                Out::Simple("Background saving started".into())
+            }
+            SaveOutcome::Scheduled if aof => {
+                Out::Simple("Background append only file rewriting scheduled".into())
+            }
+            SaveOutcome::Scheduled => Out::Simple("Background saving scheduled".into()),
+            SaveOutcome::InProgress => Out::error("ERR Background save already in progress"),
+            SaveOutcome::Refused(why) => Out::error(why),
         }
     }
 

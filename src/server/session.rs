@@ -51,6 +51,7 @@ const REFUSED_IN_MULTI: &[&str] = &[
     "psubscribe",
     "punsubscribe",
     "raft.node",
+    "save",
     "shutdown",
     "ssubscribe",
     "subscribe",

@@ -875,6 +875,58 @@ async fn shutdown_asks_the_process_to_stop() {
     assert!(requested.is_cancelled());
 }
 
+/// SAVE, BGSAVE and BGREWRITEAOF answer as Redis does (here, with nothing persisted, the
+/// save is done at once); BGSAVE is queued inside MULTI, SAVE refused; a bad option is a
+/// syntax error. CONFIG SET notify-keyspace-events takes Redis's classes and refuses others.
+#[tokio::test]
+async fn saves_and_keyspace_event_settings_answer_as_in_redis() {
+    let server = start(Options::default()).await;
+    let mut c = connect(&server).await;
+    for (args, reply) in [
+        (&["SAVE"][..], "+OK\r\n"),
+        (&["BGSAVE"], "+Background saving started\r\n"),
+        (&["BGSAVE", "schedule"], "+Background saving started\r\n"),
+        (&["BGSAVE", "now"], "-ERR syntax error\r\n"),
+        (
+            &["BGREWRITEAOF"],
+            "+Background append only file rewriting started\r\n",
+        ),
+        (
+            &["SAVE", "x"],
+            "-ERR wrong number of arguments for 'save' command\r\n",
+        ),
+        (&["MULTI"], "+OK\r\n"),
+        (&["BGSAVE"], "+QUEUED\r\n"),
+        (&["EXEC"], "*1\r\n+Background saving started\r\n"),
+        (&["MULTI"], "+OK\r\n"),
+        (
+            &["SAVE"],
+            "-ERR Command not allowed inside a transaction\r\n",
+        ),
+        (&["DISCARD"], "+OK\r\n"),
+        (
+            &["CONFIG", "SET", "notify-keyspace-events", "KEA"],
+            "+OK\r\n",
+        ),
+        (
+            &["CONFIG", "GET", "notify-keyspace-events"],
+            "*2\r\n$22\r\nnotify-keyspace-events\r\n$3\r\nAKE\r\n",
+        ),
+        (
+            &["CONFIG", "SET", "notify-keyspace-events", "KEQ"],
+            "-ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - \
+             Invalid event class character. Use 'Ag$lshzxeKEtmdn'.\r\n",
+        ),
+        (&["CONFIG", "SET", "notify-keyspace-events", ""], "+OK\r\n"),
+        (
+            &["CONFIG", "GET", "notify-keyspace-events"],
+            "*2\r\n$22\r\nnotify-keyspace-events\r\n$0\r\n\r\n",
+        ),
+    ] {
+        expect(&mut c, &cmd(args), reply).await;
+    }
+}
+
 /// CONFIG SET takes values already in force, case aside, and refuses a change, naming the
 /// parameter, without applying any pair of the command.
 #[tokio::test]
