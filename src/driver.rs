@@ -126,6 +126,8 @@ enum Input {
     Status(oneshot::Sender<raft::Status>),
     /// WAIT: answered with the replicas that hold what was committed.
     Wait(PendingWait),
+    /// A follower's WAITAOF, counted by the leader: this node's own log is left to check.
+    WaitLocal(LeaderWait),
     /// SAVE, BGSAVE, BGREWRITEAOF: a snapshot of this node's state, taken now.
     Save {
         /// SAVE: answer once the snapshot is durable and the log compacted.
@@ -165,10 +167,13 @@ struct PendingWrite {
     forwarded: bool,
 }
 
-/// A WAIT command: for how many replicas (members other than the leader) to hold the
-/// leader's log up to its commit index as of the command, and until when.
+/// A WAIT or WAITAOF command: for how many replicas (members other than the leader) to hold
+/// the leader's log up to its commit index as of the command, whether this node's own log must
+/// hold it too (WAITAOF's numlocal), and until when.
 struct PendingWait {
     replicas: u64,
+    /// WAITAOF with a numlocal: wait until this node's log durably holds it too.
+    local: bool,
     /// When to answer with however many there are; `None` waits until they are there.
     deadline: Option<Instant>,
     /// When to give up waiting for a leader to ask.
@@ -196,13 +201,21 @@ pub enum SaveOutcome {
 
 /// How a WAIT ended.
 enum WaitOutcome {
-    Replicas(u64),
+    /// The replicas that held the log up to `index` (the leader's commit index as of the
+    /// command), and whether this node's own log durably did.
+    Done {
+        replicas: u64,
+        local: bool,
+        index: Index,
+    },
     Failed(ClusterError),
     /// Only for forwarded ones: this node is not the leader.
     NotLeader,
 }
 
 /// A WAIT the leader holds: the index the replicas must reach, and the most that did so far.
+/// A follower holds a WAITAOF the same way, once the leader answered, until its own log
+/// durably holds `index` (`best` is then the leader's count).
 struct LeaderWait {
     index: Index,
     best: u64,
@@ -386,8 +399,24 @@ impl DriverHandle {
         replicas: u64,
         timeout: Option<Duration>,
     ) -> Result<u64, ClusterError> {
-        match self.submit_wait(replicas, timeout, false).await {
-            WaitOutcome::Replicas(n) => Ok(n),
+        self.wait_aof(false, replicas, timeout)
+            .await
+            .map(|(_, replicas)| replicas)
+    }
+
+    /// WAITAOF: [`DriverHandle::wait`], and with `local` also until this node's own log
+    /// durably holds the writes (a follower learns from the leader which index that is).
+    /// Answers whether this node's log holds them, and how many replicas' logs do.
+    pub async fn wait_aof(
+        &self,
+        local: bool,
+        replicas: u64,
+        timeout: Option<Duration>,
+    ) -> Result<(bool, u64), ClusterError> {
+        match self.submit_wait(replicas, local, timeout, false).await {
+            WaitOutcome::Done {
+                replicas, local, ..
+            } => Ok((local, replicas)),
             WaitOutcome::Failed(err) => Err(err),
             WaitOutcome::NotLeader => Err(ClusterError::TryAgain("leader changed".into())),
         }
@@ -414,14 +443,21 @@ impl DriverHandle {
         request: pb::WaitRequest,
     ) -> Result<pb::WaitResponse, ClusterError> {
         let timeout = (request.timeout_ms > 0).then(|| Duration::from_millis(request.timeout_ms));
-        match self.submit_wait(request.replicas, timeout, true).await {
-            WaitOutcome::Replicas(replicas) => Ok(pb::WaitResponse {
+        match self
+            .submit_wait(request.replicas, false, timeout, true)
+            .await
+        {
+            WaitOutcome::Done {
+                replicas, index, ..
+            } => Ok(pb::WaitResponse {
                 replicas,
                 not_leader: false,
+                index,
             }),
             WaitOutcome::NotLeader => Ok(pb::WaitResponse {
                 replicas: 0,
                 not_leader: true,
+                index: 0,
             }),
             WaitOutcome::Failed(err) => Err(err),
         }
@@ -430,6 +466,7 @@ impl DriverHandle {
     async fn submit_wait(
         &self,
         replicas: u64,
+        local: bool,
         timeout: Option<Duration>,
         forwarded: bool,
     ) -> WaitOutcome {
@@ -437,6 +474,7 @@ impl DriverHandle {
         let (reply, rx) = oneshot::channel();
         let wait = PendingWait {
             replicas,
+            local,
             deadline: timeout.and_then(|t| now.checked_add(t)),
             leader_deadline: now + self.wait,
             reply,
@@ -971,6 +1009,13 @@ impl Driver {
             }
             Input::ProbeAnswer { from, answer } => self.on_probe_answer(from, answer),
             Input::Wait(wait) => self.handle_wait(wait),
+            Input::WaitLocal(mut w) => {
+                if w.index == 0 {
+                    // A leader from before WAITAOF does not say which index it counted.
+                    w.index = self.node.commit_index();
+                }
+                self.hold_or_answer(w, Instant::now());
+            }
             Input::Enrolled(reply) => {
                 let _ = reply.send(self.kv.enrolled());
             }
@@ -1247,11 +1292,7 @@ impl Driver {
         if self.node.role() == RoleKind::Leader {
             let index = self.node.commit_index();
             let best = self.node.replicas_holding(index).unwrap_or(0) as u64;
-            if best >= wait.replicas || wait.deadline.is_some_and(|d| now >= d) {
-                let _ = wait.reply.send(WaitOutcome::Replicas(best));
-            } else {
-                self.waits.push(LeaderWait { index, best, wait });
-            }
+            self.hold_or_answer(LeaderWait { index, best, wait }, now);
             return;
         }
         if wait.forwarded {
@@ -1293,36 +1334,62 @@ impl Driver {
                     let _ = inbox_tx.send(Input::Wait(wait)).await;
                     return;
                 }
-                Ok(response) => WaitOutcome::Replicas(response.into_inner().replicas),
+                Ok(response) => {
+                    // The rest is this node's part: whether its own log holds the index.
+                    let response = response.into_inner();
+                    let _ = inbox_tx
+                        .send(Input::WaitLocal(LeaderWait {
+                            index: response.index,
+                            best: response.replicas,
+                            wait,
+                        }))
+                        .await;
+                    return;
+                }
                 Err(status) => WaitOutcome::Failed(ClusterError::from_wire(status.message())),
             };
             let _ = wait.reply.send(outcome);
         });
     }
 
-    /// On the leader: answers the WAITs whose replicas are there or whose time is up, and
-    /// every WAIT once this node no longer leads (with the most replicas it saw).
+    /// Whether this node's log durably holds the committed entry at `index` (a log that knows
+    /// `index` committed matches the leader's up to it).
+    fn holds_durably(&self, index: Index) -> bool {
+        self.node.commit_index() >= index && self.node.stable_index() >= index
+    }
+
+    /// Answers a WAIT or WAITAOF whose replicas (and, for a WAITAOF with a numlocal, this
+    /// node's own log) are there or whose time is up; holds it otherwise. On a follower the
+    /// replicas are the leader's count, already final.
+    fn hold_or_answer(&mut self, w: LeaderWait, now: Instant) {
+        let local = self.holds_durably(w.index);
+        let replicas_there = w.best >= w.wait.replicas || self.node.role() != RoleKind::Leader;
+        if (replicas_there && (local || !w.wait.local)) || w.wait.deadline.is_some_and(|d| now >= d)
+        {
+            let _ = w.wait.reply.send(WaitOutcome::Done {
+                replicas: w.best,
+                local,
+                index: w.index,
+            });
+        } else {
+            self.waits.push(w);
+        }
+    }
+
+    /// Answers the WAITs whose replicas (and own log, for WAITAOF) are there or whose time
+    /// is up. A leader's WAITs end when it no longer leads (with the most replicas it saw);
+    /// a follower holds only WAITAOFs whose replicas the leader already counted.
     fn serve_waits(&mut self) {
         let now = Instant::now();
-        let mut kept = Vec::with_capacity(self.waits.len());
         for mut w in std::mem::take(&mut self.waits) {
             if w.wait.reply.is_closed() {
                 continue;
             }
-            let done = match self.node.replicas_holding(w.index) {
-                None => true,
-                Some(count) => {
-                    w.best = w.best.max(count as u64);
-                    w.best >= w.wait.replicas || w.wait.deadline.is_some_and(|d| now >= d)
-                }
-            };
-            if done {
-                let _ = w.wait.reply.send(WaitOutcome::Replicas(w.best));
-            } else {
-                kept.push(w);
+            if let Some(count) = self.node.replicas_holding(w.index) {
+                w.best = w.best.max(count as u64);
             }
+            self.hold_or_answer(w, now);
         }
-        self.waits = kept;
     }
 
     fn next_request_id(&mut self) -> RequestId {

@@ -3403,6 +3403,39 @@ fn save_and_bgsave_snapshot_the_node_they_reach() {
     cluster.finish();
 }
 
+/// WAITAOF answers whether the node the client talks to holds its writes in its fsync'd log,
+/// and how many replicas (members other than the leader) do: through the leader and through
+/// a follower, every node once they are all up; with a follower down, a WAITAOF for two
+/// replicas times out with one.
+#[test]
+fn waitaof_counts_this_node_and_the_replicas_whose_logs_hold_the_writes() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let followers = cluster.others(leader);
+    for id in [leader, followers[0]] {
+        let mut conn = cluster.client(id);
+        set_retrying_on(&mut conn, id, &format!("k{id}"), "v");
+        let reply: Vec<i64> = command(&["WAITAOF", "1", "2", "0"])
+            .query(&mut conn)
+            .unwrap_or_else(|e| panic!("WAITAOF on node {id}: {e}"));
+        assert_eq!(reply, [1, 2], "node {id}");
+    }
+    cluster.stop(followers[1], Signal::Kill);
+    let mut conn = cluster.client(followers[0]);
+    set_retrying_on(&mut conn, followers[0], "after", "v");
+    let started = Instant::now();
+    let reply: Vec<i64> = command(&["WAITAOF", "1", "2", "300"])
+        .query(&mut conn)
+        .expect("WAITAOF with a follower down");
+    assert_eq!(reply, [1, 1]);
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        started.elapsed()
+    );
+    cluster.finish();
+}
+
 /// INFO's sections as `name:value` fields (one INFO call, so they agree with each other).
 fn info_fields(conn: &mut common::Client, sections: &[&str]) -> BTreeMap<String, String> {
     let mut args = vec!["INFO"];

@@ -299,8 +299,10 @@ fn read_specs(conn: &mut Client) -> Vec<Spec> {
             }
         }
     }
-    // WAIT blocks for its timeout, which the generator keeps short, as for the others.
+    // WAIT and WAITAOF block for their timeout, which the generator keeps short, as for the
+    // others.
     blocking.insert("wait".to_owned());
+    blocking.insert("waitaof".to_owned());
     let mut specs = Vec::new();
     for (name, doc) in fields(&docs) {
         collect_spec(&name, doc, &blocking, &mut specs);
@@ -1008,6 +1010,7 @@ const NOT_SENT: &[&str] = &[
     "select",
     "spop",
     "wait",
+    "waitaof",
 ];
 
 /// Commands sent to both whose replies are not compared (but COMMAND GETKEYS): they describe

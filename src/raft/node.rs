@@ -1106,6 +1106,11 @@ impl Node {
         )
     }
 
+    /// The last index of this node's log that is durable (written and synced).
+    pub fn stable_index(&self) -> Index {
+        self.log.stable()
+    }
+
     /// The highest index this node knows to be committed.
     pub fn commit_index(&self) -> Index {
         self.log.commit()

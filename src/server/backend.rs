@@ -44,6 +44,19 @@ pub trait Backend: Clone + Send + Sync + 'static {
         std::future::ready(Ok(0))
     }
 
+    /// WAITAOF: whether this node's log holds every write acknowledged so far (waiting for it
+    /// with `local`), and how many replicas' logs do (see [`DriverHandle::wait_aof`]); where
+    /// nothing is replicated, this node and none.
+    fn wait_aof(
+        &self,
+        local: bool,
+        replicas: u64,
+        timeout: Option<std::time::Duration>,
+    ) -> impl Future<Output = Result<(bool, u64), ClusterError>> + Send {
+        let _ = (local, replicas, timeout);
+        std::future::ready(Ok((true, 0)))
+    }
+
     /// SAVE (`wait`), BGSAVE and BGREWRITEAOF (see [`DriverHandle::save`]); already saved
     /// where nothing is persisted.
     fn save(
@@ -116,6 +129,15 @@ impl Backend for DriverHandle {
         schedule: bool,
     ) -> impl Future<Output = Result<SaveOutcome, ClusterError>> + Send {
         DriverHandle::save(self, wait, schedule)
+    }
+
+    fn wait_aof(
+        &self,
+        local: bool,
+        replicas: u64,
+        timeout: Option<std::time::Duration>,
+    ) -> impl Future<Output = Result<(bool, u64), ClusterError>> + Send {
+        DriverHandle::wait_aof(self, local, replicas, timeout)
     }
 
     fn cluster_id(&self) -> u64 {

@@ -1306,6 +1306,11 @@ pub const DOCS: &[Doc] = &[
     doc("wait", Generic, "3.0.0", O1, "numreplicas:integer timeout:integer",
         "Waits until that many nodes besides the leader hold every write acknowledged so far, \
          or for the timeout in ms (0: no limit); answers how many do."),
+    doc("waitaof", Generic, "7.2.0", O1,
+        "numlocal:integer numreplicas:integer timeout:integer",
+        "Waits until the client's writes are in the fsync'd log of this node (numlocal 1) and \
+         of numreplicas members other than the leader, or until the timeout in ms passes; \
+         answers both counts."),
     doc("watch", Transactions, "2.2.0", "O(1) per key", "key:key...",
         "Marks keys so that the next EXEC fails if any of them changes first."),
     doc("xack", Xs, "5.0.0", "O(log N) for each ID, where N is the number of pending entries",

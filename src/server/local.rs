@@ -119,6 +119,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ),
     ("unwatch", 1, &["noscript", "loading", "stale", "fast"]),
     ("wait", 3, &["noscript"]),
+    ("waitaof", 4, &["noscript"]),
     ("watch", -2, &["noscript", "loading", "stale", "fast"]),
 ];
 

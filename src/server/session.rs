@@ -71,6 +71,75 @@ enum Queued {
     Decided(Out),
 }
 
+/// WAIT's or WAITAOF's question to the backend.
+#[derive(Clone, Copy, Debug)]
+struct WaitQuestion {
+    /// WAITAOF: whether this node's own log must hold the writes too (numlocal); `None` for
+    /// WAIT.
+    local: Option<bool>,
+    /// How many replicas must hold them.
+    replicas: u64,
+    /// How long to wait at most; `None`: no limit.
+    timeout: Option<Duration>,
+}
+
+/// WAIT's or WAITAOF's arguments, with Redis's errors.
+fn parse_wait_question(args: &[Bytes]) -> Result<WaitQuestion, Out> {
+    if !args[0].eq_ignore_ascii_case(b"waitaof") {
+        let (replicas, timeout) = parse_wait(args)?;
+        return Ok(WaitQuestion {
+            local: None,
+            replicas,
+            timeout,
+        });
+    }
+    if args.len() != 4 {
+        return Err(arity("waitaof"));
+    }
+    let local = match command::parse_i64_strict(&args[1]) {
+        Some(n @ 0..=1) => n == 1,
+        Some(_) => {
+            return Err(Out::error(
+                "ERR value is out of range, value must between 0 and 1",
+            ));
+        }
+        None => return Err(Out::error("ERR value is not an integer or out of range")),
+    };
+    let replicas = match command::parse_i64_strict(&args[2]) {
+        Some(n) if n >= 0 => n as u64,
+        Some(_) => return Err(Out::error("ERR value is out of range, must be positive")),
+        None => return Err(Out::error("ERR value is not an integer or out of range")),
+    };
+    let (_, timeout) = parse_wait(&[args[0].clone(), args[2].clone(), args[3].clone()])?;
+    Ok(WaitQuestion {
+        local: Some(local),
+        replicas,
+        timeout,
+    })
+}
+
+/// The backend's answer to WAIT (the replicas) or WAITAOF (whether this node, and the
+/// replicas), as the client gets it.
+async fn wait_answer<B: Backend>(backend: &B, question: WaitQuestion) -> Out {
+    let WaitQuestion {
+        local,
+        replicas,
+        timeout,
+    } = question;
+    match local {
+        None => match backend.wait(replicas, timeout).await {
+            Ok(n) => Out::Integer(n as i64),
+            Err(e) => error_frame(&e),
+        },
+        Some(local) => match backend.wait_aof(local, replicas, timeout).await {
+            Ok((held, n)) => {
+                Out::Array(vec![Out::Integer(i64::from(held)), Out::Integer(n as i64)])
+            }
+            Err(e) => error_frame(&e),
+        },
+    }
+}
+
 /// WAIT's arguments: how many replicas, and how long to wait for them (`None`: no limit).
 fn parse_wait(args: &[Bytes]) -> Result<(u64, Option<Duration>), Out> {
     if args.len() != 3 {
@@ -134,6 +203,8 @@ struct ReplicaWait {
     task: JoinHandle<Out>,
     /// Woken by CLIENT UNBLOCK (WAIT registers on no key).
     waiter: Arc<Waiter>,
+    /// WAITAOF rather than WAIT.
+    aof: bool,
 }
 
 /// Consecutive commands of one access kind waiting to be sent.
@@ -645,7 +716,7 @@ impl<B: Backend> Session<B> {
                 };
                 self.answer(out, output).await;
             }
-            "wait" => {
+            "wait" | "waitaof" => {
                 self.flush_run(output).await;
                 if let Some(out) = self.start_wait(&args) {
                     self.reply(&out, output);
@@ -766,28 +837,24 @@ impl<B: Backend> Session<B> {
     /// `WAIT numreplicas timeout`: checks the arguments (answering the error, if any), then
     /// blocks the client until the backend answers (see [`Session::wait_blocked`]).
     fn start_wait(&mut self, args: &[Bytes]) -> Option<Out> {
-        let (replicas, timeout) = match parse_wait(args) {
-            Ok(parsed) => parsed,
+        let question = match parse_wait_question(args) {
+            Ok(question) => question,
             Err(out) => return Some(out),
         };
         let waiter = self.shared.options.waiters.register(self.id, &[]);
         self.shared.update_client(self.id, |c| c.blocked = true);
         self.replica_wait = Some(ReplicaWait {
-            task: self.ask_replicas(replicas, timeout),
+            task: self.ask_replicas(question),
             waiter,
+            aof: question.local.is_some(),
         });
         None
     }
 
-    /// Asks the backend for WAIT's answer on a task of its own.
-    fn ask_replicas(&self, replicas: u64, timeout: Option<Duration>) -> JoinHandle<Out> {
+    /// Asks the backend for WAIT's or WAITAOF's answer on a task of its own.
+    fn ask_replicas(&self, question: WaitQuestion) -> JoinHandle<Out> {
         let backend = self.shared.backend.clone();
-        tokio::spawn(async move {
-            match backend.wait(replicas, timeout).await {
-                Ok(n) => Out::Integer(n as i64),
-                Err(e) => error_frame(&e),
-            }
-        })
+        tokio::spawn(async move { wait_answer(&backend, question).await })
     }
 
     /// Waits for the WAIT in progress to be answered, or ended by CLIENT UNBLOCK: with the
@@ -807,7 +874,12 @@ impl<B: Backend> Session<B> {
                 Some(Unblock::Timeout) => {
                     // Ask again for the count as it is now, which the backend answers at once.
                     wait.task.abort();
-                    let task = self.ask_replicas(0, None);
+                    let aof = wait.aof;
+                    let task = self.ask_replicas(WaitQuestion {
+                        local: aof.then_some(false),
+                        replicas: 0,
+                        timeout: None,
+                    });
                     if let Some(wait) = &mut self.replica_wait {
                         wait.task = task;
                     }
@@ -1209,7 +1281,9 @@ impl<B: Backend> Session<B> {
             replies.push(match slot {
                 Slot::Answered(out) => out,
                 Slot::Batch => items.next().unwrap_or(Out::Null),
-                Slot::Local(name, args) if name == "wait" => self.wait_now(&args).await,
+                Slot::Local(name, args) if name == "wait" || name == "waitaof" => {
+                    self.wait_now(&args).await
+                }
                 // EXEC has already dropped the watches.
                 Slot::Local(name, _) if name == "unwatch" => Out::ok(),
                 Slot::Local(name, args) => self.local(&name, &args).await,
@@ -1218,16 +1292,19 @@ impl<B: Backend> Session<B> {
         Out::Array(replies)
     }
 
-    /// WAIT inside a transaction: like Redis, it does not block and answers how many replicas
-    /// hold the client's writes now.
+    /// WAIT or WAITAOF inside a transaction: like Redis, it does not block and answers how
+    /// many replicas (and, for WAITAOF, whether this node) hold the client's writes now.
     async fn wait_now(&self, args: &[Bytes]) -> Out {
-        if let Err(out) = parse_wait(args) {
-            return out;
-        }
-        match self.shared.backend.wait(0, None).await {
-            Ok(n) => Out::Integer(n as i64),
-            Err(e) => error_frame(&e),
-        }
+        let question = match parse_wait_question(args) {
+            Ok(question) => question,
+            Err(out) => return out,
+        };
+        let now = WaitQuestion {
+            local: question.local.map(|_| false),
+            replicas: 0,
+            timeout: None,
+        };
+        wait_answer(&self.shared.backend, now).await
     }
 
     async fn watch(&mut self, args: &[Bytes]) -> Out {

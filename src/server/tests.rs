@@ -877,9 +877,10 @@ async fn shutdown_asks_the_process_to_stop() {
 
 /// SAVE, BGSAVE and BGREWRITEAOF answer as Redis does (here, with nothing persisted, the
 /// save is done at once); BGSAVE is queued inside MULTI, SAVE refused; a bad option is a
-/// syntax error. CONFIG SET notify-keyspace-events takes Redis's classes and refuses others.
+/// syntax error. WAITAOF checks its arguments as Redis does and, inside MULTI, answers at
+/// once. CONFIG SET notify-keyspace-events takes Redis's classes and refuses others.
 #[tokio::test]
-async fn saves_and_keyspace_event_settings_answer_as_in_redis() {
+async fn saves_waitaof_and_keyspace_event_settings_answer_as_in_redis() {
     let server = start(Options::default()).await;
     let mut c = connect(&server).await;
     for (args, reply) in [
@@ -895,9 +896,27 @@ async fn saves_and_keyspace_event_settings_answer_as_in_redis() {
             &["SAVE", "x"],
             "-ERR wrong number of arguments for 'save' command\r\n",
         ),
+        (&["WAITAOF", "1", "0", "0"], "*2\r\n:1\r\n:0\r\n"),
+        (
+            &["WAITAOF", "2", "0", "0"],
+            "-ERR value is out of range, value must between 0 and 1\r\n",
+        ),
+        (
+            &["WAITAOF", "1", "-1", "0"],
+            "-ERR value is out of range, must be positive\r\n",
+        ),
+        (&["WAITAOF", "0", "0", "-5"], "-ERR timeout is negative\r\n"),
+        (
+            &["WAITAOF", "0", "0", "soon"],
+            "-ERR timeout is not an integer or out of range\r\n",
+        ),
         (&["MULTI"], "+OK\r\n"),
         (&["BGSAVE"], "+QUEUED\r\n"),
-        (&["EXEC"], "*1\r\n+Background saving started\r\n"),
+        (&["WAITAOF", "1", "3", "0"], "+QUEUED\r\n"),
+        (
+            &["EXEC"],
+            "*2\r\n+Background saving started\r\n*2\r\n:1\r\n:0\r\n",
+        ),
         (&["MULTI"], "+OK\r\n"),
         (
             &["SAVE"],
