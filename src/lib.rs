@@ -119,7 +119,9 @@ pub async fn run(config: Config) -> Result<(), Error> {
     let shutdown = CancellationToken::new();
     let transport_stop = CancellationToken::new();
     let cluster_id = Arc::new(transport::ClusterId::default());
-    let peer_token = transport::PeerToken::new(config.requirepass.as_deref());
+    let peer_token =
+        transport::PeerToken::new(config.requirepass.as_deref()).with_resp_port(config.port);
+    let client_ports = Arc::new(transport::PeerClientPorts::default());
     let peers = Arc::new(
         transport::Peers::start(
             id,
@@ -187,12 +189,14 @@ pub async fn run(config: Config) -> Result<(), Error> {
     let grpc = tokio::spawn(
         tonic::transport::Server::builder()
             .add_service(
-                transport::RaftService::new(id, handle.clone(), cluster_id).into_server(peer_token),
+                transport::RaftService::new(id, handle.clone(), cluster_id, client_ports.clone())
+                    .into_server(peer_token),
             )
             .serve_with_incoming_shutdown(incoming, grpc_stop.cancelled_owned()),
     );
     let mut driver_task = tokio::spawn(driver.run(shutdown.clone()));
-    let options = server_options(&config, pubsub, waiters, commands, tracking);
+    let mut options = server_options(&config, pubsub, waiters, commands, tracking);
+    options.peer_client_ports = client_ports;
     let shutdown_request = options.shutdown_request.clone();
     let server_task = tokio::spawn(server::run(
         resp_listener,
@@ -251,6 +255,7 @@ fn server_options(
         waiters,
         commands,
         tracking,
+        peer_client_ports: Arc::default(),
     }
 }
 

@@ -3436,6 +3436,75 @@ fn waitaof_counts_this_node_and_the_replicas_whose_logs_hold_the_writes() {
     cluster.finish();
 }
 
+/// ROLE and INFO replication name nodes by the client ports their message streams tell their
+/// peers: the leader lists its followers, each follower names the leader; after a failover
+/// the survivors follow the new leader.
+#[test]
+fn role_names_the_leader_and_its_replicas_by_their_client_ports() {
+    let mut cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let expect_roles = |cluster: &TestCluster, leader: u64, live: &[u64]| {
+        let port = |id: u64| cluster.resp_port(id).to_string();
+        wait_until(DEADLINE, "ROLE on every live node", || {
+            for &id in live {
+                let mut conn = cluster.try_client(id).map_err(|e| e.to_string())?;
+                let role: redis::Value = command(&["ROLE"])
+                    .query(&mut conn)
+                    .map_err(|e| e.to_string())?;
+                let redis::Value::Array(parts) = role else {
+                    return Err(format!("node {id}: {role:?}"));
+                };
+                let text = |v: &redis::Value| match v {
+                    redis::Value::BulkString(b) => String::from_utf8_lossy(b).into_owned(),
+                    redis::Value::Int(n) => n.to_string(),
+                    other => format!("{other:?}"),
+                };
+                if id == leader {
+                    let mut listed: Vec<String> = match parts.get(2) {
+                        Some(redis::Value::Array(replicas)) => replicas
+                            .iter()
+                            .map(|r| match r {
+                                redis::Value::Array(f) if f.len() == 3 => {
+                                    format!("{}:{}", text(&f[0]), text(&f[1]))
+                                }
+                                other => format!("{other:?}"),
+                            })
+                            .collect(),
+                        other => return Err(format!("leader {id}: {other:?}")),
+                    };
+                    listed.sort();
+                    let mut want: Vec<String> = live
+                        .iter()
+                        .filter(|&&o| o != leader)
+                        .map(|&o| format!("127.0.0.1:{}", port(o)))
+                        .collect();
+                    want.sort();
+                    if text(&parts[0]) != "master" || listed != want {
+                        return Err(format!("leader {id}: {parts:?}, want {want:?}"));
+                    }
+                } else {
+                    let got: Vec<String> = parts.iter().take(4).map(text).collect();
+                    let want = ["slave", "127.0.0.1", &port(leader), "connected"];
+                    if got != want {
+                        return Err(format!("node {id}: {got:?}, want {want:?}"));
+                    }
+                    let info = info_fields(&mut conn, &["replication"]);
+                    if info.get("master_port") != Some(&port(leader)) {
+                        return Err(format!("node {id}: {info:?}"));
+                    }
+                }
+            }
+            Ok(())
+        });
+    };
+    expect_roles(&cluster, leader, &cluster.ids());
+    cluster.stop(leader, Signal::Kill);
+    let live = cluster.others(leader);
+    let new_leader = cluster.leader_among(&live);
+    expect_roles(&cluster, new_leader, &live);
+    cluster.finish();
+}
+
 /// INFO's sections as `name:value` fields (one INFO call, so they agree with each other).
 fn info_fields(conn: &mut common::Client, sections: &[&str]) -> BTreeMap<String, String> {
     let mut args = vec!["INFO"];

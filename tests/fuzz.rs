@@ -1040,6 +1040,7 @@ const NOT_COMPARED: &[&str] = &[
     "raft.node",
     "readonly",
     "readwrite",
+    "role",
     "scan",
     "slowlog",
     "srandmember",

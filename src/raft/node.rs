@@ -138,6 +138,9 @@ pub struct Status {
     /// Members whose message stream from this node is up. The core cannot know: it leaves
     /// this empty, and the driver fills it in from the transport.
     pub connected: Vec<NodeId>,
+    /// On a leader, each other member and the highest index it is known to hold; empty
+    /// otherwise.
+    pub matched: Vec<(NodeId, Index)>,
 }
 
 /// Why a proposal was refused. All are retryable by the client.
@@ -1129,6 +1132,14 @@ impl Node {
             snapshot_index: self.log.snapshot_index(),
             membership: self.membership.clone(),
             connected: Vec::new(),
+            matched: match &self.role {
+                Role::Leader(lead) => lead
+                    .progress
+                    .iter()
+                    .map(|(&id, p)| (id, p.match_index()))
+                    .collect(),
+                _ => Vec::new(),
+            },
         }
     }
 

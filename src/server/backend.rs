@@ -211,6 +211,7 @@ pub mod local {
                 snapshot_index: 0,
                 membership: std::sync::Arc::new(raft::Membership::of_voters([1])),
                 connected: Vec::new(),
+                matched: Vec::new(),
             })
         }
     }

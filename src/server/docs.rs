@@ -1124,6 +1124,10 @@ pub const DOCS: &[Doc] = &[
          older); IDLETIME and FREQ are checked and ignored.")
         .history(&[("3.0.0", "Added the REPLACE modifier."),
                    ("5.0.0", "Added the ABSTTL, IDLETIME and FREQ modifiers.")]),
+    doc("role", Server, "2.8.12", O1, "",
+        "Answers this node's role: the leader as master, with its commit index and its \
+         replicas' addresses and indexes; a follower as a slave of the leader, with the \
+         index it applied."),
     doc("rpop", List, "1.0.0", LIST_PUSH_POP, "key:key [count:integer]",
         "Removes and returns the last element of a list, or an array of up to a count of them \
          from the tail; taking the last element removes the key.")

@@ -21,6 +21,7 @@ use crate::pb;
 use crate::pb::reply::Kind;
 use crate::pubsub::Kind as PubSubKind;
 use crate::raft::{RoleKind, Status};
+use crate::transport::PeerClientPorts;
 
 /// A pause longer than this is a pause for good.
 const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
@@ -80,6 +81,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
         1,
         &["noscript", "loading", "stale", "fast", "no_auth"],
     ),
+    ("role", 1, &["noscript", "loading", "stale", "fast"]),
     (
         "save",
         1,
@@ -515,6 +517,10 @@ impl<B: Backend> Session<B> {
                 Out::Integer(now.as_secs() as i64)
             }
             "readonly" | "readwrite" => Out::ok(),
+            "role" => match self.shared.backend.status().await {
+                Ok(status) => role_reply(&status, &self.shared.options.peer_client_ports),
+                Err(e) => error_frame(&e),
+            },
             "save" | "bgsave" | "bgrewriteaof" => self.save(name, a).await,
             "shutdown" => self.shutdown(a),
             "client" => self.client(a),
@@ -1532,7 +1538,7 @@ impl<B: Backend> Session<B> {
             && let Some(s) = &status
         {
             section(&mut out, "Replication");
-            out.push_str(&replication_section(s));
+            out.push_str(&replication_section(s, &shared.options.peer_client_ports));
         }
         if wants("cpu") {
             let (user, system) = cpu_seconds();
@@ -1632,26 +1638,64 @@ impl<B: Backend> Session<B> {
     }
 }
 
+/// Where clients reach member `id`: the host of its Raft address and the client port its
+/// message stream told this node; `None` until it told one.
+fn client_address(
+    s: &Status,
+    ports: &PeerClientPorts,
+    id: crate::raft::NodeId,
+) -> Option<(String, u16)> {
+    let raft = s
+        .membership
+        .voters
+        .get(&id)
+        .or_else(|| s.membership.learners.get(&id))?;
+    let host = raft.rsplit_once(':')?.0;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    Some((host.to_owned(), ports.get(id)?))
+}
+
+/// The other members the leader has a stream to and knows the client port of: each with its
+/// client address and the highest index it holds.
+fn listed_replicas(s: &Status, ports: &PeerClientPorts) -> Vec<(String, u16, u64)> {
+    s.matched
+        .iter()
+        .filter(|(id, _)| s.connected.contains(id))
+        .filter_map(|&(id, matched)| {
+            client_address(s, ports, id).map(|(host, port)| (host, port, matched))
+        })
+        .collect()
+}
+
 /// The `# Replication` section's lines, in Redis's terms: the leader is the master, with the
-/// other members it has a stream to as its connected replicas; a follower's link to its
-/// master is up while it knows the leader and its stream to it is up. Offsets are log
-/// indexes: the commit index, and on a follower the index it applied. Raft replicas are
-/// not listed one by one (`slave0:ip=...,port=...`): a node knows its peers' Raft
-/// addresses, not their client ports.
-fn replication_section(s: &Status) -> String {
+/// other members it has a stream to as its connected replicas (listed one by one once their
+/// streams told their client ports); a follower's link to its master is up while it knows
+/// the leader and its stream to it is up. Offsets are log indexes: the commit index, a
+/// replica's highest index held, and on a follower the index it applied.
+fn replication_section(s: &Status, ports: &PeerClientPorts) -> String {
     let mut out = String::new();
     if s.role == RoleKind::Leader {
         let _ = write!(
             out,
-            "role:master\r\nconnected_slaves:{}\r\nmaster_repl_offset:{}\r\n",
-            s.connected.len(),
-            s.commit,
+            "role:master\r\nconnected_slaves:{}\r\n",
+            s.connected.len()
         );
+        for (i, (host, port, matched)) in listed_replicas(s, ports).into_iter().enumerate() {
+            let _ = write!(
+                out,
+                "slave{i}:ip={host},port={port},state=online,offset={matched},lag=0\r\n"
+            );
+        }
+        let _ = write!(out, "master_repl_offset:{}\r\n", s.commit);
     } else {
         let up = s.leader.is_some_and(|l| s.connected.contains(&l));
+        out.push_str("role:slave\r\n");
+        if let Some((host, port)) = s.leader.and_then(|l| client_address(s, ports, l)) {
+            let _ = write!(out, "master_host:{host}\r\nmaster_port:{port}\r\n");
+        }
         let _ = write!(
             out,
-            "role:slave\r\nmaster_link_status:{}\r\nslave_read_only:0\r\n\
+            "master_link_status:{}\r\nslave_read_only:0\r\n\
              master_repl_offset:{}\r\nslave_repl_offset:{}\r\nconnected_slaves:0\r\n",
             if up { "up" } else { "down" },
             s.commit,
@@ -1659,6 +1703,42 @@ fn replication_section(s: &Status) -> String {
         );
     }
     out
+}
+
+/// ROLE's reply, in Redis's shape: a leader is `master` with its commit index and its
+/// listed replicas (address and highest index held); any other node is a `slave` of the
+/// leader it knows (an empty host and port 0 while it knows none or not its client port),
+/// `connected` while its stream to it is up, with the index it applied.
+fn role_reply(s: &Status, ports: &PeerClientPorts) -> Out {
+    if s.role == RoleKind::Leader {
+        let replicas = listed_replicas(s, ports)
+            .into_iter()
+            .map(|(host, port, matched)| {
+                Out::Array(vec![
+                    Out::bulk(host),
+                    Out::bulk(port.to_string()),
+                    Out::bulk(matched.to_string()),
+                ])
+            })
+            .collect();
+        return Out::Array(vec![
+            Out::bulk("master"),
+            Out::Integer(s.commit as i64),
+            Out::Array(replicas),
+        ]);
+    }
+    let (host, port) = s
+        .leader
+        .and_then(|l| client_address(s, ports, l))
+        .unwrap_or_default();
+    let up = s.leader.is_some_and(|l| s.connected.contains(&l));
+    Out::Array(vec![
+        Out::bulk("slave"),
+        Out::bulk(host),
+        Out::Integer(i64::from(port)),
+        Out::bulk(if up { "connected" } else { "connect" }),
+        Out::Integer(s.applied as i64),
+    ])
 }
 
 /// The `# Raft` section's lines.

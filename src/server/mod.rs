@@ -48,6 +48,7 @@ use crate::driver::DriverHandle;
 use crate::now_ms;
 use crate::pubsub::PubSub;
 use crate::tracking::Tracking;
+use crate::transport::PeerClientPorts;
 
 /// Default largest bulk string a client may send, like Redis's `proto-max-bulk-len` (512 MiB).
 pub const DEFAULT_MAX_BULK_LEN: usize = 512 * 1024 * 1024;
@@ -90,6 +91,9 @@ pub struct Options {
     /// remembers the keys tracking clients read and tells them when those keys change.
     /// Delivers through `pubsub`'s mailboxes.
     pub tracking: Arc<Tracking>,
+    /// The client ports of the other nodes, as their message streams told this one: where
+    /// ROLE and INFO replication point clients.
+    pub peer_client_ports: Arc<PeerClientPorts>,
 }
 
 impl Default for Options {
@@ -106,6 +110,7 @@ impl Default for Options {
             pubsub,
             waiters: Waiters::new(),
             commands: CommandStats::new(),
+            peer_client_ports: Arc::default(),
         }
     }
 }

@@ -92,20 +92,33 @@ fn first_report<K: std::hash::Hash + Eq>(reported: &Mutex<HashSet<K>>, key: K) -
 /// The metadata key that carries a [`PeerToken`].
 const PEER_TOKEN_KEY: &str = "raft-kv-peer-token";
 
+/// The metadata key that carries the sender's client (RESP) port.
+const RESP_PORT_KEY: &str = "raft-kv-resp-port";
+
 /// What a node shows its peers with every call when clients need a password: the SHA-1 of a
 /// fixed prefix and the password, so the password itself does not travel. Without
 /// `--requirepass` there is none and peers accept any call, as Redis accepts any client.
+/// Calls also carry the node's client port, for peers' ROLE and INFO replication.
 #[derive(Clone, Debug, Default)]
-pub struct PeerToken(Option<MetadataValue<Ascii>>);
+pub struct PeerToken(Option<MetadataValue<Ascii>>, Option<MetadataValue<Ascii>>);
 
 impl PeerToken {
     /// The token of `password`; none without one.
     pub fn new(password: Option<&str>) -> PeerToken {
-        PeerToken(password.and_then(|p| {
-            let digest =
-                crate::kv::sha1_hex(&[&b"raft-kv peer token\0"[..], p.as_bytes()].concat());
-            MetadataValue::try_from(digest).ok()
-        }))
+        PeerToken(
+            password.and_then(|p| {
+                let digest =
+                    crate::kv::sha1_hex(&[&b"raft-kv peer token\0"[..], p.as_bytes()].concat());
+                MetadataValue::try_from(digest).ok()
+            }),
+            None,
+        )
+    }
+
+    /// The same token, its calls also telling peers this node's client port.
+    pub fn with_resp_port(mut self, port: u16) -> PeerToken {
+        self.1 = MetadataValue::try_from(port.to_string()).ok();
+        self
     }
 
     /// Whether `request` carries this token (any request does when there is none).
@@ -131,6 +144,9 @@ impl Interceptor for PeerToken {
     fn call(&mut self, mut request: Request<()>) -> Result<Request<()>, Status> {
         if let Some(token) = &self.0 {
             request.metadata_mut().insert(PEER_TOKEN_KEY, token.clone());
+        }
+        if let Some(port) = &self.1 {
+            request.metadata_mut().insert(RESP_PORT_KEY, port.clone());
         }
         Ok(request)
     }
@@ -456,11 +472,32 @@ async fn run_stream(
     }
 }
 
+/// The client (RESP) ports peers told this node with their message streams, by node id:
+/// with the hosts of their Raft addresses, where ROLE and INFO replication send clients.
+#[derive(Debug, Default)]
+pub struct PeerClientPorts(Mutex<HashMap<NodeId, u16>>);
+
+impl PeerClientPorts {
+    /// Notes that node `id` serves clients on `port`.
+    fn record(&self, id: NodeId, port: u16) {
+        let mut ports = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        ports.insert(id, port);
+    }
+
+    /// The client port node `id` told, if it did.
+    pub fn get(&self, id: NodeId) -> Option<u16> {
+        let ports = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        ports.get(&id).copied()
+    }
+}
+
 /// The incoming side: the gRPC service peers call.
 pub struct RaftService {
     id: NodeId,
     handle: DriverHandle,
     cluster_id: Arc<ClusterId>,
+    /// Where peers' clients connect, as their streams say.
+    client_ports: Arc<PeerClientPorts>,
     /// The (node, cluster) pairs of other clusters already reported (node 0: a request that
     /// does not say who sent it), so that a misconfigured node that keeps reconnecting is
     /// logged once.
@@ -470,11 +507,17 @@ pub struct RaftService {
 impl RaftService {
     /// A service delivering messages addressed to `id` into the driver behind `handle`, from
     /// peers of cluster `cluster_id`.
-    pub fn new(id: NodeId, handle: DriverHandle, cluster_id: Arc<ClusterId>) -> Self {
+    pub fn new(
+        id: NodeId,
+        handle: DriverHandle,
+        cluster_id: Arc<ClusterId>,
+        client_ports: Arc<PeerClientPorts>,
+    ) -> Self {
         RaftService {
             id,
             handle,
             cluster_id,
+            client_ports,
             reported: Mutex::new(HashSet::new()),
         }
     }
@@ -512,11 +555,19 @@ impl pb::raft_server::Raft for RaftService {
         &self,
         request: Request<Streaming<pb::Envelope>>,
     ) -> Result<Response<pb::Empty>, Status> {
+        let mut client_port = request
+            .metadata()
+            .get(RESP_PORT_KEY)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u16>().ok());
         let mut stream = request.into_inner();
         while let Some(envelope) = stream.message().await? {
             // Ending the stream tells the sender why; it logs it once and keeps retrying, so
             // the pair recovers by itself once the configuration is fixed.
             self.check(envelope.cluster_id, Some(envelope.from))?;
+            if let Some(port) = client_port.take() {
+                self.client_ports.record(envelope.from, port);
+            }
             let envelope = match Envelope::try_from(envelope) {
                 Ok(envelope) if envelope.to == self.id => envelope,
                 Ok(envelope) => {
