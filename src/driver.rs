@@ -128,6 +128,11 @@ enum Input {
     Wait(PendingWait),
     /// A follower's WAITAOF, counted by the leader: this node's own log is left to check.
     WaitLocal(LeaderWait),
+    /// FAILOVER: hand leadership to `to` (or the most caught-up voter).
+    Failover {
+        to: Option<raft::NodeId>,
+        reply: oneshot::Sender<Result<(), String>>,
+    },
     /// SAVE, BGSAVE, BGREWRITEAOF: a snapshot of this node's state, taken now.
     Save {
         /// SAVE: answer once the snapshot is durable and the log compacted.
@@ -432,6 +437,25 @@ impl DriverHandle {
             reply,
         };
         if self.inbox_tx.send(save).await.is_err() {
+            return Err(ClusterError::shutting_down());
+        }
+        rx.await.map_err(|_| ClusterError::shutting_down())
+    }
+
+    /// FAILOVER: starts handing this leader's role to `to` (or to the most caught-up voter);
+    /// the new leader takes over within an election timeout, or the handover is abandoned.
+    /// The inner error is Redis's reply to a FAILOVER that cannot be done.
+    pub async fn failover(
+        &self,
+        to: Option<raft::NodeId>,
+    ) -> Result<Result<(), String>, ClusterError> {
+        let (reply, rx) = oneshot::channel();
+        if self
+            .inbox_tx
+            .send(Input::Failover { to, reply })
+            .await
+            .is_err()
+        {
             return Err(ClusterError::shutting_down());
         }
         rx.await.map_err(|_| ClusterError::shutting_down())
@@ -1035,6 +1059,9 @@ impl Driver {
                 schedule,
                 reply,
             } => self.handle_save(wait, schedule, reply),
+            Input::Failover { to, reply } => {
+                let _ = reply.send(self.failover(to));
+            }
             Input::SnapshotWritten {
                 index,
                 term,
@@ -2234,6 +2261,36 @@ impl Driver {
         } else {
             let _ = reply.send(SaveOutcome::Started);
         }
+    }
+
+    /// FAILOVER: starts handing leadership to `to`, or to the voter that holds the most of the
+    /// log, with Redis's errors for what cannot be handed over.
+    fn failover(&mut self, to: Option<raft::NodeId>) -> Result<(), String> {
+        if self.node.role() != RoleKind::Leader {
+            return Err("ERR FAILOVER is not valid when server is a replica.".into());
+        }
+        if self.node.transfer_target().is_some() {
+            return Err("ERR FAILOVER already in progress.".into());
+        }
+        let membership = self.node.membership().clone();
+        let connected_voter = |id: &raft::NodeId| {
+            *id != self.id && membership.is_voter(*id) && self.peers.is_connected(*id)
+        };
+        match to {
+            Some(to) if !connected_voter(&to) => {
+                return Err("ERR FAILOVER target HOST and PORT is not a replica.".into());
+            }
+            None if !membership.voters.keys().any(connected_voter) => {
+                return Err("ERR FAILOVER requires connected replicas.".into());
+            }
+            _ => {}
+        }
+        info!(to = ?to, "leadership handover asked for by a client");
+        self.node.transfer_leadership(to);
+        if self.node.transfer_target().is_none() {
+            return Err("ERR FAILOVER requires connected replicas.".into());
+        }
+        Ok(())
     }
 
     /// Answers the SAVEs waiting on the snapshot that just ended (taken, or overtaken by one

@@ -3505,6 +3505,75 @@ fn role_names_the_leader_and_its_replicas_by_their_client_ports() {
     cluster.finish();
 }
 
+/// FAILOVER on the leader hands leadership to the member named by its client address (as
+/// ROLE shows it), or without TO to the one that holds the most of the log; a follower
+/// refuses it as a Redis replica does. Writes go on through the new leader.
+#[test]
+fn failover_hands_leadership_to_the_member_asked_for() {
+    let cluster = TestCluster::start(3);
+    let leader = cluster.leader();
+    let target = cluster.others(leader)[1];
+    let mut conn = cluster.client(leader);
+    // FAILOVER TO needs the target's client port, which its message stream tells.
+    wait_until(
+        DEADLINE,
+        "the leader to know its replicas' client ports",
+        || {
+            let fields = info_fields(&mut conn, &["replication"]);
+            if fields.contains_key("slave1") {
+                Ok(())
+            } else {
+                Err(format!("{fields:?}"))
+            }
+        },
+    );
+    let mut follower_conn = cluster.client(cluster.others(leader)[0]);
+    let refused = command(&["FAILOVER"])
+        .query::<String>(&mut follower_conn)
+        .expect_err("FAILOVER on a follower");
+    assert!(
+        refused
+            .to_string()
+            .contains("FAILOVER is not valid when server is a replica"),
+        "{refused}"
+    );
+    let port = cluster.resp_port(target).to_string();
+    let ok: String = command(&["FAILOVER", "TO", "127.0.0.1", &port])
+        .query(&mut conn)
+        .expect("FAILOVER TO");
+    assert_eq!(ok, "OK");
+    wait_until(DEADLINE, "the target to lead", || {
+        let info = cluster.info(target)?;
+        if info.role == "leader" {
+            Ok(())
+        } else {
+            Err(format!("{info:?}"))
+        }
+    });
+    cluster.set_retrying(target, "after-failover", "v");
+    let mut conn = cluster.client(target);
+    let ok: String = command(&["FAILOVER"])
+        .query(&mut conn)
+        .expect("FAILOVER without a target");
+    assert_eq!(ok, "OK");
+    wait_until(DEADLINE, "another member to lead", || {
+        let leaders: Vec<u64> = cluster
+            .ids()
+            .into_iter()
+            .filter(|&id| cluster.info(id).is_ok_and(|i| i.role == "leader"))
+            .collect();
+        match leaders[..] {
+            [one] if one != target => Ok(()),
+            _ => Err(format!("leaders {leaders:?}")),
+        }
+    });
+    assert_eq!(
+        cluster.get_retrying(leader, "after-failover").as_deref(),
+        Some("v")
+    );
+    cluster.finish();
+}
+
 /// INFO's sections as `name:value` fields (one INFO call, so they agree with each other).
 fn info_fields(conn: &mut common::Client, sections: &[&str]) -> BTreeMap<String, String> {
     let mut args = vec!["INFO"];

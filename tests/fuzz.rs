@@ -58,6 +58,7 @@ const EXCLUDED: &[&str] = &[
     "client|pause",
     "client|reply",
     "config|set",
+    "failover",
     "hello",
     "migrate",
     "monitor",

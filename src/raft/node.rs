@@ -141,6 +141,8 @@ pub struct Status {
     /// On a leader, each other member and the highest index it is known to hold; empty
     /// otherwise.
     pub matched: Vec<(NodeId, Index)>,
+    /// On a leader handing over leadership, the member it hands it to.
+    pub transfer_target: Option<NodeId>,
 }
 
 /// Why a proposal was refused. All are retryable by the client.
@@ -1109,6 +1111,14 @@ impl Node {
         )
     }
 
+    /// On a leader handing over leadership, the member it hands it to.
+    pub fn transfer_target(&self) -> Option<NodeId> {
+        match &self.role {
+            Role::Leader(lead) => lead.transfer.as_ref().map(|t| t.target),
+            _ => None,
+        }
+    }
+
     /// The last index of this node's log that is durable (written and synced).
     pub fn stable_index(&self) -> Index {
         self.log.stable()
@@ -1140,6 +1150,7 @@ impl Node {
                     .collect(),
                 _ => Vec::new(),
             },
+            transfer_target: self.transfer_target(),
         }
     }
 

@@ -57,6 +57,16 @@ pub trait Backend: Clone + Send + Sync + 'static {
         std::future::ready(Ok((true, 0)))
     }
 
+    /// FAILOVER (see [`DriverHandle::failover`]): the inner error is Redis's reply when the
+    /// handover cannot start; where nothing is replicated there is no one to hand over to.
+    fn failover(
+        &self,
+        to: Option<raft::NodeId>,
+    ) -> impl Future<Output = Result<Result<(), String>, ClusterError>> + Send {
+        let _ = to;
+        std::future::ready(Ok(Err("ERR FAILOVER requires connected replicas.".into())))
+    }
+
     /// SAVE (`wait`), BGSAVE and BGREWRITEAOF (see [`DriverHandle::save`]); already saved
     /// where nothing is persisted.
     fn save(
@@ -140,6 +150,13 @@ impl Backend for DriverHandle {
         DriverHandle::wait_aof(self, local, replicas, timeout)
     }
 
+    fn failover(
+        &self,
+        to: Option<raft::NodeId>,
+    ) -> impl Future<Output = Result<Result<(), String>, ClusterError>> + Send {
+        DriverHandle::failover(self, to)
+    }
+
     fn cluster_id(&self) -> u64 {
         DriverHandle::cluster_id(self)
     }
@@ -212,6 +229,7 @@ pub mod local {
                 membership: std::sync::Arc::new(raft::Membership::of_voters([1])),
                 connected: Vec::new(),
                 matched: Vec::new(),
+                transfer_target: None,
             })
         }
     }

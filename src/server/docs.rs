@@ -704,6 +704,10 @@ pub const DOCS: &[Doc] = &[
         .history(EXPIRE_HISTORY),
     doc("expiretime", Generic, "7.0.0", O1, "key:key",
         "Tells when a key expires, as Unix seconds; -1 without expiry, -2 without the key."),
+    doc("failover", Server, "6.2.0", O1,
+        "[TO host port [FORCE]] [ABORT] [TIMEOUT milliseconds:integer]",
+        "On the leader: hands leadership to the member at host and port, or to the one that \
+         holds the most of the log; it takes over within an election timeout."),
     doc("fcall", Scripting, "7.0.0", "Depends on the function that is executed.",
         "function numkeys:integer [key:key...] [arg...]",
         "Calls a function of a loaded library as one atomic step on every node, with its keys \

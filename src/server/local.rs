@@ -46,6 +46,7 @@ const LOCAL_COMMANDS: &[(&str, i32, &[&str])] = &[
     ("config", -2, &["admin", "noscript", "loading", "stale"]),
     ("discard", 1, &["noscript", "loading", "stale", "fast"]),
     ("echo", 2, &["fast"]),
+    ("failover", -1, &["admin", "noscript", "stale"]),
     ("exec", 1, &["noscript", "loading", "stale", "skip_slowlog"]),
     (
         "hello",
@@ -517,6 +518,7 @@ impl<B: Backend> Session<B> {
                 Out::Integer(now.as_secs() as i64)
             }
             "readonly" | "readwrite" => Out::ok(),
+            "failover" => self.failover(a).await,
             "role" => match self.shared.backend.status().await {
                 Ok(status) => role_reply(&status, &self.shared.options.peer_client_ports),
                 Err(e) => error_frame(&e),
@@ -1082,6 +1084,102 @@ impl<B: Backend> Session<B> {
             }
             b"get" | b"set" | b"resetstat" => arity(&format!("config|{}", text(&sub))),
             _ => unknown_subcommand(&a[0], "CONFIG"),
+        }
+    }
+
+    /// FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: the leader hands its role to the
+    /// member reached at `host:port` (as ROLE names it), or to the one that holds the most of
+    /// the log, with Redis's errors. The handover ends within an election timeout, taken or
+    /// abandoned, so TIMEOUT and FORCE change nothing, and one in progress cannot be aborted.
+    async fn failover(&self, a: &[Bytes]) -> Out {
+        let mut target = None;
+        let (mut force, mut abort, mut timeout) = (false, false, false);
+        let mut i = 0;
+        while i < a.len() {
+            let more = a.len() - i - 1;
+            match a[i].to_ascii_lowercase().as_slice() {
+                b"to" if more >= 2 && target.is_none() => {
+                    let Some(port) = command::parse_i64_strict(&a[i + 2]) else {
+                        return Out::error("ERR value is not an integer or out of range");
+                    };
+                    target = Some((text(&a[i + 1]), port));
+                    i += 3;
+                }
+                b"force" if !force => {
+                    force = true;
+                    i += 1;
+                }
+                b"abort" if !abort => {
+                    abort = true;
+                    i += 1;
+                }
+                b"timeout" if more >= 1 && !timeout => {
+                    match command::parse_i64_strict(&a[i + 1]) {
+                        Some(ms) if ms > 0 => {}
+                        Some(_) => {
+                            return Out::error("ERR FAILOVER timeout must be greater than 0");
+                        }
+                        None => return Out::error("ERR value is not an integer or out of range"),
+                    }
+                    timeout = true;
+                    i += 2;
+                }
+                _ => return Out::error("ERR syntax error"),
+            }
+        }
+        if abort {
+            if force || timeout || target.is_some() {
+                return Out::error("ERR syntax error");
+            }
+            let handing_over = self
+                .shared
+                .backend
+                .status()
+                .await
+                .is_ok_and(|s| s.transfer_target.is_some());
+            return Out::error(if handing_over {
+                "ERR raft-kv cannot abort a leadership handover: it ends by itself within an \
+                 election timeout"
+            } else {
+                "ERR No failover in progress."
+            });
+        }
+        let status = match self.shared.backend.status().await {
+            Ok(status) => status,
+            Err(e) => return error_frame(&e),
+        };
+        if status.role != RoleKind::Leader {
+            return Out::error("ERR FAILOVER is not valid when server is a replica.");
+        }
+        if status.connected.is_empty() {
+            return Out::error("ERR FAILOVER requires connected replicas.");
+        }
+        if force && (!timeout || target.is_none()) {
+            return Out::error(
+                "ERR FAILOVER with force option requires both a timeout and target HOST and IP.",
+            );
+        }
+        if status.transfer_target.is_some() {
+            return Out::error("ERR FAILOVER already in progress.");
+        }
+        let to = match target {
+            None => None,
+            Some((host, port)) => {
+                let ports = &self.shared.options.peer_client_ports;
+                let found = status.membership.voters.keys().copied().find(|&id| {
+                    client_address(&status, ports, id)
+                        .is_some_and(|(h, p)| h.eq_ignore_ascii_case(&host) && i64::from(p) == port)
+                });
+                match found {
+                    Some(id) if id != status.id => Some(id),
+                    _ => return Out::error("ERR FAILOVER target HOST and PORT is not a replica."),
+                }
+            }
+        };
+        match self.shared.backend.failover(to).await {
+            Ok(Ok(())) => Out::ok(),
+            Ok(Err(why)) => Out::error(why),
+            Err(e) => error_frame(&e),
         }
     }
 
@@ -1686,7 +1784,15 @@ fn replication_section(s: &Status, ports: &PeerClientPorts) -> String {
                 "slave{i}:ip={host},port={port},state=online,offset={matched},lag=0\r\n"
             );
         }
-        let _ = write!(out, "master_repl_offset:{}\r\n", s.commit);
+        let failover = match s.transfer_target {
+            Some(_) => "failover-in-progress",
+            None => "no-failover",
+        };
+        let _ = write!(
+            out,
+            "master_failover_state:{failover}\r\nmaster_repl_offset:{}\r\n",
+            s.commit
+        );
     } else {
         let up = s.leader.is_some_and(|l| s.connected.contains(&l));
         out.push_str("role:slave\r\n");

@@ -878,7 +878,8 @@ async fn shutdown_asks_the_process_to_stop() {
 /// SAVE, BGSAVE and BGREWRITEAOF answer as Redis does (here, with nothing persisted, the
 /// save is done at once); BGSAVE is queued inside MULTI, SAVE refused; a bad option is a
 /// syntax error. WAITAOF checks its arguments as Redis does and, inside MULTI, answers at
-/// once; ROLE answers in Redis's shape. CONFIG SET notify-keyspace-events takes Redis's classes and refuses others.
+/// once; ROLE answers in Redis's shape and FAILOVER with Redis's errors. CONFIG SET
+/// notify-keyspace-events takes Redis's classes and refuses others.
 #[tokio::test]
 async fn saves_waitaof_role_and_keyspace_event_settings_answer_as_in_redis() {
     let server = start(Options::default()).await;
@@ -899,6 +900,20 @@ async fn saves_waitaof_role_and_keyspace_event_settings_answer_as_in_redis() {
         (&["WAITAOF", "1", "0", "0"], "*2\r\n:1\r\n:0\r\n"),
         // A leader without replicas.
         (&["ROLE"], "*3\r\n$6\r\nmaster\r\n:7\r\n*0\r\n"),
+        (
+            &["FAILOVER"],
+            "-ERR FAILOVER requires connected replicas.\r\n",
+        ),
+        (&["FAILOVER", "ABORT"], "-ERR No failover in progress.\r\n"),
+        (
+            &["FAILOVER", "ABORT", "TIMEOUT", "5"],
+            "-ERR syntax error\r\n",
+        ),
+        (
+            &["FAILOVER", "TIMEOUT", "0"],
+            "-ERR FAILOVER timeout must be greater than 0\r\n",
+        ),
+        (&["FAILOVER", "TO", "h"], "-ERR syntax error\r\n"),
         (
             &["WAITAOF", "2", "0", "0"],
             "-ERR value is out of range, value must between 0 and 1\r\n",
