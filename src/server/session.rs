@@ -834,8 +834,9 @@ impl<B: Backend> Session<B> {
         }
     }
 
-    /// `WAIT numreplicas timeout`: checks the arguments (answering the error, if any), then
-    /// blocks the client until the backend answers (see [`Session::wait_blocked`]).
+    /// `WAIT numreplicas timeout` and `WAITAOF numlocal numreplicas timeout`: checks the
+    /// arguments (answering the error, if any), then blocks the client until the backend
+    /// answers (see [`Session::wait_blocked`]).
     fn start_wait(&mut self, args: &[Bytes]) -> Option<Out> {
         let question = match parse_wait_question(args) {
             Ok(question) => question,
