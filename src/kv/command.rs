@@ -2342,10 +2342,7 @@ impl Command {
                     "hexpiretime" => TtlKind::AtSeconds,
                     _ => TtlKind::AtMs,
                 };
-                let (fields, error) = match parse_fields_clause(&a[1..], POSITIVE_FIELDS) {
-                    Ok(fields) => (fields, None),
-                    Err(e) => (Vec::new(), Some(e)),
-                };
+                let (fields, error) = deferred_fields(&a[1..]);
                 Command::HTtl {
                     key: a[0].clone(),
                     kind,
@@ -2354,10 +2351,7 @@ impl Command {
                 }
             }
             "hgetdel" => {
-                let (fields, error) = match parse_fields_clause(&a[1..], POSITIVE_FIELDS) {
-                    Ok(fields) => (fields, None),
-                    Err(e) => (Vec::new(), Some(e)),
-                };
+                let (fields, error) = deferred_fields(&a[1..]);
                 Command::HGetDel {
                     key: a[0].clone(),
                     fields,
@@ -2367,10 +2361,7 @@ impl Command {
             "hgetex" => parse_hgetex(a),
             "hsetex" => parse_hsetex(a)?,
             "hpersist" => {
-                let (fields, error) = match parse_fields_clause(&a[1..], POSITIVE_FIELDS) {
-                    Ok(fields) => (fields, None),
-                    Err(e) => (Vec::new(), Some(e)),
-                };
+                let (fields, error) = deferred_fields(&a[1..]);
                 Command::HPersist {
                     key: a[0].clone(),
                     fields,
@@ -2754,11 +2745,17 @@ pub fn parse_cursor(b: &[u8]) -> Option<u64> {
     Some(if negative { n.wrapping_neg() } else { n })
 }
 
-/// `HSCAN key cursor [MATCH pattern] [COUNT count]` (and SSCAN's and ZSCAN's): the cursor
-/// and count are checked as Redis checks them. A small value is returned whole whatever they
-/// say (see `kv::hash`), a big one a step at a time (see `kv::big`).
 /// HTTL's and HPERSIST's error for a field count that is not a positive integer.
 const POSITIVE_FIELDS: &str = "Number of fields must be a positive integer";
+
+/// HTTL's, HGETDEL's and HPERSIST's `FIELDS` clause, its error kept for after the key's type
+/// is checked (as Redis checks them in that order): no fields with it.
+fn deferred_fields(a: &[Bytes]) -> (Vec<Bytes>, Option<CommandError>) {
+    match parse_fields_clause(a, POSITIVE_FIELDS) {
+        Ok(fields) => (fields, None),
+        Err(e) => (Vec::new(), Some(e)),
+    }
+}
 
 /// `FIELDS numfields field...` at the start of `a`, as Redis checks it: the keyword, then
 /// the count (refused with `count_error` unless a positive integer), then that the count
@@ -2956,6 +2953,9 @@ fn parse_hsetex(a: &[Bytes]) -> Result<Command, CommandError> {
     Err(CommandError::Message("missing FIELDS argument"))
 }
 
+/// `HSCAN key cursor [MATCH pattern] [COUNT count]` (and SSCAN's and ZSCAN's): the cursor
+/// and count are checked as Redis checks them. A small value is returned whole whatever they
+/// say (see `kv::hash`), a big one a step at a time (see `kv::big`).
 fn parse_hscan(a: &[Bytes]) -> Result<Command, CommandError> {
     let cursor = parse_cursor(&a[1]).ok_or(CommandError::InvalidCursor)?;
     let mut pattern = None;
