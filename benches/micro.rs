@@ -34,6 +34,7 @@ impl Cluster {
                     max_uncommitted_entries: 1 << 20,
                     lazy_fan_out: true,
                     commit_with_appends: true,
+                    lease_reads: true,
                     seed: id,
                 };
                 Node::new(config, Restored::default())

@@ -76,6 +76,13 @@ pub struct Config {
     #[arg(long, env = "RAFT_KV_NOTIFY_KEYSPACE_EVENTS", default_value = "", value_parser = parse_notify_flags)]
     pub notify_keyspace_events: u32,
 
+    /// Answer linearizable reads from the leader's lease (true, the default) or with a
+    /// heartbeat round to a quorum per batch of reads (false). A lease saves that round, and
+    /// assumes the nodes' monotonic clocks advance at the same rate within a fifth (a
+    /// paused node notices the time it lost); give every node of a cluster the same value.
+    #[arg(long, env = "RAFT_KV_LEASE_READS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub lease_reads: bool,
+
     /// Seed for election timeouts [default: random, logged at start-up].
     #[arg(long)]
     pub seed: Option<u64>,

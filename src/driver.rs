@@ -58,6 +58,8 @@ const MAX_APPEND_BYTES: usize = 4 << 20;
 const MAX_INFLIGHT_APPENDS: usize = 64;
 /// Proposed but uncommitted entries on the leader before proposals are parked.
 const MAX_UNCOMMITTED_ENTRIES: usize = 100_000;
+/// The most ticks delivered at once after a gap: more than the longest election timeout.
+const MAX_CATCH_UP_TICKS: u64 = 2 * ELECTION_TICKS + 1;
 /// A read whose ReadIndex got no answer for this many ticks asks again (messages can be lost).
 const READ_RETRY_TICKS: u64 = 30;
 /// How long one empty-disk question to a peer may take.
@@ -570,6 +572,8 @@ pub struct DriverOptions {
     pub snapshot_bytes: u64,
     /// Seed of the core's election-timeout RNG.
     pub seed: u64,
+    /// Reads are answered from the leader's lease (`raft::Config::lease_reads`).
+    pub lease_reads: bool,
     /// The node's data directory, where snapshots are read back from to send to followers.
     pub data_dir: std::path::PathBuf,
     /// This node's subscribers, to whom applied PUBLISH entries are handed.
@@ -670,6 +674,7 @@ pub struct Driver {
     hash_key_term: Option<Term>,
     /// Sequence for this node's `RequestId`s.
     next_seq: u64,
+    /// Ticks delivered to the core since the driver started.
     ticks: u64,
     /// Commands waiting for a leader, retried every tick until their deadline.
     parked_writes: VecDeque<PendingWrite>,
@@ -710,6 +715,8 @@ pub struct Driver {
     save_scheduled: bool,
     /// When the last tick was handled.
     last_tick: Instant,
+    /// When tick 0 was due: tick `n` is due `n * TICK_INTERVAL` later.
+    clock_origin: Instant,
     /// Where the current driver turn spent its time, for the slow-turn warning.
     turn: TurnTimes,
     /// A leader's log write running on a blocking thread; it holds `storage` meanwhile.
@@ -810,6 +817,7 @@ impl Driver {
             max_uncommitted_entries: MAX_UNCOMMITTED_ENTRIES,
             lazy_fan_out: true,
             commit_with_appends: true,
+            lease_reads: options.lease_reads,
             seed: options.seed,
         };
         let node = Node::new(
@@ -871,6 +879,7 @@ impl Driver {
             stagger_next_snapshot: true,
             turn: TurnTimes::default(),
             last_tick: Instant::now(),
+            clock_origin: Instant::now(),
             snapshot_encode_time: Duration::ZERO,
             encoding: None,
             snapshot_written: None,
@@ -897,6 +906,7 @@ impl Driver {
     /// The node started with an empty disk, but a peer says it held the log before: its data
     /// was lost (see `empty_disk`). It stops without taking part in the cluster.
     pub async fn run(mut self, shutdown: CancellationToken) -> Result<(), String> {
+        self.clock_origin = Instant::now();
         let mut ticker = tokio::time::interval(TICK_INTERVAL);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         let mut stop_by: Option<Instant> = None;
@@ -929,7 +939,7 @@ impl Driver {
                         self.node.transfer_leadership(None);
                     }
                 }
-                Event::Tick => self.on_tick(),
+                Event::Tick => self.catch_up_ticks(),
                 Event::Written(joined) => self.on_background_write_done(joined),
                 Event::Input(input) => {
                     self.handle_input(input);
@@ -1015,6 +1025,9 @@ impl Driver {
     }
 
     fn handle_input(&mut self, input: Input) {
+        // After the input left the inbox and before the core sees it: a read lease is then
+        // judged at a moment after the read arrived.
+        self.catch_up_ticks();
         match input {
             // Until the empty-disk check passes, this node must not vote or acknowledge.
             Input::Message(_) if self.empty_disk.is_some() => {}
@@ -1424,6 +1437,22 @@ impl Driver {
         RequestId {
             node: self.id,
             seq: self.next_seq,
+        }
+    }
+
+    /// Delivers the ticks the monotonic clock says are due since the driver started, so the
+    /// core's clock is never behind real time when it takes an input: a process that was
+    /// paused (SIGSTOP, a stalled VM) or a runtime that kept the ticker waiting catches up
+    /// before it decides anything, and a leader notices that its read lease ran out. Of a
+    /// gap longer than `MAX_CATCH_UP_TICKS` only the last ticks are delivered: by then every
+    /// election timeout and lease has expired anyway.
+    fn catch_up_ticks(&mut self) {
+        let due = (self.clock_origin.elapsed().as_nanos() / TICK_INTERVAL.as_nanos()) as u64;
+        if due > self.ticks + MAX_CATCH_UP_TICKS {
+            self.ticks = due - MAX_CATCH_UP_TICKS;
+        }
+        while self.ticks < due {
+            self.on_tick();
         }
     }
 

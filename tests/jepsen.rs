@@ -629,6 +629,90 @@ async fn isolated_leader_truncates() {
     .await;
 }
 
+/// A leader frozen by SIGSTOP still holds, in its memory, the read lease it had when it froze.
+/// Woken while cut off from the others, after they elected a new leader and took a write, it
+/// must not answer a read from that lease: its clock catches up with the time it lost before
+/// it looks at the read, so the lease is over and the read waits for a round nobody answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jepsen_paused_leader_wakes_without_its_lease() {
+    bounded(Duration::ZERO, paused_leader_wakes_without_its_lease()).await;
+}
+
+async fn paused_leader_wakes_without_its_lease() {
+    const REGISTER: &str = "r:probe:0";
+    let seed = run::seed();
+    let mut run = Run::start("paused-leader-lease", cluster_options(3, seed)).await;
+    let mut failures = Vec::new();
+    let mut probes = Vec::new();
+    let Some(old) = run.cluster().await_leader(RECOVERY_TIMEOUT).await else {
+        return run.finish(vec!["no leader".into()], |_| Vec::new()).await;
+    };
+    let op = run
+        .probe(PROBE_CLIENT, old, REGISTER, Call::Set("before".into()))
+        .await;
+    if !op.is_ok() {
+        failures.push(format!("write to the healthy leader failed: {op}"));
+    }
+    probes.push(op);
+    // A read served now comes from the lease; it must still be fresh when the node freezes.
+    let op = run.probe(PROBE_CLIENT + 1, old, REGISTER, Call::Get).await;
+    if op.outcome != Outcome::Ok(Value::Str("before".into())) {
+        failures.push(format!("read on the healthy leader: {op}"));
+    }
+    probes.push(op);
+
+    run.cluster().pause(old);
+    let others: Vec<usize> = run.cluster().ids().filter(|&i| i != old).collect();
+    run.cluster()
+        .network()
+        .partition(&[vec![old], others.clone()]);
+    run.note(format!("froze leader {old} and cut it off from {others:?}"));
+    let mut acked = false;
+    for attempt in 0..20 {
+        let op = run
+            .probe(
+                PROBE_CLIENT + 10 + attempt,
+                others[attempt % others.len()],
+                REGISTER,
+                Call::Set("after".into()),
+            )
+            .await;
+        acked = op.is_ok();
+        probes.push(op);
+        if acked {
+            break;
+        }
+    }
+    if !acked {
+        failures.push(format!(
+            "the majority {others:?} never acknowledged the write"
+        ));
+    }
+
+    run.cluster().resume(old);
+    run.note(format!("thawed {old}, still cut off"));
+    let op = run.probe(PROBE_CLIENT + 2, old, REGISTER, Call::Get).await;
+    run.note(format!("read on the thawed old leader: {op}"));
+    if op.outcome == Outcome::Ok(Value::Str("before".into())) {
+        failures.push(format!(
+            "the thawed old leader answered from a lease that ran out while it was frozen: {op}"
+        ));
+    }
+    probes.push(op);
+    run.cluster().network().heal();
+    run.note("healed");
+    run.record(probes);
+    run.finish(failures, |history| {
+        let last = final_value(history, REGISTER);
+        if last.as_deref() == Some("after") {
+            Vec::new()
+        } else {
+            vec![format!("final {REGISTER} is {last:?}, want \"after\"")]
+        }
+    })
+    .await;
+}
+
 /// The value of `key` in the final read after healing.
 fn final_value(history: &History, key: &str) -> Option<String> {
     history

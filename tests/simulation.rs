@@ -123,6 +123,7 @@ mod teeth {
             "ReadIndexWithoutQuorum" => Bug::ReadIndexWithoutQuorum,
             "CountUnpersistedEntries" => Bug::CountUnpersistedEntries,
             "ConcurrentMembershipChanges" => Bug::ConcurrentMembershipChanges,
+            "LeaseOutlivesVoters" => Bug::LeaseOutlivesVoters,
             other => panic!("RAFT_SIM_BUG={other:?} is not a known raft::Bug"),
         }
     }
@@ -207,5 +208,10 @@ mod teeth {
     #[test]
     fn teeth_concurrent_membership_changes() {
         detects(Bug::ConcurrentMembershipChanges);
+    }
+
+    #[test]
+    fn teeth_lease_outlives_voters() {
+        detects(Bug::LeaseOutlivesVoters);
     }
 }

@@ -87,6 +87,20 @@
 //! every read that request carries). Reads are answered `None` when their leader is lost or
 //! their request goes unanswered for an election timeout.
 //!
+//! **Read leases (thesis §6.4.1; `Config::lease_reads`, on in the server).** A voter ignores
+//! vote requests for `election_ticks` after it last heard from its leader (the check-quorum
+//! lease below), so once a quorum acknowledged a heartbeat round the leader started at tick
+//! `t`, no other leader can be elected before `t + election_ticks`. The leader answers reads
+//! at once, at its commit index, until `t + lease_ticks()` (four fifths of that, the rest a
+//! margin for clocks), and falls back to a round when the lease has run out. The lease is
+//! counted from the round's start, not from its acknowledgements, since a voter's lease starts
+//! when it receives a message, which is after the leader sent it. Two things would let a
+//! voter forget the lease it granted, and both are closed: a voter that restarts ignores vote
+//! requests for its first `election_ticks`, and a leader that starts a leadership transfer
+//! (whose target campaigns through the voters' leases) gives its lease up for the term. The
+//! clock is the ticks: the driver delivers them at the rate of a monotonic clock and catches
+//! up before every input, so a paused leader learns on waking that its lease is over.
+//!
 //! **Leadership transfer (thesis §3.10).** The leader stops taking proposals, brings the
 //! target up to date, and sends it `TimeoutNow`; the target campaigns at once, skipping the
 //! pre-vote, with `transfer` set so voters bypass their lease. The leader gives up after an
@@ -150,8 +164,10 @@
 //!   kept in memory by the node so it can be resent.
 //! - A lost snapshot is detected only by a timeout (two election timeouts without an answer),
 //!   not by a transport report.
-//! - Reads are confirmed by a quorum round, not by a clock-based leader lease, so every read
-//!   costs a heartbeat round trip (shared by concurrent reads).
+//! - Read leases assume that no node's ticks run faster than another's by more than a fifth:
+//!   a node whose clock races (not merely pauses or lags) could grant, or hold, a lease too
+//!   long. With `lease_reads` off, every read costs a heartbeat round trip (shared by
+//!   concurrent reads) and needs no clock at all.
 //! - A leader whose reads cannot be confirmed does not answer them; the driver times them out.
 //! - Flow control counts entries (`max_uncommitted_entries`) and bytes per message, not the
 //!   total bytes in flight.

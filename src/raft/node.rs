@@ -54,12 +54,32 @@ pub struct Config {
     /// saves every commit an extra message and answer per follower; idle followers apply up
     /// to a tick later.
     pub commit_with_appends: bool,
+    /// Whether a leader answers reads from a lease instead of a heartbeat round per read
+    /// (thesis §6.4.1): while a quorum acknowledged a round the leader started less than
+    /// `lease_ticks()` ago, no other leader can have been elected, because each of those
+    /// voters ignores vote requests for `election_ticks` after hearing from it. A node also
+    /// ignores vote requests for its first `election_ticks` after it starts, so a voter that
+    /// crashed and restarted does not forget the lease it granted. A leader that starts a
+    /// leadership transfer gives the lease up for the rest of its term (the target's
+    /// campaign bypasses voters' leases).
+    ///
+    /// This trades a clock assumption for the round: the driver must deliver ticks at the
+    /// rate of a monotonic clock, caught up before every input, and no node's ticks may run
+    /// faster than another's by more than the margin (a fifth of `election_ticks`).
+    pub lease_reads: bool,
     /// Seed of the node's random number generator (election timeouts). The node mixes its id
     /// in, so a cluster may share one seed and still draw different timeouts.
     pub seed: u64,
 }
 
 impl Config {
+    /// How long a leader's read lease lasts after the heartbeat round that grants it: four
+    /// fifths of the minimum election timeout (at least one tick less), the rest being the
+    /// margin for clocks.
+    pub fn lease_ticks(&self) -> u64 {
+        self.election_ticks - (self.election_ticks / 5).max(1)
+    }
+
     /// Checks the configuration's own consistency.
     ///
     /// # Panics
@@ -204,6 +224,9 @@ pub enum Bug {
     NoConflictTruncation,
     /// The leader answers reads at once, without confirming leadership or committing its no-op.
     ReadIndexWithoutQuorum,
+    /// With `lease_reads`, a leader's lease lasts three election timeouts: longer than voters
+    /// ignore other candidates, so a new leader can commit while the old one still reads.
+    LeaseOutlivesVoters,
     /// `advance_unpersisted` counts the leader's entries as durable before their write is.
     CountUnpersistedEntries,
     /// The leader takes a membership change while the last one is still uncommitted (two
@@ -247,6 +270,11 @@ struct LeaderState {
     read_seq: u64,
     /// Reads waiting for confirmation, in arrival (and so `seq`) order.
     reads: VecDeque<PendingRead>,
+    /// With `lease_reads`: the heartbeat rounds that can still grant a lease, oldest first,
+    /// each with the tick it started at.
+    round_ticks: VecDeque<(u64, u64)>,
+    /// A leadership transfer was started in this term: no more lease reads.
+    lease_forfeited: bool,
     /// The leadership transfer in progress, if any.
     transfer: Option<Transfer>,
     /// Ticks since the last heartbeat round.
@@ -393,6 +421,8 @@ pub struct Node {
     role: Role,
     /// Ticks since the election timer was reset (on a leader: since the last check-quorum).
     election_elapsed: u64,
+    /// Ticks since the node started: its clock for read leases.
+    ticks: u64,
     /// The current randomized election timeout, in `[election_ticks, 2 * election_ticks)`.
     election_timeout: u64,
     /// Seeded randomness for election timeouts.
@@ -465,6 +495,7 @@ impl Node {
                 read_in_flight: None,
             },
             election_elapsed: 0,
+            ticks: 0,
             election_timeout: 0,
             rng,
             messages: Vec::new(),
@@ -505,6 +536,7 @@ impl Node {
     /// Advances logical time by one tick: election timeouts on followers and candidates;
     /// heartbeats, check-quorum and transfer timeouts on the leader.
     pub fn tick(&mut self) {
+        self.ticks += 1;
         if matches!(self.role, Role::Leader(_)) {
             self.tick_leader();
             return;
@@ -530,6 +562,7 @@ impl Node {
     }
 
     fn tick_leader(&mut self) {
+        let lease_ticks = self.lease_ticks();
         let election_ticks = self.config.election_ticks;
         let heartbeat_ticks = self.config.heartbeat_ticks;
         let Role::Leader(lead) = &mut self.role else {
@@ -537,6 +570,14 @@ impl Node {
         };
         lead.heartbeat_elapsed += 1;
         lead.commit_due = true;
+        // Rounds started `lease_ticks` ago or earlier can grant no lease any more.
+        while lead
+            .round_ticks
+            .front()
+            .is_some_and(|&(_, started)| started + lease_ticks <= self.ticks)
+        {
+            lead.round_ticks.pop_front();
+        }
         let heartbeat_due = lead.heartbeat_elapsed >= heartbeat_ticks;
         if heartbeat_due {
             lead.heartbeat_elapsed = 0;
@@ -912,6 +953,7 @@ impl Node {
             "transferring leadership"
         );
         let caught_up = pr.match_index() == last_index;
+        lead.lease_forfeited = true;
         lead.transfer = Some(Transfer {
             target,
             elapsed_ticks: 0,
@@ -1256,6 +1298,8 @@ impl Node {
             noop_index: next_index,
             read_seq: 0,
             reads: VecDeque::new(),
+            round_ticks: VecDeque::new(),
+            lease_forfeited: false,
             transfer: None,
             heartbeat_elapsed: 0,
             flush_all: false,
@@ -1719,10 +1763,17 @@ impl Node {
             self.answer_read(id, from, Some(commit));
             return;
         }
-        let Role::Leader(lead) = &mut self.role else {
+        let Role::Leader(lead) = &self.role else {
             return;
         };
         let index = (commit >= lead.noop_index).then_some(commit);
+        if index.is_some() && self.holds_read_lease() {
+            self.answer_read(id, from, index);
+            return;
+        }
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
         lead.reads.push_back(PendingRead {
             id,
             from,
@@ -1739,9 +1790,22 @@ impl Node {
         let Role::Leader(lead) = &mut self.role else {
             return;
         };
-        if commit < lead.noop_index {
+        if commit < lead.noop_index || lead.reads.is_empty() {
             return;
         }
+        if self.holds_read_lease() {
+            let Role::Leader(lead) = &mut self.role else {
+                return;
+            };
+            let released: Vec<PendingRead> = lead.reads.drain(..).collect();
+            for read in released {
+                self.answer_read(read.id, read.from, Some(read.index.unwrap_or(commit)));
+            }
+            return;
+        }
+        let Role::Leader(lead) = &mut self.role else {
+            return;
+        };
         // Reads that no started round covers wait, unless a forwarding follower and the leader
         // make a quorum by themselves (three voters). Most calls end here: one per read made.
         match lead.reads.front() {
@@ -1873,6 +1937,9 @@ impl Node {
         };
         lead.read_seq += 1;
         let read_seq = lead.read_seq;
+        if self.config.lease_reads {
+            lead.round_ticks.push_back((read_seq, self.ticks));
+        }
         let heartbeats: Vec<(NodeId, Message)> = peers
             .into_iter()
             .filter_map(|peer| {
@@ -2307,7 +2374,44 @@ impl Node {
     /// Whether this node heard from a live leader (or is one) within the minimum election
     /// timeout; vote requests are then ignored (check-quorum lease, thesis §4.2.3).
     fn in_leader_lease(&self) -> bool {
-        self.leader().is_some() && self.election_elapsed < self.config.election_ticks
+        let started_lately = self.config.lease_reads && self.ticks < self.config.election_ticks;
+        (self.leader().is_some() || started_lately)
+            && self.election_elapsed < self.config.election_ticks
+    }
+
+    fn lease_ticks(&self) -> u64 {
+        #[cfg(feature = "bug-injection")]
+        if self.has_bug(Bug::LeaseOutlivesVoters) {
+            return 3 * self.config.election_ticks;
+        }
+        self.config.lease_ticks()
+    }
+
+    /// Whether this leader may answer reads from its lease now (see `Config::lease_reads`):
+    /// a quorum acknowledged a heartbeat round it started less than `lease_ticks()` ago, and
+    /// it started no leadership transfer in this term.
+    fn holds_read_lease(&self) -> bool {
+        let Role::Leader(lead) = &self.role else {
+            return false;
+        };
+        if !self.config.lease_reads || lead.lease_forfeited {
+            return false;
+        }
+        let voters = Voters {
+            membership: &self.membership,
+            leader: self.id,
+            quorum: self.quorum(),
+        };
+        let round = confirmed_round(lead, &voters, None);
+        if round == u64::MAX {
+            // The leader is a quorum by itself.
+            return true;
+        }
+        let lease_ticks = self.lease_ticks();
+        lead.round_ticks
+            .iter()
+            .find(|&&(seq, _)| seq == round)
+            .is_some_and(|&(_, started)| self.ticks < started + lease_ticks)
     }
 
     fn reset_election_timer(&mut self) {

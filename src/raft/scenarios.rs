@@ -1855,3 +1855,194 @@ fn replicas_holding_counts_members_that_acknowledged() {
     }
     assert_eq!(c.node(leader).replicas_holding(index), Some(2));
 }
+
+// ---- Read leases (`Config::lease_reads`) ---------------------------------------------------
+
+fn lease_cluster(n: u64) -> Cluster {
+    Cluster::with_config(n, |cfg| cfg.lease_reads = true)
+}
+
+/// Messages that start or answer a heartbeat round, or ask the leader for a read index.
+fn read_traffic(c: &Cluster) -> usize {
+    c.in_flight()
+        .filter(|e| {
+            matches!(
+                e.message,
+                Message::AppendEntries { .. } | Message::ReadIndex { .. }
+            )
+        })
+        .count()
+}
+
+/// Within its lease the leader answers a read on the spot, and a follower's read costs one
+/// request and one answer: no heartbeat round, even with five voters.
+#[test]
+fn lease_reads_are_answered_without_a_round() {
+    let mut c = lease_cluster(5);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let (index, _) = c.propose(leader, "w").expect("leader accepts");
+    // A quorum acknowledges a heartbeat round: the lease starts.
+    c.run(HEARTBEAT);
+    let id = c.read(leader).expect("leader reads");
+    assert_eq!(
+        c.reads(leader),
+        [ReadState {
+            id,
+            index: Some(index)
+        }]
+    );
+    assert_eq!(read_traffic(&c), 0, "no message was needed");
+
+    let reader = (1..=5).find(|&n| n != leader).expect("a follower");
+    let id = c.read(reader).expect("follower knows the leader");
+    c.deliver_where(|e| e.from == reader && matches!(e.message, Message::ReadIndex { .. }));
+    assert!(
+        read_rounds_in_flight(&c, leader).is_empty(),
+        "no heartbeat round was started"
+    );
+    c.deliver_where(|e| e.from == leader && matches!(e.message, Message::ReadIndexResponse { .. }));
+    assert_eq!(
+        c.reads(reader),
+        [ReadState {
+            id,
+            index: Some(index)
+        }]
+    );
+}
+
+/// A lease lasts `lease_ticks` from the start of the round a quorum acknowledged, not from
+/// the acknowledgement: a leader that hears nothing more falls back to a round, and its read
+/// waits for the quorum that round needs.
+#[test]
+fn a_lease_runs_out_without_acknowledgements() {
+    let mut c = lease_cluster(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let lease_ticks = ELECTION_TICKS - ELECTION_TICKS / 5;
+    c.run(HEARTBEAT);
+    let id = c.read(leader).expect("leader reads");
+    assert_eq!(
+        c.reads(leader),
+        [ReadState { id, index: Some(2) }],
+        "the lease holds"
+    );
+    // The last round started at a heartbeat at most `HEARTBEAT` ticks ago.
+    c.partition(&[leader]);
+    for _ in 0..lease_ticks {
+        c.tick(leader);
+    }
+    c.drop_where(|_| true);
+    let id = c
+        .read(leader)
+        .expect("still leader: check-quorum has not fired yet");
+    assert_eq!(c.status(leader).role, RoleKind::Leader);
+    assert_eq!(c.reads(leader).len(), 1, "the lease ran out");
+    assert!(
+        !read_rounds_in_flight(&c, leader).is_empty(),
+        "the read started a round instead"
+    );
+    c.heal();
+    c.stabilize();
+    assert_eq!(c.reads(leader)[1..], [ReadState { id, index: Some(2) }]);
+}
+
+/// The property leases rest on: while an isolated leader still answers reads from its lease,
+/// the others cannot have elected a new leader, because the voters that granted the lease
+/// ignore candidates for a whole election timeout. Every node ticks in step, as wall clocks
+/// do.
+#[test]
+fn an_isolated_leader_loses_its_lease_before_anyone_else_can_lead() {
+    for seed in 0..20 {
+        let mut c = Cluster::with_config(5, |cfg| {
+            cfg.lease_reads = true;
+            cfg.seed = seed;
+        });
+        let old = c.run_until_leader(3 * ELECTION_TICKS);
+        let old_term = c.status(old).term;
+        c.propose(old, "w").expect("leader accepts");
+        c.run(HEARTBEAT);
+        c.read(old).expect("leader reads");
+        assert_eq!(c.reads(old).len(), 1, "seed {seed}: the lease holds");
+        c.partition(&[old]);
+        let mut new_leader_at = None;
+        for tick in 0..4 * ELECTION_TICKS {
+            c.tick_all();
+            c.stabilize();
+            let newer = c.leaders().into_iter().any(|(_, term)| term > old_term);
+            if c.status(old).role == RoleKind::Leader {
+                let before = c.reads(old).len();
+                let _ = c.read(old);
+                let answered = c.reads(old).len() > before;
+                assert!(
+                    !(answered && newer),
+                    "seed {seed}: n{old} answered a read from its lease at tick {tick} while a newer leader exists"
+                );
+            }
+            if newer && new_leader_at.is_none() {
+                new_leader_at = Some(tick);
+            }
+        }
+        assert!(
+            new_leader_at.is_some(),
+            "seed {seed}: the majority elected a leader"
+        );
+    }
+}
+
+/// A voter forgets in a crash when it last heard from the leader, and with it the lease it
+/// granted: after a restart it ignores candidates for its first election timeout.
+#[test]
+fn a_restarted_voter_ignores_candidates_for_an_election_timeout() {
+    let mut c = lease_cluster(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    let term = c.status(leader).term;
+    let voter = if leader == 1 { 2 } else { 1 };
+    let candidate = 6 - leader - voter;
+    c.crash(voter);
+    c.restart(voter);
+    c.partition(&[leader]);
+    c.fire_election_timer(candidate);
+    c.deliver_where(|e| e.from == candidate && e.to == voter);
+    assert!(
+        !c.in_flight()
+            .any(|e| e.from == voter && matches!(e.message, Message::RequestVoteResponse { .. })),
+        "the restarted voter does not answer within its first election timeout"
+    );
+    // Once that timeout has passed, it takes part in elections again.
+    for _ in 0..ELECTION_TICKS {
+        c.tick(voter);
+    }
+    c.run(3 * ELECTION_TICKS);
+    assert!(
+        c.leaders().iter().any(|&(id, t)| id != leader && t > term),
+        "the two connected nodes elected a leader: {:?}",
+        c.leaders()
+    );
+}
+
+/// The target of a leadership transfer campaigns through the voters' leases, so the leader
+/// gives its own lease up for the rest of its term: reads go back to heartbeat rounds.
+#[test]
+fn a_leadership_transfer_gives_the_lease_up() {
+    let mut c = lease_cluster(3);
+    let leader = c.run_until_leader(3 * ELECTION_TICKS);
+    c.propose(leader, "w").expect("leader accepts");
+    c.stabilize();
+    let target = if leader == 1 { 2 } else { 1 };
+    // The target never gets TimeoutNow: the transfer times out, the leader stays.
+    c.cut(leader, target);
+    c.run(HEARTBEAT);
+    c.read(leader).expect("leader reads");
+    assert_eq!(c.reads(leader).len(), 1, "the lease holds");
+    c.transfer_leadership(leader, Some(target));
+    // The third node keeps acknowledging rounds: without the transfer, the lease would hold.
+    c.run(ELECTION_TICKS);
+    c.heal();
+    c.stabilize();
+    assert_eq!(c.status(leader).role, RoleKind::Leader);
+    let id = c.read(leader).expect("leader reads");
+    assert_eq!(c.reads(leader).len(), 1, "no lease after a transfer");
+    c.stabilize();
+    assert_eq!(c.reads(leader)[1..], [ReadState { id, index: Some(2) }]);
+}

@@ -161,6 +161,7 @@ impl Cluster {
                 max_uncommitted_entries: 1000,
                 lazy_fan_out: false,
                 commit_with_appends: false,
+                lease_reads: false,
                 seed: 7,
             };
             tweak(&mut config);
