@@ -358,6 +358,54 @@ fn follower_reads_see_every_acknowledged_write() {
     cluster.finish();
 }
 
+/// Reads are answered from the leader's lease by default, and after a heartbeat round with
+/// `--lease-reads false`. Either way a follower's read sees every acknowledged write, and the
+/// leader's INFO counts which way it answered.
+#[test]
+fn reads_use_the_lease_unless_switched_off_and_stay_linearizable_both_ways() {
+    const ROUNDS: usize = 50;
+    for lease in [true, false] {
+        let args: &[&str] = if lease {
+            &[]
+        } else {
+            &["--lease-reads", "false"]
+        };
+        let cluster = TestCluster::start_with(5, args);
+        let leader = cluster.leader();
+        let mut leader_conn = cluster.client(leader);
+        let follower = cluster
+            .ids()
+            .into_iter()
+            .find(|&id| id != leader)
+            .expect("a follower");
+        let mut conn = cluster.client(follower);
+        for round in 0..ROUNDS {
+            let value = format!("value-{round}");
+            set_retrying_on(&mut leader_conn, leader, "linearizable", &value);
+            assert_eq!(
+                get_retrying_on(&mut conn, follower, "linearizable").as_deref(),
+                Some(value.as_str()),
+                "lease {lease}: stale read on follower {follower} after round {round}"
+            );
+        }
+        let fields = info_fields(&mut leader_conn, &["raft"]);
+        let (by_lease, by_round) = (
+            field_number(&fields, "reads_by_lease"),
+            field_number(&fields, "reads_by_round"),
+        );
+        if lease {
+            assert!(
+                by_lease >= ROUNDS as u64 / 2 && by_lease > by_round,
+                "reads by lease {by_lease}, by round {by_round}"
+            );
+        } else {
+            assert_eq!(by_lease, 0, "no lease when switched off");
+            assert!(by_round >= ROUNDS as u64, "reads by round {by_round}");
+        }
+        cluster.finish();
+    }
+}
+
 /// Five distinct loopback peer addresses that were free a moment ago.
 fn five_peers() -> Vec<String> {
     (0..5)

@@ -163,6 +163,11 @@ pub struct Status {
     pub matched: Vec<(NodeId, Index)>,
     /// On a leader handing over leadership, the member it hands it to.
     pub transfer_target: Option<NodeId>,
+    /// Read requests (one per local read, one per follower's `ReadIndex`) this node answered
+    /// as leader from its lease, since it started.
+    pub reads_by_lease: u64,
+    /// Read requests this node answered as leader after a heartbeat round, since it started.
+    pub reads_by_round: u64,
 }
 
 /// Why a proposal was refused. All are retryable by the client.
@@ -423,6 +428,10 @@ pub struct Node {
     election_elapsed: u64,
     /// Ticks since the node started: its clock for read leases.
     ticks: u64,
+    /// See `Status::reads_by_lease`.
+    reads_by_lease: u64,
+    /// See `Status::reads_by_round`.
+    reads_by_round: u64,
     /// The current randomized election timeout, in `[election_ticks, 2 * election_ticks)`.
     election_timeout: u64,
     /// Seeded randomness for election timeouts.
@@ -496,6 +505,8 @@ impl Node {
             },
             election_elapsed: 0,
             ticks: 0,
+            reads_by_lease: 0,
+            reads_by_round: 0,
             election_timeout: 0,
             rng,
             messages: Vec::new(),
@@ -1193,6 +1204,8 @@ impl Node {
                 _ => Vec::new(),
             },
             transfer_target: self.transfer_target(),
+            reads_by_lease: self.reads_by_lease,
+            reads_by_round: self.reads_by_round,
         }
     }
 
@@ -1768,6 +1781,7 @@ impl Node {
         };
         let index = (commit >= lead.noop_index).then_some(commit);
         if index.is_some() && self.holds_read_lease() {
+            self.reads_by_lease += 1;
             self.answer_read(id, from, index);
             return;
         }
@@ -1798,6 +1812,7 @@ impl Node {
                 return;
             };
             let released: Vec<PendingRead> = lead.reads.drain(..).collect();
+            self.reads_by_lease += released.len() as u64;
             for read in released {
                 self.answer_read(read.id, read.from, Some(read.index.unwrap_or(commit)));
             }
@@ -1836,6 +1851,7 @@ impl Node {
             }
             !done
         });
+        self.reads_by_round += released.len() as u64;
         for (id, from, index) in released {
             self.answer_read(id, from, Some(index));
         }

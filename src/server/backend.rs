@@ -230,6 +230,8 @@ pub mod local {
                 connected: Vec::new(),
                 matched: Vec::new(),
                 transfer_target: None,
+                reads_by_lease: 0,
+                reads_by_round: 0,
             })
         }
     }

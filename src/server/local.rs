@@ -1864,7 +1864,8 @@ pub fn raft_section(
         "role:{role}\r\nnode_id:{}\r\ncluster_id:{}\r\nterm:{}\r\nleader_id:{}\r\ncommit_index:{}\r\n\
          last_applied:{}\r\nlast_log_index:{}\r\nsnapshot_index:{}\r\n\
          wal_fsyncs:{}\r\nwal_entries_written:{}\r\nappends_sent:{}\r\n\
-         append_entries_sent:{}\r\nvoters:{}\r\nlearners:{}\r\nenrolled:{}\r\n",
+         append_entries_sent:{}\r\nreads_by_lease:{}\r\nreads_by_round:{}\r\n\
+         voters:{}\r\nlearners:{}\r\nenrolled:{}\r\n",
         s.id,
         if cluster_id == 0 {
             String::new()
@@ -1881,6 +1882,8 @@ pub fn raft_section(
         io.entries_written,
         io.appends_sent,
         io.append_entries_sent,
+        s.reads_by_lease,
+        s.reads_by_round,
         members(&s.membership.voters),
         members(&s.membership.learners),
         enrolled

@@ -506,7 +506,7 @@ async fn info_has_raft_section() {
     let raft = "# Raft\r\nrole:leader\r\nnode_id:1\r\ncluster_id:\r\nterm:3\r\nleader_id:1\r\n\
                 commit_index:7\r\nlast_applied:7\r\nlast_log_index:8\r\nsnapshot_index:0\r\n\
                 wal_fsyncs:0\r\nwal_entries_written:0\r\nappends_sent:0\r\n\
-                append_entries_sent:0\r\nvoters:1=\r\nlearners:\r\nenrolled:\r\n";
+                append_entries_sent:0\r\nreads_by_lease:0\r\nreads_by_round:0\r\nvoters:1=\r\nlearners:\r\nenrolled:\r\n";
     expect(
         &mut c,
         &cmd(&["INFO", "raft"]),
