@@ -15,6 +15,7 @@ pub mod log_matching;
 pub mod membership_in_force;
 pub mod monotonic_state;
 pub mod persist_before_send;
+pub mod read_lease;
 pub mod read_linearizability;
 pub mod read_quorum;
 pub mod single_server_change;
