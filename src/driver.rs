@@ -320,7 +320,7 @@ impl DriverHandle {
         }
     }
 
-    /// Serves read-only commands linearizably (one ReadIndex round for all of them), on any
+    /// Serves read-only commands linearizably (one read index for all of them), on any
     /// node; replies come back in order. `caller` is who sent them, for the slow log.
     pub async fn read(
         &self,

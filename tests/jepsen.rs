@@ -585,24 +585,7 @@ async fn isolated_leader_truncates() {
         (REGISTER, Call::Set("after".into())),
         (LIST, Call::Append("after;".into())),
     ] {
-        let mut acked = None;
-        for attempt in 0..20 {
-            let op = run
-                .probe(
-                    PROBE_CLIENT + 10 + attempt,
-                    others[attempt % others.len()],
-                    key,
-                    call.clone(),
-                )
-                .await;
-            let ok = op.is_ok();
-            probes.push(op);
-            if ok {
-                acked = Some(());
-                break;
-            }
-        }
-        if acked.is_none() {
+        if !write_on(&run, &others, key, &call, &mut probes).await {
             failures.push(format!(
                 "the majority side never acknowledged {call:?} on {key}"
             ));
@@ -667,23 +650,15 @@ async fn paused_leader_wakes_without_its_lease() {
         .network()
         .partition(&[vec![old], others.clone()]);
     run.note(format!("froze leader {old} and cut it off from {others:?}"));
-    let mut acked = false;
-    for attempt in 0..20 {
-        let op = run
-            .probe(
-                PROBE_CLIENT + 10 + attempt,
-                others[attempt % others.len()],
-                REGISTER,
-                Call::Set("after".into()),
-            )
-            .await;
-        acked = op.is_ok();
-        probes.push(op);
-        if acked {
-            break;
-        }
-    }
-    if !acked {
+    if !write_on(
+        &run,
+        &others,
+        REGISTER,
+        &Call::Set("after".into()),
+        &mut probes,
+    )
+    .await
+    {
         failures.push(format!(
             "the majority {others:?} never acknowledged the write"
         ));
@@ -711,6 +686,33 @@ async fn paused_leader_wakes_without_its_lease() {
         }
     })
     .await;
+}
+
+/// Writes `call` on `key` through `nodes` in turn until one acknowledges it (20 tries),
+/// recording every try in `probes`; whether one did.
+async fn write_on(
+    run: &Run,
+    nodes: &[usize],
+    key: &str,
+    call: &Call,
+    probes: &mut Vec<history::Op>,
+) -> bool {
+    for attempt in 0..20 {
+        let op = run
+            .probe(
+                PROBE_CLIENT + 10 + attempt,
+                nodes[attempt % nodes.len()],
+                key,
+                call.clone(),
+            )
+            .await;
+        let acked = op.is_ok();
+        probes.push(op);
+        if acked {
+            return true;
+        }
+    }
+    false
 }
 
 /// The value of `key` in the final read after healing.

@@ -209,7 +209,7 @@ pub const MAX_RANDOM_FIELDS: i64 = 1 << 20;
 /// Whether a command only reads the state or changes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
-    /// Served by `KvState::read` after a ReadIndex round.
+    /// Served by `KvState::read` once a linearizable read index is applied.
     Read,
     /// Replicated through the log and applied by `KvState::apply`.
     Write,

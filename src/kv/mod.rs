@@ -6,8 +6,8 @@
 //!
 //! Request path: the RESP server parses and validates a command with [`Command::parse`]
 //! (rejecting it before it is proposed), the driver replicates writes and calls
-//! [`KvState::apply`] once they commit, and serves reads with [`KvState::read`] after a
-//! ReadIndex round.
+//! [`KvState::apply`] once they commit, and serves reads with [`KvState::read`] once the
+//! node has applied a linearizable read index (ReadIndex).
 //!
 //! Expiry: a key with a TTL is invisible once `now_ms >= expire_at_ms`, both to reads (the
 //! reader's clock) and to apply (the batch's clock). Memory is reclaimed by the leader, which

@@ -2423,11 +2423,11 @@ impl Node {
             // The leader is a quorum by itself.
             return true;
         }
+        // Rounds are recorded in `seq` order; one pruned away has expired.
         let lease_ticks = self.lease_ticks();
         lead.round_ticks
-            .iter()
-            .find(|&&(seq, _)| seq == round)
-            .is_some_and(|&(_, started)| self.ticks < started + lease_ticks)
+            .binary_search_by_key(&round, |&(seq, _)| seq)
+            .is_ok_and(|i| self.ticks < lead.round_ticks[i].1 + lease_ticks)
     }
 
     fn reset_election_timer(&mut self) {

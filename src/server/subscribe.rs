@@ -241,11 +241,12 @@ impl<B: Backend> Session<B> {
 
     /// (P|S)SUBSCRIBE and (P|S)UNSUBSCRIBE: one confirmation per name, as a push.
     ///
-    /// A subscription starts after a ReadIndex round: by then this node has applied every
-    /// PUBLISH acknowledged before the SUBSCRIBE arrived, so the subscriber gets exactly the
-    /// messages committed later, even on a follower that applies a little behind the leader.
-    /// Without a quorum the round fails after the wait bound and the subscription starts
-    /// anyway (delivery is at most once; nothing is published without a quorum either).
+    /// A subscription starts once a linearizable read index is applied: by then this node has
+    /// applied every PUBLISH acknowledged before the SUBSCRIBE arrived, so the subscriber gets
+    /// exactly the messages committed later, even on a follower that applies a little behind
+    /// the leader. Without a quorum the read fails after the wait bound and the subscription
+    /// starts anyway (delivery is at most once; nothing is published without a quorum
+    /// either).
     pub(super) async fn subscription(
         &mut self,
         name: &str,
