@@ -13,7 +13,7 @@
 use raft_kv::raft::{Membership, NodeId, Term};
 
 use super::super::trace;
-use super::{Check, Violation};
+use super::{Check, Violation, read_quorum};
 
 /// This invariant's name in failure reports.
 pub const NAME: &str = "read_lease";
@@ -55,16 +55,13 @@ pub fn check(answer: &Answer, read: &str) -> Check {
     if confirms(answer.before) || confirms(answer.after) {
         return Ok(());
     }
-    let heard: Vec<String> = answer
-        .after
-        .voters
-        .keys()
-        .filter(|&&id| id != answer.node)
-        .map(|&id| match answer.heard.get(id as usize - 1) {
-            Some(&(term, at)) if term == answer.term => format!("n{id} at tick {at}"),
-            _ => format!("n{id} never"),
-        })
-        .collect();
+    let heard = read_quorum::describe_heard(
+        answer.after,
+        answer.node,
+        answer.term,
+        answer.heard,
+        "tick ",
+    );
     Err(Violation::new(
         NAME,
         format!(
@@ -75,7 +72,7 @@ pub fn check(answer: &Answer, read: &str) -> Check {
             answer.now,
             trace::membership(answer.after),
             answer.election_ticks,
-            heard.join(", ")
+            heard
         ),
     ))
 }

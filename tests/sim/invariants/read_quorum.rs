@@ -57,16 +57,7 @@ pub fn check(answer: &Answer, read: &str, arrived: u64) -> Check {
     if confirms(answer.before) || confirms(answer.after) {
         return Ok(());
     }
-    let heard: Vec<String> = answer
-        .after
-        .voters
-        .keys()
-        .filter(|&&id| id != answer.node)
-        .map(|&id| match answer.heard.get(id as usize - 1) {
-            Some(&(term, at)) if term == answer.term => format!("n{id} at {at}"),
-            _ => format!("n{id} never"),
-        })
-        .collect();
+    let heard = describe_heard(answer.after, answer.node, answer.term, answer.heard, "");
     Err(Violation::new(
         NAME,
         format!(
@@ -75,7 +66,28 @@ pub fn check(answer: &Answer, read: &str, arrived: u64) -> Check {
             answer.node,
             answer.term,
             trace::membership(answer.after),
-            heard.join(", ")
+            heard
         ),
     ))
+}
+
+/// When the leader `node` of `term` last heard from each other voter of `membership`, for a
+/// report: `n2 at <unit>47, n3 never`.
+pub fn describe_heard(
+    membership: &Membership,
+    node: NodeId,
+    term: Term,
+    heard: &Heard,
+    unit: &str,
+) -> String {
+    membership
+        .voters
+        .keys()
+        .filter(|&&id| id != node)
+        .map(|&id| match heard.get(id as usize - 1) {
+            Some(&(t, at)) if t == term => format!("n{id} at {unit}{at}"),
+            _ => format!("n{id} never"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
