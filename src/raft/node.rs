@@ -1801,57 +1801,61 @@ impl Node {
     fn maybe_release_reads(&mut self) {
         let quorum = self.quorum();
         let commit = self.log.commit();
-        let Role::Leader(lead) = &mut self.role else {
+        let Role::Leader(lead) = &self.role else {
             return;
         };
         if commit < lead.noop_index || lead.reads.is_empty() {
             return;
         }
-        if self.holds_read_lease() {
-            let Role::Leader(lead) = &mut self.role else {
-                return;
-            };
-            let released: Vec<PendingRead> = lead.reads.drain(..).collect();
-            self.reads_by_lease += released.len() as u64;
-            for read in released {
-                self.answer_read(read.id, read.from, Some(read.index.unwrap_or(commit)));
-            }
-            return;
-        }
+        let by_lease = self.holds_read_lease();
         let Role::Leader(lead) = &mut self.role else {
             return;
         };
-        // Reads that no started round covers wait, unless a forwarding follower and the leader
-        // make a quorum by themselves (three voters). Most calls end here: one per read made.
-        match lead.reads.front() {
-            Some(read) if read.seq <= lead.read_seq || quorum <= 2 => {}
-            _ => return,
-        }
-        // The confirmed round for reads made here, and for those each follower forwarded.
-        let voters = Voters {
-            membership: &self.membership,
-            leader: self.id,
-            quorum,
-        };
-        let local = confirmed_round(lead, &voters, None);
-        let forwarded: BTreeMap<NodeId, u64> = lead
-            .progress
-            .keys()
-            .map(|&peer| (peer, confirmed_round(lead, &voters, Some(peer))))
-            .collect();
-        let confirmed = |read: &PendingRead| match read.from.and_then(|f| forwarded.get(&f)) {
-            Some(&round) => round,
-            None => local,
-        };
         let mut released = Vec::new();
-        lead.reads.retain(|read| {
-            let done = read.seq <= confirmed(read);
-            if done {
-                released.push((read.id, read.from, read.index.unwrap_or(commit)));
+        if by_lease {
+            released.extend(
+                lead.reads
+                    .drain(..)
+                    .map(|read| (read.id, read.from, read.index.unwrap_or(commit))),
+            );
+        } else {
+            // Reads that no started round covers wait, unless a forwarding follower and the
+            // leader make a quorum by themselves (three voters). Most calls end here: one per
+            // read made.
+            match lead.reads.front() {
+                Some(read) if read.seq <= lead.read_seq || quorum <= 2 => {}
+                _ => return,
             }
-            !done
-        });
-        self.reads_by_round += released.len() as u64;
+            // The confirmed round for reads made here, and for those each follower forwarded.
+            let voters = Voters {
+                membership: &self.membership,
+                leader: self.id,
+                quorum,
+            };
+            let local = confirmed_round(lead, &voters, None);
+            let forwarded: BTreeMap<NodeId, u64> = lead
+                .progress
+                .keys()
+                .map(|&peer| (peer, confirmed_round(lead, &voters, Some(peer))))
+                .collect();
+            let confirmed = |read: &PendingRead| match read.from.and_then(|f| forwarded.get(&f)) {
+                Some(&round) => round,
+                None => local,
+            };
+            lead.reads.retain(|read| {
+                let done = read.seq <= confirmed(read);
+                if done {
+                    released.push((read.id, read.from, read.index.unwrap_or(commit)));
+                }
+                !done
+            });
+        }
+        let count = released.len() as u64;
+        if by_lease {
+            self.reads_by_lease += count;
+        } else {
+            self.reads_by_round += count;
+        }
         for (id, from, index) in released {
             self.answer_read(id, from, Some(index));
         }
