@@ -120,8 +120,18 @@ enum WriteOutcome {
 enum Input {
     /// A message from a peer.
     Message(Envelope),
-    /// A write batch from a local client or a forwarding follower.
+    /// A write batch from a local client.
     Write(PendingWrite),
+    /// Writes a follower forwarded to this node in one message.
+    Forwarded {
+        from: raft::NodeId,
+        writes: pb::ForwardWrites,
+    },
+    /// The leader's answer to writes this node forwarded.
+    ForwardAnswer {
+        from: raft::NodeId,
+        answer: pb::ForwardAnswer,
+    },
     /// Read-only commands to serve linearizably.
     Read(PendingRead),
     /// A snapshot of the core's status.
@@ -172,6 +182,16 @@ struct PendingWrite {
     deadline: Instant,
     /// Came from a follower: never forward again, answer `NotLeader` instead.
     forwarded: bool,
+}
+
+/// Writes forwarded to the leader in one message, until it answers.
+struct Forwarding {
+    leader: raft::NodeId,
+    /// The epoch of the stream to the leader the message was queued for.
+    epoch: u64,
+    /// The earliest of the writes' deadlines.
+    deadline: Instant,
+    writes: Vec<PendingWrite>,
 }
 
 /// A WAIT or WAITAOF command: for how many replicas (members other than the leader) to hold
@@ -355,49 +375,6 @@ impl DriverHandle {
         rx.await.map_err(|_| ClusterError::shutting_down())
     }
 
-    /// Handles the writes a follower forwarded to this node in one request: all are submitted
-    /// before any is awaited, so they are proposed together.
-    pub(crate) async fn write_forwarded(&self, batches: Vec<pb::KvBatch>) -> pb::ForwardResponse {
-        use pb::forward_result::Result as R;
-        let deadline = Instant::now() + self.wait;
-        let mut waiting = Vec::with_capacity(batches.len());
-        for batch in batches {
-            let (reply, rx) = oneshot::channel();
-            let write = PendingWrite {
-                batch,
-                reply,
-                caller: None,
-                deadline,
-                forwarded: true,
-            };
-            if self.inbox_tx.send(Input::Write(write)).await.is_err() {
-                break;
-            }
-            waiting.push(rx);
-        }
-        let mut results = Vec::with_capacity(waiting.len());
-        for rx in waiting {
-            let outcome = rx
-                .await
-                .unwrap_or(WriteOutcome::Failed(ClusterError::shutting_down()));
-            results.push(match outcome {
-                WriteOutcome::Applied(reply) => pb::ForwardResult {
-                    result: Some(R::Reply(reply)),
-                    not_leader: false,
-                },
-                WriteOutcome::Failed(err) => pb::ForwardResult {
-                    result: Some(R::ClusterError(err.to_string())),
-                    not_leader: false,
-                },
-                WriteOutcome::NotLeader => pb::ForwardResult {
-                    result: Some(R::ClusterError("TRYAGAIN not the leader".into())),
-                    not_leader: true,
-                },
-            });
-        }
-        pb::ForwardResponse { results }
-    }
-
     /// WAIT: waits until `replicas` members other than the leader hold every write committed
     /// so far (the leader's commit index when it takes the command), or until `timeout`
     /// passes (`None`: no limit), and answers how many do. A follower asks the leader.
@@ -538,6 +515,21 @@ impl DriverHandle {
         rx.await.ok()
     }
 
+    /// Hands the writes a follower forwarded in one message to the driver, waiting for room in
+    /// its inbox.
+    pub(crate) async fn forwarded_writes(&self, from: raft::NodeId, writes: pb::ForwardWrites) {
+        let _ = self.inbox_tx.send(Input::Forwarded { from, writes }).await;
+    }
+
+    /// Hands the leader's answer to writes this node forwarded to the driver, waiting for room
+    /// in its inbox.
+    pub(crate) async fn forward_answer(&self, from: raft::NodeId, answer: pb::ForwardAnswer) {
+        let _ = self
+            .inbox_tx
+            .send(Input::ForwardAnswer { from, answer })
+            .await;
+    }
+
     /// Hands a peer message to the driver; fails, dropping it, when the inbox is full.
     pub(crate) fn deliver(&self, envelope: Envelope) -> Result<(), ()> {
         self.inbox_tx
@@ -657,6 +649,10 @@ pub struct Driver {
     /// Writes queued for the leader during this turn, and the leader they go to.
     forwards: Vec<PendingWrite>,
     forward_to: Option<raft::NodeId>,
+    /// Writes forwarded to the leader and not yet answered, by the id of their message.
+    forwarding: HashMap<u64, Forwarding>,
+    /// The id of the next message of forwarded writes.
+    next_forward_id: u64,
     /// Index of the last purge of expired keys this node proposed.
     purge_index: Index,
     /// Index of the last enrollment of members this node proposed (see `empty_disk`).
@@ -852,6 +848,8 @@ impl Driver {
             forwards: Vec::new(),
             tracked_changes: Vec::new(),
             forward_to: None,
+            forwarding: HashMap::new(),
+            next_forward_id: 0,
             purge_index: 0,
             enroll_index: 0,
             name_index: 0,
@@ -1057,6 +1055,8 @@ impl Driver {
                 let _ = reply.send(self.kv.enrolled());
             }
             Input::Write(write) => self.handle_write(write),
+            Input::Forwarded { from, writes } => self.handle_forwarded(from, writes),
+            Input::ForwardAnswer { from, answer } => self.on_forward_answer(from, answer),
             Input::Read(read) => self.handle_read(read),
             Input::Status(reply) => {
                 let mut status = self.node.status();
@@ -1224,8 +1224,8 @@ impl Driver {
         self.forwards.push(write);
     }
 
-    /// Sends the queued writes to the leader on a task of their own. Writes the leader says it
-    /// did not propose (it is no longer the leader) go back through the inbox to be retried.
+    /// Sends the writes queued during this turn to the leader in one message, on the stream
+    /// that carries Raft messages to it; [`Driver::on_forward_answer`] answers their clients.
     fn flush_forwards(&mut self) {
         let Some(leader) = self.forward_to.take() else {
             return;
@@ -1234,68 +1234,151 @@ impl Driver {
         if writes.is_empty() {
             return;
         }
-        let Some(mut client) = self.peers.unary_client(leader) else {
-            self.parked_writes.extend(writes);
+        self.next_forward_id += 1;
+        let id = self.next_forward_id;
+        let message = pb::envelope::Message::ForwardWrites(pb::ForwardWrites {
+            id,
+            batches: writes.iter().map(|w| w.batch.clone()).collect(),
+        });
+        debug!(
+            leader,
+            id,
+            writes = writes.len(),
+            "forwarding writes to leader"
+        );
+        let Some(epoch) = self.peers.send_forward(leader, message) else {
+            // Not sent: nothing was proposed, so the clients may simply try again.
+            for write in writes {
+                let _ = write
+                    .reply
+                    .send(WriteOutcome::Failed(ClusterError::TryAgain(
+                        "too many messages queued for the leader, the write was not sent".into(),
+                    )));
+            }
             return;
         };
-        let inbox_tx = self.inbox_tx.clone();
-        let cluster_id = self.peers.cluster_id().get();
-        debug!(leader, writes = writes.len(), "forwarding writes to leader");
+        // The earliest deadline bounds the wait; later ones would only wait longer.
+        let deadline = (writes.iter().map(|w| w.deadline).min()).unwrap_or_else(Instant::now);
+        self.forwarding.insert(
+            id,
+            Forwarding {
+                leader,
+                epoch,
+                deadline,
+                writes,
+            },
+        );
+    }
+
+    /// On the leader: proposes the writes a follower forwarded in one message (together, as
+    /// they arrived together), and answers the follower once every one applied or failed.
+    fn handle_forwarded(&mut self, from: raft::NodeId, forwarded: pb::ForwardWrites) {
+        let deadline = Instant::now() + self.options.wait;
+        let mut waiting = Vec::with_capacity(forwarded.batches.len());
+        for batch in forwarded.batches {
+            let (reply, rx) = oneshot::channel();
+            self.handle_write(PendingWrite {
+                batch,
+                reply,
+                caller: None,
+                deadline,
+                forwarded: true,
+            });
+            waiting.push(rx);
+        }
+        let peers = self.peers.clone();
         tokio::spawn(async move {
-            let request = pb::ForwardRequest {
-                batches: writes.iter().map(|w| w.batch.clone()).collect(),
-                cluster_id,
+            let mut results = Vec::with_capacity(waiting.len());
+            for rx in waiting {
+                let outcome = rx
+                    .await
+                    .unwrap_or(WriteOutcome::Failed(ClusterError::shutting_down()));
+                results.push(forward_result(outcome));
+            }
+            let answer = pb::ForwardAnswer {
+                id: forwarded.id,
+                results,
             };
-            // The earliest deadline bounds the request; later ones would only wait longer.
-            let deadline = writes
-                .iter()
-                .map(|w| w.deadline)
-                .min()
-                .unwrap_or_else(Instant::now);
-            let budget = deadline.saturating_duration_since(Instant::now());
-            let results = match tokio::time::timeout(budget, client.forward(request)).await {
-                Ok(Ok(response)) => Ok(response.into_inner().results),
-                Ok(Err(status)) => Err(ClusterError::TryAgain(format!(
-                    "forwarding to the leader failed, the write may or may not have applied: {}",
-                    status.message()
-                ))),
-                Err(_) => Err(ClusterError::TryAgain(
-                    "timed out waiting for the leader, the write may or may not have applied"
-                        .into(),
-                )),
-            };
-            let mut results = match results {
-                Ok(results) => results.into_iter().map(Some).collect::<Vec<_>>(),
-                Err(err) => {
-                    for write in writes {
-                        let _ = write.reply.send(WriteOutcome::Failed(err.clone()));
-                    }
-                    return;
-                }
-            };
-            results.resize(writes.len(), None);
-            for (write, result) in writes.into_iter().zip(results) {
-                let outcome = match result {
-                    // Nothing was proposed: safe to try again once we know the new leader.
-                    Some(result) if result.not_leader => {
-                        let _ = inbox_tx.send(Input::Write(write)).await;
-                        continue;
-                    }
-                    Some(pb::ForwardResult {
-                        result: Some(pb::forward_result::Result::Reply(reply)),
-                        ..
-                    }) => WriteOutcome::Applied(reply),
-                    Some(pb::ForwardResult {
-                        result: Some(pb::forward_result::Result::ClusterError(text)),
-                        ..
-                    }) => WriteOutcome::Failed(ClusterError::from_wire(&text)),
-                    _ => WriteOutcome::Failed(ClusterError::TryAgain(
-                        "no answer from the leader for this write".into(),
-                    )),
-                };
-                let _ = write.reply.send(outcome);
+            if peers
+                .send_forward(from, pb::envelope::Message::ForwardAnswer(answer))
+                .is_none()
+            {
+                debug!(to = from, "answer to forwarded writes dropped");
             }
         });
+    }
+
+    /// On a follower: the leader's answer to writes this node forwarded. Writes the leader
+    /// did not propose (it is no longer the leader) are tried again.
+    fn on_forward_answer(&mut self, from: raft::NodeId, answer: pb::ForwardAnswer) {
+        let Some(forwarding) = self.forwarding.remove(&answer.id) else {
+            // Already given up on (see `expire_forwarding`).
+            return;
+        };
+        if forwarding.leader != from {
+            debug!(from, id = answer.id, "answer from a node not asked dropped");
+            self.forwarding.insert(answer.id, forwarding);
+            return;
+        }
+        let mut results = answer.results.into_iter();
+        for write in forwarding.writes {
+            let outcome = match results.next() {
+                // Nothing was proposed: safe to try again. If this node still takes `from`
+                // for the leader, the write waits for news of the new one.
+                Some(result) if result.not_leader => {
+                    if self.node.leader() == Some(from) {
+                        self.parked_writes.push_back(write);
+                    } else {
+                        self.handle_write(write);
+                    }
+                    continue;
+                }
+                Some(pb::ForwardResult {
+                    result: Some(pb::forward_result::Result::Reply(reply)),
+                    ..
+                }) => WriteOutcome::Applied(reply),
+                Some(pb::ForwardResult {
+                    result: Some(pb::forward_result::Result::ClusterError(text)),
+                    ..
+                }) => WriteOutcome::Failed(ClusterError::from_wire(&text)),
+                _ => WriteOutcome::Failed(ClusterError::TryAgain(
+                    "no answer from the leader for this write".into(),
+                )),
+            };
+            let _ = write.reply.send(outcome);
+        }
+    }
+
+    /// Gives up on forwarded writes whose deadline passed, or whose message or answer may have
+    /// been lost: the stream to the leader closed or reopened since they were sent.
+    fn expire_forwarding(&mut self, now: Instant) {
+        let lost: Vec<u64> = (self.forwarding.iter())
+            .filter(|(_, f)| {
+                now >= f.deadline
+                    || !self.peers.is_connected(f.leader)
+                    || self.peers.stream_epoch(f.leader) != Some(f.epoch)
+            })
+            .map(|(&id, _)| id)
+            .collect();
+        for id in lost {
+            let Some(forwarding) = self.forwarding.remove(&id) else {
+                continue;
+            };
+            let err = if now >= forwarding.deadline {
+                ClusterError::TryAgain(
+                    "timed out waiting for the leader, the write may or may not have applied"
+                        .into(),
+                )
+            } else {
+                ClusterError::TryAgain(
+                    "lost the connection to the leader, the write may or may not have applied"
+                        .into(),
+                )
+            };
+            for write in forwarding.writes {
+                let _ = write.reply.send(WriteOutcome::Failed(err.clone()));
+            }
+        }
     }
 
     fn handle_read(&mut self, read: PendingRead) {
@@ -1504,6 +1587,9 @@ impl Driver {
             }
         }
         self.expire_waiting();
+        if !self.forwarding.is_empty() {
+            self.expire_forwarding(now);
+        }
         self.drive_catch_up();
         if self.ticks.is_multiple_of(PURGE_INTERVAL_TICKS) {
             self.maybe_purge_expired();
@@ -2427,7 +2513,8 @@ impl Driver {
                 .reply
                 .send(WriteOutcome::Failed(ClusterError::shutting_down()));
         }
-        for (_, (_, write)) in self.proposed.drain() {
+        let sent = self.forwarding.drain().flat_map(|(_, f)| f.writes);
+        for write in self.proposed.drain().map(|(_, (_, w))| w).chain(sent) {
             let _ = write
                 .reply
                 .send(WriteOutcome::Failed(ClusterError::TryAgain(
@@ -2478,6 +2565,25 @@ fn without_data(snapshot: Snapshot) -> Snapshot {
 }
 
 /// Whether a state machine reply is an error (counted as a failed call).
+/// How the leader tells a follower what became of one write it forwarded.
+fn forward_result(outcome: WriteOutcome) -> pb::ForwardResult {
+    use pb::forward_result::Result as R;
+    match outcome {
+        WriteOutcome::Applied(reply) => pb::ForwardResult {
+            result: Some(R::Reply(reply)),
+            not_leader: false,
+        },
+        WriteOutcome::Failed(err) => pb::ForwardResult {
+            result: Some(R::ClusterError(err.to_string())),
+            not_leader: false,
+        },
+        WriteOutcome::NotLeader => pb::ForwardResult {
+            result: Some(R::ClusterError("TRYAGAIN not the leader".into())),
+            not_leader: true,
+        },
+    }
+}
+
 fn is_error(reply: &pb::Reply) -> bool {
     matches!(reply.kind, Some(pb::reply::Kind::Error(_)))
 }

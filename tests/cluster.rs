@@ -196,6 +196,103 @@ fn killed_leader_is_replaced_and_catches_up_on_restart() {
     cluster.finish();
 }
 
+/// Writes that reach a follower go to the leader over the peer stream. When the leader dies
+/// with some of them in flight, the follower answers those at once, as `TRYAGAIN ... may or
+/// may not have applied`, rather than at the end of the command's wait (here a minute, longer
+/// than the test client's read timeout); writes that arrive meanwhile wait for the new leader
+/// and succeed. Every acknowledged write is there afterwards.
+#[test]
+fn writes_forwarded_to_a_leader_that_dies_are_answered_without_waiting_out_the_timeout() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    const CLIENTS: usize = 8;
+    /// Far below the one-minute wait: only a write answered because the stream closed, or
+    /// one that found the new leader, is answered in time.
+    const ANSWER_BOUND: Duration = Duration::from_secs(10);
+    let mut cluster = TestCluster::start_with(3, &["--wait-timeout-ms", "60000"]);
+    let leader = cluster.leader();
+    let follower = cluster.others(leader)[0];
+    let acknowledged = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..CLIENTS)
+        .map(|c| {
+            let mut conn = cluster.client(follower);
+            let (acknowledged, stop) = (acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut outcomes = Vec::new();
+                for i in 0.. {
+                    if stop.load(Ordering::SeqCst) || started.elapsed() > DEADLINE {
+                        break;
+                    }
+                    let key = format!("fw:{c}:{i}");
+                    let sent = Instant::now();
+                    let result = set(&mut conn, &key, "v");
+                    if result.is_ok() {
+                        acknowledged.fetch_add(1, Ordering::SeqCst);
+                    }
+                    let result = result.map_err(|e| (is_retryable(&e), e.to_string()));
+                    outcomes.push((key, sent.elapsed(), result));
+                }
+                outcomes
+            })
+        })
+        .collect();
+    wait_until(
+        DEADLINE,
+        "writes through the follower",
+        || match acknowledged.load(Ordering::SeqCst) {
+            n if n >= 10 * CLIENTS => Ok(()),
+            n => Err(format!("{n} acknowledged")),
+        },
+    );
+    cluster.stop(leader, Signal::Kill);
+    let before = acknowledged.load(Ordering::SeqCst);
+    wait_until(
+        DEADLINE,
+        "writes through the follower after the kill",
+        || match acknowledged.load(Ordering::SeqCst) - before {
+            n if n >= 10 * CLIENTS => Ok(()),
+            n => Err(format!("{n} acknowledged since the kill")),
+        },
+    );
+    stop.store(true, Ordering::SeqCst);
+    let outcomes: Vec<_> = writers
+        .into_iter()
+        .flat_map(|w| w.join().expect("a writer thread"))
+        .collect();
+    let mut unsure = 0;
+    for (key, took, result) in &outcomes {
+        assert!(
+            *took < ANSWER_BOUND,
+            "SET {key} through follower {follower} took {took:?}: {result:?}"
+        );
+        if let Err((retryable, e)) = result {
+            assert!(
+                retryable,
+                "SET {key} through follower {follower} answered `{e}`"
+            );
+            unsure += 1;
+        }
+    }
+    eprintln!(
+        "{} writes through follower {follower}, {unsure} answered TRYAGAIN or CLUSTERDOWN",
+        outcomes.len()
+    );
+    let new_leader = cluster.leader_among(&cluster.live());
+    let mut conn = cluster.client(new_leader);
+    for (key, _, result) in &outcomes {
+        if result.is_ok() {
+            assert_eq!(
+                get(&mut conn, key).unwrap_or_else(|e| panic!("GET {key}: {e}")),
+                Some("v".to_owned()),
+                "acknowledged {key} on the new leader {new_leader}"
+            );
+        }
+    }
+    cluster.finish();
+}
+
 #[test]
 fn every_acknowledged_write_survives_killing_all_nodes() {
     const KEYS: usize = 200;
@@ -3027,19 +3124,26 @@ async fn peer_client(
     raft_kv::pb::raft_client::RaftClient::with_interceptor(channel, token)
 }
 
-/// A forwarded write of `SET key value`, as a follower sends it to the leader.
-fn forwarded_set(key: &str, value: &str) -> raft_kv::pb::ForwardRequest {
+/// A forwarded write of `SET key value`, as follower `from` sends it to leader `to`.
+fn forwarded_set(from: u64, to: u64, key: &str, value: &str) -> raft_kv::pb::Envelope {
     let args = ["SET", key, value]
         .iter()
         .map(|a| bytes::Bytes::copy_from_slice(a.as_bytes()))
         .collect();
-    raft_kv::pb::ForwardRequest {
+    let writes = raft_kv::pb::ForwardWrites {
+        id: 1,
         batches: vec![raft_kv::pb::KvBatch {
             commands: vec![raft_kv::pb::KvCommand { args }],
             now_ms: raft_kv::now_ms(),
             ..Default::default()
         }],
+    };
+    raft_kv::pb::Envelope {
+        from,
+        to,
+        term: 0,
         cluster_id: 0,
+        message: Some(raft_kv::pb::envelope::Message::ForwardWrites(writes)),
     }
 }
 
@@ -3065,15 +3169,17 @@ fn the_peer_port_needs_the_password_too() {
         .build()
         .expect("a runtime");
     runtime.block_on(async {
+        let rogue =
+            |value| tokio_stream::iter(vec![forwarded_set(follower, leader, "rogue", value)]);
         let mut stranger = peer_client(&cluster, leader, PeerToken::new(None)).await;
         let refused = stranger
-            .forward(forwarded_set("rogue", "1"))
+            .stream(rogue("1"))
             .await
             .expect_err("a forward without the token");
         assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
         let mut wrong = peer_client(&cluster, leader, PeerToken::new(Some("guess"))).await;
         let refused = wrong
-            .forward(forwarded_set("rogue", "2"))
+            .stream(rogue("2"))
             .await
             .expect_err("a forward with another password's token");
         assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
@@ -3095,18 +3201,22 @@ fn the_peer_port_needs_the_password_too() {
         assert_eq!(refused.code(), tonic::Code::Unauthenticated, "{refused:?}");
 
         let mut member = peer_client(&cluster, leader, PeerToken::new(Some(PASSWORD))).await;
-        let answer = member
-            .forward(forwarded_set("with-token", "1"))
+        let forward = forwarded_set(follower, leader, "with-token", "1");
+        member
+            .stream(tokio_stream::iter(vec![forward]))
             .await
             .expect("a forward with the token");
-        assert_eq!(answer.get_ref().results.len(), 1, "{answer:?}");
     });
+    // The forwarded write was handed to the leader's driver when the stream ended; it applies
+    // soon after. The refused ones, sent before it, never do.
     let mut conn = cluster.client(leader);
+    wait_until(DEADLINE, "the forwarded write to apply", || {
+        match get(&mut conn, "with-token") {
+            Ok(Some(v)) if v == "1" => Ok(()),
+            other => Err(format!("{other:?}")),
+        }
+    });
     assert_eq!(get(&mut conn, "rogue").expect("GET rogue"), None);
-    assert_eq!(
-        get(&mut conn, "with-token").expect("GET with-token"),
-        Some("1".to_owned())
-    );
     for id in cluster.ids() {
         let info = cluster.info(id).expect("INFO");
         assert_eq!(

@@ -2,10 +2,14 @@
 //!
 //! Every Raft message is one-way: each node keeps one long-lived client stream to every peer
 //! (`Raft.Stream`) and pushes envelopes into it; responses travel back on the peer's own stream
-//! to us. Writes that reach a follower travel to the leader with the unary `Raft.Forward`.
+//! to us. Writes that reach a follower travel to the leader in the same streams
+//! (`ForwardWrites`, answered by a `ForwardAnswer` on the leader's stream), so that they share
+//! the connections and HTTP/2 writes of the Raft messages.
 //!
 //! Raft tolerates message loss, so nothing here retries or blocks the driver: a full outbox or
-//! a broken stream drops messages, and the core resends what matters.
+//! a broken stream drops messages, and the core resends what matters. A forwarded write is not
+//! resent: the follower answers its client `TRYAGAIN ... may or may not have applied` when the
+//! stream to the leader closes or reopens before the answer, or when the write's wait runs out.
 //!
 //! With `--requirepass`, every call also carries a [`PeerToken`] derived from the password,
 //! and a node refuses calls without it: otherwise anyone reaching the peer port could write
@@ -41,6 +45,7 @@ pub use convert::MalformedEnvelope;
 
 use crate::driver::DriverHandle;
 use crate::pb;
+use crate::pb::envelope::Message as PbMessage;
 use crate::pb::raft_client::RaftClient;
 use crate::raft::{Envelope, Membership, NodeId};
 
@@ -231,7 +236,10 @@ struct Peer {
     outbox_tx: mpsc::Sender<pb::Envelope>,
     /// Whether the message stream to the peer is currently up.
     connected: Arc<AtomicBool>,
-    /// A lazily connected channel for unary calls: forwarded writes, empty-disk questions.
+    /// Counts the stream's openings and closings: a message queued while it had one value
+    /// may be lost once it has another.
+    epoch: Arc<AtomicU64>,
+    /// A lazily connected channel for unary calls: WAIT, empty-disk questions.
     unary: Channel,
     /// Whether we already warned that the outbox overflowed (reset when it drains).
     overflow_warned: AtomicBool,
@@ -319,21 +327,54 @@ impl Peers {
 
     /// Queues a message for its receiver; drops it when the receiver's outbox is full.
     pub fn send(&self, envelope: Envelope) {
-        let peers = self.read();
-        let Some(peer) = peers.get(&envelope.to) else {
-            debug!(to = envelope.to, "message to unknown peer dropped");
-            return;
+        let to = envelope.to;
+        self.enqueue(to, pb::Envelope::from(envelope));
+    }
+
+    /// Queues a forwarded write or an answer to one (not Raft messages: the driver's own) for
+    /// `to`. Returns the epoch of the stream to `to` it was queued for (see
+    /// [`Peers::stream_epoch`]), or `None` when it was dropped (no such peer, or its outbox
+    /// is full): then it was not sent at all.
+    pub fn send_forward(&self, to: NodeId, message: PbMessage) -> Option<u64> {
+        let envelope = pb::Envelope {
+            from: self.self_id,
+            to,
+            term: 0,
+            cluster_id: 0,
+            message: Some(message),
         };
-        let mut envelope = pb::Envelope::from(envelope);
+        self.enqueue(to, envelope)
+    }
+
+    fn enqueue(&self, to: NodeId, mut envelope: pb::Envelope) -> Option<u64> {
+        let peers = self.read();
+        let Some(peer) = peers.get(&to) else {
+            debug!(to, "message to unknown peer dropped");
+            return None;
+        };
         envelope.cluster_id = self.cluster_id.get();
+        // Read before queueing: if the stream turns over after this, the epoch shows it.
+        let epoch = peer.epoch.load(Ordering::Acquire);
         match peer.outbox_tx.try_send(envelope) {
-            Ok(()) => peer.overflow_warned.store(false, Ordering::Relaxed),
+            Ok(()) => {
+                peer.overflow_warned.store(false, Ordering::Relaxed);
+                Some(epoch)
+            }
             Err(_) => {
                 if !peer.overflow_warned.swap(true, Ordering::Relaxed) {
                     warn!(peer = peer.id, "peer outbox full, dropping messages");
                 }
+                None
             }
         }
+    }
+
+    /// The epoch of the stream to `id`: it changes whenever the stream opens or closes, so
+    /// what was queued in one epoch may have been lost if the epoch is no longer the same.
+    pub fn stream_epoch(&self, id: NodeId) -> Option<u64> {
+        self.read()
+            .get(&id)
+            .map(|p| p.epoch.load(Ordering::Acquire))
     }
 
     /// Whether the message stream to `id` is up.
@@ -343,7 +384,7 @@ impl Peers {
             .is_some_and(|p| p.connected.load(Ordering::Relaxed))
     }
 
-    /// A client for unary calls to `id`: forwarded writes, empty-disk questions.
+    /// A client for unary calls to `id`: WAIT, empty-disk questions.
     pub fn unary_client(&self, id: NodeId) -> Option<PeerClient> {
         self.read()
             .get(&id)
@@ -361,18 +402,21 @@ fn start_peer(
     let endpoint = endpoint(addr)?;
     let (outbox_tx, outbox_rx) = mpsc::channel(PEER_OUTBOX_CAPACITY);
     let connected = Arc::new(AtomicBool::new(false));
+    let epoch = Arc::new(AtomicU64::new(0));
     tokio::spawn(run_stream(
         id,
         endpoint.clone(),
         token.clone(),
         outbox_rx,
         connected.clone(),
+        epoch.clone(),
         shutdown.clone(),
     ));
     Ok(Peer {
         id,
         outbox_tx,
         connected,
+        epoch,
         unary: endpoint.connect_lazy(),
         overflow_warned: AtomicBool::new(false),
     })
@@ -385,6 +429,7 @@ async fn run_stream(
     token: PeerToken,
     mut outbox_rx: mpsc::Receiver<pb::Envelope>,
     connected: Arc<AtomicBool>,
+    epoch: Arc<AtomicU64>,
     shutdown: CancellationToken,
 ) {
     let mut backoff = RECONNECT_MIN;
@@ -419,6 +464,7 @@ async fn run_stream(
         let mut raft = client(channel, token.clone());
         let call = raft.stream(ReceiverStream::new(stream_rx));
         tokio::pin!(call);
+        epoch.fetch_add(1, Ordering::AcqRel);
         connected.store(true, Ordering::Relaxed);
         if reachable != Some(true) {
             info!(peer, "peer connected");
@@ -437,6 +483,7 @@ async fn run_stream(
             }
         };
         connected.store(false, Ordering::Relaxed);
+        epoch.fetch_add(1, Ordering::AcqRel);
         match ended {
             Some(status)
                 if matches!(
@@ -568,12 +615,30 @@ impl pb::raft_server::Raft for RaftService {
             if let Some(port) = client_port.take() {
                 self.client_ports.record(envelope.from, port);
             }
-            let envelope = match Envelope::try_from(envelope) {
-                Ok(envelope) if envelope.to == self.id => envelope,
-                Ok(envelope) => {
-                    debug!(to = envelope.to, "message for another node dropped");
+            if envelope.to != self.id {
+                debug!(to = envelope.to, "message for another node dropped");
+                continue;
+            }
+            // Forwarded writes and their answers are the driver's, not the core's. They wait
+            // for room in the driver's inbox rather than being dropped like Raft messages,
+            // which the core resends: a client waits on each.
+            let from = envelope.from;
+            let envelope = match envelope.message {
+                Some(PbMessage::ForwardWrites(writes)) => {
+                    self.handle.forwarded_writes(from, writes).await;
                     continue;
                 }
+                Some(PbMessage::ForwardAnswer(answer)) => {
+                    self.handle.forward_answer(from, answer).await;
+                    continue;
+                }
+                message => pb::Envelope {
+                    message,
+                    ..envelope
+                },
+            };
+            let envelope = match Envelope::try_from(envelope) {
+                Ok(envelope) => envelope,
                 Err(err) => {
                     debug!(error = %err, "malformed peer message dropped");
                     continue;
@@ -584,17 +649,6 @@ impl pb::raft_server::Raft for RaftService {
             }
         }
         Ok(Response::new(pb::Empty {}))
-    }
-
-    async fn forward(
-        &self,
-        request: Request<pb::ForwardRequest>,
-    ) -> Result<Response<pb::ForwardResponse>, Status> {
-        let request = request.into_inner();
-        self.check(request.cluster_id, None)?;
-        Ok(Response::new(
-            self.handle.write_forwarded(request.batches).await,
-        ))
     }
 
     async fn wait(
