@@ -35,6 +35,7 @@ impl Cluster {
                     lazy_fan_out: true,
                     commit_with_appends: true,
                     lease_reads: true,
+                    quiet_start: true,
                     seed: id,
                 };
                 Node::new(config, Restored::default())

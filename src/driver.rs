@@ -814,6 +814,8 @@ impl Driver {
             lazy_fan_out: true,
             commit_with_appends: true,
             lease_reads: options.lease_reads,
+            // Whatever this node's own setting: its peers' leases may count on it.
+            quiet_start: true,
             seed: options.seed,
         };
         let node = Node::new(

@@ -58,8 +58,9 @@ pub struct Config {
     /// (thesis §6.4.1): while a quorum acknowledged a round the leader started less than
     /// `lease_ticks()` ago, no other leader can have been elected, because each of those
     /// voters ignores vote requests for `election_ticks` after hearing from it. A node also
-    /// ignores vote requests for its first `election_ticks` after it starts, so a voter that
-    /// crashed and restarted does not forget the lease it granted. A leader that starts a
+    /// ignores vote requests for its first `election_ticks` after it starts (see
+    /// `quiet_start`), so a voter that crashed and restarted does not forget the lease it
+    /// granted. A leader that starts a
     /// leadership transfer gives the lease up for the rest of its term (the target's
     /// campaign bypasses voters' leases).
     ///
@@ -67,6 +68,11 @@ pub struct Config {
     /// rate of a monotonic clock, caught up before every input, and no node's ticks may run
     /// faster than another's by more than the margin (a fifth of `election_ticks`).
     pub lease_reads: bool,
+    /// Whether the node ignores vote requests for its first `election_ticks` after it starts
+    /// even without `lease_reads`: a voter that restarted may have granted a lease it no
+    /// longer remembers to a leader that uses leases, whatever this node's own setting. The
+    /// server sets it on every node, so that nodes may differ in `lease_reads`.
+    pub quiet_start: bool,
     /// Seed of the node's random number generator (election timeouts). The node mixes its id
     /// in, so a cluster may share one seed and still draw different timeouts.
     pub seed: u64,
@@ -2394,7 +2400,8 @@ impl Node {
     /// Whether this node heard from a live leader (or is one) within the minimum election
     /// timeout; vote requests are then ignored (check-quorum lease, thesis §4.2.3).
     fn in_leader_lease(&self) -> bool {
-        let started_lately = self.config.lease_reads && self.ticks < self.config.election_ticks;
+        let started_lately = (self.config.lease_reads || self.config.quiet_start)
+            && self.ticks < self.config.election_ticks;
         (self.leader().is_some() || started_lately)
             && self.election_elapsed < self.config.election_ticks
     }

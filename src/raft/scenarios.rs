@@ -1991,10 +1991,19 @@ fn an_isolated_leader_loses_its_lease_before_anyone_else_can_lead() {
 }
 
 /// A voter forgets in a crash when it last heard from the leader, and with it the lease it
-/// granted: after a restart it ignores candidates for its first election timeout.
+/// granted: after a restart it ignores candidates for its first election timeout. So does a
+/// voter that does not use leases itself but starts quietly (as the server's nodes all do):
+/// its leader may use them.
 #[test]
 fn a_restarted_voter_ignores_candidates_for_an_election_timeout() {
-    let mut c = lease_cluster(3);
+    a_restarted_voter_ignores_candidates(lease_cluster(3));
+    a_restarted_voter_ignores_candidates(Cluster::with_config(3, |cfg| {
+        cfg.lease_reads = false;
+        cfg.quiet_start = true;
+    }));
+}
+
+fn a_restarted_voter_ignores_candidates(mut c: Cluster) {
     let leader = c.run_until_leader(3 * ELECTION_TICKS);
     let term = c.status(leader).term;
     let voter = if leader == 1 { 2 } else { 1 };

@@ -162,6 +162,7 @@ impl Cluster {
                 lazy_fan_out: false,
                 commit_with_appends: false,
                 lease_reads: false,
+                quiet_start: false,
                 seed: 7,
             };
             tweak(&mut config);

@@ -164,8 +164,10 @@ pub struct Cluster {
     lazy_fan_out: bool,
     /// `Config::commit_with_appends` for every node.
     commit_with_appends: bool,
-    /// `Config::lease_reads` for every node. The nodes tick in step with the sim's clock,
-    /// as the driver's catch-up keeps them with the wall clock.
+    /// Whether nodes use `Config::lease_reads`: every node but those whose id is a multiple
+    /// of 3, which do not (nodes may differ, as the server allows); all of them ignore
+    /// candidates at start (`Config::quiet_start`), as the server's do. The nodes tick in
+    /// step with the sim's clock, as the driver's catch-up keeps them with the wall clock.
     lease_reads: bool,
     /// Decides when background writes land; its own stream, like `churn_rng`.
     disk_rng: Rng,
@@ -327,7 +329,8 @@ impl Cluster {
             max_uncommitted_entries: self.params.max_uncommitted_entries,
             lazy_fan_out: self.lazy_fan_out,
             commit_with_appends: self.commit_with_appends,
-            lease_reads: self.lease_reads,
+            lease_reads: self.lease_reads && !id.is_multiple_of(3),
+            quiet_start: self.lease_reads,
             seed: self.config_rng.next_u64(),
         }
     }
