@@ -54,6 +54,9 @@ const MAX_INPUTS_PER_TURN: usize = 4096;
 const MAX_READY_PER_TURN: usize = 64;
 /// Byte bound of the entries in one AppendEntries.
 const MAX_APPEND_BYTES: usize = 4 << 20;
+/// Byte bound of the writes a follower forwards to the leader in one message (a larger write
+/// goes alone).
+const MAX_FORWARD_BYTES: usize = 4 << 20;
 /// Appends in flight to one follower.
 const MAX_INFLIGHT_APPENDS: usize = 64;
 /// Proposed but uncommitted entries on the leader before proposals are parked.
@@ -1226,16 +1229,21 @@ impl Driver {
         self.forwards.push(write);
     }
 
-    /// Sends the writes queued during this turn to the leader in one message, on the stream
-    /// that carries Raft messages to it; [`Driver::on_forward_answer`] answers their clients.
+    /// Sends the writes queued during this turn to the leader, on the stream that carries Raft
+    /// messages to it: in one message, or in several of about `MAX_FORWARD_BYTES` when they
+    /// are large. [`Driver::on_forward_answer`] answers their clients.
     fn flush_forwards(&mut self) {
         let Some(leader) = self.forward_to.take() else {
             return;
         };
         let writes = std::mem::take(&mut self.forwards);
-        if writes.is_empty() {
-            return;
+        for run in split_by_bytes(writes, MAX_FORWARD_BYTES, |w| w.batch.encoded_len()) {
+            self.send_forwards(leader, run);
         }
+    }
+
+    /// Sends `writes` to `leader` in one message and keeps them until it answers.
+    fn send_forwards(&mut self, leader: raft::NodeId, writes: Vec<PendingWrite>) {
         self.next_forward_id += 1;
         let id = self.next_forward_id;
         let message = pb::envelope::Message::ForwardWrites(pb::ForwardWrites {
@@ -2567,6 +2575,27 @@ fn without_data(snapshot: Snapshot) -> Snapshot {
 }
 
 /// Whether a state machine reply is an error (counted as a failed call).
+/// Splits `items`, in order, into runs whose `len`s add up to at most `limit`; an item larger
+/// than `limit` makes a run of its own.
+fn split_by_bytes<T>(items: Vec<T>, limit: usize, len: impl Fn(&T) -> usize) -> Vec<Vec<T>> {
+    let mut runs: Vec<Vec<T>> = Vec::new();
+    let mut bytes = 0;
+    for item in items {
+        let n = len(&item);
+        match runs.last_mut() {
+            Some(run) if bytes + n <= limit => {
+                bytes += n;
+                run.push(item);
+            }
+            _ => {
+                bytes = n;
+                runs.push(vec![item]);
+            }
+        }
+    }
+    runs
+}
+
 /// How the leader tells a follower what became of one write it forwarded.
 fn forward_result(outcome: WriteOutcome) -> pb::ForwardResult {
     use pb::forward_result::Result as R;
@@ -2595,4 +2624,23 @@ fn fatal(what: &str) -> ! {
     error!("{what}; stopping the node");
     warn!("the node's disk state is intact up to its last fsync; restart it to recover");
     std::process::exit(70)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_by_bytes;
+
+    #[test]
+    fn forwarded_writes_split_into_runs_of_bounded_bytes_in_order() {
+        let runs = split_by_bytes(vec![1, 2, 3, 10, 1, 1, 4], 4, |&n| n);
+        assert_eq!(
+            runs,
+            vec![vec![1, 2], vec![3], vec![10], vec![1, 1], vec![4]]
+        );
+        assert!(split_by_bytes(Vec::<usize>::new(), 4, |&n| n).is_empty());
+        assert_eq!(
+            split_by_bytes(vec![0, 0, 0], 0, |&n| n),
+            vec![vec![0, 0, 0]]
+        );
+    }
 }
