@@ -67,6 +67,12 @@ pub struct Config {
     #[arg(long, default_value_t = 512 * 1024 * 1024)]
     pub proto_max_bulk_len: usize,
 
+    /// Largest write, in bytes, that one log entry may hold: a command, or the commands of a
+    /// transaction together (their encoding). A larger one is refused with an error. The most
+    /// is, and the default, 1 GiB less 1 MiB: an entry must fit in one message between peers.
+    #[arg(long, default_value_t = MAX_ENTRY_BYTES)]
+    pub max_entry_bytes: usize,
+
     /// Maximum simultaneous client connections.
     #[arg(long, default_value_t = 10_000)]
     pub max_clients: usize,
@@ -79,7 +85,8 @@ pub struct Config {
     /// Answer linearizable reads from the leader's lease (true, the default) or with a
     /// heartbeat round to a quorum per batch of reads (false). A lease saves that round, and
     /// assumes the nodes' monotonic clocks advance at the same rate within a fifth (a
-    /// paused node notices the time it lost); give every node of a cluster the same value.
+    /// paused node notices the time it lost). Nodes may differ: every node ignores
+    /// candidates for its first election timeout, which a lease relies on.
     #[arg(long, env = "RAFT_KV_LEASE_READS", default_value_t = true, action = clap::ArgAction::Set)]
     pub lease_reads: bool,
 
@@ -99,6 +106,12 @@ fn parse_notify_flags(text: &str) -> Result<u32, String> {
     crate::kv::notify::parse_flags(text.as_bytes())
         .ok_or_else(|| "invalid event class character; use 'Ag$lshzxeKEtmdn'".into())
 }
+
+/// The largest `--max-entry-bytes`: an entry travels in one message between peers, with room
+/// to spare for the message's other fields.
+pub const MAX_ENTRY_BYTES: usize = crate::transport::MAX_MESSAGE_BYTES - (1 << 20);
+/// The smallest `--max-entry-bytes`.
+const MIN_ENTRY_BYTES: usize = 1024;
 
 /// A configuration that cannot work; the message is printed as one line.
 #[derive(Debug, thiserror::Error)]
@@ -146,6 +159,11 @@ impl Config {
             return Err(ConfigError(format!(
                 "--proto-max-bulk-len must be between 1 and {} (512 MiB)",
                 crate::kv::command::MAX_STRING_BYTES
+            )));
+        }
+        if self.max_entry_bytes < MIN_ENTRY_BYTES || self.max_entry_bytes > MAX_ENTRY_BYTES {
+            return Err(ConfigError(format!(
+                "--max-entry-bytes must be between {MIN_ENTRY_BYTES} and {MAX_ENTRY_BYTES}"
             )));
         }
         Ok(addrs)

@@ -569,6 +569,8 @@ pub struct DriverOptions {
     pub seed: u64,
     /// Reads are answered from the leader's lease (`raft::Config::lease_reads`).
     pub lease_reads: bool,
+    /// The largest write one log entry may hold (`--max-entry-bytes`).
+    pub max_entry_bytes: usize,
     /// The node's data directory, where snapshots are read back from to send to followers.
     pub data_dir: std::path::PathBuf,
     /// This node's subscribers, to whom applied PUBLISH entries are handed.
@@ -1096,6 +1098,20 @@ impl Driver {
 
     fn handle_write(&mut self, mut write: PendingWrite) {
         if write.reply.is_closed() {
+            return;
+        }
+        // Checked on the follower before forwarding, and on the leader: an entry larger than a
+        // peer message could never reach the followers, and would stall every write after it.
+        let bytes = write.batch.encoded_len();
+        if bytes > self.options.max_entry_bytes {
+            let text = format!(
+                "ERR write too large: {bytes} bytes, more than one log entry holds \
+                 (--max-entry-bytes {})",
+                self.options.max_entry_bytes
+            );
+            let _ = write.reply.send(WriteOutcome::Applied(pb::Reply {
+                kind: Some(pb::reply::Kind::Error(text)),
+            }));
             return;
         }
         let leading = self.node.role() == RoleKind::Leader;

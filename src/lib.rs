@@ -164,6 +164,7 @@ pub async fn run(config: Config) -> Result<(), Error> {
             snapshot_bytes: config.snapshot_bytes,
             seed,
             lease_reads: config.lease_reads,
+            max_entry_bytes: config.max_entry_bytes,
             data_dir: dir.clone(),
             pubsub: pubsub.clone(),
             waiters: waiters.clone(),

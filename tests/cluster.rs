@@ -428,6 +428,67 @@ fn writes_need_a_majority_and_fail_fast_without_one() {
     cluster.finish();
 }
 
+/// A write goes to the log as one entry, and an entry must fit in one message between peers:
+/// one larger than `--max-entry-bytes` is refused with an error, through the leader and
+/// through a follower, a transaction's commands counting together. Nothing of it applies, and
+/// the cluster goes on taking writes (an entry too large to send would stall every write
+/// after it).
+#[test]
+fn writes_larger_than_one_log_entry_holds_are_refused() {
+    const LIMIT: usize = 1 << 20;
+    let limit = LIMIT.to_string();
+    let cluster = TestCluster::start_with(3, &["--max-entry-bytes", &limit]);
+    let leader = cluster.leader();
+    let follower = cluster.others(leader)[0];
+    let big = "x".repeat(LIMIT * 6 / 10);
+    let huge = "x".repeat(LIMIT * 2);
+    for id in [leader, follower] {
+        let mut conn = cluster.client(id);
+        let ok = format!("fits:{id}");
+        set_retrying_on(&mut conn, id, &ok, &big);
+
+        let err =
+            set(&mut conn, &format!("huge:{id}"), &huge).expect_err("a SET larger than an entry");
+        assert!(
+            err.to_string().contains("write too large"),
+            "SET of {} bytes through node {id}: {err}",
+            huge.len()
+        );
+
+        let (a, b) = (format!("multi-a:{id}"), format!("multi-b:{id}"));
+        redis::cmd("MULTI").exec(&mut conn).expect("MULTI");
+        for key in [&a, &b] {
+            let queued: String = command(&["SET", key, &big])
+                .query(&mut conn)
+                .unwrap_or_else(|e| panic!("SET {key} in MULTI: {e}"));
+            assert_eq!(queued, "QUEUED");
+        }
+        let exec: redis::RedisResult<redis::Value> = redis::cmd("EXEC").query(&mut conn);
+        let err = exec.expect_err("a transaction larger than an entry");
+        assert!(
+            err.to_string().contains("write too large"),
+            "EXEC of two SETs of {} bytes through node {id}: {err}",
+            big.len()
+        );
+        // The cluster goes on: a write after the refused ones commits and is read back.
+        set_retrying_on(&mut conn, id, &format!("after:{id}"), "1");
+        for key in [&a, &b, &format!("huge:{id}")] {
+            assert_eq!(
+                get(&mut conn, key).unwrap_or_else(|e| panic!("GET {key}: {e}")),
+                None,
+                "{key} through node {id}"
+            );
+        }
+        assert_eq!(
+            get(&mut conn, &ok)
+                .unwrap_or_else(|e| panic!("GET {ok}: {e}"))
+                .map(|v| v.len()),
+            Some(big.len())
+        );
+    }
+    cluster.finish();
+}
+
 #[test]
 fn follower_reads_see_every_acknowledged_write() {
     const ROUNDS: usize = 200;
@@ -591,6 +652,15 @@ fn bad_config_exits_nonzero_with_a_clear_error() {
         dir.path(),
         &huge_bulk,
         &["proto-max-bulk-len".to_owned(), "536870912".to_owned()],
+    );
+
+    let mut huge_entry = node_args("1", &peers, free_port(), &data_dir);
+    huge_entry.extend(["--max-entry-bytes".to_owned(), "1073741824".to_owned()]);
+    assert_rejected(
+        "--max-entry-bytes beyond what a peer message can carry",
+        dir.path(),
+        &huge_entry,
+        &["max-entry-bytes".to_owned(), "1072693248".to_owned()],
     );
 
     let mut duplicated = peers.clone();
