@@ -9,9 +9,10 @@
 //!
 //! A client's command enters through `server`, which parses it and calls the `driver` through a
 //! `DriverHandle`. The driver is the one task that owns the Raft `Node`, the `Storage` and the
-//! `KvState`: it proposes writes (or forwards them to the leader over gRPC), runs ReadIndex for
-//! reads (answered from the leader's lease, or confirmed by a heartbeat round), persists what the core hands it, sends messages through `transport`, applies
-//! committed entries and answers the waiting clients. Data flows one way: edge → driver → core →
+//! `KvState`: it proposes writes (or forwards them to the leader, on the gRPC stream that
+//! carries its Raft messages), runs ReadIndex for reads (answered from the leader's lease, or
+//! confirmed by a heartbeat round), persists what the core hands it, sends messages through
+//! `transport`, applies committed entries and answers the waiting clients. Data flows one way: edge → driver → core →
 //! driver → edge. Applied PUBLISH entries leave the driver the same way, through the `pubsub`
 //! registry to the connections that subscribed on this node, and so do the keys applied
 //! entries changed, through `tracking` to the connections that cache them (CLIENT TRACKING).
