@@ -60,9 +60,8 @@ pub struct Config {
     /// voters ignores vote requests for `election_ticks` after hearing from it. A node also
     /// ignores vote requests for its first `election_ticks` after it starts (see
     /// `quiet_start`), so a voter that crashed and restarted does not forget the lease it
-    /// granted. A leader that starts a
-    /// leadership transfer gives the lease up for the rest of its term (the target's
-    /// campaign bypasses voters' leases).
+    /// granted. A leader that starts a leadership transfer gives the lease up for the rest
+    /// of its term (the target's campaign bypasses voters' leases).
     ///
     /// This trades a clock assumption for the round: the driver must deliver ticks at the
     /// rate of a monotonic clock, caught up before every input, and no node's ticks may run
@@ -2398,7 +2397,8 @@ impl Node {
     }
 
     /// Whether this node heard from a live leader (or is one) within the minimum election
-    /// timeout; vote requests are then ignored (check-quorum lease, thesis §4.2.3).
+    /// timeout, or, with `lease_reads` or `quiet_start`, started less than that ago; vote
+    /// requests are then ignored (check-quorum lease, thesis §4.2.3).
     fn in_leader_lease(&self) -> bool {
         let started_lately = (self.config.lease_reads || self.config.quiet_start)
             && self.ticks < self.config.election_ticks;
