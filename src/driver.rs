@@ -2123,57 +2123,70 @@ impl Driver {
             return;
         }
         self.applied_bytes += entry.data.as_ref().map_or(0, |d| d.len() as u64);
-        let reply = entry
-            .data
-            .as_ref()
-            .map(|data| match pb::KvBatch::decode(data.as_ref()) {
-                Ok(batch) => {
-                    let waiting = self.options.waiters.any();
-                    self.kv.track_stores(waiting);
-                    let tracking = self.options.tracking.active();
-                    self.kv.track_modified(tracking);
-                    self.kv
-                        .notify_keyspace_events(self.options.pubsub.keyspace_events());
-                    let caller = self
-                        .proposed
-                        .get(&entry.index)
-                        .filter(|(term, _)| *term == entry.term)
-                        .and_then(|(_, write)| write.caller.as_deref());
-                    let recorder = self.options.commands.recorder();
-                    let mut started = Instant::now();
-                    let reply = self.kv.apply_observed(&batch, |args, reply| {
-                        let done = Instant::now();
-                        recorder.record(args, done - started, is_error(reply), caller);
-                        started = done;
-                    });
-                    for call in self.kv.take_script_calls() {
-                        (self.options.commands).record_script_call(&call.args, call.failed);
-                    }
-                    if batch.cluster_id != 0 {
-                        self.learn_cluster_id();
-                    }
-                    if tracking {
-                        self.note_tracked_changes(&batch);
-                    }
-                    self.deliver_published(entry.index, entry.term);
-                    if waiting {
-                        self.options.waiters.wake(&self.kv.take_stored());
-                    }
-                    reply
-                }
-                Err(_) => pb::Reply {
-                    kind: Some(pb::reply::Kind::Error("ERR undecodable log entry".into())),
-                },
-            });
-        let Some((term, write)) = self.proposed.remove(&entry.index) else {
+        // This node's own proposal at this index and term: the entry was encoded from its
+        // batch, so that batch is applied as it is instead of being decoded again.
+        let mine = match self.proposed.remove(&entry.index) {
+            Some((term, write)) if term == entry.term => Some(write),
+            Some((_, write)) => {
+                // Another leader's entry took this index: ours was never applied, so retry it.
+                self.parked_writes.push_back(write);
+                None
+            }
+            None => None,
+        };
+        let Some(data) = entry.data.as_ref() else {
+            if let Some(write) = mine {
+                self.parked_writes.push_back(write);
+            }
             return;
         };
-        match reply {
-            Some(reply) if term == entry.term => {
-                let _ = write.reply.send(WriteOutcome::Applied(reply));
-            }
-            // Another leader's entry took this index: ours was never applied, so retry it.
-            _ => self.parked_writes.push_back(write),
+        let decoded;
+        let batch = match &mine {
+            Some(write) => &write.batch,
+            // Decoded from the entry's `Bytes`, so that the arguments are slices of it rather
+            // than copies. Nothing the state keeps holds on to an argument: what it stores
+            // (values, expiry and tracking indexes, scripts, the slow log, published messages)
+            // it copies out.
+            None => match pb::KvBatch::decode(data.clone()) {
+                Ok(batch) => {
+                    decoded = batch;
+                    &decoded
+                }
+                Err(_) => {
+                    error!(index = entry.index, "undecodable log entry skipped");
+                    return;
+                }
+            },
+        };
+        let waiting = self.options.waiters.any();
+        self.kv.track_stores(waiting);
+        let tracking = self.options.tracking.active();
+        self.kv.track_modified(tracking);
+        self.kv
+            .notify_keyspace_events(self.options.pubsub.keyspace_events());
+        let caller = mine.as_ref().and_then(|write| write.caller.as_deref());
+        let recorder = self.options.commands.recorder();
+        let mut started = Instant::now();
+        let reply = self.kv.apply_observed(batch, |args, reply| {
+            let done = Instant::now();
+            recorder.record(args, done - started, is_error(reply), caller);
+            started = done;
+        });
+        for call in self.kv.take_script_calls() {
+            (self.options.commands).record_script_call(&call.args, call.failed);
+        }
+        if batch.cluster_id != 0 {
+            self.learn_cluster_id();
+        }
+        if tracking {
+            self.note_tracked_changes(batch);
+        }
+        self.deliver_published(entry.index, entry.term);
+        if waiting {
+            self.options.waiters.wake(&self.kv.take_stored());
+        }
+        if let Some(write) = mine {
+            let _ = write.reply.send(WriteOutcome::Applied(reply));
         }
     }
 

@@ -196,7 +196,18 @@ impl Tracking {
             return;
         }
         for key in keys {
-            if table.keys.entry(key).or_default().insert(id) {
+            if !table.keys.contains_key(&key) {
+                // A copy: `key` may be a slice of a larger buffer (a client's reads, a log
+                // entry) that the table would otherwise keep alive as long as it tracks it.
+                table
+                    .keys
+                    .insert(Bytes::copy_from_slice(&key), BTreeSet::new());
+            }
+            if table
+                .keys
+                .get_mut(&key)
+                .is_some_and(|clients| clients.insert(id))
+            {
                 table.items += 1;
             }
         }

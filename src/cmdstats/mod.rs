@@ -601,7 +601,8 @@ fn shortened(args: &[Bytes]) -> Vec<Bytes> {
             );
             out.push(Bytes::from(s));
         } else {
-            out.push(arg.clone());
+            // A copy: `arg` may be a slice of a larger buffer the slow log would keep alive.
+            out.push(Bytes::copy_from_slice(arg));
         }
     }
     out

@@ -469,14 +469,52 @@ pub fn lookup(name: &[u8]) -> Option<&'static Spec> {
 }
 
 /// The position of `name`'s spec (any case) in [`COMMANDS`], found without allocating.
+///
+/// Every command is looked up several times (when it is checked, when it is applied on each
+/// node, when it is counted), so this is a hash lookup of the name lowercased on the stack
+/// rather than a binary search comparing case-folded bytes.
 pub fn lookup_index(name: &[u8]) -> Option<usize> {
     if name.len() > MAX_NAME_LEN {
         return None;
     }
-    let lower = name.iter().map(u8::to_ascii_lowercase);
+    let mut lower = [0u8; MAX_NAME_LEN];
+    let lower = &mut lower[..name.len()];
+    for (to, from) in lower.iter_mut().zip(name) {
+        *to = from.to_ascii_lowercase();
+    }
+    NAME_INDEX.get(&*lower).copied()
+}
+
+/// [`COMMANDS`]' positions by name, built on first use.
+static NAME_INDEX: std::sync::LazyLock<
+    std::collections::HashMap<&'static [u8], usize, std::hash::BuildHasherDefault<NameHasher>>,
+> = std::sync::LazyLock::new(|| {
     COMMANDS
-        .binary_search_by(|s| s.name.bytes().cmp(lower.clone()))
-        .ok()
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| (spec.name.as_bytes(), i))
+        .collect()
+});
+
+/// FNV-1a for command names: short, trusted keys (the table is fixed), where SipHash's
+/// resistance to chosen collisions buys nothing and costs more than the lookup itself.
+#[derive(Default)]
+struct NameHasher(u64);
+
+impl std::hash::Hasher for NameHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        if self.0 == 0 {
+            self.0 = 0xcbf2_9ce4_8422_2325;
+        }
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// The keys a command names where its table entry places them (first, last, step); none
@@ -3769,6 +3807,22 @@ mod tests {
         assert_eq!(lookup(b"GeT").map(|s| s.name), Some("get"));
         assert!(lookup(b"nosuch").is_none());
         assert!(lookup(&[b'a'; 100]).is_none());
+        // Against a plain scan: every name in two cases, and names one byte off.
+        let scan = |name: &[u8]| {
+            COMMANDS
+                .iter()
+                .position(|s| s.name.as_bytes().eq_ignore_ascii_case(name))
+        };
+        for (i, spec) in COMMANDS.iter().enumerate() {
+            assert_eq!(lookup_index(spec.name.as_bytes()), Some(i), "{}", spec.name);
+            let upper = spec.name.to_ascii_uppercase();
+            assert_eq!(lookup_index(upper.as_bytes()), Some(i), "{upper}");
+            for near in [&spec.name.as_bytes()[1..], format!("{upper}X").as_bytes()] {
+                assert_eq!(lookup_index(near), scan(near), "{near:?}");
+            }
+        }
+        assert_eq!(lookup_index(b""), None);
+        assert_eq!(lookup_index("gét".as_bytes()), None);
     }
 
     #[test]

@@ -409,7 +409,8 @@ pub(super) fn load(code: &Bytes) -> Result<Library, String> {
     functions.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Library {
         name,
-        code: code.clone(),
+        // A copy: `code` may be a slice of a larger buffer (a client's reads).
+        code: Bytes::copy_from_slice(code),
         functions,
     })
 }

@@ -2049,10 +2049,12 @@ impl KvState {
                 message,
                 shard,
             } => {
+                // Copies: the arguments may be slices of a larger buffer (a client's reads,
+                // a peer's message), which a slow subscriber's queue would keep alive.
                 self.published.push(Published {
                     shard: *shard,
-                    channel: channel.clone(),
-                    message: message.clone(),
+                    channel: Bytes::copy_from_slice(channel),
+                    message: Bytes::copy_from_slice(message),
                 });
                 // The receiving node's session replaces this with its own count of receivers.
                 Ok(reply::integer(0))
@@ -3340,7 +3342,7 @@ impl KvState {
                 {
                     self.scripts
                         .entry(script::sha1_hex(body))
-                        .or_insert_with(|| body.clone());
+                        .or_insert_with(|| Bytes::copy_from_slice(body));
                 }
                 Ok(ran.reply)
             }
@@ -3349,7 +3351,10 @@ impl KvState {
                     return Ok(error);
                 }
                 let sha = script::sha1_hex(body);
-                self.scripts.entry(sha.clone()).or_insert_with(|| body.clone());
+                self.scripts
+                    .entry(sha.clone())
+                    // A copy: `body` may be a slice of a larger buffer (a client's reads).
+                    .or_insert_with(|| Bytes::copy_from_slice(body));
                 Ok(reply::bulk(Bytes::from(sha)))
             }
             Command::ScriptExists(shas) => Ok(reply::array(
