@@ -8,6 +8,7 @@ use std::hint::black_box;
 
 use bytes::{Bytes, BytesMut};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use prost::Message;
 use raft_kv::kv::{Command, KvState};
 use raft_kv::pb;
 use raft_kv::raft::{Config, Entry, HardState, Node, Restored, RoleKind};
@@ -144,27 +145,36 @@ fn kv(c: &mut Criterion) {
     c.bench_function("kv_parse_set", |b| {
         b.iter(|| Command::parse(black_box(&set)).is_ok())
     });
+    let batch = pb::KvBatch {
+        commands: (0..16)
+            .map(|i| pb::KvCommand {
+                args: vec![
+                    Bytes::from_static(b"SET"),
+                    Bytes::from(format!("key:{i:012}")),
+                    Bytes::from(vec![b'v'; 100]),
+                ],
+            })
+            .collect(),
+        now_ms: 1,
+        transaction: false,
+        watched: Vec::new(),
+        ..pb::KvBatch::default()
+    };
     c.bench_function("kv_apply_set_batch_16", |b| {
-        let batch = pb::KvBatch {
-            commands: (0..16)
-                .map(|i| pb::KvCommand {
-                    args: vec![
-                        Bytes::from_static(b"SET"),
-                        Bytes::from(format!("key:{i:012}")),
-                        Bytes::from(vec![b'v'; 100]),
-                    ],
-                })
-                .collect(),
-            now_ms: 1,
-            transaction: false,
-            watched: Vec::new(),
-            ..pb::KvBatch::default()
-        };
         b.iter_batched_ref(
             KvState::new,
             |state| state.apply(black_box(&batch)),
             BatchSize::SmallInput,
         )
+    });
+    // A committed entry's batch, decoded as a follower decodes it (arguments as slices of the
+    // entry), and, for comparison, from a byte slice (every argument copied).
+    let entry = Bytes::from(batch.encode_to_vec());
+    c.bench_function("kv_decode_batch_16_sliced", |b| {
+        b.iter(|| pb::KvBatch::decode(black_box(entry.clone())).is_ok())
+    });
+    c.bench_function("kv_decode_batch_16_copied", |b| {
+        b.iter(|| pb::KvBatch::decode(black_box(entry.as_ref())).is_ok())
     });
 }
 
