@@ -1,6 +1,6 @@
 //! Microbenchmarks of the hot paths: the core's step/ready cycle, WAL append + fsync by batch
-//! size, command parsing + apply in the state machine, and RESP request framing and reply
-//! encoding.
+//! size, command parsing + apply in the state machine, decoding a committed entry, and RESP
+//! request framing and reply encoding.
 //!
 //! Run with `cargo bench --bench micro` (add `-- <filter>` to pick one group).
 
