@@ -417,6 +417,20 @@ mod tests {
         out
     }
 
+    /// Keys come as slices of a client's read buffer or of a log entry; the table keeps copies.
+    #[test]
+    fn remembered_keys_are_copies() {
+        let (t, _inbox) = setup(&[1]);
+        t.enable(1, Mode::default());
+        let buffer = Bytes::from_static(b"key-a key-b");
+        t.remember(1, vec![buffer.slice(0..5), buffer.slice(6..11)]);
+        let table = t.table();
+        assert_eq!(table.keys.len(), 2);
+        for key in table.keys.keys() {
+            assert!(!buffer.as_ptr_range().contains(&key.as_ptr()), "{key:?}");
+        }
+    }
+
     #[test]
     fn a_read_key_is_invalidated_once_and_then_forgotten() {
         let (t, mut inbox) = setup(&[1, 2]);

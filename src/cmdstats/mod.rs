@@ -616,6 +616,18 @@ mod tests {
         list.iter().map(|a| Bytes::from(a.to_string())).collect()
     }
 
+    /// The slow log keeps copies: an argument may be a slice of a larger buffer.
+    #[test]
+    fn slow_log_arguments_are_copies() {
+        let buffer = Bytes::from_static(b"SET key value");
+        let args = [buffer.slice(0..3), buffer.slice(4..7), buffer.slice(8..13)];
+        let kept = shortened(&args);
+        assert_eq!(kept, args);
+        for arg in &kept {
+            assert!(!buffer.as_ptr_range().contains(&arg.as_ptr()), "{arg:?}");
+        }
+    }
+
     #[test]
     fn totals_count_calls_time_failures_and_rejections() {
         let stats = CommandStats::new();

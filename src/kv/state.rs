@@ -5359,6 +5359,45 @@ mod tests {
             .collect()
     }
 
+    /// A follower decodes a committed entry's arguments as slices of the entry. Whatever of
+    /// them the state keeps must be copied out: a slice would keep the whole entry (and the
+    /// peer message it came in) alive for as long as the state keeps it.
+    #[test]
+    fn what_the_state_keeps_of_an_entry_is_copied_out_of_it() {
+        use prost::Message;
+        let command = |a: &[&[u8]]| pb::KvCommand {
+            args: a.iter().map(|x| Bytes::copy_from_slice(x)).collect(),
+        };
+        let library: &[u8] =
+            b"#!lua name=lib\nredis.register_function('f', function() return 1 end)";
+        let entry = Bytes::from(
+            pb::KvBatch {
+                commands: vec![
+                    command(&[b"SCRIPT", b"LOAD", b"return 1"]),
+                    command(&[b"EVAL", b"return 2", b"0"]),
+                    command(&[b"FUNCTION", b"LOAD", library]),
+                    command(&[b"PUBLISH", b"channel", b"message"]),
+                ],
+                now_ms: 1,
+                ..pb::KvBatch::default()
+            }
+            .encode_to_vec(),
+        );
+        let in_entry = |b: &Bytes| entry.as_ptr_range().contains(&b.as_ptr());
+        let decoded = pb::KvBatch::decode(entry.clone()).expect("decodes");
+        assert!(decoded.commands.iter().flat_map(|c| &c.args).all(in_entry));
+        let mut state = KvState::new();
+        state.apply(&decoded);
+        let scripts = state.script_bodies();
+        let codes = state.libraries.codes();
+        let published = state.take_published();
+        assert_eq!((scripts.len(), codes.len(), published.len()), (2, 1, 1));
+        let kept = scripts.iter().chain(&codes);
+        for b in kept.chain(published.iter().flat_map(|p| [&p.channel, &p.message])) {
+            assert!(!in_entry(b), "{b:?} is a slice of the entry");
+        }
+    }
+
     /// While tracking is on, every command that changes a key names it, whatever path the
     /// change takes (stored whole, patched in place, a big value changed in its chunks, an
     /// expiry set, a removal); reads and refused commands name none; a flush says so.
