@@ -2104,27 +2104,7 @@ impl Driver {
     fn apply(&mut self, entry: raft::Entry) {
         self.applied = entry.index;
         self.applied_term = entry.term;
-        if let Some(membership) = &entry.membership {
-            info!(
-                index = entry.index,
-                voters = ?membership.voters,
-                learners = ?membership.learners,
-                "membership change committed"
-            );
-            if let Some((term, write)) = self.proposed.remove(&entry.index) {
-                if term == entry.term {
-                    let _ = write.reply.send(WriteOutcome::Applied(pb::Reply {
-                        kind: Some(pb::reply::Kind::Simple("OK".into())),
-                    }));
-                } else {
-                    self.parked_writes.push_back(write);
-                }
-            }
-            return;
-        }
-        self.applied_bytes += entry.data.as_ref().map_or(0, |d| d.len() as u64);
-        // This node's own proposal at this index and term: the entry was encoded from its
-        // batch, so that batch is applied as it is instead of being decoded again.
+        // This node's own proposal at this index and term, if the entry is one.
         let mine = match self.proposed.remove(&entry.index) {
             Some((term, write)) if term == entry.term => Some(write),
             Some((_, write)) => {
@@ -2134,6 +2114,21 @@ impl Driver {
             }
             None => None,
         };
+        if let Some(membership) = &entry.membership {
+            info!(
+                index = entry.index,
+                voters = ?membership.voters,
+                learners = ?membership.learners,
+                "membership change committed"
+            );
+            if let Some(write) = mine {
+                let _ = write.reply.send(WriteOutcome::Applied(pb::Reply {
+                    kind: Some(pb::reply::Kind::Simple("OK".into())),
+                }));
+            }
+            return;
+        }
+        self.applied_bytes += entry.data.as_ref().map_or(0, |d| d.len() as u64);
         let Some(data) = entry.data.as_ref() else {
             if let Some(write) = mine {
                 self.parked_writes.push_back(write);
@@ -2142,6 +2137,7 @@ impl Driver {
         };
         let decoded;
         let batch = match &mine {
+            // The entry was encoded from this batch: it is applied as it is, not decoded again.
             Some(write) => &write.batch,
             // Decoded from the entry's `Bytes`, so that the arguments are slices of it rather
             // than copies. Nothing the state keeps holds on to an argument: what it stores
