@@ -533,6 +533,12 @@ impl DriverHandle {
             .await;
     }
 
+    /// Hands a peer message to the driver, waiting for room in its inbox: for a message that
+    /// took long to arrive (a snapshot put together from its pieces).
+    pub(crate) async fn deliver_waiting(&self, envelope: Envelope) {
+        let _ = self.inbox_tx.send(Input::Message(envelope)).await;
+    }
+
     /// Hands a peer message to the driver; fails, dropping it, when the inbox is full.
     pub(crate) fn deliver(&self, envelope: Envelope) -> Result<(), ()> {
         self.inbox_tx
@@ -2070,6 +2076,7 @@ impl Driver {
         info!(
             index = snapshot.index,
             term = snapshot.term,
+            bytes = snapshot.data.len(),
             "snapshot installed from leader"
         );
         self.learn_cluster_id();

@@ -2000,6 +2000,93 @@ fn large_snapshots_wait_for_a_log_of_half_their_size() {
     cluster.finish();
 }
 
+/// A snapshot larger than one peer message piece (4 MiB) reaches a follower that missed the
+/// compacted entries: the leader sends it in pieces, the follower puts them back together,
+/// installs the leader's state and goes on from the log after it.
+#[test]
+fn a_snapshot_of_many_pieces_reaches_a_lagging_follower() {
+    const VALUES: usize = 80;
+    const PIECE: u64 = 4 << 20;
+    let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "30"]);
+    let (leader, follower, lagging) = leader_follower_and_a_stopped_one(&mut cluster);
+    let mut conn = cluster.client(leader);
+    // 80 values of 256 KiB, no two alike: 20 MiB of state, in 80 entries.
+    let value =
+        |i: usize| -> Vec<u8> { (0..256 << 10).map(|j| ((i * 31 + j) % 251) as u8).collect() };
+    for i in 0..VALUES {
+        redis::cmd("SET")
+            .arg(format!("big:{i}"))
+            .arg(value(i))
+            .query::<()>(&mut conn)
+            .unwrap_or_else(|e| panic!("SET big:{i}: {e}"));
+    }
+    wait_until(
+        DEADLINE,
+        "a snapshot of three pieces or more on the leader",
+        || {
+            let log = cluster.log_since_last_start(leader);
+            let largest = log
+                .lines()
+                .filter(|l| l.contains("snapshot taken"))
+                .filter_map(|l| {
+                    l.split("bytes=")
+                        .nth(1)?
+                        .split(' ')
+                        .next()?
+                        .parse::<u64>()
+                        .ok()
+                })
+                .max();
+            match largest {
+                Some(bytes) if bytes > 2 * PIECE => Ok(()),
+                other => Err(format!("largest so far: {other:?}")),
+            }
+        },
+    );
+
+    restart_from_leaders_snapshot(&mut cluster, lagging);
+    let log = cluster.log_since_last_start(lagging);
+    let installed: u64 = log
+        .lines()
+        .find(|l| l.contains("snapshot installed from leader"))
+        .and_then(|l| l.split("bytes=").nth(1)?.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no size in node {lagging}'s log: {log}"));
+    assert!(installed > 2 * PIECE, "installed {installed} bytes");
+    let pieces: u64 = log
+        .lines()
+        .find(|l| l.contains("snapshot received in pieces"))
+        .and_then(|l| l.split("pieces=").nth(1)?.split(' ').next()?.parse().ok())
+        .unwrap_or_else(|| panic!("node {lagging} did not log the pieces: {log}"));
+    assert_eq!(
+        pieces,
+        installed.div_ceil(PIECE),
+        "pieces of {installed} bytes"
+    );
+    // A read through the restarted node waits for the tail after the snapshot.
+    let mut on_lagging = cluster.client(lagging);
+    for i in [0, VALUES / 2, VALUES - 1] {
+        let got: Vec<u8> = redis::cmd("GET")
+            .arg(format!("big:{i}"))
+            .query(&mut on_lagging)
+            .unwrap_or_else(|e| panic!("GET big:{i} on node {lagging}: {e}"));
+        assert!(got == value(i), "big:{i} on node {lagging}");
+    }
+    let digests: Vec<String> = [leader, follower, lagging]
+        .iter()
+        .map(|&id| {
+            redis::cmd("DEBUG")
+                .arg("DIGEST")
+                .query(&mut cluster.client(id))
+                .unwrap_or_else(|e| panic!("DEBUG DIGEST on node {id}: {e}"))
+        })
+        .collect();
+    assert!(
+        digests.windows(2).all(|w| w[0] == w[1]),
+        "replicas differ: {digests:?}"
+    );
+    cluster.finish();
+}
+
 /// `WAIT numreplicas timeout` on any node: the number of nodes besides the leader that hold
 /// every write acknowledged before it.
 fn wait_replicas(cluster: &TestCluster, id: u64, replicas: i64, timeout_ms: u64) -> i64 {

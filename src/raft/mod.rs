@@ -160,8 +160,9 @@
 //!   changes. A learner is promoted on the leader's own judgement (caught up to the commit
 //!   index), not by an operator. A removed node is not told so; it learns it from its log if
 //!   the removal reached it, and otherwise falls silent (it gets no more appends).
-//! - A snapshot travels as one `InstallSnapshot` message (no chunking, no streaming), and is
-//!   kept in memory by the node so it can be resent.
+//! - The core sends a snapshot as one `InstallSnapshot` message (the transport cuts a large one
+//!   into pieces and puts it back together before the receiving core sees it), and keeps it in
+//!   memory so it can be resent.
 //! - A lost snapshot is detected only by a timeout (two election timeouts without an answer),
 //!   not by a transport report.
 //! - Read leases assume that no node's ticks run faster than another's by more than a fifth:

@@ -143,7 +143,9 @@ impl TryFrom<pb::Envelope> for Envelope {
                 index: m.index,
             },
             PbMessage::TimeoutNow(_) => Message::TimeoutNow,
-            PbMessage::ForwardWrites(_) | PbMessage::ForwardAnswer(_) => {
+            PbMessage::ForwardWrites(_)
+            | PbMessage::ForwardAnswer(_)
+            | PbMessage::SnapshotChunk(_) => {
                 return Err(MalformedEnvelope("not a Raft message"));
             }
         };

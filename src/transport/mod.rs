@@ -21,6 +21,7 @@
 //! its entries, or, holding a longer log of higher terms, win an election and overwrite
 //! committed entries. Raft's safety assumes every message comes from a member.
 
+mod chunk;
 mod convert;
 
 use std::collections::HashMap;
@@ -47,13 +48,14 @@ use crate::driver::DriverHandle;
 use crate::pb;
 use crate::pb::envelope::Message as PbMessage;
 use crate::pb::raft_client::RaftClient;
-use crate::raft::{Envelope, Membership, NodeId};
+use crate::raft::{Envelope, Membership, Message, NodeId};
 
 /// Messages queued for one peer before new ones are dropped (Raft resends what matters).
 pub const PEER_OUTBOX_CAPACITY: usize = 4096;
 /// Messages buffered inside one gRPC stream; when the peer stops reading, we drop instead.
 const STREAM_BUFFER: usize = 1024;
-/// Largest gRPC message, in bytes: snapshots travel as one message.
+/// Largest gRPC message, in bytes: an entry must fit in one (snapshots travel in pieces, see
+/// `chunk`).
 pub const MAX_MESSAGE_BYTES: usize = 1 << 30;
 /// Delay between reconnection attempts to an unreachable peer (doubling up to the maximum).
 const RECONNECT_MIN: Duration = Duration::from_millis(50);
@@ -471,11 +473,24 @@ async fn run_stream(
             reachable = Some(true);
         }
         let opened = tokio::time::Instant::now();
-        let ended = loop {
+        let ended = 'stream: loop {
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 res = &mut call => break res.err(),
                 msg = outbox_rx.recv() => match msg {
+                    // The pieces of a large snapshot wait for room: one dropped would waste
+                    // all the others. Meanwhile this peer's outbox fills and drops (the
+                    // driver never waits), and a peer that stops reading is noticed by the
+                    // connection's keep-alive, which ends the call.
+                    Some(msg) if chunk::needs_pieces(&msg) => {
+                        for piece in chunk::pieces(msg) {
+                            tokio::select! {
+                                _ = shutdown.cancelled() => return,
+                                res = &mut call => break 'stream res.err(),
+                                _ = stream_tx.send(piece) => {}
+                            }
+                        }
+                    }
                     // A peer that stops reading (paused, partitioned) must not stall us.
                     Some(msg) => { let _ = stream_tx.try_send(msg); }
                     None => return,
@@ -608,6 +623,7 @@ impl pb::raft_server::Raft for RaftService {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u16>().ok());
         let mut stream = request.into_inner();
+        let mut assembly = chunk::Assembly::default();
         while let Some(envelope) = stream.message().await? {
             // Ending the stream tells the sender why; it logs it once and keeps retrying, so
             // the pair recovers by itself once the configuration is fixed.
@@ -630,6 +646,34 @@ impl pb::raft_server::Raft for RaftService {
                 }
                 Some(PbMessage::ForwardAnswer(answer)) => {
                     self.handle.forward_answer(from, answer).await;
+                    continue;
+                }
+                Some(PbMessage::SnapshotChunk(piece)) => {
+                    let header = pb::Envelope {
+                        message: None,
+                        ..envelope
+                    };
+                    match assembly.add(&header, piece) {
+                        Ok(Some((whole, pieces))) => match Envelope::try_from(whole) {
+                            // Put together from many pieces: worth waiting for room in the
+                            // driver's inbox rather than dropping.
+                            Ok(whole) => {
+                                if let Message::InstallSnapshot { snapshot } = &whole.message {
+                                    info!(
+                                        from,
+                                        index = snapshot.index,
+                                        bytes = snapshot.data.len(),
+                                        pieces,
+                                        "snapshot received in pieces"
+                                    );
+                                }
+                                self.handle.deliver_waiting(whole).await;
+                            }
+                            Err(err) => debug!(error = %err, "malformed snapshot dropped"),
+                        },
+                        Ok(None) => {}
+                        Err(err) => debug!(from, error = %err, "snapshot piece dropped"),
+                    }
                     continue;
                 }
                 message => pb::Envelope {
