@@ -77,6 +77,10 @@ const AMORTIZED_SNAPSHOT_BYTES: u64 = 8 << 20;
 /// Keys a snapshot encodes per driver turn (tens of milliseconds), so that heartbeats and
 /// acknowledgements keep flowing while a large state is encoded.
 const SNAPSHOT_KEYS_PER_TURN: usize = 16 * 1024;
+/// Bytes a snapshot encodes per driver turn, about (fewer keys than
+/// [`SNAPSHOT_KEYS_PER_TURN`] when values are large): 16k keys of 1 MiB took the driver away
+/// for a second per gigabyte, long enough for followers to start elections.
+const SNAPSHOT_BYTES_PER_TURN: usize = 16 << 20;
 /// How long a leader tries to hand over leadership on graceful shutdown.
 const SHUTDOWN_TRANSFER_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -2472,7 +2476,8 @@ impl Driver {
             return;
         };
         let step = Instant::now();
-        let done = self.kv.snapshot_step(encoder, SNAPSHOT_KEYS_PER_TURN);
+        let keys = encoder.keys_for_bytes(SNAPSHOT_BYTES_PER_TURN, SNAPSHOT_KEYS_PER_TURN);
+        let done = self.kv.snapshot_step(encoder, keys);
         self.turn.encode += step.elapsed();
         if !done {
             return;

@@ -69,9 +69,25 @@ pub struct SnapshotEncoder {
     field_ttls: HashFieldTtls,
     /// Whether the snapshot is complete.
     done: bool,
+    /// Keys encoded so far.
+    keys: usize,
 }
 
+/// Keys a snapshot step encodes when none has been encoded yet to tell their size.
+const FIRST_STEP_KEYS: usize = 64;
+
 impl SnapshotEncoder {
+    /// How many keys the next step should encode to write about `bytes` bytes, judging by the
+    /// keys encoded so far ([`FIRST_STEP_KEYS`] before any), and at most `max_keys`: with large
+    /// values, a count of keys alone could take the whole state in one step.
+    pub fn keys_for_bytes(&self, bytes: usize, max_keys: usize) -> usize {
+        let keys = match self.buf.len().checked_div(self.keys) {
+            Some(average) => bytes / average.max(1),
+            None => FIRST_STEP_KEYS,
+        };
+        keys.clamp(1, max_keys.max(1))
+    }
+
     /// The encoded snapshot; complete only after a step returned true.
     pub fn into_bytes(self) -> Bytes {
         Bytes::from(self.buf)
@@ -718,6 +734,7 @@ impl KvState {
             libraries: self.libraries.codes(),
             field_ttls: self.field_ttls.clone(),
             done: false,
+            keys: 0,
         }
     }
 
@@ -733,11 +750,11 @@ impl KvState {
             debug_assert!(false, "snapshot step without a frozen table");
             return false;
         }
-        let buf = &mut encoder.buf;
-        match self
-            .table
-            .walk_frozen(max_entries, |e| put_snapshot_entry(e, buf))
-        {
+        let (buf, keys) = (&mut encoder.buf, &mut encoder.keys);
+        match self.table.walk_frozen(max_entries, |e| {
+            put_snapshot_entry(e, buf);
+            *keys += 1;
+        }) {
             Walked::Done => {
                 encoder.finish();
                 true
@@ -8967,6 +8984,53 @@ mod tests {
         let mut encoder = s.snapshot_encoder();
         while !s.snapshot_step(&mut encoder, 64) {}
         assert_eq!(encoder.into_bytes(), want);
+    }
+
+    /// Steps sized by bytes take few keys when values are large and many when they are
+    /// small, and end in the same snapshot as one encoding in one go.
+    #[test]
+    fn snapshot_steps_sized_by_bytes_follow_the_size_of_values() {
+        // The sizes of the steps that encode `commands`' state, 1 MiB a step.
+        let steps = |commands: &[String]| -> Vec<usize> {
+            let mut s = KvState::new();
+            apply_all(&mut s, commands);
+            let want = s.snapshot();
+            let mut encoder = s.snapshot_encoder();
+            assert_eq!(
+                encoder.keys_for_bytes(1 << 20, 10),
+                10,
+                "capped by the count"
+            );
+            let mut steps = Vec::new();
+            loop {
+                let keys = encoder.keys_for_bytes(1 << 20, 16 * 1024);
+                steps.push(keys);
+                if s.snapshot_step(&mut encoder, keys) {
+                    break;
+                }
+            }
+            assert_eq!(encoder.into_bytes(), want);
+            steps
+        };
+        let big = "x".repeat(64 << 10);
+        let large = steps(
+            &(0..200)
+                .map(|i| format!("set big{i} {big}"))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(large[0], FIRST_STEP_KEYS);
+        // 64 KiB and a few bytes a key: 15 keys a MiB.
+        assert!(large[1..].iter().all(|&k| k == 15), "{large:?}");
+        let small = steps(
+            &(0..20_000)
+                .map(|i| format!("set k{i} v"))
+                .collect::<Vec<_>>(),
+        );
+        assert_eq!(
+            small,
+            [FIRST_STEP_KEYS, 16 * 1024, 16 * 1024],
+            "capped by the count"
+        );
     }
 
     #[test]
