@@ -163,8 +163,8 @@
 //! - The core sends a snapshot as one `InstallSnapshot` message (the transport cuts a large one
 //!   into pieces and puts it back together before the receiving core sees it), and keeps it in
 //!   memory so it can be resent.
-//! - A lost snapshot is detected only by a timeout (two election timeouts without an answer),
-//!   not by a transport report.
+//! - A lost snapshot is detected only by a timeout (two election timeouts without an answer,
+//!   plus a tick for every 256 KiB of the snapshot), not by a transport report.
 //! - Read leases assume that no node's ticks run faster than another's by more than a fifth:
 //!   a node whose clock races (not merely pauses or lags) could grant, or hold, a lease too
 //!   long. With `lease_reads` off, every read costs a heartbeat round trip (shared by

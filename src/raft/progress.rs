@@ -37,6 +37,8 @@ pub enum ProgressState {
         index: Index,
         /// Ticks since the snapshot was sent.
         elapsed_ticks: u64,
+        /// Ticks after which it is presumed lost.
+        timeout_ticks: u64,
     },
 }
 
@@ -127,11 +129,13 @@ impl Progress {
         }
     }
 
-    /// Records an `InstallSnapshot` up to `index` sent to the follower.
-    pub fn on_snapshot_sent(&mut self, index: Index) {
+    /// Records an `InstallSnapshot` up to `index` sent to the follower, presumed lost if
+    /// unanswered for `timeout_ticks`.
+    pub fn on_snapshot_sent(&mut self, index: Index, timeout_ticks: u64) {
         self.state = ProgressState::Snapshot {
             index,
             elapsed_ticks: 0,
+            timeout_ticks,
         };
         self.inflight.clear();
         self.probe_sent = false;
@@ -187,15 +191,16 @@ impl Progress {
         true
     }
 
-    /// Advances logical time; a snapshot unanswered for `snapshot_timeout_ticks` is presumed
-    /// lost and the follower goes back to probing (which resends it if still needed).
-    pub fn tick(&mut self, snapshot_timeout_ticks: u64) {
+    /// Advances logical time; a snapshot unanswered for its timeout is presumed lost and the
+    /// follower goes back to probing (which resends it if still needed).
+    pub fn tick(&mut self) {
         if let ProgressState::Snapshot {
             index,
             elapsed_ticks,
+            timeout_ticks,
         } = self.state
         {
-            if elapsed_ticks + 1 >= snapshot_timeout_ticks {
+            if elapsed_ticks + 1 >= timeout_ticks {
                 self.state = ProgressState::Probe;
                 self.probe_sent = false;
                 self.next_index = self.match_index + 1;
@@ -203,6 +208,7 @@ impl Progress {
                 self.state = ProgressState::Snapshot {
                     index,
                     elapsed_ticks: elapsed_ticks + 1,
+                    timeout_ticks,
                 };
             }
         }
@@ -347,21 +353,21 @@ mod tests {
     #[test]
     fn snapshot_state_waits_for_the_ack_or_times_out() {
         let mut pr = Progress::new(20);
-        pr.on_snapshot_sent(15);
+        pr.on_snapshot_sent(15, 3);
         assert!(pr.is_paused(MAX_INFLIGHT));
         assert!(
             !pr.on_append_reject(3),
             "rejections are ignored while a snapshot is in flight"
         );
-        pr.tick(3);
-        pr.tick(3);
+        pr.tick();
+        pr.tick();
         assert!(matches!(pr.state(), ProgressState::Snapshot { .. }));
-        pr.tick(3);
+        pr.tick();
         assert_eq!(pr.state(), ProgressState::Probe);
         assert_eq!(pr.next_index(), 1);
 
         let mut pr = Progress::new(20);
-        pr.on_snapshot_sent(15);
+        pr.on_snapshot_sent(15, 3);
         assert!(pr.on_append_success(15));
         assert_eq!(pr.state(), ProgressState::Replicate);
         assert_eq!(pr.next_index(), 16);

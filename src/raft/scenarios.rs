@@ -1027,6 +1027,57 @@ fn stale_leader_with_accept_stale_append_bug_breaks_safety() {
     c.deliver_where(|e| (e.from, e.to) == (3, 1));
 }
 
+/// A snapshot that goes unanswered is presumed lost and sent again after two election
+/// timeouts, plus a tick for every 256 KiB it holds: a large one is not sent again while it may
+/// still be crossing, or being written by the follower.
+#[test]
+fn an_unanswered_snapshot_is_resent_after_a_wait_that_grows_with_its_size() {
+    // The ticks at which the leader sent its snapshot to a follower that lost every one,
+    // when the state holds a command of `payload` bytes.
+    let sends = |payload: usize| -> Vec<u64> {
+        let mut c = Cluster::new(3);
+        let leader = c.run_until_leader(3 * ELECTION_TICKS);
+        let lagging = if leader == 3 { 2 } else { 3 };
+        c.crash(lagging);
+        c.propose(leader, &"x".repeat(payload))
+            .expect("leader accepts");
+        c.stabilize();
+        c.compact(leader);
+        c.restart(lagging);
+        let is_snapshot =
+            |e: &Envelope| e.to == lagging && matches!(e.message, Message::InstallSnapshot { .. });
+        let mut sent = Vec::new();
+        for tick in 0..12 * ELECTION_TICKS {
+            c.tick_all();
+            loop {
+                sent.extend(std::iter::repeat_n(tick, c.drop_where(is_snapshot)));
+                if c.deliver_where(|_| true) == 0 {
+                    break;
+                }
+            }
+        }
+        sent
+    };
+    let gaps = |sent: &[u64]| -> Vec<u64> { sent.windows(2).map(|w| w[1] - w[0]).collect() };
+    let small = gaps(&sends(10));
+    assert!(small.len() >= 3, "resent over and over: {small:?}");
+    assert!(
+        small
+            .iter()
+            .all(|&g| (2 * ELECTION_TICKS..=2 * ELECTION_TICKS + HEARTBEAT).contains(&g)),
+        "{small:?}"
+    );
+    // 8 MiB: 32 ticks more.
+    let large = gaps(&sends(8 << 20));
+    assert!(large.len() >= 2, "{large:?}");
+    assert!(
+        large
+            .iter()
+            .all(|&g| (2 * ELECTION_TICKS + 32..=2 * ELECTION_TICKS + 32 + HEARTBEAT).contains(&g)),
+        "{large:?}"
+    );
+}
+
 /// Regression (sim seed 3, bench B1, Jepsen J3): a follower's acknowledgement arrives after
 /// the leader compacted past it, so its match index lies in the compacted prefix. Telling it
 /// the commit index must not re-produce a heartbeat on every `Ready` (the driver spun in
