@@ -833,7 +833,7 @@ impl Driver {
             quiet_start: true,
             seed: options.seed,
         };
-        let node = Node::new(
+        let mut node = Node::new(
             config,
             raft::Restored {
                 hard_state: recovered.hard_state,
@@ -843,6 +843,7 @@ impl Driver {
                 entries: recovered.entries,
             },
         );
+        node.set_snapshot_bytes(snapshot_bytes);
         let (inbox_tx, inbox_rx) = mpsc::channel(INBOX_CAPACITY);
         Ok(Driver {
             startup_terms,
@@ -2550,6 +2551,7 @@ impl Driver {
             data: Bytes::new(),
             membership: None,
         });
+        self.node.set_snapshot_bytes(bytes as u64);
         self.snapshot_ended();
     }
 

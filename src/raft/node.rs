@@ -32,8 +32,8 @@ pub const SNAPSHOT_TIMEOUT_ELECTIONS: u64 = 2;
 pub const SNAPSHOT_BYTES_PER_TICK: u64 = 256 << 10;
 
 /// Ticks a leader waits for the answer to a snapshot of `bytes` bytes.
-pub fn snapshot_timeout_ticks(election_ticks: u64, bytes: usize) -> u64 {
-    SNAPSHOT_TIMEOUT_ELECTIONS * election_ticks + bytes as u64 / SNAPSHOT_BYTES_PER_TICK
+pub fn snapshot_timeout_ticks(election_ticks: u64, bytes: u64) -> u64 {
+    SNAPSHOT_TIMEOUT_ELECTIONS * election_ticks + bytes / SNAPSHOT_BYTES_PER_TICK
 }
 
 /// Static configuration of a node.
@@ -429,6 +429,9 @@ pub struct Node {
     base_membership: Membership,
     /// The membership changes in the log after the snapshot: index, term and membership.
     membership_log: Vec<(Index, Term, Membership)>,
+    /// Size of the snapshot's data when the log holds only its position (the driver keeps
+    /// the data on disk): see [`Node::set_snapshot_bytes`].
+    snapshot_bytes: u64,
     /// Counts changes of `membership`, so the driver can tell when to look again.
     membership_version: u64,
     /// The static configuration.
@@ -510,6 +513,7 @@ impl Node {
             membership,
             base_membership,
             membership_log,
+            snapshot_bytes: 0,
             membership_version: 0,
             config,
             term: hard_state.term,
@@ -939,6 +943,13 @@ impl Node {
                 "ignoring compaction"
             );
         }
+    }
+
+    /// Records the size of the snapshot's data, for a snapshot the core was given without it
+    /// (on [`Node::new`] or [`Node::compact`]): a leader waits for a snapshot's answer in
+    /// proportion to its size (see [`snapshot_timeout_ticks`]).
+    pub fn set_snapshot_bytes(&mut self, bytes: u64) {
+        self.snapshot_bytes = bytes;
     }
 
     /// On a leader: hands leadership to `to`, or to the most up-to-date follower when `None`
@@ -2153,7 +2164,11 @@ impl Node {
                 index = snapshot.index,
                 "sending snapshot"
             );
-            let timeout = snapshot_timeout_ticks(self.config.election_ticks, snapshot.data.len());
+            let bytes = match snapshot.data.len() {
+                0 => self.snapshot_bytes,
+                len => len as u64,
+            };
+            let timeout = snapshot_timeout_ticks(self.config.election_ticks, bytes);
             pr.on_snapshot_sent(snapshot.index, timeout);
             return Some(Message::InstallSnapshot { snapshot });
         }
