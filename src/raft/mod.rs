@@ -161,8 +161,9 @@
 //!   index), not by an operator. A removed node is not told so; it learns it from its log if
 //!   the removal reached it, and otherwise falls silent (it gets no more appends).
 //! - The core sends a snapshot as one `InstallSnapshot` message (the transport cuts a large one
-//!   into pieces and puts it back together before the receiving core sees it), and keeps it in
-//!   memory so it can be resent.
+//!   into pieces and puts it back together before the receiving core sees it). It keeps what it
+//!   was given of its snapshot so it can be resent: the server gives it only the position and
+//!   size, keeps the data on disk and fills it in for each send.
 //! - A lost snapshot is detected only by a timeout (two election timeouts without an answer,
 //!   plus a tick for every 256 KiB of the snapshot), not by a transport report.
 //! - Read leases assume that no node's ticks run faster than another's by more than a fifth:
