@@ -2008,7 +2008,7 @@ fn a_snapshot_of_many_pieces_reaches_a_lagging_follower() {
     const VALUES: usize = 80;
     const PIECE: u64 = 4 << 20;
     let mut cluster = TestCluster::start_with(3, &["--snapshot-entries", "30"]);
-    let (leader, follower, lagging) = leader_follower_and_a_stopped_one(&mut cluster);
+    let (leader, _, lagging) = leader_follower_and_a_stopped_one(&mut cluster);
     let mut conn = cluster.client(leader);
     // 80 values of 256 KiB, no two alike: 20 MiB of state, in 80 entries.
     let value =
@@ -2071,19 +2071,7 @@ fn a_snapshot_of_many_pieces_reaches_a_lagging_follower() {
             .unwrap_or_else(|e| panic!("GET big:{i} on node {lagging}: {e}"));
         assert!(got == value(i), "big:{i} on node {lagging}");
     }
-    let digests: Vec<String> = [leader, follower, lagging]
-        .iter()
-        .map(|&id| {
-            redis::cmd("DEBUG")
-                .arg("DIGEST")
-                .query(&mut cluster.client(id))
-                .unwrap_or_else(|e| panic!("DEBUG DIGEST on node {id}: {e}"))
-        })
-        .collect();
-    assert!(
-        digests.windows(2).all(|w| w[0] == w[1]),
-        "replicas differ: {digests:?}"
-    );
+    assert_replicas_agree(&cluster);
     cluster.finish();
 }
 
@@ -2243,20 +2231,7 @@ fn scripts_run_alike_on_every_node() {
             "EVALSHA on node {id}"
         );
     }
-    let digests: Vec<String> = cluster
-        .ids()
-        .into_iter()
-        .map(|id| {
-            redis::cmd("DEBUG")
-                .arg("DIGEST")
-                .query(&mut cluster.client(id))
-                .unwrap_or_else(|e| panic!("DEBUG DIGEST on node {id}: {e}"))
-        })
-        .collect();
-    assert!(
-        digests.windows(2).all(|w| w[0] == w[1]),
-        "replicas differ: {digests:?}"
-    );
+    assert_replicas_agree(&cluster);
 
     // A client blocked on one node, woken by a script that pushes through another.
     let mut blocked = cluster.client(b);
@@ -2710,6 +2685,24 @@ fn leader_follower_and_a_stopped_one(cluster: &mut TestCluster) -> (u64, u64, u6
         .expect("a second follower");
     cluster.stop(lagging, Signal::Kill);
     (leader, follower, lagging)
+}
+
+/// Asserts that every node's `DEBUG DIGEST` is the same.
+fn assert_replicas_agree(cluster: &TestCluster) {
+    let digests: Vec<String> = cluster
+        .ids()
+        .into_iter()
+        .map(|id| {
+            redis::cmd("DEBUG")
+                .arg("DIGEST")
+                .query(&mut cluster.client(id))
+                .unwrap_or_else(|e| panic!("DEBUG DIGEST on node {id}: {e}"))
+        })
+        .collect();
+    assert!(
+        digests.windows(2).all(|w| w[0] == w[1]),
+        "replicas differ: {digests:?}"
+    );
 }
 
 /// Restarts node `id` and waits until it has installed the leader's snapshot.
