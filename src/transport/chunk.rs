@@ -120,6 +120,27 @@ struct Run {
     pieces: usize,
 }
 
+impl Run {
+    /// The whole `InstallSnapshot` the run carried, with the number of its pieces.
+    fn into_whole(self) -> (pb::Envelope, usize) {
+        let envelope = pb::Envelope {
+            from: self.from,
+            to: self.to,
+            term: self.term,
+            cluster_id: self.cluster_id,
+            message: Some(PbMessage::InstallSnapshot(pb::InstallSnapshot {
+                snapshot: Some(pb::Snapshot {
+                    index: self.index,
+                    term: self.snapshot_term,
+                    data: self.data.freeze(),
+                    membership: self.membership,
+                }),
+            })),
+        };
+        (envelope, self.pieces)
+    }
+}
+
 impl Assembly {
     /// Takes the next piece, which `envelope` carries. Returns the whole `InstallSnapshot`,
     /// with the number of pieces it came in, once `piece` was its last one, and `None` while
@@ -167,24 +188,7 @@ impl Assembly {
         if (run.data.len() as u64) < run.total {
             return Ok(None);
         }
-        let Some(run) = self.run.take() else {
-            return Ok(None);
-        };
-        let envelope = pb::Envelope {
-            from: run.from,
-            to: run.to,
-            term: run.term,
-            cluster_id: run.cluster_id,
-            message: Some(PbMessage::InstallSnapshot(pb::InstallSnapshot {
-                snapshot: Some(pb::Snapshot {
-                    index: run.index,
-                    term: run.snapshot_term,
-                    data: run.data.freeze(),
-                    membership: run.membership,
-                }),
-            })),
-        };
-        Ok(Some((envelope, run.pieces)))
+        Ok(self.run.take().map(Run::into_whole))
     }
 
     /// Bytes held for the run being put together.

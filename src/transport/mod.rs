@@ -596,6 +596,43 @@ impl RaftService {
         })
     }
 
+    /// Takes the next piece of a snapshot from the stream whose envelope `header` carried it;
+    /// once its last piece is in, hands the snapshot to the driver, waiting for room in its
+    /// inbox rather than dropping what took many messages to arrive.
+    async fn take_piece(
+        &self,
+        assembly: &mut chunk::Assembly,
+        header: &pb::Envelope,
+        piece: pb::SnapshotChunk,
+    ) {
+        let from = header.from;
+        let (whole, pieces) = match assembly.add(header, piece) {
+            Ok(Some(done)) => done,
+            Ok(None) => return,
+            Err(err) => {
+                debug!(from, error = %err, "snapshot piece dropped");
+                return;
+            }
+        };
+        let whole = match Envelope::try_from(whole) {
+            Ok(whole) => whole,
+            Err(err) => {
+                debug!(from, error = %err, "malformed snapshot dropped");
+                return;
+            }
+        };
+        if let Message::InstallSnapshot { snapshot } = &whole.message {
+            info!(
+                from,
+                index = snapshot.index,
+                bytes = snapshot.data.len(),
+                pieces,
+                "snapshot received in pieces"
+            );
+        }
+        self.handle.deliver_waiting(whole).await;
+    }
+
     /// The tonic server wrapper with our message size limits, letting in only calls that
     /// carry `token`.
     pub fn into_server(
@@ -653,27 +690,7 @@ impl pb::raft_server::Raft for RaftService {
                         message: None,
                         ..envelope
                     };
-                    match assembly.add(&header, piece) {
-                        Ok(Some((whole, pieces))) => match Envelope::try_from(whole) {
-                            // Put together from many pieces: worth waiting for room in the
-                            // driver's inbox rather than dropping.
-                            Ok(whole) => {
-                                if let Message::InstallSnapshot { snapshot } = &whole.message {
-                                    info!(
-                                        from,
-                                        index = snapshot.index,
-                                        bytes = snapshot.data.len(),
-                                        pieces,
-                                        "snapshot received in pieces"
-                                    );
-                                }
-                                self.handle.deliver_waiting(whole).await;
-                            }
-                            Err(err) => debug!(error = %err, "malformed snapshot dropped"),
-                        },
-                        Ok(None) => {}
-                        Err(err) => debug!(from, error = %err, "snapshot piece dropped"),
-                    }
+                    self.take_piece(&mut assembly, &header, piece).await;
                     continue;
                 }
                 message => pb::Envelope {
